@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * <p>A filter stands for the set of topic names it matches; a topic name is a filter matching only itself. The rules:
  * <ul>
  *   <li>{@code +} matches exactly one level, which may be empty; {@code #} matches any number of further levels,
- *       <em>including none</em>, so {@code a/#} matches {@code a} (MQTT-4.7.1-2).</li>
+ *       <em>including none</em>, so {@code a/#} matches {@code a} (MQTT 5.0 section 4.7.1.2).</li>
  *   <li>A filter whose first level is {@code +} or {@code #} never matches a topic whose first level starts with
  *       {@code $} (MQTT-4.7.2-1); {@code $SYS/#} does.</li>
  * </ul>
