@@ -21,35 +21,35 @@ import java.util.OptionalLong;
  */
 public interface IncarnationStore {
 
-  /**
-   * Reads the last incarnation recorded for an actor.
-   *
-   * @param actorKey identifies the actor: the local link name and the actor name, as {@code <link>/<actor>}
-   * @return the last recorded incarnation, or empty if none was ever recorded
-   * @throws java.io.UncheckedIOException if the store cannot be read
-   */
-  OptionalLong load(String actorKey);
+    /**
+     * Reads the last incarnation recorded for an actor.
+     *
+     * @param actorKey identifies the actor: the local link name and the actor name, as {@code <link>/<actor>}
+     * @return the last recorded incarnation, or empty if none was ever recorded
+     * @throws java.io.UncheckedIOException if the store cannot be read
+     */
+    OptionalLong load(String actorKey);
 
-  /**
-   * Durably records an incarnation for an actor, replacing the previous one.
-   *
-   * @param actorKey as for {@link #load}
-   * @param incarnation the incarnation about to be used
-   * @throws java.io.UncheckedIOException if the store cannot be written
-   */
-  void store(String actorKey, long incarnation);
+    /**
+     * Durably records an incarnation for an actor, replacing the previous one.
+     *
+     * @param actorKey as for {@link #load}
+     * @param incarnation the incarnation about to be used
+     * @throws java.io.UncheckedIOException if the store cannot be written
+     */
+    void store(String actorKey, long incarnation);
 
-  /**
-   * The next incarnation for an actor: {@code max(nowMillis, last + 1)}, recorded before it is returned.
-   *
-   * @param actorKey as for {@link #load}
-   * @param nowMillis the current wall-clock time in milliseconds
-   * @return the new incarnation, strictly greater than any earlier one recorded for {@code actorKey}
-   */
-  default long next(String actorKey, long nowMillis) {
-    OptionalLong last = load(actorKey);
-    long next = last.isPresent() ? Math.max(nowMillis, Math.addExact(last.getAsLong(), 1)) : nowMillis;
-    store(actorKey, next);
-    return next;
-  }
+    /**
+     * The next incarnation for an actor: {@code max(nowMillis, last + 1)}, recorded before it is returned.
+     *
+     * @param actorKey as for {@link #load}
+     * @param nowMillis the current wall-clock time in milliseconds
+     * @return the new incarnation, strictly greater than any earlier one recorded for {@code actorKey}
+     */
+    default long next(String actorKey, long nowMillis) {
+        OptionalLong last = load(actorKey);
+        long next = last.isPresent() ? Math.max(nowMillis, Math.addExact(last.getAsLong(), 1)) : nowMillis;
+        store(actorKey, next);
+        return next;
+    }
 }

@@ -10,17 +10,17 @@ package io.clink.api.transport;
  */
 public record ConnectResult(long maximumPacketSize, boolean sessionPresent) {
 
-  /** The MQTT 5 protocol maximum (268,435,455 bytes of remaining length plus the fixed header). */
-  public static final long UNLIMITED = 268_435_460L;
+    /** The MQTT 5 protocol maximum (268,435,455 bytes of remaining length plus the fixed header). */
+    public static final long UNLIMITED = 268_435_460L;
 
-  /**
-   * Validates the values.
-   *
-   * @throws IllegalArgumentException if {@code maximumPacketSize} is not positive
-   */
-  public ConnectResult {
-    if (maximumPacketSize <= 0) {
-      throw new IllegalArgumentException("maximumPacketSize must be positive: " + maximumPacketSize);
+    /**
+     * Validates the values.
+     *
+     * @throws IllegalArgumentException if {@code maximumPacketSize} is not positive
+     */
+    public ConnectResult {
+        if (maximumPacketSize <= 0) {
+            throw new IllegalArgumentException("maximumPacketSize must be positive: " + maximumPacketSize);
+        }
     }
-  }
 }

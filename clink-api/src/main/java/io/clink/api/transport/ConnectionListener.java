@@ -10,12 +10,12 @@ package io.clink.api.transport;
 @FunctionalInterface
 public interface ConnectionListener {
 
-  /**
-   * Called once when a connection that {@link LinkClient#connect} established ends for any reason other than
-   * {@link LinkClient#close()}.
-   *
-   * @param reason why, not null
-   * @since 0.1.0
-   */
-  void onConnectionLost(DisconnectReason reason);
+    /**
+     * Called once when a connection that {@link LinkClient#connect} established ends for any reason other than
+     * {@link LinkClient#close()}.
+     *
+     * @param reason why, not null
+     * @since 0.1.0
+     */
+    void onConnectionLost(DisconnectReason reason);
 }

@@ -16,24 +16,24 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record InboundPublish(
-    String topic,
-    byte[] payload,
-    int qos,
-    boolean retain,
-    @Nullable String responseTopic,
-    byte @Nullable [] correlationData) {
+        String topic,
+        byte[] payload,
+        int qos,
+        boolean retain,
+        @Nullable String responseTopic,
+        byte @Nullable [] correlationData) {
 
-  /**
-   * Validates the fields.
-   *
-   * @throws NullPointerException if {@code topic} or {@code payload} is null
-   * @throws IllegalArgumentException if the QoS is not 0, 1 or 2
-   */
-  public InboundPublish {
-    Objects.requireNonNull(topic, "topic");
-    Objects.requireNonNull(payload, "payload");
-    if (qos < 0 || qos > 2) {
-      throw new IllegalArgumentException("qos must be 0, 1 or 2: " + qos);
+    /**
+     * Validates the fields.
+     *
+     * @throws NullPointerException if {@code topic} or {@code payload} is null
+     * @throws IllegalArgumentException if the QoS is not 0, 1 or 2
+     */
+    public InboundPublish {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(payload, "payload");
+        if (qos < 0 || qos > 2) {
+            throw new IllegalArgumentException("qos must be 0, 1 or 2: " + qos);
+        }
     }
-  }
 }

@@ -11,11 +11,11 @@ package io.clink.api.transport;
 @FunctionalInterface
 public interface InboundPublishHandler {
 
-  /**
-   * Handles one inbound message.
-   *
-   * @param publish the message, not null
-   * @since 0.1.0
-   */
-  void onPublish(InboundPublish publish);
+    /**
+     * Handles one inbound message.
+     *
+     * @param publish the message, not null
+     * @since 0.1.0
+     */
+    void onPublish(InboundPublish publish);
 }

@@ -20,39 +20,39 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record OutgoingPublish(
-    String topic,
-    byte[] payload,
-    int qos,
-    boolean retain,
-    @Nullable String responseTopic,
-    byte @Nullable [] correlationData) {
+        String topic,
+        byte[] payload,
+        int qos,
+        boolean retain,
+        @Nullable String responseTopic,
+        byte @Nullable [] correlationData) {
 
-  /**
-   * Validates the fields.
-   *
-   * @throws NullPointerException if {@code topic} or {@code payload} is null
-   * @throws IllegalArgumentException if the topic is empty or the QoS is not 0 or 1
-   */
-  public OutgoingPublish {
-    Objects.requireNonNull(topic, "topic");
-    Objects.requireNonNull(payload, "payload");
-    if (topic.isEmpty()) {
-      throw new IllegalArgumentException("topic must not be empty");
+    /**
+     * Validates the fields.
+     *
+     * @throws NullPointerException if {@code topic} or {@code payload} is null
+     * @throws IllegalArgumentException if the topic is empty or the QoS is not 0 or 1
+     */
+    public OutgoingPublish {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(payload, "payload");
+        if (topic.isEmpty()) {
+            throw new IllegalArgumentException("topic must not be empty");
+        }
+        if (qos != 0 && qos != 1) {
+            throw new IllegalArgumentException("qos must be 0 or 1 on a link connection: " + qos);
+        }
     }
-    if (qos != 0 && qos != 1) {
-      throw new IllegalArgumentException("qos must be 0 or 1 on a link connection: " + qos);
-    }
-  }
 
-  /**
-   * A publish without properties and without the retain flag.
-   *
-   * @param topic topic name
-   * @param payload payload bytes (not copied)
-   * @param qos 0 or 1
-   * @return the publish
-   */
-  public static OutgoingPublish of(String topic, byte[] payload, int qos) {
-    return new OutgoingPublish(topic, payload, qos, false, null, null);
-  }
+    /**
+     * A publish without properties and without the retain flag.
+     *
+     * @param topic topic name
+     * @param payload payload bytes (not copied)
+     * @param qos 0 or 1
+     * @return the publish
+     */
+    public static OutgoingPublish of(String topic, byte[] payload, int qos) {
+        return new OutgoingPublish(topic, payload, qos, false, null, null);
+    }
 }

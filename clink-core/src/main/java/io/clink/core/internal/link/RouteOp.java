@@ -13,36 +13,36 @@ import java.util.Objects;
  */
 public record RouteOp(Kind kind, String filter, String routeId) {
 
-  /** Whether a route appears or disappears. */
-  public enum Kind {
-    ADD,
-    DELETE
-  }
-
-  public RouteOp {
-    Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(filter, "filter");
-    Objects.requireNonNull(routeId, "routeId");
-  }
-
-  public static RouteOp add(String filter, String routeId) {
-    return new RouteOp(Kind.ADD, filter, routeId);
-  }
-
-  public static RouteOp delete(String filter, String routeId) {
-    return new RouteOp(Kind.DELETE, filter, routeId);
-  }
-
-  /** The stash key: a later op on the same key replaces an earlier one. */
-  public RouteKey key() {
-    return new RouteKey(filter, routeId);
-  }
-
-  /** Identity of a replicated route. */
-  public record RouteKey(String filter, String routeId) {
-    public RouteKey {
-      Objects.requireNonNull(filter, "filter");
-      Objects.requireNonNull(routeId, "routeId");
+    /** Whether a route appears or disappears. */
+    public enum Kind {
+        ADD,
+        DELETE
     }
-  }
+
+    public RouteOp {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(routeId, "routeId");
+    }
+
+    public static RouteOp add(String filter, String routeId) {
+        return new RouteOp(Kind.ADD, filter, routeId);
+    }
+
+    public static RouteOp delete(String filter, String routeId) {
+        return new RouteOp(Kind.DELETE, filter, routeId);
+    }
+
+    /** The stash key: a later op on the same key replaces an earlier one. */
+    public RouteKey key() {
+        return new RouteKey(filter, routeId);
+    }
+
+    /** Identity of a replicated route. */
+    public record RouteKey(String filter, String routeId) {
+        public RouteKey {
+            Objects.requireNonNull(filter, "filter");
+            Objects.requireNonNull(routeId, "routeId");
+        }
+    }
 }

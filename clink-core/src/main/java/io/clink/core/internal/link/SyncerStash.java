@@ -27,104 +27,104 @@ import java.util.function.ToIntFunction;
  */
 public final class SyncerStash {
 
-  private final LinkedHashMap<RouteOp.RouteKey, RouteOp> adds = new LinkedHashMap<>();
-  private final LinkedHashMap<RouteOp.RouteKey, RouteOp> deletes = new LinkedHashMap<>();
+    private final LinkedHashMap<RouteOp.RouteKey, RouteOp> adds = new LinkedHashMap<>();
+    private final LinkedHashMap<RouteOp.RouteKey, RouteOp> deletes = new LinkedHashMap<>();
 
-  /** Stashes an op, replacing any pending op on the same key. */
-  public void push(RouteOp op) {
-    RouteOp.RouteKey key = op.key();
-    if (op.kind() == RouteOp.Kind.ADD) {
-      deletes.remove(key);
-      adds.remove(key); // re-insert at the end: the newest op goes last in its class
-      adds.put(key, op);
-    } else {
-      adds.remove(key);
-      deletes.remove(key);
-      deletes.put(key, op);
+    /** Stashes an op, replacing any pending op on the same key. */
+    public void push(RouteOp op) {
+        RouteOp.RouteKey key = op.key();
+        if (op.kind() == RouteOp.Kind.ADD) {
+            deletes.remove(key);
+            adds.remove(key); // re-insert at the end: the newest op goes last in its class
+            adds.put(key, op);
+        } else {
+            adds.remove(key);
+            deletes.remove(key);
+            deletes.put(key, op);
+        }
     }
-  }
 
-  /** Number of pending ops. */
-  public int size() {
-    return adds.size() + deletes.size();
-  }
-
-  public boolean isEmpty() {
-    return adds.isEmpty() && deletes.isEmpty();
-  }
-
-  /**
-   * Removes and returns up to {@code maxOps} ops whose summed {@code sizeOf} stays within {@code maxBytes}, adds
-   * first. The first op is always taken when the stash is not empty, even if it alone exceeds {@code maxBytes}: the
-   * caller decides what to do with an op that can never fit (it must not stall the stash forever).
-   *
-   * @param maxOps at least 1
-   * @param maxBytes budget for the ops' encoded sizes
-   * @param sizeOf encoded size of one op in bytes
-   * @return the batch, empty only if the stash is empty
-   */
-  public List<RouteOp> takeBatch(int maxOps, long maxBytes, ToIntFunction<RouteOp> sizeOf) {
-    if (maxOps < 1) {
-      throw new IllegalArgumentException("maxOps must be at least 1: " + maxOps);
+    /** Number of pending ops. */
+    public int size() {
+        return adds.size() + deletes.size();
     }
-    List<RouteOp> batch = new ArrayList<>(Math.min(maxOps, size()));
-    long[] budget = {maxBytes};
-    drain(adds, batch, maxOps, budget, sizeOf);
-    drain(deletes, batch, maxOps, budget, sizeOf);
-    return batch;
-  }
 
-  private static void drain(
-      Map<RouteOp.RouteKey, RouteOp> from,
-      List<RouteOp> batch,
-      int maxOps,
-      long[] budget,
-      ToIntFunction<RouteOp> sizeOf) {
-    Iterator<RouteOp> it = from.values().iterator();
-    while (it.hasNext() && batch.size() < maxOps) {
-      RouteOp op = it.next();
-      int size = sizeOf.applyAsInt(op);
-      if (!batch.isEmpty() && size > budget[0]) {
-        // Stop rather than skip: skipping would reorder this class of ops across batches for no gain.
-        budget[0] = -1;
-        return;
-      }
-      budget[0] -= size;
-      batch.add(op);
-      it.remove();
+    public boolean isEmpty() {
+        return adds.isEmpty() && deletes.isEmpty();
     }
-  }
 
-  /**
-   * Puts back a batch that could not be sent. Ops whose key was pushed again since {@link #takeBatch} are dropped:
-   * the newer op supersedes them.
-   */
-  public void restore(List<RouteOp> batch) {
-    // Restored ops are older than anything pushed since, so they must not overwrite it.
-    LinkedHashMap<RouteOp.RouteKey, RouteOp> newAdds = new LinkedHashMap<>();
-    LinkedHashMap<RouteOp.RouteKey, RouteOp> newDeletes = new LinkedHashMap<>();
-    for (RouteOp op : batch) {
-      RouteOp.RouteKey key = op.key();
-      if (adds.containsKey(key) || deletes.containsKey(key)) {
-        continue;
-      }
-      (op.kind() == RouteOp.Kind.ADD ? newAdds : newDeletes).put(key, op);
+    /**
+     * Removes and returns up to {@code maxOps} ops whose summed {@code sizeOf} stays within {@code maxBytes}, adds
+     * first. The first op is always taken when the stash is not empty, even if it alone exceeds {@code maxBytes}: the
+     * caller decides what to do with an op that can never fit (it must not stall the stash forever).
+     *
+     * @param maxOps at least 1
+     * @param maxBytes budget for the ops' encoded sizes
+     * @param sizeOf encoded size of one op in bytes
+     * @return the batch, empty only if the stash is empty
+     */
+    public List<RouteOp> takeBatch(int maxOps, long maxBytes, ToIntFunction<RouteOp> sizeOf) {
+        if (maxOps < 1) {
+            throw new IllegalArgumentException("maxOps must be at least 1: " + maxOps);
+        }
+        List<RouteOp> batch = new ArrayList<>(Math.min(maxOps, size()));
+        long[] budget = {maxBytes};
+        drain(adds, batch, maxOps, budget, sizeOf);
+        drain(deletes, batch, maxOps, budget, sizeOf);
+        return batch;
     }
-    // Restored ops go first again, keeping their original relative order.
-    newAdds.putAll(adds);
-    newDeletes.putAll(deletes);
-    adds.clear();
-    adds.putAll(newAdds);
-    deletes.clear();
-    deletes.putAll(newDeletes);
-  }
 
-  /**
-   * Drops everything. Valid only right before a fresh snapshot of the local routes is read: that snapshot already
-   * reflects every pending op, so nothing is lost.
-   */
-  public void clear() {
-    adds.clear();
-    deletes.clear();
-  }
+    private static void drain(
+            Map<RouteOp.RouteKey, RouteOp> from,
+            List<RouteOp> batch,
+            int maxOps,
+            long[] budget,
+            ToIntFunction<RouteOp> sizeOf) {
+        Iterator<RouteOp> it = from.values().iterator();
+        while (it.hasNext() && batch.size() < maxOps) {
+            RouteOp op = it.next();
+            int size = sizeOf.applyAsInt(op);
+            if (!batch.isEmpty() && size > budget[0]) {
+                // Stop rather than skip: skipping would reorder this class of ops across batches for no gain.
+                budget[0] = -1;
+                return;
+            }
+            budget[0] -= size;
+            batch.add(op);
+            it.remove();
+        }
+    }
+
+    /**
+     * Puts back a batch that could not be sent. Ops whose key was pushed again since {@link #takeBatch} are dropped:
+     * the newer op supersedes them.
+     */
+    public void restore(List<RouteOp> batch) {
+        // Restored ops are older than anything pushed since, so they must not overwrite it.
+        LinkedHashMap<RouteOp.RouteKey, RouteOp> newAdds = new LinkedHashMap<>();
+        LinkedHashMap<RouteOp.RouteKey, RouteOp> newDeletes = new LinkedHashMap<>();
+        for (RouteOp op : batch) {
+            RouteOp.RouteKey key = op.key();
+            if (adds.containsKey(key) || deletes.containsKey(key)) {
+                continue;
+            }
+            (op.kind() == RouteOp.Kind.ADD ? newAdds : newDeletes).put(key, op);
+        }
+        // Restored ops go first again, keeping their original relative order.
+        newAdds.putAll(adds);
+        newDeletes.putAll(deletes);
+        adds.clear();
+        adds.putAll(newAdds);
+        deletes.clear();
+        deletes.putAll(newDeletes);
+    }
+
+    /**
+     * Drops everything. Valid only right before a fresh snapshot of the local routes is read: that snapshot already
+     * reflects every pending op, so nothing is lost.
+     */
+    public void clear() {
+        adds.clear();
+        deletes.clear();
+    }
 }

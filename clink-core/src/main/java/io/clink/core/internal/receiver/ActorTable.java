@@ -29,175 +29,175 @@ import java.util.Objects;
  */
 public final class ActorTable {
 
-  /** Lanes per remote cluster: the route index keeps them as one {@code long} bitmask per route. */
-  public static final int MAX_LANES = 64;
+    /** Lanes per remote cluster: the route index keeps them as one {@code long} bitmask per route. */
+    public static final int MAX_LANES = 64;
 
-  /** What the route index must do when a lane's routes go away. */
-  @FunctionalInterface
-  public interface LaneCleaner {
-    void clearLane(String cluster, int lane);
-  }
-
-  /** Outcome of {@link #init}. */
-  public enum InitOutcome {
-    /** First sight of this actor: routes start empty, the sender must bootstrap. */
-    CREATED,
-    /** Same incarnation as recorded (a reconnect): routes kept, no bootstrap needed. */
-    RESUMED,
-    /** A greater incarnation: the old one's routes were wiped, the sender must bootstrap. */
-    REINCARNATED,
-    /** A smaller incarnation than recorded: refused (EMQX aborts with {@code outdated_incarnation_actor}). */
-    OUTDATED,
-    /** The cluster already has {@link #MAX_LANES} live actors. */
-    NO_FREE_LANE
-  }
-
-  /** Result of {@link #init}: the outcome, and the actor's lane when accepted. */
-  public record InitResult(InitOutcome outcome, int lane) {
-    public boolean accepted() {
-      return outcome == InitOutcome.CREATED
-          || outcome == InitOutcome.RESUMED
-          || outcome == InitOutcome.REINCARNATED;
+    /** What the route index must do when a lane's routes go away. */
+    @FunctionalInterface
+    public interface LaneCleaner {
+        void clearLane(String cluster, int lane);
     }
 
-    /** The {@code need_bootstrap} flag of the ack. */
-    public boolean needBootstrap() {
-      return outcome != InitOutcome.RESUMED;
+    /** Outcome of {@link #init}. */
+    public enum InitOutcome {
+        /** First sight of this actor: routes start empty, the sender must bootstrap. */
+        CREATED,
+        /** Same incarnation as recorded (a reconnect): routes kept, no bootstrap needed. */
+        RESUMED,
+        /** A greater incarnation: the old one's routes were wiped, the sender must bootstrap. */
+        REINCARNATED,
+        /** A smaller incarnation than recorded: refused (EMQX aborts with {@code outdated_incarnation_actor}). */
+        OUTDATED,
+        /** The cluster already has {@link #MAX_LANES} live actors. */
+        NO_FREE_LANE
     }
-  }
 
-  /** Identity of an actor: its remote cluster and its name there. */
-  public record ActorId(String cluster, String actor) {
-    public ActorId {
-      Objects.requireNonNull(cluster, "cluster");
-      Objects.requireNonNull(actor, "actor");
+    /** Result of {@link #init}: the outcome, and the actor's lane when accepted. */
+    public record InitResult(InitOutcome outcome, int lane) {
+        public boolean accepted() {
+            return outcome == InitOutcome.CREATED
+                    || outcome == InitOutcome.RESUMED
+                    || outcome == InitOutcome.REINCARNATED;
+        }
+
+        /** The {@code need_bootstrap} flag of the ack. */
+        public boolean needBootstrap() {
+            return outcome != InitOutcome.RESUMED;
+        }
     }
-  }
 
-  /** A live actor record; immutable snapshot handed to callers. */
-  public record Actor(ActorId id, long incarnation, int lane, long untilNanos) {}
-
-  private final long ttlNanos;
-  private final LaneCleaner cleaner;
-  private final Map<ActorId, Actor> actors = new HashMap<>();
-  private final Map<String, Long> usedLanes = new HashMap<>();
-
-  /**
-   * @param ttlNanos lease length: an actor unheard of for this long is collected (30 s in EMQX)
-   * @param cleaner clears a lane's bits in the route index
-   */
-  public ActorTable(long ttlNanos, LaneCleaner cleaner) {
-    if (ttlNanos <= 0) {
-      throw new IllegalArgumentException("actor TTL must be positive: " + ttlNanos + " ns");
+    /** Identity of an actor: its remote cluster and its name there. */
+    public record ActorId(String cluster, String actor) {
+        public ActorId {
+            Objects.requireNonNull(cluster, "cluster");
+            Objects.requireNonNull(actor, "actor");
+        }
     }
-    this.ttlNanos = ttlNanos;
-    this.cleaner = Objects.requireNonNull(cleaner, "cleaner");
-  }
 
-  /** Handles {@code actor_init} for an actor at {@code nowNanos} (monotonic). */
-  public InitResult init(ActorId id, long incarnation, long nowNanos) {
-    Actor existing = actors.get(id);
-    if (existing != null) {
-      if (incarnation == existing.incarnation()) {
-        actors.put(id, new Actor(id, incarnation, existing.lane(), nowNanos + ttlNanos));
-        return new InitResult(InitOutcome.RESUMED, existing.lane());
-      }
-      if (incarnation < existing.incarnation()) {
-        return new InitResult(InitOutcome.OUTDATED, -1);
-      }
-      remove(existing);
+    /** A live actor record; immutable snapshot handed to callers. */
+    public record Actor(ActorId id, long incarnation, int lane, long untilNanos) {}
+
+    private final long ttlNanos;
+    private final LaneCleaner cleaner;
+    private final Map<ActorId, Actor> actors = new HashMap<>();
+    private final Map<String, Long> usedLanes = new HashMap<>();
+
+    /**
+     * @param ttlNanos lease length: an actor unheard of for this long is collected (30 s in EMQX)
+     * @param cleaner clears a lane's bits in the route index
+     */
+    public ActorTable(long ttlNanos, LaneCleaner cleaner) {
+        if (ttlNanos <= 0) {
+            throw new IllegalArgumentException("actor TTL must be positive: " + ttlNanos + " ns");
+        }
+        this.ttlNanos = ttlNanos;
+        this.cleaner = Objects.requireNonNull(cleaner, "cleaner");
     }
-    long used = usedLanes.getOrDefault(id.cluster(), 0L);
-    if (used == -1L) {
-      return new InitResult(InitOutcome.NO_FREE_LANE, -1);
+
+    /** Handles {@code actor_init} for an actor at {@code nowNanos} (monotonic). */
+    public InitResult init(ActorId id, long incarnation, long nowNanos) {
+        Actor existing = actors.get(id);
+        if (existing != null) {
+            if (incarnation == existing.incarnation()) {
+                actors.put(id, new Actor(id, incarnation, existing.lane(), nowNanos + ttlNanos));
+                return new InitResult(InitOutcome.RESUMED, existing.lane());
+            }
+            if (incarnation < existing.incarnation()) {
+                return new InitResult(InitOutcome.OUTDATED, -1);
+            }
+            remove(existing);
+        }
+        long used = usedLanes.getOrDefault(id.cluster(), 0L);
+        if (used == -1L) {
+            return new InitResult(InitOutcome.NO_FREE_LANE, -1);
+        }
+        int lane = Long.numberOfTrailingZeros(~used);
+        usedLanes.put(id.cluster(), used | (1L << lane));
+        actors.put(id, new Actor(id, incarnation, lane, nowNanos + ttlNanos));
+        return new InitResult(existing == null ? InitOutcome.CREATED : InitOutcome.REINCARNATED, lane);
     }
-    int lane = Long.numberOfTrailingZeros(~used);
-    usedLanes.put(id.cluster(), used | (1L << lane));
-    actors.put(id, new Actor(id, incarnation, lane, nowNanos + ttlNanos));
-    return new InitResult(existing == null ? InitOutcome.CREATED : InitOutcome.REINCARNATED, lane);
-  }
 
-  /**
-   * Checks that a connection initialised for {@code (id, incarnation)} may still write: the actor exists with that
-   * very incarnation (not collected, not reincarnated by another connection).
-   *
-   * @return the actor's lane, or -1 if the connection's state is stale
-   */
-  public int laneFor(ActorId id, long incarnation) {
-    Actor a = actors.get(id);
-    return a != null && a.incarnation() == incarnation ? a.lane() : -1;
-  }
-
-  /**
-   * Extends an actor's lease.
-   *
-   * @return {@code false} if the connection's state is stale (the receiver then disconnects it)
-   */
-  public boolean heartbeat(ActorId id, long incarnation, long nowNanos) {
-    Actor a = actors.get(id);
-    if (a == null || a.incarnation() != incarnation) {
-      return false;
+    /**
+     * Checks that a connection initialised for {@code (id, incarnation)} may still write: the actor exists with that
+     * very incarnation (not collected, not reincarnated by another connection).
+     *
+     * @return the actor's lane, or -1 if the connection's state is stale
+     */
+    public int laneFor(ActorId id, long incarnation) {
+        Actor a = actors.get(id);
+        return a != null && a.incarnation() == incarnation ? a.lane() : -1;
     }
-    actors.put(id, new Actor(id, incarnation, a.lane(), nowNanos + ttlNanos));
-    return true;
-  }
 
-  /**
-   * Removes every actor whose lease ended before {@code nowNanos}, clearing its lane.
-   *
-   * @return the collected actors
-   */
-  public List<Actor> collectExpired(long nowNanos) {
-    List<Actor> expired = new ArrayList<>();
-    for (Actor a : actors.values()) {
-      if (a.untilNanos() - nowNanos < 0) {
-        expired.add(a);
-      }
+    /**
+     * Extends an actor's lease.
+     *
+     * @return {@code false} if the connection's state is stale (the receiver then disconnects it)
+     */
+    public boolean heartbeat(ActorId id, long incarnation, long nowNanos) {
+        Actor a = actors.get(id);
+        if (a == null || a.incarnation() != incarnation) {
+            return false;
+        }
+        actors.put(id, new Actor(id, incarnation, a.lane(), nowNanos + ttlNanos));
+        return true;
     }
-    expired.forEach(this::remove);
-    return expired;
-  }
 
-  /**
-   * Removes every actor of a cluster at once (its link was disabled or deleted here), clearing their lanes.
-   *
-   * @return the removed actors
-   */
-  public List<Actor> removeCluster(String cluster) {
-    List<Actor> gone = new ArrayList<>();
-    for (Actor a : actors.values()) {
-      if (a.id().cluster().equals(cluster)) {
-        gone.add(a);
-      }
+    /**
+     * Removes every actor whose lease ended before {@code nowNanos}, clearing its lane.
+     *
+     * @return the collected actors
+     */
+    public List<Actor> collectExpired(long nowNanos) {
+        List<Actor> expired = new ArrayList<>();
+        for (Actor a : actors.values()) {
+            if (a.untilNanos() - nowNanos < 0) {
+                expired.add(a);
+            }
+        }
+        expired.forEach(this::remove);
+        return expired;
     }
-    gone.forEach(this::remove);
-    return gone;
-  }
 
-  /** Live actors of a cluster, for status. */
-  public List<Actor> actorsOf(String cluster) {
-    List<Actor> out = new ArrayList<>();
-    for (Actor a : actors.values()) {
-      if (a.id().cluster().equals(cluster)) {
-        out.add(a);
-      }
+    /**
+     * Removes every actor of a cluster at once (its link was disabled or deleted here), clearing their lanes.
+     *
+     * @return the removed actors
+     */
+    public List<Actor> removeCluster(String cluster) {
+        List<Actor> gone = new ArrayList<>();
+        for (Actor a : actors.values()) {
+            if (a.id().cluster().equals(cluster)) {
+                gone.add(a);
+            }
+        }
+        gone.forEach(this::remove);
+        return gone;
     }
-    return out;
-  }
 
-  public int size() {
-    return actors.size();
-  }
-
-  private void remove(Actor a) {
-    actors.remove(a.id());
-    String cluster = a.id().cluster();
-    long used = usedLanes.getOrDefault(cluster, 0L) & ~(1L << a.lane());
-    if (used == 0L) {
-      usedLanes.remove(cluster);
-    } else {
-      usedLanes.put(cluster, used);
+    /** Live actors of a cluster, for status. */
+    public List<Actor> actorsOf(String cluster) {
+        List<Actor> out = new ArrayList<>();
+        for (Actor a : actors.values()) {
+            if (a.id().cluster().equals(cluster)) {
+                out.add(a);
+            }
+        }
+        return out;
     }
-    cleaner.clearLane(cluster, a.lane());
-  }
+
+    public int size() {
+        return actors.size();
+    }
+
+    private void remove(Actor a) {
+        actors.remove(a.id());
+        String cluster = a.id().cluster();
+        long used = usedLanes.getOrDefault(cluster, 0L) & ~(1L << a.lane());
+        if (used == 0L) {
+            usedLanes.remove(cluster);
+        } else {
+            usedLanes.put(cluster, used);
+        }
+        cleaner.clearLane(cluster, a.lane());
+    }
 }

@@ -23,69 +23,69 @@ import java.util.Properties;
  */
 public final class FileIncarnationStore implements IncarnationStore {
 
-  private final Path file;
+    private final Path file;
 
-  public FileIncarnationStore(Path file) {
-    this.file = Objects.requireNonNull(file, "file");
-  }
-
-  @Override
-  public synchronized OptionalLong load(String actorKey) {
-    Objects.requireNonNull(actorKey, "actorKey");
-    String value = read().getProperty(actorKey);
-    if (value == null) {
-      return OptionalLong.empty();
+    public FileIncarnationStore(Path file) {
+        this.file = Objects.requireNonNull(file, "file");
     }
-    try {
-      return OptionalLong.of(Long.parseLong(value.trim()));
-    } catch (NumberFormatException e) {
-      throw new UncheckedIOException(
-          new IOException("corrupt incarnation '" + value + "' for " + actorKey + " in " + file, e));
-    }
-  }
 
-  @Override
-  public synchronized void store(String actorKey, long incarnation) {
-    Objects.requireNonNull(actorKey, "actorKey");
-    Properties props = read();
-    props.setProperty(actorKey, Long.toString(incarnation));
-    try {
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-      try {
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-          props.store(out, "clink actor incarnations; each must only grow");
+    @Override
+    public synchronized OptionalLong load(String actorKey) {
+        Objects.requireNonNull(actorKey, "actorKey");
+        String value = read().getProperty(actorKey);
+        if (value == null) {
+            return OptionalLong.empty();
         }
         try {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            return OptionalLong.of(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            throw new UncheckedIOException(
+                    new IOException("corrupt incarnation '" + value + "' for " + actorKey + " in " + file, e));
         }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write incarnation store " + file, e);
     }
-  }
 
-  @Override
-  public synchronized long next(String actorKey, long nowMillis) {
-    // Synchronized as a whole so two actors of one JVM never interleave their load and store.
-    return IncarnationStore.super.next(actorKey, nowMillis);
-  }
-
-  private Properties read() {
-    Properties props = new Properties();
-    try (InputStream in = Files.newInputStream(file)) {
-      props.load(in);
-    } catch (NoSuchFileException e) {
-      // First start: nothing recorded yet.
-    } catch (IOException | IllegalArgumentException e) {
-      throw new UncheckedIOException(
-          e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e));
+    @Override
+    public synchronized void store(String actorKey, long incarnation) {
+        Objects.requireNonNull(actorKey, "actorKey");
+        Properties props = read();
+        props.setProperty(actorKey, Long.toString(incarnation));
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            try {
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    props.store(out, "clink actor incarnations; each must only grow");
+                }
+                try {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write incarnation store " + file, e);
+        }
     }
-    return props;
-  }
+
+    @Override
+    public synchronized long next(String actorKey, long nowMillis) {
+        // Synchronized as a whole so two actors of one JVM never interleave their load and store.
+        return IncarnationStore.super.next(actorKey, nowMillis);
+    }
+
+    private Properties read() {
+        Properties props = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            props.load(in);
+        } catch (NoSuchFileException e) {
+            // First start: nothing recorded yet.
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UncheckedIOException(
+                    e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e));
+        }
+        return props;
+    }
 }
