@@ -1,0 +1,225 @@
+package io.clink.core.internal.link;
+
+import io.clink.api.topic.Subscription;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * This broker's local routes, reference-counted from the broker's subscription events and corrected by periodic
+ * snapshots.
+ *
+ * <p>A local route is a {@link Subscription}: a plain filter (route id = the filter) or a shared group on a filter
+ * (route id {@code $s/<group>/<filter>}). It exists while at least one client holds that subscription. Only the
+ * first holder's arrival and the last holder's departure reach the {@link Listener}, exactly like EMQX's broker
+ * reports routes to its cluster-link provider.
+ *
+ * <p>Adapter events are hints, not the truth: brokers drop sessions without unsubscribe events, and an adapter can
+ * miss or reorder events. {@link #beginResync()} / {@link #applyResync} replace the per-client state with a fresh
+ * snapshot and report the difference. A client touched by an event after the snapshot started is left as the
+ * events made it, because its event is newer than the snapshot; the next resync settles it.
+ *
+ * <p>Concurrency: every method is synchronized; events arrive on broker threads. The listener is called while the
+ * lock is held, so it sees route changes in the order they happened; it must be quick and must not call back into
+ * this object.
+ */
+public final class LocalRoutes {
+
+    /** Receives route appearances and disappearances. */
+    public interface Listener {
+        void routeAdded(Subscription route);
+
+        void routeRemoved(Subscription route);
+    }
+
+    private static final class ClientState {
+        final Set<Subscription> subscriptions = new HashSet<>();
+        long touchedInEpoch;
+    }
+
+    private final Listener listener;
+    private final Map<String, ClientState> clients = new HashMap<>();
+    private final Map<Subscription, Integer> refCounts = new HashMap<>();
+    private long epoch;
+    private boolean resyncPending;
+
+    public LocalRoutes(Listener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** A client now holds {@code subscription}; idempotent per client. */
+    public synchronized void subscribe(String clientId, Subscription subscription) {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(subscription, "subscription");
+        ClientState state = clients.computeIfAbsent(clientId, id -> new ClientState());
+        state.touchedInEpoch = epoch;
+        if (state.subscriptions.add(subscription)) {
+            increment(subscription);
+        }
+    }
+
+    /** A client no longer holds {@code subscription}; unknown pairs are ignored. */
+    public synchronized void unsubscribe(String clientId, Subscription subscription) {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(subscription, "subscription");
+        ClientState state = clients.get(clientId);
+        if (state == null) {
+            // Remember the touch so an in-flight resync does not resurrect what the client just dropped.
+            state = new ClientState();
+            clients.put(clientId, state);
+        }
+        state.touchedInEpoch = epoch;
+        if (state.subscriptions.remove(subscription)) {
+            decrement(subscription);
+        }
+        dropIfEmpty(clientId, state);
+    }
+
+    /** The client's session ended: all its subscriptions are gone. */
+    public synchronized void sessionEnd(String clientId) {
+        Objects.requireNonNull(clientId, "clientId");
+        ClientState state = clients.get(clientId);
+        if (state == null) {
+            return;
+        }
+        for (Subscription s : state.subscriptions) {
+            decrement(s);
+        }
+        state.subscriptions.clear();
+        state.touchedInEpoch = epoch;
+        dropIfEmpty(clientId, state);
+    }
+
+    /**
+     * Starts a resync: take the broker's snapshot <em>after</em> this call.
+     *
+     * @return the token to pass to {@link #applyResync}
+     */
+    public synchronized long beginResync() {
+        resyncPending = true;
+        return ++epoch;
+    }
+
+    /** Abandons a resync whose snapshot could not be read; per-client state stays as the events made it. */
+    public synchronized void abortResync() {
+        resyncPending = false;
+        clients.values().removeIf(state -> state.subscriptions.isEmpty());
+    }
+
+    /**
+     * Replaces per-client state with a snapshot taken after {@link #beginResync()} returned {@code token}, except for
+     * clients that events touched since then.
+     *
+     * @param token from {@link #beginResync()}
+     * @param snapshot every (client id, subscription) the broker holds
+     * @return how many routes appeared and disappeared, for logging
+     */
+    public synchronized ResyncResult applyResync(long token, Map<String, ? extends Collection<Subscription>> snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        int before = refCounts.size();
+        List<Subscription> added = new ArrayList<>();
+        List<Subscription> removed = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Map.Entry<String, ? extends Collection<Subscription>> e : snapshot.entrySet()) {
+            String clientId = e.getKey();
+            seen.add(clientId);
+            ClientState state = clients.get(clientId);
+            if (state != null && state.touchedInEpoch >= token) {
+                continue;
+            }
+            Set<Subscription> fresh = new HashSet<>(e.getValue());
+            if (state == null) {
+                state = new ClientState();
+                clients.put(clientId, state);
+            }
+            for (Subscription s : fresh) {
+                if (!state.subscriptions.contains(s)) {
+                    increment(s, added);
+                }
+            }
+            for (Subscription s : state.subscriptions) {
+                if (!fresh.contains(s)) {
+                    decrement(s, removed);
+                }
+            }
+            state.subscriptions.clear();
+            state.subscriptions.addAll(fresh);
+            dropIfEmpty(clientId, state);
+        }
+        List<String> gone = new ArrayList<>();
+        for (Map.Entry<String, ClientState> e : clients.entrySet()) {
+            if (!seen.contains(e.getKey()) && e.getValue().touchedInEpoch < token) {
+                gone.add(e.getKey());
+            }
+        }
+        for (String clientId : gone) {
+            ClientState state = clients.remove(clientId);
+            for (Subscription s : state.subscriptions) {
+                decrement(s, removed);
+            }
+        }
+        resyncPending = false;
+        clients.values().removeIf(state -> state.subscriptions.isEmpty());
+        return new ResyncResult(added.size(), removed.size(), before, refCounts.size());
+    }
+
+    /** The routes that exist now. */
+    public synchronized Set<Subscription> routes() {
+        return Set.copyOf(refCounts.keySet());
+    }
+
+    /** How many clients hold {@code route}; 0 if none. */
+    public synchronized int holders(Subscription route) {
+        return refCounts.getOrDefault(route, 0);
+    }
+
+    /** Counts of a resync, for the log line. */
+    public record ResyncResult(int added, int removed, int routesBefore, int routesAfter) {}
+
+    private void increment(Subscription s) {
+        increment(s, null);
+    }
+
+    private void increment(Subscription s, List<Subscription> added) {
+        int n = refCounts.merge(s, 1, Integer::sum);
+        if (n == 1) {
+            if (added != null) {
+                added.add(s);
+            }
+            listener.routeAdded(s);
+        }
+    }
+
+    private void decrement(Subscription s) {
+        decrement(s, null);
+    }
+
+    private void decrement(Subscription s, List<Subscription> removed) {
+        Integer n = refCounts.get(s);
+        if (n == null) {
+            return;
+        }
+        if (n == 1) {
+            refCounts.remove(s);
+            if (removed != null) {
+                removed.add(s);
+            }
+            listener.routeRemoved(s);
+        } else {
+            refCounts.put(s, n - 1);
+        }
+    }
+
+    private void dropIfEmpty(String clientId, ClientState state) {
+        // While a resync is pending, an empty client's touch must survive so that the snapshot, which may predate
+        // the unsubscribe, cannot resurrect its routes.
+        if (state.subscriptions.isEmpty() && !resyncPending) {
+            clients.remove(clientId);
+        }
+    }
+}
