@@ -1,0 +1,758 @@
+package io.clink.core.internal.route;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The routes remote clusters replicated into this cluster, and the publish-time question "which remote clusters
+ * want this topic?".
+ *
+ * <h2>Model</h2>
+ * A row is {@code (filter, cluster, routeId)} with a 64-bit lane mask: the actor on lane {@code L} of that cluster
+ * sets bit {@code L} with {@link #add} and clears it with {@link #delete} or {@link #clearLane}. A row exists exactly
+ * while its mask is non-zero, so a route advertised by two actors lives until both withdraw it (protocol §1.6).
+ * {@link #match} yields every cluster owning at least one row whose filter matches the topic, each cluster once.
+ *
+ * <h2>Structure and invariants</h2>
+ * A trie with one node per filter level. A node has an exact-child table, and dedicated {@code plus} and
+ * {@code multi} slots for the {@code +} and {@code #} children; a {@code #} node never has children. Rows live on
+ * the node their filter ends at, packed into parallel writer-owned arrays (cluster id, encoded route id, lane mask),
+ * so no object exists per route. Route ids are stored relative to the filter: a shared marker when equal to it (a
+ * plain subscription), an interned, reference-counted prefix when they end with it ({@code $s/<group>/},
+ * {@code $p/<session>/}), the string itself otherwise. Clusters are interned to small permanent int ids.
+ * Invariants, checked by {@link #validate()}: every non-root node has a row or a child (empty nodes are pruned at
+ * once); every lane mask is non-zero; {@code (cluster, routeId)} is unique per node; a node's published
+ * {@code clusters} array holds exactly the distinct cluster ids of its rows (null when it has none); each cluster's
+ * node set holds exactly the nodes carrying one of its rows, and its count equals its rows.
+ *
+ * <h2>Concurrency</h2>
+ * One writer, many readers. Writes ({@code add}, {@code delete}, {@code clearLane}, {@code removeCluster}) are
+ * <b>not thread-safe</b>: the caller confines them to one thread (or serialises them). Reads ({@code match}) take no
+ * lock, allocate nothing in steady state, and may run at any time on any number of threads. Readers only look at
+ * the child tables, the wildcard slots and each node's {@code clusters} array: every one of them is replaced by a
+ * release store of a fully built immutable object (copy-on-write), with one exception. Large child tables are
+ * open-addressing arrays updated in place, but a slot only ever changes from null to a node or from a node to a
+ * tombstone (never shifted, never cleared), so a probe for a node that stays in the table always reaches it; a
+ * rebuilt table is published whole. Nodes are never reused: a pruned node is unlinked, and a path re-added later
+ * gets new nodes. A route that stays in the index while the writer churns others therefore keeps its whole path and
+ * its cluster id in every array a reader can reach, so a reader always matches it; a route added or removed during
+ * a match may or may not be seen. Cluster ids are never reassigned, so an id read from a stale array still names
+ * the right cluster.
+ *
+ * <h2>Costs</h2>
+ * {@code match} visits the nodes that the topic's levels reach, through at most one exact, one {@code +} and one
+ * {@code #} child per level. Writes cost the filter's depth plus a scan of the rows on the filter's node.
+ * {@code clearLane} and {@code removeCluster} visit only the nodes holding rows of that cluster.
+ *
+ * @since 0.1.0
+ */
+public final class RouteIndex {
+
+  /** Lanes are bits of a {@code long}. */
+  public static final int MAX_LANES = 64;
+
+  /** Stored route id meaning "equal to the row's filter". */
+  private static final Object SAME_AS_FILTER = new Object();
+
+  private static final String[] NO_NAMES = new String[0];
+
+  private final TrieNode root = new TrieNode(null, null, 0);
+
+  // Writer-only state.
+  private final Map<String, ClusterState> clustersByName = new HashMap<>();
+  private final List<ClusterState> clustersById = new ArrayList<>();
+  private final Map<String, Prefix> prefixes = new HashMap<>();
+  private int total;
+
+  /** Cluster names by id, replaced (never mutated) when a cluster is interned; read by matchers. */
+  private volatile String[] names = NO_NAMES;
+
+  /** Creates an empty index. */
+  public RouteIndex() {}
+
+  // =================================================================================================================
+  // Reader side
+
+  /**
+   * Delivers to {@code sink} every cluster that has a row whose filter matches {@code topic}, each cluster once.
+   *
+   * <p>Thread-safe, lock-free; allocates nothing once {@code sink} has warmed up. MQTT semantics: {@code +} matches
+   * exactly one level, empty levels included; {@code #} matches the remaining levels, none included ({@code a/#}
+   * matches {@code a}); a wildcard in the first level never matches a topic starting with {@code $}.
+   *
+   * @param topic a topic name (not a filter); wildcard characters in it are compared literally
+   * @param sink the calling thread's reusable sink
+   * @throws NullPointerException if an argument is null
+   */
+  public void match(String topic, MatchSink sink) {
+    sink.begin();
+    final int len = topic.length();
+    final boolean dollar = len > 0 && topic.charAt(0) == '$';
+    final TrieNode root = this.root;
+    TrieNode[] nodes = sink.stackNodes;
+    int[] positions = sink.stackPos;
+    nodes[0] = root;
+    positions[0] = 0;
+    int top = 1;
+    while (top > 0) {
+      top--;
+      final TrieNode node = nodes[top];
+      // pos is where the next level starts; len + 1 means every level has been consumed.
+      final int pos = positions[top];
+      final boolean wildcardsApply = !dollar || node != root;
+      if (wildcardsApply) {
+        TrieNode multi = node.multi;
+        if (multi != null) {
+          emit(multi, sink);
+        }
+      }
+      if (pos > len) {
+        emit(node, sink);
+        continue;
+      }
+      int end = pos;
+      int hash = 0;
+      char c;
+      while (end < len && (c = topic.charAt(end)) != '/') {
+        hash = 31 * hash + c;
+        end++;
+      }
+      final int next = end + 1;
+      if (top + 2 > nodes.length) {
+        sink.growStack();
+        nodes = sink.stackNodes;
+        positions = sink.stackPos;
+      }
+      if (wildcardsApply) {
+        TrieNode plus = node.plus;
+        if (plus != null) {
+          nodes[top] = plus;
+          positions[top] = next;
+          top++;
+        }
+      }
+      TrieNode child = node.findChild(topic, pos, end, hash);
+      if (child != null) {
+        nodes[top] = child;
+        positions[top] = next;
+        top++;
+      }
+    }
+  }
+
+  private void emit(TrieNode node, MatchSink sink) {
+    int[] ids = node.clusters;
+    if (ids != null) {
+      // Read after the node's array: the writer publishes a name before any array containing its id.
+      String[] nm = names;
+      for (int id : ids) {
+        sink.offer(id, nm);
+      }
+    }
+  }
+
+  /**
+   * Convenience form of {@link #match(String, MatchSink)} for tests and cold paths; allocates.
+   *
+   * @param topic a topic name
+   * @return the matching clusters, a fresh mutable set
+   */
+  public Set<String> match(String topic) {
+    Set<String> out = new HashSet<>();
+    match(
+        topic,
+        new MatchSink() {
+          @Override
+          protected void accept(String cluster) {
+            out.add(cluster);
+          }
+        });
+    return out;
+  }
+
+  // =================================================================================================================
+  // Writer side (single thread)
+
+  /**
+   * Records that the actor on {@code lane} of {@code cluster} advertises {@code (filter, routeId)}. Idempotent per
+   * lane. Writer thread only.
+   *
+   * @return true if the row was created, false if it existed already (its lane bit is now set)
+   * @throws IllegalArgumentException if the lane is outside {@code [0, 63]}, the filter is not a valid MQTT topic
+   *     filter, or the cluster name is empty; the index is then unchanged
+   */
+  public boolean add(String filter, String cluster, String routeId, int lane) {
+    requireNonNull(filter, "filter");
+    requireNonNull(cluster, "cluster");
+    requireNonNull(routeId, "routeId");
+    long bit = laneBit(lane);
+    checkFilter(filter);
+    ClusterState cs = intern(cluster);
+    TrieNode node = requireNonNull(descend(filter, true), "created path");
+    int i = findRow(node, cs.id, routeId, filter);
+    if (i >= 0) {
+      node.rowLanes[i] |= bit;
+      return false;
+    }
+    boolean firstOfCluster = !node.hasRowOf(cs.id);
+    node.appendRow(cs.id, encodeId(routeId, filter), bit);
+    if (firstOfCluster) {
+      publishClusterAdded(node, cs.id);
+      cs.nodes.add(node);
+    }
+    cs.routes++;
+    total++;
+    return true;
+  }
+
+  /**
+   * Records that the actor on {@code lane} of {@code cluster} withdrew {@code (filter, routeId)}. A row not held by
+   * that lane, or unknown, is left alone. Writer thread only.
+   *
+   * @return true if the row was removed (no lane holds it any more)
+   * @throws IllegalArgumentException if the lane is outside {@code [0, 63]} or the filter is not a valid MQTT topic
+   *     filter
+   */
+  public boolean delete(String filter, String cluster, String routeId, int lane) {
+    requireNonNull(filter, "filter");
+    requireNonNull(cluster, "cluster");
+    requireNonNull(routeId, "routeId");
+    long bit = laneBit(lane);
+    checkFilter(filter);
+    ClusterState cs = clustersByName.get(cluster);
+    if (cs == null) {
+      return false;
+    }
+    TrieNode node = descend(filter, false);
+    if (node == null) {
+      return false;
+    }
+    int i = findRow(node, cs.id, routeId, filter);
+    if (i < 0) {
+      return false;
+    }
+    long lanes = node.rowLanes[i];
+    if ((lanes & bit) == 0) {
+      return false;
+    }
+    lanes &= ~bit;
+    if (lanes != 0) {
+      node.rowLanes[i] = lanes;
+      return false;
+    }
+    removeRow(node, i, cs);
+    if (!node.hasRowOf(cs.id)) {
+      publishClusterRemoved(node, cs.id);
+      cs.nodes.remove(node);
+    }
+    prune(node);
+    return true;
+  }
+
+  /**
+   * Clears {@code lane} on every row of {@code cluster}, removing rows no other lane holds: an actor's incarnation
+   * changed or its TTL expired. Visits only the nodes holding rows of {@code cluster}. Writer thread only.
+   *
+   * @return the number of rows removed
+   * @throws IllegalArgumentException if the lane is outside {@code [0, 63]}
+   */
+  public int clearLane(String cluster, int lane) {
+    requireNonNull(cluster, "cluster");
+    long bit = laneBit(lane);
+    ClusterState cs = clustersByName.get(cluster);
+    return cs == null ? 0 : strip(cs, bit);
+  }
+
+  /**
+   * Removes every row of {@code cluster}. Writer thread only.
+   *
+   * @return the number of rows removed
+   */
+  public int removeCluster(String cluster) {
+    requireNonNull(cluster, "cluster");
+    ClusterState cs = clustersByName.get(cluster);
+    return cs == null ? 0 : strip(cs, -1L);
+  }
+
+  /** Clears {@code bits} on every row of {@code cs}. */
+  private int strip(ClusterState cs, long bits) {
+    int removed = 0;
+    for (TrieNode node : cs.nodes.toArray(new TrieNode[0])) {
+      int[] rc = node.rowCluster;
+      long[] rl = node.rowLanes;
+      // Downwards, because removeRow moves the last row into the freed slot.
+      for (int i = node.rowCount - 1; i >= 0; i--) {
+        if (rc[i] == cs.id && (rl[i] & bits) != 0) {
+          long lanes = rl[i] & ~bits;
+          if (lanes != 0) {
+            rl[i] = lanes;
+          } else {
+            removeRow(node, i, cs);
+            removed++;
+            rc = node.rowCluster;
+            rl = node.rowLanes;
+          }
+        }
+      }
+      if (!node.hasRowOf(cs.id)) {
+        publishClusterRemoved(node, cs.id);
+        cs.nodes.remove(node);
+        prune(node);
+      }
+    }
+    return removed;
+  }
+
+  // =================================================================================================================
+  // Inspection (writer thread, or any thread while no write runs)
+
+  /** Number of rows of {@code cluster}. Writer thread only. */
+  public int routeCount(String cluster) {
+    ClusterState cs = clustersByName.get(requireNonNull(cluster, "cluster"));
+    return cs == null ? 0 : cs.routes;
+  }
+
+  /** Number of rows of all clusters. Writer thread only. */
+  public int routeCount() {
+    return total;
+  }
+
+  /** Clusters holding at least one row, sorted. Writer thread only. */
+  public Set<String> clusters() {
+    Set<String> out = new TreeSet<>();
+    for (ClusterState cs : clustersById) {
+      if (cs.routes > 0) {
+        out.add(cs.name);
+      }
+    }
+    return Collections.unmodifiableSet(out);
+  }
+
+  /** The rows of {@code cluster}, in no particular order; allocates. Writer thread only. */
+  public List<RemoteRoute> routes(String cluster) {
+    ClusterState cs = clustersByName.get(requireNonNull(cluster, "cluster"));
+    if (cs == null) {
+      return List.of();
+    }
+    List<RemoteRoute> out = new ArrayList<>(cs.routes);
+    for (TrieNode node : cs.nodes) {
+      String filter = filterOf(node);
+      for (int i = 0; i < node.rowCount; i++) {
+        if (node.rowCluster[i] == cs.id) {
+          out.add(new RemoteRoute(filter, cs.name, decodeId(node.rowId[i], filter), node.rowLanes[i]));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Checks every structural invariant listed in the class comment and throws {@link IllegalStateException} naming
+   * the first one broken. Walks the whole index: for tests and diagnostics. Writer thread only.
+   */
+  void validate() {
+    Map<Integer, Integer> rowsByCluster = new HashMap<>();
+    Map<Integer, Set<TrieNode>> nodesByCluster = new HashMap<>();
+    Map<Prefix, Integer> prefixRefs = new IdentityHashMap<>();
+    int rows = 0;
+    ArrayDeque<TrieNode> work = new ArrayDeque<>();
+    work.push(root);
+    while (!work.isEmpty()) {
+      TrieNode node = work.pop();
+      // Built only on failure: filterOf costs the node's depth.
+      Object where = node;
+      if (node != root && node.isEmpty()) {
+        fail("empty node not pruned", where);
+      }
+      rows += validateRows(node, where, rowsByCluster, nodesByCluster, prefixRefs);
+      TrieNode plus = node.plus;
+      if (plus != null) {
+        if (plus.parent != node || plus.key != TrieNode.PLUS_KEY) {
+          fail("bad + child", where);
+        }
+        work.push(plus);
+      }
+      TrieNode multi = node.multi;
+      if (multi != null) {
+        if (multi.parent != node || multi.key != TrieNode.MULTI_KEY) {
+          fail("bad # child", where);
+        }
+        if (multi.children != null || multi.plus != null || multi.multi != null) {
+          fail("# node with children", where);
+        }
+        work.push(multi);
+      }
+      validateChildren(node, where, work);
+    }
+    if (rows != total) {
+      fail("total " + total + " but " + rows + " rows", "<root>");
+    }
+    for (ClusterState cs : clustersById) {
+      int counted = rowsByCluster.getOrDefault(cs.id, 0);
+      if (counted != cs.routes) {
+        fail("cluster " + cs.name + " counts " + cs.routes + " but has " + counted + " rows", "<root>");
+      }
+      Set<TrieNode> expected = nodesByCluster.getOrDefault(cs.id, Set.of());
+      if (cs.nodes.size() != expected.size() || !expected.containsAll(cs.nodes)) {
+        fail("node set of cluster " + cs.name + " out of date", "<root>");
+      }
+    }
+    if (!prefixRefs.keySet().equals(Set.copyOf(prefixes.values()))) {
+      fail("prefix table out of date", "<root>");
+    }
+    prefixRefs.forEach(
+        (p, refs) -> {
+          if (p.refs != refs) {
+            fail("prefix '" + p.text + "' counts " + p.refs + " but has " + refs + " uses", "<root>");
+          }
+        });
+  }
+
+  private int validateRows(
+      TrieNode node,
+      Object where,
+      Map<Integer, Integer> rowsByCluster,
+      Map<Integer, Set<TrieNode>> nodesByCluster,
+      Map<Prefix, Integer> prefixRefs) {
+    Set<Integer> distinct = new HashSet<>();
+    Set<List<Object>> seen = new HashSet<>();
+    for (int i = 0; i < node.rowCount; i++) {
+      int id = node.rowCluster[i];
+      if (id < 0 || id >= clustersById.size()) {
+        fail("unknown cluster id " + id, where);
+      }
+      if (node.rowLanes[i] == 0) {
+        fail("zero lane mask", where);
+      }
+      Object stored = node.rowId[i];
+      if (stored == null) {
+        fail("null route id", where);
+      }
+      // Encoding is canonical (see encodeId), so distinct stored forms mean distinct route ids.
+      Object identity = stored instanceof Prefix ? "prefix:" + ((Prefix) stored).text : stored;
+      if (!seen.add(List.of(id, identity))) {
+        fail("duplicate row", where);
+      }
+      if (stored instanceof Prefix) {
+        prefixRefs.merge((Prefix) stored, 1, Integer::sum);
+      }
+      distinct.add(id);
+      rowsByCluster.merge(id, 1, Integer::sum);
+      nodesByCluster.computeIfAbsent(id, k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(node);
+    }
+    int[] published = node.clusters;
+    if (published == null ? !distinct.isEmpty() : published.length != distinct.size()) {
+      fail("published clusters " + Arrays.toString(published) + " but rows of " + distinct, where);
+    }
+    if (published != null) {
+      for (int id : published) {
+        if (!distinct.contains(id)) {
+          fail("published clusters " + Arrays.toString(published) + " but rows of " + distinct, where);
+        }
+      }
+    }
+    return node.rowCount;
+  }
+
+  private void validateChildren(TrieNode node, Object where, ArrayDeque<TrieNode> work) {
+    TrieNode[] tab = node.children;
+    if (tab == null) {
+      return;
+    }
+    if (tab.length == 0) {
+      fail("empty child table", where);
+    }
+    boolean list = tab.length <= TrieNode.LIST_MAX;
+    if (!list && Integer.bitCount(tab.length) != 1) {
+      fail("child table length " + tab.length + " is not a power of two", where);
+    }
+    int live = 0;
+    int used = 0;
+    Set<String> levels = new HashSet<>();
+    for (TrieNode c : tab) {
+      if (c == null) {
+        if (list) {
+          fail("null in child list", where);
+        }
+        continue;
+      }
+      used++;
+      if (c == TrieNode.TOMBSTONE) {
+        if (list) {
+          fail("tombstone in child list", where);
+        }
+        continue;
+      }
+      live++;
+      String level = c.levelText();
+      if (c.parent != node || !c.isExact()) {
+        fail("bad exact child '" + level + "'", where);
+      }
+      if (c.hash != level.hashCode()) {
+        fail("stale hash of child '" + level + "'", where);
+      }
+      if (!levels.add(level)) {
+        fail("duplicate child '" + level + "'", where);
+      }
+      if (node.findChild(level, 0, level.length(), level.hashCode()) != c) {
+        fail("child '" + level + "' unreachable by lookup", where);
+      }
+      work.push(c);
+    }
+    if (!list && (live != node.childLive || used != node.childUsed || used == tab.length)) {
+      fail("child table counts live=" + live + "/" + node.childLive + " used=" + used + "/" + node.childUsed, where);
+    }
+    if (!list && live <= TrieNode.LIST_SHRINK) {
+      fail("hash table with only " + live + " children", where);
+    }
+  }
+
+  private static void fail(String what, Object where) {
+    String at = where instanceof TrieNode && ((TrieNode) where).parent != null ? filterOf((TrieNode) where) : "<root>";
+    throw new IllegalStateException("route index invariant broken at '" + at + "': " + what);
+  }
+
+  // =================================================================================================================
+  // Internals
+
+  private static long laneBit(int lane) {
+    if (lane < 0 || lane >= MAX_LANES) {
+      throw new IllegalArgumentException("lane must be in [0, " + (MAX_LANES - 1) + "], got " + lane);
+    }
+    return 1L << lane;
+  }
+
+  /** Rejects what MQTT forbids in a filter, before anything is changed. */
+  private static void checkFilter(String filter) {
+    int len = filter.length();
+    if (len == 0) {
+      throw new IllegalArgumentException("topic filter must not be empty");
+    }
+    int start = 0;
+    for (int i = 0; i <= len; i++) {
+      char c = i < len ? filter.charAt(i) : '/';
+      if (c == '/') {
+        start = i + 1;
+      } else if (c == '#') {
+        if (i != start || i != len - 1) {
+          throw new IllegalArgumentException(
+              "invalid topic filter '" + filter + "': '#' must be a whole level and the last one");
+        }
+      } else if (c == '+') {
+        if (i != start || (i + 1 < len && filter.charAt(i + 1) != '/')) {
+          throw new IllegalArgumentException("invalid topic filter '" + filter + "': '+' must be a whole level");
+        }
+      } else if (c == '\u0000') {
+        throw new IllegalArgumentException("invalid topic filter '" + filter + "': contains U+0000");
+      }
+    }
+  }
+
+  /** Walks (and with {@code create}, builds) the path of a checked filter; null if absent and not creating. */
+  private @Nullable TrieNode descend(String filter, boolean create) {
+    TrieNode node = root;
+    int len = filter.length();
+    int pos = 0;
+    while (true) {
+      int end = filter.indexOf('/', pos);
+      if (end < 0) {
+        end = len;
+      }
+      TrieNode next;
+      if (end - pos == 1 && filter.charAt(pos) == '+') {
+        next = node.plus;
+        if (next == null && create) {
+          next = new TrieNode(node, TrieNode.PLUS_KEY, 0);
+          node.plus = next;
+        }
+      } else if (end - pos == 1 && filter.charAt(pos) == '#') {
+        next = node.multi;
+        if (next == null && create) {
+          next = new TrieNode(node, TrieNode.MULTI_KEY, 0);
+          node.multi = next;
+        }
+      } else {
+        int h = TrieNode.levelHash(filter, pos, end);
+        next = node.findChild(filter, pos, end, h);
+        if (next == null && create) {
+          next = new TrieNode(node, TrieNode.makeKey(filter, pos, end), h);
+          node.addChild(next);
+        }
+      }
+      if (next == null) {
+        return null;
+      }
+      node = next;
+      if (end == len) {
+        return node;
+      }
+      pos = end + 1;
+    }
+  }
+
+  /** Unlinks {@code node} and then each ancestor that became empty. */
+  private void prune(TrieNode node) {
+    while (node.parent != null && node.isEmpty()) {
+      TrieNode parent = node.parent;
+      if (node.key == TrieNode.PLUS_KEY) {
+        parent.plus = null;
+      } else if (node.key == TrieNode.MULTI_KEY) {
+        parent.multi = null;
+      } else {
+        parent.removeChild(node);
+      }
+      node = parent;
+    }
+  }
+
+  private static String filterOf(TrieNode node) {
+    ArrayDeque<String> levels = new ArrayDeque<>();
+    for (TrieNode n = node; n.parent != null; n = n.parent) {
+      levels.push(n.levelText());
+    }
+    return String.join("/", levels);
+  }
+
+  private ClusterState intern(String cluster) {
+    ClusterState cs = clustersByName.get(cluster);
+    if (cs == null) {
+      if (cluster.isEmpty()) {
+        throw new IllegalArgumentException("cluster name must not be empty");
+      }
+      cs = new ClusterState(cluster, clustersById.size());
+      clustersById.add(cs);
+      clustersByName.put(cluster, cs);
+      String[] grown = Arrays.copyOf(names, cs.id + 1);
+      grown[cs.id] = cluster;
+      names = grown;
+    }
+    return cs;
+  }
+
+  private void publishClusterAdded(TrieNode node, int id) {
+    int[] old = node.clusters;
+    if (old == null) {
+      node.clusters = clustersById.get(id).singleton;
+    } else {
+      int[] grown = Arrays.copyOf(old, old.length + 1);
+      grown[old.length] = id;
+      node.clusters = grown;
+    }
+  }
+
+  private void publishClusterRemoved(TrieNode node, int id) {
+    int[] old = node.clusters;
+    if (old == null) {
+      return;
+    }
+    if (old.length == 1) {
+      node.clusters = null;
+      return;
+    }
+    int[] shrunk = new int[old.length - 1];
+    int j = 0;
+    for (int c : old) {
+      if (c != id) {
+        shrunk[j++] = c;
+      }
+    }
+    node.clusters = shrunk.length == 1 ? clustersById.get(shrunk[0]).singleton : shrunk;
+  }
+
+  private int findRow(TrieNode node, int clusterId, String routeId, String filter) {
+    int[] rc = node.rowCluster;
+    Object[] ids = node.rowId;
+    for (int i = 0; i < node.rowCount; i++) {
+      if (rc[i] == clusterId && idMatches(ids[i], routeId, filter)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void removeRow(TrieNode node, int i, ClusterState cs) {
+    Object stored = node.rowId[i];
+    if (stored instanceof Prefix) {
+      Prefix p = (Prefix) stored;
+      if (--p.refs == 0) {
+        prefixes.remove(p.text);
+      }
+    }
+    node.removeRow(i);
+    cs.routes--;
+    total--;
+  }
+
+  private Object encodeId(String routeId, String filter) {
+    if (routeId.equals(filter)) {
+      return SAME_AS_FILTER;
+    }
+    int prefixLength = routeId.length() - filter.length();
+    if (prefixLength > 0 && routeId.endsWith(filter)) {
+      Prefix p = prefixes.computeIfAbsent(routeId.substring(0, prefixLength), Prefix::new);
+      p.refs++;
+      return p;
+    }
+    return routeId;
+  }
+
+  private static boolean idMatches(Object stored, String routeId, String filter) {
+    if (stored == SAME_AS_FILTER) {
+      return routeId.equals(filter);
+    }
+    if (stored instanceof Prefix) {
+      String p = ((Prefix) stored).text;
+      return routeId.length() == p.length() + filter.length()
+          && routeId.startsWith(p)
+          && routeId.startsWith(filter, p.length());
+    }
+    return stored.equals(routeId);
+  }
+
+  private static String decodeId(Object stored, String filter) {
+    if (stored == SAME_AS_FILTER) {
+      return filter;
+    }
+    if (stored instanceof Prefix) {
+      return ((Prefix) stored).text + filter;
+    }
+    return (String) stored;
+  }
+
+  /** A route-id prefix shared by the rows whose id is {@code text + filter}. */
+  private static final class Prefix {
+    final String text;
+    int refs;
+
+    Prefix(String text) {
+      this.text = text;
+    }
+  }
+
+  private static final class ClusterState {
+    final String name;
+    final int id;
+    final int[] singleton;
+    /** Nodes carrying at least one row of this cluster; lets clearLane skip every other cluster's routes. */
+    final Set<TrieNode> nodes = Collections.newSetFromMap(new IdentityHashMap<>());
+    int routes;
+
+    ClusterState(String name, int id) {
+      this.name = name;
+      this.id = id;
+      this.singleton = new int[] {id};
+    }
+  }
+}
