@@ -68,7 +68,7 @@ public final class RouteIndex {
 
   private static final String[] NO_NAMES = new String[0];
 
-  private final TrieNode root = new TrieNode(null, null, 0);
+  private final TrieNode root = new TrieNode(null, null);
 
   // Writer-only state.
   private final Map<String, ClusterState> clustersByName = new HashMap<>();
@@ -203,7 +203,7 @@ public final class RouteIndex {
     TrieNode node = requireNonNull(descend(filter, true), "created path");
     int i = findRow(node, cs.id, routeId, filter);
     if (i >= 0) {
-      node.rowLanes[i] |= bit;
+      node.setRowLanes(i, node.rowLanes(i) | bit);
       return false;
     }
     boolean firstOfCluster = !node.hasRowOf(cs.id);
@@ -243,13 +243,13 @@ public final class RouteIndex {
     if (i < 0) {
       return false;
     }
-    long lanes = node.rowLanes[i];
+    long lanes = node.rowLanes(i);
     if ((lanes & bit) == 0) {
       return false;
     }
     lanes &= ~bit;
     if (lanes != 0) {
-      node.rowLanes[i] = lanes;
+      node.setRowLanes(i, lanes);
       return false;
     }
     removeRow(node, i, cs);
@@ -290,19 +290,16 @@ public final class RouteIndex {
   private int strip(ClusterState cs, long bits) {
     int removed = 0;
     for (TrieNode node : cs.nodes.toArray(new TrieNode[0])) {
-      int[] rc = node.rowCluster;
-      long[] rl = node.rowLanes;
       // Downwards, because removeRow moves the last row into the freed slot.
       for (int i = node.rowCount - 1; i >= 0; i--) {
-        if (rc[i] == cs.id && (rl[i] & bits) != 0) {
-          long lanes = rl[i] & ~bits;
+        long lanes = node.rowLanes(i);
+        if (node.rowCluster(i) == cs.id && (lanes & bits) != 0) {
+          lanes &= ~bits;
           if (lanes != 0) {
-            rl[i] = lanes;
+            node.setRowLanes(i, lanes);
           } else {
             removeRow(node, i, cs);
             removed++;
-            rc = node.rowCluster;
-            rl = node.rowLanes;
           }
         }
       }
@@ -350,8 +347,8 @@ public final class RouteIndex {
     for (TrieNode node : cs.nodes) {
       String filter = filterOf(node);
       for (int i = 0; i < node.rowCount; i++) {
-        if (node.rowCluster[i] == cs.id) {
-          out.add(new RemoteRoute(filter, cs.name, decodeId(node.rowId[i], filter), node.rowLanes[i]));
+        if (node.rowCluster(i) == cs.id) {
+          out.add(new RemoteRoute(filter, cs.name, decodeId(node.rowIdAt(i), filter), node.rowLanes(i)));
         }
       }
     }
@@ -429,17 +426,14 @@ public final class RouteIndex {
     Set<Integer> distinct = new HashSet<>();
     Set<List<Object>> seen = new HashSet<>();
     for (int i = 0; i < node.rowCount; i++) {
-      int id = node.rowCluster[i];
+      int id = node.rowCluster(i);
       if (id < 0 || id >= clustersById.size()) {
         fail("unknown cluster id " + id, where);
       }
-      if (node.rowLanes[i] == 0) {
+      if (node.rowLanes(i) == 0) {
         fail("zero lane mask", where);
       }
-      Object stored = node.rowId[i];
-      if (stored == null) {
-        fail("null route id", where);
-      }
+      Object stored = node.rowIdAt(i);
       // Encoding is canonical (see encodeId), so distinct stored forms mean distinct route ids.
       Object identity = stored instanceof Prefix ? "prefix:" + ((Prefix) stored).text : stored;
       if (!seen.add(List.of(id, identity))) {
@@ -467,55 +461,19 @@ public final class RouteIndex {
   }
 
   private void validateChildren(TrieNode node, Object where, ArrayDeque<TrieNode> work) {
-    TrieNode[] tab = node.children;
-    if (tab == null) {
+    List<TrieNode> exact;
+    try {
+      exact = node.checkedExactChildren();
+    } catch (IllegalStateException e) {
+      fail(e.getMessage(), where);
       return;
     }
-    if (tab.length == 0) {
-      fail("empty child table", where);
-    }
-    boolean list = tab.length <= TrieNode.LIST_MAX;
-    if (!list && Integer.bitCount(tab.length) != 1) {
-      fail("child table length " + tab.length + " is not a power of two", where);
-    }
-    int live = 0;
-    int used = 0;
     Set<String> levels = new HashSet<>();
-    for (TrieNode c : tab) {
-      if (c == null) {
-        if (list) {
-          fail("null in child list", where);
-        }
-        continue;
-      }
-      used++;
-      if (c == TrieNode.TOMBSTONE) {
-        if (list) {
-          fail("tombstone in child list", where);
-        }
-        continue;
-      }
-      live++;
-      String level = c.levelText();
-      if (c.parent != node || !c.isExact()) {
-        fail("bad exact child '" + level + "'", where);
-      }
-      if (c.hash != level.hashCode()) {
-        fail("stale hash of child '" + level + "'", where);
-      }
-      if (!levels.add(level)) {
-        fail("duplicate child '" + level + "'", where);
-      }
-      if (node.findChild(level, 0, level.length(), level.hashCode()) != c) {
-        fail("child '" + level + "' unreachable by lookup", where);
+    for (TrieNode c : exact) {
+      if (!levels.add(c.levelText())) {
+        fail("duplicate child '" + c.levelText() + "'", where);
       }
       work.push(c);
-    }
-    if (!list && (live != node.childLive || used != node.childUsed || used == tab.length)) {
-      fail("child table counts live=" + live + "/" + node.childLive + " used=" + used + "/" + node.childUsed, where);
-    }
-    if (!list && live <= TrieNode.LIST_SHRINK) {
-      fail("hash table with only " + live + " children", where);
     }
   }
 
@@ -574,20 +532,20 @@ public final class RouteIndex {
       if (end - pos == 1 && filter.charAt(pos) == '+') {
         next = node.plus;
         if (next == null && create) {
-          next = new TrieNode(node, TrieNode.PLUS_KEY, 0);
+          next = new TrieNode(node, TrieNode.PLUS_KEY);
           node.plus = next;
         }
       } else if (end - pos == 1 && filter.charAt(pos) == '#') {
         next = node.multi;
         if (next == null && create) {
-          next = new TrieNode(node, TrieNode.MULTI_KEY, 0);
+          next = new TrieNode(node, TrieNode.MULTI_KEY);
           node.multi = next;
         }
       } else {
         int h = TrieNode.levelHash(filter, pos, end);
         next = node.findChild(filter, pos, end, h);
         if (next == null && create) {
-          next = new TrieNode(node, TrieNode.makeKey(filter, pos, end), h);
+          next = new TrieNode(node, TrieNode.makeKey(filter, pos, end));
           node.addChild(next);
         }
       }
@@ -672,10 +630,8 @@ public final class RouteIndex {
   }
 
   private int findRow(TrieNode node, int clusterId, String routeId, String filter) {
-    int[] rc = node.rowCluster;
-    Object[] ids = node.rowId;
     for (int i = 0; i < node.rowCount; i++) {
-      if (rc[i] == clusterId && idMatches(ids[i], routeId, filter)) {
+      if (node.rowCluster(i) == clusterId && idMatches(node.rowIdAt(i), routeId, filter)) {
         return i;
       }
     }
@@ -683,7 +639,7 @@ public final class RouteIndex {
   }
 
   private void removeRow(TrieNode node, int i, ClusterState cs) {
-    Object stored = node.rowId[i];
+    Object stored = node.rowIdAt(i);
     if (stored instanceof Prefix) {
       Prefix p = (Prefix) stored;
       if (--p.refs == 0) {

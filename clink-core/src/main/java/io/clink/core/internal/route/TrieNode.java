@@ -1,8 +1,12 @@
 package io.clink.core.internal.route;
 
+import static java.util.Objects.requireNonNull;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,9 +15,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Fields are split by audience. {@code children}, {@code plus}, {@code multi} and {@code clusters} are read by
  * lock-free readers, so every change to them is a release store (volatile field, or a {@link VarHandle} release on a
- * table slot) of an object that is never mutated afterwards, except hash-table slots, which only ever go from
- * {@code null} to a node or from a node to {@link #TOMBSTONE}, never backwards. Everything else belongs to the single
- * writer.
+ * {@link Table} slot) of an object that is never mutated afterwards; the one exception is a published table's slots,
+ * which never return to {@code null} (see {@link Table}). Everything else belongs to the single writer.
  */
 final class TrieNode {
 
@@ -28,12 +31,12 @@ final class TrieNode {
    * let a concurrent reader skip over a node that moved behind its probe position; a tombstone keeps every probe
    * chain intact until the writer rebuilds the table.
    */
-  static final TrieNode TOMBSTONE = new TrieNode(null, new byte[0], 0);
+  static final TrieNode TOMBSTONE = new TrieNode(null, new byte[0]);
 
-  /** Child arrays up to this length are scanned linearly; longer ones are open-addressing tables. */
+  /** Child lists up to this length are scanned linearly; one more child turns the list into a {@link Table}. */
   static final int LIST_MAX = 8;
 
-  /** A hash table shrinking to this many live children becomes a list again (hysteresis against flapping). */
+  /** A table shrinking to this many live children becomes a list again (hysteresis against flapping). */
   static final int LIST_SHRINK = 4;
 
   static final int MIN_TABLE = 16;
@@ -42,16 +45,34 @@ final class TrieNode {
 
   private static final byte[] EMPTY_LEVEL = new byte[0];
 
+  /**
+   * Open-addressing child table with linear probing. {@code hashes[i]} is written before {@code slots[i]} is
+   * release-stored, so a reader that acquires a node from a slot sees its hash. Slots go null, then node, then
+   * possibly tombstone, then possibly another node; never back to null while the table is published.
+   */
+  static final class Table {
+    final TrieNode[] slots;
+    final int[] hashes;
+    /** Writer-only: live nodes, and live plus tombstoned slots. */
+    int live;
+    int used;
+
+    Table(int capacity) {
+      slots = new TrieNode[capacity];
+      hashes = new int[capacity];
+    }
+  }
+
+  // Memory matters here (two or three nodes per route at a million routes), so a node carries no hash, no counters
+  // of its own children and no per-row objects: 9 reference/int fields, 48 bytes with compressed oops.
+
   /** {@code byte[]} (all chars below 256) or {@code char[]} for an exact level; PLUS_KEY, MULTI_KEY; null at root. */
   final @Nullable Object key;
 
-  /** {@link String#hashCode()} of the level; 0 for wildcard nodes and the root. */
-  final int hash;
-
   final @Nullable TrieNode parent;
 
-  /** Null, an exact-size list (length &lt;= LIST_MAX) or a power-of-two open-addressing table. */
-  volatile TrieNode @Nullable [] children;
+  /** Null, an exact-size {@code TrieNode[]} list (length 1..LIST_MAX), or a {@link Table}. */
+  volatile @Nullable Object children;
 
   volatile @Nullable TrieNode plus;
 
@@ -60,23 +81,21 @@ final class TrieNode {
   /** Distinct cluster ids with at least one row here; immutable once published; null when there is no row. */
   volatile int @Nullable [] clusters;
 
-  // ---- writer-only state ----
-
-  /** Live children when {@code children} is a hash table (list length otherwise). */
-  int childLive;
-
-  /** Live plus tombstoned slots when {@code children} is a hash table. */
-  int childUsed;
+  // ---- writer-only state: rows ----
 
   int rowCount;
-  int @Nullable [] rowCluster;
-  @Nullable Object @Nullable [] rowId;
-  long @Nullable [] rowLanes;
 
-  TrieNode(@Nullable TrieNode parent, @Nullable Object key, int hash) {
+  /**
+   * Pairs {@code (clusterId, lanes)} per row: an {@code int[]} while every lane mask fits in 32 bits (actors rarely
+   * number more than a few per cluster), upgraded for good to a {@code long[]} when a lane of 32 or more is set.
+   */
+  @Nullable Object rowData;
+
+  @Nullable Object @Nullable [] rowId;
+
+  TrieNode(@Nullable TrieNode parent, @Nullable Object key) {
     this.parent = parent;
     this.key = key;
-    this.hash = hash;
   }
 
   boolean isExact() {
@@ -150,6 +169,22 @@ final class TrieNode {
     return false;
   }
 
+  /** {@link #levelHash} of this node's key; writer side. */
+  int keyHash() {
+    Object k = key;
+    int h = 0;
+    if (k instanceof byte[]) {
+      for (byte b : (byte[]) k) {
+        h = 31 * h + (b & 0xFF);
+      }
+    } else if (k instanceof char[]) {
+      for (char c : (char[]) k) {
+        h = 31 * h + c;
+      }
+    }
+    return h;
+  }
+
   /** The level text of an exact node, a wildcard's text, or "" for the root. Cold path (listing, validation). */
   String levelText() {
     Object k = key;
@@ -182,26 +217,28 @@ final class TrieNode {
 
   /** Finds the exact child for level {@code s[from, to)} whose hash is {@code h}. Lock-free, allocation-free. */
   @Nullable TrieNode findChild(String s, int from, int to, int h) {
-    TrieNode[] tab = children;
-    if (tab == null) {
+    Object ch = children;
+    if (ch == null) {
       return null;
     }
-    int n = tab.length;
-    if (n <= LIST_MAX) {
-      for (TrieNode c : tab) {
-        if (c.hash == h && c.keyEquals(s, from, to)) {
+    if (ch instanceof TrieNode[]) {
+      for (TrieNode c : (TrieNode[]) ch) {
+        if (c.keyEquals(s, from, to)) {
           return c;
         }
       }
       return null;
     }
-    int mask = n - 1;
+    Table t = (Table) ch;
+    TrieNode[] slots = t.slots;
+    int[] hashes = t.hashes;
+    int mask = slots.length - 1;
     for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
-      TrieNode c = (TrieNode) SLOT.getAcquire(tab, i);
+      TrieNode c = (TrieNode) SLOT.getAcquire(slots, i);
       if (c == null) {
         return null;
       }
-      if (c != TOMBSTONE && c.hash == h && c.keyEquals(s, from, to)) {
+      if (c != TOMBSTONE && hashes[i] == h && c.keyEquals(s, from, to)) {
         return c;
       }
     }
@@ -212,42 +249,51 @@ final class TrieNode {
 
   /** Adds an exact child known to be absent. */
   void addChild(TrieNode child) {
-    TrieNode[] tab = children;
-    if (tab == null) {
+    Object ch = children;
+    if (ch == null) {
       children = new TrieNode[] {child};
       return;
     }
-    int n = tab.length;
-    if (n <= LIST_MAX) {
+    if (ch instanceof TrieNode[]) {
+      TrieNode[] list = (TrieNode[]) ch;
+      int n = list.length;
       if (n < LIST_MAX) {
-        TrieNode[] list = Arrays.copyOf(tab, n + 1);
-        list[n] = child;
-        children = list;
-      } else {
-        TrieNode[] grown = new TrieNode[MIN_TABLE * 2];
-        for (TrieNode c : tab) {
-          insertPlain(grown, c);
-        }
-        insertPlain(grown, child);
-        childLive = n + 1;
-        childUsed = n + 1;
+        TrieNode[] grown = Arrays.copyOf(list, n + 1);
+        grown[n] = child;
         children = grown;
+      } else {
+        Table t = newTable(n + 1);
+        for (TrieNode c : list) {
+          insertPlain(t, c);
+        }
+        insertPlain(t, child);
+        children = t;
       }
       return;
     }
-    if ((childUsed + 1) * 4 > n * 3) {
-      tab = rehash(tab, childLive + 1);
-      children = tab;
+    Table t = (Table) ch;
+    if ((t.used + 1) * 4 > t.slots.length * 3) {
+      Table rebuilt = newTable(t.live + 1);
+      for (TrieNode c : t.slots) {
+        if (c != null && c != TOMBSTONE) {
+          insertPlain(rebuilt, c);
+        }
+      }
+      insertPlain(rebuilt, child);
+      children = rebuilt;
+      return;
     }
-    int mask = tab.length - 1;
-    for (int i = spread(child.hash) & mask; ; i = (i + 1) & mask) {
-      TrieNode c = tab[i];
+    int h = child.keyHash();
+    int mask = t.slots.length - 1;
+    for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
+      TrieNode c = t.slots[i];
       if (c == null || c == TOMBSTONE) {
         if (c == null) {
-          childUsed++;
+          t.used++;
         }
-        childLive++;
-        SLOT.setRelease(tab, i, child);
+        t.live++;
+        t.hashes[i] = h;
+        SLOT.setRelease(t.slots, i, child);
         return;
       }
     }
@@ -255,145 +301,230 @@ final class TrieNode {
 
   /** Removes an exact child (by identity); the node must be present. */
   void removeChild(TrieNode child) {
-    TrieNode[] tab = children;
-    if (tab == null) {
-      throw new IllegalStateException("no child table");
-    }
-    int n = tab.length;
-    if (n <= LIST_MAX) {
-      if (n == 1) {
+    Object ch = children;
+    if (ch instanceof TrieNode[]) {
+      TrieNode[] list = (TrieNode[]) ch;
+      if (list.length == 1) {
         children = null;
         return;
       }
-      TrieNode[] list = new TrieNode[n - 1];
+      TrieNode[] shrunk = new TrieNode[list.length - 1];
       int j = 0;
-      for (TrieNode c : tab) {
+      for (TrieNode c : list) {
         if (c != child) {
-          list[j++] = c;
+          shrunk[j++] = c;
         }
       }
-      children = list;
+      children = shrunk;
       return;
     }
-    int mask = n - 1;
-    for (int i = spread(child.hash) & mask; ; i = (i + 1) & mask) {
-      TrieNode c = tab[i];
+    Table t = (Table) requireNonNull(ch, "child table");
+    int mask = t.slots.length - 1;
+    for (int i = spread(child.keyHash()) & mask; ; i = (i + 1) & mask) {
+      TrieNode c = t.slots[i];
       if (c == null) {
         throw new IllegalStateException("child missing from table");
       }
       if (c == child) {
-        SLOT.setRelease(tab, i, TOMBSTONE);
-        childLive--;
+        SLOT.setRelease(t.slots, i, TOMBSTONE);
+        t.live--;
         break;
       }
     }
-    if (childLive <= LIST_SHRINK) {
-      TrieNode[] list = new TrieNode[childLive];
+    if (t.live <= LIST_SHRINK) {
+      TrieNode[] list = new TrieNode[t.live];
       int j = 0;
-      for (TrieNode c : tab) {
+      for (TrieNode c : t.slots) {
         if (c != null && c != TOMBSTONE) {
           list[j++] = c;
         }
       }
-      childLive = 0;
-      childUsed = 0;
       children = list.length == 0 ? null : list;
     }
   }
 
-  private TrieNode[] rehash(TrieNode[] old, int live) {
+  private static Table newTable(int live) {
     int cap = MIN_TABLE;
     while (live * 2 > cap) {
       cap <<= 1;
     }
-    TrieNode[] tab = new TrieNode[cap];
-    int count = 0;
-    for (TrieNode c : old) {
-      if (c != null && c != TOMBSTONE) {
-        insertPlain(tab, c);
-        count++;
-      }
-    }
-    childLive = count;
-    childUsed = count;
-    return tab;
+    return new Table(cap);
   }
 
-  /** Insert into a table nobody else can see yet. */
-  private static void insertPlain(TrieNode[] tab, TrieNode child) {
-    int mask = tab.length - 1;
-    int i = spread(child.hash) & mask;
-    while (tab[i] != null) {
+  /** Inserts into a table nobody else can see yet. */
+  private static void insertPlain(Table t, TrieNode child) {
+    int h = child.keyHash();
+    int mask = t.slots.length - 1;
+    int i = spread(h) & mask;
+    while (t.slots[i] != null) {
       i = (i + 1) & mask;
     }
-    tab[i] = child;
+    t.slots[i] = child;
+    t.hashes[i] = h;
+    t.live++;
+    t.used++;
   }
 
-  /** Number of exact children (writer side). */
-  int exactChildCount() {
-    TrieNode[] tab = children;
-    if (tab == null) {
-      return 0;
+  /**
+   * Checks the child structure and returns the exact children; throws {@link IllegalStateException} describing the
+   * first problem. Writer side, for {@code RouteIndex.validate()}.
+   */
+  List<TrieNode> checkedExactChildren() {
+    Object ch = children;
+    List<TrieNode> out = new ArrayList<>();
+    if (ch == null) {
+      return out;
     }
-    return tab.length <= LIST_MAX ? tab.length : childLive;
-  }
-
-  /** Calls {@code action} for every exact child (writer side). */
-  void forEachExactChild(java.util.function.Consumer<TrieNode> action) {
-    TrieNode[] tab = children;
-    if (tab == null) {
-      return;
-    }
-    for (TrieNode c : tab) {
-      if (c != null && c != TOMBSTONE) {
-        action.accept(c);
+    if (ch instanceof TrieNode[]) {
+      TrieNode[] list = (TrieNode[]) ch;
+      if (list.length == 0 || list.length > LIST_MAX) {
+        throw new IllegalStateException("child list of length " + list.length);
+      }
+      for (TrieNode c : list) {
+        if (c == null || c == TOMBSTONE) {
+          throw new IllegalStateException("null or tombstone in child list");
+        }
+        out.add(c);
+      }
+    } else {
+      Table t = (Table) ch;
+      int n = t.slots.length;
+      int used = 0;
+      if (Integer.bitCount(n) != 1 || t.hashes.length != n) {
+        throw new IllegalStateException("child table of length " + n);
+      }
+      for (int i = 0; i < n; i++) {
+        TrieNode c = t.slots[i];
+        if (c == null) {
+          continue;
+        }
+        used++;
+        if (c != TOMBSTONE) {
+          if (t.hashes[i] != c.keyHash()) {
+            throw new IllegalStateException("stale hash of child '" + c.levelText() + "'");
+          }
+          out.add(c);
+        }
+      }
+      if (out.size() != t.live || used != t.used || used == n) {
+        throw new IllegalStateException("child table counts live=" + out.size() + "/" + t.live + " used=" + used
+            + "/" + t.used + " of " + n);
+      }
+      if (t.live <= LIST_SHRINK) {
+        throw new IllegalStateException("child table with only " + t.live + " children");
       }
     }
+    for (TrieNode c : out) {
+      String level = c.levelText();
+      if (c.parent != this || !c.isExact()) {
+        throw new IllegalStateException("bad exact child '" + level + "'");
+      }
+      if (findChild(level, 0, level.length(), level.hashCode()) != c) {
+        throw new IllegalStateException("child '" + level + "' unreachable by lookup");
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
   // Rows (writer side)
 
+  int rowCluster(int i) {
+    Object d = rowData;
+    return d instanceof int[] ? ((int[]) d)[2 * i] : (int) ((long[]) requireNonNull(d, "rows"))[2 * i];
+  }
+
+  long rowLanes(int i) {
+    Object d = rowData;
+    return d instanceof int[]
+        ? ((int[]) d)[2 * i + 1] & 0xFFFF_FFFFL
+        : ((long[]) requireNonNull(d, "rows"))[2 * i + 1];
+  }
+
+  Object rowIdAt(int i) {
+    return requireNonNull(requireNonNull(rowId, "rows")[i], "row id");
+  }
+
+  void setRowLanes(int i, long lanes) {
+    Object d = rowData;
+    if (d instanceof int[]) {
+      if ((lanes >>> 32) == 0) {
+        ((int[]) d)[2 * i + 1] = (int) lanes;
+        return;
+      }
+      d = widen((int[]) d);
+    }
+    ((long[]) requireNonNull(d, "rows"))[2 * i + 1] = lanes;
+  }
+
+  private long[] widen(int[] narrow) {
+    long[] wide = new long[narrow.length];
+    for (int i = 0; i < narrow.length; i += 2) {
+      wide[i] = narrow[i];
+      wide[i + 1] = narrow[i + 1] & 0xFFFF_FFFFL;
+    }
+    rowData = wide;
+    return wide;
+  }
+
   /** Appends a row; capacity grows by one while small (most nodes carry one to three rows), then by half. */
   void appendRow(int clusterId, Object id, long lanes) {
     int n = rowCount;
-    int[] rc = rowCluster;
-    if (rc == null || n == rc.length) {
+    Object[] ids = rowId;
+    if (ids == null || n == ids.length) {
       int cap = n < 4 ? n + 1 : n + (n >> 1);
-      rowCluster = rc = rc == null ? new int[cap] : Arrays.copyOf(rc, cap);
-      rowId = rowId == null ? new Object[cap] : Arrays.copyOf(rowId, cap);
-      rowLanes = rowLanes == null ? new long[cap] : Arrays.copyOf(rowLanes, cap);
+      rowId = ids = ids == null ? new Object[cap] : Arrays.copyOf(ids, cap);
+      Object d = rowData;
+      if (d == null) {
+        rowData = new int[2 * cap];
+      } else if (d instanceof int[]) {
+        rowData = Arrays.copyOf((int[]) d, 2 * cap);
+      } else {
+        rowData = Arrays.copyOf((long[]) d, 2 * cap);
+      }
     }
-    rc[n] = clusterId;
-    rowId[n] = id;
-    rowLanes[n] = lanes;
+    ids[n] = id;
     rowCount = n + 1;
+    Object d = rowData;
+    if (d instanceof int[]) {
+      ((int[]) d)[2 * n] = clusterId;
+    } else {
+      ((long[]) requireNonNull(d, "rows"))[2 * n] = clusterId;
+    }
+    setRowLanes(n, lanes);
   }
 
   /** Removes row {@code i} by moving the last row into its place; frees the arrays when the last row goes. */
   void removeRow(int i) {
     int last = --rowCount;
     if (last == 0) {
-      rowCluster = null;
+      rowData = null;
       rowId = null;
-      rowLanes = null;
       return;
     }
-    rowCluster[i] = rowCluster[last];
-    rowId[i] = rowId[last];
-    rowLanes[i] = rowLanes[last];
-    rowId[last] = null;
-    if (rowCluster.length > 8 && last * 2 < rowCluster.length) {
-      rowCluster = Arrays.copyOf(rowCluster, last + (last >> 1));
-      rowId = Arrays.copyOf(rowId, rowCluster.length);
-      rowLanes = Arrays.copyOf(rowLanes, rowCluster.length);
+    Object[] ids = requireNonNull(rowId, "rows");
+    ids[i] = ids[last];
+    ids[last] = null;
+    Object d = rowData;
+    if (d instanceof int[]) {
+      int[] a = (int[]) d;
+      a[2 * i] = a[2 * last];
+      a[2 * i + 1] = a[2 * last + 1];
+    } else {
+      long[] a = (long[]) requireNonNull(d, "rows");
+      a[2 * i] = a[2 * last];
+      a[2 * i + 1] = a[2 * last + 1];
+    }
+    if (ids.length > 8 && last * 2 < ids.length) {
+      int cap = last + (last >> 1);
+      rowId = Arrays.copyOf(ids, cap);
+      rowData = d instanceof int[] ? Arrays.copyOf((int[]) d, 2 * cap) : Arrays.copyOf((long[]) d, 2 * cap);
     }
   }
 
   boolean hasRowOf(int clusterId) {
-    int[] rc = rowCluster;
     for (int i = 0; i < rowCount; i++) {
-      if (rc[i] == clusterId) {
+      if (rowCluster(i) == clusterId) {
         return true;
       }
     }

@@ -228,6 +228,36 @@ class RouteIndexTest {
     assertThat(index.match("a")).isEmpty();
   }
 
+  @Test
+  void add_manyRowsOnOneNode_rowStorageGrowsWidensAndShrinks() {
+    // One filter, many route ids (durable sessions), lanes above 31 on some: row arrays grow, switch from int to
+    // long lane masks, and shrink again as rows go.
+    NaiveRoutes model = new NaiveRoutes();
+    for (int i = 0; i < 200; i++) {
+      int lane = i % 50 == 0 ? 40 : i % 3;
+      String id = i % 2 == 0 ? "$p/session-" + i + "/t/#" : "opaque-" + i;
+      assertThat(index.add("t/#", i % 7 == 0 ? "C" : "B", id, lane)).isTrue();
+      model.add("t/#", i % 7 == 0 ? "C" : "B", id, lane);
+    }
+    index.validate();
+    for (NaiveRoutes.Key k : model.keys()) {
+      for (int lane : new int[] {0, 1, 2, 40}) {
+        if (!k.routeId().endsWith("3")) {
+          assertThat(index.delete(k.filter(), k.cluster(), k.routeId(), lane))
+              .isEqualTo(model.delete(k.filter(), k.cluster(), k.routeId(), lane));
+        }
+      }
+    }
+    index.validate();
+    assertThat(new HashSet<>(index.routes("B"))).isEqualTo(model.routes("B"));
+    assertThat(new HashSet<>(index.routes("C"))).isEqualTo(model.routes("C"));
+    assertThat(index.match("t/x")).isEqualTo(model.match("t/x"));
+    assertThat(index.clearLane("B", 40) + index.clearLane("B", 0) + index.clearLane("B", 1) + index.clearLane("B", 2))
+        .isEqualTo(model.clearLane("B", 40) + model.clearLane("B", 0) + model.clearLane("B", 1)
+            + model.clearLane("B", 2));
+    assertThat(index.match("t/x")).isEqualTo(model.match("t/x")).containsExactly("C");
+  }
+
   // ---- matching ---------------------------------------------------------------------------------------------------
 
   @ParameterizedTest(name = "{0} vs {1} -> {2}")
