@@ -258,7 +258,7 @@ public final class RouteIndex {
     removeRow(node, i, cs);
     if (!node.hasRowOf(cs.id)) {
       publishClusterRemoved(node, cs.id);
-      cs.nodes.remove(node);
+      cs.forget(node);
     }
     prune(node);
     return true;
@@ -308,7 +308,7 @@ public final class RouteIndex {
       }
       if (!node.hasRowOf(cs.id)) {
         publishClusterRemoved(node, cs.id);
-        cs.nodes.remove(node);
+        cs.forget(node);
         prune(node);
       }
     }
@@ -705,8 +705,20 @@ public final class RouteIndex {
     final int id;
     final int[] singleton;
     /** Nodes carrying at least one row of this cluster; lets clearLane skip every other cluster's routes. */
-    final Set<TrieNode> nodes = Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<TrieNode> nodes = newNodeSet();
     int routes;
+
+    private static Set<TrieNode> newNodeSet() {
+      return Collections.newSetFromMap(new IdentityHashMap<>());
+    }
+
+    void forget(TrieNode node) {
+      nodes.remove(node);
+      if (nodes.isEmpty()) {
+        // IdentityHashMap never shrinks; after a mass withdrawal, give the table back.
+        nodes = newNodeSet();
+      }
+    }
 
     ClusterState(String name, int id) {
       this.name = name;
