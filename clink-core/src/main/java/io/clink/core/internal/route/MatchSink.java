@@ -21,7 +21,11 @@ public abstract class MatchSink {
   TrieNode[] stackNodes = new TrieNode[16];
   int[] stackPos = new int[16];
 
-  /** Creates a sink. */
+  /**
+   * Creates a sink.
+   *
+   * @since 0.1.0
+   */
   protected MatchSink() {}
 
   /**
@@ -29,6 +33,7 @@ public abstract class MatchSink {
    * returns. An exception thrown here ends the match and propagates to the caller; the index is unaffected.
    *
    * @param cluster the destination cluster name
+   * @since 0.1.0
    */
   protected abstract void accept(String cluster);
 

@@ -63,7 +63,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RouteIndex {
 
-  /** Lanes are bits of a {@code long}. */
+  /**
+   * Number of lanes per cluster: lanes are bits of a {@code long}.
+   *
+   * @since 0.1.0
+   */
   public static final int MAX_LANES = 64;
 
   /** Stored route id meaning "equal to the row's filter". */
@@ -82,7 +86,11 @@ public final class RouteIndex {
   /** Cluster names by id, replaced (never mutated) when a cluster is interned; read by matchers. */
   private volatile String[] names = NO_NAMES;
 
-  /** Creates an empty index. */
+  /**
+   * Creates an empty index.
+   *
+   * @since 0.1.0
+   */
   public RouteIndex() {}
 
   // =================================================================================================================
@@ -98,6 +106,8 @@ public final class RouteIndex {
    * @param topic a topic name (not a filter); wildcard characters in it are compared literally
    * @param sink the calling thread's reusable sink
    * @throws NullPointerException if an argument is null
+   *
+   * @since 0.1.0
    */
   public void match(String topic, MatchSink sink) {
     sink.begin();
@@ -171,6 +181,8 @@ public final class RouteIndex {
    *
    * @param topic a topic name
    * @return the matching clusters, a fresh mutable set
+   *
+   * @since 0.1.0
    */
   public Set<String> match(String topic) {
     Set<String> out = new HashSet<>();
@@ -192,9 +204,15 @@ public final class RouteIndex {
    * Records that the actor on {@code lane} of {@code cluster} advertises {@code (filter, routeId)}. Idempotent per
    * lane. Writer thread only.
    *
+   * @param filter an MQTT topic filter (the intersected filter of protocol §1.5)
+   * @param cluster the remote cluster that wants the filter
+   * @param routeId the opaque route id the remote gave the row
+   * @param lane the advertising actor's lane, {@code 0..63}
    * @return true if the row was created, false if it existed already (its lane bit is now set)
    * @throws IllegalArgumentException if the lane is outside {@code [0, 63]}, the filter is not a valid MQTT topic
    *     filter, or the cluster name is empty; the index is then unchanged
+   *
+   * @since 0.1.0
    */
   public boolean add(String filter, String cluster, String routeId, int lane) {
     requireNonNull(filter, "filter");
@@ -224,9 +242,15 @@ public final class RouteIndex {
    * Records that the actor on {@code lane} of {@code cluster} withdrew {@code (filter, routeId)}. A row not held by
    * that lane, or unknown, is left alone. Writer thread only.
    *
+   * @param filter the row's topic filter, as added
+   * @param cluster the remote cluster
+   * @param routeId the row's route id
+   * @param lane the withdrawing actor's lane, {@code 0..63}
    * @return true if the row was removed (no lane holds it any more)
    * @throws IllegalArgumentException if the lane is outside {@code [0, 63]} or the filter is not a valid MQTT topic
    *     filter
+   *
+   * @since 0.1.0
    */
   public boolean delete(String filter, String cluster, String routeId, int lane) {
     requireNonNull(filter, "filter");
@@ -268,8 +292,12 @@ public final class RouteIndex {
    * Clears {@code lane} on every row of {@code cluster}, removing rows no other lane holds: an actor's incarnation
    * changed or its TTL expired. Visits only the nodes holding rows of {@code cluster}. Writer thread only.
    *
+   * @param cluster the remote cluster
+   * @param lane the actor's lane, {@code 0..63}
    * @return the number of rows removed
    * @throws IllegalArgumentException if the lane is outside {@code [0, 63]}
+   *
+   * @since 0.1.0
    */
   public int clearLane(String cluster, int lane) {
     requireNonNull(cluster, "cluster");
@@ -281,7 +309,10 @@ public final class RouteIndex {
   /**
    * Removes every row of {@code cluster}. Writer thread only.
    *
+   * @param cluster the remote cluster
    * @return the number of rows removed
+   *
+   * @since 0.1.0
    */
   public int removeCluster(String cluster) {
     requireNonNull(cluster, "cluster");
@@ -318,18 +349,37 @@ public final class RouteIndex {
   // =================================================================================================================
   // Inspection (writer thread, or any thread while no write runs)
 
-  /** Number of rows of {@code cluster}. Writer thread only. */
+  /**
+   * Number of rows of {@code cluster}. Writer thread only.
+   *
+   * @param cluster the remote cluster
+   * @return its row count, 0 if unknown
+   *
+   * @since 0.1.0
+   */
   public int routeCount(String cluster) {
     ClusterState cs = clustersByName.get(requireNonNull(cluster, "cluster"));
     return cs == null ? 0 : cs.routes;
   }
 
-  /** Number of rows of all clusters. Writer thread only. */
+  /**
+   * Number of rows of all clusters. Writer thread only.
+   *
+   * @return the total row count
+   *
+   * @since 0.1.0
+   */
   public int routeCount() {
     return total;
   }
 
-  /** Clusters holding at least one row, sorted. Writer thread only. */
+  /**
+   * Clusters holding at least one row. Writer thread only.
+   *
+   * @return their names, sorted, unmodifiable
+   *
+   * @since 0.1.0
+   */
   public Set<String> clusters() {
     Set<String> out = new TreeSet<>();
     for (ClusterState cs : clustersById) {
@@ -340,7 +390,14 @@ public final class RouteIndex {
     return Collections.unmodifiableSet(out);
   }
 
-  /** The rows of {@code cluster}, in no particular order; allocates. Writer thread only. */
+  /**
+   * The rows of {@code cluster}, for status pages and tests; allocates. Writer thread only.
+   *
+   * @param cluster the remote cluster
+   * @return its rows in no particular order
+   *
+   * @since 0.1.0
+   */
   public List<RemoteRoute> routes(String cluster) {
     ClusterState cs = clustersByName.get(requireNonNull(cluster, "cluster"));
     if (cs == null) {

@@ -44,6 +44,31 @@ public final class RouteIndexFootprint {
     if (!index.match("site/site-00000/device/dev-000000/temp").contains("cluster-eu")) {
       throw new AssertionError("index lost its routes");
     }
+    // Rough single-thread match cost on the same index (no JMH, so only an order of magnitude).
+    String[] topics = new String[1024];
+    for (int i = 0; i < topics.length; i++) {
+      topics[i] = String.format(Locale.ROOT, "site/site-%05d/device/dev-%06d/temp", (i * 7919) % sites,
+          (i * 104729) % devicesPerSite);
+    }
+    int[] hits = new int[1];
+    MatchSink sink = new MatchSink() {
+      @Override
+      protected void accept(String cluster) {
+        hits[0]++;
+      }
+    };
+    java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+    for (int round = 0; round < 5; round++) {
+      hits[0] = 0;
+      // CPU time of this thread, not wall time: the build machine is shared.
+      long start = cpu.getCurrentThreadCpuTime();
+      int calls = 2_000_000;
+      for (int i = 0; i < calls; i++) {
+        index.match(topics[i & (topics.length - 1)], sink);
+      }
+      long elapsed = cpu.getCurrentThreadCpuTime() - start;
+      System.out.printf(Locale.ROOT, "match: %.0f ns/call of thread CPU time (%d hits)%n", elapsed / (double) calls, hits[0]);
+    }
     if (args.length > 1 && args[1].equals("hold")) {
       // Keeps the index alive for `jcmd <pid> GC.class_histogram`; press enter to end.
       System.in.read();
