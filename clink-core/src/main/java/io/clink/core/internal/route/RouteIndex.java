@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * Invariants, checked by {@link #validate()}: every non-root node has a row or a child (empty nodes are pruned at
  * once); every lane mask is non-zero; {@code (cluster, routeId)} is unique per node; a node's published
  * {@code clusters} array holds exactly the distinct cluster ids of its rows (null when it has none); each cluster's
- * node set holds exactly the nodes carrying one of its rows, and its count equals its rows.
+ * node set holds exactly the nodes carrying one of its rows, and its count equals its rows; a node has a row lookup
+ * exactly when it has at least {@link #LOOKUP_MIN} rows, and the lookup finds every one of them.
  *
  * <h2>Concurrency</h2>
  * One writer, many readers. Writes ({@code add}, {@code delete}, {@code clearLane}, {@code removeCluster}) are
@@ -54,7 +55,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Costs</h2>
  * {@code match} visits the nodes that the topic's levels reach, through at most one exact, one {@code +} and one
- * {@code #} child per level. Writes cost the filter's depth plus a scan of the rows on the filter's node.
+ * {@code #} child per level. Writes cost the filter's depth plus a scan of the rows on the filter's node, or a hash
+ * probe once that node is crowded (a writer-only {@link RowLookup}, e.g. thousands of sessions on one filter).
  * {@code clearLane} and {@code removeCluster} visit only the nodes holding rows of that cluster. Memory: a node is
  * 48 bytes plus its key bytes; IoT-shaped routes cost about 75 bytes each at a million routes (see
  * {@code RouteIndexFootprint} in the tests).
@@ -70,6 +72,9 @@ public final class RouteIndex {
    */
   public static final int MAX_LANES = 64;
 
+  /** Nodes with this many rows or more get a {@link RowLookup}; below it a scan of the rows is cheaper. */
+  static final int LOOKUP_MIN = 12;
+
   /** Stored route id meaning "equal to the row's filter". */
   private static final Object SAME_AS_FILTER = new Object();
 
@@ -81,7 +86,11 @@ public final class RouteIndex {
   private final Map<String, ClusterState> clustersByName = new HashMap<>();
   private final List<ClusterState> clustersById = new ArrayList<>();
   private final Map<String, Prefix> prefixes = new HashMap<>();
+  /** Row lookups of crowded nodes: exactly the nodes with at least {@link #LOOKUP_MIN} rows. */
+  private final Map<TrieNode, RowLookup> lookups = new IdentityHashMap<>();
   private int total;
+  /** Scratch of validate(). */
+  private int lookupsSeen;
 
   /** Cluster names by id, replaced (never mutated) when a cluster is interned; read by matchers. */
   private volatile String[] names = NO_NAMES;
@@ -227,8 +236,9 @@ public final class RouteIndex {
       node.setRowLanes(i, node.rowLanes(i) | bit);
       return false;
     }
-    boolean firstOfCluster = !node.hasRowOf(cs.id);
+    boolean firstOfCluster = !hasRowOf(node, cs.id);
     node.appendRow(cs.id, encodeId(routeId, filter), bit);
+    indexNewRow(node, cs.id, routeId, filter);
     if (firstOfCluster) {
       publishClusterAdded(node, cs.id);
       cs.nodes.add(node);
@@ -280,7 +290,7 @@ public final class RouteIndex {
       return false;
     }
     removeRow(node, i, cs);
-    if (!node.hasRowOf(cs.id)) {
+    if (!hasRowOf(node, cs.id)) {
       publishClusterRemoved(node, cs.id);
       cs.forget(node);
     }
@@ -337,7 +347,7 @@ public final class RouteIndex {
           }
         }
       }
-      if (!node.hasRowOf(cs.id)) {
+      if (!hasRowOf(node, cs.id)) {
         publishClusterRemoved(node, cs.id);
         cs.forget(node);
         prune(node);
@@ -423,6 +433,7 @@ public final class RouteIndex {
     Map<Integer, Integer> rowsByCluster = new HashMap<>();
     Map<Integer, Set<TrieNode>> nodesByCluster = new HashMap<>();
     Map<Prefix, Integer> prefixRefs = new IdentityHashMap<>();
+    lookupsSeen = 0;
     int rows = 0;
     ArrayDeque<TrieNode> work = new ArrayDeque<>();
     work.push(root);
@@ -452,6 +463,9 @@ public final class RouteIndex {
         work.push(multi);
       }
       validateChildren(node, where, work);
+    }
+    if (lookupsSeen != lookups.size()) {
+      fail(lookups.size() + " row lookups but " + lookupsSeen + " crowded nodes in the trie", "<root>");
     }
     if (rows != total) {
       fail("total " + total + " but " + rows + " rows", "<root>");
@@ -506,6 +520,7 @@ public final class RouteIndex {
       rowsByCluster.merge(id, 1, Integer::sum);
       nodesByCluster.computeIfAbsent(id, k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(node);
     }
+    validateLookup(node, where);
     int[] published = node.clusters;
     if (published == null ? !distinct.isEmpty() : published.length != distinct.size()) {
       fail("published clusters " + Arrays.toString(published) + " but rows of " + distinct, where);
@@ -518,6 +533,35 @@ public final class RouteIndex {
       }
     }
     return node.rowCount;
+  }
+
+  private void validateLookup(TrieNode node, Object where) {
+    RowLookup lookup = lookups.get(node);
+    if ((lookup != null) != (node.rowCount >= LOOKUP_MIN)) {
+      fail("row lookup " + (lookup == null ? "missing" : "present") + " with " + node.rowCount + " rows", where);
+    }
+    if (lookup == null) {
+      return;
+    }
+    lookupsSeen++;
+    if (lookup.size() != node.rowCount) {
+      fail("row lookup holds " + lookup.size() + " of " + node.rowCount + " rows", where);
+    }
+    String filter = filterOf(node);
+    Map<Integer, Integer> perCluster = new HashMap<>();
+    for (int r = 0; r < node.rowCount; r++) {
+      String id = decodeId(node.rowIdAt(r), filter);
+      int c = node.rowCluster(r);
+      perCluster.merge(c, 1, Integer::sum);
+      if (lookup.rowHash[r] != RowLookup.rowHash(c, id) || findRow(node, c, id, filter) != r) {
+        fail("row " + r + " ('" + id + "') not found through the row lookup", where);
+      }
+    }
+    perCluster.forEach((c, count) -> {
+      if (lookup.rowsOf(c) != count) {
+        fail("row lookup counts " + lookup.rowsOf(c) + " rows of cluster " + c + ", node has " + count, where);
+      }
+    });
   }
 
   private void validateChildren(TrieNode node, Object where, ArrayDeque<TrieNode> work) {
@@ -690,6 +734,21 @@ public final class RouteIndex {
   }
 
   private int findRow(TrieNode node, int clusterId, String routeId, String filter) {
+    if (node.rowCount >= LOOKUP_MIN) {
+      RowLookup lookup = requireNonNull(lookups.get(node), "row lookup");
+      int h = RowLookup.rowHash(clusterId, routeId);
+      int mask = lookup.slots.length - 1;
+      for (int j = RowLookup.mix(h) & mask; ; j = (j + 1) & mask) {
+        int v = lookup.slots[j];
+        if (v == 0) {
+          return -1;
+        }
+        int r = v - 1;
+        if (lookup.rowHash[r] == h && node.rowCluster(r) == clusterId && idMatches(node.rowIdAt(r), routeId, filter)) {
+          return r;
+        }
+      }
+    }
     for (int i = 0; i < node.rowCount; i++) {
       if (node.rowCluster(i) == clusterId && idMatches(node.rowIdAt(i), routeId, filter)) {
         return i;
@@ -698,12 +757,46 @@ public final class RouteIndex {
     return -1;
   }
 
+  private boolean hasRowOf(TrieNode node, int clusterId) {
+    if (node.rowCount >= LOOKUP_MIN) {
+      return requireNonNull(lookups.get(node), "row lookup").rowsOf(clusterId) > 0;
+    }
+    return node.hasRowOf(clusterId);
+  }
+
+  /** Keeps the invariant "a node has a row lookup exactly when it has at least LOOKUP_MIN rows" after an append. */
+  private void indexNewRow(TrieNode node, int clusterId, String routeId, String filter) {
+    int n = node.rowCount;
+    if (n > LOOKUP_MIN) {
+      requireNonNull(lookups.get(node), "row lookup").put(n - 1, RowLookup.rowHash(clusterId, routeId), clusterId);
+    } else if (n == LOOKUP_MIN) {
+      RowLookup lookup = new RowLookup(n);
+      for (int r = 0; r < n; r++) {
+        int c = node.rowCluster(r);
+        lookup.put(r, RowLookup.rowHash(c, decodeId(node.rowIdAt(r), filter)), c);
+      }
+      lookups.put(node, lookup);
+    }
+  }
+
   private void removeRow(TrieNode node, int i, ClusterState cs) {
     Object stored = node.rowIdAt(i);
     if (stored instanceof Prefix) {
       Prefix p = (Prefix) stored;
       if (--p.refs == 0) {
         prefixes.remove(p.text);
+      }
+    }
+    if (node.rowCount >= LOOKUP_MIN) {
+      if (node.rowCount == LOOKUP_MIN) {
+        lookups.remove(node);
+      } else {
+        RowLookup lookup = requireNonNull(lookups.get(node), "row lookup");
+        int last = node.rowCount - 1;
+        lookup.remove(i, cs.id);
+        if (i != last) {
+          lookup.move(last, i);
+        }
       }
     }
     node.removeRow(i);

@@ -29,6 +29,16 @@ class RouteIndexPropertyTest {
   @Property(tries = 100)
   void writeSequence_matchesNaiveModel(
       @ForAll("ops") List<Op> ops, @ForAll("topics") List<String> topics) {
+    replay(ops, topics);
+  }
+
+  /** Few filters, many route ids: crowded nodes cross the row-lookup threshold in both directions. */
+  @Property(tries = 60)
+  void crowdedNodes_matchNaiveModel(@ForAll("crowdedOps") List<Op> ops, @ForAll("topics") List<String> topics) {
+    replay(ops, topics);
+  }
+
+  private static void replay(List<Op> ops, List<String> topics) {
     RouteIndex index = new RouteIndex();
     NaiveRoutes model = new NaiveRoutes();
     for (Op op : ops) {
@@ -82,6 +92,26 @@ class RouteIndexPropertyTest {
             net.jqwik.api.Tuple.of(12, write), net.jqwik.api.Tuple.of(1, bulk))
         .list()
         .ofMaxSize(80);
+  }
+
+  @Provide
+  Arbitrary<List<Op>> crowdedOps() {
+    Arbitrary<String> filter = Arbitraries.of("a/#", "a/+", "$x/b");
+    Arbitrary<String> cluster = Arbitraries.of("B", "C");
+    Arbitrary<Integer> lane = Arbitraries.of(0, 1, 40);
+    Arbitrary<Op> write = Combinators.combine(
+            Arbitraries.of(Kind.ADD, Kind.ADD, Kind.ADD, Kind.DELETE, Kind.DELETE),
+            filter,
+            cluster,
+            Arbitraries.integers().between(0, 24),
+            lane)
+        .as((kind, f, c, n, l) -> new Op(kind, f, c, n % 3 == 0 ? "$p/s" + n + "/" + f : "r" + n, l));
+    Arbitrary<Op> bulk = Combinators.combine(Arbitraries.of(Kind.CLEAR_LANE, Kind.REMOVE_CLUSTER), cluster, lane)
+        .as((kind, c, l) -> new Op(kind, "", c, "", l));
+    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(40, write), net.jqwik.api.Tuple.of(1, bulk))
+        .list()
+        .ofMinSize(20)
+        .ofMaxSize(200);
   }
 
   /** Route ids in the shapes the protocol produces (§1.5), plus an unrelated opaque one. */

@@ -258,6 +258,25 @@ class RouteIndexTest {
     assertThat(index.match("t/x")).isEqualTo(model.match("t/x")).containsExactly("C");
   }
 
+  @Test
+  void add_tensOfThousandsOfRouteIdsOnOneFilter_staysConsistent() {
+    // Durable sessions all subscribed to one filter: the node's rows are found through a hash index, not a scan.
+    int n = 30_000;
+    for (int i = 0; i < n; i++) {
+      assertThat(index.add("alerts/#", "B", "$p/session-" + i + "/alerts/#", i % 2)).isTrue();
+    }
+    index.add("alerts/#", "C", "alerts/#", 0);
+    for (int i = 0; i < n; i += 2) {
+      assertThat(index.add("alerts/#", "B", "$p/session-" + i + "/alerts/#", 0)).isFalse();
+    }
+    index.validate();
+    for (int i = 0; i < n; i++) {
+      assertThat(index.delete("alerts/#", "B", "$p/session-" + i + "/alerts/#", i % 2)).isTrue();
+    }
+    assertThat(index.routeCount("B")).isZero();
+    assertThat(index.match("alerts/fire")).containsExactly("C");
+  }
+
   // ---- matching ---------------------------------------------------------------------------------------------------
 
   @ParameterizedTest(name = "{0} vs {1} -> {2}")
