@@ -115,7 +115,6 @@ public final class RouteIndex {
    * @param topic a topic name (not a filter); wildcard characters in it are compared literally
    * @param sink the calling thread's reusable sink
    * @throws NullPointerException if an argument is null
-   *
    * @since 0.1.0
    */
   public void match(String topic, MatchSink sink) {
@@ -190,7 +189,6 @@ public final class RouteIndex {
    *
    * @param topic a topic name
    * @return the matching clusters, a fresh mutable set
-   *
    * @since 0.1.0
    */
   public Set<String> match(String topic) {
@@ -220,7 +218,6 @@ public final class RouteIndex {
    * @return true if the row was created, false if it existed already (its lane bit is now set)
    * @throws IllegalArgumentException if the lane is outside {@code [0, 63]}, the filter is not a valid MQTT topic
    *     filter, or the cluster name is empty; the index is then unchanged
-   *
    * @since 0.1.0
    */
   public boolean add(String filter, String cluster, String routeId, int lane) {
@@ -259,7 +256,6 @@ public final class RouteIndex {
    * @return true if the row was removed (no lane holds it any more)
    * @throws IllegalArgumentException if the lane is outside {@code [0, 63]} or the filter is not a valid MQTT topic
    *     filter
-   *
    * @since 0.1.0
    */
   public boolean delete(String filter, String cluster, String routeId, int lane) {
@@ -306,7 +302,6 @@ public final class RouteIndex {
    * @param lane the actor's lane, {@code 0..63}
    * @return the number of rows removed
    * @throws IllegalArgumentException if the lane is outside {@code [0, 63]}
-   *
    * @since 0.1.0
    */
   public int clearLane(String cluster, int lane) {
@@ -321,7 +316,6 @@ public final class RouteIndex {
    *
    * @param cluster the remote cluster
    * @return the number of rows removed
-   *
    * @since 0.1.0
    */
   public int removeCluster(String cluster) {
@@ -364,7 +358,6 @@ public final class RouteIndex {
    *
    * @param cluster the remote cluster
    * @return its row count, 0 if unknown
-   *
    * @since 0.1.0
    */
   public int routeCount(String cluster) {
@@ -376,7 +369,6 @@ public final class RouteIndex {
    * Number of rows of all clusters. Writer thread only.
    *
    * @return the total row count
-   *
    * @since 0.1.0
    */
   public int routeCount() {
@@ -387,7 +379,6 @@ public final class RouteIndex {
    * Clusters holding at least one row. Writer thread only.
    *
    * @return their names, sorted, unmodifiable
-   *
    * @since 0.1.0
    */
   public Set<String> clusters() {
@@ -405,7 +396,6 @@ public final class RouteIndex {
    *
    * @param cluster the remote cluster
    * @return its rows in no particular order
-   *
    * @since 0.1.0
    */
   public List<RemoteRoute> routes(String cluster) {
