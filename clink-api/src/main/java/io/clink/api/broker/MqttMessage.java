@@ -296,9 +296,10 @@ public final class MqttMessage {
     /**
      * Sets the topic name. Required.
      *
-     * @param topic a topic name: not empty, no {@code +} or {@code #}, no U+0000, at most 65535 UTF-8 bytes
+     * @param topic a valid topic name (see {@link io.clink.api.topic.TopicName#of}): not empty, no wildcards, no
+     *     U+0000, at most 65535 UTF-8 bytes
      * @return this builder
-     * @throws IllegalArgumentException if the topic is not a valid topic name
+     * @throws io.clink.api.topic.InvalidTopicException if the topic is not a valid topic name
      */
     public Builder topic(String topic) {
       Objects.requireNonNull(topic, "topic");

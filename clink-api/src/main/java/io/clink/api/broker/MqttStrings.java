@@ -1,5 +1,7 @@
 package io.clink.api.broker;
 
+import io.clink.api.topic.InvalidTopicException;
+import io.clink.api.topic.TopicName;
 import java.nio.charset.StandardCharsets;
 
 /** Checks shared by the value types of this package. */
@@ -43,14 +45,12 @@ final class MqttStrings {
     return sb.toString();
   }
 
-  /** Checks a topic name (no wildcards); the full syntax check lives in the topic package. */
+  /** Checks a topic name (no wildcards) with the topic package's rules, naming the field in the message. */
   static void checkTopicName(String what, String topic) {
-    if (topic.isEmpty()) {
-      throw new IllegalArgumentException(what + " must not be empty");
+    try {
+      TopicName.of(topic);
+    } catch (InvalidTopicException e) {
+      throw new InvalidTopicException(what + " (a topic name)", topic, e.rule());
     }
-    if (topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) {
-      throw new IllegalArgumentException(what + " must not contain wildcards '+' or '#': '" + printable(topic) + "'");
-    }
-    checkUtf8String(what, topic);
   }
 }

@@ -286,7 +286,7 @@ public final class PublishProperties {
      *
      * @param topic a topic name without wildcards, or null to remove it
      * @return this builder
-     * @throws IllegalArgumentException if the topic is not a valid topic name
+     * @throws io.clink.api.topic.InvalidTopicException if the topic is not a valid topic name
      */
     public Builder responseTopic(@Nullable String topic) {
       if (topic != null) {

@@ -1,6 +1,7 @@
 package io.clink.api.config;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A configuration value or combination of values is invalid. The message names the option and the bad value; {@link
@@ -68,7 +69,8 @@ public final class InvalidConfigException extends IllegalArgumentException {
     return new InvalidConfigException(option, INVALID_VALUE, detail);
   }
 
-  static InvalidConfigException required(String option) {
-    return new InvalidConfigException(option, REQUIRED_FIELD, "is required");
+  static InvalidConfigException required(String option, @Nullable String link) {
+    return new InvalidConfigException(
+        option, REQUIRED_FIELD, link == null ? "is required" : "is required (link '" + link + "')");
   }
 }
