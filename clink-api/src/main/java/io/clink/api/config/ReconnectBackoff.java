@@ -19,6 +19,9 @@ import java.util.Objects;
  */
 public record ReconnectBackoff(Duration initialDelay, Duration maxDelay, double jitter) {
 
+  // Declared first: DEFAULT below runs the validating constructor during class initialisation.
+  private static final Duration LIMIT = Duration.ofHours(1);
+
   /** Option {@code reconnect.initial_delay}. */
   public static final ConfigOption<Duration> INITIAL_DELAY =
       ConfigOption.withDefault(
@@ -46,8 +49,6 @@ public record ReconnectBackoff(Duration initialDelay, Duration maxDelay, double 
   /** 1 s, doubling up to 60 s, ±25 %. */
   public static final ReconnectBackoff DEFAULT =
       new ReconnectBackoff(INITIAL_DELAY.defaultOrThrow(), MAX_DELAY.defaultOrThrow(), JITTER.defaultOrThrow());
-
-  private static final Duration LIMIT = Duration.ofHours(1);
 
   /**
    * Validates the values.
