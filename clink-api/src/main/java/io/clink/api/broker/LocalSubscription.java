@@ -1,5 +1,7 @@
 package io.clink.api.broker;
 
+import io.clink.api.topic.InvalidTopicException;
+import io.clink.api.topic.Subscription;
 import java.util.Objects;
 
 /**
@@ -28,5 +30,16 @@ public record LocalSubscription(String clientId, String subscription) {
     if (subscription.isEmpty()) {
       throw new IllegalArgumentException("subscription must not be empty (client '" + clientId + "')");
     }
+  }
+
+  /**
+   * Parses {@link #subscription()}: its topic filter, share group if any, and route id.
+   *
+   * @return the parsed subscription
+   * @throws InvalidTopicException if the string is not a valid subscription; the message names it and the rule
+   * @since 0.1.0
+   */
+  public Subscription parse() {
+    return Subscription.parse(subscription);
   }
 }

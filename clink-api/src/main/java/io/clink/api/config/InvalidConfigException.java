@@ -28,7 +28,10 @@ public final class InvalidConfigException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The option at fault; see {@link #option()}. */
   private final String option;
+
+  /** The class of problem; see {@link #reason()}. */
   private final String reason;
 
   /**

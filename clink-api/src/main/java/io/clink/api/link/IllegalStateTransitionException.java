@@ -10,7 +10,10 @@ public final class IllegalStateTransitionException extends IllegalStateException
 
   private static final long serialVersionUID = 1L;
 
+  /** The state the transition started from. */
   private final LinkState from;
+
+  /** The refused target state. */
   private final LinkState to;
 
   /**

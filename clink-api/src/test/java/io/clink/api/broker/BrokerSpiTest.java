@@ -3,6 +3,8 @@ package io.clink.api.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clink.api.topic.InvalidTopicException;
+import io.clink.api.topic.Subscription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -69,6 +71,22 @@ class BrokerSpiTest {
         .hasMessage("clientId must not be empty (subscription 'a')");
     assertThatThrownBy(() -> new LocalSubscription("c", ""))
         .hasMessage("subscription must not be empty (client 'c')");
+  }
+
+  @Test
+  void parse_sharedSubscription_givesFilterGroupAndRouteId() {
+    Subscription s = new LocalSubscription("c2", "$share/g/b/+").parse();
+    assertThat(s.filter().value()).isEqualTo("b/+");
+    assertThat(s.group()).contains("g");
+    assertThat(s.routeId()).isEqualTo("$s/g/b/+");
+    assertThat(new LocalSubscription("c1", "a/#").parse().routeId()).isEqualTo("a/#");
+  }
+
+  @Test
+  void parse_invalidSubscription_throwsNamingIt() {
+    assertThatThrownBy(() -> new LocalSubscription("c", "a/#/b").parse())
+        .isInstanceOf(InvalidTopicException.class)
+        .hasMessageContaining("a/#/b");
   }
 
   @Test
