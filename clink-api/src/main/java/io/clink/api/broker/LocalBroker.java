@@ -57,8 +57,9 @@ public interface LocalBroker {
    * message must reach subscribers on every node, through the broker's own cluster routing.
    *
    * <p>The path must skip the broker's publish interception: the message must not come back to {@link
-   * ClusterLinkHooks#onPublish} (HiveMQ: {@code PublishService.publish}; Moquette: {@code internalPublish}). The
-   * message has {@link MqttMessage#originCluster()} set.
+   * ClusterLinkHooks#onPublish} (HiveMQ: {@code PublishService.publish}; Moquette: {@code internalPublish}). A
+   * forwarded message has {@link MqttMessage#originCluster()} set; a handshake answer passed on by the default
+   * {@link #reply} has not.
    *
    * <p>Thread: the link's receiving thread, which is the broker thread that called {@link
    * ClusterLinkHooks#onLinkPublish} (clink acknowledges the link publish after this returns). Blocking: must not
@@ -67,7 +68,7 @@ public interface LocalBroker {
    * and answers the forwarding publish with PUBACK {@link ReasonCodes#UNSPECIFIED_ERROR}, so the remote counts it
    * failed too.
    *
-   * @param message the message, never null, with {@code originCluster} present
+   * @param message the message, never null
    * @since 0.1.0
    */
   void deliver(MqttMessage message);
