@@ -16,7 +16,9 @@ public final class InvalidTopicException extends IllegalArgumentException {
     /** Inputs longer than this are shown shortened in the message; the full input stays in {@link #input()}. */
     private static final int MAX_SHOWN_CHARS = 120;
 
+    /** The rejected input, unchanged and in full. */
     private final String input;
+    /** The broken rule, in words. */
     private final String rule;
 
     /**
@@ -59,6 +61,11 @@ public final class InvalidTopicException extends IllegalArgumentException {
      */
     static String quote(String s) {
         int shown = Math.min(s.length(), MAX_SHOWN_CHARS);
+        if (shown < s.length() && Character.isHighSurrogate(s.charAt(shown - 1))
+                && Character.isLowSurrogate(s.charAt(shown))) {
+            // Do not cut a surrogate pair in two: the message itself must stay well-formed.
+            shown--;
+        }
         StringBuilder sb = new StringBuilder(shown + 32).append('"');
         for (int i = 0; i < shown; i++) {
             char c = s.charAt(i);

@@ -35,10 +35,10 @@ public final class Subscription {
     private static final String KIND = "subscription";
 
     static final String RULE_SHARE_NO_FILTER =
-            "a shared subscription is $share/{group}/{filter}, but the '/' after the group is missing (MQTT-4.8.2)";
+            "a shared subscription is $share/{group}/{filter}, but the '/' after the group is missing (MQTT-4.8.2-2)";
     static final String RULE_GROUP_EMPTY = "the share group must be at least one character long (MQTT-4.8.2-1)";
     static final String RULE_GROUP_CHARS = "the share group must not contain '/', '+' or '#' (MQTT-4.8.2-2)";
-    static final String RULE_FILTER_EMPTY = "the filter of a shared subscription must not be empty (MQTT-4.8.2)";
+    static final String RULE_FILTER_EMPTY = "the filter of a shared subscription must not be empty (MQTT-4.8.2-2)";
     static final String RULE_NESTED =
             "the filter of a shared subscription must not itself start with $share/ or $queue/";
 

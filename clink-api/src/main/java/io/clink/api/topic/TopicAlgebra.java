@@ -13,10 +13,13 @@ import org.jspecify.annotations.Nullable;
  * <p>A filter stands for the set of topic names it matches; a topic name is a filter matching only itself. The rules:
  * <ul>
  *   <li>{@code +} matches exactly one level, which may be empty; {@code #} matches any number of further levels,
- *       <em>including none</em>, so {@code a/#} matches {@code a} (MQTT-4.7.1-2).</li>
+ *       <em>including none</em>, so {@code a/#} matches {@code a} (MQTT 5.0 section 4.7.1.2).</li>
  *   <li>A filter whose first level is {@code +} or {@code #} never matches a topic whose first level starts with
  *       {@code $} (MQTT-4.7.2-1); {@code $SYS/#} does.</li>
  * </ul>
+ *
+ * <p>Results are exact over <em>valid</em> topic names, which are never empty. This differs from EMQX in one corner:
+ * EMQX intersects {@code /#} and {@code +} to the empty string, here the intersection is empty (null).
  *
  * <p>Every method takes strings that are <em>already valid</em> (see {@link TopicName#of} and
  * {@link TopicFilter#of}); the result for invalid input is unspecified. The methods are pure, thread-safe, do not
@@ -151,8 +154,10 @@ public final class TopicAlgebra {
 
     /**
      * Tells whether every topic matched by {@code a} is also matched by {@code b}. Every filter is a subset of
-     * itself. This is the exact set relation, so {@code #} and {@code +/#} (which match the same topics, because
-     * every topic has at least one level) are subsets of each other.
+     * itself. This is the exact relation over valid topic names, so filters that match the same topics are subsets
+     * of each other even when they differ as strings: {@code #} and {@code +/#} (every topic has at least one
+     * level), and {@code /#} and {@code /+/#} (the parent level of {@code /#} would be the empty topic).
+     * EMQX's {@code is_subset} compares strings instead and says no for these pairs in one direction.
      *
      * @param a a valid topic filter or name
      * @param b a valid topic filter or name
@@ -184,9 +189,11 @@ public final class TopicAlgebra {
             }
             int ae = levelEnd(a, ai);
             if (isHash(a, ai, ae)) {
-                // a matches topics of this depth (parent level) and deeper; a b without '#' here cannot. Only at
-                // the first level is there no parent topic, where "#" equals "+/#".
-                return ai == 0 && isPlus(b, bi, be) && be < bn && isHash(b, be + 1, bn);
+                // a matches the parent topic and deeper ones; a b without '#' here cannot match both. Unless the
+                // parent topic is not a valid topic: "#" has none, and the parent of "/#" would be the empty
+                // string. Then a matches one level or more, like "+/#" ("/+/#").
+                boolean noParent = ai <= 1;
+                return noParent && isPlus(b, bi, be) && be < bn && isHash(b, be + 1, bn);
             }
             if (isPlus(b, bi, be)) {
                 // Any level of a, literal or '+', is within '+'.
@@ -266,7 +273,7 @@ public final class TopicAlgebra {
     }
 
     /** Builds the result when one side's '#' absorbs the rest of {@code rest} from {@code ri} on. */
-    private static String joinRest(@Nullable StringBuilder sb, boolean fromRest, boolean fromHash,
+    private static @Nullable String joinRest(@Nullable StringBuilder sb, boolean fromRest, boolean fromHash,
                                    String rest, int ri, String hash, int hi) {
         boolean restDone = ri > rest.length();
         if (sb == null && fromRest) {
@@ -274,12 +281,13 @@ public final class TopicAlgebra {
             return rest;
         }
         if (restDone) {
-            // Parent-level match: the result ends where rest ended, without hash's "/#".
+            // Parent-level match: the result ends where rest ended, without hash's "/#". If that leaves the empty
+            // string (from "/#" against "+" or ""-levels), the only common topic would be "", which is not valid.
             if (sb != null) {
-                return sb.toString();
+                return sb.length() == 0 ? null : sb.toString();
             }
             // fromHash holds here: the prefix is hash[0, hi) minus its trailing '/'.
-            return hash.substring(0, hi - 1);
+            return hi == 1 ? null : hash.substring(0, hi - 1);
         }
         if (sb == null) {
             // fromHash: hash[0, hi) already ends with '/' (hi > 0, since a first-level '#' makes fromRest true).

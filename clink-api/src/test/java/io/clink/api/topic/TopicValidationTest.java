@@ -125,6 +125,16 @@ class TopicValidationTest {
     }
 
     @Test
+    void invalidTopicException_longInputCutInsideSurrogatePair_keepsMessageWellFormed() {
+        String input = "a".repeat(119) + "\uD83D\uDE00".repeat(100) + "\u0000";
+        InvalidTopicException e = assertRejected(() -> TopicName.of(input), "U+0000", "... (320 chars)");
+        String message = e.getMessage();
+        assertThat(new String(message.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(message);
+        assertThat(message).startsWith("invalid topic name \"" + "a".repeat(119) + "\"...");
+    }
+
+    @Test
     void levels_emptyLevels_areKept() {
         assertThat(TopicName.of("a//b/").levels()).containsExactly("a", "", "b", "");
         assertThat(TopicName.of("/").levels()).containsExactly("", "");
