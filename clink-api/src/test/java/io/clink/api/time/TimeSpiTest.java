@@ -10,7 +10,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class TimeSpiTest {
@@ -74,20 +79,43 @@ class TimeSpiTest {
   }
 
   @Test
-  void throwingTask_laterTasks_stillRun() throws InterruptedException {
+  void throwingTask_isLoggedAndLaterTasksStillRun() throws InterruptedException {
+    Logger jul = Logger.getLogger(Scheduler.class.getName());
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            records.add(r);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    boolean parent = jul.getUseParentHandlers();
+    jul.addHandler(capture);
+    jul.setUseParentHandlers(false);
     ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
     try {
       Scheduler s = Scheduler.of(exec);
       CountDownLatch second = new CountDownLatch(1);
       s.schedule(
           () -> {
-            throw new IllegalStateException("boom (expected by the test)");
+            throw new IllegalStateException("boom");
           },
           Duration.ZERO);
       s.schedule(second::countDown, Duration.ofMillis(1));
       assertThat(second.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(records).hasSize(1);
+      assertThat(records.get(0).getLevel()).isEqualTo(Level.WARNING);
+      assertThat(records.get(0).getThrown()).isInstanceOf(IllegalStateException.class).hasMessage("boom");
     } finally {
       exec.shutdownNow();
+      jul.removeHandler(capture);
+      jul.setUseParentHandlers(parent);
     }
   }
 
