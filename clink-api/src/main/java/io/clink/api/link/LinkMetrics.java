@@ -1,0 +1,260 @@
+package io.clink.api.link;
+
+/**
+ * An immutable snapshot of one link's counters and gauges on this node. Counters only grow (until the engine
+ * restarts); gauges are current values. Build one with {@link #builder()}; every value must be zero or more.
+ *
+ * <p>EMQX's management API (protocol document section 6.3) reports {@code router.routes} ({@link #remoteRoutes()})
+ * and, under {@code forwarding}, {@code matched}/{@code success}/{@code failed}/{@code dropped}/{@code retried}
+ * and {@code queuing}; the names here map onto those as documented on each accessor.
+ *
+ * @param routesSent counter: route operations (adds and deletes) this node's actors sent to the remote
+ * @param routesReceived counter: route operations received from the remote's actors and applied
+ * @param remoteRoutes gauge: routes the remote has replicated into this cluster (EMQX {@code router.routes})
+ * @param forwarded counter: local messages forwarded to the remote and acknowledged (EMQX {@code success})
+ * @param received counter: messages received from the remote and delivered locally
+ * @param filtered counter: messages received from the remote and not delivered because the link's current topics
+ *     or enable flag exclude them
+ * @param dropped counter: messages to forward that were dropped because the forwarding buffer was full, or that
+ *     expired in it (EMQX {@code dropped})
+ * @param failed counter: forwards the remote refused or that could not be sent (EMQX {@code failed})
+ * @param retried counter: forward attempts repeated after a failure or a reconnect (EMQX {@code retried})
+ * @param bufferedMessages gauge: messages waiting in the forwarding buffer (EMQX {@code queuing})
+ * @param bufferedBytes gauge: payload bytes waiting in the forwarding buffer
+ * @since 0.1.0
+ */
+public record LinkMetrics(
+    long routesSent,
+    long routesReceived,
+    long remoteRoutes,
+    long forwarded,
+    long received,
+    long filtered,
+    long dropped,
+    long failed,
+    long retried,
+    long bufferedMessages,
+    long bufferedBytes) {
+
+  /** All zero: a link that has done nothing yet. */
+  public static final LinkMetrics ZERO = new LinkMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+  /**
+   * Validates the values.
+   *
+   * @throws IllegalArgumentException naming the first negative value
+   */
+  public LinkMetrics {
+    nonNegative("routesSent", routesSent);
+    nonNegative("routesReceived", routesReceived);
+    nonNegative("remoteRoutes", remoteRoutes);
+    nonNegative("forwarded", forwarded);
+    nonNegative("received", received);
+    nonNegative("filtered", filtered);
+    nonNegative("dropped", dropped);
+    nonNegative("failed", failed);
+    nonNegative("retried", retried);
+    nonNegative("bufferedMessages", bufferedMessages);
+    nonNegative("bufferedBytes", bufferedBytes);
+  }
+
+  private static void nonNegative(String name, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " must not be negative: " + value);
+    }
+  }
+
+  /**
+   * Messages matched for forwarding so far: forwarded, failed, dropped, or still buffered (EMQX {@code matched}).
+   *
+   * @return the sum, saturating at {@link Long#MAX_VALUE}
+   * @since 0.1.0
+   */
+  public long matched() {
+    long sum = 0;
+    for (long v : new long[] {forwarded, failed, dropped, bufferedMessages}) {
+      sum += v;
+      if (sum < 0) {
+        return Long.MAX_VALUE;
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * Starts a builder with every value zero.
+   *
+   * @return a new builder
+   * @since 0.1.0
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds {@link LinkMetrics}. Not thread-safe. Each setter rejects a negative value at once.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private long routesSent;
+    private long routesReceived;
+    private long remoteRoutes;
+    private long forwarded;
+    private long received;
+    private long filtered;
+    private long dropped;
+    private long failed;
+    private long retried;
+    private long bufferedMessages;
+    private long bufferedBytes;
+
+    private Builder() {}
+
+    private static long check(String name, long value) {
+      nonNegative(name, value);
+      return value;
+    }
+
+    /**
+     * Sets {@link LinkMetrics#routesSent()}.
+     *
+     * @param v zero or more
+     * @return this builder
+     */
+    public Builder routesSent(long v) {
+      routesSent = check("routesSent", v);
+      return this;
+    }
+
+    /**
+     * Sets {@link LinkMetrics#routesReceived()}.
+     *
+     * @param v zero or more
+     * @return this builder
+     */
+    public Builder routesReceived(long v) {
+      routesReceived = check("routesReceived", v);
+      return this;
+    }
+
+    /**
+     * Sets {@link LinkMetrics#remoteRoutes()}.
+     *
+     * @param v zero or more
+     * @return this builder
+     */
+    public Builder remoteRoutes(long v) {
+      remoteRoutes = check("remoteRoutes", v);
+      return this;
+    }
+
+    /**
+     * Sets {@link LinkMetrics#forwarded()}.
+     *
+     * @param v zero or more
+     * @return this builder
+     */
+    public Builder forwarded(long v) {
+      forwarded = check("forwarded", v);
+      return this;
+    }
+
+    /**
+     * Sets {@link LinkMetrics#received()}.
+     *
+     * @param v zero or more
+     * @return this builder
+     */
+    public Builder received(long v) {
+      received = check("received", v);
+      return this;
+    }
+
+    /**
+     * Sets {@link LinkMetrics#filtered()}.
+     *
+     * @param v zero or more
+     * @return this builder
+     */
+    public Builder filtered(long v) {
+      filtered = check("filtered", v);
+      return this;
+    }
+
+    /**
+     * Sets {@link LinkMetrics#dropped()}.
+     *
+     * @param v zero or more
+     * @return this builder
+     */
+    public Builder dropped(long v) {
+      dropped = check("dropped", v);
+      return this;
+    }
+
+    /**
+     * Sets {@link LinkMetrics#failed()}.
+     *
+     * @param v zero or more
+     * @return this builder
+     */
+    public Builder failed(long v) {
+      failed = check("failed", v);
+      return this;
+    }
+
+    /**
+     * Sets {@link LinkMetrics#retried()}.
+     *
+     * @param v zero or more
+     * @return this builder
+     */
+    public Builder retried(long v) {
+      retried = check("retried", v);
+      return this;
+    }
+
+    /**
+     * Sets {@link LinkMetrics#bufferedMessages()}.
+     *
+     * @param v zero or more
+     * @return this builder
+     */
+    public Builder bufferedMessages(long v) {
+      bufferedMessages = check("bufferedMessages", v);
+      return this;
+    }
+
+    /**
+     * Sets {@link LinkMetrics#bufferedBytes()}.
+     *
+     * @param v zero or more
+     * @return this builder
+     */
+    public Builder bufferedBytes(long v) {
+      bufferedBytes = check("bufferedBytes", v);
+      return this;
+    }
+
+    /**
+     * Builds the snapshot.
+     *
+     * @return the metrics
+     */
+    public LinkMetrics build() {
+      return new LinkMetrics(
+          routesSent,
+          routesReceived,
+          remoteRoutes,
+          forwarded,
+          received,
+          filtered,
+          dropped,
+          failed,
+          retried,
+          bufferedMessages,
+          bufferedBytes);
+    }
+  }
+}
