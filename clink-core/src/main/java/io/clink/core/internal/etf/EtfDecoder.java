@@ -165,7 +165,8 @@ public final class EtfDecoder {
                                     + size + " bytes");
                         }
                     } else {
-                        out = Arrays.copyOf(out, (int) Math.min(size, out.length * 2L));
+                        // Growing by 4x keeps the copies' total under a third of the final size.
+                        out = Arrays.copyOf(out, (int) Math.min(size, out.length * 4L));
                         continue;
                     }
                 } else {
