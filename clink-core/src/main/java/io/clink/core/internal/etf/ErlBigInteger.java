@@ -50,6 +50,6 @@ public final class ErlBigInteger implements Term {
 
     @Override
     public String toString() {
-        return value.toString();
+        return TermPrinter.print(this);
     }
 }

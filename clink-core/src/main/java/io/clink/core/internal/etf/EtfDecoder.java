@@ -356,47 +356,40 @@ public final class EtfDecoder {
                     return map(depth, at, tag);
                 case PID:
                 case NEW_PID:
-                    nodeAtom(depth, at, tag);
-                    need(tag == PID ? 9 : 12, at, tag);
-                    pos += tag == PID ? 9 : 12;
-                    return opaque(ErlOpaque.Kind.PID, at);
+                    return nodeTerm(ErlOpaque.Kind.PID, tag, 0, tag == PID ? 9 : 12, depth, at);
                 case PORT:
                 case NEW_PORT:
-                case V4_PORT: {
-                    nodeAtom(depth, at, tag);
-                    int n = tag == PORT ? 5 : tag == NEW_PORT ? 8 : 12;
-                    need(n, at, tag);
-                    pos += n;
-                    return opaque(ErlOpaque.Kind.PORT, at);
-                }
+                case V4_PORT:
+                    return nodeTerm(ErlOpaque.Kind.PORT, tag, 0, tag == PORT ? 5 : tag == NEW_PORT ? 8 : 12, depth,
+                            at);
                 case REFERENCE:
-                    nodeAtom(depth, at, tag);
-                    need(5, at, tag);
-                    pos += 5;
-                    return opaque(ErlOpaque.Kind.REFERENCE, at);
+                    return nodeTerm(ErlOpaque.Kind.REFERENCE, tag, 0, 5, depth, at);
                 case NEW_REFERENCE:
                 case NEWER_REFERENCE: {
                     need(2, at, tag);
-                    int words = u16();
+                    int words = ((buf[pos] & 0xff) << 8) | (buf[pos + 1] & 0xff);
                     if (words > MAX_REFERENCE_WORDS) {
                         throw error(at, EtfTags.name(tag) + " has " + words + " id words, at most "
                                 + MAX_REFERENCE_WORDS + " allowed");
                     }
-                    nodeAtom(depth, at, tag);
-                    int n = (tag == NEW_REFERENCE ? 1 : 4) + 4 * words;
-                    need(n, at, tag);
-                    pos += n;
-                    return opaque(ErlOpaque.Kind.REFERENCE, at);
+                    return nodeTerm(ErlOpaque.Kind.REFERENCE, tag, 2, (tag == NEW_REFERENCE ? 1 : 4) + 4 * words,
+                            depth, at);
                 }
                 case EXPORT: {
                     checkDepth(depth, at, tag);
-                    expectAtom(depth, at, tag, "module");
-                    expectAtom(depth, at, tag, "function");
+                    ErlAtom module = expectAtom(depth, at, tag, "module");
+                    ErlAtom function = expectAtom(depth, at, tag, "function");
                     Term arity = term(depth + 1);
                     if (!(arity instanceof ErlInteger)) {
                         throw error(at, "EXPORT_EXT (113) arity must be an integer, found " + arity);
                     }
-                    return opaque(ErlOpaque.Kind.FUN, at);
+                    ByteBuffer out = ByteBuffer.allocate(1 + EtfEncoder.atomSize(module) + EtfEncoder.atomSize(function)
+                            + EtfEncoder.termSize(arity));
+                    out.put((byte) tag);
+                    EtfEncoder.writeAtom(out, module);
+                    EtfEncoder.writeAtom(out, function);
+                    EtfEncoder.writeTerm(arity, out);
+                    return new ErlOpaque(ErlOpaque.Kind.FUN, out.array());
                 }
                 case NEW_FUN:
                     return newFun(depth, at, tag);
@@ -527,21 +520,37 @@ public final class EtfDecoder {
             return ErlMap.ofOwned(entries);
         }
 
-        private void nodeAtom(int depth, int at, int tag) throws ProtocolException {
-            expectAtom(depth, at, tag, "node");
+        /**
+         * A pid, port or reference: a header of {@code headLength} raw bytes, the node atom, {@code tailLength} raw
+         * bytes. Kept with the atom re-written in its UTF-8 form, so the same term read from OTP 25's Latin-1
+         * encoding and from the UTF-8 one is equal, and re-encodes exactly as erts with minor_version 2 does.
+         */
+        private Term nodeTerm(ErlOpaque.Kind kind, int tag, int headLength, int tailLength, int depth, int at)
+                throws ProtocolException {
+            need(headLength, at, tag);
+            int headAt = pos;
+            pos += headLength;
+            ErlAtom node = expectAtom(depth, at, tag, "node");
+            need(tailLength, at, tag);
+            ByteBuffer out = ByteBuffer.allocate(1 + headLength + EtfEncoder.atomSize(node) + tailLength);
+            out.put((byte) tag);
+            out.put(buf, headAt, headLength);
+            EtfEncoder.writeAtom(out, node);
+            out.put(buf, pos, tailLength);
+            pos += tailLength;
+            return new ErlOpaque(kind, out.array());
         }
 
-        private void expectAtom(int depth, int at, int tag, String what) throws ProtocolException {
-            int atomAt = pos;
+        private ErlAtom expectAtom(int depth, int at, int tag, String what) throws ProtocolException {
             if (pos >= end) {
                 throw error(at, EtfTags.name(tag) + " ends before its " + what + " atom");
             }
             int atomTag = buf[pos] & 0xff;
             if (atomTag != ATOM && atomTag != SMALL_ATOM && atomTag != ATOM_UTF8 && atomTag != SMALL_ATOM_UTF8) {
-                throw error(atomAt, EtfTags.name(tag) + " expects an atom for its " + what + ", found "
+                throw error(pos, EtfTags.name(tag) + " expects an atom for its " + what + ", found "
                         + EtfTags.name(atomTag));
             }
-            term(depth);
+            return (ErlAtom) term(depth);
         }
 
         private Term newFun(int depth, int at, int tag) throws ProtocolException {
@@ -549,13 +558,14 @@ public final class EtfDecoder {
             // Size(4) Arity(1) Uniq(16) Index(4) NumFree(4), then Module, OldIndex, OldUniq, Pid, free variables.
             need(29, at, tag);
             long size = u32();
+            int fixedAt = pos;
             pos += 1 + 16 + 4;
             long numFree = u32();
             if (numFree > remaining()) {
                 throw error(at, "NEW_FUN_EXT (112) declares " + numFree + " free variables, but only " + remaining()
                         + " bytes are left");
             }
-            expectAtom(depth, at, tag, "module");
+            ErlAtom module = expectAtom(depth, at, tag, "module");
             Term oldIndex = term(depth + 1);
             Term oldUniq = term(depth + 1);
             if (!(oldIndex instanceof ErlInteger) || !(oldUniq instanceof ErlInteger)) {
@@ -565,17 +575,31 @@ public final class EtfDecoder {
             if (!(pid instanceof ErlOpaque) || ((ErlOpaque) pid).kind() != ErlOpaque.Kind.PID) {
                 throw error(at, "NEW_FUN_EXT (112) expects a pid, found " + pid);
             }
+            List<Term> free = new ArrayList<>((int) Math.min(numFree, 64));
             for (long i = 0; i < numFree; i++) {
-                term(depth + 1);
+                free.add(term(depth + 1));
             }
             if (size != pos - at - 1) {
                 throw error(at, "NEW_FUN_EXT (112) declares " + size + " bytes but its fields take " + (pos - at - 1));
             }
-            return opaque(ErlOpaque.Kind.FUN, at);
-        }
-
-        private Term opaque(ErlOpaque.Kind kind, int at) {
-            return new ErlOpaque(kind, Arrays.copyOfRange(buf, at, pos));
+            // Re-written in canonical form (UTF-8 atoms), with Size recomputed to match.
+            int length = 1 + 4 + 25 + EtfEncoder.atomSize(module) + EtfEncoder.termSize(oldIndex)
+                    + EtfEncoder.termSize(oldUniq) + EtfEncoder.termSize(pid);
+            for (Term t : free) {
+                length += EtfEncoder.termSize(t);
+            }
+            ByteBuffer out = ByteBuffer.allocate(length);
+            out.put((byte) tag);
+            out.putInt(length - 1);
+            out.put(buf, fixedAt, 25);
+            EtfEncoder.writeAtom(out, module);
+            EtfEncoder.writeTerm(oldIndex, out);
+            EtfEncoder.writeTerm(oldUniq, out);
+            EtfEncoder.writeTerm(pid, out);
+            for (Term t : free) {
+                EtfEncoder.writeTerm(t, out);
+            }
+            return new ErlOpaque(ErlOpaque.Kind.FUN, out.array());
         }
     }
 }

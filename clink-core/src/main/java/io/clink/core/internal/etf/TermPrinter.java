@@ -8,6 +8,8 @@ final class TermPrinter {
     private static final Pattern PLAIN_ATOM = Pattern.compile("[a-z][a-zA-Z0-9_@]*");
     private static final int MAX_BINARY = 64;
     private static final int MAX_ELEMENTS = 32;
+    /** Error messages quote terms from hostile input; keep them short whatever the term's size. */
+    private static final int MAX_CHARS = 1024;
 
     private TermPrinter() {
     }
@@ -15,10 +17,20 @@ final class TermPrinter {
     static String print(Term term) {
         StringBuilder sb = new StringBuilder();
         print(term, sb);
+        if (sb.length() > MAX_CHARS + 3) {
+            sb.setLength(MAX_CHARS);
+            sb.append("...");
+        }
         return sb.toString();
     }
 
     private static void print(Term t, StringBuilder sb) {
+        if (sb.length() > MAX_CHARS) {
+            if (!sb.toString().endsWith("...")) {
+                sb.append("...");
+            }
+            return;
+        }
         if (t instanceof ErlAtom) {
             String name = ((ErlAtom) t).name();
             if (PLAIN_ATOM.matcher(name).matches()) {
@@ -78,6 +90,10 @@ final class TermPrinter {
                 print(e.getValue(), sb);
             }
             sb.append('}');
+        } else if (t instanceof ErlBigInteger) {
+            java.math.BigInteger v = ((ErlBigInteger) t).value();
+            // toString of a hostile multi-megabyte bignum would take minutes.
+            sb.append(v.bitLength() > 512 ? "#BigInteger<" + v.bitLength() + " bits>" : v.toString());
         } else if (t instanceof ErlOpaque) {
             sb.append("#Opaque<").append(((ErlOpaque) t).kind()).append(',').append(((ErlOpaque) t).length())
                     .append(" bytes>");

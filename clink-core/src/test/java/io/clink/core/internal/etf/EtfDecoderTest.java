@@ -311,6 +311,45 @@ class EtfDecoderTest {
     }
 
     @Test
+    void decode_pidWithLatin1NodeAtom_equalsUtf8FormAndReencodesAsUtf8() throws ProtocolException {
+        byte[] latin1 = Bytes.of(131, 88, 100, 0, 1, 'n', 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3);
+        byte[] utf8 = Bytes.of(131, 88, 119, 1, 'n', 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3);
+        assertThat(decoder.decode(latin1)).isEqualTo(decoder.decode(utf8));
+        assertThat(EtfEncoder.encode(decoder.decode(latin1))).isEqualTo(utf8);
+    }
+
+    @Test
+    void decode_chainedExportArities_boundedByDepth() {
+        byte[] b = new byte[1 + 100_000 * 7 + 2];
+        b[0] = (byte) 131;
+        int p = 1;
+        for (int i = 0; i < 100_000; i++) {
+            byte[] head = Bytes.of(113, 119, 1, 'm', 119, 1, 'f');
+            System.arraycopy(head, 0, b, p, head.length);
+            p += head.length;
+        }
+        b[p++] = 97;
+        b[p] = 0;
+        assertThat(fails(b)).hasMessageContaining("EXPORT_EXT (113) nests deeper");
+    }
+
+    @Test
+    void decode_hugeBignumAsDuplicateKey_errorMessageStaysShortAndFast() {
+        int n = 4 * 1024 * 1024;
+        byte[] big = new byte[6 + n];
+        big[0] = 111;
+        big[1] = (byte) (n >>> 24);
+        big[2] = (byte) (n >>> 16);
+        big[3] = (byte) (n >>> 8);
+        big[4] = (byte) n;
+        java.util.Arrays.fill(big, 6, big.length, (byte) 0x5a);
+        byte[] map = Bytes.concat(Bytes.of(131, 116, 0, 0, 0, 2), big, Bytes.of(97, 1), big, Bytes.of(97, 2));
+        ProtocolException e = fails(map);
+        assertThat(e).hasMessageContaining("#BigInteger<33554431 bits>");
+        assertThat(e.getMessage().length()).isLessThan(200);
+    }
+
+    @Test
     void decode_referenceWithTooManyWords_rejected() {
         assertThat(fails(131, 90, 0, 6, 119, 1, 'n')).hasMessageContaining("6 id words, at most 5");
     }
