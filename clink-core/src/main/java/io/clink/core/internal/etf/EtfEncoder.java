@@ -150,10 +150,24 @@ public final class EtfEncoder {
         } else if (term instanceof ErlMap) {
             ErlMap m = (ErlMap) term;
             writeMapHeader(out, m.size());
-            if (m.size() == 1) {
-                Map.Entry<Term, Term> e = m.entries().entrySet().iterator().next();
-                writeTerm(e.getKey(), out);
-                writeTerm(e.getValue(), out);
+            if (m.size() <= 2) {
+                // The common small cases (flags, one-key headers) without allocating a sorted copy.
+                java.util.Iterator<Map.Entry<Term, Term>> it = m.entries().entrySet().iterator();
+                if (it.hasNext()) {
+                    Map.Entry<Term, Term> a = it.next();
+                    Map.Entry<Term, Term> b = it.hasNext() ? it.next() : null;
+                    if (b != null && TermOrder.INSTANCE.compare(a.getKey(), b.getKey()) > 0) {
+                        Map.Entry<Term, Term> t = a;
+                        a = b;
+                        b = t;
+                    }
+                    writeTerm(a.getKey(), out);
+                    writeTerm(a.getValue(), out);
+                    if (b != null) {
+                        writeTerm(b.getKey(), out);
+                        writeTerm(b.getValue(), out);
+                    }
+                }
             } else {
                 for (Map.Entry<Term, Term> e : TermOrder.sortedEntries(m)) {
                     writeTerm(e.getKey(), out);

@@ -185,7 +185,7 @@ public final class ForwardedMessage {
                 + EtfEncoder.integerSize(qos)
                 + EtfEncoder.binarySize(fromUtf8.length)
                 + EtfEncoder.termSize(flags)
-                + EtfEncoder.termSize(headers.toTerm())
+                + headers.encodedTerm().length
                 + EtfEncoder.binarySize(topicUtf8.length)
                 + EtfEncoder.binarySize(payload.remaining())
                 + EtfEncoder.integerSize(timestamp)
@@ -206,7 +206,7 @@ public final class ForwardedMessage {
         EtfEncoder.writeInteger(out, qos);
         EtfEncoder.writeBinary(out, fromUtf8, 0, fromUtf8.length);
         EtfEncoder.writeTerm(flags, out);
-        EtfEncoder.writeTerm(headers.toTerm(), out);
+        out.put(headers.encodedTerm());
         EtfEncoder.writeBinary(out, topicUtf8, 0, topicUtf8.length);
         EtfEncoder.writeBinary(out, payload);
         EtfEncoder.writeInteger(out, timestamp);
@@ -377,7 +377,27 @@ public final class ForwardedMessage {
         private ErlBinary id = ErlBinary.EMPTY;
         private int qos;
         private String from = "";
-        private final Map<Term, Term> flags = new LinkedHashMap<>();
+        /** The nine flag maps (dup and retain each absent, false or true), shared: built once, not per publish. */
+        private static final ErlMap[] FLAGS = new ErlMap[9];
+
+        static {
+            Term[] values = {null, ErlAtom.FALSE, ErlAtom.TRUE};
+            for (int d = 0; d < 3; d++) {
+                for (int r = 0; r < 3; r++) {
+                    Map<Term, Term> m = new LinkedHashMap<>();
+                    if (values[d] != null) {
+                        m.put(EmqxAtoms.DUP, values[d]);
+                    }
+                    if (values[r] != null) {
+                        m.put(EmqxAtoms.RETAIN, values[r]);
+                    }
+                    FLAGS[3 * d + r] = ErlMap.of(m);
+                }
+            }
+        }
+
+        private int dupFlag;
+        private int retainFlag;
         private MessageHeaders headers = MessageHeaders.EMPTY;
         private String topic = "";
         private ByteBuffer payload = ByteBuffer.allocate(0);
@@ -435,7 +455,7 @@ public final class ForwardedMessage {
          * @return this builder
          */
         public Builder dup(boolean dup) {
-            flags.put(EmqxAtoms.DUP, ErlAtom.of(dup));
+            this.dupFlag = dup ? 2 : 1;
             return this;
         }
 
@@ -446,7 +466,7 @@ public final class ForwardedMessage {
          * @return this builder
          */
         public Builder retain(boolean retain) {
-            flags.put(EmqxAtoms.RETAIN, ErlAtom.of(retain));
+            this.retainFlag = retain ? 2 : 1;
             return this;
         }
 
@@ -528,7 +548,7 @@ public final class ForwardedMessage {
             if (id.length() == 0) {
                 throw new IllegalStateException("message id is required (a 16-byte GUID)");
             }
-            return new ForwardedMessage(id, qos, from, from.getBytes(StandardCharsets.UTF_8), ErlMap.of(flags),
+            return new ForwardedMessage(id, qos, from, from.getBytes(StandardCharsets.UTF_8), FLAGS[3 * dupFlag + retainFlag],
                     headers, topic, topic.getBytes(StandardCharsets.UTF_8), payload, timestamp, extra);
         }
     }

@@ -32,6 +32,11 @@ public final class MessageHeaders {
     private final @Nullable InetAddress peerhost;
     private final @Nullable Integer protoVer;
     private final @Nullable String protocol;
+    /**
+     * The encoded headers term, made on first use. Volatile so a thread that sees the array also sees its
+     * contents; two threads racing may both compute it, which is harmless (same bytes).
+     */
+    private volatile byte @Nullable [] encoded;
 
     private MessageHeaders(ErlMap term, @Nullable MessageProperties properties, @Nullable String username,
             @Nullable InetAddress peerhost, @Nullable Integer protoVer, @Nullable String protocol) {
@@ -114,6 +119,22 @@ public final class MessageHeaders {
      */
     public ErlMap toTerm() {
         return term;
+    }
+
+    /**
+     * Returns the ETF encoding of {@link #toTerm()} (no version byte), computed once: a message's headers are
+     * sized and written on every encode, and map keys must be sorted to write them.
+     *
+     * @return the bytes; callers must not modify them
+     */
+    byte[] encodedTerm() {
+        byte[] e = encoded;
+        if (e == null) {
+            e = new byte[io.clink.core.internal.etf.EtfEncoder.termSize(term)];
+            io.clink.core.internal.etf.EtfEncoder.writeTerm(term, java.nio.ByteBuffer.wrap(e));
+            encoded = e;
+        }
+        return e;
     }
 
     /**
