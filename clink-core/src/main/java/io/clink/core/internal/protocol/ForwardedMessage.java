@@ -1,0 +1,555 @@
+package io.clink.core.internal.protocol;
+
+import io.clink.core.internal.etf.EtfDecoder;
+import io.clink.core.internal.etf.EtfEncoder;
+import io.clink.core.internal.etf.ErlAtom;
+import io.clink.core.internal.etf.ErlBinary;
+import io.clink.core.internal.etf.ErlInteger;
+import io.clink.core.internal.etf.ErlList;
+import io.clink.core.internal.etf.ErlMap;
+import io.clink.core.internal.etf.ErlTuple;
+import io.clink.core.internal.etf.ProtocolException;
+import io.clink.core.internal.etf.Term;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A message forwarded over a link: EMQX's {@code #message{}} record, the 10-tuple
+ * {@code {message, Id, QoS, From, Flags, Headers, Topic, Payload, Timestamp, Extra}} of protocol section 3.7.
+ *
+ * <p>Built once per forwarded publish, so encoding is the hot path: {@link #encodedSize()} is exact, and
+ * {@link #encodeTo(ByteBuffer)} writes the record straight from the fields into a caller's heap or direct buffer.
+ * The topic and client id are UTF-8 encoded once, at build time; the payload is never copied until it is written
+ * into the output. Decoding keeps the payload as a read-only view of the decoded bytes, again without a copy.
+ *
+ * <p>{@code from} is written as a binary. An atom {@code from} (some EMQX-internal messages) decodes to its text and
+ * would be re-encoded as a binary; clink never re-forwards received messages, so this never reaches the wire.
+ * Immutable and thread-safe (the payload buffer is read-only and only read through duplicates).
+ */
+public final class ForwardedMessage {
+    private static final int RECORD_ARITY = 10;
+
+    private final ErlBinary id;
+    private final int qos;
+    private final String from;
+    private final byte[] fromUtf8;
+    private final ErlMap flags;
+    private final MessageHeaders headers;
+    private final String topic;
+    private final byte[] topicUtf8;
+    private final ByteBuffer payload;
+    private final long timestamp;
+    private final ErlMap extra;
+
+    private ForwardedMessage(ErlBinary id, int qos, String from, byte[] fromUtf8, ErlMap flags,
+            MessageHeaders headers, String topic, byte[] topicUtf8, ByteBuffer payload, long timestamp,
+            ErlMap extra) {
+        this.id = id;
+        this.qos = qos;
+        this.from = from;
+        this.fromUtf8 = fromUtf8;
+        this.flags = flags;
+        this.headers = headers;
+        this.topic = topic;
+        this.topicUtf8 = topicUtf8;
+        this.payload = payload;
+        this.timestamp = timestamp;
+        this.extra = extra;
+    }
+
+    /**
+     * Returns a builder.
+     *
+     * @return a new builder with empty flags, headers and extra
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the message id: EMQX's 16-byte GUID.
+     *
+     * @return the id
+     */
+    public ErlBinary id() {
+        return id;
+    }
+
+    /**
+     * Returns the original QoS, which the receiving cluster delivers with.
+     *
+     * @return 0, 1 or 2
+     */
+    public int qos() {
+        return qos;
+    }
+
+    /**
+     * Returns the publisher's client id.
+     *
+     * @return the client id
+     */
+    public String from() {
+        return from;
+    }
+
+    /**
+     * Returns the flags map (atom keys, boolean values), e.g. {@code #{dup => false, retain => false}}.
+     *
+     * @return the flags
+     */
+    public ErlMap flags() {
+        return flags;
+    }
+
+    /**
+     * Returns the dup flag.
+     *
+     * @return true if the flags say {@code dup => true}
+     */
+    public boolean dup() {
+        return ErlAtom.TRUE.equals(flags.get(EmqxAtoms.DUP));
+    }
+
+    /**
+     * Returns the retain flag.
+     *
+     * @return true if the flags say {@code retain => true}
+     */
+    public boolean retain() {
+        return ErlAtom.TRUE.equals(flags.get(EmqxAtoms.RETAIN));
+    }
+
+    /**
+     * Returns the headers.
+     *
+     * @return the headers
+     */
+    public MessageHeaders headers() {
+        return headers;
+    }
+
+    /**
+     * Returns the topic the message was published to.
+     *
+     * @return the topic
+     */
+    public String topic() {
+        return topic;
+    }
+
+    /**
+     * Returns the payload.
+     *
+     * @return a read-only buffer over the payload, positioned at its start (a new duplicate per call)
+     */
+    public ByteBuffer payload() {
+        return payload.duplicate();
+    }
+
+    /**
+     * Returns the publish time.
+     *
+     * @return milliseconds since the epoch
+     */
+    public long timestamp() {
+        return timestamp;
+    }
+
+    /**
+     * Returns the extra map ({@code #{}} from EMQX 6.0.3 on; older senders may put e.g. tracing context here).
+     *
+     * @return the extra map
+     */
+    public ErlMap extra() {
+        return extra;
+    }
+
+    /**
+     * Returns the exact size of {@link #encode()}'s output.
+     *
+     * @return bytes, version byte included
+     */
+    public int encodedSize() {
+        return 1 + EtfEncoder.tupleHeaderSize(RECORD_ARITY)
+                + EtfEncoder.atomSize(EmqxAtoms.MESSAGE)
+                + EtfEncoder.binarySize(id.length())
+                + EtfEncoder.integerSize(qos)
+                + EtfEncoder.binarySize(fromUtf8.length)
+                + EtfEncoder.termSize(flags)
+                + headers.encodedTerm().length
+                + EtfEncoder.binarySize(topicUtf8.length)
+                + EtfEncoder.binarySize(payload.remaining())
+                + EtfEncoder.integerSize(timestamp)
+                + EtfEncoder.termSize(extra);
+    }
+
+    /**
+     * Writes the payload ETF ({@code term_to_binary(Msg)}) at the buffer's position.
+     *
+     * @param out a buffer with at least {@link #encodedSize()} bytes left
+     * @throws java.nio.BufferOverflowException if it has fewer
+     */
+    public void encodeTo(ByteBuffer out) {
+        EtfEncoder.writeVersion(out);
+        EtfEncoder.writeTupleHeader(out, RECORD_ARITY);
+        EtfEncoder.writeAtom(out, EmqxAtoms.MESSAGE);
+        EtfEncoder.writeBinary(out, id);
+        EtfEncoder.writeInteger(out, qos);
+        EtfEncoder.writeBinary(out, fromUtf8, 0, fromUtf8.length);
+        EtfEncoder.writeTerm(flags, out);
+        out.put(headers.encodedTerm());
+        EtfEncoder.writeBinary(out, topicUtf8, 0, topicUtf8.length);
+        EtfEncoder.writeBinary(out, payload);
+        EtfEncoder.writeInteger(out, timestamp);
+        EtfEncoder.writeTerm(extra, out);
+    }
+
+    /**
+     * Encodes into a new array of exactly the right size (plain, as EMQX before 6.0.3 sends).
+     *
+     * @return the payload
+     */
+    public byte[] encode() {
+        byte[] out = new byte[encodedSize()];
+        encodeTo(ByteBuffer.wrap(out));
+        return out;
+    }
+
+    /**
+     * Encodes and compresses where that pays, as EMQX 6.0.3+ sends.
+     *
+     * @return the payload
+     */
+    public byte[] encodeCompressed() {
+        return EtfEncoder.compress(encode());
+    }
+
+    /**
+     * Returns the record as a term (copies nothing but the payload view's bytes when they are not array-backed).
+     *
+     * @return the 10-tuple
+     */
+    public ErlTuple toTerm() {
+        return ErlTuple.of(EmqxAtoms.MESSAGE, id, ErlInteger.of(qos), ErlBinary.wrap(fromUtf8), flags,
+                headers.toTerm(), ErlBinary.wrap(topicUtf8), payloadBinary(), ErlInteger.of(timestamp), extra);
+    }
+
+    private ErlBinary payloadBinary() {
+        if (payload.hasArray()) {
+            return ErlBinary.wrap(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
+        }
+        return ErlBinary.copyOf(payload);
+    }
+
+    /**
+     * Decodes a payload.
+     *
+     * @param decoder the decoder, with its limits
+     * @param payload the payload, plain or compressed; must not be modified while the result is in use
+     * @return the message
+     * @throws ProtocolException if the bytes are not a term, or the term is not a {@code #message{}} record
+     */
+    public static ForwardedMessage decode(EtfDecoder decoder, byte[] payload) throws ProtocolException {
+        return fromTerm(decoder.decode(payload));
+    }
+
+    /**
+     * Reads a message from a decoded term.
+     *
+     * @param term the term
+     * @return the message
+     * @throws ProtocolException if the term is not a {@code #message{}} record of the expected field types
+     */
+    public static ForwardedMessage fromTerm(Term term) throws ProtocolException {
+        if (!(term instanceof ErlTuple) || ((ErlTuple) term).arity() != RECORD_ARITY
+                || !EmqxAtoms.MESSAGE.equals(((ErlTuple) term).get(0))) {
+            throw new ProtocolException("forwarded message must be the 10-tuple {message, Id, QoS, From, Flags, "
+                    + "Headers, Topic, Payload, Timestamp, Extra}, found " + term);
+        }
+        ErlTuple t = (ErlTuple) term;
+        ErlBinary id = Fields.binary(t.get(1), "#message.id");
+        int qos = (int) Fields.integer(t.get(2), "#message.qos", 0, 2);
+        String from;
+        if (t.get(3) instanceof ErlAtom) {
+            from = ((ErlAtom) t.get(3)).name();
+        } else {
+            from = Fields.utf8(t.get(3), "#message.from");
+        }
+        ErlMap flags = Fields.map(t.get(4), "#message.flags");
+        for (Map.Entry<Term, Term> e : flags.entries().entrySet()) {
+            if (EmqxAtoms.DUP.equals(e.getKey()) || EmqxAtoms.RETAIN.equals(e.getKey())) {
+                Fields.bool(e.getValue(), "#message.flags." + e.getKey());
+            }
+        }
+        MessageHeaders headers = MessageHeaders.fromTerm(t.get(5));
+        String topic = Fields.utf8(t.get(6), "#message.topic");
+        ByteBuffer payload = payload(t.get(7));
+        long timestamp = Fields.integer(t.get(8), "#message.timestamp");
+        ErlMap extra = Fields.map(t.get(9), "#message.extra");
+        return new ForwardedMessage(id, qos, from, from.getBytes(StandardCharsets.UTF_8), flags, headers, topic,
+                topic.getBytes(StandardCharsets.UTF_8), payload, timestamp, extra);
+    }
+
+    /** The field is typed iodata in EMQX: a binary, or a (possibly nested) list of binaries and bytes. */
+    private static ByteBuffer payload(Term t) throws ProtocolException {
+        if (t instanceof ErlBinary) {
+            return ((ErlBinary) t).asReadOnlyByteBuffer();
+        }
+        if (!(t instanceof ErlList)) {
+            throw new ProtocolException("#message.payload must be a binary or an iolist, found " + t);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // Iterative, so a deep iolist cannot overflow the stack (the decoder bounded its depth anyway).
+        Deque<Iterator<Term>> stack = new ArrayDeque<>();
+        stack.push(iolistParts((ErlList) t).iterator());
+        while (!stack.isEmpty()) {
+            Iterator<Term> it = stack.peek();
+            if (!it.hasNext()) {
+                stack.pop();
+                continue;
+            }
+            Term part = it.next();
+            if (part instanceof ErlBinary) {
+                ErlBinary b = (ErlBinary) part;
+                out.write(b.toByteArray(), 0, b.length());
+            } else if (part instanceof ErlInteger && ((ErlInteger) part).value() >= 0
+                    && ((ErlInteger) part).value() <= 255) {
+                out.write((int) ((ErlInteger) part).value());
+            } else if (part instanceof ErlList) {
+                stack.push(iolistParts((ErlList) part).iterator());
+            } else {
+                throw new ProtocolException("#message.payload iolist holds " + part
+                        + "; only binaries, bytes 0-255 and lists are allowed");
+            }
+        }
+        return ByteBuffer.wrap(out.toByteArray()).asReadOnlyBuffer();
+    }
+
+    private static java.util.List<Term> iolistParts(ErlList list) throws ProtocolException {
+        Term tail = list.tail();
+        if (tail == null) {
+            return list.elements();
+        }
+        if (!(tail instanceof ErlBinary)) {
+            throw new ProtocolException("#message.payload iolist tail must be a binary, found " + tail);
+        }
+        java.util.List<Term> parts = new java.util.ArrayList<>(list.elements());
+        parts.add(tail);
+        return parts;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ForwardedMessage)) {
+            return false;
+        }
+        ForwardedMessage m = (ForwardedMessage) o;
+        return qos == m.qos && timestamp == m.timestamp && id.equals(m.id) && from.equals(m.from)
+                && flags.equals(m.flags) && headers.equals(m.headers) && topic.equals(m.topic)
+                && payload.equals(m.payload) && extra.equals(m.extra);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, qos, from, flags, headers, topic, payload, timestamp, extra);
+    }
+
+    @Override
+    public String toString() {
+        return "ForwardedMessage{id=" + id + ", qos=" + qos + ", from=" + from + ", flags=" + flags + ", headers="
+                + headers + ", topic=" + topic + ", payload=" + payload.remaining() + " bytes, timestamp="
+                + timestamp + ", extra=" + extra + "}";
+    }
+
+    /** Builds a {@link ForwardedMessage}; validates every field and writes only atoms EMQX has. */
+    public static final class Builder {
+        private static final int GUID_BYTES = 16;
+
+        private ErlBinary id = ErlBinary.EMPTY;
+        private int qos;
+        private String from = "";
+        /** The nine flag maps (dup and retain each absent, false or true), shared: built once, not per publish. */
+        private static final ErlMap[] FLAGS = new ErlMap[9];
+
+        static {
+            Term[] values = {null, ErlAtom.FALSE, ErlAtom.TRUE};
+            for (int d = 0; d < 3; d++) {
+                for (int r = 0; r < 3; r++) {
+                    Map<Term, Term> m = new LinkedHashMap<>();
+                    if (values[d] != null) {
+                        m.put(EmqxAtoms.DUP, values[d]);
+                    }
+                    if (values[r] != null) {
+                        m.put(EmqxAtoms.RETAIN, values[r]);
+                    }
+                    FLAGS[3 * d + r] = ErlMap.of(m);
+                }
+            }
+        }
+
+        private int dupFlag;
+        private int retainFlag;
+        private MessageHeaders headers = MessageHeaders.EMPTY;
+        private String topic = "";
+        private ByteBuffer payload = ByteBuffer.allocate(0);
+        private long timestamp;
+        private ErlMap extra = ErlMap.EMPTY;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the id.
+         *
+         * @param guid 16 bytes (copied)
+         * @return this builder
+         * @throws IllegalArgumentException if not 16 bytes
+         */
+        public Builder id(byte[] guid) {
+            if (guid.length != GUID_BYTES) {
+                throw new IllegalArgumentException("message id must be a 16-byte GUID, got " + guid.length + " bytes");
+            }
+            this.id = ErlBinary.wrap(Arrays.copyOf(guid, GUID_BYTES));
+            return this;
+        }
+
+        /**
+         * Sets the QoS.
+         *
+         * @param qos 0, 1 or 2
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder qos(int qos) {
+            if (qos < 0 || qos > 2) {
+                throw new IllegalArgumentException("qos must be 0, 1 or 2, got " + qos);
+            }
+            this.qos = qos;
+            return this;
+        }
+
+        /**
+         * Sets the publisher's client id.
+         *
+         * @param clientId the client id
+         * @return this builder
+         */
+        public Builder from(String clientId) {
+            this.from = Objects.requireNonNull(clientId, "clientId");
+            return this;
+        }
+
+        /**
+         * Sets the dup flag.
+         *
+         * @param dup the flag
+         * @return this builder
+         */
+        public Builder dup(boolean dup) {
+            this.dupFlag = dup ? 2 : 1;
+            return this;
+        }
+
+        /**
+         * Sets the retain flag.
+         *
+         * @param retain the flag
+         * @return this builder
+         */
+        public Builder retain(boolean retain) {
+            this.retainFlag = retain ? 2 : 1;
+            return this;
+        }
+
+        /**
+         * Sets the headers.
+         *
+         * @param headers the headers
+         * @return this builder
+         */
+        public Builder headers(MessageHeaders headers) {
+            this.headers = Objects.requireNonNull(headers, "headers");
+            return this;
+        }
+
+        /**
+         * Sets the topic.
+         *
+         * @param topic the topic name
+         * @return this builder
+         */
+        public Builder topic(String topic) {
+            this.topic = Objects.requireNonNull(topic, "topic");
+            return this;
+        }
+
+        /**
+         * Sets the payload without copying it: the remaining bytes of the buffer, which the caller must not modify
+         * afterwards. The buffer's position is not changed.
+         *
+         * @param payload the payload
+         * @return this builder
+         */
+        public Builder payload(ByteBuffer payload) {
+            this.payload = payload.slice().asReadOnlyBuffer();
+            return this;
+        }
+
+        /**
+         * Sets the payload without copying it; the caller must not modify the array afterwards.
+         *
+         * @param payload the payload
+         * @return this builder
+         */
+        public Builder payload(byte[] payload) {
+            this.payload = ByteBuffer.wrap(payload).asReadOnlyBuffer();
+            return this;
+        }
+
+        /**
+         * Sets the publish time.
+         *
+         * @param epochMillis milliseconds since the epoch
+         * @return this builder
+         */
+        public Builder timestamp(long epochMillis) {
+            this.timestamp = epochMillis;
+            return this;
+        }
+
+        /**
+         * Sets the extra map; EMQX 6.0.3+ always sends {@code #{}}, the default.
+         *
+         * @param extra a map whose atoms are all from {@link EmqxAtoms#KNOWN}
+         * @return this builder
+         * @throws IllegalArgumentException if an atom could be unknown to EMQX
+         */
+        public Builder extra(ErlMap extra) {
+            this.extra = (ErlMap) EmqxAtoms.requireKnownAtoms(extra, "#message.extra");
+            return this;
+        }
+
+        /**
+         * Builds the message.
+         *
+         * @return the message
+         * @throws IllegalStateException if the id was not set
+         */
+        public ForwardedMessage build() {
+            if (id.length() == 0) {
+                throw new IllegalStateException("message id is required (a 16-byte GUID)");
+            }
+            return new ForwardedMessage(id, qos, from, from.getBytes(StandardCharsets.UTF_8), FLAGS[3 * dupFlag + retainFlag],
+                    headers, topic, topic.getBytes(StandardCharsets.UTF_8), payload, timestamp, extra);
+        }
+    }
+}
