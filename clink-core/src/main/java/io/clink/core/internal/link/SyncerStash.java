@@ -1,5 +1,6 @@
 package io.clink.core.internal.link;
 
+import io.clink.core.internal.protocol.ControlMessage.RouteOp;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,13 +28,20 @@ import java.util.function.ToIntFunction;
  */
 public final class SyncerStash {
 
-    private final LinkedHashMap<RouteOp.RouteKey, RouteOp> adds = new LinkedHashMap<>();
-    private final LinkedHashMap<RouteOp.RouteKey, RouteOp> deletes = new LinkedHashMap<>();
+    /** Identity of a replicated route: a later op on the same key replaces an earlier one. */
+    private record RouteKey(String filter, String routeId) {
+        static RouteKey of(RouteOp op) {
+            return new RouteKey(op.filter(), op.routeId());
+        }
+    }
+
+    private final LinkedHashMap<RouteKey, RouteOp> adds = new LinkedHashMap<>();
+    private final LinkedHashMap<RouteKey, RouteOp> deletes = new LinkedHashMap<>();
 
     /** Stashes an op, replacing any pending op on the same key. */
     public void push(RouteOp op) {
-        RouteOp.RouteKey key = op.key();
-        if (op.kind() == RouteOp.Kind.ADD) {
+        RouteKey key = RouteKey.of(op);
+        if (!op.delete()) {
             deletes.remove(key);
             adds.remove(key); // re-insert at the end: the newest op goes last in its class
             adds.put(key, op);
@@ -75,7 +83,7 @@ public final class SyncerStash {
     }
 
     private static void drain(
-            Map<RouteOp.RouteKey, RouteOp> from,
+            Map<RouteKey, RouteOp> from,
             List<RouteOp> batch,
             int maxOps,
             long[] budget,
@@ -101,14 +109,14 @@ public final class SyncerStash {
      */
     public void restore(List<RouteOp> batch) {
         // Restored ops are older than anything pushed since, so they must not overwrite it.
-        LinkedHashMap<RouteOp.RouteKey, RouteOp> newAdds = new LinkedHashMap<>();
-        LinkedHashMap<RouteOp.RouteKey, RouteOp> newDeletes = new LinkedHashMap<>();
+        LinkedHashMap<RouteKey, RouteOp> newAdds = new LinkedHashMap<>();
+        LinkedHashMap<RouteKey, RouteOp> newDeletes = new LinkedHashMap<>();
         for (RouteOp op : batch) {
-            RouteOp.RouteKey key = op.key();
+            RouteKey key = RouteKey.of(op);
             if (adds.containsKey(key) || deletes.containsKey(key)) {
                 continue;
             }
-            (op.kind() == RouteOp.Kind.ADD ? newAdds : newDeletes).put(key, op);
+            (op.delete() ? newDeletes : newAdds).put(key, op);
         }
         // Restored ops go first again, keeping their original relative order.
         newAdds.putAll(adds);

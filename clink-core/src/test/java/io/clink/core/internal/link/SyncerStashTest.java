@@ -3,6 +3,7 @@ package io.clink.core.internal.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clink.core.internal.protocol.ControlMessage.RouteOp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -112,8 +113,8 @@ class SyncerStashTest {
         for (long seed = 0; seed < 200; seed++) {
             Random rnd = new Random(seed);
             SyncerStash stash = new SyncerStash();
-            Map<RouteOp.RouteKey, RouteOp.Kind> lastOp = new HashMap<>();
-            Map<RouteOp.RouteKey, Boolean> receiver = new HashMap<>();
+            Map<List<String>, Boolean> lastOp = new HashMap<>();
+            Map<List<String>, Boolean> receiver = new HashMap<>();
             List<RouteOp> inFlight = new ArrayList<>();
             for (int step = 0; step < 300; step++) {
                 int action = rnd.nextInt(10);
@@ -122,12 +123,12 @@ class SyncerStashTest {
                     String id = rnd.nextBoolean() ? f : "$s/g/" + f;
                     RouteOp op = rnd.nextBoolean() ? RouteOp.add(f, id) : RouteOp.delete(f, id);
                     stash.push(op);
-                    lastOp.put(op.key(), op.kind());
+                    lastOp.put(List.of(op.filter(), op.routeId()), !op.delete());
                 } else if (action < 8 && inFlight.isEmpty()) {
                     inFlight = stash.takeBatch(1 + rnd.nextInt(4), 1 + rnd.nextInt(40), op -> 5);
                 } else if (!inFlight.isEmpty()) {
                     if (rnd.nextBoolean()) {
-                        inFlight.forEach(op -> receiver.put(op.key(), op.kind() == RouteOp.Kind.ADD));
+                        inFlight.forEach(op -> receiver.put(List.of(op.filter(), op.routeId()), !op.delete()));
                     } else {
                         stash.restore(inFlight);
                     }
@@ -139,10 +140,10 @@ class SyncerStashTest {
             }
             while (!stash.isEmpty()) {
                 stash.takeBatch(3, Long.MAX_VALUE, op -> UNIT)
-                        .forEach(op -> receiver.put(op.key(), op.kind() == RouteOp.Kind.ADD));
+                        .forEach(op -> receiver.put(List.of(op.filter(), op.routeId()), !op.delete()));
             }
-            Map<RouteOp.RouteKey, Boolean> expected = new HashMap<>();
-            lastOp.forEach((k, kind) -> expected.put(k, kind == RouteOp.Kind.ADD));
+            Map<List<String>, Boolean> expected = new HashMap<>();
+            expected.putAll(lastOp);
             assertThat(receiver).as("seed %d", seed).isEqualTo(expected);
         }
     }
