@@ -3,9 +3,11 @@ package io.clink.core.internal.etf;
 import java.util.Arrays;
 
 /**
- * A term this model does not interpret (a pid, reference, port or fun), kept as its exact ETF bytes (tag
- * included) so it can be written back unchanged. Peers may put such terms in message headers; clink never needs
- * their content.
+ * A term this model does not interpret (a pid, reference, port or fun), kept as its ETF bytes (tag included) so it
+ * can be written back. Peers may put such terms in message headers; clink never needs their content. The bytes are
+ * canonical: embedded atoms are held in their UTF-8 form and a fun's size field matches, so the same term read from
+ * OTP 25's Latin-1 encoding or from the UTF-8 one is equal and re-encodes exactly as erts's
+ * {@code {minor_version, 2}} does. Equality is by these bytes.
  */
 public final class ErlOpaque implements Term {
     /** What an opaque term is, in Erlang term order (references sort before funs, funs before ports...). */
@@ -40,7 +42,7 @@ public final class ErlOpaque implements Term {
     }
 
     /**
-     * Returns the exact encoded bytes, tag first.
+     * Returns the canonical encoded bytes, tag first.
      *
      * @return a copy
      */

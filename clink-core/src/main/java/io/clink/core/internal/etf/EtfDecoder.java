@@ -119,12 +119,9 @@ public final class EtfDecoder {
         }
         if ((data[offset + 1] & 0xff) == COMPRESSED) {
             byte[] inflated = inflate(data, offset, length);
-            Reader r = new Reader(inflated, 0, inflated.length, true);
-            return r.whole();
+            return new Reader(inflated, 0, 0, inflated.length, true).whole();
         }
-        Reader r = new Reader(data, offset + 1, offset + length, false);
-        r.base = offset;
-        return r.whole();
+        return new Reader(data, offset, offset + 1, offset + length, false).whole();
     }
 
     private ProtocolException tooLarge(int length) {
@@ -207,11 +204,13 @@ public final class EtfDecoder {
         private final byte[] buf;
         private final int end;
         private final boolean inflated;
+        /** Where offset 0 is for error messages: the payload's version byte, or the inflated data's start. */
+        private final int base;
         private int pos;
-        private int base;
 
-        Reader(byte[] buf, int start, int end, boolean inflated) {
+        Reader(byte[] buf, int base, int start, int end, boolean inflated) {
             this.buf = buf;
+            this.base = base;
             this.pos = start;
             this.end = end;
             this.inflated = inflated;
