@@ -68,8 +68,8 @@ public final class PahoLinkClient implements LinkClient {
 
   /** How long close() waits for the DISCONNECT to be written before it returns anyway. */
   static final long CLOSE_WAIT_MILLIS = 700;
-  /** How long Paho may take to flush the DISCONNECT packet. */
-  private static final long DISCONNECT_FLUSH_MILLIS = 500;
+  /** How long Paho may take to write the DISCONNECT packet (a local socket write; Paho always waits the whole time). */
+  private static final long DISCONNECT_FLUSH_MILLIS = 100;
   /** Delay before retrying a publish Paho refused because its own window was still full. */
   private static final long PAHO_WINDOW_RETRY_MILLIS = 5;
 

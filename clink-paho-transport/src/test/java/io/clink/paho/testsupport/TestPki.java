@@ -60,9 +60,14 @@ public final class TestPki {
   }
 
   public static KeyPair rsaKeys() {
+    return rsaKeys(2048);
+  }
+
+  /** RSA keys of a given size; small sizes keep unit tests fast where no TLS peer judges the key. */
+  public static KeyPair rsaKeys(int bits) {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
+      g.initialize(bits);
       return g.generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
@@ -139,6 +144,29 @@ public final class TestPki {
       pem.writeObject(new JcaPKCS8Generator(key, null));
     }
     return file;
+  }
+
+  /** Writes an RSA key as PKCS#1 PEM ({@code BEGIN RSA PRIVATE KEY}), encoded by BouncyCastle's ASN.1 classes. */
+  public static Path writePkcs1(Path file, java.security.interfaces.RSAPrivateCrtKey k) throws IOException {
+    byte[] der = new org.bouncycastle.asn1.pkcs.RSAPrivateKey(k.getModulus(), k.getPublicExponent(),
+        k.getPrivateExponent(), k.getPrimeP(), k.getPrimeQ(), k.getPrimeExponentP(), k.getPrimeExponentQ(),
+        k.getCrtCoefficient()).getEncoded();
+    return writePem(file, "RSA PRIVATE KEY", der);
+  }
+
+  /**
+   * Writes a P-256 EC key as SEC1 PEM ({@code BEGIN EC PRIVATE KEY}) naming its curve, as {@code openssl ecparam
+   * -genkey} does, encoded by BouncyCastle's ASN.1 classes.
+   *
+   * @param withCurve whether to include the {@code [0]} named-curve field
+   */
+  public static Path writeSec1(Path file, java.security.interfaces.ECPrivateKey k, boolean withCurve)
+      throws IOException {
+    org.bouncycastle.asn1.sec.ECPrivateKey sec1 = withCurve
+        ? new org.bouncycastle.asn1.sec.ECPrivateKey(256, k.getS(),
+            new org.bouncycastle.asn1.x9.X962Parameters(org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1))
+        : new org.bouncycastle.asn1.sec.ECPrivateKey(256, k.getS());
+    return writePem(file, "EC PRIVATE KEY", sec1.getEncoded());
   }
 
   /** Writes a PEM block of the given type around DER bytes. */
