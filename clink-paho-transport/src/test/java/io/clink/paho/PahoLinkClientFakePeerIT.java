@@ -1,6 +1,7 @@
 package io.clink.paho;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clink.api.transport.ConnectResult;
 import io.clink.api.transport.DisconnectReason;
@@ -10,6 +11,7 @@ import io.clink.api.transport.LinkClientOptions;
 import io.clink.api.transport.LinkTransportException;
 import io.clink.api.transport.LinkTransportException.Kind;
 import io.clink.api.transport.OutgoingPublish;
+import io.clink.api.transport.PublishResult;
 import io.clink.api.transport.TlsSettings;
 import io.clink.paho.testsupport.Await;
 import io.clink.paho.testsupport.FakeMqttPeer;
@@ -17,9 +19,12 @@ import io.clink.paho.testsupport.TestPki;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -187,6 +192,55 @@ class PahoLinkClientFakePeerIT {
     assertThat(reason).isNotNull();
     assertThat(reason.cause()).isEqualTo(Cause.MALFORMED_PACKET);
     c.close();
+  }
+
+  /** Connects a client with the given window to the fake peer and returns the peer's socket. */
+  private Socket connectWithWindow(LinkClient c) throws Exception {
+    CompletableFuture<ConnectResult> connecting = c.connect(r -> {});
+    Socket s = peer.awaitConnection(WAIT);
+    assertThat(FakeMqttPeer.readPacket(s.getInputStream())).isEqualTo(MQTT_CONNECT);
+    s.getOutputStream().write(FakeMqttPeer.CONNACK_OK);
+    connecting.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    return s;
+  }
+
+  /** The packet identifier of a QoS 1 PUBLISH to the one-character topic "t". */
+  private static int packetId(byte[] publishBody) {
+    return ((publishBody[3] & 0xFF) << 8) | (publishBody[4] & 0xFF);
+  }
+
+  @Test
+  void publish_windowOfTwo_thirdWaitsForAPuback() throws Exception {
+    LinkClient c = transport.createClient(LinkClientOptions.builder().host("127.0.0.1").port(peer.port())
+        .clientId("window").maxInflight(2).build());
+    Socket s = connectWithWindow(c);
+    InputStream in = s.getInputStream();
+
+    List<CompletableFuture<PublishResult>> results = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      results.add(c.publish(OutgoingPublish.of("t", new byte[] {(byte) i}, 1)));
+    }
+    byte[] first = FakeMqttPeer.readPacketBody(in, MQTT_PUBLISH);
+    FakeMqttPeer.readPacketBody(in, MQTT_PUBLISH);
+    s.setSoTimeout(300);
+    assertThatThrownBy(() -> FakeMqttPeer.readPacket(in))
+        .as("no third PUBLISH while two are unacknowledged")
+        .isInstanceOf(SocketTimeoutException.class);
+    assertThat(results.get(2)).isNotDone();
+
+    // PUBACK for the first, reason code 0x87 (not authorized): a result, not an exception.
+    int id = packetId(first);
+    s.getOutputStream().write(new byte[] {0x40, 0x03, (byte) (id >> 8), (byte) id, (byte) 0x87});
+    s.setSoTimeout((int) WAIT.toMillis());
+    byte[] third = FakeMqttPeer.readPacketBody(in, MQTT_PUBLISH);
+
+    PublishResult firstResult = results.get(0).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(firstResult.reasonCode()).isEqualTo(0x87);
+    assertThat(firstResult.isSuccess()).isFalse();
+    assertThat(third[third.length - 1]).as("third payload").isEqualTo((byte) 2);
+    assertThat(results.get(1)).isNotDone();
+    c.close();
+    assertThat(failure(results.get(1), WAIT).kind()).isEqualTo(Kind.CLOSED);
   }
 
   @Test

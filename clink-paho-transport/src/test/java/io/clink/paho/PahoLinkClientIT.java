@@ -264,8 +264,11 @@ class PahoLinkClientIT {
     }
 
     LinkClient right = client(LinkClientOptions.builder().host("127.0.0.1").port(broker.port()).clientId("right")
-        .username("link").password(utf8("secret")));
+        .username("link").password(utf8("secret")).cleanStart(false).sessionExpiryIntervalSeconds(60)
+        .keepAlive(Duration.ofSeconds(15)));
     assertThat(await(right.connect(r -> {})).maximumPacketSize()).isPositive();
+    // CONNECT as mosquitto saw it: MQTT 5, clean start off, keepalive 15 s, the user name.
+    assertThat(broker.log()).contains("as right (p5, c0, k15, u'link')");
   }
 
   @Test

@@ -60,6 +60,26 @@ public final class FakeMqttPeer implements AutoCloseable {
     return s;
   }
 
+  /** Reads one MQTT packet and returns its variable header and payload (the bytes after the fixed header). */
+  public static byte[] readPacketBody(InputStream in, int expectedType) throws IOException {
+    DataInputStream data = new DataInputStream(in);
+    int first = data.readUnsignedByte();
+    if (first >> 4 != expectedType) {
+      throw new AssertionError("expected packet type " + expectedType + " but got " + (first >> 4));
+    }
+    int length = 0;
+    int shift = 0;
+    int b;
+    do {
+      b = data.readUnsignedByte();
+      length |= (b & 0x7F) << shift;
+      shift += 7;
+    } while ((b & 0x80) != 0 && shift < 28);
+    byte[] body = new byte[length];
+    data.readFully(body);
+    return body;
+  }
+
   /** Reads one MQTT packet and returns its packet type (the high nibble of the first byte). */
   public static int readPacket(InputStream in) throws IOException {
     DataInputStream data = new DataInputStream(in);
