@@ -177,6 +177,26 @@ class PahoLinkClientFakePeerIT {
   }
 
   @Test
+  void peerStopsAnsweringPings_reportedLostByKeepalive() throws Exception {
+    LinkClient c = transport.createClient(LinkClientOptions.builder().host("127.0.0.1").port(peer.port())
+        .clientId("deaf").keepAlive(Duration.ofSeconds(1)).build());
+    BlockingQueue<DisconnectReason> lost = new LinkedBlockingQueue<>();
+    CompletableFuture<ConnectResult> connecting = c.connect(lost::add);
+    Socket s = peer.awaitConnection(WAIT);
+    assertThat(FakeMqttPeer.readPacket(s.getInputStream())).isEqualTo(MQTT_CONNECT);
+    s.getOutputStream().write(FakeMqttPeer.CONNACK_OK);
+    connecting.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+    assertThat(FakeMqttPeer.readPacket(s.getInputStream())).as("PINGREQ").isEqualTo(12);
+    DisconnectReason reason = lost.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+    assertThat(reason).isNotNull();
+    assertThat(reason.cause()).isEqualTo(Cause.SOCKET_ERROR);
+    assertThat(reason.message()).contains("keepalive");
+    c.close();
+  }
+
+  @Test
   void peerSendsGarbage_reportedAsMalformedPacket() throws Exception {
     LinkClient c = client("garbled", WAIT, null);
     BlockingQueue<DisconnectReason> lost = new LinkedBlockingQueue<>();

@@ -239,8 +239,9 @@ public final class PahoLinkClient implements LinkClient {
     final ConnectionListener listener;
     final CompletableFuture<ConnectResult> connectFuture = new CompletableFuture<>();
     final LinkNetworkModule module;
-    @Nullable LinkMqttAsyncClient paho; // set once in start(), before any callback can run
-    @Nullable ScheduledFuture<?> connectTimeout;
+    // Set once in start(); volatile because close() on another thread may race with start().
+    volatile @Nullable LinkMqttAsyncClient paho;
+    volatile @Nullable ScheduledFuture<?> connectTimeout;
 
     // All below guarded by lock.
     State state = State.CONNECTING;
@@ -271,6 +272,13 @@ public final class PahoLinkClient implements LinkClient {
             new LinkMqttAsyncClient(options.host(), options.port(), options.clientId(), module);
         client.setCallback(this);
         paho = client;
+        synchronized (lock) {
+          if (state != State.CONNECTING) {
+            // close() won the race before Paho started: nothing to stop but the unused client.
+            teardownAsync(false);
+            return;
+          }
+        }
         connectTimeout = timer.schedule(this::onConnectTimeout, options.connectTimeout().toNanos(),
             TimeUnit.NANOSECONDS);
         client.connect(pahoOptions(), null, new MqttActionListener() {
@@ -588,7 +596,7 @@ public final class PahoLinkClient implements LinkClient {
       teardownAsync(false);
       try {
         listener.onConnectionLost(reason);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | AssertionError | LinkageError e) {
         LOG.error("link client {}: connection listener threw", describeTarget(), e);
       }
       LinkTransportException lost = new LinkTransportException(Kind.NOT_CONNECTED,
@@ -626,7 +634,8 @@ public final class PahoLinkClient implements LinkClient {
             props == null ? null : props.getResponseTopic(), correlation);
         try {
           sub.handler().onPublish(inbound);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError | LinkageError e) {
+          // Caught here because Paho drops the whole connection when a callback throws an Error.
           LOG.error("link client {}: handler of '{}' threw on a message to '{}'", describeTarget(), sub.filter(),
               topic, e);
         }

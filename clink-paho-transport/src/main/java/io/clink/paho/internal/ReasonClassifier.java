@@ -143,7 +143,9 @@ public final class ReasonClassifier {
       return new DisconnectReason(Cause.CONNECT_TIMEOUT, DisconnectReason.NO_REASON_CODE, describe(timeout));
     }
     if (isMalformed(failure)) {
-      return new DisconnectReason(Cause.MALFORMED_PACKET, DisconnectReason.NO_REASON_CODE, describe(failure));
+      // Paho's own message for these codes is just "MqttException"; say what happened instead.
+      return new DisconnectReason(Cause.MALFORMED_PACKET, DisconnectReason.NO_REASON_CODE,
+          "the peer sent a packet that is not valid MQTT 5");
     }
     ConnectException refused = find(failure, ConnectException.class);
     if (refused != null) {

@@ -122,6 +122,7 @@ class ReasonClassifierTest {
     DisconnectReason r = ReasonClassifier.connectionLost(new MqttException(MqttException.REASON_CODE_MALFORMED_PACKET));
 
     assertThat(r.cause()).isEqualTo(Cause.MALFORMED_PACKET);
+    assertThat(r.message()).isEqualTo("the peer sent a packet that is not valid MQTT 5");
   }
 
   @Test
