@@ -102,8 +102,12 @@ public final class MosquittoBroker implements AutoCloseable {
     Assumptions.abort(message);
   }
 
-  /** The mosquitto executable, if installed. */
+  /** The mosquitto executable, if installed; the system property {@code clink.mosquitto} overrides the search. */
   public static Optional<Path> locate() {
+    String override = System.getProperty("clink.mosquitto");
+    if (override != null) {
+      return Optional.of(Paths.get(override)).filter(Files::isExecutable);
+    }
     List<Path> candidates = new ArrayList<>(List.of(Paths.get("/usr/sbin/mosquitto"),
         Paths.get("/usr/local/sbin/mosquitto")));
     String path = System.getenv("PATH");
