@@ -142,6 +142,7 @@ public final class ActorSender {
 
     // --- serial-executor state ---
     private LinkState state = LinkState.STOPPED; // STOPPED also stands for "never started"
+    private long stateSinceMillis;
     private long generation;
     private long stopsAtStart;
     private long incarnation;
@@ -192,7 +193,8 @@ public final class ActorSender {
         this.routeTopic = TOPIC_PREFIX + "route/" + ctx.localCluster();
         this.respTopic = TOPIC_PREFIX + "resp/" + ctx.localCluster() + "/" + actorName;
         this.decoder = new EtfDecoder(ctx.etfLimits());
-        this.status = new ActorStatus(actorName, 0, LinkState.STOPPED, ctx.ticker().wallClockMillis(), null, null);
+        this.stateSinceMillis = ctx.ticker().wallClockMillis();
+        this.status = new ActorStatus(actorName, 0, LinkState.STOPPED, stateSinceMillis, null, null);
     }
 
     /**
@@ -265,6 +267,7 @@ public final class ActorSender {
         }
         // A new actor begins in the initial state; STOPPED -> CONNECTING is not a transition of the old actor.
         state = LinkState.initial();
+        stateSinceMillis = ctx.ticker().wallClockMillis();
         stopsAtStart = stopRequests.get();
         incarnation = 0;
         bootstrapped = false;
@@ -645,7 +648,8 @@ public final class ActorSender {
         LinkState from = state;
         state = from.transitionTo(to);
         long now = ctx.ticker().wallClockMillis();
-        publishStatus(now);
+        stateSinceMillis = now;
+        publishStatus();
         try {
             stateListener.accept(new LinkStateChange(link.name(), actorName, from, to, now, reason, error));
         } catch (RuntimeException e) {
@@ -654,11 +658,7 @@ public final class ActorSender {
     }
 
     private void publishStatus() {
-        publishStatus(ctx.ticker().wallClockMillis());
-    }
-
-    private void publishStatus(long now) {
-        status = new ActorStatus(actorName, incarnation, state, now, lastDisconnect, lastError);
+        status = new ActorStatus(actorName, incarnation, state, stateSinceMillis, lastDisconnect, lastError);
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -286,6 +286,10 @@ class ActorSenderTest {
         assertThat(h.state()).isEqualTo(CONNECTING);
         assertThat(h.transport.clients).hasSize(1);
         assertThat(h.sender.status().incarnation()).isEqualTo(ManualSim.WALL_ORIGIN_MILLIS + 1000);
+        assertThat(h.sender.status().sinceMillis()).isEqualTo(ManualSim.WALL_ORIGIN_MILLIS + 1000);
+        h.sim.advance(Duration.ofSeconds(3));
+        assertThat(h.sender.status().sinceMillis()).as("unchanged while the state is").isEqualTo(
+                ManualSim.WALL_ORIGIN_MILLIS + 1000);
     }
 
     @Test
@@ -656,7 +660,8 @@ class ActorSenderTest {
     @Test
     void bootstrap_brokenOff_isRedoneEvenIfRemoteKnowsTheIncarnation() {
         SenderHarness h = new SenderHarness("t/#");
-        IntStream.range(0, 5000).forEach(i -> h.routes.add(Subscription.parse("t/" + i)));
+        int routes = ActorSender.MAX_BATCH_OPS + 10;
+        IntStream.range(0, routes).forEach(i -> h.routes.add(Subscription.parse("t/" + i)));
         h.start();
         h.handshake(true);
         h.client().pendingPublishes().get(0).result().complete(new PublishResult(0x10));
@@ -674,7 +679,7 @@ class ActorSenderTest {
         List<RouteBatch> batches = h.batches();
         List<RouteBatch> second = batches.subList(2, batches.size());
         assertThat(allOps(second)).contains(RouteOp.delete("t/0", "t/0"))
-                .containsAll(IntStream.range(1, 5000).mapToObj(i -> RouteOp.add("t/" + i, "t/" + i)).toList());
+                .containsAll(IntStream.range(1, routes).mapToObj(i -> RouteOp.add("t/" + i, "t/" + i)).toList());
     }
 
     @Test
