@@ -157,6 +157,36 @@ class ActorSenderTest {
         assertThat(h.transport.clients).hasSize(2);
     }
 
+    @Test
+    void handshake_replyThatIsNotAnAck_disconnects() {
+        SenderHarness h = new SenderHarness("t/#");
+        h.start();
+        h.connack();
+        h.suback();
+        byte[] correlation = h.actorInitPublish().message().correlationData();
+
+        h.client().deliver(RESP_TOPIC, ControlCodec.encode(new Heartbeat(NODE, 1)), correlation);
+        h.sim.drain();
+
+        assertThat(h.state()).isEqualTo(DISCONNECTED);
+        assertThat(h.sender.status().lastError()).isEqualTo("bad_ack: expected actor_init_ack, got Heartbeat");
+    }
+
+    @Test
+    void handshake_actorInitRefusedByPuback_disconnectsWithoutWaitingForTheTimeout() {
+        SenderHarness h = new SenderHarness("t/#");
+        h.start();
+        h.connack();
+        h.suback();
+
+        h.actorInitPublish().result().complete(new PublishResult(0x87));
+        h.sim.drain();
+
+        assertThat(h.state()).isEqualTo(DISCONNECTED);
+        assertThat(h.sender.status().lastError()).isEqualTo("actor_init_failed: PUBACK reason code 0x87");
+        assertThat(h.client().closed).isTrue();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {Rejected.BAD_REMOTE_CLUSTER_LINK_NAME, Rejected.CLUSTER_LINK_DISABLED,
         Rejected.UNKNOWN_CLUSTER})
