@@ -18,6 +18,8 @@ final class RecordingBroker implements LocalBroker {
     final List<Reply> replies = new ArrayList<>();
     final List<Disconnect> disconnects = new ArrayList<>();
     final List<MqttMessage> delivered = new ArrayList<>();
+    /** Makes {@link #disconnect} throw after recording, as a faulty adapter might. */
+    boolean failDisconnect;
 
     @Override
     public void forEachSubscription(Consumer<? super LocalSubscription> action) {
@@ -37,6 +39,9 @@ final class RecordingBroker implements LocalBroker {
     @Override
     public void disconnect(LinkConnection connection, int reasonCode, String reasonString) {
         disconnects.add(new Disconnect(connection, reasonCode, reasonString));
+        if (failDisconnect) {
+            throw new IllegalStateException("adapter failure");
+        }
     }
 
     void clear() {
