@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * Per-connection state (keyed by LinkConnection; EMQX keeps the same in the connection process, section 2.3):
  *
- *   (absent) --first publish------------------------> SEEN(cluster)     no accepted actor_init yet
+ *   (absent) --first publish------------------------> SEEN(cluster)     no accepted actor_init yet; cluster is
+ *                                                                        the topic suffix of its last publish
  *   SEEN     --actor_init accepted-------------------> BOUND(actor, incarnation)
  *   SEEN     --actor_init rejected by link checks----> SEEN              the ack carries the error; sender closes
  *   any      --protocol error / OUTDATED / no lane /
@@ -336,8 +337,13 @@ public final class RouteReceiver {
 
     private Outcome handle(LinkConnection conn, String cluster, byte[] payload, PublishProperties props) {
         Conn state = connections.get(conn);
-        if (state != null && state.closing) {
+        if (state == null) {
+            state = new Conn(cluster);
+            connections.put(conn, state);
+        } else if (state.closing) {
             return Outcome.CLOSING;
+        } else if (state.bound == null) {
+            state.cluster = cluster;
         }
         ControlMessage msg;
         try {
@@ -358,8 +364,8 @@ public final class RouteReceiver {
     }
 
     private Outcome actorInit(
-            LinkConnection conn, @Nullable Conn state, String cluster, ActorInit init, PublishProperties props) {
-        if (state != null && state.bound != null) {
+            LinkConnection conn, Conn state, String cluster, ActorInit init, PublishProperties props) {
+        if (state.bound != null) {
             return protocolError(conn, cluster, "second actor_init on one connection (actor " + init.actor()
                     + "); it is already initialised as actor " + state.bound.actor() + " of " + state.bound.cluster());
         }
@@ -372,12 +378,6 @@ public final class RouteReceiver {
             return protocolError(conn, cluster, "actor_init of actor " + init.actor() + " lacks the Correlation-Data");
         }
         Conn c = state;
-        if (c == null) {
-            c = new Conn(cluster);
-            connections.put(conn, c);
-        } else {
-            c.cluster = cluster;
-        }
         ControlMessage.Result result;
         Optional<LinkConfig> link = ctx.link(cluster);
         if (link.isEmpty()) {
@@ -425,8 +425,8 @@ public final class RouteReceiver {
         return new Rejected(reason);
     }
 
-    private Outcome routeBatch(LinkConnection conn, @Nullable Conn state, String cluster, RouteBatch batch) {
-        if (state == null || state.bound == null) {
+    private Outcome routeBatch(LinkConnection conn, Conn state, String cluster, RouteBatch batch) {
+        if (state.bound == null) {
             return protocolError(conn, cluster, "route operations of actor " + batch.actor() + " before actor_init");
         }
         int lane = boundLane(state, cluster, batch.actor());
@@ -453,8 +453,8 @@ public final class RouteReceiver {
         return Outcome.HANDLED;
     }
 
-    private Outcome heartbeat(LinkConnection conn, @Nullable Conn state, String cluster, Heartbeat hb) {
-        if (state == null || state.bound == null) {
+    private Outcome heartbeat(LinkConnection conn, Conn state, String cluster, Heartbeat hb) {
+        if (state.bound == null) {
             // As EMQX: a heartbeat racing with a handshake retry must not kill the connection.
             return Outcome.HANDLED;
         }

@@ -78,6 +78,21 @@ final class ManualTime implements Ticker, Scheduler, Executor {
         nanos = target;
     }
 
+    /** Moves the clock forward firing due timers, but leaves what they queue on the executor. */
+    void advanceWithoutDraining(Duration d) {
+        long target = nanos + d.toNanos();
+        while (!timers.isEmpty() && timers.peek().due() <= target) {
+            Timer t = timers.poll();
+            nanos = t.due();
+            t.task().run();
+        }
+        nanos = target;
+    }
+
+    int queuedTasks() {
+        return queue.size();
+    }
+
     void advanceMillis(long millis) {
         advance(Duration.ofMillis(millis));
     }
