@@ -53,11 +53,11 @@ import org.junit.jupiter.api.Test;
  * shared ones, as sent; {@link LocalBroker#deliver} reaches subscribers with QoS (downgraded to the subscription's),
  * properties and retained-store semantics, one member per share group, and never comes back through {@code
  * onPublish}; local publishes do; {@code $LINK/...} publishes go to {@code onLinkPublish} with their connection and
- * properties, are answered with its reason code, and are never delivered to any subscriber ({@code #}, {@code $LINK/#}); {@link LocalBroker#reply} reaches the requesting
- * connection's subscription, from inside {@code onLinkPublish} and from another thread; {@link
- * LocalBroker#disconnect} ends a connection with the given reason code, is idempotent, and is followed by {@code
- * onConnectionClosed} with an equal {@link LinkConnection}; a reconnect gets a new connection id; hooks that throw
- * do not break the broker.
+ * properties, are answered with its reason code, and are never delivered to any subscriber ({@code #}, {@code
+ * $LINK/#}); {@link LocalBroker#reply} reaches the requesting connection's subscription, from inside {@code
+ * onLinkPublish} and from another thread; {@link LocalBroker#disconnect} ends a connection with the given reason
+ * code, is idempotent, and is followed by {@code onConnectionClosed} with an equal {@link LinkConnection}; a
+ * reconnect gets a new connection id; hooks that throw do not break the broker.
  *
  * <p>Waiting: expected events are polled with {@link LocalBrokerHarness#settle()} between polls, for at most
  * {@link LocalBrokerHarness#timeout()}. Checks that something did <em>not</em> happen first wait for a later
