@@ -729,7 +729,8 @@ public final class InMemoryLinkNetwork {
         }
 
         /**
-         * Bytes of PUBLISH packets (see {@link #publishPacketSize}) whose topic starts with {@code topicPrefix}.
+         * Bytes of PUBLISH packets (see {@link InMemoryLinkNetwork#publishPacketSize}) whose topic starts with
+         * {@code topicPrefix}.
          *
          * @param topicPrefix a prefix; empty for all
          * @return the byte count

@@ -50,14 +50,14 @@ import org.junit.jupiter.api.Test;
  *
  * <p>What it checks: subscription events after the grant (plain, shared, {@code $queue}), unsubscribe, the session
  * end of a clean-start client; {@link LocalBroker#forEachSubscription} lists the current subscriptions including
- * shared ones, as sent; {@link LocalBroker#deliver} reaches subscribers with QoS, retain and properties, one member
- * per share group, and never comes back through {@code onPublish}; local publishes do; {@code $LINK/...} publishes go
- * to {@code onLinkPublish} with their connection and properties, are answered with its reason code, and are never
- * delivered to any subscriber ({@code #}, {@code $LINK/#}); {@link LocalBroker#reply} reaches the requesting
- * connection's subscription, from inside {@code onLinkPublish} and from another thread; {@link
- * LocalBroker#disconnect} ends a connection with the given reason code, is idempotent, and is followed by {@code
- * onConnectionClosed} with an equal {@link LinkConnection}; a reconnect gets a new connection id; hooks that throw
- * do not break the broker.
+ * shared ones, as sent; {@link LocalBroker#deliver} reaches subscribers with QoS (downgraded to the subscription's),
+ * properties and retained-store semantics, one member per share group, and never comes back through {@code
+ * onPublish}; local publishes do; {@code $LINK/...} publishes go to {@code onLinkPublish} with their connection and
+ * properties, are answered with its reason code, and are never delivered to any subscriber ({@code #}, {@code
+ * $LINK/#}); {@link LocalBroker#reply} reaches the requesting connection's subscription, from inside {@code
+ * onLinkPublish} and from another thread; {@link LocalBroker#disconnect} ends a connection with the given reason
+ * code, is idempotent, and is followed by {@code onConnectionClosed} with an equal {@link LinkConnection}; a
+ * reconnect gets a new connection id; hooks that throw do not break the broker.
  *
  * <p>Waiting: expected events are polled with {@link LocalBrokerHarness#settle()} between polls, for at most
  * {@link LocalBrokerHarness#timeout()}. Checks that something did <em>not</em> happen first wait for a later
@@ -249,6 +249,31 @@ public abstract class LocalBrokerContract {
         assertEquals(List.of(new UserProperty("k", "v1"), new UserProperty("k", "v2")),
                 m.properties().userProperties(), "user properties in order, duplicates kept");
         assertEquals("text/plain", m.properties().contentType().orElse(null));
+    }
+
+    @Test
+    void deliver_lowerSubscriptionQos_downgradesDelivery() throws Exception {
+        TestClient c = harness.connectClient("contract-deliver-qos0");
+        assertGranted(c.subscribe("contract/deliver-qos/#", 0));
+
+        broker.deliver(remoteMessage("contract/deliver-qos/1", "q", 1, PublishProperties.EMPTY));
+
+        assertEquals(0, awaitReceived(c, "contract/deliver-qos/1").qos(), "delivered at the subscription's QoS 0");
+    }
+
+    @Test
+    void deliver_retainedMessage_keptForLaterSubscribers() throws Exception {
+        MqttMessage retained = remoteMessage("contract/retained/1", "kept", 1, PublishProperties.EMPTY).toBuilder()
+                .retain(true).build();
+
+        broker.deliver(retained);
+        TestClient later = harness.connectClient("contract-retained-later");
+        assertGranted(later.subscribe("contract/retained/#", 1));
+
+        ReceivedMessage m = awaitReceived(later, "contract/retained/1");
+        assertEquals("kept", m.payloadUtf8());
+        assertTrue(m.retain(), "a message from the retained store carries the retain flag");
+        later.publish("contract/retained/1", new byte[0], 1, true, PublishProperties.EMPTY);
     }
 
     @Test

@@ -266,7 +266,9 @@ public final class ManualTime {
     public Optional<Duration> nextTimerDelay() {
         synchronized (lock) {
             Timer next = timers.peek();
-            return next == null ? Optional.empty() : Optional.of(Duration.ofNanos(Math.max(0, next.deadline - nanoTime)));
+            return next == null
+                    ? Optional.empty()
+                    : Optional.of(Duration.ofNanos(Math.max(0, next.deadline - nanoTime)));
         }
     }
 
