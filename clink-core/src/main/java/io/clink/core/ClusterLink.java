@@ -15,6 +15,7 @@ import io.clink.api.link.LinkMetrics;
 import io.clink.api.link.LinkStateChange;
 import io.clink.api.link.LinkStateListener;
 import io.clink.api.link.LinkStatus;
+import io.clink.api.link.RemoteRoute;
 import io.clink.api.time.Cancellable;
 import io.clink.api.time.Scheduler;
 import io.clink.api.time.Ticker;
@@ -42,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -321,6 +323,18 @@ public final class ClusterLink implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(ctx.counters(link).snapshot(routeReceiver.routeCount(link)));
+    }
+
+    /**
+     * The routes the remote cluster of {@code link} replicated into this cluster: what this node forwards there.
+     *
+     * @param link the link's name (the remote cluster's name)
+     * @return the routes, empty if there are none or no such link
+     * @since 0.1.0
+     */
+    public Set<RemoteRoute> remoteRoutes(String link) {
+        Objects.requireNonNull(link, "link");
+        return routeReceiver.routes(link);
     }
 
     /**

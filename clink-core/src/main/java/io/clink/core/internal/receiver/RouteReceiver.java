@@ -31,7 +31,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -314,6 +316,23 @@ public final class RouteReceiver {
         synchronized (lock) {
             return routes.routeCount(cluster);
         }
+    }
+
+    /**
+     * The routes a cluster replicated here, for status views and tests. Thread: any.
+     *
+     * @param cluster the remote cluster
+     * @return its routes as (filter, route id) pairs
+     */
+    public Set<io.clink.api.link.RemoteRoute> routes(String cluster) {
+        requireNonNull(cluster, "cluster");
+        Set<io.clink.api.link.RemoteRoute> out = new HashSet<>();
+        synchronized (lock) {
+            for (io.clink.core.internal.route.RemoteRoute r : routes.routes(cluster)) {
+                out.add(new io.clink.api.link.RemoteRoute(r.filter(), r.routeId()));
+            }
+        }
+        return out;
     }
 
     /**
