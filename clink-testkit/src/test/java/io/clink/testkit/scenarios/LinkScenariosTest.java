@@ -290,6 +290,8 @@ class LinkScenariosTest {
         s.update(config("S", link("T")));
         c.subscribe("a/3", 1);
         c.subscribe("a/4", 1);
+        // T's actor was refused while S's link was disabled; its backoff (capped at 60 s) decides when it is back.
+        clusters.advance(Duration.ofSeconds(61));
         clusters.settle();
 
         for (int i = 1; i <= 4; i++) {

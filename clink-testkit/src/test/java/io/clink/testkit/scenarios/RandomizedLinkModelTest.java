@@ -45,9 +45,16 @@ class RandomizedLinkModelTest {
 
     @Test
     void randomOperations_routesConvergeAndMessagesArriveAtLeastOnce() {
+        int checkedMessages = 0;
+        int checkedRoutes = 0;
         for (long seed = 1; seed <= 12; seed++) {
-            runOnce(seed);
+            int[] counts = runOnce(seed);
+            checkedMessages += counts[0];
+            checkedRoutes += counts[1];
         }
+        // Guard against a vacuous run: the random walk must have produced routed messages and live routes to check.
+        assertThat(checkedMessages).as("messages checked for at-least-once").isGreaterThan(50);
+        assertThat(checkedRoutes).as("routes checked for convergence").isGreaterThan(12);
     }
 
     private static LinkConfig linkToB() {
@@ -61,7 +68,8 @@ class RandomizedLinkModelTest {
         return link("A", topics.toArray(new String[0]));
     }
 
-    private void runOnce(long seed) {
+    /** Runs one seed; returns {messages checked, routes checked}. */
+    private int[] runOnce(long seed) {
         Random rnd = new Random(seed);
         try (LinkedClusters clusters = new LinkedClusters(seed)) {
             Node a = clusters.start("A", config("A", linkToB()));
@@ -105,15 +113,17 @@ class RandomizedLinkModelTest {
             clusters.advance(Duration.ofSeconds(75));
             clusters.settle();
 
+            Set<RemoteRoute> expectedRoutes = expectedRoutes(b.broker.subscriptions(), bTopics);
             assertThat(a.link.remoteRoutes("B"))
                     .as("seed %d: A's view of B's routes", seed)
-                    .isEqualTo(expectedRoutes(b.broker.subscriptions(), bTopics));
+                    .isEqualTo(expectedRoutes);
             Set<String> crossed = new HashSet<>();
             for (MqttMessage m : b.broker.delivered()) {
                 crossed.add(m.topic() + "=" + StandardCharsets.UTF_8.decode(m.payload()));
             }
             assertThat(crossed).as("seed %d: QoS 1 messages published while routed and up", seed)
                     .containsAll(expectedAcross);
+            return new int[] {expectedAcross.size(), expectedRoutes.size()};
         }
     }
 
