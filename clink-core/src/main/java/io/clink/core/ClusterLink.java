@@ -32,8 +32,6 @@ import io.clink.core.internal.receiver.RouteReceiver;
 import io.clink.core.internal.route.MatchSink;
 import io.clink.core.internal.sender.ActorSender;
 import io.clink.core.internal.store.FileIncarnationStore;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -626,16 +624,19 @@ public final class ClusterLink implements AutoCloseable {
         }
 
         /**
-         * Sets this broker node's name: it makes client ids unique per node ({@code sha8}) and is the default actor
-         * name base. Default: the host name.
+         * Sets this broker node's name: it makes client ids unique per node ({@code sha8}) and is the default name of
+         * the node's route-replication actor, which must differ between the nodes of a cluster. Default:
+         * {@code clink@<host name>}.
          *
          * @param nodeName a non-blank name, stable across restarts of this node
          * @return this builder
          */
         public Builder nodeName(String nodeName) {
             Objects.requireNonNull(nodeName, "nodeName");
-            if (nodeName.isBlank()) {
-                throw new IllegalArgumentException("nodeName must not be blank: '" + nodeName + "'");
+            if (nodeName.isEmpty() || nodeName.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '+' || c == '#')) {
+                // The node name becomes the actor name, a level of the $LINK/cluster/resp/... topic.
+                throw new IllegalArgumentException("nodeName must be non-empty without whitespace, control "
+                        + "characters, '/', '+' or '#': '" + nodeName + "'");
             }
             this.nodeName = nodeName;
             return this;
@@ -741,7 +742,7 @@ public final class ClusterLink implements AutoCloseable {
             if (transport == null) {
                 throw new IllegalStateException("transport is required");
             }
-            String node = nodeName != null ? nodeName : hostName();
+            String node = nodeName != null ? nodeName : ClusterLinkConfig.defaultNodeName();
             ExecutorService owned = null;
             Executor exec = executor;
             if (exec == null) {
@@ -759,14 +760,6 @@ public final class ClusterLink implements AutoCloseable {
                     scheduler != null ? scheduler : Scheduler.system(), exec, store, node, random,
                     EtfLimits.defaults());
             return new ClusterLink(this, ctx, owned);
-        }
-
-        private static String hostName() {
-            try {
-                return InetAddress.getLocalHost().getHostName();
-            } catch (UnknownHostException e) {
-                return "localhost";
-            }
         }
     }
 }

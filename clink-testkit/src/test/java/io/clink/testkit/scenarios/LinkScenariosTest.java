@@ -363,4 +363,41 @@ class LinkScenariosTest {
 
         assertThat(s.link.metrics("T").orElseThrow().remoteRoutes()).isZero();
     }
+
+    /**
+     * Scenario 6 (t_target_extrouting_gc): T has two nodes, each with its own actor. When T2 dies, S collects its
+     * actor after the TTL and stops forwarding what only T2 wanted, while T1's routes keep working.
+     */
+    @Test
+    void remoteNodeLoss_actorCollected_noUnnecessaryForwarding() {
+        Node s = clusters.start("S", config("S", link("T")));
+        Node t1 = clusters.start("T", config("T", link("S", "#")));
+        Node t2 = clusters.start("T-2", config("T", link("S", "#")));
+        FakeLocalBroker.Client c1 = t1.client("c1");
+        FakeLocalBroker.Client c2 = t2.client("c2");
+        c1.subscribe("t/+", 1);
+        c2.subscribe("t/#", 1);
+        clusters.settle();
+        assertThat(s.link.remoteRoutes("T")).hasSize(2);
+
+        t2.stop();
+        // Within the TTL the dead node's routes are still there; after TTL + a GC pass they are gone.
+        clusters.advance(Duration.ofSeconds(20));
+        assertThat(s.link.remoteRoutes("T")).hasSize(2);
+        clusters.advance(Duration.ofSeconds(45));
+        clusters.settle();
+        assertThat(s.link.remoteRoutes("T")).extracting(r -> r.filter()).containsExactly("t/+");
+
+        long forwardedBefore = s.link.metrics("T").orElseThrow().forwarded();
+        s.client("pub").publish("t/4/ext", "nobody".getBytes(), 1, false);
+        s.client("pub").publish("t/5", "t1".getBytes(), 1, false);
+        clusters.settle();
+        assertThat(s.link.metrics("T").orElseThrow().forwarded()).isEqualTo(forwardedBefore + 1);
+        assertThat(payloads(c1.deliveries())).containsExactly("t/5=t1");
+
+        t1.stop();
+        clusters.advance(Duration.ofSeconds(65));
+        clusters.settle();
+        assertThat(s.link.remoteRoutes("T")).isEmpty();
+    }
 }

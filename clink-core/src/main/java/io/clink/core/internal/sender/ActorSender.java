@@ -187,7 +187,7 @@ public final class ActorSender {
         this.serial = ctx.newSerialExecutor();
         this.counters = ctx.counters(link.name());
         this.replication = new ReplicationSet(link.topics());
-        this.actorName = ctx.config().actorNameOf(link);
+        this.actorName = ctx.config().actorNameOf(link, ctx.nodeName());
         this.actorKey = link.name() + "/" + actorName;
         this.clientId = LinkClientIds.routeSync(ctx.config().clientIdOf(link), ctx.nodeName());
         this.routeTopic = TOPIC_PREFIX + "route/" + ctx.localCluster();
