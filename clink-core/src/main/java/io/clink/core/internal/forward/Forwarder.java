@@ -234,8 +234,16 @@ public final class Forwarder {
             overflow(message);
             return;
         }
-        Entry entry = new Entry(OutgoingPublish.of(topic, record.encode(), Math.min(1, qos)), qos, size,
-                ctx.ticker().nanoTime());
+        Entry entry;
+        try {
+            entry = new Entry(OutgoingPublish.of(topic, record.encode(), Math.min(1, qos)), qos, size,
+                    ctx.ticker().nanoTime());
+        } catch (RuntimeException e) {
+            unreserve(size);
+            counters.failed.increment();
+            LOG.warn("[{}] cannot encode message on {} for forwarding", link.name(), message.topic(), e);
+            return;
+        }
         slot.queue.offer(entry);
         if (drainPending.compareAndSet(false, true)) {
             executor.execute(this::drain);
@@ -322,10 +330,14 @@ public final class Forwarder {
     }
 
     private void release(Entry entry) {
+        unreserve(entry.bytes);
+    }
+
+    private void unreserve(int bytes) {
         heldMessages.decrementAndGet();
-        heldBytes.addAndGet(-entry.bytes);
+        heldBytes.addAndGet(-bytes);
         counters.bufferedMessages.decrementAndGet();
-        counters.bufferedBytes.addAndGet(-entry.bytes);
+        counters.bufferedBytes.addAndGet(-bytes);
     }
 
     private void drop(Entry entry) {
@@ -358,7 +370,7 @@ public final class Forwarder {
         return now - entry.enqueuedNanos >= ttlNanos;
     }
 
-    /** Arms one timer for the oldest waiting message's request_ttl deadline; none when nothing waits. */
+    /** Makes sure a timer fires by the oldest waiting message's request_ttl deadline. */
     private void armExpiry(long now) {
         long oldest = Long.MAX_VALUE;
         boolean any = false;

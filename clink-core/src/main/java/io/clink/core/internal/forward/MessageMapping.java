@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -48,17 +50,25 @@ import org.jspecify.annotations.Nullable;
  * ahead of the clock only while more than one id per microsecond is asked for), so ids of one instance never repeat
  * even when the wall clock steps back; the node hash is the first 48 bits of SHA-256 of the node name.
  *
- * <p>Thread-safe and lock-free: {@link #toForwarded} is called concurrently by publisher threads.
+ * <p>Thread-safe and lock-free: {@link #toForwarded} is called concurrently by publisher threads. Headers of publishes
+ * without properties are reused per publisher identity (user name, peer host, protocol level) from a bounded cache,
+ * so the common case builds and encodes no headers map per message.
  */
 public final class MessageMapping {
     private static final int GUID_BYTES = 16;
     private static final int MIN_PROTOCOL_VERSION = MqttMessage.MQTT_3_1;
     private static final int MAX_PROTOCOL_VERSION = MqttMessage.MQTT_5;
+    private static final int HEADERS_CACHE_SIZE = 4096;
 
     private final Ticker ticker;
     private final byte[] nodeHash;
     private final AtomicLong lastMicros = new AtomicLong(Long.MIN_VALUE);
     private final AtomicInteger sequence = new AtomicInteger();
+    /** Headers of property-less publishes by publisher identity; bounded by clearing when full. */
+    private final ConcurrentMap<HeadersKey, MessageHeaders> headersCache = new ConcurrentHashMap<>();
+
+    private record HeadersKey(@Nullable String username, @Nullable String peerHost, int protocolVersion) {
+    }
 
     /**
      * @param nodeName this node's name, hashed into every id
@@ -104,7 +114,24 @@ public final class MessageMapping {
      * @return the record
      */
     public ForwardedMessage toForwarded(MqttMessage message) {
-        return toForwarded(message, newGuid());
+        MessageHeaders headers;
+        if (message.properties().isEmpty()) {
+            // Most publishes carry no properties, and their headers then depend on the publisher alone: reuse them,
+            // with their cached encoding, instead of building and encoding the same map for every message.
+            HeadersKey key = new HeadersKey(message.username().orElse(null), message.peerHost().orElse(null),
+                    message.protocolVersion());
+            headers = headersCache.get(key);
+            if (headers == null) {
+                if (headersCache.size() >= HEADERS_CACHE_SIZE) {
+                    headersCache.clear();
+                }
+                headers = headers(message);
+                headersCache.put(key, headers);
+            }
+        } else {
+            headers = headers(message);
+        }
+        return record(message, newGuid(), headers);
     }
 
     /**
@@ -116,18 +143,25 @@ public final class MessageMapping {
      * @throws IllegalArgumentException if the id is not 16 bytes
      */
     public static ForwardedMessage toForwarded(MqttMessage message, byte[] guid) {
+        return record(message, guid, headers(message));
+    }
+
+    private static MessageHeaders headers(MqttMessage message) {
         MessageHeaders.Builder headers = MessageHeaders.builder()
                 .properties(toMessageProperties(message.properties()))
                 .username(message.username().orElse(null));
         peerAddress(message.peerHost()).ifPresent(headers::peerhost);
-        headers.protoVer(message.protocolVersion()).protocolMqtt();
+        return headers.protoVer(message.protocolVersion()).protocolMqtt().build();
+    }
+
+    private static ForwardedMessage record(MqttMessage message, byte[] guid, MessageHeaders headers) {
         return ForwardedMessage.builder()
                 .id(guid)
                 .qos(message.qos())
                 .from(message.publisherClientId().orElse(""))
                 .dup(false)
                 .retain(message.retain())
-                .headers(headers.build())
+                .headers(headers)
                 .topic(message.topic())
                 .payload(message.payload())
                 .timestamp(message.timestampMillis())

@@ -9,6 +9,7 @@ import io.clink.api.config.LinkConfig;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.etf.GoldenVectors;
+import io.clink.core.internal.protocol.ForwardedMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -129,7 +130,7 @@ class ForwardedReceiverTest {
 
     @Test
     void onMessagePublish_wildcardTopicInRecord_isAProtocolError() {
-        byte[] bad = io.clink.core.internal.protocol.ForwardedMessage.builder().id(new byte[16]).topic("t/test/#")
+        byte[] bad = ForwardedMessage.builder().id(new byte[16]).topic("t/test/#")
                 .build().encode();
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, bad)).isEqualTo(0x83);

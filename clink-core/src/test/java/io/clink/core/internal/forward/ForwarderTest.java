@@ -15,12 +15,13 @@ import io.clink.api.transport.DisconnectReason.Cause;
 import io.clink.api.transport.LinkClientIds;
 import io.clink.api.transport.LinkClientOptions;
 import io.clink.api.transport.OutgoingPublish;
+import io.clink.api.transport.PublishResult;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.ProtocolException;
-import io.clink.core.internal.protocol.ForwardedMessage;
 import io.clink.core.internal.forward.FakeTransport.FakeClient;
+import io.clink.core.internal.protocol.ForwardedMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -518,6 +519,28 @@ class ForwarderTest {
 
         assertThat(texts(c)).containsExactly("1", "2", "1", "2");
         assertThat(counters.retried.sum()).isEqualTo(2);
+    }
+
+    @Test
+    void connectionLost_lateAckOfTheOldConnection_isIgnored() {
+        startConnected(link().build());
+        FakeClient c = transport.client(1);
+        forward(msg("p", 1, "1"), msg("p", 1, "2"));
+        List<FakeTransport.Sent> firstTry = new ArrayList<>(c.sent);
+
+        c.dropSilently(KICKED);
+        time.advance(Duration.ofSeconds(1));
+        c.accept();
+        time.runUntilIdle();
+        firstTry.forEach(s -> s.future.complete(PublishResult.SUCCESS));
+        time.runUntilIdle();
+
+        assertThat(counters.forwarded.sum()).isZero();
+        assertThat(counters.bufferedMessages.get()).isEqualTo(2);
+        c.ackAll(0);
+        time.runUntilIdle();
+        assertThat(counters.forwarded.sum()).isEqualTo(2);
+        assertSettled(2);
     }
 
     @Test

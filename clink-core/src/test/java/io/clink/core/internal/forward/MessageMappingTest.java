@@ -157,6 +157,38 @@ class MessageMappingTest {
         assertThat(wire).isEqualTo(GoldenVectors.named("message_qos1_props").plain);
     }
 
+    @Test
+    void toForwarded_samePublisherWithoutProperties_reusesItsHeaders() {
+        MessageMapping mapping = new MessageMapping("node", new ManualTime());
+        MqttMessage a = MqttMessage.builder().topic("t/1").publisherClientId("c").username("u").peerHost("10.0.0.1")
+                .protocolVersion(4).timestampMillis(5).build();
+
+        ForwardedMessage first = mapping.toForwarded(a);
+        ForwardedMessage second = mapping.toForwarded(a.toBuilder().topic("t/2").build());
+        ForwardedMessage otherUser = mapping.toForwarded(a.toBuilder().username("v").build());
+        ForwardedMessage withProps = mapping.toForwarded(a.toBuilder()
+                .properties(PublishProperties.builder().contentType("x").build()).build());
+
+        assertThat(second.headers()).isSameAs(first.headers());
+        assertThat(first.headers()).isEqualTo(MessageMapping.toForwarded(a, new byte[16]).headers());
+        assertThat(otherUser.headers().username()).isEqualTo("v");
+        assertThat(withProps.headers().properties()).isNotNull();
+        assertThat(withProps.headers().properties().contentType()).isEqualTo("x");
+    }
+
+    @Test
+    void toForwarded_manyPublishers_headersStayRightPastTheCacheBound() {
+        MessageMapping mapping = new MessageMapping("node", new ManualTime());
+        MqttMessage.Builder b = MqttMessage.builder().topic("t").timestampMillis(5);
+
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 10_000; i++) {
+                assertThat(mapping.toForwarded(b.username("user-" + i).build()).headers().username())
+                        .isEqualTo("user-" + i);
+            }
+        }
+    }
+
     static Stream<Arguments> peerHosts() {
         return Stream.of(
                 Arguments.of("10.1.2.3", ErlTuple.of(ErlInteger.of(10), ErlInteger.of(1), ErlInteger.of(2),
