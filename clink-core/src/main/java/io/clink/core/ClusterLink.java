@@ -24,6 +24,7 @@ import io.clink.api.topic.Subscription;
 import io.clink.api.transport.LinkTransport;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.GuardedBroker;
+import io.clink.core.internal.engine.LinkConnections;
 import io.clink.core.internal.etf.EtfLimits;
 import io.clink.core.internal.forward.ForwardedReceiver;
 import io.clink.core.internal.forward.Forwarder;
@@ -222,7 +223,8 @@ public final class ClusterLink implements AutoCloseable {
      * are filtered by the new {@code topics} from this call on.
      *
      * @param newConfig the new configuration; its cluster name must equal the current one
-     * @throws IllegalArgumentException if the cluster name differs
+     * @throws IllegalArgumentException if the cluster name differs, or the transport rejects a link's connection
+     *     settings; nothing changes then
      * @since 0.1.0
      */
     public void updateConfig(ClusterLinkConfig newConfig) {
@@ -233,6 +235,7 @@ public final class ClusterLink implements AutoCloseable {
                 throw new IllegalArgumentException("cluster.name cannot change at run time: '" + old.name()
                         + "' -> '" + newConfig.name() + "'; restart the broker instead");
             }
+            validateTransport(ctx.transport(), newConfig);
             ctx.setConfig(newConfig);
             if (!started || closed) {
                 return;
@@ -377,13 +380,33 @@ public final class ClusterLink implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks every link's connection settings with the transport (TLS files readable and matching, and so on), so
+     * that mistakes surface when the configuration is applied, not at the first reconnect.
+     */
+    private static void validateTransport(LinkTransport transport, ClusterLinkConfig config) {
+        for (LinkConfig link : config.links()) {
+            try {
+                transport.validate(LinkConnections.options(link, config.clientIdOf(link)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("link " + link.name() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     private void startLink(LinkConfig link) {
         ActorSender sender = new ActorSender(ctx, link, localRoutes::routes, this::notifyListeners);
         Forwarder forwarder = new Forwarder(ctx, link, status -> { });
         LinkRuntime runtime = new LinkRuntime(link, sender, forwarder, ctx.ticker().wallClockMillis());
         links.put(link.name(), runtime);
-        forwarder.start();
-        sender.start();
+        try {
+            forwarder.start();
+            sender.start();
+        } catch (RuntimeException e) {
+            // Settings were validated when the configuration was applied; a failure here (a TLS file deleted
+            // since, say) must not take the other links down. The actor retries and reports it in its status.
+            LOG.error("[{}] link failed to start", link.name(), e);
+        }
     }
 
     private void stopLink(String name) {
@@ -730,7 +753,8 @@ public final class ClusterLink implements AutoCloseable {
          *
          * @return the cluster link
          * @throws IllegalStateException if config, broker or transport is missing
-         * @throws IllegalArgumentException if the transport rejects a link's connection settings
+         * @throws IllegalArgumentException if the transport rejects a link's connection settings (the message names
+         *     the link and the bad value)
          */
         public ClusterLink build() {
             if (config == null) {
@@ -742,6 +766,7 @@ public final class ClusterLink implements AutoCloseable {
             if (transport == null) {
                 throw new IllegalStateException("transport is required");
             }
+            validateTransport(transport, config);
             String node = nodeName != null ? nodeName : ClusterLinkConfig.defaultNodeName();
             ExecutorService owned = null;
             Executor exec = executor;

@@ -68,7 +68,7 @@ public final class ForwardedReceiver {
      * @return the PUBACK reason code
      */
     public int onMessagePublish(LinkConnection conn, String senderCluster, byte[] payload) {
-        LinkCounters counters = ctx.counters(senderCluster);
+        LinkCounters counters = ctx.countersOf(senderCluster);
         Optional<LinkConfig> link = ctx.link(senderCluster);
         if (link.isEmpty() || !link.get().enable()) {
             counters.filtered.increment();

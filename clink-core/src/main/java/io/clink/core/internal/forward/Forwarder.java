@@ -14,6 +14,7 @@ import io.clink.api.transport.LinkTransportException;
 import io.clink.api.transport.OutgoingPublish;
 import io.clink.api.transport.PublishResult;
 import io.clink.core.internal.engine.EngineContext;
+import io.clink.core.internal.engine.LinkConnections;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.protocol.ForwardedMessage;
 import java.nio.charset.StandardCharsets;
@@ -272,17 +273,8 @@ public final class Forwarder {
     }
 
     private LinkClientOptions options(int number) {
-        LinkClientOptions.Builder b = LinkClientOptions.builder()
-                .host(link.server().host())
-                .port(link.server().port())
-                .tls(link.effectiveTls().orElse(null))
-                .clientId(LinkClientIds.message(ctx.config().clientIdOf(link), ctx.nodeName(), number))
-                .cleanStart(true)
-                .keepAlive(link.keepalive())
-                .username(link.username().orElse(null))
-                .maxInflight(link.maxInflight());
-        link.password().ifPresent(p -> b.password(p.getBytes(StandardCharsets.UTF_8)));
-        return b.build();
+        return LinkConnections.options(link,
+                LinkClientIds.message(ctx.config().clientIdOf(link), ctx.nodeName(), number));
     }
 
     private Slot pick(MqttMessage message) {

@@ -136,7 +136,6 @@ public final class RouteReceiver {
     private final Duration gcRepeat;
     private final Executor gcExecutor;
     /** Counts errors of senders naming a cluster we have no link to. */
-    private final LinkCounters unlinkedCounters = new LinkCounters();
 
     private final Object lock = new Object();
     // Guarded by lock.
@@ -341,7 +340,7 @@ public final class RouteReceiver {
      * @return the receiver-wide counters (only {@code protocolErrors} and {@code brokerErrors} move)
      */
     public LinkCounters unlinkedCounters() {
-        return unlinkedCounters;
+        return ctx.unlinkedCounters();
     }
 
     /** Connections with state, for tests: proves state is released on close. */
@@ -552,7 +551,7 @@ public final class RouteReceiver {
     }
 
     private LinkCounters countersOf(String cluster) {
-        return ctx.link(cluster).isPresent() ? ctx.counters(cluster) : unlinkedCounters;
+        return ctx.countersOf(cluster);
     }
 
     /** Handshake state of one connection; see the state model above. */

@@ -17,6 +17,7 @@ import io.clink.api.transport.LinkTransportException;
 import io.clink.api.transport.OutgoingPublish;
 import io.clink.api.transport.PublishResult;
 import io.clink.core.internal.engine.EngineContext;
+import io.clink.core.internal.engine.LinkConnections;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.ProtocolException;
@@ -316,17 +317,7 @@ public final class ActorSender {
     }
 
     private LinkClientOptions clientOptions() {
-        LinkClientOptions.Builder b = LinkClientOptions.builder()
-                .host(link.server().host())
-                .port(link.server().port())
-                .tls(link.effectiveTls().orElse(null))
-                .clientId(clientId)
-                .cleanStart(true)
-                .keepAlive(link.keepalive())
-                .maxInflight(link.maxInflight())
-                .username(link.username().orElse(null));
-        link.password().ifPresent(p -> b.password(p.getBytes(StandardCharsets.UTF_8)));
-        return b.build();
+        return LinkConnections.options(link, clientId);
     }
 
     private void onConnected(long gen, @Nullable ConnectResult result, @Nullable Throwable error) {
