@@ -25,6 +25,7 @@ import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
 import io.clink.core.internal.receiver.ActorTable.Actor;
 import io.clink.core.internal.receiver.ActorTable.ActorId;
+import io.clink.core.internal.receiver.ActorTable.InitOutcome;
 import io.clink.core.internal.receiver.ActorTable.InitResult;
 import io.clink.core.internal.route.RouteIndex;
 import java.time.Duration;
@@ -74,7 +75,7 @@ import org.slf4j.LoggerFactory;
  *                                                                                     -> ack ok, need_bootstrap true
  *   newer record (we got a smaller incarnation, OUTDATED)
  *                             -> no ack, DISCONNECT 0x83, counted as a protocol error
- *   64 live actors of C       -> no ack, DISCONNECT 0x97 (quota exceeded)
+ *   MAX_LANES (64) live actors of C -> no ack, DISCONNECT 0x97 (quota exceeded), not a protocol error
  * The ack goes to the request's Response-Topic at QoS 1 with its Correlation-Data echoed; a request lacking either
  * property is a protocol error and changes nothing (EMQX crashes after writing the actor record).
  *
@@ -91,9 +92,9 @@ import org.slf4j.LoggerFactory;
  * is 0x10, as EMQX; for a refused one it is the DISCONNECT code.
  *
  * GC (section 4.5, improved): a timer fires TTL after start(), then TTL after a pass that found nothing and
- * GC_REPEAT (5 s) after a productive one. A pass removes EVERY actor whose lease ended (EMQX removes one per pass)
- * and clears its lane in the route index. clusterUnlinked(C) removes C's actors and routes at once and disconnects
- * C's connections with 0x98 (administrative action); EMQX keeps both until the peer goes silent.
+ * DEFAULT_GC_REPEAT (5 s) after a productive one. A pass removes EVERY actor whose lease ended (EMQX removes one per
+ * pass) and clears its lane in the route index. clusterUnlinked(C) removes C's actors and routes at once and
+ * disconnects C's connections with 0x98 (administrative action); EMQX keeps both until the peer goes silent.
  *
  * Invariants: the route index holds a row bit (C, lane L) only while the actor table has a live actor of C on lane
  * L (lanes are cleared whenever the table drops or replaces an actor); every write of a BOUND connection goes to the
@@ -377,7 +378,6 @@ public final class RouteReceiver {
         if (correlation.isEmpty()) {
             return protocolError(conn, cluster, "actor_init of actor " + init.actor() + " lacks the Correlation-Data");
         }
-        Conn c = state;
         ControlMessage.Result result;
         Optional<LinkConfig> link = ctx.link(cluster);
         if (link.isEmpty()) {
@@ -391,24 +391,23 @@ public final class RouteReceiver {
             ActorId id = new ActorId(cluster, init.actor());
             @Nullable Actor before = actors.actor(id);
             InitResult r = actors.init(id, init.incarnation(), now());
-            switch (r.outcome()) {
-                case OUTDATED:
-                    return protocolError(conn, cluster, "outdated incarnation " + init.incarnation() + " of actor "
-                            + init.actor() + "; this receiver holds incarnation "
-                            + (before == null ? "?" : Long.toString(before.incarnation())));
-                case NO_FREE_LANE:
-                    c.closing = true;
-                    LOG.warn("[{}] actor {} refused: the cluster already has {} live actors", cluster,
-                            init.actor(), ActorTable.MAX_LANES);
-                    return Outcome.disconnect(QUOTA_EXCEEDED, "cluster " + cluster + " already has "
-                            + ActorTable.MAX_LANES + " live route actors");
-                default:
-                    c.bound = id;
-                    c.incarnation = init.incarnation();
-                    result = new Accepted(r.needBootstrap());
-                    LOG.debug("[{}] actor {} incarnation {} {} on lane {}", cluster, init.actor(),
-                            init.incarnation(), r.outcome(), r.lane());
+            if (r.outcome() == InitOutcome.OUTDATED) {
+                return protocolError(conn, cluster, "outdated incarnation " + init.incarnation() + " of actor "
+                        + init.actor() + "; this receiver holds incarnation "
+                        + (before == null ? "?" : Long.toString(before.incarnation())));
             }
+            if (r.outcome() == InitOutcome.NO_FREE_LANE) {
+                state.closing = true;
+                LOG.warn("[{}] actor {} refused: the cluster already has {} live actors", cluster, init.actor(),
+                        ActorTable.MAX_LANES);
+                return Outcome.disconnect(QUOTA_EXCEEDED, "cluster " + cluster + " already has "
+                        + ActorTable.MAX_LANES + " live route actors");
+            }
+            state.bound = id;
+            state.incarnation = init.incarnation();
+            result = new Accepted(r.needBootstrap());
+            LOG.debug("[{}] actor {} incarnation {} {} on lane {}", cluster, init.actor(), init.incarnation(),
+                    r.outcome(), r.lane());
         }
         MqttMessage ack = MqttMessage.builder()
                 .topic(responseTopic.get())
