@@ -113,16 +113,34 @@ import org.slf4j.LoggerFactory;
  * Handles {@code $LINK/cluster/route/<cluster>} publishes of remote route actors on inbound connections: the
  * handshake, route batches and heartbeats, and the garbage collection of silent actors. The only writer of the
  * engine's {@link RouteIndex}.
+ *
+ * @since 0.1.0
  */
 public final class RouteReceiver {
 
-    /** Lease of an actor after its handshake or last heartbeat (EMQX: 30 s, not configurable). */
+    /**
+     * Lease of an actor after its handshake or last heartbeat (EMQX: 30 s, not configurable).
+     *
+     * @since 0.1.0
+     */
     public static final Duration DEFAULT_ACTOR_TTL = Duration.ofSeconds(30);
-    /** Delay of the next GC pass after one that collected something (EMQX: 5 s). */
+    /**
+     * Delay of the next GC pass after one that collected something (EMQX: 5 s).
+     *
+     * @since 0.1.0
+     */
     public static final Duration DEFAULT_GC_REPEAT = Duration.ofSeconds(5);
-    /** DISCONNECT reason: the cluster already has {@link ActorTable#MAX_LANES} live actors. */
+    /**
+     * DISCONNECT reason: the cluster already has {@link ActorTable#MAX_LANES} live actors.
+     *
+     * @since 0.1.0
+     */
     public static final int QUOTA_EXCEEDED = 0x97;
-    /** DISCONNECT reason: the link to the sender's cluster was disabled or deleted here. */
+    /**
+     * DISCONNECT reason: the link to the sender's cluster was disabled or deleted here.
+     *
+     * @since 0.1.0
+     */
     public static final int ADMINISTRATIVE_ACTION = 0x98;
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteReceiver.class);
@@ -148,6 +166,7 @@ public final class RouteReceiver {
      * A receiver with EMQX's timing: TTL 30 s, GC repeat 5 s.
      *
      * @param ctx the engine context
+     * @since 0.1.0
      */
     public RouteReceiver(EngineContext ctx) {
         this(ctx, DEFAULT_ACTOR_TTL, DEFAULT_GC_REPEAT);
@@ -159,6 +178,7 @@ public final class RouteReceiver {
      * @param ctx the engine context
      * @param actorTtl lease of an actor after its handshake or last heartbeat; positive
      * @param gcRepeat delay of the next GC pass after a productive one; positive
+     * @since 0.1.0
      */
     public RouteReceiver(EngineContext ctx, Duration actorTtl, Duration gcRepeat) {
         this.ctx = requireNonNull(ctx, "ctx");
@@ -186,6 +206,7 @@ public final class RouteReceiver {
      * @param payload the ETF payload; not kept
      * @param props the publish's properties (the handshake needs Response-Topic and Correlation-Data)
      * @return the PUBACK reason code: 0x10 when handled, the DISCONNECT code when the connection is refused
+     * @since 0.1.0
      */
     public int onRoutePublish(LinkConnection conn, String senderCluster, byte[] payload, PublishProperties props) {
         requireNonNull(conn, "conn");
@@ -219,6 +240,7 @@ public final class RouteReceiver {
      * send {@code actor_init} again. Thread: any; non-blocking.
      *
      * @param conn the closed connection
+     * @since 0.1.0
      */
     public void onConnectionClosed(LinkConnection conn) {
         requireNonNull(conn, "conn");
@@ -233,6 +255,7 @@ public final class RouteReceiver {
      * in the engine context, so a handshake racing with it is refused. Thread: any; non-blocking.
      *
      * @param cluster the remote cluster
+     * @since 0.1.0
      */
     public void clusterUnlinked(String cluster) {
         requireNonNull(cluster, "cluster");
@@ -265,6 +288,8 @@ public final class RouteReceiver {
 
     /**
      * Starts the GC timer; the first pass runs one TTL from now. Idempotent. Thread: any.
+     *
+     * @since 0.1.0
      */
     public void start() {
         synchronized (lock) {
@@ -278,6 +303,8 @@ public final class RouteReceiver {
 
     /**
      * Stops the GC timer; a pass already queued does nothing. Actors and routes are kept. Idempotent. Thread: any.
+     *
+     * @since 0.1.0
      */
     public void stop() {
         synchronized (lock) {
@@ -293,6 +320,7 @@ public final class RouteReceiver {
      *
      * @param cluster the remote cluster
      * @return its actors sorted by name, a fresh list
+     * @since 0.1.0
      */
     public List<Actor> actors(String cluster) {
         requireNonNull(cluster, "cluster");
@@ -309,6 +337,7 @@ public final class RouteReceiver {
      *
      * @param cluster the remote cluster
      * @return its route count
+     * @since 0.1.0
      */
     public int routeCount(String cluster) {
         requireNonNull(cluster, "cluster");
@@ -321,6 +350,7 @@ public final class RouteReceiver {
      * The counters of protocol errors by senders naming a cluster that has no link here.
      *
      * @return the receiver-wide counters (only {@code protocolErrors} and {@code brokerErrors} move)
+     * @since 0.1.0
      */
     public LinkCounters unlinkedCounters() {
         return unlinkedCounters;
