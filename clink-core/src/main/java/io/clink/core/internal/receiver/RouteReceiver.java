@@ -25,6 +25,7 @@ import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
 import io.clink.core.internal.receiver.ActorTable.Actor;
 import io.clink.core.internal.receiver.ActorTable.ActorId;
+import io.clink.core.internal.receiver.ActorTable.InitOutcome;
 import io.clink.core.internal.receiver.ActorTable.InitResult;
 import io.clink.core.internal.route.RouteIndex;
 import java.time.Duration;
@@ -76,7 +77,7 @@ import org.slf4j.LoggerFactory;
  *                                                                                     -> ack ok, need_bootstrap true
  *   newer record (we got a smaller incarnation, OUTDATED)
  *                             -> no ack, DISCONNECT 0x83, counted as a protocol error
- *   64 live actors of C       -> no ack, DISCONNECT 0x97 (quota exceeded)
+ *   MAX_LANES (64) live actors of C -> no ack, DISCONNECT 0x97 (quota exceeded), not a protocol error
  * The ack goes to the request's Response-Topic at QoS 1 with its Correlation-Data echoed; a request lacking either
  * property is a protocol error and changes nothing (EMQX crashes after writing the actor record).
  *
@@ -93,9 +94,9 @@ import org.slf4j.LoggerFactory;
  * is 0x10, as EMQX; for a refused one it is the DISCONNECT code.
  *
  * GC (section 4.5, improved): a timer fires TTL after start(), then TTL after a pass that found nothing and
- * GC_REPEAT (5 s) after a productive one. A pass removes EVERY actor whose lease ended (EMQX removes one per pass)
- * and clears its lane in the route index. clusterUnlinked(C) removes C's actors and routes at once and disconnects
- * C's connections with 0x98 (administrative action); EMQX keeps both until the peer goes silent.
+ * DEFAULT_GC_REPEAT (5 s) after a productive one. A pass removes EVERY actor whose lease ended (EMQX removes one per
+ * pass) and clears its lane in the route index. clusterUnlinked(C) removes C's actors and routes at once and
+ * disconnects C's connections with 0x98 (administrative action); EMQX keeps both until the peer goes silent.
  *
  * Invariants: the route index holds a row bit (C, lane L) only while the actor table has a live actor of C on lane
  * L (lanes are cleared whenever the table drops or replaces an actor); every write of a BOUND connection goes to the
@@ -114,16 +115,34 @@ import org.slf4j.LoggerFactory;
  * Handles {@code $LINK/cluster/route/<cluster>} publishes of remote route actors on inbound connections: the
  * handshake, route batches and heartbeats, and the garbage collection of silent actors. The only writer of the
  * engine's {@link RouteIndex}.
+ *
+ * @since 0.1.0
  */
 public final class RouteReceiver {
 
-    /** Lease of an actor after its handshake or last heartbeat (EMQX: 30 s, not configurable). */
+    /**
+     * Lease of an actor after its handshake or last heartbeat (EMQX: 30 s, not configurable).
+     *
+     * @since 0.1.0
+     */
     public static final Duration DEFAULT_ACTOR_TTL = Duration.ofSeconds(30);
-    /** Delay of the next GC pass after one that collected something (EMQX: 5 s). */
+    /**
+     * Delay of the next GC pass after one that collected something (EMQX: 5 s).
+     *
+     * @since 0.1.0
+     */
     public static final Duration DEFAULT_GC_REPEAT = Duration.ofSeconds(5);
-    /** DISCONNECT reason: the cluster already has {@link ActorTable#MAX_LANES} live actors. */
+    /**
+     * DISCONNECT reason: the cluster already has {@link ActorTable#MAX_LANES} live actors.
+     *
+     * @since 0.1.0
+     */
     public static final int QUOTA_EXCEEDED = 0x97;
-    /** DISCONNECT reason: the link to the sender's cluster was disabled or deleted here. */
+    /**
+     * DISCONNECT reason: the link to the sender's cluster was disabled or deleted here.
+     *
+     * @since 0.1.0
+     */
     public static final int ADMINISTRATIVE_ACTION = 0x98;
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteReceiver.class);
@@ -148,6 +167,7 @@ public final class RouteReceiver {
      * A receiver with EMQX's timing: TTL 30 s, GC repeat 5 s.
      *
      * @param ctx the engine context
+     * @since 0.1.0
      */
     public RouteReceiver(EngineContext ctx) {
         this(ctx, DEFAULT_ACTOR_TTL, DEFAULT_GC_REPEAT);
@@ -159,6 +179,7 @@ public final class RouteReceiver {
      * @param ctx the engine context
      * @param actorTtl lease of an actor after its handshake or last heartbeat; positive
      * @param gcRepeat delay of the next GC pass after a productive one; positive
+     * @since 0.1.0
      */
     public RouteReceiver(EngineContext ctx, Duration actorTtl, Duration gcRepeat) {
         this.ctx = requireNonNull(ctx, "ctx");
@@ -186,6 +207,7 @@ public final class RouteReceiver {
      * @param payload the ETF payload; not kept
      * @param props the publish's properties (the handshake needs Response-Topic and Correlation-Data)
      * @return the PUBACK reason code: 0x10 when handled, the DISCONNECT code when the connection is refused
+     * @since 0.1.0
      */
     public int onRoutePublish(LinkConnection conn, String senderCluster, byte[] payload, PublishProperties props) {
         requireNonNull(conn, "conn");
@@ -219,6 +241,7 @@ public final class RouteReceiver {
      * send {@code actor_init} again. Thread: any; non-blocking.
      *
      * @param conn the closed connection
+     * @since 0.1.0
      */
     public void onConnectionClosed(LinkConnection conn) {
         requireNonNull(conn, "conn");
@@ -233,6 +256,7 @@ public final class RouteReceiver {
      * in the engine context, so a handshake racing with it is refused. Thread: any; non-blocking.
      *
      * @param cluster the remote cluster
+     * @since 0.1.0
      */
     public void clusterUnlinked(String cluster) {
         requireNonNull(cluster, "cluster");
@@ -265,6 +289,8 @@ public final class RouteReceiver {
 
     /**
      * Starts the GC timer; the first pass runs one TTL from now. Idempotent. Thread: any.
+     *
+     * @since 0.1.0
      */
     public void start() {
         synchronized (lock) {
@@ -278,6 +304,8 @@ public final class RouteReceiver {
 
     /**
      * Stops the GC timer; a pass already queued does nothing. Actors and routes are kept. Idempotent. Thread: any.
+     *
+     * @since 0.1.0
      */
     public void stop() {
         synchronized (lock) {
@@ -293,6 +321,7 @@ public final class RouteReceiver {
      *
      * @param cluster the remote cluster
      * @return its actors sorted by name, a fresh list
+     * @since 0.1.0
      */
     public List<Actor> actors(String cluster) {
         requireNonNull(cluster, "cluster");
@@ -309,6 +338,7 @@ public final class RouteReceiver {
      *
      * @param cluster the remote cluster
      * @return its route count
+     * @since 0.1.0
      */
     public int routeCount(String cluster) {
         requireNonNull(cluster, "cluster");
@@ -338,6 +368,7 @@ public final class RouteReceiver {
      * The counters of protocol errors by senders naming a cluster that has no link here.
      *
      * @return the receiver-wide counters (only {@code protocolErrors} and {@code brokerErrors} move)
+     * @since 0.1.0
      */
     public LinkCounters unlinkedCounters() {
         return ctx.unlinkedCounters();
@@ -395,7 +426,6 @@ public final class RouteReceiver {
         if (correlation.isEmpty()) {
             return protocolError(conn, cluster, "actor_init of actor " + init.actor() + " lacks the Correlation-Data");
         }
-        Conn c = state;
         ControlMessage.Result result;
         Optional<LinkConfig> link = ctx.link(cluster);
         if (link.isEmpty()) {
@@ -409,24 +439,23 @@ public final class RouteReceiver {
             ActorId id = new ActorId(cluster, init.actor());
             @Nullable Actor before = actors.actor(id);
             InitResult r = actors.init(id, init.incarnation(), now());
-            switch (r.outcome()) {
-                case OUTDATED:
-                    return protocolError(conn, cluster, "outdated incarnation " + init.incarnation() + " of actor "
-                            + init.actor() + "; this receiver holds incarnation "
-                            + (before == null ? "?" : Long.toString(before.incarnation())));
-                case NO_FREE_LANE:
-                    c.closing = true;
-                    LOG.warn("[{}] actor {} refused: the cluster already has {} live actors", cluster,
-                            init.actor(), ActorTable.MAX_LANES);
-                    return Outcome.disconnect(QUOTA_EXCEEDED, "cluster " + cluster + " already has "
-                            + ActorTable.MAX_LANES + " live route actors");
-                default:
-                    c.bound = id;
-                    c.incarnation = init.incarnation();
-                    result = new Accepted(r.needBootstrap());
-                    LOG.debug("[{}] actor {} incarnation {} {} on lane {}", cluster, init.actor(),
-                            init.incarnation(), r.outcome(), r.lane());
+            if (r.outcome() == InitOutcome.OUTDATED) {
+                return protocolError(conn, cluster, "outdated incarnation " + init.incarnation() + " of actor "
+                        + init.actor() + "; this receiver holds incarnation "
+                        + (before == null ? "?" : Long.toString(before.incarnation())));
             }
+            if (r.outcome() == InitOutcome.NO_FREE_LANE) {
+                state.closing = true;
+                LOG.warn("[{}] actor {} refused: the cluster already has {} live actors", cluster, init.actor(),
+                        ActorTable.MAX_LANES);
+                return Outcome.disconnect(QUOTA_EXCEEDED, "cluster " + cluster + " already has "
+                        + ActorTable.MAX_LANES + " live route actors");
+            }
+            state.bound = id;
+            state.incarnation = init.incarnation();
+            result = new Accepted(r.needBootstrap());
+            LOG.debug("[{}] actor {} incarnation {} {} on lane {}", cluster, init.actor(), init.incarnation(),
+                    r.outcome(), r.lane());
         }
         MqttMessage ack = MqttMessage.builder()
                 .topic(responseTopic.get())

@@ -20,6 +20,8 @@ final class RecordingBroker implements LocalBroker {
     final List<MqttMessage> delivered = new ArrayList<>();
     /** Makes {@link #disconnect} throw after recording, as a faulty adapter might. */
     boolean failDisconnect;
+    /** Runs inside {@link #disconnect}, as an adapter that closes at once and reports the close synchronously. */
+    Consumer<LinkConnection> onDisconnect = c -> { };
 
     @Override
     public void forEachSubscription(Consumer<? super LocalSubscription> action) {
@@ -39,6 +41,7 @@ final class RecordingBroker implements LocalBroker {
     @Override
     public void disconnect(LinkConnection connection, int reasonCode, String reasonString) {
         disconnects.add(new Disconnect(connection, reasonCode, reasonString));
+        onDisconnect.accept(connection);
         if (failDisconnect) {
             throw new IllegalStateException("adapter failure");
         }

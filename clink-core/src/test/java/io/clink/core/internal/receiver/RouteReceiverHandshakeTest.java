@@ -77,7 +77,8 @@ class RouteReceiverHandshakeTest {
         assertThat(h.lastAck()).isEqualTo(new ActorInitAck(ACTOR, 1, new Rejected(reason)));
         assertThat(ack.topic()).isEqualTo("$LINK/cluster/resp/" + cluster + "/" + ACTOR);
         assertThat(ack.qos()).isEqualTo(1);
-        assertThat(ack.properties().correlationData()).hasValue(Harness.CORRELATION.getBytes(StandardCharsets.US_ASCII));
+        assertThat(ack.properties().correlationData())
+                .hasValue(Harness.CORRELATION.getBytes(StandardCharsets.US_ASCII));
         assertThat(h.broker.disconnects).as("a rejected sender closes by itself").isEmpty();
         assertThat(h.receiver.actors(cluster)).isEmpty();
     }
@@ -135,7 +136,8 @@ class RouteReceiverHandshakeTest {
         assertThat(ack.qos()).isEqualTo(1);
         assertThat(ack.retain()).isFalse();
         assertThat(ack.originCluster()).isEmpty();
-        assertThat(ack.properties().correlationData()).hasValue(Harness.CORRELATION.getBytes(StandardCharsets.US_ASCII));
+        assertThat(ack.properties().correlationData())
+                .hasValue(Harness.CORRELATION.getBytes(StandardCharsets.US_ASCII));
         assertThat(h.receiver.actors("clA")).singleElement().satisfies(a -> {
             assertThat(a.id()).isEqualTo(new ActorTable.ActorId("clA", ACTOR));
             assertThat(a.incarnation()).isEqualTo(1722945600000L);

@@ -248,4 +248,16 @@ class RouteReceiverProtocolErrorTest {
         assertThat(throwing.ctx.counters("clA").brokerErrors.sum()).isEqualTo(1);
         assertThat(throwing.protocolErrors("clA")).isEqualTo(1);
     }
+
+    @Test
+    void onRoutePublish_brokerReportsCloseInsideDisconnect_stateReleased() {
+        LinkConnection conn = h.initialised("clA", "a1", 1);
+        h.broker.onDisconnect = h.receiver::onConnectionClosed;
+
+        int code = h.routes(conn, "clA", "a2", add("t/1"));
+
+        assertThat(code).isEqualTo(0x83);
+        assertThat(h.receiver.trackedConnections()).isZero();
+        assertThat(h.receiver.actors("clA")).as("the actor stays until its TTL").hasSize(1);
+    }
 }
