@@ -71,7 +71,9 @@ class ForwardedReceiverTest {
 
         assertThat(code).isEqualTo(0x10);
         assertThat(broker.delivered).isEmpty();
-        assertThat(ctx.counters("stranger").filtered.sum()).isEqualTo(1);
+        // Counted in the shared bucket: a peer inventing cluster names must not grow the counters map.
+        assertThat(ctx.unlinkedCounters().filtered.sum()).isEqualTo(1);
+        assertThat(ctx.countersOf("stranger")).isSameAs(ctx.unlinkedCounters());
     }
 
     @Test
