@@ -36,85 +36,85 @@ import org.slf4j.LoggerFactory;
  */
 public final class PahoLinkTransport implements LinkTransport {
 
-  private static final Logger LOG = LoggerFactory.getLogger(PahoLinkTransport.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PahoLinkTransport.class);
 
-  private final ScheduledExecutorService timer;
-  private final ExecutorService teardown;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService teardown;
 
-  /**
-   * Creates a transport with its own timer thread.
-   *
-   * @since 0.1.0
-   */
-  public PahoLinkTransport() {
-    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemonThreads("clink-paho-timer"));
-    t.setRemoveOnCancelPolicy(true);
-    this.timer = t;
-    this.teardown = Executors.newCachedThreadPool(daemonThreads("clink-paho-close"));
-  }
-
-  /**
-   * Checks the TLS files of {@code options}: each must parse as PEM, the CA file must hold at least one
-   * certificate, the client key must be PKCS#8, PKCS#1 (RSA) or SEC1 (EC, named curve), unencrypted, and must match
-   * the client certificate.
-   *
-   * <p>Thread: any. Blocking: reads the files.
-   *
-   * @param options the options, not null
-   * @throws IllegalArgumentException naming the option ({@code ssl.cacertfile}, {@code ssl.certfile},
-   *     {@code ssl.keyfile}), the file and what is wrong
-   * @since 0.1.0
-   */
-  @Override
-  public void validate(LinkClientOptions options) {
-    Objects.requireNonNull(options, "options");
-    options.tls().ifPresent(TlsContexts::validate);
-  }
-
-  /**
-   * Creates an unconnected client after {@link #validate} accepted the options. The TLS files are read again at
-   * every connect, so renewed certificates take effect at the next connection.
-   *
-   * <p>Thread: any. Blocking: reads the TLS files, no network I/O.
-   *
-   * @param options connection options, not null
-   * @return a new client
-   * @throws IllegalArgumentException if {@link #validate} rejects the options
-   * @throws IllegalStateException if this transport is closed
-   * @since 0.1.0
-   */
-  @Override
-  public LinkClient createClient(LinkClientOptions options) {
-    validate(options);
-    if (timer.isShutdown()) {
-      throw new IllegalStateException("the Paho link transport is closed");
+    /**
+     * Creates a transport with its own timer thread.
+     *
+     * @since 0.1.0
+     */
+    public PahoLinkTransport() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemonThreads("clink-paho-timer"));
+        t.setRemoveOnCancelPolicy(true);
+        this.timer = t;
+        this.teardown = Executors.newCachedThreadPool(daemonThreads("clink-paho-close"));
     }
-    options.tls().ifPresent(tls -> {
-      if (!tls.verifyPeer()) {
-        LOG.warn("TLS server verification is OFF for link connection {} -> {}:{}: the connection is open to"
-            + " man-in-the-middle attacks", options.clientId(), options.host(), options.port());
-      }
-    });
-    return new PahoLinkClient(options, timer, teardown);
-  }
 
-  /**
-   * Stops the shared threads. Clients must be closed first. Idempotent; does not wait.
-   *
-   * @since 0.1.0
-   */
-  @Override
-  public void close() {
-    timer.shutdownNow();
-    teardown.shutdown();
-  }
+    /**
+     * Checks the TLS files of {@code options}: each must parse as PEM, the CA file must hold at least one
+     * certificate, the client key must be PKCS#8, PKCS#1 (RSA) or SEC1 (EC, named curve), unencrypted, and must match
+     * the client certificate.
+     *
+     * <p>Thread: any. Blocking: reads the files.
+     *
+     * @param options the options, not null
+     * @throws IllegalArgumentException naming the option ({@code ssl.cacertfile}, {@code ssl.certfile},
+     *     {@code ssl.keyfile}), the file and what is wrong
+     * @since 0.1.0
+     */
+    @Override
+    public void validate(LinkClientOptions options) {
+        Objects.requireNonNull(options, "options");
+        options.tls().ifPresent(TlsContexts::validate);
+    }
 
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
+    /**
+     * Creates an unconnected client after {@link #validate} accepted the options. The TLS files are read again at
+     * every connect, so renewed certificates take effect at the next connection.
+     *
+     * <p>Thread: any. Blocking: reads the TLS files, no network I/O.
+     *
+     * @param options connection options, not null
+     * @return a new client
+     * @throws IllegalArgumentException if {@link #validate} rejects the options
+     * @throws IllegalStateException if this transport is closed
+     * @since 0.1.0
+     */
+    @Override
+    public LinkClient createClient(LinkClientOptions options) {
+        validate(options);
+        if (timer.isShutdown()) {
+            throw new IllegalStateException("the Paho link transport is closed");
+        }
+        options.tls().ifPresent(tls -> {
+            if (!tls.verifyPeer()) {
+                LOG.warn("TLS server verification is OFF for link connection {} -> {}:{}: the connection is open to"
+                        + " man-in-the-middle attacks", options.clientId(), options.host(), options.port());
+            }
+        });
+        return new PahoLinkClient(options, timer, teardown);
+    }
+
+    /**
+     * Stops the shared threads. Clients must be closed first. Idempotent; does not wait.
+     *
+     * @since 0.1.0
+     */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        teardown.shutdown();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
 }

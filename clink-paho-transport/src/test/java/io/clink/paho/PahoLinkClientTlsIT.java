@@ -35,167 +35,167 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PahoLinkClientTlsIT {
 
-  private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
-  @TempDir static Path pki;
-  private static MosquittoBroker broker;
-  private static Path caFile;
-  private static Path otherCaFile;
-  private static Path clientCert;
-  private static Path clientKeyPkcs1;
-  private static Path clientEcCert;
-  private static Path clientKeySec1;
+    @TempDir static Path pki;
+    private static MosquittoBroker broker;
+    private static Path caFile;
+    private static Path otherCaFile;
+    private static Path clientCert;
+    private static Path clientKeyPkcs1;
+    private static Path clientEcCert;
+    private static Path clientKeySec1;
 
-  private final PahoLinkTransport transport = new PahoLinkTransport();
-  private final List<LinkClient> clients = new ArrayList<>();
+    private final PahoLinkTransport transport = new PahoLinkTransport();
+    private final List<LinkClient> clients = new ArrayList<>();
 
-  @BeforeAll
-  static void startBroker() throws Exception {
-    MosquittoBroker.assumeAvailable();
-    Identity ca = TestPki.ca("clink test CA");
-    Identity otherCa = TestPki.ca("some other CA");
-    Identity server = TestPki.leaf(ca, "broker", TestPki.ecKeys(), List.of("localhost"), List.of("127.0.0.1"));
-    Identity client = TestPki.leaf(ca, "clink-link", TestPki.rsaKeys(), List.of(), List.of());
-    Identity clientEc = TestPki.leaf(ca, "clink-link-ec", TestPki.ecKeys(), List.of(), List.of());
-    caFile = TestPki.writeCertificates(pki.resolve("ca.pem"), ca.certificate());
-    otherCaFile = TestPki.writeCertificates(pki.resolve("other-ca.pem"), otherCa.certificate());
-    Path serverCert = TestPki.writeCertificates(pki.resolve("server.pem"), server.certificate());
-    Path serverKey = TestPki.writePkcs8(pki.resolve("server-key.pem"), server.privateKey());
-    clientCert = TestPki.writeCertificates(pki.resolve("client.pem"), client.certificate(), ca.certificate());
-    clientKeyPkcs1 = TestPki.writePkcs1(pki.resolve("client-key.pem"), (RSAPrivateCrtKey) client.privateKey());
-    clientEcCert = TestPki.writeCertificates(pki.resolve("client-ec.pem"), clientEc.certificate());
-    clientKeySec1 = TestPki.writeSec1(pki.resolve("client-ec-key.pem"),
-        (java.security.interfaces.ECPrivateKey) clientEc.privateKey(), true);
-    broker = MosquittoBroker.builder().tls(caFile, serverCert, serverKey, true).start();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    if (broker != null) {
-      broker.close();
+    @BeforeAll
+    static void startBroker() throws Exception {
+        MosquittoBroker.assumeAvailable();
+        Identity ca = TestPki.ca("clink test CA");
+        Identity otherCa = TestPki.ca("some other CA");
+        Identity server = TestPki.leaf(ca, "broker", TestPki.ecKeys(), List.of("localhost"), List.of("127.0.0.1"));
+        Identity client = TestPki.leaf(ca, "clink-link", TestPki.rsaKeys(), List.of(), List.of());
+        Identity clientEc = TestPki.leaf(ca, "clink-link-ec", TestPki.ecKeys(), List.of(), List.of());
+        caFile = TestPki.writeCertificates(pki.resolve("ca.pem"), ca.certificate());
+        otherCaFile = TestPki.writeCertificates(pki.resolve("other-ca.pem"), otherCa.certificate());
+        Path serverCert = TestPki.writeCertificates(pki.resolve("server.pem"), server.certificate());
+        Path serverKey = TestPki.writePkcs8(pki.resolve("server-key.pem"), server.privateKey());
+        clientCert = TestPki.writeCertificates(pki.resolve("client.pem"), client.certificate(), ca.certificate());
+        clientKeyPkcs1 = TestPki.writePkcs1(pki.resolve("client-key.pem"), (RSAPrivateCrtKey) client.privateKey());
+        clientEcCert = TestPki.writeCertificates(pki.resolve("client-ec.pem"), clientEc.certificate());
+        clientKeySec1 = TestPki.writeSec1(pki.resolve("client-ec-key.pem"),
+                (java.security.interfaces.ECPrivateKey) clientEc.privateKey(), true);
+        broker = MosquittoBroker.builder().tls(caFile, serverCert, serverKey, true).start();
     }
-  }
 
-  @AfterEach
-  void tearDown() {
-    clients.forEach(LinkClient::close);
-    transport.close();
-  }
-
-  private LinkClient client(String clientId, TlsSettings tls) {
-    LinkClient c = transport.createClient(LinkClientOptions.builder().host("127.0.0.1").port(broker.port())
-        .clientId(clientId).tls(tls).build());
-    clients.add(c);
-    return c;
-  }
-
-  private static TlsSettings.Builder mutual() {
-    return TlsSettings.builder().caFile(caFile).certFile(clientCert).keyFile(clientKeyPkcs1);
-  }
-
-  private static LinkTransportException failure(CompletableFuture<?> f) throws Exception {
-    try {
-      f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      assertThat(e.getCause()).isInstanceOf(LinkTransportException.class);
-      return (LinkTransportException) e.getCause();
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
     }
-    throw new AssertionError("expected the future to fail");
-  }
 
-  @Test
-  void tls_trustedCaAndClientCertificate_connectsAndRoundTrips() throws Exception {
-    LinkClient c = client("tls-ok", mutual().build());
-    c.connect(r -> {}).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    BlockingQueue<InboundPublish> received = new LinkedBlockingQueue<>();
-    c.subscribe("secure/#", 1, received::add).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    @AfterEach
+    void tearDown() {
+        clients.forEach(LinkClient::close);
+        transport.close();
+    }
 
-    c.publish(OutgoingPublish.of("secure/x", "hello".getBytes(StandardCharsets.UTF_8), 1))
-        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    private LinkClient client(String clientId, TlsSettings tls) {
+        LinkClient c = transport.createClient(LinkClientOptions.builder().host("127.0.0.1").port(broker.port())
+                .clientId(clientId).tls(tls).build());
+        clients.add(c);
+        return c;
+    }
 
-    InboundPublish message = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(message).isNotNull();
-    assertThat(message.payload()).isEqualTo("hello".getBytes(StandardCharsets.UTF_8));
-  }
+    private static TlsSettings.Builder mutual() {
+        return TlsSettings.builder().caFile(caFile).certFile(clientCert).keyFile(clientKeyPkcs1);
+    }
 
-  @Test
-  void tls_ecClientKeyInSec1Format_connects() throws Exception {
-    LinkClient c = client("tls-ec",
-        TlsSettings.builder().caFile(caFile).certFile(clientEcCert).keyFile(clientKeySec1).build());
+    private static LinkTransportException failure(CompletableFuture<?> f) throws Exception {
+        try {
+            f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(LinkTransportException.class);
+            return (LinkTransportException) e.getCause();
+        }
+        throw new AssertionError("expected the future to fail");
+    }
 
-    c.connect(r -> {}).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    @Test
+    void tls_trustedCaAndClientCertificate_connectsAndRoundTrips() throws Exception {
+        LinkClient c = client("tls-ok", mutual().build());
+        c.connect(r -> {}).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        BlockingQueue<InboundPublish> received = new LinkedBlockingQueue<>();
+        c.subscribe("secure/#", 1, received::add).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-    assertThat(c.isConnected()).isTrue();
-  }
+        c.publish(OutgoingPublish.of("secure/x", "hello".getBytes(StandardCharsets.UTF_8), 1))
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-  @Test
-  void tls_serverNameOverride_usedForSniAndVerification() throws Exception {
-    LinkClient c = client("tls-sni", mutual().serverName("localhost").build());
+        InboundPublish message = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(message).isNotNull();
+        assertThat(message.payload()).isEqualTo("hello".getBytes(StandardCharsets.UTF_8));
+    }
 
-    c.connect(r -> {}).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    @Test
+    void tls_ecClientKeyInSec1Format_connects() throws Exception {
+        LinkClient c = client("tls-ec",
+                TlsSettings.builder().caFile(caFile).certFile(clientEcCert).keyFile(clientKeySec1).build());
 
-    assertThat(c.isConnected()).isTrue();
-  }
+        c.connect(r -> {}).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-  @Test
-  void tls_onlyTls12_connects() throws Exception {
-    LinkClient c = client("tls-12", mutual().protocols(List.of("TLSv1.2")).build());
+        assertThat(c.isConnected()).isTrue();
+    }
 
-    c.connect(r -> {}).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    @Test
+    void tls_serverNameOverride_usedForSniAndVerification() throws Exception {
+        LinkClient c = client("tls-sni", mutual().serverName("localhost").build());
 
-    assertThat(c.isConnected()).isTrue();
-  }
+        c.connect(r -> {}).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-  @Test
-  void tls_unknownCa_failsWithTlsError() throws Exception {
-    LinkClient c = client("tls-unknown-ca",
-        TlsSettings.builder().caFile(otherCaFile).certFile(clientCert).keyFile(clientKeyPkcs1).build());
+        assertThat(c.isConnected()).isTrue();
+    }
 
-    LinkTransportException e = failure(c.connect(r -> {}));
+    @Test
+    void tls_onlyTls12_connects() throws Exception {
+        LinkClient c = client("tls-12", mutual().protocols(List.of("TLSv1.2")).build());
 
-    assertThat(e.reason().cause()).isEqualTo(Cause.TLS_ERROR);
-    assertThat(e.reason().message()).contains("certification path");
-  }
+        c.connect(r -> {}).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-  @Test
-  void tls_wrongHostName_failsWithTlsError() throws Exception {
-    LinkClient c = client("tls-wrong-host", mutual().serverName("wrong.example.org").build());
+        assertThat(c.isConnected()).isTrue();
+    }
 
-    LinkTransportException e = failure(c.connect(r -> {}));
+    @Test
+    void tls_unknownCa_failsWithTlsError() throws Exception {
+        LinkClient c = client("tls-unknown-ca",
+                TlsSettings.builder().caFile(otherCaFile).certFile(clientCert).keyFile(clientKeyPkcs1).build());
 
-    assertThat(e.reason().cause()).isEqualTo(Cause.TLS_ERROR);
-    assertThat(e.reason().message()).contains("wrong.example.org");
-  }
+        LinkTransportException e = failure(c.connect(r -> {}));
 
-  @Test
-  void tls_verificationOff_unknownCaAndWrongHostAccepted() throws Exception {
-    LinkClient c = client("tls-noverify", TlsSettings.builder().caFile(otherCaFile).certFile(clientCert)
-        .keyFile(clientKeyPkcs1).serverName("wrong.example.org").verifyPeer(false).build());
+        assertThat(e.reason().cause()).isEqualTo(Cause.TLS_ERROR);
+        assertThat(e.reason().message()).contains("certification path");
+    }
 
-    c.connect(r -> {}).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    @Test
+    void tls_wrongHostName_failsWithTlsError() throws Exception {
+        LinkClient c = client("tls-wrong-host", mutual().serverName("wrong.example.org").build());
 
-    assertThat(c.isConnected()).isTrue();
-  }
+        LinkTransportException e = failure(c.connect(r -> {}));
 
-  @Test
-  void tls_noClientCertificateWhereBrokerRequiresOne_failsWithTlsError() throws Exception {
-    LinkClient c = client("tls-no-cert", TlsSettings.builder().caFile(caFile).build());
+        assertThat(e.reason().cause()).isEqualTo(Cause.TLS_ERROR);
+        assertThat(e.reason().message()).contains("wrong.example.org");
+    }
 
-    LinkTransportException e = failure(c.connect(r -> {}));
+    @Test
+    void tls_verificationOff_unknownCaAndWrongHostAccepted() throws Exception {
+        LinkClient c = client("tls-noverify", TlsSettings.builder().caFile(otherCaFile).certFile(clientCert)
+                .keyFile(clientKeyPkcs1).serverName("wrong.example.org").verifyPeer(false).build());
 
-    assertThat(e.reason().cause()).isEqualTo(Cause.TLS_ERROR);
-  }
+        c.connect(r -> {}).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-  @Test
-  void createClient_keyOfAnotherCertificate_rejectedNamingBothFiles() {
-    TlsSettings mismatched = TlsSettings.builder().caFile(caFile).certFile(clientEcCert).keyFile(clientKeyPkcs1)
-        .build();
-    LinkClientOptions options = LinkClientOptions.builder().host("127.0.0.1").port(broker.port())
-        .clientId("mismatch").tls(mismatched).build();
+        assertThat(c.isConnected()).isTrue();
+    }
 
-    assertThatThrownBy(() -> transport.createClient(options))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(clientKeyPkcs1.toString())
-        .hasMessageContaining(clientEcCert.toString());
-  }
+    @Test
+    void tls_noClientCertificateWhereBrokerRequiresOne_failsWithTlsError() throws Exception {
+        LinkClient c = client("tls-no-cert", TlsSettings.builder().caFile(caFile).build());
+
+        LinkTransportException e = failure(c.connect(r -> {}));
+
+        assertThat(e.reason().cause()).isEqualTo(Cause.TLS_ERROR);
+    }
+
+    @Test
+    void createClient_keyOfAnotherCertificate_rejectedNamingBothFiles() {
+        TlsSettings mismatched = TlsSettings.builder().caFile(caFile).certFile(clientEcCert).keyFile(clientKeyPkcs1)
+                .build();
+        LinkClientOptions options = LinkClientOptions.builder().host("127.0.0.1").port(broker.port())
+                .clientId("mismatch").tls(mismatched).build();
+
+        assertThatThrownBy(() -> transport.createClient(options))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(clientKeyPkcs1.toString())
+                .hasMessageContaining(clientEcCert.toString());
+    }
 }

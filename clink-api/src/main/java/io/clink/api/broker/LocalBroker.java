@@ -33,109 +33,109 @@ import java.util.function.Consumer;
 @Evolving
 public interface LocalBroker {
 
-  /**
-   * Passes every current subscription of every client on this broker (this node, for a multi-node broker) to
-   * {@code action}, once each: plain filters and shared subscriptions ({@code $share/<group>/<filter>}, {@code
-   * $queue/<filter>}) exactly as the clients sent them. The set need not be an atomic snapshot: clink starts
-   * recording subscription events before calling this and reconciles the two, so a subscription that changes during
-   * the walk converges on the next event or resync.
-   *
-   * <p>Thread: a clink worker thread, never a broker thread that clink was called on. Blocking: may block and take
-   * long (it walks the whole subscription table); clink never calls it from a broker callback. Null policy: {@code
-   * action} is never null; do not pass null to it. Exceptions: if this throws, clink discards the partial result,
-   * logs and counts the failure, keeps its previous view of the routes, and retries at the next bootstrap or resync.
-   *
-   * @param action receives each subscription; it is cheap and never throws for valid input
-   * @since 0.1.0
-   */
-  void forEachSubscription(Consumer<? super LocalSubscription> action);
+    /**
+     * Passes every current subscription of every client on this broker (this node, for a multi-node broker) to
+     * {@code action}, once each: plain filters and shared subscriptions ({@code $share/<group>/<filter>}, {@code
+     * $queue/<filter>}) exactly as the clients sent them. The set need not be an atomic snapshot: clink starts
+     * recording subscription events before calling this and reconciles the two, so a subscription that changes during
+     * the walk converges on the next event or resync.
+     *
+     * <p>Thread: a clink worker thread, never a broker thread that clink was called on. Blocking: may block and take
+     * long (it walks the whole subscription table); clink never calls it from a broker callback. Null policy: {@code
+     * action} is never null; do not pass null to it. Exceptions: if this throws, clink discards the partial result,
+     * logs and counts the failure, keeps its previous view of the routes, and retries at the next bootstrap or resync.
+     *
+     * @param action receives each subscription; it is cheap and never throws for valid input
+     * @since 0.1.0
+     */
+    void forEachSubscription(Consumer<? super LocalSubscription> action);
 
-  /**
-   * Delivers a message that arrived from another cluster to the subscribers on this broker, as if a client had
-   * published it, with its QoS, retain flag and properties; the broker applies its usual rules (retained message
-   * store, shared-subscription dispatch, no-local, per-subscription QoS downgrade). In a multi-node broker the
-   * message must reach subscribers on every node, through the broker's own cluster routing.
-   *
-   * <p>The path must skip the broker's publish interception: the message must not come back to {@link
-   * ClusterLinkHooks#onPublish} (HiveMQ: {@code PublishService.publish}; Moquette: {@code internalPublish}). A
-   * forwarded message has {@link MqttMessage#originCluster()} set; a handshake answer passed on by the default
-   * {@link #reply} has not.
-   *
-   * <p>Thread: the link's receiving thread, which is the broker thread that called {@link
-   * ClusterLinkHooks#onLinkPublish} (clink acknowledges the link publish after this returns). Blocking: must not
-   * block; hand the message to the broker's delivery path and return without waiting for subscribers to receive
-   * it. Null policy: {@code message} is never null. Exceptions: if this throws, clink counts the message as failed
-   * and answers the forwarding publish with PUBACK {@link ReasonCodes#UNSPECIFIED_ERROR}, so the remote counts it
-   * failed too.
-   *
-   * @param message the message, never null
-   * @since 0.1.0
-   */
-  void deliver(MqttMessage message);
+    /**
+     * Delivers a message that arrived from another cluster to the subscribers on this broker, as if a client had
+     * published it, with its QoS, retain flag and properties; the broker applies its usual rules (retained message
+     * store, shared-subscription dispatch, no-local, per-subscription QoS downgrade). In a multi-node broker the
+     * message must reach subscribers on every node, through the broker's own cluster routing.
+     *
+     * <p>The path must skip the broker's publish interception: the message must not come back to {@link
+     * ClusterLinkHooks#onPublish} (HiveMQ: {@code PublishService.publish}; Moquette: {@code internalPublish}). A
+     * forwarded message has {@link MqttMessage#originCluster()} set; a handshake answer passed on by the default
+     * {@link #reply} has not.
+     *
+     * <p>Thread: the link's receiving thread, which is the broker thread that called {@link
+     * ClusterLinkHooks#onLinkPublish} (clink acknowledges the link publish after this returns). Blocking: must not
+     * block; hand the message to the broker's delivery path and return without waiting for subscribers to receive
+     * it. Null policy: {@code message} is never null. Exceptions: if this throws, clink counts the message as failed
+     * and answers the forwarding publish with PUBACK {@link ReasonCodes#UNSPECIFIED_ERROR}, so the remote counts it
+     * failed too.
+     *
+     * @param message the message, never null
+     * @since 0.1.0
+     */
+    void deliver(MqttMessage message);
 
-  /**
-   * Disconnects an inbound link connection with an MQTT 5 DISCONNECT carrying {@code reasonCode}: {@link
-   * ReasonCodes#IMPLEMENTATION_SPECIFIC_ERROR} (0x83) when the peer broke the link protocol, as EMQX does, or
-   * {@link ReasonCodes#NOT_AUTHORIZED} (0x87) when it may not speak for the cluster it claims. After the call the
-   * broker must not pass further publishes of that connection to clink; it still reports the close through {@link
-   * ClusterLinkHooks#onConnectionClosed}.
-   *
-   * <p>Thread: any clink thread, and possibly the broker thread that is inside {@link
-   * ClusterLinkHooks#onLinkPublish} for this very connection; an adapter whose broker cannot close a connection
-   * from inside its own interceptor defers the close. Blocking: must not block. Idempotent: disconnecting a
-   * connection that is already gone does nothing. Null policy: {@code connection} and {@code reasonString} are never
-   * null. Exceptions: logged and counted; clink drops its state for the connection either way.
-   *
-   * @param connection the connection to end
-   * @param reasonCode the MQTT 5 DISCONNECT reason code (0x80 or more)
-   * @param reasonString a short, human-readable reason, for the Reason-String property and the broker's log
-   * @since 0.1.0
-   */
-  void disconnect(LinkConnection connection, int reasonCode, String reasonString);
+    /**
+     * Disconnects an inbound link connection with an MQTT 5 DISCONNECT carrying {@code reasonCode}: {@link
+     * ReasonCodes#IMPLEMENTATION_SPECIFIC_ERROR} (0x83) when the peer broke the link protocol, as EMQX does, or
+     * {@link ReasonCodes#NOT_AUTHORIZED} (0x87) when it may not speak for the cluster it claims. After the call the
+     * broker must not pass further publishes of that connection to clink; it still reports the close through {@link
+     * ClusterLinkHooks#onConnectionClosed}.
+     *
+     * <p>Thread: any clink thread, and possibly the broker thread that is inside {@link
+     * ClusterLinkHooks#onLinkPublish} for this very connection; an adapter whose broker cannot close a connection
+     * from inside its own interceptor defers the close. Blocking: must not block. Idempotent: disconnecting a
+     * connection that is already gone does nothing. Null policy: {@code connection} and {@code reasonString} are never
+     * null. Exceptions: logged and counted; clink drops its state for the connection either way.
+     *
+     * @param connection the connection to end
+     * @param reasonCode the MQTT 5 DISCONNECT reason code (0x80 or more)
+     * @param reasonString a short, human-readable reason, for the Reason-String property and the broker's log
+     * @since 0.1.0
+     */
+    void disconnect(LinkConnection connection, int reasonCode, String reasonString);
 
-  /**
-   * Sends the handshake answer to an inbound link connection: publish {@code reply} (its topic is the request's
-   * Response-Topic, its properties carry the request's Correlation-Data, QoS 1) so that the connection, which is
-   * subscribed to that topic, receives it.
-   *
-   * <p>The default delivers {@code reply} through {@link #deliver}, which reaches the connection through its
-   * subscription just as EMQX's internal publish does. Override it where the broker can publish to one client
-   * directly (HiveMQ: {@code PublishService.publishToClient} with {@code connection.clientId()}).
-   *
-   * <p>Thread: as for {@link #deliver}. Blocking: must not block. Null policy: arguments never null. Exceptions:
-   * logged and counted; the remote's handshake then times out and it reconnects.
-   *
-   * @param connection the connection that sent the handshake request
-   * @param reply the answer, topic and Correlation-Data already set, {@code originCluster} empty
-   * @since 0.1.0
-   */
-  default void reply(LinkConnection connection, MqttMessage reply) {
-    deliver(reply);
-  }
+    /**
+     * Sends the handshake answer to an inbound link connection: publish {@code reply} (its topic is the request's
+     * Response-Topic, its properties carry the request's Correlation-Data, QoS 1) so that the connection, which is
+     * subscribed to that topic, receives it.
+     *
+     * <p>The default delivers {@code reply} through {@link #deliver}, which reaches the connection through its
+     * subscription just as EMQX's internal publish does. Override it where the broker can publish to one client
+     * directly (HiveMQ: {@code PublishService.publishToClient} with {@code connection.clientId()}).
+     *
+     * <p>Thread: as for {@link #deliver}. Blocking: must not block. Null policy: arguments never null. Exceptions:
+     * logged and counted; the remote's handshake then times out and it reconnects.
+     *
+     * @param connection the connection that sent the handshake request
+     * @param reply the answer, topic and Correlation-Data already set, {@code originCluster} empty
+     * @since 0.1.0
+     */
+    default void reply(LinkConnection connection, MqttMessage reply) {
+        deliver(reply);
+    }
 
-  /**
-   * Called once when a clink engine attaches to this broker, before any other method of this interface and before
-   * the engine accepts any hook call. An adapter that registers its interceptors lazily does it here.
-   *
-   * <p>Thread: the thread starting the engine. Blocking: may block briefly. Exceptions: the engine fails to start
-   * and rethrows. The default does nothing.
-   *
-   * @param hooks the engine's hooks, to call for broker events; never null
-   * @since 0.1.0
-   */
-  default void attach(ClusterLinkHooks hooks) {
-    // Adapters that wire the hooks in at construction need nothing here.
-  }
+    /**
+     * Called once when a clink engine attaches to this broker, before any other method of this interface and before
+     * the engine accepts any hook call. An adapter that registers its interceptors lazily does it here.
+     *
+     * <p>Thread: the thread starting the engine. Blocking: may block briefly. Exceptions: the engine fails to start
+     * and rethrows. The default does nothing.
+     *
+     * @param hooks the engine's hooks, to call for broker events; never null
+     * @since 0.1.0
+     */
+    default void attach(ClusterLinkHooks hooks) {
+        // Adapters that wire the hooks in at construction need nothing here.
+    }
 
-  /**
-   * Called once when the engine stops, after its last call into this broker. The adapter stops calling the hooks
-   * (calls made anyway are ignored). The default does nothing.
-   *
-   * <p>Thread: the thread stopping the engine. Blocking: may block briefly. Exceptions: logged and ignored.
-   *
-   * @since 0.1.0
-   */
-  default void detach() {
-    // Nothing to release by default.
-  }
+    /**
+     * Called once when the engine stops, after its last call into this broker. The adapter stops calling the hooks
+     * (calls made anyway are ignored). The default does nothing.
+     *
+     * <p>Thread: the thread stopping the engine. Blocking: may block briefly. Exceptions: logged and ignored.
+     *
+     * @since 0.1.0
+     */
+    default void detach() {
+        // Nothing to release by default.
+    }
 }

@@ -15,31 +15,31 @@ import java.util.Objects;
  */
 public record LocalSubscription(String clientId, String subscription) {
 
-  /**
-   * Validates the fields.
-   *
-   * @throws NullPointerException if either field is null
-   * @throws IllegalArgumentException if either field is empty
-   */
-  public LocalSubscription {
-    Objects.requireNonNull(clientId, "clientId");
-    Objects.requireNonNull(subscription, "subscription");
-    if (clientId.isEmpty()) {
-      throw new IllegalArgumentException("clientId must not be empty (subscription '" + subscription + "')");
+    /**
+     * Validates the fields.
+     *
+     * @throws NullPointerException if either field is null
+     * @throws IllegalArgumentException if either field is empty
+     */
+    public LocalSubscription {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(subscription, "subscription");
+        if (clientId.isEmpty()) {
+            throw new IllegalArgumentException("clientId must not be empty (subscription '" + subscription + "')");
+        }
+        if (subscription.isEmpty()) {
+            throw new IllegalArgumentException("subscription must not be empty (client '" + clientId + "')");
+        }
     }
-    if (subscription.isEmpty()) {
-      throw new IllegalArgumentException("subscription must not be empty (client '" + clientId + "')");
-    }
-  }
 
-  /**
-   * Parses {@link #subscription()}: its topic filter, share group if any, and route id.
-   *
-   * @return the parsed subscription
-   * @throws InvalidTopicException if the string is not a valid subscription; the message names it and the rule
-   * @since 0.1.0
-   */
-  public Subscription parse() {
-    return Subscription.parse(subscription);
-  }
+    /**
+     * Parses {@link #subscription()}: its topic filter, share group if any, and route id.
+     *
+     * @return the parsed subscription
+     * @throws InvalidTopicException if the string is not a valid subscription; the message names it and the rule
+     * @since 0.1.0
+     */
+    public Subscription parse() {
+        return Subscription.parse(subscription);
+    }
 }

@@ -8,37 +8,37 @@ package io.clink.api.broker;
  */
 public final class ReasonCodes {
 
-  /** PUBACK: accepted. */
-  public static final int SUCCESS = 0x00;
+    /** PUBACK: accepted. */
+    public static final int SUCCESS = 0x00;
 
-  /**
-   * PUBACK: accepted, but no subscriber matched. EMQX answers every consumed {@code $LINK/cluster/route/...} publish
-   * with it, and senders count it as success.
-   */
-  public static final int NO_MATCHING_SUBSCRIBERS = 0x10;
+    /**
+     * PUBACK: accepted, but no subscriber matched. EMQX answers every consumed {@code $LINK/cluster/route/...} publish
+     * with it, and senders count it as success.
+     */
+    public static final int NO_MATCHING_SUBSCRIBERS = 0x10;
 
-  /** PUBACK: refused for an unspecified reason. */
-  public static final int UNSPECIFIED_ERROR = 0x80;
+    /** PUBACK: refused for an unspecified reason. */
+    public static final int UNSPECIFIED_ERROR = 0x80;
 
-  /**
-   * DISCONNECT: "Implementation specific error", which EMQX sends when a link peer violates the link protocol
-   * (malformed payload, route operation before the handshake, outdated incarnation).
-   */
-  public static final int IMPLEMENTATION_SPECIFIC_ERROR = 0x83;
+    /**
+     * DISCONNECT: "Implementation specific error", which EMQX sends when a link peer violates the link protocol
+     * (malformed payload, route operation before the handshake, outdated incarnation).
+     */
+    public static final int IMPLEMENTATION_SPECIFIC_ERROR = 0x83;
 
-  /** DISCONNECT or PUBACK: the client may not use link topics, or may not speak for that cluster. */
-  public static final int NOT_AUTHORIZED = 0x87;
+    /** DISCONNECT or PUBACK: the client may not use link topics, or may not speak for that cluster. */
+    public static final int NOT_AUTHORIZED = 0x87;
 
-  private ReasonCodes() {}
+    private ReasonCodes() {}
 
-  /**
-   * Whether a PUBACK reason code means the message was accepted, as MQTT 5 and EMQX count it.
-   *
-   * @param reasonCode a reason code, 0..255
-   * @return {@code true} below 0x80
-   * @since 0.1.0
-   */
-  public static boolean isSuccess(int reasonCode) {
-    return reasonCode >= 0 && reasonCode < 0x80;
-  }
+    /**
+     * Whether a PUBACK reason code means the message was accepted, as MQTT 5 and EMQX count it.
+     *
+     * @param reasonCode a reason code, 0..255
+     * @return {@code true} below 0x80
+     * @since 0.1.0
+     */
+    public static boolean isSuccess(int reasonCode) {
+        return reasonCode >= 0 && reasonCode < 0x80;
+    }
 }

@@ -12,16 +12,16 @@ import java.util.Objects;
  */
 public record UserProperty(String name, String value) {
 
-  /**
-   * Validates the pair.
-   *
-   * @throws NullPointerException if {@code name} or {@code value} is null
-   * @throws IllegalArgumentException if either string contains U+0000 (MQTT-1.5.4-2)
-   */
-  public UserProperty {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(value, "value");
-    MqttStrings.checkUtf8String("user property name", name);
-    MqttStrings.checkUtf8String("user property value", value);
-  }
+    /**
+     * Validates the pair.
+     *
+     * @throws NullPointerException if {@code name} or {@code value} is null
+     * @throws IllegalArgumentException if either string contains U+0000 (MQTT-1.5.4-2)
+     */
+    public UserProperty {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        MqttStrings.checkUtf8String("user property name", name);
+        MqttStrings.checkUtf8String("user property value", value);
+    }
 }

@@ -21,820 +21,820 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LinkConfig {
 
-  /** Option {@code enable}. */
-  public static final ConfigOption<Boolean> ENABLE =
-      ConfigOption.withDefault(
-          "enable",
-          true,
-          "Whether the link runs. A disabled link keeps no connections and refuses the remote's handshake; disable "
-              + "a link on both sides.",
-          "boolean");
+    /** Option {@code enable}. */
+    public static final ConfigOption<Boolean> ENABLE =
+            ConfigOption.withDefault(
+                    "enable",
+                    true,
+                    "Whether the link runs. A disabled link keeps no connections and refuses the remote's handshake; disable "
+                            + "a link on both sides.",
+                    "boolean");
 
-  /** Option {@code name}. */
-  public static final ConfigOption<String> NAME =
-      ConfigOption.required(
-          "name",
-          "The remote cluster's name (its cluster.name), exactly. Must differ from the local cluster's name and be "
-              + "unique among the links.",
-          "1..254 characters matching ^[0-9A-Za-z][-0-9A-Za-z_]*$");
+    /** Option {@code name}. */
+    public static final ConfigOption<String> NAME =
+            ConfigOption.required(
+                    "name",
+                    "The remote cluster's name (its cluster.name), exactly. Must differ from the local cluster's name and be "
+                            + "unique among the links.",
+                    "1..254 characters matching ^[0-9A-Za-z][-0-9A-Za-z_]*$");
 
-  /** Option {@code server}. */
-  public static final ConfigOption<String> SERVER =
-      ConfigOption.required(
-          "server",
-          "The remote cluster's link listener, host[:port] with an optional mqtt:// or mqtts:// scheme (mqtts turns "
-              + "TLS on). The default port is 1883.",
-          "exactly one host[:port]; IPv6 in brackets; port 1..65535");
+    /** Option {@code server}. */
+    public static final ConfigOption<String> SERVER =
+            ConfigOption.required(
+                    "server",
+                    "The remote cluster's link listener, host[:port] with an optional mqtt:// or mqtts:// scheme (mqtts turns "
+                            + "TLS on). The default port is 1883.",
+                    "exactly one host[:port]; IPv6 in brackets; port 1..65535");
 
-  /** Option {@code clientid}. */
-  public static final ConfigOption<String> CLIENT_ID =
-      ConfigOption.optional(
-          "clientid",
-          "Base of the client ids of the link's connections; suffixes such as :routesync:<hash> and "
-              + ":msg:<hash>:<n> are appended. Default: the local cluster's name.",
-          "1..1024 characters, no whitespace or control characters");
+    /** Option {@code clientid}. */
+    public static final ConfigOption<String> CLIENT_ID =
+            ConfigOption.optional(
+                    "clientid",
+                    "Base of the client ids of the link's connections; suffixes such as :routesync:<hash> and "
+                            + ":msg:<hash>:<n> are appended. Default: the local cluster's name.",
+                    "1..1024 characters, no whitespace or control characters");
 
-  /** Option {@code username}. */
-  public static final ConfigOption<String> USERNAME =
-      ConfigOption.optional(
-          "username", "User name the link's connections authenticate with on the remote.", "string");
+    /** Option {@code username}. */
+    public static final ConfigOption<String> USERNAME =
+            ConfigOption.optional(
+                    "username", "User name the link's connections authenticate with on the remote.", "string");
 
-  /** Option {@code password}. */
-  public static final ConfigOption<String> PASSWORD =
-      ConfigOption.optional(
-          "password",
-          "Password the link's connections authenticate with on the remote. Never logged or printed.",
-          "string");
+    /** Option {@code password}. */
+    public static final ConfigOption<String> PASSWORD =
+            ConfigOption.optional(
+                    "password",
+                    "Password the link's connections authenticate with on the remote. Never logged or printed.",
+                    "string");
 
-  /** Option {@code ssl}. */
-  public static final ConfigOption<TlsSettings> SSL =
-      ConfigOption.optional(
-          "ssl",
-          "TLS settings of the link's connections; present means TLS is on. Without it, mqtts:// uses TLS with the "
-              + "JDK's trust store and server verification.",
-          "see TlsSettings: readable files, certfile with keyfile, TLS 1.2/1.3");
+    /** Option {@code ssl}. */
+    public static final ConfigOption<TlsSettings> SSL =
+            ConfigOption.optional(
+                    "ssl",
+                    "TLS settings of the link's connections; present means TLS is on. Without it, mqtts:// uses TLS with the "
+                            + "JDK's trust store and server verification.",
+                    "see TlsSettings: readable files, certfile with keyfile, TLS 1.2/1.3");
 
-  /** Option {@code topics}. */
-  public static final ConfigOption<List<String>> TOPICS =
-      ConfigOption.required(
-          "topics",
-          "Topic filters this cluster wants to receive from the remote one. May be empty (one-way link).",
-          "valid topic filters; none overlapping $LINK/cluster/# (nor $LINK/#); no duplicates and none covered "
-              + "by another");
+    /** Option {@code topics}. */
+    public static final ConfigOption<List<String>> TOPICS =
+            ConfigOption.required(
+                    "topics",
+                    "Topic filters this cluster wants to receive from the remote one. May be empty (one-way link).",
+                    "valid topic filters; none overlapping $LINK/cluster/# (nor $LINK/#); no duplicates and none covered "
+                            + "by another");
 
-  /** Option {@code pool_size}. */
-  public static final ConfigOption<Integer> POOL_SIZE =
-      ConfigOption.withDefault(
-          "pool_size", 8, "Number of message-forwarding connections to the remote, per node.", "integer, 1..1024");
+    /** Option {@code pool_size}. */
+    public static final ConfigOption<Integer> POOL_SIZE =
+            ConfigOption.withDefault(
+                    "pool_size", 8, "Number of message-forwarding connections to the remote, per node.", "integer, 1..1024");
 
-  /** Option {@code retry_interval}. */
-  public static final ConfigOption<Duration> RETRY_INTERVAL =
-      ConfigOption.withDefault(
-          "retry_interval",
-          Duration.ofSeconds(15),
-          "In-session retransmission interval of unacknowledged forwarded messages (0 = none).",
-          "duration, 0..1h");
+    /** Option {@code retry_interval}. */
+    public static final ConfigOption<Duration> RETRY_INTERVAL =
+            ConfigOption.withDefault(
+                    "retry_interval",
+                    Duration.ofSeconds(15),
+                    "In-session retransmission interval of unacknowledged forwarded messages (0 = none).",
+                    "duration, 0..1h");
 
-  /** Option {@code max_inflight}. */
-  public static final ConfigOption<Integer> MAX_INFLIGHT =
-      ConfigOption.withDefault(
-          "max_inflight",
-          32,
-          "Maximum unacknowledged QoS 1 publishes per link connection (route actor and forwarding connections).",
-          "integer, 1..65535");
+    /** Option {@code max_inflight}. */
+    public static final ConfigOption<Integer> MAX_INFLIGHT =
+            ConfigOption.withDefault(
+                    "max_inflight",
+                    32,
+                    "Maximum unacknowledged QoS 1 publishes per link connection (route actor and forwarding connections).",
+                    "integer, 1..65535");
 
-  /** Option {@code tcp_opts}. */
-  public static final ConfigOption<TcpOptions> TCP_OPTS =
-      ConfigOption.withDefault(
-          "tcp_opts", TcpOptions.DEFAULT, "Socket options of the link's connections.", "see TcpOptions");
+    /** Option {@code tcp_opts}. */
+    public static final ConfigOption<TcpOptions> TCP_OPTS =
+            ConfigOption.withDefault(
+                    "tcp_opts", TcpOptions.DEFAULT, "Socket options of the link's connections.", "see TcpOptions");
 
-  /** Option {@code resource_opts}. */
-  public static final ConfigOption<ResourceOptions> RESOURCE_OPTS =
-      ConfigOption.withDefault(
-          "resource_opts",
-          ResourceOptions.DEFAULT,
-          "How the message-forwarding side runs (workers, buffer, health checks).",
-          "see ResourceOptions");
+    /** Option {@code resource_opts}. */
+    public static final ConfigOption<ResourceOptions> RESOURCE_OPTS =
+            ConfigOption.withDefault(
+                    "resource_opts",
+                    ResourceOptions.DEFAULT,
+                    "How the message-forwarding side runs (workers, buffer, health checks).",
+                    "see ResourceOptions");
 
-  /** Option {@code keepalive} (clink). */
-  public static final ConfigOption<Duration> KEEPALIVE =
-      ConfigOption.withDefault(
-          "keepalive",
-          Duration.ofSeconds(60),
-          "MQTT keepalive of the link's connections (EMQX's link clients use 60 s).",
-          "whole seconds, 0 (off)..65535s");
+    /** Option {@code keepalive} (clink). */
+    public static final ConfigOption<Duration> KEEPALIVE =
+            ConfigOption.withDefault(
+                    "keepalive",
+                    Duration.ofSeconds(60),
+                    "MQTT keepalive of the link's connections (EMQX's link clients use 60 s).",
+                    "whole seconds, 0 (off)..65535s");
 
-  /** Option {@code actor_name} (clink). */
-  public static final ConfigOption<String> ACTOR_NAME =
-      ConfigOption.optional(
-          "actor_name",
-          "Name of this node's route-replication actor, unique per node of the cluster and stable across restarts. "
-              + "Default: the cluster configuration's actor name, which defaults to clink@<host name>.",
-          "1..255 characters, no whitespace, control characters, '/', '+' or '#'");
+    /** Option {@code actor_name} (clink). */
+    public static final ConfigOption<String> ACTOR_NAME =
+            ConfigOption.optional(
+                    "actor_name",
+                    "Name of this node's route-replication actor, unique per node of the cluster and stable across restarts. "
+                            + "Default: the cluster configuration's actor name, which defaults to clink@<host name>.",
+                    "1..255 characters, no whitespace, control characters, '/', '+' or '#'");
 
-  /** Option {@code reconnect} (clink). */
-  public static final ConfigOption<ReconnectBackoff> RECONNECT =
-      ConfigOption.withDefault(
-          "reconnect",
-          ReconnectBackoff.DEFAULT,
-          "Reconnect backoff of the link's connections: initial_delay, max_delay, jitter.",
-          "see ReconnectBackoff");
+    /** Option {@code reconnect} (clink). */
+    public static final ConfigOption<ReconnectBackoff> RECONNECT =
+            ConfigOption.withDefault(
+                    "reconnect",
+                    ReconnectBackoff.DEFAULT,
+                    "Reconnect backoff of the link's connections: initial_delay, max_delay, jitter.",
+                    "see ReconnectBackoff");
 
-  /** Option {@code forwarding_buffer.max_messages} (clink). */
-  public static final ConfigOption<Integer> FORWARDING_BUFFER_MAX_MESSAGES =
-      ConfigOption.withDefault(
-          "forwarding_buffer.max_messages",
-          100_000,
-          "Most messages waiting to be forwarded on this link; beyond it new messages are dropped and counted.",
-          "integer, 1..2^31-1");
+    /** Option {@code forwarding_buffer.max_messages} (clink). */
+    public static final ConfigOption<Integer> FORWARDING_BUFFER_MAX_MESSAGES =
+            ConfigOption.withDefault(
+                    "forwarding_buffer.max_messages",
+                    100_000,
+                    "Most messages waiting to be forwarded on this link; beyond it new messages are dropped and counted.",
+                    "integer, 1..2^31-1");
 
-  /** Option {@code forwarding_buffer.max_bytes} (clink). */
-  public static final ConfigOption<Long> FORWARDING_BUFFER_MAX_BYTES =
-      ConfigOption.optional(
-          "forwarding_buffer.max_bytes",
-          "Most payload bytes waiting to be forwarded on this link; beyond it new messages are dropped and "
-              + "counted. Default: resource_opts.max_buffer_bytes (256 MiB).",
-          "bytes, 1..2^40");
+    /** Option {@code forwarding_buffer.max_bytes} (clink). */
+    public static final ConfigOption<Long> FORWARDING_BUFFER_MAX_BYTES =
+            ConfigOption.optional(
+                    "forwarding_buffer.max_bytes",
+                    "Most payload bytes waiting to be forwarded on this link; beyond it new messages are dropped and "
+                            + "counted. Default: resource_opts.max_buffer_bytes (256 MiB).",
+                    "bytes, 1..2^40");
 
-  /** Every option of a link, in documentation order. */
-  public static final List<ConfigOption<?>> OPTIONS =
-      List.of(
-          ENABLE, NAME, SERVER, CLIENT_ID, USERNAME, PASSWORD, SSL, TOPICS, POOL_SIZE, RETRY_INTERVAL, MAX_INFLIGHT,
-          TCP_OPTS, RESOURCE_OPTS, KEEPALIVE, ACTOR_NAME, RECONNECT, FORWARDING_BUFFER_MAX_MESSAGES,
-          FORWARDING_BUFFER_MAX_BYTES);
+    /** Every option of a link, in documentation order. */
+    public static final List<ConfigOption<?>> OPTIONS =
+            List.of(
+                    ENABLE, NAME, SERVER, CLIENT_ID, USERNAME, PASSWORD, SSL, TOPICS, POOL_SIZE, RETRY_INTERVAL, MAX_INFLIGHT,
+                    TCP_OPTS, RESOURCE_OPTS, KEEPALIVE, ACTOR_NAME, RECONNECT, FORWARDING_BUFFER_MAX_MESSAGES,
+                    FORWARDING_BUFFER_MAX_BYTES);
 
-  private static final String REDACTED = "******";
+    private static final String REDACTED = "******";
 
-  private final boolean enable;
-  private final String name;
-  private final ServerAddress server;
-  private final @Nullable String clientId;
-  private final @Nullable String username;
-  private final @Nullable String password;
-  private final @Nullable TlsSettings ssl;
-  private final List<String> topics;
-  private final int poolSize;
-  private final Duration retryInterval;
-  private final int maxInflight;
-  private final TcpOptions tcpOptions;
-  private final ResourceOptions resourceOptions;
-  private final Duration keepalive;
-  private final @Nullable String actorName;
-  private final ReconnectBackoff reconnect;
-  private final int forwardingBufferMaxMessages;
-  // 0 = follow resource_opts.max_buffer_bytes; kept raw so that toBuilder() copies keep following it.
-  private final long forwardingBufferMaxBytes;
+    private final boolean enable;
+    private final String name;
+    private final ServerAddress server;
+    private final @Nullable String clientId;
+    private final @Nullable String username;
+    private final @Nullable String password;
+    private final @Nullable TlsSettings ssl;
+    private final List<String> topics;
+    private final int poolSize;
+    private final Duration retryInterval;
+    private final int maxInflight;
+    private final TcpOptions tcpOptions;
+    private final ResourceOptions resourceOptions;
+    private final Duration keepalive;
+    private final @Nullable String actorName;
+    private final ReconnectBackoff reconnect;
+    private final int forwardingBufferMaxMessages;
+    // 0 = follow resource_opts.max_buffer_bytes; kept raw so that toBuilder() copies keep following it.
+    private final long forwardingBufferMaxBytes;
 
-  private LinkConfig(Builder b, String name, ServerAddress server, List<String> topics) {
-    this.enable = b.enable;
-    this.name = name;
-    this.server = server;
-    this.clientId = b.clientId;
-    this.username = b.username;
-    this.password = b.password;
-    this.ssl = b.ssl;
-    this.topics = topics;
-    this.poolSize = b.poolSize;
-    this.retryInterval = b.retryInterval;
-    this.maxInflight = b.maxInflight;
-    this.tcpOptions = b.tcpOptions;
-    this.resourceOptions = b.resourceOptions;
-    this.keepalive = b.keepalive;
-    this.actorName = b.actorName;
-    this.reconnect = b.reconnect;
-    this.forwardingBufferMaxMessages = b.forwardingBufferMaxMessages;
-    this.forwardingBufferMaxBytes = b.forwardingBufferMaxBytes;
-  }
-
-  /**
-   * Starts a builder with the defaults. {@link Builder#name}, {@link Builder#server} and {@link Builder#topics} are
-   * required.
-   *
-   * @return a new builder
-   * @since 0.1.0
-   */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /**
-   * Starts a builder holding this link's values, to derive a changed copy. Options copied this way count as not
-   * yet set, so each may be set once more.
-   *
-   * @return a new builder
-   * @since 0.1.0
-   */
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.enable = enable;
-    b.name = name;
-    b.server = server;
-    b.clientId = clientId;
-    b.username = username;
-    b.password = password;
-    b.ssl = ssl;
-    b.topics = topics;
-    b.poolSize = poolSize;
-    b.retryInterval = retryInterval;
-    b.maxInflight = maxInflight;
-    b.tcpOptions = tcpOptions;
-    b.resourceOptions = resourceOptions;
-    b.keepalive = keepalive;
-    b.actorName = actorName;
-    b.reconnect = reconnect;
-    b.forwardingBufferMaxMessages = forwardingBufferMaxMessages;
-    b.forwardingBufferMaxBytes = forwardingBufferMaxBytes;
-    return b;
-  }
-
-  /**
-   * {@code enable}.
-   *
-   * @return whether the link runs, default {@code true}
-   * @since 0.1.0
-   */
-  public boolean enable() {
-    return enable;
-  }
-
-  /**
-   * {@code name}: the remote cluster's name.
-   *
-   * @return the name
-   * @since 0.1.0
-   */
-  public String name() {
-    return name;
-  }
-
-  /**
-   * {@code server}, parsed.
-   *
-   * @return the remote's link listener
-   * @since 0.1.0
-   */
-  public ServerAddress server() {
-    return server;
-  }
-
-  /**
-   * {@code clientid}, as configured. The effective base is {@link ClusterLinkConfig#clientIdOf(LinkConfig)}.
-   *
-   * @return the base client id, or empty to use the local cluster's name
-   * @since 0.1.0
-   */
-  public Optional<String> clientId() {
-    return Optional.ofNullable(clientId);
-  }
-
-  /**
-   * {@code username}.
-   *
-   * @return the user name, or empty
-   * @since 0.1.0
-   */
-  public Optional<String> username() {
-    return Optional.ofNullable(username);
-  }
-
-  /**
-   * {@code password}. Handle with care: never log it.
-   *
-   * @return the password, or empty
-   * @since 0.1.0
-   */
-  public Optional<String> password() {
-    return Optional.ofNullable(password);
-  }
-
-  /**
-   * {@code ssl}: the TLS settings as configured.
-   *
-   * @return the settings, or empty when no {@code ssl} block is configured
-   * @since 0.1.0
-   */
-  public Optional<TlsSettings> ssl() {
-    return Optional.ofNullable(ssl);
-  }
-
-  /**
-   * Whether the link's connections use TLS: an {@code ssl} block is configured or the server's scheme is {@code
-   * mqtts://}.
-   *
-   * @return {@code true} for TLS
-   * @since 0.1.0
-   */
-  public boolean tlsEnabled() {
-    return ssl != null || server.tls();
-  }
-
-  /**
-   * The TLS settings the connections use: the {@code ssl} block, or the defaults for {@code mqtts://} without one.
-   *
-   * @return the settings, or empty for plain TCP
-   * @since 0.1.0
-   */
-  public Optional<TlsSettings> effectiveTls() {
-    if (ssl != null) {
-      return Optional.of(ssl);
-    }
-    return server.tls() ? Optional.of(TlsSettings.builder().build()) : Optional.empty();
-  }
-
-  /**
-   * {@code topics}: what this cluster wants to receive from the remote one.
-   *
-   * @return an immutable list of valid, non-redundant topic filters, possibly empty
-   * @since 0.1.0
-   */
-  public List<String> topics() {
-    return topics;
-  }
-
-  /**
-   * {@code pool_size}.
-   *
-   * @return forwarding connections per node, default 8
-   * @since 0.1.0
-   */
-  public int poolSize() {
-    return poolSize;
-  }
-
-  /**
-   * {@code retry_interval}.
-   *
-   * @return the interval, default 15 s
-   * @since 0.1.0
-   */
-  public Duration retryInterval() {
-    return retryInterval;
-  }
-
-  /**
-   * {@code max_inflight}.
-   *
-   * @return the in-flight window per connection, default 32
-   * @since 0.1.0
-   */
-  public int maxInflight() {
-    return maxInflight;
-  }
-
-  /**
-   * {@code tcp_opts}.
-   *
-   * @return the socket options, {@link TcpOptions#DEFAULT} if none
-   * @since 0.1.0
-   */
-  public TcpOptions tcpOptions() {
-    return tcpOptions;
-  }
-
-  /**
-   * {@code resource_opts}.
-   *
-   * @return the forwarding options, {@link ResourceOptions#DEFAULT} if none
-   * @since 0.1.0
-   */
-  public ResourceOptions resourceOptions() {
-    return resourceOptions;
-  }
-
-  /**
-   * {@code keepalive}.
-   *
-   * @return the MQTT keepalive, default 60 s
-   * @since 0.1.0
-   */
-  public Duration keepalive() {
-    return keepalive;
-  }
-
-  /**
-   * {@code actor_name}, as configured. The effective name is {@link ClusterLinkConfig#actorNameOf(LinkConfig, String)}.
-   *
-   * @return the actor name, or empty to use the cluster configuration's
-   * @since 0.1.0
-   */
-  public Optional<String> actorName() {
-    return Optional.ofNullable(actorName);
-  }
-
-  /**
-   * {@code reconnect}.
-   *
-   * @return the backoff, default {@link ReconnectBackoff#DEFAULT}
-   * @since 0.1.0
-   */
-  public ReconnectBackoff reconnect() {
-    return reconnect;
-  }
-
-  /**
-   * {@code forwarding_buffer.max_messages}.
-   *
-   * @return the limit, default 100 000
-   * @since 0.1.0
-   */
-  public int forwardingBufferMaxMessages() {
-    return forwardingBufferMaxMessages;
-  }
-
-  /**
-   * {@code forwarding_buffer.max_bytes}.
-   *
-   * @return the limit, default {@link ResourceOptions#maxBufferBytes()}
-   * @since 0.1.0
-   */
-  public long forwardingBufferMaxBytes() {
-    return forwardingBufferMaxBytes > 0 ? forwardingBufferMaxBytes : resourceOptions.maxBufferBytes();
-  }
-
-  @Override
-  public boolean equals(@Nullable Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof LinkConfig)) {
-      return false;
-    }
-    LinkConfig l = (LinkConfig) o;
-    return enable == l.enable
-        && poolSize == l.poolSize
-        && maxInflight == l.maxInflight
-        && forwardingBufferMaxMessages == l.forwardingBufferMaxMessages
-        && forwardingBufferMaxBytes == l.forwardingBufferMaxBytes
-        && name.equals(l.name)
-        && server.equals(l.server)
-        && Objects.equals(clientId, l.clientId)
-        && Objects.equals(username, l.username)
-        && Objects.equals(password, l.password)
-        && Objects.equals(ssl, l.ssl)
-        && topics.equals(l.topics)
-        && retryInterval.equals(l.retryInterval)
-        && tcpOptions.equals(l.tcpOptions)
-        && resourceOptions.equals(l.resourceOptions)
-        && keepalive.equals(l.keepalive)
-        && Objects.equals(actorName, l.actorName)
-        && reconnect.equals(l.reconnect);
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(
-        new Object[] {
-          enable, name, server, clientId, username, password, ssl, topics, poolSize, retryInterval, maxInflight,
-          tcpOptions, resourceOptions, keepalive, actorName, reconnect, forwardingBufferMaxMessages,
-          forwardingBufferMaxBytes
-        });
-  }
-
-  /** All options except the password, which shows as {@code ******} when set. */
-  @Override
-  public String toString() {
-    return "LinkConfig{name=" + name + ", enable=" + enable + ", server=" + server + ", clientid=" + clientId
-        + ", username=" + username + ", password=" + (password == null ? null : REDACTED) + ", ssl=" + ssl
-        + ", topics=" + topics + ", pool_size=" + poolSize + ", retry_interval=" + Checks.human(retryInterval)
-        + ", max_inflight=" + maxInflight + ", tcp_opts=" + tcpOptions + ", resource_opts=" + resourceOptions
-        + ", keepalive=" + Checks.human(keepalive) + ", actor_name=" + actorName + ", reconnect=" + reconnect
-        + ", forwarding_buffer.max_messages=" + forwardingBufferMaxMessages + ", forwarding_buffer.max_bytes="
-        + forwardingBufferMaxBytes() + '}';
-  }
-
-  /**
-   * Builds {@link LinkConfig}. Not thread-safe. Each setter checks its value at once and throws {@link
-   * InvalidConfigException} naming the option and the value; {@link #build()} checks the required options and
-   * refuses an option set twice.
-   *
-   * @since 0.1.0
-   */
-  public static final class Builder {
-    private final Checks.SetOnce setOnce = new Checks.SetOnce();
-    private boolean enable = ENABLE.defaultOrThrow();
-    private @Nullable String name;
-    private @Nullable ServerAddress server;
-    private @Nullable String clientId;
-    private @Nullable String username;
-    private @Nullable String password;
-    private @Nullable TlsSettings ssl;
-    private @Nullable List<String> topics;
-    private int poolSize = POOL_SIZE.defaultOrThrow();
-    private Duration retryInterval = RETRY_INTERVAL.defaultOrThrow();
-    private int maxInflight = MAX_INFLIGHT.defaultOrThrow();
-    private TcpOptions tcpOptions = TCP_OPTS.defaultOrThrow();
-    private ResourceOptions resourceOptions = RESOURCE_OPTS.defaultOrThrow();
-    private Duration keepalive = KEEPALIVE.defaultOrThrow();
-    private @Nullable String actorName;
-    private ReconnectBackoff reconnect = RECONNECT.defaultOrThrow();
-    private int forwardingBufferMaxMessages = FORWARDING_BUFFER_MAX_MESSAGES.defaultOrThrow();
-    // 0 = follow resource_opts.max_buffer_bytes.
-    private long forwardingBufferMaxBytes;
-
-    private Builder() {}
-
-    /**
-     * Sets {@code enable} (default true).
-     *
-     * @param enable whether the link runs
-     * @return this builder
-     */
-    public Builder enable(boolean enable) {
-      this.enable = enable;
-      setOnce.mark(ENABLE.name());
-      return this;
+    private LinkConfig(Builder b, String name, ServerAddress server, List<String> topics) {
+        this.enable = b.enable;
+        this.name = name;
+        this.server = server;
+        this.clientId = b.clientId;
+        this.username = b.username;
+        this.password = b.password;
+        this.ssl = b.ssl;
+        this.topics = topics;
+        this.poolSize = b.poolSize;
+        this.retryInterval = b.retryInterval;
+        this.maxInflight = b.maxInflight;
+        this.tcpOptions = b.tcpOptions;
+        this.resourceOptions = b.resourceOptions;
+        this.keepalive = b.keepalive;
+        this.actorName = b.actorName;
+        this.reconnect = b.reconnect;
+        this.forwardingBufferMaxMessages = b.forwardingBufferMaxMessages;
+        this.forwardingBufferMaxBytes = b.forwardingBufferMaxBytes;
     }
 
     /**
-     * Sets {@code name}. Required.
+     * Starts a builder with the defaults. {@link Builder#name}, {@link Builder#server} and {@link Builder#topics} are
+     * required.
      *
-     * @param name the remote cluster's name: 1..254 characters matching {@code ^[0-9A-Za-z][-0-9A-Za-z_]*$}
-     * @return this builder
-     * @throws InvalidConfigException if the name breaks the rule
+     * @return a new builder
+     * @since 0.1.0
      */
-    public Builder name(String name) {
-      this.name = Checks.name(NAME.name(), name);
-      setOnce.mark(NAME.name());
-      return this;
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * Sets {@code server}. Required.
+     * Starts a builder holding this link's values, to derive a changed copy. Options copied this way count as not
+     * yet set, so each may be set once more.
      *
-     * @param server {@code [mqtt://|mqtts://]host[:port]}
-     * @return this builder
-     * @throws InvalidConfigException if the text is not a single valid address
+     * @return a new builder
+     * @since 0.1.0
      */
-    public Builder server(String server) {
-      this.server = ServerAddress.parse(server);
-      setOnce.mark(SERVER.name());
-      return this;
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.enable = enable;
+        b.name = name;
+        b.server = server;
+        b.clientId = clientId;
+        b.username = username;
+        b.password = password;
+        b.ssl = ssl;
+        b.topics = topics;
+        b.poolSize = poolSize;
+        b.retryInterval = retryInterval;
+        b.maxInflight = maxInflight;
+        b.tcpOptions = tcpOptions;
+        b.resourceOptions = resourceOptions;
+        b.keepalive = keepalive;
+        b.actorName = actorName;
+        b.reconnect = reconnect;
+        b.forwardingBufferMaxMessages = forwardingBufferMaxMessages;
+        b.forwardingBufferMaxBytes = forwardingBufferMaxBytes;
+        return b;
     }
 
     /**
-     * Sets {@code server} from a parsed address. Required (this or {@link #server(String)}).
+     * {@code enable}.
      *
-     * @param server the address
-     * @return this builder
+     * @return whether the link runs, default {@code true}
+     * @since 0.1.0
      */
-    public Builder server(ServerAddress server) {
-      this.server = Objects.requireNonNull(server, SERVER.name());
-      setOnce.mark(SERVER.name());
-      return this;
+    public boolean enable() {
+        return enable;
     }
 
     /**
-     * Sets {@code clientid}.
+     * {@code name}: the remote cluster's name.
      *
-     * @param clientId 1..1024 characters without whitespace or control characters, or null for the default (the
-     *     local cluster's name)
-     * @return this builder
-     * @throws InvalidConfigException if the value breaks the rule
+     * @return the name
+     * @since 0.1.0
      */
-    public Builder clientId(@Nullable String clientId) {
-      this.clientId = clientId == null ? null : Checks.token(CLIENT_ID.name(), clientId, 1024);
-      setOnce.mark(CLIENT_ID.name());
-      return this;
+    public String name() {
+        return name;
     }
 
     /**
-     * Sets {@code username}.
+     * {@code server}, parsed.
      *
-     * @param username the user name, or null for none
-     * @return this builder
-     * @throws InvalidConfigException if it contains U+0000
+     * @return the remote's link listener
+     * @since 0.1.0
      */
-    public Builder username(@Nullable String username) {
-      if (username != null && username.indexOf('\u0000') >= 0) {
-        throw InvalidConfigException.invalid(USERNAME.name(), "must not contain U+0000: '" + username + "'");
-      }
-      this.username = username;
-      setOnce.mark(USERNAME.name());
-      return this;
+    public ServerAddress server() {
+        return server;
     }
 
     /**
-     * Sets {@code password}.
+     * {@code clientid}, as configured. The effective base is {@link ClusterLinkConfig#clientIdOf(LinkConfig)}.
      *
-     * @param password the password, or null for none
-     * @return this builder
-     * @throws InvalidConfigException if it contains U+0000 (the message does not show the password)
+     * @return the base client id, or empty to use the local cluster's name
+     * @since 0.1.0
      */
-    public Builder password(@Nullable String password) {
-      if (password != null && password.indexOf('\u0000') >= 0) {
-        throw InvalidConfigException.invalid(PASSWORD.name(), "must not contain U+0000 (value not shown)");
-      }
-      this.password = password;
-      setOnce.mark(PASSWORD.name());
-      return this;
+    public Optional<String> clientId() {
+        return Optional.ofNullable(clientId);
     }
 
     /**
-     * Sets {@code ssl}; present turns TLS on.
+     * {@code username}.
      *
-     * @param ssl the TLS settings, or null for none
-     * @return this builder
+     * @return the user name, or empty
+     * @since 0.1.0
      */
-    public Builder ssl(@Nullable TlsSettings ssl) {
-      this.ssl = ssl;
-      setOnce.mark(SSL.name());
-      return this;
+    public Optional<String> username() {
+        return Optional.ofNullable(username);
     }
 
     /**
-     * Sets {@code topics}. Required; may be empty.
+     * {@code password}. Handle with care: never log it.
      *
-     * @param topics topic filters: each valid, none overlapping {@code $LINK/cluster/#} (so {@code $LINK/#} is
-     *     refused too), no duplicates and none covered by another
-     * @return this builder
-     * @throws InvalidConfigException with reason {@link InvalidConfigException#INVALID_TOPICS} naming each bad
-     *     topic and its rule, or {@link InvalidConfigException#REDUNDANT_TOPICS} naming each redundant topic and
-     *     what covers it
+     * @return the password, or empty
+     * @since 0.1.0
      */
-    public Builder topics(List<String> topics) {
-      this.topics = LinkTopics.validate(TOPICS.name(), topics);
-      setOnce.mark(TOPICS.name());
-      return this;
+    public Optional<String> password() {
+        return Optional.ofNullable(password);
     }
 
     /**
-     * Sets {@code topics}; see {@link #topics(List)}.
+     * {@code ssl}: the TLS settings as configured.
      *
-     * @param topics topic filters
-     * @return this builder
-     * @throws InvalidConfigException as {@link #topics(List)}
+     * @return the settings, or empty when no {@code ssl} block is configured
+     * @since 0.1.0
      */
-    public Builder topics(String... topics) {
-      return topics(Arrays.asList(Objects.requireNonNull(topics, TOPICS.name())));
+    public Optional<TlsSettings> ssl() {
+        return Optional.ofNullable(ssl);
     }
 
     /**
-     * Sets {@code pool_size} (default 8).
+     * Whether the link's connections use TLS: an {@code ssl} block is configured or the server's scheme is {@code
+     * mqtts://}.
      *
-     * @param size 1..1024
-     * @return this builder
-     * @throws InvalidConfigException if out of range
+     * @return {@code true} for TLS
+     * @since 0.1.0
      */
-    public Builder poolSize(int size) {
-      this.poolSize = Checks.range(POOL_SIZE.name(), size, 1, 1024);
-      setOnce.mark(POOL_SIZE.name());
-      return this;
+    public boolean tlsEnabled() {
+        return ssl != null || server.tls();
     }
 
     /**
-     * Sets {@code retry_interval} (default 15 s).
+     * The TLS settings the connections use: the {@code ssl} block, or the defaults for {@code mqtts://} without one.
      *
-     * @param interval 0..1 h
-     * @return this builder
-     * @throws InvalidConfigException if out of range
+     * @return the settings, or empty for plain TCP
+     * @since 0.1.0
      */
-    public Builder retryInterval(Duration interval) {
-      this.retryInterval = Checks.duration(RETRY_INTERVAL.name(), interval, Duration.ZERO, Duration.ofHours(1));
-      setOnce.mark(RETRY_INTERVAL.name());
-      return this;
+    public Optional<TlsSettings> effectiveTls() {
+        if (ssl != null) {
+            return Optional.of(ssl);
+        }
+        return server.tls() ? Optional.of(TlsSettings.builder().build()) : Optional.empty();
     }
 
     /**
-     * Sets {@code max_inflight} (default 32).
+     * {@code topics}: what this cluster wants to receive from the remote one.
      *
-     * @param max 1..65535
-     * @return this builder
-     * @throws InvalidConfigException if out of range
+     * @return an immutable list of valid, non-redundant topic filters, possibly empty
+     * @since 0.1.0
      */
-    public Builder maxInflight(int max) {
-      this.maxInflight = Checks.range(MAX_INFLIGHT.name(), max, 1, 65535);
-      setOnce.mark(MAX_INFLIGHT.name());
-      return this;
+    public List<String> topics() {
+        return topics;
     }
 
     /**
-     * Sets {@code tcp_opts}.
+     * {@code pool_size}.
      *
-     * @param options the socket options
-     * @return this builder
+     * @return forwarding connections per node, default 8
+     * @since 0.1.0
      */
-    public Builder tcpOptions(TcpOptions options) {
-      this.tcpOptions = Objects.requireNonNull(options, TCP_OPTS.name());
-      setOnce.mark(TCP_OPTS.name());
-      return this;
+    public int poolSize() {
+        return poolSize;
     }
 
     /**
-     * Sets {@code resource_opts}.
+     * {@code retry_interval}.
      *
-     * @param options the forwarding options
-     * @return this builder
+     * @return the interval, default 15 s
+     * @since 0.1.0
      */
-    public Builder resourceOptions(ResourceOptions options) {
-      this.resourceOptions = Objects.requireNonNull(options, RESOURCE_OPTS.name());
-      setOnce.mark(RESOURCE_OPTS.name());
-      return this;
+    public Duration retryInterval() {
+        return retryInterval;
     }
 
     /**
-     * Sets {@code keepalive} (default 60 s).
+     * {@code max_inflight}.
      *
-     * @param keepalive whole seconds, 0 (off) to 65535 s
-     * @return this builder
-     * @throws InvalidConfigException if out of range or not whole seconds
+     * @return the in-flight window per connection, default 32
+     * @since 0.1.0
      */
-    public Builder keepalive(Duration keepalive) {
-      Checks.duration(KEEPALIVE.name(), keepalive, Duration.ZERO, Duration.ofSeconds(65535));
-      if (keepalive.getNano() != 0) {
-        throw InvalidConfigException.invalid(KEEPALIVE.name(), "must be whole seconds, got " + keepalive);
-      }
-      this.keepalive = keepalive;
-      setOnce.mark(KEEPALIVE.name());
-      return this;
+    public int maxInflight() {
+        return maxInflight;
     }
 
     /**
-     * Sets {@code actor_name}.
+     * {@code tcp_opts}.
      *
-     * @param actorName 1..255 characters without whitespace, control characters, {@code /}, {@code +} or {@code #}
-     *     (it becomes a level of the actor's response topic), or null for the cluster configuration's default
-     * @return this builder
-     * @throws InvalidConfigException if the name breaks the rule
+     * @return the socket options, {@link TcpOptions#DEFAULT} if none
+     * @since 0.1.0
      */
-    public Builder actorName(@Nullable String actorName) {
-      this.actorName = actorName == null ? null : checkActorName(ACTOR_NAME.name(), actorName);
-      setOnce.mark(ACTOR_NAME.name());
-      return this;
+    public TcpOptions tcpOptions() {
+        return tcpOptions;
     }
 
     /**
-     * Sets {@code reconnect}.
+     * {@code resource_opts}.
      *
-     * @param backoff the backoff
-     * @return this builder
+     * @return the forwarding options, {@link ResourceOptions#DEFAULT} if none
+     * @since 0.1.0
      */
-    public Builder reconnect(ReconnectBackoff backoff) {
-      this.reconnect = Objects.requireNonNull(backoff, RECONNECT.name());
-      setOnce.mark(RECONNECT.name());
-      return this;
+    public ResourceOptions resourceOptions() {
+        return resourceOptions;
     }
 
     /**
-     * Sets {@code forwarding_buffer.max_messages} (default 100 000).
+     * {@code keepalive}.
      *
-     * @param max 1 or more
-     * @return this builder
-     * @throws InvalidConfigException if not positive
+     * @return the MQTT keepalive, default 60 s
+     * @since 0.1.0
      */
-    public Builder forwardingBufferMaxMessages(int max) {
-      this.forwardingBufferMaxMessages =
-          Checks.range(FORWARDING_BUFFER_MAX_MESSAGES.name(), max, 1, Integer.MAX_VALUE);
-      setOnce.mark(FORWARDING_BUFFER_MAX_MESSAGES.name());
-      return this;
+    public Duration keepalive() {
+        return keepalive;
     }
 
     /**
-     * Sets {@code forwarding_buffer.max_bytes} (default {@code resource_opts.max_buffer_bytes}).
+     * {@code actor_name}, as configured. The effective name is {@link ClusterLinkConfig#actorNameOf(LinkConfig, String)}.
      *
-     * @param max 1..2^40
-     * @return this builder
-     * @throws InvalidConfigException if out of range
+     * @return the actor name, or empty to use the cluster configuration's
+     * @since 0.1.0
      */
-    public Builder forwardingBufferMaxBytes(long max) {
-      this.forwardingBufferMaxBytes = Checks.range(FORWARDING_BUFFER_MAX_BYTES.name(), max, 1L, 1L << 40);
-      setOnce.mark(FORWARDING_BUFFER_MAX_BYTES.name());
-      return this;
+    public Optional<String> actorName() {
+        return Optional.ofNullable(actorName);
     }
 
     /**
-     * Builds the link configuration.
+     * {@code reconnect}.
      *
-     * @return the configuration
-     * @throws InvalidConfigException with reason {@link InvalidConfigException#REQUIRED_FIELD} naming a missing
-     *     {@code name}, {@code server} or {@code topics}, or {@link InvalidConfigException#DUPLICATE_OPTION} naming
-     *     an option set twice
+     * @return the backoff, default {@link ReconnectBackoff#DEFAULT}
+     * @since 0.1.0
      */
-    public LinkConfig build() {
-      setOnce.check();
-      String n = name;
-      if (n == null) {
-        throw InvalidConfigException.required(NAME.name(), null);
-      }
-      ServerAddress s = server;
-      if (s == null) {
-        throw InvalidConfigException.required(SERVER.name(), n);
-      }
-      List<String> t = topics;
-      if (t == null) {
-        throw InvalidConfigException.required(TOPICS.name(), n);
-      }
-      return new LinkConfig(this, n, s, t);
+    public ReconnectBackoff reconnect() {
+        return reconnect;
     }
-  }
 
-  static String checkActorName(String option, String actorName) {
-    Checks.token(option, actorName, 255);
-    for (char c : new char[] {'/', '+', '#'}) {
-      if (actorName.indexOf(c) >= 0) {
-        throw InvalidConfigException.invalid(
-            option, "must not contain '" + c + "' (it is a level of the response topic): '" + actorName + "'");
-      }
+    /**
+     * {@code forwarding_buffer.max_messages}.
+     *
+     * @return the limit, default 100 000
+     * @since 0.1.0
+     */
+    public int forwardingBufferMaxMessages() {
+        return forwardingBufferMaxMessages;
     }
-    return actorName;
-  }
+
+    /**
+     * {@code forwarding_buffer.max_bytes}.
+     *
+     * @return the limit, default {@link ResourceOptions#maxBufferBytes()}
+     * @since 0.1.0
+     */
+    public long forwardingBufferMaxBytes() {
+        return forwardingBufferMaxBytes > 0 ? forwardingBufferMaxBytes : resourceOptions.maxBufferBytes();
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof LinkConfig)) {
+            return false;
+        }
+        LinkConfig l = (LinkConfig) o;
+        return enable == l.enable
+                && poolSize == l.poolSize
+                && maxInflight == l.maxInflight
+                && forwardingBufferMaxMessages == l.forwardingBufferMaxMessages
+                && forwardingBufferMaxBytes == l.forwardingBufferMaxBytes
+                && name.equals(l.name)
+                && server.equals(l.server)
+                && Objects.equals(clientId, l.clientId)
+                && Objects.equals(username, l.username)
+                && Objects.equals(password, l.password)
+                && Objects.equals(ssl, l.ssl)
+                && topics.equals(l.topics)
+                && retryInterval.equals(l.retryInterval)
+                && tcpOptions.equals(l.tcpOptions)
+                && resourceOptions.equals(l.resourceOptions)
+                && keepalive.equals(l.keepalive)
+                && Objects.equals(actorName, l.actorName)
+                && reconnect.equals(l.reconnect);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(
+                new Object[] {
+                    enable, name, server, clientId, username, password, ssl, topics, poolSize, retryInterval, maxInflight,
+                    tcpOptions, resourceOptions, keepalive, actorName, reconnect, forwardingBufferMaxMessages,
+                    forwardingBufferMaxBytes
+                });
+    }
+
+    /** All options except the password, which shows as {@code ******} when set. */
+    @Override
+    public String toString() {
+        return "LinkConfig{name=" + name + ", enable=" + enable + ", server=" + server + ", clientid=" + clientId
+                + ", username=" + username + ", password=" + (password == null ? null : REDACTED) + ", ssl=" + ssl
+                + ", topics=" + topics + ", pool_size=" + poolSize + ", retry_interval=" + Checks.human(retryInterval)
+                + ", max_inflight=" + maxInflight + ", tcp_opts=" + tcpOptions + ", resource_opts=" + resourceOptions
+                + ", keepalive=" + Checks.human(keepalive) + ", actor_name=" + actorName + ", reconnect=" + reconnect
+                + ", forwarding_buffer.max_messages=" + forwardingBufferMaxMessages + ", forwarding_buffer.max_bytes="
+                + forwardingBufferMaxBytes() + '}';
+    }
+
+    /**
+     * Builds {@link LinkConfig}. Not thread-safe. Each setter checks its value at once and throws {@link
+     * InvalidConfigException} naming the option and the value; {@link #build()} checks the required options and
+     * refuses an option set twice.
+     *
+     * @since 0.1.0
+     */
+    public static final class Builder {
+        private final Checks.SetOnce setOnce = new Checks.SetOnce();
+        private boolean enable = ENABLE.defaultOrThrow();
+        private @Nullable String name;
+        private @Nullable ServerAddress server;
+        private @Nullable String clientId;
+        private @Nullable String username;
+        private @Nullable String password;
+        private @Nullable TlsSettings ssl;
+        private @Nullable List<String> topics;
+        private int poolSize = POOL_SIZE.defaultOrThrow();
+        private Duration retryInterval = RETRY_INTERVAL.defaultOrThrow();
+        private int maxInflight = MAX_INFLIGHT.defaultOrThrow();
+        private TcpOptions tcpOptions = TCP_OPTS.defaultOrThrow();
+        private ResourceOptions resourceOptions = RESOURCE_OPTS.defaultOrThrow();
+        private Duration keepalive = KEEPALIVE.defaultOrThrow();
+        private @Nullable String actorName;
+        private ReconnectBackoff reconnect = RECONNECT.defaultOrThrow();
+        private int forwardingBufferMaxMessages = FORWARDING_BUFFER_MAX_MESSAGES.defaultOrThrow();
+        // 0 = follow resource_opts.max_buffer_bytes.
+        private long forwardingBufferMaxBytes;
+
+        private Builder() {}
+
+        /**
+         * Sets {@code enable} (default true).
+         *
+         * @param enable whether the link runs
+         * @return this builder
+         */
+        public Builder enable(boolean enable) {
+            this.enable = enable;
+            setOnce.mark(ENABLE.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code name}. Required.
+         *
+         * @param name the remote cluster's name: 1..254 characters matching {@code ^[0-9A-Za-z][-0-9A-Za-z_]*$}
+         * @return this builder
+         * @throws InvalidConfigException if the name breaks the rule
+         */
+        public Builder name(String name) {
+            this.name = Checks.name(NAME.name(), name);
+            setOnce.mark(NAME.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code server}. Required.
+         *
+         * @param server {@code [mqtt://|mqtts://]host[:port]}
+         * @return this builder
+         * @throws InvalidConfigException if the text is not a single valid address
+         */
+        public Builder server(String server) {
+            this.server = ServerAddress.parse(server);
+            setOnce.mark(SERVER.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code server} from a parsed address. Required (this or {@link #server(String)}).
+         *
+         * @param server the address
+         * @return this builder
+         */
+        public Builder server(ServerAddress server) {
+            this.server = Objects.requireNonNull(server, SERVER.name());
+            setOnce.mark(SERVER.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code clientid}.
+         *
+         * @param clientId 1..1024 characters without whitespace or control characters, or null for the default (the
+         *     local cluster's name)
+         * @return this builder
+         * @throws InvalidConfigException if the value breaks the rule
+         */
+        public Builder clientId(@Nullable String clientId) {
+            this.clientId = clientId == null ? null : Checks.token(CLIENT_ID.name(), clientId, 1024);
+            setOnce.mark(CLIENT_ID.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code username}.
+         *
+         * @param username the user name, or null for none
+         * @return this builder
+         * @throws InvalidConfigException if it contains U+0000
+         */
+        public Builder username(@Nullable String username) {
+            if (username != null && username.indexOf('\u0000') >= 0) {
+                throw InvalidConfigException.invalid(USERNAME.name(), "must not contain U+0000: '" + username + "'");
+            }
+            this.username = username;
+            setOnce.mark(USERNAME.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code password}.
+         *
+         * @param password the password, or null for none
+         * @return this builder
+         * @throws InvalidConfigException if it contains U+0000 (the message does not show the password)
+         */
+        public Builder password(@Nullable String password) {
+            if (password != null && password.indexOf('\u0000') >= 0) {
+                throw InvalidConfigException.invalid(PASSWORD.name(), "must not contain U+0000 (value not shown)");
+            }
+            this.password = password;
+            setOnce.mark(PASSWORD.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code ssl}; present turns TLS on.
+         *
+         * @param ssl the TLS settings, or null for none
+         * @return this builder
+         */
+        public Builder ssl(@Nullable TlsSettings ssl) {
+            this.ssl = ssl;
+            setOnce.mark(SSL.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code topics}. Required; may be empty.
+         *
+         * @param topics topic filters: each valid, none overlapping {@code $LINK/cluster/#} (so {@code $LINK/#} is
+         *     refused too), no duplicates and none covered by another
+         * @return this builder
+         * @throws InvalidConfigException with reason {@link InvalidConfigException#INVALID_TOPICS} naming each bad
+         *     topic and its rule, or {@link InvalidConfigException#REDUNDANT_TOPICS} naming each redundant topic and
+         *     what covers it
+         */
+        public Builder topics(List<String> topics) {
+            this.topics = LinkTopics.validate(TOPICS.name(), topics);
+            setOnce.mark(TOPICS.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code topics}; see {@link #topics(List)}.
+         *
+         * @param topics topic filters
+         * @return this builder
+         * @throws InvalidConfigException as {@link #topics(List)}
+         */
+        public Builder topics(String... topics) {
+            return topics(Arrays.asList(Objects.requireNonNull(topics, TOPICS.name())));
+        }
+
+        /**
+         * Sets {@code pool_size} (default 8).
+         *
+         * @param size 1..1024
+         * @return this builder
+         * @throws InvalidConfigException if out of range
+         */
+        public Builder poolSize(int size) {
+            this.poolSize = Checks.range(POOL_SIZE.name(), size, 1, 1024);
+            setOnce.mark(POOL_SIZE.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code retry_interval} (default 15 s).
+         *
+         * @param interval 0..1 h
+         * @return this builder
+         * @throws InvalidConfigException if out of range
+         */
+        public Builder retryInterval(Duration interval) {
+            this.retryInterval = Checks.duration(RETRY_INTERVAL.name(), interval, Duration.ZERO, Duration.ofHours(1));
+            setOnce.mark(RETRY_INTERVAL.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code max_inflight} (default 32).
+         *
+         * @param max 1..65535
+         * @return this builder
+         * @throws InvalidConfigException if out of range
+         */
+        public Builder maxInflight(int max) {
+            this.maxInflight = Checks.range(MAX_INFLIGHT.name(), max, 1, 65535);
+            setOnce.mark(MAX_INFLIGHT.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code tcp_opts}.
+         *
+         * @param options the socket options
+         * @return this builder
+         */
+        public Builder tcpOptions(TcpOptions options) {
+            this.tcpOptions = Objects.requireNonNull(options, TCP_OPTS.name());
+            setOnce.mark(TCP_OPTS.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code resource_opts}.
+         *
+         * @param options the forwarding options
+         * @return this builder
+         */
+        public Builder resourceOptions(ResourceOptions options) {
+            this.resourceOptions = Objects.requireNonNull(options, RESOURCE_OPTS.name());
+            setOnce.mark(RESOURCE_OPTS.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code keepalive} (default 60 s).
+         *
+         * @param keepalive whole seconds, 0 (off) to 65535 s
+         * @return this builder
+         * @throws InvalidConfigException if out of range or not whole seconds
+         */
+        public Builder keepalive(Duration keepalive) {
+            Checks.duration(KEEPALIVE.name(), keepalive, Duration.ZERO, Duration.ofSeconds(65535));
+            if (keepalive.getNano() != 0) {
+                throw InvalidConfigException.invalid(KEEPALIVE.name(), "must be whole seconds, got " + keepalive);
+            }
+            this.keepalive = keepalive;
+            setOnce.mark(KEEPALIVE.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code actor_name}.
+         *
+         * @param actorName 1..255 characters without whitespace, control characters, {@code /}, {@code +} or {@code #}
+         *     (it becomes a level of the actor's response topic), or null for the cluster configuration's default
+         * @return this builder
+         * @throws InvalidConfigException if the name breaks the rule
+         */
+        public Builder actorName(@Nullable String actorName) {
+            this.actorName = actorName == null ? null : checkActorName(ACTOR_NAME.name(), actorName);
+            setOnce.mark(ACTOR_NAME.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code reconnect}.
+         *
+         * @param backoff the backoff
+         * @return this builder
+         */
+        public Builder reconnect(ReconnectBackoff backoff) {
+            this.reconnect = Objects.requireNonNull(backoff, RECONNECT.name());
+            setOnce.mark(RECONNECT.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code forwarding_buffer.max_messages} (default 100 000).
+         *
+         * @param max 1 or more
+         * @return this builder
+         * @throws InvalidConfigException if not positive
+         */
+        public Builder forwardingBufferMaxMessages(int max) {
+            this.forwardingBufferMaxMessages =
+                    Checks.range(FORWARDING_BUFFER_MAX_MESSAGES.name(), max, 1, Integer.MAX_VALUE);
+            setOnce.mark(FORWARDING_BUFFER_MAX_MESSAGES.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code forwarding_buffer.max_bytes} (default {@code resource_opts.max_buffer_bytes}).
+         *
+         * @param max 1..2^40
+         * @return this builder
+         * @throws InvalidConfigException if out of range
+         */
+        public Builder forwardingBufferMaxBytes(long max) {
+            this.forwardingBufferMaxBytes = Checks.range(FORWARDING_BUFFER_MAX_BYTES.name(), max, 1L, 1L << 40);
+            setOnce.mark(FORWARDING_BUFFER_MAX_BYTES.name());
+            return this;
+        }
+
+        /**
+         * Builds the link configuration.
+         *
+         * @return the configuration
+         * @throws InvalidConfigException with reason {@link InvalidConfigException#REQUIRED_FIELD} naming a missing
+         *     {@code name}, {@code server} or {@code topics}, or {@link InvalidConfigException#DUPLICATE_OPTION} naming
+         *     an option set twice
+         */
+        public LinkConfig build() {
+            setOnce.check();
+            String n = name;
+            if (n == null) {
+                throw InvalidConfigException.required(NAME.name(), null);
+            }
+            ServerAddress s = server;
+            if (s == null) {
+                throw InvalidConfigException.required(SERVER.name(), n);
+            }
+            List<String> t = topics;
+            if (t == null) {
+                throw InvalidConfigException.required(TOPICS.name(), n);
+            }
+            return new LinkConfig(this, n, s, t);
+        }
+    }
+
+    static String checkActorName(String option, String actorName) {
+        Checks.token(option, actorName, 255);
+        for (char c : new char[] {'/', '+', '#'}) {
+            if (actorName.indexOf(c) >= 0) {
+                throw InvalidConfigException.invalid(
+                        option, "must not contain '" + c + "' (it is a level of the response topic): '" + actorName + "'");
+            }
+        }
+        return actorName;
+    }
 }

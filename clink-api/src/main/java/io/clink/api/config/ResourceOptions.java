@@ -12,317 +12,317 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ResourceOptions {
 
-  /** Option {@code worker_pool_size}. */
-  public static final ConfigOption<Integer> WORKER_POOL_SIZE =
-      ConfigOption.withDefault(
-          "worker_pool_size",
-          16,
-          "Number of buffer workers that queue messages for the forwarding connections.",
-          "integer, 1..1024");
+    /** Option {@code worker_pool_size}. */
+    public static final ConfigOption<Integer> WORKER_POOL_SIZE =
+            ConfigOption.withDefault(
+                    "worker_pool_size",
+                    16,
+                    "Number of buffer workers that queue messages for the forwarding connections.",
+                    "integer, 1..1024");
 
-  /** Option {@code dispatch_strategy}. */
-  public static final ConfigOption<DispatchStrategy> DISPATCH_STRATEGY =
-      ConfigOption.withDefault(
-          "dispatch_strategy",
-          DispatchStrategy.PER_CLIENTID,
-          "How a message is assigned to a worker: per_clientid keeps each publisher's order, random spreads load.",
-          "per_clientid or random");
+    /** Option {@code dispatch_strategy}. */
+    public static final ConfigOption<DispatchStrategy> DISPATCH_STRATEGY =
+            ConfigOption.withDefault(
+                    "dispatch_strategy",
+                    DispatchStrategy.PER_CLIENTID,
+                    "How a message is assigned to a worker: per_clientid keeps each publisher's order, random spreads load.",
+                    "per_clientid or random");
 
-  /** Option {@code health_check_interval}. */
-  public static final ConfigOption<Duration> HEALTH_CHECK_INTERVAL =
-      ConfigOption.withDefault(
-          "health_check_interval",
-          Duration.ofSeconds(15),
-          "How often the forwarding connections' health is checked for the link's status.",
-          "duration, 1ms..1h");
+    /** Option {@code health_check_interval}. */
+    public static final ConfigOption<Duration> HEALTH_CHECK_INTERVAL =
+            ConfigOption.withDefault(
+                    "health_check_interval",
+                    Duration.ofSeconds(15),
+                    "How often the forwarding connections' health is checked for the link's status.",
+                    "duration, 1ms..1h");
 
-  /** Option {@code request_ttl}. */
-  public static final ConfigOption<Duration> REQUEST_TTL =
-      ConfigOption.withDefault(
-          "request_ttl",
-          Duration.ofSeconds(45),
-          "How long a message may wait in the forwarding buffer before it is dropped (counted as dropped).",
-          "duration, 1ms..1h");
+    /** Option {@code request_ttl}. */
+    public static final ConfigOption<Duration> REQUEST_TTL =
+            ConfigOption.withDefault(
+                    "request_ttl",
+                    Duration.ofSeconds(45),
+                    "How long a message may wait in the forwarding buffer before it is dropped (counted as dropped).",
+                    "duration, 1ms..1h");
 
-  /** Option {@code inflight_window}. */
-  public static final ConfigOption<Integer> INFLIGHT_WINDOW =
-      ConfigOption.withDefault(
-          "inflight_window",
-          100,
-          "Maximum number of forwarded messages awaiting acknowledgement per worker.",
-          "integer, 1..65535");
+    /** Option {@code inflight_window}. */
+    public static final ConfigOption<Integer> INFLIGHT_WINDOW =
+            ConfigOption.withDefault(
+                    "inflight_window",
+                    100,
+                    "Maximum number of forwarded messages awaiting acknowledgement per worker.",
+                    "integer, 1..65535");
 
-  /** Option {@code max_buffer_bytes}. */
-  public static final ConfigOption<Long> MAX_BUFFER_BYTES =
-      ConfigOption.withDefault(
-          "max_buffer_bytes",
-          256L * 1024 * 1024,
-          "Maximum payload bytes buffered for forwarding; also the default of forwarding_buffer.max_bytes.",
-          "bytes, 1..2^40");
+    /** Option {@code max_buffer_bytes}. */
+    public static final ConfigOption<Long> MAX_BUFFER_BYTES =
+            ConfigOption.withDefault(
+                    "max_buffer_bytes",
+                    256L * 1024 * 1024,
+                    "Maximum payload bytes buffered for forwarding; also the default of forwarding_buffer.max_bytes.",
+                    "bytes, 1..2^40");
 
-  /** Option {@code start_timeout}. */
-  public static final ConfigOption<Duration> START_TIMEOUT =
-      ConfigOption.withDefault(
-          "start_timeout",
-          Duration.ofSeconds(5),
-          "How long starting the forwarding side may take before the link reports it as connecting.",
-          "duration, 1ms..1h");
+    /** Option {@code start_timeout}. */
+    public static final ConfigOption<Duration> START_TIMEOUT =
+            ConfigOption.withDefault(
+                    "start_timeout",
+                    Duration.ofSeconds(5),
+                    "How long starting the forwarding side may take before the link reports it as connecting.",
+                    "duration, 1ms..1h");
 
-  /** All defaults. */
-  public static final ResourceOptions DEFAULT = builder().build();
+    /** All defaults. */
+    public static final ResourceOptions DEFAULT = builder().build();
 
-  private static final String PREFIX = "resource_opts.";
-  private static final Duration ONE_MS = Duration.ofMillis(1);
-  private static final Duration ONE_HOUR = Duration.ofHours(1);
+    private static final String PREFIX = "resource_opts.";
+    private static final Duration ONE_MS = Duration.ofMillis(1);
+    private static final Duration ONE_HOUR = Duration.ofHours(1);
 
-  private final int workerPoolSize;
-  private final DispatchStrategy dispatchStrategy;
-  private final Duration healthCheckInterval;
-  private final Duration requestTtl;
-  private final int inflightWindow;
-  private final long maxBufferBytes;
-  private final Duration startTimeout;
+    private final int workerPoolSize;
+    private final DispatchStrategy dispatchStrategy;
+    private final Duration healthCheckInterval;
+    private final Duration requestTtl;
+    private final int inflightWindow;
+    private final long maxBufferBytes;
+    private final Duration startTimeout;
 
-  private ResourceOptions(Builder b) {
-    this.workerPoolSize = b.workerPoolSize;
-    this.dispatchStrategy = b.dispatchStrategy;
-    this.healthCheckInterval = b.healthCheckInterval;
-    this.requestTtl = b.requestTtl;
-    this.inflightWindow = b.inflightWindow;
-    this.maxBufferBytes = b.maxBufferBytes;
-    this.startTimeout = b.startTimeout;
-  }
-
-  /**
-   * Starts a builder with the defaults.
-   *
-   * @return a new builder
-   * @since 0.1.0
-   */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /**
-   * {@code worker_pool_size}.
-   *
-   * @return 1..1024, default 16
-   * @since 0.1.0
-   */
-  public int workerPoolSize() {
-    return workerPoolSize;
-  }
-
-  /**
-   * {@code dispatch_strategy}.
-   *
-   * @return the strategy, default {@link DispatchStrategy#PER_CLIENTID}
-   * @since 0.1.0
-   */
-  public DispatchStrategy dispatchStrategy() {
-    return dispatchStrategy;
-  }
-
-  /**
-   * {@code health_check_interval}.
-   *
-   * @return 1 ms..1 h, default 15 s
-   * @since 0.1.0
-   */
-  public Duration healthCheckInterval() {
-    return healthCheckInterval;
-  }
-
-  /**
-   * {@code request_ttl}.
-   *
-   * @return 1 ms..1 h, default 45 s
-   * @since 0.1.0
-   */
-  public Duration requestTtl() {
-    return requestTtl;
-  }
-
-  /**
-   * {@code inflight_window}.
-   *
-   * @return 1..65535, default 100
-   * @since 0.1.0
-   */
-  public int inflightWindow() {
-    return inflightWindow;
-  }
-
-  /**
-   * {@code max_buffer_bytes}.
-   *
-   * @return bytes, default 256 MiB
-   * @since 0.1.0
-   */
-  public long maxBufferBytes() {
-    return maxBufferBytes;
-  }
-
-  /**
-   * {@code start_timeout}.
-   *
-   * @return 1 ms..1 h, default 5 s
-   * @since 0.1.0
-   */
-  public Duration startTimeout() {
-    return startTimeout;
-  }
-
-  @Override
-  public boolean equals(@Nullable Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof ResourceOptions)) {
-      return false;
-    }
-    ResourceOptions r = (ResourceOptions) o;
-    return workerPoolSize == r.workerPoolSize
-        && inflightWindow == r.inflightWindow
-        && maxBufferBytes == r.maxBufferBytes
-        && dispatchStrategy == r.dispatchStrategy
-        && healthCheckInterval.equals(r.healthCheckInterval)
-        && requestTtl.equals(r.requestTtl)
-        && startTimeout.equals(r.startTimeout);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(
-        workerPoolSize, dispatchStrategy, healthCheckInterval, requestTtl, inflightWindow, maxBufferBytes,
-        startTimeout);
-  }
-
-  @Override
-  public String toString() {
-    return "ResourceOptions{worker_pool_size=" + workerPoolSize + ", dispatch_strategy="
-        + dispatchStrategy.configValue() + ", health_check_interval=" + Checks.human(healthCheckInterval)
-        + ", request_ttl=" + Checks.human(requestTtl) + ", inflight_window=" + inflightWindow
-        + ", max_buffer_bytes=" + maxBufferBytes + ", start_timeout=" + Checks.human(startTimeout) + '}';
-  }
-
-  /**
-   * Builds {@link ResourceOptions}. Not thread-safe. Each setter checks its value at once and throws {@link
-   * InvalidConfigException} naming the option; {@link #build()} refuses an option set twice.
-   *
-   * @since 0.1.0
-   */
-  public static final class Builder {
-    private final Checks.SetOnce setOnce = new Checks.SetOnce();
-    private int workerPoolSize = WORKER_POOL_SIZE.defaultOrThrow();
-    private DispatchStrategy dispatchStrategy = DISPATCH_STRATEGY.defaultOrThrow();
-    private Duration healthCheckInterval = HEALTH_CHECK_INTERVAL.defaultOrThrow();
-    private Duration requestTtl = REQUEST_TTL.defaultOrThrow();
-    private int inflightWindow = INFLIGHT_WINDOW.defaultOrThrow();
-    private long maxBufferBytes = MAX_BUFFER_BYTES.defaultOrThrow();
-    private Duration startTimeout = START_TIMEOUT.defaultOrThrow();
-
-    private Builder() {}
-
-    /**
-     * Sets {@code worker_pool_size} (default 16).
-     *
-     * @param size 1..1024
-     * @return this builder
-     * @throws InvalidConfigException if out of range
-     */
-    public Builder workerPoolSize(int size) {
-      this.workerPoolSize = Checks.range(PREFIX + WORKER_POOL_SIZE.name(), size, 1, 1024);
-      setOnce.mark(PREFIX + WORKER_POOL_SIZE.name());
-      return this;
+    private ResourceOptions(Builder b) {
+        this.workerPoolSize = b.workerPoolSize;
+        this.dispatchStrategy = b.dispatchStrategy;
+        this.healthCheckInterval = b.healthCheckInterval;
+        this.requestTtl = b.requestTtl;
+        this.inflightWindow = b.inflightWindow;
+        this.maxBufferBytes = b.maxBufferBytes;
+        this.startTimeout = b.startTimeout;
     }
 
     /**
-     * Sets {@code dispatch_strategy} (default per_clientid).
+     * Starts a builder with the defaults.
      *
-     * @param strategy the strategy, not null
-     * @return this builder
+     * @return a new builder
+     * @since 0.1.0
      */
-    public Builder dispatchStrategy(DispatchStrategy strategy) {
-      this.dispatchStrategy = Objects.requireNonNull(strategy, "strategy");
-      setOnce.mark(PREFIX + DISPATCH_STRATEGY.name());
-      return this;
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * Sets {@code health_check_interval} (default 15 s).
+     * {@code worker_pool_size}.
      *
-     * @param interval 1 ms..1 h
-     * @return this builder
-     * @throws InvalidConfigException if out of range
+     * @return 1..1024, default 16
+     * @since 0.1.0
      */
-    public Builder healthCheckInterval(Duration interval) {
-      this.healthCheckInterval = Checks.duration(PREFIX + HEALTH_CHECK_INTERVAL.name(), interval, ONE_MS, ONE_HOUR);
-      setOnce.mark(PREFIX + HEALTH_CHECK_INTERVAL.name());
-      return this;
+    public int workerPoolSize() {
+        return workerPoolSize;
     }
 
     /**
-     * Sets {@code request_ttl} (default 45 s).
+     * {@code dispatch_strategy}.
      *
-     * @param ttl 1 ms..1 h
-     * @return this builder
-     * @throws InvalidConfigException if out of range
+     * @return the strategy, default {@link DispatchStrategy#PER_CLIENTID}
+     * @since 0.1.0
      */
-    public Builder requestTtl(Duration ttl) {
-      this.requestTtl = Checks.duration(PREFIX + REQUEST_TTL.name(), ttl, ONE_MS, ONE_HOUR);
-      setOnce.mark(PREFIX + REQUEST_TTL.name());
-      return this;
+    public DispatchStrategy dispatchStrategy() {
+        return dispatchStrategy;
     }
 
     /**
-     * Sets {@code inflight_window} (default 100).
+     * {@code health_check_interval}.
      *
-     * @param window 1..65535
-     * @return this builder
-     * @throws InvalidConfigException if out of range
+     * @return 1 ms..1 h, default 15 s
+     * @since 0.1.0
      */
-    public Builder inflightWindow(int window) {
-      this.inflightWindow = Checks.range(PREFIX + INFLIGHT_WINDOW.name(), window, 1, 65535);
-      setOnce.mark(PREFIX + INFLIGHT_WINDOW.name());
-      return this;
+    public Duration healthCheckInterval() {
+        return healthCheckInterval;
     }
 
     /**
-     * Sets {@code max_buffer_bytes} (default 256 MiB).
+     * {@code request_ttl}.
      *
-     * @param bytes 1..2^40
-     * @return this builder
-     * @throws InvalidConfigException if out of range
+     * @return 1 ms..1 h, default 45 s
+     * @since 0.1.0
      */
-    public Builder maxBufferBytes(long bytes) {
-      this.maxBufferBytes = Checks.range(PREFIX + MAX_BUFFER_BYTES.name(), bytes, 1L, 1L << 40);
-      setOnce.mark(PREFIX + MAX_BUFFER_BYTES.name());
-      return this;
+    public Duration requestTtl() {
+        return requestTtl;
     }
 
     /**
-     * Sets {@code start_timeout} (default 5 s).
+     * {@code inflight_window}.
      *
-     * @param timeout 1 ms..1 h
-     * @return this builder
-     * @throws InvalidConfigException if out of range
+     * @return 1..65535, default 100
+     * @since 0.1.0
      */
-    public Builder startTimeout(Duration timeout) {
-      this.startTimeout = Checks.duration(PREFIX + START_TIMEOUT.name(), timeout, ONE_MS, ONE_HOUR);
-      setOnce.mark(PREFIX + START_TIMEOUT.name());
-      return this;
+    public int inflightWindow() {
+        return inflightWindow;
     }
 
     /**
-     * Builds the options.
+     * {@code max_buffer_bytes}.
      *
-     * @return the options
-     * @throws InvalidConfigException if an option was set twice
+     * @return bytes, default 256 MiB
+     * @since 0.1.0
      */
-    public ResourceOptions build() {
-      setOnce.check();
-      return new ResourceOptions(this);
+    public long maxBufferBytes() {
+        return maxBufferBytes;
     }
-  }
+
+    /**
+     * {@code start_timeout}.
+     *
+     * @return 1 ms..1 h, default 5 s
+     * @since 0.1.0
+     */
+    public Duration startTimeout() {
+        return startTimeout;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ResourceOptions)) {
+            return false;
+        }
+        ResourceOptions r = (ResourceOptions) o;
+        return workerPoolSize == r.workerPoolSize
+                && inflightWindow == r.inflightWindow
+                && maxBufferBytes == r.maxBufferBytes
+                && dispatchStrategy == r.dispatchStrategy
+                && healthCheckInterval.equals(r.healthCheckInterval)
+                && requestTtl.equals(r.requestTtl)
+                && startTimeout.equals(r.startTimeout);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(
+                workerPoolSize, dispatchStrategy, healthCheckInterval, requestTtl, inflightWindow, maxBufferBytes,
+                startTimeout);
+    }
+
+    @Override
+    public String toString() {
+        return "ResourceOptions{worker_pool_size=" + workerPoolSize + ", dispatch_strategy="
+                + dispatchStrategy.configValue() + ", health_check_interval=" + Checks.human(healthCheckInterval)
+                + ", request_ttl=" + Checks.human(requestTtl) + ", inflight_window=" + inflightWindow
+                + ", max_buffer_bytes=" + maxBufferBytes + ", start_timeout=" + Checks.human(startTimeout) + '}';
+    }
+
+    /**
+     * Builds {@link ResourceOptions}. Not thread-safe. Each setter checks its value at once and throws {@link
+     * InvalidConfigException} naming the option; {@link #build()} refuses an option set twice.
+     *
+     * @since 0.1.0
+     */
+    public static final class Builder {
+        private final Checks.SetOnce setOnce = new Checks.SetOnce();
+        private int workerPoolSize = WORKER_POOL_SIZE.defaultOrThrow();
+        private DispatchStrategy dispatchStrategy = DISPATCH_STRATEGY.defaultOrThrow();
+        private Duration healthCheckInterval = HEALTH_CHECK_INTERVAL.defaultOrThrow();
+        private Duration requestTtl = REQUEST_TTL.defaultOrThrow();
+        private int inflightWindow = INFLIGHT_WINDOW.defaultOrThrow();
+        private long maxBufferBytes = MAX_BUFFER_BYTES.defaultOrThrow();
+        private Duration startTimeout = START_TIMEOUT.defaultOrThrow();
+
+        private Builder() {}
+
+        /**
+         * Sets {@code worker_pool_size} (default 16).
+         *
+         * @param size 1..1024
+         * @return this builder
+         * @throws InvalidConfigException if out of range
+         */
+        public Builder workerPoolSize(int size) {
+            this.workerPoolSize = Checks.range(PREFIX + WORKER_POOL_SIZE.name(), size, 1, 1024);
+            setOnce.mark(PREFIX + WORKER_POOL_SIZE.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code dispatch_strategy} (default per_clientid).
+         *
+         * @param strategy the strategy, not null
+         * @return this builder
+         */
+        public Builder dispatchStrategy(DispatchStrategy strategy) {
+            this.dispatchStrategy = Objects.requireNonNull(strategy, "strategy");
+            setOnce.mark(PREFIX + DISPATCH_STRATEGY.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code health_check_interval} (default 15 s).
+         *
+         * @param interval 1 ms..1 h
+         * @return this builder
+         * @throws InvalidConfigException if out of range
+         */
+        public Builder healthCheckInterval(Duration interval) {
+            this.healthCheckInterval = Checks.duration(PREFIX + HEALTH_CHECK_INTERVAL.name(), interval, ONE_MS, ONE_HOUR);
+            setOnce.mark(PREFIX + HEALTH_CHECK_INTERVAL.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code request_ttl} (default 45 s).
+         *
+         * @param ttl 1 ms..1 h
+         * @return this builder
+         * @throws InvalidConfigException if out of range
+         */
+        public Builder requestTtl(Duration ttl) {
+            this.requestTtl = Checks.duration(PREFIX + REQUEST_TTL.name(), ttl, ONE_MS, ONE_HOUR);
+            setOnce.mark(PREFIX + REQUEST_TTL.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code inflight_window} (default 100).
+         *
+         * @param window 1..65535
+         * @return this builder
+         * @throws InvalidConfigException if out of range
+         */
+        public Builder inflightWindow(int window) {
+            this.inflightWindow = Checks.range(PREFIX + INFLIGHT_WINDOW.name(), window, 1, 65535);
+            setOnce.mark(PREFIX + INFLIGHT_WINDOW.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code max_buffer_bytes} (default 256 MiB).
+         *
+         * @param bytes 1..2^40
+         * @return this builder
+         * @throws InvalidConfigException if out of range
+         */
+        public Builder maxBufferBytes(long bytes) {
+            this.maxBufferBytes = Checks.range(PREFIX + MAX_BUFFER_BYTES.name(), bytes, 1L, 1L << 40);
+            setOnce.mark(PREFIX + MAX_BUFFER_BYTES.name());
+            return this;
+        }
+
+        /**
+         * Sets {@code start_timeout} (default 5 s).
+         *
+         * @param timeout 1 ms..1 h
+         * @return this builder
+         * @throws InvalidConfigException if out of range
+         */
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = Checks.duration(PREFIX + START_TIMEOUT.name(), timeout, ONE_MS, ONE_HOUR);
+            setOnce.mark(PREFIX + START_TIMEOUT.name());
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the options
+         * @throws InvalidConfigException if an option was set twice
+         */
+        public ResourceOptions build() {
+            setOnce.check();
+            return new ResourceOptions(this);
+        }
+    }
 }

@@ -8,45 +8,45 @@ package io.clink.api.link;
  */
 public final class IllegalStateTransitionException extends IllegalStateException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** The state the transition started from. */
-  private final LinkState from;
+    /** The state the transition started from. */
+    private final LinkState from;
 
-  /** The refused target state. */
-  private final LinkState to;
+    /** The refused target state. */
+    private final LinkState to;
 
-  /**
-   * Creates the exception for a refused transition.
-   *
-   * @param from the current state
-   * @param to the requested state
-   * @since 0.1.0
-   */
-  public IllegalStateTransitionException(LinkState from, LinkState to) {
-    super("illegal link state transition " + from + " -> " + to + " (allowed from " + from + ": "
-        + from.allowedTargets() + ")");
-    this.from = from;
-    this.to = to;
-  }
+    /**
+     * Creates the exception for a refused transition.
+     *
+     * @param from the current state
+     * @param to the requested state
+     * @since 0.1.0
+     */
+    public IllegalStateTransitionException(LinkState from, LinkState to) {
+        super("illegal link state transition " + from + " -> " + to + " (allowed from " + from + ": "
+                + from.allowedTargets() + ")");
+        this.from = from;
+        this.to = to;
+    }
 
-  /**
-   * The state the transition started from.
-   *
-   * @return the current state at the time of the attempt
-   * @since 0.1.0
-   */
-  public LinkState from() {
-    return from;
-  }
+    /**
+     * The state the transition started from.
+     *
+     * @return the current state at the time of the attempt
+     * @since 0.1.0
+     */
+    public LinkState from() {
+        return from;
+    }
 
-  /**
-   * The state that was refused.
-   *
-   * @return the requested state
-   * @since 0.1.0
-   */
-  public LinkState to() {
-    return to;
-  }
+    /**
+     * The state that was refused.
+     *
+     * @return the requested state
+     * @since 0.1.0
+     */
+    public LinkState to() {
+        return to;
+    }
 }

@@ -42,94 +42,94 @@ import java.util.Set;
  * @since 0.1.0
  */
 public enum LinkState {
-  /** Opening the MQTT connection to the remote cluster's link listener. The initial state. */
-  CONNECTING,
-  /** Connected; {@code actor_init} sent, waiting for the remote's {@code actor_init_ack}. */
-  HANDSHAKING,
-  /** Handshake accepted and the remote asked for (or this actor still owes) a full snapshot of its routes. */
-  BOOTSTRAPPING,
-  /** Routes are in sync; changes are streamed as they happen and heartbeats keep the actor alive remotely. */
-  ONLINE,
-  /** Not connected; waiting for the reconnect backoff before {@link #CONNECTING} again. */
-  DISCONNECTED,
-  /** Shut down for good (link stopped, disabled or removed). Terminal. */
-  STOPPED;
+    /** Opening the MQTT connection to the remote cluster's link listener. The initial state. */
+    CONNECTING,
+    /** Connected; {@code actor_init} sent, waiting for the remote's {@code actor_init_ack}. */
+    HANDSHAKING,
+    /** Handshake accepted and the remote asked for (or this actor still owes) a full snapshot of its routes. */
+    BOOTSTRAPPING,
+    /** Routes are in sync; changes are streamed as they happen and heartbeats keep the actor alive remotely. */
+    ONLINE,
+    /** Not connected; waiting for the reconnect backoff before {@link #CONNECTING} again. */
+    DISCONNECTED,
+    /** Shut down for good (link stopped, disabled or removed). Terminal. */
+    STOPPED;
 
-  // Built once in the static initializer and never mutated afterwards, so unsynchronized reads are safe.
-  private static final Map<LinkState, Set<LinkState>> TRANSITIONS = transitions();
+    // Built once in the static initializer and never mutated afterwards, so unsynchronized reads are safe.
+    private static final Map<LinkState, Set<LinkState>> TRANSITIONS = transitions();
 
-  private static Map<LinkState, Set<LinkState>> transitions() {
-    EnumMap<LinkState, Set<LinkState>> m = new EnumMap<>(LinkState.class);
-    m.put(CONNECTING, immutable(EnumSet.of(HANDSHAKING, DISCONNECTED, STOPPED)));
-    m.put(HANDSHAKING, immutable(EnumSet.of(BOOTSTRAPPING, ONLINE, DISCONNECTED, STOPPED)));
-    m.put(BOOTSTRAPPING, immutable(EnumSet.of(ONLINE, DISCONNECTED, STOPPED)));
-    m.put(ONLINE, immutable(EnumSet.of(DISCONNECTED, STOPPED)));
-    m.put(DISCONNECTED, immutable(EnumSet.of(CONNECTING, STOPPED)));
-    m.put(STOPPED, immutable(EnumSet.noneOf(LinkState.class)));
-    return Collections.unmodifiableMap(m);
-  }
-
-  private static Set<LinkState> immutable(EnumSet<LinkState> s) {
-    return Collections.unmodifiableSet(s);
-  }
-
-  /**
-   * The state an actor starts in.
-   *
-   * @return {@link #CONNECTING}
-   * @since 0.1.0
-   */
-  public static LinkState initial() {
-    return CONNECTING;
-  }
-
-  /**
-   * The states this state may move to.
-   *
-   * @return an unmodifiable set, empty for {@link #STOPPED}
-   * @since 0.1.0
-   */
-  public Set<LinkState> allowedTargets() {
-    return TRANSITIONS.get(this);
-  }
-
-  /**
-   * Whether moving from this state to {@code target} is allowed.
-   *
-   * @param target the next state, not null
-   * @return {@code true} if the transition is in the table
-   * @throws NullPointerException if {@code target} is null
-   * @since 0.1.0
-   */
-  public boolean canTransitionTo(LinkState target) {
-    Objects.requireNonNull(target, "target");
-    return TRANSITIONS.get(this).contains(target);
-  }
-
-  /**
-   * Checks a transition and returns its target, so that state holders can write {@code state =
-   * state.transitionTo(next)}.
-   *
-   * @param target the next state, not null
-   * @return {@code target}
-   * @throws IllegalStateTransitionException if the transition is not allowed
-   * @throws NullPointerException if {@code target} is null
-   * @since 0.1.0
-   */
-  public LinkState transitionTo(LinkState target) {
-    if (!canTransitionTo(target)) {
-      throw new IllegalStateTransitionException(this, target);
+    private static Map<LinkState, Set<LinkState>> transitions() {
+        EnumMap<LinkState, Set<LinkState>> m = new EnumMap<>(LinkState.class);
+        m.put(CONNECTING, immutable(EnumSet.of(HANDSHAKING, DISCONNECTED, STOPPED)));
+        m.put(HANDSHAKING, immutable(EnumSet.of(BOOTSTRAPPING, ONLINE, DISCONNECTED, STOPPED)));
+        m.put(BOOTSTRAPPING, immutable(EnumSet.of(ONLINE, DISCONNECTED, STOPPED)));
+        m.put(ONLINE, immutable(EnumSet.of(DISCONNECTED, STOPPED)));
+        m.put(DISCONNECTED, immutable(EnumSet.of(CONNECTING, STOPPED)));
+        m.put(STOPPED, immutable(EnumSet.noneOf(LinkState.class)));
+        return Collections.unmodifiableMap(m);
     }
-    return target;
-  }
 
-  /**
-   * Whether no transition leaves this state.
-   *
-   * @return {@code true} only for {@link #STOPPED}
-   * @since 0.1.0
-   */
-  public boolean isTerminal() {
-    return TRANSITIONS.get(this).isEmpty();
-  }
+    private static Set<LinkState> immutable(EnumSet<LinkState> s) {
+        return Collections.unmodifiableSet(s);
+    }
+
+    /**
+     * The state an actor starts in.
+     *
+     * @return {@link #CONNECTING}
+     * @since 0.1.0
+     */
+    public static LinkState initial() {
+        return CONNECTING;
+    }
+
+    /**
+     * The states this state may move to.
+     *
+     * @return an unmodifiable set, empty for {@link #STOPPED}
+     * @since 0.1.0
+     */
+    public Set<LinkState> allowedTargets() {
+        return TRANSITIONS.get(this);
+    }
+
+    /**
+     * Whether moving from this state to {@code target} is allowed.
+     *
+     * @param target the next state, not null
+     * @return {@code true} if the transition is in the table
+     * @throws NullPointerException if {@code target} is null
+     * @since 0.1.0
+     */
+    public boolean canTransitionTo(LinkState target) {
+        Objects.requireNonNull(target, "target");
+        return TRANSITIONS.get(this).contains(target);
+    }
+
+    /**
+     * Checks a transition and returns its target, so that state holders can write {@code state =
+     * state.transitionTo(next)}.
+     *
+     * @param target the next state, not null
+     * @return {@code target}
+     * @throws IllegalStateTransitionException if the transition is not allowed
+     * @throws NullPointerException if {@code target} is null
+     * @since 0.1.0
+     */
+    public LinkState transitionTo(LinkState target) {
+        if (!canTransitionTo(target)) {
+            throw new IllegalStateTransitionException(this, target);
+        }
+        return target;
+    }
+
+    /**
+     * Whether no transition leaves this state.
+     *
+     * @return {@code true} only for {@link #STOPPED}
+     * @since 0.1.0
+     */
+    public boolean isTerminal() {
+        return TRANSITIONS.get(this).isEmpty();
+    }
 }

@@ -21,11 +21,11 @@ package io.clink.api.link;
 @FunctionalInterface
 public interface LinkStateListener {
 
-  /**
-   * Called after an actor changed state.
-   *
-   * @param change what changed, not null
-   * @since 0.1.0
-   */
-  void onStateChange(LinkStateChange change);
+    /**
+     * Called after an actor changed state.
+     *
+     * @param change what changed, not null
+     * @since 0.1.0
+     */
+    void onStateChange(LinkStateChange change);
 }

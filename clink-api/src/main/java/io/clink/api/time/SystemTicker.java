@@ -2,20 +2,20 @@ package io.clink.api.time;
 
 /** The JVM's clocks, as a {@link Ticker}. */
 enum SystemTicker implements Ticker {
-  INSTANCE;
+    INSTANCE;
 
-  @Override
-  public long nanoTime() {
-    return System.nanoTime();
-  }
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
 
-  @Override
-  public long wallClockMillis() {
-    return System.currentTimeMillis();
-  }
+    @Override
+    public long wallClockMillis() {
+        return System.currentTimeMillis();
+    }
 
-  @Override
-  public String toString() {
-    return "Ticker.system()";
-  }
+    @Override
+    public String toString() {
+        return "Ticker.system()";
+    }
 }

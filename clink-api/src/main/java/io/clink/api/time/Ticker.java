@@ -13,33 +13,33 @@ package io.clink.api.time;
 @FunctionalInterface
 public interface Ticker {
 
-  /**
-   * Reads the monotonic clock.
-   *
-   * @return nanoseconds from an arbitrary fixed origin; only differences between two readings of the same ticker
-   *     mean anything
-   * @since 0.1.0
-   */
-  long nanoTime();
+    /**
+     * Reads the monotonic clock.
+     *
+     * @return nanoseconds from an arbitrary fixed origin; only differences between two readings of the same ticker
+     *     mean anything
+     * @since 0.1.0
+     */
+    long nanoTime();
 
-  /**
-   * Reads the wall clock. The default derives it from {@link System#currentTimeMillis()}; fake tickers override it
-   * so that wall-clock values in tests are reproducible.
-   *
-   * @return milliseconds since the Unix epoch
-   * @since 0.1.0
-   */
-  default long wallClockMillis() {
-    return System.currentTimeMillis();
-  }
+    /**
+     * Reads the wall clock. The default derives it from {@link System#currentTimeMillis()}; fake tickers override it
+     * so that wall-clock values in tests are reproducible.
+     *
+     * @return milliseconds since the Unix epoch
+     * @since 0.1.0
+     */
+    default long wallClockMillis() {
+        return System.currentTimeMillis();
+    }
 
-  /**
-   * The ticker backed by {@link System#nanoTime()} and {@link System#currentTimeMillis()}.
-   *
-   * @return the shared system ticker
-   * @since 0.1.0
-   */
-  static Ticker system() {
-    return SystemTicker.INSTANCE;
-  }
+    /**
+     * The ticker backed by {@link System#nanoTime()} and {@link System#currentTimeMillis()}.
+     *
+     * @return the shared system ticker
+     * @since 0.1.0
+     */
+    static Ticker system() {
+        return SystemTicker.INSTANCE;
+    }
 }

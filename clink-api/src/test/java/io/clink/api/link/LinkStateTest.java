@@ -17,162 +17,162 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class LinkStateTest {
 
-  /**
-   * The transition table written out independently of the production code, one row per (from, to) pair: all 36
-   * pairs, so a change to the table in code without a change here fails.
-   */
-  private static final String[] TABLE = {
-    "CONNECTING, CONNECTING, false",
-    "CONNECTING, HANDSHAKING, true",
-    "CONNECTING, BOOTSTRAPPING, false",
-    "CONNECTING, ONLINE, false",
-    "CONNECTING, DISCONNECTED, true",
-    "CONNECTING, STOPPED, true",
-    "HANDSHAKING, CONNECTING, false",
-    "HANDSHAKING, HANDSHAKING, false",
-    "HANDSHAKING, BOOTSTRAPPING, true",
-    "HANDSHAKING, ONLINE, true",
-    "HANDSHAKING, DISCONNECTED, true",
-    "HANDSHAKING, STOPPED, true",
-    "BOOTSTRAPPING, CONNECTING, false",
-    "BOOTSTRAPPING, HANDSHAKING, false",
-    "BOOTSTRAPPING, BOOTSTRAPPING, false",
-    "BOOTSTRAPPING, ONLINE, true",
-    "BOOTSTRAPPING, DISCONNECTED, true",
-    "BOOTSTRAPPING, STOPPED, true",
-    "ONLINE, CONNECTING, false",
-    "ONLINE, HANDSHAKING, false",
-    "ONLINE, BOOTSTRAPPING, false",
-    "ONLINE, ONLINE, false",
-    "ONLINE, DISCONNECTED, true",
-    "ONLINE, STOPPED, true",
-    "DISCONNECTED, CONNECTING, true",
-    "DISCONNECTED, HANDSHAKING, false",
-    "DISCONNECTED, BOOTSTRAPPING, false",
-    "DISCONNECTED, ONLINE, false",
-    "DISCONNECTED, DISCONNECTED, false",
-    "DISCONNECTED, STOPPED, true",
-    "STOPPED, CONNECTING, false",
-    "STOPPED, HANDSHAKING, false",
-    "STOPPED, BOOTSTRAPPING, false",
-    "STOPPED, ONLINE, false",
-    "STOPPED, DISCONNECTED, false",
-    "STOPPED, STOPPED, false",
-  };
+    /**
+     * The transition table written out independently of the production code, one row per (from, to) pair: all 36
+     * pairs, so a change to the table in code without a change here fails.
+     */
+    private static final String[] TABLE = {
+        "CONNECTING, CONNECTING, false",
+        "CONNECTING, HANDSHAKING, true",
+        "CONNECTING, BOOTSTRAPPING, false",
+        "CONNECTING, ONLINE, false",
+        "CONNECTING, DISCONNECTED, true",
+        "CONNECTING, STOPPED, true",
+        "HANDSHAKING, CONNECTING, false",
+        "HANDSHAKING, HANDSHAKING, false",
+        "HANDSHAKING, BOOTSTRAPPING, true",
+        "HANDSHAKING, ONLINE, true",
+        "HANDSHAKING, DISCONNECTED, true",
+        "HANDSHAKING, STOPPED, true",
+        "BOOTSTRAPPING, CONNECTING, false",
+        "BOOTSTRAPPING, HANDSHAKING, false",
+        "BOOTSTRAPPING, BOOTSTRAPPING, false",
+        "BOOTSTRAPPING, ONLINE, true",
+        "BOOTSTRAPPING, DISCONNECTED, true",
+        "BOOTSTRAPPING, STOPPED, true",
+        "ONLINE, CONNECTING, false",
+        "ONLINE, HANDSHAKING, false",
+        "ONLINE, BOOTSTRAPPING, false",
+        "ONLINE, ONLINE, false",
+        "ONLINE, DISCONNECTED, true",
+        "ONLINE, STOPPED, true",
+        "DISCONNECTED, CONNECTING, true",
+        "DISCONNECTED, HANDSHAKING, false",
+        "DISCONNECTED, BOOTSTRAPPING, false",
+        "DISCONNECTED, ONLINE, false",
+        "DISCONNECTED, DISCONNECTED, false",
+        "DISCONNECTED, STOPPED, true",
+        "STOPPED, CONNECTING, false",
+        "STOPPED, HANDSHAKING, false",
+        "STOPPED, BOOTSTRAPPING, false",
+        "STOPPED, ONLINE, false",
+        "STOPPED, DISCONNECTED, false",
+        "STOPPED, STOPPED, false",
+    };
 
-  static Stream<Arguments> table() {
-    return Arrays.stream(TABLE)
-        .map(row -> row.split(",\\s*"))
-        .map(f -> Arguments.of(LinkState.valueOf(f[0]), LinkState.valueOf(f[1]), Boolean.parseBoolean(f[2])));
-  }
-
-  @ParameterizedTest(name = "{0} -> {1}: {2}")
-  @MethodSource("table")
-  void canTransitionTo_everyPair_matchesDiagram(LinkState from, LinkState to, boolean allowed) {
-    assertThat(from.canTransitionTo(to)).isEqualTo(allowed);
-    assertThat(from.allowedTargets().contains(to)).isEqualTo(allowed);
-  }
-
-  @Test
-  void table_coversEveryPairExactlyOnce() {
-    Set<String> pairs = new HashSet<>();
-    for (String row : TABLE) {
-      String[] f = row.split(",\\s*");
-      assertThat(pairs.add(f[0] + "->" + f[1])).as("duplicate row %s", row).isTrue();
+    static Stream<Arguments> table() {
+        return Arrays.stream(TABLE)
+                .map(row -> row.split(",\\s*"))
+                .map(f -> Arguments.of(LinkState.valueOf(f[0]), LinkState.valueOf(f[1]), Boolean.parseBoolean(f[2])));
     }
-    int n = LinkState.values().length;
-    assertThat(pairs).hasSize(n * n);
-  }
 
-  @Test
-  void allowedTargets_total_isFourteenTransitions() {
-    int total = 0;
-    for (LinkState s : LinkState.values()) {
-      total += s.allowedTargets().size();
+    @ParameterizedTest(name = "{0} -> {1}: {2}")
+    @MethodSource("table")
+    void canTransitionTo_everyPair_matchesDiagram(LinkState from, LinkState to, boolean allowed) {
+        assertThat(from.canTransitionTo(to)).isEqualTo(allowed);
+        assertThat(from.allowedTargets().contains(to)).isEqualTo(allowed);
     }
-    long allowedRows = Arrays.stream(TABLE).filter(r -> r.endsWith("true")).count();
-    assertThat((long) total).isEqualTo(allowedRows);
-    assertThat(total).isEqualTo(14);
-  }
 
-  @ParameterizedTest
-  @EnumSource(LinkState.class)
-  void transitionTo_allowedTarget_returnsTarget(LinkState from) {
-    for (LinkState to : from.allowedTargets()) {
-      assertThat(from.transitionTo(to)).isSameAs(to);
-    }
-  }
-
-  @ParameterizedTest
-  @EnumSource(LinkState.class)
-  void transitionTo_refusedTarget_throwsNamingBothStates(LinkState from) {
-    EnumSet<LinkState> refused = EnumSet.allOf(LinkState.class);
-    refused.removeAll(from.allowedTargets());
-    assertThat(refused).isNotEmpty();
-    for (LinkState to : refused) {
-      assertThatThrownBy(() -> from.transitionTo(to))
-          .isInstanceOf(IllegalStateTransitionException.class)
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining(from + " -> " + to)
-          .satisfies(
-              e -> {
-                IllegalStateTransitionException x = (IllegalStateTransitionException) e;
-                assertThat(x.from()).isEqualTo(from);
-                assertThat(x.to()).isEqualTo(to);
-              });
-    }
-  }
-
-  @ParameterizedTest
-  @EnumSource(LinkState.class)
-  void canTransitionTo_self_isRefused(LinkState state) {
-    assertThat(state.canTransitionTo(state)).isFalse();
-  }
-
-  @ParameterizedTest
-  @EnumSource(value = LinkState.class, names = "STOPPED", mode = EnumSource.Mode.EXCLUDE)
-  void canTransitionTo_stoppedFromAnyLiveState_isAllowed(LinkState state) {
-    assertThat(state.canTransitionTo(LinkState.STOPPED)).isTrue();
-    assertThat(state.isTerminal()).isFalse();
-  }
-
-  @Test
-  void isTerminal_stopped_hasNoTargets() {
-    assertThat(LinkState.STOPPED.isTerminal()).isTrue();
-    assertThat(LinkState.STOPPED.allowedTargets()).isEmpty();
-  }
-
-  @ParameterizedTest
-  @EnumSource(LinkState.class)
-  void allowedTargets_anyState_isUnmodifiable(LinkState state) {
-    assertThatThrownBy(() -> state.allowedTargets().add(LinkState.ONLINE))
-        .isInstanceOf(UnsupportedOperationException.class);
-  }
-
-  @ParameterizedTest
-  @EnumSource(LinkState.class)
-  void initial_anyState_isReachable(LinkState target) {
-    Set<LinkState> seen = EnumSet.of(LinkState.initial());
-    ArrayDeque<LinkState> queue = new ArrayDeque<>(seen);
-    while (!queue.isEmpty()) {
-      for (LinkState next : queue.poll().allowedTargets()) {
-        if (seen.add(next)) {
-          queue.add(next);
+    @Test
+    void table_coversEveryPairExactlyOnce() {
+        Set<String> pairs = new HashSet<>();
+        for (String row : TABLE) {
+            String[] f = row.split(",\\s*");
+            assertThat(pairs.add(f[0] + "->" + f[1])).as("duplicate row %s", row).isTrue();
         }
-      }
+        int n = LinkState.values().length;
+        assertThat(pairs).hasSize(n * n);
     }
-    assertThat(seen).contains(target);
-  }
 
-  @Test
-  void initial_isConnecting() {
-    assertThat(LinkState.initial()).isEqualTo(LinkState.CONNECTING);
-  }
+    @Test
+    void allowedTargets_total_isFourteenTransitions() {
+        int total = 0;
+        for (LinkState s : LinkState.values()) {
+            total += s.allowedTargets().size();
+        }
+        long allowedRows = Arrays.stream(TABLE).filter(r -> r.endsWith("true")).count();
+        assertThat((long) total).isEqualTo(allowedRows);
+        assertThat(total).isEqualTo(14);
+    }
 
-  @Test
-  void canTransitionTo_null_throwsNullPointerException() {
-    assertThatThrownBy(() -> LinkState.ONLINE.canTransitionTo(null))
-        .isInstanceOf(NullPointerException.class)
-        .hasMessageContaining("target");
-  }
+    @ParameterizedTest
+    @EnumSource(LinkState.class)
+    void transitionTo_allowedTarget_returnsTarget(LinkState from) {
+        for (LinkState to : from.allowedTargets()) {
+            assertThat(from.transitionTo(to)).isSameAs(to);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(LinkState.class)
+    void transitionTo_refusedTarget_throwsNamingBothStates(LinkState from) {
+        EnumSet<LinkState> refused = EnumSet.allOf(LinkState.class);
+        refused.removeAll(from.allowedTargets());
+        assertThat(refused).isNotEmpty();
+        for (LinkState to : refused) {
+            assertThatThrownBy(() -> from.transitionTo(to))
+                    .isInstanceOf(IllegalStateTransitionException.class)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(from + " -> " + to)
+                    .satisfies(
+                            e -> {
+                                IllegalStateTransitionException x = (IllegalStateTransitionException) e;
+                                assertThat(x.from()).isEqualTo(from);
+                                assertThat(x.to()).isEqualTo(to);
+                            });
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(LinkState.class)
+    void canTransitionTo_self_isRefused(LinkState state) {
+        assertThat(state.canTransitionTo(state)).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = LinkState.class, names = "STOPPED", mode = EnumSource.Mode.EXCLUDE)
+    void canTransitionTo_stoppedFromAnyLiveState_isAllowed(LinkState state) {
+        assertThat(state.canTransitionTo(LinkState.STOPPED)).isTrue();
+        assertThat(state.isTerminal()).isFalse();
+    }
+
+    @Test
+    void isTerminal_stopped_hasNoTargets() {
+        assertThat(LinkState.STOPPED.isTerminal()).isTrue();
+        assertThat(LinkState.STOPPED.allowedTargets()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(LinkState.class)
+    void allowedTargets_anyState_isUnmodifiable(LinkState state) {
+        assertThatThrownBy(() -> state.allowedTargets().add(LinkState.ONLINE))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(LinkState.class)
+    void initial_anyState_isReachable(LinkState target) {
+        Set<LinkState> seen = EnumSet.of(LinkState.initial());
+        ArrayDeque<LinkState> queue = new ArrayDeque<>(seen);
+        while (!queue.isEmpty()) {
+            for (LinkState next : queue.poll().allowedTargets()) {
+                if (seen.add(next)) {
+                    queue.add(next);
+                }
+            }
+        }
+        assertThat(seen).contains(target);
+    }
+
+    @Test
+    void initial_isConnecting() {
+        assertThat(LinkState.initial()).isEqualTo(LinkState.CONNECTING);
+    }
+
+    @Test
+    void canTransitionTo_null_throwsNullPointerException() {
+        assertThatThrownBy(() -> LinkState.ONLINE.canTransitionTo(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("target");
+    }
 }

@@ -12,17 +12,17 @@ import org.eclipse.paho.mqttv5.common.MqttException;
  */
 final class LinkMqttAsyncClient extends MqttAsyncClient {
 
-  private final NetworkModule module;
+    private final NetworkModule module;
 
-  LinkMqttAsyncClient(String host, int port, String clientId, NetworkModule module) throws MqttException {
-    // Paho validates the URI; the module, not the URI, decides how to connect.
-    super("tcp://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port, clientId,
-        new MemoryPersistence(), null, null);
-    this.module = module;
-  }
+    LinkMqttAsyncClient(String host, int port, String clientId, NetworkModule module) throws MqttException {
+        // Paho validates the URI; the module, not the URI, decides how to connect.
+        super("tcp://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port, clientId,
+                new MemoryPersistence(), null, null);
+        this.module = module;
+    }
 
-  @Override
-  protected NetworkModule[] createNetworkModules(String address, MqttConnectionOptions options) {
-    return new NetworkModule[] {module};
-  }
+    @Override
+    protected NetworkModule[] createNetworkModules(String address, MqttConnectionOptions options) {
+        return new NetworkModule[] {module};
+    }
 }

@@ -23,111 +23,111 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LinkNetworkModule implements NetworkModule {
 
-  /** Read timeout Paho's receiver loop expects: it treats a timed-out read as "no data yet" and checks its state. */
-  private static final int RECEIVER_POLL_MILLIS = 1000;
+    /** Read timeout Paho's receiver loop expects: it treats a timed-out read as "no data yet" and checks its state. */
+    private static final int RECEIVER_POLL_MILLIS = 1000;
 
-  private final String host;
-  private final int port;
-  private final int timeoutMillis;
-  private final @Nullable TlsSettings tls;
+    private final String host;
+    private final int port;
+    private final int timeoutMillis;
+    private final @Nullable TlsSettings tls;
 
-  private @Nullable Socket raw; // guarded by this
-  private @Nullable SSLSocket secure; // guarded by this
-  private boolean stopped; // guarded by this
-  private volatile boolean started;
+    private @Nullable Socket raw; // guarded by this
+    private @Nullable SSLSocket secure; // guarded by this
+    private boolean stopped; // guarded by this
+    private volatile boolean started;
 
-  /**
-   * Creates a module.
-   *
-   * @param host peer host
-   * @param port peer port
-   * @param timeoutMillis limit for the TCP connect and for the TLS handshake
-   * @param tls TLS settings, or null for plain TCP
-   */
-  public LinkNetworkModule(String host, int port, int timeoutMillis, @Nullable TlsSettings tls) {
-    this.host = host;
-    this.port = port;
-    this.timeoutMillis = timeoutMillis;
-    this.tls = tls;
-  }
-
-  @Override
-  public void start() throws IOException {
-    Socket socket = new Socket();
-    synchronized (this) {
-      if (stopped) {
-        throw new SocketException("connection closed before it was opened");
-      }
-      raw = socket;
+    /**
+     * Creates a module.
+     *
+     * @param host peer host
+     * @param port peer port
+     * @param timeoutMillis limit for the TCP connect and for the TLS handshake
+     * @param tls TLS settings, or null for plain TCP
+     */
+    public LinkNetworkModule(String host, int port, int timeoutMillis, @Nullable TlsSettings tls) {
+        this.host = host;
+        this.port = port;
+        this.timeoutMillis = timeoutMillis;
+        this.tls = tls;
     }
-    socket.connect(new InetSocketAddress(host, port), timeoutMillis);
-    socket.setTcpNoDelay(true);
-    Socket active = socket;
-    if (tls != null) {
-      SSLContext context = TlsContexts.create(tls);
-      SSLSocket ssl = TlsContexts.layer(context, tls, socket, host, port);
-      synchronized (this) {
-        if (stopped) {
-          socket.close();
-          throw new SocketException("connection closed during the TLS setup");
+
+    @Override
+    public void start() throws IOException {
+        Socket socket = new Socket();
+        synchronized (this) {
+            if (stopped) {
+                throw new SocketException("connection closed before it was opened");
+            }
+            raw = socket;
         }
-        secure = ssl;
-      }
-      ssl.setSoTimeout(timeoutMillis);
-      ssl.startHandshake();
-      active = ssl;
+        socket.connect(new InetSocketAddress(host, port), timeoutMillis);
+        socket.setTcpNoDelay(true);
+        Socket active = socket;
+        if (tls != null) {
+            SSLContext context = TlsContexts.create(tls);
+            SSLSocket ssl = TlsContexts.layer(context, tls, socket, host, port);
+            synchronized (this) {
+                if (stopped) {
+                    socket.close();
+                    throw new SocketException("connection closed during the TLS setup");
+                }
+                secure = ssl;
+            }
+            ssl.setSoTimeout(timeoutMillis);
+            ssl.startHandshake();
+            active = ssl;
+        }
+        active.setSoTimeout(RECEIVER_POLL_MILLIS);
+        started = true;
     }
-    active.setSoTimeout(RECEIVER_POLL_MILLIS);
-    started = true;
-  }
 
-  @Override
-  public InputStream getInputStream() throws IOException {
-    return active().getInputStream();
-  }
-
-  @Override
-  public OutputStream getOutputStream() throws IOException {
-    return active().getOutputStream();
-  }
-
-  private synchronized Socket active() throws SocketException {
-    Socket s = secure != null ? secure : raw;
-    if (s == null) {
-      throw new SocketException("not connected");
+    @Override
+    public InputStream getInputStream() throws IOException {
+        return active().getInputStream();
     }
-    return s;
-  }
 
-  @Override
-  public void stop() {
-    Socket plain;
-    SSLSocket ssl;
-    synchronized (this) {
-      stopped = true;
-      plain = raw;
-      ssl = secure;
+    @Override
+    public OutputStream getOutputStream() throws IOException {
+        return active().getOutputStream();
     }
-    if (ssl != null && started) {
-      // An established TLS session ends with close_notify.
-      closeQuietly(ssl);
-    }
-    // Closing the TCP socket never blocks and unblocks a connect, handshake or read stalled on another thread.
-    if (plain != null) {
-      closeQuietly(plain);
-    }
-  }
 
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException e) {
-      // Closing: nothing useful to do with the error.
+    private synchronized Socket active() throws SocketException {
+        Socket s = secure != null ? secure : raw;
+        if (s == null) {
+            throw new SocketException("not connected");
+        }
+        return s;
     }
-  }
 
-  @Override
-  public String getServerURI() {
-    return (tls != null ? "ssl://" : "tcp://") + host + ":" + port;
-  }
+    @Override
+    public void stop() {
+        Socket plain;
+        SSLSocket ssl;
+        synchronized (this) {
+            stopped = true;
+            plain = raw;
+            ssl = secure;
+        }
+        if (ssl != null && started) {
+            // An established TLS session ends with close_notify.
+            closeQuietly(ssl);
+        }
+        // Closing the TCP socket never blocks and unblocks a connect, handshake or read stalled on another thread.
+        if (plain != null) {
+            closeQuietly(plain);
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // Closing: nothing useful to do with the error.
+        }
+    }
+
+    @Override
+    public String getServerURI() {
+        return (tls != null ? "ssl://" : "tcp://") + host + ":" + port;
+    }
 }

@@ -9,48 +9,48 @@ import java.nio.charset.StandardCharsets;
  */
 public final class PublishSizes {
 
-  /** Topic Alias property: 1 byte identifier + 2 byte value. */
-  private static final int TOPIC_ALIAS_PROPERTY = 3;
+    /** Topic Alias property: 1 byte identifier + 2 byte value. */
+    private static final int TOPIC_ALIAS_PROPERTY = 3;
 
-  private PublishSizes() {}
+    private PublishSizes() {}
 
-  /**
-   * The size of the PUBLISH Paho sends for this message.
-   *
-   * @param publish the message
-   * @param topicAliasPossible whether the peer allows topic aliases (CONNACK Topic-Alias-Maximum above 0): Paho then
-   *     may add a Topic Alias property, so the bound includes it with the full topic name
-   * @return the packet size in bytes: exact without aliases, an upper bound with them
-   */
-  public static long encodedSize(OutgoingPublish publish, boolean topicAliasPossible) {
-    long properties = 0;
-    if (publish.responseTopic() != null) {
-      properties += 1 + 2 + publish.responseTopic().getBytes(StandardCharsets.UTF_8).length;
+    /**
+     * The size of the PUBLISH Paho sends for this message.
+     *
+     * @param publish the message
+     * @param topicAliasPossible whether the peer allows topic aliases (CONNACK Topic-Alias-Maximum above 0): Paho then
+     *     may add a Topic Alias property, so the bound includes it with the full topic name
+     * @return the packet size in bytes: exact without aliases, an upper bound with them
+     */
+    public static long encodedSize(OutgoingPublish publish, boolean topicAliasPossible) {
+        long properties = 0;
+        if (publish.responseTopic() != null) {
+            properties += 1 + 2 + publish.responseTopic().getBytes(StandardCharsets.UTF_8).length;
+        }
+        if (publish.correlationData() != null) {
+            properties += 1 + 2 + publish.correlationData().length;
+        }
+        if (topicAliasPossible) {
+            properties += TOPIC_ALIAS_PROPERTY;
+        }
+        long remaining = 2L + publish.topic().getBytes(StandardCharsets.UTF_8).length
+                + (publish.qos() > 0 ? 2 : 0)
+                + variableByteIntegerSize(properties) + properties
+                + publish.payload().length;
+        return 1 + variableByteIntegerSize(remaining) + remaining;
     }
-    if (publish.correlationData() != null) {
-      properties += 1 + 2 + publish.correlationData().length;
-    }
-    if (topicAliasPossible) {
-      properties += TOPIC_ALIAS_PROPERTY;
-    }
-    long remaining = 2L + publish.topic().getBytes(StandardCharsets.UTF_8).length
-        + (publish.qos() > 0 ? 2 : 0)
-        + variableByteIntegerSize(properties) + properties
-        + publish.payload().length;
-    return 1 + variableByteIntegerSize(remaining) + remaining;
-  }
 
-  /** Bytes taken by a Variable Byte Integer (MQTT 5 section 1.5.5). */
-  static int variableByteIntegerSize(long value) {
-    if (value < 128) {
-      return 1;
+    /** Bytes taken by a Variable Byte Integer (MQTT 5 section 1.5.5). */
+    static int variableByteIntegerSize(long value) {
+        if (value < 128) {
+            return 1;
+        }
+        if (value < 16_384) {
+            return 2;
+        }
+        if (value < 2_097_152) {
+            return 3;
+        }
+        return 4;
     }
-    if (value < 16_384) {
-      return 2;
-    }
-    if (value < 2_097_152) {
-      return 3;
-    }
-    return 4;
-  }
 }

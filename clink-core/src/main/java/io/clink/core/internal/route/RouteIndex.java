@@ -65,805 +65,805 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RouteIndex {
 
-  /**
-   * Number of lanes per cluster: lanes are bits of a {@code long}.
-   *
-   * @since 0.1.0
-   */
-  public static final int MAX_LANES = 64;
+    /**
+     * Number of lanes per cluster: lanes are bits of a {@code long}.
+     *
+     * @since 0.1.0
+     */
+    public static final int MAX_LANES = 64;
 
-  /** Nodes with this many rows or more get a {@link RowLookup}; below it a scan of the rows is cheaper. */
-  static final int LOOKUP_MIN = 12;
+    /** Nodes with this many rows or more get a {@link RowLookup}; below it a scan of the rows is cheaper. */
+    static final int LOOKUP_MIN = 12;
 
-  /** Stored route id meaning "equal to the row's filter". */
-  private static final Object SAME_AS_FILTER = new Object();
+    /** Stored route id meaning "equal to the row's filter". */
+    private static final Object SAME_AS_FILTER = new Object();
 
-  private static final String[] NO_NAMES = new String[0];
+    private static final String[] NO_NAMES = new String[0];
 
-  private final TrieNode root = new TrieNode(null, null);
+    private final TrieNode root = new TrieNode(null, null);
 
-  // Writer-only state.
-  private final Map<String, ClusterState> clustersByName = new HashMap<>();
-  private final List<ClusterState> clustersById = new ArrayList<>();
-  private final Map<String, Prefix> prefixes = new HashMap<>();
-  /** Row lookups of crowded nodes: exactly the nodes with at least {@link #LOOKUP_MIN} rows. */
-  private final Map<TrieNode, RowLookup> lookups = new IdentityHashMap<>();
-  private int total;
-  /** Scratch of validate(). */
-  private int lookupsSeen;
+    // Writer-only state.
+    private final Map<String, ClusterState> clustersByName = new HashMap<>();
+    private final List<ClusterState> clustersById = new ArrayList<>();
+    private final Map<String, Prefix> prefixes = new HashMap<>();
+    /** Row lookups of crowded nodes: exactly the nodes with at least {@link #LOOKUP_MIN} rows. */
+    private final Map<TrieNode, RowLookup> lookups = new IdentityHashMap<>();
+    private int total;
+    /** Scratch of validate(). */
+    private int lookupsSeen;
 
-  /** Cluster names by id, replaced (never mutated) when a cluster is interned; read by matchers. */
-  private volatile String[] names = NO_NAMES;
+    /** Cluster names by id, replaced (never mutated) when a cluster is interned; read by matchers. */
+    private volatile String[] names = NO_NAMES;
 
-  /**
-   * Creates an empty index.
-   *
-   * @since 0.1.0
-   */
-  public RouteIndex() {}
+    /**
+     * Creates an empty index.
+     *
+     * @since 0.1.0
+     */
+    public RouteIndex() {}
 
-  // =================================================================================================================
-  // Reader side
+    // =================================================================================================================
+    // Reader side
 
-  /**
-   * Delivers to {@code sink} every cluster that has a row whose filter matches {@code topic}, each cluster once.
-   *
-   * <p>Thread-safe, lock-free; allocates nothing once {@code sink} has warmed up. MQTT semantics: {@code +} matches
-   * exactly one level, empty levels included; {@code #} matches the remaining levels, none included ({@code a/#}
-   * matches {@code a}); a wildcard in the first level never matches a topic starting with {@code $}.
-   *
-   * @param topic a topic name (not a filter); wildcard characters in it are compared literally
-   * @param sink the calling thread's reusable sink
-   * @throws NullPointerException if an argument is null
-   * @since 0.1.0
-   */
-  public void match(String topic, MatchSink sink) {
-    sink.begin();
-    final int len = topic.length();
-    final boolean dollar = len > 0 && topic.charAt(0) == '$';
-    final TrieNode root = this.root;
-    TrieNode[] nodes = sink.stackNodes;
-    int[] positions = sink.stackPos;
-    nodes[0] = root;
-    positions[0] = 0;
-    int top = 1;
-    while (top > 0) {
-      top--;
-      final TrieNode node = nodes[top];
-      // pos is where the next level starts; len + 1 means every level has been consumed.
-      final int pos = positions[top];
-      final boolean wildcardsApply = !dollar || node != root;
-      if (wildcardsApply) {
-        TrieNode multi = node.multi;
-        if (multi != null) {
-          emit(multi, sink);
+    /**
+     * Delivers to {@code sink} every cluster that has a row whose filter matches {@code topic}, each cluster once.
+     *
+     * <p>Thread-safe, lock-free; allocates nothing once {@code sink} has warmed up. MQTT semantics: {@code +} matches
+     * exactly one level, empty levels included; {@code #} matches the remaining levels, none included ({@code a/#}
+     * matches {@code a}); a wildcard in the first level never matches a topic starting with {@code $}.
+     *
+     * @param topic a topic name (not a filter); wildcard characters in it are compared literally
+     * @param sink the calling thread's reusable sink
+     * @throws NullPointerException if an argument is null
+     * @since 0.1.0
+     */
+    public void match(String topic, MatchSink sink) {
+        sink.begin();
+        final int len = topic.length();
+        final boolean dollar = len > 0 && topic.charAt(0) == '$';
+        final TrieNode root = this.root;
+        TrieNode[] nodes = sink.stackNodes;
+        int[] positions = sink.stackPos;
+        nodes[0] = root;
+        positions[0] = 0;
+        int top = 1;
+        while (top > 0) {
+            top--;
+            final TrieNode node = nodes[top];
+            // pos is where the next level starts; len + 1 means every level has been consumed.
+            final int pos = positions[top];
+            final boolean wildcardsApply = !dollar || node != root;
+            if (wildcardsApply) {
+                TrieNode multi = node.multi;
+                if (multi != null) {
+                    emit(multi, sink);
+                }
+            }
+            if (pos > len) {
+                emit(node, sink);
+                continue;
+            }
+            int end = pos;
+            int hash = 0;
+            char c;
+            while (end < len && (c = topic.charAt(end)) != '/') {
+                hash = 31 * hash + c;
+                end++;
+            }
+            final int next = end + 1;
+            if (top + 2 > nodes.length) {
+                sink.growStack();
+                nodes = sink.stackNodes;
+                positions = sink.stackPos;
+            }
+            if (wildcardsApply) {
+                TrieNode plus = node.plus;
+                if (plus != null) {
+                    nodes[top] = plus;
+                    positions[top] = next;
+                    top++;
+                }
+            }
+            TrieNode child = node.findChild(topic, pos, end, hash);
+            if (child != null) {
+                nodes[top] = child;
+                positions[top] = next;
+                top++;
+            }
         }
-      }
-      if (pos > len) {
-        emit(node, sink);
-        continue;
-      }
-      int end = pos;
-      int hash = 0;
-      char c;
-      while (end < len && (c = topic.charAt(end)) != '/') {
-        hash = 31 * hash + c;
-        end++;
-      }
-      final int next = end + 1;
-      if (top + 2 > nodes.length) {
-        sink.growStack();
-        nodes = sink.stackNodes;
-        positions = sink.stackPos;
-      }
-      if (wildcardsApply) {
-        TrieNode plus = node.plus;
-        if (plus != null) {
-          nodes[top] = plus;
-          positions[top] = next;
-          top++;
+    }
+
+    private void emit(TrieNode node, MatchSink sink) {
+        int[] ids = node.clusters;
+        if (ids != null) {
+            // Read after the node's array: the writer publishes a name before any array containing its id.
+            String[] nm = names;
+            for (int id : ids) {
+                sink.offer(id, nm);
+            }
         }
-      }
-      TrieNode child = node.findChild(topic, pos, end, hash);
-      if (child != null) {
-        nodes[top] = child;
-        positions[top] = next;
-        top++;
-      }
     }
-  }
 
-  private void emit(TrieNode node, MatchSink sink) {
-    int[] ids = node.clusters;
-    if (ids != null) {
-      // Read after the node's array: the writer publishes a name before any array containing its id.
-      String[] nm = names;
-      for (int id : ids) {
-        sink.offer(id, nm);
-      }
+    /**
+     * Convenience form of {@link #match(String, MatchSink)} for tests and cold paths; allocates.
+     *
+     * @param topic a topic name
+     * @return the matching clusters, a fresh mutable set
+     * @since 0.1.0
+     */
+    public Set<String> match(String topic) {
+        Set<String> out = new HashSet<>();
+        match(
+                topic,
+                new MatchSink() {
+                    @Override
+                    protected void accept(String cluster) {
+                        out.add(cluster);
+                    }
+                });
+        return out;
     }
-  }
 
-  /**
-   * Convenience form of {@link #match(String, MatchSink)} for tests and cold paths; allocates.
-   *
-   * @param topic a topic name
-   * @return the matching clusters, a fresh mutable set
-   * @since 0.1.0
-   */
-  public Set<String> match(String topic) {
-    Set<String> out = new HashSet<>();
-    match(
-        topic,
-        new MatchSink() {
-          @Override
-          protected void accept(String cluster) {
-            out.add(cluster);
-          }
-        });
-    return out;
-  }
+    // =================================================================================================================
+    // Writer side (single thread)
 
-  // =================================================================================================================
-  // Writer side (single thread)
+    /**
+     * Records that the actor on {@code lane} of {@code cluster} advertises {@code (filter, routeId)}. Idempotent per
+     * lane. Writer thread only.
+     *
+     * @param filter an MQTT topic filter (the intersected filter of protocol §1.5)
+     * @param cluster the remote cluster that wants the filter
+     * @param routeId the opaque route id the remote gave the row
+     * @param lane the advertising actor's lane, {@code 0..63}
+     * @return true if the row was created, false if it existed already (its lane bit is now set)
+     * @throws IllegalArgumentException if the lane is outside {@code [0, 63]}, the filter is not a valid MQTT topic
+     *     filter, or the cluster name is empty; the index is then unchanged
+     * @since 0.1.0
+     */
+    public boolean add(String filter, String cluster, String routeId, int lane) {
+        requireNonNull(filter, "filter");
+        requireNonNull(cluster, "cluster");
+        requireNonNull(routeId, "routeId");
+        long bit = laneBit(lane);
+        checkFilter(filter);
+        ClusterState cs = intern(cluster);
+        TrieNode node = requireNonNull(descend(filter, true), "created path");
+        int i = findRow(node, cs.id, routeId, filter);
+        if (i >= 0) {
+            node.setRowLanes(i, node.rowLanes(i) | bit);
+            return false;
+        }
+        boolean firstOfCluster = !hasRowOf(node, cs.id);
+        node.appendRow(cs.id, encodeId(routeId, filter), bit);
+        indexNewRow(node, cs.id, routeId, filter);
+        if (firstOfCluster) {
+            publishClusterAdded(node, cs.id);
+            cs.nodes.add(node);
+        }
+        cs.routes++;
+        total++;
+        return true;
+    }
 
-  /**
-   * Records that the actor on {@code lane} of {@code cluster} advertises {@code (filter, routeId)}. Idempotent per
-   * lane. Writer thread only.
-   *
-   * @param filter an MQTT topic filter (the intersected filter of protocol §1.5)
-   * @param cluster the remote cluster that wants the filter
-   * @param routeId the opaque route id the remote gave the row
-   * @param lane the advertising actor's lane, {@code 0..63}
-   * @return true if the row was created, false if it existed already (its lane bit is now set)
-   * @throws IllegalArgumentException if the lane is outside {@code [0, 63]}, the filter is not a valid MQTT topic
-   *     filter, or the cluster name is empty; the index is then unchanged
-   * @since 0.1.0
-   */
-  public boolean add(String filter, String cluster, String routeId, int lane) {
-    requireNonNull(filter, "filter");
-    requireNonNull(cluster, "cluster");
-    requireNonNull(routeId, "routeId");
-    long bit = laneBit(lane);
-    checkFilter(filter);
-    ClusterState cs = intern(cluster);
-    TrieNode node = requireNonNull(descend(filter, true), "created path");
-    int i = findRow(node, cs.id, routeId, filter);
-    if (i >= 0) {
-      node.setRowLanes(i, node.rowLanes(i) | bit);
-      return false;
-    }
-    boolean firstOfCluster = !hasRowOf(node, cs.id);
-    node.appendRow(cs.id, encodeId(routeId, filter), bit);
-    indexNewRow(node, cs.id, routeId, filter);
-    if (firstOfCluster) {
-      publishClusterAdded(node, cs.id);
-      cs.nodes.add(node);
-    }
-    cs.routes++;
-    total++;
-    return true;
-  }
-
-  /**
-   * Records that the actor on {@code lane} of {@code cluster} withdrew {@code (filter, routeId)}. A row not held by
-   * that lane, or unknown, is left alone. Writer thread only.
-   *
-   * @param filter the row's topic filter, as added
-   * @param cluster the remote cluster
-   * @param routeId the row's route id
-   * @param lane the withdrawing actor's lane, {@code 0..63}
-   * @return true if the row was removed (no lane holds it any more)
-   * @throws IllegalArgumentException if the lane is outside {@code [0, 63]} or the filter is not a valid MQTT topic
-   *     filter
-   * @since 0.1.0
-   */
-  public boolean delete(String filter, String cluster, String routeId, int lane) {
-    requireNonNull(filter, "filter");
-    requireNonNull(cluster, "cluster");
-    requireNonNull(routeId, "routeId");
-    long bit = laneBit(lane);
-    checkFilter(filter);
-    ClusterState cs = clustersByName.get(cluster);
-    if (cs == null) {
-      return false;
-    }
-    TrieNode node = descend(filter, false);
-    if (node == null) {
-      return false;
-    }
-    int i = findRow(node, cs.id, routeId, filter);
-    if (i < 0) {
-      return false;
-    }
-    long lanes = node.rowLanes(i);
-    if ((lanes & bit) == 0) {
-      return false;
-    }
-    lanes &= ~bit;
-    if (lanes != 0) {
-      node.setRowLanes(i, lanes);
-      return false;
-    }
-    removeRow(node, i, cs);
-    if (!hasRowOf(node, cs.id)) {
-      publishClusterRemoved(node, cs.id);
-      cs.forget(node);
-    }
-    prune(node);
-    return true;
-  }
-
-  /**
-   * Clears {@code lane} on every row of {@code cluster}, removing rows no other lane holds: an actor's incarnation
-   * changed or its TTL expired. Visits only the nodes holding rows of {@code cluster}. Writer thread only.
-   *
-   * @param cluster the remote cluster
-   * @param lane the actor's lane, {@code 0..63}
-   * @return the number of rows removed
-   * @throws IllegalArgumentException if the lane is outside {@code [0, 63]}
-   * @since 0.1.0
-   */
-  public int clearLane(String cluster, int lane) {
-    requireNonNull(cluster, "cluster");
-    long bit = laneBit(lane);
-    ClusterState cs = clustersByName.get(cluster);
-    return cs == null ? 0 : strip(cs, bit);
-  }
-
-  /**
-   * Removes every row of {@code cluster}. Writer thread only.
-   *
-   * @param cluster the remote cluster
-   * @return the number of rows removed
-   * @since 0.1.0
-   */
-  public int removeCluster(String cluster) {
-    requireNonNull(cluster, "cluster");
-    ClusterState cs = clustersByName.get(cluster);
-    return cs == null ? 0 : strip(cs, -1L);
-  }
-
-  /** Clears {@code bits} on every row of {@code cs}. */
-  private int strip(ClusterState cs, long bits) {
-    int removed = 0;
-    for (TrieNode node : cs.nodes.toArray(new TrieNode[0])) {
-      // Downwards, because removeRow moves the last row into the freed slot.
-      for (int i = node.rowCount - 1; i >= 0; i--) {
+    /**
+     * Records that the actor on {@code lane} of {@code cluster} withdrew {@code (filter, routeId)}. A row not held by
+     * that lane, or unknown, is left alone. Writer thread only.
+     *
+     * @param filter the row's topic filter, as added
+     * @param cluster the remote cluster
+     * @param routeId the row's route id
+     * @param lane the withdrawing actor's lane, {@code 0..63}
+     * @return true if the row was removed (no lane holds it any more)
+     * @throws IllegalArgumentException if the lane is outside {@code [0, 63]} or the filter is not a valid MQTT topic
+     *     filter
+     * @since 0.1.0
+     */
+    public boolean delete(String filter, String cluster, String routeId, int lane) {
+        requireNonNull(filter, "filter");
+        requireNonNull(cluster, "cluster");
+        requireNonNull(routeId, "routeId");
+        long bit = laneBit(lane);
+        checkFilter(filter);
+        ClusterState cs = clustersByName.get(cluster);
+        if (cs == null) {
+            return false;
+        }
+        TrieNode node = descend(filter, false);
+        if (node == null) {
+            return false;
+        }
+        int i = findRow(node, cs.id, routeId, filter);
+        if (i < 0) {
+            return false;
+        }
         long lanes = node.rowLanes(i);
-        if (node.rowCluster(i) == cs.id && (lanes & bits) != 0) {
-          lanes &= ~bits;
-          if (lanes != 0) {
+        if ((lanes & bit) == 0) {
+            return false;
+        }
+        lanes &= ~bit;
+        if (lanes != 0) {
             node.setRowLanes(i, lanes);
-          } else {
-            removeRow(node, i, cs);
-            removed++;
-          }
+            return false;
         }
-      }
-      if (!hasRowOf(node, cs.id)) {
-        publishClusterRemoved(node, cs.id);
-        cs.forget(node);
+        removeRow(node, i, cs);
+        if (!hasRowOf(node, cs.id)) {
+            publishClusterRemoved(node, cs.id);
+            cs.forget(node);
+        }
         prune(node);
-      }
+        return true;
     }
-    return removed;
-  }
 
-  // =================================================================================================================
-  // Inspection (writer thread, or any thread while no write runs)
-
-  /**
-   * Number of rows of {@code cluster}. Writer thread only.
-   *
-   * @param cluster the remote cluster
-   * @return its row count, 0 if unknown
-   * @since 0.1.0
-   */
-  public int routeCount(String cluster) {
-    ClusterState cs = clustersByName.get(requireNonNull(cluster, "cluster"));
-    return cs == null ? 0 : cs.routes;
-  }
-
-  /**
-   * Number of rows of all clusters. Writer thread only.
-   *
-   * @return the total row count
-   * @since 0.1.0
-   */
-  public int routeCount() {
-    return total;
-  }
-
-  /**
-   * Clusters holding at least one row. Writer thread only.
-   *
-   * @return their names, sorted, unmodifiable
-   * @since 0.1.0
-   */
-  public Set<String> clusters() {
-    Set<String> out = new TreeSet<>();
-    for (ClusterState cs : clustersById) {
-      if (cs.routes > 0) {
-        out.add(cs.name);
-      }
+    /**
+     * Clears {@code lane} on every row of {@code cluster}, removing rows no other lane holds: an actor's incarnation
+     * changed or its TTL expired. Visits only the nodes holding rows of {@code cluster}. Writer thread only.
+     *
+     * @param cluster the remote cluster
+     * @param lane the actor's lane, {@code 0..63}
+     * @return the number of rows removed
+     * @throws IllegalArgumentException if the lane is outside {@code [0, 63]}
+     * @since 0.1.0
+     */
+    public int clearLane(String cluster, int lane) {
+        requireNonNull(cluster, "cluster");
+        long bit = laneBit(lane);
+        ClusterState cs = clustersByName.get(cluster);
+        return cs == null ? 0 : strip(cs, bit);
     }
-    return Collections.unmodifiableSet(out);
-  }
 
-  /**
-   * The rows of {@code cluster}, for status pages and tests; allocates. Writer thread only.
-   *
-   * @param cluster the remote cluster
-   * @return its rows in no particular order
-   * @since 0.1.0
-   */
-  public List<RemoteRoute> routes(String cluster) {
-    ClusterState cs = clustersByName.get(requireNonNull(cluster, "cluster"));
-    if (cs == null) {
-      return List.of();
+    /**
+     * Removes every row of {@code cluster}. Writer thread only.
+     *
+     * @param cluster the remote cluster
+     * @return the number of rows removed
+     * @since 0.1.0
+     */
+    public int removeCluster(String cluster) {
+        requireNonNull(cluster, "cluster");
+        ClusterState cs = clustersByName.get(cluster);
+        return cs == null ? 0 : strip(cs, -1L);
     }
-    List<RemoteRoute> out = new ArrayList<>(cs.routes);
-    for (TrieNode node : cs.nodes) {
-      String filter = filterOf(node);
-      for (int i = 0; i < node.rowCount; i++) {
-        if (node.rowCluster(i) == cs.id) {
-          out.add(new RemoteRoute(filter, cs.name, decodeId(node.rowIdAt(i), filter), node.rowLanes(i)));
+
+    /** Clears {@code bits} on every row of {@code cs}. */
+    private int strip(ClusterState cs, long bits) {
+        int removed = 0;
+        for (TrieNode node : cs.nodes.toArray(new TrieNode[0])) {
+            // Downwards, because removeRow moves the last row into the freed slot.
+            for (int i = node.rowCount - 1; i >= 0; i--) {
+                long lanes = node.rowLanes(i);
+                if (node.rowCluster(i) == cs.id && (lanes & bits) != 0) {
+                    lanes &= ~bits;
+                    if (lanes != 0) {
+                        node.setRowLanes(i, lanes);
+                    } else {
+                        removeRow(node, i, cs);
+                        removed++;
+                    }
+                }
+            }
+            if (!hasRowOf(node, cs.id)) {
+                publishClusterRemoved(node, cs.id);
+                cs.forget(node);
+                prune(node);
+            }
         }
-      }
+        return removed;
     }
-    return out;
-  }
 
-  /**
-   * Checks every structural invariant listed in the class comment and throws {@link IllegalStateException} naming
-   * the first one broken. Walks the whole index: for tests and diagnostics. Writer thread only.
-   */
-  void validate() {
-    Map<Integer, Integer> rowsByCluster = new HashMap<>();
-    Map<Integer, Set<TrieNode>> nodesByCluster = new HashMap<>();
-    Map<Prefix, Integer> prefixRefs = new IdentityHashMap<>();
-    lookupsSeen = 0;
-    int rows = 0;
-    ArrayDeque<TrieNode> work = new ArrayDeque<>();
-    work.push(root);
-    while (!work.isEmpty()) {
-      TrieNode node = work.pop();
-      // Built only on failure: filterOf costs the node's depth.
-      Object where = node;
-      if (node != root && node.isEmpty()) {
-        fail("empty node not pruned", where);
-      }
-      rows += validateRows(node, where, rowsByCluster, nodesByCluster, prefixRefs);
-      TrieNode plus = node.plus;
-      if (plus != null) {
-        if (plus.parent != node || plus.key != TrieNode.PLUS_KEY) {
-          fail("bad + child", where);
+    // =================================================================================================================
+    // Inspection (writer thread, or any thread while no write runs)
+
+    /**
+     * Number of rows of {@code cluster}. Writer thread only.
+     *
+     * @param cluster the remote cluster
+     * @return its row count, 0 if unknown
+     * @since 0.1.0
+     */
+    public int routeCount(String cluster) {
+        ClusterState cs = clustersByName.get(requireNonNull(cluster, "cluster"));
+        return cs == null ? 0 : cs.routes;
+    }
+
+    /**
+     * Number of rows of all clusters. Writer thread only.
+     *
+     * @return the total row count
+     * @since 0.1.0
+     */
+    public int routeCount() {
+        return total;
+    }
+
+    /**
+     * Clusters holding at least one row. Writer thread only.
+     *
+     * @return their names, sorted, unmodifiable
+     * @since 0.1.0
+     */
+    public Set<String> clusters() {
+        Set<String> out = new TreeSet<>();
+        for (ClusterState cs : clustersById) {
+            if (cs.routes > 0) {
+                out.add(cs.name);
+            }
         }
-        work.push(plus);
-      }
-      TrieNode multi = node.multi;
-      if (multi != null) {
-        if (multi.parent != node || multi.key != TrieNode.MULTI_KEY) {
-          fail("bad # child", where);
+        return Collections.unmodifiableSet(out);
+    }
+
+    /**
+     * The rows of {@code cluster}, for status pages and tests; allocates. Writer thread only.
+     *
+     * @param cluster the remote cluster
+     * @return its rows in no particular order
+     * @since 0.1.0
+     */
+    public List<RemoteRoute> routes(String cluster) {
+        ClusterState cs = clustersByName.get(requireNonNull(cluster, "cluster"));
+        if (cs == null) {
+            return List.of();
         }
-        if (multi.children != null || multi.plus != null || multi.multi != null) {
-          fail("# node with children", where);
+        List<RemoteRoute> out = new ArrayList<>(cs.routes);
+        for (TrieNode node : cs.nodes) {
+            String filter = filterOf(node);
+            for (int i = 0; i < node.rowCount; i++) {
+                if (node.rowCluster(i) == cs.id) {
+                    out.add(new RemoteRoute(filter, cs.name, decodeId(node.rowIdAt(i), filter), node.rowLanes(i)));
+                }
+            }
         }
-        work.push(multi);
-      }
-      validateChildren(node, where, work);
+        return out;
     }
-    if (lookupsSeen != lookups.size()) {
-      fail(lookups.size() + " row lookups but " + lookupsSeen + " crowded nodes in the trie", "<root>");
+
+    /**
+     * Checks every structural invariant listed in the class comment and throws {@link IllegalStateException} naming
+     * the first one broken. Walks the whole index: for tests and diagnostics. Writer thread only.
+     */
+    void validate() {
+        Map<Integer, Integer> rowsByCluster = new HashMap<>();
+        Map<Integer, Set<TrieNode>> nodesByCluster = new HashMap<>();
+        Map<Prefix, Integer> prefixRefs = new IdentityHashMap<>();
+        lookupsSeen = 0;
+        int rows = 0;
+        ArrayDeque<TrieNode> work = new ArrayDeque<>();
+        work.push(root);
+        while (!work.isEmpty()) {
+            TrieNode node = work.pop();
+            // Built only on failure: filterOf costs the node's depth.
+            Object where = node;
+            if (node != root && node.isEmpty()) {
+                fail("empty node not pruned", where);
+            }
+            rows += validateRows(node, where, rowsByCluster, nodesByCluster, prefixRefs);
+            TrieNode plus = node.plus;
+            if (plus != null) {
+                if (plus.parent != node || plus.key != TrieNode.PLUS_KEY) {
+                    fail("bad + child", where);
+                }
+                work.push(plus);
+            }
+            TrieNode multi = node.multi;
+            if (multi != null) {
+                if (multi.parent != node || multi.key != TrieNode.MULTI_KEY) {
+                    fail("bad # child", where);
+                }
+                if (multi.children != null || multi.plus != null || multi.multi != null) {
+                    fail("# node with children", where);
+                }
+                work.push(multi);
+            }
+            validateChildren(node, where, work);
+        }
+        if (lookupsSeen != lookups.size()) {
+            fail(lookups.size() + " row lookups but " + lookupsSeen + " crowded nodes in the trie", "<root>");
+        }
+        if (rows != total) {
+            fail("total " + total + " but " + rows + " rows", "<root>");
+        }
+        for (ClusterState cs : clustersById) {
+            int counted = rowsByCluster.getOrDefault(cs.id, 0);
+            if (counted != cs.routes) {
+                fail("cluster " + cs.name + " counts " + cs.routes + " but has " + counted + " rows", "<root>");
+            }
+            Set<TrieNode> expected = nodesByCluster.getOrDefault(cs.id, Set.of());
+            if (cs.nodes.size() != expected.size() || !expected.containsAll(cs.nodes)) {
+                fail("node set of cluster " + cs.name + " out of date", "<root>");
+            }
+        }
+        if (!prefixRefs.keySet().equals(Set.copyOf(prefixes.values()))) {
+            fail("prefix table out of date", "<root>");
+        }
+        prefixRefs.forEach(
+                (p, refs) -> {
+                    if (p.refs != refs) {
+                        fail("prefix '" + p.text + "' counts " + p.refs + " but has " + refs + " uses", "<root>");
+                    }
+                });
     }
-    if (rows != total) {
-      fail("total " + total + " but " + rows + " rows", "<root>");
+
+    private int validateRows(
+            TrieNode node,
+            Object where,
+            Map<Integer, Integer> rowsByCluster,
+            Map<Integer, Set<TrieNode>> nodesByCluster,
+            Map<Prefix, Integer> prefixRefs) {
+        Set<Integer> distinct = new HashSet<>();
+        Set<List<Object>> seen = new HashSet<>();
+        for (int i = 0; i < node.rowCount; i++) {
+            int id = node.rowCluster(i);
+            if (id < 0 || id >= clustersById.size()) {
+                fail("unknown cluster id " + id, where);
+            }
+            if (node.rowLanes(i) == 0) {
+                fail("zero lane mask", where);
+            }
+            Object stored = node.rowIdAt(i);
+            // Encoding is canonical (see encodeId), so distinct stored forms mean distinct route ids.
+            Object identity = stored instanceof Prefix ? "prefix:" + ((Prefix) stored).text : stored;
+            if (!seen.add(List.of(id, identity))) {
+                fail("duplicate row", where);
+            }
+            if (stored instanceof Prefix) {
+                prefixRefs.merge((Prefix) stored, 1, Integer::sum);
+            }
+            distinct.add(id);
+            rowsByCluster.merge(id, 1, Integer::sum);
+            nodesByCluster.computeIfAbsent(id, k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(node);
+        }
+        validateLookup(node, where);
+        int[] published = node.clusters;
+        if (published == null ? !distinct.isEmpty() : published.length != distinct.size()) {
+            fail("published clusters " + Arrays.toString(published) + " but rows of " + distinct, where);
+        }
+        if (published != null) {
+            for (int id : published) {
+                if (!distinct.contains(id)) {
+                    fail("published clusters " + Arrays.toString(published) + " but rows of " + distinct, where);
+                }
+            }
+        }
+        return node.rowCount;
     }
-    for (ClusterState cs : clustersById) {
-      int counted = rowsByCluster.getOrDefault(cs.id, 0);
-      if (counted != cs.routes) {
-        fail("cluster " + cs.name + " counts " + cs.routes + " but has " + counted + " rows", "<root>");
-      }
-      Set<TrieNode> expected = nodesByCluster.getOrDefault(cs.id, Set.of());
-      if (cs.nodes.size() != expected.size() || !expected.containsAll(cs.nodes)) {
-        fail("node set of cluster " + cs.name + " out of date", "<root>");
-      }
-    }
-    if (!prefixRefs.keySet().equals(Set.copyOf(prefixes.values()))) {
-      fail("prefix table out of date", "<root>");
-    }
-    prefixRefs.forEach(
-        (p, refs) -> {
-          if (p.refs != refs) {
-            fail("prefix '" + p.text + "' counts " + p.refs + " but has " + refs + " uses", "<root>");
-          }
+
+    private void validateLookup(TrieNode node, Object where) {
+        RowLookup lookup = lookups.get(node);
+        if ((lookup != null) != (node.rowCount >= LOOKUP_MIN)) {
+            fail("row lookup " + (lookup == null ? "missing" : "present") + " with " + node.rowCount + " rows", where);
+        }
+        if (lookup == null) {
+            return;
+        }
+        lookupsSeen++;
+        if (lookup.size() != node.rowCount) {
+            fail("row lookup holds " + lookup.size() + " of " + node.rowCount + " rows", where);
+        }
+        String filter = filterOf(node);
+        Map<Integer, Integer> perCluster = new HashMap<>();
+        for (int r = 0; r < node.rowCount; r++) {
+            String id = decodeId(node.rowIdAt(r), filter);
+            int c = node.rowCluster(r);
+            perCluster.merge(c, 1, Integer::sum);
+            if (lookup.rowHash[r] != RowLookup.rowHash(c, id) || findRow(node, c, id, filter) != r) {
+                fail("row " + r + " ('" + id + "') not found through the row lookup", where);
+            }
+        }
+        perCluster.forEach((c, count) -> {
+            if (lookup.rowsOf(c) != count) {
+                fail("row lookup counts " + lookup.rowsOf(c) + " rows of cluster " + c + ", node has " + count, where);
+            }
         });
-  }
+    }
 
-  private int validateRows(
-      TrieNode node,
-      Object where,
-      Map<Integer, Integer> rowsByCluster,
-      Map<Integer, Set<TrieNode>> nodesByCluster,
-      Map<Prefix, Integer> prefixRefs) {
-    Set<Integer> distinct = new HashSet<>();
-    Set<List<Object>> seen = new HashSet<>();
-    for (int i = 0; i < node.rowCount; i++) {
-      int id = node.rowCluster(i);
-      if (id < 0 || id >= clustersById.size()) {
-        fail("unknown cluster id " + id, where);
-      }
-      if (node.rowLanes(i) == 0) {
-        fail("zero lane mask", where);
-      }
-      Object stored = node.rowIdAt(i);
-      // Encoding is canonical (see encodeId), so distinct stored forms mean distinct route ids.
-      Object identity = stored instanceof Prefix ? "prefix:" + ((Prefix) stored).text : stored;
-      if (!seen.add(List.of(id, identity))) {
-        fail("duplicate row", where);
-      }
-      if (stored instanceof Prefix) {
-        prefixRefs.merge((Prefix) stored, 1, Integer::sum);
-      }
-      distinct.add(id);
-      rowsByCluster.merge(id, 1, Integer::sum);
-      nodesByCluster.computeIfAbsent(id, k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(node);
-    }
-    validateLookup(node, where);
-    int[] published = node.clusters;
-    if (published == null ? !distinct.isEmpty() : published.length != distinct.size()) {
-      fail("published clusters " + Arrays.toString(published) + " but rows of " + distinct, where);
-    }
-    if (published != null) {
-      for (int id : published) {
-        if (!distinct.contains(id)) {
-          fail("published clusters " + Arrays.toString(published) + " but rows of " + distinct, where);
+    private void validateChildren(TrieNode node, Object where, ArrayDeque<TrieNode> work) {
+        List<TrieNode> exact;
+        try {
+            exact = node.checkedExactChildren();
+        } catch (IllegalStateException e) {
+            fail(e.getMessage(), where);
+            return;
         }
-      }
-    }
-    return node.rowCount;
-  }
-
-  private void validateLookup(TrieNode node, Object where) {
-    RowLookup lookup = lookups.get(node);
-    if ((lookup != null) != (node.rowCount >= LOOKUP_MIN)) {
-      fail("row lookup " + (lookup == null ? "missing" : "present") + " with " + node.rowCount + " rows", where);
-    }
-    if (lookup == null) {
-      return;
-    }
-    lookupsSeen++;
-    if (lookup.size() != node.rowCount) {
-      fail("row lookup holds " + lookup.size() + " of " + node.rowCount + " rows", where);
-    }
-    String filter = filterOf(node);
-    Map<Integer, Integer> perCluster = new HashMap<>();
-    for (int r = 0; r < node.rowCount; r++) {
-      String id = decodeId(node.rowIdAt(r), filter);
-      int c = node.rowCluster(r);
-      perCluster.merge(c, 1, Integer::sum);
-      if (lookup.rowHash[r] != RowLookup.rowHash(c, id) || findRow(node, c, id, filter) != r) {
-        fail("row " + r + " ('" + id + "') not found through the row lookup", where);
-      }
-    }
-    perCluster.forEach((c, count) -> {
-      if (lookup.rowsOf(c) != count) {
-        fail("row lookup counts " + lookup.rowsOf(c) + " rows of cluster " + c + ", node has " + count, where);
-      }
-    });
-  }
-
-  private void validateChildren(TrieNode node, Object where, ArrayDeque<TrieNode> work) {
-    List<TrieNode> exact;
-    try {
-      exact = node.checkedExactChildren();
-    } catch (IllegalStateException e) {
-      fail(e.getMessage(), where);
-      return;
-    }
-    Set<String> levels = new HashSet<>();
-    for (TrieNode c : exact) {
-      if (!levels.add(c.levelText())) {
-        fail("duplicate child '" + c.levelText() + "'", where);
-      }
-      work.push(c);
-    }
-  }
-
-  private static void fail(String what, Object where) {
-    String at = where instanceof TrieNode && ((TrieNode) where).parent != null ? filterOf((TrieNode) where) : "<root>";
-    throw new IllegalStateException("route index invariant broken at '" + at + "': " + what);
-  }
-
-  // =================================================================================================================
-  // Internals
-
-  private static long laneBit(int lane) {
-    if (lane < 0 || lane >= MAX_LANES) {
-      throw new IllegalArgumentException("lane must be in [0, " + (MAX_LANES - 1) + "], got " + lane);
-    }
-    return 1L << lane;
-  }
-
-  /** Rejects what MQTT forbids in a filter, before anything is changed. */
-  private static void checkFilter(String filter) {
-    int len = filter.length();
-    if (len == 0) {
-      throw new IllegalArgumentException("topic filter must not be empty");
-    }
-    int start = 0;
-    for (int i = 0; i <= len; i++) {
-      char c = i < len ? filter.charAt(i) : '/';
-      if (c == '/') {
-        start = i + 1;
-      } else if (c == '#') {
-        if (i != start || i != len - 1) {
-          throw new IllegalArgumentException(
-              "invalid topic filter '" + filter + "': '#' must be a whole level and the last one");
+        Set<String> levels = new HashSet<>();
+        for (TrieNode c : exact) {
+            if (!levels.add(c.levelText())) {
+                fail("duplicate child '" + c.levelText() + "'", where);
+            }
+            work.push(c);
         }
-      } else if (c == '+') {
-        if (i != start || (i + 1 < len && filter.charAt(i + 1) != '/')) {
-          throw new IllegalArgumentException("invalid topic filter '" + filter + "': '+' must be a whole level");
+    }
+
+    private static void fail(String what, Object where) {
+        String at = where instanceof TrieNode && ((TrieNode) where).parent != null ? filterOf((TrieNode) where) : "<root>";
+        throw new IllegalStateException("route index invariant broken at '" + at + "': " + what);
+    }
+
+    // =================================================================================================================
+    // Internals
+
+    private static long laneBit(int lane) {
+        if (lane < 0 || lane >= MAX_LANES) {
+            throw new IllegalArgumentException("lane must be in [0, " + (MAX_LANES - 1) + "], got " + lane);
         }
-      } else if (c == '\u0000') {
-        throw new IllegalArgumentException("invalid topic filter '" + filter + "': contains U+0000");
-      }
+        return 1L << lane;
     }
-  }
 
-  /** Walks (and with {@code create}, builds) the path of a checked filter; null if absent and not creating. */
-  private @Nullable TrieNode descend(String filter, boolean create) {
-    TrieNode node = root;
-    int len = filter.length();
-    int pos = 0;
-    while (true) {
-      int end = filter.indexOf('/', pos);
-      if (end < 0) {
-        end = len;
-      }
-      TrieNode next;
-      if (end - pos == 1 && filter.charAt(pos) == '+') {
-        next = node.plus;
-        if (next == null && create) {
-          next = new TrieNode(node, TrieNode.PLUS_KEY);
-          node.plus = next;
+    /** Rejects what MQTT forbids in a filter, before anything is changed. */
+    private static void checkFilter(String filter) {
+        int len = filter.length();
+        if (len == 0) {
+            throw new IllegalArgumentException("topic filter must not be empty");
         }
-      } else if (end - pos == 1 && filter.charAt(pos) == '#') {
-        next = node.multi;
-        if (next == null && create) {
-          next = new TrieNode(node, TrieNode.MULTI_KEY);
-          node.multi = next;
+        int start = 0;
+        for (int i = 0; i <= len; i++) {
+            char c = i < len ? filter.charAt(i) : '/';
+            if (c == '/') {
+                start = i + 1;
+            } else if (c == '#') {
+                if (i != start || i != len - 1) {
+                    throw new IllegalArgumentException(
+                            "invalid topic filter '" + filter + "': '#' must be a whole level and the last one");
+                }
+            } else if (c == '+') {
+                if (i != start || (i + 1 < len && filter.charAt(i + 1) != '/')) {
+                    throw new IllegalArgumentException("invalid topic filter '" + filter + "': '+' must be a whole level");
+                }
+            } else if (c == '\u0000') {
+                throw new IllegalArgumentException("invalid topic filter '" + filter + "': contains U+0000");
+            }
         }
-      } else {
-        int h = TrieNode.levelHash(filter, pos, end);
-        next = node.findChild(filter, pos, end, h);
-        if (next == null && create) {
-          next = new TrieNode(node, TrieNode.makeKey(filter, pos, end));
-          node.addChild(next);
+    }
+
+    /** Walks (and with {@code create}, builds) the path of a checked filter; null if absent and not creating. */
+    private @Nullable TrieNode descend(String filter, boolean create) {
+        TrieNode node = root;
+        int len = filter.length();
+        int pos = 0;
+        while (true) {
+            int end = filter.indexOf('/', pos);
+            if (end < 0) {
+                end = len;
+            }
+            TrieNode next;
+            if (end - pos == 1 && filter.charAt(pos) == '+') {
+                next = node.plus;
+                if (next == null && create) {
+                    next = new TrieNode(node, TrieNode.PLUS_KEY);
+                    node.plus = next;
+                }
+            } else if (end - pos == 1 && filter.charAt(pos) == '#') {
+                next = node.multi;
+                if (next == null && create) {
+                    next = new TrieNode(node, TrieNode.MULTI_KEY);
+                    node.multi = next;
+                }
+            } else {
+                int h = TrieNode.levelHash(filter, pos, end);
+                next = node.findChild(filter, pos, end, h);
+                if (next == null && create) {
+                    next = new TrieNode(node, TrieNode.makeKey(filter, pos, end));
+                    node.addChild(next);
+                }
+            }
+            if (next == null) {
+                return null;
+            }
+            node = next;
+            if (end == len) {
+                return node;
+            }
+            pos = end + 1;
         }
-      }
-      if (next == null) {
-        return null;
-      }
-      node = next;
-      if (end == len) {
-        return node;
-      }
-      pos = end + 1;
     }
-  }
 
-  /** Unlinks {@code node} and then each ancestor that became empty. */
-  private void prune(TrieNode node) {
-    while (node.parent != null && node.isEmpty()) {
-      TrieNode parent = node.parent;
-      if (node.key == TrieNode.PLUS_KEY) {
-        parent.plus = null;
-      } else if (node.key == TrieNode.MULTI_KEY) {
-        parent.multi = null;
-      } else {
-        parent.removeChild(node);
-      }
-      node = parent;
-    }
-  }
-
-  private static String filterOf(TrieNode node) {
-    ArrayDeque<String> levels = new ArrayDeque<>();
-    for (TrieNode n = node; n.parent != null; n = n.parent) {
-      levels.push(n.levelText());
-    }
-    return String.join("/", levels);
-  }
-
-  private ClusterState intern(String cluster) {
-    ClusterState cs = clustersByName.get(cluster);
-    if (cs == null) {
-      if (cluster.isEmpty()) {
-        throw new IllegalArgumentException("cluster name must not be empty");
-      }
-      cs = new ClusterState(cluster, clustersById.size());
-      clustersById.add(cs);
-      clustersByName.put(cluster, cs);
-      String[] grown = Arrays.copyOf(names, cs.id + 1);
-      grown[cs.id] = cluster;
-      names = grown;
-    }
-    return cs;
-  }
-
-  private void publishClusterAdded(TrieNode node, int id) {
-    int[] old = node.clusters;
-    if (old == null) {
-      node.clusters = clustersById.get(id).singleton;
-    } else {
-      int[] grown = Arrays.copyOf(old, old.length + 1);
-      grown[old.length] = id;
-      node.clusters = grown;
-    }
-  }
-
-  private void publishClusterRemoved(TrieNode node, int id) {
-    int[] old = node.clusters;
-    if (old == null) {
-      return;
-    }
-    if (old.length == 1) {
-      node.clusters = null;
-      return;
-    }
-    int[] shrunk = new int[old.length - 1];
-    int j = 0;
-    for (int c : old) {
-      if (c != id) {
-        shrunk[j++] = c;
-      }
-    }
-    node.clusters = shrunk.length == 1 ? clustersById.get(shrunk[0]).singleton : shrunk;
-  }
-
-  private int findRow(TrieNode node, int clusterId, String routeId, String filter) {
-    if (node.rowCount >= LOOKUP_MIN) {
-      RowLookup lookup = requireNonNull(lookups.get(node), "row lookup");
-      int h = RowLookup.rowHash(clusterId, routeId);
-      int mask = lookup.slots.length - 1;
-      for (int j = RowLookup.mix(h) & mask; ; j = (j + 1) & mask) {
-        int v = lookup.slots[j];
-        if (v == 0) {
-          return -1;
+    /** Unlinks {@code node} and then each ancestor that became empty. */
+    private void prune(TrieNode node) {
+        while (node.parent != null && node.isEmpty()) {
+            TrieNode parent = node.parent;
+            if (node.key == TrieNode.PLUS_KEY) {
+                parent.plus = null;
+            } else if (node.key == TrieNode.MULTI_KEY) {
+                parent.multi = null;
+            } else {
+                parent.removeChild(node);
+            }
+            node = parent;
         }
-        int r = v - 1;
-        if (lookup.rowHash[r] == h && node.rowCluster(r) == clusterId && idMatches(node.rowIdAt(r), routeId, filter)) {
-          return r;
+    }
+
+    private static String filterOf(TrieNode node) {
+        ArrayDeque<String> levels = new ArrayDeque<>();
+        for (TrieNode n = node; n.parent != null; n = n.parent) {
+            levels.push(n.levelText());
         }
-      }
+        return String.join("/", levels);
     }
-    for (int i = 0; i < node.rowCount; i++) {
-      if (node.rowCluster(i) == clusterId && idMatches(node.rowIdAt(i), routeId, filter)) {
-        return i;
-      }
-    }
-    return -1;
-  }
 
-  private boolean hasRowOf(TrieNode node, int clusterId) {
-    if (node.rowCount >= LOOKUP_MIN) {
-      return requireNonNull(lookups.get(node), "row lookup").rowsOf(clusterId) > 0;
-    }
-    return node.hasRowOf(clusterId);
-  }
-
-  /** Keeps the invariant "a node has a row lookup exactly when it has at least LOOKUP_MIN rows" after an append. */
-  private void indexNewRow(TrieNode node, int clusterId, String routeId, String filter) {
-    int n = node.rowCount;
-    if (n > LOOKUP_MIN) {
-      requireNonNull(lookups.get(node), "row lookup").put(n - 1, RowLookup.rowHash(clusterId, routeId), clusterId);
-    } else if (n == LOOKUP_MIN) {
-      RowLookup lookup = new RowLookup(n);
-      for (int r = 0; r < n; r++) {
-        int c = node.rowCluster(r);
-        lookup.put(r, RowLookup.rowHash(c, decodeId(node.rowIdAt(r), filter)), c);
-      }
-      lookups.put(node, lookup);
-    }
-  }
-
-  private void removeRow(TrieNode node, int i, ClusterState cs) {
-    Object stored = node.rowIdAt(i);
-    if (stored instanceof Prefix) {
-      Prefix p = (Prefix) stored;
-      if (--p.refs == 0) {
-        prefixes.remove(p.text);
-      }
-    }
-    if (node.rowCount >= LOOKUP_MIN) {
-      if (node.rowCount == LOOKUP_MIN) {
-        lookups.remove(node);
-      } else {
-        RowLookup lookup = requireNonNull(lookups.get(node), "row lookup");
-        int last = node.rowCount - 1;
-        lookup.remove(i, cs.id);
-        if (i != last) {
-          lookup.move(last, i);
+    private ClusterState intern(String cluster) {
+        ClusterState cs = clustersByName.get(cluster);
+        if (cs == null) {
+            if (cluster.isEmpty()) {
+                throw new IllegalArgumentException("cluster name must not be empty");
+            }
+            cs = new ClusterState(cluster, clustersById.size());
+            clustersById.add(cs);
+            clustersByName.put(cluster, cs);
+            String[] grown = Arrays.copyOf(names, cs.id + 1);
+            grown[cs.id] = cluster;
+            names = grown;
         }
-      }
-    }
-    node.removeRow(i);
-    cs.routes--;
-    total--;
-  }
-
-  private Object encodeId(String routeId, String filter) {
-    if (routeId.equals(filter)) {
-      return SAME_AS_FILTER;
-    }
-    int prefixLength = routeId.length() - filter.length();
-    if (prefixLength > 0 && routeId.endsWith(filter)) {
-      Prefix p = prefixes.computeIfAbsent(routeId.substring(0, prefixLength), Prefix::new);
-      p.refs++;
-      return p;
-    }
-    return routeId;
-  }
-
-  private static boolean idMatches(Object stored, String routeId, String filter) {
-    if (stored == SAME_AS_FILTER) {
-      return routeId.equals(filter);
-    }
-    if (stored instanceof Prefix) {
-      String p = ((Prefix) stored).text;
-      return routeId.length() == p.length() + filter.length()
-          && routeId.startsWith(p)
-          && routeId.startsWith(filter, p.length());
-    }
-    return stored.equals(routeId);
-  }
-
-  private static String decodeId(Object stored, String filter) {
-    if (stored == SAME_AS_FILTER) {
-      return filter;
-    }
-    if (stored instanceof Prefix) {
-      return ((Prefix) stored).text + filter;
-    }
-    return (String) stored;
-  }
-
-  /** A route-id prefix shared by the rows whose id is {@code text + filter}. */
-  private static final class Prefix {
-    final String text;
-    int refs;
-
-    Prefix(String text) {
-      this.text = text;
-    }
-  }
-
-  private static final class ClusterState {
-    final String name;
-    final int id;
-    final int[] singleton;
-    /** Nodes carrying at least one row of this cluster; lets clearLane skip every other cluster's routes. */
-    Set<TrieNode> nodes = newNodeSet();
-    int routes;
-
-    private static Set<TrieNode> newNodeSet() {
-      return Collections.newSetFromMap(new IdentityHashMap<>());
+        return cs;
     }
 
-    void forget(TrieNode node) {
-      nodes.remove(node);
-      if (nodes.isEmpty()) {
-        // IdentityHashMap never shrinks; after a mass withdrawal, give the table back.
-        nodes = newNodeSet();
-      }
+    private void publishClusterAdded(TrieNode node, int id) {
+        int[] old = node.clusters;
+        if (old == null) {
+            node.clusters = clustersById.get(id).singleton;
+        } else {
+            int[] grown = Arrays.copyOf(old, old.length + 1);
+            grown[old.length] = id;
+            node.clusters = grown;
+        }
     }
 
-    ClusterState(String name, int id) {
-      this.name = name;
-      this.id = id;
-      this.singleton = new int[] {id};
+    private void publishClusterRemoved(TrieNode node, int id) {
+        int[] old = node.clusters;
+        if (old == null) {
+            return;
+        }
+        if (old.length == 1) {
+            node.clusters = null;
+            return;
+        }
+        int[] shrunk = new int[old.length - 1];
+        int j = 0;
+        for (int c : old) {
+            if (c != id) {
+                shrunk[j++] = c;
+            }
+        }
+        node.clusters = shrunk.length == 1 ? clustersById.get(shrunk[0]).singleton : shrunk;
     }
-  }
+
+    private int findRow(TrieNode node, int clusterId, String routeId, String filter) {
+        if (node.rowCount >= LOOKUP_MIN) {
+            RowLookup lookup = requireNonNull(lookups.get(node), "row lookup");
+            int h = RowLookup.rowHash(clusterId, routeId);
+            int mask = lookup.slots.length - 1;
+            for (int j = RowLookup.mix(h) & mask; ; j = (j + 1) & mask) {
+                int v = lookup.slots[j];
+                if (v == 0) {
+                    return -1;
+                }
+                int r = v - 1;
+                if (lookup.rowHash[r] == h && node.rowCluster(r) == clusterId && idMatches(node.rowIdAt(r), routeId, filter)) {
+                    return r;
+                }
+            }
+        }
+        for (int i = 0; i < node.rowCount; i++) {
+            if (node.rowCluster(i) == clusterId && idMatches(node.rowIdAt(i), routeId, filter)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private boolean hasRowOf(TrieNode node, int clusterId) {
+        if (node.rowCount >= LOOKUP_MIN) {
+            return requireNonNull(lookups.get(node), "row lookup").rowsOf(clusterId) > 0;
+        }
+        return node.hasRowOf(clusterId);
+    }
+
+    /** Keeps the invariant "a node has a row lookup exactly when it has at least LOOKUP_MIN rows" after an append. */
+    private void indexNewRow(TrieNode node, int clusterId, String routeId, String filter) {
+        int n = node.rowCount;
+        if (n > LOOKUP_MIN) {
+            requireNonNull(lookups.get(node), "row lookup").put(n - 1, RowLookup.rowHash(clusterId, routeId), clusterId);
+        } else if (n == LOOKUP_MIN) {
+            RowLookup lookup = new RowLookup(n);
+            for (int r = 0; r < n; r++) {
+                int c = node.rowCluster(r);
+                lookup.put(r, RowLookup.rowHash(c, decodeId(node.rowIdAt(r), filter)), c);
+            }
+            lookups.put(node, lookup);
+        }
+    }
+
+    private void removeRow(TrieNode node, int i, ClusterState cs) {
+        Object stored = node.rowIdAt(i);
+        if (stored instanceof Prefix) {
+            Prefix p = (Prefix) stored;
+            if (--p.refs == 0) {
+                prefixes.remove(p.text);
+            }
+        }
+        if (node.rowCount >= LOOKUP_MIN) {
+            if (node.rowCount == LOOKUP_MIN) {
+                lookups.remove(node);
+            } else {
+                RowLookup lookup = requireNonNull(lookups.get(node), "row lookup");
+                int last = node.rowCount - 1;
+                lookup.remove(i, cs.id);
+                if (i != last) {
+                    lookup.move(last, i);
+                }
+            }
+        }
+        node.removeRow(i);
+        cs.routes--;
+        total--;
+    }
+
+    private Object encodeId(String routeId, String filter) {
+        if (routeId.equals(filter)) {
+            return SAME_AS_FILTER;
+        }
+        int prefixLength = routeId.length() - filter.length();
+        if (prefixLength > 0 && routeId.endsWith(filter)) {
+            Prefix p = prefixes.computeIfAbsent(routeId.substring(0, prefixLength), Prefix::new);
+            p.refs++;
+            return p;
+        }
+        return routeId;
+    }
+
+    private static boolean idMatches(Object stored, String routeId, String filter) {
+        if (stored == SAME_AS_FILTER) {
+            return routeId.equals(filter);
+        }
+        if (stored instanceof Prefix) {
+            String p = ((Prefix) stored).text;
+            return routeId.length() == p.length() + filter.length()
+                    && routeId.startsWith(p)
+                    && routeId.startsWith(filter, p.length());
+        }
+        return stored.equals(routeId);
+    }
+
+    private static String decodeId(Object stored, String filter) {
+        if (stored == SAME_AS_FILTER) {
+            return filter;
+        }
+        if (stored instanceof Prefix) {
+            return ((Prefix) stored).text + filter;
+        }
+        return (String) stored;
+    }
+
+    /** A route-id prefix shared by the rows whose id is {@code text + filter}. */
+    private static final class Prefix {
+        final String text;
+        int refs;
+
+        Prefix(String text) {
+            this.text = text;
+        }
+    }
+
+    private static final class ClusterState {
+        final String name;
+        final int id;
+        final int[] singleton;
+        /** Nodes carrying at least one row of this cluster; lets clearLane skip every other cluster's routes. */
+        Set<TrieNode> nodes = newNodeSet();
+        int routes;
+
+        private static Set<TrieNode> newNodeSet() {
+            return Collections.newSetFromMap(new IdentityHashMap<>());
+        }
+
+        void forget(TrieNode node) {
+            nodes.remove(node);
+            if (nodes.isEmpty()) {
+                // IdentityHashMap never shrinks; after a mass withdrawal, give the table back.
+                nodes = newNodeSet();
+            }
+        }
+
+        ClusterState(String name, int id) {
+            this.name = name;
+            this.id = id;
+            this.singleton = new int[] {id};
+        }
+    }
 }

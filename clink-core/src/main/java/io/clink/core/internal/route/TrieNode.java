@@ -20,514 +20,514 @@ import org.jspecify.annotations.Nullable;
  */
 final class TrieNode {
 
-  /** Key of a {@code +} node. Identity-compared; never equal to a level's key. */
-  static final Object PLUS_KEY = new Object();
+    /** Key of a {@code +} node. Identity-compared; never equal to a level's key. */
+    static final Object PLUS_KEY = new Object();
 
-  /** Key of a {@code #} node. */
-  static final Object MULTI_KEY = new Object();
+    /** Key of a {@code #} node. */
+    static final Object MULTI_KEY = new Object();
 
-  /**
-   * Marks a removed slot of an open-addressing child table. Removing in place by shifting later entries back would
-   * let a concurrent reader skip over a node that moved behind its probe position; a tombstone keeps every probe
-   * chain intact until the writer rebuilds the table.
-   */
-  static final TrieNode TOMBSTONE = new TrieNode(null, new byte[0]);
+    /**
+     * Marks a removed slot of an open-addressing child table. Removing in place by shifting later entries back would
+     * let a concurrent reader skip over a node that moved behind its probe position; a tombstone keeps every probe
+     * chain intact until the writer rebuilds the table.
+     */
+    static final TrieNode TOMBSTONE = new TrieNode(null, new byte[0]);
 
-  /** Child lists up to this length are scanned linearly; one more child turns the list into a {@link Table}. */
-  static final int LIST_MAX = 8;
+    /** Child lists up to this length are scanned linearly; one more child turns the list into a {@link Table}. */
+    static final int LIST_MAX = 8;
 
-  /** A table shrinking to this many live children becomes a list again (hysteresis against flapping). */
-  static final int LIST_SHRINK = 4;
+    /** A table shrinking to this many live children becomes a list again (hysteresis against flapping). */
+    static final int LIST_SHRINK = 4;
 
-  static final int MIN_TABLE = 16;
+    static final int MIN_TABLE = 16;
 
-  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(TrieNode[].class);
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(TrieNode[].class);
 
-  private static final byte[] EMPTY_LEVEL = new byte[0];
+    private static final byte[] EMPTY_LEVEL = new byte[0];
 
-  /**
-   * Open-addressing child table with linear probing. {@code hashes[i]} is written before {@code slots[i]} is
-   * release-stored, so a reader that acquires a node from a slot sees its hash. Slots go null, then node, then
-   * possibly tombstone, then possibly another node; never back to null while the table is published.
-   */
-  static final class Table {
-    final TrieNode[] slots;
-    final int[] hashes;
-    /** Writer-only: live nodes, and live plus tombstoned slots. */
-    int live;
-    int used;
+    /**
+     * Open-addressing child table with linear probing. {@code hashes[i]} is written before {@code slots[i]} is
+     * release-stored, so a reader that acquires a node from a slot sees its hash. Slots go null, then node, then
+     * possibly tombstone, then possibly another node; never back to null while the table is published.
+     */
+    static final class Table {
+        final TrieNode[] slots;
+        final int[] hashes;
+        /** Writer-only: live nodes, and live plus tombstoned slots. */
+        int live;
+        int used;
 
-    Table(int capacity) {
-      slots = new TrieNode[capacity];
-      hashes = new int[capacity];
-    }
-  }
-
-  // Memory matters here (two or three nodes per route at a million routes), so a node carries no hash, no counters
-  // of its own children and no per-row objects: 9 reference/int fields, 48 bytes with compressed oops.
-
-  /** {@code byte[]} (all chars below 256) or {@code char[]} for an exact level; PLUS_KEY, MULTI_KEY; null at root. */
-  final @Nullable Object key;
-
-  final @Nullable TrieNode parent;
-
-  /** Null, an exact-size {@code TrieNode[]} list (length 1..LIST_MAX), or a {@link Table}. */
-  volatile @Nullable Object children;
-
-  volatile @Nullable TrieNode plus;
-
-  volatile @Nullable TrieNode multi;
-
-  /** Distinct cluster ids with at least one row here; immutable once published; null when there is no row. */
-  volatile int @Nullable [] clusters;
-
-  // ---- writer-only state: rows ----
-
-  int rowCount;
-
-  /**
-   * Pairs {@code (clusterId, lanes)} per row: an {@code int[]} while every lane mask fits in 32 bits (actors rarely
-   * number more than a few per cluster), upgraded for good to a {@code long[]} when a lane of 32 or more is set.
-   */
-  @Nullable Object rowData;
-
-  @Nullable Object @Nullable [] rowId;
-
-  TrieNode(@Nullable TrieNode parent, @Nullable Object key) {
-    this.parent = parent;
-    this.key = key;
-  }
-
-  boolean isExact() {
-    return key instanceof byte[] || key instanceof char[];
-  }
-
-  /** True when the writer may prune this node: no rows and no children of any kind. */
-  boolean isEmpty() {
-    return rowCount == 0 && children == null && plus == null && multi == null;
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Level keys and hashing
-
-  /** Hash of {@code s[from, to)}, equal to {@code s.substring(from, to).hashCode()} without the substring. */
-  static int levelHash(String s, int from, int to) {
-    int h = 0;
-    for (int i = from; i < to; i++) {
-      h = 31 * h + s.charAt(i);
-    }
-    return h;
-  }
-
-  static Object makeKey(String s, int from, int to) {
-    if (from == to) {
-      return EMPTY_LEVEL;
-    }
-    boolean latin1 = true;
-    for (int i = from; i < to && latin1; i++) {
-      latin1 = s.charAt(i) < 256;
-    }
-    if (latin1) {
-      byte[] b = new byte[to - from];
-      for (int i = from; i < to; i++) {
-        b[i - from] = (byte) s.charAt(i);
-      }
-      return b;
-    }
-    char[] c = new char[to - from];
-    s.getChars(from, to, c, 0);
-    return c;
-  }
-
-  boolean keyEquals(String s, int from, int to) {
-    int len = to - from;
-    Object k = key;
-    if (k instanceof byte[]) {
-      byte[] b = (byte[]) k;
-      if (b.length != len) {
-        return false;
-      }
-      for (int i = 0; i < len; i++) {
-        if (s.charAt(from + i) != (char) (b[i] & 0xFF)) {
-          return false;
+        Table(int capacity) {
+            slots = new TrieNode[capacity];
+            hashes = new int[capacity];
         }
-      }
-      return true;
     }
-    if (k instanceof char[]) {
-      char[] c = (char[]) k;
-      if (c.length != len) {
-        return false;
-      }
-      for (int i = 0; i < len; i++) {
-        if (s.charAt(from + i) != c[i]) {
-          return false;
+
+    // Memory matters here (two or three nodes per route at a million routes), so a node carries no hash, no counters
+    // of its own children and no per-row objects: 9 reference/int fields, 48 bytes with compressed oops.
+
+    /** {@code byte[]} (all chars below 256) or {@code char[]} for an exact level; PLUS_KEY, MULTI_KEY; null at root. */
+    final @Nullable Object key;
+
+    final @Nullable TrieNode parent;
+
+    /** Null, an exact-size {@code TrieNode[]} list (length 1..LIST_MAX), or a {@link Table}. */
+    volatile @Nullable Object children;
+
+    volatile @Nullable TrieNode plus;
+
+    volatile @Nullable TrieNode multi;
+
+    /** Distinct cluster ids with at least one row here; immutable once published; null when there is no row. */
+    volatile int @Nullable [] clusters;
+
+    // ---- writer-only state: rows ----
+
+    int rowCount;
+
+    /**
+     * Pairs {@code (clusterId, lanes)} per row: an {@code int[]} while every lane mask fits in 32 bits (actors rarely
+     * number more than a few per cluster), upgraded for good to a {@code long[]} when a lane of 32 or more is set.
+     */
+    @Nullable Object rowData;
+
+    @Nullable Object @Nullable [] rowId;
+
+    TrieNode(@Nullable TrieNode parent, @Nullable Object key) {
+        this.parent = parent;
+        this.key = key;
+    }
+
+    boolean isExact() {
+        return key instanceof byte[] || key instanceof char[];
+    }
+
+    /** True when the writer may prune this node: no rows and no children of any kind. */
+    boolean isEmpty() {
+        return rowCount == 0 && children == null && plus == null && multi == null;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Level keys and hashing
+
+    /** Hash of {@code s[from, to)}, equal to {@code s.substring(from, to).hashCode()} without the substring. */
+    static int levelHash(String s, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + s.charAt(i);
         }
-      }
-      return true;
+        return h;
     }
-    return false;
-  }
 
-  /** {@link #levelHash} of this node's key; writer side. */
-  int keyHash() {
-    Object k = key;
-    int h = 0;
-    if (k instanceof byte[]) {
-      for (byte b : (byte[]) k) {
-        h = 31 * h + (b & 0xFF);
-      }
-    } else if (k instanceof char[]) {
-      for (char c : (char[]) k) {
-        h = 31 * h + c;
-      }
-    }
-    return h;
-  }
-
-  /** The level text of an exact node, a wildcard's text, or "" for the root. Cold path (listing, validation). */
-  String levelText() {
-    Object k = key;
-    if (k == PLUS_KEY) {
-      return "+";
-    }
-    if (k == MULTI_KEY) {
-      return "#";
-    }
-    if (k instanceof byte[]) {
-      byte[] b = (byte[]) k;
-      char[] c = new char[b.length];
-      for (int i = 0; i < b.length; i++) {
-        c[i] = (char) (b[i] & 0xFF);
-      }
-      return new String(c);
-    }
-    if (k instanceof char[]) {
-      return new String((char[]) k);
-    }
-    return "";
-  }
-
-  private static int spread(int h) {
-    return h ^ (h >>> 16);
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Child table: reader side
-
-  /** Finds the exact child for level {@code s[from, to)} whose hash is {@code h}. Lock-free, allocation-free. */
-  @Nullable TrieNode findChild(String s, int from, int to, int h) {
-    Object ch = children;
-    if (ch == null) {
-      return null;
-    }
-    if (ch instanceof TrieNode[]) {
-      for (TrieNode c : (TrieNode[]) ch) {
-        if (c.keyEquals(s, from, to)) {
-          return c;
+    static Object makeKey(String s, int from, int to) {
+        if (from == to) {
+            return EMPTY_LEVEL;
         }
-      }
-      return null;
-    }
-    Table t = (Table) ch;
-    TrieNode[] slots = t.slots;
-    int[] hashes = t.hashes;
-    int mask = slots.length - 1;
-    for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
-      TrieNode c = (TrieNode) SLOT.getAcquire(slots, i);
-      if (c == null) {
-        return null;
-      }
-      if (c != TOMBSTONE && hashes[i] == h && c.keyEquals(s, from, to)) {
+        boolean latin1 = true;
+        for (int i = from; i < to && latin1; i++) {
+            latin1 = s.charAt(i) < 256;
+        }
+        if (latin1) {
+            byte[] b = new byte[to - from];
+            for (int i = from; i < to; i++) {
+                b[i - from] = (byte) s.charAt(i);
+            }
+            return b;
+        }
+        char[] c = new char[to - from];
+        s.getChars(from, to, c, 0);
         return c;
-      }
     }
-  }
 
-  // ---------------------------------------------------------------------------------------------------------------
-  // Child table: writer side
+    boolean keyEquals(String s, int from, int to) {
+        int len = to - from;
+        Object k = key;
+        if (k instanceof byte[]) {
+            byte[] b = (byte[]) k;
+            if (b.length != len) {
+                return false;
+            }
+            for (int i = 0; i < len; i++) {
+                if (s.charAt(from + i) != (char) (b[i] & 0xFF)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (k instanceof char[]) {
+            char[] c = (char[]) k;
+            if (c.length != len) {
+                return false;
+            }
+            for (int i = 0; i < len; i++) {
+                if (s.charAt(from + i) != c[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
 
-  /** Adds an exact child known to be absent. */
-  void addChild(TrieNode child) {
-    Object ch = children;
-    if (ch == null) {
-      children = new TrieNode[] {child};
-      return;
-    }
-    if (ch instanceof TrieNode[]) {
-      TrieNode[] list = (TrieNode[]) ch;
-      int n = list.length;
-      if (n < LIST_MAX) {
-        TrieNode[] grown = Arrays.copyOf(list, n + 1);
-        grown[n] = child;
-        children = grown;
-      } else {
-        Table t = newTable(n + 1);
-        for (TrieNode c : list) {
-          insertPlain(t, c);
+    /** {@link #levelHash} of this node's key; writer side. */
+    int keyHash() {
+        Object k = key;
+        int h = 0;
+        if (k instanceof byte[]) {
+            for (byte b : (byte[]) k) {
+                h = 31 * h + (b & 0xFF);
+            }
+        } else if (k instanceof char[]) {
+            for (char c : (char[]) k) {
+                h = 31 * h + c;
+            }
         }
-        insertPlain(t, child);
-        children = t;
-      }
-      return;
+        return h;
     }
-    Table t = (Table) ch;
-    if ((t.used + 1) * 4 > t.slots.length * 3) {
-      Table rebuilt = newTable(t.live + 1);
-      for (TrieNode c : t.slots) {
-        if (c != null && c != TOMBSTONE) {
-          insertPlain(rebuilt, c);
+
+    /** The level text of an exact node, a wildcard's text, or "" for the root. Cold path (listing, validation). */
+    String levelText() {
+        Object k = key;
+        if (k == PLUS_KEY) {
+            return "+";
         }
-      }
-      insertPlain(rebuilt, child);
-      children = rebuilt;
-      return;
+        if (k == MULTI_KEY) {
+            return "#";
+        }
+        if (k instanceof byte[]) {
+            byte[] b = (byte[]) k;
+            char[] c = new char[b.length];
+            for (int i = 0; i < b.length; i++) {
+                c[i] = (char) (b[i] & 0xFF);
+            }
+            return new String(c);
+        }
+        if (k instanceof char[]) {
+            return new String((char[]) k);
+        }
+        return "";
     }
-    int h = child.keyHash();
-    int mask = t.slots.length - 1;
-    for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
-      TrieNode c = t.slots[i];
-      if (c == null || c == TOMBSTONE) {
-        if (c == null) {
-          t.used++;
+
+    private static int spread(int h) {
+        return h ^ (h >>> 16);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Child table: reader side
+
+    /** Finds the exact child for level {@code s[from, to)} whose hash is {@code h}. Lock-free, allocation-free. */
+    @Nullable TrieNode findChild(String s, int from, int to, int h) {
+        Object ch = children;
+        if (ch == null) {
+            return null;
         }
-        t.live++;
+        if (ch instanceof TrieNode[]) {
+            for (TrieNode c : (TrieNode[]) ch) {
+                if (c.keyEquals(s, from, to)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+        Table t = (Table) ch;
+        TrieNode[] slots = t.slots;
+        int[] hashes = t.hashes;
+        int mask = slots.length - 1;
+        for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
+            TrieNode c = (TrieNode) SLOT.getAcquire(slots, i);
+            if (c == null) {
+                return null;
+            }
+            if (c != TOMBSTONE && hashes[i] == h && c.keyEquals(s, from, to)) {
+                return c;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Child table: writer side
+
+    /** Adds an exact child known to be absent. */
+    void addChild(TrieNode child) {
+        Object ch = children;
+        if (ch == null) {
+            children = new TrieNode[] {child};
+            return;
+        }
+        if (ch instanceof TrieNode[]) {
+            TrieNode[] list = (TrieNode[]) ch;
+            int n = list.length;
+            if (n < LIST_MAX) {
+                TrieNode[] grown = Arrays.copyOf(list, n + 1);
+                grown[n] = child;
+                children = grown;
+            } else {
+                Table t = newTable(n + 1);
+                for (TrieNode c : list) {
+                    insertPlain(t, c);
+                }
+                insertPlain(t, child);
+                children = t;
+            }
+            return;
+        }
+        Table t = (Table) ch;
+        if ((t.used + 1) * 4 > t.slots.length * 3) {
+            Table rebuilt = newTable(t.live + 1);
+            for (TrieNode c : t.slots) {
+                if (c != null && c != TOMBSTONE) {
+                    insertPlain(rebuilt, c);
+                }
+            }
+            insertPlain(rebuilt, child);
+            children = rebuilt;
+            return;
+        }
+        int h = child.keyHash();
+        int mask = t.slots.length - 1;
+        for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
+            TrieNode c = t.slots[i];
+            if (c == null || c == TOMBSTONE) {
+                if (c == null) {
+                    t.used++;
+                }
+                t.live++;
+                t.hashes[i] = h;
+                SLOT.setRelease(t.slots, i, child);
+                return;
+            }
+        }
+    }
+
+    /** Removes an exact child (by identity); the node must be present. */
+    void removeChild(TrieNode child) {
+        Object ch = children;
+        if (ch instanceof TrieNode[]) {
+            TrieNode[] list = (TrieNode[]) ch;
+            if (list.length == 1) {
+                children = null;
+                return;
+            }
+            TrieNode[] shrunk = new TrieNode[list.length - 1];
+            int j = 0;
+            for (TrieNode c : list) {
+                if (c != child) {
+                    shrunk[j++] = c;
+                }
+            }
+            children = shrunk;
+            return;
+        }
+        Table t = (Table) requireNonNull(ch, "child table");
+        int mask = t.slots.length - 1;
+        for (int i = spread(child.keyHash()) & mask; ; i = (i + 1) & mask) {
+            TrieNode c = t.slots[i];
+            if (c == null) {
+                throw new IllegalStateException("child missing from table");
+            }
+            if (c == child) {
+                SLOT.setRelease(t.slots, i, TOMBSTONE);
+                t.live--;
+                break;
+            }
+        }
+        if (t.live <= LIST_SHRINK) {
+            TrieNode[] list = new TrieNode[t.live];
+            int j = 0;
+            for (TrieNode c : t.slots) {
+                if (c != null && c != TOMBSTONE) {
+                    list[j++] = c;
+                }
+            }
+            children = list.length == 0 ? null : list;
+        }
+    }
+
+    private static Table newTable(int live) {
+        int cap = MIN_TABLE;
+        while (live * 2 > cap) {
+            cap <<= 1;
+        }
+        return new Table(cap);
+    }
+
+    /** Inserts into a table nobody else can see yet. */
+    private static void insertPlain(Table t, TrieNode child) {
+        int h = child.keyHash();
+        int mask = t.slots.length - 1;
+        int i = spread(h) & mask;
+        while (t.slots[i] != null) {
+            i = (i + 1) & mask;
+        }
+        t.slots[i] = child;
         t.hashes[i] = h;
-        SLOT.setRelease(t.slots, i, child);
-        return;
-      }
+        t.live++;
+        t.used++;
     }
-  }
 
-  /** Removes an exact child (by identity); the node must be present. */
-  void removeChild(TrieNode child) {
-    Object ch = children;
-    if (ch instanceof TrieNode[]) {
-      TrieNode[] list = (TrieNode[]) ch;
-      if (list.length == 1) {
-        children = null;
-        return;
-      }
-      TrieNode[] shrunk = new TrieNode[list.length - 1];
-      int j = 0;
-      for (TrieNode c : list) {
-        if (c != child) {
-          shrunk[j++] = c;
+    /**
+     * Checks the child structure and returns the exact children; throws {@link IllegalStateException} describing the
+     * first problem. Writer side, for {@code RouteIndex.validate()}.
+     */
+    List<TrieNode> checkedExactChildren() {
+        Object ch = children;
+        List<TrieNode> out = new ArrayList<>();
+        if (ch == null) {
+            return out;
         }
-      }
-      children = shrunk;
-      return;
-    }
-    Table t = (Table) requireNonNull(ch, "child table");
-    int mask = t.slots.length - 1;
-    for (int i = spread(child.keyHash()) & mask; ; i = (i + 1) & mask) {
-      TrieNode c = t.slots[i];
-      if (c == null) {
-        throw new IllegalStateException("child missing from table");
-      }
-      if (c == child) {
-        SLOT.setRelease(t.slots, i, TOMBSTONE);
-        t.live--;
-        break;
-      }
-    }
-    if (t.live <= LIST_SHRINK) {
-      TrieNode[] list = new TrieNode[t.live];
-      int j = 0;
-      for (TrieNode c : t.slots) {
-        if (c != null && c != TOMBSTONE) {
-          list[j++] = c;
+        if (ch instanceof TrieNode[]) {
+            TrieNode[] list = (TrieNode[]) ch;
+            if (list.length == 0 || list.length > LIST_MAX) {
+                throw new IllegalStateException("child list of length " + list.length);
+            }
+            for (TrieNode c : list) {
+                if (c == null || c == TOMBSTONE) {
+                    throw new IllegalStateException("null or tombstone in child list");
+                }
+                out.add(c);
+            }
+        } else {
+            Table t = (Table) ch;
+            int n = t.slots.length;
+            int used = 0;
+            if (Integer.bitCount(n) != 1 || t.hashes.length != n) {
+                throw new IllegalStateException("child table of length " + n);
+            }
+            for (int i = 0; i < n; i++) {
+                TrieNode c = t.slots[i];
+                if (c == null) {
+                    continue;
+                }
+                used++;
+                if (c != TOMBSTONE) {
+                    if (t.hashes[i] != c.keyHash()) {
+                        throw new IllegalStateException("stale hash of child '" + c.levelText() + "'");
+                    }
+                    out.add(c);
+                }
+            }
+            if (out.size() != t.live || used != t.used || used == n) {
+                throw new IllegalStateException("child table counts live=" + out.size() + "/" + t.live + " used=" + used
+                        + "/" + t.used + " of " + n);
+            }
+            if (t.live <= LIST_SHRINK) {
+                throw new IllegalStateException("child table with only " + t.live + " children");
+            }
         }
-      }
-      children = list.length == 0 ? null : list;
-    }
-  }
-
-  private static Table newTable(int live) {
-    int cap = MIN_TABLE;
-    while (live * 2 > cap) {
-      cap <<= 1;
-    }
-    return new Table(cap);
-  }
-
-  /** Inserts into a table nobody else can see yet. */
-  private static void insertPlain(Table t, TrieNode child) {
-    int h = child.keyHash();
-    int mask = t.slots.length - 1;
-    int i = spread(h) & mask;
-    while (t.slots[i] != null) {
-      i = (i + 1) & mask;
-    }
-    t.slots[i] = child;
-    t.hashes[i] = h;
-    t.live++;
-    t.used++;
-  }
-
-  /**
-   * Checks the child structure and returns the exact children; throws {@link IllegalStateException} describing the
-   * first problem. Writer side, for {@code RouteIndex.validate()}.
-   */
-  List<TrieNode> checkedExactChildren() {
-    Object ch = children;
-    List<TrieNode> out = new ArrayList<>();
-    if (ch == null) {
-      return out;
-    }
-    if (ch instanceof TrieNode[]) {
-      TrieNode[] list = (TrieNode[]) ch;
-      if (list.length == 0 || list.length > LIST_MAX) {
-        throw new IllegalStateException("child list of length " + list.length);
-      }
-      for (TrieNode c : list) {
-        if (c == null || c == TOMBSTONE) {
-          throw new IllegalStateException("null or tombstone in child list");
+        for (TrieNode c : out) {
+            String level = c.levelText();
+            if (c.parent != this || !c.isExact()) {
+                throw new IllegalStateException("bad exact child '" + level + "'");
+            }
+            if (findChild(level, 0, level.length(), level.hashCode()) != c) {
+                throw new IllegalStateException("child '" + level + "' unreachable by lookup");
+            }
         }
-        out.add(c);
-      }
-    } else {
-      Table t = (Table) ch;
-      int n = t.slots.length;
-      int used = 0;
-      if (Integer.bitCount(n) != 1 || t.hashes.length != n) {
-        throw new IllegalStateException("child table of length " + n);
-      }
-      for (int i = 0; i < n; i++) {
-        TrieNode c = t.slots[i];
-        if (c == null) {
-          continue;
+        return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Rows (writer side)
+
+    int rowCluster(int i) {
+        Object d = rowData;
+        return d instanceof int[] ? ((int[]) d)[2 * i] : (int) ((long[]) requireNonNull(d, "rows"))[2 * i];
+    }
+
+    long rowLanes(int i) {
+        Object d = rowData;
+        return d instanceof int[]
+                ? ((int[]) d)[2 * i + 1] & 0xFFFF_FFFFL
+                : ((long[]) requireNonNull(d, "rows"))[2 * i + 1];
+    }
+
+    Object rowIdAt(int i) {
+        return requireNonNull(requireNonNull(rowId, "rows")[i], "row id");
+    }
+
+    void setRowLanes(int i, long lanes) {
+        Object d = rowData;
+        if (d instanceof int[]) {
+            if ((lanes >>> 32) == 0) {
+                ((int[]) d)[2 * i + 1] = (int) lanes;
+                return;
+            }
+            d = widen((int[]) d);
         }
-        used++;
-        if (c != TOMBSTONE) {
-          if (t.hashes[i] != c.keyHash()) {
-            throw new IllegalStateException("stale hash of child '" + c.levelText() + "'");
-          }
-          out.add(c);
+        ((long[]) requireNonNull(d, "rows"))[2 * i + 1] = lanes;
+    }
+
+    private long[] widen(int[] narrow) {
+        long[] wide = new long[narrow.length];
+        for (int i = 0; i < narrow.length; i += 2) {
+            wide[i] = narrow[i];
+            wide[i + 1] = narrow[i + 1] & 0xFFFF_FFFFL;
         }
-      }
-      if (out.size() != t.live || used != t.used || used == n) {
-        throw new IllegalStateException("child table counts live=" + out.size() + "/" + t.live + " used=" + used
-            + "/" + t.used + " of " + n);
-      }
-      if (t.live <= LIST_SHRINK) {
-        throw new IllegalStateException("child table with only " + t.live + " children");
-      }
+        rowData = wide;
+        return wide;
     }
-    for (TrieNode c : out) {
-      String level = c.levelText();
-      if (c.parent != this || !c.isExact()) {
-        throw new IllegalStateException("bad exact child '" + level + "'");
-      }
-      if (findChild(level, 0, level.length(), level.hashCode()) != c) {
-        throw new IllegalStateException("child '" + level + "' unreachable by lookup");
-      }
-    }
-    return out;
-  }
 
-  // ---------------------------------------------------------------------------------------------------------------
-  // Rows (writer side)
-
-  int rowCluster(int i) {
-    Object d = rowData;
-    return d instanceof int[] ? ((int[]) d)[2 * i] : (int) ((long[]) requireNonNull(d, "rows"))[2 * i];
-  }
-
-  long rowLanes(int i) {
-    Object d = rowData;
-    return d instanceof int[]
-        ? ((int[]) d)[2 * i + 1] & 0xFFFF_FFFFL
-        : ((long[]) requireNonNull(d, "rows"))[2 * i + 1];
-  }
-
-  Object rowIdAt(int i) {
-    return requireNonNull(requireNonNull(rowId, "rows")[i], "row id");
-  }
-
-  void setRowLanes(int i, long lanes) {
-    Object d = rowData;
-    if (d instanceof int[]) {
-      if ((lanes >>> 32) == 0) {
-        ((int[]) d)[2 * i + 1] = (int) lanes;
-        return;
-      }
-      d = widen((int[]) d);
+    /** Appends a row; capacity grows by one while small (most nodes carry one to three rows), then by half. */
+    void appendRow(int clusterId, Object id, long lanes) {
+        int n = rowCount;
+        Object[] ids = rowId;
+        if (ids == null || n == ids.length) {
+            int cap = n < 4 ? n + 1 : n + (n >> 1);
+            rowId = ids = ids == null ? new Object[cap] : Arrays.copyOf(ids, cap);
+            Object d = rowData;
+            if (d == null) {
+                rowData = new int[2 * cap];
+            } else if (d instanceof int[]) {
+                rowData = Arrays.copyOf((int[]) d, 2 * cap);
+            } else {
+                rowData = Arrays.copyOf((long[]) d, 2 * cap);
+            }
+        }
+        ids[n] = id;
+        rowCount = n + 1;
+        Object d = rowData;
+        if (d instanceof int[]) {
+            ((int[]) d)[2 * n] = clusterId;
+        } else {
+            ((long[]) requireNonNull(d, "rows"))[2 * n] = clusterId;
+        }
+        setRowLanes(n, lanes);
     }
-    ((long[]) requireNonNull(d, "rows"))[2 * i + 1] = lanes;
-  }
 
-  private long[] widen(int[] narrow) {
-    long[] wide = new long[narrow.length];
-    for (int i = 0; i < narrow.length; i += 2) {
-      wide[i] = narrow[i];
-      wide[i + 1] = narrow[i + 1] & 0xFFFF_FFFFL;
+    /** Removes row {@code i} by moving the last row into its place; frees the arrays when the last row goes. */
+    void removeRow(int i) {
+        int last = --rowCount;
+        if (last == 0) {
+            rowData = null;
+            rowId = null;
+            return;
+        }
+        Object[] ids = requireNonNull(rowId, "rows");
+        ids[i] = ids[last];
+        ids[last] = null;
+        Object d = rowData;
+        if (d instanceof int[]) {
+            int[] a = (int[]) d;
+            a[2 * i] = a[2 * last];
+            a[2 * i + 1] = a[2 * last + 1];
+        } else {
+            long[] a = (long[]) requireNonNull(d, "rows");
+            a[2 * i] = a[2 * last];
+            a[2 * i + 1] = a[2 * last + 1];
+        }
+        if (ids.length > 8 && last * 2 < ids.length) {
+            int cap = last + (last >> 1);
+            rowId = Arrays.copyOf(ids, cap);
+            rowData = d instanceof int[] ? Arrays.copyOf((int[]) d, 2 * cap) : Arrays.copyOf((long[]) d, 2 * cap);
+        }
     }
-    rowData = wide;
-    return wide;
-  }
 
-  /** Appends a row; capacity grows by one while small (most nodes carry one to three rows), then by half. */
-  void appendRow(int clusterId, Object id, long lanes) {
-    int n = rowCount;
-    Object[] ids = rowId;
-    if (ids == null || n == ids.length) {
-      int cap = n < 4 ? n + 1 : n + (n >> 1);
-      rowId = ids = ids == null ? new Object[cap] : Arrays.copyOf(ids, cap);
-      Object d = rowData;
-      if (d == null) {
-        rowData = new int[2 * cap];
-      } else if (d instanceof int[]) {
-        rowData = Arrays.copyOf((int[]) d, 2 * cap);
-      } else {
-        rowData = Arrays.copyOf((long[]) d, 2 * cap);
-      }
+    boolean hasRowOf(int clusterId) {
+        for (int i = 0; i < rowCount; i++) {
+            if (rowCluster(i) == clusterId) {
+                return true;
+            }
+        }
+        return false;
     }
-    ids[n] = id;
-    rowCount = n + 1;
-    Object d = rowData;
-    if (d instanceof int[]) {
-      ((int[]) d)[2 * n] = clusterId;
-    } else {
-      ((long[]) requireNonNull(d, "rows"))[2 * n] = clusterId;
-    }
-    setRowLanes(n, lanes);
-  }
-
-  /** Removes row {@code i} by moving the last row into its place; frees the arrays when the last row goes. */
-  void removeRow(int i) {
-    int last = --rowCount;
-    if (last == 0) {
-      rowData = null;
-      rowId = null;
-      return;
-    }
-    Object[] ids = requireNonNull(rowId, "rows");
-    ids[i] = ids[last];
-    ids[last] = null;
-    Object d = rowData;
-    if (d instanceof int[]) {
-      int[] a = (int[]) d;
-      a[2 * i] = a[2 * last];
-      a[2 * i + 1] = a[2 * last + 1];
-    } else {
-      long[] a = (long[]) requireNonNull(d, "rows");
-      a[2 * i] = a[2 * last];
-      a[2 * i + 1] = a[2 * last + 1];
-    }
-    if (ids.length > 8 && last * 2 < ids.length) {
-      int cap = last + (last >> 1);
-      rowId = Arrays.copyOf(ids, cap);
-      rowData = d instanceof int[] ? Arrays.copyOf((int[]) d, 2 * cap) : Arrays.copyOf((long[]) d, 2 * cap);
-    }
-  }
-
-  boolean hasRowOf(int clusterId) {
-    for (int i = 0; i < rowCount; i++) {
-      if (rowCluster(i) == clusterId) {
-        return true;
-      }
-    }
-    return false;
-  }
 }
