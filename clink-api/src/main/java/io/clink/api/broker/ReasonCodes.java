@@ -29,6 +29,12 @@ public final class ReasonCodes {
     /** DISCONNECT or PUBACK: the client may not use link topics, or may not speak for that cluster. */
     public static final int NOT_AUTHORIZED = 0x87;
 
+    /** DISCONNECT: a quota is exceeded (a remote cluster already has the most route actors a receiver keeps). */
+    public static final int QUOTA_EXCEEDED = 0x97;
+
+    /** DISCONNECT: "Administrative action": the link to that cluster was disabled or deleted here. */
+    public static final int ADMINISTRATIVE_ACTION = 0x98;
+
     private ReasonCodes() {}
 
     /**

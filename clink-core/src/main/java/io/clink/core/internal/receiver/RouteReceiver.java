@@ -137,13 +137,13 @@ public final class RouteReceiver {
      *
      * @since 0.1.0
      */
-    public static final int QUOTA_EXCEEDED = 0x97;
+    public static final int QUOTA_EXCEEDED = ReasonCodes.QUOTA_EXCEEDED;
     /**
      * DISCONNECT reason: the link to the sender's cluster was disabled or deleted here.
      *
      * @since 0.1.0
      */
-    public static final int ADMINISTRATIVE_ACTION = 0x98;
+    public static final int ADMINISTRATIVE_ACTION = ReasonCodes.ADMINISTRATIVE_ACTION;
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteReceiver.class);
 
