@@ -48,7 +48,9 @@ public final class LinkTransportException extends Exception {
         }
     }
 
+    /** The kind of failure. */
     private final Kind kind;
+    /** The connection-level reason, where there is one. */
     private final @Nullable DisconnectReason reason;
 
     /**
