@@ -12,7 +12,8 @@ import java.util.Locale;
  *
  * <p>Usage: {@code java -XX:+UseSerialGC -Xmx8g -cp benchmarks.jar io.clink.benchmarks.HeapPerRoute [routes] [impl...]}
  * (default 1,000,000 routes and every implementation). Run one implementation per JVM for the cleanest figure:
- * {@code run.sh} does. Prints one table row per implementation.
+ * {@code run.sh} does. Prints one table row per implementation. With {@code -Dheap.hold=<seconds>} it then keeps the
+ * last index alive that long, for {@code jmap -histo:live <pid>} to show where the bytes are.
  *
  * @since 0.1.0
  */
@@ -52,7 +53,17 @@ public final class HeapPerRoute {
             }
             System.out.printf(Locale.ROOT, "| %-9s | %,10d | %12.1f | %14.1f |%n", impl, routes,
                     (after - before) / 1048576.0, (after - before) / (double) routes);
-            // Keep the index reachable until after the measurement.
+            long hold = Long.getLong("heap.hold", 0L);
+            if (hold > 0) {
+                System.out.printf(Locale.ROOT, "holding the %s index for %d s (pid %d)%n", impl, hold,
+                        ProcessHandle.current().pid());
+                try {
+                    Thread.sleep(hold * 1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            // Keep the index reachable until after the measurement (and the hold).
             java.lang.ref.Reference.reachabilityFence(table);
         }
     }
