@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs clink's micro-benchmark suites from the shaded jar and writes JMH JSON (and the console text) under
 # target/results/. Usage: run.sh quick|full [match|churn|heap|codec ...]   (default: every suite)
-#   quick  1 fork, 2 x 1 s warmup, 3 x 1 s measurement: a sanity run, under 15 minutes on 2 cores
+#   quick  1 fork, 2 x 1 s warmup, 5 x 1 s measurement: indicative, under 15 minutes on 2 cores
 #   full   2 forks, 5 x 2 s warmup, 10 x 2 s measurement: the figures to publish
 # Build the jar first: mvn -B -pl clink-benchmarks -am package -DskipTests (from the repository root).
 set -euo pipefail
@@ -14,7 +14,7 @@ usage() {
 
 mode="${1:-}"
 case "$mode" in
-  quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s) ;;
+  quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 5 -r 1s) ;;
   full) jmh_opts=(-f 2 -wi 5 -w 2s -i 10 -r 2s) ;;
   *) usage ;;
 esac

@@ -3,6 +3,7 @@ package io.clink.benchmarks;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,13 +44,24 @@ public final class Summary {
             throw new IllegalArgumentException("usage: Summary <results dir> <quick|full>, got " + args.length
                     + " arguments");
         }
-        Path dir = Path.of(args[0]);
-        String mode = args[1];
-        routeTable(dir.resolve("match-" + mode + ".json"), "Route matching (RouteMatchBenchmark.match)");
+        render(Path.of(args[0]), args[1], System.out);
+    }
+
+    /**
+     * Writes the tables of every suite that has results in {@code dir}.
+     *
+     * @param dir the results directory
+     * @param mode {@code quick} or {@code full}
+     * @param out where to write the markdown
+     * @throws IOException if a result file cannot be read
+     * @since 0.1.0
+     */
+    public static void render(Path dir, String mode, PrintStream out) throws IOException {
+        routeTable(dir.resolve("match-" + mode + ".json"), "Route matching (RouteMatchBenchmark.match)", out);
         routeTable(dir.resolve("churn-" + mode + ".json"), "Route churn: one add and one remove per op "
-                + "(RouteChurnBenchmark.addAndRemove)");
-        heapTable(dir.resolve("heap-" + mode + ".txt"));
-        codecTable(dir.resolve("codec-" + mode + ".json"));
+                + "(RouteChurnBenchmark.addAndRemove)", out);
+        heapTable(dir.resolve("heap-" + mode + ".txt"), out);
+        codecTable(dir.resolve("codec-" + mode + ".json"), out);
     }
 
     private static List<? extends Config> results(Path file) throws IOException {
@@ -58,7 +70,7 @@ public final class Summary {
         return ConfigFactory.parseString("{\"results\":" + json + "}").getConfigList("results");
     }
 
-    private static void routeTable(Path file, String title) throws IOException {
+    private static void routeTable(Path file, String title, PrintStream out) throws IOException {
         if (!Files.exists(file)) {
             return;
         }
@@ -68,9 +80,9 @@ public final class Summary {
             rows.computeIfAbsent(r.getString("params.routes"), k -> new LinkedHashMap<>())
                     .put(r.getString("params.impl"), r);
         }
-        System.out.printf(Locale.ROOT, "%n#### %s%n%n", title);
-        System.out.println("| routes | impl | ops/s | ± (99.9%) | B/op | clink ÷ best other |");
-        System.out.println("|---:|---|---:|---:|---:|---:|");
+        out.printf(Locale.ROOT, "%n#### %s%n%n", title);
+        out.println("| routes | impl | ops/s | ± (99.9%) | B/op | clink ÷ best other |");
+        out.println("|---:|---|---:|---:|---:|---:|");
         for (Map.Entry<String, Map<String, Config>> row : rows.entrySet()) {
             double best = 0;
             String bestImpl = "-";
@@ -87,13 +99,13 @@ public final class Summary {
                 String ratio = e.getKey().equals("clink") && best > 0
                         ? String.format(Locale.ROOT, "**%.1f×** (vs %s)", score / best, bestImpl)
                         : "";
-                System.out.printf(Locale.ROOT, "| %,d | %s | %,.0f | %,.0f | %s | %s |%n",
+                out.printf(Locale.ROOT, "| %,d | %s | %,.0f | %,.0f | %s | %s |%n",
                         Integer.parseInt(row.getKey()), e.getKey(), score, error(r), allocation(r), ratio);
             }
         }
     }
 
-    private static void heapTable(Path file) throws IOException {
+    private static void heapTable(Path file, PrintStream out) throws IOException {
         if (!Files.exists(file)) {
             return;
         }
@@ -113,29 +125,29 @@ public final class Summary {
                 bestImpl = r[0];
             }
         }
-        System.out.printf(Locale.ROOT, "%n#### Heap per route after GC (HeapPerRoute)%n%n");
-        System.out.println("| impl | routes | heap (MiB) | bytes/route | clink ÷ smallest other |");
-        System.out.println("|---|---:|---:|---:|---:|");
+        out.printf(Locale.ROOT, "%n#### Heap per route after GC (HeapPerRoute)%n%n");
+        out.println("| impl | routes | heap (MiB) | bytes/route | clink ÷ smallest other |");
+        out.println("|---|---:|---:|---:|---:|");
         for (String[] r : rows) {
             String ratio = r[0].equals("clink") && best < Double.MAX_VALUE
                     ? String.format(Locale.ROOT, "**%.2f×** (vs %s)", Double.parseDouble(r[3]) / best, bestImpl)
                     : "";
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", r[0], r[1], r[2], r[3], ratio);
+            out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", r[0], r[1], r[2], r[3], ratio);
         }
     }
 
-    private static void codecTable(Path file) throws IOException {
+    private static void codecTable(Path file, PrintStream out) throws IOException {
         if (!Files.exists(file)) {
             return;
         }
-        System.out.printf(Locale.ROOT, "%n#### Codec (CodecBenchmark)%n%n");
-        System.out.println("| operation | payload | compressed | ops/s | ± (99.9%) | B/op |");
-        System.out.println("|---|---:|---|---:|---:|---:|");
+        out.printf(Locale.ROOT, "%n#### Codec (CodecBenchmark)%n%n");
+        out.println("| operation | payload | compressed | ops/s | ± (99.9%) | B/op |");
+        out.println("|---|---:|---|---:|---:|---:|");
         for (Config r : results(file)) {
             String name = r.getString("benchmark");
             name = name.substring(name.lastIndexOf('.') + 1);
             String payload = r.hasPath("params.payload") ? r.getString("params.payload") + " B" : "4000 ops";
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %,.0f | %,.0f | %s |%n", name, payload,
+            out.printf(Locale.ROOT, "| %s | %s | %s | %,.0f | %,.0f | %s |%n", name, payload,
                     r.getString("params.compressed"), r.getDouble("primaryMetric.score"), error(r), allocation(r));
         }
     }
