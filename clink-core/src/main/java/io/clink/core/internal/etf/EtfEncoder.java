@@ -20,7 +20,7 @@ import java.util.zip.Deflater;
  * their fields without building a {@link Term} first. Writers throw {@link java.nio.BufferOverflowException} if
  * the buffer is smaller than the size said; that is a caller bug, never an input problem.
  *
- * <p>Stateless and thread-safe.
+ * <p>Thread-safe: the only state is a per-thread deflater for compressed output.
  */
 public final class EtfEncoder {
     /** erts writes maps up to this many keys as flat maps with sorted keys. */
@@ -29,6 +29,13 @@ public final class EtfEncoder {
     public static final int COMPRESSION_LEVEL = 6;
 
     private static final int MAX_STRING_EXT = 0xffff;
+
+    /**
+     * One deflater per thread, reset between uses: creating one costs a native zlib stream allocation, which made
+     * compressed encoding of small messages about 100 times slower than plain encoding.
+     */
+    private static final ThreadLocal<Deflater> DEFLATERS =
+            ThreadLocal.withInitial(() -> new Deflater(COMPRESSION_LEVEL));
 
     private EtfEncoder() {
     }
@@ -461,7 +468,8 @@ public final class EtfEncoder {
             return plain;
         }
         byte[] out = new byte[plain.length + 1];
-        Deflater deflater = new Deflater(COMPRESSION_LEVEL);
+        Deflater deflater = DEFLATERS.get();
+        deflater.reset();
         try {
             deflater.setInput(plain, 1, termLength);
             deflater.finish();
@@ -477,7 +485,8 @@ public final class EtfEncoder {
             out[5] = (byte) termLength;
             return java.util.Arrays.copyOf(out, 6 + n);
         } finally {
-            deflater.end();
+            // Leave it clean for the next use on this thread; reset() keeps the native stream for reuse.
+            deflater.reset();
         }
     }
 }
