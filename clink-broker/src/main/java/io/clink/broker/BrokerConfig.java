@@ -5,7 +5,11 @@ import io.clink.api.config.ClusterLinkConfig;
 import io.clink.core.config.ClusterLinkConfigLoader;
 import io.clink.core.config.ConfigLoadException;
 import io.clink.core.internal.config.Section;
+import io.clink.hivemq.LinkAuthenticator;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -22,7 +26,11 @@ import org.slf4j.LoggerFactory;
  *                                                  clientid = "clink-us-east", topics = ["#"] } ] }
  * listeners {
  *   tcp.default { bind = "0.0.0.0:1883" }   # MQTT clients; optional, this is the default
- *   tcp.clink { bind = 11883 }              # the other clusters' link connections; required
+ *   tcp.clink {                             # the other clusters' link connections; required
+ *     bind = 11883
+ *     # optional: only these users may connect here, each only for its cluster's $LINK topics
+ *     authentication = [ { username = "clink-eu", password = "file:///run/secrets/clink-eu", cluster = "cluster-eu-west" } ]
+ *   }
  * }
  * </pre>
  *
@@ -32,9 +40,11 @@ import org.slf4j.LoggerFactory;
  * @param cluster the cluster link configuration
  * @param mqtt the listener for MQTT clients
  * @param link the listener for link connections (the only one accepting {@code $LINK/...} traffic)
+ * @param linkUsers the users allowed on the link listener; empty when anonymous link connections are accepted
  * @since 0.1.0
  */
-public record BrokerConfig(String file, ClusterLinkConfig cluster, Bind mqtt, Bind link) {
+public record BrokerConfig(
+        String file, ClusterLinkConfig cluster, Bind mqtt, Bind link, List<LinkAuthenticator.LinkUser> linkUsers) {
 
     /** The default MQTT listener, as EMQX's: all interfaces, port 1883. */
     public static final Bind DEFAULT_MQTT = new Bind("0.0.0.0", 1883);
@@ -56,6 +66,7 @@ public record BrokerConfig(String file, ClusterLinkConfig cluster, Bind mqtt, Bi
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(mqtt, "mqtt");
         Objects.requireNonNull(link, "link");
+        linkUsers = List.copyOf(linkUsers);
     }
 
     /**
@@ -176,15 +187,33 @@ public record BrokerConfig(String file, ClusterLinkConfig cluster, Bind mqtt, Bi
         if (mqtt.overlaps(link)) {
             throw clink.error("bind", "uses the same address as listeners.tcp.default (" + mqtt + ")");
         }
-        return new BrokerConfig(origin, cluster, mqtt, link);
+        List<LinkAuthenticator.LinkUser> users = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Section u : clink.sections("authentication").orElse(List.of())) {
+            u.checkKeys(Set.of("username", "password", "cluster"), Map.of(), Map.of());
+            String username = u.string("username").orElseThrow(() -> u.missing("username"));
+            String password = u.secret("password").orElseThrow(() -> u.missing("password"));
+            String remote = u.string("cluster").orElseThrow(() -> u.missing("cluster"));
+            if (!names.add(username)) {
+                throw u.error("username", "is listed twice");
+            }
+            try {
+                users.add(new LinkAuthenticator.LinkUser(username, password, remote));
+            } catch (IllegalArgumentException e) {
+                throw u.error(e.getMessage().startsWith("cluster") ? "cluster" : "username", e.getMessage());
+            }
+        }
+        if (clink.has("authentication") && users.isEmpty()) {
+            throw clink.error("authentication", "lists no user; leave it out to accept anonymous link connections");
+        }
+        return new BrokerConfig(origin, cluster, mqtt, link, users);
     }
 
     private static Bind bind(Section listener) {
-        listener.checkKeys(Set.of("bind", "enable"), Map.of(
+        listener.checkKeys(Set.of("bind", "enable", "authentication"), Map.of(
                 "max_connections", "HiveMQ's own limits apply",
                 "acceptors", "an Erlang option",
-                "proxy_protocol", "not supported; connect directly"), Map.of(
-                "authentication", "link-listener authentication is not built yet"));
+                "proxy_protocol", "not supported; connect directly"), Map.of());
         if (!listener.bool("enable").orElse(true)) {
             throw listener.error("enable", "a clink-broker listener cannot be disabled");
         }

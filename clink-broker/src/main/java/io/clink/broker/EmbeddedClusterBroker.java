@@ -79,7 +79,13 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         // RocksDB is left out of the jar; with in-memory persistence these stores must not ask for it.
         InternalConfigurations.PAYLOAD_PERSISTENCE_TYPE.set(PersistenceType.FILE);
         InternalConfigurations.RETAINED_MESSAGE_PERSISTENCE_TYPE.set(PersistenceType.FILE);
-        ClusterLinkExtensionMain main = new ClusterLinkExtensionMain(LINK_LISTENER, engine.apply(config.cluster()));
+        if (config.linkUsers().isEmpty()) {
+            LOG.warn("{}: listeners.tcp.clink has no authentication list: any client reaching {} may act as a linked "
+                    + "cluster. Add authentication = [{{ username, password, cluster }}] outside a trusted network.",
+                    config.file(), config.link());
+        }
+        ClusterLinkExtensionMain main =
+                new ClusterLinkExtensionMain(LINK_LISTENER, engine.apply(config.cluster()), config.linkUsers());
         EmbeddedExtension extension = EmbeddedExtension.builder()
                 .withId("clink")
                 .withName("clink cluster link")

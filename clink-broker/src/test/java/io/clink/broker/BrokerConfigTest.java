@@ -107,7 +107,11 @@ class BrokerConfigTest {
             listeners { tcp.clink { bind = 11883, bnid = 2 } }                     | listeners.tcp.clink.bnid         | did you mean 'bind'?
             listeners { tcp.clink { bind = 11883 }, ssl.clink { bind = 8883 } }    | listeners.ssl                    | not built yet
             listeners { tcp.clink { bind = 11883, enable = false } }               | listeners.tcp.clink.enable       | cannot be disabled
-            listeners { tcp.clink { bind = 11883, authentication = [] } }          | listeners.tcp.clink.authentication | not built yet
+            listeners { tcp.clink { bind = 11883, authentication = [] } }          | listeners.tcp.clink.authentication | lists no user
+            listeners { tcp.clink { bind = 11883, authentication = [ { username = u, cluster = c } ] } } | listeners.tcp.clink.authentication[0].password: is required |
+            listeners { tcp.clink { bind = 11883, authentication = [ { username = u, password = p, cluster = "c/x" } ] } } | listeners.tcp.clink.authentication[0].cluster = "c/x" | cluster name
+            listeners { tcp.clink { bind = 11883, authentication = [ { username = u, password = p, cluster = c, role = x } ] } } | listeners.tcp.clink.authentication[0].role | unknown key
+            listeners { tcp.clink { bind = 11883, authentication = [ { username = u, password = p, cluster = c }, { username = u, password = q, cluster = d } ] } } | listeners.tcp.clink.authentication[1].username = "u" | listed twice
             listeners = 5                                                          | listeners = 5                    | must be an object
             listenerz { }                                                          | listenerz                        | did you mean 'listeners'?
             """)
@@ -119,6 +123,38 @@ class BrokerConfigTest {
                 .hasMessageStartingWith("b.conf:")
                 .hasMessageContaining(shown)
                 .hasMessageContaining(rule == null ? "" : rule);
+    }
+
+    @Test
+    void from_authenticationList_givesLinkUsers() throws IOException {
+        Path secret = Files.writeString(dir.resolve("eu.secret"), "s3cret\n");
+        String doc = """
+                cluster { name = a }
+                listeners {
+                  tcp.clink {
+                    bind = 11883
+                    authentication = [
+                      { username = "clink-eu", password = "file://eu.secret", cluster = "cluster-eu-west" }
+                      { username = "clink-ap", password = "p", cluster = "cluster-ap" }
+                    ]
+                  }
+                }
+                """;
+
+        BrokerConfig c = BrokerConfig.from(ClusterLinkConfigLoader.parseString(doc, "e.conf"), "e.conf", dir);
+
+        assertThat(c.linkUsers()).containsExactly(
+                new io.clink.hivemq.LinkAuthenticator.LinkUser("clink-eu", "s3cret", "cluster-eu-west"),
+                new io.clink.hivemq.LinkAuthenticator.LinkUser("clink-ap", "p", "cluster-ap"));
+        assertThat(secret).exists();
+    }
+
+    @Test
+    void from_noAuthentication_givesNoLinkUsers() {
+        String doc = "cluster { name = a }\nlisteners { tcp.clink { bind = 11883 } }";
+
+        assertThat(BrokerConfig.from(ClusterLinkConfigLoader.parseString(doc, "f.conf"), "f.conf", dir).linkUsers())
+                .isEmpty();
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -55,6 +56,7 @@ public class ClusterLinkExtensionMain implements ExtensionMain {
 
     private final String linkListenerName;
     private final EngineStarter starter;
+    private final List<LinkAuthenticator.LinkUser> linkUsers;
     private volatile @Nullable HiveMqLocalBroker broker;
     private volatile @Nullable AutoCloseable engine;
 
@@ -66,8 +68,23 @@ public class ClusterLinkExtensionMain implements ExtensionMain {
      * @since 0.1.0
      */
     public ClusterLinkExtensionMain(String linkListenerName, EngineStarter starter) {
+        this(linkListenerName, starter, List.of());
+    }
+
+    /**
+     * An extension for embedding that also authenticates link connections (see {@link LinkAuthenticator}: only for
+     * a HiveMQ without another authentication extension).
+     *
+     * @param linkListenerName the HiveMQ listener (config.xml {@code <name>}) link connections use, not empty
+     * @param starter starts the engine, not null
+     * @param linkUsers the users allowed on the link listener; empty to accept anonymous link connections
+     * @since 0.1.0
+     */
+    public ClusterLinkExtensionMain(
+            String linkListenerName, EngineStarter starter, List<LinkAuthenticator.LinkUser> linkUsers) {
         this.linkListenerName = Objects.requireNonNull(linkListenerName, "linkListenerName");
         this.starter = Objects.requireNonNull(starter, "starter");
+        this.linkUsers = List.copyOf(linkUsers);
     }
 
     /**
@@ -83,8 +100,13 @@ public class ClusterLinkExtensionMain implements ExtensionMain {
     @Override
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
         try {
-            HiveMqLocalBroker b = new HiveMqLocalBroker(HiveMqServices.capture(), linkListenerName);
+            HiveMqServices services = HiveMqServices.capture();
+            HiveMqLocalBroker b = new HiveMqLocalBroker(services, linkListenerName);
             b.register();
+            if (!linkUsers.isEmpty()) {
+                LinkAuthenticator authenticator = new LinkAuthenticator(linkListenerName, linkUsers);
+                services.securityRegistry().setAuthenticatorProvider(in -> authenticator);
+            }
             broker = b;
             StartContext context = new StartContext(
                     input.getExtensionInformation().getExtensionHomeFolder().toPath(),

@@ -260,6 +260,9 @@ public final class HiveMqLocalBroker implements LocalBroker {
         }
         if (!state.onLinkListener()) {
             denyLinkTopics(context.getDefaultPermissions());
+        } else {
+            state.restrictTo(info.getConnectionAttributeStore()
+                    .getAsString(LinkAuthenticator.CLUSTER_ATTRIBUTE).orElse(null));
         }
         Interceptors interceptors = new Interceptors(state, Codes.protocolVersion(info.getMqttVersion()));
         context.addPublishInboundInterceptor(interceptors);
@@ -393,6 +396,11 @@ public final class HiveMqLocalBroker implements LocalBroker {
             if (!state.onLinkListener()) {
                 output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED,
                         "link topics are accepted only on the link listener");
+                return;
+            }
+            if (!state.mayPublishLinkTopic(packet.getTopic())) {
+                output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED,
+                        "this link user may only publish for its own cluster");
                 return;
             }
             if (state.isDisconnected()) {

@@ -3,6 +3,7 @@ package io.clink.hivemq;
 import com.hivemq.extension.sdk.api.events.EventRegistry;
 import com.hivemq.extension.sdk.api.services.ManagedExtensionExecutorService;
 import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.auth.SecurityRegistry;
 import com.hivemq.extension.sdk.api.services.intializer.InitializerRegistry;
 import com.hivemq.extension.sdk.api.services.publish.PublishService;
 import com.hivemq.extension.sdk.api.services.session.ClientService;
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param initializerRegistry installs per-connection interceptors
  * @param eventRegistry installs the client lifecycle listener
  * @param executor HiveMQ's managed extension executor
+ * @param securityRegistry installs authenticators
  * @since 0.1.0
  */
 public record HiveMqServices(
@@ -28,7 +30,8 @@ public record HiveMqServices(
         ClientService clientService,
         InitializerRegistry initializerRegistry,
         EventRegistry eventRegistry,
-        ManagedExtensionExecutorService executor) {
+        ManagedExtensionExecutorService executor,
+        SecurityRegistry securityRegistry) {
 
     /**
      * Checks that no service is null.
@@ -42,6 +45,7 @@ public record HiveMqServices(
         Objects.requireNonNull(initializerRegistry, "initializerRegistry");
         Objects.requireNonNull(eventRegistry, "eventRegistry");
         Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(securityRegistry, "securityRegistry");
     }
 
     /**
@@ -58,6 +62,7 @@ public record HiveMqServices(
                 Services.clientService(),
                 Services.initializerRegistry(),
                 Services.eventRegistry(),
-                Services.extensionExecutorService());
+                Services.extensionExecutorService(),
+                Services.securityRegistry());
     }
 }

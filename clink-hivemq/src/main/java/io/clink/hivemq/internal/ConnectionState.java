@@ -4,6 +4,7 @@ import io.clink.api.broker.LinkConnection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the adapter remembers about one MQTT connection, from CONNECT to its close.
@@ -19,6 +20,7 @@ public final class ConnectionState {
     private final boolean cleanStart;
     private final boolean sessionEndsOnClose;
     private final Map<Integer, List<String>> pendingSubscribes = new ConcurrentHashMap<>();
+    private volatile @Nullable String allowedCluster;
     private volatile boolean linkUsed;
     private volatile boolean disconnected;
 
@@ -53,6 +55,22 @@ public final class ConnectionState {
 
     public boolean sessionEndsOnClose() {
         return sessionEndsOnClose;
+    }
+
+    /**
+     * Limits the connection's {@code $LINK/...} publishes to one remote cluster's route and message topics (set for
+     * authenticated link users).
+     */
+    public void restrictTo(@Nullable String cluster) {
+        allowedCluster = cluster;
+    }
+
+    /** Whether the connection may publish to a {@code $LINK/...} topic: always, unless restricted to a cluster. */
+    public boolean mayPublishLinkTopic(String topic) {
+        String cluster = allowedCluster;
+        return cluster == null
+                || topic.equals("$LINK/cluster/route/" + cluster)
+                || topic.equals("$LINK/cluster/msg/" + cluster);
     }
 
     /** Remembers a SUBSCRIBE until its SUBACK says which filters were granted. */
