@@ -119,7 +119,7 @@ public final class ClusterLinkConfig {
   /**
    * {@code cluster.actor_name}, as configured.
    *
-   * @return the default actor name, or empty to derive it from the host name
+   * @return the default actor name, or empty to use the node's name
    * @since 0.1.0
    */
   public Optional<String> actorName() {
@@ -139,16 +139,28 @@ public final class ClusterLinkConfig {
 
   /**
    * The name of this node's route-replication actor on a link: the link's {@code actor_name}, else this
-   * configuration's {@code actor_name}, else {@code clink@<host name>}.
-   *
-   * <p>Blocking: the host-name default resolves the local host name once per process, which may consult DNS.
+   * configuration's {@code actor_name}, else the node's name. Every node of a cluster must end up with a distinct
+   * name: the remote counts routes per actor, and two nodes sharing one actor would keep each other's routes alive.
    *
    * @param link a link, not null
+   * @param nodeName this broker node's name (EMQX uses its Erlang node name, e.g. {@code emqx@10.0.0.1})
    * @return the actor name
    * @since 0.1.0
    */
-  public String actorNameOf(LinkConfig link) {
-    return link.actorName().orElseGet(() -> actorName != null ? actorName : HostActorName.VALUE);
+  public String actorNameOf(LinkConfig link, String nodeName) {
+    Objects.requireNonNull(nodeName, "nodeName");
+    return link.actorName().orElseGet(() -> actorName != null ? actorName : nodeName);
+  }
+
+  /**
+   * The default node name, {@code clink@<host name>}, with any character that cannot appear in a topic level or a
+   * client id replaced. Resolved once per process; may consult DNS on first use.
+   *
+   * @return the default node name
+   * @since 0.1.0
+   */
+  public static String defaultNodeName() {
+    return HostActorName.VALUE;
   }
 
   @Override
@@ -280,7 +292,7 @@ public final class ClusterLinkConfig {
     }
   }
 
-  /** The host-name default of the actor name, resolved once per process on first use. */
+  /** The host-name default of the node name, resolved once per process on first use. */
   private static final class HostActorName {
     static final String VALUE = "clink@" + sanitize(hostName());
 

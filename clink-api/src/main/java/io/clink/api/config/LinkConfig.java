@@ -412,7 +412,7 @@ public final class LinkConfig {
   }
 
   /**
-   * {@code actor_name}, as configured. The effective name is {@link ClusterLinkConfig#actorNameOf(LinkConfig)}.
+   * {@code actor_name}, as configured. The effective name is {@link ClusterLinkConfig#actorNameOf(LinkConfig, String)}.
    *
    * @return the actor name, or empty to use the cluster configuration's
    * @since 0.1.0

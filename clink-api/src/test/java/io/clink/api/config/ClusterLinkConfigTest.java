@@ -107,14 +107,15 @@ class ClusterLinkConfigTest {
   }
 
   @Test
-  void actorNameOf_precedence_linkThenClusterThenHost() {
+  void actorNameOf_precedence_linkThenClusterThenNode() {
     LinkConfig own = link("B").toBuilder().actorName("emqx@10.0.0.1").build();
     LinkConfig plain = link("C");
     ClusterLinkConfig withDefault =
         ClusterLinkConfig.builder().name("A").actorName("clink@node-1").link(own).link(plain).build();
-    assertThat(withDefault.actorNameOf(own)).isEqualTo("emqx@10.0.0.1");
-    assertThat(withDefault.actorNameOf(plain)).isEqualTo("clink@node-1");
-    String derived = ClusterLinkConfig.builder().name("A").build().actorNameOf(plain);
+    assertThat(withDefault.actorNameOf(own, "node-x")).isEqualTo("emqx@10.0.0.1");
+    assertThat(withDefault.actorNameOf(plain, "node-x")).isEqualTo("clink@node-1");
+    assertThat(ClusterLinkConfig.builder().name("A").build().actorNameOf(plain, "clink@n2")).isEqualTo("clink@n2");
+    String derived = ClusterLinkConfig.defaultNodeName();
     assertThat(derived).startsWith("clink@").doesNotContain("/", "+", "#", " ");
     assertThat(derived.length()).isGreaterThan("clink@".length());
   }

@@ -39,6 +39,7 @@ public final class EngineContext {
     private final EtfLimits etfLimits;
     private final RouteIndex routeIndex = new RouteIndex();
     private final ConcurrentMap<String, LinkCounters> counters = new ConcurrentHashMap<>();
+    private final LinkCounters unlinkedCounters = new LinkCounters();
 
     /**
      * @param config initial configuration
@@ -135,7 +136,20 @@ public final class EngineContext {
         return routeIndex;
     }
 
-    /** The counters of a link, created on first use and kept for the engine's lifetime. */
+    /**
+     * The counters to charge for traffic that names {@code cluster}: that link's own when such a link is configured,
+     * else one shared bucket, so a peer inventing cluster names cannot grow the counters map without bound.
+     */
+    public LinkCounters countersOf(String cluster) {
+        return config.link(cluster).isPresent() ? counters(cluster) : unlinkedCounters;
+    }
+
+    /** The shared bucket of {@link #countersOf} for clusters with no link here. */
+    public LinkCounters unlinkedCounters() {
+        return unlinkedCounters;
+    }
+
+    /** The counters of a configured link, created on first use and kept for the engine's lifetime. */
     public LinkCounters counters(String link) {
         return counters.computeIfAbsent(link, name -> new LinkCounters());
     }

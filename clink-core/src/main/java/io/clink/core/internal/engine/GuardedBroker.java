@@ -6,6 +6,7 @@ import io.clink.api.broker.LocalSubscription;
 import io.clink.api.broker.MqttMessage;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +52,13 @@ public final class GuardedBroker {
         }
     }
 
-    /** Disconnects an inbound connection; {@code false} if the broker threw. */
+    /**
+     * Disconnects an inbound connection; {@code false} if the broker threw.
+     *
+     * @param counters the link's counters, or null when the connection speaks for no configured link
+     */
     public boolean disconnect(
-            String link, LinkCounters counters, LinkConnection connection, int reasonCode, String reason) {
+            String link, @Nullable LinkCounters counters, LinkConnection connection, int reasonCode, String reason) {
         try {
             broker.disconnect(connection, reasonCode, reason);
             return true;
@@ -76,8 +81,10 @@ public final class GuardedBroker {
         }
     }
 
-    private static void failed(String link, LinkCounters counters, String call, RuntimeException e) {
-        counters.brokerErrors.increment();
+    private static void failed(String link, @Nullable LinkCounters counters, String call, RuntimeException e) {
+        if (counters != null) {
+            counters.brokerErrors.increment();
+        }
         LOG.warn("[{}] LocalBroker.{} threw; ignored", link, call, e);
     }
 }

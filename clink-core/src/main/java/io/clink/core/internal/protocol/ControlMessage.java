@@ -73,9 +73,9 @@ public sealed interface ControlMessage
      *     {@code cluster_link_disabled}
      */
     record Rejected(String reason) implements Result {
-        /** Well-known reason: the target cluster name does not match the receiver's. */
-        public static final String UNKNOWN_CLUSTER = "unknown_cluster";
         /** Well-known reason: the receiver has no link named after the sender. */
+        public static final String UNKNOWN_CLUSTER = "unknown_cluster";
+        /** Well-known reason: the target cluster name the sender used is not the receiver's own name. */
         public static final String BAD_REMOTE_CLUSTER_LINK_NAME = "bad_remote_cluster_link_name";
         /** Well-known reason: the receiver's link to the sender is disabled. */
         public static final String CLUSTER_LINK_DISABLED = "cluster_link_disabled";

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The receiver's record of every remote route-replication actor: its incarnation, its lane and its lease
@@ -24,8 +25,8 @@ import java.util.Objects;
  *       pass (EMQX removes one per pass, leaving dead routes behind for minutes when a whole cluster goes away).
  * </ul>
  *
- * <p>Concurrency: not thread-safe. The receiver calls it from one serial executor, so a handshake, a route op and a
- * GC pass never interleave.
+ * <p>Concurrency: not thread-safe. {@link RouteReceiver} calls it only under its one lock, so a handshake, a route
+ * op, a GC pass and an unlink never interleave.
  */
 public final class ActorTable {
 
@@ -115,6 +116,11 @@ public final class ActorTable {
         usedLanes.put(id.cluster(), used | (1L << lane));
         actors.put(id, new Actor(id, incarnation, lane, nowNanos + ttlNanos));
         return new InitResult(existing == null ? InitOutcome.CREATED : InitOutcome.REINCARNATED, lane);
+    }
+
+    /** The live record of an actor, or null if there is none. */
+    public @Nullable Actor actor(ActorId id) {
+        return actors.get(id);
     }
 
     /**

@@ -1,0 +1,29 @@
+package io.clink.core.internal.engine;
+
+import io.clink.api.config.LinkConfig;
+import io.clink.api.transport.LinkClientOptions;
+import java.nio.charset.StandardCharsets;
+
+/** How a link's configuration becomes the options of one of its outbound connections (actor or forwarding). */
+public final class LinkConnections {
+
+    private LinkConnections() {}
+
+    /**
+     * Options for a connection of {@code link} with the given client id: the link's server, TLS, credentials,
+     * keepalive and in-flight window, clean start as EMQX 5.9+ link clients use.
+     */
+    public static LinkClientOptions options(LinkConfig link, String clientId) {
+        LinkClientOptions.Builder b = LinkClientOptions.builder()
+                .host(link.server().host())
+                .port(link.server().port())
+                .tls(link.effectiveTls().orElse(null))
+                .clientId(clientId)
+                .cleanStart(true)
+                .keepAlive(link.keepalive())
+                .maxInflight(link.maxInflight())
+                .username(link.username().orElse(null));
+        link.password().ifPresent(p -> b.password(p.getBytes(StandardCharsets.UTF_8)));
+        return b.build();
+    }
+}

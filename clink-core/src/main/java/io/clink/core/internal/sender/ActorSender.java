@@ -1,0 +1,717 @@
+package io.clink.core.internal.sender;
+
+import com.google.common.base.Utf8;
+import io.clink.api.config.LinkConfig;
+import io.clink.api.link.ActorStatus;
+import io.clink.api.link.LinkState;
+import io.clink.api.link.LinkStateChange;
+import io.clink.api.time.Cancellable;
+import io.clink.api.topic.Subscription;
+import io.clink.api.transport.ConnectResult;
+import io.clink.api.transport.DisconnectReason;
+import io.clink.api.transport.InboundPublish;
+import io.clink.api.transport.LinkClient;
+import io.clink.api.transport.LinkClientIds;
+import io.clink.api.transport.LinkClientOptions;
+import io.clink.api.transport.LinkTransportException;
+import io.clink.api.transport.OutgoingPublish;
+import io.clink.api.transport.PublishResult;
+import io.clink.core.internal.engine.EngineContext;
+import io.clink.core.internal.engine.LinkConnections;
+import io.clink.core.internal.engine.LinkCounters;
+import io.clink.core.internal.etf.EtfDecoder;
+import io.clink.core.internal.etf.ProtocolException;
+import io.clink.core.internal.link.SyncerStash;
+import io.clink.core.internal.protocol.ControlCodec;
+import io.clink.core.internal.protocol.ControlMessage;
+import io.clink.core.internal.protocol.ControlMessage.Accepted;
+import io.clink.core.internal.protocol.ControlMessage.ActorInit;
+import io.clink.core.internal.protocol.ControlMessage.ActorInitAck;
+import io.clink.core.internal.protocol.ControlMessage.Heartbeat;
+import io.clink.core.internal.protocol.ControlMessage.Rejected;
+import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
+import io.clink.core.internal.protocol.ControlMessage.RouteOp;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's route-replication actor on one link (protocol sections 4.1 to 4.3): it connects to the remote
+ * cluster, introduces itself with {@code actor_init}, sends its routes (a full snapshot when the remote asks for
+ * one, then incremental ops from a {@link SyncerStash}) and keeps the remote's record of it alive with heartbeats.
+ *
+ * <p>State machine (api {@link LinkState}; every change goes through {@link LinkState#transitionTo}, so an
+ * illegal transition throws: it is a bug, never bad input):
+ *
+ * <pre>
+ * from           event                                              to
+ * (not running)  start()                                            CONNECTING (a new actor, no change event)
+ * CONNECTING     CONNACK and SUBACK of the resp topic               HANDSHAKING (actor_init published)
+ * CONNECTING     connect/subscribe failed, connection lost,         DISCONNECTED
+ *                incarnation store or options failed
+ * HANDSHAKING    ack ok, need_bootstrap or not bootstrapped yet     BOOTSTRAPPING
+ *                in this incarnation
+ * HANDSHAKING    ack ok, no bootstrap needed                        ONLINE (flushes the stash)
+ * HANDSHAKING    ack error, no ack in 5 s, actor_init refused,      DISCONNECTED
+ *                connection lost
+ * BOOTSTRAPPING  last snapshot batch acknowledged                   ONLINE (flushes the stash)
+ * BOOTSTRAPPING  batch refused or failed, connection lost           DISCONNECTED
+ * ONLINE         batch refused or failed, connection lost           DISCONNECTED
+ * DISCONNECTED   backoff delay elapsed                              CONNECTING
+ * any but        stop()                                             STOPPED
+ *   STOPPED
+ * </pre>
+ *
+ * <p>Invariants:
+ *
+ * <ul>
+ *   <li>Every route change of this node reaches the stash while the actor runs, and the stash is only dropped
+ *       when the remote's view is rebuilt from a snapshot read afterwards ({@code need_bootstrap = true}). So once
+ *       ONLINE with an empty stash and no batch in flight, the remote holds exactly this node's routes intersected
+ *       with the link topics (scenario 11 of protocol section 8).
+ *   <li>At most one route batch is in flight. An incremental batch that was not acknowledged goes back into the
+ *       stash ({@link SyncerStash#restore}); an unfinished bootstrap is redone from a fresh snapshot, because the
+ *       actor only counts as bootstrapped once a whole snapshot was acknowledged in this incarnation.
+ *   <li>Each batch holds at most 4000 ops and its PUBLISH fits the peer's Maximum-Packet-Size; a single op that
+ *       can never fit is logged, counted as failed and dropped, so it cannot stall the actor.
+ *   <li>The incarnation is taken once per {@link #start()} and kept across reconnects; a later start takes a
+ *       strictly greater one ({@link io.clink.api.IncarnationStore#next}).
+ *   <li>The reconnect backoff attempt counter resets when the actor reaches ONLINE.
+ * </ul>
+ *
+ * <p>Concurrency: all state lives on one serial executor ({@link EngineContext#newSerialExecutor()}). Public
+ * methods, transport callbacks and timers only hand work to it. Each connection attempt has a generation number;
+ * every callback and timer carries the generation it was made for and is dropped if the actor has moved on (a
+ * later attempt, a teardown or a stop), so a late PUBACK or ack of a dead connection can never touch the current
+ * one. {@link #stop()} additionally closes the current client on the caller's thread, so a stalled connect does not
+ * delay it. Readers get a volatile immutable {@link ActorStatus}. The state listener runs on the serial executor,
+ * once per transition, in order.
+ */
+public final class ActorSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ActorSender.class);
+
+    /** How long to wait for the {@code actor_init_ack} (protocol section 5.4). */
+    public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+    /** Heartbeat period: the actor TTL (30 s) divided by 3 (protocol section 4.5). */
+    public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+    /** Most ops in one route batch (protocol section 3.5). */
+    public static final int MAX_BATCH_OPS = 4000;
+
+    private static final String TOPIC_PREFIX = "$LINK/cluster/";
+    // ETF: a SMALL_TUPLE header (2 bytes), two BINARY_EXT headers (5 bytes each), and for a delete the SMALL_INTEGER
+    // 100 (2 bytes); the encoded batch adds one LIST_EXT header (5 bytes) to the empty batch, which has NIL.
+    private static final int OP_FIXED_BYTES = 2 + 5 + 5;
+    private static final int DELETE_EXTRA_BYTES = 2;
+    private static final int LIST_HEADER_BYTES = 5;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private final EngineContext ctx;
+    private final LinkConfig link;
+    private final Supplier<Set<Subscription>> localRoutes;
+    private final Consumer<LinkStateChange> stateListener;
+    private final Duration handshakeTimeout;
+    private final Duration heartbeatInterval;
+    private final Executor serial;
+    private final LinkCounters counters;
+    private final ReplicationSet replication;
+    private final String actorName;
+    private final String actorKey;
+    private final String clientId;
+    private final String routeTopic;
+    private final String respTopic;
+    private final EtfDecoder decoder;
+
+    // Bumped by start() and stop() on the caller's thread; a start task runs only if no later call superseded it.
+    private final AtomicLong runRequests = new AtomicLong();
+    // Bumped by stop() on the caller's thread, so callbacks queued before the stop task runs already drop themselves.
+    private final AtomicLong stopRequests = new AtomicLong();
+    // The current client, also read by stop() on the caller's thread to close a stalled connect at once.
+    private volatile @Nullable LinkClient client;
+    private volatile ActorStatus status;
+
+    // --- serial-executor state ---
+    private LinkState state = LinkState.STOPPED; // STOPPED also stands for "never started"
+    private long stateSinceMillis;
+    private long generation;
+    private long stopsAtStart;
+    private long incarnation;
+    private boolean bootstrapped;
+    private int backoffAttempt;
+    private long maxPacketSize = ConnectResult.UNLIMITED;
+    private int batchOpsCap = MAX_BATCH_OPS;
+    private byte @Nullable [] requestId;
+    private final SyncerStash stash = new SyncerStash();
+    private @Nullable SyncerStash bootstrapOps;
+    private @Nullable List<RouteOp> inFlight;
+    private boolean inFlightIsBootstrap;
+    private boolean flushQueued;
+    private Cancellable handshakeTimer = Cancellable.DONE;
+    private Cancellable heartbeatTimer = Cancellable.DONE;
+    private Cancellable reconnectTimer = Cancellable.DONE;
+    private @Nullable DisconnectReason lastDisconnect;
+    private @Nullable String lastError;
+
+    /**
+     * Creates a stopped actor with the production timings.
+     *
+     * @param ctx the engine context
+     * @param link the link this actor replicates to; fixed for the actor's life (a config change makes a new one)
+     * @param localRoutes this node's current routes, read at each bootstrap
+     * @param stateListener learns each state change, on the actor's serial executor; must be quick
+     */
+    public ActorSender(EngineContext ctx, LinkConfig link, Supplier<Set<Subscription>> localRoutes,
+            Consumer<LinkStateChange> stateListener) {
+        this(ctx, link, localRoutes, stateListener, HANDSHAKE_TIMEOUT, HEARTBEAT_INTERVAL);
+    }
+
+    /** As the public constructor, with the timings injected (tests). */
+    ActorSender(EngineContext ctx, LinkConfig link, Supplier<Set<Subscription>> localRoutes,
+            Consumer<LinkStateChange> stateListener, Duration handshakeTimeout, Duration heartbeatInterval) {
+        this.ctx = Objects.requireNonNull(ctx, "ctx");
+        this.link = Objects.requireNonNull(link, "link");
+        this.localRoutes = Objects.requireNonNull(localRoutes, "localRoutes");
+        this.stateListener = Objects.requireNonNull(stateListener, "stateListener");
+        this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        this.heartbeatInterval = Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+        this.serial = ctx.newSerialExecutor();
+        this.counters = ctx.counters(link.name());
+        this.replication = new ReplicationSet(link.topics());
+        this.actorName = ctx.config().actorNameOf(link, ctx.nodeName());
+        this.actorKey = link.name() + "/" + actorName;
+        this.clientId = LinkClientIds.routeSync(ctx.config().clientIdOf(link), ctx.nodeName());
+        this.routeTopic = TOPIC_PREFIX + "route/" + ctx.localCluster();
+        this.respTopic = TOPIC_PREFIX + "resp/" + ctx.localCluster() + "/" + actorName;
+        this.decoder = new EtfDecoder(ctx.etfLimits());
+        this.stateSinceMillis = ctx.ticker().wallClockMillis();
+        this.status = new ActorStatus(actorName, 0, LinkState.STOPPED, stateSinceMillis, null, null);
+    }
+
+    /**
+     * Starts a new actor run with a new incarnation. Thread: any; returns at once, the work happens on the actor's
+     * executor. Does nothing if the actor already runs.
+     */
+    public void start() {
+        long request = runRequests.incrementAndGet();
+        serial.execute(() -> doStart(request));
+    }
+
+    /**
+     * Stops the actor for good (until the next {@link #start()}): closes its client and goes to {@link
+     * LinkState#STOPPED}. Thread: any; returns promptly even while a connect is stalled.
+     */
+    public void stop() {
+        runRequests.incrementAndGet();
+        stopRequests.incrementAndGet();
+        LinkClient c = client;
+        if (c != null) {
+            closeQuietly(c);
+        }
+        serial.execute(this::doStop);
+    }
+
+    /**
+     * A local route appeared. Thread: any (called under LocalRoutes' lock); non-blocking.
+     *
+     * @param route the route
+     */
+    public void routeAdded(Subscription route) {
+        Objects.requireNonNull(route, "route");
+        serial.execute(() -> onRouteChange(route, false));
+    }
+
+    /**
+     * A local route disappeared. Thread: any (called under LocalRoutes' lock); non-blocking.
+     *
+     * @param route the route
+     */
+    public void routeRemoved(Subscription route) {
+        Objects.requireNonNull(route, "route");
+        serial.execute(() -> onRouteChange(route, true));
+    }
+
+    /**
+     * The actor's current status. Thread: any; a volatile snapshot.
+     *
+     * @return the status
+     */
+    public ActorStatus status() {
+        return status;
+    }
+
+    /** The actor's name on the wire. */
+    public String actorName() {
+        return actorName;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Lifecycle
+
+    private void doStart(long request) {
+        if (request != runRequests.get()) {
+            return; // a later stop() or start() superseded this one
+        }
+        if (state != LinkState.STOPPED) {
+            LOG.debug("link {} actor {}: start ignored, already {}", link.name(), actorName, state);
+            return;
+        }
+        // A new actor begins in the initial state; STOPPED -> CONNECTING is not a transition of the old actor.
+        state = LinkState.initial();
+        stateSinceMillis = ctx.ticker().wallClockMillis();
+        stopsAtStart = stopRequests.get();
+        incarnation = 0;
+        bootstrapped = false;
+        backoffAttempt = 0;
+        lastDisconnect = null;
+        lastError = null;
+        stash.clear();
+        publishStatus();
+        connect();
+    }
+
+    private void doStop() {
+        if (state == LinkState.STOPPED) {
+            return;
+        }
+        teardownConnection();
+        reconnectTimer.cancel();
+        stash.clear();
+        transition(LinkState.STOPPED, null, null);
+        LOG.info("link {} actor {}: stopped", link.name(), actorName);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Connecting and handshaking
+
+    private void connect() {
+        long gen = ++generation;
+        LinkClient c;
+        try {
+            if (incarnation == 0) {
+                incarnation = ctx.incarnations().next(actorKey, ctx.ticker().wallClockMillis());
+                publishStatus();
+            }
+            LinkClientOptions options = clientOptions();
+            ctx.transport().validate(options);
+            c = ctx.transport().createClient(options);
+        } catch (RuntimeException e) {
+            // A store or option failure is retried like a connection failure: the file may be fixed meanwhile.
+            LOG.warn("link {} actor {}: cannot start a connection: {}", link.name(), actorName, e.toString());
+            fail(null, "start_failed: " + e.getMessage());
+            return;
+        }
+        client = c;
+        c.connect(reason -> serial.execute(() -> onConnectionLost(gen, reason)))
+                .whenComplete((result, error) -> serial.execute(() -> onConnected(gen, result, error)));
+    }
+
+    private LinkClientOptions clientOptions() {
+        return LinkConnections.options(link, clientId);
+    }
+
+    private void onConnected(long gen, @Nullable ConnectResult result, @Nullable Throwable error) {
+        if (!isCurrent(gen)) {
+            return;
+        }
+        if (error != null || result == null) {
+            LOG.info("link {} actor {}: connection_failed: {}", link.name(), actorName, describe(error));
+            fail(reasonOf(error), "connection_failed: " + describe(error));
+            return;
+        }
+        maxPacketSize = result.maximumPacketSize();
+        batchOpsCap = MAX_BATCH_OPS;
+        LinkClient c = Objects.requireNonNull(client, "client");
+        c.subscribe(respTopic, 1, publish -> serial.execute(() -> onResponse(gen, publish)))
+                .whenComplete((qos, e) -> serial.execute(() -> onSubscribed(gen, e)));
+    }
+
+    private void onSubscribed(long gen, @Nullable Throwable error) {
+        if (!isCurrent(gen)) {
+            return;
+        }
+        if (error != null) {
+            LOG.info("link {} actor {}: connection_failed: subscribe to {} failed: {}", link.name(), actorName,
+                    respTopic, describe(error));
+            fail(reasonOf(error), "connection_failed: subscribe refused: " + describe(error));
+            return;
+        }
+        transition(LinkState.HANDSHAKING, null, null);
+        byte[] id = newRequestId();
+        requestId = id;
+        byte[] payload = ControlCodec.encode(
+                new ActorInit(actorName, incarnation, link.name(), ControlMessage.PROTOCOL_VERSION));
+        handshakeTimer = ctx.scheduler().schedule(
+                () -> serial.execute(() -> onHandshakeTimeout(gen)), handshakeTimeout);
+        Objects.requireNonNull(client, "client")
+                .publish(new OutgoingPublish(routeTopic, payload, 1, false, respTopic, id))
+                .whenComplete((r, e) -> serial.execute(() -> onActorInitPublished(gen, r, e)));
+    }
+
+    private void onActorInitPublished(long gen, @Nullable PublishResult result, @Nullable Throwable error) {
+        if (!isCurrent(gen) || state != LinkState.HANDSHAKING) {
+            return;
+        }
+        if (error != null) {
+            fail(reasonOf(error), "actor_init_failed: " + describe(error));
+        } else if (result != null && result.reasonCode() >= 0x80) {
+            fail(null, String.format("actor_init_failed: PUBACK reason code 0x%02X", result.reasonCode()));
+        }
+    }
+
+    private void onHandshakeTimeout(long gen) {
+        if (!isCurrent(gen) || state != LinkState.HANDSHAKING) {
+            return;
+        }
+        LOG.info("link {} actor {}: handshake_timeout after {}", link.name(), actorName, handshakeTimeout);
+        fail(null, "handshake_timeout");
+    }
+
+    private void onResponse(long gen, InboundPublish publish) {
+        byte[] expected = requestId;
+        if (!isCurrent(gen) || state != LinkState.HANDSHAKING || expected == null
+                || !Arrays.equals(expected, publish.correlationData())) {
+            return; // a reply to an earlier request, or not a reply at all
+        }
+        ControlMessage message;
+        try {
+            message = ControlCodec.decode(decoder, publish.payload());
+        } catch (ProtocolException e) {
+            LOG.warn("link {} actor {}: undecodable actor_init_ack: {}", link.name(), actorName, e.getMessage());
+            fail(null, "bad_ack: " + e.getMessage());
+            return;
+        }
+        if (!(message instanceof ActorInitAck ack)) {
+            fail(null, "bad_ack: expected actor_init_ack, got " + message.getClass().getSimpleName());
+            return;
+        }
+        handshakeTimer.cancel();
+        requestId = null;
+        if (ack.result() instanceof Rejected rejected) {
+            LOG.warn("link {} actor {}: handshake_rejected: {}", link.name(), actorName, rejected.reason());
+            fail(null, "handshake_rejected: " + rejected.reason());
+            return;
+        }
+        boolean needBootstrap = ((Accepted) ack.result()).needBootstrap();
+        heartbeatTimer = ctx.scheduler().schedule(() -> serial.execute(() -> onHeartbeatDue(gen)), heartbeatInterval);
+        if (needBootstrap || !bootstrapped) {
+            transition(LinkState.BOOTSTRAPPING, null, null);
+            beginBootstrap(needBootstrap);
+        } else {
+            goOnline();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Bootstrap, batches, heartbeats
+
+    private void beginBootstrap(boolean remoteIsEmpty) {
+        bootstrapped = false;
+        if (remoteIsEmpty) {
+            // The remote holds nothing of this incarnation and the snapshot below is newer than every stashed op.
+            // When the remote does hold routes (an earlier bootstrap of this incarnation broke off), pending deletes
+            // must survive, so the stash is kept; its adds are merely sent twice.
+            stash.clear();
+        }
+        SyncerStash snapshot = new SyncerStash();
+        for (Subscription route : localRoutes.get()) {
+            for (RouteOp op : replication.ops(route, false)) {
+                snapshot.push(op);
+            }
+        }
+        bootstrapOps = snapshot;
+        LOG.info("link {} actor {}: bootstrapping {} routes", link.name(), actorName, snapshot.size());
+        sendNext();
+    }
+
+    private void goOnline() {
+        transition(LinkState.ONLINE, null, null);
+        backoffAttempt = 0;
+        sendNext();
+    }
+
+    private void onRouteChange(Subscription route, boolean delete) {
+        if (state == LinkState.STOPPED) {
+            return; // the next start bootstraps from the routes of that moment
+        }
+        for (RouteOp op : replication.ops(route, delete)) {
+            stash.push(op);
+        }
+        if (state == LinkState.ONLINE && !flushQueued) {
+            // Changes queued behind this task join the same batch.
+            flushQueued = true;
+            serial.execute(() -> {
+                flushQueued = false;
+                sendNext();
+            });
+        }
+    }
+
+    private void sendNext() {
+        if (inFlight != null) {
+            return;
+        }
+        SyncerStash source;
+        boolean isBootstrap;
+        if (state == LinkState.BOOTSTRAPPING) {
+            SyncerStash ops = Objects.requireNonNull(bootstrapOps, "bootstrapOps");
+            if (ops.isEmpty()) {
+                bootstrapOps = null;
+                bootstrapped = true;
+                LOG.info("link {} actor {}: bootstrap_complete", link.name(), actorName);
+                goOnline();
+                return;
+            }
+            source = ops;
+            isBootstrap = true;
+        } else if (state == LinkState.ONLINE) {
+            if (stash.isEmpty()) {
+                return;
+            }
+            source = stash;
+            isBootstrap = false;
+        } else {
+            return;
+        }
+        long fixed = publishOverhead() + ControlCodec.encode(new RouteBatch(actorName, incarnation, List.of())).length
+                + LIST_HEADER_BYTES;
+        while (!source.isEmpty()) {
+            List<RouteOp> batch = source.takeBatch(batchOpsCap, maxPacketSize - fixed, ActorSender::opBytes);
+            byte[] payload = ControlCodec.encode(new RouteBatch(actorName, incarnation, batch));
+            if (publishBytes(payload.length) > maxPacketSize) {
+                if (batch.size() == 1) {
+                    dropUnsendable(batch.get(0), payload.length);
+                    continue;
+                }
+                // The estimate is an upper bound, so this is not expected; halve rather than loop.
+                source.restore(batch);
+                batchOpsCap = Math.max(1, batch.size() / 2);
+                continue;
+            }
+            publishBatch(batch, payload, isBootstrap);
+            return;
+        }
+        sendNext(); // everything left was dropped: finish the bootstrap or stop here
+    }
+
+    private void publishBatch(List<RouteOp> batch, byte[] payload, boolean isBootstrap) {
+        long gen = generation;
+        inFlight = batch;
+        inFlightIsBootstrap = isBootstrap;
+        Objects.requireNonNull(client, "client")
+                .publish(OutgoingPublish.of(routeTopic, payload, 1))
+                .whenComplete((r, e) -> serial.execute(() -> onBatchResult(gen, batch, r, e)));
+    }
+
+    private void onBatchResult(long gen, List<RouteOp> batch, @Nullable PublishResult result,
+            @Nullable Throwable error) {
+        if (!isCurrent(gen) || inFlight != batch) {
+            return; // the teardown that invalidated this connection already put the batch back
+        }
+        inFlight = null;
+        Throwable cause = unwrap(error);
+        if (cause instanceof LinkTransportException lte
+                && lte.kind() == LinkTransportException.Kind.PACKET_TOO_LARGE) {
+            // The connection is fine; only this batch is too big for the peer.
+            if (batch.size() == 1) {
+                dropUnsendable(batch.get(0), -1);
+            } else {
+                sourceOf(inFlightIsBootstrap).restore(batch);
+                batchOpsCap = Math.max(1, batch.size() / 2);
+            }
+            sendNext();
+            return;
+        }
+        if (cause != null || result == null || result.reasonCode() >= 0x80) {
+            String why = cause != null ? describe(cause)
+                    : String.format("PUBACK reason code 0x%02X", result == null ? 0xFF : result.reasonCode());
+            LOG.info("link {} actor {}: route batch of {} ops failed: {}", link.name(), actorName, batch.size(), why);
+            if (!inFlightIsBootstrap) {
+                stash.restore(batch);
+            }
+            fail(reasonOf(cause), "route_batch_failed: " + why);
+            return;
+        }
+        counters.routesSent.add(batch.size());
+        sendNext();
+    }
+
+    private SyncerStash sourceOf(boolean isBootstrap) {
+        return isBootstrap ? Objects.requireNonNull(bootstrapOps, "bootstrapOps") : stash;
+    }
+
+    private void dropUnsendable(RouteOp op, int payloadBytes) {
+        counters.failed.increment();
+        LOG.error("link {} actor {}: dropping route op {} {} (route id {}): its batch ({} bytes of payload) can never "
+                + "fit the peer's Maximum-Packet-Size of {} bytes", link.name(), actorName,
+                op.delete() ? "delete" : "add", op.filter(), op.routeId(), payloadBytes, maxPacketSize);
+    }
+
+    private void onHeartbeatDue(long gen) {
+        if (!isCurrent(gen) || (state != LinkState.ONLINE && state != LinkState.BOOTSTRAPPING)) {
+            return;
+        }
+        byte[] payload = ControlCodec.encode(new Heartbeat(actorName, incarnation));
+        Objects.requireNonNull(client, "client").publish(OutgoingPublish.of(routeTopic, payload, 0))
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        // A lost connection is reported by the connection listener; nothing to do here.
+                        LOG.debug("link {} actor {}: heartbeat not sent: {}", link.name(), actorName, describe(e));
+                    }
+                });
+        heartbeatTimer = ctx.scheduler().schedule(() -> serial.execute(() -> onHeartbeatDue(gen)), heartbeatInterval);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Failures
+
+    private void onConnectionLost(long gen, DisconnectReason reason) {
+        if (!isCurrent(gen)) {
+            return;
+        }
+        LOG.info("link {} actor {}: connection_down: {}", link.name(), actorName, reason);
+        fail(reason, null);
+    }
+
+    /** Ends the current connection and schedules the next attempt: the one way into DISCONNECTED. */
+    private void fail(@Nullable DisconnectReason reason, @Nullable String error) {
+        teardownConnection();
+        if (reason != null) {
+            lastDisconnect = reason;
+        }
+        if (error != null) {
+            lastError = error;
+        }
+        transition(LinkState.DISCONNECTED, reason, error);
+        Duration delay = link.reconnect().delay(backoffAttempt, ctx.random().getAsDouble());
+        if (backoffAttempt < Integer.MAX_VALUE) {
+            backoffAttempt++;
+        }
+        long gen = generation;
+        reconnectTimer = ctx.scheduler().schedule(() -> serial.execute(() -> onReconnectDue(gen)), delay);
+        LOG.debug("link {} actor {}: reconnecting in {}", link.name(), actorName, delay);
+    }
+
+    private void onReconnectDue(long gen) {
+        if (!isCurrent(gen) || state != LinkState.DISCONNECTED) {
+            return;
+        }
+        transition(LinkState.CONNECTING, null, null);
+        connect();
+    }
+
+    /** Invalidates every callback of the current connection, puts unacknowledged ops back and closes the client. */
+    private void teardownConnection() {
+        generation++;
+        handshakeTimer.cancel();
+        heartbeatTimer.cancel();
+        requestId = null;
+        List<RouteOp> unacked = inFlight;
+        if (unacked != null && !inFlightIsBootstrap) {
+            stash.restore(unacked);
+        }
+        inFlight = null;
+        bootstrapOps = null;
+        flushQueued = false;
+        LinkClient c = client;
+        client = null;
+        if (c != null) {
+            closeQuietly(c);
+        }
+    }
+
+    /** Whether a callback made for connection generation {@code gen} still concerns the current connection. */
+    private boolean isCurrent(long gen) {
+        return gen == generation && stopRequests.get() == stopsAtStart;
+    }
+
+    private void transition(LinkState to, @Nullable DisconnectReason reason, @Nullable String error) {
+        LinkState from = state;
+        state = from.transitionTo(to);
+        long now = ctx.ticker().wallClockMillis();
+        stateSinceMillis = now;
+        publishStatus();
+        try {
+            stateListener.accept(new LinkStateChange(link.name(), actorName, from, to, now, reason, error));
+        } catch (RuntimeException e) {
+            LOG.warn("link {} actor {}: state listener failed on {} -> {}", link.name(), actorName, from, to, e);
+        }
+    }
+
+    private void publishStatus() {
+        status = new ActorStatus(actorName, incarnation, state, stateSinceMillis, lastDisconnect, lastError);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Helpers
+
+    private byte[] newRequestId() {
+        byte[] id = new byte[16];
+        for (int i = 0; i < id.length; i++) {
+            int digit = (int) (ctx.random().getAsDouble() * 16);
+            id[i] = (byte) HEX[Math.min(15, Math.max(0, digit))];
+        }
+        return id;
+    }
+
+    /** Upper bound of a route op's share of the encoded batch, in bytes. */
+    static int opBytes(RouteOp op) {
+        return OP_FIXED_BYTES + (op.delete() ? DELETE_EXTRA_BYTES : 0) + Utf8.encodedLength(op.filter())
+                + Utf8.encodedLength(op.routeId());
+    }
+
+    /** Upper bound of a QoS 1 PUBLISH's bytes around its payload: fixed header, topic, packet id, no properties. */
+    private long publishOverhead() {
+        return 1 + 4 + 2 + Utf8.encodedLength(routeTopic) + 2 + 1;
+    }
+
+    /** Exact size of the QoS 1 PUBLISH carrying {@code payloadBytes} on the route topic, without properties. */
+    private long publishBytes(int payloadBytes) {
+        long remaining = 2L + Utf8.encodedLength(routeTopic) + 2 + 1 + payloadBytes;
+        int lengthBytes = remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
+        return 1 + lengthBytes + remaining;
+    }
+
+    private static @Nullable Throwable unwrap(@Nullable Throwable error) {
+        Throwable t = error;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static @Nullable DisconnectReason reasonOf(@Nullable Throwable error) {
+        Throwable t = unwrap(error);
+        return t instanceof LinkTransportException lte ? lte.reason() : null;
+    }
+
+    private static String describe(@Nullable Throwable error) {
+        Throwable t = unwrap(error);
+        if (t == null) {
+            return "no result";
+        }
+        if (t instanceof LinkTransportException lte) {
+            DisconnectReason r = lte.reason();
+            return lte.kind() + ": " + t.getMessage() + (r == null ? "" : " (" + r + ")");
+        }
+        return t.toString();
+    }
+
+    private void closeQuietly(LinkClient c) {
+        try {
+            c.close();
+        } catch (RuntimeException e) {
+            LOG.warn("link {} actor {}: closing the client failed", link.name(), actorName, e);
+        }
+    }
+}

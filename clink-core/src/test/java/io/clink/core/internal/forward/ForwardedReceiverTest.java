@@ -1,0 +1,190 @@
+package io.clink.core.internal.forward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clink.api.broker.LinkConnection;
+import io.clink.api.broker.MqttMessage;
+import io.clink.api.broker.PublishProperties;
+import io.clink.api.config.LinkConfig;
+import io.clink.core.internal.engine.EngineContext;
+import io.clink.core.internal.engine.LinkCounters;
+import io.clink.core.internal.etf.GoldenVectors;
+import io.clink.core.internal.protocol.ForwardedMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The receiving half: what a forwarded message becomes, and what is filtered (scenario 19's filtering half). */
+class ForwardedReceiverTest {
+    private static final String LOCAL = "cluster-b";
+    private static final String SENDER = "cluster-a";
+    private static final LinkConnection CONN = LinkConnection.of("conn-1", "cluster-a:msg:12345678:1");
+
+    private final ManualTime time = new ManualTime();
+    private final FakeBroker broker = new FakeBroker();
+    private final EngineContext ctx = TestEngines.context(time, new FakeTransport(), broker,
+            TestEngines.config(LOCAL, TestEngines.link(SENDER, "t/test-topic", "t/test/#").build()), 1);
+    private final ForwardedReceiver receiver = new ForwardedReceiver(ctx);
+    private final LinkCounters counters = ctx.counters(SENDER);
+
+    private static MqttMessage.Builder publish(String topic) {
+        return MqttMessage.builder().topic(topic).payload("hi".getBytes(StandardCharsets.UTF_8)).qos(1)
+                .publisherClientId("pub-1").timestampMillis(ManualTime.EPOCH_MILLIS);
+    }
+
+    private static byte[] wire(MqttMessage m) {
+        return MessageMapping.toForwarded(m, new byte[16]).encode();
+    }
+
+    private void reconfigure(LinkConfig link) {
+        ctx.setConfig(TestEngines.config(LOCAL, link));
+    }
+
+    @Test
+    void onMessagePublish_matchingTopic_deliversWithOriginAndAcksSuccess() {
+        MqttMessage m = publish("t/test/1/1").build();
+
+        int code = receiver.onMessagePublish(CONN, SENDER, wire(m));
+
+        assertThat(code).isEqualTo(0x00);
+        assertThat(broker.delivered).containsExactly(m.toBuilder().originCluster(SENDER).build());
+        assertThat(counters.received.sum()).isEqualTo(1);
+        assertThat(counters.filtered.sum()).isZero();
+    }
+
+    @Test
+    void onMessagePublish_compressedGoldenVector_isDelivered() {
+        reconfigure(TestEngines.link(SENDER, "linked/#").build());
+
+        int code = receiver.onMessagePublish(CONN, SENDER, GoldenVectors.named("message_qos1_props").compressed);
+
+        assertThat(code).isEqualTo(0x00);
+        assertThat(broker.delivered).singleElement().satisfies(m -> {
+            assertThat(m.topic()).isEqualTo("linked/42");
+            assertThat(m.originCluster()).hasValue(SENDER);
+        });
+    }
+
+    @Test
+    void onMessagePublish_unknownSender_isFilteredWith0x10() {
+        int code = receiver.onMessagePublish(CONN, "stranger", wire(publish("t/test-topic").build()));
+
+        assertThat(code).isEqualTo(0x10);
+        assertThat(broker.delivered).isEmpty();
+        // Counted in the shared bucket: a peer inventing cluster names must not grow the counters map.
+        assertThat(ctx.unlinkedCounters().filtered.sum()).isEqualTo(1);
+        assertThat(ctx.countersOf("stranger")).isSameAs(ctx.unlinkedCounters());
+    }
+
+    @Test
+    void onMessagePublish_topicOutsideLinkTopics_isFilteredWith0x10() {
+        int code = receiver.onMessagePublish(CONN, SENDER, wire(publish("t/other").build()));
+
+        assertThat(code).isEqualTo(0x10);
+        assertThat(broker.delivered).isEmpty();
+        assertThat(counters.filtered.sum()).isEqualTo(1);
+        assertThat(counters.received.sum()).isZero();
+    }
+
+    @Test
+    void onMessagePublish_topicsChanged_oldTopicFilteredNewDelivered() {
+        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isZero();
+
+        reconfigure(TestEngines.link(SENDER, "t/new/+").build());
+
+        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isEqualTo(0x10);
+        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/new/1").build()))).isZero();
+        assertThat(broker.delivered).extracting(MqttMessage::topic).containsExactly("t/test-topic", "t/new/1");
+        assertThat(counters.filtered.sum()).isEqualTo(1);
+        assertThat(counters.received.sum()).isEqualTo(2);
+    }
+
+    @Test
+    void onMessagePublish_linkDisabled_nothingDeliveredFromTheNextMessageOn() {
+        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isZero();
+
+        reconfigure(TestEngines.link(SENDER, "t/test-topic", "t/test/#").enable(false).build());
+
+        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isEqualTo(0x10);
+        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test/2").build()))).isEqualTo(0x10);
+        assertThat(broker.delivered).hasSize(1);
+        assertThat(counters.filtered.sum()).isEqualTo(2);
+    }
+
+    @Test
+    void onMessagePublish_undecodablePayload_disconnects0x83AndCountsProtocolError() {
+        int code = receiver.onMessagePublish(CONN, SENDER, new byte[] {(byte) 0x83, 0x68, 0x0a, 0x77});
+
+        assertThat(code).isEqualTo(0x83);
+        assertThat(broker.disconnects).containsExactly("conn-1 0x83");
+        assertThat(counters.protocolErrors.sum()).isEqualTo(1);
+        assertThat(broker.delivered).isEmpty();
+    }
+
+    @Test
+    void onMessagePublish_controlMessageOnMessageTopic_isAProtocolError() {
+        int code = receiver.onMessagePublish(CONN, SENDER, GoldenVectors.named("heartbeat").plain);
+
+        assertThat(code).isEqualTo(0x83);
+        assertThat(broker.disconnects).containsExactly("conn-1 0x83");
+        assertThat(counters.protocolErrors.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void onMessagePublish_wildcardTopicInRecord_isAProtocolError() {
+        byte[] bad = ForwardedMessage.builder().id(new byte[16]).topic("t/test/#")
+                .build().encode();
+
+        assertThat(receiver.onMessagePublish(CONN, SENDER, bad)).isEqualTo(0x83);
+        assertThat(counters.protocolErrors.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void onMessagePublish_brokerThrows_acks0x80CountsAndKeepsWorking() {
+        broker.deliverFailure = new IllegalStateException("broker is sad");
+
+        int code = receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()));
+
+        assertThat(code).isEqualTo(0x80);
+        assertThat(counters.brokerErrors.sum()).isEqualTo(1);
+        assertThat(counters.received.sum()).isZero();
+        broker.deliverFailure = null;
+        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isZero();
+        assertThat(counters.received.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void onMessagePublish_expiryElapsed_isFilteredNotDelivered() {
+        MqttMessage m = publish("t/test-topic")
+                .properties(PublishProperties.builder().messageExpiryIntervalSeconds(10).build()).build();
+        time.advance(Duration.ofMillis(10_001));
+
+        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(m))).isEqualTo(0x10);
+        assertThat(broker.delivered).isEmpty();
+        assertThat(counters.filtered.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void onMessagePublish_expiryPartlyElapsed_deliversTheRemainingInterval() {
+        MqttMessage m = publish("t/test-topic")
+                .properties(PublishProperties.builder().messageExpiryIntervalSeconds(10).contentType("x").build())
+                .build();
+        time.advance(Duration.ofMillis(3_500));
+
+        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(m))).isZero();
+
+        PublishProperties delivered = broker.delivered.get(0).properties();
+        assertThat(delivered.messageExpiryIntervalSeconds()).hasValue(7);
+        assertThat(delivered.contentType()).hasValue("x");
+        assertThat(broker.delivered.get(0).timestampMillis()).isEqualTo(ManualTime.EPOCH_MILLIS);
+    }
+
+    @Test
+    void onMessagePublish_timestampAheadOfOurClock_keepsTheFullInterval() {
+        MqttMessage m = publish("t/test-topic").timestampMillis(ManualTime.EPOCH_MILLIS + 60_000)
+                .properties(PublishProperties.builder().messageExpiryIntervalSeconds(10).build()).build();
+
+        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(m))).isZero();
+        assertThat(broker.delivered.get(0).properties().messageExpiryIntervalSeconds()).hasValue(10);
+    }
+}

@@ -1,0 +1,205 @@
+package io.clink.core.internal.receiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clink.api.IncarnationStore;
+import io.clink.api.broker.LinkConnection;
+import io.clink.api.broker.PublishProperties;
+import io.clink.api.config.ClusterLinkConfig;
+import io.clink.api.config.LinkConfig;
+import io.clink.core.internal.engine.EngineContext;
+import io.clink.core.internal.engine.GuardedBroker;
+import io.clink.core.internal.etf.EtfDecoder;
+import io.clink.core.internal.etf.EtfLimits;
+import io.clink.core.internal.etf.ProtocolException;
+import io.clink.core.internal.protocol.ControlCodec;
+import io.clink.core.internal.protocol.ControlMessage;
+import io.clink.core.internal.protocol.ControlMessage.ActorInit;
+import io.clink.core.internal.protocol.ControlMessage.ActorInitAck;
+import io.clink.core.internal.protocol.ControlMessage.Heartbeat;
+import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
+import io.clink.core.internal.protocol.ControlMessage.RouteOp;
+import io.clink.core.internal.route.RemoteRoute;
+import io.clink.core.internal.route.RouteIndex;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A receiver wired to manual time and a recording broker. Local cluster {@value #LOCAL}; links {@code clA} and
+ * {@code clB} enabled, {@code clD} disabled; no link for any other name.
+ */
+final class Harness {
+
+    static final String LOCAL = "local";
+    static final String CORRELATION = "0123456789abcdef";
+    static final Duration TTL = RouteReceiver.DEFAULT_ACTOR_TTL;
+
+    final ManualTime time = new ManualTime();
+    final RecordingBroker broker = new RecordingBroker();
+    final EngineContext ctx;
+    final RouteReceiver receiver;
+    private int connections;
+
+    Harness() {
+        this(Map.of("clA", true, "clB", true, "clD", false));
+    }
+
+    Harness(Map<String, Boolean> links) {
+        ctx = new EngineContext(config(links), new GuardedBroker(broker),
+                options -> {
+                    throw new UnsupportedOperationException("the receiver opens no connections");
+                },
+                time, time, time, new MemoryIncarnations(), "node1", () -> 0.5, EtfLimits.defaults());
+        receiver = new RouteReceiver(ctx);
+    }
+
+    static ClusterLinkConfig config(Map<String, Boolean> links) {
+        ClusterLinkConfig.Builder b = ClusterLinkConfig.builder().name(LOCAL);
+        new TreeMap<>(links).forEach((name, enabled) -> b.link(
+                LinkConfig.builder().name(name).server(name + ".example.net:11883").topics("#").enable(enabled)
+                        .build()));
+        return b.build();
+    }
+
+    void setLinks(Map<String, Boolean> links) {
+        ctx.setConfig(config(links));
+    }
+
+    RouteIndex index() {
+        return ctx.routeIndex();
+    }
+
+    LinkConnection connect(String clientId) {
+        connections++;
+        return LinkConnection.of("conn-" + connections, clientId);
+    }
+
+    static PublishProperties initProperties(String cluster, String actor) {
+        return PublishProperties.builder()
+                .responseTopic("$LINK/cluster/resp/" + cluster + "/" + actor)
+                .correlationData(CORRELATION.getBytes(StandardCharsets.US_ASCII))
+                .build();
+    }
+
+    int init(LinkConnection conn, String cluster, String actor, long incarnation) {
+        return init(conn, cluster, actor, incarnation, LOCAL);
+    }
+
+    int init(LinkConnection conn, String cluster, String actor, long incarnation, String target) {
+        return publish(conn, cluster, ControlCodec.encode(new ActorInit(actor, incarnation, target, 1)),
+                initProperties(cluster, actor));
+    }
+
+    /** Opens a connection and initialises the actor on it, asserting the handshake was accepted. */
+    LinkConnection initialised(String cluster, String actor, long incarnation) {
+        LinkConnection conn = connect(cluster + ":routesync:" + actor);
+        int replies = broker.replies.size();
+        assertThat(init(conn, cluster, actor, incarnation)).isEqualTo(0x10);
+        assertThat(broker.replies).hasSize(replies + 1);
+        assertThat(lastAck().result()).isInstanceOf(ControlMessage.Accepted.class);
+        return conn;
+    }
+
+    int routes(LinkConnection conn, String cluster, String actor, RouteOp... ops) {
+        return publish(conn, cluster, new RouteBatch(actor, 1, List.of(ops)));
+    }
+
+    int heartbeat(LinkConnection conn, String cluster, String actor) {
+        return publish(conn, cluster, new Heartbeat(actor, 1));
+    }
+
+    int publish(LinkConnection conn, String cluster, ControlMessage message) {
+        return publish(conn, cluster, ControlCodec.encode(message), PublishProperties.EMPTY);
+    }
+
+    int publish(LinkConnection conn, String cluster, byte[] payload, PublishProperties props) {
+        return receiver.onRoutePublish(conn, cluster, payload, props);
+    }
+
+    static RouteOp add(String filter, String routeId) {
+        return RouteOp.add(filter, routeId);
+    }
+
+    static RouteOp add(String filter) {
+        return RouteOp.add(filter, filter);
+    }
+
+    static RouteOp del(String filter, String routeId) {
+        return RouteOp.delete(filter, routeId);
+    }
+
+    static RouteOp del(String filter) {
+        return RouteOp.delete(filter, filter);
+    }
+
+    ActorInitAck lastAck() {
+        byte[] payload = broker.replies.get(broker.replies.size() - 1).message().payloadBytes();
+        try {
+            return (ActorInitAck) ControlCodec.decode(EtfDecoder.withDefaults(), payload);
+        } catch (ProtocolException e) {
+            throw new AssertionError("the ack does not decode", e);
+        }
+    }
+
+    /** The cluster's rows as {@code filter|routeId} strings, sorted. */
+    Set<String> rows(String cluster) {
+        Set<String> out = new TreeSet<>();
+        for (RemoteRoute r : index().routes(cluster)) {
+            out.add(r.filter() + "|" + r.routeId());
+        }
+        return out;
+    }
+
+    /** The cluster's rows with the names of the actors holding them, via the actors' lanes. */
+    Map<String, Set<String>> rowHolders(String cluster) {
+        Map<Integer, String> byLane = new HashMap<>();
+        for (ActorTable.Actor a : receiver.actors(cluster)) {
+            byLane.put(a.lane(), a.id().actor());
+        }
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (RemoteRoute r : index().routes(cluster)) {
+            Set<String> holders = new TreeSet<>();
+            for (int lane = 0; lane < RouteIndex.MAX_LANES; lane++) {
+                if ((r.lanes() & (1L << lane)) != 0) {
+                    String actor = byLane.get(lane);
+                    assertThat(actor).as("lane %d of %s held by a live actor", lane, r).isNotNull();
+                    holders.add(actor);
+                }
+            }
+            out.put(r.filter() + "|" + r.routeId(), holders);
+        }
+        return out;
+    }
+
+    long protocolErrors(String cluster) {
+        return ctx.counters(cluster).protocolErrors.sum();
+    }
+
+    long routesReceived(String cluster) {
+        return ctx.counters(cluster).routesReceived.sum();
+    }
+
+    /** An in-memory incarnation store; the receiver never uses it. */
+    private static final class MemoryIncarnations implements IncarnationStore {
+        private final Map<String, Long> values = new HashMap<>();
+
+        @Override
+        public OptionalLong load(String actorKey) {
+            Long v = values.get(actorKey);
+            return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+        }
+
+        @Override
+        public void store(String actorKey, long incarnation) {
+            values.put(actorKey, incarnation);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.clink.core.internal.sender;
+
+import io.clink.api.IncarnationStore;
+import io.clink.api.broker.LinkConnection;
+import io.clink.api.broker.LocalBroker;
+import io.clink.api.broker.LocalSubscription;
+import io.clink.api.broker.MqttMessage;
+import io.clink.api.config.ClusterLinkConfig;
+import io.clink.api.config.LinkConfig;
+import io.clink.api.config.ReconnectBackoff;
+import io.clink.api.link.LinkState;
+import io.clink.api.link.LinkStateChange;
+import io.clink.api.topic.Subscription;
+import io.clink.api.transport.ConnectResult;
+import io.clink.core.internal.engine.EngineContext;
+import io.clink.core.internal.engine.GuardedBroker;
+import io.clink.core.internal.etf.EtfDecoder;
+import io.clink.core.internal.etf.EtfLimits;
+import io.clink.core.internal.etf.ProtocolException;
+import io.clink.core.internal.protocol.ControlCodec;
+import io.clink.core.internal.protocol.ControlMessage;
+import io.clink.core.internal.protocol.ControlMessage.ActorInit;
+import io.clink.core.internal.protocol.ControlMessage.ActorInitAck;
+import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
+import io.clink.core.internal.sender.FakeTransport.FakeClient;
+import io.clink.core.internal.sender.FakeTransport.Publish;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
+
+/** One ActorSender wired to manual time, a scripted transport and an in-memory incarnation store. */
+final class SenderHarness {
+
+    static final String LOCAL = "clA";
+    static final String REMOTE = "clB";
+    static final String NODE = "node1@host";
+    static final String ROUTE_TOPIC = "$LINK/cluster/route/" + LOCAL;
+    static final String RESP_TOPIC = "$LINK/cluster/resp/" + LOCAL + "/" + NODE;
+    static final ReconnectBackoff BACKOFF = new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.25);
+
+    final ManualSim sim = new ManualSim();
+    final FakeTransport transport = new FakeTransport();
+    final MemoryIncarnations incarnations = new MemoryIncarnations();
+    final Set<Subscription> routes = new LinkedHashSet<>();
+    final List<LinkStateChange> changes = new ArrayList<>();
+    final LinkConfig link;
+    final EngineContext ctx;
+    final ActorSender sender;
+    DoubleSupplier random = () -> 0.5;
+
+    SenderHarness(String... topics) {
+        this(b -> b.topics(topics));
+    }
+
+    SenderHarness(Consumer<LinkConfig.Builder> linkSettings) {
+        LinkConfig.Builder b = LinkConfig.builder().name(REMOTE).server("127.0.0.1:11883").reconnect(BACKOFF);
+        linkSettings.accept(b);
+        link = b.build();
+        ClusterLinkConfig config = ClusterLinkConfig.builder().name(LOCAL).actorName(NODE).link(link).build();
+        ctx = new EngineContext(config, new GuardedBroker(new NoBroker()), transport, sim, sim, sim, incarnations,
+                NODE, () -> random.getAsDouble(), EtfLimits.defaults());
+        sender = new ActorSender(ctx, link, () -> Set.copyOf(routes), changes::add);
+    }
+
+    // --- driving the actor ---
+
+    void start() {
+        sender.start();
+        sim.drain();
+    }
+
+    void stop() {
+        sender.stop();
+        sim.drain();
+    }
+
+    LinkState state() {
+        return sender.status().state();
+    }
+
+    FakeClient client() {
+        return transport.last();
+    }
+
+    void addRoute(String subscription) {
+        Subscription s = Subscription.parse(subscription);
+        if (routes.add(s)) {
+            sender.routeAdded(s);
+        }
+    }
+
+    void removeRoute(String subscription) {
+        Subscription s = Subscription.parse(subscription);
+        if (routes.remove(s)) {
+            sender.routeRemoved(s);
+        }
+    }
+
+    // --- playing the peer ---
+
+    void connack() {
+        connack(ConnectResult.UNLIMITED);
+    }
+
+    void connack(long maximumPacketSize) {
+        client().completeConnect(maximumPacketSize);
+        sim.drain();
+    }
+
+    void suback() {
+        FakeTransport.Subscribe s = client().pendingSubscribe();
+        if (s == null) {
+            throw new AssertionError("no subscribe pending");
+        }
+        s.result().complete(1);
+        sim.drain();
+    }
+
+    /** The pending actor_init publish of the current client. */
+    Publish actorInitPublish() {
+        return client().pendingPublishes().stream()
+                .filter(p -> decode(p.message().payload()) instanceof ActorInit)
+                .findFirst().orElseThrow(() -> new AssertionError("no actor_init pending"));
+    }
+
+    /** PUBACKs the pending actor_init and replies with {@code result}. */
+    void ack(ControlMessage.Result result) {
+        Publish init = actorInitPublish();
+        ActorInit request = (ActorInit) decode(init.message().payload());
+        init.result().complete(new io.clink.api.transport.PublishResult(0x10));
+        sim.drain();
+        byte[] reply = ControlCodec.encode(new ActorInitAck(request.actor(), 1, result));
+        client().deliver(RESP_TOPIC, reply, init.message().correlationData());
+        sim.drain();
+    }
+
+    /** Connect, subscribe and an accepting ack. */
+    void handshake(boolean needBootstrap) {
+        handshake(ConnectResult.UNLIMITED, needBootstrap);
+    }
+
+    void handshake(long maximumPacketSize, boolean needBootstrap) {
+        connack(maximumPacketSize);
+        suback();
+        ack(new ControlMessage.Accepted(needBootstrap));
+    }
+
+    /** PUBACKs route batches one by one until none is pending; returns how many were acknowledged. */
+    int pubackBatches() {
+        int n = 0;
+        for (int i = 0; i < 10_000; i++) {
+            Publish p = client().pendingPublishes().stream()
+                    .filter(x -> decode(x.message().payload()) instanceof RouteBatch)
+                    .findFirst().orElse(null);
+            if (p == null) {
+                return n;
+            }
+            p.result().complete(new io.clink.api.transport.PublishResult(0x10));
+            sim.drain();
+            n++;
+        }
+        throw new AssertionError("route batches keep coming");
+    }
+
+    /** Every route batch published on every client, in order. */
+    List<RouteBatch> batches() {
+        List<RouteBatch> out = new ArrayList<>();
+        for (FakeClient c : transport.clients) {
+            for (Publish p : c.publishes) {
+                if (decode(p.message().payload()) instanceof RouteBatch b) {
+                    out.add(b);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every publish of one kind on the current client. */
+    <T extends ControlMessage> List<Publish> publishesOf(Class<T> kind) {
+        return client().publishes.stream().filter(p -> kind.isInstance(decode(p.message().payload()))).toList();
+    }
+
+    static ControlMessage decode(byte[] payload) {
+        try {
+            return ControlCodec.decode(EtfDecoder.withDefaults(), payload);
+        } catch (ProtocolException e) {
+            throw new AssertionError("undecodable payload", e);
+        }
+    }
+
+    /** Incarnations kept in memory. */
+    static final class MemoryIncarnations implements IncarnationStore {
+        final Map<String, Long> stored = new HashMap<>();
+        RuntimeException failure;
+
+        @Override
+        public OptionalLong load(String actorKey) {
+            if (failure != null) {
+                throw failure;
+            }
+            Long v = stored.get(actorKey);
+            return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+        }
+
+        @Override
+        public void store(String actorKey, long incarnation) {
+            stored.put(actorKey, incarnation);
+        }
+    }
+
+    /** The sender never touches the local broker. */
+    private static final class NoBroker implements LocalBroker {
+        @Override
+        public void forEachSubscription(Consumer<? super LocalSubscription> action) {
+        }
+
+        @Override
+        public void deliver(MqttMessage message) {
+            throw new AssertionError("the sender must not deliver");
+        }
+
+        @Override
+        public void disconnect(LinkConnection connection, int reasonCode, String reasonString) {
+            throw new AssertionError("the sender must not disconnect inbound connections");
+        }
+    }
+}

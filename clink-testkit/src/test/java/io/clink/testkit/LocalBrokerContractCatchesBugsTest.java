@@ -1,0 +1,221 @@
+package io.clink.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clink.api.broker.ClusterLinkHooks;
+import io.clink.api.broker.LinkConnection;
+import io.clink.api.broker.LocalBroker;
+import io.clink.api.broker.LocalSubscription;
+import io.clink.api.broker.MqttMessage;
+import io.clink.api.broker.PublishProperties;
+import java.time.Duration;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Plants one bug at a time in an adapter and checks that the contract test written for that promise fails, so the
+ * suite cannot pass a broken adapter.
+ */
+class LocalBrokerContractCatchesBugsTest {
+
+    /** Calls one contract test against an adapter built by {@code adapter}; returns the failure. */
+    private static AssertionError runFailing(BiFunction<FakeLocalBroker, ClusterLinkHooks, LocalBroker> adapter,
+            Consumer<FakeLocalBroker> breakFake, ContractTest test) throws Exception {
+        FakeBrokerHarness harness = new FakeBrokerHarness(adapter, Duration.ofMillis(200));
+        breakFake.accept(harness.fake());
+        LocalBrokerContract suite = new PlantedBugSuite(harness);
+        suite.setUpBroker();
+        try {
+            return assertThrows(AssertionError.class, () -> test.run(suite));
+        } finally {
+            suite.tearDownBroker();
+        }
+    }
+
+    @FunctionalInterface
+    private interface ContractTest {
+        void run(LocalBrokerContract suite) throws Exception;
+    }
+
+    private static BiFunction<FakeLocalBroker, ClusterLinkHooks, LocalBroker> wrap(
+            java.util.function.Function<Delegating, LocalBroker> f) {
+        return (fake, hooks) -> {
+            fake.attach(hooks);
+            return f.apply(new Delegating(fake, hooks));
+        };
+    }
+
+    @Test
+    void suite_deliverReintercepts_failsNoLoopTest() throws Exception {
+        AssertionError e = runFailing(wrap(d -> new Delegating(d.fake, d.hooks) {
+            @Override
+            public void deliver(MqttMessage message) {
+                super.deliver(message);
+                hooks.onPublish(message);
+            }
+        }), f -> { }, LocalBrokerContract::deliver_anyMessage_neverReportedToOnPublish);
+        assertTrue(e.getMessage().contains("bypass publish interception"), e.getMessage());
+    }
+
+    @Test
+    void suite_snapshotMissesSharedSubscriptions_failsSnapshotTest() throws Exception {
+        runFailing(wrap(d -> new Delegating(d.fake, d.hooks) {
+            @Override
+            public void forEachSubscription(Consumer<? super LocalSubscription> action) {
+                super.forEachSubscription(s -> {
+                    if (!s.subscription().startsWith("$")) {
+                        action.accept(s);
+                    }
+                });
+            }
+        }), f -> { }, LocalBrokerContract::forEachSubscription_afterChanges_listsCurrentSubscriptionsIncludingShared);
+    }
+
+    @Test
+    void suite_sessionEndNotReported_failsSessionEndTest() throws Exception {
+        runFailing(FakeBrokerHarness.ATTACH, f -> f.loseSessionEndEvents(true),
+                LocalBrokerContract::onSessionEnd_cleanStartClientDisconnects_reported);
+    }
+
+    @Test
+    void suite_unsubscribeNotReported_failsUnsubscribeTest() throws Exception {
+        runFailing(FakeBrokerHarness.ATTACH, f -> f.loseUnsubscribeEvents(true),
+                LocalBrokerContract::onUnsubscribe_afterUnsubscribe_reportedAsSubscribed);
+    }
+
+    @Test
+    void suite_replyDropped_failsReplyTest() throws Exception {
+        runFailing(wrap(d -> new Delegating(d.fake, d.hooks) {
+            @Override
+            public void reply(LinkConnection connection, MqttMessage reply) {
+                // The bug: the handshake answer goes nowhere.
+            }
+        }), f -> { }, LocalBrokerContract::reply_fromAnotherThreadAfterOnLinkPublish_reachesTheConnection);
+    }
+
+    @Test
+    void suite_disconnectIgnoresReasonCode_failsDisconnectTest() throws Exception {
+        AssertionError e = runFailing(wrap(d -> new Delegating(d.fake, d.hooks) {
+            @Override
+            public void disconnect(LinkConnection connection, int reasonCode, String reasonString) {
+                super.disconnect(connection, 0x80, reasonString);
+            }
+        }), f -> { }, LocalBrokerContract::disconnect_fromAnotherThread_endsConnectionWithCodeAndIsIdempotent);
+        assertTrue(e.getMessage().contains("0x80"), e.getMessage());
+    }
+
+    @Test
+    void suite_disconnectDoesNothing_failsDisconnectInsideTest() throws Exception {
+        runFailing(wrap(d -> new Delegating(d.fake, d.hooks) {
+            @Override
+            public void disconnect(LinkConnection connection, int reasonCode, String reasonString) {
+                // The bug: the connection stays.
+            }
+        }), f -> { }, LocalBrokerContract::disconnect_fromInsideOnLinkPublish_endsConnectionWithCodeThenReportsClose);
+    }
+
+    @Test
+    void suite_linkPublishAlsoDelivered_failsConsumedTest() throws Exception {
+        AssertionError e = runFailing((fake, hooks) -> {
+            fake.attach(new ForwardingHooks(hooks) {
+                @Override
+                public int onLinkPublish(LinkConnection connection, String topic, byte[] payload,
+                        PublishProperties properties) {
+                    // The bug: the broker lets the $LINK publish through to subscribers as well.
+                    fake.deliver(MqttMessage.builder().topic(topic).payload(payload).timestampMillis(1).build());
+                    return super.onLinkPublish(connection, topic, payload, properties);
+                }
+            });
+            return fake;
+        }, f -> { }, LocalBrokerContract::linkPublish_anyLinkTopic_neverDeliveredToSubscribersNorOnPublish);
+        assertTrue(e.getMessage().contains("never delivered"), e.getMessage());
+    }
+
+    @Test
+    void suite_linkPublishAnsweredWithFixedCode_failsReasonCodeTest() throws Exception {
+        runFailing((fake, hooks) -> {
+            fake.attach(new ForwardingHooks(hooks) {
+                @Override
+                public int onLinkPublish(LinkConnection connection, String topic, byte[] payload,
+                        PublishProperties properties) {
+                    super.onLinkPublish(connection, topic, payload, properties);
+                    return 0;
+                }
+            });
+            return fake;
+        }, f -> { }, LocalBrokerContract::linkPublish_qos1_answeredWithTheHooksReasonCode);
+    }
+
+    /** Hooks passing every call on; tests override one method to plant a bug in the broker's use of them. */
+    private static class ForwardingHooks implements ClusterLinkHooks {
+        private final ClusterLinkHooks delegate;
+
+        ForwardingHooks(ClusterLinkHooks delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onSubscribe(String clientId, String subscription) {
+            delegate.onSubscribe(clientId, subscription);
+        }
+
+        @Override
+        public void onUnsubscribe(String clientId, String subscription) {
+            delegate.onUnsubscribe(clientId, subscription);
+        }
+
+        @Override
+        public void onSessionEnd(String clientId) {
+            delegate.onSessionEnd(clientId);
+        }
+
+        @Override
+        public void onPublish(MqttMessage message) {
+            delegate.onPublish(message);
+        }
+
+        @Override
+        public int onLinkPublish(LinkConnection connection, String topic, byte[] payload,
+                PublishProperties properties) {
+            return delegate.onLinkPublish(connection, topic, payload, properties);
+        }
+
+        @Override
+        public void onConnectionClosed(LinkConnection connection) {
+            delegate.onConnectionClosed(connection);
+        }
+    }
+
+    /** An adapter delegating everything to the fake; tests override one method to plant a bug. */
+    private static class Delegating implements LocalBroker {
+        final FakeLocalBroker fake;
+        final ClusterLinkHooks hooks;
+
+        Delegating(FakeLocalBroker fake, ClusterLinkHooks hooks) {
+            this.fake = fake;
+            this.hooks = hooks;
+        }
+
+        @Override
+        public void forEachSubscription(Consumer<? super LocalSubscription> action) {
+            fake.forEachSubscription(action);
+        }
+
+        @Override
+        public void deliver(MqttMessage message) {
+            fake.deliver(message);
+        }
+
+        @Override
+        public void disconnect(LinkConnection connection, int reasonCode, String reasonString) {
+            fake.disconnect(connection, reasonCode, reasonString);
+        }
+
+        @Override
+        public void reply(LinkConnection connection, MqttMessage reply) {
+            fake.reply(connection, reply);
+        }
+    }
+}
