@@ -76,7 +76,8 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new BrokerStartException("cannot prepare HiveMQ's working directory: " + e, e);
         }
-        // RocksDB is left out of the jar; with in-memory persistence these stores must not ask for it.
+        // RocksDB's native libraries are left out of the jar; with in-memory persistence these stores must not ask
+        // for them.
         InternalConfigurations.PAYLOAD_PERSISTENCE_TYPE.set(PersistenceType.FILE);
         InternalConfigurations.RETAINED_MESSAGE_PERSISTENCE_TYPE.set(PersistenceType.FILE);
         if (config.linkUsers().isEmpty()) {

@@ -90,8 +90,14 @@ final class TestClient implements AutoCloseable {
     }
 
     int publish(String topic, byte[] payload, int qos, MqttProperties properties) throws MqttException {
+        return publish(topic, payload, qos, false, properties);
+    }
+
+    int publish(String topic, byte[] payload, int qos, boolean retain, MqttProperties properties)
+            throws MqttException {
         MqttMessage m = new MqttMessage(payload);
         m.setQos(qos);
+        m.setRetained(retain);
         m.setProperties(properties);
         IMqttToken t = client.publish(topic, m);
         try {
