@@ -1,0 +1,227 @@
+package io.clink.broker;
+
+import com.typesafe.config.Config;
+import io.clink.api.config.ClusterLinkConfig;
+import io.clink.core.config.ClusterLinkConfigLoader;
+import io.clink.core.config.ConfigLoadException;
+import io.clink.core.internal.config.Section;
+import io.clink.hivemq.LinkAuthenticator;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The configuration of one {@code clink-broker}: the cluster link ({@code cluster { ... }}, read by {@link
+ * ClusterLinkConfigLoader}) and the broker's listeners, in the shape of EMQX's quick start:
+ *
+ * <pre>
+ * cluster { name = "cluster-us-east", links = [ { name = "cluster-eu-west", server = "eu.example.net:11883",
+ *                                                  clientid = "clink-us-east", topics = ["#"] } ] }
+ * listeners {
+ *   tcp.default { bind = "0.0.0.0:1883" }   # MQTT clients; optional, this is the default
+ *   tcp.clink {                             # the other clusters' link connections; required
+ *     bind = 11883
+ *     # optional: only these users may connect here, each only for its cluster's $LINK topics
+ *     authentication = [ { username = "clink-eu", password = "file:///run/secrets/clink-eu", cluster = "cluster-eu-west" } ]
+ *   }
+ * }
+ * </pre>
+ *
+ * <p>{@code bind} is {@code PORT} (all interfaces) or {@code HOST:PORT}; IPv6 hosts go in brackets. Immutable.
+ *
+ * @param file where it was read from, for messages
+ * @param cluster the cluster link configuration
+ * @param mqtt the listener for MQTT clients
+ * @param link the listener for link connections (the only one accepting {@code $LINK/...} traffic)
+ * @param linkUsers the users allowed on the link listener; empty when anonymous link connections are accepted
+ * @since 0.1.0
+ */
+public record BrokerConfig(
+        String file, ClusterLinkConfig cluster, Bind mqtt, Bind link, List<LinkAuthenticator.LinkUser> linkUsers) {
+
+    /** The default MQTT listener, as EMQX's: all interfaces, port 1883. */
+    public static final Bind DEFAULT_MQTT = new Bind("0.0.0.0", 1883);
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerConfig.class);
+    private static final Set<String> ROOT_KEYS = Set.of("cluster", "listeners");
+    private static final Map<String, String> ROOT_IGNORED = Map.of(
+            "node", "EMQX node settings; clink-broker runs one node",
+            "dashboard", "clink-broker has no dashboard",
+            "log", "clink-broker logs to standard error (logback)");
+
+    /**
+     * Validates the fields.
+     *
+     * @throws IllegalArgumentException if both listeners use the same port on overlapping addresses
+     */
+    public BrokerConfig {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(mqtt, "mqtt");
+        Objects.requireNonNull(link, "link");
+        linkUsers = List.copyOf(linkUsers);
+    }
+
+    /**
+     * A listener address.
+     *
+     * @param host an IP address or host name; {@code 0.0.0.0} for all interfaces
+     * @param port 1..65535
+     * @since 0.1.0
+     */
+    public record Bind(String host, int port) {
+
+        /**
+         * Validates the fields.
+         *
+         * @throws IllegalArgumentException if the port is out of range or the host empty
+         */
+        public Bind {
+            Objects.requireNonNull(host, "host");
+            if (host.isEmpty()) {
+                throw new IllegalArgumentException("host must not be empty");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port must be in 1..65535, got " + port);
+            }
+        }
+
+        /**
+         * Parses {@code PORT} or {@code HOST:PORT} ({@code [v6]:PORT} for IPv6).
+         *
+         * @param text the bind text
+         * @return the address, or null if the text is not one
+         * @since 0.1.0
+         */
+        public static @org.jspecify.annotations.Nullable Bind parse(String text) {
+            String t = text.trim();
+            String host = "0.0.0.0";
+            String port = t;
+            if (t.startsWith("[")) {
+                int close = t.indexOf("]:");
+                if (close < 0) {
+                    return null;
+                }
+                host = t.substring(1, close);
+                port = t.substring(close + 2);
+            } else if (t.indexOf(':') >= 0) {
+                int colon = t.lastIndexOf(':');
+                host = t.substring(0, colon);
+                port = t.substring(colon + 1);
+                if (host.indexOf(':') >= 0) {
+                    return null;
+                }
+            }
+            if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace) || !port.matches("\\d{1,5}")) {
+                return null;
+            }
+            int p = Integer.parseInt(port);
+            return p < 1 || p > 65535 ? null : new Bind(host, p);
+        }
+
+        /**
+         * The address as printed: {@code host:port}, IPv6 in brackets.
+         *
+         * @return the text
+         */
+        @Override
+        public String toString() {
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+
+        boolean overlaps(Bind other) {
+            return port == other.port && (host.equals(other.host) || isAny(host) || isAny(other.host));
+        }
+
+        private static boolean isAny(String h) {
+            return h.equals("0.0.0.0") || h.equals("::") || h.equals("0:0:0:0:0:0:0:0");
+        }
+    }
+
+    /**
+     * Loads a configuration file.
+     *
+     * @param file the HOCON file
+     * @return the configuration
+     * @throws ConfigLoadException naming the file, the field and the value of the first error
+     * @since 0.1.0
+     */
+    public static BrokerConfig load(Path file) {
+        Config doc = ClusterLinkConfigLoader.parseFile(file);
+        return from(doc, file.toString(), ClusterLinkConfigLoader.baseDirectoryOf(file));
+    }
+
+    /**
+     * Reads a parsed document.
+     *
+     * @param doc the resolved HOCON document
+     * @param origin how messages name it
+     * @param baseDirectory where relative file names resolve
+     * @return the configuration
+     * @throws ConfigLoadException naming the origin, the field and the value of the first error
+     * @since 0.1.0
+     */
+    public static BrokerConfig from(Config doc, String origin, Path baseDirectory) {
+        Consumer<String> warn = LOG::warn;
+        Section root = Section.root(doc.root(), new Section.Source(origin, baseDirectory, warn));
+        root.checkKeys(ROOT_KEYS, ROOT_IGNORED, Map.of());
+        ClusterLinkConfig cluster = ClusterLinkConfigLoader.fromConfig(doc, origin, baseDirectory);
+        Section listeners = root.section("listeners").orElseThrow(() -> root.missing("listeners"));
+        listeners.checkKeys(Set.of("tcp"), Map.of(), Map.of(
+                "ssl", "TLS listeners are not built yet; put a TLS-terminating proxy in front of the tcp listener",
+                "ws", "WebSocket listeners are not offered by clink-broker",
+                "wss", "WebSocket listeners are not offered by clink-broker",
+                "quic", "QUIC listeners are not offered by clink-broker"));
+        Section tcp = listeners.section("tcp").orElseThrow(() -> listeners.missing("tcp"));
+        tcp.checkKeys(Set.of("default", "clink"), Map.of(), Map.of());
+        Bind mqtt = tcp.section("default").map(BrokerConfig::bind).orElse(DEFAULT_MQTT);
+        Section clink = tcp.section("clink").orElseThrow(() -> tcp.missing("clink"));
+        Bind link = bind(clink);
+        if (mqtt.overlaps(link)) {
+            throw clink.error("bind", "uses the same address as listeners.tcp.default (" + mqtt + ")");
+        }
+        List<LinkAuthenticator.LinkUser> users = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Section u : clink.sections("authentication").orElse(List.of())) {
+            u.checkKeys(Set.of("username", "password", "cluster"), Map.of(), Map.of());
+            String username = u.string("username").orElseThrow(() -> u.missing("username"));
+            String password = u.secret("password").orElseThrow(() -> u.missing("password"));
+            String remote = u.string("cluster").orElseThrow(() -> u.missing("cluster"));
+            if (!names.add(username)) {
+                throw u.error("username", "is listed twice");
+            }
+            try {
+                users.add(new LinkAuthenticator.LinkUser(username, password, remote));
+            } catch (IllegalArgumentException e) {
+                throw u.error(e.getMessage().startsWith("cluster") ? "cluster" : "username", e.getMessage());
+            }
+        }
+        if (clink.has("authentication") && users.isEmpty()) {
+            throw clink.error("authentication", "lists no user; leave it out to accept anonymous link connections");
+        }
+        return new BrokerConfig(origin, cluster, mqtt, link, users);
+    }
+
+    private static Bind bind(Section listener) {
+        listener.checkKeys(Set.of("bind", "enable", "authentication"), Map.of(
+                "max_connections", "HiveMQ's own limits apply",
+                "acceptors", "an Erlang option",
+                "proxy_protocol", "not supported; connect directly"), Map.of());
+        if (!listener.bool("enable").orElse(true)) {
+            throw listener.error("enable", "a clink-broker listener cannot be disabled");
+        }
+        String text = listener.string("bind").orElseThrow(() -> listener.missing("bind"));
+        Bind b = Bind.parse(text);
+        if (b == null) {
+            throw listener.error("bind", "must be PORT or HOST:PORT with a port in 1..65535 ([v6]:PORT for IPv6)");
+        }
+        return b;
+    }
+}

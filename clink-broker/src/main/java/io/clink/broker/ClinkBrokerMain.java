@@ -1,0 +1,176 @@
+package io.clink.broker;
+
+import io.clink.api.config.ClusterLinkConfig;
+import io.clink.core.config.ConfigLoadException;
+import io.clink.hivemq.ClusterLinkExtensionMain;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+
+/**
+ * {@code java -jar clink-broker.jar --config FILE} runs one linked broker; {@code --demo} runs the quick start's two
+ * clusters in one process. Prints {@code clink-broker <cluster> ready: mqtt=<host:port> clink=<host:port>} on
+ * standard output when every listener is up (logs go to standard error), and stops cleanly on SIGTERM or Ctrl-C.
+ *
+ * <p>Exit status: 0 after a clean stop, 2 for a usage or configuration error (the message names the file, the field
+ * and the value), 1 when the broker cannot start (for example a port in use).
+ *
+ * @since 0.1.0
+ */
+public final class ClinkBrokerMain {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_START_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+
+    private static final String USAGE = """
+            usage: java -jar clink-broker.jar --config FILE
+                   java -jar clink-broker.jar --demo [--demo-ports US_MQTT,US_LINK,EU_MQTT,EU_LINK]
+
+              --config FILE   run one broker with the cluster link and listeners of FILE (HOCON:
+                              cluster { name, links = [...] } and listeners { tcp.default { bind }, tcp.clink { bind } })
+              --demo          run the quick start's cluster-us-east (MQTT 1883, link 11883) and cluster-eu-west
+                              (MQTT 1884, link 11884) on 127.0.0.1, linked with topics = ["#"]
+              --demo-ports    other ports for --demo
+              --help          show this text
+            """;
+
+    private ClinkBrokerMain() {}
+
+    /**
+     * Runs the broker until the JVM is asked to stop.
+     *
+     * @param args the command line
+     * @since 0.1.0
+     */
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err, io.clink.hivemq.ClinkEngine::starter, true);
+        if (code != EXIT_OK) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Runs the command line. With {@code block}, waits until the JVM shuts down (the shutdown hook stops the
+     * brokers); without, returns once they are ready, leaving them running (for tests).
+     */
+    static int run(
+            String[] args, PrintStream out, PrintStream err,
+            Function<ClusterLinkConfig, ClusterLinkExtensionMain.EngineStarter> engine, boolean block) {
+        List<EmbeddedClusterBroker> started = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch stopped = new CountDownLatch(1);
+        if (block) {
+            // Registered before anything starts: a SIGTERM right after the ready line must still stop cleanly.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopAll(started, err);
+                stopped.countDown();
+            }, "clink-broker-shutdown"));
+        }
+        int code = start(args, out, err, engine, started);
+        if (code != EXIT_OK || !block) {
+            return code;
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return EXIT_OK;
+    }
+
+    static int start(
+            String[] args, PrintStream out, PrintStream err,
+            Function<ClusterLinkConfig, ClusterLinkExtensionMain.EngineStarter> engine,
+            List<EmbeddedClusterBroker> started) {
+        Path config = null;
+        boolean demo = false;
+        Demo.Ports ports = Demo.Ports.DEFAULT;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--config":
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException("--config needs a FILE");
+                        }
+                        config = Path.of(args[++i]);
+                        break;
+                    case "--demo":
+                        demo = true;
+                        break;
+                    case "--demo-ports":
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException("--demo-ports needs four ports");
+                        }
+                        ports = Demo.Ports.parse(args[++i]);
+                        break;
+                    case "--help":
+                    case "-h":
+                        out.print(USAGE);
+                        return EXIT_OK;
+                    default:
+                        throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+                }
+            }
+            if ((config == null) == !demo) {
+                throw new IllegalArgumentException("give exactly one of --config FILE and --demo");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("clink-broker: " + e.getMessage());
+            err.print(USAGE);
+            return EXIT_USAGE;
+        }
+        List<BrokerConfig> configs = new ArrayList<>();
+        try {
+            if (demo) {
+                configs.add(Demo.config("demo:cluster-us-east", Demo.usEast(ports)));
+                configs.add(Demo.config("demo:cluster-eu-west", Demo.euWest(ports, List.of("#"))));
+            } else {
+                configs.add(BrokerConfig.load(config));
+            }
+        } catch (ConfigLoadException e) {
+            err.println("clink-broker: configuration error: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        try {
+            for (BrokerConfig c : configs) {
+                EmbeddedClusterBroker b = EmbeddedClusterBroker.start(c, engine);
+                started.add(b);
+                out.println(b.readyLine());
+                out.flush();
+            }
+        } catch (EmbeddedClusterBroker.BrokerStartException | ConfigLoadException e) {
+            err.println("clink-broker: cannot start: " + e.getMessage());
+            stopAll(started, err);
+            return EXIT_START_FAILED;
+        }
+        if (demo) {
+            out.print(Demo.instructions(ports));
+            out.flush();
+        }
+        return EXIT_OK;
+    }
+
+    private static void stopAll(List<EmbeddedClusterBroker> started, PrintStream err) {
+        List<EmbeddedClusterBroker> copy;
+        synchronized (started) {
+            copy = new ArrayList<>(started);
+            started.clear();
+        }
+        for (int i = copy.size() - 1; i >= 0; i--) {
+            EmbeddedClusterBroker b = copy.get(i);
+            err.println("clink-broker " + b.config().cluster().name() + " stopping");
+            err.flush();
+            try {
+                b.close();
+            } catch (Throwable t) {
+                err.println("clink-broker " + b.config().cluster().name() + " did not stop cleanly: " + t);
+            }
+            err.println("clink-broker " + b.config().cluster().name() + " stopped");
+            err.flush();
+        }
+    }
+}

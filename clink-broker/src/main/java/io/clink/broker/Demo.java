@@ -1,0 +1,113 @@
+package io.clink.broker;
+
+import com.typesafe.config.Config;
+import io.clink.core.config.ClusterLinkConfigLoader;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The two clusters of the quick start, on loopback: {@code cluster-us-east} (MQTT 1883, link listener 11883) and
+ * {@code cluster-eu-west} (MQTT 1884, link listener 11884), each linked to the other with {@code topics = ["#"]}.
+ * Each side's {@code server} is the <em>other</em> cluster's link listener. The text is the same as {@code
+ * examples/cluster-us-east.conf} and {@code examples/cluster-eu-west.conf} (a test keeps them equal).
+ */
+final class Demo {
+
+    /** The demo's ports: us-east MQTT and link, eu-west MQTT and link. */
+    record Ports(int usMqtt, int usLink, int euMqtt, int euLink) {
+        static final Ports DEFAULT = new Ports(1883, 11883, 1884, 11884);
+
+        /** Parses {@code usMqtt,usLink,euMqtt,euLink}. */
+        static Ports parse(String text) {
+            String[] p = text.split(",", -1);
+            if (p.length != 4) {
+                throw new IllegalArgumentException(
+                        "--demo-ports takes four ports: us-east MQTT, us-east link, eu-west MQTT, eu-west link; got '"
+                                + text + "'");
+            }
+            int[] v = new int[4];
+            for (int i = 0; i < 4; i++) {
+                String s = p[i].trim();
+                if (!s.matches("\\d{1,5}") || Integer.parseInt(s) < 1 || Integer.parseInt(s) > 65535) {
+                    throw new IllegalArgumentException("--demo-ports: '" + s + "' is not a port (1..65535)");
+                }
+                v[i] = Integer.parseInt(s);
+            }
+            return new Ports(v[0], v[1], v[2], v[3]);
+        }
+    }
+
+    private Demo() {}
+
+    static String usEast(Ports p) {
+        return """
+                # clink quick start: cluster-us-east (MQTT clients on %1$d, link connections on %2$d).
+                cluster {
+                  name = "cluster-us-east"
+                  links = [
+                    {
+                      # The remote cluster's name, exactly as its cluster.name.
+                      name = "cluster-eu-west"
+                      # The REMOTE cluster's link listener.
+                      server = "127.0.0.1:%4$d"
+                      clientid = "clink-us-east"
+                      # What this cluster wants to receive from cluster-eu-west.
+                      topics = ["#"]
+                    }
+                  ]
+                }
+
+                listeners {
+                  tcp.default { bind = "127.0.0.1:%1$d" }
+                  tcp.clink { bind = "127.0.0.1:%2$d" }
+                }
+                """.formatted(p.usMqtt(), p.usLink(), p.euMqtt(), p.euLink());
+    }
+
+    static String euWest(Ports p, List<String> topics) {
+        String t = topics.isEmpty() ? "[]" : "[\"" + String.join("\", \"", topics) + "\"]";
+        return """
+                # clink quick start: cluster-eu-west (MQTT clients on %3$d, link connections on %4$d).
+                cluster {
+                  name = "cluster-eu-west"
+                  links = [
+                    {
+                      # The remote cluster's name, exactly as its cluster.name.
+                      name = "cluster-us-east"
+                      # The REMOTE cluster's link listener.
+                      server = "127.0.0.1:%2$d"
+                      clientid = "clink-eu-west"
+                      # What this cluster wants to receive from cluster-us-east.
+                      topics = %5$s
+                    }
+                  ]
+                }
+
+                listeners {
+                  tcp.default { bind = "127.0.0.1:%3$d" }
+                  tcp.clink { bind = "127.0.0.1:%4$d" }
+                }
+                """.formatted(p.usMqtt(), p.usLink(), p.euMqtt(), p.euLink(), t);
+    }
+
+    static BrokerConfig config(String name, String hocon) {
+        Config doc = ClusterLinkConfigLoader.parseString(hocon, name);
+        return BrokerConfig.from(doc, name, Path.of("").toAbsolutePath());
+    }
+
+    /** What to run in two more terminals to see the link work. */
+    static String instructions(Ports p) {
+        return """
+
+                Two linked clusters are running. In another terminal, subscribe on cluster-us-east:
+                  mosquitto_sub -h 127.0.0.1 -p %1$d -t 'linked/#' -q 1 -v
+                and in a third, publish on cluster-eu-west:
+                  mosquitto_pub -h 127.0.0.1 -p %3$d -t 'linked/42' -m 'Hello from the other side!' -q 1
+                The subscriber prints: linked/42 Hello from the other side!
+                The other way round:
+                  mosquitto_sub -h 127.0.0.1 -p %3$d -t 'linked/#' -q 1 -v
+                  mosquitto_pub -h 127.0.0.1 -p %1$d -t 'linked/1' -m 'Hello from US!' -q 1
+                Press Ctrl-C to stop both clusters.
+                """.formatted(p.usMqtt(), p.usLink(), p.euMqtt(), p.euLink());
+    }
+}

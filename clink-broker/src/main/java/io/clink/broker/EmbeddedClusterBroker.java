@@ -1,0 +1,226 @@
+package io.clink.broker;
+
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.configuration.service.InternalConfigurations;
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.migration.meta.PersistenceType;
+import io.clink.api.config.ClusterLinkConfig;
+import io.clink.hivemq.ClusterLinkExtensionMain;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running HiveMQ CE broker with clink: an {@link EmbeddedHiveMQ} with in-memory persistence and usage statistics
+ * off, an MQTT listener named {@code default} and a link listener named {@code clink}, and clink's extension. Its
+ * working files live in a fresh temporary directory, deleted on {@link #close()}.
+ *
+ * <p>Thread-safe: {@link #close()} may be called from any thread (a shutdown hook) and more than once.
+ *
+ * @since 0.1.0
+ */
+public final class EmbeddedClusterBroker implements AutoCloseable {
+
+    /** The HiveMQ listener name of the link listener. */
+    public static final String LINK_LISTENER = "clink";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedClusterBroker.class);
+    private static final long START_TIMEOUT_SECONDS = 120;
+    private static final long STOP_TIMEOUT_SECONDS = 60;
+
+    private final BrokerConfig config;
+    private final Path workDir;
+    private final EmbeddedHiveMQ hivemq;
+    private volatile boolean closed;
+
+    private EmbeddedClusterBroker(BrokerConfig config, Path workDir, EmbeddedHiveMQ hivemq) {
+        this.config = config;
+        this.workDir = workDir;
+        this.hivemq = hivemq;
+    }
+
+    /**
+     * Starts a broker and returns when every listener is up.
+     *
+     * @param config what to run
+     * @param engine starts the link engine for a cluster configuration on the adapter
+     * @return the running broker
+     * @throws BrokerStartException if a port is taken, HiveMQ does not start, or the engine refuses to start
+     * @since 0.1.0
+     */
+    public static EmbeddedClusterBroker start(
+            BrokerConfig config, Function<ClusterLinkConfig, ClusterLinkExtensionMain.EngineStarter> engine) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(engine, "engine");
+        checkFree(config, "listeners.tcp.default.bind", config.mqtt());
+        checkFree(config, "listeners.tcp.clink.bind", config.link());
+        Path work;
+        try {
+            work = Files.createTempDirectory("clink-broker-" + config.cluster().name() + "-");
+            Path conf = Files.createDirectories(work.resolve("conf"));
+            Files.createDirectories(work.resolve("data"));
+            Files.createDirectories(work.resolve("extensions"));
+            Files.writeString(conf.resolve("config.xml"), hivemqConfig(config));
+        } catch (IOException e) {
+            throw new BrokerStartException("cannot prepare HiveMQ's working directory: " + e, e);
+        }
+        // RocksDB's native libraries are left out of the jar; with in-memory persistence these stores must not ask
+        // for them.
+        InternalConfigurations.PAYLOAD_PERSISTENCE_TYPE.set(PersistenceType.FILE);
+        InternalConfigurations.RETAINED_MESSAGE_PERSISTENCE_TYPE.set(PersistenceType.FILE);
+        if (config.linkUsers().isEmpty()) {
+            LOG.warn("{}: listeners.tcp.clink has no authentication list: any client reaching {} may act as a linked "
+                    + "cluster. Add authentication = [{{ username, password, cluster }}] outside a trusted network.",
+                    config.file(), config.link());
+        }
+        ClusterLinkExtensionMain main =
+                new ClusterLinkExtensionMain(LINK_LISTENER, engine.apply(config.cluster()), config.linkUsers());
+        EmbeddedExtension extension = EmbeddedExtension.builder()
+                .withId("clink")
+                .withName("clink cluster link")
+                .withVersion(Version.VALUE)
+                .withPriority(1000)
+                .withStartPriority(1000)
+                .withExtensionMain(main)
+                .build();
+        EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
+                .withConfigurationFolder(work.resolve("conf"))
+                .withDataFolder(work.resolve("data"))
+                .withExtensionsFolder(work.resolve("extensions"))
+                .withEmbeddedExtension(extension)
+                .withoutLoggingBootstrap()
+                .build();
+        EmbeddedClusterBroker broker = new EmbeddedClusterBroker(config, work, hivemq);
+        try {
+            hivemq.start().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            broker.close();
+            throw new BrokerStartException("interrupted while starting", e);
+        } catch (ExecutionException | TimeoutException e) {
+            broker.close();
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new BrokerStartException("HiveMQ did not start: " + cause.getMessage(), cause);
+        }
+        if (main.broker().isEmpty()) {
+            broker.close();
+            throw new BrokerStartException("the cluster link extension did not start (see the log above)", null);
+        }
+        return broker;
+    }
+
+    /**
+     * The configuration it runs.
+     *
+     * @return the configuration
+     * @since 0.1.0
+     */
+    public BrokerConfig config() {
+        return config;
+    }
+
+    /**
+     * The line printed when the broker is ready: {@code clink-broker <cluster> ready: mqtt=<host:port>
+     * clink=<host:port>}.
+     *
+     * @return the line
+     * @since 0.1.0
+     */
+    public String readyLine() {
+        return "clink-broker " + config.cluster().name() + " ready: mqtt=" + config.mqtt() + " clink=" + config.link();
+    }
+
+    /** Stops HiveMQ (with clink's extension) and deletes the working directory. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            hivemq.stop().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            hivemq.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.warn("HiveMQ of {} did not stop cleanly: {}", config.cluster().name(), e.toString());
+        }
+        deleteQuietly(workDir);
+    }
+
+    private static void checkFree(BrokerConfig config, String path, BrokerConfig.Bind bind) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getByName(bind.host()), bind.port()));
+        } catch (IOException e) {
+            throw new BrokerStartException(config.file() + ": " + path + " = \"" + bind + "\": cannot listen there: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String hivemqConfig(BrokerConfig c) {
+        return """
+                <?xml version="1.0"?>
+                <hivemq>
+                  <listeners>
+                    <tcp-listener><port>%d</port><bind-address>%s</bind-address><name>default</name></tcp-listener>
+                    <tcp-listener><port>%d</port><bind-address>%s</bind-address><name>%s</name></tcp-listener>
+                  </listeners>
+                  <persistence><mode>in-memory</mode></persistence>
+                  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
+                </hivemq>
+                """.formatted(c.mqtt().port(), xml(c.mqtt().host()), c.link().port(), xml(c.link().host()),
+                LINK_LISTENER);
+    }
+
+    private static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // Leftovers in the temp directory are harmless.
+                }
+            });
+        } catch (IOException e) {
+            // Same.
+        }
+    }
+
+    /**
+     * The broker could not start; the message says why and names the setting when one is at fault.
+     *
+     * @since 0.1.0
+     */
+    public static final class BrokerStartException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * Creates the exception.
+         *
+         * @param message why
+         * @param cause the underlying failure, or null
+         */
+        public BrokerStartException(String message, @org.jspecify.annotations.Nullable Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

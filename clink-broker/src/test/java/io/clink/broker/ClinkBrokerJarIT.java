@@ -1,0 +1,235 @@
+package io.clink.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code java -jar clink-broker/target/clink-broker.jar} as a user runs it: the ready line on standard output, a
+ * clean stop on SIGTERM, configuration errors with exit status 2, and the demo driven by the {@code mosquitto_sub}
+ * and {@code mosquitto_pub} command-line clients.
+ */
+class ClinkBrokerJarIT {
+
+    private static final Path JAR = Path.of("target", "clink-broker.jar");
+    private static final long WAIT_MS = 90_000;
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void kill() throws InterruptedException {
+        for (Process p : processes) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void config_printsReadyLine_andStopsCleanlyOnSigterm() throws Exception {
+        int mqtt = freePort();
+        int link = freePort();
+        Path conf = Files.writeString(dir.resolve("solo.conf"), """
+                cluster { name = "cluster-solo", links = [] }
+                listeners {
+                  tcp.default { bind = "127.0.0.1:%d" }
+                  tcp.clink { bind = "127.0.0.1:%d" }
+                }
+                """.formatted(mqtt, link));
+        Running r = run("--config", conf.toString());
+
+        String ready = r.awaitLine(l -> l.startsWith("clink-broker "));
+
+        assertThat(ready).isEqualTo("clink-broker cluster-solo ready: mqtt=127.0.0.1:" + mqtt + " clink=127.0.0.1:"
+                + link);
+        r.process.destroy(); // SIGTERM
+        assertThat(r.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        // Stopped cleanly: both listeners are free again. (The "stopped" line on stderr is best effort: HiveMQ's
+        // own shutdown hook may close the JVM's stderr first when it is a pipe.)
+        try (ServerSocket a = new ServerSocket(mqtt); ServerSocket b = new ServerSocket(link)) {
+            assertThat(a.isBound() && b.isBound()).isTrue();
+        }
+    }
+
+    @Test
+    void config_invalid_exitsWithStatus2NamingFileFieldAndValue() throws Exception {
+        Path conf = Files.writeString(dir.resolve("bad.conf"), """
+                cluster {
+                  name = "cluster-bad"
+                  links = [ { name = "other", server = "127.0.0.1:1", topics = ["ok/#", "bad/#/x"] } ]
+                }
+                listeners { tcp.clink { bind = 11883 } }
+                """);
+        Running r = run("--config", conf.toString());
+
+        assertThat(r.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(r.process.exitValue()).isEqualTo(2);
+        assertThat(r.stderrText()).contains(conf + ":3: cluster.links[0].topics = [\"ok/#\",\"bad/#/x\"]");
+        assertThat(r.stdoutText()).doesNotContain("ready");
+    }
+
+    @Test
+    void config_portInUse_exitsWithStatus1NamingTheListener() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Path conf = Files.writeString(dir.resolve("busy.conf"), """
+                    cluster { name = "busy" }
+                    listeners { tcp.default { bind = "127.0.0.1:%d" }, tcp.clink { bind = "127.0.0.1:%d" } }
+                    """.formatted(taken.getLocalPort(), freePort()));
+            Running r = run("--config", conf.toString());
+
+            assertThat(r.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(r.process.exitValue()).isEqualTo(1);
+            assertThat(r.stderrText()).contains("listeners.tcp.default.bind = \"127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void noArguments_printsUsageAndExits2() throws Exception {
+        Running r = run();
+
+        assertThat(r.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(r.process.exitValue()).isEqualTo(2);
+        assertThat(r.stderrText()).contains("usage: java -jar clink-broker.jar --config FILE");
+    }
+
+    @Test
+    void demo_mosquittoClients_seeTheLinkWorkBothWays() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/mosquitto_sub")), "mosquitto clients not installed");
+        int usMqtt = freePort();
+        int euMqtt = freePort();
+        String ports = usMqtt + "," + freePort() + "," + euMqtt + "," + freePort();
+        Running demo = run("--demo", "--demo-ports", ports);
+        demo.awaitLine(l -> l.startsWith("clink-broker cluster-us-east ready"));
+        demo.awaitLine(l -> l.startsWith("clink-broker cluster-eu-west ready"));
+        demo.awaitLine(l -> l.contains("mosquitto_pub"));
+
+        assertThat(subscribeThenPublish(usMqtt, euMqtt, "linked/42", "Hello from the other side!"))
+                .isEqualTo("linked/42 Hello from the other side!");
+        assertThat(subscribeThenPublish(euMqtt, usMqtt, "linked/1", "Hello from US!"))
+                .isEqualTo("linked/1 Hello from US!");
+
+        demo.process.destroy();
+        assertThat(demo.process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /**
+     * Runs {@code mosquitto_sub -C 1} on one cluster and {@code mosquitto_pub} on the other every 500 ms until the
+     * subscriber prints (routes replicate asynchronously), returning what it printed.
+     */
+    private String subscribeThenPublish(int subPort, int pubPort, String topic, String message) throws Exception {
+        Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(subPort), "-t",
+                "linked/#", "-q", "1", "-v", "-C", "1", "-W", "60", "-V", "mqttv5")
+                .redirectErrorStream(true)
+                .start();
+        processes.add(sub);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (sub.isAlive() && System.nanoTime() < deadline) {
+            Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(pubPort), "-t",
+                    topic, "-m", message, "-q", "1", "-V", "mqttv5")
+                    .redirectErrorStream(true)
+                    .start();
+            pub.waitFor(10, TimeUnit.SECONDS);
+            sub.waitFor(500, TimeUnit.MILLISECONDS);
+        }
+        assertThat(sub.waitFor(5, TimeUnit.SECONDS)).as("mosquitto_sub received nothing").isTrue();
+        return new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    }
+
+    private Running run(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        processes.add(p);
+        return new Running(p);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A started process whose output is collected line by line. */
+    static final class Running {
+        final Process process;
+        final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
+        private final StringBuffer out = new StringBuffer();
+        private final StringBuffer err = new StringBuffer();
+        private final Thread outReader;
+        private final Thread errReader;
+
+        Running(Process process) {
+            this.process = process;
+            outReader = pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
+                    out, true);
+            errReader = pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)),
+                    err, false);
+        }
+
+        private Thread pump(BufferedReader reader, StringBuffer sink, boolean lines) {
+            Thread t = new Thread(() -> {
+                try {
+                    String l;
+                    while ((l = reader.readLine()) != null) {
+                        sink.append(l).append('\n');
+                        if (lines) {
+                            stdout.add(l);
+                        }
+                    }
+                } catch (IOException e) {
+                    // The process ended.
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        String awaitLine(java.util.function.Predicate<String> wanted) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+            while (System.nanoTime() < deadline) {
+                String l = stdout.poll(500, TimeUnit.MILLISECONDS);
+                if (l != null && wanted.test(l)) {
+                    return l;
+                }
+                if (l == null && !process.isAlive()) {
+                    break;
+                }
+            }
+            throw new AssertionError("no such line on stdout; stdout:\n" + out + "\nstderr:\n" + err);
+        }
+
+        String stdoutText() throws InterruptedException {
+            outReader.join(10_000);
+            return out.toString();
+        }
+
+        String stderrText() throws InterruptedException {
+            if (!process.isAlive()) {
+                errReader.join(10_000);
+            }
+            return err.toString();
+        }
+    }
+}

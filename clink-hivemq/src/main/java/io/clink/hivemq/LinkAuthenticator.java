@@ -1,0 +1,142 @@
+package io.clink.hivemq;
+
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
+import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
+import com.hivemq.extension.sdk.api.client.parameter.Listener;
+import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
+import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
+import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.services.builder.Builders;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates link connections on the link listener against a fixed list of users, each allowed to speak for one
+ * remote cluster only: it may publish to {@code $LINK/cluster/route/<cluster>} and {@code $LINK/cluster/msg/<cluster>}
+ * and subscribe to {@code $LINK/cluster/resp/<cluster>/#}, nothing else. A wrong user name or password is refused
+ * with CONNACK 0x86.
+ *
+ * <p>Connections on other listeners are accepted without checks, as HiveMQ does when no authentication extension is
+ * installed. That suits a broker whose only extension is clink ({@code clink-broker}); a HiveMQ with its own
+ * authentication extension should leave this off and authenticate link users there.
+ *
+ * <p>Thread-safe and stateless; one instance serves every connection.
+ *
+ * @since 0.1.0
+ */
+public final class LinkAuthenticator implements SimpleAuthenticator {
+
+    /** Connection attribute holding the cluster an authenticated link user may speak for. */
+    static final String CLUSTER_ATTRIBUTE = "io.clink.link-cluster";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LinkAuthenticator.class);
+
+    /**
+     * One user allowed on the link listener.
+     *
+     * @param username the user name, not empty
+     * @param password the password
+     * @param cluster the remote cluster it may speak for (its {@code cluster.name})
+     * @since 0.1.0
+     */
+    public record LinkUser(String username, String password, String cluster) {
+
+        /**
+         * Validates the fields.
+         *
+         * @throws IllegalArgumentException if the user name or cluster is empty, or the cluster contains a topic
+         *     separator or wildcard
+         */
+        public LinkUser {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(password, "password");
+            Objects.requireNonNull(cluster, "cluster");
+            if (username.isEmpty()) {
+                throw new IllegalArgumentException("username must not be empty");
+            }
+            if (cluster.isEmpty() || cluster.chars().anyMatch(c -> c == '/' || c == '+' || c == '#')) {
+                throw new IllegalArgumentException("cluster must be a cluster name (no '/', '+' or '#'): '"
+                        + cluster + "'");
+            }
+        }
+
+        /** Never shows the password. */
+        @Override
+        public String toString() {
+            return "LinkUser{username=" + username + ", cluster=" + cluster + "}";
+        }
+    }
+
+    private final String linkListenerName;
+    private final List<LinkUser> users;
+
+    /**
+     * Creates the authenticator.
+     *
+     * @param linkListenerName the HiveMQ listener name of the link listener
+     * @param users the allowed users, not empty
+     * @since 0.1.0
+     */
+    public LinkAuthenticator(String linkListenerName, List<LinkUser> users) {
+        this.linkListenerName = Objects.requireNonNull(linkListenerName, "linkListenerName");
+        this.users = List.copyOf(users);
+        if (this.users.isEmpty()) {
+            throw new IllegalArgumentException("at least one link user is required");
+        }
+    }
+
+    @Override
+    public void onConnect(SimpleAuthInput input, SimpleAuthOutput output) {
+        String listener = input.getConnectionInformation().getListener().map(Listener::getName).orElse(null);
+        if (!linkListenerName.equals(listener)) {
+            output.authenticateSuccessfully();
+            return;
+        }
+        String username = input.getConnectPacket().getUserName().orElse(null);
+        byte[] password = input.getConnectPacket().getPassword().map(LinkAuthenticator::bytes).orElse(new byte[0]);
+        LinkUser match = null;
+        for (LinkUser u : users) {
+            // Compare every password in constant time, so timing tells nothing about which user name exists.
+            boolean ok = MessageDigest.isEqual(u.password().getBytes(StandardCharsets.UTF_8), password);
+            if (ok && u.username().equals(username)) {
+                match = u;
+            }
+        }
+        if (match == null) {
+            LOG.warn("Refused link connection {} on listener '{}': unknown user '{}' or wrong password",
+                    input.getClientInformation().getClientId(), listener, username);
+            output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "unknown link user or wrong password");
+            return;
+        }
+        // The publish interceptor runs before HiveMQ's publish authorization, so it checks the cluster itself.
+        input.getConnectionInformation().getConnectionAttributeStore().putAsString(CLUSTER_ATTRIBUTE, match.cluster());
+        ModifiableDefaultPermissions p = output.getDefaultPermissions();
+        p.add(permission("$LINK/cluster/route/" + match.cluster(), TopicPermission.MqttActivity.PUBLISH));
+        p.add(permission("$LINK/cluster/msg/" + match.cluster(), TopicPermission.MqttActivity.PUBLISH));
+        p.add(permission("$LINK/cluster/resp/" + match.cluster() + "/#", TopicPermission.MqttActivity.SUBSCRIBE));
+        p.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
+        output.authenticateSuccessfully();
+    }
+
+    private static TopicPermission permission(String filter, TopicPermission.MqttActivity activity) {
+        return Builders.topicPermission()
+                .topicFilter(filter)
+                .type(TopicPermission.PermissionType.ALLOW)
+                .activity(activity)
+                .build();
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+}

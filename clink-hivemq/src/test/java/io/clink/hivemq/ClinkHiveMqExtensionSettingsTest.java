@@ -1,0 +1,79 @@
+package io.clink.hivemq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.clink.core.config.ConfigLoadException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClinkHiveMqExtensionSettingsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void load_shippedConfiguration_parses() {
+        ClinkHiveMqExtension.Settings s =
+                ClinkHiveMqExtension.Settings.load(Path.of("src", "main", "dist", "conf", "cluster-link.conf"));
+
+        assertThat(s.cluster().name()).isEqualTo("cluster-us-east");
+        assertThat(s.cluster().links()).singleElement().satisfies(l -> {
+            assertThat(l.name()).isEqualTo("cluster-eu-west");
+            assertThat(l.topics()).containsExactly("#");
+        });
+        assertThat(s.linkListener()).isEqualTo("clink");
+    }
+
+    @Test
+    void load_withoutHivemqSection_defaultsLinkListener() throws IOException {
+        Path f = Files.writeString(dir.resolve("c.conf"), "cluster { name = a }\n");
+
+        assertThat(ClinkHiveMqExtension.Settings.load(f).linkListener()).isEqualTo("clink");
+    }
+
+    @Test
+    void load_customLinkListener_isUsed() throws IOException {
+        Path f = Files.writeString(dir.resolve("c.conf"), "cluster { name = a }\nhivemq { link_listener = links }\n");
+
+        assertThat(ClinkHiveMqExtension.Settings.load(f).linkListener()).isEqualTo("links");
+    }
+
+    @Test
+    void load_unknownHivemqKey_namesIt() throws IOException {
+        Path f = Files.writeString(dir.resolve("c.conf"), "cluster { name = a }\nhivemq { link_listner = x }\n");
+
+        assertThatThrownBy(() -> ClinkHiveMqExtension.Settings.load(f))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageContaining(f + ":2: hivemq.link_listner")
+                .hasMessageContaining("did you mean 'link_listener'?");
+    }
+
+    @Test
+    void load_unknownTopLevelKey_namesIt() throws IOException {
+        Path f = Files.writeString(dir.resolve("c.conf"), "cluster { name = a }\nlisteners { }\n");
+
+        assertThatThrownBy(() -> ClinkHiveMqExtension.Settings.load(f))
+                .hasMessageContaining("unknown key 'listeners'");
+    }
+
+    @Test
+    void load_blankLinkListener_isRefused() throws IOException {
+        Path f = Files.writeString(dir.resolve("c.conf"), "cluster { name = a }\nhivemq { link_listener = \" \" }\n");
+
+        assertThatThrownBy(() -> ClinkHiveMqExtension.Settings.load(f))
+                .hasMessageContaining("hivemq.link_listener = \" \"");
+    }
+
+    @Test
+    void load_missingFile_namesIt() {
+        Path f = dir.resolve("conf/cluster-link.conf");
+
+        assertThatThrownBy(() -> ClinkHiveMqExtension.Settings.load(f))
+                .hasMessageContaining(f.toString())
+                .hasMessageContaining("no such configuration file");
+    }
+}

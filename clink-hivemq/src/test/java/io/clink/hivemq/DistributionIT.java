@@ -1,0 +1,98 @@
+package io.clink.hivemq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged extension, installed as a user would: {@code clink-hivemq-<version>-distribution.zip} unpacked into
+ * the extensions folder of two HiveMQ brokers, each with its own {@code conf/cluster-link.conf}; HiveMQ loads it in
+ * its isolated extension class loader, and a Paho subscriber on one cluster receives what is published on the other.
+ */
+class DistributionIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void distributionZip_installedInTwoBrokers_linksThem() throws Exception {
+        Path zip = distributionZip();
+        int usMqtt = EmbeddedHiveMq.freePort();
+        int usLink = EmbeddedHiveMq.freePort();
+        int euMqtt = EmbeddedHiveMq.freePort();
+        int euLink = EmbeddedHiveMq.freePort();
+        Path usExt = unpack(zip, dir.resolve("us-dist"));
+        Path euExt = unpack(zip, dir.resolve("eu-dist"));
+        Files.writeString(usExt.resolve("conf/cluster-link.conf"), conf("cluster-us-east", "cluster-eu-west", euLink));
+        Files.writeString(euExt.resolve("conf/cluster-link.conf"), conf("cluster-eu-west", "cluster-us-east", usLink));
+        ClusterLinkExtensionMain.EngineStarter unused = (b, c) -> () -> { };
+
+        try (EmbeddedHiveMq us = new EmbeddedHiveMq(dir.resolve("us"), usMqtt, usLink, unused, usExt);
+                EmbeddedHiveMq eu = new EmbeddedHiveMq(dir.resolve("eu"), euMqtt, euLink, unused, euExt);
+                TestClient sub = TestClient.connect(us.mqttUri(), "dist-sub");
+                TestClient pub = TestClient.connect(eu.mqttUri(), "dist-pub")) {
+            sub.subscribe("linked/#", 1);
+            TestClient.Received r = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (r == null && System.nanoTime() < deadline) {
+                pub.publish("linked/42", "Hello from the other side!", 1);
+                r = sub.received.poll(500, TimeUnit.MILLISECONDS);
+            }
+
+            assertThat(r).as("message through the installed extension").isNotNull();
+            assertThat(r.topic()).isEqualTo("linked/42");
+            assertThat(r.payload()).isEqualTo("Hello from the other side!");
+        }
+    }
+
+    private static String conf(String name, String remote, int remoteLinkPort) {
+        return """
+                cluster {
+                  name = "%s"
+                  links = [ { name = "%s", server = "127.0.0.1:%d", clientid = "clink-%s", topics = ["#"] } ]
+                }
+                hivemq { link_listener = "%s" }
+                """.formatted(name, remote, remoteLinkPort, name, EmbeddedHiveMq.LINK_LISTENER);
+    }
+
+    private static Path distributionZip() throws IOException {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(Path.of("target"), "clink-hivemq-*-distribution.zip")) {
+            for (Path p : s) {
+                return p;
+            }
+        }
+        throw new AssertionError("no distribution zip in target/ (run the package phase)");
+    }
+
+    /** Unpacks the zip and returns its single top folder ({@code clink-hivemq/}). */
+    private static Path unpack(Path zip, Path into) throws IOException {
+        try (InputStream in = Files.newInputStream(zip); ZipInputStream z = new ZipInputStream(in)) {
+            ZipEntry e;
+            while ((e = z.getNextEntry()) != null) {
+                Path target = into.resolve(e.getName()).normalize();
+                if (!target.startsWith(into)) {
+                    throw new IOException("zip entry outside the target: " + e.getName());
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(z, target);
+                }
+            }
+        }
+        Path top = into.resolve("clink-hivemq");
+        assertThat(top.resolve("hivemq-extension.xml")).exists();
+        assertThat(top.resolve("conf/cluster-link.conf")).exists();
+        return top;
+    }
+}

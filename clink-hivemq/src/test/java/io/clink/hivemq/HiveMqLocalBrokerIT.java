@@ -1,0 +1,381 @@
+package io.clink.hivemq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clink.api.broker.LinkConnection;
+import io.clink.api.broker.LocalSubscription;
+import io.clink.api.broker.MqttMessage;
+import io.clink.api.broker.PublishProperties;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HiveMQ adapter against a real embedded HiveMQ CE and real Paho clients: every hook fires as the {@code
+ * LocalBroker} and {@code ClusterLinkHooks} Javadoc says. One broker serves the class; each test uses its own
+ * client ids and topics.
+ */
+class HiveMqLocalBrokerIT {
+
+    @TempDir
+    static Path dir;
+
+    private static EmbeddedHiveMq hivemq;
+    private static final RecordingHooks HOOKS = new RecordingHooks();
+
+    @BeforeAll
+    static void start() throws Exception {
+        hivemq = new EmbeddedHiveMq(dir, (broker, context) -> {
+            broker.attach(HOOKS);
+            return broker::detach;
+        });
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (hivemq != null) {
+            hivemq.close();
+        }
+    }
+
+    @BeforeEach
+    void reset() {
+        HOOKS.events.clear();
+        HOOKS.published.clear();
+        HOOKS.linkPublishes.clear();
+        HOOKS.closed.clear();
+        HOOKS.linkPublishCode = 0;
+    }
+
+    @Test
+    void subscribe_granted_reportsSubscriptionAfterSuback() throws Exception {
+        try (TestClient c = TestClient.connect(hivemq.mqttUri(), "sub-1")) {
+            int[] codes = c.subscribe("site/+/temp", 1);
+
+            assertThat(codes).containsExactly(1);
+            HOOKS.awaitEvent("SUB sub-1 site/+/temp");
+        }
+    }
+
+    @Test
+    void subscribe_shared_reportsAsSent() throws Exception {
+        try (TestClient c = TestClient.connect(hivemq.mqttUri(), "sub-shared")) {
+            c.subscribe("$share/g/linked/#", 1);
+
+            HOOKS.awaitEvent("SUB sub-shared $share/g/linked/#");
+        }
+    }
+
+    @Test
+    void subscribe_linkTopicOnDefaultListener_refusedAndNotReported() throws Exception {
+        try (TestClient c = TestClient.connect(hivemq.mqttUri(), "sub-link")) {
+            int[] refused = c.subscribe("$LINK/#", 1);
+            c.subscribe("after/link", 0);
+
+            assertThat(refused).containsExactly(0x87);
+            List<String> seen = HOOKS.awaitEvent("SUB sub-link after/link");
+            assertThat(seen).noneMatch(e -> e.contains("$LINK"));
+        }
+    }
+
+    @Test
+    void unsubscribe_reportsIt() throws Exception {
+        try (TestClient c = TestClient.connect(hivemq.mqttUri(), "unsub-1")) {
+            c.subscribe("u/1", 1);
+            c.unsubscribe("u/1");
+
+            HOOKS.awaitEvent("UNSUB unsub-1 u/1");
+        }
+    }
+
+    @Test
+    void disconnect_expiryZeroSession_reportsSessionEnd() throws Exception {
+        TestClient c = TestClient.connect(hivemq.mqttUri(), "eph-1");
+        c.subscribe("a/#", 1);
+        HOOKS.awaitEvent("SUB eph-1 a/#");
+
+        c.close();
+
+        HOOKS.awaitEvent("END eph-1");
+    }
+
+    @Test
+    void disconnect_persistentSession_noSessionEnd() throws Exception {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(false);
+        o.setSessionExpiryInterval(3600L);
+        TestClient c = TestClient.connect(hivemq.mqttUri(), "durable-1", o);
+        c.subscribe("d/#", 1);
+        c.close();
+        try (TestClient marker = TestClient.connect(hivemq.mqttUri(), "marker-1")) {
+            marker.subscribe("marker/1", 0);
+        }
+
+        List<String> seen = HOOKS.awaitEvent("SUB marker-1 marker/1");
+        assertThat(seen).doesNotContain("END durable-1");
+    }
+
+    @Test
+    void connect_cleanStartAfterPersistentSession_reportsSessionEnd() throws Exception {
+        MqttConnectionOptions persistent = new MqttConnectionOptions();
+        persistent.setCleanStart(false);
+        persistent.setSessionExpiryInterval(3600L);
+        TestClient first = TestClient.connect(hivemq.mqttUri(), "takeover-1", persistent);
+        first.subscribe("t/#", 1);
+        first.close();
+        HOOKS.awaitEvent("SUB takeover-1 t/#");
+
+        try (TestClient again = TestClient.connect(hivemq.mqttUri(), "takeover-1")) {
+            HOOKS.awaitEvent("END takeover-1");
+        }
+    }
+
+    @Test
+    void publish_local_reportsMessageWithPropertiesAndPublisher() throws Exception {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(true);
+        o.setUserName("alice");
+        try (TestClient c = TestClient.connect(hivemq.mqttUri(), "pub-1", o)) {
+            MqttProperties p = new MqttProperties();
+            p.setContentType("text/plain");
+            p.setMessageExpiryInterval(120L);
+            p.setUserProperties(List.of(new UserProperty("k", "v")));
+            p.setResponseTopic("reply/here");
+            p.setCorrelationData(new byte[] {1, 2, 3});
+            p.setPayloadFormat(true);
+
+            c.publish("local/1", "hello".getBytes(StandardCharsets.UTF_8), 1, p);
+
+            MqttMessage m = HOOKS.published.poll(10, TimeUnit.SECONDS);
+            assertThat(m).isNotNull();
+            assertThat(m.topic()).isEqualTo("local/1");
+            assertThat(m.payloadBytes()).isEqualTo("hello".getBytes(StandardCharsets.UTF_8));
+            assertThat(m.qos()).isEqualTo(1);
+            assertThat(m.retain()).isFalse();
+            assertThat(m.publisherClientId()).contains("pub-1");
+            assertThat(m.username()).contains("alice");
+            assertThat(m.peerHost()).contains("127.0.0.1");
+            assertThat(m.protocolVersion()).isEqualTo(MqttMessage.MQTT_5);
+            assertThat(m.originCluster()).isEmpty();
+            PublishProperties props = m.properties();
+            assertThat(props.contentType()).contains("text/plain");
+            assertThat(props.messageExpiryIntervalSeconds().orElseThrow()).isBetween(1L, 120L);
+            assertThat(props.userProperties()).containsExactly(new io.clink.api.broker.UserProperty("k", "v"));
+            assertThat(props.responseTopic()).contains("reply/here");
+            assertThat(props.correlationData()).hasValueSatisfying(d -> assertThat(d).containsExactly(1, 2, 3));
+            assertThat(props.payloadFormatIndicator()).hasValue(1);
+        }
+    }
+
+    @Test
+    void deliver_reachesSubscribers_andIsNeverReportedAsLocalPublish() throws Exception {
+        try (TestClient sub = TestClient.connect(hivemq.mqttUri(), "deliver-sub");
+                TestClient pub = TestClient.connect(hivemq.mqttUri(), "deliver-pub")) {
+            sub.subscribe("remote/#", 1);
+            MqttMessage remote = MqttMessage.builder()
+                    .topic("remote/42")
+                    .payload("Hello from the other side!".getBytes(StandardCharsets.UTF_8))
+                    .qos(1)
+                    .properties(PublishProperties.builder().userProperty("origin", "eu").contentType("text/x").build())
+                    .originCluster("cluster-eu-west")
+                    .timestampMillis(1)
+                    .build();
+
+            hivemq.broker().deliver(remote);
+
+            TestClient.Received r = sub.awaitMessage();
+            assertThat(r.topic()).isEqualTo("remote/42");
+            assertThat(r.payload()).isEqualTo("Hello from the other side!");
+            assertThat(r.message().getQos()).isEqualTo(1);
+            assertThat(r.message().getProperties().getContentType()).isEqualTo("text/x");
+            assertThat(r.message().getProperties().getUserProperties())
+                    .extracting(UserProperty::getKey, UserProperty::getValue)
+                    .contains(org.assertj.core.groups.Tuple.tuple("origin", "eu"));
+            // A later local publish is reported; the delivered one before it never was.
+            pub.publish("sentinel/1", "s", 1);
+            List<String> seen = HOOKS.awaitEvent(e -> e.startsWith("PUB deliver-pub sentinel/1"), Duration.ofSeconds(10));
+            assertThat(seen).noneMatch(e -> e.contains("remote/42"));
+        }
+    }
+
+    @Test
+    void deliver_retained_isStoredForLaterSubscribers() throws Exception {
+        hivemq.broker().deliver(MqttMessage.builder()
+                .topic("retained/r1")
+                .payload("kept".getBytes(StandardCharsets.UTF_8))
+                .qos(1)
+                .retain(true)
+                .originCluster("other")
+                .timestampMillis(1)
+                .build());
+
+        try (TestClient sub = TestClient.connect(hivemq.mqttUri(), "retained-sub")) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            TestClient.Received r = null;
+            // The retained store is written asynchronously; subscribe again until it is there (bounded).
+            for (int i = 0; i < 20 && r == null && System.nanoTime() < deadline; i++) {
+                sub.subscribe("retained/#", 1);
+                r = sub.received.poll(500, TimeUnit.MILLISECONDS);
+                sub.unsubscribe("retained/#");
+            }
+            assertThat(r).isNotNull();
+            assertThat(r.payload()).isEqualTo("kept");
+            assertThat(r.message().isRetained()).isTrue();
+        }
+    }
+
+    @Test
+    void linkPublish_onLinkListener_consumedAndAnsweredWithClinksCode() throws Exception {
+        HOOKS.linkPublishCode = 0x10;
+        try (TestClient all = TestClient.connect(hivemq.mqttUri(), "wildcard-sub");
+                TestClient linkSpy = TestClient.connect(hivemq.linkUri(), "link-spy");
+                TestClient link = TestClient.connect(hivemq.linkUri(), "clink-us-east:routesync:0123abcd")) {
+            all.subscribe("#", 1);
+            linkSpy.subscribe("$LINK/#", 1);
+            MqttProperties p = new MqttProperties();
+            p.setResponseTopic("$LINK/cluster/resp/us/actor");
+            p.setCorrelationData("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+
+            int code = link.publish("$LINK/cluster/route/us", new byte[] {(byte) 131, 106}, 1, p);
+
+            assertThat(code).isEqualTo(0x10);
+            RecordingHooks.LinkPublish lp = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS);
+            assertThat(lp).isNotNull();
+            assertThat(lp.topic()).isEqualTo("$LINK/cluster/route/us");
+            assertThat(lp.payload()).containsExactly(131, 106);
+            assertThat(lp.properties().responseTopic()).contains("$LINK/cluster/resp/us/actor");
+            assertThat(lp.properties().correlationData())
+                    .hasValueSatisfying(d -> assertThat(new String(d, StandardCharsets.US_ASCII))
+                            .isEqualTo("0123456789abcdef"));
+            LinkConnection conn = lp.connection();
+            assertThat(conn.clientId()).isEqualTo("clink-us-east:routesync:0123abcd");
+            assertThat(conn.listener()).isEqualTo(EmbeddedHiveMq.LINK_LISTENER);
+            assertThat(conn.peerHost()).isEqualTo("127.0.0.1");
+            // Neither subscriber ever sees link traffic: everything "#" gets up to a later ordinary message (retained
+            // messages of other tests included) is ordinary.
+            link.publish("plain/after", "p", 1);
+            List<String> topics = new ArrayList<>();
+            for (int i = 0; i < 100 && !topics.contains("plain/after"); i++) {
+                topics.add(all.awaitMessage().topic());
+            }
+            assertThat(topics).contains("plain/after").noneMatch(t -> t.startsWith("$"));
+            assertThat(linkSpy.received.poll(500, TimeUnit.MILLISECONDS)).isNull();
+            assertThat(HOOKS.events).noneMatch(e -> e.startsWith("PUB") && e.contains("$LINK"));
+
+            link.close();
+            LinkConnection closed = HOOKS.closed.poll(10, TimeUnit.SECONDS);
+            assertThat(closed).isEqualTo(conn);
+        }
+    }
+
+    @Test
+    void linkPublish_errorCode_isReturnedInPuback() throws Exception {
+        HOOKS.linkPublishCode = 0x80;
+        try (TestClient link = TestClient.connect(hivemq.linkUri(), "clink-x:msg:00000000:1")) {
+            int code = link.publish("$LINK/cluster/msg/x", "m", 1);
+
+            assertThat(code).isEqualTo(0x80);
+        }
+    }
+
+    @Test
+    void linkPublish_onDefaultListener_refusedAndNeverReported() throws Exception {
+        try (TestClient intruder = TestClient.connect(hivemq.mqttUri(), "intruder-1")) {
+            int code = intruder.publish("$LINK/cluster/route/x", "forged", 1);
+            intruder.publish("intruder/after", "a", 1);
+
+            assertThat(code).isEqualTo(0x87);
+            List<String> seen = HOOKS.awaitEvent(e -> e.startsWith("PUB intruder-1 intruder/after"), Duration.ofSeconds(10));
+            assertThat(seen).noneMatch(e -> e.startsWith("LINK"));
+            assertThat(HOOKS.linkPublishes).isEmpty();
+        }
+    }
+
+    @Test
+    void reply_reachesOnlyTheAskingClient() throws Exception {
+        try (TestClient actor = TestClient.connect(hivemq.linkUri(), "clink-r:routesync:11111111");
+                TestClient other = TestClient.connect(hivemq.linkUri(), "clink-r2:routesync:22222222")) {
+            actor.subscribe("$LINK/cluster/resp/r/actor-1", 1);
+            other.subscribe("$LINK/cluster/resp/r/#", 1);
+            actor.publish("$LINK/cluster/route/r", "init", 1);
+            LinkConnection conn = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS).connection();
+            MqttMessage ack = MqttMessage.builder()
+                    .topic("$LINK/cluster/resp/r/actor-1")
+                    .payload(new byte[] {(byte) 131, 106})
+                    .qos(1)
+                    .properties(PublishProperties.builder().correlationData(new byte[] {9, 9}).build())
+                    .timestampMillis(1)
+                    .build();
+
+            hivemq.broker().reply(conn, ack);
+
+            TestClient.Received r = actor.awaitMessage();
+            assertThat(r.topic()).isEqualTo("$LINK/cluster/resp/r/actor-1");
+            assertThat(r.message().getPayload()).containsExactly(131, 106);
+            assertThat(r.message().getProperties().getCorrelationData()).containsExactly(9, 9);
+            assertThat(other.received.poll(500, TimeUnit.MILLISECONDS)).isNull();
+        }
+    }
+
+    @Test
+    void disconnect_linkConnection_closesItWithReasonCode() throws Exception {
+        try (TestClient link = TestClient.connect(hivemq.linkUri(), "clink-d:routesync:33333333")) {
+            link.publish("$LINK/cluster/route/d", "x", 1);
+            LinkConnection conn = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS).connection();
+
+            hivemq.broker().disconnect(conn, 0x83, "protocol error");
+
+            assertThat(link.awaitServerDisconnect().getReturnCode()).isEqualTo(0x83);
+            assertThat(HOOKS.closed.poll(10, TimeUnit.SECONDS)).isEqualTo(conn);
+        }
+    }
+
+    @Test
+    void disconnect_staleConnection_leavesNewerConnectionOfSameClientIdAlone() throws Exception {
+        TestClient first = TestClient.connect(hivemq.linkUri(), "clink-s:routesync:44444444");
+        first.publish("$LINK/cluster/route/s", "x", 1);
+        LinkConnection old = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS).connection();
+        try (TestClient second = TestClient.connect(hivemq.linkUri(), "clink-s:routesync:44444444")) {
+            first.awaitServerDisconnect();
+            second.publish("$LINK/cluster/route/s", "y", 1);
+            LinkConnection current = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS).connection();
+            assertThat(current.connectionId()).isNotEqualTo(old.connectionId());
+
+            hivemq.broker().disconnect(old, 0x83, "stale");
+
+            assertThat(second.publish("$LINK/cluster/route/s", "z", 1)).isEqualTo(0);
+            assertThat(second.client.isConnected()).isTrue();
+        } finally {
+            first.client.close(true);
+        }
+    }
+
+    @Test
+    void forEachSubscription_listsPlainAndSharedButNotLinkSubscriptions() throws Exception {
+        try (TestClient a = TestClient.connect(hivemq.mqttUri(), "list-a");
+                TestClient b = TestClient.connect(hivemq.mqttUri(), "list-b");
+                TestClient l = TestClient.connect(hivemq.linkUri(), "list-link")) {
+            a.subscribe("list/a/#", 1);
+            b.subscribe("$share/grp/list/b", 0);
+            l.subscribe("$LINK/cluster/resp/list/x", 1);
+
+            List<LocalSubscription> all = new ArrayList<>();
+            hivemq.broker().forEachSubscription(all::add);
+
+            assertThat(all).contains(new LocalSubscription("list-a", "list/a/#"),
+                    new LocalSubscription("list-b", "$share/grp/list/b"));
+            assertThat(all).noneMatch(s -> s.subscription().startsWith("$LINK"));
+        }
+    }
+}

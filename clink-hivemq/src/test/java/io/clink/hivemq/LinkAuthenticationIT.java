@@ -1,0 +1,107 @@
+package io.clink.hivemq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The link listener with a user list: only those users connect there, each only for its own cluster's topics. */
+class LinkAuthenticationIT {
+
+    @TempDir
+    static Path dir;
+
+    private static EmbeddedHiveMq hivemq;
+    private static final RecordingHooks HOOKS = new RecordingHooks();
+
+    @BeforeAll
+    static void start() throws Exception {
+        hivemq = new EmbeddedHiveMq(dir, List.of(new LinkAuthenticator.LinkUser("eu-user", "eu-secret",
+                "cluster-eu-west")), (broker, context) -> {
+                    broker.attach(HOOKS);
+                    return broker::detach;
+                });
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (hivemq != null) {
+            hivemq.close();
+        }
+    }
+
+    @BeforeEach
+    void reset() {
+        HOOKS.events.clear();
+        HOOKS.linkPublishes.clear();
+        HOOKS.linkPublishCode = 0;
+    }
+
+    @Test
+    void knownUser_mayUseItsOwnClustersTopics() throws Exception {
+        try (TestClient link = TestClient.connect(hivemq.linkUri(), "clink-eu-west:routesync:1", as("eu-user",
+                "eu-secret"))) {
+            int[] sub = link.subscribe("$LINK/cluster/resp/cluster-eu-west/actor", 1);
+            int pub = link.publish("$LINK/cluster/route/cluster-eu-west", "init", 1);
+
+            assertThat(sub).containsExactly(1);
+            assertThat(pub).isEqualTo(0);
+            RecordingHooks.LinkPublish lp = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS);
+            assertThat(lp).isNotNull();
+            assertThat(lp.connection().username()).isEqualTo("eu-user");
+        }
+    }
+
+    @Test
+    void knownUser_otherClustersTopics_refused() throws Exception {
+        try (TestClient link = TestClient.connect(hivemq.linkUri(), "clink-eu-west:routesync:2", as("eu-user",
+                "eu-secret"))) {
+            int[] sub = link.subscribe("$LINK/cluster/resp/cluster-ap/#", 1);
+            int pub = link.publish("$LINK/cluster/route/cluster-ap", "forged", 1);
+
+            assertThat(sub).containsExactly(0x87);
+            assertThat(pub).isEqualTo(0x87);
+            assertThat(HOOKS.linkPublishes.poll(500, TimeUnit.MILLISECONDS)).isNull();
+        }
+    }
+
+    @Test
+    void wrongPassword_refusedAtConnect() {
+        assertThatThrownBy(() -> TestClient.connect(hivemq.linkUri(), "clink-eu-west:routesync:3",
+                as("eu-user", "guess")))
+                .isInstanceOf(MqttException.class)
+                .satisfies(e -> assertThat(((MqttException) e).getReasonCode()).isEqualTo(0x86));
+    }
+
+    @Test
+    void anonymous_refusedOnLinkListener() {
+        assertThatThrownBy(() -> TestClient.connect(hivemq.linkUri(), "anon-link"))
+                .isInstanceOf(MqttException.class)
+                .satisfies(e -> assertThat(((MqttException) e).getReasonCode()).isEqualTo(0x86));
+    }
+
+    @Test
+    void ordinaryClients_stillConnectAnonymouslyOnDefaultListener() throws Exception {
+        try (TestClient c = TestClient.connect(hivemq.mqttUri(), "plain-1")) {
+            assertThat(c.subscribe("plain/#", 1)).containsExactly(1);
+        }
+    }
+
+    private static MqttConnectionOptions as(String user, String password) {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(true);
+        o.setUserName(user);
+        o.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        return o;
+    }
+}
