@@ -1,0 +1,434 @@
+package io.clink.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clink.api.config.ClusterLinkConfig;
+import io.clink.api.link.LinkMetrics;
+import io.clink.core.ClusterLink;
+import io.clink.hivemq.ClusterLinkExtensionMain;
+import io.clink.paho.PahoLinkTransport;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The link's behaviour end to end, beyond the quick start: two embedded HiveMQ brokers running clink, linked both
+ * ways with {@code topics = ["#"]}, driven by plain Paho MQTT 5 clients. The engines are built here (as
+ * {@code ClinkEngine} builds them) so that a test can watch their routes and metrics instead of sleeping.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LinkBehaviourIT {
+
+    private static final long WAIT_MS = 30_000;
+    private static final String US = "cluster-us-east";
+    private static final String EU = "cluster-eu-west";
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final AtomicReference<ClusterLink> usLink = new AtomicReference<>();
+    private final AtomicReference<ClusterLink> euLink = new AtomicReference<>();
+    private Demo.Ports ports;
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            try {
+                open.get(i).close();
+            } catch (Exception e) {
+                // Closing what a failed test left behind must not hide its failure.
+            }
+        }
+    }
+
+    @Test
+    void unsubscribe_lastSubscriberLeaves_routeWithdrawnAndNothingForwarded() throws Exception {
+        EmbeddedClusterBroker us = startUs();
+        EmbeddedClusterBroker eu = startEu();
+        Client usSub = client(us, "us-sub");
+        Client usProbe = client(us, "us-probe");
+        Client euPub = client(eu, "eu-pub");
+        usSub.subscribe("linked/#", 1);
+        usProbe.subscribe("probe/#", 1);
+        publishUntilReceived(euPub, "linked/42", "before", usSub);
+        publishUntilReceived(euPub, "probe/1", "probe", usProbe);
+
+        usSub.client.unsubscribe("linked/#").waitForCompletion(WAIT_MS);
+        await("eu-west drops us-east's linked/# route",
+                () -> euLink.get().remoteRoutes(US).stream().noneMatch(r -> r.filter().equals("linked/#")));
+        assertThat(euLink.get().remoteRoutes(US)).anyMatch(r -> r.filter().equals("probe/#"));
+
+        long forwardedBefore = metrics(euLink.get(), US).forwarded();
+        euPub.publish("linked/43", "after", 1);
+        // The probe follows the same link connection, so once it arrived the earlier publish had its chance.
+        int probes = publishUntilReceived(euPub, "probe/2", "probe", usProbe);
+        await("eu-west counts the probes it forwarded",
+                () -> metrics(euLink.get(), US).forwarded() >= forwardedBefore + probes);
+
+        assertThat(metrics(euLink.get(), US).forwarded() - forwardedBefore)
+                .as("only the probes were forwarded, not linked/43").isEqualTo(probes);
+        assertThat(usSub.received).noneMatch(m -> m.topic().equals("linked/43"));
+    }
+
+    @Test
+    void sharedSubscription_twoMembersInOneCluster_oneCopyInThatCluster() throws Exception {
+        EmbeddedClusterBroker us = startUs();
+        EmbeddedClusterBroker eu = startEu();
+        Client m1 = client(us, "us-member-1");
+        Client m2 = client(us, "us-member-2");
+        Client euPub = client(eu, "eu-pub");
+        m1.subscribe("$share/g/linked/#", 1);
+        m2.subscribe("$share/g/linked/#", 1);
+        await("eu-west learns us-east's shared route", () -> !euLink.get().remoteRoutes(US).isEmpty());
+        // Warm up until the link carries the group's traffic, then start counting from an empty slate.
+        long deadline = deadline();
+        while (m1.received.isEmpty() && m2.received.isEmpty()) {
+            assertThat(System.nanoTime()).as("the shared group never got a message").isLessThan(deadline);
+            euPub.publish("linked/warmup", "warmup", 1);
+            pollEither(m1, m2, 500);
+        }
+        awaitQuiet(m1, m2);
+        m1.received.clear();
+        m2.received.clear();
+
+        euPub.publish("linked/42", "exactly once", 1);
+        await("a group member gets the message", () -> count(m1, m2, "linked/42") >= 1);
+        awaitQuiet(m1, m2);
+
+        assertThat(count(m1, m2, "linked/42")).as("copies delivered to the group in us-east").isEqualTo(1);
+    }
+
+    @Test
+    void publish_mqtt5PropertiesAndRetain_crossTheLinkUnchanged() throws Exception {
+        EmbeddedClusterBroker us = startUs();
+        EmbeddedClusterBroker eu = startEu();
+        Client usSub = client(us, "us-sub");
+        Client euPub = client(eu, "eu-pub");
+        MqttSubscription rap = new MqttSubscription("linked/#", 1);
+        rap.setRetainAsPublished(true);
+        usSub.client.subscribe(rap).waitForCompletion(WAIT_MS);
+        publishUntilReceived(euPub, "linked/warmup", "warmup", usSub);
+
+        MqttMessage m = new MqttMessage("{\"t\":21.5}".getBytes(StandardCharsets.UTF_8));
+        m.setQos(1);
+        m.setRetained(true);
+        MqttProperties p = new MqttProperties();
+        List<UserProperty> user = List.of(new UserProperty("k", "1"), new UserProperty("a", "x"),
+                new UserProperty("k", "2"), new UserProperty("k", "1"));
+        p.setUserProperties(user);
+        p.setContentType("application/json");
+        p.setResponseTopic("reply/us");
+        p.setCorrelationData(new byte[] {0, 1, 2, (byte) 0xFF});
+        p.setPayloadFormat(true);
+        p.setMessageExpiryInterval(3600L);
+        m.setProperties(p);
+        euPub.client.publish("linked/props", m).waitForCompletion(WAIT_MS);
+
+        Received r = awaitTopic(usSub, "linked/props");
+        MqttProperties got = r.message().getProperties();
+        assertThat(new String(r.message().getPayload(), StandardCharsets.UTF_8)).isEqualTo("{\"t\":21.5}");
+        assertThat(got.getUserProperties()).as("order and duplicates kept").containsExactlyElementsOf(user);
+        assertThat(got.getContentType()).isEqualTo("application/json");
+        assertThat(got.getResponseTopic()).isEqualTo("reply/us");
+        assertThat(got.getCorrelationData()).containsExactly(0, 1, 2, 0xFF);
+        assertThat(got.getPayloadFormat()).isTrue();
+        assertThat(got.getMessageExpiryInterval()).isNotNull().isBetween(1L, 3600L);
+        // Section 4.12: a subscriber present at publish time gets the message, retain flag kept under
+        // retain-as-published.
+        assertThat(r.message().isRetained()).as("retain flag with retain-as-published").isTrue();
+    }
+
+    @Test
+    void linkTopic_plainClientOnDefaultListener_refusedAndInvisible() throws Exception {
+        EmbeddedClusterBroker us = startUs();
+        EmbeddedClusterBroker eu = startEu();
+        Client usAll = client(us, "us-wildcard");
+        Client usSub = client(us, "us-sub");
+        Client euPub = client(eu, "eu-pub");
+        usAll.subscribe("#", 1);
+        usSub.subscribe("linked/#", 1);
+        publishUntilReceived(euPub, "linked/42", "hello", usSub);
+        await("eu-west learns us-east's routes", () -> !euLink.get().remoteRoutes(US).isEmpty());
+        var routesBefore = Set.copyOf(euLink.get().remoteRoutes(US));
+
+        Client intruder = client(eu, "intruder");
+        MqttMessage fake = new MqttMessage(new byte[] {(byte) 0x83, 0x6A});
+        fake.setQos(1);
+        int reason;
+        try {
+            IMqttToken t = intruder.client.publish("$LINK/cluster/route/" + US, fake);
+            t.waitForCompletion(WAIT_MS);
+            int[] codes = t.getReasonCodes();
+            reason = codes == null || codes.length == 0 ? 0 : codes[0];
+        } catch (MqttException e) {
+            reason = e.getReasonCode();
+        }
+        assertThat(reason).as("PUBACK reason for a plain client's $LINK publish").isEqualTo(0x87);
+
+        // The link still works and its routes are those it had.
+        publishUntilReceived(euPub, "linked/43", "still linked", usSub);
+        assertThat(euLink.get().remoteRoutes(US)).containsExactlyInAnyOrderElementsOf(routesBefore);
+        assertThat(usAll.received).anyMatch(m -> m.topic().equals("linked/43"))
+                .noneMatch(m -> m.topic().startsWith("$"));
+    }
+
+    @Test
+    void restart_brokerStoppedAndStartedOnSamePorts_relinksAndResyncsRoutes() throws Exception {
+        EmbeddedClusterBroker us = startUs();
+        EmbeddedClusterBroker eu = startEu();
+        Client usSub = client(us, "us-sub");
+        Client euPub = client(eu, "eu-pub");
+        usSub.subscribe("linked/#", 1);
+        publishUntilReceived(euPub, "linked/42", "before restart", usSub);
+
+        euPub.close();
+        open.remove(euPub);
+        eu.close();
+        open.remove(eu);
+        EmbeddedClusterBroker eu2 = startEu();
+        Client euPub2 = client(eu2, "eu-pub-2");
+        await("the restarted eu-west learns us-east's routes again",
+                () -> euLink.get().remoteRoutes(US).stream().anyMatch(r -> r.filter().equals("linked/#")));
+
+        Received r = awaitAfterPublishing(euPub2, "linked/43", "after restart", usSub);
+        assertThat(r.topic()).isEqualTo("linked/43");
+        assertThat(new String(r.message().getPayload(), StandardCharsets.UTF_8)).isEqualTo("after restart");
+    }
+
+    // ---- setup ----
+
+    private EmbeddedClusterBroker startUs() throws IOException {
+        if (ports == null) {
+            ports = freePorts();
+        }
+        return start(Demo.config("us", Demo.usEast(ports)), usLink);
+    }
+
+    private EmbeddedClusterBroker startEu() throws IOException {
+        if (ports == null) {
+            ports = freePorts();
+        }
+        return start(Demo.config("eu", Demo.euWest(ports, List.of("#"))), euLink);
+    }
+
+    private EmbeddedClusterBroker start(BrokerConfig config, AtomicReference<ClusterLink> captured) {
+        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(config, c -> engine(c, captured));
+        open.add(b);
+        return b;
+    }
+
+    /** As {@code ClinkEngine.starter}, keeping the engine so that tests can read its routes and metrics. */
+    private static ClusterLinkExtensionMain.EngineStarter engine(
+            ClusterLinkConfig config, AtomicReference<ClusterLink> captured) {
+        return (broker, context) -> {
+            PahoLinkTransport transport = new PahoLinkTransport();
+            ClusterLink link = ClusterLink.builder()
+                    .config(config)
+                    .broker(broker)
+                    .transport(transport)
+                    .dataDirectory(context.hivemqDataFolder().resolve("clink"))
+                    .build();
+            link.start();
+            captured.set(link);
+            return () -> {
+                try {
+                    link.close();
+                } finally {
+                    transport.close();
+                }
+            };
+        };
+    }
+
+    private Client client(EmbeddedClusterBroker broker, String id) throws MqttException {
+        Client c = new Client("tcp://127.0.0.1:" + broker.config().mqtt().port(), id);
+        open.add(c);
+        return c;
+    }
+
+    private static LinkMetrics metrics(ClusterLink link, String name) {
+        return link.metrics(name).orElseThrow(() -> new AssertionError("no link named " + name));
+    }
+
+    // ---- waiting ----
+
+    private static long deadline() {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = deadline();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + WAIT_MS + " ms waiting until " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Publishes every 500 ms until the subscriber gets the topic; returns how many publishes it took. */
+    private static int publishUntilReceived(Client pub, String topic, String payload, Client sub) throws Exception {
+        long deadline = deadline();
+        int sent = 0;
+        while (System.nanoTime() < deadline) {
+            pub.publish(topic, payload, 1);
+            sent++;
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            while (System.nanoTime() < until) {
+                Received r = sub.received.poll(50, TimeUnit.MILLISECONDS);
+                if (r != null && r.topic().equals(topic)) {
+                    return sent;
+                }
+            }
+        }
+        throw new AssertionError(topic + " never reached " + sub.client.getClientId() + " within " + WAIT_MS + " ms");
+    }
+
+    private static Received awaitAfterPublishing(Client pub, String topic, String payload, Client sub)
+            throws Exception {
+        long deadline = deadline();
+        while (System.nanoTime() < deadline) {
+            pub.publish(topic, payload, 1);
+            Received r = sub.received.poll(500, TimeUnit.MILLISECONDS);
+            while (r != null) {
+                if (r.topic().equals(topic)) {
+                    return r;
+                }
+                r = sub.received.poll(10, TimeUnit.MILLISECONDS);
+            }
+        }
+        throw new AssertionError(topic + " never reached " + sub.client.getClientId() + " within " + WAIT_MS + " ms");
+    }
+
+    private static Received awaitTopic(Client sub, String topic) throws InterruptedException {
+        long deadline = deadline();
+        while (System.nanoTime() < deadline) {
+            Received r = sub.received.poll(100, TimeUnit.MILLISECONDS);
+            if (r != null && r.topic().equals(topic)) {
+                return r;
+            }
+        }
+        throw new AssertionError(topic + " never reached " + sub.client.getClientId() + " within " + WAIT_MS + " ms");
+    }
+
+    private static void pollEither(Client a, Client b, long ms) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        while (System.nanoTime() < until && a.received.isEmpty() && b.received.isEmpty()) {
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Waits until no message arrived for two seconds: a second copy, if the link or the group were to make one,
+     * follows the first within milliseconds on loopback.
+     */
+    private static void awaitQuiet(Client a, Client b) throws InterruptedException {
+        long deadline = deadline();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            int now = a.received.size() + b.received.size();
+            if (now == last) {
+                return;
+            }
+            last = now;
+            Thread.sleep(2_000);
+        }
+        throw new AssertionError("messages kept arriving for " + WAIT_MS + " ms");
+    }
+
+    private static long count(Client a, Client b, String topic) {
+        return a.received.stream().filter(r -> r.topic().equals(topic)).count()
+                + b.received.stream().filter(r -> r.topic().equals(topic)).count();
+    }
+
+    private static Demo.Ports freePorts() throws IOException {
+        int[] p = new int[4];
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                ServerSocket s = new ServerSocket(0);
+                held.add(s);
+                p[i] = s.getLocalPort();
+            }
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
+        }
+        return new Demo.Ports(p[0], p[1], p[2], p[3]);
+    }
+
+    record Received(String topic, MqttMessage message) {}
+
+    /** A plain Paho MQTT 5 client that keeps every message it receives, properties included. */
+    static final class Client implements AutoCloseable {
+        final MqttAsyncClient client;
+        final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+
+        Client(String uri, String id) throws MqttException {
+            client = new MqttAsyncClient(uri, id, new MemoryPersistence());
+            client.setCallback(new MqttCallback() {
+                @Override
+                public void disconnected(MqttDisconnectResponse response) {}
+
+                @Override
+                public void mqttErrorOccurred(MqttException exception) {}
+
+                @Override
+                public void messageArrived(String topic, MqttMessage message) {
+                    received.add(new Received(topic, message));
+                }
+
+                @Override
+                public void deliveryComplete(IMqttToken token) {}
+
+                @Override
+                public void connectComplete(boolean reconnect, String serverURI) {}
+
+                @Override
+                public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+            });
+            MqttConnectionOptions o = new MqttConnectionOptions();
+            o.setCleanStart(true);
+            client.connect(o).waitForCompletion(WAIT_MS);
+        }
+
+        void subscribe(String filter, int qos) throws MqttException {
+            client.subscribe(new MqttSubscription(filter, qos)).waitForCompletion(WAIT_MS);
+        }
+
+        void publish(String topic, String payload, int qos) throws MqttException {
+            MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+            m.setQos(qos);
+            client.publish(topic, m).waitForCompletion(WAIT_MS);
+        }
+
+        @Override
+        public void close() throws MqttException {
+            if (client.isConnected()) {
+                client.disconnect().waitForCompletion(WAIT_MS);
+            }
+            client.close(true);
+        }
+    }
+}
