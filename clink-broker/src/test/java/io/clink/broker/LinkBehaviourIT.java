@@ -1,6 +1,10 @@
 package io.clink.broker;
 
+import static io.clink.broker.TestClients.freePorts;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clink.broker.TestClients.Client;
+import io.clink.broker.TestClients.Received;
 
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.link.LinkMetrics;
@@ -8,22 +12,14 @@ import io.clink.core.ClusterLink;
 import io.clink.hivemq.ClusterLinkExtensionMain;
 import io.clink.paho.PahoLinkTransport;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
@@ -392,76 +388,5 @@ class LinkBehaviourIT {
     private static long count(Client a, Client b, String topic) {
         return a.received.stream().filter(r -> r.topic().equals(topic)).count()
                 + b.received.stream().filter(r -> r.topic().equals(topic)).count();
-    }
-
-    private static Demo.Ports freePorts() throws IOException {
-        int[] p = new int[4];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < 4; i++) {
-                ServerSocket s = new ServerSocket(0);
-                held.add(s);
-                p[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-        return new Demo.Ports(p[0], p[1], p[2], p[3]);
-    }
-
-    record Received(String topic, MqttMessage message) {}
-
-    /** A plain Paho MQTT 5 client that keeps every message it receives, properties included. */
-    static final class Client implements AutoCloseable {
-        final MqttAsyncClient client;
-        final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
-
-        Client(String uri, String id) throws MqttException {
-            client = new MqttAsyncClient(uri, id, new MemoryPersistence());
-            client.setCallback(new MqttCallback() {
-                @Override
-                public void disconnected(MqttDisconnectResponse response) {}
-
-                @Override
-                public void mqttErrorOccurred(MqttException exception) {}
-
-                @Override
-                public void messageArrived(String topic, MqttMessage message) {
-                    received.add(new Received(topic, message));
-                }
-
-                @Override
-                public void deliveryComplete(IMqttToken token) {}
-
-                @Override
-                public void connectComplete(boolean reconnect, String serverURI) {}
-
-                @Override
-                public void authPacketArrived(int reasonCode, MqttProperties properties) {}
-            });
-            MqttConnectionOptions o = new MqttConnectionOptions();
-            o.setCleanStart(true);
-            client.connect(o).waitForCompletion(WAIT_MS);
-        }
-
-        void subscribe(String filter, int qos) throws MqttException {
-            client.subscribe(new MqttSubscription(filter, qos)).waitForCompletion(WAIT_MS);
-        }
-
-        void publish(String topic, String payload, int qos) throws MqttException {
-            MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
-            m.setQos(qos);
-            client.publish(topic, m).waitForCompletion(WAIT_MS);
-        }
-
-        @Override
-        public void close() throws MqttException {
-            if (client.isConnected()) {
-                client.disconnect().waitForCompletion(WAIT_MS);
-            }
-            client.close(true);
-        }
     }
 }

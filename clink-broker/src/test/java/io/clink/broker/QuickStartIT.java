@@ -1,26 +1,16 @@
 package io.clink.broker;
 
+import static io.clink.broker.TestClients.freePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clink.broker.TestClients.Client;
+import io.clink.broker.TestClients.Received;
+
 import io.clink.hivemq.ClinkEngine;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -131,77 +121,5 @@ class QuickStartIT {
             }
         }
         throw new AssertionError(topic + " never reached " + sub.client.getClientId() + " within " + WAIT_MS + " ms");
-    }
-
-    private static Demo.Ports freePorts() throws IOException {
-        int[] p = new int[4];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < 4; i++) {
-                ServerSocket s = new ServerSocket(0);
-                held.add(s);
-                p[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-        return new Demo.Ports(p[0], p[1], p[2], p[3]);
-    }
-
-    record Received(String topic, String payload, int qos) {}
-
-    /** A plain Paho MQTT 5 client. */
-    static final class Client implements AutoCloseable {
-        final MqttAsyncClient client;
-        final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
-
-        Client(String uri, String id) throws MqttException {
-            client = new MqttAsyncClient(uri, id, new MemoryPersistence());
-            client.setCallback(new MqttCallback() {
-                @Override
-                public void disconnected(MqttDisconnectResponse response) {}
-
-                @Override
-                public void mqttErrorOccurred(MqttException exception) {}
-
-                @Override
-                public void messageArrived(String topic, MqttMessage message) {
-                    received.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8),
-                            message.getQos()));
-                }
-
-                @Override
-                public void deliveryComplete(IMqttToken token) {}
-
-                @Override
-                public void connectComplete(boolean reconnect, String serverURI) {}
-
-                @Override
-                public void authPacketArrived(int reasonCode, MqttProperties properties) {}
-            });
-            MqttConnectionOptions o = new MqttConnectionOptions();
-            o.setCleanStart(true);
-            client.connect(o).waitForCompletion(WAIT_MS);
-        }
-
-        void subscribe(String filter, int qos) throws MqttException {
-            client.subscribe(new MqttSubscription(filter, qos)).waitForCompletion(WAIT_MS);
-        }
-
-        void publish(String topic, String payload, int qos) throws MqttException {
-            MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
-            m.setQos(qos);
-            client.publish(topic, m).waitForCompletion(WAIT_MS);
-        }
-
-        @Override
-        public void close() throws MqttException {
-            if (client.isConnected()) {
-                client.disconnect().waitForCompletion(WAIT_MS);
-            }
-            client.close(true);
-        }
     }
 }
