@@ -179,6 +179,38 @@ class LinkTlsListenerTest {
     }
 
     @Test
+    void load_tlsExampleFiles_mutualTlsBothWaysEachServerTheOthersTlsListener(@TempDir Path base) throws IOException {
+        Path certs = Files.createDirectories(base.resolve("certs"));
+        TestCertificates.writeCertificates(certs.resolve("ca.pem"), ca.certificate());
+        TestCertificates.write(certs, "cluster-us-east", TestCertificates.leaf(ca, "us", TestCertificates.ecKeys()));
+        TestCertificates.write(certs, "cluster-eu-west", TestCertificates.leaf(ca, "eu", TestCertificates.ecKeys()));
+        Path examples = Path.of("..", "examples");
+
+        BrokerConfig us = exampleIn(base, examples.resolve("cluster-us-east-tls.conf"));
+        BrokerConfig eu = exampleIn(base, examples.resolve("cluster-eu-west-tls.conf"));
+
+        for (BrokerConfig c : List.of(us, eu)) {
+            assertThat(c.link()).isNull();
+            assertThat(c.linkTls().clientAuthentication()).isEqualTo(LinkTlsListener.ClientAuthentication.REQUIRED);
+            assertThat(c.linkTls().cacertfile()).isEqualTo(certs.resolve("ca.pem"));
+            var ssl = c.cluster().links().get(0).ssl().orElseThrow();
+            assertThat(ssl.verifyPeer()).isTrue();
+            assertThat(ssl.caFile()).contains(certs.resolve("ca.pem"));
+            assertThat(ssl.certFile()).contains(c.linkTls().certfile());
+        }
+        assertThat(us.mqtt()).isEqualTo(new BrokerConfig.Bind("127.0.0.1", 1883));
+        assertThat(eu.mqtt()).isEqualTo(new BrokerConfig.Bind("127.0.0.1", 1884));
+        assertThat(us.cluster().links().get(0).server().port()).isEqualTo(eu.linkTls().bind().port());
+        assertThat(eu.cluster().links().get(0).server().port()).isEqualTo(us.linkTls().bind().port());
+    }
+
+    /** An example file read as if it lay in {@code base}, where the test made its certificates. */
+    private static BrokerConfig exampleIn(Path base, Path example) throws IOException {
+        String text = Files.readString(example);
+        return BrokerConfig.from(ClusterLinkConfigLoader.parseString(text, example.toString()), example.toString(), base);
+    }
+
+    @Test
     void constructor_verifyPeerWithoutCa_refused() {
         BrokerConfig.Bind b = new BrokerConfig.Bind("0.0.0.0", 1);
         Path f = dir.resolve("server.pem");
