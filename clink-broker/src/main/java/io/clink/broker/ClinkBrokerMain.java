@@ -13,7 +13,8 @@ import java.util.function.Function;
 
 /**
  * {@code java -jar clink-broker.jar --config FILE} runs one linked broker; {@code --demo} runs the quick start's two
- * clusters in one process. Prints {@code clink-broker <cluster> ready: mqtt=<host:port> clink=<host:port>} on
+ * clusters in one process. Prints {@code clink-broker <cluster> ready: mqtt=<host:port> clink=<host:port>} (with
+ * {@code clink-ssl=<host:port>} for a TLS link listener, and without {@code clink=} when there is only that) on
  * standard output when every listener is up (logs go to standard error), and stops cleanly on SIGTERM or Ctrl-C.
  *
  * <p>Exit status: 0 after a clean stop, 2 for a usage or configuration error (the message names the file, the field
@@ -32,7 +33,8 @@ public final class ClinkBrokerMain {
                    java -jar clink-broker.jar --demo [--demo-ports US_MQTT,US_LINK,EU_MQTT,EU_LINK]
 
               --config FILE   run one broker with the cluster link and listeners of FILE (HOCON:
-                              cluster { name, links = [...] } and listeners { tcp.default { bind }, tcp.clink { bind } })
+                              cluster { name, links = [...] } and listeners { tcp.default { bind }, tcp.clink { bind } },
+                              or ssl.clink { bind, ssl_options { certfile, keyfile, cacertfile, verify } } for TLS)
               --demo          run the quick start's cluster-us-east (MQTT 1883, link 11883) and cluster-eu-west
                               (MQTT 1884, link 11884) on 127.0.0.1, linked with topics = ["#"]
               --demo-ports    other ports for --demo
