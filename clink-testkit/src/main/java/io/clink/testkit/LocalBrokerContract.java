@@ -300,6 +300,37 @@ public abstract class LocalBrokerContract {
     }
 
     @Test
+    void deliver_retainedMessageWithSharedGroup_oneCopyToTheGroupAndOneToEachPlainSubscriber() throws Exception {
+        TestClient a = harness.connectClient("contract-rshare-a");
+        TestClient b = harness.connectClient("contract-rshare-b");
+        TestClient plain = harness.connectClient("contract-rshare-plain");
+        assertGranted(a.subscribe("$share/contract-g/contract/rshare/t", 1));
+        assertGranted(b.subscribe("$share/contract-g/contract/rshare/t", 1));
+        assertGranted(plain.subscribe("contract/rshare/#", 1));
+        awaitEvent("all three subscriptions reported",
+                () -> hooks.events(Subscribed.class).stream().filter(e -> e.clientId().startsWith("contract-rshare-"))
+                        .count() == 3);
+        int n = 4;
+
+        for (int i = 0; i < n; i++) {
+            broker.deliver(remoteRetained("contract/rshare/t", "m" + i));
+        }
+
+        awaitEvent(n + " retained messages at the group and at the plain subscriber",
+                () -> a.received().size() + b.received().size() >= n && plain.received().size() >= n);
+        harness.settle();
+        List<String> group = new ArrayList<>();
+        a.received().forEach(m -> group.add(m.payloadUtf8()));
+        b.received().forEach(m -> group.add(m.payloadUtf8()));
+        Collections.sort(group);
+        List<String> plainPayloads = new ArrayList<>(plain.received().stream().map(ReceivedMessage::payloadUtf8)
+                .toList());
+        Collections.sort(plainPayloads);
+        assertEquals(List.of("m0", "m1", "m2", "m3"), group, "each retained message to exactly one group member");
+        assertEquals(List.of("m0", "m1", "m2", "m3"), plainPayloads, "each retained message once to the plain one");
+    }
+
+    @Test
     void deliver_anyMessage_neverReportedToOnPublish() throws Exception {
         TestClient sub = harness.connectClient("contract-noloop-sub");
         assertGranted(sub.subscribe("contract/noloop/#", 1));
@@ -392,7 +423,7 @@ public abstract class LocalBrokerContract {
 
     @Test
     void linkPublish_anyLinkTopic_neverDeliveredToSubscribersNorOnPublish() throws Exception {
-        TestClient all = harness.connectClient("contract-link-spy");
+        TestClient all = harness.connectLinkSpy("contract-link-spy");
         assertGranted(all.subscribe("#", 1));
         assertGranted(all.subscribe("$LINK/#", 1));
         LinkClient link = connectLink("contract-link-consumed");
