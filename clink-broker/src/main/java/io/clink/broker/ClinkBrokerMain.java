@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * {@code java -jar clink-broker.jar --config FILE} runs one linked broker; {@code --demo} runs the quick start's two
@@ -50,9 +51,23 @@ public final class ClinkBrokerMain {
      * @since 0.1.0
      */
     public static void main(String[] args) {
+        routeJavaUtilLoggingToSlf4j();
         int code = run(args, System.out, System.err, io.clink.hivemq.ClinkEngine::starter, true);
         if (code != EXIT_OK) {
             System.exit(code);
+        }
+    }
+
+    /**
+     * Sends java.util.logging records to slf4j, so that Paho (which logs through java.util.logging) writes to the same
+     * log as clink and HiveMQ. Idempotent. logback.xml's {@code LevelChangePropagator} copies logback's levels to
+     * java.util.logging, so records below them are dropped before they are built.
+     */
+    static void routeJavaUtilLoggingToSlf4j() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            // JUL's own console handler would print every record a second time, in another format.
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
         }
     }
 

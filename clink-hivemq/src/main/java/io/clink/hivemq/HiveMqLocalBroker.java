@@ -40,6 +40,7 @@ import io.clink.api.broker.ReasonCodes;
 import io.clink.hivemq.internal.Codes;
 import io.clink.hivemq.internal.ConnectionState;
 import io.clink.hivemq.internal.Messages;
+import io.clink.hivemq.internal.RetainedDelivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +76,9 @@ import org.slf4j.LoggerFactory;
  *       reason {@link ClusterLinkHooks#onLinkPublish} returns; no subscriber ever receives them.
  *   <li><b>Delivery</b> of remote messages goes through HiveMQ's {@code PublishService}, which does not run the
  *       publish interceptors, so delivered messages are never offered to clink again; handshake answers go to the
- *       one asking client with {@code publishToClient}.
+ *       one asking client with {@code publishToClient}. A forwarded retained message reaches the current
+ *       subscribers only (one {@code publishToClient} each, retain flag per their retain-as-published option) and is
+ *       never stored in, nor deletes from, HiveMQ's retained-message store, as with EMQX.
  * </ul>
  *
  * <p><b>Security</b>: {@code $LINK/...} publishes and subscriptions are accepted only from connections on the link
@@ -106,6 +109,7 @@ public final class HiveMqLocalBroker implements LocalBroker {
     private final AtomicLong connectionCounter = new AtomicLong();
     private final ConcurrentMap<String, ConnectionState> connections = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, String> currentConnectionOfClient = new ConcurrentHashMap<>();
+    private final RetainedDelivery retainedDelivery;
     private volatile @Nullable ClusterLinkHooks hooks;
 
     /**
@@ -138,6 +142,8 @@ public final class HiveMqLocalBroker implements LocalBroker {
             throw new IllegalArgumentException(
                     "linkListenerNames must hold at least one name and no empty name, got " + linkListenerNames);
         }
+        this.retainedDelivery =
+                new RetainedDelivery(services.publishService(), services.subscriptionStore(), services.clientService());
         // Connection ids must differ between brokers of one JVM too: they key clink's per-connection state.
         this.connectionIdPrefix = Integer.toHexString(System.identityHashCode(this)) + "-";
     }
@@ -207,10 +213,21 @@ public final class HiveMqLocalBroker implements LocalBroker {
         }
     }
 
-    /** {@inheritDoc} Through {@code PublishService.publish}, which HiveMQ does not intercept. */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Through {@code PublishService.publish}, which HiveMQ does not intercept. A retained message instead goes to
+     * each current subscriber with {@code PublishService.publishToClient}, because {@code publish} with the retain
+     * flag would store it (or, if empty, delete the local retained message) in HiveMQ's retained store.
+     */
     @Override
     public void deliver(MqttMessage message) {
         Objects.requireNonNull(message, "message");
+        if (message.retain()) {
+            retainedDelivery.deliver(Messages.toPublish(message), message.topic(),
+                    message.originCluster().orElse("?"));
+            return;
+        }
         services.publishService().publish(Messages.toPublish(message)).whenComplete((ok, error) -> {
             if (error != null) {
                 LOG.warn("HiveMQ refused to deliver a linked message on '{}' from cluster {}: {}", message.topic(),
