@@ -26,40 +26,47 @@ import org.jspecify.annotations.Nullable;
  * {@link #match} yields every cluster owning at least one row whose filter matches the topic, each cluster once.
  *
  * <h2>Structure and invariants</h2>
- * A trie with one node per filter level. A node has an exact-child table, and dedicated {@code plus} and
- * {@code multi} slots for the {@code +} and {@code #} children; a {@code #} node never has children. Rows live on
- * the node their filter ends at, packed into writer-owned arrays ({@code (cluster id, lane mask)} pairs in an
- * {@code int[]}, widened to {@code long[]} once a lane above 31 is used, and the encoded route ids), so no object
- * exists per route. Route ids are stored relative to the filter: a shared marker when equal to it (a
- * plain subscription), an interned, reference-counted prefix when they end with it ({@code $s/<group>/},
- * {@code $p/<session>/}), the string itself otherwise. Clusters are interned to small permanent int ids.
+ * A trie with one node per filter level. A node has exact children (the child itself when there is one, a small
+ * list, then a hash table), and dedicated {@code plus} and {@code multi} slots for the {@code +} and {@code #}
+ * children; a {@code #} node never has children. Level keys are immutable and shared between nodes spelling the same
+ * level (through a small cache of recent keys). Rows live on the node their filter ends at, packed into one
+ * writer-owned array of ints per node ({@code (cluster id, lane mask, route-id code)} triples, widened to a
+ * {@code long[]} once a lane above 31 is used), so no object exists per route. Route ids are stored as int codes
+ * relative to the filter: 0 when equal to it (a plain subscription), the code of an interned, reference-counted
+ * prefix when they end with it ({@code $s/<group>/}, {@code $p/<session>/}), the code of the interned id otherwise.
+ * Clusters are interned to small permanent int ids. A node whose only row is a plain subscription held by one lane
+ * (the most common row of all) points at its cluster's shared, immutable array for that row.
  * Invariants, checked by {@link #validate()}: every non-root node has a row or a child (empty nodes are pruned at
- * once); every lane mask is non-zero; {@code (cluster, routeId)} is unique per node; a node's published
- * {@code clusters} array holds exactly the distinct cluster ids of its rows (null when it has none); each cluster's
- * node set holds exactly the nodes carrying one of its rows, and its count equals its rows; a node has a row lookup
- * exactly when it has at least {@link #LOOKUP_MIN} rows, and the lookup finds every one of them.
+ * once); every lane mask is non-zero; {@code (cluster, route-id code)} is unique per node, and a route id has one
+ * code; a node's published {@code clusters} array holds exactly the distinct cluster ids of its rows (null when it
+ * has none); each cluster's node set holds exactly the nodes carrying one of its rows, and its count equals its rows;
+ * every code in use counts exactly its rows; row arrays are exact-size below {@link #LOOKUP_MIN} rows, and from there
+ * on the rows sit in a {@link RowLookup} that finds every one of them; a one-row {@code int[]} is never written in
+ * place (it may be shared), so the shared arrays always hold what they were made with.
  *
  * <h2>Concurrency</h2>
  * One writer, many readers. Writes ({@code add}, {@code delete}, {@code clearLane}, {@code removeCluster}) are
  * <b>not thread-safe</b>: the caller confines them to one thread (or serialises them). Reads ({@code match}) take no
  * lock, allocate nothing in steady state, and may run at any time on any number of threads. Readers only look at
- * the child tables, the wildcard slots and each node's {@code clusters} array: every one of them is replaced by a
- * release store of a fully built immutable object (copy-on-write), with one exception. Large child tables are
+ * the child references, the wildcard slots, the (immutable) level keys and each node's {@code clusters} array: each
+ * of them is replaced by a release store of a fully built immutable object (copy-on-write), with one exception;
+ * rows, route-id codes and row lookups belong to the writer alone. The exception: large child tables are
  * open-addressing arrays updated in place, but a slot only changes from null to a node, from a node to a tombstone
  * or from a tombstone to a node (never shifted, never back to null), so a probe for a node that stays in the table
- * always reaches it; a rebuilt table is published whole. Nodes are never reused: a pruned node is unlinked, and a path re-added later
- * gets new nodes. A route that stays in the index while the writer churns others therefore keeps its whole path and
- * its cluster id in every array a reader can reach, so a reader always matches it; a route added or removed during
- * a match may or may not be seen. Cluster ids are never reassigned, so an id read from a stale array still names
- * the right cluster.
+ * always reaches it; a rebuilt table is published whole. Nodes are never reused: a pruned node is unlinked, and a
+ * path re-added later gets new nodes. A route that stays in the index while the writer churns others therefore
+ * keeps its whole path and its cluster id in every array a reader can reach, so a reader always matches it; a route
+ * added or removed during a match may or may not be seen. Cluster ids are never reassigned, so an id read from a
+ * stale array still names the right cluster.
  *
  * <h2>Costs</h2>
  * {@code match} visits the nodes that the topic's levels reach, through at most one exact, one {@code +} and one
  * {@code #} child per level. Writes cost the filter's depth plus a scan of the rows on the filter's node, or a hash
- * probe once that node is crowded (a writer-only {@link RowLookup}, e.g. thousands of sessions on one filter).
- * {@code clearLane} and {@code removeCluster} visit only the nodes holding rows of that cluster. Memory: a node is
- * 48 bytes plus its key bytes; IoT-shaped routes cost about 75 bytes each at a million routes (see
- * {@code RouteIndexFootprint} in the tests).
+ * probe once that node is crowded (a writer-only {@link RowLookup}, e.g. thousands of sessions on one filter); a
+ * change to a small node copies its exact-size row array. {@code clearLane} and {@code removeCluster} visit only
+ * the nodes holding rows of that cluster. Memory: a node is 40 bytes; a filter with one plain row whose levels were
+ * seen recently costs nothing more but its entry in the cluster's node set. The IoT-shaped workload of {@code clink-benchmarks} ({@code HeapPerRoute})
+ * costs about 78 bytes per route at a million routes, of which half is nodes and a sixth the cluster node sets.
  *
  * @since 0.1.0
  */
@@ -431,6 +438,12 @@ public final class RouteIndex {
             }
         }
         return out;
+    }
+
+    /** The node a filter ends at, or null: for white-box tests. Writer thread only. */
+    @Nullable TrieNode nodeAt(String filter) {
+        checkFilter(filter);
+        return descend(filter, false);
     }
 
     /**
