@@ -66,7 +66,7 @@ import org.jspecify.annotations.Nullable;
  * change to a small node copies its exact-size row array. {@code clearLane} and {@code removeCluster} visit only
  * the nodes holding rows of that cluster. Memory: a node is 40 bytes; a filter with one plain row whose levels were
  * seen recently costs nothing more but its entry in the cluster's node set. The IoT-shaped workload of {@code clink-benchmarks} ({@code HeapPerRoute})
- * costs about 78 bytes per route at a million routes, of which half is nodes and a sixth the cluster node sets.
+ * costs about 72 bytes per route at a million routes, more than half of it in nodes.
  *
  * @since 0.1.0
  */
@@ -312,7 +312,7 @@ public final class RouteIndex {
         shareSingleRow(node);
         if (!node.hasRowOf(cs.id)) {
             publishClusterRemoved(node, cs.id);
-            cs.forget(node);
+            cs.nodes.remove(node);
         }
         prune(node);
         return true;
@@ -351,7 +351,7 @@ public final class RouteIndex {
     /** Clears {@code bits} on every row of {@code cs}. */
     private int strip(ClusterState cs, long bits) {
         int removed = 0;
-        for (TrieNode node : cs.nodes.toArray(new TrieNode[0])) {
+        for (TrieNode node : cs.nodes.toArray()) {
             // Downwards, because removeRow moves the last row into the freed slot.
             for (int i = node.rowCount() - 1; i >= 0; i--) {
                 long lanes = node.rowLanes(i);
@@ -368,7 +368,7 @@ public final class RouteIndex {
             shareSingleRow(node);
             if (!node.hasRowOf(cs.id)) {
                 publishClusterRemoved(node, cs.id);
-                cs.forget(node);
+                cs.nodes.remove(node);
                 prune(node);
             }
         }
@@ -429,7 +429,7 @@ public final class RouteIndex {
             return List.of();
         }
         List<RemoteRoute> out = new ArrayList<>(cs.routes);
-        for (TrieNode node : cs.nodes) {
+        for (TrieNode node : cs.nodes.toArray()) {
             String filter = filterOf(node);
             for (int i = 0; i < node.rowCount(); i++) {
                 if (node.rowCluster(i) == cs.id) {
@@ -493,7 +493,11 @@ public final class RouteIndex {
                 fail("cluster " + cs.name + " counts " + cs.routes + " but has " + counted + " rows", "<root>");
             }
             Set<TrieNode> expected = nodesByCluster.getOrDefault(cs.id, Set.of());
-            if (cs.nodes.size() != expected.size() || !expected.containsAll(cs.nodes)) {
+            String problem = cs.nodes.check();
+            if (problem != null) {
+                fail(problem + " (cluster " + cs.name + ")", "<root>");
+            }
+            if (cs.nodes.size() != expected.size() || !expected.stream().allMatch(cs.nodes::contains)) {
                 fail("node set of cluster " + cs.name + " out of date", "<root>");
             }
             for (int lane = 0; lane < cs.singleRows.length; lane++) {
@@ -874,20 +878,8 @@ public final class RouteIndex {
         /** Shared single-row arrays by lane (0..31), made on first use; see {@link RouteIndex#shareSingleRow}. */
         final int[] @Nullable [] singleRows = new int[32][];
         /** Nodes carrying at least one row of this cluster; lets clearLane skip every other cluster's routes. */
-        Set<TrieNode> nodes = newNodeSet();
+        final NodeSet nodes = new NodeSet();
         int routes;
-
-        private static Set<TrieNode> newNodeSet() {
-            return Collections.newSetFromMap(new IdentityHashMap<>());
-        }
-
-        void forget(TrieNode node) {
-            nodes.remove(node);
-            if (nodes.isEmpty()) {
-                // IdentityHashMap never shrinks; after a mass withdrawal, give the table back.
-                nodes = newNodeSet();
-            }
-        }
 
         ClusterState(String name, int id) {
             this.name = name;
