@@ -26,40 +26,47 @@ import org.jspecify.annotations.Nullable;
  * {@link #match} yields every cluster owning at least one row whose filter matches the topic, each cluster once.
  *
  * <h2>Structure and invariants</h2>
- * A trie with one node per filter level. A node has an exact-child table, and dedicated {@code plus} and
- * {@code multi} slots for the {@code +} and {@code #} children; a {@code #} node never has children. Rows live on
- * the node their filter ends at, packed into writer-owned arrays ({@code (cluster id, lane mask)} pairs in an
- * {@code int[]}, widened to {@code long[]} once a lane above 31 is used, and the encoded route ids), so no object
- * exists per route. Route ids are stored relative to the filter: a shared marker when equal to it (a
- * plain subscription), an interned, reference-counted prefix when they end with it ({@code $s/<group>/},
- * {@code $p/<session>/}), the string itself otherwise. Clusters are interned to small permanent int ids.
+ * A trie with one node per filter level. A node has exact children (the child itself when there is one, a small
+ * list, then a hash table), and dedicated {@code plus} and {@code multi} slots for the {@code +} and {@code #}
+ * children; a {@code #} node never has children. Level keys are immutable and shared between nodes spelling the same
+ * level (through a small cache of recent keys). Rows live on the node their filter ends at, packed into one
+ * writer-owned array of ints per node ({@code (cluster id, lane mask, route-id code)} triples, widened to a
+ * {@code long[]} once a lane above 31 is used), so no object exists per route. Route ids are stored as int codes
+ * relative to the filter: 0 when equal to it (a plain subscription), the code of an interned, reference-counted
+ * prefix when they end with it ({@code $s/<group>/}, {@code $p/<session>/}), the code of the interned id otherwise.
+ * Clusters are interned to small permanent int ids. A node whose only row is a plain subscription held by one lane
+ * (the most common row of all) points at its cluster's shared, immutable array for that row.
  * Invariants, checked by {@link #validate()}: every non-root node has a row or a child (empty nodes are pruned at
- * once); every lane mask is non-zero; {@code (cluster, routeId)} is unique per node; a node's published
- * {@code clusters} array holds exactly the distinct cluster ids of its rows (null when it has none); each cluster's
- * node set holds exactly the nodes carrying one of its rows, and its count equals its rows; a node has a row lookup
- * exactly when it has at least {@link #LOOKUP_MIN} rows, and the lookup finds every one of them.
+ * once); every lane mask is non-zero; {@code (cluster, route-id code)} is unique per node, and a route id has one
+ * code; a node's published {@code clusters} array holds exactly the distinct cluster ids of its rows (null when it
+ * has none); each cluster's node set holds exactly the nodes carrying one of its rows, and its count equals its rows;
+ * every code in use counts exactly its rows; row arrays are exact-size below {@link #LOOKUP_MIN} rows, and from there
+ * on the rows sit in a {@link RowLookup} that finds every one of them; a one-row {@code int[]} is never written in
+ * place (it may be shared), so the shared arrays always hold what they were made with.
  *
  * <h2>Concurrency</h2>
  * One writer, many readers. Writes ({@code add}, {@code delete}, {@code clearLane}, {@code removeCluster}) are
  * <b>not thread-safe</b>: the caller confines them to one thread (or serialises them). Reads ({@code match}) take no
  * lock, allocate nothing in steady state, and may run at any time on any number of threads. Readers only look at
- * the child tables, the wildcard slots and each node's {@code clusters} array: every one of them is replaced by a
- * release store of a fully built immutable object (copy-on-write), with one exception. Large child tables are
+ * the child references, the wildcard slots, the (immutable) level keys and each node's {@code clusters} array: each
+ * of them is replaced by a release store of a fully built immutable object (copy-on-write), with one exception;
+ * rows, route-id codes and row lookups belong to the writer alone. The exception: large child tables are
  * open-addressing arrays updated in place, but a slot only changes from null to a node, from a node to a tombstone
  * or from a tombstone to a node (never shifted, never back to null), so a probe for a node that stays in the table
- * always reaches it; a rebuilt table is published whole. Nodes are never reused: a pruned node is unlinked, and a path re-added later
- * gets new nodes. A route that stays in the index while the writer churns others therefore keeps its whole path and
- * its cluster id in every array a reader can reach, so a reader always matches it; a route added or removed during
- * a match may or may not be seen. Cluster ids are never reassigned, so an id read from a stale array still names
- * the right cluster.
+ * always reaches it; a rebuilt table is published whole. Nodes are never reused: a pruned node is unlinked, and a
+ * path re-added later gets new nodes. A route that stays in the index while the writer churns others therefore
+ * keeps its whole path and its cluster id in every array a reader can reach, so a reader always matches it; a route
+ * added or removed during a match may or may not be seen. Cluster ids are never reassigned, so an id read from a
+ * stale array still names the right cluster.
  *
  * <h2>Costs</h2>
  * {@code match} visits the nodes that the topic's levels reach, through at most one exact, one {@code +} and one
  * {@code #} child per level. Writes cost the filter's depth plus a scan of the rows on the filter's node, or a hash
- * probe once that node is crowded (a writer-only {@link RowLookup}, e.g. thousands of sessions on one filter).
- * {@code clearLane} and {@code removeCluster} visit only the nodes holding rows of that cluster. Memory: a node is
- * 48 bytes plus its key bytes; IoT-shaped routes cost about 75 bytes each at a million routes (see
- * {@code RouteIndexFootprint} in the tests).
+ * probe once that node is crowded (a writer-only {@link RowLookup}, e.g. thousands of sessions on one filter); a
+ * change to a small node copies its exact-size row array. {@code clearLane} and {@code removeCluster} visit only
+ * the nodes holding rows of that cluster. Memory: a node is 40 bytes; a filter with one plain row whose levels were
+ * seen recently costs nothing more but its entry in the cluster's node set. The IoT-shaped workload of {@code clink-benchmarks} ({@code HeapPerRoute})
+ * costs about 72 bytes per route at a million routes, more than half of it in nodes.
  *
  * @since 0.1.0
  */
@@ -75,8 +82,11 @@ public final class RouteIndex {
     /** Nodes with this many rows or more get a {@link RowLookup}; below it a scan of the rows is cheaper. */
     static final int LOOKUP_MIN = 12;
 
-    /** Stored route id meaning "equal to the row's filter". */
-    private static final Object SAME_AS_FILTER = new Object();
+    /** Route-id code meaning "equal to the row's filter" (a plain subscription). */
+    static final int SAME_AS_FILTER = 0;
+
+    /** Slots of the level-key cache (a power of two). */
+    static final int KEY_CACHE = 2048;
 
     private static final String[] NO_NAMES = new String[0];
 
@@ -85,12 +95,21 @@ public final class RouteIndex {
     // Writer-only state.
     private final Map<String, ClusterState> clustersByName = new HashMap<>();
     private final List<ClusterState> clustersById = new ArrayList<>();
-    private final Map<String, Prefix> prefixes = new HashMap<>();
-    /** Row lookups of crowded nodes: exactly the nodes with at least {@link #LOOKUP_MIN} rows. */
-    private final Map<TrieNode, RowLookup> lookups = new IdentityHashMap<>();
+    /** Route-id prefixes ({@code $s/<group>/}, {@code $p/<session>/}) by text. */
+    private final Map<String, IdCode> prefixes = new HashMap<>();
+    /** Route ids that do not end with their filter, by text. */
+    private final Map<String, IdCode> rawIds = new HashMap<>();
+    /** Id codes in use by code; index 0 ({@link #SAME_AS_FILTER}) stays null. */
+    private final List<@Nullable IdCode> idsByCode = new ArrayList<>(Collections.singletonList(null));
+    /** Codes whose last row went, for reuse: codes stay small and {@code idsByCode} dense. */
+    private final ArrayDeque<Integer> freeCodes = new ArrayDeque<>();
+    /**
+     * Recently created level keys, direct-mapped by hash: a new node whose level was seen recently ({@code device},
+     * {@code telemetry}, {@code d-0042}) shares the existing immutable key instead of a copy. Sharing is safe because
+     * keys are never written after creation; a key that outlives its nodes here is bounded garbage.
+     */
+    private final @Nullable Object[] keyCache = new Object[KEY_CACHE];
     private int total;
-    /** Scratch of validate(). */
-    private int lookupsSeen;
 
     /** Cluster names by id, replaced (never mutated) when a cluster is interned; read by matchers. */
     private volatile String[] names = NO_NAMES;
@@ -228,14 +247,16 @@ public final class RouteIndex {
         checkFilter(filter);
         ClusterState cs = intern(cluster);
         TrieNode node = requireNonNull(descend(filter, true), "created path");
-        int i = findRow(node, cs.id, routeId, filter);
+        int code = codeOf(routeId, filter);
+        int i = code < 0 ? -1 : node.findRow(cs.id, code);
         if (i >= 0) {
             node.setRowLanes(i, node.rowLanes(i) | bit);
+            shareSingleRow(node);
             return false;
         }
-        boolean firstOfCluster = !hasRowOf(node, cs.id);
-        node.appendRow(cs.id, encodeId(routeId, filter), bit);
-        indexNewRow(node, cs.id, routeId, filter);
+        boolean firstOfCluster = !node.hasRowOf(cs.id);
+        node.appendRow(cs.id, acquireCode(routeId, filter), bit);
+        shareSingleRow(node);
         if (firstOfCluster) {
             publishClusterAdded(node, cs.id);
             cs.nodes.add(node);
@@ -272,7 +293,8 @@ public final class RouteIndex {
         if (node == null) {
             return false;
         }
-        int i = findRow(node, cs.id, routeId, filter);
+        int code = codeOf(routeId, filter);
+        int i = code < 0 ? -1 : node.findRow(cs.id, code);
         if (i < 0) {
             return false;
         }
@@ -283,12 +305,14 @@ public final class RouteIndex {
         lanes &= ~bit;
         if (lanes != 0) {
             node.setRowLanes(i, lanes);
+            shareSingleRow(node);
             return false;
         }
         removeRow(node, i, cs);
-        if (!hasRowOf(node, cs.id)) {
+        shareSingleRow(node);
+        if (!node.hasRowOf(cs.id)) {
             publishClusterRemoved(node, cs.id);
-            cs.forget(node);
+            cs.nodes.remove(node);
         }
         prune(node);
         return true;
@@ -327,9 +351,9 @@ public final class RouteIndex {
     /** Clears {@code bits} on every row of {@code cs}. */
     private int strip(ClusterState cs, long bits) {
         int removed = 0;
-        for (TrieNode node : cs.nodes.toArray(new TrieNode[0])) {
+        for (TrieNode node : cs.nodes.toArray()) {
             // Downwards, because removeRow moves the last row into the freed slot.
-            for (int i = node.rowCount - 1; i >= 0; i--) {
+            for (int i = node.rowCount() - 1; i >= 0; i--) {
                 long lanes = node.rowLanes(i);
                 if (node.rowCluster(i) == cs.id && (lanes & bits) != 0) {
                     lanes &= ~bits;
@@ -341,9 +365,10 @@ public final class RouteIndex {
                     }
                 }
             }
-            if (!hasRowOf(node, cs.id)) {
+            shareSingleRow(node);
+            if (!node.hasRowOf(cs.id)) {
                 publishClusterRemoved(node, cs.id);
-                cs.forget(node);
+                cs.nodes.remove(node);
                 prune(node);
             }
         }
@@ -404,15 +429,21 @@ public final class RouteIndex {
             return List.of();
         }
         List<RemoteRoute> out = new ArrayList<>(cs.routes);
-        for (TrieNode node : cs.nodes) {
+        for (TrieNode node : cs.nodes.toArray()) {
             String filter = filterOf(node);
-            for (int i = 0; i < node.rowCount; i++) {
+            for (int i = 0; i < node.rowCount(); i++) {
                 if (node.rowCluster(i) == cs.id) {
-                    out.add(new RemoteRoute(filter, cs.name, decodeId(node.rowIdAt(i), filter), node.rowLanes(i)));
+                    out.add(new RemoteRoute(filter, cs.name, decodeId(node.rowCode(i), filter), node.rowLanes(i)));
                 }
             }
         }
         return out;
+    }
+
+    /** The node a filter ends at, or null: for white-box tests. Writer thread only. */
+    @Nullable TrieNode nodeAt(String filter) {
+        checkFilter(filter);
+        return descend(filter, false);
     }
 
     /**
@@ -422,8 +453,7 @@ public final class RouteIndex {
     void validate() {
         Map<Integer, Integer> rowsByCluster = new HashMap<>();
         Map<Integer, Set<TrieNode>> nodesByCluster = new HashMap<>();
-        Map<Prefix, Integer> prefixRefs = new IdentityHashMap<>();
-        lookupsSeen = 0;
+        Map<Integer, Integer> codeRefs = new HashMap<>();
         int rows = 0;
         ArrayDeque<TrieNode> work = new ArrayDeque<>();
         work.push(root);
@@ -434,7 +464,7 @@ public final class RouteIndex {
             if (node != root && node.isEmpty()) {
                 fail("empty node not pruned", where);
             }
-            rows += validateRows(node, where, rowsByCluster, nodesByCluster, prefixRefs);
+            rows += validateRows(node, where, rowsByCluster, nodesByCluster, codeRefs);
             TrieNode plus = node.plus;
             if (plus != null) {
                 if (plus.parent != node || plus.key != TrieNode.PLUS_KEY) {
@@ -454,9 +484,6 @@ public final class RouteIndex {
             }
             validateChildren(node, where, work);
         }
-        if (lookupsSeen != lookups.size()) {
-            fail(lookups.size() + " row lookups but " + lookupsSeen + " crowded nodes in the trie", "<root>");
-        }
         if (rows != total) {
             fail("total " + total + " but " + rows + " rows", "<root>");
         }
@@ -466,19 +493,44 @@ public final class RouteIndex {
                 fail("cluster " + cs.name + " counts " + cs.routes + " but has " + counted + " rows", "<root>");
             }
             Set<TrieNode> expected = nodesByCluster.getOrDefault(cs.id, Set.of());
-            if (cs.nodes.size() != expected.size() || !expected.containsAll(cs.nodes)) {
+            String problem = cs.nodes.check();
+            if (problem != null) {
+                fail(problem + " (cluster " + cs.name + ")", "<root>");
+            }
+            if (cs.nodes.size() != expected.size() || !expected.stream().allMatch(cs.nodes::contains)) {
                 fail("node set of cluster " + cs.name + " out of date", "<root>");
             }
+            for (int lane = 0; lane < cs.singleRows.length; lane++) {
+                int[] shared = cs.singleRows[lane];
+                if (shared != null && !Arrays.equals(shared, new int[] {cs.id, 1 << lane, SAME_AS_FILTER})) {
+                    fail("shared row of cluster " + cs.name + ", lane " + lane + " was written: "
+                            + Arrays.toString(shared), "<root>");
+                }
+            }
         }
-        if (!prefixRefs.keySet().equals(Set.copyOf(prefixes.values()))) {
-            fail("prefix table out of date", "<root>");
+        validateCodes(codeRefs);
+    }
+
+    private void validateCodes(Map<Integer, Integer> codeRefs) {
+        int inUse = 0;
+        for (int code = 1; code < idsByCode.size(); code++) {
+            IdCode e = idsByCode.get(code);
+            if (e == null) {
+                continue;
+            }
+            inUse++;
+            if (e.code != code || (e.raw ? rawIds : prefixes).get(e.text) != e) {
+                fail("id code " + code + " ('" + e.text + "') out of its table", "<root>");
+            }
+            int refs = codeRefs.getOrDefault(code, 0);
+            if (e.refs != refs) {
+                fail("id code " + code + " ('" + e.text + "') counts " + e.refs + " but has " + refs + " uses", "<root>");
+            }
         }
-        prefixRefs.forEach(
-                (p, refs) -> {
-                    if (p.refs != refs) {
-                        fail("prefix '" + p.text + "' counts " + p.refs + " but has " + refs + " uses", "<root>");
-                    }
-                });
+        if (inUse != prefixes.size() + rawIds.size() || inUse + freeCodes.size() != idsByCode.size() - 1) {
+            fail("id tables out of date: " + inUse + " codes in use, " + prefixes.size() + " prefixes, "
+                    + rawIds.size() + " raw ids, " + freeCodes.size() + " free of " + idsByCode.size(), "<root>");
+        }
     }
 
     private int validateRows(
@@ -486,10 +538,22 @@ public final class RouteIndex {
             Object where,
             Map<Integer, Integer> rowsByCluster,
             Map<Integer, Set<TrieNode>> nodesByCluster,
-            Map<Prefix, Integer> prefixRefs) {
+            Map<Integer, Integer> codeRefs) {
+        Object r = node.rows;
+        if (r instanceof RowLookup) {
+            String problem = ((RowLookup) r).check();
+            if (problem != null) {
+                fail(problem, where);
+            }
+        } else if (r != null && node.rowCount() >= LOOKUP_MIN) {
+            fail(node.rowCount() + " rows without a row lookup", where);
+        } else if (r != null && node.rowCount() == 0) {
+            fail("empty row array", where);
+        }
         Set<Integer> distinct = new HashSet<>();
-        Set<List<Object>> seen = new HashSet<>();
-        for (int i = 0; i < node.rowCount; i++) {
+        Set<Long> seen = new HashSet<>();
+        int n = node.rowCount();
+        for (int i = 0; i < n; i++) {
             int id = node.rowCluster(i);
             if (id < 0 || id >= clustersById.size()) {
                 fail("unknown cluster id " + id, where);
@@ -497,20 +561,24 @@ public final class RouteIndex {
             if (node.rowLanes(i) == 0) {
                 fail("zero lane mask", where);
             }
-            Object stored = node.rowIdAt(i);
-            // Encoding is canonical (see encodeId), so distinct stored forms mean distinct route ids.
-            Object identity = stored instanceof Prefix ? "prefix:" + ((Prefix) stored).text : stored;
-            if (!seen.add(List.of(id, identity))) {
+            int code = node.rowCode(i);
+            if (code < 0 || code >= idsByCode.size() || (code != SAME_AS_FILTER && idsByCode.get(code) == null)) {
+                fail("unknown id code " + code, where);
+            }
+            // Encoding is canonical (see acquireCode), so distinct codes mean distinct route ids.
+            if (!seen.add(((long) id << 32) | code)) {
                 fail("duplicate row", where);
             }
-            if (stored instanceof Prefix) {
-                prefixRefs.merge((Prefix) stored, 1, Integer::sum);
+            if (node.findRow(id, code) != i) {
+                fail("row " + i + " not found by its cluster and id", where);
+            }
+            if (code != SAME_AS_FILTER) {
+                codeRefs.merge(code, 1, Integer::sum);
             }
             distinct.add(id);
             rowsByCluster.merge(id, 1, Integer::sum);
             nodesByCluster.computeIfAbsent(id, k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(node);
         }
-        validateLookup(node, where);
         int[] published = node.clusters;
         if (published == null ? !distinct.isEmpty() : published.length != distinct.size()) {
             fail("published clusters " + Arrays.toString(published) + " but rows of " + distinct, where);
@@ -522,36 +590,7 @@ public final class RouteIndex {
                 }
             }
         }
-        return node.rowCount;
-    }
-
-    private void validateLookup(TrieNode node, Object where) {
-        RowLookup lookup = lookups.get(node);
-        if ((lookup != null) != (node.rowCount >= LOOKUP_MIN)) {
-            fail("row lookup " + (lookup == null ? "missing" : "present") + " with " + node.rowCount + " rows", where);
-        }
-        if (lookup == null) {
-            return;
-        }
-        lookupsSeen++;
-        if (lookup.size() != node.rowCount) {
-            fail("row lookup holds " + lookup.size() + " of " + node.rowCount + " rows", where);
-        }
-        String filter = filterOf(node);
-        Map<Integer, Integer> perCluster = new HashMap<>();
-        for (int r = 0; r < node.rowCount; r++) {
-            String id = decodeId(node.rowIdAt(r), filter);
-            int c = node.rowCluster(r);
-            perCluster.merge(c, 1, Integer::sum);
-            if (lookup.rowHash[r] != RowLookup.rowHash(c, id) || findRow(node, c, id, filter) != r) {
-                fail("row " + r + " ('" + id + "') not found through the row lookup", where);
-            }
-        }
-        perCluster.forEach((c, count) -> {
-            if (lookup.rowsOf(c) != count) {
-                fail("row lookup counts " + lookup.rowsOf(c) + " rows of cluster " + c + ", node has " + count, where);
-            }
-        });
+        return n;
     }
 
     private void validateChildren(TrieNode node, Object where, ArrayDeque<TrieNode> work) {
@@ -639,7 +678,7 @@ public final class RouteIndex {
                 int h = TrieNode.levelHash(filter, pos, end);
                 next = node.findChild(filter, pos, end, h);
                 if (next == null && create) {
-                    next = new TrieNode(node, TrieNode.makeKey(filter, pos, end));
+                    next = new TrieNode(node, internKey(filter, pos, end, h));
                     node.addChild(next);
                 }
             }
@@ -723,120 +762,112 @@ public final class RouteIndex {
         node.clusters = shrunk.length == 1 ? clustersById.get(shrunk[0]).singleton : shrunk;
     }
 
-    private int findRow(TrieNode node, int clusterId, String routeId, String filter) {
-        if (node.rowCount >= LOOKUP_MIN) {
-            RowLookup lookup = requireNonNull(lookups.get(node), "row lookup");
-            int h = RowLookup.rowHash(clusterId, routeId);
-            int mask = lookup.slots.length - 1;
-            for (int j = RowLookup.mix(h) & mask; ; j = (j + 1) & mask) {
-                int v = lookup.slots[j];
-                if (v == 0) {
-                    return -1;
-                }
-                int r = v - 1;
-                if (lookup.rowHash[r] == h && node.rowCluster(r) == clusterId && idMatches(node.rowIdAt(r), routeId, filter)) {
-                    return r;
-                }
+    /**
+     * Moves a node's only row onto its cluster's shared array when it is the common kind (a plain subscription held
+     * by one lane), so that most single-route filters of a large index carry no row array of their own.
+     */
+    private void shareSingleRow(TrieNode node) {
+        Object r = node.rows;
+        if (r instanceof int[] && ((int[]) r).length == 3) {
+            int[] row = (int[]) r;
+            if (row[2] == SAME_AS_FILTER && Integer.bitCount(row[1]) == 1) {
+                node.rows = clustersById.get(row[0]).singleRow(Integer.numberOfTrailingZeros(row[1]));
             }
-        }
-        for (int i = 0; i < node.rowCount; i++) {
-            if (node.rowCluster(i) == clusterId && idMatches(node.rowIdAt(i), routeId, filter)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private boolean hasRowOf(TrieNode node, int clusterId) {
-        if (node.rowCount >= LOOKUP_MIN) {
-            return requireNonNull(lookups.get(node), "row lookup").rowsOf(clusterId) > 0;
-        }
-        return node.hasRowOf(clusterId);
-    }
-
-    /** Keeps the invariant "a node has a row lookup exactly when it has at least LOOKUP_MIN rows" after an append. */
-    private void indexNewRow(TrieNode node, int clusterId, String routeId, String filter) {
-        int n = node.rowCount;
-        if (n > LOOKUP_MIN) {
-            requireNonNull(lookups.get(node), "row lookup").put(n - 1, RowLookup.rowHash(clusterId, routeId), clusterId);
-        } else if (n == LOOKUP_MIN) {
-            RowLookup lookup = new RowLookup(n);
-            for (int r = 0; r < n; r++) {
-                int c = node.rowCluster(r);
-                lookup.put(r, RowLookup.rowHash(c, decodeId(node.rowIdAt(r), filter)), c);
-            }
-            lookups.put(node, lookup);
         }
     }
 
     private void removeRow(TrieNode node, int i, ClusterState cs) {
-        Object stored = node.rowIdAt(i);
-        if (stored instanceof Prefix) {
-            Prefix p = (Prefix) stored;
-            if (--p.refs == 0) {
-                prefixes.remove(p.text);
-            }
-        }
-        if (node.rowCount >= LOOKUP_MIN) {
-            if (node.rowCount == LOOKUP_MIN) {
-                lookups.remove(node);
-            } else {
-                RowLookup lookup = requireNonNull(lookups.get(node), "row lookup");
-                int last = node.rowCount - 1;
-                lookup.remove(i, cs.id);
-                if (i != last) {
-                    lookup.move(last, i);
-                }
-            }
-        }
+        releaseCode(node.rowCode(i));
         node.removeRow(i);
         cs.routes--;
         total--;
     }
 
-    private Object encodeId(String routeId, String filter) {
+    /** Level key for a new node: the cached instance when one spells the same level, else a fresh one. */
+    private Object internKey(String filter, int from, int to, int hash) {
+        int slot = (hash ^ (hash >>> 16)) & (KEY_CACHE - 1);
+        Object k = keyCache[slot];
+        if (k == null || !TrieNode.keyEquals(k, filter, from, to)) {
+            k = TrieNode.makeKey(filter, from, to);
+            keyCache[slot] = k;
+        }
+        return k;
+    }
+
+    /** The code of an existing encoding of {@code routeId} on {@code filter}, or -1 if no row can have it. */
+    private int codeOf(String routeId, String filter) {
         if (routeId.equals(filter)) {
             return SAME_AS_FILTER;
         }
         int prefixLength = routeId.length() - filter.length();
-        if (prefixLength > 0 && routeId.endsWith(filter)) {
-            Prefix p = prefixes.computeIfAbsent(routeId.substring(0, prefixLength), Prefix::new);
-            p.refs++;
-            return p;
-        }
-        return routeId;
+        IdCode e = prefixLength > 0 && routeId.endsWith(filter)
+                ? prefixes.get(routeId.substring(0, prefixLength))
+                : rawIds.get(routeId);
+        return e == null ? -1 : e.code;
     }
 
-    private static boolean idMatches(Object stored, String routeId, String filter) {
-        if (stored == SAME_AS_FILTER) {
-            return routeId.equals(filter);
+    /**
+     * Encodes {@code routeId} relative to {@code filter} for a new row and counts the use. Canonical: one route id on
+     * one filter always gets the same code, so rows compare by code.
+     */
+    private int acquireCode(String routeId, String filter) {
+        if (routeId.equals(filter)) {
+            return SAME_AS_FILTER;
         }
-        if (stored instanceof Prefix) {
-            String p = ((Prefix) stored).text;
-            return routeId.length() == p.length() + filter.length()
-                    && routeId.startsWith(p)
-                    && routeId.startsWith(filter, p.length());
+        int prefixLength = routeId.length() - filter.length();
+        boolean raw = !(prefixLength > 0 && routeId.endsWith(filter));
+        String text = raw ? routeId : routeId.substring(0, prefixLength);
+        Map<String, IdCode> table = raw ? rawIds : prefixes;
+        IdCode e = table.get(text);
+        if (e == null) {
+            Integer free = freeCodes.poll();
+            int code = free != null ? free : idsByCode.size();
+            e = new IdCode(text, raw, code);
+            if (free != null) {
+                idsByCode.set(code, e);
+            } else {
+                idsByCode.add(e);
+            }
+            table.put(text, e);
         }
-        return stored.equals(routeId);
+        e.refs++;
+        return e.code;
     }
 
-    private static String decodeId(Object stored, String filter) {
-        if (stored == SAME_AS_FILTER) {
+    private void releaseCode(int code) {
+        if (code == SAME_AS_FILTER) {
+            return;
+        }
+        IdCode e = requireNonNull(idsByCode.get(code), "id code");
+        if (--e.refs == 0) {
+            (e.raw ? rawIds : prefixes).remove(e.text);
+            idsByCode.set(code, null);
+            freeCodes.push(code);
+        }
+    }
+
+    private String decodeId(int code, String filter) {
+        if (code == SAME_AS_FILTER) {
             return filter;
         }
-        if (stored instanceof Prefix) {
-            return ((Prefix) stored).text + filter;
-        }
-        return (String) stored;
+        IdCode e = requireNonNull(idsByCode.get(code), "id code");
+        return e.raw ? e.text : e.text + filter;
     }
 
-    /** A route-id prefix shared by the rows whose id is {@code text + filter}. */
-    private static final class Prefix {
+    /**
+     * A route-id prefix shared by the rows whose id is {@code text + filter}, or (raw) a whole route id that does not
+     * end with its filter; rows store its int code.
+     */
+    private static final class IdCode {
         final String text;
+        final boolean raw;
+        final int code;
         int refs;
 
-        Prefix(String text) {
+        IdCode(String text, boolean raw, int code) {
             this.text = text;
+            this.raw = raw;
+            this.code = code;
         }
     }
 
@@ -844,26 +875,26 @@ public final class RouteIndex {
         final String name;
         final int id;
         final int[] singleton;
+        /** Shared single-row arrays by lane (0..31), made on first use; see {@link RouteIndex#shareSingleRow}. */
+        final int[] @Nullable [] singleRows = new int[32][];
         /** Nodes carrying at least one row of this cluster; lets clearLane skip every other cluster's routes. */
-        Set<TrieNode> nodes = newNodeSet();
+        final NodeSet nodes = new NodeSet();
         int routes;
-
-        private static Set<TrieNode> newNodeSet() {
-            return Collections.newSetFromMap(new IdentityHashMap<>());
-        }
-
-        void forget(TrieNode node) {
-            nodes.remove(node);
-            if (nodes.isEmpty()) {
-                // IdentityHashMap never shrinks; after a mass withdrawal, give the table back.
-                nodes = newNodeSet();
-            }
-        }
 
         ClusterState(String name, int id) {
             this.name = name;
             this.id = id;
             this.singleton = new int[] {id};
+        }
+
+        /** The shared, never written, row array of a plain subscription of this cluster held by {@code lane} alone. */
+        int[] singleRow(int lane) {
+            int[] row = singleRows[lane];
+            if (row == null) {
+                row = new int[] {id, 1 << lane, SAME_AS_FILTER};
+                singleRows[lane] = row;
+            }
+            return row;
         }
     }
 }

@@ -1,102 +1,129 @@
 package io.clink.core.internal.route;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Writer-only hash index over the rows of one crowded trie node, so that add and delete on a filter shared by many
- * route ids (thousands of durable sessions subscribed to one filter, say) cost O(1) instead of a scan of every row.
- * Readers never see it.
+ * The rows of one crowded trie node (at least {@link RouteIndex#LOOKUP_MIN}), with a hash index over them, so that
+ * add and delete on a filter shared by many route ids (thousands of durable sessions subscribed to one filter, say)
+ * cost O(1) instead of a scan of every row. Writer-only: readers never see it.
  *
- * <p>Open addressing with linear probing over row indices ({@code slots[j] = row + 1}, 0 for empty). Each row's
- * hash, {@link #rowHash(int, String)} of its cluster and decoded route id, is kept per row index so entries can be
- * found again when rows move (the node removes a row by moving its last row into the gap) without decoding ids.
- * Deletion shifts later entries back (Knuth's algorithm R), which is safe because only the writer probes this table.
+ * <p>{@code data} is a row array in {@link TrieNode}'s layout with spare capacity; rows {@code [0, count)} are live.
+ * A row is identified by its {@code (cluster id, id code)} pair, whose hash is recomputed from the row itself, so
+ * nothing is stored per row beyond the row. Open addressing with linear probing over row indices
+ * ({@code slots[j] = row + 1}, 0 for empty). Removing a row moves the last row into its index; deletion shifts later
+ * entries back (Knuth's algorithm R), which is safe because only the writer probes this table.
  */
 final class RowLookup {
 
-    int[] rowHash;
+    Object data;
+    int count;
     int[] slots;
-    private int size;
     /** Rows per cluster id on this node, so "does the cluster still have a row here?" needs no scan. */
     private int[] perCluster = new int[4];
 
-    RowLookup(int rows) {
-        rowHash = new int[Math.max(16, rows * 2)];
+    /** Takes over {@code n} rows of an exact-size array. */
+    RowLookup(Object rows, int n) {
+        int capacity = n + (n >> 1) + 1;
+        data = TrieNode.copyRows(rows, n, false, capacity);
+        slots = new int[tableSize(capacity)];
+        for (int r = 0; r < n; r++) {
+            index(r);
+        }
+        count = n;
+    }
+
+    private static int tableSize(int rows) {
         int cap = 16;
         while (cap < rows * 2) {
             cap <<= 1;
         }
-        slots = new int[cap];
+        return cap;
     }
 
-    static int rowHash(int clusterId, String routeId) {
-        return routeId.hashCode() * 31 + clusterId;
-    }
-
-    static int mix(int h) {
-        int x = h * 0x9E3779B9;
+    static int hash(int clusterId, int code) {
+        int x = (code * 31 + clusterId) * 0x9E3779B9;
         return x ^ (x >>> 16);
     }
 
-    int size() {
-        return size;
+    int capacity() {
+        return data instanceof int[] ? ((int[]) data).length / 3 : ((long[]) data).length / 2;
     }
 
     int rowsOf(int clusterId) {
         return clusterId < perCluster.length ? perCluster[clusterId] : 0;
     }
 
-    void put(int row, int hash, int clusterId) {
-        if (row >= rowHash.length) {
-            rowHash = Arrays.copyOf(rowHash, Math.max(row + 1, rowHash.length * 2));
-        }
-        if (clusterId >= perCluster.length) {
-            perCluster = Arrays.copyOf(perCluster, Math.max(clusterId + 1, perCluster.length * 2));
-        }
-        rowHash[row] = hash;
-        perCluster[clusterId]++;
-        if ((size + 1) * 2 > slots.length) {
-            int[] old = slots;
-            slots = new int[old.length * 2];
-            for (int v : old) {
-                if (v != 0) {
-                    insert(v - 1);
-                }
+    int find(int clusterId, int code) {
+        int mask = slots.length - 1;
+        for (int j = hash(clusterId, code) & mask; ; j = (j + 1) & mask) {
+            int v = slots[j];
+            if (v == 0) {
+                return -1;
+            }
+            int r = v - 1;
+            if (TrieNode.cluster(data, r) == clusterId && TrieNode.code(data, r) == code) {
+                return r;
             }
         }
-        insert(row);
-        size++;
     }
 
-    private void insert(int row) {
+    void append(int clusterId, int code, long lanes, boolean wide) {
+        int n = count;
+        if (n == capacity() || (wide && data instanceof int[])) {
+            data = TrieNode.copyRows(data, n, wide, n == capacity() ? n + (n >> 1) + 1 : capacity());
+        }
+        TrieNode.put(data, n, clusterId, code, lanes);
+        count = n + 1;
+        if (count * 2 > slots.length) {
+            slots = new int[slots.length * 2];
+            for (int r = 0; r < n; r++) {
+                insert(r);
+            }
+        }
+        index(n);
+    }
+
+    /** Enters row {@code r} into the hash index and the per-cluster counts. */
+    private void index(int r) {
+        int c = TrieNode.cluster(data, r);
+        if (c >= perCluster.length) {
+            perCluster = Arrays.copyOf(perCluster, Math.max(c + 1, perCluster.length * 2));
+        }
+        perCluster[c]++;
+        insert(r);
+    }
+
+    private void insert(int r) {
         int mask = slots.length - 1;
-        int j = mix(rowHash[row]) & mask;
+        int j = hash(TrieNode.cluster(data, r), TrieNode.code(data, r)) & mask;
         while (slots[j] != 0) {
             j = (j + 1) & mask;
         }
-        slots[j] = row + 1;
+        slots[j] = r + 1;
     }
 
-    private int slotOf(int row) {
+    private int slotOf(int r) {
         int mask = slots.length - 1;
-        for (int j = mix(rowHash[row]) & mask; ; j = (j + 1) & mask) {
-            if (slots[j] == row + 1) {
+        for (int j = hash(TrieNode.cluster(data, r), TrieNode.code(data, r)) & mask; ; j = (j + 1) & mask) {
+            if (slots[j] == r + 1) {
                 return j;
             }
             if (slots[j] == 0) {
-                throw new IllegalStateException("row " + row + " missing from row lookup");
+                throw new IllegalStateException("row " + r + " missing from row lookup");
             }
         }
     }
 
-    void remove(int row, int clusterId) {
-        perCluster[clusterId]--;
-        size--;
+    /** Removes row {@code r}; the last row takes its index. */
+    void remove(int r) {
+        int c = TrieNode.cluster(data, r);
+        perCluster[c]--;
         int mask = slots.length - 1;
-        int hole = slotOf(row);
+        int hole = slotOf(r);
         slots[hole] = 0;
         for (int j = (hole + 1) & mask; slots[j] != 0; j = (j + 1) & mask) {
-            int home = mix(rowHash[slots[j] - 1]) & mask;
+            int home = hash(TrieNode.cluster(data, slots[j] - 1), TrieNode.code(data, slots[j] - 1)) & mask;
             // Entry j may fill the hole unless its home lies cyclically in (hole, j].
             boolean stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
             if (!stays) {
@@ -105,11 +132,53 @@ final class RowLookup {
                 hole = j;
             }
         }
+        int last = --count;
+        if (r != last) {
+            slots[slotOf(last)] = r + 1;
+            TrieNode.put(data, r, TrieNode.cluster(data, last), TrieNode.code(data, last), TrieNode.lanes(data, last));
+        }
+        if (count * 4 < capacity() && count >= RouteIndex.LOOKUP_MIN) {
+            // Give back the space of a mass withdrawal.
+            data = TrieNode.copyRows(data, count, false, count + (count >> 1) + 1);
+            slots = new int[tableSize(count)];
+            Arrays.fill(perCluster, 0);
+            for (int i = 0; i < count; i++) {
+                index(i);
+            }
+        }
     }
 
-    /** Row {@code from} now lives at index {@code to} (whose own entry was removed already). */
-    void move(int from, int to) {
-        slots[slotOf(from)] = to + 1;
-        rowHash[to] = rowHash[from];
+    /** Checks the index against the rows; returns a description of the first problem, or null. Writer side. */
+    @Nullable String check() {
+        int[] expected = new int[perCluster.length];
+        int entries = 0;
+        for (int v : slots) {
+            if (v != 0) {
+                entries++;
+                if (v - 1 >= count) {
+                    return "row lookup entry for row " + (v - 1) + " beyond " + count + " rows";
+                }
+            }
+        }
+        if (entries != count) {
+            return "row lookup holds " + entries + " of " + count + " rows";
+        }
+        for (int r = 0; r < count; r++) {
+            int c = TrieNode.cluster(data, r);
+            if (c < expected.length) {
+                expected[c]++;
+            }
+            if (find(c, TrieNode.code(data, r)) != r) {
+                return "row " + r + " not found through the row lookup";
+            }
+        }
+        if (!Arrays.equals(expected, perCluster)) {
+            return "row lookup per-cluster counts " + Arrays.toString(perCluster) + ", rows give "
+                    + Arrays.toString(expected);
+        }
+        if (count < RouteIndex.LOOKUP_MIN || count > capacity()) {
+            return "row lookup with " + count + " rows of capacity " + capacity();
+        }
+        return null;
     }
 }

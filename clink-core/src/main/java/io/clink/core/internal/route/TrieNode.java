@@ -63,15 +63,18 @@ final class TrieNode {
         }
     }
 
-    // Memory matters here (two or three nodes per route at a million routes), so a node carries no hash, no counters
-    // of its own children and no per-row objects: 9 reference/int fields, 48 bytes with compressed oops.
+    // Memory matters here (about one node per route at a million routes), so a node carries no hash, no counters and
+    // no per-row objects: 7 reference fields, 40 bytes with compressed oops.
 
     /** {@code byte[]} (all chars below 256) or {@code char[]} for an exact level; PLUS_KEY, MULTI_KEY; null at root. */
     final @Nullable Object key;
 
     final @Nullable TrieNode parent;
 
-    /** Null, an exact-size {@code TrieNode[]} list (length 1..LIST_MAX), or a {@link Table}. */
+    /**
+     * Null, the only exact child itself (most nodes have one), an exact-size {@code TrieNode[]} list (length
+     * 2..LIST_MAX), or a {@link Table}.
+     */
     volatile @Nullable Object children;
 
     volatile @Nullable TrieNode plus;
@@ -81,17 +84,8 @@ final class TrieNode {
     /** Distinct cluster ids with at least one row here; immutable once published; null when there is no row. */
     volatile int @Nullable [] clusters;
 
-    // ---- writer-only state: rows ----
-
-    int rowCount;
-
-    /**
-     * Pairs {@code (clusterId, lanes)} per row: an {@code int[]} while every lane mask fits in 32 bits (actors rarely
-     * number more than a few per cluster), upgraded for good to a {@code long[]} when a lane of 32 or more is set.
-     */
-    @Nullable Object rowData;
-
-    @Nullable Object @Nullable [] rowId;
+    /** Writer-only: null, an exact-size {@code int[]} or {@code long[]} of rows, or a {@link RowLookup}. */
+    @Nullable Object rows;
 
     TrieNode(@Nullable TrieNode parent, @Nullable Object key) {
         this.parent = parent;
@@ -104,7 +98,7 @@ final class TrieNode {
 
     /** True when the writer may prune this node: no rows and no children of any kind. */
     boolean isEmpty() {
-        return rowCount == 0 && children == null && plus == null && multi == null;
+        return rows == null && children == null && plus == null && multi == null;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -140,8 +134,12 @@ final class TrieNode {
     }
 
     boolean keyEquals(String s, int from, int to) {
+        return keyEquals(key, s, from, to);
+    }
+
+    /** True when {@code k}, a level key from {@link #makeKey}, spells {@code s[from, to)}. */
+    static boolean keyEquals(@Nullable Object k, String s, int from, int to) {
         int len = to - from;
-        Object k = key;
         if (k instanceof byte[]) {
             byte[] b = (byte[]) k;
             if (b.length != len) {
@@ -221,6 +219,10 @@ final class TrieNode {
         if (ch == null) {
             return null;
         }
+        if (ch instanceof TrieNode) {
+            TrieNode c = (TrieNode) ch;
+            return c.keyEquals(s, from, to) ? c : null;
+        }
         if (ch instanceof TrieNode[]) {
             for (TrieNode c : (TrieNode[]) ch) {
                 if (c.keyEquals(s, from, to)) {
@@ -251,7 +253,11 @@ final class TrieNode {
     void addChild(TrieNode child) {
         Object ch = children;
         if (ch == null) {
-            children = new TrieNode[] {child};
+            children = child;
+            return;
+        }
+        if (ch instanceof TrieNode) {
+            children = new TrieNode[] {(TrieNode) ch, child};
             return;
         }
         if (ch instanceof TrieNode[]) {
@@ -302,10 +308,14 @@ final class TrieNode {
     /** Removes an exact child (by identity); the node must be present. */
     void removeChild(TrieNode child) {
         Object ch = children;
+        if (ch instanceof TrieNode) {
+            children = null;
+            return;
+        }
         if (ch instanceof TrieNode[]) {
             TrieNode[] list = (TrieNode[]) ch;
-            if (list.length == 1) {
-                children = null;
+            if (list.length == 2) {
+                children = list[0] == child ? list[1] : list[0];
                 return;
             }
             TrieNode[] shrunk = new TrieNode[list.length - 1];
@@ -339,7 +349,7 @@ final class TrieNode {
                     list[j++] = c;
                 }
             }
-            children = list.length == 0 ? null : list;
+            children = list.length == 0 ? null : list.length == 1 ? list[0] : list;
         }
     }
 
@@ -375,9 +385,14 @@ final class TrieNode {
         if (ch == null) {
             return out;
         }
-        if (ch instanceof TrieNode[]) {
+        if (ch instanceof TrieNode) {
+            if (ch == TOMBSTONE) {
+                throw new IllegalStateException("tombstone as only child");
+            }
+            out.add((TrieNode) ch);
+        } else if (ch instanceof TrieNode[]) {
             TrieNode[] list = (TrieNode[]) ch;
-            if (list.length == 0 || list.length > LIST_MAX) {
+            if (list.length < 2 || list.length > LIST_MAX) {
                 throw new IllegalStateException("child list of length " + list.length);
             }
             for (TrieNode c : list) {
@@ -428,106 +443,189 @@ final class TrieNode {
 
     // ---------------------------------------------------------------------------------------------------------------
     // Rows (writer side)
+    //
+    // Layout: an exact-size int[] of (cluster id, lanes, id code) triples while every lane mask fits in 32 bits (actors
+    // rarely number more than a few per cluster), an exact-size long[] of ((cluster id << 32 | id code), lanes) pairs
+    // for good once a lane of 32 or more is set, and a RowLookup (arrays with spare capacity plus a hash index) from
+    // LOOKUP_MIN rows on. Exact-size arrays cost a copy per change, which is cheap below LOOKUP_MIN rows and saves the
+    // count and capacity slack on the half a million small nodes of a large index. A one-row int[] is never written
+    // in place, so the writer may share one among many nodes (see RouteIndex.shareSingleRow).
+
+    int rowCount() {
+        Object r = rows;
+        if (r == null) {
+            return 0;
+        }
+        if (r instanceof int[]) {
+            return ((int[]) r).length / 3;
+        }
+        if (r instanceof long[]) {
+            return ((long[]) r).length / 2;
+        }
+        return ((RowLookup) r).count;
+    }
+
+    private Object rowArray() {
+        Object r = requireNonNull(rows, "rows");
+        return r instanceof RowLookup ? ((RowLookup) r).data : r;
+    }
 
     int rowCluster(int i) {
-        Object d = rowData;
-        return d instanceof int[] ? ((int[]) d)[2 * i] : (int) ((long[]) requireNonNull(d, "rows"))[2 * i];
+        return cluster(rowArray(), i);
     }
 
     long rowLanes(int i) {
-        Object d = rowData;
-        return d instanceof int[]
-                ? ((int[]) d)[2 * i + 1] & 0xFFFF_FFFFL
-                : ((long[]) requireNonNull(d, "rows"))[2 * i + 1];
+        return lanes(rowArray(), i);
     }
 
-    Object rowIdAt(int i) {
-        return requireNonNull(requireNonNull(rowId, "rows")[i], "row id");
+    /** The row's route-id code: 0 for "same as the filter", else a code of RouteIndex's id table. */
+    int rowCode(int i) {
+        return code(rowArray(), i);
     }
 
-    void setRowLanes(int i, long lanes) {
-        Object d = rowData;
-        if (d instanceof int[]) {
-            if ((lanes >>> 32) == 0) {
-                ((int[]) d)[2 * i + 1] = (int) lanes;
-                return;
-            }
-            d = widen((int[]) d);
-        }
-        ((long[]) requireNonNull(d, "rows"))[2 * i + 1] = lanes;
+    static int cluster(Object d, int i) {
+        return d instanceof int[] ? ((int[]) d)[3 * i] : (int) (((long[]) d)[2 * i] >>> 32);
     }
 
-    private long[] widen(int[] narrow) {
-        long[] wide = new long[narrow.length];
-        for (int i = 0; i < narrow.length; i += 2) {
-            wide[i] = narrow[i];
-            wide[i + 1] = narrow[i + 1] & 0xFFFF_FFFFL;
-        }
-        rowData = wide;
-        return wide;
+    static long lanes(Object d, int i) {
+        return d instanceof int[] ? ((int[]) d)[3 * i + 1] & 0xFFFF_FFFFL : ((long[]) d)[2 * i + 1];
     }
 
-    /** Appends a row; capacity grows by one while small (most nodes carry one to three rows), then by half. */
-    void appendRow(int clusterId, Object id, long lanes) {
-        int n = rowCount;
-        Object[] ids = rowId;
-        if (ids == null || n == ids.length) {
-            int cap = n < 4 ? n + 1 : n + (n >> 1);
-            rowId = ids = ids == null ? new Object[cap] : Arrays.copyOf(ids, cap);
-            Object d = rowData;
-            if (d == null) {
-                rowData = new int[2 * cap];
-            } else if (d instanceof int[]) {
-                rowData = Arrays.copyOf((int[]) d, 2 * cap);
-            } else {
-                rowData = Arrays.copyOf((long[]) d, 2 * cap);
-            }
-        }
-        ids[n] = id;
-        rowCount = n + 1;
-        Object d = rowData;
-        if (d instanceof int[]) {
-            ((int[]) d)[2 * n] = clusterId;
-        } else {
-            ((long[]) requireNonNull(d, "rows"))[2 * n] = clusterId;
-        }
-        setRowLanes(n, lanes);
+    static int code(Object d, int i) {
+        return d instanceof int[] ? ((int[]) d)[3 * i + 2] : (int) ((long[]) d)[2 * i];
     }
 
-    /** Removes row {@code i} by moving the last row into its place; frees the arrays when the last row goes. */
-    void removeRow(int i) {
-        int last = --rowCount;
-        if (last == 0) {
-            rowData = null;
-            rowId = null;
-            return;
-        }
-        Object[] ids = requireNonNull(rowId, "rows");
-        ids[i] = ids[last];
-        ids[last] = null;
-        Object d = rowData;
+    /** Writes row {@code i} of {@code d}, which must be a long[] if {@code lanes} needs more than 32 bits. */
+    static void put(Object d, int i, int clusterId, int code, long lanes) {
         if (d instanceof int[]) {
             int[] a = (int[]) d;
-            a[2 * i] = a[2 * last];
-            a[2 * i + 1] = a[2 * last + 1];
+            a[3 * i] = clusterId;
+            a[3 * i + 1] = (int) lanes;
+            a[3 * i + 2] = code;
         } else {
-            long[] a = (long[]) requireNonNull(d, "rows");
-            a[2 * i] = a[2 * last];
-            a[2 * i + 1] = a[2 * last + 1];
+            long[] a = (long[]) d;
+            a[2 * i] = ((long) clusterId << 32) | (code & 0xFFFF_FFFFL);
+            a[2 * i + 1] = lanes;
         }
-        if (ids.length > 8 && last * 2 < ids.length) {
-            int cap = last + (last >> 1);
-            rowId = Arrays.copyOf(ids, cap);
-            rowData = d instanceof int[] ? Arrays.copyOf((int[]) d, 2 * cap) : Arrays.copyOf((long[]) d, 2 * cap);
+    }
+
+    /** A row array of {@code capacity} rows in the form of {@code like} (int[] unless a wide form is needed). */
+    static Object newRows(@Nullable Object like, boolean wide, int capacity) {
+        return wide || like instanceof long[] ? new long[2 * capacity] : new int[3 * capacity];
+    }
+
+    static Object copyRows(Object d, int n, boolean wide, int capacity) {
+        Object out = newRows(d, wide, capacity);
+        for (int i = 0; i < n; i++) {
+            put(out, i, cluster(d, i), code(d, i), lanes(d, i));
         }
+        return out;
+    }
+
+    /** Index of the row {@code (clusterId, code)}, or -1. */
+    int findRow(int clusterId, int code) {
+        Object r = rows;
+        if (r == null) {
+            return -1;
+        }
+        if (r instanceof RowLookup) {
+            return ((RowLookup) r).find(clusterId, code);
+        }
+        if (r instanceof int[]) {
+            int[] a = (int[]) r;
+            for (int j = 0; j < a.length; j += 3) {
+                if (a[j] == clusterId && a[j + 2] == code) {
+                    return j / 3;
+                }
+            }
+            return -1;
+        }
+        long[] a = (long[]) r;
+        long key = ((long) clusterId << 32) | (code & 0xFFFF_FFFFL);
+        for (int j = 0; j < a.length; j += 2) {
+            if (a[j] == key) {
+                return j / 2;
+            }
+        }
+        return -1;
     }
 
     boolean hasRowOf(int clusterId) {
-        for (int i = 0; i < rowCount; i++) {
-            if (rowCluster(i) == clusterId) {
+        Object r = rows;
+        if (r == null) {
+            return false;
+        }
+        if (r instanceof RowLookup) {
+            return ((RowLookup) r).rowsOf(clusterId) > 0;
+        }
+        for (int i = 0, n = rowCount(); i < n; i++) {
+            if (cluster(r, i) == clusterId) {
                 return true;
             }
         }
         return false;
+    }
+
+    void setRowLanes(int i, long lanes) {
+        Object r = requireNonNull(rows, "rows");
+        boolean wide = (lanes >>> 32) != 0;
+        if (r instanceof RowLookup) {
+            RowLookup lookup = (RowLookup) r;
+            if (wide && lookup.data instanceof int[]) {
+                lookup.data = copyRows(lookup.data, lookup.count, true, lookup.capacity());
+            }
+            put(lookup.data, i, cluster(lookup.data, i), code(lookup.data, i), lanes);
+            return;
+        }
+        int n = rowCount();
+        if ((wide && r instanceof int[]) || n == 1) {
+            // Widening, or a one-row array that may be shared: write a copy.
+            r = copyRows(r, n, wide, n);
+        }
+        put(r, i, cluster(r, i), code(r, i), lanes);
+        rows = r;
+    }
+
+    /** Appends a row known to be absent. */
+    void appendRow(int clusterId, int code, long lanes) {
+        Object r = rows;
+        boolean wide = (lanes >>> 32) != 0;
+        if (r instanceof RowLookup) {
+            ((RowLookup) r).append(clusterId, code, lanes, wide);
+            return;
+        }
+        int n = rowCount();
+        if (n + 1 >= RouteIndex.LOOKUP_MIN) {
+            RowLookup lookup = new RowLookup(requireNonNull(r, "rows"), n);
+            lookup.append(clusterId, code, lanes, wide);
+            rows = lookup;
+            return;
+        }
+        Object grown = r == null ? newRows(null, wide, 1) : copyRows(r, n, wide, n + 1);
+        put(grown, n, clusterId, code, lanes);
+        rows = grown;
+    }
+
+    /** Removes row {@code i}; the last row takes its index. Frees the rows when the last one goes. */
+    void removeRow(int i) {
+        Object r = requireNonNull(rows, "rows");
+        if (r instanceof RowLookup) {
+            RowLookup lookup = (RowLookup) r;
+            lookup.remove(i);
+            if (lookup.count < RouteIndex.LOOKUP_MIN) {
+                rows = copyRows(lookup.data, lookup.count, false, lookup.count);
+            }
+            return;
+        }
+        int last = rowCount() - 1;
+        if (last == 0) {
+            rows = null;
+            return;
+        }
+        Object shrunk = copyRows(r, last, false, last);
+        if (i != last) {
+            put(shrunk, i, cluster(r, last), code(r, last), lanes(r, last));
+        }
+        rows = shrunk;
     }
 }
