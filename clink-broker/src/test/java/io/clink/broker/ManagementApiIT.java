@@ -165,6 +165,28 @@ class ManagementApiIT {
     }
 
     @Test
+    void api_boundToAllInterfaces_servesAndWarns() throws Exception {
+        Demo.Ports p = freePorts();
+        String text = Demo.usEast(p) + "\nmanagement.bind = \"0.0.0.0:" + p.usApi() + "\"\n";
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(EmbeddedClusterBroker.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try {
+            EmbeddedClusterBroker us = start(Demo.config("open.conf", text).withDataDir(dir.resolve("us")));
+
+            assertThat(new ApiClient("http://127.0.0.1:" + p.usApi() + "/api/v5").json("/cluster/links")).hasSize(1);
+            assertThat(seen.list).anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                    && e.getFormattedMessage().startsWith("open.conf: management.bind = \"0.0.0.0:" + p.usApi()
+                            + "\" is not a loopback address"));
+        } finally {
+            log.detachAppender(seen);
+        }
+    }
+
+    @Test
     void start_managementPortTaken_refusedNamingTheSetting() throws Exception {
         Demo.Ports p = freePorts();
         try (java.net.ServerSocket taken = new java.net.ServerSocket(p.usApi(), 1,
