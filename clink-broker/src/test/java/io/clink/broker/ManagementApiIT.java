@@ -70,6 +70,9 @@ class ManagementApiIT {
         assertThat(link.get("server").asText()).isEqualTo("127.0.0.1:" + p.euLink());
         assertThat(link.get("clientid").asText()).isEqualTo("clink-us-east");
         assertThat(link.get("topics").get(0).asText()).isEqualTo("#");
+        assertThat(link.get("pool_size").asInt()).isEqualTo(8);
+        assertThat(link.get("resource_opts").get("max_buffer_bytes").asText()).isEqualTo("256MB");
+        assertThat(link.has("password")).isFalse();
         assertThat(link.get("status").asText()).isEqualTo("connected");
         assertThat(link.get("node_status").get(0).get("node").asText()).isEqualTo(usLink.nodeName());
         assertThat(link.get("node_status").get(0).get("status").asText()).isEqualTo("connected");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
+import io.clink.api.config.ResourceOptions;
 import io.clink.api.link.ActorStatus;
 import io.clink.api.link.LinkMetrics;
 import io.clink.api.link.LinkStatus;
@@ -58,6 +59,15 @@ public final class LinkJson {
             t.certFile().ifPresent(f -> ssl.put("certfile", f.toString()));
             t.keyFile().ifPresent(f -> ssl.put("keyfile", f.toString()));
         });
+        ResourceOptions r = link.resourceOptions();
+        ObjectNode res = o.putObject("resource_opts");
+        res.put("worker_pool_size", r.workerPoolSize());
+        res.put("dispatch_strategy", r.dispatchStrategy().configValue());
+        res.put("health_check_interval", duration(r.healthCheckInterval()));
+        res.put("request_ttl", duration(r.requestTtl()));
+        res.put("inflight_window", r.inflightWindow());
+        res.put("max_buffer_bytes", bytes(r.maxBufferBytes()));
+        res.put("start_timeout", duration(r.startTimeout()));
 
         String value = status(status);
         o.put("status", value);
@@ -65,7 +75,7 @@ public final class LinkJson {
         nodeStatus.put("node", node);
         nodeStatus.put("status", value);
         if (!value.equals("connected")) {
-            reason(status).ifPresent(r -> nodeStatus.put("reason", r));
+            reason(status).ifPresent(why -> nodeStatus.put("reason", why));
         }
 
         ObjectNode clink = o.putObject("clink");
@@ -172,6 +182,20 @@ public final class LinkJson {
         }
         o.put("message", r.message());
         return o;
+    }
+
+    /** As EMQX writes sizes: {@code 256MB}, {@code 64KB}, else bytes ({@code 1000B}). */
+    static String bytes(long n) {
+        if (n > 0 && n % (1L << 30) == 0) {
+            return n / (1L << 30) + "GB";
+        }
+        if (n > 0 && n % (1L << 20) == 0) {
+            return n / (1L << 20) + "MB";
+        }
+        if (n > 0 && n % (1L << 10) == 0) {
+            return n / (1L << 10) + "KB";
+        }
+        return n + "B";
     }
 
     /** As EMQX writes durations: {@code 15s}, or {@code 500ms} when not whole seconds. */

@@ -163,6 +163,28 @@ class LinkJsonTest {
         assertThat(j.toString()).isEqualTo("{\"code\":\"NOT_FOUND\",\"message\":\"Cluster link not found\"}");
     }
 
+    @Test
+    void link_resourceOptions_defaultsFilledAsEmqxWritesThem() throws Exception {
+        LinkConfig l = link("p");
+
+        JsonNode r = wire(LinkJson.link(cluster(l), l, LinkStatus.disabled("cluster-eu-west", 0), "n"))
+                .get("resource_opts");
+
+        assertThat(r.get("worker_pool_size").asInt()).isEqualTo(16);
+        assertThat(r.get("dispatch_strategy").asText()).isEqualTo("per_clientid");
+        assertThat(r.get("health_check_interval").asText()).isEqualTo("15s");
+        assertThat(r.get("request_ttl").asText()).isEqualTo("45s");
+        assertThat(r.get("inflight_window").asInt()).isEqualTo(100);
+        assertThat(r.get("max_buffer_bytes").asText()).isEqualTo("256MB");
+        assertThat(r.get("start_timeout").asText()).isEqualTo("5s");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"268435456, 256MB", "1073741824, 1GB", "65536, 64KB", "1000, 1000B", "1, 1B", "1049600, 1025KB"})
+    void bytes_asEmqxWritesThem(long n, String text) {
+        assertThat(LinkJson.bytes(n)).isEqualTo(text);
+    }
+
     @ParameterizedTest
     @CsvSource({"PT15S, 15s", "PT0.5S, 500ms", "PT2M, 120s", "PT0S, 0s"})
     void duration_asEmqxWritesIt(Duration d, String text) {
