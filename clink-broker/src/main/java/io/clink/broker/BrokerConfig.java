@@ -6,6 +6,7 @@ import io.clink.core.config.ClusterLinkConfigLoader;
 import io.clink.core.config.ConfigLoadException;
 import io.clink.core.internal.config.Section;
 import io.clink.hivemq.LinkAuthenticator;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
  *                   fail_if_no_peer_cert = true }
  *   }
  * }
+ * management { bind = "127.0.0.1:18083" }   # the read-only HTTP API; optional, this is the default
+ * node { data_dir = "data" }                # clink's state (actor incarnations); optional, this is the default
  * </pre>
  *
  * <p>{@code bind} is {@code PORT} (all interfaces) or {@code HOST:PORT}; IPv6 hosts go in brackets. Immutable.
@@ -50,19 +53,22 @@ import org.slf4j.LoggerFactory;
  * @param linkUsers the users allowed on the plain TCP link listener; empty when anonymous link connections are
  *     accepted
  * @param linkTls the TLS listener for link connections ({@code ssl.clink}), or null when there is none
+ * @param management the management API's settings
+ * @param dataDir where clink keeps its state ({@code node.data_dir}), absolute
  * @since 0.1.0
  */
 public record BrokerConfig(
         String file, ClusterLinkConfig cluster, Bind mqtt, @Nullable Bind link,
-        List<LinkAuthenticator.LinkUser> linkUsers, @Nullable LinkTlsListener linkTls) {
+        List<LinkAuthenticator.LinkUser> linkUsers, @Nullable LinkTlsListener linkTls, Management management,
+        Path dataDir) {
 
     /** The default MQTT listener, as EMQX's: all interfaces, port 1883. */
     public static final Bind DEFAULT_MQTT = new Bind("0.0.0.0", 1883);
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerConfig.class);
-    private static final Set<String> ROOT_KEYS = Set.of("cluster", "listeners");
+    private static final Set<String> ROOT_KEYS = Set.of("cluster", "listeners", "management", "node");
+    private static final String NODE_IGNORED = "EMQX node settings; clink-broker runs one node";
     private static final Map<String, String> ROOT_IGNORED = Map.of(
-            "node", "EMQX node settings; clink-broker runs one node",
             "dashboard", "clink-broker has no dashboard",
             "log", "clink-broker logs to standard error (logback)");
 
@@ -79,6 +85,50 @@ public record BrokerConfig(
         if (link == null && linkTls == null) {
             throw new IllegalArgumentException("at least one link listener (link or linkTls) is required");
         }
+        Objects.requireNonNull(management, "management");
+        Objects.requireNonNull(dataDir, "dataDir");
+        if (!dataDir.isAbsolute()) {
+            throw new IllegalArgumentException("dataDir must be absolute: " + dataDir);
+        }
+    }
+
+    /** The default management API address, as EMQX's dashboard port, on loopback only. */
+    public static final Bind DEFAULT_MANAGEMENT = new Bind("127.0.0.1", 18083);
+
+    /** The default {@code node.data_dir}, as EMQX's: {@code data} in the working directory. */
+    public static final String DEFAULT_DATA_DIR = "data";
+
+    /**
+     * The read-only management HTTP API ({@code management { enable, bind }}).
+     *
+     * @param enabled whether it runs
+     * @param bind where it listens; {@code PORT} alone means loopback, since the API has no authentication
+     * @since 0.1.0
+     */
+    public record Management(boolean enabled, Bind bind) {
+
+        /** On {@link #DEFAULT_MANAGEMENT}. */
+        public static final Management DEFAULT = new Management(true, DEFAULT_MANAGEMENT);
+
+        /**
+         * Validates the fields.
+         *
+         * @throws NullPointerException if {@code bind} is null
+         */
+        public Management {
+            Objects.requireNonNull(bind, "bind");
+        }
+    }
+
+    /**
+     * The same configuration with another data directory (the demo keeps its state under the temporary directory).
+     *
+     * @param dir the directory, absolute
+     * @return the new configuration
+     * @since 0.1.0
+     */
+    public BrokerConfig withDataDir(Path dir) {
+        return new BrokerConfig(file, cluster, mqtt, link, linkUsers, linkTls, management, dir);
     }
 
     /**
@@ -213,17 +263,24 @@ public record BrokerConfig(
             }
             linkTls = LinkTlsListener.read(sslClink, tlsBind, users(sslClink));
         }
-        if (clink == null) {
-            return new BrokerConfig(origin, cluster, mqtt, null, List.of(), linkTls);
+        Bind link = null;
+        List<LinkAuthenticator.LinkUser> users = List.of();
+        if (clink != null) {
+            link = bind(clink);
+            if (mqtt.overlaps(link)) {
+                throw clink.error("bind", "uses the same address as listeners.tcp.default (" + mqtt + ")");
+            }
+            if (linkTls != null && linkTls.bind().overlaps(link)) {
+                throw sslClink.error("bind", "uses the same address as listeners.tcp.clink (" + link + ")");
+            }
+            users = users(clink);
         }
-        Bind link = bind(clink);
-        if (mqtt.overlaps(link)) {
-            throw clink.error("bind", "uses the same address as listeners.tcp.default (" + mqtt + ")");
-        }
-        if (linkTls != null && linkTls.bind().overlaps(link)) {
-            throw sslClink.error("bind", "uses the same address as listeners.tcp.clink (" + link + ")");
-        }
-        return new BrokerConfig(origin, cluster, mqtt, link, users(clink), linkTls);
+        Bind linkBind = link;
+        LinkTlsListener tls = linkTls;
+        Management management = root.section("management").map(m -> management(m, mqtt, linkBind, tls))
+                .orElse(Management.DEFAULT);
+        Path dataDir = root.section("node").map(BrokerConfig::dataDir).orElse(absolute(DEFAULT_DATA_DIR));
+        return new BrokerConfig(origin, cluster, mqtt, link, users, linkTls, management, dataDir);
     }
 
     private static List<LinkAuthenticator.LinkUser> users(Section clink) {
@@ -247,6 +304,63 @@ public record BrokerConfig(
             throw clink.error("authentication", "lists no user; leave it out to accept anonymous link connections");
         }
         return users;
+    }
+
+    private static Management management(Section m, Bind mqtt, @Nullable Bind link, @Nullable LinkTlsListener tls) {
+        m.checkKeys(Set.of("enable", "bind"), Map.of(), Map.of());
+        boolean enabled = m.bool("enable").orElse(true);
+        Bind bind = DEFAULT_MANAGEMENT;
+        if (m.has("bind")) {
+            String text = m.string("bind").orElseThrow(() -> m.missing("bind"));
+            Bind parsed = Bind.parse(text);
+            if (parsed == null) {
+                throw m.error("bind", "must be PORT or HOST:PORT with a port in 1..65535 ([v6]:PORT for IPv6)");
+            }
+            // No authentication: a bare port stays on loopback; listening elsewhere must be asked for by address.
+            bind = text.trim().matches("\\d+") ? new Bind(DEFAULT_MANAGEMENT.host(), parsed.port()) : parsed;
+        }
+        if (enabled && bind.overlaps(mqtt)) {
+            throw m.error("bind", "uses the same address as listeners.tcp.default (" + mqtt + ")");
+        }
+        if (enabled && link != null && bind.overlaps(link)) {
+            throw m.error("bind", "uses the same address as listeners.tcp.clink (" + link + ")");
+        }
+        if (enabled && tls != null && bind.overlaps(tls.bind())) {
+            throw m.error("bind", "uses the same address as listeners.ssl.clink (" + tls.bind() + ")");
+        }
+        return new Management(enabled, bind);
+    }
+
+    private static Path dataDir(Section node) {
+        Map<String, String> ignored = new java.util.HashMap<>();
+        node.keys().forEach(k -> {
+            if (!k.equals("data_dir")) {
+                ignored.put(k, NODE_IGNORED);
+            }
+        });
+        node.checkKeys(Set.of("data_dir"), ignored, Map.of());
+        String text = node.string("data_dir").orElse(DEFAULT_DATA_DIR);
+        if (text.isBlank()) {
+            throw node.error("data_dir", "must not be empty");
+        }
+        Path dir;
+        try {
+            dir = absolute(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw node.error("data_dir", "is not a file name: " + e.getMessage());
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw node.error("data_dir", "is not a directory (" + dir + ")");
+        }
+        if (Files.isDirectory(dir) && !Files.isWritable(dir)) {
+            throw node.error("data_dir", "is not writable (" + dir + ")");
+        }
+        return dir;
+    }
+
+    /** As EMQX's {@code node.data_dir}: a relative name is relative to the working directory. */
+    private static Path absolute(String name) {
+        return Path.of(name).toAbsolutePath().normalize();
     }
 
     private static Bind bind(Section listener) {

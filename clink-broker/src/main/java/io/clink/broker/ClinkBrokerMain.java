@@ -1,15 +1,12 @@
 package io.clink.broker;
 
-import io.clink.api.config.ClusterLinkConfig;
 import io.clink.core.config.ConfigLoadException;
-import io.clink.hivemq.ClusterLinkExtensionMain;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Function;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
@@ -31,13 +28,14 @@ public final class ClinkBrokerMain {
 
     private static final String USAGE = """
             usage: java -jar clink-broker.jar --config FILE
-                   java -jar clink-broker.jar --demo [--demo-ports US_MQTT,US_LINK,EU_MQTT,EU_LINK]
+                   java -jar clink-broker.jar --demo [--demo-ports US_MQTT,US_LINK,EU_MQTT,EU_LINK[,US_API,EU_API]]
 
               --config FILE   run one broker with the cluster link and listeners of FILE (HOCON:
                               cluster { name, links = [...] } and listeners { tcp.default { bind }, tcp.clink { bind } },
                               or ssl.clink { bind, ssl_options { certfile, keyfile, cacertfile, verify } } for TLS)
-              --demo          run the quick start's cluster-us-east (MQTT 1883, link 11883) and cluster-eu-west
-                              (MQTT 1884, link 11884) on 127.0.0.1, linked with topics = ["#"]
+              --demo          run the quick start's cluster-us-east (MQTT 1883, link 11883, management API 18083)
+                              and cluster-eu-west (MQTT 1884, link 11884, management API 18084) on 127.0.0.1,
+                              linked with topics = ["#"]
               --demo-ports    other ports for --demo
               --help          show this text
             """;
@@ -77,7 +75,7 @@ public final class ClinkBrokerMain {
      */
     static int run(
             String[] args, PrintStream out, PrintStream err,
-            Function<ClusterLinkConfig, ClusterLinkExtensionMain.EngineStarter> engine, boolean block) {
+            EmbeddedClusterBroker.EngineFactory engine, boolean block) {
         List<EmbeddedClusterBroker> started = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch stopped = new CountDownLatch(1);
         if (block) {
@@ -101,7 +99,7 @@ public final class ClinkBrokerMain {
 
     static int start(
             String[] args, PrintStream out, PrintStream err,
-            Function<ClusterLinkConfig, ClusterLinkExtensionMain.EngineStarter> engine,
+            EmbeddedClusterBroker.EngineFactory engine,
             List<EmbeddedClusterBroker> started) {
         Path config = null;
         boolean demo = false;

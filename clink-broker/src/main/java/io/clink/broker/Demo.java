@@ -6,34 +6,40 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The two clusters of the quick start, on loopback: {@code cluster-us-east} (MQTT 1883, link listener 11883) and
- * {@code cluster-eu-west} (MQTT 1884, link listener 11884), each linked to the other with {@code topics = ["#"]}.
- * Each side's {@code server} is the <em>other</em> cluster's link listener. The text is the same as {@code
- * examples/cluster-us-east.conf} and {@code examples/cluster-eu-west.conf} (a test keeps them equal).
+ * The two clusters of the quick start, on loopback: {@code cluster-us-east} (MQTT 1883, link listener 11883,
+ * management API 18083) and {@code cluster-eu-west} (MQTT 1884, link listener 11884, management API 18084), each
+ * linked to the other with {@code topics = ["#"]}. Each side's {@code server} is the <em>other</em> cluster's link
+ * listener. The text is the same as {@code examples/cluster-us-east.conf} and {@code examples/cluster-eu-west.conf}
+ * (a test keeps them equal), except that the demo keeps its state under the temporary directory.
  */
 final class Demo {
 
-    /** The demo's ports: us-east MQTT and link, eu-west MQTT and link. */
-    record Ports(int usMqtt, int usLink, int euMqtt, int euLink) {
+    /** The demo's ports: us-east MQTT and link, eu-west MQTT and link, us-east and eu-west management API. */
+    record Ports(int usMqtt, int usLink, int euMqtt, int euLink, int usApi, int euApi) {
         static final Ports DEFAULT = new Ports(1883, 11883, 1884, 11884);
 
-        /** Parses {@code usMqtt,usLink,euMqtt,euLink}. */
+        /** With the default management API ports, 18083 and 18084. */
+        Ports(int usMqtt, int usLink, int euMqtt, int euLink) {
+            this(usMqtt, usLink, euMqtt, euLink, 18083, 18084);
+        }
+
+        /** Parses {@code usMqtt,usLink,euMqtt,euLink[,usApi,euApi]}. */
         static Ports parse(String text) {
             String[] p = text.split(",", -1);
-            if (p.length != 4) {
+            if (p.length != 4 && p.length != 6) {
                 throw new IllegalArgumentException(
-                        "--demo-ports takes four ports: us-east MQTT, us-east link, eu-west MQTT, eu-west link; got '"
-                                + text + "'");
+                        "--demo-ports takes four ports: us-east MQTT, us-east link, eu-west MQTT, eu-west link, "
+                                + "optionally followed by us-east and eu-west management API; got '" + text + "'");
             }
-            int[] v = new int[4];
-            for (int i = 0; i < 4; i++) {
+            int[] v = new int[p.length];
+            for (int i = 0; i < p.length; i++) {
                 String s = p[i].trim();
                 if (!s.matches("\\d{1,5}") || Integer.parseInt(s) < 1 || Integer.parseInt(s) > 65535) {
                     throw new IllegalArgumentException("--demo-ports: '" + s + "' is not a port (1..65535)");
                 }
                 v[i] = Integer.parseInt(s);
             }
-            return new Ports(v[0], v[1], v[2], v[3]);
+            return p.length == 4 ? new Ports(v[0], v[1], v[2], v[3]) : new Ports(v[0], v[1], v[2], v[3], v[4], v[5]);
         }
     }
 
@@ -61,7 +67,9 @@ final class Demo {
                   tcp.default { bind = "127.0.0.1:%1$d" }
                   tcp.clink { bind = "127.0.0.1:%2$d" }
                 }
-                """.formatted(p.usMqtt(), p.usLink(), p.euMqtt(), p.euLink());
+
+                management { bind = "127.0.0.1:%6$d" }
+                """.formatted(p.usMqtt(), p.usLink(), p.euMqtt(), p.euLink(), "", p.usApi());
     }
 
     static String euWest(Ports p, List<String> topics) {
@@ -87,12 +95,21 @@ final class Demo {
                   tcp.default { bind = "127.0.0.1:%3$d" }
                   tcp.clink { bind = "127.0.0.1:%4$d" }
                 }
-                """.formatted(p.usMqtt(), p.usLink(), p.euMqtt(), p.euLink(), t);
+
+                management { bind = "127.0.0.1:%6$d" }
+                """.formatted(p.usMqtt(), p.usLink(), p.euMqtt(), p.euLink(), t, p.euApi());
     }
 
+    /** Reads a demo configuration; its state goes to {@link #dataDir}, not into the working directory. */
     static BrokerConfig config(String name, String hocon) {
         Config doc = ClusterLinkConfigLoader.parseString(hocon, name);
-        return BrokerConfig.from(doc, name, Path.of("").toAbsolutePath());
+        BrokerConfig c = BrokerConfig.from(doc, name, Path.of("").toAbsolutePath());
+        return c.withDataDir(dataDir(c.cluster().name()));
+    }
+
+    /** Where the demo's cluster keeps its state: one folder per cluster under the system temporary directory. */
+    static Path dataDir(String cluster) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "clink-demo", cluster).toAbsolutePath();
     }
 
     /** What to run in two more terminals to see the link work. */
@@ -107,7 +124,11 @@ final class Demo {
                 The other way round:
                   mosquitto_sub -h 127.0.0.1 -p %3$d -t 'linked/#' -q 1 -v
                   mosquitto_pub -h 127.0.0.1 -p %1$d -t 'linked/1' -m 'Hello from US!' -q 1
+                The links' status and metrics, from each cluster's management API:
+                  curl http://127.0.0.1:%5$d/api/v5/cluster/links
+                  curl http://127.0.0.1:%5$d/api/v5/cluster/links/link/cluster-eu-west/metrics
+                  curl http://127.0.0.1:%6$d/api/v5/cluster/links/link/cluster-us-east/metrics
                 Press Ctrl-C to stop both clusters.
-                """.formatted(p.usMqtt(), p.usLink(), p.euMqtt(), p.euLink());
+                """.formatted(p.usMqtt(), p.usLink(), p.euMqtt(), p.euLink(), p.usApi(), p.euApi());
     }
 }

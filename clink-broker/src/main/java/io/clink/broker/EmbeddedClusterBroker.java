@@ -6,6 +6,8 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.migration.meta.PersistenceType;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.broker.internal.KeyStores;
+import io.clink.broker.internal.ManagementServer;
+import io.clink.core.ClusterLink;
 import io.clink.hivemq.ClusterLinkExtensionMain;
 import io.clink.hivemq.LinkAuthenticator;
 import java.io.IOException;
@@ -22,10 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -34,8 +38,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One running HiveMQ CE broker with clink: an {@link EmbeddedHiveMQ} with in-memory persistence and usage statistics
  * off, an MQTT listener named {@code default}, the link listeners ({@code clink} for plain TCP, {@code clink-ssl}
- * for TLS, either or both), and clink's extension. Its working files (including the TLS listener's key stores, made
- * from the PEM files) live in a fresh temporary directory readable by the owner only, deleted on {@link #close()}.
+ * for TLS, either or both), and clink's extension, plus the read-only management API when enabled. HiveMQ's working
+ * files (including the TLS listener's key stores, made from the PEM files) live in a fresh temporary directory
+ * readable by the owner only, deleted on {@link #close()}; clink's own state (actor incarnations) lives under {@code
+ * node.data_dir} and survives restarts.
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread (a shutdown hook) and more than once.
  *
@@ -56,6 +62,8 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
     private final BrokerConfig config;
     private final Path workDir;
     private final EmbeddedHiveMQ hivemq;
+    private final AtomicReference<ClusterLink> link = new AtomicReference<>();
+    private volatile @org.jspecify.annotations.Nullable ManagementServer management;
     private volatile boolean closed;
 
     private EmbeddedClusterBroker(BrokerConfig config, Path workDir, EmbeddedHiveMQ hivemq) {
@@ -65,16 +73,35 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
     }
 
     /**
+     * Makes the starter of the link engine: {@code ClinkEngine::starter} in production; tests may wrap it.
+     *
+     * @since 0.1.0
+     */
+    @FunctionalInterface
+    public interface EngineFactory {
+        /**
+         * Makes the starter.
+         *
+         * @param config the cluster link configuration
+         * @param dataDirectory where the engine keeps its state (the incarnation store)
+         * @param started must be called with the engine once it has started
+         * @return the starter
+         */
+        ClusterLinkExtensionMain.EngineStarter starter(
+                ClusterLinkConfig config, Path dataDirectory, Consumer<? super ClusterLink> started);
+    }
+
+    /**
      * Starts a broker and returns when every listener is up.
      *
      * @param config what to run
-     * @param engine starts the link engine for a cluster configuration on the adapter
+     * @param engine makes the link engine's starter, for example {@code ClinkEngine::starter}
      * @return the running broker
-     * @throws BrokerStartException if a port is taken, HiveMQ does not start, or the engine refuses to start
+     * @throws BrokerStartException if a port is taken, {@code node.data_dir} cannot be used, HiveMQ does not start,
+     *     or the engine refuses to start
      * @since 0.1.0
      */
-    public static EmbeddedClusterBroker start(
-            BrokerConfig config, Function<ClusterLinkConfig, ClusterLinkExtensionMain.EngineStarter> engine) {
+    public static EmbeddedClusterBroker start(BrokerConfig config, EngineFactory engine) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(engine, "engine");
         checkFree(config, "listeners.tcp.default.bind", config.mqtt());
@@ -85,6 +112,10 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         if (tls != null) {
             checkFree(config, "listeners.ssl.clink.bind", tls.bind());
         }
+        if (config.management().enabled()) {
+            checkFree(config, "management.bind", config.management().bind());
+        }
+        Path clinkData = prepareDataDir(config);
         Path work;
         try {
             work = Files.createTempDirectory("clink-broker-" + config.cluster().name() + "-");
@@ -119,8 +150,9 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
                     + "any client reaching {} may act as a linked cluster. Add authentication = [...] or "
                     + "ssl_options {{ verify = verify_peer, fail_if_no_peer_cert = true }}.", config.file(), tls.bind());
         }
+        AtomicReference<ClusterLink> started = new AtomicReference<>();
         ClusterLinkExtensionMain main = new ClusterLinkExtensionMain(
-                linkListeners(config), engine.apply(config.cluster()), linkUsers(config));
+                linkListeners(config), engine.starter(config.cluster(), clinkData, started::set), linkUsers(config));
         EmbeddedExtension extension = EmbeddedExtension.builder()
                 .withId("clink")
                 .withName("clink cluster link")
@@ -148,11 +180,50 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new BrokerStartException("HiveMQ did not start: " + cause.getMessage(), cause);
         }
-        if (main.broker().isEmpty()) {
+        if (main.broker().isEmpty() || started.get() == null) {
             broker.close();
             throw new BrokerStartException("the cluster link extension did not start (see the log above)", null);
         }
+        broker.link.set(started.get());
+        if (config.management().enabled()) {
+            try {
+                BrokerConfig.Bind bind = config.management().bind();
+                broker.management = ManagementServer.start(
+                        new InetSocketAddress(InetAddress.getByName(bind.host()), bind.port()), started.get());
+            } catch (IOException | RuntimeException e) {
+                broker.close();
+                throw new BrokerStartException(config.file() + ": management.bind = \"" + config.management().bind()
+                        + "\": cannot listen there: " + e.getMessage(), e);
+            }
+            if (!Objects.requireNonNull(broker.management).isLoopback()) {
+                LOG.warn("{}: management.bind = \"{}\" is not a loopback address: anyone who can reach it can read "
+                        + "the cluster link's configuration and status (the API has no authentication).",
+                        config.file(), config.management().bind());
+            }
+            LOG.info("{}: management API on {}", config.cluster().name(), broker.managementUrl().orElseThrow());
+        }
         return broker;
+    }
+
+    /**
+     * The running link engine.
+     *
+     * @return the engine, or empty once closed
+     * @since 0.1.0
+     */
+    public Optional<ClusterLink> link() {
+        return closed ? Optional.empty() : Optional.ofNullable(link.get());
+    }
+
+    /**
+     * The base URL of the management API, for example {@code http://127.0.0.1:18083/api/v5}.
+     *
+     * @return the URL, or empty when the API is disabled
+     * @since 0.1.0
+     */
+    public Optional<String> managementUrl() {
+        ManagementServer m = management;
+        return m == null ? Optional.empty() : Optional.of(m.baseUrl());
     }
 
     /**
@@ -184,7 +255,7 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         return line.toString();
     }
 
-    /** Stops HiveMQ (with clink's extension) and deletes the working directory. */
+    /** Stops the management API and HiveMQ (with clink's extension), and deletes HiveMQ's working directory. */
     @Override
     public void close() {
         synchronized (this) {
@@ -192,6 +263,10 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
                 return;
             }
             closed = true;
+        }
+        ManagementServer m = management;
+        if (m != null) {
+            m.close();
         }
         try {
             hivemq.stop().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -202,6 +277,23 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
             LOG.warn("HiveMQ of {} did not stop cleanly: {}", config.cluster().name(), e.toString());
         }
         deleteQuietly(workDir);
+    }
+
+    /**
+     * Creates {@code <node.data_dir>/clink/<cluster>} and proves it writable by writing into it, so that a bad
+     * directory stops the start here with its setting named, not later in the engine's retries.
+     */
+    private static Path prepareDataDir(BrokerConfig config) {
+        Path dir = config.dataDir().resolve("clink").resolve(config.cluster().name());
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-check-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new BrokerStartException(config.file() + ": node.data_dir = \"" + config.dataDir()
+                    + "\": cannot write there (" + e + ")", e);
+        }
+        return dir;
     }
 
     private static void checkFree(BrokerConfig config, String path, BrokerConfig.Bind bind) {

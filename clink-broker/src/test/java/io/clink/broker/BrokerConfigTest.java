@@ -48,13 +48,13 @@ class BrokerConfigTest {
         Path examples = Path.of("..", "examples");
 
         assertThat(BrokerConfig.load(examples.resolve("cluster-us-east.conf")))
-                .usingRecursiveComparison().ignoringFields("file")
+                .usingRecursiveComparison().ignoringFields("file", "dataDir")
                 .isEqualTo(Demo.config("x", Demo.usEast(Demo.Ports.DEFAULT)));
         assertThat(BrokerConfig.load(examples.resolve("cluster-eu-west.conf")))
-                .usingRecursiveComparison().ignoringFields("file")
+                .usingRecursiveComparison().ignoringFields("file", "dataDir")
                 .isEqualTo(Demo.config("x", Demo.euWest(Demo.Ports.DEFAULT, List.of("#"))));
         assertThat(BrokerConfig.load(examples.resolve("cluster-eu-west-asymmetric.conf")))
-                .usingRecursiveComparison().ignoringFields("file")
+                .usingRecursiveComparison().ignoringFields("file", "dataDir")
                 .isEqualTo(Demo.config("x", Demo.euWest(Demo.Ports.DEFAULT, List.of())));
     }
 
@@ -178,5 +178,147 @@ class BrokerConfigTest {
         assertThat(Demo.Ports.parse("1,2,3,4")).isEqualTo(new Demo.Ports(1, 2, 3, 4));
         assertThatThrownBy(() -> Demo.Ports.parse("1,2,3")).hasMessageContaining("four ports");
         assertThatThrownBy(() -> Demo.Ports.parse("1,2,3,70000")).hasMessageContaining("'70000' is not a port");
+    }
+
+    // ---- management { enable, bind } ----
+
+    private static final String MINIMAL = "cluster { name = a }\nlisteners { tcp.clink { bind = 11883 } }\n";
+
+    private BrokerConfig parse(String extra) {
+        return BrokerConfig.from(ClusterLinkConfigLoader.parseString(MINIMAL + extra, "m.conf"), "m.conf", dir);
+    }
+
+    @Test
+    void from_noManagementSection_loopback18083Enabled() {
+        BrokerConfig c = parse("");
+
+        assertThat(c.management()).isEqualTo(new BrokerConfig.Management(true, new BrokerConfig.Bind("127.0.0.1", 18083)));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            18085               | 127.0.0.1 | 18085
+            127.0.0.1:18083     | 127.0.0.1 | 18083
+            0.0.0.0:18083       | 0.0.0.0   | 18083
+            '[::1]:18086'       | ::1       | 18086
+            localhost:18087     | localhost | 18087
+            """)
+    void from_managementBind_portAloneStaysOnLoopback(String bind, String host, int port) {
+        BrokerConfig c = parse("management { bind = \"" + bind + "\" }");
+
+        assertThat(c.management().bind()).isEqualTo(new BrokerConfig.Bind(host, port));
+        assertThat(c.management().enabled()).isTrue();
+    }
+
+    @Test
+    void from_managementDisabled_notEnabledAndNoPortClash() {
+        BrokerConfig c = parse("management { enable = false, bind = 11883 }");
+
+        assertThat(c.management().enabled()).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            management { bind = 70000 }                      | m.conf:3: management.bind = 70000       | PORT or HOST:PORT
+            management { bind = "a b:1" }                    | management.bind = "a b:1"               | PORT or HOST:PORT
+            management { bind = 1883 }                       | management.bind = 1883                  | same address as listeners.tcp.default
+            management { bind = "0.0.0.0:11883" }            | management.bind = "0.0.0.0:11883"       | same address as listeners.tcp.clink
+            management { bnid = 18083 }                      | management.bnid                         | did you mean 'bind'?
+            management { enable = maybe }                    | 'management.enable = "maybe"'           | true or false
+            management = 18083                               | management = 18083                      | must be an object
+            """)
+    void from_invalidManagement_namesFileFieldAndValue(String extra, String shown, String rule) {
+        assertThatThrownBy(() -> parse(extra))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageStartingWith("m.conf")
+                .hasMessageContaining(shown)
+                .hasMessageContaining(rule == null ? "" : rule);
+    }
+
+    // ---- node { data_dir } ----
+
+    @Test
+    void from_noNodeSection_dataDirIsDataInTheWorkingDirectory() {
+        assertThat(parse("").dataDir()).isEqualTo(Path.of("data").toAbsolutePath().normalize());
+    }
+
+    @Test
+    void from_relativeDataDir_resolvesAgainstTheWorkingDirectoryAsEmqx() {
+        assertThat(parse("node { data_dir = \"var/clink\" }").dataDir())
+                .isEqualTo(Path.of("var", "clink").toAbsolutePath().normalize());
+    }
+
+    @Test
+    void from_absoluteDataDir_keptAndNeedNotExist() {
+        Path d = dir.resolve("state").resolve("us");
+
+        assertThat(parse("node { data_dir = \"" + d + "\" }").dataDir()).isEqualTo(d);
+        assertThat(d).doesNotExist();
+    }
+
+    @Test
+    void from_otherNodeKeys_ignoredAsBefore() {
+        Path d = dir.resolve("n");
+
+        BrokerConfig c = parse("node { name = \"emqx@10.0.0.1\", cookie = secret, data_dir = \"" + d + "\" }");
+
+        assertThat(c.dataDir()).isEqualTo(d);
+    }
+
+    @Test
+    void from_dataDirIsAFile_namesFileFieldAndValue() throws IOException {
+        Path f = Files.writeString(dir.resolve("not-a-dir"), "x");
+
+        assertThatThrownBy(() -> parse("node { data_dir = \"" + f + "\" }"))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageStartingWith("m.conf:3: node.data_dir = \"" + f + "\"")
+                .hasMessageContaining("is not a directory");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            node { data_dir = "" }     | node.data_dir = ""   | must not be empty
+            node { data_dir = "  " }   | node.data_dir = "  " | must not be empty
+            node { data_dri = "d" }    | node.data_dri        | is ignored
+            node = 5                   | node = 5             | must be an object
+            """)
+    void from_invalidNode_namesFileFieldAndValue(String extra, String shown, String rule) {
+        if (rule.equals("is ignored")) {
+            // An unknown node key is one of EMQX's node settings to clink: a warning, and data_dir keeps its default.
+            assertThat(parse(extra).dataDir()).isEqualTo(Path.of("data").toAbsolutePath().normalize());
+            return;
+        }
+        assertThatThrownBy(() -> parse(extra))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageStartingWith("m.conf")
+                .hasMessageContaining(shown)
+                .hasMessageContaining(rule);
+    }
+
+    @Test
+    void demo_dataDirIsPerClusterUnderTheTemporaryDirectory() {
+        BrokerConfig us = Demo.config("us", Demo.usEast(Demo.Ports.DEFAULT));
+        BrokerConfig eu = Demo.config("eu", Demo.euWest(Demo.Ports.DEFAULT, List.of("#")));
+
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        assertThat(us.dataDir()).isEqualTo(tmp.resolve("clink-demo").resolve("cluster-us-east"));
+        assertThat(eu.dataDir()).isEqualTo(tmp.resolve("clink-demo").resolve("cluster-eu-west"));
+        assertThat(us.management().bind()).isEqualTo(new BrokerConfig.Bind("127.0.0.1", 18083));
+        assertThat(eu.management().bind()).isEqualTo(new BrokerConfig.Bind("127.0.0.1", 18084));
+    }
+
+    @Test
+    void demoPorts_parse_sixPortsSetTheManagementApi() {
+        assertThat(Demo.Ports.parse("1,2,3,4,5,6")).isEqualTo(new Demo.Ports(1, 2, 3, 4, 5, 6));
+        assertThat(Demo.Ports.parse("1,2,3,4")).isEqualTo(new Demo.Ports(1, 2, 3, 4, 18083, 18084));
+        assertThatThrownBy(() -> Demo.Ports.parse("1,2,3,4,5")).hasMessageContaining("four ports");
+    }
+
+    @Test
+    void demoInstructions_printTheCurlCommands() {
+        String text = Demo.instructions(new Demo.Ports(1, 2, 3, 4, 5, 6));
+
+        assertThat(text).contains("curl http://127.0.0.1:5/api/v5/cluster/links\n")
+                .contains("curl http://127.0.0.1:6/api/v5/cluster/links/link/cluster-us-east/metrics");
     }
 }

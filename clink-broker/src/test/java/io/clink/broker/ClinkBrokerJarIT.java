@@ -46,13 +46,16 @@ class ClinkBrokerJarIT {
     void config_printsReadyLine_andStopsCleanlyOnSigterm() throws Exception {
         int mqtt = freePort();
         int link = freePort();
+        int api = freePort();
         Path conf = Files.writeString(dir.resolve("solo.conf"), """
                 cluster { name = "cluster-solo", links = [] }
                 listeners {
                   tcp.default { bind = "127.0.0.1:%d" }
                   tcp.clink { bind = "127.0.0.1:%d" }
                 }
-                """.formatted(mqtt, link));
+                management { bind = "127.0.0.1:%d" }
+                node { data_dir = "%s" }
+                """.formatted(mqtt, link, api, dir.resolve("data")));
         Running r = run("--config", conf.toString());
 
         String ready = r.awaitLine(l -> l.startsWith("clink-broker "));
@@ -63,8 +66,9 @@ class ClinkBrokerJarIT {
         assertThat(r.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         // Stopped cleanly: both listeners are free again. (The "stopped" line on stderr is best effort: HiveMQ's
         // own shutdown hook may close the JVM's stderr first when it is a pipe.)
-        try (ServerSocket a = new ServerSocket(mqtt); ServerSocket b = new ServerSocket(link)) {
-            assertThat(a.isBound() && b.isBound()).isTrue();
+        try (ServerSocket a = new ServerSocket(mqtt); ServerSocket b = new ServerSocket(link);
+                ServerSocket c = new ServerSocket(api)) {
+            assertThat(a.isBound() && b.isBound() && c.isBound()).isTrue();
         }
     }
 
@@ -92,7 +96,9 @@ class ClinkBrokerJarIT {
             Path conf = Files.writeString(dir.resolve("busy.conf"), """
                     cluster { name = "busy" }
                     listeners { tcp.default { bind = "127.0.0.1:%d" }, tcp.clink { bind = "127.0.0.1:%d" } }
-                    """.formatted(taken.getLocalPort(), freePort()));
+                    management { enable = false }
+                    node { data_dir = "%s" }
+                    """.formatted(taken.getLocalPort(), freePort(), dir.resolve("data")));
             Running r = run("--config", conf.toString());
 
             assertThat(r.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -117,11 +123,15 @@ class ClinkBrokerJarIT {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/mosquitto_sub")), "mosquitto clients not installed");
         int usMqtt = freePort();
         int euMqtt = freePort();
-        String ports = usMqtt + "," + freePort() + "," + euMqtt + "," + freePort();
+        int usApi = freePort();
+        String ports = usMqtt + "," + freePort() + "," + euMqtt + "," + freePort() + "," + usApi + "," + freePort();
         Running demo = run("--demo", "--demo-ports", ports);
         demo.awaitLine(l -> l.startsWith("clink-broker cluster-us-east ready"));
         demo.awaitLine(l -> l.startsWith("clink-broker cluster-eu-west ready"));
         demo.awaitLine(l -> l.contains("mosquitto_pub"));
+        String curl = demo.awaitLine(l -> l.contains("curl http://127.0.0.1:" + usApi + "/api/v5/cluster/links"));
+        assertThat(new ApiClient(curl.trim().substring("curl ".length()).replace("/cluster/links", ""))
+                .json("/cluster/links").get(0).get("name").asText()).isEqualTo("cluster-eu-west");
 
         assertThat(subscribeThenPublish(usMqtt, euMqtt, "linked/42", "Hello from the other side!"))
                 .isEqualTo("linked/42 Hello from the other side!");

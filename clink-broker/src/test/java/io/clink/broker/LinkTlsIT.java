@@ -63,6 +63,7 @@ class LinkTlsIT {
         Pem euPem = TestCertificates.write(pki, "eu-west", euId);
         ports = freePorts();
         us = start("us.conf", """
+                management { enable = false }
                 cluster {
                   name = "cluster-us-east"
                   links = [ { name = "cluster-eu-west", server = "127.0.0.1:%4$d", clientid = "clink-us-east",
@@ -81,6 +82,7 @@ class LinkTlsIT {
                 }
                 """, pki.resolve("ca.pem"), usPem.cert(), usPem.key(), euPem.cert(), euPem.key());
         eu = start("eu.conf", """
+                management { enable = false }
                 cluster {
                   name = "cluster-eu-west"
                   links = [ { name = "cluster-us-east", server = "127.0.0.1:%2$d", clientid = "clink-eu-west",

@@ -226,7 +226,8 @@ class LinkTlsListenerTest {
     @Test
     void brokerConfig_withoutAnyLinkListener_refused() {
         assertThatThrownBy(() -> new BrokerConfig("f", parse("tcp.clink { bind = 1 }").cluster(),
-                BrokerConfig.DEFAULT_MQTT, null, List.of(), null))
+                BrokerConfig.DEFAULT_MQTT, null, List.of(), null, BrokerConfig.Management.DEFAULT,
+                java.nio.file.Path.of("/tmp").toAbsolutePath()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one link listener");
     }
 }

@@ -27,10 +27,10 @@ final class TestClients {
     private TestClients() {}
 
     static Demo.Ports freePorts() throws IOException {
-        int[] p = new int[4];
+        int[] p = new int[6];
         List<ServerSocket> held = new ArrayList<>();
         try {
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 6; i++) {
                 ServerSocket s = new ServerSocket(0);
                 held.add(s);
                 p[i] = s.getLocalPort();
@@ -40,7 +40,7 @@ final class TestClients {
                 s.close();
             }
         }
-        return new Demo.Ports(p[0], p[1], p[2], p[3]);
+        return new Demo.Ports(p[0], p[1], p[2], p[3], p[4], p[5]);
     }
 
     /** A message a test client received, properties included. */

@@ -278,6 +278,26 @@ public final class ClusterLink implements AutoCloseable {
     }
 
     /**
+     * The configuration in force: the one built with, or the last one {@link #updateConfig} applied.
+     *
+     * @return the configuration
+     * @since 0.1.0
+     */
+    public ClusterLinkConfig config() {
+        return ctx.config();
+    }
+
+    /**
+     * This broker node's name (see {@link Builder#nodeName}), as a management API reports the node.
+     *
+     * @return the node name
+     * @since 0.1.0
+     */
+    public String nodeName() {
+        return ctx.nodeName();
+    }
+
+    /**
      * The status of every configured link, in configuration order.
      *
      * @return one status per link

@@ -1,5 +1,5 @@
 /**
- * Internals of {@code clink-broker}; not API.
+ * Internals of {@code clink-broker}: the management HTTP API and its JSON, TLS key stores; not API.
  */
 @NullMarked
 package io.clink.broker.internal;

@@ -1,0 +1,206 @@
+package io.clink.broker.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clink.api.config.ClusterLinkConfig;
+import io.clink.api.config.LinkConfig;
+import io.clink.api.config.ResourceOptions;
+import io.clink.api.link.ActorStatus;
+import io.clink.api.link.LinkMetrics;
+import io.clink.api.link.LinkStatus;
+import io.clink.api.transport.DisconnectReason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The management API's documents, in the shapes of EMQX's cluster-link API (protocol document sections 6.1-6.3),
+ * built as Jackson trees so that Jackson does all quoting and escaping. clink's own details, which EMQX has no field
+ * for, go under a {@code clink} key so that EMQX tooling can ignore them.
+ *
+ * <p>Pure functions of their arguments; thread-safe.
+ */
+public final class LinkJson {
+
+    /** What EMQX shows instead of a secret. */
+    public static final String REDACTED = "******";
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private LinkJson() {}
+
+    /**
+     * One link: its configuration with defaults filled and secrets redacted, its {@code status} and {@code
+     * node_status} (this node only), and clink's details of the actors and the forwarding pool.
+     */
+    public static ObjectNode link(ClusterLinkConfig cluster, LinkConfig link, LinkStatus status, String node) {
+        ObjectNode o = F.objectNode();
+        o.put("name", link.name());
+        o.put("enable", link.enable());
+        o.put("server", link.server().toString());
+        o.put("clientid", cluster.clientIdOf(link));
+        link.username().ifPresent(u -> o.put("username", u));
+        link.password().ifPresent(p -> o.put("password", REDACTED));
+        ArrayNode topics = o.putArray("topics");
+        link.topics().forEach(topics::add);
+        o.put("pool_size", link.poolSize());
+        o.put("retry_interval", duration(link.retryInterval()));
+        o.put("max_inflight", link.maxInflight());
+        o.put("keepalive", duration(link.keepalive()));
+        ObjectNode ssl = o.putObject("ssl");
+        ssl.put("enable", link.tlsEnabled());
+        link.effectiveTls().ifPresent(t -> {
+            ssl.put("verify", t.verifyPeer() ? "verify_peer" : "verify_none");
+            t.serverName().ifPresent(n -> ssl.put("server_name_indication", n));
+            t.caFile().ifPresent(f -> ssl.put("cacertfile", f.toString()));
+            t.certFile().ifPresent(f -> ssl.put("certfile", f.toString()));
+            t.keyFile().ifPresent(f -> ssl.put("keyfile", f.toString()));
+        });
+        ResourceOptions r = link.resourceOptions();
+        ObjectNode res = o.putObject("resource_opts");
+        res.put("worker_pool_size", r.workerPoolSize());
+        res.put("dispatch_strategy", r.dispatchStrategy().configValue());
+        res.put("health_check_interval", duration(r.healthCheckInterval()));
+        res.put("request_ttl", duration(r.requestTtl()));
+        res.put("inflight_window", r.inflightWindow());
+        res.put("max_buffer_bytes", bytes(r.maxBufferBytes()));
+        res.put("start_timeout", duration(r.startTimeout()));
+
+        String value = status(status);
+        o.put("status", value);
+        ObjectNode nodeStatus = o.putArray("node_status").addObject();
+        nodeStatus.put("node", node);
+        nodeStatus.put("status", value);
+        if (!value.equals("connected")) {
+            reason(status).ifPresent(why -> nodeStatus.put("reason", why));
+        }
+
+        ObjectNode clink = o.putObject("clink");
+        clink.put("healthy", status.isHealthy());
+        ObjectNode fwd = clink.putObject("forwarding");
+        fwd.put("status", value);
+        fwd.put("since", Instant.ofEpochMilli(status.sinceMillis()).toString());
+        if (status.forwardingLastDisconnect() != null) {
+            fwd.set("last_disconnect", disconnect(status.forwardingLastDisconnect()));
+        }
+        ArrayNode actors = clink.putArray("actors");
+        for (ActorStatus a : status.actors()) {
+            ObjectNode j = actors.addObject();
+            j.put("name", a.actorName());
+            j.put("incarnation", a.incarnation());
+            j.put("state", a.state().name().toLowerCase(Locale.ROOT));
+            j.put("since", Instant.ofEpochMilli(a.sinceMillis()).toString());
+            if (a.lastDisconnect() != null) {
+                j.set("last_disconnect", disconnect(a.lastDisconnect()));
+            }
+            if (a.lastError() != null) {
+                j.put("last_error", a.lastError());
+            }
+        }
+        return o;
+    }
+
+    /**
+     * EMQX's status value: the forwarding pool's health ({@code connected}, {@code connecting}, {@code
+     * disconnected}); a disabled link is {@code disconnected}.
+     */
+    public static String status(LinkStatus status) {
+        return status.forwarding().apiValue();
+    }
+
+    /**
+     * Why a link that is not connected is down: the forwarding pool's last disconnect, else the actor's last
+     * disconnect, else the actor's last error.
+     */
+    static Optional<String> reason(LinkStatus status) {
+        if (status.forwardingLastDisconnect() != null) {
+            return Optional.of(status.forwardingLastDisconnect().toString());
+        }
+        for (ActorStatus a : status.actors()) {
+            if (a.lastDisconnect() != null) {
+                return Optional.of(a.lastDisconnect().toString());
+            }
+            if (a.lastError() != null) {
+                return Optional.of(a.lastError());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code {"metrics": {...}, "node_metrics": [{"node": ..., "metrics": {...}}]}} for one node: EMQX's {@code
+     * router.routes} and {@code forwarding.*} where clink measures the same thing, clink's other counters under
+     * {@code clink}.
+     */
+    public static ObjectNode metrics(LinkMetrics m, String node) {
+        ObjectNode o = F.objectNode();
+        o.set("metrics", metricsBody(m));
+        ObjectNode n = o.putArray("node_metrics").addObject();
+        n.put("node", node);
+        n.set("metrics", metricsBody(m));
+        return o;
+    }
+
+    private static ObjectNode metricsBody(LinkMetrics m) {
+        ObjectNode body = F.objectNode();
+        body.putObject("router").put("routes", m.remoteRoutes());
+        ObjectNode fwd = body.putObject("forwarding");
+        fwd.put("matched", m.matched());
+        fwd.put("success", m.forwarded());
+        fwd.put("failed", m.failed());
+        fwd.put("dropped", m.dropped());
+        fwd.put("retried", m.retried());
+        fwd.put("queuing", m.bufferedMessages());
+        ObjectNode clink = body.putObject("clink");
+        clink.put("routes_sent", m.routesSent());
+        clink.put("routes_received", m.routesReceived());
+        clink.put("messages_received", m.received());
+        clink.put("messages_filtered", m.filtered());
+        clink.put("queuing_bytes", m.bufferedBytes());
+        return body;
+    }
+
+    /** EMQX's error body: {@code {"code": ..., "message": ...}}. */
+    public static ObjectNode error(String code, String message) {
+        ObjectNode o = F.objectNode();
+        o.put("code", code);
+        o.put("message", message);
+        return o;
+    }
+
+    private static ObjectNode disconnect(@Nullable DisconnectReason r) {
+        ObjectNode o = F.objectNode();
+        if (r == null) {
+            return o;
+        }
+        o.put("cause", r.cause().name().toLowerCase(Locale.ROOT));
+        if (r.hasReasonCode()) {
+            o.put("reason_code", r.reasonCode());
+        }
+        o.put("message", r.message());
+        return o;
+    }
+
+    /** As EMQX writes sizes: {@code 256MB}, {@code 64KB}, else bytes ({@code 1000B}). */
+    static String bytes(long n) {
+        if (n > 0 && n % (1L << 30) == 0) {
+            return n / (1L << 30) + "GB";
+        }
+        if (n > 0 && n % (1L << 20) == 0) {
+            return n / (1L << 20) + "MB";
+        }
+        if (n > 0 && n % (1L << 10) == 0) {
+            return n / (1L << 10) + "KB";
+        }
+        return n + "B";
+    }
+
+    /** As EMQX writes durations: {@code 15s}, or {@code 500ms} when not whole seconds. */
+    static String duration(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+}

@@ -1,0 +1,249 @@
+package io.clink.broker;
+
+import static io.clink.broker.TestClients.freePorts;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clink.api.link.LinkStatus;
+import io.clink.broker.TestClients.Client;
+import io.clink.core.ClusterLink;
+import io.clink.hivemq.ClinkEngine;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The management API of a running linked pair (the demo's two clusters on free ports), read with the JDK's HTTP
+ * client: EMQX's paths and shapes, 404 and 405 answers, bounded server threads, and the server gone after close.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ManagementApiIT {
+
+    private static final String US = "cluster-us-east";
+    private static final String EU = "cluster-eu-west";
+    private static final long WAIT_MS = 30_000;
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    @Test
+    void api_linkedPair_reportsLinksStatusAndMetricsInEmqxShapes() throws Exception {
+        Demo.Ports p = freePorts();
+        EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
+        EmbeddedClusterBroker eu = start(Demo.config("eu", Demo.euWest(p, List.of("#"))).withDataDir(dir.resolve("eu")));
+        ClusterLink usLink = us.link().orElseThrow();
+        await("both links are up", () -> healthy(usLink, EU) && healthy(eu.link().orElseThrow(), US));
+        ApiClient api = new ApiClient("http://127.0.0.1:" + p.usApi() + "/api/v5");
+        assertThat(us.managementUrl()).hasValue(api.base());
+
+        HttpResponse<String> listed = api.get("/cluster/links");
+        assertThat(listed.statusCode()).isEqualTo(200);
+        assertThat(listed.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+        JsonNode list = ApiClient.JSON.readTree(listed.body());
+        assertThat(list.isArray()).isTrue();
+        assertThat(list).hasSize(1);
+        JsonNode link = list.get(0);
+        assertThat(link.get("name").asText()).isEqualTo(EU);
+        assertThat(link.get("enable").asBoolean()).isTrue();
+        assertThat(link.get("server").asText()).isEqualTo("127.0.0.1:" + p.euLink());
+        assertThat(link.get("clientid").asText()).isEqualTo("clink-us-east");
+        assertThat(link.get("topics").get(0).asText()).isEqualTo("#");
+        assertThat(link.get("pool_size").asInt()).isEqualTo(8);
+        assertThat(link.get("resource_opts").get("max_buffer_bytes").asText()).isEqualTo("256MB");
+        assertThat(link.has("password")).isFalse();
+        assertThat(link.get("status").asText()).isEqualTo("connected");
+        assertThat(link.get("node_status").get(0).get("node").asText()).isEqualTo(usLink.nodeName());
+        assertThat(link.get("node_status").get(0).get("status").asText()).isEqualTo("connected");
+        assertThat(link.get("clink").get("healthy").asBoolean()).isTrue();
+        assertThat(link.get("clink").get("actors").get(0).get("state").asText()).isEqualTo("online");
+
+        JsonNode one = api.json("/cluster/links/link/" + EU);
+        assertThat(one.get("name").asText()).isEqualTo(EU);
+        assertThat(one.get("status").asText()).isEqualTo("connected");
+
+        // Traffic us-east -> eu-west, then the counters say so.
+        Client euSub = client(eu, "eu-sub");
+        Client usPub = client(us, "us-pub");
+        euSub.subscribe("linked/#", 1);
+        publishUntilReceived(usPub, "linked/1", "Hello from US!", euSub);
+        // The subscriber may get the message before us-east has eu-west's acknowledgement, which is what counts.
+        await("us-east counts an acknowledged forward", () -> usLink.metrics(EU).orElseThrow().forwarded() >= 1);
+        JsonNode metrics = api.json("/cluster/links/link/" + EU + "/metrics");
+        long engineForwarded = usLink.metrics(EU).orElseThrow().forwarded();
+        JsonNode fwd = metrics.get("metrics").get("forwarding");
+        assertThat(fwd.get("success").asLong()).isBetween(1L, engineForwarded);
+        assertThat(fwd.get("matched").asLong()).isGreaterThanOrEqualTo(fwd.get("success").asLong());
+        assertThat(fwd.get("failed").asLong()).isZero();
+        assertThat(metrics.get("metrics").get("router").get("routes").asLong())
+                .as("eu-west's linked/# replicated into us-east").isGreaterThanOrEqualTo(1);
+        assertThat(metrics.get("metrics").get("clink").get("routes_sent").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(metrics.get("node_metrics").get(0).get("node").asText()).isEqualTo(usLink.nodeName());
+        // The other side counts what it received.
+        JsonNode euMetrics = new ApiClient("http://127.0.0.1:" + p.euApi() + "/api/v5")
+                .json("/cluster/links/link/" + US + "/metrics");
+        assertThat(euMetrics.get("metrics").get("clink").get("messages_received").asLong()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void api_unknownLinkPathOrMethod_answers404Or405WithEmqxErrorBody() throws Exception {
+        Demo.Ports p = freePorts();
+        EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
+        ApiClient api = new ApiClient(us.managementUrl().orElseThrow());
+
+        for (String path : List.of("/cluster/links/link/nope", "/cluster/links/link/nope/metrics")) {
+            HttpResponse<String> r = api.get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(ApiClient.JSON.readTree(r.body())).as(path)
+                    .isEqualTo(ApiClient.JSON.readTree("{\"code\":\"NOT_FOUND\",\"message\":\"Cluster link not found\"}"));
+        }
+        for (String path : List.of("/status", "/cluster/links/link/", "/cluster/links/link/a/b", "/cluster/links/x")) {
+            HttpResponse<String> r = api.get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(ApiClient.JSON.readTree(r.body()).get("code").asText()).as(path).isEqualTo("NOT_FOUND");
+        }
+        for (String[] m : new String[][] {{"POST", "/cluster/links"}, {"DELETE", "/cluster/links/link/" + "cluster-eu-west"},
+                {"PUT", "/cluster/links/link/cluster-eu-west"}, {"PUT", "/cluster/links/link/x/metrics"}}) {
+            HttpResponse<String> r = api.send(m[0], m[1]);
+            assertThat(r.statusCode()).as(m[0] + " " + m[1]).isEqualTo(405);
+            assertThat(r.headers().firstValue("Allow")).hasValue("GET");
+            assertThat(ApiClient.JSON.readTree(r.body()).get("code").asText()).isEqualTo("METHOD_NOT_ALLOWED");
+        }
+    }
+
+    @Test
+    void api_manyConcurrentRequests_servedByTwoThreadsAndGoneAfterClose() throws Exception {
+        Demo.Ports p = freePorts();
+        EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
+        ApiClient api = new ApiClient(us.managementUrl().orElseThrow());
+        String prefix = "clink-mgmt-" + US + "-";
+
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            all.add(api.http().sendAsync(HttpRequest.newBuilder(URI.create(api.base() + "/cluster/links"))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> f : all) {
+            assertThat(f.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        assertThat(threads(prefix)).isBetween(1L, 2L);
+
+        us.close();
+
+        assertThatThrownBy(() -> api.get("/cluster/links")).isInstanceOf(ConnectException.class);
+        await("the API's threads end", () -> threads(prefix) == 0);
+        assertThat(us.link()).isEmpty();
+    }
+
+    @Test
+    void api_disabled_noServer() throws Exception {
+        Demo.Ports p = freePorts();
+        String text = Demo.usEast(p) + "\nmanagement.enable = false\n";
+        EmbeddedClusterBroker us = start(Demo.config("us", text).withDataDir(dir.resolve("us")));
+
+        assertThat(us.managementUrl()).isEmpty();
+        assertThatThrownBy(() -> new ApiClient("http://127.0.0.1:" + p.usApi() + "/api/v5").get("/cluster/links"))
+                .isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void api_boundToAllInterfaces_servesAndWarns() throws Exception {
+        Demo.Ports p = freePorts();
+        String text = Demo.usEast(p) + "\nmanagement.bind = \"0.0.0.0:" + p.usApi() + "\"\n";
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(EmbeddedClusterBroker.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try {
+            EmbeddedClusterBroker us = start(Demo.config("open.conf", text).withDataDir(dir.resolve("us")));
+
+            assertThat(new ApiClient("http://127.0.0.1:" + p.usApi() + "/api/v5").json("/cluster/links")).hasSize(1);
+            assertThat(seen.list).anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                    && e.getFormattedMessage().startsWith("open.conf: management.bind = \"0.0.0.0:" + p.usApi()
+                            + "\" is not a loopback address"));
+        } finally {
+            log.detachAppender(seen);
+        }
+    }
+
+    @Test
+    void start_managementPortTaken_refusedNamingTheSetting() throws Exception {
+        Demo.Ports p = freePorts();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(p.usApi(), 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> start(Demo.config("us.conf", Demo.usEast(p)).withDataDir(dir.resolve("us"))))
+                    .isInstanceOf(EmbeddedClusterBroker.BrokerStartException.class)
+                    .hasMessageStartingWith("us.conf: management.bind = \"127.0.0.1:" + p.usApi() + "\": cannot listen");
+        }
+    }
+
+    // ---- helpers ----
+
+    private static long threads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
+    }
+
+    private static boolean healthy(ClusterLink link, String name) {
+        return link.status(name).map(LinkStatus::isHealthy).orElse(false);
+    }
+
+    private EmbeddedClusterBroker start(BrokerConfig config) {
+        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(config, ClinkEngine::starter);
+        open.add(b);
+        return b;
+    }
+
+    private Client client(EmbeddedClusterBroker broker, String id) throws Exception {
+        Client c = new Client("tcp://127.0.0.1:" + broker.config().mqtt().port(), id);
+        open.add(c);
+        return c;
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + WAIT_MS + " ms waiting until " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void publishUntilReceived(Client pub, String topic, String payload, Client sub) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+        while (System.nanoTime() < deadline) {
+            pub.publish(topic, payload, 1);
+            TestClients.Received r = sub.received.poll(500, TimeUnit.MILLISECONDS);
+            while (r != null) {
+                if (r.topic().equals(topic)) {
+                    return;
+                }
+                r = sub.received.poll(10, TimeUnit.MILLISECONDS);
+            }
+        }
+        throw new AssertionError(topic + " never reached " + sub.client.getClientId() + " within " + WAIT_MS + " ms");
+    }
+}
