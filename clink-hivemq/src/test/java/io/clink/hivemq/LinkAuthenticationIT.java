@@ -71,6 +71,7 @@ class LinkAuthenticationIT {
 
             assertThat(sub).containsExactly(0x87);
             assertThat(pub).isEqualTo(0x87);
+            assertThat(link.awaitServerDisconnect().getReturnCode()).as("DISCONNECT reason").isEqualTo(0x87);
             assertThat(HOOKS.linkPublishes.poll(500, TimeUnit.MILLISECONDS)).isNull();
         }
     }
