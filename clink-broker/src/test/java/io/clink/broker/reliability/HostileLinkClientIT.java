@@ -98,6 +98,8 @@ class HostileLinkClientIT {
     }
 
     private final Map<Kind, ConcurrentMap<Integer, LongAdder>> outcomes = new EnumMap<>(Kind.class);
+    private final Map<Kind, LongAdder> nanos = new EnumMap<>(Kind.class);
+    private final LongAdder connectNanos = new LongAdder();
     private final AtomicInteger clientIds = new AtomicInteger();
     private GuardedClusters clusters;
     private RawClient ordinarySub;
@@ -108,6 +110,7 @@ class HostileLinkClientIT {
     void start() throws Exception {
         for (Kind k : Kind.values()) {
             outcomes.put(k, new ConcurrentHashMap<>());
+            nanos.put(k, new LongAdder());
         }
         clusters = GuardedClusters.start();
         ordinarySub = RawClient.connect(clusters.usMqttUri(), "ordinary-sub", null, null, WAIT_MS);
@@ -245,6 +248,7 @@ class HostileLinkClientIT {
     }
 
     private void runAttack(Kind kind, Random random) throws Exception {
+        long start = System.nanoTime();
         RawClient c;
         try {
             c = RawClient.connect(clusters.usLinkUri(), "hostile-" + clientIds.incrementAndGet(), AP_USER,
@@ -252,6 +256,7 @@ class HostileLinkClientIT {
         } catch (MqttException e) {
             throw new AssertionError("the attacker's CONNECT was refused (" + e.getReasonCode() + ")", e);
         }
+        connectNanos.add(System.nanoTime() - start);
         try {
             List<Step> steps = steps(kind, random);
             for (int i = 0; i < steps.size(); i++) {
@@ -266,6 +271,7 @@ class HostileLinkClientIT {
             outcomes.get(kind).computeIfAbsent(reason, r -> new LongAdder()).increment();
         } finally {
             c.closeQuietly();
+            nanos.get(kind).add(System.nanoTime() - start);
         }
     }
 
@@ -381,6 +387,8 @@ class HostileLinkClientIT {
     private String figures(int connections, int oversized, long baseline, long after, long probes, long t0, long t1,
             long t2) {
         StringBuilder b = new StringBuilder();
+        b.append(String.format("mean CONNECT+CONNACK %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(connectNanos.sum() / Math.max(1, total()))));
         b.append(String.format("scenario 6 (%s): %d warm-up + %d attack connections + %d oversized, %d workers; "
                         + "warm-up %d ms, attacks %d ms; %d probe rounds passed; heap after GC %.1f MiB before, "
                         + "%.1f MiB after (%+.1f%%)%n", SOAK ? "soak" : "short", WARMUP_CONNECTIONS, connections,
@@ -390,7 +398,9 @@ class HostileLinkClientIT {
             Map<String, Long> seen = new TreeMap<>();
             outcomes.get(k).forEach((code, n) -> seen.put(code == RawClient.NONE ? "none"
                     : String.format("0x%02X", code), n.sum()));
-            b.append(String.format("  %-26s %s%n", k, seen));
+            long n = seen.values().stream().mapToLong(Long::longValue).sum();
+            b.append(String.format("  %-26s %s  mean %d ms%n", k, seen,
+                    n == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(nanos.get(k).sum() / n)));
         }
         return b.toString();
     }
