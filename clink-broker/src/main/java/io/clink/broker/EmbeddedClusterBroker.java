@@ -5,6 +5,7 @@ import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.migration.meta.PersistenceType;
 import io.clink.api.config.ClusterLinkConfig;
+import io.clink.core.internal.etf.EtfLimits;
 import io.clink.hivemq.ClusterLinkExtensionMain;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -35,6 +36,14 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
 
     /** The HiveMQ listener name of the link listener. */
     public static final String LINK_LISTENER = "clink";
+
+    /**
+     * The largest MQTT packet the broker reads, on every listener: the largest payload clink's decoder accepts on a
+     * link topic plus 64 KiB for the topic and properties. HiveMQ's own default (256 MiB) would let one link client
+     * make the broker buffer and copy a quarter gigabyte that clink then refuses; above this size HiveMQ answers
+     * DISCONNECT 0x95 (packet too large) from the fixed header, before reading the body.
+     */
+    public static final int MAX_PACKET_SIZE = EtfLimits.DEFAULT_MAX_PAYLOAD_BYTES + 64 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedClusterBroker.class);
     private static final long START_TIMEOUT_SECONDS = 120;
@@ -172,7 +181,7 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         }
     }
 
-    private static String hivemqConfig(BrokerConfig c) {
+    static String hivemqConfig(BrokerConfig c) {
         return """
                 <?xml version="1.0"?>
                 <hivemq>
@@ -180,11 +189,12 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
                     <tcp-listener><port>%d</port><bind-address>%s</bind-address><name>default</name></tcp-listener>
                     <tcp-listener><port>%d</port><bind-address>%s</bind-address><name>%s</name></tcp-listener>
                   </listeners>
+                  <mqtt><packets><max-packet-size>%d</max-packet-size></packets></mqtt>
                   <persistence><mode>in-memory</mode></persistence>
                   <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                 </hivemq>
                 """.formatted(c.mqtt().port(), xml(c.mqtt().host()), c.link().port(), xml(c.link().host()),
-                LINK_LISTENER);
+                LINK_LISTENER, MAX_PACKET_SIZE);
     }
 
     private static String xml(String s) {

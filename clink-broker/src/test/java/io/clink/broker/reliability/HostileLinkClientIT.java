@@ -8,6 +8,7 @@ import static io.clink.broker.reliability.GuardedClusters.US;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clink.api.link.RemoteRoute;
+import io.clink.broker.EmbeddedClusterBroker;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -41,16 +42,27 @@ import org.junit.jupiter.api.Timeout;
  * ordinary publisher/subscriber pair on the default listener and the legitimate link with {@code cluster-eu-west}
  * keep working, and the heap after GC returns to within 10% of its level before the attacks.
  *
- * <p>Short form: {@value #SHORT_CONNECTIONS} attack connections after a warm-up of {@value #WARMUP_CONNECTIONS};
- * {@code -Psoak} ({@code clink.soak=true}): {@value #SOAK_CONNECTIONS}.
+ * <p>Short form: {@value #SHORT_CONNECTIONS} attack connections after a warm-up of {@value #SHORT_WARMUP};
+ * {@code -Psoak} ({@code clink.soak=true}): {@value #SOAK_CONNECTIONS} after {@value #SOAK_WARMUP}. The system
+ * property {@code clink.hostile.connections} overrides the count.
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class HostileLinkClientIT {
 
-    static final int SHORT_CONNECTIONS = 10_000;
-    static final int SOAK_CONNECTIONS = 50_000;
-    static final int WARMUP_CONNECTIONS = 1_000;
-    /** Payloads above clink's decode limit cost 16 MiB each on the wire: a fixed few, not one kind in the mix. */
+    /**
+     * 10,000 attacks take about 8 minutes on the shared 2-core CI machine (a CONNECT alone costs 100-400 ms there),
+     * so the short form runs 2,000 and the soak form 20,000.
+     */
+    static final int SHORT_CONNECTIONS = 2_000;
+    static final int SOAK_CONNECTIONS = 20_000;
+    static final int SHORT_WARMUP = 500;
+    static final int SOAK_WARMUP = 2_000;
+    /** Threads the JVM may have gained over the attacks (pools growing on demand), not one per attacker. */
+    static final int THREAD_SLACK = 16;
+    /**
+     * Payloads above clink's decode limit cost 16 MiB each on the wire: a fixed few of them, and as many PUBLISHes
+     * declaring more than the broker's maximum packet size, not kinds in the mix.
+     */
     static final int SHORT_OVERSIZED = 3;
     static final int SOAK_OVERSIZED = 30;
     static final int WORKERS = 8;
@@ -81,7 +93,8 @@ class HostileLinkClientIT {
         OTHER_CLUSTER_ROUTE_TOPIC(0x87),
         OTHER_CLUSTER_MSG_TOPIC(0x87),
         NOT_A_CLIENT_LINK_TOPIC(0x87),
-        OVERSIZED(0x83);
+        OVERSIZED(0x83),
+        BEYOND_BROKER_LIMIT(0x95);
 
         final int expectedDisconnect;
 
@@ -166,29 +179,33 @@ class HostileLinkClientIT {
         Set<RemoteRoute> euRoutes = Set.copyOf(clusters.usLink.remoteRoutes(EU));
         probe(0);
 
-        int warmup = Math.min(WARMUP_CONNECTIONS, connections);
+        int warmup = Math.min(SOAK ? SOAK_WARMUP : SHORT_WARMUP, connections);
         quietAttackLogs();
         long t0 = System.nanoTime();
         attack(warmup, 1);
         long baseline = heapAfterGc();
+        int threadsBefore = settledThreadCount(Integer.MAX_VALUE);
         long t1 = System.nanoTime();
         AtomicLong probes = new AtomicLong();
         attackWhileProbing(connections, oversized, probes);
         long t2 = System.nanoTime();
         long after = heapAfterGc();
+        int threadsAfter = settledThreadCount(threadsBefore + THREAD_SLACK);
 
-        String figures = figures(connections, oversized, baseline, after, probes.get(), t0, t1, t2);
+        String figures = figures(warmup, connections, oversized, baseline, after, probes.get(), t0, t1, t2)
+                + String.format("  live threads %d before, %d after%n", threadsBefore, threadsAfter);
         System.out.println(figures);
         for (Kind k : Kind.values()) {
             assertThat(outcomes.get(k).keySet()).as("DISCONNECT reasons seen for %s\n%s", k, figures)
                     .containsOnly(k.expectedDisconnect);
         }
-        assertThat(total()).as("attacks run").isEqualTo(warmup + connections + oversized + 1);
+        assertThat(total()).as("attacks run").isEqualTo(warmup + connections + 2 * oversized + 2);
         assertThat(clusters.usLink.remoteRoutes(EU)).as("eu-west's routes on us-east").isEqualTo(euRoutes);
         assertThat(clusters.usLink.remoteRoutes(AP)).as("routes the attackers managed to add").isEmpty();
         probe(probes.incrementAndGet());
         assertThat(after).as("heap after GC, before %d and after %d attacks (bytes)\n%s", baseline, connections,
                 figures).isLessThanOrEqualTo(baseline + baseline / 10);
+        assertThat(threadsAfter).as("live threads\n%s", figures).isLessThanOrEqualTo(threadsBefore + THREAD_SLACK);
     }
 
     // ---- attacks ----
@@ -201,15 +218,17 @@ class HostileLinkClientIT {
             AtomicInteger nextOversized = new AtomicInteger();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PHASE_LIMIT_MS);
             List<Future<?>> done = new ArrayList<>();
-            Kind[] mix = java.util.Arrays.stream(Kind.values()).filter(k -> k != Kind.OVERSIZED).toArray(Kind[]::new);
+            Kind[] mix = java.util.Arrays.stream(Kind.values())
+                    .filter(k -> k != Kind.OVERSIZED && k != Kind.BEYOND_BROKER_LIMIT).toArray(Kind[]::new);
             for (int w = 0; w < WORKERS; w++) {
                 int seed = w;
                 done.add(workers.submit(() -> {
                     Random random = new Random(seed * 7919L + clientIds.get());
                     while (System.nanoTime() < deadline) {
                         Kind kind;
-                        if (nextOversized.getAndIncrement() < oversized) {
-                            kind = Kind.OVERSIZED;
+                        int o = nextOversized.getAndIncrement();
+                        if (o < 2 * oversized) {
+                            kind = o % 2 == 0 ? Kind.OVERSIZED : Kind.BEYOND_BROKER_LIMIT;
                         } else {
                             int i = next.getAndIncrement();
                             if (i >= count) {
@@ -249,6 +268,14 @@ class HostileLinkClientIT {
 
     private void runAttack(Kind kind, Random random) throws Exception {
         long start = System.nanoTime();
+        if (kind == Kind.BEYOND_BROKER_LIMIT) {
+            int reason = RawSocketPeer.publishDeclaring("127.0.0.1", clusters.us.config().link().port(),
+                    "hostile-" + clientIds.incrementAndGet(), AP_USER, AP_PASSWORD, ROUTE_TOPIC,
+                    EmbeddedClusterBroker.MAX_PACKET_SIZE + 1, (int) WAIT_MS);
+            outcomes.get(kind).computeIfAbsent(reason, r -> new LongAdder()).increment();
+            nanos.get(kind).add(System.nanoTime() - start);
+            return;
+        }
         RawClient c;
         try {
             c = RawClient.connect(clusters.usLinkUri(), "hostile-" + clientIds.incrementAndGet(), AP_USER,
@@ -374,6 +401,22 @@ class HostileLinkClientIT {
         return used;
     }
 
+    /**
+     * The JVM's live thread count once the closed attackers' Paho threads have ended: waits up to 10 s for it to
+     * drop to {@code target}, then returns it as it is.
+     */
+    private static int settledThreadCount(int target) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int n = ManagementFactory.getThreadMXBean().getThreadCount();
+        int last = -1;
+        while (System.nanoTime() < deadline && (n > target || n != last)) {
+            Thread.sleep(500);
+            last = n;
+            n = ManagementFactory.getThreadMXBean().getThreadCount();
+        }
+        return n;
+    }
+
     private long total() {
         long n = 0;
         for (Map<Integer, LongAdder> m : outcomes.values()) {
@@ -384,20 +427,20 @@ class HostileLinkClientIT {
         return n;
     }
 
-    private String figures(int connections, int oversized, long baseline, long after, long probes, long t0, long t1,
+    private String figures(int warmup, int connections, int oversized, long baseline, long after, long probes, long t0, long t1,
             long t2) {
         StringBuilder b = new StringBuilder();
         b.append(String.format("mean CONNECT+CONNACK %d ms%n",
                 TimeUnit.NANOSECONDS.toMillis(connectNanos.sum() / Math.max(1, total()))));
-        b.append(String.format("scenario 6 (%s): %d warm-up + %d attack connections + %d oversized, %d workers; "
+        b.append(String.format("scenario 6 (%s): %d warm-up + %d attack connections + 2 x %d oversized, %d workers; "
                         + "warm-up %d ms, attacks %d ms; %d probe rounds passed; heap after GC %.1f MiB before, "
-                        + "%.1f MiB after (%+.1f%%)%n", SOAK ? "soak" : "short", WARMUP_CONNECTIONS, connections,
+                        + "%.1f MiB after (%+.1f%%)%n", SOAK ? "soak" : "short", warmup, connections,
                 oversized, WORKERS, TimeUnit.NANOSECONDS.toMillis(t1 - t0), TimeUnit.NANOSECONDS.toMillis(t2 - t1),
                 probes, baseline / 1048576.0, after / 1048576.0, 100.0 * (after - baseline) / baseline));
         for (Kind k : Kind.values()) {
             Map<String, Long> seen = new TreeMap<>();
             outcomes.get(k).forEach((code, n) -> seen.put(code == RawClient.NONE ? "none"
-                    : String.format("0x%02X", code), n.sum()));
+                    : code == RawSocketPeer.CLOSED ? "closed" : String.format("0x%02X", code), n.sum()));
             long n = seen.values().stream().mapToLong(Long::longValue).sum();
             b.append(String.format("  %-26s %s  mean %d ms%n", k, seen,
                     n == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(nanos.get(k).sum() / n)));
