@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +27,15 @@ import org.slf4j.LoggerFactory;
  *                                                  clientid = "clink-us-east", topics = ["#"] } ] }
  * listeners {
  *   tcp.default { bind = "0.0.0.0:1883" }   # MQTT clients; optional, this is the default
- *   tcp.clink {                             # the other clusters' link connections; required
+ *   tcp.clink {                             # the other clusters' link connections (this, ssl.clink or both)
  *     bind = 11883
  *     # optional: only these users may connect here, each only for its cluster's $LINK topics
  *     authentication = [ { username = "clink-eu", password = "file:///run/secrets/clink-eu", cluster = "cluster-eu-west" } ]
+ *   }
+ *   ssl.clink {                             # the same over TLS, see LinkTlsListener
+ *     bind = 11884
+ *     ssl_options { certfile = "us.pem", keyfile = "us-key.pem", cacertfile = "ca.pem", verify = verify_peer,
+ *                   fail_if_no_peer_cert = true }
  *   }
  * }
  * </pre>
@@ -39,12 +45,16 @@ import org.slf4j.LoggerFactory;
  * @param file where it was read from, for messages
  * @param cluster the cluster link configuration
  * @param mqtt the listener for MQTT clients
- * @param link the listener for link connections (the only one accepting {@code $LINK/...} traffic)
- * @param linkUsers the users allowed on the link listener; empty when anonymous link connections are accepted
+ * @param link the plain TCP listener for link connections ({@code tcp.clink}), or null when there is only {@code
+ *     ssl.clink}; link listeners are the only ones accepting {@code $LINK/...} traffic
+ * @param linkUsers the users allowed on the plain TCP link listener; empty when anonymous link connections are
+ *     accepted
+ * @param linkTls the TLS listener for link connections ({@code ssl.clink}), or null when there is none
  * @since 0.1.0
  */
 public record BrokerConfig(
-        String file, ClusterLinkConfig cluster, Bind mqtt, Bind link, List<LinkAuthenticator.LinkUser> linkUsers) {
+        String file, ClusterLinkConfig cluster, Bind mqtt, @Nullable Bind link,
+        List<LinkAuthenticator.LinkUser> linkUsers, @Nullable LinkTlsListener linkTls) {
 
     /** The default MQTT listener, as EMQX's: all interfaces, port 1883. */
     public static final Bind DEFAULT_MQTT = new Bind("0.0.0.0", 1883);
@@ -59,14 +69,16 @@ public record BrokerConfig(
     /**
      * Validates the fields.
      *
-     * @throws IllegalArgumentException if both listeners use the same port on overlapping addresses
+     * @throws IllegalArgumentException if there is no link listener
      */
     public BrokerConfig {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(mqtt, "mqtt");
-        Objects.requireNonNull(link, "link");
         linkUsers = List.copyOf(linkUsers);
+        if (link == null && linkTls == null) {
+            throw new IllegalArgumentException("at least one link listener (link or linkTls) is required");
+        }
     }
 
     /**
@@ -174,19 +186,47 @@ public record BrokerConfig(
         root.checkKeys(ROOT_KEYS, ROOT_IGNORED, Map.of());
         ClusterLinkConfig cluster = ClusterLinkConfigLoader.fromConfig(doc, origin, baseDirectory);
         Section listeners = root.section("listeners").orElseThrow(() -> root.missing("listeners"));
-        listeners.checkKeys(Set.of("tcp"), Map.of(), Map.of(
-                "ssl", "TLS listeners are not built yet; put a TLS-terminating proxy in front of the tcp listener",
+        listeners.checkKeys(Set.of("tcp", "ssl"), Map.of(), Map.of(
                 "ws", "WebSocket listeners are not offered by clink-broker",
                 "wss", "WebSocket listeners are not offered by clink-broker",
                 "quic", "QUIC listeners are not offered by clink-broker"));
-        Section tcp = listeners.section("tcp").orElseThrow(() -> listeners.missing("tcp"));
-        tcp.checkKeys(Set.of("default", "clink"), Map.of(), Map.of());
-        Bind mqtt = tcp.section("default").map(BrokerConfig::bind).orElse(DEFAULT_MQTT);
-        Section clink = tcp.section("clink").orElseThrow(() -> tcp.missing("clink"));
+        Section tcp = listeners.section("tcp").orElse(null);
+        if (tcp != null) {
+            tcp.checkKeys(Set.of("default", "clink"), Map.of(), Map.of());
+        }
+        Bind mqtt = tcp == null ? DEFAULT_MQTT : tcp.section("default").map(BrokerConfig::bind).orElse(DEFAULT_MQTT);
+        Section ssl = listeners.section("ssl").orElse(null);
+        if (ssl != null) {
+            ssl.checkKeys(Set.of("clink"), Map.of(), Map.of("default",
+                    "clink-broker offers TLS on the link listener (ssl.clink) only; MQTT clients use tcp.default"));
+        }
+        Section sslClink = ssl == null ? null : ssl.section("clink").orElse(null);
+        Section clink = tcp == null ? null : tcp.section("clink").orElse(null);
+        if (clink == null && sslClink == null) {
+            throw listeners.error("needs a link listener: tcp.clink { bind }, ssl.clink { bind, ssl_options } or both");
+        }
+        LinkTlsListener linkTls = null;
+        if (sslClink != null) {
+            Bind tlsBind = bind(sslClink, Set.of("bind", "enable", "authentication", "ssl_options"));
+            if (mqtt.overlaps(tlsBind)) {
+                throw sslClink.error("bind", "uses the same address as listeners.tcp.default (" + mqtt + ")");
+            }
+            linkTls = LinkTlsListener.read(sslClink, tlsBind, users(sslClink));
+        }
+        if (clink == null) {
+            return new BrokerConfig(origin, cluster, mqtt, null, List.of(), linkTls);
+        }
         Bind link = bind(clink);
         if (mqtt.overlaps(link)) {
             throw clink.error("bind", "uses the same address as listeners.tcp.default (" + mqtt + ")");
         }
+        if (linkTls != null && linkTls.bind().overlaps(link)) {
+            throw sslClink.error("bind", "uses the same address as listeners.tcp.clink (" + link + ")");
+        }
+        return new BrokerConfig(origin, cluster, mqtt, link, users(clink), linkTls);
+    }
+
+    private static List<LinkAuthenticator.LinkUser> users(Section clink) {
         List<LinkAuthenticator.LinkUser> users = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Section u : clink.sections("authentication").orElse(List.of())) {
@@ -206,11 +246,15 @@ public record BrokerConfig(
         if (clink.has("authentication") && users.isEmpty()) {
             throw clink.error("authentication", "lists no user; leave it out to accept anonymous link connections");
         }
-        return new BrokerConfig(origin, cluster, mqtt, link, users);
+        return users;
     }
 
     private static Bind bind(Section listener) {
-        listener.checkKeys(Set.of("bind", "enable", "authentication"), Map.of(
+        return bind(listener, Set.of("bind", "enable", "authentication"));
+    }
+
+    private static Bind bind(Section listener, Set<String> keys) {
+        listener.checkKeys(keys, Map.of(
                 "max_connections", "HiveMQ's own limits apply",
                 "acceptors", "an Erlang option",
                 "proxy_protocol", "not supported; connect directly"), Map.of());

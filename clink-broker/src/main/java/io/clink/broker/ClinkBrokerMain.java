@@ -10,10 +10,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * {@code java -jar clink-broker.jar --config FILE} runs one linked broker; {@code --demo} runs the quick start's two
- * clusters in one process. Prints {@code clink-broker <cluster> ready: mqtt=<host:port> clink=<host:port>} on
+ * clusters in one process. Prints {@code clink-broker <cluster> ready: mqtt=<host:port> clink=<host:port>} (with
+ * {@code clink-ssl=<host:port>} for a TLS link listener, and without {@code clink=} when there is only that) on
  * standard output when every listener is up (logs go to standard error), and stops cleanly on SIGTERM or Ctrl-C.
  *
  * <p>Exit status: 0 after a clean stop, 2 for a usage or configuration error (the message names the file, the field
@@ -32,7 +34,8 @@ public final class ClinkBrokerMain {
                    java -jar clink-broker.jar --demo [--demo-ports US_MQTT,US_LINK,EU_MQTT,EU_LINK]
 
               --config FILE   run one broker with the cluster link and listeners of FILE (HOCON:
-                              cluster { name, links = [...] } and listeners { tcp.default { bind }, tcp.clink { bind } })
+                              cluster { name, links = [...] } and listeners { tcp.default { bind }, tcp.clink { bind } },
+                              or ssl.clink { bind, ssl_options { certfile, keyfile, cacertfile, verify } } for TLS)
               --demo          run the quick start's cluster-us-east (MQTT 1883, link 11883) and cluster-eu-west
                               (MQTT 1884, link 11884) on 127.0.0.1, linked with topics = ["#"]
               --demo-ports    other ports for --demo
@@ -48,9 +51,23 @@ public final class ClinkBrokerMain {
      * @since 0.1.0
      */
     public static void main(String[] args) {
+        routeJavaUtilLoggingToSlf4j();
         int code = run(args, System.out, System.err, io.clink.hivemq.ClinkEngine::starter, true);
         if (code != EXIT_OK) {
             System.exit(code);
+        }
+    }
+
+    /**
+     * Sends java.util.logging records to slf4j, so that Paho (which logs through java.util.logging) writes to the same
+     * log as clink and HiveMQ. Idempotent. logback.xml's {@code LevelChangePropagator} copies logback's levels to
+     * java.util.logging, so records below them are dropped before they are built.
+     */
+    static void routeJavaUtilLoggingToSlf4j() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            // JUL's own console handler would print every record a second time, in another format.
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
         }
     }
 

@@ -6,27 +6,37 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.migration.meta.PersistenceType;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.core.internal.etf.EtfLimits;
+import io.clink.broker.internal.KeyStores;
 import io.clink.hivemq.ClusterLinkExtensionMain;
+import io.clink.hivemq.LinkAuthenticator;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One running HiveMQ CE broker with clink: an {@link EmbeddedHiveMQ} with in-memory persistence and usage statistics
- * off, an MQTT listener named {@code default} and a link listener named {@code clink}, and clink's extension. Its
- * working files live in a fresh temporary directory, deleted on {@link #close()}.
+ * off, an MQTT listener named {@code default}, the link listeners ({@code clink} for plain TCP, {@code clink-ssl}
+ * for TLS, either or both), and clink's extension. Its working files (including the TLS listener's key stores, made
+ * from the PEM files) live in a fresh temporary directory readable by the owner only, deleted on {@link #close()}.
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread (a shutdown hook) and more than once.
  *
@@ -34,8 +44,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedClusterBroker implements AutoCloseable {
 
-    /** The HiveMQ listener name of the link listener. */
+    /** The HiveMQ listener name of the plain TCP link listener. */
     public static final String LINK_LISTENER = "clink";
+
+    /** The HiveMQ listener name of the TLS link listener. */
+    public static final String LINK_TLS_LISTENER = "clink-ssl";
 
     /**
      * The largest MQTT packet the broker reads, on every listener: the largest payload clink's decoder accepts on a
@@ -74,28 +87,49 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(engine, "engine");
         checkFree(config, "listeners.tcp.default.bind", config.mqtt());
-        checkFree(config, "listeners.tcp.clink.bind", config.link());
+        if (config.link() != null) {
+            checkFree(config, "listeners.tcp.clink.bind", config.link());
+        }
+        LinkTlsListener tls = config.linkTls();
+        if (tls != null) {
+            checkFree(config, "listeners.ssl.clink.bind", tls.bind());
+        }
         Path work;
         try {
             work = Files.createTempDirectory("clink-broker-" + config.cluster().name() + "-");
+        } catch (IOException e) {
+            throw new BrokerStartException("cannot prepare HiveMQ's working directory: " + e, e);
+        }
+        try {
             Path conf = Files.createDirectories(work.resolve("conf"));
             Files.createDirectories(work.resolve("data"));
             Files.createDirectories(work.resolve("extensions"));
-            Files.writeString(conf.resolve("config.xml"), hivemqConfig(config));
+            KeyStores.Written stores = tls == null ? null : tlsStores(config, tls, work.resolve("tls"));
+            Files.writeString(conf.resolve("config.xml"), hivemqConfig(config, stores));
         } catch (IOException e) {
+            deleteQuietly(work);
             throw new BrokerStartException("cannot prepare HiveMQ's working directory: " + e, e);
+        } catch (RuntimeException e) {
+            deleteQuietly(work);
+            throw e;
         }
         // RocksDB's native libraries are left out of the jar; with in-memory persistence these stores must not ask
         // for them.
         InternalConfigurations.PAYLOAD_PERSISTENCE_TYPE.set(PersistenceType.FILE);
         InternalConfigurations.RETAINED_MESSAGE_PERSISTENCE_TYPE.set(PersistenceType.FILE);
-        if (config.linkUsers().isEmpty()) {
+        if (config.link() != null && config.linkUsers().isEmpty()) {
             LOG.warn("{}: listeners.tcp.clink has no authentication list: any client reaching {} may act as a linked "
                     + "cluster. Add authentication = [{{ username, password, cluster }}] outside a trusted network.",
                     config.file(), config.link());
         }
-        ClusterLinkExtensionMain main =
-                new ClusterLinkExtensionMain(LINK_LISTENER, engine.apply(config.cluster()), config.linkUsers());
+        if (tls != null && tls.users().isEmpty()
+                && tls.clientAuthentication() != LinkTlsListener.ClientAuthentication.REQUIRED) {
+            LOG.warn("{}: listeners.ssl.clink has no authentication list and does not require client certificates: "
+                    + "any client reaching {} may act as a linked cluster. Add authentication = [...] or "
+                    + "ssl_options {{ verify = verify_peer, fail_if_no_peer_cert = true }}.", config.file(), tls.bind());
+        }
+        ClusterLinkExtensionMain main = new ClusterLinkExtensionMain(
+                linkListeners(config), engine.apply(config.cluster()), linkUsers(config));
         EmbeddedExtension extension = EmbeddedExtension.builder()
                 .withId("clink")
                 .withName("clink cluster link")
@@ -142,13 +176,21 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
 
     /**
      * The line printed when the broker is ready: {@code clink-broker <cluster> ready: mqtt=<host:port>
-     * clink=<host:port>}.
+     * clink=<host:port> clink-ssl=<host:port>}, each link listener only when configured.
      *
      * @return the line
      * @since 0.1.0
      */
     public String readyLine() {
-        return "clink-broker " + config.cluster().name() + " ready: mqtt=" + config.mqtt() + " clink=" + config.link();
+        StringBuilder line = new StringBuilder("clink-broker ").append(config.cluster().name())
+                .append(" ready: mqtt=").append(config.mqtt());
+        if (config.link() != null) {
+            line.append(" clink=").append(config.link());
+        }
+        if (config.linkTls() != null) {
+            line.append(" clink-ssl=").append(config.linkTls().bind());
+        }
+        return line.toString();
     }
 
     /** Stops HiveMQ (with clink's extension) and deletes the working directory. */
@@ -181,20 +223,93 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         }
     }
 
-    static String hivemqConfig(BrokerConfig c) {
+    private static Set<String> linkListeners(BrokerConfig c) {
+        Set<String> names = new LinkedHashSet<>();
+        if (c.link() != null) {
+            names.add(LINK_LISTENER);
+        }
+        if (c.linkTls() != null) {
+            names.add(LINK_TLS_LISTENER);
+        }
+        return names;
+    }
+
+    private static Map<String, List<LinkAuthenticator.LinkUser>> linkUsers(BrokerConfig c) {
+        Map<String, List<LinkAuthenticator.LinkUser>> users = new LinkedHashMap<>();
+        if (c.link() != null && !c.linkUsers().isEmpty()) {
+            users.put(LINK_LISTENER, c.linkUsers());
+        }
+        if (c.linkTls() != null && !c.linkTls().users().isEmpty()) {
+            users.put(LINK_TLS_LISTENER, c.linkTls().users());
+        }
+        return users;
+    }
+
+    /** Reads the PEM files again (they may have changed since the configuration was loaded) into key stores. */
+    private static KeyStores.Written tlsStores(BrokerConfig config, LinkTlsListener tls, Path dir) throws IOException {
+        LinkTlsListener.Material material;
+        try {
+            material = tls.load();
+        } catch (IllegalArgumentException e) {
+            throw new BrokerStartException(config.file() + ": " + e.getMessage(), e);
+        }
+        try {
+            return KeyStores.write(dir, LINK_TLS_LISTENER, material.key(), material.chain(), material.trusted());
+        } catch (GeneralSecurityException e) {
+            throw new BrokerStartException(config.file() + ": listeners.ssl.clink.ssl_options: the JDK refuses the key "
+                    + "or certificates of certfile " + tls.certfile() + " / keyfile " + tls.keyfile() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    static String hivemqConfig(BrokerConfig c, KeyStores.@Nullable Written stores) {
+        StringBuilder listeners = new StringBuilder();
+        listeners.append(tcpListener(c.mqtt(), "default"));
+        if (c.link() != null) {
+            listeners.append(tcpListener(c.link(), LINK_LISTENER));
+        }
+        LinkTlsListener tls = c.linkTls();
+        if (tls != null && stores != null) {
+            listeners.append(tlsListener(tls, stores));
+        }
         return """
                 <?xml version="1.0"?>
                 <hivemq>
                   <listeners>
-                    <tcp-listener><port>%d</port><bind-address>%s</bind-address><name>default</name></tcp-listener>
-                    <tcp-listener><port>%d</port><bind-address>%s</bind-address><name>%s</name></tcp-listener>
-                  </listeners>
+                %s  </listeners>
                   <mqtt><packets><max-packet-size>%d</max-packet-size></packets></mqtt>
                   <persistence><mode>in-memory</mode></persistence>
                   <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(c.mqtt().port(), xml(c.mqtt().host()), c.link().port(), xml(c.link().host()),
-                LINK_LISTENER, MAX_PACKET_SIZE);
+                """.formatted(listeners, MAX_PACKET_SIZE);
+    }
+
+    private static String tcpListener(BrokerConfig.Bind bind, String name) {
+        return "    <tcp-listener><port>%d</port><bind-address>%s</bind-address><name>%s</name></tcp-listener>\n"
+                .formatted(bind.port(), xml(bind.host()), name);
+    }
+
+    /** HiveMQ CE's {@code <tls-tcp-listener>} (config.xsd: keystore, optional truststore, protocols, client auth). */
+    private static String tlsListener(LinkTlsListener tls, KeyStores.Written stores) {
+        StringBuilder t = new StringBuilder();
+        t.append("    <tls-tcp-listener><port>").append(tls.bind().port()).append("</port><bind-address>")
+                .append(xml(tls.bind().host())).append("</bind-address><name>").append(LINK_TLS_LISTENER)
+                .append("</name>\n      <tls>\n");
+        t.append("        <keystore><path>").append(xml(stores.keystore().toString())).append("</path><password>")
+                .append(stores.password()).append("</password><private-key-password>").append(stores.password())
+                .append("</private-key-password></keystore>\n");
+        if (stores.truststore() != null) {
+            t.append("        <truststore><path>").append(xml(stores.truststore().toString()))
+                    .append("</path><password>").append(stores.password()).append("</password></truststore>\n");
+        }
+        if (!tls.versions().isEmpty()) {
+            t.append("        <protocols>");
+            tls.versions().forEach(v -> t.append("<protocol>").append(v).append("</protocol>"));
+            t.append("</protocols>\n");
+        }
+        t.append("        <client-authentication-mode>").append(tls.clientAuthentication().name())
+                .append("</client-authentication-mode>\n      </tls>\n    </tls-tcp-listener>\n");
+        return t.toString();
     }
 
     private static String xml(String s) {

@@ -100,12 +100,12 @@ class BrokerConfigTest {
     @CsvSource(delimiter = '|', textBlock = """
             listeners { tcp.clink { bind = 70000 } }                               | listeners.tcp.clink.bind = 70000 | PORT or HOST:PORT
             listeners { tcp.clink { bind = "a b" } }                               | listeners.tcp.clink.bind = "a b" | PORT or HOST:PORT
-            listeners { tcp.default { bind = 1883 } }                              | listeners.tcp.clink: is required |
+            listeners { tcp.default { bind = 1883 } }                              | listeners = {                    | needs a link listener: tcp.clink
             listeners { tcp.clink { } }                                            | listeners.tcp.clink.bind: is required |
             listeners { tcp.clink { bind = 1883 } }                                | listeners.tcp.clink.bind = 1883  | same address
             listeners { tcp.clink { bind = 11883 }, tcp.other { bind = 1 } }      | listeners.tcp.other              | unknown key 'other'
             listeners { tcp.clink { bind = 11883, bnid = 2 } }                     | listeners.tcp.clink.bnid         | did you mean 'bind'?
-            listeners { tcp.clink { bind = 11883 }, ssl.clink { bind = 8883 } }    | listeners.ssl                    | not built yet
+            listeners { tcp.clink { bind = 11883 }, ssl.default { bind = 8883 } }  | listeners.ssl.default            | (ssl.clink) only
             listeners { tcp.clink { bind = 11883, enable = false } }               | listeners.tcp.clink.enable       | cannot be disabled
             listeners { tcp.clink { bind = 11883, authentication = [] } }          | listeners.tcp.clink.authentication | lists no user
             listeners { tcp.clink { bind = 11883, authentication = [ { username = u, cluster = c } ] } } | listeners.tcp.clink.authentication[0].password: is required |

@@ -20,7 +20,7 @@ class EmbeddedClusterBrokerTest {
         BrokerConfig config = Demo.config("us", Demo.usEast(Demo.Ports.DEFAULT));
 
         Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(
-                EmbeddedClusterBroker.hivemqConfig(config).getBytes(StandardCharsets.UTF_8)));
+                EmbeddedClusterBroker.hivemqConfig(config, null).getBytes(StandardCharsets.UTF_8)));
         long max = Long.parseLong(XPathFactory.newInstance().newXPath()
                 .evaluate("/hivemq/mqtt/packets/max-packet-size", xml).trim());
 

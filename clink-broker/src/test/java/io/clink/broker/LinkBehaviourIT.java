@@ -26,7 +26,6 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -165,9 +164,6 @@ class LinkBehaviourIT {
     }
 
     @Test
-    @Disabled("HiveMQ adapter stores forwarded retained messages in the receiving cluster's retained store (it "
-            + "delivers them through PublishService with retain=true), so a late subscriber on us-east gets eu-west's "
-            + "retained message; protocol section 4.12 says EMQX's receiver does not store them (no retained sync)")
     void retained_lateSubscriberOnReceivingCluster_getsNoRemoteRetainedMessage() throws Exception {
         EmbeddedClusterBroker us = startUs();
         EmbeddedClusterBroker eu = startEu();
@@ -175,16 +171,49 @@ class LinkBehaviourIT {
         Client euPub = client(eu, "eu-pub");
         usSub.subscribe("linked/#", 1);
         publishUntilReceived(euPub, "linked/warmup", "warmup", usSub);
-        MqttMessage m = new MqttMessage("kept".getBytes(StandardCharsets.UTF_8));
-        m.setQos(1);
-        m.setRetained(true);
-        euPub.client.publish("linked/kept", m).waitForCompletion(WAIT_MS);
-        awaitTopic(usSub, "linked/kept");
+        euPub.client.publish("linked/kept", retained("kept")).waitForCompletion(WAIT_MS);
+        assertThat(awaitTopic(usSub, "linked/kept").message().isRetained())
+                .as("retain flag for a subscriber without retain-as-published").isFalse();
 
         Client usLate = client(us, "us-late");
         usLate.subscribe("linked/kept", 1);
 
+        // Section 4.12: no retained sync; the message stays in eu-west's store only.
         assertThat(usLate.received.poll(2, TimeUnit.SECONDS)).as("eu-west's retained message on us-east").isNull();
+        Client euLate = client(eu, "eu-late");
+        euLate.subscribe("linked/kept", 1);
+        assertThat(awaitTopic(euLate, "linked/kept").message().isRetained()).isTrue();
+    }
+
+    @Test
+    void retained_forwardedOnTopicWithLocalRetained_localRetainedMessageKept() throws Exception {
+        EmbeddedClusterBroker us = startUs();
+        EmbeddedClusterBroker eu = startEu();
+        Client usPub = client(us, "us-pub");
+        Client usSub = client(us, "us-sub");
+        Client euPub = client(eu, "eu-pub");
+        usPub.client.publish("linked/state", retained("local")).waitForCompletion(WAIT_MS);
+        MqttSubscription rap = new MqttSubscription("linked/#", 1);
+        rap.setRetainAsPublished(true);
+        usSub.client.subscribe(rap).waitForCompletion(WAIT_MS);
+        assertThat(payload(awaitTopic(usSub, "linked/state"))).isEqualTo("local");
+        publishUntilReceived(euPub, "linked/warmup", "warmup", usSub);
+
+        euPub.client.publish("linked/state", retained("remote")).waitForCompletion(WAIT_MS);
+        Received remote = awaitTopic(usSub, "linked/state");
+        // An empty retained message deletes eu-west's copy; it must not delete us-east's own.
+        euPub.client.publish("linked/state", retained("")).waitForCompletion(WAIT_MS);
+        Received empty = awaitTopic(usSub, "linked/state");
+
+        assertThat(payload(remote)).isEqualTo("remote");
+        assertThat(remote.message().isRetained()).as("retain flag with retain-as-published").isTrue();
+        assertThat(payload(empty)).isEmpty();
+        Client usLate = client(us, "us-late");
+        usLate.subscribe("linked/state", 1);
+        Received kept = awaitTopic(usLate, "linked/state");
+        assertThat(payload(kept)).as("us-east's own retained message").isEqualTo("local");
+        assertThat(kept.message().isRetained()).isTrue();
+        assertThat(usLate.received.poll(2, TimeUnit.SECONDS)).as("anything after the local retained message").isNull();
     }
 
     @Test
@@ -360,6 +389,17 @@ class LinkBehaviourIT {
             }
         }
         throw new AssertionError(topic + " never reached " + sub.client.getClientId() + " within " + WAIT_MS + " ms");
+    }
+
+    private static MqttMessage retained(String payload) {
+        MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+        m.setQos(1);
+        m.setRetained(true);
+        return m;
+    }
+
+    private static String payload(Received r) {
+        return new String(r.message().getPayload(), StandardCharsets.UTF_8);
     }
 
     private static void pollEither(Client a, Client b, long ms) throws InterruptedException {

@@ -60,6 +60,11 @@ final class TestClients {
         final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
         Client(String uri, String id) throws MqttException {
+            this(uri, id, new MqttConnectionOptions());
+        }
+
+        /** Connects with the given options (TLS socket factory, user name...); clean start is always set. */
+        Client(String uri, String id, MqttConnectionOptions o) throws MqttException {
             client = new MqttAsyncClient(uri, id, new MemoryPersistence());
             client.setCallback(new MqttCallback() {
                 @Override
@@ -82,9 +87,13 @@ final class TestClients {
                 @Override
                 public void authPacketArrived(int reasonCode, MqttProperties properties) {}
             });
-            MqttConnectionOptions o = new MqttConnectionOptions();
             o.setCleanStart(true);
-            client.connect(o).waitForCompletion(WAIT_MS);
+            try {
+                client.connect(o).waitForCompletion(WAIT_MS);
+            } catch (MqttException e) {
+                client.close(true);
+                throw e;
+            }
         }
 
         void subscribe(String filter, int qos) throws MqttException {

@@ -11,6 +11,7 @@ import io.clink.core.config.ClusterLinkConfigLoader;
 import io.clink.core.config.ConfigLoadException;
 import io.clink.core.internal.config.Section;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * cluster { name = "cluster-us-east", links = [ { name = "cluster-eu-west", server = "eu.example.net:11883",
  *                                                  clientid = "clink-us-east", topics = ["#"] } ] }
  * hivemq { link_listener = "clink" }    # the config.xml listener name of link connections (default "clink")
+ * # or several, for example a tcp-listener and a tls-tcp-listener:  hivemq { link_listeners = ["clink", "clink-tls"] }
  * </pre>
  *
  * <p>A configuration error prevents the extension's start; HiveMQ logs the message, which names the file, the
@@ -64,13 +66,13 @@ public final class ClinkHiveMqExtension implements ExtensionMain {
             output.preventExtensionStartup("clink: configuration error: " + e.getMessage());
             return;
         }
-        ClusterLinkExtensionMain d =
-                new ClusterLinkExtensionMain(settings.linkListener(), ClinkEngine.starter(settings.cluster()));
+        ClusterLinkExtensionMain d = new ClusterLinkExtensionMain(
+                Set.copyOf(settings.linkListeners()), ClinkEngine.starter(settings.cluster()), Map.of());
         delegate = d;
         d.extensionStart(input, output);
-        LOG.info("clink: cluster {} linked to {} (link listener '{}')", settings.cluster().name(),
+        LOG.info("clink: cluster {} linked to {} (link listeners {})", settings.cluster().name(),
                 settings.cluster().enabledLinks().stream().map(l -> l.name() + "@" + l.server()).toList(),
-                settings.linkListener());
+                settings.linkListeners());
     }
 
     @Override
@@ -86,10 +88,22 @@ public final class ClinkHiveMqExtension implements ExtensionMain {
      * The extension's configuration file, read.
      *
      * @param cluster the cluster link
-     * @param linkListener the HiveMQ listener name of link connections
+     * @param linkListeners the HiveMQ listener names of link connections, at least one
      * @since 0.1.0
      */
-    public record Settings(ClusterLinkConfig cluster, String linkListener) {
+    public record Settings(ClusterLinkConfig cluster, List<String> linkListeners) {
+
+        /**
+         * Validates the fields.
+         *
+         * @throws IllegalArgumentException if there is no listener name
+         */
+        public Settings {
+            linkListeners = List.copyOf(linkListeners);
+            if (linkListeners.isEmpty()) {
+                throw new IllegalArgumentException("at least one link listener is required");
+            }
+        }
 
         /**
          * Reads {@code cluster} and {@code hivemq} from a file; other top-level keys are refused.
@@ -105,16 +119,30 @@ public final class ClinkHiveMqExtension implements ExtensionMain {
             Section root = Section.root(doc.root(), new Section.Source(file.toString(), base, LOG::warn));
             root.checkKeys(Set.of("cluster", "hivemq"), Map.of(), Map.of());
             ClusterLinkConfig cluster = ClusterLinkConfigLoader.fromConfig(doc, file.toString(), base);
-            String listener = DEFAULT_LINK_LISTENER;
+            List<String> listeners = List.of(DEFAULT_LINK_LISTENER);
             Section hivemq = root.section("hivemq").orElse(null);
             if (hivemq != null) {
-                hivemq.checkKeys(Set.of("link_listener"), Map.of(), Map.of());
-                listener = hivemq.string("link_listener").orElse(DEFAULT_LINK_LISTENER);
-                if (listener.isBlank()) {
-                    throw hivemq.error("link_listener", "must name a listener of config.xml");
+                hivemq.checkKeys(Set.of("link_listener", "link_listeners"), Map.of(), Map.of());
+                if (hivemq.has("link_listener") && hivemq.has("link_listeners")) {
+                    throw hivemq.error("link_listeners", "give link_listener or link_listeners, not both");
+                }
+                if (hivemq.has("link_listener")) {
+                    String listener = hivemq.string("link_listener").orElse(DEFAULT_LINK_LISTENER);
+                    if (listener.isBlank()) {
+                        throw hivemq.error("link_listener", "must name a listener of config.xml");
+                    }
+                    listeners = List.of(listener);
+                }
+                if (hivemq.has("link_listeners")) {
+                    listeners = hivemq.strings("link_listeners").orElse(List.of());
+                    if (listeners.isEmpty() || listeners.stream().anyMatch(String::isBlank)
+                            || Set.copyOf(listeners).size() != listeners.size()) {
+                        throw hivemq.error("link_listeners",
+                                "must name one or more different listeners of config.xml");
+                    }
                 }
             }
-            return new Settings(cluster, listener);
+            return new Settings(cluster, listeners);
         }
     }
 }

@@ -5,9 +5,13 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,9 +58,9 @@ public class ClusterLinkExtensionMain implements ExtensionMain {
      */
     public record StartContext(java.nio.file.Path extensionHome, java.nio.file.Path hivemqDataFolder) {}
 
-    private final String linkListenerName;
+    private final Set<String> linkListenerNames;
     private final EngineStarter starter;
-    private final List<LinkAuthenticator.LinkUser> linkUsers;
+    private final Map<String, List<LinkAuthenticator.LinkUser>> linkUsers;
     private volatile @Nullable HiveMqLocalBroker broker;
     private volatile @Nullable AutoCloseable engine;
 
@@ -82,9 +86,39 @@ public class ClusterLinkExtensionMain implements ExtensionMain {
      */
     public ClusterLinkExtensionMain(
             String linkListenerName, EngineStarter starter, List<LinkAuthenticator.LinkUser> linkUsers) {
-        this.linkListenerName = Objects.requireNonNull(linkListenerName, "linkListenerName");
+        this(Set.of(Objects.requireNonNull(linkListenerName, "linkListenerName")), starter,
+                linkUsers.isEmpty() ? Map.of() : Map.of(linkListenerName, linkUsers));
+    }
+
+    /**
+     * An extension for embedding with several link listeners (for example a plain TCP and a TLS one), each either
+     * authenticating link connections against its own users (see {@link LinkAuthenticator}: only for a HiveMQ
+     * without another authentication extension) or accepting anonymous link connections.
+     *
+     * @param linkListenerNames the HiveMQ listeners (config.xml {@code <name>}) link connections use, at least one
+     * @param starter starts the engine, not null
+     * @param linkUsers for each link listener that authenticates, its users (not empty); a link listener missing
+     *     here accepts anonymous link connections
+     * @throws IllegalArgumentException if there is no listener name, or users are given for a listener that is not
+     *     a link listener
+     * @since 0.1.0
+     */
+    public ClusterLinkExtensionMain(Set<String> linkListenerNames, EngineStarter starter,
+            Map<String, List<LinkAuthenticator.LinkUser>> linkUsers) {
+        this.linkListenerNames = Set.copyOf(Objects.requireNonNull(linkListenerNames, "linkListenerNames"));
         this.starter = Objects.requireNonNull(starter, "starter");
-        this.linkUsers = List.copyOf(linkUsers);
+        if (this.linkListenerNames.isEmpty()) {
+            throw new IllegalArgumentException("at least one link listener name is required");
+        }
+        Map<String, List<LinkAuthenticator.LinkUser>> users = new LinkedHashMap<>();
+        linkUsers.forEach((listener, list) -> {
+            if (!this.linkListenerNames.contains(listener)) {
+                throw new IllegalArgumentException("users given for '" + listener
+                        + "', which is not one of the link listeners " + this.linkListenerNames);
+            }
+            users.put(listener, List.copyOf(list));
+        });
+        this.linkUsers = Collections.unmodifiableMap(users);
     }
 
     /**
@@ -101,10 +135,10 @@ public class ClusterLinkExtensionMain implements ExtensionMain {
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
         try {
             HiveMqServices services = HiveMqServices.capture();
-            HiveMqLocalBroker b = new HiveMqLocalBroker(services, linkListenerName);
+            HiveMqLocalBroker b = new HiveMqLocalBroker(services, linkListenerNames);
             b.register();
             if (!linkUsers.isEmpty()) {
-                LinkAuthenticator authenticator = new LinkAuthenticator(linkListenerName, linkUsers);
+                LinkAuthenticator authenticator = new LinkAuthenticator(linkUsers);
                 services.securityRegistry().setAuthenticatorProvider(in -> authenticator);
             }
             broker = b;

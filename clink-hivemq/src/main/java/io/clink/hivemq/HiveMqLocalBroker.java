@@ -40,11 +40,13 @@ import io.clink.api.broker.ReasonCodes;
 import io.clink.hivemq.internal.Codes;
 import io.clink.hivemq.internal.ConnectionState;
 import io.clink.hivemq.internal.Messages;
+import io.clink.hivemq.internal.RetainedDelivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
@@ -74,11 +76,13 @@ import org.slf4j.LoggerFactory;
  *       reason {@link ClusterLinkHooks#onLinkPublish} returns; no subscriber ever receives them.
  *   <li><b>Delivery</b> of remote messages goes through HiveMQ's {@code PublishService}, which does not run the
  *       publish interceptors, so delivered messages are never offered to clink again; handshake answers go to the
- *       one asking client with {@code publishToClient}.
+ *       one asking client with {@code publishToClient}. A forwarded retained message reaches the current
+ *       subscribers only (one {@code publishToClient} each, retain flag per their retain-as-published option) and is
+ *       never stored in, nor deletes from, HiveMQ's retained-message store, as with EMQX.
  * </ul>
  *
  * <p><b>Security</b>: {@code $LINK/...} publishes and subscriptions are accepted only from connections on the link
- * listener (the HiveMQ listener named {@link #linkListenerName()}). Elsewhere a publish is refused with PUBACK
+ * listeners (the HiveMQ listeners named in {@link #linkListenerNames()}, for example a plain and a TLS one). Elsewhere a publish is refused with PUBACK
  * 0x87 and never reaches clink, and each connection's default permissions deny {@code $LINK/#} (keeping the default
  * behaviour that was in place), so such a SUBSCRIBE is refused with 0x87. A link user restricted to one cluster
  * ({@link LinkAuthenticator}) that publishes to another {@code $LINK/...} topic than its cluster's route and message
@@ -102,15 +106,17 @@ public final class HiveMqLocalBroker implements LocalBroker {
     private static final Duration ITERATION_TIMEOUT = Duration.ofMinutes(2);
 
     private final HiveMqServices services;
-    private final String linkListenerName;
+    private final Set<String> linkListenerNames;
     private final String connectionIdPrefix;
     private final AtomicLong connectionCounter = new AtomicLong();
     private final ConcurrentMap<String, ConnectionState> connections = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, String> currentConnectionOfClient = new ConcurrentHashMap<>();
+    private final RetainedDelivery retainedDelivery;
     private volatile @Nullable ClusterLinkHooks hooks;
 
     /**
-     * Creates the adapter. Call {@link #register()} inside {@code extensionStart} to install the interceptors.
+     * Creates the adapter for one link listener. Call {@link #register()} inside {@code extensionStart} to install
+     * the interceptors.
      *
      * @param services the broker's services, captured inside the extension's {@code extensionStart}; not null
      * @param linkListenerName the name of the HiveMQ listener that link connections use (config.xml {@code <name>}),
@@ -118,23 +124,40 @@ public final class HiveMqLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public HiveMqLocalBroker(HiveMqServices services, String linkListenerName) {
+        this(services, Set.of(Objects.requireNonNull(linkListenerName, "linkListenerName")));
+    }
+
+    /**
+     * Creates the adapter for one or more link listeners (for example a plain TCP and a TLS listener). Call {@link
+     * #register()} inside {@code extensionStart} to install the interceptors.
+     *
+     * @param services the broker's services, captured inside the extension's {@code extensionStart}; not null
+     * @param linkListenerNames the names of the HiveMQ listeners that link connections use (config.xml {@code
+     *     <name>}), at least one, none empty
+     * @throws IllegalArgumentException if the set is empty or holds an empty name
+     * @since 0.1.0
+     */
+    public HiveMqLocalBroker(HiveMqServices services, Set<String> linkListenerNames) {
         this.services = Objects.requireNonNull(services, "services");
-        this.linkListenerName = Objects.requireNonNull(linkListenerName, "linkListenerName");
-        if (linkListenerName.isEmpty()) {
-            throw new IllegalArgumentException("linkListenerName must not be empty");
+        this.linkListenerNames = Set.copyOf(Objects.requireNonNull(linkListenerNames, "linkListenerNames"));
+        if (this.linkListenerNames.isEmpty() || this.linkListenerNames.contains("")) {
+            throw new IllegalArgumentException(
+                    "linkListenerNames must hold at least one name and no empty name, got " + linkListenerNames);
         }
+        this.retainedDelivery =
+                new RetainedDelivery(services.publishService(), services.subscriptionStore(), services.clientService());
         // Connection ids must differ between brokers of one JVM too: they key clink's per-connection state.
         this.connectionIdPrefix = Integer.toHexString(System.identityHashCode(this)) + "-";
     }
 
     /**
-     * The name of the listener on which {@code $LINK/...} traffic is accepted.
+     * The names of the listeners on which {@code $LINK/...} traffic is accepted.
      *
-     * @return the listener name
+     * @return the listener names, not empty, immutable
      * @since 0.1.0
      */
-    public String linkListenerName() {
-        return linkListenerName;
+    public Set<String> linkListenerNames() {
+        return linkListenerNames;
     }
 
     /**
@@ -192,10 +215,21 @@ public final class HiveMqLocalBroker implements LocalBroker {
         }
     }
 
-    /** {@inheritDoc} Through {@code PublishService.publish}, which HiveMQ does not intercept. */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Through {@code PublishService.publish}, which HiveMQ does not intercept. A retained message instead goes to
+     * each current subscriber with {@code PublishService.publishToClient}, because {@code publish} with the retain
+     * flag would store it (or, if empty, delete the local retained message) in HiveMQ's retained store.
+     */
     @Override
     public void deliver(MqttMessage message) {
         Objects.requireNonNull(message, "message");
+        if (message.retain()) {
+            retainedDelivery.deliver(Messages.toPublish(message), message.topic(),
+                    message.originCluster().orElse("?"));
+            return;
+        }
         services.publishService().publish(Messages.toPublish(message)).whenComplete((ok, error) -> {
             if (error != null) {
                 LOG.warn("HiveMQ refused to deliver a linked message on '{}' from cluster {}: {}", message.topic(),
@@ -306,7 +340,7 @@ public final class HiveMqLocalBroker implements LocalBroker {
         String peer = info.getInetAddress().map(a -> a.getHostAddress()).orElse(null);
         LinkConnection link = new LinkConnection(id, clientId, username, peer, listener);
         ConnectionState state =
-                new ConnectionState(link, linkListenerName.equals(listener), cleanStart, sessionEndsOnClose);
+                new ConnectionState(link, listener != null && linkListenerNames.contains(listener), cleanStart, sessionEndsOnClose);
         info.getConnectionAttributeStore().putAsString(CONNECTION_ID_ATTRIBUTE, id);
         connections.put(id, state);
         currentConnectionOfClient.put(clientId, id);

@@ -12,19 +12,24 @@ import com.hivemq.extension.sdk.api.services.builder.Builders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates link connections on the link listener against a fixed list of users, each allowed to speak for one
+ * Authenticates link connections on the link listeners against fixed lists of users (one list per listener), each
+ * allowed to speak for one
  * remote cluster only: it may publish to {@code $LINK/cluster/route/<cluster>} and {@code $LINK/cluster/msg/<cluster>}
  * and subscribe to {@code $LINK/cluster/resp/<cluster>/#}, nothing else. A wrong user name or password is refused
  * with CONNACK 0x86. A publish to any other {@code $LINK/...} topic (another cluster's, or one no client may publish
  * to) is refused with PUBACK 0x87 and closes the connection with DISCONNECT 0x87 ({@link HiveMqLocalBroker}).
  *
- * <p>Connections on other listeners are accepted without checks, as HiveMQ does when no authentication extension is
+ * <p>Connections on listeners without a list (ordinary MQTT listeners, or a link listener left open to anonymous
+ * link connections) are accepted without checks, as HiveMQ does when no authentication extension is
  * installed. That suits a broker whose only extension is clink ({@code clink-broker}); a HiveMQ with its own
  * authentication extension should leave this off and authenticate link users there.
  *
@@ -75,28 +80,46 @@ public final class LinkAuthenticator implements SimpleAuthenticator {
         }
     }
 
-    private final String linkListenerName;
-    private final List<LinkUser> users;
+    private final Map<String, List<LinkUser>> usersByListener;
 
     /**
-     * Creates the authenticator.
+     * Creates the authenticator for one link listener.
      *
      * @param linkListenerName the HiveMQ listener name of the link listener
      * @param users the allowed users, not empty
      * @since 0.1.0
      */
     public LinkAuthenticator(String linkListenerName, List<LinkUser> users) {
-        this.linkListenerName = Objects.requireNonNull(linkListenerName, "linkListenerName");
-        this.users = List.copyOf(users);
-        if (this.users.isEmpty()) {
+        this(Map.of(Objects.requireNonNull(linkListenerName, "linkListenerName"), users));
+    }
+
+    /**
+     * Creates the authenticator for several link listeners, each with its own users.
+     *
+     * @param usersByListener for each HiveMQ listener name whose connections are checked, the users allowed there;
+     *     at least one listener, every list not empty
+     * @throws IllegalArgumentException if the map or one of its lists is empty
+     * @since 0.1.0
+     */
+    public LinkAuthenticator(Map<String, List<LinkUser>> usersByListener) {
+        Map<String, List<LinkUser>> copy = new LinkedHashMap<>();
+        usersByListener.forEach((listener, users) -> {
+            if (users.isEmpty()) {
+                throw new IllegalArgumentException("at least one link user is required for listener '" + listener + "'");
+            }
+            copy.put(listener, List.copyOf(users));
+        });
+        if (copy.isEmpty()) {
             throw new IllegalArgumentException("at least one link user is required");
         }
+        this.usersByListener = Collections.unmodifiableMap(copy);
     }
 
     @Override
     public void onConnect(SimpleAuthInput input, SimpleAuthOutput output) {
         String listener = input.getConnectionInformation().getListener().map(Listener::getName).orElse(null);
-        if (!linkListenerName.equals(listener)) {
+        List<LinkUser> users = listener == null ? null : usersByListener.get(listener);
+        if (users == null) {
             output.authenticateSuccessfully();
             return;
         }

@@ -25,21 +25,45 @@ class ClinkHiveMqExtensionSettingsTest {
             assertThat(l.name()).isEqualTo("cluster-eu-west");
             assertThat(l.topics()).containsExactly("#");
         });
-        assertThat(s.linkListener()).isEqualTo("clink");
+        assertThat(s.linkListeners()).containsExactly("clink");
     }
 
     @Test
     void load_withoutHivemqSection_defaultsLinkListener() throws IOException {
         Path f = Files.writeString(dir.resolve("c.conf"), "cluster { name = a }\n");
 
-        assertThat(ClinkHiveMqExtension.Settings.load(f).linkListener()).isEqualTo("clink");
+        assertThat(ClinkHiveMqExtension.Settings.load(f).linkListeners()).containsExactly("clink");
     }
 
     @Test
     void load_customLinkListener_isUsed() throws IOException {
         Path f = Files.writeString(dir.resolve("c.conf"), "cluster { name = a }\nhivemq { link_listener = links }\n");
 
-        assertThat(ClinkHiveMqExtension.Settings.load(f).linkListener()).isEqualTo("links");
+        assertThat(ClinkHiveMqExtension.Settings.load(f).linkListeners()).containsExactly("links");
+    }
+
+    @Test
+    void load_severalLinkListeners_areAllUsed() throws IOException {
+        Path f = Files.writeString(dir.resolve("c.conf"),
+                "cluster { name = a }\nhivemq { link_listeners = [clink, clink-tls] }\n");
+
+        assertThat(ClinkHiveMqExtension.Settings.load(f).linkListeners()).containsExactly("clink", "clink-tls");
+    }
+
+    @Test
+    void load_linkListenersEmptyDuplicateOrWithLinkListener_refused() throws IOException {
+        Path empty = Files.writeString(dir.resolve("e.conf"), "cluster { name = a }\nhivemq { link_listeners = [] }\n");
+        Path twice = Files.writeString(dir.resolve("t.conf"),
+                "cluster { name = a }\nhivemq { link_listeners = [x, x] }\n");
+        Path both = Files.writeString(dir.resolve("b.conf"),
+                "cluster { name = a }\nhivemq { link_listener = x, link_listeners = [y] }\n");
+
+        assertThatThrownBy(() -> ClinkHiveMqExtension.Settings.load(empty))
+                .hasMessageContaining("hivemq.link_listeners = []").hasMessageContaining("one or more different");
+        assertThatThrownBy(() -> ClinkHiveMqExtension.Settings.load(twice))
+                .hasMessageContaining("hivemq.link_listeners = [\"x\",\"x\"]");
+        assertThatThrownBy(() -> ClinkHiveMqExtension.Settings.load(both))
+                .hasMessageContaining("not both");
     }
 
     @Test

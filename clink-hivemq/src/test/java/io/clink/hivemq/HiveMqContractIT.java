@@ -15,39 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * clink-testkit's {@code LocalBroker} contract suite against {@link HiveMqLocalBroker} in an embedded HiveMQ CE. One
  * broker serves every test (starting one takes seconds); each test attaches the suite's hooks and uses its own
  * {@code contract-} client ids.
  *
- * <p>One suite test is disabled here, see {@link StricterThanTheSuite}.
+ * <p>The suite's spy on {@code $LINK/#} connects on the link listener: the adapter refuses that subscription (0x87)
+ * everywhere else, by design, so that ordinary clients never see link traffic.
  */
-@ExtendWith(HiveMqContractIT.StricterThanTheSuite.class)
 class HiveMqContractIT extends LocalBrokerContract {
-
-    /**
-     * The suite's {@code linkPublish_anyLinkTopic_neverDeliveredToSubscribersNorOnPublish} has an ordinary client
-     * subscribe to {@code $LINK/#} and requires the SUBACK to grant it. The HiveMQ adapter refuses that subscription
-     * (0x87) on every listener but the link listener, by design: ordinary clients never see link traffic. What the
-     * test then checks (no {@code $LINK/...} publish reaches a {@code #} subscriber or onPublish) is covered by
-     * {@code HiveMqLocalBrokerIT.linkPublish_onLinkListener_consumedAndAnsweredWithClinksCode}, which subscribes the
-     * spy on the link listener instead.
-     */
-    static final class StricterThanTheSuite implements ExecutionCondition {
-        private static final String TEST = "linkPublish_anyLinkTopic_neverDeliveredToSubscribersNorOnPublish";
-
-        @Override
-        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            return context.getTestMethod().filter(m -> m.getName().equals(TEST)).isPresent()
-                    ? ConditionEvaluationResult.disabled("the adapter refuses $LINK/# for ordinary clients (0x87)")
-                    : ConditionEvaluationResult.enabled("contract test");
-        }
-    }
 
     private static EmbeddedHiveMq hivemq;
     private static final PahoLinkTransport TRANSPORT = new PahoLinkTransport();
@@ -87,6 +64,13 @@ class HiveMqContractIT extends LocalBrokerContract {
         @Override
         public TestClient connectClient(String clientId) throws Exception {
             Client c = new Client(io.clink.hivemq.TestClient.connect(hivemq.mqttUri(), clientId));
+            clients.add(c);
+            return c;
+        }
+
+        @Override
+        public TestClient connectLinkSpy(String clientId) throws Exception {
+            Client c = new Client(io.clink.hivemq.TestClient.connect(hivemq.linkUri(), clientId));
             clients.add(c);
             return c;
         }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterAll;
@@ -210,29 +211,51 @@ class HiveMqLocalBrokerIT {
     }
 
     @Test
-    void deliver_retained_isStoredForLaterSubscribers() throws Exception {
-        hivemq.broker().deliver(MqttMessage.builder()
-                .topic("retained/r1")
-                .payload("kept".getBytes(StandardCharsets.UTF_8))
+    void deliver_retained_presentSubscribersPerRetainAsPublishedOneCopyEachNotStored() throws Exception {
+        try (TestClient rap = TestClient.connect(hivemq.mqttUri(), "retained-rap");
+                TestClient plain = TestClient.connect(hivemq.mqttUri(), "retained-plain");
+                TestClient overlapping = TestClient.connect(hivemq.mqttUri(), "retained-overlap")) {
+            MqttSubscription keepFlag = new MqttSubscription("retained/#", 1);
+            keepFlag.setRetainAsPublished(true);
+            rap.client.subscribe(keepFlag).waitForCompletion(TestClient.TIMEOUT_MS);
+            plain.subscribe("retained/#", 1);
+            overlapping.subscribe("retained/#", 1);
+            overlapping.subscribe("retained/+", 0);
+
+            hivemq.broker().deliver(remote("retained/r1", "kept", true));
+            hivemq.broker().deliver(remote("retained/sentinel", "s", false));
+
+            TestClient.Received r = rap.awaitMessage();
+            assertThat(r.topic()).isEqualTo("retained/r1");
+            assertThat(r.message().isRetained()).as("retain flag under retain-as-published").isTrue();
+            TestClient.Received p = plain.awaitMessage();
+            assertThat(p.topic()).isEqualTo("retained/r1");
+            assertThat(p.message().isRetained()).as("retain flag without retain-as-published").isFalse();
+            assertThat(List.of(overlapping.awaitMessage().topic(), overlapping.awaitMessage().topic()))
+                    .as("one copy per client for overlapping subscriptions, as HiveMQ's own dispatch")
+                    .containsExactly("retained/r1", "retained/sentinel");
+            assertThat(rap.awaitMessage().topic()).isEqualTo("retained/sentinel");
+            assertThat(plain.awaitMessage().topic()).isEqualTo("retained/sentinel");
+        }
+        try (TestClient later = TestClient.connect(hivemq.mqttUri(), "retained-later")) {
+            later.subscribe("retained/#", 1);
+            hivemq.broker().deliver(remote("retained/sentinel", "s2", false));
+
+            assertThat(later.awaitMessage().topic()).as("no stored copy of retained/r1 before the sentinel")
+                    .isEqualTo("retained/sentinel");
+            assertThat(later.received.poll(500, TimeUnit.MILLISECONDS)).isNull();
+        }
+    }
+
+    private static MqttMessage remote(String topic, String payload, boolean retain) {
+        return MqttMessage.builder()
+                .topic(topic)
+                .payload(payload.getBytes(StandardCharsets.UTF_8))
                 .qos(1)
-                .retain(true)
+                .retain(retain)
                 .originCluster("other")
                 .timestampMillis(1)
-                .build());
-
-        try (TestClient sub = TestClient.connect(hivemq.mqttUri(), "retained-sub")) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            TestClient.Received r = null;
-            // The retained store is written asynchronously; subscribe again until it is there (bounded).
-            for (int i = 0; i < 20 && r == null && System.nanoTime() < deadline; i++) {
-                sub.subscribe("retained/#", 1);
-                r = sub.received.poll(500, TimeUnit.MILLISECONDS);
-                sub.unsubscribe("retained/#");
-            }
-            assertThat(r).isNotNull();
-            assertThat(r.payload()).isEqualTo("kept");
-            assertThat(r.message().isRetained()).isTrue();
-        }
+                .build();
     }
 
     @Test

@@ -42,7 +42,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>delivers to matching subscriptions: one copy per client for its plain subscriptions (QoS the minimum of the
  *       message's and the highest granted), one member per share group in round-robin order among connected
  *       members, retained messages to new plain subscriptions; every delivery is recorded per client
- *       ({@link Client#deliveries()}).
+ *       ({@link Client#deliveries()});
+ *   <li>keeps the retained messages its clients publish (an empty one deletes), but never stores or deletes one
+ *       because of {@link #deliver} or {@link #reply}: a forwarded retained message reaches the present subscribers
+ *       only, as on EMQX.
  * </ul>
  *
  * <p>Switches for failure tests: {@link #loseUnsubscribeEvents} and {@link #loseSessionEndEvents} stop the
@@ -577,7 +580,8 @@ public final class FakeLocalBroker implements LocalBroker {
 
     /** Routes a message to every matching subscription; the caller holds the lock and dispatches the result. */
     private List<Delivery> route(MqttMessage message, Source source) {
-        if (message.retain()) {
+        // Only a client's own publish touches the retained store: a forwarded one is never synchronised (4.12).
+        if (message.retain() && source == Source.LOCAL_PUBLISH) {
             if (message.payloadSize() == 0) {
                 retained.remove(message.topic());
             } else {

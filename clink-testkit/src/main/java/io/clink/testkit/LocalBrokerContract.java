@@ -51,8 +51,9 @@ import org.junit.jupiter.api.Test;
  * <p>What it checks: subscription events after the grant (plain, shared, {@code $queue}), unsubscribe, the session
  * end of a clean-start client; {@link LocalBroker#forEachSubscription} lists the current subscriptions including
  * shared ones, as sent; {@link LocalBroker#deliver} reaches subscribers with QoS (downgraded to the subscription's),
- * properties and retained-store semantics, one member per share group, and never comes back through {@code
- * onPublish}; local publishes do; {@code $LINK/...} publishes go to {@code onLinkPublish} with their connection and
+ * properties, one member per share group, reaches present subscribers with a retained message but neither stores it
+ * nor lets an empty one delete the broker's own retained message, and never comes back through {@code onPublish};
+ * local publishes do; {@code $LINK/...} publishes go to {@code onLinkPublish} with their connection and
  * properties, are answered with its reason code, and are never delivered to any subscriber ({@code #}, {@code
  * $LINK/#}); {@link LocalBroker#reply} reaches the requesting connection's subscription, from inside {@code
  * onLinkPublish} and from another thread; {@link LocalBroker#disconnect} ends a connection with the given reason
@@ -262,18 +263,71 @@ public abstract class LocalBrokerContract {
     }
 
     @Test
-    void deliver_retainedMessage_keptForLaterSubscribers() throws Exception {
-        MqttMessage retained = remoteMessage("contract/retained/1", "kept", 1, PublishProperties.EMPTY).toBuilder()
-                .retain(true).build();
+    void deliver_retainedMessage_reachesCurrentSubscribersButNotTheRetainedStore() throws Exception {
+        TestClient owner = harness.connectClient("contract-retained-owner");
+        owner.publish("contract/retained/1", utf8("local"), 1, true, PublishProperties.EMPTY);
+        try {
+            TestClient now = harness.connectClient("contract-retained-now");
+            assertGranted(now.subscribe("contract/retained/#", 1));
+            assertEquals("local", awaitReceived(now, "contract/retained/1").payloadUtf8());
 
-        broker.deliver(retained);
-        TestClient later = harness.connectClient("contract-retained-later");
-        assertGranted(later.subscribe("contract/retained/#", 1));
+            broker.deliver(remoteRetained("contract/retained/1", "remote"));
+            broker.deliver(remoteRetained("contract/retained/1", ""));
+            broker.deliver(remoteRetained("contract/retained/2", "remote only"));
 
-        ReceivedMessage m = awaitReceived(later, "contract/retained/1");
-        assertEquals("kept", m.payloadUtf8());
-        assertTrue(m.retain(), "a message from the retained store carries the retain flag");
-        later.publish("contract/retained/1", new byte[0], 1, true, PublishProperties.EMPTY);
+            awaitEvent("the three forwarded messages at the present subscriber", () -> now.received().size() >= 4);
+            assertEquals(Set.of("contract/retained/1:local", "contract/retained/1:remote", "contract/retained/1:",
+                    "contract/retained/2:remote only"), new HashSet<>(topicsAndPayloads(now)),
+                    "a present subscriber gets forwarded retained messages, the empty one too");
+            TestClient later = harness.connectClient("contract-retained-later");
+            assertGranted(later.subscribe("contract/retained/#", 1));
+            awaitEvent("the broker's own retained message at a later subscriber (a forwarded empty retained message "
+                    + "must not delete it)", () -> later.received().stream()
+                            .anyMatch(m -> m.topic().equals("contract/retained/1")));
+            ReceivedMessage kept = awaitReceived(later, "contract/retained/1");
+            owner.publish("contract/retained/sentinel", utf8("s"), 1, false, PublishProperties.EMPTY);
+            awaitReceived(later, "contract/retained/sentinel");
+            harness.settle();
+
+            assertEquals("local", kept.payloadUtf8(),
+                    "the broker's own retained message is neither replaced nor deleted by forwarded ones");
+            assertTrue(kept.retain(), "a message from the retained store carries the retain flag");
+            assertEquals(List.of("contract/retained/1:local", "contract/retained/sentinel:s"), topicsAndPayloads(later),
+                    "forwarded retained messages are not kept for later subscribers (no retained sync)");
+        } finally {
+            owner.publish("contract/retained/1", new byte[0], 1, true, PublishProperties.EMPTY);
+        }
+    }
+
+    @Test
+    void deliver_retainedMessageWithSharedGroup_oneCopyToTheGroupAndOneToEachPlainSubscriber() throws Exception {
+        TestClient a = harness.connectClient("contract-rshare-a");
+        TestClient b = harness.connectClient("contract-rshare-b");
+        TestClient plain = harness.connectClient("contract-rshare-plain");
+        assertGranted(a.subscribe("$share/contract-g/contract/rshare/t", 1));
+        assertGranted(b.subscribe("$share/contract-g/contract/rshare/t", 1));
+        assertGranted(plain.subscribe("contract/rshare/#", 1));
+        awaitEvent("all three subscriptions reported",
+                () -> hooks.events(Subscribed.class).stream().filter(e -> e.clientId().startsWith("contract-rshare-"))
+                        .count() == 3);
+        int n = 4;
+
+        for (int i = 0; i < n; i++) {
+            broker.deliver(remoteRetained("contract/rshare/t", "m" + i));
+        }
+
+        awaitEvent(n + " retained messages at the group and at the plain subscriber",
+                () -> a.received().size() + b.received().size() >= n && plain.received().size() >= n);
+        harness.settle();
+        List<String> group = new ArrayList<>();
+        a.received().forEach(m -> group.add(m.payloadUtf8()));
+        b.received().forEach(m -> group.add(m.payloadUtf8()));
+        Collections.sort(group);
+        List<String> plainPayloads = new ArrayList<>(plain.received().stream().map(ReceivedMessage::payloadUtf8)
+                .toList());
+        Collections.sort(plainPayloads);
+        assertEquals(List.of("m0", "m1", "m2", "m3"), group, "each retained message to exactly one group member");
+        assertEquals(List.of("m0", "m1", "m2", "m3"), plainPayloads, "each retained message once to the plain one");
     }
 
     @Test
@@ -369,7 +423,7 @@ public abstract class LocalBrokerContract {
 
     @Test
     void linkPublish_anyLinkTopic_neverDeliveredToSubscribersNorOnPublish() throws Exception {
-        TestClient all = harness.connectClient("contract-link-spy");
+        TestClient all = harness.connectLinkSpy("contract-link-spy");
         assertGranted(all.subscribe("#", 1));
         assertGranted(all.subscribe("$LINK/#", 1));
         LinkClient link = connectLink("contract-link-consumed");
@@ -649,6 +703,14 @@ public abstract class LocalBrokerContract {
         return MqttMessage.builder().topic(topic).payload(utf8(payload)).qos(qos).properties(props)
                 .publisherClientId("contract-remote-publisher").originCluster("contract-remote")
                 .timestampMillis(System.currentTimeMillis()).build();
+    }
+
+    private static MqttMessage remoteRetained(String topic, String payload) {
+        return remoteMessage(topic, payload, 1, PublishProperties.EMPTY).toBuilder().retain(true).build();
+    }
+
+    private static List<String> topicsAndPayloads(TestClient client) {
+        return client.received().stream().map(m -> m.topic() + ":" + m.payloadUtf8()).toList();
     }
 
     private static MqttMessage replyTo(PublishProperties request) {

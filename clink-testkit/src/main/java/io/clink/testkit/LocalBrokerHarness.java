@@ -48,6 +48,22 @@ public interface LocalBrokerHarness extends AutoCloseable {
     TestClient connectClient(String clientId) throws Exception;
 
     /**
+     * Connects the suite's spy: a plain MQTT 5 client (clean start, session expiry 0) that subscribes to {@code #} and
+     * {@code $LINK/#} to check that no {@code $LINK/...} publish is ever delivered to a subscriber. It must be
+     * connected where the broker grants a {@code $LINK/#} subscription: an adapter that refuses it to ordinary
+     * clients (as the HiveMQ adapter does on every listener but its link listener) connects the spy on the link
+     * listener. The default connects it like {@link #connectClient}.
+     *
+     * @param clientId the client id (starts with {@code contract-})
+     * @return the connected client
+     * @throws Exception if it cannot connect
+     * @since 0.1.0
+     */
+    default TestClient connectLinkSpy(String clientId) throws Exception {
+        return connectClient(clientId);
+    }
+
+    /**
      * Creates an unconnected link client for a connection whose {@code $LINK/...} publishes the adapter passes to
      * {@link ClusterLinkHooks#onLinkPublish} (the broker's link listener, with link credentials if it needs them):
      * for example a {@code clink-paho-transport} client with clean start. The suite connects, uses and closes it.

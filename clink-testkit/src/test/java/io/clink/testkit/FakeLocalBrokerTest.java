@@ -186,7 +186,7 @@ class FakeLocalBrokerTest {
 
     @Test
     void retained_storedAndSentToNewPlainSubscriptionsOnly() {
-        broker.deliver(message("r/1", "kept", 1).toBuilder().retain(true).build());
+        broker.connect("owner").publish("r/1", "kept".getBytes(StandardCharsets.UTF_8), 1, true);
         Client c = broker.connect("c");
         c.subscribe("$share/g/r/#");
         c.subscribe("r/#");
@@ -196,6 +196,26 @@ class FakeLocalBrokerTest {
         assertEquals(Source.RETAINED, ds.get(0).source());
         assertTrue(ds.get(0).retain());
         assertTrue(broker.retained("r/1").isPresent());
+    }
+
+    @Test
+    void deliver_retainedMessage_reachesPresentSubscribersButIsNeitherStoredNorDeleting() {
+        broker.connect("owner").publish("r/1", "local".getBytes(StandardCharsets.UTF_8), 1, true);
+        Client present = broker.connect("present");
+        present.subscribe("r/#");
+        present.clearDeliveries();
+
+        broker.deliver(message("r/1", "remote", 1).toBuilder().retain(true).build());
+        broker.deliver(message("r/1", "", 1).toBuilder().retain(true).build());
+        broker.deliver(message("r/2", "remote only", 1).toBuilder().retain(true).build());
+
+        assertEquals(List.of("remote", "", "remote only"),
+                present.deliveries().stream().map(Delivery::payloadUtf8).toList());
+        assertEquals("local", new String(broker.retained("r/1").orElseThrow().payloadBytes(), StandardCharsets.UTF_8));
+        assertTrue(broker.retained("r/2").isEmpty());
+        Client later = broker.connect("later");
+        later.subscribe("r/#");
+        assertEquals(List.of("local"), later.deliveries().stream().map(Delivery::payloadUtf8).toList());
     }
 
     @Test

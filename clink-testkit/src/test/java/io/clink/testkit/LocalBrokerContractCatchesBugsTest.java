@@ -60,6 +60,25 @@ class LocalBrokerContractCatchesBugsTest {
     }
 
     @Test
+    void suite_deliverStoresRetainedMessages_failsRetainedStoreTest() throws Exception {
+        // As HiveMQ's PublishService.publish does with the retain flag: store, and delete on an empty payload.
+        AssertionError e = runFailing(wrap(d -> new Delegating(d.fake, d.hooks) {
+            private int publishers;
+
+            @Override
+            public void deliver(MqttMessage message) {
+                if (!message.retain()) {
+                    super.deliver(message);
+                    return;
+                }
+                fake.connect("planted-retainer-" + publishers++)
+                        .publish(message.topic(), message.payloadBytes(), message.qos(), true);
+            }
+        }), f -> { }, LocalBrokerContract::deliver_retainedMessage_reachesCurrentSubscribersButNotTheRetainedStore);
+        assertTrue(e.getMessage().contains("must not delete it"), e.getMessage());
+    }
+
+    @Test
     void suite_snapshotMissesSharedSubscriptions_failsSnapshotTest() throws Exception {
         runFailing(wrap(d -> new Delegating(d.fake, d.hooks) {
             @Override

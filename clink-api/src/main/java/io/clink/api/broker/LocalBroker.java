@@ -52,9 +52,14 @@ public interface LocalBroker {
 
     /**
      * Delivers a message that arrived from another cluster to the subscribers on this broker, as if a client had
-     * published it, with its QoS, retain flag and properties; the broker applies its usual rules (retained message
-     * store, shared-subscription dispatch, no-local, per-subscription QoS downgrade). In a multi-node broker the
-     * message must reach subscribers on every node, through the broker's own cluster routing.
+     * published it, with its QoS, retain flag and properties; the broker applies its usual rules (shared-subscription
+     * dispatch, no-local, per-subscription QoS downgrade, retain flag per the subscription's retain-as-published
+     * option). In a multi-node broker the message must reach subscribers on every node, through the broker's own
+     * cluster routing.
+     *
+     * <p>The retained-message store is left alone, as EMQX's receiver does (protocol section 4.12): a message with the
+     * retain flag reaches the subscribers present now and is not kept for later subscribers, and an empty one does not
+     * delete this broker's own retained message on the topic.
      *
      * <p>The path must skip the broker's publish interception: the message must not come back to {@link
      * ClusterLinkHooks#onPublish} (HiveMQ: {@code PublishService.publish}; Moquette: {@code internalPublish}). A

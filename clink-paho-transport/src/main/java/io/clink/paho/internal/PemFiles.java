@@ -139,10 +139,27 @@ public final class PemFiles {
      */
     public static void checkKeyMatchesCertificate(
             PrivateKey key, Path keyFile, X509Certificate certificate, Path certFile) {
+        checkKeyMatchesCertificate(key, "ssl.keyfile", keyFile, certificate, "ssl.certfile", certFile);
+    }
+
+    /**
+     * As {@link #checkKeyMatchesCertificate(PrivateKey, Path, X509Certificate, Path)}, naming the options as given
+     * (for example {@code listeners.ssl.clink.ssl_options.keyfile}).
+     *
+     * @param key the private key
+     * @param keyOption the option naming the key file, for messages
+     * @param keyFile where the key came from, for messages
+     * @param certificate the leaf certificate
+     * @param certOption the option naming the certificate file, for messages
+     * @param certFile where the certificate came from, for messages
+     * @throws IllegalArgumentException if they do not belong together
+     */
+    public static void checkKeyMatchesCertificate(PrivateKey key, String keyOption, Path keyFile,
+            X509Certificate certificate, String certOption, Path certFile) {
         PublicKey publicKey = certificate.getPublicKey();
         String keyFamily = family(key.getAlgorithm());
         String certFamily = family(publicKey.getAlgorithm());
-        String mismatch = "ssl.keyfile " + keyFile + " does not match the certificate in ssl.certfile " + certFile;
+        String mismatch = keyOption + " " + keyFile + " does not match the certificate in " + certOption + " " + certFile;
         if (!keyFamily.equals(certFamily)) {
             throw new IllegalArgumentException(
                     mismatch + ": the key is " + key.getAlgorithm() + ", the certificate's key is " + publicKey.getAlgorithm());
