@@ -5,6 +5,7 @@ import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.migration.meta.PersistenceType;
 import io.clink.api.config.ClusterLinkConfig;
+import io.clink.core.internal.etf.EtfLimits;
 import io.clink.broker.internal.KeyStores;
 import io.clink.broker.internal.ManagementServer;
 import io.clink.core.ClusterLink;
@@ -54,6 +55,14 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
 
     /** The HiveMQ listener name of the TLS link listener. */
     public static final String LINK_TLS_LISTENER = "clink-ssl";
+
+    /**
+     * The largest MQTT packet the broker reads, on every listener: the largest payload clink's decoder accepts on a
+     * link topic plus 64 KiB for the topic and properties. HiveMQ's own default (256 MiB) would let one link client
+     * make the broker buffer and copy a quarter gigabyte that clink then refuses; above this size HiveMQ answers
+     * DISCONNECT 0x95 (packet too large) from the fixed header, before reading the body.
+     */
+    public static final int MAX_PACKET_SIZE = EtfLimits.DEFAULT_MAX_PAYLOAD_BYTES + 64 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedClusterBroker.class);
     private static final long START_TIMEOUT_SECONDS = 120;
@@ -345,7 +354,7 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         }
     }
 
-    private static String hivemqConfig(BrokerConfig c, KeyStores.@Nullable Written stores) {
+    static String hivemqConfig(BrokerConfig c, KeyStores.@Nullable Written stores) {
         StringBuilder listeners = new StringBuilder();
         listeners.append(tcpListener(c.mqtt(), "default"));
         if (c.link() != null) {
@@ -360,10 +369,11 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
                 <hivemq>
                   <listeners>
                 %s  </listeners>
+                  <mqtt><packets><max-packet-size>%d</max-packet-size></packets></mqtt>
                   <persistence><mode>in-memory</mode></persistence>
                   <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(listeners);
+                """.formatted(listeners, MAX_PACKET_SIZE);
     }
 
     private static String tcpListener(BrokerConfig.Bind bind, String name) {

@@ -84,7 +84,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Security</b>: {@code $LINK/...} publishes and subscriptions are accepted only from connections on the link
  * listeners (the HiveMQ listeners named in {@link #linkListenerNames()}, for example a plain and a TLS one). Elsewhere a publish is refused with PUBACK
  * 0x87 and never reaches clink, and each connection's default permissions deny {@code $LINK/#} (keeping the default
- * behaviour that was in place), so such a SUBSCRIBE is refused with 0x87.
+ * behaviour that was in place), so such a SUBSCRIBE is refused with 0x87. A link user restricted to one cluster
+ * ({@link LinkAuthenticator}) that publishes to another {@code $LINK/...} topic than its cluster's route and message
+ * topics gets PUBACK 0x87 and DISCONNECT 0x87: it is misbehaving, not mistaken.
  *
  * <p><b>Services</b>: HiveMQ's {@code Services.*} point at the last-started broker in the JVM, so this class is
  * given the services captured inside its own extension's {@code extensionStart} and never calls {@code Services}
@@ -268,6 +270,12 @@ public final class HiveMqLocalBroker implements LocalBroker {
             return;
         }
         state.markDisconnected();
+        closeConnection(state, reasonCode, reasonString);
+    }
+
+    /** Sends DISCONNECT to the connection's client, unless its client id has connected again since. */
+    private void closeConnection(ConnectionState state, int reasonCode, String reasonString) {
+        LinkConnection connection = state.link();
         if (!connection.connectionId().equals(currentConnectionOfClient.get(connection.clientId()))) {
             return;
         }
@@ -427,19 +435,23 @@ public final class HiveMqLocalBroker implements LocalBroker {
         }
 
         private void onLinkPublish(PublishPacket packet, PublishInboundOutput output) {
-            if (!state.onLinkListener()) {
-                output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED,
-                        "link topics are accepted only on the link listener");
-                return;
-            }
-            if (!state.mayPublishLinkTopic(packet.getTopic())) {
-                output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED,
-                        "this link user may only publish for its own cluster");
-                return;
-            }
-            if (state.isDisconnected()) {
-                output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, "connection is being closed");
-                return;
+            switch (state.checkLinkPublish(packet.getTopic())) {
+                case REFUSE_NOT_LINK_LISTENER:
+                    output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED,
+                            "link topics are accepted only on the link listener");
+                    return;
+                case REFUSE_CLOSING:
+                    output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, "connection is being closed");
+                    return;
+                case DISCONNECT_NOT_AUTHORIZED:
+                    String reason = "link user " + state.link().username() + " may not publish to "
+                            + packet.getTopic() + ": it speaks only for its own cluster";
+                    output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, reason);
+                    closeConnection(state, ReasonCodes.NOT_AUTHORIZED, reason);
+                    return;
+                case ACCEPT:
+                default:
+                    break;
             }
             ClusterLinkHooks h = hooks();
             if (h == null) {

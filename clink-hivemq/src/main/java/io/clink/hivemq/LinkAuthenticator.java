@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * allowed to speak for one
  * remote cluster only: it may publish to {@code $LINK/cluster/route/<cluster>} and {@code $LINK/cluster/msg/<cluster>}
  * and subscribe to {@code $LINK/cluster/resp/<cluster>/#}, nothing else. A wrong user name or password is refused
- * with CONNACK 0x86.
+ * with CONNACK 0x86. A publish to any other {@code $LINK/...} topic (another cluster's, or one no client may publish
+ * to) is refused with PUBACK 0x87 and closes the connection with DISCONNECT 0x87 ({@link HiveMqLocalBroker}).
  *
  * <p>Connections on listeners without a list (ordinary MQTT listeners, or a link listener left open to anonymous
  * link connections) are accepted without checks, as HiveMQ does when no authentication extension is

@@ -70,7 +70,9 @@ class LinkAuthenticationIT {
             int pub = link.publish("$LINK/cluster/route/cluster-ap", "forged", 1);
 
             assertThat(sub).containsExactly(0x87);
-            assertThat(pub).isEqualTo(0x87);
+            // The DISCONNECT may overtake the PUBACK; Paho then fails the publish with its own code (above 32000).
+            assertThat(pub).satisfiesAnyOf(p -> assertThat(p).isEqualTo(0x87), p -> assertThat(p).isGreaterThan(32_000));
+            assertThat(link.awaitServerDisconnect().getReturnCode()).as("DISCONNECT reason").isEqualTo(0x87);
             assertThat(HOOKS.linkPublishes.poll(500, TimeUnit.MILLISECONDS)).isNull();
         }
     }

@@ -73,6 +73,43 @@ public final class ConnectionState {
                 || topic.equals("$LINK/cluster/msg/" + cluster);
     }
 
+    /** What the adapter does with a {@code $LINK/...} publish, decided by {@link #checkLinkPublish}. */
+    public enum LinkPublishVerdict {
+        /** Pass it to clink. */
+        ACCEPT,
+        /** Not on the link listener: refuse the publish (PUBACK 0x87); the client is an ordinary one, keep it. */
+        REFUSE_NOT_LINK_LISTENER,
+        /**
+         * A link user publishing for a cluster other than its own, or to a topic no client may publish to: refuse it
+         * (PUBACK 0x87) and close the connection with DISCONNECT 0x87, as clink closes a peer that breaks the
+         * protocol. The connection is marked disconnected, so publishes racing with the close are refused too.
+         */
+        DISCONNECT_NOT_AUTHORIZED,
+        /** Already being closed: refuse it, nothing else. */
+        REFUSE_CLOSING
+    }
+
+    /**
+     * Decides about a publish to {@code topic}, a {@code $LINK/...} topic. Marks the connection disconnected when
+     * the verdict is {@link LinkPublishVerdict#DISCONNECT_NOT_AUTHORIZED}.
+     *
+     * @param topic the publish's topic, under {@code $LINK/}
+     * @return the verdict
+     */
+    public LinkPublishVerdict checkLinkPublish(String topic) {
+        if (!onLinkListener) {
+            return LinkPublishVerdict.REFUSE_NOT_LINK_LISTENER;
+        }
+        if (disconnected) {
+            return LinkPublishVerdict.REFUSE_CLOSING;
+        }
+        if (!mayPublishLinkTopic(topic)) {
+            disconnected = true;
+            return LinkPublishVerdict.DISCONNECT_NOT_AUTHORIZED;
+        }
+        return LinkPublishVerdict.ACCEPT;
+    }
+
     /** Remembers a SUBSCRIBE until its SUBACK says which filters were granted. */
     public void subscribeSent(int packetId, List<String> filters) {
         pendingSubscribes.put(packetId, List.copyOf(filters));

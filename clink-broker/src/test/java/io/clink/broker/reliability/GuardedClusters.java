@@ -1,0 +1,171 @@
+package io.clink.broker.reliability;
+
+import io.clink.api.config.ClusterLinkConfig;
+import io.clink.broker.BrokerConfig;
+import io.clink.broker.EmbeddedClusterBroker;
+import io.clink.core.ClusterLink;
+import io.clink.core.config.ClusterLinkConfigLoader;
+import io.clink.hivemq.ClinkEngine;
+import io.clink.hivemq.ClusterLinkExtensionMain;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Two embedded brokers linked both ways with {@code topics = ["#"]}, each link listener guarded by credentials:
+ * {@code cluster-us-east} (the broker under attack) lets in {@code eu-west} (speaks for cluster-eu-west, the
+ * legitimate peer) and {@code ap-south} (speaks for cluster-ap-south, a configured and enabled link whose peer is
+ * never started: the credential the hostile clients hold). {@code cluster-eu-west} lets in {@code us-east}.
+ */
+final class GuardedClusters implements AutoCloseable {
+
+    static final String US = "cluster-us-east";
+    static final String EU = "cluster-eu-west";
+    static final String AP = "cluster-ap-south";
+    static final String AP_USER = "ap-south";
+    static final byte[] AP_PASSWORD = HostilePayloads.utf8("ap-secret");
+    static final String EU_USER = "eu-west";
+    static final byte[] EU_PASSWORD = HostilePayloads.utf8("eu-secret");
+
+    final EmbeddedClusterBroker us;
+    final EmbeddedClusterBroker eu;
+    final ClusterLink usLink;
+    final ClusterLink euLink;
+    private final List<AutoCloseable> open;
+
+    private GuardedClusters(EmbeddedClusterBroker us, EmbeddedClusterBroker eu, ClusterLink usLink,
+            ClusterLink euLink, List<AutoCloseable> open) {
+        this.us = us;
+        this.eu = eu;
+        this.usLink = usLink;
+        this.euLink = euLink;
+        this.open = open;
+    }
+
+    static GuardedClusters start() throws IOException {
+        int[] p = freePorts(5);
+        int usMqtt = p[0];
+        int usLinkPort = p[1];
+        int euMqtt = p[2];
+        int euLinkPort = p[3];
+        int apDead = p[4];
+        String usConf = """
+                management { enable = false }
+                cluster {
+                  name = "%1$s"
+                  links = [
+                    { name = "%2$s", server = "127.0.0.1:%5$d", clientid = "clink-us-east", topics = ["#"],
+                      username = "us-east", password = "us-secret" }
+                    { name = "%3$s", server = "127.0.0.1:%6$d", clientid = "clink-us-east-ap", topics = ["#"] }
+                  ]
+                }
+                listeners {
+                  tcp.default { bind = "127.0.0.1:%4$d" }
+                  tcp.clink {
+                    bind = "127.0.0.1:%7$d"
+                    authentication = [
+                      { username = "eu-west", password = "eu-secret", cluster = "%2$s" }
+                      { username = "ap-south", password = "ap-secret", cluster = "%3$s" }
+                    ]
+                  }
+                }
+                """.formatted(US, EU, AP, usMqtt, euLinkPort, apDead, usLinkPort);
+        String euConf = """
+                management { enable = false }
+                cluster {
+                  name = "%1$s"
+                  links = [
+                    { name = "%2$s", server = "127.0.0.1:%3$d", clientid = "clink-eu-west", topics = ["#"],
+                      username = "eu-west", password = "eu-secret" }
+                  ]
+                }
+                listeners {
+                  tcp.default { bind = "127.0.0.1:%4$d" }
+                  tcp.clink {
+                    bind = "127.0.0.1:%5$d"
+                    authentication = [ { username = "us-east", password = "us-secret", cluster = "%2$s" } ]
+                  }
+                }
+                """.formatted(EU, US, usLinkPort, euMqtt, euLinkPort);
+        List<AutoCloseable> open = new ArrayList<>();
+        AtomicReference<ClusterLink> usEngine = new AtomicReference<>();
+        AtomicReference<ClusterLink> euEngine = new AtomicReference<>();
+        try {
+            EmbeddedClusterBroker us = EmbeddedClusterBroker.start(config(US, usConf),
+                    (c, dir, started) -> engine(c, dir, started, usEngine));
+            open.add(us);
+            EmbeddedClusterBroker eu = EmbeddedClusterBroker.start(config(EU, euConf),
+                    (c, dir, started) -> engine(c, dir, started, euEngine));
+            open.add(eu);
+            return new GuardedClusters(us, eu, usEngine.get(), euEngine.get(), open);
+        } catch (RuntimeException e) {
+            closeAll(open);
+            throw e;
+        }
+    }
+
+    String usMqttUri() {
+        return "tcp://127.0.0.1:" + us.config().mqtt().port();
+    }
+
+    String usLinkUri() {
+        return "tcp://127.0.0.1:" + us.config().link().port();
+    }
+
+    String euMqttUri() {
+        return "tcp://127.0.0.1:" + eu.config().mqtt().port();
+    }
+
+    @Override
+    public void close() {
+        closeAll(open);
+    }
+
+    private static void closeAll(List<AutoCloseable> open) {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            try {
+                open.get(i).close();
+            } catch (Exception e) {
+                // Closing after a failure must not hide the failure.
+            }
+        }
+    }
+
+    private static BrokerConfig config(String name, String hocon) throws IOException {
+        // Each run gets fresh incarnation state, kept out of the working directory.
+        Path data = Files.createTempDirectory("clink-guarded-" + name + "-");
+        return BrokerConfig.from(ClusterLinkConfigLoader.parseString(hocon, name), name,
+                Path.of("").toAbsolutePath()).withDataDir(data);
+    }
+
+    /** As {@code ClinkEngine.starter}, keeping the engine so that the tests can read its routes. */
+    private static ClusterLinkExtensionMain.EngineStarter engine(ClusterLinkConfig config, Path dataDirectory,
+            Consumer<? super ClusterLink> started, AtomicReference<ClusterLink> captured) {
+        return ClinkEngine.starter(config, dataDirectory, link -> {
+            captured.set(link);
+            started.accept(link);
+        });
+    }
+
+    private static int[] freePorts(int n) throws IOException {
+        int[] p = new int[n];
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0);
+                held.add(s);
+                p[i] = s.getLocalPort();
+            }
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
+        }
+        return p;
+    }
+}
