@@ -7,12 +7,14 @@ import java.net.Socket;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import javax.net.SocketFactory;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -124,10 +126,34 @@ final class BenchClient implements AutoCloseable {
         MqttMessage m = new MqttMessage(payload);
         m.setQos(1);
         try {
-            client.publish(topic, m, null, releaseOnAck);
+            publishRetryingWhileFull(() -> client.publish(topic, m, null, releaseOnAck));
         } catch (MqttException | RuntimeException e) {
             pubacks.release();
             throw e;
+        }
+    }
+
+    /** A publish call. */
+    private interface PublishCall {
+        IMqttToken publish() throws MqttException;
+    }
+
+    /**
+     * Paho completes a QoS 1 token before it lowers its in-flight count, so a publish right after a PUBACK can be
+     * refused as "too many publishes in progress" although the semaphore had a free slot; it is retried.
+     */
+    private static IMqttToken publishRetryingWhileFull(PublishCall call) throws MqttException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+        while (true) {
+            try {
+                return call.publish();
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT
+                        || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                LockSupport.parkNanos(50_000);
+            }
         }
     }
 
@@ -139,7 +165,7 @@ final class BenchClient implements AutoCloseable {
         MqttMessage m = new MqttMessage(payload);
         m.setQos(1);
         try {
-            client.publish(topic, m).waitForCompletion(WAIT_MS);
+            publishRetryingWhileFull(() -> client.publish(topic, m)).waitForCompletion(WAIT_MS);
         } finally {
             pubacks.release();
         }

@@ -62,8 +62,17 @@ public class E2eForwardBenchmark {
     @Param({"100"})
     public int window;
 
+    /**
+     * Publishing clients on A, used in turn by {@link #throughput} ({@link #latency} uses the first). Each has its
+     * own in-flight limit (the broker's Receive Maximum) and, on the forwarded path, its own forwarding connection
+     * of the pool when their client ids hash apart (dispatch {@code per_clientid}).
+     */
+    @Param({"1"})
+    public int publishers;
+
     private LinkedBrokers brokers;
     private BenchClient publisher;
+    private BenchClient[] all;
     private String topic;
     private final Semaphore inFlight = new Semaphore(0);
     private volatile boolean probeArrived;
@@ -99,7 +108,14 @@ public class E2eForwardBenchmark {
                 new BenchClient(forwarded ? brokers.uriB() : brokers.uriA(), "bench-sub"));
         subscriber.onMessage(this::arrived);
         subscriber.subscribe(prefix + "/#", 1);
-        publisher = brokers.closeLater(new BenchClient(brokers.uriA(), "bench-pub"));
+        if (publishers < 1) {
+            throw new IllegalArgumentException("publishers must be at least 1, got " + publishers);
+        }
+        all = new BenchClient[publishers];
+        for (int i = 0; i < publishers; i++) {
+            all[i] = brokers.closeLater(new BenchClient(brokers.uriA(), "bench-pub-" + i));
+        }
+        publisher = all[0];
         if (forwarded) {
             LinkedBrokers.await("A holds B's route", () -> brokers.routesOfBOnA() >= 1, 30_000);
         }
@@ -154,7 +170,8 @@ public class E2eForwardBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         if (measured.length > 0 && inFlight.availablePermits() == window) {
-            System.out.println(LatencyPercentiles.line("loaded latency " + path + " window " + window, measured));
+            System.out.println(LatencyPercentiles.line("loaded latency " + path + " window " + window + " publishers "
+                    + publishers, measured));
         }
         if (brokers != null) {
             brokers.close();
@@ -174,8 +191,7 @@ public class E2eForwardBenchmark {
         if (!inFlight.tryAcquire(WAIT_NANOS, TimeUnit.NANOSECONDS)) {
             throw new IllegalStateException("no message delivered on path " + path + " for 30 s");
         }
-        published++;
-        publisher.publishQos1(topic, payload());
+        all[(int) (published++ % publishers)].publishQos1(topic, payload());
     }
 
     /**

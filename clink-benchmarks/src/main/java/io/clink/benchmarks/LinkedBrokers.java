@@ -52,6 +52,9 @@ final class LinkedBrokers implements AutoCloseable {
             if (bLinkEnabled) {
                 await("A's link actor to B online", () -> online(linkA.get(), B), 60_000);
                 await("B's link actor to A online", () -> online(linkB.get(), A), 60_000);
+                // A forwarding pool that started before the other broker listened is in its reconnect backoff.
+                await("A's forwarding pool to B connected", () -> forwarding(linkA.get(), B), 60_000);
+                await("B's forwarding pool to A connected", () -> forwarding(linkB.get(), A), 60_000);
             }
         } catch (RuntimeException | Error e) {
             close();
@@ -103,6 +106,12 @@ final class LinkedBrokers implements AutoCloseable {
                 .map(s -> !s.actors().isEmpty()
                         && s.actors().stream().allMatch(a -> a.state() == io.clink.api.link.LinkState.ONLINE))
                 .orElse(false);
+    }
+
+    /** Whether every forwarding connection of {@code link} on {@code engine} is connected. */
+    static boolean forwarding(ClusterLink engine, String link) {
+        return engine != null && engine.status(link)
+                .map(s -> s.forwarding() == io.clink.api.link.ForwardingStatus.CONNECTED).orElse(false);
     }
 
     /** Waits, polling every 1 ms, until the condition holds; fails after {@code timeoutMs}. */
