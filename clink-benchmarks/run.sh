@@ -1,28 +1,48 @@
 #!/usr/bin/env bash
-# Runs clink's micro-benchmark suites from the shaded jar and writes JMH JSON (and the console text) under
-# target/results/. Usage: run.sh quick|full [match|churn|heap|codec ...]   (default: every suite)
+# Runs clink's benchmark suites from the shaded jar and writes JMH JSON (and the console text) under
+# target/results/. Usage: run.sh quick|full [match|churn|heap|codec|forward|propagation|bootstrap|e2e ...]
+# (default: every suite; e2e = forward propagation bootstrap, the end-to-end suites through two linked brokers)
 #   quick  1 fork, 2 x 1 s warmup, 5 x 1 s measurement: indicative, under 15 minutes on 2 cores
+#          (end to end: 1 x 2 s warmup, 4 x 2 s measurement; bootstrap 1 + 5 single shots)
 #   full   2 forks, 5 x 2 s warmup, 10 x 2 s measurement: the figures to publish
+#          (end to end: 2 forks, 2 x 3 s warmup, 10 x 3 s measurement; bootstrap 2 + 10 single shots per fork)
 # Build the jar first: mvn -B -pl clink-benchmarks -am package -DskipTests (from the repository root).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 usage() {
-  echo "usage: $0 quick|full [match|churn|heap|codec ...]" >&2
+  echo "usage: $0 quick|full [match|churn|heap|codec|forward|propagation|bootstrap|e2e ...]" >&2
   exit 2
 }
 
 mode="${1:-}"
 case "$mode" in
-  quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 5 -r 1s) ;;
-  full) jmh_opts=(-f 2 -wi 5 -w 2s -i 10 -r 2s) ;;
+  quick)
+    jmh_opts=(-f 1 -wi 2 -w 1s -i 5 -r 1s)
+    e2e_opts=(-f 1 -wi 1 -w 2s -i 4 -r 2s)
+    bootstrap_opts=(-f 1 -wi 1 -i 5)
+    ;;
+  full)
+    jmh_opts=(-f 2 -wi 5 -w 2s -i 10 -r 2s)
+    e2e_opts=(-f 2 -wi 2 -w 3s -i 10 -r 3s)
+    bootstrap_opts=(-f 2 -wi 2 -i 10)
+    ;;
   *) usage ;;
 esac
 shift
 suites=("$@")
 if [ ${#suites[@]} -eq 0 ]; then
-  suites=(match churn heap codec)
+  suites=(match churn heap codec e2e)
 fi
+expanded=()
+for suite in "${suites[@]}"; do
+  if [ "$suite" = e2e ]; then
+    expanded+=(forward propagation bootstrap)
+  else
+    expanded+=("$suite")
+  fi
+done
+suites=("${expanded[@]}")
 
 java="${JAVA:-java}"
 jar=target/benchmarks.jar
@@ -51,11 +71,23 @@ jmh() {
     | grep -v '^SLF4J' | tee "$out/$name-$mode.txt"
 }
 
+# The end-to-end suites: two embedded brokers per fork, no allocation profile (it would count the brokers' work).
+e2e() {
+  local name="$1"
+  shift
+  echo "== $name ($mode)"
+  "$java" -jar "$jar" "$@" -rf json -rff "$out/$name-$mode.json" 2>&1 \
+    | grep -v '^SLF4J' | tee "$out/$name-$mode.txt"
+}
+
 for suite in "${suites[@]}"; do
   case "$suite" in
     match) jmh match 'RouteMatchBenchmark' ;;
     churn) jmh churn 'RouteChurnBenchmark' ;;
     codec) jmh codec 'CodecBenchmark' ;;
+    forward) e2e forward 'E2eForwardBenchmark' "${e2e_opts[@]}" ;;
+    propagation) e2e propagation 'E2eRoutePropagationBenchmark' "${e2e_opts[@]}" ;;
+    bootstrap) e2e bootstrap 'E2eBootstrapBenchmark' "${bootstrap_opts[@]}" ;;
     heap)
       echo "== heap per route at 1,000,000 routes ($mode)"
       # One JVM per implementation, serial GC so "used after GC" is exact.

@@ -62,6 +62,8 @@ public final class Summary {
                 + "(RouteChurnBenchmark.addAndRemove)", out);
         heapTable(dir.resolve("heap-" + mode + ".txt"), out);
         codecTable(dir.resolve("codec-" + mode + ".json"), out);
+        endToEndTable(dir.resolve("forward-" + mode + ".json"), dir.resolve("propagation-" + mode + ".json"),
+                dir.resolve("bootstrap-" + mode + ".json"), out);
     }
 
     private static List<? extends Config> results(Path file) throws IOException {
@@ -150,6 +152,89 @@ public final class Summary {
             out.printf(Locale.ROOT, "| %s | %s | %s | %,.0f | %,.0f | %s |%n", name, payload,
                     r.getString("params.compressed"), r.getDouble("primaryMetric.score"), error(r), allocation(r));
         }
+    }
+
+    /**
+     * The end-to-end suites against issue 7's targets: link efficiency (forwarded ÷ local throughput), latency
+     * percentiles, route propagation percentiles, bootstrap time.
+     */
+    private static void endToEndTable(Path forward, Path propagation, Path bootstrap, PrintStream out)
+            throws IOException {
+        if (!Files.exists(forward) && !Files.exists(propagation) && !Files.exists(bootstrap)) {
+            return;
+        }
+        out.printf(Locale.ROOT, "%n#### End to end through two linked brokers on loopback%n%n");
+        out.println("| measure | local (one broker) | forwarded (A to B) | result | target |");
+        out.println("|---|---:|---:|---:|---|");
+        if (Files.exists(forward)) {
+            // method -> path -> result
+            Map<String, Map<String, Config>> byMethod = new LinkedHashMap<>();
+            for (Config r : results(forward)) {
+                String name = r.getString("benchmark");
+                byMethod.computeIfAbsent(name.substring(name.lastIndexOf('.') + 1), k -> new LinkedHashMap<>())
+                        .put(r.getString("params.path"), r);
+            }
+            Map<String, Config> tp = byMethod.getOrDefault("throughput", Map.of());
+            if (tp.containsKey("local") && tp.containsKey("forwarded")) {
+                double local = tp.get("local").getDouble("primaryMetric.score");
+                double fwd = tp.get("forwarded").getDouble("primaryMetric.score");
+                out.printf(Locale.ROOT, "| QoS 1 throughput, 100 B, window %s (msg/s) | %,.0f ± %,.0f | %,.0f ± %,.0f "
+                        + "| efficiency **%.2f** | ≥ 0.8 |%n", tp.get("forwarded").getString("params.window"), local,
+                        error(tp.get("local")), fwd, error(tp.get("forwarded")), fwd / local);
+            }
+            Map<String, Config> lat = byMethod.getOrDefault("latency", Map.of());
+            if (lat.containsKey("local") && lat.containsKey("forwarded")) {
+                for (String p : new String[] {"50.0", "99.0"}) {
+                    double local = percentile(lat.get("local"), p);
+                    double fwd = percentile(lat.get("forwarded"), p);
+                    out.printf(Locale.ROOT, "| QoS 1 latency, one message at a time, p%s (%s) | %,.2f | %,.2f "
+                            + "| +%,.2f | |%n", p.replace(".0", ""), lat.get("local").getString(
+                            "primaryMetric.scoreUnit"), local, fwd, fwd - local);
+                }
+            }
+        }
+        if (Files.exists(propagation)) {
+            for (Config r : results(propagation)) {
+                double p50 = percentile(r, "50.0");
+                double p99 = percentile(r, "99.0");
+                String unit = r.getString("primaryMetric.scoreUnit");
+                out.printf(Locale.ROOT, "| route propagation, SUBSCRIBE on B to first message from A (%s) | | "
+                        + "p50 %,.2f, p99 %,.2f (n = %d) | p99 **%,.2f** | p99 ≤ 20 ms |%n", unit, p50, p99,
+                        sampleCount(r), p99);
+            }
+        }
+        if (Files.exists(bootstrap)) {
+            for (Config r : results(bootstrap)) {
+                out.printf(Locale.ROOT, "| bootstrap of %,d routes from B to A (%s, mean of %d single shots) | | "
+                        + "%,.0f ± %,.0f | **%,.0f** | ≤ 2000 ms |%n", r.getInt("params.routes"),
+                        r.getString("primaryMetric.scoreUnit"), sampleCount(r), r.getDouble("primaryMetric.score"),
+                        error(r), r.getDouble("primaryMetric.score"));
+            }
+        }
+    }
+
+    private static double percentile(Config r, String level) {
+        return r.getDouble("primaryMetric.scorePercentiles.\"" + level + "\"");
+    }
+
+    /** Samples behind a result: single-shot iterations, or sample-time samples (rawDataHistogram counts). */
+    private static long sampleCount(Config r) {
+        if (r.hasPath("primaryMetric.rawDataHistogram")) {
+            long n = 0;
+            for (Object fork : r.getList("primaryMetric.rawDataHistogram").unwrapped()) {
+                for (Object iteration : (List<?>) fork) {
+                    for (Object bucket : (List<?>) iteration) {
+                        n += ((Number) ((List<?>) bucket).get(1)).longValue();
+                    }
+                }
+            }
+            return n;
+        }
+        long n = 0;
+        for (Object fork : r.getList("primaryMetric.rawData").unwrapped()) {
+            n += ((List<?>) fork).size();
+        }
+        return n;
     }
 
     private static double error(Config r) {

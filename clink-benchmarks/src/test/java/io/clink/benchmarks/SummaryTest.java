@@ -58,4 +58,39 @@ class SummaryTest {
         assertThat(md).contains("| clink | 1,000,000 | 117.9 | 120.0 | **1.20×** (vs naive) |");
         assertThat(md).doesNotContain("Route matching");
     }
+
+    private static String forward(String method, String path, double score, String percentiles) {
+        return "{\"benchmark\":\"io.clink.benchmarks.E2eForwardBenchmark." + method + "\",\"params\":{\"path\":\""
+                + path + "\",\"window\":\"100\",\"publishers\":\"1\"},\"primaryMetric\":{\"score\":" + score
+                + ",\"scoreError\":\"NaN\",\"scoreUnit\":\"" + (method.equals("latency") ? "us/op" : "ops/s")
+                + "\"" + percentiles + "}}";
+    }
+
+    @Test
+    void render_endToEndResults_efficiencyPercentilesAndBootstrap() throws IOException {
+        Files.writeString(dir.resolve("forward-quick.json"), "[" + String.join(",",
+                forward("throughput", "local", 2000.0, ""),
+                forward("throughput", "forwarded", 1700.0, ""),
+                forward("latency", "local", 900.0, ",\"scorePercentiles\":{\"50.0\":500.0,\"99.0\":2000.0}"),
+                forward("latency", "forwarded", 1500.0,
+                        ",\"scorePercentiles\":{\"50.0\":800.0,\"99.0\":3500.5}")) + "]");
+        Files.writeString(dir.resolve("propagation-quick.json"), "[{\"benchmark\":\"io.clink.benchmarks."
+                + "E2eRoutePropagationBenchmark.subscribeToFirstMessage\",\"params\":{},\"primaryMetric\":{"
+                + "\"score\":7.0,\"scoreError\":1.0,\"scoreUnit\":\"ms/op\",\"scorePercentiles\":{\"50.0\":6.0,"
+                + "\"99.0\":18.5},\"rawDataHistogram\":[[[[5.0,2],[6.0,3]],[[18.5,1]]]]}}]");
+        Files.writeString(dir.resolve("bootstrap-quick.json"), "[{\"benchmark\":\"io.clink.benchmarks."
+                + "E2eBootstrapBenchmark.bootstrap\",\"params\":{\"routes\":\"100000\"},\"primaryMetric\":{"
+                + "\"score\":1250.4,\"scoreError\":344.8,\"scoreUnit\":\"ms/op\","
+                + "\"rawData\":[[1186.9,1235.4,1340.6,1144.9,1342.8]]}}]");
+
+        String md = render();
+
+        assertThat(md).contains("| QoS 1 throughput, 100 B, window 100 (msg/s) | 2,000 ± NaN | 1,700 ± NaN "
+                + "| efficiency **0.85** | ≥ 0.8 |");
+        assertThat(md).contains("| QoS 1 latency, one message at a time, p99 (us/op) | 2,000.00 | 3,500.50 "
+                + "| +1,500.50 | |");
+        assertThat(md).contains("| p50 6.00, p99 18.50 (n = 6) | p99 **18.50** | p99 ≤ 20 ms |");
+        assertThat(md).contains("| bootstrap of 100,000 routes from B to A (ms/op, mean of 5 single shots) | | "
+                + "1,250 ± 345 | **1,250** | ≤ 2000 ms |");
+    }
 }

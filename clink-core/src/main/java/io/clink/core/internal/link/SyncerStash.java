@@ -35,20 +35,47 @@ public final class SyncerStash {
         }
     }
 
-    private final LinkedHashMap<RouteKey, RouteOp> adds = new LinkedHashMap<>();
+    private final LinkedHashMap<RouteKey, RouteOp> adds;
     private final LinkedHashMap<RouteKey, RouteOp> deletes = new LinkedHashMap<>();
+
+    /** An empty stash. */
+    public SyncerStash() {
+        adds = new LinkedHashMap<>();
+    }
+
+    /**
+     * An empty stash sized for {@code expectedAdds} adds, so that filling it with a bootstrap snapshot does not
+     * rehash it over and over.
+     *
+     * @param expectedAdds how many adds it will hold; at least 0
+     */
+    public SyncerStash(int expectedAdds) {
+        if (expectedAdds < 0) {
+            throw new IllegalArgumentException("expectedAdds must be at least 0: " + expectedAdds);
+        }
+        adds = new LinkedHashMap<>((int) Math.min(1 << 30, (long) Math.ceil(expectedAdds / 0.75)));
+    }
 
     /** Stashes an op, replacing any pending op on the same key. */
     public void push(RouteOp op) {
         RouteKey key = RouteKey.of(op);
+        // A new key, the common case (a bootstrap snapshot has only new keys), costs one lookup in each map.
         if (!op.delete()) {
-            deletes.remove(key);
-            adds.remove(key); // re-insert at the end: the newest op goes last in its class
-            adds.put(key, op);
+            if (!deletes.isEmpty()) {
+                deletes.remove(key);
+            }
+            if (adds.putIfAbsent(key, op) != null) {
+                adds.remove(key); // re-insert at the end: the newest op goes last in its class
+                adds.put(key, op);
+            }
         } else {
-            adds.remove(key);
-            deletes.remove(key);
-            deletes.put(key, op);
+            if (!adds.isEmpty()) {
+                adds.remove(key);
+            }
+            if (deletes.putIfAbsent(key, op) != null) {
+                deletes.remove(key);
+                deletes.put(key, op);
+            }
         }
     }
 

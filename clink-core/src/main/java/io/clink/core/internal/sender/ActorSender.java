@@ -423,8 +423,9 @@ public final class ActorSender {
             // must survive, so the stash is kept; its adds are merely sent twice.
             stash.clear();
         }
-        SyncerStash snapshot = new SyncerStash();
-        for (Subscription route : localRoutes.get()) {
+        Set<Subscription> routes = localRoutes.get();
+        SyncerStash snapshot = new SyncerStash(routes.size());
+        for (Subscription route : routes) {
             for (RouteOp op : replication.ops(route, false)) {
                 snapshot.push(op);
             }

@@ -27,6 +27,36 @@ class SyncerStashTest {
     }
 
     @Test
+    void push_sameKeyAgain_movesToEndOfItsClass() {
+        SyncerStash stash = new SyncerStash(2);
+        stash.push(RouteOp.add("a", "a"));
+        stash.push(RouteOp.add("b", "b"));
+        stash.push(RouteOp.delete("x", "x"));
+        stash.push(RouteOp.delete("y", "y"));
+        stash.push(RouteOp.add("a", "a"));
+        stash.push(RouteOp.delete("x", "x"));
+
+        assertThat(stash.takeBatch(10, Long.MAX_VALUE, op -> UNIT)).containsExactly(RouteOp.add("b", "b"),
+                RouteOp.add("a", "a"), RouteOp.delete("y", "y"), RouteOp.delete("x", "x"));
+    }
+
+    @Test
+    void push_deleteThenAddOnPresizedStash_onlyAddLeft() {
+        SyncerStash stash = new SyncerStash(100);
+        stash.push(RouteOp.delete("t/1", "t/1"));
+        stash.push(RouteOp.add("t/1", "t/1"));
+
+        assertThat(stash.takeBatch(10, Long.MAX_VALUE, op -> UNIT)).containsExactly(RouteOp.add("t/1", "t/1"));
+        assertThat(stash.isEmpty()).isTrue();
+    }
+
+    @Test
+    void constructor_negativeExpectedAdds_rejectedNamingValue() {
+        assertThatThrownBy(() -> new SyncerStash(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("expectedAdds must be at least 0: -1");
+    }
+
+    @Test
     void push_sameFilterDifferentRouteIds_keepsBoth() {
         SyncerStash stash = new SyncerStash();
         stash.push(RouteOp.add("t/+", "t/+"));

@@ -1,0 +1,228 @@
+package io.clink.benchmarks;
+
+import io.clink.api.config.ClusterLinkConfig;
+import io.clink.broker.BrokerConfig;
+import io.clink.broker.EmbeddedClusterBroker;
+import io.clink.core.ClusterLink;
+import io.clink.core.config.ClusterLinkConfigLoader;
+import io.clink.hivemq.ClusterLinkExtensionMain;
+import io.clink.paho.PahoLinkTransport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Two clink-broker clusters on loopback, {@value #A} and {@value #B}, each an embedded HiveMQ CE with clink (as
+ * {@code clink-broker} runs them), linked both ways with {@code topics = ["#"]}. The engines are built here, as
+ * {@code ClinkEngine} builds them, so that a benchmark can read their routes and switch links on and off.
+ *
+ * <p>Not thread-safe: one benchmark state owns it, from a JMH setup method to the matching teardown.
+ */
+final class LinkedBrokers implements AutoCloseable {
+
+    /** The cluster publishers connect to. */
+    static final String A = "bench-a";
+    /** The cluster whose subscribers receive forwarded messages. */
+    static final String B = "bench-b";
+
+    private final int[] ports = freePorts(4);
+    private final AtomicReference<ClusterLink> linkA = new AtomicReference<>();
+    private final AtomicReference<ClusterLink> linkB = new AtomicReference<>();
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private EmbeddedClusterBroker brokerA;
+    private EmbeddedClusterBroker brokerB;
+
+    /**
+     * Starts both brokers and waits until each link actor is online.
+     *
+     * @param bLinkEnabled whether B's link to A (B's routes replicated to A) starts enabled
+     */
+    LinkedBrokers(boolean bLinkEnabled) {
+        try {
+            brokerA = start(config(A, ports[0], ports[1], B, ports[3], true), linkA);
+            brokerB = start(config(B, ports[2], ports[3], A, ports[1], bLinkEnabled), linkB);
+            // B refuses A's actor while B's link to A is off, so A's actor is only waited for with both on.
+            if (bLinkEnabled) {
+                await("A's link actor to B online", () -> online(linkA.get(), B), 60_000);
+                await("B's link actor to A online", () -> online(linkB.get(), A), 60_000);
+                // A forwarding pool that started before the other broker listened is in its reconnect backoff.
+                await("A's forwarding pool to B connected", () -> forwarding(linkA.get(), B), 60_000);
+                await("B's forwarding pool to A connected", () -> forwarding(linkB.get(), A), 60_000);
+            }
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** MQTT URI of cluster A's client listener. */
+    String uriA() {
+        return "tcp://127.0.0.1:" + brokerA.config().mqtt().port();
+    }
+
+    /** MQTT URI of cluster B's client listener. */
+    String uriB() {
+        return "tcp://127.0.0.1:" + brokerB.config().mqtt().port();
+    }
+
+    /** Cluster A's engine. */
+    ClusterLink linkA() {
+        return linkA.get();
+    }
+
+    /** Cluster B's engine. */
+    ClusterLink linkB() {
+        return linkB.get();
+    }
+
+    /** How many routes A holds from B: what A forwards to B. */
+    long routesOfBOnA() {
+        return linkA.get().metrics(B).orElseThrow().remoteRoutes();
+    }
+
+    /** Switches B's link to A on or off (B's route actor and forwarder stop or start with a new incarnation). */
+    void setBLink(boolean enabled) {
+        linkB.get().updateConfig(cluster(B, A, ports[1], enabled));
+    }
+
+    /**
+     * Switches A's link to B on or off. Off drops every route B replicated to A and refuses B's actors until it is
+     * on again.
+     */
+    void setALink(boolean enabled) {
+        linkA.get().updateConfig(cluster(A, B, ports[3], enabled));
+    }
+
+    /** Whether the link actor of {@code link} on {@code engine} is online. */
+    static boolean online(ClusterLink engine, String link) {
+        return engine != null && engine.status(link)
+                .map(s -> !s.actors().isEmpty()
+                        && s.actors().stream().allMatch(a -> a.state() == io.clink.api.link.LinkState.ONLINE))
+                .orElse(false);
+    }
+
+    /** Whether every forwarding connection of {@code link} on {@code engine} is connected. */
+    static boolean forwarding(ClusterLink engine, String link) {
+        return engine != null && engine.status(link)
+                .map(s -> s.forwarding() == io.clink.api.link.ForwardingStatus.CONNECTED).orElse(false);
+    }
+
+    /** Waits, polling every 1 ms, until the condition holds; fails after {@code timeoutMs}. */
+    static void await(String what, BooleanSupplier condition, long timeoutMs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("timed out after " + timeoutMs + " ms waiting until " + what);
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /** Registers something to close before the brokers stop (clients). */
+    <T extends AutoCloseable> T closeLater(T resource) {
+        open.add(resource);
+        return resource;
+    }
+
+    @Override
+    public void close() {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            try {
+                open.get(i).close();
+            } catch (Exception e) {
+                // Closing must go on: the brokers below still need to stop.
+            }
+        }
+        open.clear();
+        if (brokerB != null) {
+            brokerB.close();
+        }
+        if (brokerA != null) {
+            brokerA.close();
+        }
+    }
+
+    private static EmbeddedClusterBroker start(BrokerConfig config, AtomicReference<ClusterLink> captured) {
+        return EmbeddedClusterBroker.start(config, c -> engine(c, captured));
+    }
+
+    private static ClusterLinkExtensionMain.EngineStarter engine(
+            ClusterLinkConfig config, AtomicReference<ClusterLink> captured) {
+        return (broker, context) -> {
+            PahoLinkTransport transport = new PahoLinkTransport();
+            ClusterLink link = ClusterLink.builder()
+                    .config(config)
+                    .broker(broker)
+                    .transport(transport)
+                    .dataDirectory(context.hivemqDataFolder().resolve("clink"))
+                    .build();
+            link.start();
+            captured.set(link);
+            return () -> {
+                try {
+                    link.close();
+                } finally {
+                    transport.close();
+                }
+            };
+        };
+    }
+
+    private static String clusterHocon(String name, String remote, int remoteLinkPort, boolean enabled) {
+        return """
+                cluster {
+                  name = "%s"
+                  links = [
+                    { name = "%s", server = "127.0.0.1:%d", clientid = "clink-%s", topics = ["#"], enable = %b }
+                  ]
+                }
+                """.formatted(name, remote, remoteLinkPort, name, enabled);
+    }
+
+    private static ClusterLinkConfig cluster(String name, String remote, int remoteLinkPort, boolean enabled) {
+        return ClusterLinkConfigLoader.parse(clusterHocon(name, remote, remoteLinkPort, enabled), name,
+                Path.of("").toAbsolutePath());
+    }
+
+    private static BrokerConfig config(
+            String name, int mqttPort, int linkPort, String remote, int remoteLinkPort, boolean enabled) {
+        String hocon = clusterHocon(name, remote, remoteLinkPort, enabled) + """
+                listeners {
+                  tcp.default { bind = "127.0.0.1:%d" }
+                  tcp.clink { bind = "127.0.0.1:%d" }
+                }
+                """.formatted(mqttPort, linkPort);
+        return BrokerConfig.from(ClusterLinkConfigLoader.parseString(hocon, name), name,
+                Path.of("").toAbsolutePath());
+    }
+
+    private static int[] freePorts(int n) {
+        int[] p = new int[n];
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0);
+                held.add(s);
+                p[i] = s.getLocalPort();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // A port that cannot be released shows up as a start failure.
+                }
+            }
+        }
+        return p;
+    }
+}
