@@ -5,11 +5,11 @@ import io.clink.broker.BrokerConfig;
 import io.clink.broker.EmbeddedClusterBroker;
 import io.clink.core.ClusterLink;
 import io.clink.core.config.ClusterLinkConfigLoader;
-import io.clink.hivemq.ClusterLinkExtensionMain;
-import io.clink.paho.PahoLinkTransport;
+import io.clink.hivemq.ClinkEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,29 +150,10 @@ final class LinkedBrokers implements AutoCloseable {
     }
 
     private static EmbeddedClusterBroker start(BrokerConfig config, AtomicReference<ClusterLink> captured) {
-        return EmbeddedClusterBroker.start(config, c -> engine(c, captured));
-    }
-
-    private static ClusterLinkExtensionMain.EngineStarter engine(
-            ClusterLinkConfig config, AtomicReference<ClusterLink> captured) {
-        return (broker, context) -> {
-            PahoLinkTransport transport = new PahoLinkTransport();
-            ClusterLink link = ClusterLink.builder()
-                    .config(config)
-                    .broker(broker)
-                    .transport(transport)
-                    .dataDirectory(context.hivemqDataFolder().resolve("clink"))
-                    .build();
-            link.start();
+        return EmbeddedClusterBroker.start(config, (c, dir, started) -> ClinkEngine.starter(c, dir, link -> {
             captured.set(link);
-            return () -> {
-                try {
-                    link.close();
-                } finally {
-                    transport.close();
-                }
-            };
-        };
+            started.accept(link);
+        }));
     }
 
     private static String clusterHocon(String name, String remote, int remoteLinkPort, boolean enabled) {
@@ -194,13 +175,21 @@ final class LinkedBrokers implements AutoCloseable {
     private static BrokerConfig config(
             String name, int mqttPort, int linkPort, String remote, int remoteLinkPort, boolean enabled) {
         String hocon = clusterHocon(name, remote, remoteLinkPort, enabled) + """
+                management { enable = false }
                 listeners {
                   tcp.default { bind = "127.0.0.1:%d" }
                   tcp.clink { bind = "127.0.0.1:%d" }
                 }
                 """.formatted(mqttPort, linkPort);
+        Path data;
+        try {
+            // Fresh incarnation state per pair, kept out of the working directory.
+            data = Files.createTempDirectory("clink-bench-" + name + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return BrokerConfig.from(ClusterLinkConfigLoader.parseString(hocon, name), name,
-                Path.of("").toAbsolutePath());
+                Path.of("").toAbsolutePath()).withDataDir(data);
     }
 
     private static int[] freePorts(int n) {
