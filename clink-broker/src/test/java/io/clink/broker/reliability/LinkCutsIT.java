@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Timeout;
  * both route views and both links are back within 10 s.
  *
  * <p>Short: 20 cuts 100..800 ms apart, down 0..600 ms each. Soak ({@code -Psoak}): 200 cuts 200..3000 ms apart,
- * down 0..5 s each.
+ * down 0..5 s each. The publisher is paced at 100 messages/s. Knobs for investigation: {@code -Dclink.seed},
+ * {@code -Dclink.cuts}, {@code -Dclink.rate} (messages/s, 0 = unpaced) and {@code -Dclink.nocut=true} (the same run
+ * without faults, as a control).
  */
 @Timeout(value = 60, unit = TimeUnit.MINUTES)
 class LinkCutsIT {
@@ -65,15 +67,17 @@ class LinkCutsIT {
         Mqtt pub = open(new Mqtt(pair.a.uri(), "a-pub"));
         await("both route views and both links established", LinkedPair.WAIT_MS, this::converged, pair);
 
+        System.out.println("LinkCutsIT hivemq drops of B before publishing: " + pair.b.brokerDrops());
         AtomicBoolean stop = new AtomicBoolean();
         List<Integer> accepted = new ArrayList<>();
         AtomicLong published = new AtomicLong();
         AtomicLong notRouted = new AtomicLong();
         AtomicReference<Throwable> publisherFailure = new AtomicReference<>();
         int maxMessages = soak() ? 5_000_000 : 200_000;
-        // Paced: the subscriber's session queue on B (HiveMQ's max-queue-size, 1000 by default) must not overflow,
-        // or HiveMQ itself discards messages, which is not what this scenario measures.
-        int rate = Integer.getInteger("clink.rate", 500);
+        // Paced: at 500/s, reconnect storms on this shared machine let the subscriber's session queue on B overflow
+        // (HiveMQ's max-queue-size, 1000), and HiveMQ discards and counts (com.hivemq.messages.dropped.count) what
+        // the engine handed it; that is the broker's slow-consumer policy, not the link (docs/RELIABILITY.md).
+        int rate = Integer.getInteger("clink.rate", 100);
         long periodNanos = rate <= 0 ? 0 : 1_000_000_000L / rate;
         Thread publisher = new Thread(() -> {
             try {
@@ -129,8 +133,8 @@ class LinkCutsIT {
         synchronized (accepted) {
             mustArrive = List.copyOf(accepted);
         }
-        // At least once across the link: the engine on B handed every accepted message to B's broker. (What HiveMQ
-        // then does with it is measured below and reported, not asserted: see docs/RELIABILITY.md.)
+        // At least once across the link: the engine on B handed every accepted message to B's broker, and (below)
+        // B's subscriber got it.
         try {
             await("B's engine hands every accepted message to B's broker", 60_000,
                     () -> mustArrive.stream().allMatch(i -> pair.b.delivered.containsKey("m-" + i)), pair);
@@ -141,7 +145,7 @@ class LinkCutsIT {
                     + "; " + e.getMessage(), e);
         }
         // Give the subscriber a bounded moment to catch up before counting what it got.
-        long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() - settle < 0
                 && !mustArrive.stream().allMatch(i -> sub.counts.containsKey("m-" + i))) {
             Thread.sleep(100);
@@ -155,20 +159,24 @@ class LinkCutsIT {
         long subscriberGot = mustArrive.stream().filter(i -> sub.counts.containsKey("m-" + i)).count();
         System.out.printf("LinkCutsIT figures: seed=%d cuts=%d published=%d accepted-with-route=%d not-routed=%d "
                         + "handed-to-B-broker(distinct)=%d duplicates=%d subscriber-received(distinct)=%d "
-                        + "subscriber-problems=%s forwarded=%d retried=%d dropped=%d failed=%d "
+                        + "subscriber-problems=%s hivemq-drops(B)=%s forwarded=%d retried=%d dropped=%d failed=%d "
                         + "routes-converged-after-last-heal=%dms links-online-after-last-heal=%dms "
                         + "proxy-connections(toA,toB)=%d,%d%n",
                 seed, cuts, published.get(), mustArrive.size(), notRouted.get(), handed, duplicates, subscriberGot,
-                sub.problems,
+                sub.problems, pair.b.brokerDrops(),
                 m.forwarded(), m.retried(), m.dropped(), m.failed(), convergedMs, onlineMs,
                 pair.proxyToA.acceptedConnections(), pair.proxyToB.acceptedConnections());
 
         assertThat(mustArrive).as("messages accepted with the route established").isNotEmpty();
-        assertThat(pair.proxyToB.acceptedConnections()).as("connections A made through the proxy")
-                .isGreaterThan(cuts);
+        assertThat(subscriberGot).as("accepted messages B's subscriber received (HiveMQ drops on B: "
+                + pair.b.brokerDrops() + ")").isEqualTo(mustArrive.size());
+        if (!Boolean.getBoolean("clink.nocut")) {
+            assertThat(pair.proxyToB.acceptedConnections()).as("connections A made through the proxy")
+                    .isGreaterThan(cuts);
+        }
         assertThat(m.dropped()).as("dropped: buffers had room").isZero();
         assertThat(m.failed()).as("failed").isZero();
-        assertThat(sub.counts.keySet()).as("nothing delivered that was never published")
+        assertThat(pair.b.delivered.keySet()).as("nothing delivered that was never published")
                 .allMatch(p -> Integer.parseInt(p.substring(2)) < published.get());
     }
 

@@ -62,6 +62,8 @@ final class LinkedPair implements AutoCloseable {
         /** Payloads the engine handed to the broker for local delivery, with copies. */
         final Map<String, Integer> delivered = RecordingBroker.newTap();
         @Nullable EmbeddedClusterBroker broker;
+        /** HiveMQ's metrics of the running broker, captured while its extension starts. */
+        volatile com.codahale.metrics.@Nullable MetricRegistry hivemqMetrics;
         volatile @Nullable ClusterLink engine;
 
         Side(String name, String peer, int mqttPort, int linkPort) {
@@ -69,6 +71,31 @@ final class LinkedPair implements AutoCloseable {
             this.peer = peer;
             this.mqttPort = mqttPort;
             this.linkPort = linkPort;
+        }
+
+        /** HiveMQ's own counters of dropped messages, by metric name (only those above zero). */
+        Map<String, Long> brokerDrops() {
+            Map<String, Long> out = new java.util.TreeMap<>();
+            com.codahale.metrics.MetricRegistry r = hivemqMetrics;
+            if (r != null) {
+                r.getCounters().forEach((k, v) -> {
+                    if (k.contains("dropped") && v.getCount() > 0) {
+                        out.put(k, v.getCount());
+                    }
+                });
+                r.getMeters().forEach((k, v) -> {
+                    if (k.contains("dropped") && v.getCount() > 0) {
+                        out.put(k, v.getCount());
+                    }
+                });
+                r.getGauges().forEach((k, v) -> {
+                    if ((k.contains("dropped") || k.contains("queue")) && v.getValue() instanceof Number n
+                            && n.longValue() > 0) {
+                        out.put(k, n.longValue());
+                    }
+                });
+            }
+            return out;
         }
 
         String uri() {
@@ -138,6 +165,8 @@ final class LinkedPair implements AutoCloseable {
 
         private ClusterLinkExtensionMain.EngineStarter starter(ClusterLinkConfig config) {
             return (adapter, context) -> {
+                // Services point at the broker whose extension is starting right now (this one).
+                hivemqMetrics = com.hivemq.extension.sdk.api.services.Services.metricRegistry();
                 PahoLinkTransport transport = new PahoLinkTransport();
                 ClusterLink link = ClusterLink.builder()
                         .config(config)

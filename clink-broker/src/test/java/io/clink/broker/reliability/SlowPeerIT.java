@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * configured bounds ({@code forwarding_buffer.max_messages = 500}, {@code max_bytes = 2 MiB}), the excess is
  * dropped and counted in the link's metrics, the heap after GC grows by about the buffer, not the flood, and local
  * delivery on A (publisher and subscriber both on A, on a topic that also matches B's route) is not slowed.
- * Short: 2,500 messages of 16 KiB (40 MiB); soak ({@code -Psoak}): 20,000 (320 MiB).
+ * Short: 4,000 messages of 16 KiB (64 MiB); soak ({@code -Psoak}): 20,000 (320 MiB).
  */
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
 class SlowPeerIT extends ReliabilityBase {
@@ -31,7 +31,7 @@ class SlowPeerIT extends ReliabilityBase {
 
     @Test
     void stalledPeer_flood_buffersBoundedDropsCountedLocalDeliveryNotSlowed() throws Exception {
-        int flood = soak() ? 20_000 : 2_500;
+        int flood = soak() ? 20_000 : 4_000;
         pair = new LinkedPair();
         pair.a.linkExtra = "forwarding_buffer { max_messages = " + MAX_MESSAGES + ", max_bytes = " + MAX_BYTES + " }";
         pair.startBoth();
@@ -104,7 +104,7 @@ class SlowPeerIT extends ReliabilityBase {
         assertThat(during.dropped()).as("drops counted while stalled").isPositive();
         assertThat(during.matched()).as("every matched message is accounted for")
                 .isEqualTo(during.forwarded() + during.failed() + during.dropped() + during.bufferedMessages());
-        // The flood was 40 MiB (short form); the buffer holds at most 2 MiB. Allow room for the brokers' own churn,
+        // The flood was 64 MiB (short form); the buffer holds at most 2 MiB. Allow room for the brokers' own churn,
         // well below the flood.
         assertThat(heapStalled - heapBefore).as("heap growth while stalled, bytes")
                 .isLessThan(2 * MAX_BYTES + 16L * 1024 * 1024);
