@@ -54,6 +54,45 @@ class ClockBackwardsIT extends ReliabilityBase {
         }
     }
 
+    /**
+     * The same restart with an incarnation store that forgot everything (as a fresh temporary data directory does):
+     * the clock-derived incarnation is smaller than the one B holds, B refuses the handshake, and only after B's
+     * record of the old incarnation expires (TTL, here by a clock jump on B) is the new one accepted. This is why
+     * the store must live in a persistent directory.
+     */
+    @Test
+    void restartWithClockBackwardsAndForgottenStore_refusedUntilPeerTtlThenAccepted() throws Exception {
+        pair = new LinkedPair();
+        pair.startBoth();
+        client(pair.a, "a-sub-0").subscribe("to-a/#");
+        Mqtt bPub = client(pair.b, "b-pub");
+        await("B learns A's route", LinkedPair.WAIT_MS,
+                () -> pair.b.peerRoutes().equals(Set.of("to-a/#")) && pair.a.online(), pair);
+        long before = pair.a.status().actors().get(0).incarnation();
+
+        pair.a.stop();
+        pair.a.clock.setWallOffset(Duration.ofHours(-1));
+        pair.a.store.forget(true);
+        pair.a.start();
+        Mqtt aSub = client(pair.a, "a-sub-1").subscribe("to-a/#");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() - until < 0) {
+            assertThat(pair.a.online()).as("A's handshake with a smaller incarnation is refused").isFalse();
+            Thread.sleep(50);
+        }
+        pair.b.clock.jumpForward(Duration.ofSeconds(35));
+        long jumpedAt = System.nanoTime();
+        await("B collects the old incarnation and accepts the new one", LinkedPair.WAIT_MS,
+                () -> pair.a.online() && pair.b.peerRoutes().equals(Set.of("to-a/#")), pair);
+        long acceptedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - jumpedAt);
+        long after = pair.a.status().actors().get(0).incarnation();
+        System.out.printf("ClockBackwardsIT forgotten store: incarnation %d -> %d (smaller), refused until B's TTL "
+                + "passed, accepted %d ms after B's clock jumped 35 s%n", before, after, acceptedMs);
+
+        assertThat(after).as("the clock-derived incarnation").isLessThan(before);
+        roundTrip(bPub, "to-a/x", "after-ttl", aSub);
+    }
+
     private static void roundTrip(Mqtt pub, String topic, String payload, Mqtt sub) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LinkedPair.WAIT_MS);
         while (!sub.counts.containsKey(payload)) {

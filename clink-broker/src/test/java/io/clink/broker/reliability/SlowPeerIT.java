@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Scenario 4 of issue 8: a stalled peer. The proxy in front of B freezes A's link connections (nothing read or
- * forwarded, nothing closed) while A floods messages B subscribed to. A's per-link buffer stays within its
+ * Scenario 4 of issue 8: a stalled or slow peer. The proxy in front of B freezes A's link connections (nothing read
+ * or forwarded, nothing closed), or throttles them to 64 KiB/s, while A floods messages B subscribed to. A's per-link buffer stays within its
  * configured bounds ({@code forwarding_buffer.max_messages = 500}, {@code max_bytes = 2 MiB}), the excess is
  * dropped and counted in the link's metrics, the heap after GC grows by about the buffer, not the flood, and local
  * delivery on A (publisher and subscriber both on A, on a topic that also matches B's route) is not slowed.
@@ -31,7 +31,16 @@ class SlowPeerIT extends ReliabilityBase {
 
     @Test
     void stalledPeer_flood_buffersBoundedDropsCountedLocalDeliveryNotSlowed() throws Exception {
-        int flood = soak() ? 20_000 : 4_000;
+        run("stalled", soak() ? 20_000 : 4_000);
+    }
+
+    @Test
+    void throttledPeer_flood_buffersBoundedDropsCountedLocalDeliveryNotSlowed() throws Exception {
+        // 64 KiB/s per direction: the peer drains about four 16 KiB messages a second.
+        run("throttled", soak() ? 20_000 : 4_000);
+    }
+
+    private void run(String mode, int flood) throws Exception {
         pair = new LinkedPair();
         pair.a.linkExtra = "forwarding_buffer { max_messages = " + MAX_MESSAGES + ", max_bytes = " + MAX_BYTES + " }";
         pair.startBoth();
@@ -55,7 +64,11 @@ class SlowPeerIT extends ReliabilityBase {
                 () -> pair.a.metrics().bufferedMessages() == 0, pair);
         long heapBefore = heapAfterGc();
 
-        pair.proxyToB.stall(true);
+        if (mode.equals("stalled")) {
+            pair.proxyToB.stall(true);
+        } else {
+            pair.proxyToB.throttle(64 * 1024);
+        }
         AtomicLong maxMessages = new AtomicLong();
         AtomicLong maxBytes = new AtomicLong();
         AtomicBoolean sampling = new AtomicBoolean(true);
@@ -84,13 +97,13 @@ class SlowPeerIT extends ReliabilityBase {
         sampling.set(false);
         sampler.join(5_000);
 
-        pair.proxyToB.stall(false);
+        pair.proxyToB.heal();
         await("A's buffer drains once the peer reads again", 60_000,
                 () -> pair.a.metrics().bufferedMessages() == 0, pair);
         LinkMetrics after = pair.a.metrics();
         long heapAfter = heapAfterGc();
 
-        System.out.printf("SlowPeerIT figures: flood=%d x %d B in %d ms; buffered max %d msgs / %d B (limits %d / %d); "
+        System.out.printf("SlowPeerIT figures (" + mode + "): flood=%d x %d B in %d ms; buffered max %d msgs / %d B (limits %d / %d); "
                         + "dropped=%d forwarded=%d failed=%d matched=%d (during stall: %s); local ping ms healthy "
                         + "p50=%.1f p99=%.1f, stalled p50=%.1f p99=%.1f; heap after GC: before=%d MiB stalled=%d MiB "
                         + "after=%d MiB; publish (PUBACK) ms per message healthy=%.2f stalled=%.2f%n",
