@@ -64,6 +64,13 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
      */
     public static final int MAX_PACKET_SIZE = EtfLimits.DEFAULT_MAX_PAYLOAD_BYTES + 64 * 1024;
 
+    /**
+     * The Receive Maximum the broker grants every client: EMQX's {@code mqtt.max_inflight} default and the default
+     * {@code max_inflight} of a link. HiveMQ's own default (10) would cap each link connection at 10 unacknowledged
+     * QoS 1 forwards, so a link configured for 32 could never use its window.
+     */
+    public static final int SERVER_RECEIVE_MAXIMUM = 32;
+
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedClusterBroker.class);
     private static final long START_TIMEOUT_SECONDS = 120;
     private static final long STOP_TIMEOUT_SECONDS = 60;
@@ -369,11 +376,14 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
                 <hivemq>
                   <listeners>
                 %s  </listeners>
-                  <mqtt><packets><max-packet-size>%d</max-packet-size></packets></mqtt>
+                  <mqtt>
+                    <packets><max-packet-size>%d</max-packet-size></packets>
+                    <receive-maximum><server-receive-maximum>%d</server-receive-maximum></receive-maximum>
+                  </mqtt>
                   <persistence><mode>in-memory</mode></persistence>
                   <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(listeners, MAX_PACKET_SIZE);
+                """.formatted(listeners, MAX_PACKET_SIZE, SERVER_RECEIVE_MAXIMUM);
     }
 
     private static String tcpListener(BrokerConfig.Bind bind, String name) {

@@ -31,4 +31,18 @@ class EmbeddedClusterBrokerTest {
         assertThat(XPathFactory.newInstance().newXPath().evaluate("count(/hivemq/listeners/tcp-listener)", xml))
                 .isEqualTo("2");
     }
+
+    @Test
+    void hivemqConfig_anyConfiguration_grantsLinksTheirDefaultInflightWindow() throws Exception {
+        BrokerConfig config = Demo.config("us", Demo.usEast(Demo.Ports.DEFAULT));
+
+        Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(
+                EmbeddedClusterBroker.hivemqConfig(config, null).getBytes(StandardCharsets.UTF_8)));
+        int receiveMaximum = Integer.parseInt(XPathFactory.newInstance().newXPath()
+                .evaluate("/hivemq/mqtt/receive-maximum/server-receive-maximum", xml).trim());
+
+        assertThat(receiveMaximum).as("at least a link's default max_inflight, so HiveMQ does not cap it at 10")
+                .isEqualTo(EmbeddedClusterBroker.SERVER_RECEIVE_MAXIMUM)
+                .isGreaterThanOrEqualTo(config.cluster().links().get(0).maxInflight());
+    }
 }
