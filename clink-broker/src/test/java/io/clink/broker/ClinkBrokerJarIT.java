@@ -44,9 +44,11 @@ class ClinkBrokerJarIT {
 
     @Test
     void config_printsReadyLine_andStopsCleanlyOnSigterm() throws Exception {
-        int mqtt = freePort();
-        int link = freePort();
-        int api = freePort();
+        // Distinct ports: picked while all are held, so the OS cannot hand out one of them twice.
+        Demo.Ports free = TestClients.freePorts();
+        int mqtt = free.usMqtt();
+        int link = free.usLink();
+        int api = free.usApi();
         Path conf = Files.writeString(dir.resolve("solo.conf"), """
                 cluster { name = "cluster-solo", links = [] }
                 listeners {
@@ -121,10 +123,12 @@ class ClinkBrokerJarIT {
     @Test
     void demo_mosquittoClients_seeTheLinkWorkBothWays() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/mosquitto_sub")), "mosquitto clients not installed");
-        int usMqtt = freePort();
-        int euMqtt = freePort();
-        int usApi = freePort();
-        String ports = usMqtt + "," + freePort() + "," + euMqtt + "," + freePort() + "," + usApi + "," + freePort();
+        Demo.Ports free = TestClients.freePorts();
+        int usMqtt = free.usMqtt();
+        int euMqtt = free.euMqtt();
+        int usApi = free.usApi();
+        String ports = usMqtt + "," + free.usLink() + "," + euMqtt + "," + free.euLink() + "," + usApi + ","
+                + free.euApi();
         Running demo = run("--demo", "--demo-ports", ports);
         demo.awaitLine(l -> l.startsWith("clink-broker cluster-us-east ready"));
         demo.awaitLine(l -> l.startsWith("clink-broker cluster-eu-west ready"));
