@@ -1,4 +1,4 @@
-package io.clink.paho.internal;
+package io.clink.paho;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -35,6 +35,11 @@ import java.util.regex.Pattern;
  * exactly what {@code openssl pkcs8 -topk8 -nocrypt} does. Encrypted keys are refused with the command that
  * decrypts them. Every error is an {@link IllegalArgumentException} whose message names the option and the file.
  * Pure functions apart from reading the file; thread-safe.
+ *
+ * <p>Public so that a runner reading its own listener certificates (such as {@code clink-broker}'s TLS link
+ * listener) validates PEM files exactly as the link transport does, with the same messages.
+ *
+ * @since 0.1.0
  */
 public final class PemFiles {
 
