@@ -270,7 +270,7 @@ public record BrokerConfig(
             if (mqtt.overlaps(link)) {
                 throw clink.error("bind", "uses the same address as listeners.tcp.default (" + mqtt + ")");
             }
-            if (linkTls != null && linkTls.bind().overlaps(link)) {
+            if (linkTls != null && sslClink != null && linkTls.bind().overlaps(link)) {
                 throw sslClink.error("bind", "uses the same address as listeners.tcp.clink (" + link + ")");
             }
             users = users(clink);
@@ -297,7 +297,8 @@ public record BrokerConfig(
             try {
                 users.add(new LinkAuthenticator.LinkUser(username, password, remote));
             } catch (IllegalArgumentException e) {
-                throw u.error(e.getMessage().startsWith("cluster") ? "cluster" : "username", e.getMessage());
+                String detail = String.valueOf(e.getMessage());
+                throw u.error(detail.startsWith("cluster") ? "cluster" : "username", detail);
             }
         }
         if (clink.has("authentication") && users.isEmpty()) {

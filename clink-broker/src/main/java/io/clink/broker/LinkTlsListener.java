@@ -223,7 +223,7 @@ public record LinkTlsListener(
                 bind, certfile, keyfile, cacertfile, verifyPeer, failIfNoPeerCert, versions, users);
         check(options, "certfile", certfile, f -> PemFiles.readCertificates(options.pathOf("certfile"), f));
         check(options, "keyfile", keyfile, f -> PemFiles.readPrivateKey(options.pathOf("keyfile"), f));
-        if (verifyPeer) {
+        if (verifyPeer && cacertfile != null) {
             check(options, "cacertfile", cacertfile, f -> PemFiles.readCertificates(options.pathOf("cacertfile"), f));
         }
         // Each file is readable on its own; what remains is whether the key belongs to the certificate.

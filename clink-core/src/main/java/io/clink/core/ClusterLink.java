@@ -263,7 +263,7 @@ public final class ClusterLink implements AutoCloseable {
                     if (next != null) {
                         disabledSince.put(name, now);
                     }
-                } else if (!next.equals(running.config)) {
+                } else if (running == null || !next.equals(running.config)) {
                     stopLink(name);
                     startLink(next);
                 }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads PEM certificates and private keys with the JDK alone, and checks that a key belongs to a certificate.
@@ -298,7 +299,7 @@ public final class PemFiles {
     }
 
     /** The named-curve OID (as a complete DER TLV) in a SEC1 key's {@code [0]} field, or null when absent. */
-    static byte[] sec1NamedCurve(byte[] sec1) {
+    static byte @Nullable [] sec1NamedCurve(byte[] sec1) {
         try {
             DerReader outer = new DerReader(sec1, 0, sec1.length);
             DerReader.Tlv seq = outer.next();

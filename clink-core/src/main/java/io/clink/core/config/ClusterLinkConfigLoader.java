@@ -377,7 +377,7 @@ public final class ClusterLinkConfigLoader {
             try {
                 b.protocols(mapped);
             } catch (IllegalArgumentException e) {
-                throw ssl.error("versions", e.getMessage());
+                throw ssl.error("versions", String.valueOf(e.getMessage()));
             }
         });
         try {

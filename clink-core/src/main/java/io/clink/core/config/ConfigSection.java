@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * One object of a parsed HOCON document, read field by field with EMQX's value conventions (durations such as
@@ -108,7 +109,7 @@ public final class ConfigSection {
                 continue;
             }
             if (ignored.containsKey(key)) {
-                source.warnings().accept(where(object.get(key)) + ": " + pathOf(key) + " is ignored: " + ignored.get(key));
+                source.warnings().accept(where(Objects.requireNonNull(object.get(key))) + ": " + pathOf(key) + " is ignored: " + ignored.get(key));
                 continue;
             }
             if (unsupported.containsKey(key)) {
