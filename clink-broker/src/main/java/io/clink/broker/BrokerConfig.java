@@ -1,10 +1,10 @@
 package io.clink.broker;
 
-import com.typesafe.config.Config;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.core.config.ClusterLinkConfigLoader;
+import io.clink.core.config.ConfigDocument;
+import io.clink.core.config.ConfigSection;
 import io.clink.core.config.ConfigLoadException;
-import io.clink.core.internal.config.Section;
 import io.clink.hivemq.LinkAuthenticator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,7 +216,7 @@ public record BrokerConfig(
      * @since 0.1.0
      */
     public static BrokerConfig load(Path file) {
-        Config doc = ClusterLinkConfigLoader.parseFile(file);
+        ConfigDocument doc = ClusterLinkConfigLoader.parseFile(file);
         return from(doc, file.toString(), ClusterLinkConfigLoader.baseDirectoryOf(file));
     }
 
@@ -230,28 +230,28 @@ public record BrokerConfig(
      * @throws ConfigLoadException naming the origin, the field and the value of the first error
      * @since 0.1.0
      */
-    public static BrokerConfig from(Config doc, String origin, Path baseDirectory) {
+    public static BrokerConfig from(ConfigDocument doc, String origin, Path baseDirectory) {
         Consumer<String> warn = LOG::warn;
-        Section root = Section.root(doc.root(), new Section.Source(origin, baseDirectory, warn));
+        ConfigSection root = doc.root(origin, baseDirectory, warn);
         root.checkKeys(ROOT_KEYS, ROOT_IGNORED, Map.of());
         ClusterLinkConfig cluster = ClusterLinkConfigLoader.fromConfig(doc, origin, baseDirectory);
-        Section listeners = root.section("listeners").orElseThrow(() -> root.missing("listeners"));
+        ConfigSection listeners = root.section("listeners").orElseThrow(() -> root.missing("listeners"));
         listeners.checkKeys(Set.of("tcp", "ssl"), Map.of(), Map.of(
                 "ws", "WebSocket listeners are not offered by clink-broker",
                 "wss", "WebSocket listeners are not offered by clink-broker",
                 "quic", "QUIC listeners are not offered by clink-broker"));
-        Section tcp = listeners.section("tcp").orElse(null);
+        ConfigSection tcp = listeners.section("tcp").orElse(null);
         if (tcp != null) {
             tcp.checkKeys(Set.of("default", "clink"), Map.of(), Map.of());
         }
         Bind mqtt = tcp == null ? DEFAULT_MQTT : tcp.section("default").map(BrokerConfig::bind).orElse(DEFAULT_MQTT);
-        Section ssl = listeners.section("ssl").orElse(null);
+        ConfigSection ssl = listeners.section("ssl").orElse(null);
         if (ssl != null) {
             ssl.checkKeys(Set.of("clink"), Map.of(), Map.of("default",
                     "clink-broker offers TLS on the link listener (ssl.clink) only; MQTT clients use tcp.default"));
         }
-        Section sslClink = ssl == null ? null : ssl.section("clink").orElse(null);
-        Section clink = tcp == null ? null : tcp.section("clink").orElse(null);
+        ConfigSection sslClink = ssl == null ? null : ssl.section("clink").orElse(null);
+        ConfigSection clink = tcp == null ? null : tcp.section("clink").orElse(null);
         if (clink == null && sslClink == null) {
             throw listeners.error("needs a link listener: tcp.clink { bind }, ssl.clink { bind, ssl_options } or both");
         }
@@ -270,7 +270,7 @@ public record BrokerConfig(
             if (mqtt.overlaps(link)) {
                 throw clink.error("bind", "uses the same address as listeners.tcp.default (" + mqtt + ")");
             }
-            if (linkTls != null && linkTls.bind().overlaps(link)) {
+            if (linkTls != null && sslClink != null && linkTls.bind().overlaps(link)) {
                 throw sslClink.error("bind", "uses the same address as listeners.tcp.clink (" + link + ")");
             }
             users = users(clink);
@@ -283,10 +283,10 @@ public record BrokerConfig(
         return new BrokerConfig(origin, cluster, mqtt, link, users, linkTls, management, dataDir);
     }
 
-    private static List<LinkAuthenticator.LinkUser> users(Section clink) {
+    private static List<LinkAuthenticator.LinkUser> users(ConfigSection clink) {
         List<LinkAuthenticator.LinkUser> users = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (Section u : clink.sections("authentication").orElse(List.of())) {
+        for (ConfigSection u : clink.sections("authentication").orElse(List.of())) {
             u.checkKeys(Set.of("username", "password", "cluster"), Map.of(), Map.of());
             String username = u.string("username").orElseThrow(() -> u.missing("username"));
             String password = u.secret("password").orElseThrow(() -> u.missing("password"));
@@ -297,7 +297,8 @@ public record BrokerConfig(
             try {
                 users.add(new LinkAuthenticator.LinkUser(username, password, remote));
             } catch (IllegalArgumentException e) {
-                throw u.error(e.getMessage().startsWith("cluster") ? "cluster" : "username", e.getMessage());
+                String detail = String.valueOf(e.getMessage());
+                throw u.error(detail.startsWith("cluster") ? "cluster" : "username", detail);
             }
         }
         if (clink.has("authentication") && users.isEmpty()) {
@@ -306,7 +307,7 @@ public record BrokerConfig(
         return users;
     }
 
-    private static Management management(Section m, Bind mqtt, @Nullable Bind link, @Nullable LinkTlsListener tls) {
+    private static Management management(ConfigSection m, Bind mqtt, @Nullable Bind link, @Nullable LinkTlsListener tls) {
         m.checkKeys(Set.of("enable", "bind"), Map.of(), Map.of());
         boolean enabled = m.bool("enable").orElse(true);
         Bind bind = DEFAULT_MANAGEMENT;
@@ -331,7 +332,7 @@ public record BrokerConfig(
         return new Management(enabled, bind);
     }
 
-    private static Path dataDir(Section node) {
+    private static Path dataDir(ConfigSection node) {
         Map<String, String> ignored = new java.util.HashMap<>();
         node.keys().forEach(k -> {
             if (!k.equals("data_dir")) {
@@ -363,11 +364,11 @@ public record BrokerConfig(
         return Path.of(name).toAbsolutePath().normalize();
     }
 
-    private static Bind bind(Section listener) {
+    private static Bind bind(ConfigSection listener) {
         return bind(listener, Set.of("bind", "enable", "authentication"));
     }
 
-    private static Bind bind(Section listener, Set<String> keys) {
+    private static Bind bind(ConfigSection listener, Set<String> keys) {
         listener.checkKeys(keys, Map.of(
                 "max_connections", "HiveMQ's own limits apply",
                 "acceptors", "an Erlang option",

@@ -143,7 +143,7 @@ public final class ClinkBrokerMain {
             if (demo) {
                 configs.add(Demo.config("demo:cluster-us-east", Demo.usEast(ports)));
                 configs.add(Demo.config("demo:cluster-eu-west", Demo.euWest(ports, List.of("#"))));
-            } else {
+            } else if (config != null) {
                 configs.add(BrokerConfig.load(config));
             }
         } catch (ConfigLoadException e) {

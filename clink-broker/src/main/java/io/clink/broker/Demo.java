@@ -1,7 +1,7 @@
 package io.clink.broker;
 
-import com.typesafe.config.Config;
 import io.clink.core.config.ClusterLinkConfigLoader;
+import io.clink.core.config.ConfigDocument;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -102,7 +102,7 @@ final class Demo {
 
     /** Reads a demo configuration; its state goes to {@link #dataDir}, not into the working directory. */
     static BrokerConfig config(String name, String hocon) {
-        Config doc = ClusterLinkConfigLoader.parseString(hocon, name);
+        ConfigDocument doc = ClusterLinkConfigLoader.parseString(hocon, name);
         BrokerConfig c = BrokerConfig.from(doc, name, Path.of("").toAbsolutePath());
         return c.withDataDir(dataDir(c.cluster().name()));
     }

@@ -5,7 +5,6 @@ import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.migration.meta.PersistenceType;
 import io.clink.api.config.ClusterLinkConfig;
-import io.clink.core.internal.etf.EtfLimits;
 import io.clink.broker.internal.KeyStores;
 import io.clink.broker.internal.ManagementServer;
 import io.clink.core.ClusterLink;
@@ -62,7 +61,7 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
      * make the broker buffer and copy a quarter gigabyte that clink then refuses; above this size HiveMQ answers
      * DISCONNECT 0x95 (packet too large) from the fixed header, before reading the body.
      */
-    public static final int MAX_PACKET_SIZE = EtfLimits.DEFAULT_MAX_PAYLOAD_BYTES + 64 * 1024;
+    public static final int MAX_PACKET_SIZE = ClusterLink.MAX_LINK_PAYLOAD_BYTES + 64 * 1024;
 
     /**
      * The Receive Maximum the broker grants every client: EMQX's {@code mqtt.max_inflight} default and the default

@@ -2,9 +2,9 @@ package io.clink.broker;
 
 import io.clink.api.transport.TlsSettings;
 import io.clink.core.config.ConfigLoadException;
-import io.clink.core.internal.config.Section;
+import io.clink.core.config.ConfigSection;
 import io.clink.hivemq.LinkAuthenticator;
-import io.clink.paho.internal.PemFiles;
+import io.clink.paho.PemFiles;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -188,8 +188,8 @@ public record LinkTlsListener(
      * @return the listener
      * @throws ConfigLoadException naming the origin, the field and the value
      */
-    static LinkTlsListener read(Section listener, BrokerConfig.Bind bind, List<LinkAuthenticator.LinkUser> users) {
-        Section options = listener.section("ssl_options").orElseThrow(() -> listener.missing("ssl_options"));
+    static LinkTlsListener read(ConfigSection listener, BrokerConfig.Bind bind, List<LinkAuthenticator.LinkUser> users) {
+        ConfigSection options = listener.section("ssl_options").orElseThrow(() -> listener.missing("ssl_options"));
         options.checkKeys(OPTION_KEYS, OPTIONS_IGNORED, OPTIONS_UNSUPPORTED);
         Path certfile = options.file("certfile").orElseThrow(() -> options.missing("certfile"));
         Path keyfile = options.file("keyfile").orElseThrow(() -> options.missing("keyfile"));
@@ -223,7 +223,7 @@ public record LinkTlsListener(
                 bind, certfile, keyfile, cacertfile, verifyPeer, failIfNoPeerCert, versions, users);
         check(options, "certfile", certfile, f -> PemFiles.readCertificates(options.pathOf("certfile"), f));
         check(options, "keyfile", keyfile, f -> PemFiles.readPrivateKey(options.pathOf("keyfile"), f));
-        if (verifyPeer) {
+        if (verifyPeer && cacertfile != null) {
             check(options, "cacertfile", cacertfile, f -> PemFiles.readCertificates(options.pathOf("cacertfile"), f));
         }
         // Each file is readable on its own; what remains is whether the key belongs to the certificate.
@@ -232,7 +232,7 @@ public record LinkTlsListener(
     }
 
     /** Runs a file check, turning its message ("option file: detail") into one naming the origin and value. */
-    private static void check(Section options, String key, Path file, Function<Path, ?> reader) {
+    private static void check(ConfigSection options, String key, Path file, Function<Path, ?> reader) {
         try {
             reader.apply(file);
         } catch (IllegalArgumentException e) {

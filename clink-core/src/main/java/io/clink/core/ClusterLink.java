@@ -82,6 +82,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterLink implements AutoCloseable {
 
+    /**
+     * The largest {@code $LINK/...} payload the engine decodes: 16 MiB, EMQX's default maximum packet size. Bigger
+     * payloads are refused as protocol errors. An adapter should let MQTT packets of this size plus their topic and
+     * properties through on its link listener, and may refuse bigger ones at the packet layer, before reading them.
+     *
+     * @since 0.1.0
+     */
+    public static final int MAX_LINK_PAYLOAD_BYTES = EtfLimits.DEFAULT_MAX_PAYLOAD_BYTES;
+
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLink.class);
 
     private static final String ROUTE_PREFIX = "$LINK/cluster/route/";
@@ -254,7 +263,7 @@ public final class ClusterLink implements AutoCloseable {
                     if (next != null) {
                         disabledSince.put(name, now);
                     }
-                } else if (!next.equals(running.config)) {
+                } else if (running == null || !next.equals(running.config)) {
                     stopLink(name);
                     startLink(next);
                 }

@@ -5,11 +5,11 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
-import com.typesafe.config.Config;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.core.config.ClusterLinkConfigLoader;
+import io.clink.core.config.ConfigDocument;
+import io.clink.core.config.ConfigSection;
 import io.clink.core.config.ConfigLoadException;
-import io.clink.core.internal.config.Section;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -114,13 +114,13 @@ public final class ClinkHiveMqExtension implements ExtensionMain {
          * @since 0.1.0
          */
         public static Settings load(Path file) {
-            Config doc = ClusterLinkConfigLoader.parseFile(file);
+            ConfigDocument doc = ClusterLinkConfigLoader.parseFile(file);
             Path base = ClusterLinkConfigLoader.baseDirectoryOf(file);
-            Section root = Section.root(doc.root(), new Section.Source(file.toString(), base, LOG::warn));
+            ConfigSection root = doc.root(file.toString(), base, LOG::warn);
             root.checkKeys(Set.of("cluster", "hivemq"), Map.of(), Map.of());
             ClusterLinkConfig cluster = ClusterLinkConfigLoader.fromConfig(doc, file.toString(), base);
             List<String> listeners = List.of(DEFAULT_LINK_LISTENER);
-            Section hivemq = root.section("hivemq").orElse(null);
+            ConfigSection hivemq = root.section("hivemq").orElse(null);
             if (hivemq != null) {
                 hivemq.checkKeys(Set.of("link_listener", "link_listeners"), Map.of(), Map.of());
                 if (hivemq.has("link_listener") && hivemq.has("link_listeners")) {

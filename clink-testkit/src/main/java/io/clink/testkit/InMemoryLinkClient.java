@@ -104,7 +104,8 @@ final class InMemoryLinkClient implements LinkClient {
             if (gen != generation || state != State.CONNECTING) {
                 return;
             }
-            f = connectFuture;
+            // CONNECTING always holds its future: connect() sets both under the lock.
+            f = Objects.requireNonNull(connectFuture, "CONNECTING without a connect future");
             endpoint = net.endpoint(options.host(), options.port()).orElse(null);
             if (endpoint == null || !endpoint.isOpen()) {
                 failConnect(f, new DisconnectReason(Cause.SOCKET_ERROR, DisconnectReason.NO_REASON_CODE,
@@ -437,6 +438,8 @@ final class InMemoryLinkClient implements LinkClient {
         }
         PublishProperties props = d.properties();
         for (InboundPublishHandler h : matching) {
+            // NullAway does not read the type-use nullness of an array component from clink-api's class files.
+            @SuppressWarnings("NullAway")
             InboundPublish in = new InboundPublish(d.topic(), d.payload(), d.qos(), d.retain(),
                     props.responseTopic().orElse(null), props.correlationData().orElse(null));
             try {

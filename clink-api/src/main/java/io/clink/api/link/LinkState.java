@@ -90,7 +90,7 @@ public enum LinkState {
      * @since 0.1.0
      */
     public Set<LinkState> allowedTargets() {
-        return TRANSITIONS.get(this);
+        return targets();
     }
 
     /**
@@ -103,7 +103,7 @@ public enum LinkState {
      */
     public boolean canTransitionTo(LinkState target) {
         Objects.requireNonNull(target, "target");
-        return TRANSITIONS.get(this).contains(target);
+        return targets().contains(target);
     }
 
     /**
@@ -130,6 +130,11 @@ public enum LinkState {
      * @since 0.1.0
      */
     public boolean isTerminal() {
-        return TRANSITIONS.get(this).isEmpty();
+        return targets().isEmpty();
+    }
+
+    private Set<LinkState> targets() {
+        // transitions() puts every constant, so the lookup cannot miss.
+        return Objects.requireNonNull(TRANSITIONS.get(this), "transition table lacks a state");
     }
 }

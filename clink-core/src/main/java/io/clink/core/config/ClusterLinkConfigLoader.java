@@ -1,6 +1,5 @@
 package io.clink.core.config;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
@@ -13,7 +12,6 @@ import io.clink.api.config.ReconnectBackoff;
 import io.clink.api.config.ResourceOptions;
 import io.clink.api.config.TcpOptions;
 import io.clink.api.transport.TlsSettings;
-import io.clink.core.internal.config.Section;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -193,7 +191,7 @@ public final class ClusterLinkConfigLoader {
      * @throws ConfigLoadException if the file cannot be read, does not parse or has an unresolved substitution
      * @since 0.1.0
      */
-    public static Config parseFile(Path file) {
+    public static ConfigDocument parseFile(Path file) {
         Objects.requireNonNull(file, "file");
         String name = file.toString();
         if (!Files.isRegularFile(file)) {
@@ -203,9 +201,9 @@ public final class ClusterLinkConfigLoader {
             throw new ConfigLoadException(name, null, name + ": the configuration file is not readable", null);
         }
         try {
-            Config c = ConfigFactory.parseFile(
+            com.typesafe.config.Config c = ConfigFactory.parseFile(
                     file.toFile(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
-            return c.resolve();
+            return new ConfigDocument(c.resolve());
         } catch (ConfigException e) {
             throw syntax(name, e);
         }
@@ -220,13 +218,13 @@ public final class ClusterLinkConfigLoader {
      * @throws ConfigLoadException if the text does not parse or has an unresolved substitution
      * @since 0.1.0
      */
-    public static Config parseString(String hocon, String originName) {
+    public static ConfigDocument parseString(String hocon, String originName) {
         Objects.requireNonNull(hocon, "hocon");
         Objects.requireNonNull(originName, "originName");
         try {
-            return ConfigFactory.parseString(
+            return new ConfigDocument(ConfigFactory.parseString(
                     hocon, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setOriginDescription(originName))
-                    .resolve();
+                    .resolve());
         } catch (ConfigException e) {
             throw syntax(originName, e);
         }
@@ -242,13 +240,9 @@ public final class ClusterLinkConfigLoader {
      * @throws ConfigLoadException if the block is missing or any value is invalid
      * @since 0.1.0
      */
-    public static ClusterLinkConfig fromConfig(Config document, String originName, Path baseDirectory) {
+    public static ClusterLinkConfig fromConfig(ConfigDocument document, String originName, Path baseDirectory) {
         Objects.requireNonNull(document, "document");
-        Section.Source source = new Section.Source(
-                Objects.requireNonNull(originName, "originName"),
-                Objects.requireNonNull(baseDirectory, "baseDirectory"),
-                LOG::warn);
-        return readCluster(Section.root(document.root(), source));
+        return readCluster(document.root(originName, baseDirectory, LOG::warn));
     }
 
     /**
@@ -274,17 +268,17 @@ public final class ClusterLinkConfigLoader {
         return new ConfigLoadException(where, null, where + ": invalid HOCON: " + detail, e);
     }
 
-    private static ClusterLinkConfig readCluster(Section root) {
-        Section cluster = root.section("cluster").orElseThrow(() -> root.missing("cluster"));
+    private static ClusterLinkConfig readCluster(ConfigSection root) {
+        ConfigSection cluster = root.section("cluster").orElseThrow(() -> root.missing("cluster"));
         cluster.checkKeys(CLUSTER_KEYS, CLUSTER_IGNORED, Map.of());
         ClusterLinkConfig.Builder b = ClusterLinkConfig.builder();
         String name = cluster.requireString(ClusterLinkConfig.NAME.name());
         apply(cluster, ClusterLinkConfig.NAME.name(), () -> b.name(name));
         cluster.string(ClusterLinkConfig.ACTOR_NAME.name())
                 .ifPresent(a -> apply(cluster, ClusterLinkConfig.ACTOR_NAME.name(), () -> b.actorName(a)));
-        List<Section> links = cluster.sections(ClusterLinkConfig.LINKS.name()).orElse(List.of());
+        List<ConfigSection> links = cluster.sections(ClusterLinkConfig.LINKS.name()).orElse(List.of());
         List<LinkConfig> parsed = new ArrayList<>(links.size());
-        for (Section link : links) {
+        for (ConfigSection link : links) {
             parsed.add(readLink(link));
         }
         b.links(parsed);
@@ -297,7 +291,7 @@ public final class ClusterLinkConfigLoader {
         }
     }
 
-    private static LinkConfig readLink(Section link) {
+    private static LinkConfig readLink(ConfigSection link) {
         link.checkKeys(LINK_KEYS, LINK_IGNORED, Map.of());
         LinkConfig.Builder b = LinkConfig.builder();
         // Each setter validates at once; its InvalidConfigException names the option relative to the link.
@@ -337,7 +331,7 @@ public final class ClusterLinkConfigLoader {
         }
     }
 
-    private static @Nullable TlsSettings readSsl(Section ssl) {
+    private static @Nullable TlsSettings readSsl(ConfigSection ssl) {
         ssl.checkKeys(SSL_KEYS, SSL_IGNORED, SSL_UNSUPPORTED);
         // EMQX's default ssl block is {enable = false}; a block without enable means TLS is wanted.
         if (!ssl.bool("enable").orElse(true)) {
@@ -383,7 +377,7 @@ public final class ClusterLinkConfigLoader {
             try {
                 b.protocols(mapped);
             } catch (IllegalArgumentException e) {
-                throw ssl.error("versions", e.getMessage());
+                throw ssl.error("versions", String.valueOf(e.getMessage()));
             }
         });
         try {
@@ -398,14 +392,14 @@ public final class ClusterLinkConfigLoader {
         }
     }
 
-    private static TlsSettings rethrowSsl(Section ssl, String key, String detail) {
+    private static TlsSettings rethrowSsl(ConfigSection ssl, String key, String detail) {
         if (SSL_KEYS.contains(key)) {
             throw ssl.error(key, detail);
         }
         throw ssl.error(detail);
     }
 
-    private static TcpOptions readTcp(Section tcp) {
+    private static TcpOptions readTcp(ConfigSection tcp) {
         tcp.checkKeys(TCP_KEYS, Map.of(), Map.of());
         TcpOptions.Builder b = TcpOptions.builder();
         tcp.int32(TcpOptions.ACTIVE_N.name()).ifPresent(b::activeN);
@@ -418,14 +412,14 @@ public final class ClusterLinkConfigLoader {
         return b.build();
     }
 
-    private static int intBytes(Section s, String key, long v) {
+    private static int intBytes(ConfigSection s, String key, long v) {
         if (v > Integer.MAX_VALUE) {
             throw s.error(key, "must be at most " + Integer.MAX_VALUE + " bytes");
         }
         return (int) v;
     }
 
-    private static ResourceOptions readResource(Section r) {
+    private static ResourceOptions readResource(ConfigSection r) {
         r.checkKeys(RESOURCE_KEYS, RESOURCE_IGNORED, Map.of());
         ResourceOptions.Builder b = ResourceOptions.builder();
         r.int32(ResourceOptions.WORKER_POOL_SIZE.name()).ifPresent(b::workerPoolSize);
@@ -443,7 +437,7 @@ public final class ClusterLinkConfigLoader {
         return b.build();
     }
 
-    private static ReconnectBackoff readReconnect(Section r) {
+    private static ReconnectBackoff readReconnect(ConfigSection r) {
         r.checkKeys(RECONNECT_KEYS, Map.of(), Map.of());
         ReconnectBackoff d = ReconnectBackoff.DEFAULT;
         return new ReconnectBackoff(
@@ -452,7 +446,7 @@ public final class ClusterLinkConfigLoader {
                 r.number(ReconnectBackoff.JITTER.name()).orElse(d.jitter()));
     }
 
-    private static <T> void set(Section link, String option, Optional<T> value, Consumer<T> setter) {
+    private static <T> void set(ConfigSection link, String option, Optional<T> value, Consumer<T> setter) {
         value.ifPresent(v -> apply(link, option, () -> setter.accept(v)));
     }
 
@@ -461,7 +455,7 @@ public final class ClusterLinkConfigLoader {
      * the value. The exception's option is relative to {@code section} ({@code topics}, {@code
      * resource_opts.request_ttl}); {@code fallback} is used when it is not.
      */
-    private static void apply(Section section, String fallback, Runnable call) {
+    private static void apply(ConfigSection section, String fallback, Runnable call) {
         try {
             call.run();
         } catch (InvalidConfigException e) {

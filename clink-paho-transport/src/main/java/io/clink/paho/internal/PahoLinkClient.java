@@ -625,11 +625,13 @@ public final class PahoLinkClient implements LinkClient {
                     continue;
                 }
                 byte[] payload = first ? message.getPayload() : message.getPayload().clone();
-                byte[] correlation = props == null ? null : props.getCorrelationData();
+                byte @Nullable [] correlation = props == null ? null : props.getCorrelationData();
                 if (correlation != null && !first) {
                     correlation = correlation.clone();
                 }
                 first = false;
+                // NullAway does not read the type-use nullness of an array component from clink-api's class files.
+                @SuppressWarnings("NullAway")
                 InboundPublish inbound = new InboundPublish(topic, payload, message.getQos(), message.isRetained(),
                         props == null ? null : props.getResponseTopic(), correlation);
                 try {

@@ -1,6 +1,7 @@
 package io.clink.paho.internal;
 
 import io.clink.api.transport.TlsSettings;
+import io.clink.paho.PemFiles;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package io.clink.core.internal.etf;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An Erlang atom. Holds its UTF-8 bytes so the encoder writes a constant atom with a single array copy.
@@ -84,7 +85,7 @@ public final class ErlAtom implements Term {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof ErlAtom && Arrays.equals(utf8, ((ErlAtom) o).utf8);
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * This broker's local routes, reference-counted from the broker's subscription events and corrected by periodic
@@ -185,7 +186,7 @@ public final class LocalRoutes {
         increment(s, null);
     }
 
-    private void increment(Subscription s, List<Subscription> added) {
+    private void increment(Subscription s, @Nullable List<Subscription> added) {
         int n = refCounts.merge(s, 1, Integer::sum);
         if (n == 1) {
             if (added != null) {
@@ -199,7 +200,7 @@ public final class LocalRoutes {
         decrement(s, null);
     }
 
-    private void decrement(Subscription s, List<Subscription> removed) {
+    private void decrement(Subscription s, @Nullable List<Subscription> removed) {
         Integer n = refCounts.get(s);
         if (n == null) {
             return;

@@ -1,6 +1,7 @@
 package io.clink.core.internal.route;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A writer-only identity set of trie nodes: the nodes carrying rows of one cluster. At a million routes these sets
@@ -13,7 +14,7 @@ final class NodeSet {
 
     private static final int MIN_CAPACITY = 8;
 
-    private TrieNode[] table = new TrieNode[MIN_CAPACITY];
+    private @Nullable TrieNode[] table = new TrieNode[MIN_CAPACITY];
     private int size;
 
     int size() {
@@ -51,7 +52,7 @@ final class NodeSet {
         return true;
     }
 
-    private static void insert(TrieNode[] t, TrieNode node) {
+    private static void insert(@Nullable TrieNode[] t, TrieNode node) {
         int mask = t.length - 1;
         int i = home(node, mask);
         while (t[i] != null) {
@@ -61,7 +62,7 @@ final class NodeSet {
     }
 
     private void rehash(int capacity) {
-        TrieNode[] grown = new TrieNode[capacity];
+        @Nullable TrieNode[] grown = new TrieNode[capacity];
         for (TrieNode n : table) {
             if (n != null) {
                 insert(grown, n);

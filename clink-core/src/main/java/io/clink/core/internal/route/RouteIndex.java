@@ -598,7 +598,7 @@ public final class RouteIndex {
         try {
             exact = node.checkedExactChildren();
         } catch (IllegalStateException e) {
-            fail(e.getMessage(), where);
+            fail(String.valueOf(e.getMessage()), where);
             return;
         }
         Set<String> levels = new HashSet<>();

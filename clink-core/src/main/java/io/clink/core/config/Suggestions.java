@@ -1,4 +1,4 @@
-package io.clink.core.internal.config;
+package io.clink.core.config;
 
 import java.util.Collection;
 import java.util.Locale;

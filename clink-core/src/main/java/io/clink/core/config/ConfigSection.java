@@ -1,11 +1,10 @@
-package io.clink.core.internal.config;
+package io.clink.core.config;
 
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import io.clink.core.config.ConfigLoadException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,15 +20,24 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * One object of a parsed HOCON document, read field by field with EMQX's value conventions (durations such as
  * {@code 15s}, sizes such as {@code 256MB}, {@code file://} secrets) and errors that name the file, the line, the
  * field path and the value. Reading never changes the document; a section is cheap and not thread-safe.
  *
+ * <p>This is what an adapter or a runner uses to read its own keys beside {@code cluster} in the same file (for
+ * example {@code listeners} or {@code hivemq}) with the same error messages as clink's own options: get the root
+ * from {@link ConfigDocument#root}, then descend with {@link #section} and read values with the typed getters.
+ * Every getter returns empty for an absent or {@code null} key and throws {@link ConfigLoadException} naming the
+ * origin, line, path and value for a value of the wrong type or out of range.
+ *
  * <p>Null ({@code key = null}) counts as absent, so a value can be cleared by a later include or override.
+ *
+ * @since 0.1.0
  */
-public final class Section {
+public final class ConfigSection {
 
     /** EMQX durations: one or more {@code <integer><unit>} parts, as {@code 1h30m}. */
     private static final Pattern DURATION_PART = Pattern.compile("(\\d{1,12})(ms|s|m|h|d|w)", Pattern.CASE_INSENSITIVE);
@@ -49,9 +57,9 @@ public final class Section {
      * @param baseDirectory the directory of the file, for relative file names
      * @param warnings receives one line per accepted-but-ignored option
      */
-    public record Source(String name, Path baseDirectory, Consumer<String> warnings) {}
+    record Source(String name, Path baseDirectory, Consumer<String> warnings) {}
 
-    private Section(ConfigObject object, String path, Source source) {
+    private ConfigSection(ConfigObject object, String path, Source source) {
         this.object = object;
         this.path = path;
         this.source = source;
@@ -64,18 +72,13 @@ public final class Section {
      * @param source where it came from
      * @return the root section, with an empty path
      */
-    public static Section root(ConfigObject root, Source source) {
-        return new Section(root, "", source);
+    static ConfigSection root(ConfigObject root, Source source) {
+        return new ConfigSection(root, "", source);
     }
 
     /** The path of this section, such as {@code cluster.links[0]}; empty for the root. */
     public String path() {
         return path;
-    }
-
-    /** Where the document came from. */
-    public Source source() {
-        return source;
     }
 
     /** The path of one of this section's keys. */
@@ -106,7 +109,7 @@ public final class Section {
                 continue;
             }
             if (ignored.containsKey(key)) {
-                source.warnings().accept(where(object.get(key)) + ": " + pathOf(key) + " is ignored: " + ignored.get(key));
+                source.warnings().accept(where(Objects.requireNonNull(object.get(key))) + ": " + pathOf(key) + " is ignored: " + ignored.get(key));
                 continue;
             }
             if (unsupported.containsKey(key)) {
@@ -122,7 +125,7 @@ public final class Section {
     }
 
     /** A nested object, if present. */
-    public Optional<Section> section(String key) {
+    public Optional<ConfigSection> section(String key) {
         ConfigValue v = value(key);
         if (v == null) {
             return Optional.empty();
@@ -130,11 +133,11 @@ public final class Section {
         if (v.valueType() != ConfigValueType.OBJECT) {
             throw error(key, "must be an object { ... }, got " + describe(v));
         }
-        return Optional.of(new Section((ConfigObject) v, pathOf(key), source));
+        return Optional.of(new ConfigSection((ConfigObject) v, pathOf(key), source));
     }
 
     /** A list of objects, if present; element paths are {@code key[i]}. */
-    public Optional<List<Section>> sections(String key) {
+    public Optional<List<ConfigSection>> sections(String key) {
         ConfigValue v = value(key);
         if (v == null) {
             return Optional.empty();
@@ -142,7 +145,7 @@ public final class Section {
         if (v.valueType() != ConfigValueType.LIST) {
             throw error(key, "must be a list [ {...}, ... ], got " + describe(v));
         }
-        List<Section> out = new ArrayList<>();
+        List<ConfigSection> out = new ArrayList<>();
         ConfigList list = (ConfigList) v;
         for (int i = 0; i < list.size(); i++) {
             ConfigValue e = list.get(i);
@@ -150,7 +153,7 @@ public final class Section {
             if (e.valueType() != ConfigValueType.OBJECT) {
                 throw error(e, p, "must be an object { ... }, got " + describe(e));
             }
-            out.add(new Section((ConfigObject) e, p, source));
+            out.add(new ConfigSection((ConfigObject) e, p, source));
         }
         return Optional.of(out);
     }

@@ -1,4 +1,4 @@
-package io.clink.paho.internal;
+package io.clink.paho;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

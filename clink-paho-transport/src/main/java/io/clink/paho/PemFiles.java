@@ -1,4 +1,4 @@
-package io.clink.paho.internal;
+package io.clink.paho;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads PEM certificates and private keys with the JDK alone, and checks that a key belongs to a certificate.
@@ -35,6 +36,11 @@ import java.util.regex.Pattern;
  * exactly what {@code openssl pkcs8 -topk8 -nocrypt} does. Encrypted keys are refused with the command that
  * decrypts them. Every error is an {@link IllegalArgumentException} whose message names the option and the file.
  * Pure functions apart from reading the file; thread-safe.
+ *
+ * <p>Public so that a runner reading its own listener certificates (such as {@code clink-broker}'s TLS link
+ * listener) validates PEM files exactly as the link transport does, with the same messages.
+ *
+ * @since 0.1.0
  */
 public final class PemFiles {
 
@@ -293,7 +299,7 @@ public final class PemFiles {
     }
 
     /** The named-curve OID (as a complete DER TLV) in a SEC1 key's {@code [0]} field, or null when absent. */
-    static byte[] sec1NamedCurve(byte[] sec1) {
+    static byte @Nullable [] sec1NamedCurve(byte[] sec1) {
         try {
             DerReader outer = new DerReader(sec1, 0, sec1.length);
             DerReader.Tlv seq = outer.next();

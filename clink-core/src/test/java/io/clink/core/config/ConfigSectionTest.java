@@ -1,4 +1,4 @@
-package io.clink.core.internal.config;
+package io.clink.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class SectionTest {
+class ConfigSectionTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
@@ -23,13 +23,13 @@ class SectionTest {
             1w           | PT168H
             """)
     void parseDuration_emqxForms_giveDuration(String text, String iso) {
-        assertThat(Section.parseDuration(text)).isEqualTo(Duration.parse(iso));
+        assertThat(ConfigSection.parseDuration(text)).isEqualTo(Duration.parse(iso));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "s", "15x", "1.5s", "-1s", "15 s", "1h 30m", "ms15"})
     void parseDuration_otherText_givesNull(String text) {
-        assertThat(Section.parseDuration(text)).isNull();
+        assertThat(ConfigSection.parseDuration(text)).isNull();
     }
 
     @ParameterizedTest
@@ -46,13 +46,13 @@ class SectionTest {
             1TB      | 1099511627776
             """)
     void parseBytes_emqxForms_giveBytes(String text, long bytes) {
-        assertThat(Section.parseBytes(text)).isEqualTo(bytes);
+        assertThat(ConfigSection.parseBytes(text)).isEqualTo(bytes);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "MB", "1.5MB", "-1", "1PB", "lots", "9999999999999999999TB"})
     void parseBytes_otherText_givesNull(String text) {
-        assertThat(Section.parseBytes(text)).isNull();
+        assertThat(ConfigSection.parseBytes(text)).isNull();
     }
 
     @ParameterizedTest
