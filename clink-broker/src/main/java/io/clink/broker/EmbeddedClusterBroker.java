@@ -5,19 +5,19 @@ import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.migration.meta.PersistenceType;
 import io.clink.api.config.ClusterLinkConfig;
+import io.clink.broker.internal.HiveMqConfigXml;
+import io.clink.broker.internal.HiveMqWorkDirectory;
 import io.clink.broker.internal.KeyStores;
 import io.clink.broker.internal.ManagementServer;
+import io.clink.broker.internal.StartChecks;
 import io.clink.core.ClusterLink;
 import io.clink.hivemq.ClusterLinkExtensionMain;
 import io.clink.hivemq.LinkAuthenticator;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,13 +74,13 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
     private static final long STOP_TIMEOUT_SECONDS = 60;
 
     private final BrokerConfig config;
-    private final Path workDir;
+    private final HiveMqWorkDirectory workDir;
     private final EmbeddedHiveMQ hivemq;
     private final AtomicReference<ClusterLink> link = new AtomicReference<>();
-    private volatile @org.jspecify.annotations.Nullable ManagementServer management;
+    private volatile @Nullable ManagementServer management;
     private volatile boolean closed;
 
-    private EmbeddedClusterBroker(BrokerConfig config, Path workDir, EmbeddedHiveMQ hivemq) {
+    private EmbeddedClusterBroker(BrokerConfig config, HiveMqWorkDirectory workDir, EmbeddedHiveMQ hivemq) {
         this.config = config;
         this.workDir = workDir;
         this.hivemq = hivemq;
@@ -119,68 +118,22 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
     public static EmbeddedClusterBroker start(BrokerConfig config, EngineFactory engine) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(engine, "engine");
-        checkFree(config, "listeners.tcp.default.bind", config.mqtt());
-        if (config.link() != null) {
-            checkFree(config, "listeners.tcp.clink.bind", config.link());
-        }
-        LinkTlsListener tls = config.linkTls();
-        if (tls != null) {
-            checkFree(config, "listeners.ssl.clink.bind", tls.bind());
-        }
-        if (config.management().enabled()) {
-            checkFree(config, "management.bind", config.management().bind());
-        }
-        Path clinkData = prepareDataDir(config);
-        Path work;
-        try {
-            work = Files.createTempDirectory("clink-broker-" + config.cluster().name() + "-");
-        } catch (IOException e) {
-            throw new BrokerStartException("cannot prepare HiveMQ's working directory: " + e, e);
-        }
-        try {
-            Path conf = Files.createDirectories(work.resolve("conf"));
-            Files.createDirectories(work.resolve("data"));
-            Files.createDirectories(work.resolve("extensions"));
-            KeyStores.Written stores = tls == null ? null : tlsStores(config, tls, work.resolve("tls"));
-            Files.writeString(conf.resolve("config.xml"), hivemqConfig(config, stores));
-        } catch (IOException e) {
-            deleteQuietly(work);
-            throw new BrokerStartException("cannot prepare HiveMQ's working directory: " + e, e);
-        } catch (RuntimeException e) {
-            deleteQuietly(work);
-            throw e;
-        }
+        StartChecks.addressesFree(config);
+        Path clinkData = StartChecks.dataDirectory(config);
+        HiveMqWorkDirectory work = prepareWorkDirectory(config);
         // RocksDB's native libraries are left out of the jar; with in-memory persistence these stores must not ask
         // for them.
         InternalConfigurations.PAYLOAD_PERSISTENCE_TYPE.set(PersistenceType.FILE);
         InternalConfigurations.RETAINED_MESSAGE_PERSISTENCE_TYPE.set(PersistenceType.FILE);
-        if (config.link() != null && config.linkUsers().isEmpty()) {
-            LOG.warn("{}: listeners.tcp.clink has no authentication list: any client reaching {} may act as a linked "
-                    + "cluster. Add authentication = [{{ username, password, cluster }}] outside a trusted network.",
-                    config.file(), config.link());
-        }
-        if (tls != null && tls.users().isEmpty()
-                && tls.clientAuthentication() != LinkTlsListener.ClientAuthentication.REQUIRED) {
-            LOG.warn("{}: listeners.ssl.clink has no authentication list and does not require client certificates: "
-                    + "any client reaching {} may act as a linked cluster. Add authentication = [...] or "
-                    + "ssl_options {{ verify = verify_peer, fail_if_no_peer_cert = true }}.", config.file(), tls.bind());
-        }
+        StartChecks.warnOpenLinkListeners(config, LOG);
         AtomicReference<ClusterLink> started = new AtomicReference<>();
         ClusterLinkExtensionMain main = new ClusterLinkExtensionMain(
                 linkListeners(config), engine.starter(config.cluster(), clinkData, started::set), linkUsers(config));
-        EmbeddedExtension extension = EmbeddedExtension.builder()
-                .withId("clink")
-                .withName("clink cluster link")
-                .withVersion(Version.VALUE)
-                .withPriority(1000)
-                .withStartPriority(1000)
-                .withExtensionMain(main)
-                .build();
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
-                .withConfigurationFolder(work.resolve("conf"))
-                .withDataFolder(work.resolve("data"))
-                .withExtensionsFolder(work.resolve("extensions"))
-                .withEmbeddedExtension(extension)
+                .withConfigurationFolder(work.conf())
+                .withDataFolder(work.data())
+                .withExtensionsFolder(work.extensions())
+                .withEmbeddedExtension(embedded(main))
                 .withoutLoggingBootstrap()
                 .build();
         EmbeddedClusterBroker broker = new EmbeddedClusterBroker(config, work, hivemq);
@@ -195,29 +148,70 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new BrokerStartException("HiveMQ did not start: " + cause.getMessage(), cause);
         }
-        if (main.broker().isEmpty() || started.get() == null) {
+        ClusterLink engineStarted = started.get();
+        if (main.broker().isEmpty() || engineStarted == null) {
             broker.close();
             throw new BrokerStartException("the cluster link extension did not start (see the log above)", null);
         }
-        broker.link.set(started.get());
+        broker.link.set(engineStarted);
         if (config.management().enabled()) {
-            try {
-                BrokerConfig.Bind bind = config.management().bind();
-                broker.management = ManagementServer.start(
-                        new InetSocketAddress(InetAddress.getByName(bind.host()), bind.port()), started.get());
-            } catch (IOException | RuntimeException e) {
-                broker.close();
-                throw new BrokerStartException(config.file() + ": management.bind = \"" + config.management().bind()
-                        + "\": cannot listen there: " + e.getMessage(), e);
-            }
-            if (!Objects.requireNonNull(broker.management).isLoopback()) {
-                LOG.warn("{}: management.bind = \"{}\" is not a loopback address: anyone who can reach it can read "
-                        + "the cluster link's configuration and status (the API has no authentication).",
-                        config.file(), config.management().bind());
-            }
-            LOG.info("{}: management API on {}", config.cluster().name(), broker.managementUrl().orElseThrow());
+            broker.startManagement(engineStarted);
         }
         return broker;
+    }
+
+    /** HiveMQ's working directory with its config.xml and, for a TLS link listener, the key stores. */
+    private static HiveMqWorkDirectory prepareWorkDirectory(BrokerConfig config) {
+        HiveMqWorkDirectory work;
+        try {
+            work = HiveMqWorkDirectory.create(config.cluster().name());
+        } catch (IOException e) {
+            throw new BrokerStartException("cannot prepare HiveMQ's working directory: " + e, e);
+        }
+        try {
+            LinkTlsListener tls = config.linkTls();
+            KeyStores.Written stores = tls == null ? null : tlsStores(config, tls, work.tls());
+            work.writeConfig(hivemqConfig(config, stores));
+            return work;
+        } catch (IOException e) {
+            work.delete();
+            throw new BrokerStartException("cannot prepare HiveMQ's working directory: " + e, e);
+        } catch (RuntimeException e) {
+            work.delete();
+            throw e;
+        }
+    }
+
+    private static EmbeddedExtension embedded(ClusterLinkExtensionMain main) {
+        return EmbeddedExtension.builder()
+                .withId("clink")
+                .withName("clink cluster link")
+                .withVersion(Version.VALUE)
+                .withPriority(1000)
+                .withStartPriority(1000)
+                .withExtensionMain(main)
+                .build();
+    }
+
+    /** Starts the management API; on failure closes this broker and names {@code management.bind}. */
+    private void startManagement(ClusterLink engine) {
+        BrokerConfig.Bind bind = config.management().bind();
+        ManagementServer started;
+        try {
+            started = ManagementServer.start(new InetSocketAddress(InetAddress.getByName(bind.host()), bind.port()),
+                    engine);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw new BrokerStartException(config.file() + ": management.bind = \"" + bind + "\": cannot listen there: "
+                    + e.getMessage(), e);
+        }
+        management = started;
+        if (!started.isLoopback()) {
+            LOG.warn("{}: management.bind = \"{}\" is not a loopback address: anyone who can reach it can read "
+                    + "the cluster link's configuration and status (the API has no authentication).",
+                    config.file(), bind);
+        }
+        LOG.info("{}: management API on {}", config.cluster().name(), started.baseUrl());
     }
 
     /**
@@ -291,34 +285,7 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.warn("HiveMQ of {} did not stop cleanly: {}", config.cluster().name(), e.toString());
         }
-        deleteQuietly(workDir);
-    }
-
-    /**
-     * Creates {@code <node.data_dir>/clink/<cluster>} and proves it writable by writing into it, so that a bad
-     * directory stops the start here with its setting named, not later in the engine's retries.
-     */
-    private static Path prepareDataDir(BrokerConfig config) {
-        Path dir = config.dataDir().resolve("clink").resolve(config.cluster().name());
-        try {
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".write-check-", ".tmp");
-            Files.delete(probe);
-        } catch (IOException | SecurityException e) {
-            throw new BrokerStartException(config.file() + ": node.data_dir = \"" + config.dataDir()
-                    + "\": cannot write there (" + e + ")", e);
-        }
-        return dir;
-    }
-
-    private static void checkFree(BrokerConfig config, String path, BrokerConfig.Bind bind) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getByName(bind.host()), bind.port()));
-        } catch (IOException e) {
-            throw new BrokerStartException(config.file() + ": " + path + " = \"" + bind + "\": cannot listen there: "
-                    + e.getMessage(), e);
-        }
+        workDir.delete();
     }
 
     private static Set<String> linkListeners(BrokerConfig c) {
@@ -361,74 +328,8 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
     }
 
     static String hivemqConfig(BrokerConfig c, KeyStores.@Nullable Written stores) {
-        StringBuilder listeners = new StringBuilder();
-        listeners.append(tcpListener(c.mqtt(), "default"));
-        if (c.link() != null) {
-            listeners.append(tcpListener(c.link(), LINK_LISTENER));
-        }
-        LinkTlsListener tls = c.linkTls();
-        if (tls != null && stores != null) {
-            listeners.append(tlsListener(tls, stores));
-        }
-        return """
-                <?xml version="1.0"?>
-                <hivemq>
-                  <listeners>
-                %s  </listeners>
-                  <mqtt>
-                    <packets><max-packet-size>%d</max-packet-size></packets>
-                    <receive-maximum><server-receive-maximum>%d</server-receive-maximum></receive-maximum>
-                  </mqtt>
-                  <persistence><mode>in-memory</mode></persistence>
-                  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
-                </hivemq>
-                """.formatted(listeners, MAX_PACKET_SIZE, SERVER_RECEIVE_MAXIMUM);
-    }
-
-    private static String tcpListener(BrokerConfig.Bind bind, String name) {
-        return "    <tcp-listener><port>%d</port><bind-address>%s</bind-address><name>%s</name></tcp-listener>\n"
-                .formatted(bind.port(), xml(bind.host()), name);
-    }
-
-    /** HiveMQ CE's {@code <tls-tcp-listener>} (config.xsd: keystore, optional truststore, protocols, client auth). */
-    private static String tlsListener(LinkTlsListener tls, KeyStores.Written stores) {
-        StringBuilder t = new StringBuilder();
-        t.append("    <tls-tcp-listener><port>").append(tls.bind().port()).append("</port><bind-address>")
-                .append(xml(tls.bind().host())).append("</bind-address><name>").append(LINK_TLS_LISTENER)
-                .append("</name>\n      <tls>\n");
-        t.append("        <keystore><path>").append(xml(stores.keystore().toString())).append("</path><password>")
-                .append(stores.password()).append("</password><private-key-password>").append(stores.password())
-                .append("</private-key-password></keystore>\n");
-        if (stores.truststore() != null) {
-            t.append("        <truststore><path>").append(xml(stores.truststore().toString()))
-                    .append("</path><password>").append(stores.password()).append("</password></truststore>\n");
-        }
-        if (!tls.versions().isEmpty()) {
-            t.append("        <protocols>");
-            tls.versions().forEach(v -> t.append("<protocol>").append(v).append("</protocol>"));
-            t.append("</protocols>\n");
-        }
-        t.append("        <client-authentication-mode>").append(tls.clientAuthentication().name())
-                .append("</client-authentication-mode>\n      </tls>\n    </tls-tcp-listener>\n");
-        return t.toString();
-    }
-
-    private static String xml(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // Leftovers in the temp directory are harmless.
-                }
-            });
-        } catch (IOException e) {
-            // Same.
-        }
+        return HiveMqConfigXml.render(c, stores, new HiveMqConfigXml.Limits(
+                LINK_LISTENER, LINK_TLS_LISTENER, MAX_PACKET_SIZE, SERVER_RECEIVE_MAXIMUM));
     }
 
     /**
@@ -445,7 +346,7 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
          * @param message why
          * @param cause the underlying failure, or null
          */
-        public BrokerStartException(String message, @org.jspecify.annotations.Nullable Throwable cause) {
+        public BrokerStartException(String message, @Nullable Throwable cause) {
             super(message, cause);
         }
     }

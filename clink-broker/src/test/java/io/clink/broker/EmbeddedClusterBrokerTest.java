@@ -2,7 +2,7 @@ package io.clink.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.core.internal.etf.EtfLimits;
+import io.clink.core.ClusterLink;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -25,7 +25,7 @@ class EmbeddedClusterBrokerTest {
                 .evaluate("/hivemq/mqtt/packets/max-packet-size", xml).trim());
 
         assertThat(max).as("a link publish at the decoder's limit still fits, with its topic and properties")
-                .isGreaterThan(EtfLimits.DEFAULT_MAX_PAYLOAD_BYTES + 1024L)
+                .isGreaterThan(ClusterLink.MAX_LINK_PAYLOAD_BYTES + 1024L)
                 .isEqualTo(EmbeddedClusterBroker.MAX_PACKET_SIZE)
                 .isLessThan(HIVEMQ_DEFAULT_MAX_PACKET / 8);
         assertThat(XPathFactory.newInstance().newXPath().evaluate("count(/hivemq/listeners/tcp-listener)", xml))
