@@ -64,8 +64,11 @@ import org.slf4j.LoggerFactory;
  * link connections, the receiver of remote routes (into the route index every local publish is matched against)
  * and the receiver of forwarded messages (delivered locally, never forwarded again).
  *
- * <p>Thread-safety: every public method may be called from any thread. {@link #hooks()} follows the contract of
- * {@link ClusterLinkHooks}: non-blocking, never throws on valid input.
+ * <p>Thread-safety: every public method may be called from any thread; {@link #start()}, {@link #updateConfig} and
+ * {@link #close()} are serialized with each other. The queries ({@code status}, {@code metrics}, {@code
+ * remoteRoutes}, {@code config}, {@code nodeName}) never block. A null argument is refused with a {@link
+ * NullPointerException} naming it. {@link #hooks()} follows the contract of {@link ClusterLinkHooks}: non-blocking,
+ * never throws on valid input.
  *
  * <p>This class is the facade and the lifecycle (the order in which the parts start and stop, under one lock);
  * the work is done by parts in {@code io.clink.core.internal.node}: hook dispatch, link supervision, the periodic
@@ -163,7 +166,11 @@ public final class ClusterLink implements AutoCloseable {
      * Applies a new configuration: links added and enabled start; links removed or disabled stop, and the routes
      * their remote cluster replicated here are dropped at once (its inbound connections are closed); links whose
      * configuration changed restart with a new incarnation, so the remote rebuilds their routes. Forwarded messages
-     * are filtered by the new {@code topics} from this call on.
+     * are filtered by the new {@code topics} from this call on. Before {@link #start()} it only replaces the
+     * configuration the start will use; after {@link #close()} it changes nothing but {@link #config()}.
+     *
+     * <p>Thread: any. Blocking: reads the links' TLS files to validate them; stopping a link closes its connections
+     * (the transport returns within about a second even on a stalled connect); starting one does not wait for them.
      *
      * @param newConfig the new configuration; its cluster name must equal the current one
      * @throws IllegalArgumentException if the cluster name differs, or the transport rejects a link's connection
@@ -276,6 +283,10 @@ public final class ClusterLink implements AutoCloseable {
 
     /**
      * Stops every link and the receivers, detaches from the broker, and releases owned threads. Idempotent.
+     *
+     * <p>Thread: any. Blocking: while the links close their connections (the transport returns within about a second
+     * even on a stalled connect) and {@link LocalBroker#detach} runs; an exception thrown by {@code detach} is logged,
+     * never propagated.
      *
      * @since 0.1.0
      */
