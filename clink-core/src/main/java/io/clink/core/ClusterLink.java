@@ -3,48 +3,37 @@ package io.clink.core;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.clink.api.IncarnationStore;
 import io.clink.api.broker.ClusterLinkHooks;
-import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.LocalBroker;
-import io.clink.api.broker.LocalSubscription;
-import io.clink.api.broker.MqttMessage;
-import io.clink.api.broker.PublishProperties;
-import io.clink.api.broker.ReasonCodes;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
 import io.clink.api.link.LinkMetrics;
-import io.clink.api.link.LinkStateChange;
 import io.clink.api.link.LinkStateListener;
 import io.clink.api.link.LinkStatus;
 import io.clink.api.link.RemoteRoute;
-import io.clink.api.time.Cancellable;
 import io.clink.api.time.Scheduler;
 import io.clink.api.time.Ticker;
-import io.clink.api.topic.InvalidTopicException;
-import io.clink.api.topic.Subscription;
 import io.clink.api.transport.LinkTransport;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.GuardedBroker;
 import io.clink.core.internal.engine.LinkConnections;
 import io.clink.core.internal.etf.EtfLimits;
 import io.clink.core.internal.forward.ForwardedReceiver;
-import io.clink.core.internal.forward.Forwarder;
 import io.clink.core.internal.link.LocalRoutes;
+import io.clink.core.internal.node.BuilderSeams;
+import io.clink.core.internal.node.HookDispatcher;
+import io.clink.core.internal.node.LinkRuntime;
+import io.clink.core.internal.node.LinkSupervisor;
+import io.clink.core.internal.node.StateListeners;
+import io.clink.core.internal.node.SubscriptionResync;
 import io.clink.core.internal.receiver.RouteReceiver;
-import io.clink.core.internal.route.MatchSink;
-import io.clink.core.internal.sender.ActorSender;
 import io.clink.core.internal.store.FileIncarnationStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,8 +64,15 @@ import org.slf4j.LoggerFactory;
  * link connections, the receiver of remote routes (into the route index every local publish is matched against)
  * and the receiver of forwarded messages (delivered locally, never forwarded again).
  *
- * <p>Thread-safety: every public method may be called from any thread. {@link #hooks()} follows the contract of
- * {@link ClusterLinkHooks}: non-blocking, never throws on valid input.
+ * <p>Thread-safety: every public method may be called from any thread; {@link #start()}, {@link #updateConfig} and
+ * {@link #close()} are serialized with each other. The queries ({@code status}, {@code metrics}, {@code
+ * remoteRoutes}, {@code config}, {@code nodeName}) never block. A null argument is refused with a {@link
+ * NullPointerException} naming it. {@link #hooks()} follows the contract of {@link ClusterLinkHooks}: non-blocking,
+ * never throws on valid input.
+ *
+ * <p>This class is the facade and the lifecycle (the order in which the parts start and stop, under one lock);
+ * the work is done by parts in {@code io.clink.core.internal.node}: hook dispatch, link supervision, the periodic
+ * subscription resync and state-listener fan-out.
  *
  * @since 0.1.0
  */
@@ -93,79 +89,35 @@ public final class ClusterLink implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLink.class);
 
-    private static final String ROUTE_PREFIX = "$LINK/cluster/route/";
-    private static final String MSG_PREFIX = "$LINK/cluster/msg/";
-
-    /** One enabled link's running parts. */
-    private static final class LinkRuntime {
-        final LinkConfig config;
-        final ActorSender sender;
-        final Forwarder forwarder;
-        final long sinceMillis;
-
-        LinkRuntime(LinkConfig config, ActorSender sender, Forwarder forwarder, long sinceMillis) {
-            this.config = config;
-            this.sender = sender;
-            this.forwarder = forwarder;
-            this.sinceMillis = sinceMillis;
-        }
-    }
-
-    /** Forwards one publish to each matched cluster; one per publisher thread, reused. */
-    private final class ForwardingSink extends MatchSink {
-        @Nullable MqttMessage message;
-
-        @Override
-        protected void accept(String cluster) {
-            LinkRuntime runtime = links.get(cluster);
-            MqttMessage m = message;
-            if (runtime != null && m != null) {
-                runtime.forwarder.forward(m);
-            }
-        }
+    static {
+        BuilderSeams.register(Builder.class, (b, random) -> b.random = random);
     }
 
     private final EngineContext ctx;
     private final LocalBroker broker;
-    private final Duration resyncInterval;
     private final @Nullable ExecutorService ownedExecutor;
-    private final LocalRoutes localRoutes;
     private final RouteReceiver routeReceiver;
-    private final ForwardedReceiver forwardedReceiver;
-    private final Map<String, LinkRuntime> links = new ConcurrentHashMap<>();
-    private final Map<String, Long> disabledSince = new ConcurrentHashMap<>();
-    private final List<LinkStateListener> listeners = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<ForwardingSink> sinks = ThreadLocal.withInitial(ForwardingSink::new);
-    private final Executor resyncExecutor;
-    private final Hooks hooks = new Hooks();
+    private final StateListeners listeners = new StateListeners();
+    private final LinkSupervisor links;
+    private final SubscriptionResync resync;
+    private final HookDispatcher hooks;
     private final Object lifecycle = new Object();
-    private @Nullable Cancellable resyncTimer;
-    private volatile boolean started;
-    private volatile boolean closed;
+    private boolean started;
+    private boolean closed;
 
-    private ClusterLink(Builder b, EngineContext ctx, @Nullable ExecutorService ownedExecutor) {
+    private ClusterLink(EngineContext ctx, LocalBroker broker, Duration resyncInterval,
+            @Nullable ExecutorService ownedExecutor) {
         this.ctx = ctx;
-        this.broker = Objects.requireNonNull(b.broker);
-        this.resyncInterval = b.resyncInterval;
+        this.broker = broker;
         this.ownedExecutor = ownedExecutor;
-        this.localRoutes = new LocalRoutes(new LocalRoutes.Listener() {
-            @Override
-            public void routeAdded(Subscription route) {
-                for (LinkRuntime r : links.values()) {
-                    r.sender.routeAdded(route);
-                }
-            }
-
-            @Override
-            public void routeRemoved(Subscription route) {
-                for (LinkRuntime r : links.values()) {
-                    r.sender.routeRemoved(route);
-                }
-            }
-        });
+        LocalRoutes localRoutes = new LocalRoutes();
         this.routeReceiver = new RouteReceiver(ctx);
-        this.forwardedReceiver = new ForwardedReceiver(ctx);
-        this.resyncExecutor = ctx.newSerialExecutor();
+        this.links = new LinkSupervisor(config -> new LinkRuntime(ctx, config, localRoutes, listeners),
+                routeReceiver::clusterUnlinked, () -> ctx.ticker().wallClockMillis());
+        this.resync = new SubscriptionResync(localRoutes, ctx.broker(), ctx.localCluster(), ctx.scheduler(),
+                ctx.newSerialExecutor(), resyncInterval);
+        this.hooks = new HookDispatcher(ctx.localCluster(), localRoutes, ctx.routeIndex(), links, routeReceiver,
+                new ForwardedReceiver(ctx), ctx.broker());
     }
 
     /**
@@ -197,20 +149,14 @@ public final class ClusterLink implements AutoCloseable {
                 throw new IllegalStateException("cluster link " + ctx.localCluster() + " is already started");
             }
             started = true;
+            hooks.activate();
             broker.attach(hooks);
-            resync();
+            resync.resyncNow();
             routeReceiver.start();
-            long now = ctx.ticker().wallClockMillis();
-            for (LinkConfig link : ctx.config().links()) {
-                if (link.enable()) {
-                    startLink(link);
-                } else {
-                    disabledSince.put(link.name(), now);
-                }
-            }
-            scheduleResync();
+            links.start(ctx.config());
+            resync.start();
             LOG.info("[{}] cluster link started with {} link(s), {} enabled", ctx.localCluster(),
-                    ctx.config().links().size(), links.size());
+                    ctx.config().links().size(), links.runningCount());
         }
     }
 
@@ -229,7 +175,11 @@ public final class ClusterLink implements AutoCloseable {
      * Applies a new configuration: links added and enabled start; links removed or disabled stop, and the routes
      * their remote cluster replicated here are dropped at once (its inbound connections are closed); links whose
      * configuration changed restart with a new incarnation, so the remote rebuilds their routes. Forwarded messages
-     * are filtered by the new {@code topics} from this call on.
+     * are filtered by the new {@code topics} from this call on. Before {@link #start()} it only replaces the
+     * configuration the start will use; after {@link #close()} it changes nothing but {@link #config()}.
+     *
+     * <p>Thread: any. Blocking: reads the links' TLS files to validate them; stopping a link closes its connections
+     * (the transport returns within about a second even on a stalled connect); starting one does not wait for them.
      *
      * @param newConfig the new configuration; its cluster name must equal the current one
      * @throws IllegalArgumentException if the cluster name differs, or the transport rejects a link's connection
@@ -244,44 +194,12 @@ public final class ClusterLink implements AutoCloseable {
                 throw new IllegalArgumentException("cluster.name cannot change at run time: '" + old.name()
                         + "' -> '" + newConfig.name() + "'; restart the broker instead");
             }
-            validateTransport(ctx.transport(), newConfig);
+            LinkConnections.validateAll(ctx.transport(), newConfig);
+            // Before the links change: the receivers read the configuration in force, so a handshake racing with
+            // the unlinking of a cluster is refused.
             ctx.setConfig(newConfig);
-            if (!started || closed) {
-                return;
-            }
-            long now = ctx.ticker().wallClockMillis();
-            Map<String, LinkConfig> wanted = new LinkedHashMap<>();
-            for (LinkConfig link : newConfig.links()) {
-                wanted.put(link.name(), link);
-            }
-            for (String name : new ArrayList<>(links.keySet())) {
-                LinkConfig next = wanted.get(name);
-                LinkRuntime running = links.get(name);
-                if (next == null || !next.enable()) {
-                    stopLink(name);
-                    routeReceiver.clusterUnlinked(name);
-                    if (next != null) {
-                        disabledSince.put(name, now);
-                    }
-                } else if (running == null || !next.equals(running.config)) {
-                    stopLink(name);
-                    startLink(next);
-                }
-            }
-            for (LinkConfig link : newConfig.links()) {
-                if (!link.enable()) {
-                    disabledSince.putIfAbsent(link.name(), now);
-                    routeReceiver.clusterUnlinked(link.name());
-                } else if (!links.containsKey(link.name())) {
-                    disabledSince.remove(link.name());
-                    startLink(link);
-                }
-            }
-            disabledSince.keySet().removeIf(name -> !wanted.containsKey(name));
-            for (LinkConfig link : old.links()) {
-                if (!wanted.containsKey(link.name())) {
-                    routeReceiver.clusterUnlinked(link.name());
-                }
+            if (started && !closed) {
+                links.apply(newConfig);
             }
         }
     }
@@ -332,12 +250,7 @@ public final class ClusterLink implements AutoCloseable {
         if (ctx.link(link).isEmpty()) {
             return Optional.empty();
         }
-        LinkRuntime r = links.get(link);
-        if (r == null) {
-            return Optional.of(LinkStatus.disabled(link, disabledSince.getOrDefault(link, 0L)));
-        }
-        return Optional.of(new LinkStatus(link, true, List.of(r.sender.status()), r.forwarder.status(),
-                r.forwarder.lastDisconnectReason().orElse(null), r.sinceMillis));
+        return Optional.of(links.status(link));
     }
 
     /**
@@ -380,6 +293,10 @@ public final class ClusterLink implements AutoCloseable {
     /**
      * Stops every link and the receivers, detaches from the broker, and releases owned threads. Idempotent.
      *
+     * <p>Thread: any. Blocking: while the links close their connections (the transport returns within about a second
+     * even on a stalled connect) and {@link LocalBroker#detach} runs; an exception thrown by {@code detach} is logged,
+     * never propagated.
+     *
      * @since 0.1.0
      */
     @Override
@@ -389,12 +306,9 @@ public final class ClusterLink implements AutoCloseable {
                 return;
             }
             closed = true;
-            if (resyncTimer != null) {
-                resyncTimer.cancel();
-            }
-            for (String name : new ArrayList<>(links.keySet())) {
-                stopLink(name);
-            }
+            hooks.deactivate();
+            resync.stop();
+            links.stopAll();
             routeReceiver.stop();
             if (started) {
                 try {
@@ -407,219 +321,6 @@ public final class ClusterLink implements AutoCloseable {
                 ownedExecutor.shutdown();
             }
         }
-    }
-
-    /**
-     * Checks every link's connection settings with the transport (TLS files readable and matching, and so on), so
-     * that mistakes surface when the configuration is applied, not at the first reconnect.
-     */
-    private static void validateTransport(LinkTransport transport, ClusterLinkConfig config) {
-        for (LinkConfig link : config.links()) {
-            try {
-                transport.validate(LinkConnections.options(link, config.clientIdOf(link)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("link " + link.name() + ": " + e.getMessage(), e);
-            }
-        }
-    }
-
-    private void startLink(LinkConfig link) {
-        ActorSender sender = new ActorSender(ctx, link, localRoutes::routes, this::notifyListeners);
-        Forwarder forwarder = new Forwarder(ctx, link, status -> { });
-        LinkRuntime runtime = new LinkRuntime(link, sender, forwarder, ctx.ticker().wallClockMillis());
-        links.put(link.name(), runtime);
-        try {
-            forwarder.start();
-            sender.start();
-        } catch (RuntimeException e) {
-            // Settings were validated when the configuration was applied; a failure here (a TLS file deleted
-            // since, say) must not take the other links down. The actor retries and reports it in its status.
-            LOG.error("[{}] link failed to start", link.name(), e);
-        }
-    }
-
-    private void stopLink(String name) {
-        LinkRuntime r = links.remove(name);
-        if (r != null) {
-            r.sender.stop();
-            r.forwarder.stop();
-        }
-    }
-
-    private void notifyListeners(LinkStateChange change) {
-        for (LinkStateListener l : listeners) {
-            try {
-                l.onStateChange(change);
-            } catch (RuntimeException e) {
-                LOG.warn("[{}] state listener threw; ignored", change.linkName(), e);
-            }
-        }
-    }
-
-    private void scheduleResync() {
-        if (closed) {
-            return;
-        }
-        resyncTimer = ctx.scheduler().schedule(() -> resyncExecutor.execute(() -> {
-            synchronized (lifecycle) {
-                if (closed) {
-                    return;
-                }
-            }
-            resync();
-            synchronized (lifecycle) {
-                scheduleResync();
-            }
-        }), resyncInterval);
-    }
-
-    /**
-     * Replaces the event-built local routes with the broker's snapshot: events are hints, and brokers drop sessions
-     * without telling anyone.
-     */
-    private void resync() {
-        long token = localRoutes.beginResync();
-        Map<String, List<Subscription>> snapshot = new HashMap<>();
-        try {
-            ctx.broker().forEachSubscription((LocalSubscription s) -> {
-                Subscription parsed = parseRoute(s.clientId(), s.subscription());
-                if (parsed != null) {
-                    snapshot.computeIfAbsent(s.clientId(), id -> new ArrayList<>()).add(parsed);
-                }
-            });
-        } catch (RuntimeException e) {
-            localRoutes.abortResync();
-            LOG.warn("[{}] subscription snapshot failed; keeping event-built routes until the next resync",
-                    ctx.localCluster(), e);
-            return;
-        }
-        LocalRoutes.ResyncResult r = localRoutes.applyResync(token, snapshot);
-        if (r.added() > 0 || r.removed() > 0) {
-            LOG.info("[{}] resync corrected local routes: {} added, {} removed ({} -> {})", ctx.localCluster(),
-                    r.added(), r.removed(), r.routesBefore(), r.routesAfter());
-        }
-    }
-
-    /** Parses a broker subscription into a local route, or null for link topics and invalid input. */
-    private @Nullable Subscription parseRoute(String clientId, String subscription) {
-        if (subscription.startsWith(ClusterLinkHooks.LINK_TOPIC_PREFIX)) {
-            // The link's own response subscriptions are protocol plumbing, never routes.
-            return null;
-        }
-        try {
-            return Subscription.parse(subscription);
-        } catch (InvalidTopicException e) {
-            LOG.debug("[{}] ignoring invalid subscription of {}: {}", ctx.localCluster(), clientId, e.getMessage());
-            return null;
-        }
-    }
-
-    /** The hooks the broker calls. Every entry point is guarded: clink's failures never reach the broker. */
-    private final class Hooks implements ClusterLinkHooks {
-
-        @Override
-        public void onSubscribe(String clientId, String subscription) {
-            Objects.requireNonNull(clientId, "clientId");
-            Objects.requireNonNull(subscription, "subscription");
-            if (!started || closed) {
-                return;
-            }
-            Subscription route = parseRoute(clientId, subscription);
-            if (route != null) {
-                localRoutes.subscribe(clientId, route);
-            }
-        }
-
-        @Override
-        public void onUnsubscribe(String clientId, String subscription) {
-            Objects.requireNonNull(clientId, "clientId");
-            Objects.requireNonNull(subscription, "subscription");
-            if (!started || closed) {
-                return;
-            }
-            Subscription route = parseRoute(clientId, subscription);
-            if (route != null) {
-                localRoutes.unsubscribe(clientId, route);
-            }
-        }
-
-        @Override
-        public void onSessionEnd(String clientId) {
-            Objects.requireNonNull(clientId, "clientId");
-            if (!started || closed) {
-                return;
-            }
-            localRoutes.sessionEnd(clientId);
-        }
-
-        @Override
-        public void onPublish(MqttMessage message) {
-            Objects.requireNonNull(message, "message");
-            if (!started || closed || message.originCluster().isPresent()
-                    || ClusterLinkHooks.isLinkTopic(message.topic()) || links.isEmpty()) {
-                // A message that came over a link is never forwarded again: no loops, no transitive forwarding.
-                return;
-            }
-            ForwardingSink sink = sinks.get();
-            sink.message = message;
-            try {
-                ctx.routeIndex().match(message.topic(), sink);
-            } catch (RuntimeException e) {
-                LOG.warn("[{}] forwarding of a publish on '{}' failed", ctx.localCluster(), message.topic(), e);
-            } finally {
-                sink.message = null;
-            }
-        }
-
-        @Override
-        public int onLinkPublish(
-                LinkConnection connection, String topic, byte[] payload, PublishProperties properties) {
-            Objects.requireNonNull(connection, "connection");
-            Objects.requireNonNull(topic, "topic");
-            Objects.requireNonNull(payload, "payload");
-            Objects.requireNonNull(properties, "properties");
-            if (!started || closed) {
-                return ReasonCodes.UNSPECIFIED_ERROR;
-            }
-            try {
-                if (topic.startsWith(ROUTE_PREFIX)) {
-                    String sender = topic.substring(ROUTE_PREFIX.length());
-                    if (isClusterName(sender)) {
-                        return routeReceiver.onRoutePublish(connection, sender, payload, properties);
-                    }
-                } else if (topic.startsWith(MSG_PREFIX)) {
-                    String sender = topic.substring(MSG_PREFIX.length());
-                    if (isClusterName(sender)) {
-                        return forwardedReceiver.onMessagePublish(connection, sender, payload);
-                    }
-                }
-                // Acks are published by brokers, never by clients; anything else is not part of the protocol.
-                ctx.broker().disconnect(ctx.localCluster(), null, connection, ReasonCodes.NOT_AUTHORIZED,
-                        "not a cluster link topic a client may publish to: " + topic);
-                return ReasonCodes.NOT_AUTHORIZED;
-            } catch (RuntimeException e) {
-                LOG.warn("[{}] inbound link publish on '{}' from {} failed", ctx.localCluster(), topic,
-                        connection.clientId(), e);
-                return ReasonCodes.UNSPECIFIED_ERROR;
-            }
-        }
-
-        @Override
-        public void onConnectionClosed(LinkConnection connection) {
-            Objects.requireNonNull(connection, "connection");
-            if (!started) {
-                return;
-            }
-            try {
-                routeReceiver.onConnectionClosed(connection);
-            } catch (RuntimeException e) {
-                LOG.warn("[{}] releasing link connection {} failed", ctx.localCluster(), connection.clientId(), e);
-            }
-        }
-    }
-
-    private static boolean isClusterName(String s) {
-        return !s.isEmpty() && s.indexOf('/') < 0 && s.indexOf('+') < 0 && s.indexOf('#') < 0;
     }
 
     /**
@@ -638,6 +339,7 @@ public final class ClusterLink implements AutoCloseable {
         private @Nullable IncarnationStore incarnationStore;
         private @Nullable Path dataDirectory;
         private Duration resyncInterval = Duration.ofSeconds(60);
+        /** Only tests replace it, through {@link BuilderSeams#random}. */
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
         private Builder() {}
@@ -767,17 +469,6 @@ public final class ClusterLink implements AutoCloseable {
         }
 
         /**
-         * Sets the random source for backoff jitter and request ids (default {@link ThreadLocalRandom}).
-         *
-         * @param random uniform in [0, 1)
-         * @return this builder
-         */
-        public Builder random(DoubleSupplier random) {
-            this.random = Objects.requireNonNull(random, "random");
-            return this;
-        }
-
-        /**
          * Builds the cluster link (not started).
          *
          * @return the cluster link
@@ -795,7 +486,7 @@ public final class ClusterLink implements AutoCloseable {
             if (transport == null) {
                 throw new IllegalStateException("transport is required");
             }
-            validateTransport(transport, config);
+            LinkConnections.validateAll(transport, config);
             String node = nodeName != null ? nodeName : ClusterLinkConfig.defaultNodeName();
             ExecutorService owned = null;
             Executor exec = executor;
@@ -813,7 +504,7 @@ public final class ClusterLink implements AutoCloseable {
             EngineContext ctx = new EngineContext(config, new GuardedBroker(broker), transport, ticker,
                     scheduler != null ? scheduler : Scheduler.system(), exec, store, node, random,
                     EtfLimits.defaults());
-            return new ClusterLink(this, ctx, owned);
+            return new ClusterLink(ctx, broker, resyncInterval, owned);
         }
     }
 }

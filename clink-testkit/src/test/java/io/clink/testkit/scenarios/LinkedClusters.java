@@ -4,6 +4,7 @@ import io.clink.api.IncarnationStore;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
 import io.clink.core.ClusterLink;
+import io.clink.core.internal.node.BuilderSeams;
 import io.clink.testkit.FakeLocalBroker;
 import io.clink.testkit.InMemoryLinkNetwork;
 import io.clink.testkit.ManualTime;
@@ -97,9 +98,10 @@ final class LinkedClusters implements AutoCloseable {
         }
 
         void start() {
-            link = ClusterLink.builder().config(config).broker(broker).transport(network.newTransport())
-                    .nodeName("clink@" + host).ticker(time.ticker()).scheduler(time.scheduler())
-                    .executor(time.executor()).incarnationStore(incarnations).random(random::nextDouble).build();
+            ClusterLink.Builder builder = ClusterLink.builder().config(config).broker(broker)
+                    .transport(network.newTransport()).nodeName("clink@" + host).ticker(time.ticker())
+                    .scheduler(time.scheduler()).executor(time.executor()).incarnationStore(incarnations);
+            link = BuilderSeams.random(builder, random::nextDouble).build();
             link.start();
         }
 

@@ -1,5 +1,7 @@
 package io.clink.core.internal.link;
 
+import io.clink.api.broker.ClusterLinkHooks;
+import io.clink.api.topic.InvalidTopicException;
 import io.clink.api.topic.Subscription;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This broker's local routes, reference-counted from the broker's subscription events and corrected by periodic
@@ -17,40 +22,68 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A local route is a {@link Subscription}: a plain filter (route id = the filter) or a shared group on a filter
  * (route id {@code $s/<group>/<filter>}). It exists while at least one client holds that subscription. Only the
- * first holder's arrival and the last holder's departure reach the {@link Listener}, exactly like EMQX's broker
- * reports routes to its cluster-link provider.
+ * first holder's arrival and the last holder's departure reach the {@link LocalRouteListener}s, exactly like EMQX's
+ * broker reports routes to its cluster-link provider. The listeners are the running links' route actors: changes
+ * flow one way, from here straight to them.
  *
  * <p>Adapter events are hints, not the truth: brokers drop sessions without unsubscribe events, and an adapter can
  * miss or reorder events. {@link #beginResync()} / {@link #applyResync} replace the per-client state with a fresh
  * snapshot and report the difference. A client touched by an event after the snapshot started is left as the
  * events made it, because its event is newer than the snapshot; the next resync settles it.
  *
- * <p>Concurrency: every method is synchronized; events arrive on broker threads. The listener is called while the
- * lock is held, so it sees route changes in the order they happened; it must be quick and must not call back into
- * this object.
+ * <p>Concurrency: every method is synchronized; events arrive on broker threads. Listeners are called while the
+ * lock is held, so they see route changes in the order they happened; they must be quick and must not call back into
+ * this object. A listener added while routes exist learns only later changes: it reads {@link #routes()} itself.
  */
 public final class LocalRoutes {
 
-    /** Receives route appearances and disappearances. */
-    public interface Listener {
-        void routeAdded(Subscription route);
-
-        void routeRemoved(Subscription route);
-    }
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRoutes.class);
 
     private static final class ClientState {
         final Set<Subscription> subscriptions = new HashSet<>();
         long touchedInEpoch;
     }
 
-    private final Listener listener;
+    private final List<LocalRouteListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, ClientState> clients = new HashMap<>();
     private final Map<Subscription, Integer> refCounts = new HashMap<>();
     private long epoch;
     private boolean resyncPending;
 
-    public LocalRoutes(Listener listener) {
-        this.listener = Objects.requireNonNull(listener, "listener");
+    /** Empty routes with no listener. */
+    public LocalRoutes() {}
+
+    /**
+     * The local route a broker subscription stands for, or null if it stands for none: the link's own {@code $LINK/}
+     * subscriptions are protocol plumbing, and an invalid filter (which a broker should have refused) is ignored.
+     *
+     * @param localCluster this cluster's name, for the log line
+     * @param clientId the subscriber, for the log line
+     * @param subscription the subscription as the broker granted it
+     */
+    public static @Nullable Subscription routeOf(String localCluster, String clientId, String subscription) {
+        if (subscription.startsWith(ClusterLinkHooks.LINK_TOPIC_PREFIX)) {
+            return null;
+        }
+        try {
+            return Subscription.parse(subscription);
+        } catch (InvalidTopicException e) {
+            LOG.debug("[{}] ignoring invalid subscription of {}: {}", localCluster, clientId, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Starts telling {@code listener} of route changes. Thread: any; takes the lock, so every change after this call
+     * reaches the listener and every change before it is in any {@link #routes()} read after it.
+     */
+    public synchronized void addListener(LocalRouteListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Stops telling {@code listener}; unknown listeners are ignored. Thread: any. */
+    public synchronized void removeListener(LocalRouteListener listener) {
+        listeners.remove(Objects.requireNonNull(listener, "listener"));
     }
 
     /** A client now holds {@code subscription}; idempotent per client. */
@@ -192,7 +225,9 @@ public final class LocalRoutes {
             if (added != null) {
                 added.add(s);
             }
-            listener.routeAdded(s);
+            for (LocalRouteListener l : listeners) {
+                l.routeAdded(s);
+            }
         }
     }
 
@@ -210,7 +245,9 @@ public final class LocalRoutes {
             if (removed != null) {
                 removed.add(s);
             }
-            listener.routeRemoved(s);
+            for (LocalRouteListener l : listeners) {
+                l.routeRemoved(s);
+            }
         } else {
             refCounts.put(s, n - 1);
         }

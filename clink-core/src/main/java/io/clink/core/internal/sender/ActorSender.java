@@ -21,7 +21,7 @@ import io.clink.core.internal.engine.LinkConnections;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.ProtocolException;
-import io.clink.core.internal.link.SyncerStash;
+import io.clink.core.internal.link.LocalRouteListener;
 import io.clink.core.internal.protocol.ControlCodec;
 import io.clink.core.internal.protocol.ControlMessage;
 import io.clink.core.internal.protocol.ControlMessage.Accepted;
@@ -98,7 +98,7 @@ import org.slf4j.LoggerFactory;
  * delay it. Readers get a volatile immutable {@link ActorStatus}. The state listener runs on the serial executor,
  * once per transition, in order.
  */
-public final class ActorSender {
+public final class ActorSender implements LocalRouteListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ActorSender.class);
 
@@ -226,6 +226,7 @@ public final class ActorSender {
      *
      * @param route the route
      */
+    @Override
     public void routeAdded(Subscription route) {
         Objects.requireNonNull(route, "route");
         serial.execute(() -> onRouteChange(route, false));
@@ -236,6 +237,7 @@ public final class ActorSender {
      *
      * @param route the route
      */
+    @Override
     public void routeRemoved(Subscription route) {
         Objects.requireNonNull(route, "route");
         serial.execute(() -> onRouteChange(route, true));

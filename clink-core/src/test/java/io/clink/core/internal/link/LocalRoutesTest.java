@@ -15,17 +15,26 @@ import org.junit.jupiter.api.Test;
 class LocalRoutesTest {
 
     private final List<String> events = new ArrayList<>();
-    private final LocalRoutes routes = new LocalRoutes(new LocalRoutes.Listener() {
-        @Override
-        public void routeAdded(Subscription route) {
-            events.add("+" + route.routeId());
-        }
+    private final LocalRoutes routes = new LocalRoutes();
 
-        @Override
-        public void routeRemoved(Subscription route) {
-            events.add("-" + route.routeId());
-        }
-    });
+    {
+        routes.addListener(recorder(events, ""));
+    }
+
+    /** A listener that records "+route" and "-route", each prefixed with {@code tag}. */
+    private static LocalRouteListener recorder(List<String> events, String tag) {
+        return new LocalRouteListener() {
+            @Override
+            public void routeAdded(Subscription route) {
+                events.add(tag + "+" + route.routeId());
+            }
+
+            @Override
+            public void routeRemoved(Subscription route) {
+                events.add(tag + "-" + route.routeId());
+            }
+        };
+    }
 
     private static Subscription sub(String s) {
         return Subscription.parse(s);
@@ -119,6 +128,55 @@ class LocalRoutesTest {
         assertThat(events).containsExactly("+a", "-a");
     }
 
+    @Test
+    void addListener_twoListeners_eachSeesEveryChangeFromRegistrationOn() {
+        routes.subscribe("c1", sub("early"));
+        List<String> second = new ArrayList<>();
+        routes.addListener(recorder(second, "2"));
+
+        routes.subscribe("c1", sub("late"));
+        routes.unsubscribe("c1", sub("early"));
+        routes.unsubscribe("c1", sub("late"));
+
+        assertThat(events).containsExactly("+early", "+late", "-early", "-late");
+        assertThat(second).containsExactly("2+late", "2-early", "2-late");
+    }
+
+    @Test
+    void removeListener_removed_hearsNothingMoreAndOthersStillDo() {
+        List<String> second = new ArrayList<>();
+        LocalRouteListener listener = recorder(second, "2");
+        routes.addListener(listener);
+        routes.subscribe("c1", sub("a"));
+
+        routes.removeListener(listener);
+        routes.subscribe("c1", sub("b"));
+
+        assertThat(second).containsExactly("2+a");
+        assertThat(events).containsExactly("+a", "+b");
+    }
+
+    @Test
+    void removeListener_unknown_ignored() {
+        routes.removeListener(recorder(new ArrayList<>(), "x"));
+        routes.subscribe("c1", sub("a"));
+
+        assertThat(events).containsExactly("+a");
+    }
+
+    @Test
+    void routeOf_linkTopicOrInvalidFilter_null() {
+        assertThat(LocalRoutes.routeOf("us", "c1", "$LINK/cluster/resp/us/actor")).isNull();
+        assertThat(LocalRoutes.routeOf("us", "c1", "a/#/b")).isNull();
+        assertThat(LocalRoutes.routeOf("us", "c1", "")).isNull();
+    }
+
+    @Test
+    void routeOf_plainAndShared_parsed() {
+        assertThat(LocalRoutes.routeOf("us", "c1", "t/+")).isEqualTo(sub("t/+"));
+        assertThat(LocalRoutes.routeOf("us", "c1", "$share/g/t/#")).isEqualTo(sub("$share/g/t/#"));
+    }
+
     /**
      * Model check: with random events, lost events and resyncs, the listener's net view always equals the routes,
      * and right after a resync with no concurrent events the routes equal the broker's truth.
@@ -128,7 +186,8 @@ class LocalRoutesTest {
         for (long seed = 0; seed < 100; seed++) {
             Random rnd = new Random(seed);
             Set<String> view = new HashSet<>();
-            LocalRoutes table = new LocalRoutes(new LocalRoutes.Listener() {
+            LocalRoutes table = new LocalRoutes();
+            table.addListener(new LocalRouteListener() {
                 @Override
                 public void routeAdded(Subscription route) {
                     assertThat(view.add(route.routeId())).as("added twice: %s", route).isTrue();

@@ -1,4 +1,4 @@
-package io.clink.core.internal.link;
+package io.clink.core.internal.sender;
 
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import java.util.function.ToIntFunction;
  *
  * <p>Concurrency: not thread-safe; owned by the link's serial executor.
  */
-public final class SyncerStash {
+final class SyncerStash {
 
     /** Identity of a replicated route: a later op on the same key replaces an earlier one. */
     private record RouteKey(String filter, String routeId) {

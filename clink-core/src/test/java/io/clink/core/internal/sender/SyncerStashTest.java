@@ -1,4 +1,4 @@
-package io.clink.core.internal.link;
+package io.clink.core.internal.sender;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,11 @@
+/**
+ * The parts of one broker node's cluster link that the {@link io.clink.core.ClusterLink} facade delegates to: broker
+ * hook dispatch, link supervision, the periodic subscription resync, state-listener fan-out, and the per-link
+ * runtime they supervise. Internal; no compatibility promise.
+ *
+ * @since 0.1.0
+ */
+@NullMarked
+package io.clink.core.internal.node;
+
+import org.jspecify.annotations.NullMarked;
