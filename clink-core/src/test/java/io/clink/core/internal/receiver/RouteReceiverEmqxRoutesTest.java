@@ -11,6 +11,7 @@ import io.clink.core.internal.etf.ErlInteger;
 import io.clink.core.internal.etf.ErlList;
 import io.clink.core.internal.etf.ErlMap;
 import io.clink.core.internal.etf.ErlTuple;
+import io.clink.core.internal.etf.GoldenVectors;
 import io.clink.core.internal.etf.Term;
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
 import io.clink.core.internal.protocol.EmqxAtoms;
@@ -118,6 +119,33 @@ class RouteReceiverEmqxRoutesTest {
         assertThat(h.heartbeat(conn, "clA", "a1")).isEqualTo(0x10);
         assertThat(h.rows("clA")).contains("later|later");
         assertThat(h.broker.disconnects).isEmpty();
+    }
+
+    @Test
+    void routeBatch_goldenVectorsOfARealErlangRuntime_appliedWhatCanBeSkippedTheRest() {
+        LinkConnection conn = h.initialised("clA", "emqx@10.0.0.2", 1);
+
+        assertThat(h.publish(conn, "clA", GoldenVectors.named("route_emqx_non_utf8_ids").plain,
+                PublishProperties.EMPTY)).isEqualTo(0x10);
+        assertThat(h.rows("clA")).containsExactlyInAnyOrder(
+                "t/1|t/1",
+                "dev/#|$p/\\xFF\\xFEdev/dev/#",
+                "dev/#|$p/caf\\xE9/dev/#",
+                "dev/+/x|$sp/grp/x\\xC3/dev/+/x",
+                "t/+|$s/g1/t/+",
+                "dev/#|$p/sensor-\u03b1/dev/#");
+        assertThat(h.routesReceived("clA")).isEqualTo(7);
+
+        byte[] mixed = GoldenVectors.named("route_emqx_mixed").compressed;
+        assertThat(mixed).isNotNull();
+        assertThat(h.publish(conn, "clA", mixed, PublishProperties.EMPTY)).isEqualTo(0x10);
+
+        // Skipped: a/#/b, a+ and the empty filter (not MQTT filters), t/<0xFF> (not UTF-8).
+        assertThat(h.routesSkipped("clA")).isEqualTo(4);
+        assertThat(h.routesReceived("clA")).isEqualTo(7 + 5);
+        assertThat(h.rows("clA")).hasSize(6);
+        assertThat(h.broker.disconnects).isEmpty();
+        assertThat(h.protocolErrors("clA")).isZero();
     }
 
     @Test
