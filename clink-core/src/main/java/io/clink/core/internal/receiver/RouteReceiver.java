@@ -527,7 +527,7 @@ public final class RouteReceiver {
             return;
         }
         LOG.warn("[{}] skipped {} route operation(s) of actor {} since the last report, the rest of their batches "
-                + "applied; latest: {}", cluster, s.pending, actor, firstSkipped);
+                + "applied; the first of the latest batch: {}", cluster, s.pending, actor, firstSkipped);
         s.logged = true;
         s.lastNanos = now;
         s.pending = 0;
