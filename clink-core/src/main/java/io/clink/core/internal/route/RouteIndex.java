@@ -44,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  * Clusters are interned to small permanent int ids. A node whose only row is a plain subscription held by one lane
  * (the most common row of all) points at its cluster's shared, immutable array for that row.
  * Invariants, checked by {@link #validate()}: every non-root node has a row or a child (empty nodes are pruned at
- * once); every lane mask is non-zero; {@code (cluster, route-id code)} is unique per node, and a route id has one
+ * once); every lane mask is non-zero, and has bit 63 exactly when the overflow table holds a non-empty set of
+ * lanes 63 and up for the row; {@code (cluster, route-id code)} is unique per node, and a route id has one
  * code; a node's published {@code clusters} array holds exactly the distinct cluster ids of its rows (null when it
  * has none); each cluster's node set holds exactly the nodes carrying one of its rows, and its count equals its rows;
  * every code in use counts exactly its rows; row arrays are exact-size below {@link #LOOKUP_MIN} rows, and from there
