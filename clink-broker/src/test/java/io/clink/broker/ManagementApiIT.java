@@ -99,6 +99,12 @@ class ManagementApiIT {
         assertThat(metrics.get("metrics").get("router").get("routes").asLong())
                 .as("eu-west's linked/# replicated into us-east").isGreaterThanOrEqualTo(1);
         assertThat(metrics.get("metrics").get("clink").get("routes_sent").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(metrics.get("metrics").get("clink").get("routes_skipped").asLong()).isZero();
+        JsonNode routes = api.json("/cluster/links/link/" + EU + "/routes");
+        assertThat(routes.get("routes")).as("eu-west's routes listed").anySatisfy(r -> {
+            assertThat(r.get("filter").asText()).isEqualTo("linked/#");
+            assertThat(r.get("route_id").asText()).isEqualTo("linked/#");
+        });
         assertThat(metrics.get("node_metrics").get(0).get("node").asText()).isEqualTo(usLink.nodeName());
         // The other side counts what it received.
         JsonNode euMetrics = new ApiClient("http://127.0.0.1:" + p.euApi() + "/api/v5")
@@ -112,7 +118,8 @@ class ManagementApiIT {
         EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
         ApiClient api = new ApiClient(us.managementUrl().orElseThrow());
 
-        for (String path : List.of("/cluster/links/link/nope", "/cluster/links/link/nope/metrics")) {
+        for (String path : List.of("/cluster/links/link/nope", "/cluster/links/link/nope/metrics",
+                "/cluster/links/link/nope/routes")) {
             HttpResponse<String> r = api.get(path);
             assertThat(r.statusCode()).as(path).isEqualTo(404);
             assertThat(ApiClient.JSON.readTree(r.body())).as(path)

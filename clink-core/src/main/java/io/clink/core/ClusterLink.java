@@ -270,6 +270,7 @@ public final class ClusterLink implements AutoCloseable {
 
     /**
      * The routes the remote cluster of {@code link} replicated into this cluster: what this node forwards there.
+     * Route ids are opaque bytes on the wire; each is given in the escaped text form {@link RemoteRoute} documents.
      *
      * @param link the link's name (the remote cluster's name)
      * @return the routes, empty if there are none or no such link

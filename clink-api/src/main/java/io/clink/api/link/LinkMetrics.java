@@ -10,6 +10,9 @@ package io.clink.api.link;
  *
  * @param routesSent counter: route operations (adds and deletes) this node's actors sent to the remote
  * @param routesReceived counter: route operations received from the remote's actors and applied
+ * @param routesSkipped counter: route operations received from the remote's actors and skipped, the rest of their
+ *     batch being applied: an operation whose filter is not a valid MQTT topic filter (or not UTF-8), or that is
+ *     not shaped like a route operation at all. Not a protocol error: the link stays connected
  * @param remoteRoutes gauge: routes the remote has replicated into this cluster (EMQX {@code router.routes})
  * @param forwarded counter: local messages forwarded to the remote and acknowledged (EMQX {@code success})
  * @param received counter: messages received from the remote and delivered locally
@@ -26,6 +29,7 @@ package io.clink.api.link;
 public record LinkMetrics(
     long routesSent,
     long routesReceived,
+    long routesSkipped,
     long remoteRoutes,
     long forwarded,
     long received,
@@ -37,7 +41,7 @@ public record LinkMetrics(
     long bufferedBytes) {
 
   /** All zero: a link that has done nothing yet. */
-  public static final LinkMetrics ZERO = new LinkMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  public static final LinkMetrics ZERO = new LinkMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
   /**
    * Validates the values.
@@ -47,6 +51,7 @@ public record LinkMetrics(
   public LinkMetrics {
     nonNegative("routesSent", routesSent);
     nonNegative("routesReceived", routesReceived);
+    nonNegative("routesSkipped", routesSkipped);
     nonNegative("remoteRoutes", remoteRoutes);
     nonNegative("forwarded", forwarded);
     nonNegative("received", received);
@@ -99,6 +104,7 @@ public record LinkMetrics(
   public static final class Builder {
     private long routesSent;
     private long routesReceived;
+    private long routesSkipped;
     private long remoteRoutes;
     private long forwarded;
     private long received;
@@ -135,6 +141,17 @@ public record LinkMetrics(
      */
     public Builder routesReceived(long v) {
       routesReceived = check("routesReceived", v);
+      return this;
+    }
+
+    /**
+     * Sets {@link LinkMetrics#routesSkipped()}.
+     *
+     * @param v zero or more
+     * @return this builder
+     */
+    public Builder routesSkipped(long v) {
+      routesSkipped = check("routesSkipped", v);
       return this;
     }
 
@@ -246,6 +263,7 @@ public record LinkMetrics(
       return new LinkMetrics(
           routesSent,
           routesReceived,
+          routesSkipped,
           remoteRoutes,
           forwarded,
           received,

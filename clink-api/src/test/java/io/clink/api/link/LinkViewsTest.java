@@ -169,6 +169,7 @@ class LinkViewsTest {
                 LinkMetrics.builder()
                         .routesSent(1)
                         .routesReceived(2)
+                        .routesSkipped(12)
                         .remoteRoutes(3)
                         .forwarded(4)
                         .received(5)
@@ -179,7 +180,8 @@ class LinkViewsTest {
                         .bufferedMessages(10)
                         .bufferedBytes(11)
                         .build();
-        assertThat(m).isEqualTo(new LinkMetrics(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11));
+        assertThat(m).isEqualTo(new LinkMetrics(1, 2, 12, 3, 4, 5, 6, 7, 8, 9, 10, 11));
+        assertThat(m.routesSkipped()).isEqualTo(12);
         assertThat(m.matched()).isEqualTo(4 + 8 + 7 + 10);
         assertThat(LinkMetrics.builder().build()).isEqualTo(LinkMetrics.ZERO);
     }
@@ -189,7 +191,7 @@ class LinkViewsTest {
         assertThatThrownBy(() -> LinkMetrics.builder().dropped(-1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("dropped must not be negative: -1");
-        assertThatThrownBy(() -> new LinkMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -2))
+        assertThatThrownBy(() -> new LinkMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -2))
                 .hasMessage("bufferedBytes must not be negative: -2");
     }
 

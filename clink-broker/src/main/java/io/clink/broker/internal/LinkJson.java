@@ -9,11 +9,14 @@ import io.clink.api.config.ResourceOptions;
 import io.clink.api.link.ActorStatus;
 import io.clink.api.link.LinkMetrics;
 import io.clink.api.link.LinkStatus;
+import io.clink.api.link.RemoteRoute;
 import io.clink.api.transport.DisconnectReason;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -157,10 +160,32 @@ public final class LinkJson {
         ObjectNode clink = body.putObject("clink");
         clink.put("routes_sent", m.routesSent());
         clink.put("routes_received", m.routesReceived());
+        clink.put("routes_skipped", m.routesSkipped());
         clink.put("messages_received", m.received());
         clink.put("messages_filtered", m.filtered());
         clink.put("queuing_bytes", m.bufferedBytes());
         return body;
+    }
+
+    /** Most routes {@link #routes} lists; a listing of a million routes would cost the API's heap, not help. */
+    public static final int MAX_LISTED_ROUTES = 10_000;
+
+    /**
+     * The routes one remote cluster replicated here: {@code {"count": N, "truncated": bool, "routes": [{"filter",
+     * "route_id"}, ...]}}, sorted by filter then id, at most {@link #MAX_LISTED_ROUTES} of them. Route ids are opaque
+     * bytes on the wire; {@code route_id} is their escaped text ({@code \xNN} for a byte that is not part of valid
+     * UTF-8, {@code \\} for a backslash), as {@link RemoteRoute#routeId()} documents.
+     */
+    public static ObjectNode routes(Set<RemoteRoute> routes) {
+        ObjectNode o = F.objectNode();
+        o.put("count", routes.size());
+        o.put("truncated", routes.size() > MAX_LISTED_ROUTES);
+        ArrayNode list = o.putArray("routes");
+        routes.stream()
+                .sorted(Comparator.comparing(RemoteRoute::filter).thenComparing(RemoteRoute::routeId))
+                .limit(MAX_LISTED_ROUTES)
+                .forEach(r -> list.addObject().put("filter", r.filter()).put("route_id", r.routeId()));
+        return o;
     }
 
     /** EMQX's error body: {@code {"code": ..., "message": ...}}. */

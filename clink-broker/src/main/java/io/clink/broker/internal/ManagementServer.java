@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /api/v5/cluster/links}: every link's configuration (secrets redacted) with its status;
  *   <li>{@code GET /api/v5/cluster/links/link/{name}}: one link, 404 {@code NOT_FOUND} if there is none;
- *   <li>{@code GET /api/v5/cluster/links/link/{name}/metrics}: its metrics, 404 likewise.
+ *   <li>{@code GET /api/v5/cluster/links/link/{name}/metrics}: its metrics, 404 likewise;
+ *   <li>{@code GET /api/v5/cluster/links/link/{name}/routes}: the routes that cluster replicated here (clink's
+ *       own path, EMQX has none), at most {@value LinkJson#MAX_LISTED_ROUTES}, see {@link LinkJson#routes}.
  * </ul>
  *
  * <p>Other methods on these paths get 405, other paths 404, both with EMQX's {@code {"code", "message"}} body.
@@ -49,6 +51,7 @@ public final class ManagementServer implements AutoCloseable {
     private static final String LINKS = BASE + "/cluster/links";
     private static final String LINK = LINKS + "/link/";
     private static final String METRICS = "/metrics";
+    private static final String ROUTES = "/routes";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final HttpServer server;
@@ -125,10 +128,13 @@ public final class ManagementServer implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         String name = null;
         boolean metrics = false;
+        boolean routes = false;
         if (path.startsWith(LINK)) {
             String rest = path.substring(LINK.length());
             metrics = rest.endsWith(METRICS);
-            name = metrics ? rest.substring(0, rest.length() - METRICS.length()) : rest;
+            routes = rest.endsWith(ROUTES);
+            name = metrics ? rest.substring(0, rest.length() - METRICS.length())
+                    : routes ? rest.substring(0, rest.length() - ROUTES.length()) : rest;
             if (name.isEmpty() || name.indexOf('/') >= 0) {
                 send(exchange, 404, LinkJson.error("NOT_FOUND", "Request path not found: " + path));
                 return;
@@ -154,6 +160,8 @@ public final class ManagementServer implements AutoCloseable {
             send(exchange, 404, LinkJson.error("NOT_FOUND", "Cluster link not found"));
         } else if (metrics) {
             send(exchange, 200, LinkJson.metrics(link.metrics(name).orElseThrow(), link.nodeName()));
+        } else if (routes) {
+            send(exchange, 200, LinkJson.routes(link.remoteRoutes(name)));
         } else {
             send(exchange, 200, LinkJson.link(config, linkConfig.get(), status.get(), link.nodeName()));
         }

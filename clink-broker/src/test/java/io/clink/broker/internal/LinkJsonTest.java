@@ -11,10 +11,13 @@ import io.clink.api.link.ForwardingStatus;
 import io.clink.api.link.LinkMetrics;
 import io.clink.api.link.LinkState;
 import io.clink.api.link.LinkStatus;
+import io.clink.api.link.RemoteRoute;
 import io.clink.api.transport.DisconnectReason;
 import io.clink.api.transport.DisconnectReason.Cause;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -130,7 +133,8 @@ class LinkJsonTest {
 
     @Test
     void metrics_emqxNamesAndClinkExtras() throws Exception {
-        LinkMetrics m = LinkMetrics.builder().routesSent(1).routesReceived(2).remoteRoutes(3).forwarded(4)
+        LinkMetrics m = LinkMetrics.builder().routesSent(1).routesReceived(2).routesSkipped(12).remoteRoutes(3)
+                .forwarded(4)
                 .received(5).filtered(6).dropped(7).failed(8).retried(9).bufferedMessages(10).bufferedBytes(11)
                 .build();
 
@@ -148,12 +152,38 @@ class LinkJsonTest {
         JsonNode clink = body.get("clink");
         assertThat(clink.get("routes_sent").asLong()).isEqualTo(1);
         assertThat(clink.get("routes_received").asLong()).isEqualTo(2);
+        assertThat(clink.get("routes_skipped").asLong()).isEqualTo(12);
         assertThat(clink.get("messages_received").asLong()).isEqualTo(5);
         assertThat(clink.get("messages_filtered").asLong()).isEqualTo(6);
         assertThat(clink.get("queuing_bytes").asLong()).isEqualTo(11);
         assertThat(j.get("node_metrics")).hasSize(1);
         assertThat(j.get("node_metrics").get(0).get("node").asText()).isEqualTo("clink@h");
         assertThat(j.get("node_metrics").get(0).get("metrics")).isEqualTo(body);
+    }
+
+    @Test
+    void routes_escapedIdsSortedAndCapped() throws Exception {
+        Set<RemoteRoute> routes = new HashSet<>();
+        routes.add(new RemoteRoute("dev/#", "$p/caf\\xE9/dev/#"));
+        routes.add(new RemoteRoute("a/b", "a/b"));
+        routes.add(new RemoteRoute("a/b", "$s/g/a/b"));
+
+        JsonNode j = wire(LinkJson.routes(routes));
+
+        assertThat(j.get("count").asInt()).isEqualTo(3);
+        assertThat(j.get("truncated").asBoolean()).isFalse();
+        assertThat(j.get("routes")).hasSize(3);
+        assertThat(j.get("routes").get(0).get("filter").asText()).isEqualTo("a/b");
+        assertThat(j.get("routes").get(0).get("route_id").asText()).isEqualTo("$s/g/a/b");
+        assertThat(j.get("routes").get(2).get("route_id").asText()).isEqualTo("$p/caf\\xE9/dev/#");
+
+        for (int i = 0; routes.size() <= LinkJson.MAX_LISTED_ROUTES; i++) {
+            routes.add(new RemoteRoute("many/" + i, "many/" + i));
+        }
+        JsonNode capped = wire(LinkJson.routes(routes));
+        assertThat(capped.get("count").asInt()).isEqualTo(LinkJson.MAX_LISTED_ROUTES + 1);
+        assertThat(capped.get("truncated").asBoolean()).isTrue();
+        assertThat(capped.get("routes")).hasSize(LinkJson.MAX_LISTED_ROUTES);
     }
 
     @Test

@@ -18,6 +18,8 @@ public final class LinkCounters {
     public final LongAdder routesSent = new LongAdder();
     /** Route operations received from the remote's actors and applied. */
     public final LongAdder routesReceived = new LongAdder();
+    /** Route operations received from the remote's actors and skipped (invalid filter or shape); batch applied. */
+    public final LongAdder routesSkipped = new LongAdder();
     /** Local messages forwarded to the remote and acknowledged. */
     public final LongAdder forwarded = new LongAdder();
     /** Messages received from the remote and delivered locally. */
@@ -48,6 +50,7 @@ public final class LinkCounters {
         return new LinkMetrics(
                 routesSent.sum(),
                 routesReceived.sum(),
+                routesSkipped.sum(),
                 remoteRoutes,
                 forwarded.sum(),
                 received.sum(),

@@ -17,15 +17,19 @@ import io.clink.core.internal.protocol.ControlMessage.Heartbeat;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
 import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
+import io.clink.core.internal.route.RouteId;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encodes and decodes {@link ControlMessage}s as the maps of protocol sections 3.2 to 3.6.
  *
  * <p>Decoding matches maps partially, as EMQX does: unknown keys are ignored (a newer peer may add some), missing
- * required keys and wrong value types are a {@link ProtocolException} naming the key. Encoding writes only atoms
- * from {@link EmqxAtoms#KNOWN}. Stateless and thread-safe.
+ * required keys and wrong value types are a {@link ProtocolException} naming the key. The exception is one element
+ * of a route batch's operation list: an element that cannot be read as an operation is left out and counted in
+ * {@link RouteBatch#skipped()} rather than failing the batch. Route ids are kept as opaque bytes. Encoding writes
+ * only atoms from {@link EmqxAtoms#KNOWN}. Stateless and thread-safe.
  */
 public final class ControlCodec {
     static final ErlInteger KEY_ACTOR = ErlInteger.of(10);
@@ -113,9 +117,10 @@ public final class ControlCodec {
             RouteBatch m = (RouteBatch) message;
             List<Term> ops = new ArrayList<>(m.ops().size());
             for (RouteOp op : m.ops()) {
+                ErlBinary id = ErlBinary.wrap(op.routeId().toByteArray());
                 ops.add(op.delete()
-                        ? ErlTuple.of(ROUTE_DELETE, ErlBinary.utf8(op.filter()), ErlBinary.utf8(op.routeId()))
-                        : ErlTuple.of(ErlBinary.utf8(op.filter()), ErlBinary.utf8(op.routeId())));
+                        ? ErlTuple.of(ROUTE_DELETE, ErlBinary.utf8(op.filter()), id)
+                        : ErlTuple.of(ErlBinary.utf8(op.filter()), id));
             }
             return ErlMap.of(EmqxAtoms.OP, ErlBinary.utf8(OP_ROUTE),
                     KEY_ACTOR, ErlBinary.utf8(m.actor()),
@@ -184,10 +189,19 @@ public final class ControlCodec {
                 }
                 List<Term> elements = ((ErlList) routes).elements();
                 List<RouteOp> ops = new ArrayList<>(elements.size());
+                int skipped = 0;
+                @Nullable String firstSkipped = null;
                 for (int i = 0; i < elements.size(); i++) {
-                    ops.add(routeOp(elements.get(i), i));
+                    try {
+                        ops.add(routeOp(elements.get(i), i));
+                    } catch (ProtocolException e) {
+                        // One unreadable op must not cost the batch: EMQX would resend it forever (issue 12).
+                        if (skipped++ == 0) {
+                            firstSkipped = e.getMessage();
+                        }
+                    }
                 }
-                return new RouteBatch(actor, incarnation, ops);
+                return new RouteBatch(actor, incarnation, ops, skipped, firstSkipped);
             }
             case OP_HEARTBEAT: {
                 String what = "heartbeat";
@@ -210,16 +224,21 @@ public final class ControlCodec {
                 "key 14 (protocol version)");
     }
 
+    /** Any binary: EMQX does not validate the client ids that durable-session route ids carry. */
+    private static RouteId routeId(Term t, int index) throws ProtocolException {
+        return RouteId.of(Fields.binary(t, "route op " + index + " route id").toByteArray());
+    }
+
     private static RouteOp routeOp(Term t, int index) throws ProtocolException {
         if (t instanceof ErlTuple) {
             ErlTuple op = (ErlTuple) t;
             if (op.arity() == 2) {
-                return RouteOp.add(Fields.utf8(op.get(0), "route op " + index + " filter"),
-                        Fields.utf8(op.get(1), "route op " + index + " route id"));
+                return new RouteOp(false, Fields.utf8(op.get(0), "route op " + index + " filter"),
+                        routeId(op.get(1), index));
             }
             if (op.arity() == 3 && ROUTE_DELETE.equals(op.get(0))) {
-                return RouteOp.delete(Fields.utf8(op.get(1), "route op " + index + " filter"),
-                        Fields.utf8(op.get(2), "route op " + index + " route id"));
+                return new RouteOp(true, Fields.utf8(op.get(1), "route op " + index + " filter"),
+                        routeId(op.get(2), index));
             }
         }
         throw new ProtocolException("route op " + index + " must be {Filter, RouteId} or {100, Filter, RouteId}, "

@@ -1,7 +1,9 @@
 package io.clink.core.internal.protocol;
 
+import io.clink.core.internal.route.RouteId;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message on the route-replication channel ({@code $LINK/cluster/route/<C>} and the handshake reply on
@@ -91,13 +93,32 @@ public sealed interface ControlMessage
      *
      * @param actor the sending actor (key 10)
      * @param incarnation the sender's incarnation (key 11; EMQX receivers ignore it)
-     * @param ops the operations in order (key 12)
+     * @param ops the operations in order (key 12), without the skipped ones
+     * @param skipped how many elements of key 12 the decoder could not read as an operation (wrong shape, a filter
+     *     that is not a UTF-8 binary, a route id that is not a binary) and left out of {@code ops}; never encoded
+     * @param firstSkipped why the first of them was skipped, or null when none was
      */
-    record RouteBatch(String actor, long incarnation, List<RouteOp> ops) implements ControlMessage {
+    record RouteBatch(String actor, long incarnation, List<RouteOp> ops, int skipped, @Nullable String firstSkipped)
+            implements ControlMessage {
         /** Validates and copies the fields. */
         public RouteBatch {
             Objects.requireNonNull(actor, "actor");
             ops = List.copyOf(ops);
+            if (skipped < 0 || (skipped == 0) != (firstSkipped == null)) {
+                throw new IllegalArgumentException("skipped count " + skipped + " disagrees with first reason "
+                        + firstSkipped);
+            }
+        }
+
+        /**
+         * A batch of well-formed operations (what senders build).
+         *
+         * @param actor the sending actor
+         * @param incarnation the sender's incarnation
+         * @param ops the operations in order
+         */
+        public RouteBatch(String actor, long incarnation, List<RouteOp> ops) {
+            this(actor, incarnation, ops, 0, null);
         }
     }
 
@@ -105,14 +126,27 @@ public sealed interface ControlMessage
      * One route operation: add {@code {Filter, RouteId}} or delete {@code {100, Filter, RouteId}}.
      *
      * @param delete true for a delete
-     * @param filter the topic filter
-     * @param routeId the route id: the original filter, or {@code $s/<group>/<filter>} for a shared subscription
+     * @param filter the topic filter, as decoded; the receiver still validates it as an MQTT filter
+     * @param routeId the route id, opaque bytes: the original filter, {@code $s/<group>/<filter>} for a shared
+     *     subscription, {@code $p/<client-id>/<filter>} or {@code $sp/<group>/<client-id>/<filter>} for a durable
+     *     session, whose client id EMQX does not require to be UTF-8
      */
-    record RouteOp(boolean delete, String filter, String routeId) {
+    record RouteOp(boolean delete, String filter, RouteId routeId) {
         /** Validates the fields. */
         public RouteOp {
             Objects.requireNonNull(filter, "filter");
             Objects.requireNonNull(routeId, "routeId");
+        }
+
+        /**
+         * An operation whose route id is text (clink's own senders), keyed by its UTF-8 bytes.
+         *
+         * @param delete true for a delete
+         * @param filter the topic filter
+         * @param routeId the route id as text
+         */
+        public RouteOp(boolean delete, String filter, String routeId) {
+            this(delete, filter, RouteId.utf8(Objects.requireNonNull(routeId, "routeId")));
         }
 
         /**

@@ -1,6 +1,8 @@
 package io.clink.core.internal.receiver;
 
+import io.clink.core.internal.route.RouteIndex;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +16,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Invariants:
  *
  * <ul>
- *   <li>Within one remote cluster, live actors hold distinct lanes in {@code [0, MAX_LANES)}; a new actor takes
- *       the lowest free lane. A lane is the bit an actor sets on the routes it advertises, so two actors advertising
- *       one route keep it alive until both withdraw it.
+ *   <li>Within one remote cluster, live actors hold distinct lanes in {@code [0, RouteIndex.MAX_LANES)}; a new
+ *       actor takes the lowest free lane, so lanes of expired actors are reused. A lane is the mark an actor sets
+ *       on the routes it advertises, so two actors advertising one route keep it alive until both withdraw it.
  *   <li>An actor's incarnation only grows. {@code actor_init} with a greater incarnation wipes the old incarnation's
  *       lane first (the caller clears it in the route index via {@link LaneCleaner}); a smaller one is refused, so a
  *       stale connection can never write into a newer incarnation's routes.
@@ -29,9 +31,6 @@ import org.jspecify.annotations.Nullable;
  * op, a GC pass and an unlink never interleave.
  */
 public final class ActorTable {
-
-    /** Lanes per remote cluster: the route index keeps them as one {@code long} bitmask per route. */
-    public static final int MAX_LANES = 64;
 
     /** What the route index must do when a lane's routes go away. */
     @FunctionalInterface
@@ -49,7 +48,7 @@ public final class ActorTable {
         REINCARNATED,
         /** A smaller incarnation than recorded: refused (EMQX aborts with {@code outdated_incarnation_actor}). */
         OUTDATED,
-        /** The cluster already has {@link #MAX_LANES} live actors. */
+        /** The cluster already has {@link RouteIndex#MAX_LANES} live actors. */
         NO_FREE_LANE
     }
 
@@ -81,7 +80,7 @@ public final class ActorTable {
     private final long ttlNanos;
     private final LaneCleaner cleaner;
     private final Map<ActorId, Actor> actors = new HashMap<>();
-    private final Map<String, Long> usedLanes = new HashMap<>();
+    private final Map<String, BitSet> usedLanes = new HashMap<>();
 
     /**
      * @param ttlNanos lease length: an actor unheard of for this long is collected (30 s in EMQX)
@@ -108,12 +107,12 @@ public final class ActorTable {
             }
             remove(existing);
         }
-        long used = usedLanes.getOrDefault(id.cluster(), 0L);
-        if (used == -1L) {
+        BitSet used = usedLanes.get(id.cluster());
+        int lane = used == null ? 0 : used.nextClearBit(0);
+        if (lane >= RouteIndex.MAX_LANES) {
             return new InitResult(InitOutcome.NO_FREE_LANE, -1);
         }
-        int lane = Long.numberOfTrailingZeros(~used);
-        usedLanes.put(id.cluster(), used | (1L << lane));
+        usedLanes.computeIfAbsent(id.cluster(), c -> new BitSet()).set(lane);
         actors.put(id, new Actor(id, incarnation, lane, nowNanos + ttlNanos));
         return new InitResult(existing == null ? InitOutcome.CREATED : InitOutcome.REINCARNATED, lane);
     }
@@ -198,11 +197,12 @@ public final class ActorTable {
     private void remove(Actor a) {
         actors.remove(a.id());
         String cluster = a.id().cluster();
-        long used = usedLanes.getOrDefault(cluster, 0L) & ~(1L << a.lane());
-        if (used == 0L) {
-            usedLanes.remove(cluster);
-        } else {
-            usedLanes.put(cluster, used);
+        BitSet used = usedLanes.get(cluster);
+        if (used != null) {
+            used.clear(a.lane());
+            if (used.isEmpty()) {
+                usedLanes.remove(cluster);
+            }
         }
         cleaner.clearLane(cluster, a.lane());
     }

@@ -8,7 +8,6 @@ import io.clink.api.broker.PublishProperties;
 import io.clink.api.broker.ReasonCodes;
 import io.clink.api.config.LinkConfig;
 import io.clink.api.time.Cancellable;
-import io.clink.api.topic.InvalidTopicException;
 import io.clink.api.topic.TopicFilter;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.LinkCounters;
@@ -27,6 +26,7 @@ import io.clink.core.internal.receiver.ActorTable.Actor;
 import io.clink.core.internal.receiver.ActorTable.ActorId;
 import io.clink.core.internal.receiver.ActorTable.InitOutcome;
 import io.clink.core.internal.receiver.ActorTable.InitResult;
+import io.clink.core.internal.route.RouteId;
 import io.clink.core.internal.route.RouteIndex;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,18 +77,21 @@ import org.slf4j.LoggerFactory;
  *                                                                                     -> ack ok, need_bootstrap true
  *   newer record (we got a smaller incarnation, OUTDATED)
  *                             -> no ack, DISCONNECT 0x83, counted as a protocol error
- *   MAX_LANES (64) live actors of C -> no ack, DISCONNECT 0x97 (quota exceeded), not a protocol error
+ *   RouteIndex.MAX_LANES (1024) live actors of C -> no ack, DISCONNECT 0x97 (quota exceeded), not a protocol error
  * The ack goes to the request's Response-Topic at QoS 1 with its Correlation-Data echoed; a request lacking either
  * property is a protocol error and changes nothing (EMQX crashes after writing the actor record).
  *
  * route (applied only on a BOUND, non-stale connection, for the same {C, Actor} it was bound to; the incarnation in
- * the message is ignored, as in EMQX): every op of the batch is validated first (filter must be a valid MQTT topic
- * filter), then all are applied in list order on the actor's lane, so a bad batch changes nothing. Route ops do not
- * extend the lease. routesReceived counts the applied ops.
+ * the message is ignored, as in EMQX): the ops are applied in list order on the actor's lane. An op that cannot be
+ * applied (its filter is not a valid MQTT topic filter or not UTF-8, or the element is not shaped like an op) is
+ * skipped: counted in routesSkipped, logged at most once per SKIP_LOG_INTERVAL per cluster, and the rest of the
+ * batch is applied; the connection stays up (a disconnect would only make EMQX resend the same batch until its
+ * request TTL ends, losing the good ops with the bad). Route ids are opaque bytes, keyed exactly as received. Route
+ * ops do not extend the lease. routesReceived counts the applied ops.
  * heartbeat: ignored before actor_init (as in EMQX); on a BOUND connection it extends the lease; stale or mismatched
  * identity is a protocol error.
  * Protocol errors (undecodable payload, unknown '$op', an actor_init_ack sent to us, route before actor_init, a
- * second actor_init, missing Response-Topic or Correlation-Data, identity mismatch, stale state, bad filter):
+ * second actor_init, missing Response-Topic or Correlation-Data, identity mismatch, stale state):
  * DISCONNECT 0x83 and counters(C).protocolErrors + 1 (for a C with no link here, a receiver-wide counter, so a
  * peer cannot make the engine create counters for arbitrary names). The PUBACK code returned for a handled publish
  * is 0x10, as EMQX; for a refused one it is the DISCONNECT code.
@@ -133,7 +136,7 @@ public final class RouteReceiver {
      */
     public static final Duration DEFAULT_GC_REPEAT = Duration.ofSeconds(5);
     /**
-     * DISCONNECT reason: the cluster already has {@link ActorTable#MAX_LANES} live actors.
+     * DISCONNECT reason: the cluster already has {@link RouteIndex#MAX_LANES} live actors.
      *
      * @since 0.1.0
      */
@@ -144,6 +147,9 @@ public final class RouteReceiver {
      * @since 0.1.0
      */
     public static final int ADMINISTRATIVE_ACTION = ReasonCodes.ADMINISTRATIVE_ACTION;
+
+    /** Skipped route ops are logged at most once per this interval and cluster; the rest are summed into it. */
+    static final Duration SKIP_LOG_INTERVAL = Duration.ofSeconds(60);
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteReceiver.class);
 
@@ -159,6 +165,8 @@ public final class RouteReceiver {
     private final Object lock = new Object();
     // Guarded by lock.
     private final Map<LinkConnection, Conn> connections = new HashMap<>();
+    /** Per cluster with a bound actor (so per configured link, a bounded set): skip-log throttling state. */
+    private final Map<String, SkipLog> skipLogs = new HashMap<>();
     private boolean running;
     private long gcGeneration;
     private Cancellable gcTimer = Cancellable.DONE;
@@ -268,6 +276,7 @@ public final class RouteReceiver {
             actorCount = actors.removeCluster(cluster).size();
             // Lanes are gone with the actors; this also drops rows of any lane no actor held.
             routes.removeCluster(cluster);
+            skipLogs.remove(cluster);
             for (Map.Entry<LinkConnection, Conn> e : connections.entrySet()) {
                 Conn c = e.getValue();
                 if (!c.closing && c.cluster.equals(cluster)) {
@@ -351,14 +360,14 @@ public final class RouteReceiver {
      * The routes a cluster replicated here, for status views and tests. Thread: any.
      *
      * @param cluster the remote cluster
-     * @return its routes as (filter, route id) pairs
+     * @return its routes as (filter, route id) pairs, each id in its escaped text form ({@link RouteId#escape})
      */
     public Set<io.clink.api.link.RemoteRoute> routes(String cluster) {
         requireNonNull(cluster, "cluster");
         Set<io.clink.api.link.RemoteRoute> out = new HashSet<>();
         synchronized (lock) {
             for (io.clink.core.internal.route.RemoteRoute r : routes.routes(cluster)) {
-                out.add(new io.clink.api.link.RemoteRoute(r.filter(), r.routeId()));
+                out.add(new io.clink.api.link.RemoteRoute(r.filter(), r.routeId().toString()));
             }
         }
         return out;
@@ -447,9 +456,9 @@ public final class RouteReceiver {
             if (r.outcome() == InitOutcome.NO_FREE_LANE) {
                 state.closing = true;
                 LOG.warn("[{}] actor {} refused: the cluster already has {} live actors", cluster, init.actor(),
-                        ActorTable.MAX_LANES);
+                        RouteIndex.MAX_LANES);
                 return Outcome.disconnect(QUOTA_EXCEEDED, "cluster " + cluster + " already has "
-                        + ActorTable.MAX_LANES + " live route actors");
+                        + RouteIndex.MAX_LANES + " live route actors");
             }
             state.bound = id;
             state.incarnation = init.incarnation();
@@ -480,24 +489,48 @@ public final class RouteReceiver {
         if (lane < 0) {
             return protocolError(conn, cluster, staleOrMismatch(state, cluster, batch.actor(), "route operations"));
         }
-        List<RouteOp> ops = batch.ops();
-        for (int i = 0; i < ops.size(); i++) {
+        int applied = 0;
+        int skipped = batch.skipped();
+        @Nullable String firstSkipped = batch.firstSkipped();
+        for (RouteOp op : batch.ops()) {
             try {
-                TopicFilter.of(ops.get(i).filter());
-            } catch (InvalidTopicException e) {
-                return protocolError(conn, cluster, "route op " + i + " of actor " + batch.actor() + ": "
-                        + e.getMessage());
+                TopicFilter.of(op.filter());
+                if (op.delete()) {
+                    routes.delete(op.filter(), cluster, op.routeId(), lane);
+                } else {
+                    routes.add(op.filter(), cluster, op.routeId(), lane);
+                }
+                applied++;
+            } catch (IllegalArgumentException e) {
+                // InvalidTopicException, or the index's own filter check: the index is unchanged by either.
+                if (skipped++ == 0) {
+                    firstSkipped = (op.delete() ? "delete" : "add") + " of route id " + op.routeId() + ": "
+                            + e.getMessage();
+                }
             }
         }
-        for (RouteOp op : ops) {
-            if (op.delete()) {
-                routes.delete(op.filter(), cluster, op.routeId(), lane);
-            } else {
-                routes.add(op.filter(), cluster, op.routeId(), lane);
-            }
+        LinkCounters counters = countersOf(cluster);
+        counters.routesReceived.add(applied);
+        if (skipped > 0) {
+            counters.routesSkipped.add(skipped);
+            logSkipped(cluster, batch.actor(), skipped, requireNonNull(firstSkipped));
         }
-        countersOf(cluster).routesReceived.add(ops.size());
         return Outcome.HANDLED;
+    }
+
+    /** Logs skipped ops at most once per SKIP_LOG_INTERVAL and cluster: a peer resending a bad batch can't flood. */
+    private void logSkipped(String cluster, String actor, int skipped, String firstSkipped) {
+        long now = now();
+        SkipLog s = skipLogs.computeIfAbsent(cluster, c -> new SkipLog());
+        s.pending += skipped;
+        if (s.logged && now - s.lastNanos < SKIP_LOG_INTERVAL.toNanos()) {
+            return;
+        }
+        LOG.warn("[{}] skipped {} route operation(s) of actor {} since the last report, the rest of their batches "
+                + "applied; the first of the latest batch: {}", cluster, s.pending, actor, firstSkipped);
+        s.logged = true;
+        s.lastNanos = now;
+        s.pending = 0;
     }
 
     private Outcome heartbeat(LinkConnection conn, Conn state, String cluster, Heartbeat hb) {
@@ -595,6 +628,13 @@ public final class RouteReceiver {
         Conn(String cluster) {
             this.cluster = cluster;
         }
+    }
+
+    /** Throttling state of the skipped-op log of one cluster. */
+    private static final class SkipLog {
+        boolean logged;
+        long lastNanos;
+        long pending;
     }
 
     /** What onRoutePublish does once the lock is released. */

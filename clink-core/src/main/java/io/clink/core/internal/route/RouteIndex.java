@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,9 +22,14 @@ import org.jspecify.annotations.Nullable;
  * want this topic?".
  *
  * <h2>Model</h2>
- * A row is {@code (filter, cluster, routeId)} with a 64-bit lane mask: the actor on lane {@code L} of that cluster
- * sets bit {@code L} with {@link #add} and clears it with {@link #delete} or {@link #clearLane}. A row exists exactly
- * while its mask is non-zero, so a route advertised by two actors lives until both withdraw it (protocol §1.6).
+ * A row is {@code (filter, cluster, routeId)} with a set of lanes: the actor on lane {@code L} of that cluster
+ * adds {@code L} with {@link #add} and removes it with {@link #delete} or {@link #clearLane}. A row exists exactly
+ * while its lane set is non-empty, so a route advertised by two actors lives until both withdraw it (protocol §1.6).
+ * Route ids are opaque bytes ({@link RouteId}): EMQX does not validate the client ids inside them, so they are
+ * stored, compared and deleted by their exact bytes; only filters are validated. Lanes {@code 0..62} are bits of
+ * the row's lane mask; lanes {@code 63..}{@link #MAX_LANES}{@code -1} (more actors than any real cluster has nodes)
+ * set bit 63 of the mask, which says that the rest of the set lives in a writer-only overflow table, so rows of the
+ * common case carry no more than a mask.
  * {@link #match} yields every cluster owning at least one row whose filter matches the topic, each cluster once.
  *
  * <h2>Structure and invariants</h2>
@@ -37,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  * Clusters are interned to small permanent int ids. A node whose only row is a plain subscription held by one lane
  * (the most common row of all) points at its cluster's shared, immutable array for that row.
  * Invariants, checked by {@link #validate()}: every non-root node has a row or a child (empty nodes are pruned at
- * once); every lane mask is non-zero; {@code (cluster, route-id code)} is unique per node, and a route id has one
+ * once); every lane mask is non-zero, and has bit 63 exactly when the overflow table holds a non-empty set of
+ * lanes 63 and up for the row; {@code (cluster, route-id code)} is unique per node, and a route id has one
  * code; a node's published {@code clusters} array holds exactly the distinct cluster ids of its rows (null when it
  * has none); each cluster's node set holds exactly the nodes carrying one of its rows, and its count equals its rows;
  * every code in use counts exactly its rows; row arrays are exact-size below {@link #LOOKUP_MIN} rows, and from there
@@ -73,11 +81,20 @@ import org.jspecify.annotations.Nullable;
 public final class RouteIndex {
 
     /**
-     * Number of lanes per cluster: lanes are bits of a {@code long}.
+     * Number of lanes per cluster, hence of live route actors one remote cluster may have: EMQX sets no limit, and
+     * this bound is far above any real cluster's node count (one actor per node, plus one for durable sessions). It
+     * only keeps a broken peer from growing the lane sets without end. The one definition: the receiver's actor
+     * table uses it too.
      *
      * @since 0.1.0
      */
-    public static final int MAX_LANES = 64;
+    public static final int MAX_LANES = 1024;
+
+    /** Lanes from this one on live in {@link #overflow}; the mask's bit of the same number flags that. */
+    static final int FIRST_OVERFLOW_LANE = 63;
+
+    /** Bit of a row's lane mask meaning "the row has lanes in the overflow table". */
+    static final long OVERFLOW = 1L << FIRST_OVERFLOW_LANE;
 
     /** Nodes with this many rows or more get a {@link RowLookup}; below it a scan of the rows is cheaper. */
     static final int LOOKUP_MIN = 12;
@@ -95,10 +112,12 @@ public final class RouteIndex {
     // Writer-only state.
     private final Map<String, ClusterState> clustersByName = new HashMap<>();
     private final List<ClusterState> clustersById = new ArrayList<>();
-    /** Route-id prefixes ({@code $s/<group>/}, {@code $p/<session>/}) by text. */
-    private final Map<String, IdCode> prefixes = new HashMap<>();
-    /** Route ids that do not end with their filter, by text. */
-    private final Map<String, IdCode> rawIds = new HashMap<>();
+    /** Route-id prefixes ({@code $s/<group>/}, {@code $p/<session>/}) by bytes. */
+    private final Map<RouteId, IdCode> prefixes = new HashMap<>();
+    /** Route ids that do not end with their filter, by bytes. */
+    private final Map<RouteId, IdCode> rawIds = new HashMap<>();
+    /** Lanes from {@link #FIRST_OVERFLOW_LANE} on of the rows whose mask has {@link #OVERFLOW} set; never empty. */
+    private final Map<OverflowKey, BitSet> overflow = new HashMap<>();
     /** Id codes in use by code; index 0 ({@link #SAME_AS_FILTER}) stays null. */
     private final List<@Nullable IdCode> idsByCode = new ArrayList<>(Collections.singletonList(null));
     /** Codes whose last row went, for reuse: codes stay small and {@code idsByCode} dense. */
@@ -232,30 +251,32 @@ public final class RouteIndex {
      *
      * @param filter an MQTT topic filter (the intersected filter of protocol §1.5)
      * @param cluster the remote cluster that wants the filter
-     * @param routeId the opaque route id the remote gave the row
-     * @param lane the advertising actor's lane, {@code 0..63}
-     * @return true if the row was created, false if it existed already (its lane bit is now set)
-     * @throws IllegalArgumentException if the lane is outside {@code [0, 63]}, the filter is not a valid MQTT topic
-     *     filter, or the cluster name is empty; the index is then unchanged
+     * @param routeId the opaque route id the remote gave the row, any bytes
+     * @param lane the advertising actor's lane, {@code 0..MAX_LANES-1}
+     * @return true if the row was created, false if it existed already (the lane now holds it)
+     * @throws IllegalArgumentException if the lane is outside {@code [0, MAX_LANES)}, the filter is not a valid MQTT
+     *     topic filter, or the cluster name is empty; the index is then unchanged
      * @since 0.1.0
      */
-    public boolean add(String filter, String cluster, String routeId, int lane) {
+    public boolean add(String filter, String cluster, RouteId routeId, int lane) {
         requireNonNull(filter, "filter");
         requireNonNull(cluster, "cluster");
         requireNonNull(routeId, "routeId");
-        long bit = laneBit(lane);
+        checkLane(lane);
         checkFilter(filter);
+        byte[] filterBytes = filter.getBytes(StandardCharsets.UTF_8);
         ClusterState cs = intern(cluster);
         TrieNode node = requireNonNull(descend(filter, true), "created path");
-        int code = codeOf(routeId, filter);
+        int code = codeOf(routeId, filterBytes);
         int i = code < 0 ? -1 : node.findRow(cs.id, code);
         if (i >= 0) {
-            node.setRowLanes(i, node.rowLanes(i) | bit);
+            node.setRowLanes(i, withLane(node, cs.id, code, node.rowLanes(i), lane));
             shareSingleRow(node);
             return false;
         }
         boolean firstOfCluster = !node.hasRowOf(cs.id);
-        node.appendRow(cs.id, acquireCode(routeId, filter), bit);
+        int newCode = acquireCode(routeId, filterBytes);
+        node.appendRow(cs.id, newCode, withLane(node, cs.id, newCode, 0L, lane));
         shareSingleRow(node);
         if (firstOfCluster) {
             publishClusterAdded(node, cs.id);
@@ -267,23 +288,53 @@ public final class RouteIndex {
     }
 
     /**
+     * {@link #add(String, String, RouteId, int)} for a route id that is text (clink's own senders, tests).
+     *
+     * @param filter an MQTT topic filter
+     * @param cluster the remote cluster that wants the filter
+     * @param routeId the route id; its UTF-8 bytes are the key
+     * @param lane the advertising actor's lane
+     * @return true if the row was created
+     * @throws IllegalArgumentException as the byte form does
+     * @since 0.1.0
+     */
+    public boolean add(String filter, String cluster, String routeId, int lane) {
+        return add(filter, cluster, RouteId.utf8(requireNonNull(routeId, "routeId")), lane);
+    }
+
+    /**
+     * {@link #delete(String, String, RouteId, int)} for a route id that is text.
+     *
+     * @param filter the row's topic filter
+     * @param cluster the remote cluster
+     * @param routeId the route id; its UTF-8 bytes are the key
+     * @param lane the withdrawing actor's lane
+     * @return true if the row was removed
+     * @throws IllegalArgumentException as the byte form does
+     * @since 0.1.0
+     */
+    public boolean delete(String filter, String cluster, String routeId, int lane) {
+        return delete(filter, cluster, RouteId.utf8(requireNonNull(routeId, "routeId")), lane);
+    }
+
+    /**
      * Records that the actor on {@code lane} of {@code cluster} withdrew {@code (filter, routeId)}. A row not held by
      * that lane, or unknown, is left alone. Writer thread only.
      *
      * @param filter the row's topic filter, as added
      * @param cluster the remote cluster
-     * @param routeId the row's route id
-     * @param lane the withdrawing actor's lane, {@code 0..63}
+     * @param routeId the row's route id, compared by its exact bytes
+     * @param lane the withdrawing actor's lane, {@code 0..MAX_LANES-1}
      * @return true if the row was removed (no lane holds it any more)
-     * @throws IllegalArgumentException if the lane is outside {@code [0, 63]} or the filter is not a valid MQTT topic
-     *     filter
+     * @throws IllegalArgumentException if the lane is outside {@code [0, MAX_LANES)} or the filter is not a valid
+     *     MQTT topic filter
      * @since 0.1.0
      */
-    public boolean delete(String filter, String cluster, String routeId, int lane) {
+    public boolean delete(String filter, String cluster, RouteId routeId, int lane) {
         requireNonNull(filter, "filter");
         requireNonNull(cluster, "cluster");
         requireNonNull(routeId, "routeId");
-        long bit = laneBit(lane);
+        checkLane(lane);
         checkFilter(filter);
         ClusterState cs = clustersByName.get(cluster);
         if (cs == null) {
@@ -293,16 +344,30 @@ public final class RouteIndex {
         if (node == null) {
             return false;
         }
-        int code = codeOf(routeId, filter);
+        int code = codeOf(routeId, filter.getBytes(StandardCharsets.UTF_8));
         int i = code < 0 ? -1 : node.findRow(cs.id, code);
         if (i < 0) {
             return false;
         }
         long lanes = node.rowLanes(i);
-        if ((lanes & bit) == 0) {
-            return false;
+        if (lane < FIRST_OVERFLOW_LANE) {
+            long bit = 1L << lane;
+            if ((lanes & bit) == 0) {
+                return false;
+            }
+            lanes &= ~bit;
+        } else {
+            OverflowKey key = new OverflowKey(node, cs.id, code);
+            BitSet high = (lanes & OVERFLOW) == 0 ? null : overflow.get(key);
+            if (high == null || !high.get(lane)) {
+                return false;
+            }
+            high.clear(lane);
+            if (high.isEmpty()) {
+                overflow.remove(key);
+                lanes &= ~OVERFLOW;
+            }
         }
-        lanes &= ~bit;
         if (lanes != 0) {
             node.setRowLanes(i, lanes);
             shareSingleRow(node);
@@ -323,16 +388,19 @@ public final class RouteIndex {
      * changed or its TTL expired. Visits only the nodes holding rows of {@code cluster}. Writer thread only.
      *
      * @param cluster the remote cluster
-     * @param lane the actor's lane, {@code 0..63}
+     * @param lane the actor's lane, {@code 0..MAX_LANES-1}
      * @return the number of rows removed
-     * @throws IllegalArgumentException if the lane is outside {@code [0, 63]}
+     * @throws IllegalArgumentException if the lane is outside {@code [0, MAX_LANES)}
      * @since 0.1.0
      */
     public int clearLane(String cluster, int lane) {
         requireNonNull(cluster, "cluster");
-        long bit = laneBit(lane);
+        checkLane(lane);
         ClusterState cs = clustersByName.get(cluster);
-        return cs == null ? 0 : strip(cs, bit);
+        if (cs == null) {
+            return 0;
+        }
+        return lane < FIRST_OVERFLOW_LANE ? strip(cs, 1L << lane, -1) : strip(cs, 0L, lane);
     }
 
     /**
@@ -345,24 +413,42 @@ public final class RouteIndex {
     public int removeCluster(String cluster) {
         requireNonNull(cluster, "cluster");
         ClusterState cs = clustersByName.get(cluster);
-        return cs == null ? 0 : strip(cs, -1L);
+        return cs == null ? 0 : strip(cs, -1L, -1);
     }
 
-    /** Clears {@code bits} on every row of {@code cs}. */
-    private int strip(ClusterState cs, long bits) {
+    /**
+     * Clears the mask {@code bits} (all of them, overflow included, for -1) and the overflow lane {@code highLane}
+     * (none for -1) on every row of {@code cs}.
+     */
+    private int strip(ClusterState cs, long bits, int highLane) {
         int removed = 0;
         for (TrieNode node : cs.nodes.toArray()) {
             // Downwards, because removeRow moves the last row into the freed slot.
             for (int i = node.rowCount() - 1; i >= 0; i--) {
+                if (node.rowCluster(i) != cs.id) {
+                    continue;
+                }
                 long lanes = node.rowLanes(i);
-                if (node.rowCluster(i) == cs.id && (lanes & bits) != 0) {
-                    lanes &= ~bits;
-                    if (lanes != 0) {
-                        node.setRowLanes(i, lanes);
-                    } else {
-                        removeRow(node, i, cs);
-                        removed++;
+                long left = lanes & ~bits;
+                if (highLane >= 0 && (lanes & OVERFLOW) != 0) {
+                    OverflowKey key = new OverflowKey(node, cs.id, node.rowCode(i));
+                    BitSet high = requireNonNull(overflow.get(key), "overflow lanes");
+                    if (high.get(highLane)) {
+                        high.clear(highLane);
+                        if (high.isEmpty()) {
+                            overflow.remove(key);
+                            left &= ~OVERFLOW;
+                        }
                     }
+                }
+                if (left == lanes) {
+                    continue;
+                }
+                if (left != 0) {
+                    node.setRowLanes(i, left);
+                } else {
+                    removeRow(node, i, cs);
+                    removed++;
                 }
             }
             shareSingleRow(node);
@@ -433,7 +519,8 @@ public final class RouteIndex {
             String filter = filterOf(node);
             for (int i = 0; i < node.rowCount(); i++) {
                 if (node.rowCluster(i) == cs.id) {
-                    out.add(new RemoteRoute(filter, cs.name, decodeId(node.rowCode(i), filter), node.rowLanes(i)));
+                    out.add(new RemoteRoute(filter, cs.name, decodeId(node.rowCode(i), filter),
+                            lanesOf(node, i, cs.id)));
                 }
             }
         }
@@ -455,6 +542,7 @@ public final class RouteIndex {
         Map<Integer, Set<TrieNode>> nodesByCluster = new HashMap<>();
         Map<Integer, Integer> codeRefs = new HashMap<>();
         int rows = 0;
+        int[] overflowRows = {0};
         ArrayDeque<TrieNode> work = new ArrayDeque<>();
         work.push(root);
         while (!work.isEmpty()) {
@@ -464,7 +552,7 @@ public final class RouteIndex {
             if (node != root && node.isEmpty()) {
                 fail("empty node not pruned", where);
             }
-            rows += validateRows(node, where, rowsByCluster, nodesByCluster, codeRefs);
+            rows += validateRows(node, where, rowsByCluster, nodesByCluster, codeRefs, overflowRows);
             TrieNode plus = node.plus;
             if (plus != null) {
                 if (plus.parent != node || plus.key != TrieNode.PLUS_KEY) {
@@ -486,6 +574,9 @@ public final class RouteIndex {
         }
         if (rows != total) {
             fail("total " + total + " but " + rows + " rows", "<root>");
+        }
+        if (overflowRows[0] != overflow.size()) {
+            fail(overflow.size() + " overflow entries but " + overflowRows[0] + " rows flagged", "<root>");
         }
         for (ClusterState cs : clustersById) {
             int counted = rowsByCluster.getOrDefault(cs.id, 0);
@@ -519,12 +610,12 @@ public final class RouteIndex {
                 continue;
             }
             inUse++;
-            if (e.code != code || (e.raw ? rawIds : prefixes).get(e.text) != e) {
-                fail("id code " + code + " ('" + e.text + "') out of its table", "<root>");
+            if (e.code != code || (e.raw ? rawIds : prefixes).get(e.id) != e) {
+                fail("id code " + code + " ('" + e.id + "') out of its table", "<root>");
             }
             int refs = codeRefs.getOrDefault(code, 0);
             if (e.refs != refs) {
-                fail("id code " + code + " ('" + e.text + "') counts " + e.refs + " but has " + refs + " uses", "<root>");
+                fail("id code " + code + " ('" + e.id + "') counts " + e.refs + " but has " + refs + " uses", "<root>");
             }
         }
         if (inUse != prefixes.size() + rawIds.size() || inUse + freeCodes.size() != idsByCode.size() - 1) {
@@ -538,7 +629,8 @@ public final class RouteIndex {
             Object where,
             Map<Integer, Integer> rowsByCluster,
             Map<Integer, Set<TrieNode>> nodesByCluster,
-            Map<Integer, Integer> codeRefs) {
+            Map<Integer, Integer> codeRefs,
+            int[] overflowRows) {
         Object r = node.rows;
         if (r instanceof RowLookup) {
             String problem = ((RowLookup) r).check();
@@ -562,6 +654,14 @@ public final class RouteIndex {
                 fail("zero lane mask", where);
             }
             int code = node.rowCode(i);
+            if ((node.rowLanes(i) & OVERFLOW) != 0) {
+                BitSet high = overflow.get(new OverflowKey(node, id, code));
+                if (high == null || high.isEmpty() || high.nextSetBit(0) < FIRST_OVERFLOW_LANE
+                        || high.length() > MAX_LANES) {
+                    fail("overflow flag without overflow lanes in range: " + high, where);
+                }
+                overflowRows[0]++;
+            }
             if (code < 0 || code >= idsByCode.size() || (code != SAME_AS_FILTER && idsByCode.get(code) == null)) {
                 fail("unknown id code " + code, where);
             }
@@ -618,11 +718,29 @@ public final class RouteIndex {
     // =================================================================================================================
     // Internals
 
-    private static long laneBit(int lane) {
+    private static void checkLane(int lane) {
         if (lane < 0 || lane >= MAX_LANES) {
             throw new IllegalArgumentException("lane must be in [0, " + (MAX_LANES - 1) + "], got " + lane);
         }
-        return 1L << lane;
+    }
+
+    /** {@code lanes} of row {@code (node, clusterId, code)} with {@code lane} added (to the overflow table if high). */
+    private long withLane(TrieNode node, int clusterId, int code, long lanes, int lane) {
+        if (lane < FIRST_OVERFLOW_LANE) {
+            return lanes | (1L << lane);
+        }
+        overflow.computeIfAbsent(new OverflowKey(node, clusterId, code), k -> new BitSet()).set(lane);
+        return lanes | OVERFLOW;
+    }
+
+    /** Every lane holding row {@code i} of {@code node}. */
+    private BitSet lanesOf(TrieNode node, int i, int clusterId) {
+        long lanes = node.rowLanes(i);
+        BitSet out = BitSet.valueOf(new long[] {lanes & ~OVERFLOW});
+        if ((lanes & OVERFLOW) != 0) {
+            out.or(requireNonNull(overflow.get(new OverflowKey(node, clusterId, node.rowCode(i))), "overflow"));
+        }
+        return out;
     }
 
     /** Rejects what MQTT forbids in a filter, before anything is changed. */
@@ -777,6 +895,9 @@ public final class RouteIndex {
     }
 
     private void removeRow(TrieNode node, int i, ClusterState cs) {
+        if ((node.rowLanes(i) & OVERFLOW) != 0) {
+            overflow.remove(new OverflowKey(node, cs.id, node.rowCode(i)));
+        }
         releaseCode(node.rowCode(i));
         node.removeRow(i);
         cs.routes--;
@@ -795,40 +916,38 @@ public final class RouteIndex {
     }
 
     /** The code of an existing encoding of {@code routeId} on {@code filter}, or -1 if no row can have it. */
-    private int codeOf(String routeId, String filter) {
-        if (routeId.equals(filter)) {
+    private int codeOf(RouteId routeId, byte[] filter) {
+        if (routeId.bytesEqual(filter)) {
             return SAME_AS_FILTER;
         }
-        int prefixLength = routeId.length() - filter.length();
-        IdCode e = prefixLength > 0 && routeId.endsWith(filter)
-                ? prefixes.get(routeId.substring(0, prefixLength))
+        IdCode e = routeId.endsWithProperly(filter)
+                ? prefixes.get(routeId.prefix(routeId.length() - filter.length))
                 : rawIds.get(routeId);
         return e == null ? -1 : e.code;
     }
 
     /**
-     * Encodes {@code routeId} relative to {@code filter} for a new row and counts the use. Canonical: one route id on
-     * one filter always gets the same code, so rows compare by code.
+     * Encodes {@code routeId} relative to {@code filter} (its UTF-8 bytes) for a new row and counts the use.
+     * Canonical: one route id on one filter always gets the same code, so rows compare by code.
      */
-    private int acquireCode(String routeId, String filter) {
-        if (routeId.equals(filter)) {
+    private int acquireCode(RouteId routeId, byte[] filter) {
+        if (routeId.bytesEqual(filter)) {
             return SAME_AS_FILTER;
         }
-        int prefixLength = routeId.length() - filter.length();
-        boolean raw = !(prefixLength > 0 && routeId.endsWith(filter));
-        String text = raw ? routeId : routeId.substring(0, prefixLength);
-        Map<String, IdCode> table = raw ? rawIds : prefixes;
-        IdCode e = table.get(text);
+        boolean raw = !routeId.endsWithProperly(filter);
+        RouteId key = raw ? routeId : routeId.prefix(routeId.length() - filter.length);
+        Map<RouteId, IdCode> table = raw ? rawIds : prefixes;
+        IdCode e = table.get(key);
         if (e == null) {
             Integer free = freeCodes.poll();
             int code = free != null ? free : idsByCode.size();
-            e = new IdCode(text, raw, code);
+            e = new IdCode(key, raw, code);
             if (free != null) {
                 idsByCode.set(code, e);
             } else {
                 idsByCode.add(e);
             }
-            table.put(text, e);
+            table.put(key, e);
         }
         e.refs++;
         return e.code;
@@ -840,36 +959,39 @@ public final class RouteIndex {
         }
         IdCode e = requireNonNull(idsByCode.get(code), "id code");
         if (--e.refs == 0) {
-            (e.raw ? rawIds : prefixes).remove(e.text);
+            (e.raw ? rawIds : prefixes).remove(e.id);
             idsByCode.set(code, null);
             freeCodes.push(code);
         }
     }
 
-    private String decodeId(int code, String filter) {
+    private RouteId decodeId(int code, String filter) {
         if (code == SAME_AS_FILTER) {
-            return filter;
+            return RouteId.utf8(filter);
         }
         IdCode e = requireNonNull(idsByCode.get(code), "id code");
-        return e.raw ? e.text : e.text + filter;
+        return e.raw ? e.id : e.id.concat(filter.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
-     * A route-id prefix shared by the rows whose id is {@code text + filter}, or (raw) a whole route id that does not
+     * A route-id prefix shared by the rows whose id is {@code id + filter}, or (raw) a whole route id that does not
      * end with its filter; rows store its int code.
      */
     private static final class IdCode {
-        final String text;
+        final RouteId id;
         final boolean raw;
         final int code;
         int refs;
 
-        IdCode(String text, boolean raw, int code) {
-            this.text = text;
+        IdCode(RouteId id, boolean raw, int code) {
+            this.id = id;
             this.raw = raw;
             this.code = code;
         }
     }
+
+    /** A row with overflow lanes: rows are unique per (node, cluster, code), and nodes compare by identity. */
+    private record OverflowKey(TrieNode node, int clusterId, int code) {}
 
     private static final class ClusterState {
         final String name;

@@ -670,7 +670,7 @@ public final class ActorSender implements LocalRouteListener {
     /** Upper bound of a route op's share of the encoded batch, in bytes. */
     static int opBytes(RouteOp op) {
         return OP_FIXED_BYTES + (op.delete() ? DELETE_EXTRA_BYTES : 0) + Utf8.encodedLength(op.filter())
-                + Utf8.encodedLength(op.routeId());
+                + op.routeId().length();
     }
 
     /** Upper bound of a QoS 1 PUBLISH's bytes around its payload: fixed header, topic, packet id, no properties. */

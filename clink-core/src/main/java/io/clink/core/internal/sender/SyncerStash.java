@@ -1,6 +1,7 @@
 package io.clink.core.internal.sender;
 
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
+import io.clink.core.internal.route.RouteId;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ import java.util.function.ToIntFunction;
 final class SyncerStash {
 
     /** Identity of a replicated route: a later op on the same key replaces an earlier one. */
-    private record RouteKey(String filter, String routeId) {
+    private record RouteKey(String filter, RouteId routeId) {
         static RouteKey of(RouteOp op) {
             return new RouteKey(op.filter(), op.routeId());
         }

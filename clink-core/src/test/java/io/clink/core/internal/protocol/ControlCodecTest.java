@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.EtfEncoder;
+import io.clink.core.internal.etf.EtfLimits;
 import io.clink.core.internal.etf.ErlAtom;
 import io.clink.core.internal.etf.ErlBinary;
 import io.clink.core.internal.etf.ErlInteger;
@@ -21,6 +22,7 @@ import io.clink.core.internal.protocol.ControlMessage.Heartbeat;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
 import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
+import io.clink.core.internal.route.RouteId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,13 +127,43 @@ class ControlCodecTest {
     }
 
     @Test
-    void decode_badRouteOp_namesIndex() {
+    void decode_unreadableRouteOps_skippedAndCountedRestKept() throws Exception {
+        byte[] notUtf8 = {'t', (byte) 0xFF};
         ErlMap m = ErlMap.of(EmqxAtoms.OP, ErlBinary.utf8("route"), ErlInteger.of(10), ErlBinary.utf8("a"),
                 ErlInteger.of(11), ErlInteger.of(1), ErlInteger.of(12),
                 ErlList.of(ErlTuple.of(ErlBinary.utf8("t"), ErlBinary.utf8("t")),
-                        ErlTuple.of(ErlInteger.of(101), ErlBinary.utf8("t"), ErlBinary.utf8("t"))));
+                        ErlTuple.of(ErlInteger.of(101), ErlBinary.utf8("t"), ErlBinary.utf8("t")),
+                        ErlTuple.of(ErlBinary.wrap(notUtf8), ErlBinary.utf8("t")),
+                        ErlTuple.of(ErlBinary.utf8("u"), ErlAtom.UNDEFINED),
+                        ErlBinary.utf8("v"),
+                        ErlTuple.of(ErlInteger.of(100), ErlBinary.utf8("w"), ErlBinary.wrap(notUtf8))));
+
+        RouteBatch b = (RouteBatch) ControlCodec.fromTerm(m);
+
+        assertThat(b.ops()).containsExactly(RouteOp.add("t", "t"),
+                new RouteOp(true, "w", RouteId.of(notUtf8)));
+        assertThat(b.skipped()).isEqualTo(4);
+        assertThat(b.firstSkipped()).contains("route op 1");
+    }
+
+    @Test
+    void decode_routeKeyNotAList_stillAProtocolError() {
+        ErlMap m = ErlMap.of(EmqxAtoms.OP, ErlBinary.utf8("route"), ErlInteger.of(10), ErlBinary.utf8("a"),
+                ErlInteger.of(11), ErlInteger.of(1), ErlInteger.of(12), ErlBinary.utf8("t"));
         assertThatThrownBy(() -> ControlCodec.fromTerm(m)).isInstanceOf(ProtocolException.class)
-                .hasMessageContaining("route op 1");
+                .hasMessageContaining("key 12");
+    }
+
+    @Test
+    void encode_routeIdNotUtf8_roundTripsByteExact() throws Exception {
+        RouteId id = RouteId.of(new byte[] {'$', 'p', '/', (byte) 0xC3, (byte) 0x28, '/', 't'});
+        RouteBatch batch = new RouteBatch("a", 1, List.of(new RouteOp(false, "t", id)));
+
+        RouteBatch back = (RouteBatch) ControlCodec.decode(new EtfDecoder(EtfLimits.defaults()),
+                ControlCodec.encode(batch));
+
+        assertThat(back).isEqualTo(batch);
+        assertThat(back.ops().get(0).routeId().toByteArray()).isEqualTo(id.toByteArray());
     }
 
     @Test

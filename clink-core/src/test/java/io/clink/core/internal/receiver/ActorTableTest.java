@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.clink.core.internal.receiver.ActorTable.ActorId;
 import io.clink.core.internal.receiver.ActorTable.InitOutcome;
 import io.clink.core.internal.receiver.ActorTable.InitResult;
+import io.clink.core.internal.route.RouteIndex;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -72,13 +73,29 @@ class ActorTableTest {
     }
 
     @Test
-    void init_sixtyFifthActorOfCluster_refusedNoFreeLane() {
-        for (int i = 0; i < ActorTable.MAX_LANES; i++) {
+    void init_actorBeyondMaxLanes_refusedNoFreeLane() {
+        for (int i = 0; i < RouteIndex.MAX_LANES; i++) {
             assertThat(table.init(new ActorId("clA", "n" + i), 1, 0).accepted()).isTrue();
         }
 
         assertThat(table.init(new ActorId("clA", "extra"), 1, 0).outcome()).isEqualTo(InitOutcome.NO_FREE_LANE);
         assertThat(table.init(B1, 1, 0).accepted()).as("other clusters unaffected").isTrue();
+    }
+
+    @Test
+    void init_maxLanesActorsOneExpires_newActorReusesItsLane() {
+        assertThat(RouteIndex.MAX_LANES).as("far above any real cluster's node count").isGreaterThanOrEqualTo(1024);
+        for (int i = 0; i < RouteIndex.MAX_LANES; i++) {
+            // All but n700 heartbeat late, so only n700 is past its lease at the collection below.
+            assertThat(table.init(new ActorId("clA", "n" + i), 1, i == 700 ? 0 : TTL).lane()).isEqualTo(i);
+        }
+        assertThat(table.init(new ActorId("clA", "extra"), 1, TTL).outcome()).isEqualTo(InitOutcome.NO_FREE_LANE);
+
+        assertThat(table.collectExpired(TTL + 1)).extracting(a -> a.id().actor()).containsExactly("n700");
+
+        assertThat(cleared).containsExactly("clA#700");
+        assertThat(table.init(new ActorId("clA", "extra"), 1, TTL + 1)).isEqualTo(new InitResult(InitOutcome.CREATED, 700));
+        assertThat(table.init(new ActorId("clA", "extra2"), 1, TTL + 1).outcome()).isEqualTo(InitOutcome.NO_FREE_LANE);
     }
 
     @Test

@@ -167,16 +167,18 @@ final class Harness {
         Map<String, Set<String>> out = new LinkedHashMap<>();
         for (RemoteRoute r : index().routes(cluster)) {
             Set<String> holders = new TreeSet<>();
-            for (int lane = 0; lane < RouteIndex.MAX_LANES; lane++) {
-                if ((r.lanes() & (1L << lane)) != 0) {
-                    String actor = byLane.get(lane);
-                    assertThat(actor).as("lane %d of %s held by a live actor", lane, r).isNotNull();
-                    holders.add(actor);
-                }
+            for (int lane = r.lanes().nextSetBit(0); lane >= 0; lane = r.lanes().nextSetBit(lane + 1)) {
+                String actor = byLane.get(lane);
+                assertThat(actor).as("lane %d of %s held by a live actor", lane, r).isNotNull();
+                holders.add(actor);
             }
             out.put(r.filter() + "|" + r.routeId(), holders);
         }
         return out;
+    }
+
+    long routesSkipped(String cluster) {
+        return ctx.counters(cluster).routesSkipped.sum();
     }
 
     long protocolErrors(String cluster) {

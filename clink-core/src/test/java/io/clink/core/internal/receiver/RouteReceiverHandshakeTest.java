@@ -12,6 +12,7 @@ import io.clink.core.internal.protocol.ControlMessage.Accepted;
 import io.clink.core.internal.protocol.ControlMessage.ActorInit;
 import io.clink.core.internal.protocol.ControlMessage.ActorInitAck;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
+import io.clink.core.internal.route.RouteIndex;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -235,8 +236,8 @@ class RouteReceiverHandshakeTest {
     }
 
     @Test
-    void actorInit_sixtyFifthActorOfCluster_disconnectQuotaExceededNoAck() {
-        for (int i = 0; i < ActorTable.MAX_LANES; i++) {
+    void actorInit_actorBeyondMaxLanes_disconnectQuotaExceededNoAck() {
+        for (int i = 0; i < RouteIndex.MAX_LANES; i++) {
             h.initialised("clA", "n" + i, 1);
         }
         h.broker.clear();
@@ -248,6 +249,6 @@ class RouteReceiverHandshakeTest {
         assertThat(h.broker.replies).isEmpty();
         assertThat(h.broker.disconnects).singleElement()
                 .satisfies(d -> assertThat(d.reasonCode()).isEqualTo(0x97));
-        assertThat(h.receiver.actors("clA")).hasSize(ActorTable.MAX_LANES);
+        assertThat(h.receiver.actors("clA")).hasSize(RouteIndex.MAX_LANES);
     }
 }

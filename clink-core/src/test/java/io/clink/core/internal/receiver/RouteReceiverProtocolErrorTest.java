@@ -164,27 +164,6 @@ class RouteReceiverProtocolErrorTest {
     }
 
     @Test
-    void routeBatch_invalidFilter_disconnect0x83WholeBatchRejected() {
-        LinkConnection conn = h.initialised("clA", "a1", 1);
-        h.routes(conn, "clA", "a1", add("keep/me"));
-        h.broker.clear();
-
-        int code = h.routes(conn, "clA", "a1", add("t/ok"), Harness.del("keep/me"), add("t/#/x"), add("t/late"));
-
-        assertProtocolError(code, conn, "clA", "route op 2");
-        assertThat(h.rows("clA")).as("nothing of the bad batch applied").containsExactly("keep/me|keep/me");
-        assertThat(h.routesReceived("clA")).isEqualTo(1);
-    }
-
-    @Test
-    void routeBatch_emptyFilter_disconnect0x83() {
-        LinkConnection conn = h.initialised("clA", "a1", 1);
-        h.broker.clear();
-
-        assertProtocolError(h.routes(conn, "clA", "a1", add("", "id")), conn, "clA", "route op 0");
-    }
-
-    @Test
     void routeBatch_otherActorThanInitialised_disconnect0x83() {
         LinkConnection conn = h.initialised("clA", "a1", 1);
         h.initialised("clA", "a2", 1);

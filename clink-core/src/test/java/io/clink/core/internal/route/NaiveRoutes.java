@@ -1,6 +1,7 @@
 package io.clink.core.internal.route;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,9 +12,14 @@ import java.util.Set;
 /** The obviously-correct model of a route index: a list of rows and a level-by-level matcher. */
 final class NaiveRoutes {
 
-    record Key(String filter, String cluster, String routeId) {}
+    record Key(String filter, String cluster, RouteId routeId) {}
 
-    private final Map<Key, Long> rows = new LinkedHashMap<>();
+    private final Map<Key, BitSet> rows = new LinkedHashMap<>();
+
+    /** A listed row of a text route id, lanes given as a mask of lanes 0..63. */
+    static RemoteRoute row(String filter, String cluster, String routeId, long lanes) {
+        return new RemoteRoute(filter, cluster, RouteId.utf8(routeId), BitSet.valueOf(new long[] {lanes}));
+    }
 
     /** MQTT topic matching written as plainly as possible, independently of the trie. */
     static boolean matches(String filter, String topic) {
@@ -37,45 +43,57 @@ final class NaiveRoutes {
     }
 
     boolean add(String filter, String cluster, String routeId, int lane) {
+        return add(filter, cluster, RouteId.utf8(routeId), lane);
+    }
+
+    boolean add(String filter, String cluster, RouteId routeId, int lane) {
         Key k = new Key(filter, cluster, routeId);
-        Long old = rows.get(k);
-        rows.put(k, (old == null ? 0L : old) | (1L << lane));
+        BitSet old = rows.get(k);
+        BitSet now = old == null ? new BitSet() : old;
+        now.set(lane);
+        rows.put(k, now);
         return old == null;
     }
 
     boolean delete(String filter, String cluster, String routeId, int lane) {
+        return delete(filter, cluster, RouteId.utf8(routeId), lane);
+    }
+
+    boolean delete(String filter, String cluster, RouteId routeId, int lane) {
         Key k = new Key(filter, cluster, routeId);
-        Long old = rows.get(k);
-        if (old == null || (old & (1L << lane)) == 0) {
+        BitSet old = rows.get(k);
+        if (old == null || !old.get(lane)) {
             return false;
         }
-        long now = old & ~(1L << lane);
-        if (now == 0) {
+        old.clear(lane);
+        if (old.isEmpty()) {
             rows.remove(k);
             return true;
         }
-        rows.put(k, now);
         return false;
     }
 
     int clearLane(String cluster, int lane) {
-        return strip(cluster, 1L << lane);
+        BitSet one = new BitSet();
+        one.set(lane);
+        return strip(cluster, one);
     }
 
     int removeCluster(String cluster) {
-        return strip(cluster, -1L);
+        BitSet all = new BitSet();
+        all.set(0, RouteIndex.MAX_LANES);
+        return strip(cluster, all);
     }
 
-    private int strip(String cluster, long bits) {
+    private int strip(String cluster, BitSet bits) {
         int removed = 0;
         for (Key k : new ArrayList<>(rows.keySet())) {
             if (k.cluster().equals(cluster)) {
-                long now = rows.get(k) & ~bits;
-                if (now == 0) {
+                BitSet now = rows.get(k);
+                now.andNot(bits);
+                if (now.isEmpty()) {
                     rows.remove(k);
                     removed++;
-                } else {
-                    rows.put(k, now);
                 }
             }
         }
@@ -104,7 +122,7 @@ final class NaiveRoutes {
         Set<RemoteRoute> out = new HashSet<>();
         rows.forEach((k, lanes) -> {
             if (Objects.equals(k.cluster(), cluster)) {
-                out.add(new RemoteRoute(k.filter(), k.cluster(), k.routeId(), lanes));
+                out.add(new RemoteRoute(k.filter(), k.cluster(), k.routeId(), (BitSet) lanes.clone()));
             }
         });
         return out;

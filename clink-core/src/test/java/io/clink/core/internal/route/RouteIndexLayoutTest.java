@@ -53,7 +53,7 @@ class RouteIndexLayoutTest {
         assertThat((int[]) shared).containsExactly(0, 1, RouteIndex.SAME_AS_FILTER);
         assertThat(node("a/b").rows).isNotSameAs(shared);
         assertThat(new HashSet<>(index.routes("B")))
-                .containsExactlyInAnyOrder(new RemoteRoute("a/b", "B", "a/b", 0b11), new RemoteRoute("c/d", "B", "c/d", 1));
+                .containsExactlyInAnyOrder(NaiveRoutes.row("a/b", "B", "a/b", 0b11), NaiveRoutes.row("c/d", "B", "c/d", 1));
     }
 
     @Test
@@ -67,7 +67,7 @@ class RouteIndexLayoutTest {
         assertThat(node("a/b").rows).isInstanceOf(long[].class);
         assertThat((int[]) shared).containsExactly(0, 1, RouteIndex.SAME_AS_FILTER);
         assertThat(index.delete("a/b", "B", "a/b", 0)).isFalse();
-        assertThat(index.routes("B")).contains(new RemoteRoute("a/b", "B", "a/b", 1L << 40));
+        assertThat(index.routes("B")).contains(NaiveRoutes.row("a/b", "B", "a/b", 1L << 40));
         assertThat(index.delete("a/b", "B", "a/b", 40)).isTrue();
         assertThat(index.nodeAt("a/b")).isNull();
         assertThat(index.match("c/d")).containsExactly("B");
@@ -145,7 +145,7 @@ class RouteIndexLayoutTest {
         // One plain row of lane 0 left: the shared array of cluster B.
         assertThat(node(filter).rows).isInstanceOf(int[].class);
         assertThat((int[]) node(filter).rows).containsExactly(0, 1, RouteIndex.SAME_AS_FILTER);
-        assertThat(index.routes("B")).containsExactly(new RemoteRoute(filter, "B", filter, 1));
+        assertThat(index.routes("B")).containsExactly(NaiveRoutes.row(filter, "B", filter, 1));
         assertThat(index.delete(filter, "B", filter, 0)).isTrue();
         assertThat(index.nodeAt(filter)).isNull();
         assertThat(index.match("s/x/t")).isEmpty();
@@ -174,11 +174,11 @@ class RouteIndexLayoutTest {
         index.add("x2", "B", "yx2", 0);
 
         assertThat(new HashSet<>(index.routes("B")))
-                .containsExactlyInAnyOrder(new RemoteRoute("x", "B", "y", 1), new RemoteRoute("x2", "B", "yx2", 1));
+                .containsExactlyInAnyOrder(NaiveRoutes.row("x", "B", "y", 1), NaiveRoutes.row("x2", "B", "yx2", 1));
         assertThat(index.delete("x", "B", "yx", 0)).isFalse();
         assertThat(index.delete("x2", "B", "y", 0)).isFalse();
         assertThat(index.delete("x", "B", "y", 0)).isTrue();
-        assertThat(index.routes("B")).containsExactly(new RemoteRoute("x2", "B", "yx2", 1));
+        assertThat(index.routes("B")).containsExactly(NaiveRoutes.row("x2", "B", "yx2", 1));
     }
 
     @Test
@@ -192,7 +192,7 @@ class RouteIndexLayoutTest {
         index.add("d", "B", "opaque", 0);
 
         assertThat(new HashSet<>(index.routes("B")))
-                .containsExactlyInAnyOrder(new RemoteRoute("c", "B", "$p/s2/c", 1), new RemoteRoute("d", "B", "opaque", 1));
+                .containsExactlyInAnyOrder(NaiveRoutes.row("c", "B", "$p/s2/c", 1), NaiveRoutes.row("d", "B", "opaque", 1));
         assertThat(index.delete("c", "B", "$p/s1/c", 0)).isFalse();
     }
 

@@ -2,6 +2,8 @@ package io.clink.core.internal.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -21,7 +23,7 @@ class RouteIndexPropertyTest {
         REMOVE_CLUSTER
     }
 
-    record Op(Kind kind, String filter, String cluster, String routeId, int lane) {}
+    record Op(Kind kind, String filter, String cluster, RouteId routeId, int lane) {}
 
     private static final List<String> CLUSTERS = List.of("B", "C", "D");
     private static final List<String> LEVELS = List.of("a", "b", "", "$x", "c1", "é");
@@ -77,17 +79,17 @@ class RouteIndexPropertyTest {
     Arbitrary<List<Op>> ops() {
         Arbitrary<String> filter = filters();
         Arbitrary<String> cluster = Arbitraries.of(CLUSTERS);
-        Arbitrary<Integer> lane = Arbitraries.of(0, 1, 2, 63);
+        Arbitrary<Integer> lane = Arbitraries.of(0, 1, 2, 62, 63, 64, RouteIndex.MAX_LANES - 1);
         Arbitrary<Op> write = Combinators.combine(
                         Arbitraries.of(Kind.ADD, Kind.ADD, Kind.ADD, Kind.DELETE, Kind.DELETE),
                         filter,
                         cluster,
-                        Arbitraries.integers().between(0, 4),
+                        Arbitraries.integers().between(0, 6),
                         lane)
                 .as((kind, f, c, idShape, l) -> new Op(kind, f, c, routeId(f, idShape), l));
         Arbitrary<Op> bulk = Combinators.combine(
                         Arbitraries.of(Kind.CLEAR_LANE, Kind.CLEAR_LANE, Kind.REMOVE_CLUSTER), cluster, lane)
-                .as((kind, c, l) -> new Op(kind, "", c, "", l));
+                .as((kind, c, l) -> new Op(kind, "", c, RouteId.utf8(""), l));
         return Arbitraries.frequencyOf(
                         net.jqwik.api.Tuple.of(12, write), net.jqwik.api.Tuple.of(1, bulk))
                 .list()
@@ -98,31 +100,43 @@ class RouteIndexPropertyTest {
     Arbitrary<List<Op>> crowdedOps() {
         Arbitrary<String> filter = Arbitraries.of("a/#", "a/+", "$x/b");
         Arbitrary<String> cluster = Arbitraries.of("B", "C");
-        Arbitrary<Integer> lane = Arbitraries.of(0, 1, 40);
+        Arbitrary<Integer> lane = Arbitraries.of(0, 1, 40, 500);
         Arbitrary<Op> write = Combinators.combine(
                         Arbitraries.of(Kind.ADD, Kind.ADD, Kind.ADD, Kind.DELETE, Kind.DELETE),
                         filter,
                         cluster,
                         Arbitraries.integers().between(0, 24),
                         lane)
-                .as((kind, f, c, n, l) -> new Op(kind, f, c, n % 3 == 0 ? "$p/s" + n + "/" + f : "r" + n, l));
+                .as((kind, f, c, n, l) -> new Op(kind, f, c, RouteId.utf8(n % 3 == 0 ? "$p/s" + n + "/" + f : "r" + n), l));
         Arbitrary<Op> bulk = Combinators.combine(Arbitraries.of(Kind.CLEAR_LANE, Kind.REMOVE_CLUSTER), cluster, lane)
-                .as((kind, c, l) -> new Op(kind, "", c, "", l));
+                .as((kind, c, l) -> new Op(kind, "", c, RouteId.utf8(""), l));
         return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(40, write), net.jqwik.api.Tuple.of(1, bulk))
                 .list()
                 .ofMinSize(20)
                 .ofMaxSize(200);
     }
 
-    /** Route ids in the shapes the protocol produces (§1.5), plus an unrelated opaque one. */
-    private static String routeId(String filter, int shape) {
+    /**
+     * Route ids in the shapes the protocol produces (§1.5), with durable-session client ids that are not UTF-8, plus
+     * unrelated opaque ones.
+     */
+    private static RouteId routeId(String filter, int shape) {
+        byte[] f = filter.getBytes(StandardCharsets.UTF_8);
         return switch (shape) {
-            case 0 -> filter;
-            case 1 -> "$s/g/" + filter;
-            case 2 -> "$p/sess1/" + filter;
-            case 3 -> "$sp/g/sess2/" + filter;
-            default -> "opaque";
+            case 0 -> RouteId.utf8(filter);
+            case 1 -> RouteId.utf8("$s/g/" + filter);
+            case 2 -> RouteId.utf8("$p/sess1/" + filter);
+            case 3 -> RouteId.utf8("$sp/g/sess2/" + filter);
+            case 4 -> RouteId.of(concat(new byte[] {'$', 'p', '/', (byte) 0xFF, (byte) 0xC3, '/'}, f));
+            case 5 -> RouteId.of(new byte[] {'o', (byte) 0xC3});
+            default -> RouteId.utf8("opaque");
         };
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private static Arbitrary<String> filters() {

@@ -1029,7 +1029,7 @@ class ActorSenderTest {
 
         private void apply(RouteBatch batch) {
             for (RouteOp op : batch.ops()) {
-                RouteOp key = RouteOp.add(op.filter(), op.routeId());
+                RouteOp key = new RouteOp(false, op.filter(), op.routeId());
                 if (op.delete()) {
                     routes.remove(key);
                 } else {

@@ -153,12 +153,12 @@ class SyncerStashTest {
                     String id = rnd.nextBoolean() ? f : "$s/g/" + f;
                     RouteOp op = rnd.nextBoolean() ? RouteOp.add(f, id) : RouteOp.delete(f, id);
                     stash.push(op);
-                    lastOp.put(List.of(op.filter(), op.routeId()), !op.delete());
+                    lastOp.put(List.of(op.filter(), op.routeId().toString()), !op.delete());
                 } else if (action < 8 && inFlight.isEmpty()) {
                     inFlight = stash.takeBatch(1 + rnd.nextInt(4), 1 + rnd.nextInt(40), op -> 5);
                 } else if (!inFlight.isEmpty()) {
                     if (rnd.nextBoolean()) {
-                        inFlight.forEach(op -> receiver.put(List.of(op.filter(), op.routeId()), !op.delete()));
+                        inFlight.forEach(op -> receiver.put(List.of(op.filter(), op.routeId().toString()), !op.delete()));
                     } else {
                         stash.restore(inFlight);
                     }
@@ -170,7 +170,7 @@ class SyncerStashTest {
             }
             while (!stash.isEmpty()) {
                 stash.takeBatch(3, Long.MAX_VALUE, op -> UNIT)
-                        .forEach(op -> receiver.put(List.of(op.filter(), op.routeId()), !op.delete()));
+                        .forEach(op -> receiver.put(List.of(op.filter(), op.routeId().toString()), !op.delete()));
             }
             Map<List<String>, Boolean> expected = new HashMap<>();
             expected.putAll(lastOp);
