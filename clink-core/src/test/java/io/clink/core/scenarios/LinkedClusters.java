@@ -1,4 +1,4 @@
-package io.clink.testkit.scenarios;
+package io.clink.core.scenarios;
 
 import io.clink.api.IncarnationStore;
 import io.clink.api.config.ClusterLinkConfig;
