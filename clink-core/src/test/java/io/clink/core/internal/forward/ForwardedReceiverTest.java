@@ -10,6 +10,7 @@ import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.etf.GoldenVectors;
 import io.clink.core.internal.protocol.ForwardedMessage;
+import io.clink.testkit.ManualTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class ForwardedReceiverTest {
     private static final String SENDER = "cluster-a";
     private static final LinkConnection CONN = LinkConnection.of("conn-1", "cluster-a:msg:12345678:1");
 
-    private final ManualTime time = new ManualTime();
+    private final ManualTime time = TestEngines.newTime();
     private final FakeBroker broker = new FakeBroker();
     private final EngineContext ctx = TestEngines.context(time, new FakeTransport(), broker,
             TestEngines.config(LOCAL, TestEngines.link(SENDER, "t/test-topic", "t/test/#").build()), 1);
@@ -29,7 +30,7 @@ class ForwardedReceiverTest {
 
     private static MqttMessage.Builder publish(String topic) {
         return MqttMessage.builder().topic(topic).payload("hi".getBytes(StandardCharsets.UTF_8)).qos(1)
-                .publisherClientId("pub-1").timestampMillis(ManualTime.EPOCH_MILLIS);
+                .publisherClientId("pub-1").timestampMillis(TestEngines.EPOCH_MILLIS);
     }
 
     private static byte[] wire(MqttMessage m) {
@@ -176,12 +177,12 @@ class ForwardedReceiverTest {
         PublishProperties delivered = broker.delivered.get(0).properties();
         assertThat(delivered.messageExpiryIntervalSeconds()).hasValue(7);
         assertThat(delivered.contentType()).hasValue("x");
-        assertThat(broker.delivered.get(0).timestampMillis()).isEqualTo(ManualTime.EPOCH_MILLIS);
+        assertThat(broker.delivered.get(0).timestampMillis()).isEqualTo(TestEngines.EPOCH_MILLIS);
     }
 
     @Test
     void onMessagePublish_timestampAheadOfOurClock_keepsTheFullInterval() {
-        MqttMessage m = publish("t/test-topic").timestampMillis(ManualTime.EPOCH_MILLIS + 60_000)
+        MqttMessage m = publish("t/test-topic").timestampMillis(TestEngines.EPOCH_MILLIS + 60_000)
                 .properties(PublishProperties.builder().messageExpiryIntervalSeconds(10).build()).build();
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(m))).isZero();

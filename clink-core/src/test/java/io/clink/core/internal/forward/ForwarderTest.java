@@ -22,6 +22,7 @@ import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.forward.FakeTransport.FakeClient;
 import io.clink.core.internal.protocol.ForwardedMessage;
+import io.clink.testkit.ManualTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ class ForwarderTest {
     private static final DisconnectReason KICKED =
             new DisconnectReason(Cause.BROKER_DISCONNECT, 0x98, "administrative action");
 
-    private final ManualTime time = new ManualTime();
+    private final ManualTime time = TestEngines.newTime();
     private final FakeTransport transport = new FakeTransport();
     private final FakeBroker broker = new FakeBroker();
     private final List<ForwardingStatus> statuses = new ArrayList<>();
@@ -87,7 +88,7 @@ class ForwarderTest {
 
     private static MqttMessage msg(String publisher, int qos, String text) {
         return MqttMessage.builder().topic("t/" + publisher).payload(text.getBytes(StandardCharsets.UTF_8)).qos(qos)
-                .publisherClientId(publisher).timestampMillis(ManualTime.EPOCH_MILLIS).build();
+                .publisherClientId(publisher).timestampMillis(TestEngines.EPOCH_MILLIS).build();
     }
 
     private void forward(MqttMessage... messages) {
@@ -317,7 +318,7 @@ class ForwarderTest {
         // Scenario 4: 10 publishers x 10 QoS 1 messages, interleaved; the target sees each publisher in order.
         startConnected(link(8).build());
         FakeBroker target = new FakeBroker();
-        EngineContext targetCtx = TestEngines.context(new ManualTime(), new FakeTransport(), target,
+        EngineContext targetCtx = TestEngines.context(TestEngines.newTime(), new FakeTransport(), target,
                 TestEngines.config(REMOTE, TestEngines.link(LOCAL, "t/#").build()), 5);
         ForwardedReceiver receiver = new ForwardedReceiver(targetCtx);
         LinkConnection conn = LinkConnection.of("c1", "clink-a:msg");
@@ -614,8 +615,8 @@ class ForwarderTest {
             c.refuse(refused);
             time.runUntilIdle();
             int calls = c.connectCalls;
-            gapsMillis.add(time.nextTimerIn().toMillis());
-            time.advance(time.nextTimerIn().minusNanos(1));
+            gapsMillis.add(time.nextTimerDelay().orElseThrow().toMillis());
+            time.advance(time.nextTimerDelay().orElseThrow().minusNanos(1));
             assertThat(c.connectCalls).isEqualTo(calls);
             time.advance(Duration.ofNanos(1));
             assertThat(c.connectCalls).isEqualTo(calls + 1);
@@ -639,7 +640,7 @@ class ForwarderTest {
         c.drop(KICKED);
         time.runUntilIdle();
 
-        assertThat(time.nextTimerIn()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(time.nextTimerDelay().orElseThrow()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test

@@ -40,7 +40,7 @@ class RouteReceiverGcTest {
         assertThat(h.receiver.actors("clA")).as("collected by the pass at 60 s").isEmpty();
 
         h.initialised("clA", "a2", 1);
-        h.time.advanceMillis(1_000);
+        h.time.advance(Duration.ofMillis(1_000));
         h.initialised("clB", "b1", 1);
         advanceTo(65_000, t0);
         assertThat(h.receiver.actors("clA")).as("pass at 65 s (5 s after a productive one) finds nothing").hasSize(1);
@@ -76,12 +76,12 @@ class RouteReceiverGcTest {
     void stop_passAlreadyQueuedOnExecutor_doesNothing() {
         h.receiver.start();
         h.initialised("clA", "a1", 1);
-        h.time.advanceWithoutDraining(Duration.ofSeconds(31));
-        assertThat(h.time.queuedTasks()).as("the 30 s timer queued its pass").isEqualTo(1);
-        h.time.advanceWithoutDraining(Duration.ofSeconds(30));
+        h.time.advanceHoldingTasks(Duration.ofSeconds(31));
+        assertThat(h.time.pendingTasks()).as("the 30 s timer queued its pass").isEqualTo(1);
+        h.time.advanceHoldingTasks(Duration.ofSeconds(30));
 
         h.receiver.stop();
-        h.time.drain();
+        h.time.runUntilIdle();
 
         assertThat(h.receiver.actors("clA")).as("expired, but the pass ran after stop").hasSize(1);
         assertThat(h.time.pendingTimers()).as("and scheduled nothing").isZero();
@@ -269,9 +269,9 @@ class RouteReceiverGcTest {
         // The victim falls silent at once; its lease ends 30 s in, and the pass at 30.05 s collects it mid-run.
         LinkConnection victim = s.initialised("clA", "victim", 1);
         s.routes(victim, "clA", "victim", add("global/#", "id"), add("t/client/+/+", "id1"), add("t/client/#", "id"));
-        s.time.advanceMillis(50);
+        s.time.advance(Duration.ofMillis(50));
         s.receiver.start();
-        s.time.advanceMillis(29_900);
+        s.time.advance(Duration.ofMillis(29_900));
 
         List<SimActor> actors = List.of(
                 new SimActor("a1", repeat(10, Step.of("reincarnate"), Step.op("add", "t/client/#", "id"),
@@ -314,7 +314,7 @@ class RouteReceiverGcTest {
                 running.remove(a);
             }
             // The "gc" actor of the EMQX test: time moves on, and GC passes fire when due.
-            s.time.advanceMillis(1);
+            s.time.advance(Duration.ofMillis(1));
         }
 
         assertThat(s.time.nanoTime() - t0).as("seed %d: the GC pass at 30.05 s ran mid-run", seed)

@@ -12,6 +12,7 @@ import io.clink.core.internal.protocol.ControlMessage.Accepted;
 import io.clink.core.internal.protocol.ControlMessage.ActorInit;
 import io.clink.core.internal.protocol.ControlMessage.ActorInitAck;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
+import java.time.Duration;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -165,7 +166,7 @@ class RouteReceiverHandshakeTest {
         LinkConnection first = h.initialised("clA", ACTOR, 7);
         h.routes(first, "clA", ACTOR, add("t/1"));
         h.receiver.onConnectionClosed(first);
-        h.time.advanceMillis(20_000);
+        h.time.advance(Duration.ofMillis(20_000));
 
         LinkConnection second = h.connect("a:routesync:1");
         h.init(second, "clA", ACTOR, 7);

@@ -17,6 +17,7 @@ import io.clink.core.internal.protocol.ControlMessage.Heartbeat;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
 import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.protocol.EmqxAtoms;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -214,7 +215,7 @@ class RouteReceiverProtocolErrorTest {
         LinkConnection conn = h.initialised("clA", "a1", 1);
         h.initialised("clA", "a2", 1);
         long until = h.receiver.actors("clA").get(1).untilNanos();
-        h.time.advanceMillis(1_000);
+        h.time.advance(Duration.ofMillis(1_000));
         h.broker.clear();
 
         int code = h.publish(conn, "clA", new Heartbeat("a2", 1));

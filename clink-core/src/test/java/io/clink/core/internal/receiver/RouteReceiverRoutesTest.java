@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clink.api.broker.LinkConnection;
 import io.clink.core.internal.protocol.ControlMessage.Accepted;
 import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +87,7 @@ class RouteReceiverRoutesTest {
     void routeBatch_routeOpsDoNotExtendTheLease() {
         LinkConnection conn = h.initialised("clA", "a1", 1);
         long until = h.receiver.actors("clA").get(0).untilNanos();
-        h.time.advanceMillis(10_000);
+        h.time.advance(Duration.ofMillis(10_000));
 
         h.routes(conn, "clA", "a1", add("t/1"));
 
@@ -96,7 +97,7 @@ class RouteReceiverRoutesTest {
     @Test
     void heartbeat_initialised_extendsLeaseByTtl() {
         LinkConnection conn = h.initialised("clA", "a1", 1);
-        h.time.advanceMillis(10_000);
+        h.time.advance(Duration.ofMillis(10_000));
 
         int code = h.heartbeat(conn, "clA", "a1");
 
