@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
 
 /**
@@ -36,8 +37,9 @@ final class Mqtt implements AutoCloseable {
     /** @param countAll whether every payload is counted in {@link #counts}; off for floods that would fill the heap */
     Mqtt(String uri, String id, String queuePrefix, boolean countAll) throws MqttException {
         byte[] prefix = queuePrefix.getBytes(StandardCharsets.UTF_8);
-        client = MqttTestClient.connect(uri, id, MqttTestClient.defaultOptions(),
-                Duration.ofMillis(LinkedPair.WAIT_MS));
+        MqttConnectionOptions o = MqttTestClient.defaultOptions();
+        o.setReceiveMaximum(1000);
+        client = MqttTestClient.connect(uri, id, o, Duration.ofMillis(LinkedPair.WAIT_MS));
         client.onMessage(r -> {
             total.incrementAndGet();
             byte[] raw = r.message().getPayload();

@@ -157,9 +157,9 @@ public final class MqttTestClient implements AutoCloseable {
     }
 
     /**
-     * The options {@link #connect(String, int, String)} uses: clean start, no automatic reconnect, Receive Maximum
-     * 1000 (so a fast publisher is not throttled by the test client), and TCP_NODELAY sockets (without it a 16 KiB
-     * publish waits on the peer's delayed ACK, about 40 ms on Linux). Adjust and pass to
+     * The options {@link #connect(String, int, String)} uses: clean start, no automatic reconnect, Paho's defaults
+     * otherwise (keepalive 60 s, no Receive Maximum sent), and TCP_NODELAY sockets (without it a 16 KiB publish waits
+     * on the peer's delayed ACK, about 40 ms on Linux). Adjust and pass to
      * {@link #connect(String, String, MqttConnectionOptions)}; replacing the socket factory (for TLS) drops
      * TCP_NODELAY.
      *
@@ -170,7 +170,6 @@ public final class MqttTestClient implements AutoCloseable {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
         o.setAutomaticReconnect(false);
-        o.setReceiveMaximum(1000);
         o.setSocketFactory(NoDelaySocketFactory.INSTANCE);
         return o;
     }
