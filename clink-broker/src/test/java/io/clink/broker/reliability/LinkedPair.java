@@ -15,12 +15,15 @@ import io.clink.hivemq.ClusterLinkExtensionMain;
 import io.clink.paho.PahoLinkTransport;
 import io.clink.testkit.Await;
 import io.clink.testkit.JumpingClock;
+import io.clink.testkit.RecordingBroker;
 import io.clink.testkit.net.FaultProxy;
 import io.clink.testkit.net.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -64,7 +68,7 @@ final class LinkedPair implements AutoCloseable {
         final RecordingIncarnationStore store = new RecordingIncarnationStore();
         String linkExtra = "";
         /** Payloads the engine handed to the broker for local delivery, with copies. */
-        final Map<String, Integer> delivered = RecordingBroker.newTap();
+        final Map<String, Integer> delivered = new ConcurrentHashMap<>();
         @Nullable EmbeddedClusterBroker broker;
         /** HiveMQ's metrics of the running broker, captured while its extension starts. */
         volatile com.codahale.metrics.@Nullable MetricRegistry hivemqMetrics;
@@ -182,7 +186,8 @@ final class LinkedPair implements AutoCloseable {
                 PahoLinkTransport transport = new PahoLinkTransport();
                 ClusterLink link = ClusterLink.builder()
                         .config(config)
-                        .broker(new RecordingBroker(adapter, delivered))
+                        .broker(RecordingBroker.wrapping(adapter).keepDeliveries(false)
+                                .onDeliver(m -> delivered.merge(utf8(m.payload()), 1, Integer::sum)))
                         .transport(transport)
                         .nodeName("node-" + name)
                         .ticker(clock.ticker())
@@ -325,5 +330,11 @@ final class LinkedPair implements AutoCloseable {
         synchronized List<Long> issued() {
             return List.copyOf(issued);
         }
+    }
+
+    private static String utf8(ByteBuffer payload) {
+        byte[] b = new byte[payload.remaining()];
+        payload.get(b);
+        return new String(b, StandardCharsets.UTF_8);
     }
 }

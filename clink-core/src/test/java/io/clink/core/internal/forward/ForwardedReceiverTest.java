@@ -2,6 +2,7 @@ package io.clink.core.internal.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
@@ -22,7 +23,7 @@ class ForwardedReceiverTest {
     private static final LinkConnection CONN = LinkConnection.of("conn-1", "cluster-a:msg:12345678:1");
 
     private final ManualTime time = TestEngines.newTime();
-    private final FakeBroker broker = new FakeBroker();
+    private final RecordingBroker broker = new RecordingBroker();
     private final EngineContext ctx = TestEngines.context(time, new FakeTransport(), broker,
             TestEngines.config(LOCAL, TestEngines.link(SENDER, "t/test-topic", "t/test/#").build()), 1);
     private final ForwardedReceiver receiver = new ForwardedReceiver(ctx);
@@ -48,7 +49,7 @@ class ForwardedReceiverTest {
         int code = receiver.onMessagePublish(CONN, SENDER, wire(m));
 
         assertThat(code).isEqualTo(0x00);
-        assertThat(broker.delivered).containsExactly(m.toBuilder().originCluster(SENDER).build());
+        assertThat(broker.delivered()).containsExactly(m.toBuilder().originCluster(SENDER).build());
         assertThat(counters.received.sum()).isEqualTo(1);
         assertThat(counters.filtered.sum()).isZero();
     }
@@ -60,7 +61,7 @@ class ForwardedReceiverTest {
         int code = receiver.onMessagePublish(CONN, SENDER, GoldenVectors.named("message_qos1_props").compressed);
 
         assertThat(code).isEqualTo(0x00);
-        assertThat(broker.delivered).singleElement().satisfies(m -> {
+        assertThat(broker.delivered()).singleElement().satisfies(m -> {
             assertThat(m.topic()).isEqualTo("linked/42");
             assertThat(m.originCluster()).hasValue(SENDER);
         });
@@ -71,7 +72,7 @@ class ForwardedReceiverTest {
         int code = receiver.onMessagePublish(CONN, "stranger", wire(publish("t/test-topic").build()));
 
         assertThat(code).isEqualTo(0x10);
-        assertThat(broker.delivered).isEmpty();
+        assertThat(broker.delivered()).isEmpty();
         // Counted in the shared bucket: a peer inventing cluster names must not grow the counters map.
         assertThat(ctx.unlinkedCounters().filtered.sum()).isEqualTo(1);
         assertThat(ctx.countersOf("stranger")).isSameAs(ctx.unlinkedCounters());
@@ -82,7 +83,7 @@ class ForwardedReceiverTest {
         int code = receiver.onMessagePublish(CONN, SENDER, wire(publish("t/other").build()));
 
         assertThat(code).isEqualTo(0x10);
-        assertThat(broker.delivered).isEmpty();
+        assertThat(broker.delivered()).isEmpty();
         assertThat(counters.filtered.sum()).isEqualTo(1);
         assertThat(counters.received.sum()).isZero();
     }
@@ -95,7 +96,7 @@ class ForwardedReceiverTest {
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isEqualTo(0x10);
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/new/1").build()))).isZero();
-        assertThat(broker.delivered).extracting(MqttMessage::topic).containsExactly("t/test-topic", "t/new/1");
+        assertThat(broker.delivered()).extracting(MqttMessage::topic).containsExactly("t/test-topic", "t/new/1");
         assertThat(counters.filtered.sum()).isEqualTo(1);
         assertThat(counters.received.sum()).isEqualTo(2);
     }
@@ -108,7 +109,7 @@ class ForwardedReceiverTest {
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isEqualTo(0x10);
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test/2").build()))).isEqualTo(0x10);
-        assertThat(broker.delivered).hasSize(1);
+        assertThat(broker.delivered()).hasSize(1);
         assertThat(counters.filtered.sum()).isEqualTo(2);
     }
 
@@ -117,9 +118,9 @@ class ForwardedReceiverTest {
         int code = receiver.onMessagePublish(CONN, SENDER, new byte[] {(byte) 0x83, 0x68, 0x0a, 0x77});
 
         assertThat(code).isEqualTo(0x83);
-        assertThat(broker.disconnects).containsExactly("conn-1 0x83");
+        assertThat(broker.disconnects()).extracting(RecordingBroker.Disconnect::summary).containsExactly("conn-1 0x83");
         assertThat(counters.protocolErrors.sum()).isEqualTo(1);
-        assertThat(broker.delivered).isEmpty();
+        assertThat(broker.delivered()).isEmpty();
     }
 
     @Test
@@ -127,7 +128,7 @@ class ForwardedReceiverTest {
         int code = receiver.onMessagePublish(CONN, SENDER, GoldenVectors.named("heartbeat").plain);
 
         assertThat(code).isEqualTo(0x83);
-        assertThat(broker.disconnects).containsExactly("conn-1 0x83");
+        assertThat(broker.disconnects()).extracting(RecordingBroker.Disconnect::summary).containsExactly("conn-1 0x83");
         assertThat(counters.protocolErrors.sum()).isEqualTo(1);
     }
 
@@ -142,14 +143,14 @@ class ForwardedReceiverTest {
 
     @Test
     void onMessagePublish_brokerThrows_acks0x80CountsAndKeepsWorking() {
-        broker.deliverFailure = new IllegalStateException("broker is sad");
+        broker.failDeliveriesWith(new IllegalStateException("broker is sad"));
 
         int code = receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()));
 
         assertThat(code).isEqualTo(0x80);
         assertThat(counters.brokerErrors.sum()).isEqualTo(1);
         assertThat(counters.received.sum()).isZero();
-        broker.deliverFailure = null;
+        broker.failDeliveriesWith(null);
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isZero();
         assertThat(counters.received.sum()).isEqualTo(1);
     }
@@ -161,7 +162,7 @@ class ForwardedReceiverTest {
         time.advance(Duration.ofMillis(10_001));
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(m))).isEqualTo(0x10);
-        assertThat(broker.delivered).isEmpty();
+        assertThat(broker.delivered()).isEmpty();
         assertThat(counters.filtered.sum()).isEqualTo(1);
     }
 
@@ -174,10 +175,10 @@ class ForwardedReceiverTest {
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(m))).isZero();
 
-        PublishProperties delivered = broker.delivered.get(0).properties();
+        PublishProperties delivered = broker.delivered().get(0).properties();
         assertThat(delivered.messageExpiryIntervalSeconds()).hasValue(7);
         assertThat(delivered.contentType()).hasValue("x");
-        assertThat(broker.delivered.get(0).timestampMillis()).isEqualTo(TestEngines.EPOCH_MILLIS);
+        assertThat(broker.delivered().get(0).timestampMillis()).isEqualTo(TestEngines.EPOCH_MILLIS);
     }
 
     @Test
@@ -186,6 +187,6 @@ class ForwardedReceiverTest {
                 .properties(PublishProperties.builder().messageExpiryIntervalSeconds(10).build()).build();
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(m))).isZero();
-        assertThat(broker.delivered.get(0).properties().messageExpiryIntervalSeconds()).hasValue(10);
+        assertThat(broker.delivered().get(0).properties().messageExpiryIntervalSeconds()).hasValue(10);
     }
 }

@@ -3,6 +3,7 @@ package io.clink.core.internal.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.config.DispatchStrategy;
@@ -45,7 +46,7 @@ class ForwarderTest {
 
     private final ManualTime time = TestEngines.newTime();
     private final FakeTransport transport = new FakeTransport();
-    private final FakeBroker broker = new FakeBroker();
+    private final RecordingBroker broker = new RecordingBroker();
     private final List<ForwardingStatus> statuses = new ArrayList<>();
     private final EtfDecoder decoder = EtfDecoder.withDefaults();
     private EngineContext ctx;
@@ -317,7 +318,7 @@ class ForwarderTest {
     void forward_tenPublishersOverEightConnections_receiverSeesEachPublishersOrder() {
         // Scenario 4: 10 publishers x 10 QoS 1 messages, interleaved; the target sees each publisher in order.
         startConnected(link(8).build());
-        FakeBroker target = new FakeBroker();
+        RecordingBroker target = new RecordingBroker();
         EngineContext targetCtx = TestEngines.context(TestEngines.newTime(), new FakeTransport(), target,
                 TestEngines.config(REMOTE, TestEngines.link(LOCAL, "t/#").build()), 5);
         ForwardedReceiver receiver = new ForwardedReceiver(targetCtx);
@@ -340,14 +341,14 @@ class ForwarderTest {
         ackEverything(0);
 
         Map<String, List<String>> byPublisher = new HashMap<>();
-        for (MqttMessage m : target.delivered) {
+        for (MqttMessage m : target.delivered()) {
             byPublisher.computeIfAbsent(m.publisherClientId().orElseThrow(), k -> new ArrayList<>())
                     .add(StandardCharsets.UTF_8.decode(m.payload()).toString());
         }
         List<String> inOrder = IntStream.range(0, 10).mapToObj(Integer::toString).collect(Collectors.toList());
         assertThat(byPublisher).hasSize(10);
         assertThat(byPublisher.values()).allSatisfy(seq -> assertThat(seq).isEqualTo(inOrder));
-        assertThat(target.delivered).allSatisfy(m -> assertThat(m.originCluster()).hasValue(LOCAL));
+        assertThat(target.delivered()).allSatisfy(m -> assertThat(m.originCluster()).hasValue(LOCAL));
         assertThat(transport.clients.stream().filter(c -> !c.sent.isEmpty()).count()).isGreaterThan(3);
         for (FakeClient c : transport.clients) {
             Set<String> publishers = c.sent.stream().map(s -> record(s.publish).from()).collect(Collectors.toSet());

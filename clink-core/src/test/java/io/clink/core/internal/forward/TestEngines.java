@@ -1,5 +1,6 @@
 package io.clink.core.internal.forward;
 
+import io.clink.testkit.RecordingBroker;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
 import io.clink.api.transport.LinkTransport;
@@ -35,7 +36,7 @@ final class TestEngines {
         return ManualTime.startingAt(0, Instant.ofEpochMilli(EPOCH_MILLIS));
     }
 
-    static EngineContext context(ManualTime time, LinkTransport transport, FakeBroker broker, ClusterLinkConfig cfg,
+    static EngineContext context(ManualTime time, LinkTransport transport, RecordingBroker broker, ClusterLinkConfig cfg,
             long seed) {
         Random random = new Random(seed);
         return new EngineContext(cfg, new GuardedBroker(broker), transport, time.ticker(), time.scheduler(), time.executor(),

@@ -2,6 +2,7 @@ package io.clink.core.internal.receiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.config.ClusterLinkConfig;
@@ -103,9 +104,9 @@ final class Harness {
     /** Opens a connection and initialises the actor on it, asserting the handshake was accepted. */
     LinkConnection initialised(String cluster, String actor, long incarnation) {
         LinkConnection conn = connect(cluster + ":routesync:" + actor);
-        int replies = broker.replies.size();
+        int replies = broker.replies().size();
         assertThat(init(conn, cluster, actor, incarnation)).isEqualTo(0x10);
-        assertThat(broker.replies).hasSize(replies + 1);
+        assertThat(broker.replies()).hasSize(replies + 1);
         assertThat(lastAck().result()).isInstanceOf(ControlMessage.Accepted.class);
         return conn;
     }
@@ -143,7 +144,7 @@ final class Harness {
     }
 
     ActorInitAck lastAck() {
-        byte[] payload = broker.replies.get(broker.replies.size() - 1).message().payloadBytes();
+        byte[] payload = broker.replies().get(broker.replies().size() - 1).message().payloadBytes();
         try {
             return (ActorInitAck) ControlCodec.decode(EtfDecoder.withDefaults(), payload);
         } catch (ProtocolException e) {

@@ -5,6 +5,7 @@ import static io.clink.core.internal.receiver.Harness.del;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.core.internal.protocol.ControlMessage.Accepted;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
@@ -110,7 +111,7 @@ class RouteReceiverGcTest {
         assertThat(h.index().match("topic/42/x")).isEmpty();
         assertThat(h.routes(a1, "clA", "a1", add("toolate/#", "id"))).as("collected state refuses ops")
                 .isEqualTo(0x83);
-        assertThat(h.broker.disconnects).singleElement().satisfies(d -> assertThat(d.connection()).isEqualTo(a1));
+        assertThat(h.broker.disconnects()).singleElement().satisfies(d -> assertThat(d.connection()).isEqualTo(a1));
         assertThat(h.rows("clA")).containsExactly("global/#|id");
 
         advanceTo(94_999, t0);
@@ -121,7 +122,7 @@ class RouteReceiverGcTest {
         assertThat(h.receiver.actors("clB")).isEmpty();
         assertThat(h.index().routeCount()).as("the other two, in one pass").isZero();
         assertThat(h.heartbeat(a2, "clA", "a2")).as("heartbeat through collected state").isEqualTo(0x83);
-        assertThat(h.broker.disconnects).hasSize(2);
+        assertThat(h.broker.disconnects()).hasSize(2);
     }
 
     @Test
@@ -184,15 +185,15 @@ class RouteReceiverGcTest {
         assertThat(h.receiver.routeCount("clA")).isZero();
         assertThat(h.receiver.actors("clA")).isEmpty();
         assertThat(h.index().match("t/x")).containsExactly("clB");
-        assertThat(h.broker.disconnects).extracting(RecordingBroker.Disconnect::connection)
+        assertThat(h.broker.disconnects()).extracting(RecordingBroker.Disconnect::connection)
                 .containsExactlyInAnyOrder(a1, a2, handshaking);
-        assertThat(h.broker.disconnects).allSatisfy(d -> {
+        assertThat(h.broker.disconnects()).allSatisfy(d -> {
             assertThat(d.reasonCode()).isEqualTo(RouteReceiver.ADMINISTRATIVE_ACTION);
-            assertThat(d.reason()).contains("clA");
+            assertThat(d.reasonString()).contains("clA");
         });
         assertThat(h.protocolErrors("clA")).as("not the peer's fault").isZero();
         assertThat(h.routes(a1, "clA", "a1", add("late"))).as("ignored while closing").isEqualTo(0x83);
-        assertThat(h.broker.disconnects).hasSize(3);
+        assertThat(h.broker.disconnects()).hasSize(3);
         assertThat(h.rows("clA")).isEmpty();
 
         LinkConnection retry = h.connect("a:routesync:1");
@@ -207,7 +208,7 @@ class RouteReceiverGcTest {
 
         h.receiver.clusterUnlinked("nobody");
 
-        assertThat(h.broker.disconnects).isEmpty();
+        assertThat(h.broker.disconnects()).isEmpty();
         assertThat(h.receiver.actors("clA")).hasSize(1);
     }
 
@@ -327,6 +328,6 @@ class RouteReceiverGcTest {
                 Map.entry("t/client/+/+|id2", Set.of("a2")));
         assertThat(s.index().match("t/client/1/2")).containsExactly("clA");
         assertThat(s.index().match("t/client")).as("seed %d: the victim's t/client/# is gone", seed).isEmpty();
-        assertThat(s.broker.disconnects).as("seed %d", seed).isEmpty();
+        assertThat(s.broker.disconnects()).as("seed %d", seed).isEmpty();
     }
 }

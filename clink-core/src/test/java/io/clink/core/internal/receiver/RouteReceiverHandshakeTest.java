@@ -62,9 +62,9 @@ class RouteReceiverHandshakeTest {
     }
 
     private MqttMessage onlyReply(LinkConnection conn) {
-        assertThat(h.broker.replies).hasSize(1);
-        assertThat(h.broker.replies.get(0).connection()).isEqualTo(conn);
-        return h.broker.replies.get(0).message();
+        assertThat(h.broker.replies()).hasSize(1);
+        assertThat(h.broker.replies().get(0).connection()).isEqualTo(conn);
+        return h.broker.replies().get(0).message();
     }
 
     private void assertRejected(String cluster, String target, String reason) {
@@ -80,7 +80,7 @@ class RouteReceiverHandshakeTest {
         assertThat(ack.qos()).isEqualTo(1);
         assertThat(ack.properties().correlationData())
                 .hasValue(Harness.CORRELATION.getBytes(StandardCharsets.US_ASCII));
-        assertThat(h.broker.disconnects).as("a rejected sender closes by itself").isEmpty();
+        assertThat(h.broker.disconnects()).as("a rejected sender closes by itself").isEmpty();
         assertThat(h.receiver.actors(cluster)).isEmpty();
     }
 
@@ -121,7 +121,7 @@ class RouteReceiverHandshakeTest {
 
         assertThat(code).isEqualTo(0x10);
         assertThat(h.lastAck().result()).isEqualTo(new Accepted(true));
-        assertThat(h.broker.disconnects).isEmpty();
+        assertThat(h.broker.disconnects()).isEmpty();
     }
 
     @Test
@@ -202,11 +202,11 @@ class RouteReceiverHandshakeTest {
         int code = h.init(stale, "clA", ACTOR, 9);
 
         assertThat(code).isEqualTo(0x83);
-        assertThat(h.broker.replies).as("no ack for an outdated incarnation").isEmpty();
-        assertThat(h.broker.disconnects).singleElement().satisfies(d -> {
+        assertThat(h.broker.replies()).as("no ack for an outdated incarnation").isEmpty();
+        assertThat(h.broker.disconnects()).singleElement().satisfies(d -> {
             assertThat(d.connection()).isEqualTo(stale);
             assertThat(d.reasonCode()).isEqualTo(0x83);
-            assertThat(d.reason()).contains("outdated incarnation 9").contains("holds incarnation 10");
+            assertThat(d.reasonString()).contains("outdated incarnation 9").contains("holds incarnation 10");
         });
         assertThat(h.protocolErrors("clA")).isEqualTo(1);
         assertThat(h.receiver.actors("clA")).singleElement().satisfies(a -> assertThat(a.incarnation()).isEqualTo(10));
@@ -246,8 +246,8 @@ class RouteReceiverHandshakeTest {
         int code = h.init(extra, "clA", "extra", 1);
 
         assertThat(code).isEqualTo(RouteReceiver.QUOTA_EXCEEDED);
-        assertThat(h.broker.replies).isEmpty();
-        assertThat(h.broker.disconnects).singleElement()
+        assertThat(h.broker.replies()).isEmpty();
+        assertThat(h.broker.disconnects()).singleElement()
                 .satisfies(d -> assertThat(d.reasonCode()).isEqualTo(0x97));
         assertThat(h.receiver.actors("clA")).hasSize(ActorTable.MAX_LANES);
     }
