@@ -189,15 +189,7 @@ public final class ManualTime {
      * @since 0.1.0
      */
     public void advance(Duration duration) {
-        Objects.requireNonNull(duration, "duration");
-        if (duration.isNegative()) {
-            throw new IllegalArgumentException("time cannot move backwards: advance(" + duration + ")");
-        }
-        long target;
-        synchronized (lock) {
-            target = saturatedAdd(nanoTime, duration);
-        }
-        advanceTo(target);
+        advanceTo(targetAfter(duration, "advance"));
     }
 
     /**
@@ -233,15 +225,18 @@ public final class ManualTime {
      * @since 0.1.0
      */
     public void advanceHoldingTasks(Duration duration) {
+        drain(targetAfter(duration, "advanceHoldingTasks"), false);
+    }
+
+    /** The monotonic reading {@code duration} from now; {@code method} names the caller in the error. */
+    private long targetAfter(Duration duration, String method) {
         Objects.requireNonNull(duration, "duration");
         if (duration.isNegative()) {
-            throw new IllegalArgumentException("time cannot move backwards: advanceHoldingTasks(" + duration + ")");
+            throw new IllegalArgumentException("time cannot move backwards: " + method + "(" + duration + ")");
         }
-        long target;
         synchronized (lock) {
-            target = saturatedAdd(nanoTime, duration);
+            return saturatedAdd(nanoTime, duration);
         }
-        drain(target, false);
     }
 
     /**

@@ -332,7 +332,25 @@ public final class MqttTestClient implements AutoCloseable {
      */
     public int publish(String topic, byte[] payload, int qos, @Nullable MqttProperties properties)
             throws MqttException, InterruptedException {
+        return publish(topic, payload, qos, false, properties);
+    }
+
+    /**
+     * Publishes, with the retain flag as given, and waits until it is acknowledged (QoS 1, 2) or sent (QoS 0).
+     *
+     * @param topic the topic
+     * @param payload the payload
+     * @param qos 0 to 2
+     * @param retain whether the broker should retain it
+     * @param properties MQTT 5 properties, or null for none
+     * @return the PUBACK or PUBREC reason code (0 for QoS 0)
+     * @throws MqttException if the publish failed or timed out
+     * @throws InterruptedException if interrupted while waiting for a free in-flight slot
+     */
+    public int publish(String topic, byte[] payload, int qos, boolean retain, @Nullable MqttProperties properties)
+            throws MqttException, InterruptedException {
         MqttMessage m = message(payload, qos, properties);
+        m.setRetained(retain);
         if (qos == 0) {
             IMqttToken t = publishRetryingWhileFull(topic, m, null);
             t.waitForCompletion(timeout.toMillis());
@@ -363,8 +381,24 @@ public final class MqttTestClient implements AutoCloseable {
      */
     public int tryPublish(String topic, byte[] payload, int qos, @Nullable MqttProperties properties)
             throws InterruptedException {
+        return tryPublish(topic, payload, qos, false, properties);
+    }
+
+    /**
+     * As {@link #tryPublish(String, byte[], int, MqttProperties)}, with the retain flag as given.
+     *
+     * @param topic the topic
+     * @param payload the payload
+     * @param qos 0 to 2
+     * @param retain whether the broker should retain it
+     * @param properties MQTT 5 properties, or null for none
+     * @return the PUBACK reason code, or the reason code the publish failed with
+     * @throws InterruptedException if interrupted while waiting for a free in-flight slot
+     */
+    public int tryPublish(String topic, byte[] payload, int qos, boolean retain, @Nullable MqttProperties properties)
+            throws InterruptedException {
         try {
-            return publish(topic, payload, qos, properties);
+            return publish(topic, payload, qos, retain, properties);
         } catch (MqttException e) {
             return e.getReasonCode();
         }
