@@ -1,7 +1,8 @@
 package io.clink.benchmarks;
 
-import java.util.Locale;
 import io.clink.api.link.LinkState;
+import io.clink.testkit.mqtt.MqttTestClient;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -69,7 +70,7 @@ public class E2eBootstrapBenchmark {
         int perClient = routes / CLIENTS;
         int n = 0;
         for (int c = 0; c < CLIENTS; c++) {
-            BenchClient client = brokers.closeLater(new BenchClient(brokers.uriB(), "bootstrap-sub-" + c));
+            MqttTestClient client = brokers.client(brokers.uriB(), "bootstrap-sub-" + c);
             for (int start = 0; start < perClient; start += FILTERS_PER_SUBSCRIBE) {
                 String[] filters = new String[FILTERS_PER_SUBSCRIBE];
                 for (int i = 0; i < filters.length; i++) {

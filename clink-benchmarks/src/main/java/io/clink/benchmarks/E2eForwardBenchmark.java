@@ -1,5 +1,6 @@
 package io.clink.benchmarks;
 
+import io.clink.testkit.mqtt.MqttTestClient;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Locale;
@@ -72,8 +73,8 @@ public class E2eForwardBenchmark {
     public int publishers;
 
     private LinkedBrokers brokers;
-    private BenchClient publisher;
-    private BenchClient[] all;
+    private MqttTestClient publisher;
+    private MqttTestClient[] all;
     private String topic;
     private final Semaphore inFlight = new Semaphore(0);
     private volatile boolean probeArrived;
@@ -105,16 +106,15 @@ public class E2eForwardBenchmark {
         brokers = new LinkedBrokers(true);
         String prefix = forwarded ? "fwd" : "loc";
         topic = prefix + "/bench/1";
-        BenchClient subscriber = brokers.closeLater(
-                new BenchClient(forwarded ? brokers.uriB() : brokers.uriA(), "bench-sub"));
-        subscriber.onMessage(this::arrived);
+        MqttTestClient subscriber = brokers.client(forwarded ? brokers.uriB() : brokers.uriA(), "bench-sub");
+        subscriber.onMessage(r -> arrived(r.topic(), r.message()));
         subscriber.subscribe(prefix + "/#", 1);
         if (publishers < 1) {
             throw new IllegalArgumentException("publishers must be at least 1, got " + publishers);
         }
-        all = new BenchClient[publishers];
+        all = new MqttTestClient[publishers];
         for (int i = 0; i < publishers; i++) {
-            all[i] = brokers.closeLater(new BenchClient(brokers.uriA(), "bench-pub-" + i));
+            all[i] = brokers.client(brokers.uriA(), "bench-pub-" + i);
         }
         publisher = all[0];
         if (forwarded) {
@@ -128,7 +128,7 @@ public class E2eForwardBenchmark {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("no message reached the subscriber on path " + path);
             }
-            publisher.publishQos1(probe, payload());
+            publisher.publishAsync(probe, payload(), 1);
             LockSupport.parkNanos(50_000_000);
         }
     }
@@ -196,7 +196,7 @@ public class E2eForwardBenchmark {
         if (!inFlight.tryAcquire(WAIT_NANOS, TimeUnit.NANOSECONDS)) {
             throw new IllegalStateException("no message delivered on path " + path + " for 30 s");
         }
-        all[(int) (published++ % publishers)].publishQos1(topic, payload());
+        all[(int) (published++ % publishers)].publishAsync(topic, payload(), 1);
     }
 
     /**
@@ -211,7 +211,7 @@ public class E2eForwardBenchmark {
     public void latency() throws Exception {
         inFlight.acquire();
         long target = ++published;
-        publisher.publishQos1(topic, payload());
+        publisher.publishAsync(topic, payload(), 1);
         awaitDelivered(target);
     }
 

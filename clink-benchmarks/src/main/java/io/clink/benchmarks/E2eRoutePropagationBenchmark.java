@@ -1,5 +1,6 @@
 package io.clink.benchmarks;
 
+import io.clink.testkit.mqtt.MqttTestClient;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -43,7 +44,7 @@ public class E2eRoutePropagationBenchmark {
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private LinkedBrokers brokers;
-    private BenchClient subscriber;
+    private MqttTestClient subscriber;
     private Thread publisherThread;
     private volatile boolean running = true;
     private volatile String currentTopic = "prop/0";
@@ -61,16 +62,16 @@ public class E2eRoutePropagationBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         brokers = new LinkedBrokers(true);
-        subscriber = brokers.closeLater(new BenchClient(brokers.uriB(), "prop-sub"));
-        subscriber.onMessage(this::arrived);
-        BenchClient publisher = brokers.closeLater(new BenchClient(brokers.uriA(), "prop-pub"));
+        subscriber = brokers.client(brokers.uriB(), "prop-sub");
+        subscriber.onMessage(r -> arrived(r.topic(), r.message()));
+        MqttTestClient publisher = brokers.client(brokers.uriA(), "prop-pub");
         byte[] payload = new byte[E2eForwardBenchmark.PAYLOAD_BYTES];
         publisherThread = new Thread(() -> {
             try {
                 while (running) {
                     // One QoS 1 publish at a time: a publisher that outran the broker would queue messages for
                     // old topics in front of the new one and measure its own backlog.
-                    publisher.publishAndWait(currentTopic, payload);
+                    publisher.publish(currentTopic, payload, 1, null);
                     LockSupport.parkNanos(PUBLISH_INTERVAL_MICROS * 1_000);
                 }
             } catch (Exception | Error e) {

@@ -6,17 +6,20 @@ import io.clink.broker.EmbeddedClusterBroker;
 import io.clink.core.ClusterLink;
 import io.clink.core.config.ClusterLinkConfigLoader;
 import io.clink.hivemq.ClinkEngine;
+import io.clink.testkit.mqtt.MqttTestClient;
+import io.clink.testkit.net.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttException;
 
 /**
  * Two clink-broker clusters on loopback, {@value #A} and {@value #B}, each an embedded HiveMQ CE with clink (as
@@ -32,7 +35,7 @@ final class LinkedBrokers implements AutoCloseable {
     /** The cluster whose subscribers receive forwarded messages. */
     static final String B = "bench-b";
 
-    private final int[] ports = freePorts(4);
+    private final int[] ports = FreePorts.pick(4);
     private final AtomicReference<ClusterLink> linkA = new AtomicReference<>();
     private final AtomicReference<ClusterLink> linkB = new AtomicReference<>();
     private final List<AutoCloseable> open = new ArrayList<>();
@@ -126,6 +129,16 @@ final class LinkedBrokers implements AutoCloseable {
     }
 
     /** Registers something to close before the brokers stop (clients). */
+    /**
+     * A test client of the broker at {@code uri}, closed with the brokers: no keepalive (a long trial must not be
+     * cut by a missed PINGREQ while the machine is saturated), TCP_NODELAY as most MQTT clients use.
+     */
+    MqttTestClient client(String uri, String clientId) throws MqttException {
+        MqttConnectionOptions o = MqttTestClient.defaultOptions();
+        o.setKeepAliveInterval(0);
+        return closeLater(MqttTestClient.connect(uri, clientId, o));
+    }
+
     <T extends AutoCloseable> T closeLater(T resource) {
         open.add(resource);
         return resource;
@@ -192,26 +205,4 @@ final class LinkedBrokers implements AutoCloseable {
                 Path.of("").toAbsolutePath()).withDataDir(data);
     }
 
-    private static int[] freePorts(int n) {
-        int[] p = new int[n];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
-                held.add(s);
-                p[i] = s.getLocalPort();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            for (ServerSocket s : held) {
-                try {
-                    s.close();
-                } catch (IOException e) {
-                    // A port that cannot be released shows up as a start failure.
-                }
-            }
-        }
-        return p;
-    }
 }

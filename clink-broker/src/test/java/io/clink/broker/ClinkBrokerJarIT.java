@@ -45,7 +45,7 @@ class ClinkBrokerJarIT {
     @Test
     void config_printsReadyLine_andStopsCleanlyOnSigterm() throws Exception {
         // Distinct ports: picked while all are held, so the OS cannot hand out one of them twice.
-        Demo.Ports free = TestClients.freePorts();
+        Demo.Ports free = TestPorts.demo();
         int mqtt = free.usMqtt();
         int link = free.usLink();
         int api = free.usApi();
@@ -123,7 +123,7 @@ class ClinkBrokerJarIT {
     @Test
     void demo_mosquittoClients_seeTheLinkWorkBothWays() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/mosquitto_sub")), "mosquitto clients not installed");
-        Demo.Ports free = TestClients.freePorts();
+        Demo.Ports free = TestPorts.demo();
         int usMqtt = free.usMqtt();
         int euMqtt = free.euMqtt();
         int usApi = free.usApi();

@@ -1,16 +1,16 @@
 package io.clink.broker;
 
-import static io.clink.broker.TestClients.freePorts;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import io.clink.broker.TestClients.Client;
-import io.clink.broker.TestClients.Received;
 
 import io.clink.api.link.LinkMetrics;
 import io.clink.core.ClusterLink;
 import io.clink.hivemq.ClinkEngine;
+import io.clink.testkit.Await;
+import io.clink.testkit.mqtt.MqttTestClient;
+import io.clink.testkit.mqtt.Received;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -59,15 +59,15 @@ class LinkBehaviourIT {
     void unsubscribe_lastSubscriberLeaves_routeWithdrawnAndNothingForwarded() throws Exception {
         EmbeddedClusterBroker us = startUs();
         EmbeddedClusterBroker eu = startEu();
-        Client usSub = client(us, "us-sub");
-        Client usProbe = client(us, "us-probe");
-        Client euPub = client(eu, "eu-pub");
+        MqttTestClient usSub = client(us, "us-sub");
+        MqttTestClient usProbe = client(us, "us-probe");
+        MqttTestClient euPub = client(eu, "eu-pub");
         usSub.subscribe("linked/#", 1);
         usProbe.subscribe("probe/#", 1);
         publishUntilReceived(euPub, "linked/42", "before", usSub);
         publishUntilReceived(euPub, "probe/1", "probe", usProbe);
 
-        usSub.client.unsubscribe("linked/#").waitForCompletion(WAIT_MS);
+        usSub.paho().unsubscribe("linked/#").waitForCompletion(WAIT_MS);
         await("eu-west drops us-east's linked/# route",
                 () -> euLink.get().remoteRoutes(US).stream().noneMatch(r -> r.filter().equals("linked/#")));
         assertThat(euLink.get().remoteRoutes(US)).anyMatch(r -> r.filter().equals("probe/#"));
@@ -81,29 +81,29 @@ class LinkBehaviourIT {
 
         assertThat(metrics(euLink.get(), US).forwarded() - forwardedBefore)
                 .as("only the probes were forwarded, not linked/43").isEqualTo(probes);
-        assertThat(usSub.received).noneMatch(m -> m.topic().equals("linked/43"));
+        assertThat(usSub.received()).noneMatch(m -> m.topic().equals("linked/43"));
     }
 
     @Test
     void sharedSubscription_twoMembersInOneCluster_oneCopyInThatCluster() throws Exception {
         EmbeddedClusterBroker us = startUs();
         EmbeddedClusterBroker eu = startEu();
-        Client m1 = client(us, "us-member-1");
-        Client m2 = client(us, "us-member-2");
-        Client euPub = client(eu, "eu-pub");
+        MqttTestClient m1 = client(us, "us-member-1");
+        MqttTestClient m2 = client(us, "us-member-2");
+        MqttTestClient euPub = client(eu, "eu-pub");
         m1.subscribe("$share/g/linked/#", 1);
         m2.subscribe("$share/g/linked/#", 1);
         await("eu-west learns us-east's shared route", () -> !euLink.get().remoteRoutes(US).isEmpty());
         // Warm up until the link carries the group's traffic, then start counting from an empty slate.
         long deadline = deadline();
-        while (m1.received.isEmpty() && m2.received.isEmpty()) {
+        while (m1.received().isEmpty() && m2.received().isEmpty()) {
             assertThat(System.nanoTime()).as("the shared group never got a message").isLessThan(deadline);
             euPub.publish("linked/warmup", "warmup", 1);
             pollEither(m1, m2, 500);
         }
         awaitQuiet(m1, m2);
-        m1.received.clear();
-        m2.received.clear();
+        m1.received().clear();
+        m2.received().clear();
 
         euPub.publish("linked/42", "exactly once", 1);
         await("a group member gets the message", () -> count(m1, m2, "linked/42") >= 1);
@@ -116,13 +116,13 @@ class LinkBehaviourIT {
     void publish_mqtt5PropertiesAndRetain_crossTheLinkUnchanged() throws Exception {
         EmbeddedClusterBroker us = startUs();
         EmbeddedClusterBroker eu = startEu();
-        Client usSub = client(us, "us-sub");
-        Client usPlain = client(us, "us-plain");
-        Client euPub = client(eu, "eu-pub");
+        MqttTestClient usSub = client(us, "us-sub");
+        MqttTestClient usPlain = client(us, "us-plain");
+        MqttTestClient euPub = client(eu, "eu-pub");
         usPlain.subscribe("linked/#", 1);
         MqttSubscription rap = new MqttSubscription("linked/#", 1);
         rap.setRetainAsPublished(true);
-        usSub.client.subscribe(rap).waitForCompletion(WAIT_MS);
+        usSub.paho().subscribe(rap).waitForCompletion(WAIT_MS);
         publishUntilReceived(euPub, "linked/warmup", "warmup", usSub);
 
         MqttMessage m = new MqttMessage("{\"t\":21.5}".getBytes(StandardCharsets.UTF_8));
@@ -138,7 +138,7 @@ class LinkBehaviourIT {
         p.setPayloadFormat(true);
         p.setMessageExpiryInterval(3600L);
         m.setProperties(p);
-        euPub.client.publish("linked/props", m).waitForCompletion(WAIT_MS);
+        euPub.paho().publish("linked/props", m).waitForCompletion(WAIT_MS);
 
         Received r = awaitTopic(usSub, "linked/props");
         MqttProperties got = r.message().getProperties();
@@ -156,7 +156,7 @@ class LinkBehaviourIT {
         assertThat(plain.message().isRetained()).as("retain flag without retain-as-published").isFalse();
         assertThat(plain.message().getProperties().getUserProperties()).containsExactlyElementsOf(user);
         // The sender's retainer stores it as usual.
-        Client euLate = client(eu, "eu-late");
+        MqttTestClient euLate = client(eu, "eu-late");
         euLate.subscribe("linked/props", 1);
         assertThat(awaitTopic(euLate, "linked/props").message().isRetained()).isTrue();
     }
@@ -165,20 +165,20 @@ class LinkBehaviourIT {
     void retained_lateSubscriberOnReceivingCluster_getsNoRemoteRetainedMessage() throws Exception {
         EmbeddedClusterBroker us = startUs();
         EmbeddedClusterBroker eu = startEu();
-        Client usSub = client(us, "us-sub");
-        Client euPub = client(eu, "eu-pub");
+        MqttTestClient usSub = client(us, "us-sub");
+        MqttTestClient euPub = client(eu, "eu-pub");
         usSub.subscribe("linked/#", 1);
         publishUntilReceived(euPub, "linked/warmup", "warmup", usSub);
-        euPub.client.publish("linked/kept", retained("kept")).waitForCompletion(WAIT_MS);
+        euPub.paho().publish("linked/kept", retained("kept")).waitForCompletion(WAIT_MS);
         assertThat(awaitTopic(usSub, "linked/kept").message().isRetained())
                 .as("retain flag for a subscriber without retain-as-published").isFalse();
 
-        Client usLate = client(us, "us-late");
+        MqttTestClient usLate = client(us, "us-late");
         usLate.subscribe("linked/kept", 1);
 
         // Section 4.12: no retained sync; the message stays in eu-west's store only.
-        assertThat(usLate.received.poll(2, TimeUnit.SECONDS)).as("eu-west's retained message on us-east").isNull();
-        Client euLate = client(eu, "eu-late");
+        assertThat(usLate.received().poll(2, TimeUnit.SECONDS)).as("eu-west's retained message on us-east").isNull();
+        MqttTestClient euLate = client(eu, "eu-late");
         euLate.subscribe("linked/kept", 1);
         assertThat(awaitTopic(euLate, "linked/kept").message().isRetained()).isTrue();
     }
@@ -187,52 +187,53 @@ class LinkBehaviourIT {
     void retained_forwardedOnTopicWithLocalRetained_localRetainedMessageKept() throws Exception {
         EmbeddedClusterBroker us = startUs();
         EmbeddedClusterBroker eu = startEu();
-        Client usPub = client(us, "us-pub");
-        Client usSub = client(us, "us-sub");
-        Client euPub = client(eu, "eu-pub");
-        usPub.client.publish("linked/state", retained("local")).waitForCompletion(WAIT_MS);
+        MqttTestClient usPub = client(us, "us-pub");
+        MqttTestClient usSub = client(us, "us-sub");
+        MqttTestClient euPub = client(eu, "eu-pub");
+        usPub.paho().publish("linked/state", retained("local")).waitForCompletion(WAIT_MS);
         MqttSubscription rap = new MqttSubscription("linked/#", 1);
         rap.setRetainAsPublished(true);
-        usSub.client.subscribe(rap).waitForCompletion(WAIT_MS);
+        usSub.paho().subscribe(rap).waitForCompletion(WAIT_MS);
         assertThat(payload(awaitTopic(usSub, "linked/state"))).isEqualTo("local");
         publishUntilReceived(euPub, "linked/warmup", "warmup", usSub);
 
-        euPub.client.publish("linked/state", retained("remote")).waitForCompletion(WAIT_MS);
+        euPub.paho().publish("linked/state", retained("remote")).waitForCompletion(WAIT_MS);
         Received remote = awaitTopic(usSub, "linked/state");
         // An empty retained message deletes eu-west's copy; it must not delete us-east's own.
-        euPub.client.publish("linked/state", retained("")).waitForCompletion(WAIT_MS);
+        euPub.paho().publish("linked/state", retained("")).waitForCompletion(WAIT_MS);
         Received empty = awaitTopic(usSub, "linked/state");
 
         assertThat(payload(remote)).isEqualTo("remote");
         assertThat(remote.message().isRetained()).as("retain flag with retain-as-published").isTrue();
         assertThat(payload(empty)).isEmpty();
-        Client usLate = client(us, "us-late");
+        MqttTestClient usLate = client(us, "us-late");
         usLate.subscribe("linked/state", 1);
         Received kept = awaitTopic(usLate, "linked/state");
         assertThat(payload(kept)).as("us-east's own retained message").isEqualTo("local");
         assertThat(kept.message().isRetained()).isTrue();
-        assertThat(usLate.received.poll(2, TimeUnit.SECONDS)).as("anything after the local retained message").isNull();
+        assertThat(usLate.received().poll(2, TimeUnit.SECONDS)).as("anything after the local retained message")
+                .isNull();
     }
 
     @Test
     void linkTopic_plainClientOnDefaultListener_refusedAndInvisible() throws Exception {
         EmbeddedClusterBroker us = startUs();
         EmbeddedClusterBroker eu = startEu();
-        Client usAll = client(us, "us-wildcard");
-        Client usSub = client(us, "us-sub");
-        Client euPub = client(eu, "eu-pub");
+        MqttTestClient usAll = client(us, "us-wildcard");
+        MqttTestClient usSub = client(us, "us-sub");
+        MqttTestClient euPub = client(eu, "eu-pub");
         usAll.subscribe("#", 1);
         usSub.subscribe("linked/#", 1);
         publishUntilReceived(euPub, "linked/42", "hello", usSub);
         await("eu-west learns us-east's routes", () -> !euLink.get().remoteRoutes(US).isEmpty());
         var routesBefore = Set.copyOf(euLink.get().remoteRoutes(US));
 
-        Client intruder = client(eu, "intruder");
+        MqttTestClient intruder = client(eu, "intruder");
         MqttMessage fake = new MqttMessage(new byte[] {(byte) 0x83, 0x6A});
         fake.setQos(1);
         int reason;
         try {
-            IMqttToken t = intruder.client.publish("$LINK/cluster/route/" + US, fake);
+            IMqttToken t = intruder.paho().publish("$LINK/cluster/route/" + US, fake);
             t.waitForCompletion(WAIT_MS);
             int[] codes = t.getReasonCodes();
             reason = codes == null || codes.length == 0 ? 0 : codes[0];
@@ -246,16 +247,16 @@ class LinkBehaviourIT {
         assertThat(euLink.get().remoteRoutes(US)).containsExactlyInAnyOrderElementsOf(routesBefore);
         // Each subscriber gets its copy independently: usSub having linked/43 does not mean usAll has it yet.
         await("the # subscriber gets linked/43 too",
-                () -> usAll.received.stream().anyMatch(m -> m.topic().equals("linked/43")));
-        assertThat(usAll.received).noneMatch(m -> m.topic().startsWith("$"));
+                () -> usAll.received().stream().anyMatch(m -> m.topic().equals("linked/43")));
+        assertThat(usAll.received()).noneMatch(m -> m.topic().startsWith("$"));
     }
 
     @Test
     void restart_brokerStoppedAndStartedOnSamePorts_relinksAndResyncsRoutes() throws Exception {
         EmbeddedClusterBroker us = startUs();
         EmbeddedClusterBroker eu = startEu();
-        Client usSub = client(us, "us-sub");
-        Client euPub = client(eu, "eu-pub");
+        MqttTestClient usSub = client(us, "us-sub");
+        MqttTestClient euPub = client(eu, "eu-pub");
         usSub.subscribe("linked/#", 1);
         publishUntilReceived(euPub, "linked/42", "before restart", usSub);
 
@@ -264,7 +265,7 @@ class LinkBehaviourIT {
         eu.close();
         open.remove(eu);
         EmbeddedClusterBroker eu2 = startEu();
-        Client euPub2 = client(eu2, "eu-pub-2");
+        MqttTestClient euPub2 = client(eu2, "eu-pub-2");
         await("the restarted eu-west learns us-east's routes again",
                 () -> euLink.get().remoteRoutes(US).stream().anyMatch(r -> r.filter().equals("linked/#")));
 
@@ -277,14 +278,14 @@ class LinkBehaviourIT {
 
     private EmbeddedClusterBroker startUs() throws IOException {
         if (ports == null) {
-            ports = freePorts();
+            ports = TestPorts.demo();
         }
         return start(Demo.config("us", Demo.usEast(ports)), usLink);
     }
 
     private EmbeddedClusterBroker startEu() throws IOException {
         if (ports == null) {
-            ports = freePorts();
+            ports = TestPorts.demo();
         }
         return start(Demo.config("eu", Demo.euWest(ports, List.of("#"))), euLink);
     }
@@ -299,8 +300,8 @@ class LinkBehaviourIT {
         return b;
     }
 
-    private Client client(EmbeddedClusterBroker broker, String id) throws MqttException {
-        Client c = new Client("tcp://127.0.0.1:" + broker.config().mqtt().port(), id);
+    private MqttTestClient client(EmbeddedClusterBroker broker, String id) throws MqttException {
+        MqttTestClient c = MqttTestClient.connect("127.0.0.1", broker.config().mqtt().port(), id);
         open.add(c);
         return c;
     }
@@ -316,58 +317,22 @@ class LinkBehaviourIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = deadline();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT_MS + " ms waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+        Await.until(what, Duration.ofMillis(WAIT_MS), condition);
     }
 
     /** Publishes every 500 ms until the subscriber gets the topic; returns how many publishes it took. */
-    private static int publishUntilReceived(Client pub, String topic, String payload, Client sub) throws Exception {
-        long deadline = deadline();
-        int sent = 0;
-        while (System.nanoTime() < deadline) {
-            pub.publish(topic, payload, 1);
-            sent++;
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-            while (System.nanoTime() < until) {
-                Received r = sub.received.poll(50, TimeUnit.MILLISECONDS);
-                if (r != null && r.topic().equals(topic)) {
-                    return sent;
-                }
-            }
-        }
-        throw new AssertionError(topic + " never reached " + sub.client.getClientId() + " within " + WAIT_MS + " ms");
-    }
-
-    private static Received awaitAfterPublishing(Client pub, String topic, String payload, Client sub)
+    private static int publishUntilReceived(MqttTestClient pub, String topic, String payload, MqttTestClient sub)
             throws Exception {
-        long deadline = deadline();
-        while (System.nanoTime() < deadline) {
-            pub.publish(topic, payload, 1);
-            Received r = sub.received.poll(500, TimeUnit.MILLISECONDS);
-            while (r != null) {
-                if (r.topic().equals(topic)) {
-                    return r;
-                }
-                r = sub.received.poll(10, TimeUnit.MILLISECONDS);
-            }
-        }
-        throw new AssertionError(topic + " never reached " + sub.client.getClientId() + " within " + WAIT_MS + " ms");
+        return pub.publishUntilReceived(topic, payload, sub, Duration.ofMillis(500)).publishes();
     }
 
-    private static Received awaitTopic(Client sub, String topic) throws InterruptedException {
-        long deadline = deadline();
-        while (System.nanoTime() < deadline) {
-            Received r = sub.received.poll(100, TimeUnit.MILLISECONDS);
-            if (r != null && r.topic().equals(topic)) {
-                return r;
-            }
-        }
-        throw new AssertionError(topic + " never reached " + sub.client.getClientId() + " within " + WAIT_MS + " ms");
+    private static Received awaitAfterPublishing(MqttTestClient pub, String topic, String payload,
+            MqttTestClient sub) throws Exception {
+        return pub.publishUntilReceived(topic, payload, sub, Duration.ofMillis(500)).message();
+    }
+
+    private static Received awaitTopic(MqttTestClient sub, String topic) throws InterruptedException {
+        return sub.awaitMessageOn(topic);
     }
 
     private static MqttMessage retained(String payload) {
@@ -381,9 +346,9 @@ class LinkBehaviourIT {
         return new String(r.message().getPayload(), StandardCharsets.UTF_8);
     }
 
-    private static void pollEither(Client a, Client b, long ms) throws InterruptedException {
+    private static void pollEither(MqttTestClient a, MqttTestClient b, long ms) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-        while (System.nanoTime() < until && a.received.isEmpty() && b.received.isEmpty()) {
+        while (System.nanoTime() < until && a.received().isEmpty() && b.received().isEmpty()) {
             Thread.sleep(20);
         }
     }
@@ -392,11 +357,11 @@ class LinkBehaviourIT {
      * Waits until no message arrived for two seconds: a second copy, if the link or the group were to make one,
      * follows the first within milliseconds on loopback.
      */
-    private static void awaitQuiet(Client a, Client b) throws InterruptedException {
+    private static void awaitQuiet(MqttTestClient a, MqttTestClient b) throws InterruptedException {
         long deadline = deadline();
         int last = -1;
         while (System.nanoTime() < deadline) {
-            int now = a.received.size() + b.received.size();
+            int now = a.received().size() + b.received().size();
             if (now == last) {
                 return;
             }
@@ -406,8 +371,8 @@ class LinkBehaviourIT {
         throw new AssertionError("messages kept arriving for " + WAIT_MS + " ms");
     }
 
-    private static long count(Client a, Client b, String topic) {
-        return a.received.stream().filter(r -> r.topic().equals(topic)).count()
-                + b.received.stream().filter(r -> r.topic().equals(topic)).count();
+    private static long count(MqttTestClient a, MqttTestClient b, String topic) {
+        return a.received().stream().filter(r -> r.topic().equals(topic)).count()
+                + b.received().stream().filter(r -> r.topic().equals(topic)).count();
     }
 }

@@ -1,14 +1,14 @@
 package io.clink.broker;
 
-import static io.clink.broker.TestClients.freePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clink.broker.TestCertificates.Identity;
-import io.clink.broker.TestCertificates.Pem;
-import io.clink.broker.TestClients.Client;
-import io.clink.broker.TestClients.Received;
 import io.clink.hivemq.ClinkEngine;
+import io.clink.testkit.mqtt.MqttTestClient;
+import io.clink.testkit.mqtt.Received;
+import io.clink.testkit.tls.TestPki;
+import io.clink.testkit.tls.TestPki.Identity;
+import io.clink.testkit.tls.TestPki.Pem;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -53,15 +54,15 @@ class LinkTlsIT {
 
     @BeforeAll
     static void startLinkedClusters() throws Exception {
-        ca = TestCertificates.ca("clink test CA");
-        Identity otherCa = TestCertificates.ca("some other CA");
-        usId = TestCertificates.leaf(ca, "cluster-us-east", TestCertificates.ecKeys());
-        Identity euId = TestCertificates.leaf(ca, "cluster-eu-west", TestCertificates.rsaKeys());
-        stranger = TestCertificates.leaf(otherCa, "cluster-eu-west", TestCertificates.ecKeys());
-        TestCertificates.writeCertificates(pki.resolve("ca.pem"), ca.certificate());
-        Pem usPem = TestCertificates.write(pki, "us-east", usId);
-        Pem euPem = TestCertificates.write(pki, "eu-west", euId);
-        ports = freePorts();
+        ca = TestPki.ca("clink test CA");
+        Identity otherCa = TestPki.ca("some other CA");
+        usId = TestPki.leaf(ca, "cluster-us-east", TestPki.ecKeys());
+        Identity euId = TestPki.leaf(ca, "cluster-eu-west", TestPki.rsaKeys());
+        stranger = TestPki.leaf(otherCa, "cluster-eu-west", TestPki.ecKeys());
+        TestPki.writeCertificates(pki.resolve("ca.pem"), ca.certificate());
+        Pem usPem = TestPki.write(pki, "us-east", usId);
+        Pem euPem = TestPki.write(pki, "eu-west", euId);
+        ports = TestPorts.demo();
         us = start("us.conf", """
                 management { enable = false }
                 cluster {
@@ -121,15 +122,15 @@ class LinkTlsIT {
     void mutualTls_linkBothWays_deliversAcrossClusters() throws Exception {
         assertThat(us.readyLine()).isEqualTo("clink-broker cluster-us-east ready: mqtt=127.0.0.1:" + ports.usMqtt()
                 + " clink-ssl=127.0.0.1:" + ports.usLink());
-        Client usSub = client(ports.usMqtt(), "us-sub");
-        Client euPub = client(ports.euMqtt(), "eu-pub");
+        MqttTestClient usSub = client(ports.usMqtt(), "us-sub");
+        MqttTestClient euPub = client(ports.euMqtt(), "eu-pub");
         usSub.subscribe("linked/#", 1);
 
         Received r = publishUntilReceived(euPub, "linked/42", "Hello from the other side!", usSub);
         assertThat(r.payload()).isEqualTo("Hello from the other side!");
 
-        Client euSub = client(ports.euMqtt(), "eu-sub");
-        Client usPub = client(ports.usMqtt(), "us-pub");
+        MqttTestClient euSub = client(ports.euMqtt(), "eu-sub");
+        MqttTestClient usPub = client(ports.usMqtt(), "us-pub");
         euSub.subscribe("linked/#", 1);
 
         Received back = publishUntilReceived(usPub, "linked/1", "Hello from US!", euSub);
@@ -139,14 +140,14 @@ class LinkTlsIT {
     @Test
     void tlsPort_certificateOfAnotherCa_refused() throws Exception {
         // Control: the same client with a certificate of the trusted CA gets in (eu-west has no user list).
-        try (Client good = tlsClient(ports.euLink(), "ca-client", TestCertificates.clientContext(ca, usId), null)) {
-            assertThat(good.client.isConnected()).isTrue();
+        try (MqttTestClient good = tlsClient(ports.euLink(), "ca-client", TestPki.clientContext(ca, usId), null)) {
+            assertThat(good.paho().isConnected()).isTrue();
         }
 
-        SSLContext foreign = TestCertificates.clientContext(ca, stranger);
+        SSLContext foreign = TestPki.clientContext(ca, stranger);
         assertThatThrownBy(() -> tlsClient(ports.euLink(), "stranger", foreign, null).close())
                 .isInstanceOf(MqttException.class);
-        SSLContext noCertificate = TestCertificates.clientContext(ca, null);
+        SSLContext noCertificate = TestPki.clientContext(ca, null);
         assertThatThrownBy(() -> tlsClient(ports.euLink(), "no-cert", noCertificate, null).close())
                 .isInstanceOf(MqttException.class);
     }
@@ -181,30 +182,31 @@ class LinkTlsIT {
         assertThat(got.length == 0 || got[0] != 0x20).as("no CONNACK on the TLS port").isTrue();
         assertThat(new String(got, StandardCharsets.ISO_8859_1)).doesNotContain("MQTT");
         assertThat(closed).as("the broker drops the plain connection").isTrue();
-        assertThatThrownBy(() -> new Client("tcp://127.0.0.1:" + ports.usLink(), "plain").close())
+        assertThatThrownBy(() -> MqttTestClient.connect("127.0.0.1", ports.usLink(), "plain").close())
                 .isInstanceOf(MqttException.class);
     }
 
     @Test
     void tlsPortWithUsers_wrongOrMissingPassword_refusedWithBadUserNameOrPassword() throws Exception {
-        SSLContext trusted = TestCertificates.clientContext(ca, usId);
+        SSLContext trusted = TestPki.clientContext(ca, usId);
 
         assertThatThrownBy(() -> tlsClient(ports.usLink(), "wrong", trusted, "not-it").close())
                 .isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode()).isEqualTo(0x86));
         assertThatThrownBy(() -> tlsClient(ports.usLink(), "anonymous", trusted, null).close())
                 .isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode()).isEqualTo(0x86));
-        try (Client right = tlsClient(ports.usLink(), "right", trusted, US_PASSWORD)) {
-            assertThat(right.client.isConnected()).isTrue();
+        try (MqttTestClient right = tlsClient(ports.usLink(), "right", trusted, US_PASSWORD)) {
+            assertThat(right.paho().isConnected()).isTrue();
         }
     }
 
-    private static Client client(int port, String id) throws MqttException {
-        Client c = new Client("tcp://127.0.0.1:" + port, id);
+    private static MqttTestClient client(int port, String id) throws MqttException {
+        MqttTestClient c = MqttTestClient.connect("127.0.0.1", port, id);
         OPEN.add(c);
         return c;
     }
 
-    private static Client tlsClient(int port, String id, SSLContext context, String password) throws MqttException {
+    private static MqttTestClient tlsClient(int port, String id, SSLContext context, String password)
+            throws MqttException {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setSocketFactory(context.getSocketFactory());
         o.setConnectionTimeout(15);
@@ -212,23 +214,12 @@ class LinkTlsIT {
             o.setUserName("clink-eu");
             o.setPassword(password.getBytes(StandardCharsets.UTF_8));
         }
-        return new Client("ssl://127.0.0.1:" + port, id, o);
+        return MqttTestClient.connect("ssl://127.0.0.1:" + port, id, o);
     }
 
     /** Publishes every 500 ms until the subscriber gets the message (the link comes up asynchronously). */
-    private static Received publishUntilReceived(Client pub, String topic, String payload, Client sub)
+    private static Received publishUntilReceived(MqttTestClient pub, String topic, String payload, MqttTestClient sub)
             throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (System.nanoTime() < deadline) {
-            pub.publish(topic, payload, 1);
-            Received r = sub.received.poll(500, TimeUnit.MILLISECONDS);
-            while (r != null) {
-                if (r.topic().equals(topic)) {
-                    return r;
-                }
-                r = sub.received.poll(10, TimeUnit.MILLISECONDS);
-            }
-        }
-        throw new AssertionError(topic + " never reached " + sub.client.getClientId() + " within " + WAIT_MS + " ms");
+        return pub.publishUntilReceived(topic, payload, sub, Duration.ofMillis(500)).message();
     }
 }

@@ -3,11 +3,11 @@ package io.clink.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clink.broker.TestCertificates.Identity;
-import io.clink.broker.TestCertificates.Pem;
 import io.clink.core.config.ClusterLinkConfigLoader;
 import io.clink.core.config.ConfigLoadException;
 import io.clink.hivemq.LinkAuthenticator.LinkUser;
+import io.clink.testkit.tls.TestPki;
+import io.clink.testkit.tls.TestPki.Identity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,16 +30,16 @@ class LinkTlsListenerTest {
 
     @BeforeAll
     static void certificates() throws IOException {
-        ca = TestCertificates.ca("test CA");
-        server = TestCertificates.leaf(ca, "broker", TestCertificates.ecKeys());
-        Identity other = TestCertificates.leaf(ca, "other", TestCertificates.ecKeys());
-        TestCertificates.writeCertificates(dir.resolve("ca.pem"), ca.certificate());
-        TestCertificates.write(dir, "server", server);
-        TestCertificates.write(dir, "other", other);
+        ca = TestPki.ca("test CA");
+        server = TestPki.leaf(ca, "broker", TestPki.ecKeys());
+        Identity other = TestPki.leaf(ca, "other", TestPki.ecKeys());
+        TestPki.writeCertificates(dir.resolve("ca.pem"), ca.certificate());
+        TestPki.write(dir, "server", server);
+        TestPki.write(dir, "other", other);
         Files.writeString(dir.resolve("garbage.pem"), "not a pem file\n");
-        Identity rsa = TestCertificates.leaf(ca, "rsa", TestCertificates.rsaKeys());
-        TestCertificates.writeCertificates(dir.resolve("rsa.pem"), rsa.certificate());
-        TestCertificates.writePkcs1(dir.resolve("rsa-key-pkcs1.pem"), (RSAPrivateCrtKey) rsa.privateKey());
+        Identity rsa = TestPki.leaf(ca, "rsa", TestPki.rsaKeys());
+        TestPki.writeCertificates(dir.resolve("rsa.pem"), rsa.certificate());
+        TestPki.writePkcs1(dir.resolve("rsa-key-pkcs1.pem"), (RSAPrivateCrtKey) rsa.privateKey());
     }
 
     private static BrokerConfig parse(String listeners) {
@@ -181,9 +181,9 @@ class LinkTlsListenerTest {
     @Test
     void load_tlsExampleFiles_mutualTlsBothWaysEachServerTheOthersTlsListener(@TempDir Path base) throws IOException {
         Path certs = Files.createDirectories(base.resolve("certs"));
-        TestCertificates.writeCertificates(certs.resolve("ca.pem"), ca.certificate());
-        TestCertificates.write(certs, "cluster-us-east", TestCertificates.leaf(ca, "us", TestCertificates.ecKeys()));
-        TestCertificates.write(certs, "cluster-eu-west", TestCertificates.leaf(ca, "eu", TestCertificates.ecKeys()));
+        TestPki.writeCertificates(certs.resolve("ca.pem"), ca.certificate());
+        TestPki.write(certs, "cluster-us-east", TestPki.leaf(ca, "us", TestPki.ecKeys()));
+        TestPki.write(certs, "cluster-eu-west", TestPki.leaf(ca, "eu", TestPki.ecKeys()));
         Path examples = Path.of("..", "examples");
 
         BrokerConfig us = exampleIn(base, examples.resolve("cluster-us-east-tls.conf"));

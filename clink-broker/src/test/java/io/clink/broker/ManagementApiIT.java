@@ -1,14 +1,14 @@
 package io.clink.broker;
 
-import static io.clink.broker.TestClients.freePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clink.api.link.LinkStatus;
-import io.clink.broker.TestClients.Client;
 import io.clink.core.ClusterLink;
 import io.clink.hivemq.ClinkEngine;
+import io.clink.testkit.Await;
+import io.clink.testkit.mqtt.MqttTestClient;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -50,7 +50,7 @@ class ManagementApiIT {
 
     @Test
     void api_linkedPair_reportsLinksStatusAndMetricsInEmqxShapes() throws Exception {
-        Demo.Ports p = freePorts();
+        Demo.Ports p = TestPorts.demo();
         EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
         EmbeddedClusterBroker eu = start(Demo.config("eu", Demo.euWest(p, List.of("#"))).withDataDir(dir.resolve("eu")));
         ClusterLink usLink = us.link().orElseThrow();
@@ -84,8 +84,8 @@ class ManagementApiIT {
         assertThat(one.get("status").asText()).isEqualTo("connected");
 
         // Traffic us-east -> eu-west, then the counters say so.
-        Client euSub = client(eu, "eu-sub");
-        Client usPub = client(us, "us-pub");
+        MqttTestClient euSub = client(eu, "eu-sub");
+        MqttTestClient usPub = client(us, "us-pub");
         euSub.subscribe("linked/#", 1);
         publishUntilReceived(usPub, "linked/1", "Hello from US!", euSub);
         // The subscriber may get the message before us-east has eu-west's acknowledgement, which is what counts.
@@ -114,7 +114,7 @@ class ManagementApiIT {
 
     @Test
     void api_unknownLinkPathOrMethod_answers404Or405WithEmqxErrorBody() throws Exception {
-        Demo.Ports p = freePorts();
+        Demo.Ports p = TestPorts.demo();
         EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
         ApiClient api = new ApiClient(us.managementUrl().orElseThrow());
 
@@ -141,7 +141,7 @@ class ManagementApiIT {
 
     @Test
     void api_manyConcurrentRequests_servedByTwoThreadsAndGoneAfterClose() throws Exception {
-        Demo.Ports p = freePorts();
+        Demo.Ports p = TestPorts.demo();
         EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
         ApiClient api = new ApiClient(us.managementUrl().orElseThrow());
         String prefix = "clink-mgmt-" + US + "-";
@@ -165,7 +165,7 @@ class ManagementApiIT {
 
     @Test
     void api_disabled_noServer() throws Exception {
-        Demo.Ports p = freePorts();
+        Demo.Ports p = TestPorts.demo();
         String text = Demo.usEast(p) + "\nmanagement.enable = false\n";
         EmbeddedClusterBroker us = start(Demo.config("us", text).withDataDir(dir.resolve("us")));
 
@@ -176,7 +176,7 @@ class ManagementApiIT {
 
     @Test
     void api_boundToAllInterfaces_servesAndWarns() throws Exception {
-        Demo.Ports p = freePorts();
+        Demo.Ports p = TestPorts.demo();
         String text = Demo.usEast(p) + "\nmanagement.bind = \"0.0.0.0:" + p.usApi() + "\"\n";
         ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger)
                 org.slf4j.LoggerFactory.getLogger(EmbeddedClusterBroker.class);
@@ -198,7 +198,7 @@ class ManagementApiIT {
 
     @Test
     void start_managementPortTaken_refusedNamingTheSetting() throws Exception {
-        Demo.Ports p = freePorts();
+        Demo.Ports p = TestPorts.demo();
         try (java.net.ServerSocket taken = new java.net.ServerSocket(p.usApi(), 1,
                 java.net.InetAddress.getLoopbackAddress())) {
             assertThatThrownBy(() -> start(Demo.config("us.conf", Demo.usEast(p)).withDataDir(dir.resolve("us"))))
@@ -223,34 +223,18 @@ class ManagementApiIT {
         return b;
     }
 
-    private Client client(EmbeddedClusterBroker broker, String id) throws Exception {
-        Client c = new Client("tcp://127.0.0.1:" + broker.config().mqtt().port(), id);
+    private MqttTestClient client(EmbeddedClusterBroker broker, String id) throws Exception {
+        MqttTestClient c = MqttTestClient.connect("127.0.0.1", broker.config().mqtt().port(), id);
         open.add(c);
         return c;
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT_MS + " ms waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+        Await.until(what, Duration.ofMillis(WAIT_MS), condition);
     }
 
-    private static void publishUntilReceived(Client pub, String topic, String payload, Client sub) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (System.nanoTime() < deadline) {
-            pub.publish(topic, payload, 1);
-            TestClients.Received r = sub.received.poll(500, TimeUnit.MILLISECONDS);
-            while (r != null) {
-                if (r.topic().equals(topic)) {
-                    return;
-                }
-                r = sub.received.poll(10, TimeUnit.MILLISECONDS);
-            }
-        }
-        throw new AssertionError(topic + " never reached " + sub.client.getClientId() + " within " + WAIT_MS + " ms");
+    private static void publishUntilReceived(MqttTestClient pub, String topic, String payload, MqttTestClient sub)
+            throws Exception {
+        pub.publishUntilReceived(topic, payload, sub, Duration.ofMillis(500));
     }
 }

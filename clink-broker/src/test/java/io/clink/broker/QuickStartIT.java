@@ -1,15 +1,13 @@
 package io.clink.broker;
 
-import static io.clink.broker.TestClients.freePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.broker.TestClients.Client;
-import io.clink.broker.TestClients.Received;
-
 import io.clink.hivemq.ClinkEngine;
+import io.clink.testkit.mqtt.MqttTestClient;
+import io.clink.testkit.mqtt.Received;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,12 +31,12 @@ class QuickStartIT {
 
     @Test
     void quickStart_symmetricLink_deliversBothWays() throws Exception {
-        Demo.Ports p = freePorts();
+        Demo.Ports p = TestPorts.demo();
         EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)));
         EmbeddedClusterBroker eu = start(Demo.config("eu", Demo.euWest(p, List.of("#"))));
-        Client usSub = client(us.config().mqtt().port(), "us-sub");
-        Client usAll = client(us.config().mqtt().port(), "us-wildcard");
-        Client euPub = client(eu.config().mqtt().port(), "eu-pub");
+        MqttTestClient usSub = client(us.config().mqtt().port(), "us-sub");
+        MqttTestClient usAll = client(us.config().mqtt().port(), "us-wildcard");
+        MqttTestClient euPub = client(eu.config().mqtt().port(), "eu-pub");
         usSub.subscribe("linked/#", 1);
         usAll.subscribe("#", 1);
 
@@ -48,8 +46,8 @@ class QuickStartIT {
         assertThat(r.payload()).isEqualTo("Hello from the other side!");
         assertThat(r.qos()).isEqualTo(1);
 
-        Client euSub = client(eu.config().mqtt().port(), "eu-sub");
-        Client usPub = client(us.config().mqtt().port(), "us-pub");
+        MqttTestClient euSub = client(eu.config().mqtt().port(), "eu-sub");
+        MqttTestClient usPub = client(us.config().mqtt().port(), "us-pub");
         euSub.subscribe("linked/#", 1);
 
         Received back = publishUntilReceived(usPub, "linked/1", "Hello from US!", euSub);
@@ -58,19 +56,19 @@ class QuickStartIT {
         assertThat(back.payload()).isEqualTo("Hello from US!");
         // The "#" subscriber saw the forwarded message, and never any link-protocol traffic.
         List<String> seen = new ArrayList<>();
-        usAll.received.forEach(m -> seen.add(m.topic()));
+        usAll.received().forEach(m -> seen.add(m.topic()));
         assertThat(seen).contains("linked/42").noneMatch(t -> t.startsWith("$"));
     }
 
     @Test
     void quickStart_asymmetricLink_onlyEuWestToUsEast() throws Exception {
-        Demo.Ports p = freePorts();
+        Demo.Ports p = TestPorts.demo();
         EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)));
         EmbeddedClusterBroker eu = start(Demo.config("eu", Demo.euWest(p, List.of())));
-        Client usSub = client(us.config().mqtt().port(), "us-sub");
-        Client euSub = client(eu.config().mqtt().port(), "eu-sub");
-        Client euPub = client(eu.config().mqtt().port(), "eu-pub");
-        Client usPub = client(us.config().mqtt().port(), "us-pub");
+        MqttTestClient usSub = client(us.config().mqtt().port(), "us-sub");
+        MqttTestClient euSub = client(eu.config().mqtt().port(), "eu-sub");
+        MqttTestClient euPub = client(eu.config().mqtt().port(), "eu-pub");
+        MqttTestClient usPub = client(us.config().mqtt().port(), "us-pub");
         usSub.subscribe("linked/#", 1);
         euSub.subscribe("linked/#", 1);
 
@@ -85,10 +83,10 @@ class QuickStartIT {
             usPub.publish("linked/1", "Hello from US!", 1);
             Thread.sleep(500);
         }
-        assertThat(euSub.received).as("eu-west must not receive us-east's messages")
+        assertThat(euSub.received()).as("eu-west must not receive us-east's messages")
                 .noneMatch(m -> m.topic().equals("linked/1"));
         // The message was published, and us-east's own subscriber got it locally.
-        assertThat(usSub.received).anyMatch(m -> m.topic().equals("linked/1"));
+        assertThat(usSub.received()).anyMatch(m -> m.topic().equals("linked/1"));
     }
 
     private EmbeddedClusterBroker start(BrokerConfig config) {
@@ -97,29 +95,15 @@ class QuickStartIT {
         return b;
     }
 
-    private Client client(int port, String id) throws MqttException {
-        Client c = new Client("tcp://127.0.0.1:" + port, id);
+    private MqttTestClient client(int port, String id) throws MqttException {
+        MqttTestClient c = MqttTestClient.connect("127.0.0.1", port, id);
         open.add(c);
         return c;
     }
 
-    /**
-     * Publishes every 500 ms until the subscriber gets the message (routes replicate asynchronously, as in EMQX),
-     * at most {@link #WAIT_MS}.
-     */
-    private static Received publishUntilReceived(Client pub, String topic, String payload, Client sub)
+    /** Publishes every 500 ms until the subscriber gets the message (routes replicate asynchronously, as in EMQX). */
+    private static Received publishUntilReceived(MqttTestClient pub, String topic, String payload, MqttTestClient sub)
             throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (System.nanoTime() < deadline) {
-            pub.publish(topic, payload, 1);
-            Received r = sub.received.poll(500, TimeUnit.MILLISECONDS);
-            while (r != null) {
-                if (r.topic().equals(topic)) {
-                    return r;
-                }
-                r = sub.received.poll(10, TimeUnit.MILLISECONDS);
-            }
-        }
-        throw new AssertionError(topic + " never reached " + sub.client.getClientId() + " within " + WAIT_MS + " ms");
+        return pub.publishUntilReceived(topic, payload, sub, Duration.ofMillis(500)).message();
     }
 }

@@ -1,7 +1,6 @@
 package io.clink.broker;
 
 import static io.clink.broker.ManagementApiIT.await;
-import static io.clink.broker.TestClients.freePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,7 +49,7 @@ class WrongLinkPasswordIT {
 
     @Test
     void link_wrongPassword_refusedAndReportedInStatusAndApi() throws Exception {
-        Demo.Ports p = freePorts();
+        Demo.Ports p = TestPorts.demo();
         EmbeddedClusterBroker eu = start("eu.conf", """
                 cluster { name = "%s", links = [ { name = "%s", server = "127.0.0.1:%d", clientid = "clink-eu-west",
                                                    topics = ["#"] } ] }

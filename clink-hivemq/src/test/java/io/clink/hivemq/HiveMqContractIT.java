@@ -2,19 +2,20 @@ package io.clink.hivemq;
 
 import io.clink.api.broker.ClusterLinkHooks;
 import io.clink.api.broker.LocalBroker;
-import io.clink.api.broker.PublishProperties;
 import io.clink.api.transport.LinkClient;
 import io.clink.api.transport.LinkClientOptions;
 import io.clink.paho.PahoLinkTransport;
 import io.clink.testkit.LocalBrokerContract;
 import io.clink.testkit.LocalBrokerHarness;
-import io.clink.testkit.ReceivedMessage;
+import io.clink.testkit.mqtt.MqttContractClient;
+import io.clink.testkit.mqtt.MqttTestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttException;
 
 /**
  * clink-testkit's {@code LocalBroker} contract suite against {@link HiveMqLocalBroker} in an embedded HiveMQ CE. One
@@ -49,8 +50,15 @@ class HiveMqContractIT extends LocalBrokerContract {
         return hivemq;
     }
 
+    /** Clean start, session expiry 0: a contract client leaves no session behind. */
+    private static MqttTestClient connect(String uri, String clientId) throws MqttException {
+        MqttConnectionOptions o = MqttTestClient.defaultOptions();
+        o.setSessionExpiryInterval(0L);
+        return MqttTestClient.connect(uri, clientId, o, Duration.ofSeconds(10));
+    }
+
     private static final class Harness implements LocalBrokerHarness {
-        private final List<Client> clients = new ArrayList<>();
+        private final List<MqttContractClient> clients = new ArrayList<>();
         private final List<LinkClient> links = new ArrayList<>();
         private HiveMqLocalBroker broker;
 
@@ -63,14 +71,14 @@ class HiveMqContractIT extends LocalBrokerContract {
 
         @Override
         public TestClient connectClient(String clientId) throws Exception {
-            Client c = new Client(io.clink.hivemq.TestClient.connect(hivemq.mqttUri(), clientId));
+            MqttContractClient c = new MqttContractClient(connect(hivemq.mqttUri(), clientId));
             clients.add(c);
             return c;
         }
 
         @Override
         public TestClient connectLinkSpy(String clientId) throws Exception {
-            Client c = new Client(io.clink.hivemq.TestClient.connect(hivemq.linkUri(), clientId));
+            MqttContractClient c = new MqttContractClient(connect(hivemq.linkUri(), clientId));
             clients.add(c);
             return c;
         }
@@ -95,8 +103,8 @@ class HiveMqContractIT extends LocalBrokerContract {
 
         @Override
         public void close() throws Exception {
-            for (Client c : clients) {
-                c.client.close();
+            for (MqttContractClient c : clients) {
+                c.client().closeQuietly();
             }
             for (LinkClient l : links) {
                 try {
@@ -110,79 +118,4 @@ class HiveMqContractIT extends LocalBrokerContract {
             }
         }
     }
-
-    /** The suite's client over the Paho test client. */
-    private static final class Client implements LocalBrokerHarness.TestClient {
-        final io.clink.hivemq.TestClient client;
-
-        Client(io.clink.hivemq.TestClient client) {
-            this.client = client;
-        }
-
-        @Override
-        public String clientId() {
-            return client.client.getClientId();
-        }
-
-        @Override
-        public int subscribe(String subscription, int qos) throws Exception {
-            return client.subscribe(subscription, qos)[0];
-        }
-
-        @Override
-        public void unsubscribe(String subscription) throws Exception {
-            client.unsubscribe(subscription);
-        }
-
-        @Override
-        public int publish(String topic, byte[] payload, int qos, boolean retain, PublishProperties properties)
-                throws Exception {
-            MqttProperties p = new MqttProperties();
-            List<UserProperty> ups = new ArrayList<>();
-            properties.userProperties().forEach(u -> ups.add(new UserProperty(u.name(), u.value())));
-            p.setUserProperties(ups);
-            properties.messageExpiryIntervalSeconds().ifPresent(p::setMessageExpiryInterval);
-            properties.contentType().ifPresent(p::setContentType);
-            properties.responseTopic().ifPresent(p::setResponseTopic);
-            properties.correlationData().ifPresent(p::setCorrelationData);
-            properties.payloadFormatIndicator().ifPresent(f -> p.setPayloadFormat(f == 1));
-            return client.publish(topic, payload, qos, retain, p);
-        }
-
-        @Override
-        public List<ReceivedMessage> received() {
-            List<ReceivedMessage> out = new ArrayList<>();
-            for (io.clink.hivemq.TestClient.Received r : List.copyOf(client.received)) {
-                MqttProperties mp = r.message().getProperties();
-                PublishProperties.Builder b = PublishProperties.builder();
-                if (mp != null) {
-                    mp.getUserProperties().forEach(u -> b.userProperty(u.getKey(), u.getValue()));
-                    if (mp.getMessageExpiryInterval() != null) {
-                        b.messageExpiryIntervalSeconds(mp.getMessageExpiryInterval());
-                    }
-                    if (mp.getContentType() != null) {
-                        b.contentType(mp.getContentType());
-                    }
-                    if (mp.getResponseTopic() != null) {
-                        b.responseTopic(mp.getResponseTopic());
-                    }
-                    if (mp.getCorrelationData() != null) {
-                        b.correlationData(mp.getCorrelationData());
-                    }
-                    if (mp.getPayloadFormat()) {
-                        b.payloadFormatIndicator(1);
-                    }
-                }
-                out.add(new ReceivedMessage(r.topic(), r.message().getPayload(), r.message().getQos(),
-                        r.message().isRetained(), b.build()));
-            }
-            return out;
-        }
-
-        @Override
-        public void disconnect() throws Exception {
-            client.disconnect();
-        }
-    }
-
 }

@@ -13,14 +13,13 @@ import io.clink.api.transport.LinkTransportException.Kind;
 import io.clink.api.transport.OutgoingPublish;
 import io.clink.api.transport.PublishResult;
 import io.clink.api.transport.TlsSettings;
-import io.clink.paho.testsupport.Await;
 import io.clink.paho.testsupport.FakeMqttPeer;
-import io.clink.paho.testsupport.TestPki;
+import io.clink.testkit.Await;
+import io.clink.testkit.tls.TestPki;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,7 +121,8 @@ class PahoLinkClientFakePeerIT {
         assertThat(closeMillis).isLessThan(1_000);
         assertThat(failure(connecting, Duration.ofSeconds(1)).kind()).isEqualTo(Kind.CLOSED);
         assertThat(peerSeesClose(accepted)).as("client closed its socket").isTrue();
-        Await.until(WAIT, () -> !threadAlive("MQTT Rec: stalled") && !threadAlive("MQTT Con: stalled"),
+        Await.until("Paho's threads of the stalled client end", WAIT,
+                () -> !threadAlive("MQTT Rec: stalled") && !threadAlive("MQTT Con: stalled"),
                 () -> "Paho threads still running");
     }
 
@@ -140,7 +140,8 @@ class PahoLinkClientFakePeerIT {
 
         assertThat(closeMillis).isLessThan(1_000);
         assertThat(failure(connecting, Duration.ofSeconds(1)).kind()).isEqualTo(Kind.CLOSED);
-        Await.until(WAIT, () -> !threadAlive("MQTT Con: stalled-tls"), () -> "Paho connect thread still running");
+        Await.until("Paho's connect thread of the stalled TLS client ends", WAIT,
+                () -> !threadAlive("MQTT Con: stalled-tls"), () -> "Paho connect thread still running");
     }
 
     @Test

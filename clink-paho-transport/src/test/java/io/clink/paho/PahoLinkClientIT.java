@@ -13,8 +13,8 @@ import io.clink.api.transport.LinkTransportException;
 import io.clink.api.transport.LinkTransportException.Kind;
 import io.clink.api.transport.OutgoingPublish;
 import io.clink.api.transport.PublishResult;
-import io.clink.paho.testsupport.Await;
 import io.clink.paho.testsupport.MosquittoBroker;
+import io.clink.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,7 +158,7 @@ class PahoLinkClientIT {
             assertThat(await(r).isSuccess()).isTrue();
         }
 
-        Await.until(WAIT, () -> received0.size() + received1.size() == 200,
+        Await.until("200 messages received", WAIT, () -> received0.size() + received1.size() == 200,
                 () -> received0.size() + received1.size() + " of 200 received");
         // MQTT orders messages per topic and QoS (MQTT 5 section 4.6); the broker may interleave the two QoS streams.
         List<String> expected0 = new ArrayList<>();
@@ -210,12 +210,13 @@ class PahoLinkClientIT {
         await(c.publish(OutgoingPublish.of("a/b", utf8("x"), 1)));
         await(c.publish(OutgoingPublish.of("a/c", utf8("y"), 1)));
 
-        Await.until(WAIT, () -> wide.size() >= 2 && narrow.size() >= 1, () -> "wide=" + wide + " narrow=" + narrow);
+        Await.until("the wide and narrow subscriptions receive", WAIT, () -> wide.size() >= 2 && narrow.size() >= 1,
+                () -> "wide=" + wide + " narrow=" + narrow);
         // A marker message proves nothing else is still on its way before checking exact counts.
         List<String> marker = new CopyOnWriteArrayList<>();
         await(c.subscribe("marker", 0, p -> marker.add(p.topic())));
         await(c.publish(OutgoingPublish.of("marker", utf8("m"), 1)));
-        Await.until(WAIT, () -> marker.size() == 1, () -> "marker not received");
+        Await.until("the marker arrives", WAIT, () -> marker.size() == 1, () -> "marker not received");
         assertThat(wide).containsExactly("a/b", "a/c");
         assertThat(narrow).containsExactly("a/b");
         assertThat(broker.log()).contains("Received SUBSCRIBE from overlap");
@@ -235,7 +236,8 @@ class PahoLinkClientIT {
         assertThat(e.getMessage()).contains("big/topic").contains("1000");
         assertThat(c.isConnected()).isTrue();
         assertThat(await(c.publish(OutgoingPublish.of("big/topic", new byte[500], 1))).isSuccess()).isTrue();
-        Await.until(WAIT, () -> broker.countLogLines("Received PUBLISH from big") == publishesSeen + 1,
+        Await.until("the broker logs the big PUBLISH", WAIT,
+                () -> broker.countLogLines("Received PUBLISH from big") == publishesSeen + 1,
                 broker::log);
         assertThat(broker.log()).doesNotContain("2000 bytes");
     }
@@ -348,7 +350,8 @@ class PahoLinkClientIT {
         long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertThat(closeMillis).isLessThan(1000);
-        Await.until(WAIT, () -> broker.log().contains("Client twice disconnected."), broker::log);
+        Await.until("the broker disconnects the first 'twice' client", WAIT,
+                () -> broker.log().contains("Client twice disconnected."), broker::log);
         assertThat(c.isConnected()).isFalse();
         assertThat(failure(c.connect(r -> {})).kind()).isEqualTo(Kind.CLOSED);
         assertThat(failure(c.publish(OutgoingPublish.of("t", utf8("x"), 0))).kind()).isEqualTo(Kind.CLOSED);

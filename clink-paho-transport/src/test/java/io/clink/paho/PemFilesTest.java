@@ -3,8 +3,8 @@ package io.clink.paho;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clink.paho.testsupport.TestPki;
-import io.clink.paho.testsupport.TestPki.Identity;
+import io.clink.testkit.tls.TestPki;
+import io.clink.testkit.tls.TestPki.Identity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

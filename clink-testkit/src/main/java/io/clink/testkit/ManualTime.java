@@ -189,15 +189,7 @@ public final class ManualTime {
      * @since 0.1.0
      */
     public void advance(Duration duration) {
-        Objects.requireNonNull(duration, "duration");
-        if (duration.isNegative()) {
-            throw new IllegalArgumentException("time cannot move backwards: advance(" + duration + ")");
-        }
-        long target;
-        synchronized (lock) {
-            target = saturatedAdd(nanoTime, duration);
-        }
-        advanceTo(target);
+        advanceTo(targetAfter(duration, "advance"));
     }
 
     /**
@@ -218,7 +210,33 @@ public final class ManualTime {
                         + targetNanoTime + ") but nanoTime is " + nanoTime);
             }
         }
-        drain(targetNanoTime);
+        drain(targetNanoTime, true);
+    }
+
+    /**
+     * Moves both clocks forward by {@code duration} as {@link #advance} does, firing every timer that falls due on the
+     * way, but runs no executor task: what the timers submit stays queued ({@link #pendingTasks()}). For tests of
+     * what happens between a timer and the work it hands to the executor.
+     *
+     * @param duration how far to move, zero or positive, not null
+     * @throws IllegalArgumentException if {@code duration} is negative
+     * @throws IllegalStateException if called from inside a task, or if more than {@link #taskLimit()} timers fired
+     * @throws AssertionError if a timer threw and {@link #rethrowTaskFailures(boolean)} is on
+     * @since 0.1.0
+     */
+    public void advanceHoldingTasks(Duration duration) {
+        drain(targetAfter(duration, "advanceHoldingTasks"), false);
+    }
+
+    /** The monotonic reading {@code duration} from now; {@code method} names the caller in the error. */
+    private long targetAfter(Duration duration, String method) {
+        Objects.requireNonNull(duration, "duration");
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("time cannot move backwards: " + method + "(" + duration + ")");
+        }
+        synchronized (lock) {
+            return saturatedAdd(nanoTime, duration);
+        }
     }
 
     /**
@@ -230,7 +248,7 @@ public final class ManualTime {
      * @since 0.1.0
      */
     public int runUntilIdle() {
-        return drain(nanoTime());
+        return drain(nanoTime(), true);
     }
 
     /**
@@ -350,9 +368,9 @@ public final class ManualTime {
     /*
      * One drain: tasks first, then the earliest timer due at or before target (moving the clocks to its deadline),
      * until neither is left; finally the clocks move to target. The lock is never held while a task runs, so tasks
-     * may schedule, submit and cancel freely.
+     * may schedule, submit and cancel freely. Without runTasks only timers run and executor tasks stay queued.
      */
-    private int drain(long target) {
+    private int drain(long target, boolean runTasks) {
         int ran = 0;
         int failuresBefore;
         int limit;
@@ -369,7 +387,7 @@ public final class ManualTime {
             while (true) {
                 Runnable next;
                 synchronized (lock) {
-                    next = tasks.pollFirst();
+                    next = runTasks ? tasks.pollFirst() : null;
                     if (next == null) {
                         Timer due = timers.peek();
                         if (due != null && due.deadline <= target) {

@@ -227,4 +227,22 @@ class ManualTimeTest {
         assertEquals(Long.MAX_VALUE, time.nanoTime());
         assertEquals(List.of("far"), log);
     }
+
+    @Test
+    void advanceHoldingTasks_timerSubmitsTask_timerFiresTaskStaysQueued() {
+        time.executor().execute(() -> log.add("queued-before"));
+        time.scheduler().schedule(() -> {
+            log.add("timer@" + time.nanoTime());
+            time.executor().execute(() -> log.add("from-timer"));
+        }, Duration.ofSeconds(1));
+        long start = time.nanoTime();
+
+        time.advanceHoldingTasks(Duration.ofSeconds(2));
+        assertEquals(List.of("timer@" + (start + 1_000_000_000L)), log);
+        assertEquals(2, time.pendingTasks());
+        assertEquals(start + 2_000_000_000L, time.nanoTime());
+
+        time.runUntilIdle();
+        assertEquals(List.of("timer@" + (start + 1_000_000_000L), "queued-before", "from-timer"), log);
+    }
 }

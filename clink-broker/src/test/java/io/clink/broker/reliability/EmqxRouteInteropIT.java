@@ -11,13 +11,16 @@ import io.clink.api.link.RemoteRoute;
 import io.clink.core.internal.protocol.ControlCodec;
 import io.clink.core.internal.protocol.ControlMessage.ActorInit;
 import io.clink.core.internal.protocol.ControlMessage.Heartbeat;
+import io.clink.testkit.Await;
+import io.clink.testkit.mqtt.MqttTestClient;
+import io.clink.testkit.mqtt.Received;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,8 +43,8 @@ class EmqxRouteInteropIT {
     static final String ACTOR = "emqx@10.0.0.2";
 
     private GuardedClusters clusters;
-    private RawClient peer;
-    private RawClient publisher;
+    private MqttTestClient peer;
+    private MqttTestClient publisher;
 
     /** The vector's bytes, from clink-core's test resources (the reactor's sibling module). */
     private static byte[] vector(String file) throws IOException {
@@ -53,8 +56,8 @@ class EmqxRouteInteropIT {
     @BeforeEach
     void start() throws Exception {
         clusters = GuardedClusters.start();
-        peer = RawClient.connect(clusters.usLinkUri(), "ap-south:routesync:" + ACTOR, AP_USER, AP_PASSWORD, WAIT_MS);
-        publisher = RawClient.connect(clusters.usMqttUri(), "local-publisher", null, null, WAIT_MS);
+        peer = GuardedClusters.connect(clusters.usLinkUri(), "ap-south:routesync:" + ACTOR, AP_USER, AP_PASSWORD);
+        publisher = GuardedClusters.connect(clusters.usMqttUri(), "local-publisher", null, null);
     }
 
     @AfterEach
@@ -72,24 +75,24 @@ class EmqxRouteInteropIT {
 
     @Test
     void emqxRouteBatches_nonUtf8IdsAndInvalidFilters_appliedSkippedCountedNeverDisconnected() throws Exception {
-        assertThat(peer.subscribe("$LINK/cluster/resp/" + AP + "/#", WAIT_MS)).as("SUBACK for the acks").isEqualTo(1);
+        assertThat(peer.trySubscribe("$LINK/cluster/resp/" + AP + "/#", 1)).as("SUBACK for the acks").isEqualTo(1);
         MqttProperties handshake = new MqttProperties();
         handshake.setResponseTopic("$LINK/cluster/resp/" + AP + "/" + ACTOR);
         handshake.setCorrelationData(new byte[] {7, 7, 7});
-        assertThat(peer.publish("$LINK/cluster/route/" + AP,
-                ControlCodec.encode(new ActorInit(ACTOR, 1_722_945_600_000L, US, 1)), handshake, WAIT_MS))
+        assertThat(peer.tryPublish("$LINK/cluster/route/" + AP,
+                ControlCodec.encode(new ActorInit(ACTOR, 1_722_945_600_000L, US, 1)), 1, handshake))
                 .as("PUBACK of actor_init").isEqualTo(0x10);
-        RawClient.Received ack = peer.received.poll(WAIT_MS, TimeUnit.MILLISECONDS);
+        Received ack = peer.received().poll(WAIT_MS, TimeUnit.MILLISECONDS);
         assertThat(ack).as("actor_init_ack").isNotNull();
 
-        assertThat(peer.publish("$LINK/cluster/route/" + AP, vector("route_emqx_non_utf8_ids.etf"), null, WAIT_MS))
+        assertThat(peer.tryPublish("$LINK/cluster/route/" + AP, vector("route_emqx_non_utf8_ids.etf"), 1, null))
                 .as("PUBACK of the batch of non-UTF-8 ids").isEqualTo(0x10);
-        assertThat(peer.publish("$LINK/cluster/route/" + AP, vector("route_emqx_mixed.compressed.etf"), null, WAIT_MS))
+        assertThat(peer.tryPublish("$LINK/cluster/route/" + AP, vector("route_emqx_mixed.compressed.etf"), 1, null))
                 .as("PUBACK of the mixed batch, compressed as EMQX 6.0.3+ sends it").isEqualTo(0x10);
-        assertThat(peer.publish("$LINK/cluster/route/" + AP, vector("route_emqx_mixed.etf"), null, WAIT_MS))
+        assertThat(peer.tryPublish("$LINK/cluster/route/" + AP, vector("route_emqx_mixed.etf"), 1, null))
                 .as("PUBACK of the mixed batch resent, as EMQX would after a lost PUBACK").isEqualTo(0x10);
-        assertThat(peer.publish("$LINK/cluster/route/" + AP, ControlCodec.encode(new Heartbeat(ACTOR, 1)), null,
-                WAIT_MS)).as("PUBACK of a heartbeat on the same connection").isEqualTo(0x10);
+        assertThat(peer.tryPublish("$LINK/cluster/route/" + AP, ControlCodec.encode(new Heartbeat(ACTOR, 1)), 1,
+                null)).as("PUBACK of a heartbeat on the same connection").isEqualTo(0x10);
 
         Set<RemoteRoute> expected = Set.of(
                 new RemoteRoute("t/1", "t/1"),
@@ -108,22 +111,13 @@ class EmqxRouteInteropIT {
         // A local publish matched by the batch's filters is matched for forwarding to cluster-ap-south (whose own
         // listener is down, so the message is buffered or dropped there: matched counts both).
         long matchedBefore = m.matched();
-        assertThat(publisher.publish("dev/42", "for ap-south".getBytes(StandardCharsets.UTF_8), null, WAIT_MS))
+        assertThat(publisher.tryPublish("dev/42", "for ap-south".getBytes(StandardCharsets.UTF_8), 1, null))
                 .isIn(0, 0x10);
-        await("the publish on dev/42 is matched for cluster-ap-south",
+        Await.until("the publish on dev/42 is matched for cluster-ap-south", Duration.ofSeconds(30),
                 () -> clusters.usLink.metrics(AP).orElseThrow().matched() > matchedBefore);
 
-        assertThat(peer.awaitServerDisconnect(500)).as("server DISCONNECT").isEqualTo(RawClient.NONE);
+        assertThat(peer.awaitServerDisconnect(Duration.ofMillis(500))).as("server DISCONNECT")
+                .isEqualTo(MqttTestClient.NO_DISCONNECT);
         assertThat(peer.isConnected()).as("the link connection is still up").isTrue();
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(30_000);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

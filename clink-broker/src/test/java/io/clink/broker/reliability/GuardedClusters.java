@@ -7,14 +7,19 @@ import io.clink.core.ClusterLink;
 import io.clink.core.config.ClusterLinkConfigLoader;
 import io.clink.hivemq.ClinkEngine;
 import io.clink.hivemq.ClusterLinkExtensionMain;
+import io.clink.testkit.mqtt.MqttTestClient;
+import io.clink.testkit.net.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Two embedded brokers linked both ways with {@code topics = ["#"]}, each link listener guarded by credentials:
@@ -48,7 +53,7 @@ final class GuardedClusters implements AutoCloseable {
     }
 
     static GuardedClusters start() throws IOException {
-        int[] p = freePorts(5);
+        int[] p = FreePorts.pick(5);
         int usMqtt = p[0];
         int usLinkPort = p[1];
         int euMqtt = p[2];
@@ -152,20 +157,25 @@ final class GuardedClusters implements AutoCloseable {
         });
     }
 
-    private static int[] freePorts(int n) throws IOException {
-        int[] p = new int[n];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
-                held.add(s);
-                p[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
+    /**
+     * A plain MQTT 5 client that plays a peer of the link listener (or an ordinary client): clean start, session
+     * expiry 0, no automatic reconnect, every wait at most {@link LinkedPair#WAIT_MS}.
+     *
+     * @throws MqttException with the CONNACK reason code if the broker refused
+     */
+    static MqttTestClient connect(String uri, String clientId, @Nullable String username, byte @Nullable [] password)
+            throws MqttException {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(true);
+        o.setSessionExpiryInterval(0L);
+        o.setAutomaticReconnect(false);
+        o.setConnectionTimeout((int) Math.max(1, LinkedPair.WAIT_MS / 1000));
+        if (username != null) {
+            o.setUserName(username);
         }
-        return p;
+        if (password != null) {
+            o.setPassword(password);
+        }
+        return MqttTestClient.connect(uri, clientId, o, Duration.ofMillis(LinkedPair.WAIT_MS));
     }
 }

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clink.api.link.RemoteRoute;
 import io.clink.broker.EmbeddedClusterBroker;
+import io.clink.testkit.Await;
+import io.clink.testkit.mqtt.MqttTestClient;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -116,9 +118,9 @@ class HostileLinkClientIT {
     private final LongAdder connectNanos = new LongAdder();
     private final AtomicInteger clientIds = new AtomicInteger();
     private GuardedClusters clusters;
-    private RawClient ordinarySub;
-    private RawClient ordinaryPub;
-    private RawClient euSub;
+    private MqttTestClient ordinarySub;
+    private MqttTestClient ordinaryPub;
+    private MqttTestClient euSub;
 
     @BeforeEach
     void start() throws Exception {
@@ -127,11 +129,11 @@ class HostileLinkClientIT {
             nanos.put(k, new LongAdder());
         }
         clusters = GuardedClusters.start();
-        ordinarySub = RawClient.connect(clusters.usMqttUri(), "ordinary-sub", null, null, WAIT_MS);
-        ordinaryPub = RawClient.connect(clusters.usMqttUri(), "ordinary-pub", null, null, WAIT_MS);
-        euSub = RawClient.connect(clusters.euMqttUri(), "eu-sub", null, null, WAIT_MS);
-        assertThat(ordinarySub.subscribe("ordinary/#", WAIT_MS)).isEqualTo(1);
-        assertThat(euSub.subscribe("linked/#", WAIT_MS)).isEqualTo(1);
+        ordinarySub = GuardedClusters.connect(clusters.usMqttUri(), "ordinary-sub", null, null);
+        ordinaryPub = GuardedClusters.connect(clusters.usMqttUri(), "ordinary-pub", null, null);
+        euSub = GuardedClusters.connect(clusters.euMqttUri(), "eu-sub", null, null);
+        assertThat(ordinarySub.trySubscribe("ordinary/#", 1)).isEqualTo(1);
+        assertThat(euSub.trySubscribe("linked/#", 1)).isEqualTo(1);
         await("us-east learns eu-west's route linked/#", () -> clusters.usLink.remoteRoutes(EU).stream()
                 .anyMatch(r -> r.filter().equals("linked/#")));
     }
@@ -139,7 +141,7 @@ class HostileLinkClientIT {
     @AfterEach
     void stop() {
         restoreLogs();
-        for (RawClient c : new RawClient[] {ordinarySub, ordinaryPub, euSub}) {
+        for (MqttTestClient c : new MqttTestClient[] {ordinarySub, ordinaryPub, euSub}) {
             if (c != null) {
                 c.closeQuietly();
             }
@@ -277,10 +279,10 @@ class HostileLinkClientIT {
             nanos.get(kind).add(System.nanoTime() - start);
             return;
         }
-        RawClient c;
+        MqttTestClient c;
         try {
-            c = RawClient.connect(clusters.usLinkUri(), "hostile-" + clientIds.incrementAndGet(), AP_USER,
-                    AP_PASSWORD, WAIT_MS);
+            c = GuardedClusters.connect(clusters.usLinkUri(), "hostile-" + clientIds.incrementAndGet(), AP_USER,
+                    AP_PASSWORD);
         } catch (MqttException e) {
             throw new AssertionError("the attacker's CONNECT was refused (" + e.getReasonCode() + ")", e);
         }
@@ -289,13 +291,13 @@ class HostileLinkClientIT {
             List<Step> steps = steps(kind, random);
             for (int i = 0; i < steps.size(); i++) {
                 Step s = steps.get(i);
-                int ack = c.publish(s.topic(), s.payload(), s.properties(), WAIT_MS);
+                int ack = c.tryPublish(s.topic(), s.payload(), 1, s.properties());
                 if (i < steps.size() - 1) {
                     // The set-up steps of an attack are legal and must be accepted as such.
                     assertThat(ack).as("PUBACK of set-up step %d of %s", i, kind).isEqualTo(0x10);
                 }
             }
-            int reason = c.awaitServerDisconnect(WAIT_MS);
+            int reason = c.awaitServerDisconnect();
             outcomes.get(kind).computeIfAbsent(reason, r -> new LongAdder()).increment();
         } finally {
             c.closeQuietly();
@@ -371,23 +373,15 @@ class HostileLinkClientIT {
     /** An ordinary publish on us-east reaches its subscriber, and a linked one reaches eu-west's subscriber. */
     private void probe(long n) throws Exception {
         String ordinary = "ordinary/" + n;
-        ordinaryPub.publish(ordinary, HostilePayloads.utf8("p" + n), null, WAIT_MS);
+        ordinaryPub.tryPublish(ordinary, HostilePayloads.utf8("p" + n), 1, null);
         awaitMessage(ordinarySub, ordinary);
         String linked = "linked/" + n;
-        ordinaryPub.publish(linked, HostilePayloads.utf8("l" + n), null, WAIT_MS);
+        ordinaryPub.tryPublish(linked, HostilePayloads.utf8("l" + n), 1, null);
         awaitMessage(euSub, linked);
     }
 
-    private static void awaitMessage(RawClient sub, String topic) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (System.nanoTime() < deadline) {
-            RawClient.Received r = sub.received.poll(100, TimeUnit.MILLISECONDS);
-            if (r != null && r.topic().equals(topic)) {
-                return;
-            }
-        }
-        throw new AssertionError(topic + " did not reach " + sub.client.getClientId() + " within " + WAIT_MS
-                + " ms while hostile clients were attacking");
+    private static void awaitMessage(MqttTestClient sub, String topic) throws InterruptedException {
+        sub.awaitMessageOn(topic);
     }
 
     // ---- measuring ----
@@ -440,7 +434,7 @@ class HostileLinkClientIT {
                 probes, baseline / 1048576.0, after / 1048576.0, 100.0 * (after - baseline) / baseline));
         for (Kind k : Kind.values()) {
             Map<String, Long> seen = new TreeMap<>();
-            outcomes.get(k).forEach((code, n) -> seen.put(code == RawClient.NONE ? "none"
+            outcomes.get(k).forEach((code, n) -> seen.put(code == MqttTestClient.NO_DISCONNECT ? "none"
                     : code == RawSocketPeer.CLOSED ? "closed" : String.format("0x%02X", code), n.sum()));
             long n = seen.values().stream().mapToLong(Long::longValue).sum();
             b.append(String.format("  %-26s %s  mean %d ms%n", k, seen,
@@ -450,12 +444,6 @@ class HostileLinkClientIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(30_000);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+        Await.until(what, condition);
     }
 }

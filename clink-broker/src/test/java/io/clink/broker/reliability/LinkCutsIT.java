@@ -163,7 +163,7 @@ class LinkCutsIT {
                         + "routes-converged-after-last-heal=%dms links-online-after-last-heal=%dms "
                         + "proxy-connections(toA,toB)=%d,%d%n",
                 seed, cuts, published.get(), mustArrive.size(), notRouted.get(), handed, duplicates, subscriberGot,
-                sub.problems, pair.b.brokerDrops(),
+                sub.problems(), pair.b.brokerDrops(),
                 m.forwarded(), m.retried(), m.dropped(), m.failed(), convergedMs, onlineMs,
                 pair.proxyToA.acceptedConnections(), pair.proxyToB.acceptedConnections());
 

@@ -10,6 +10,8 @@ import static io.clink.broker.reliability.GuardedClusters.US;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clink.api.link.RemoteRoute;
+import io.clink.testkit.Await;
+import io.clink.testkit.mqtt.MqttTestClient;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
@@ -45,19 +47,19 @@ class LinkListenerAccessIT {
     private static final boolean SOAK = Boolean.getBoolean("clink.soak");
 
     private static GuardedClusters clusters;
-    private static RawClient usSub;
-    private static RawClient usPub;
-    private static RawClient euSub;
+    private static MqttTestClient usSub;
+    private static MqttTestClient usPub;
+    private static MqttTestClient euSub;
     private static Set<RemoteRoute> euRoutes;
 
     @BeforeAll
     static void start() throws Exception {
         clusters = GuardedClusters.start();
-        usSub = RawClient.connect(clusters.usMqttUri(), "us-sub", null, null, WAIT_MS);
-        usPub = RawClient.connect(clusters.usMqttUri(), "us-pub", null, null, WAIT_MS);
-        euSub = RawClient.connect(clusters.euMqttUri(), "eu-sub", null, null, WAIT_MS);
-        assertThat(usSub.subscribe("#", WAIT_MS)).isEqualTo(1);
-        assertThat(euSub.subscribe("linked/#", WAIT_MS)).isEqualTo(1);
+        usSub = GuardedClusters.connect(clusters.usMqttUri(), "us-sub", null, null);
+        usPub = GuardedClusters.connect(clusters.usMqttUri(), "us-pub", null, null);
+        euSub = GuardedClusters.connect(clusters.euMqttUri(), "eu-sub", null, null);
+        assertThat(usSub.trySubscribe("#", 1)).isEqualTo(1);
+        assertThat(euSub.trySubscribe("linked/#", 1)).isEqualTo(1);
         await("us-east learns eu-west's route linked/#", () -> clusters.usLink.remoteRoutes(EU).stream()
                 .anyMatch(r -> r.filter().equals("linked/#")));
         euRoutes = Set.copyOf(clusters.usLink.remoteRoutes(EU));
@@ -65,7 +67,7 @@ class LinkListenerAccessIT {
 
     @AfterAll
     static void stop() {
-        for (RawClient c : new RawClient[] {usSub, usPub, euSub}) {
+        for (MqttTestClient c : new MqttTestClient[] {usSub, usPub, euSub}) {
             if (c != null) {
                 c.closeQuietly();
             }
@@ -100,26 +102,26 @@ class LinkListenerAccessIT {
     @Test
     void defaultListener_linkTopics_refusedForPublishAndSubscribeWhateverTheCredentials() throws Exception {
         for (boolean withLinkCredentials : new boolean[] {false, true}) {
-            try (RawClient c = RawClient.connect(clusters.usMqttUri(), "plain-" + withLinkCredentials,
-                    withLinkCredentials ? EU_USER : null, withLinkCredentials ? EU_PASSWORD : null, WAIT_MS)) {
+            try (MqttTestClient c = GuardedClusters.connect(clusters.usMqttUri(), "plain-" + withLinkCredentials,
+                    withLinkCredentials ? EU_USER : null, withLinkCredentials ? EU_PASSWORD : null)) {
                 for (String topic : List.of("$LINK/cluster/route/" + EU, "$LINK/cluster/msg/" + EU,
                         "$LINK/cluster/resp/" + EU + "/actor", "$LINK/anything")) {
                     byte[] payload = topic.contains("/msg/")
                             ? HostilePayloads.message("linked/forged", new byte[] {1})
                             : HostilePayloads.actorInit("intruder", 1, US);
-                    assertThat(c.publish(topic, payload, handshakeProperties(), WAIT_MS))
+                    assertThat(c.tryPublish(topic, payload, 1, handshakeProperties()))
                             .as("PUBACK for %s (link credentials: %s)", topic, withLinkCredentials).isEqualTo(0x87);
                 }
                 for (String filter : List.of("$LINK/#", "$LINK/cluster/route/+", "$LINK/cluster/msg/" + EU,
                         "$LINK/cluster/resp/" + EU + "/#")) {
-                    assertThat(c.subscribe(filter, WAIT_MS))
+                    assertThat(c.trySubscribe(filter, 1))
                             .as("SUBACK for %s (link credentials: %s)", filter, withLinkCredentials).isEqualTo(0x87);
                 }
                 assertThat(c.isConnected()).as("an ordinary client is refused, not thrown out").isTrue();
             }
         }
         assertLinkIntact("after $LINK publishes on the default listener");
-        assertThat(usSub.received).as("what a '#' subscriber on us-east saw")
+        assertThat(usSub.received()).as("what a '#' subscriber on us-east saw")
                 .noneMatch(r -> r.topic().startsWith("$") || r.topic().equals("linked/forged"));
     }
 
@@ -127,7 +129,8 @@ class LinkListenerAccessIT {
     void linkUser_anotherClustersLinkTopics_refusedWithDisconnect0x87() throws Exception {
         for (String topic : List.of("$LINK/cluster/route/" + EU, "$LINK/cluster/msg/" + EU,
                 "$LINK/cluster/route/" + US, "$LINK/cluster/msg/cluster-unknown")) {
-            try (RawClient c = RawClient.connect(clusters.usLinkUri(), "ap-impostor", AP_USER, AP_PASSWORD, WAIT_MS)) {
+            try (MqttTestClient c =
+                    GuardedClusters.connect(clusters.usLinkUri(), "ap-impostor", AP_USER, AP_PASSWORD)) {
                 byte[] payload = topic.contains("/msg/")
                         ? HostilePayloads.message("linked/forged", new byte[] {1})
                         : HostilePayloads.routeAdd("clink@eu", 1, "stolen/#");
@@ -135,22 +138,22 @@ class LinkListenerAccessIT {
                     // A well-formed handshake first, so a missing DISCONNECT could not hide behind a decode error.
                     payload = HostilePayloads.actorInit("clink@eu", Long.MAX_VALUE / 2, US);
                 }
-                int ack = c.publish(topic, payload, handshakeProperties(), WAIT_MS);
+                int ack = c.tryPublish(topic, payload, 1, handshakeProperties());
 
-                assertThat(c.awaitServerDisconnect(WAIT_MS)).as("DISCONNECT after publishing to %s", topic)
+                assertThat(c.awaitServerDisconnect()).as("DISCONNECT after publishing to %s", topic)
                         .isEqualTo(0x87);
                 // The DISCONNECT may overtake the PUBACK; Paho then fails the publish with its own code (>= 32000).
                 assertThat(ack).as("PUBACK (or failure) of the publish to %s", topic)
                         .satisfiesAnyOf(a -> assertThat(a).isEqualTo(0x87), a -> assertThat(a).isGreaterThan(32_000));
             }
         }
-        try (RawClient c = RawClient.connect(clusters.usLinkUri(), "ap-snoop", AP_USER, AP_PASSWORD, WAIT_MS)) {
-            assertThat(c.subscribe("$LINK/cluster/resp/" + EU + "/#", WAIT_MS)).as("SUBACK for eu-west's answers")
+        try (MqttTestClient c = GuardedClusters.connect(clusters.usLinkUri(), "ap-snoop", AP_USER, AP_PASSWORD)) {
+            assertThat(c.trySubscribe("$LINK/cluster/resp/" + EU + "/#", 1)).as("SUBACK for eu-west's answers")
                     .isEqualTo(0x87);
         }
         assertLinkIntact("after a wrong-cluster credential tried eu-west's topics");
         assertThat(clusters.usLink.remoteRoutes(AP)).isEmpty();
-        assertThat(usSub.received).noneMatch(r -> r.topic().equals("linked/forged"));
+        assertThat(usSub.received()).noneMatch(r -> r.topic().equals("linked/forged"));
     }
 
     // ---- helpers ----
@@ -210,7 +213,7 @@ class LinkListenerAccessIT {
             }
         }
         try {
-            RawClient c = RawClient.connect(clusters.usLinkUri(), "anon-" + i, user, password, WAIT_MS);
+            MqttTestClient c = GuardedClusters.connect(clusters.usLinkUri(), "anon-" + i, user, password);
             c.closeQuietly();
             return "accepted";
         } catch (MqttException e) {
@@ -222,15 +225,8 @@ class LinkListenerAccessIT {
     private static void assertLinkIntact(String when) throws Exception {
         assertThat(clusters.usLink.remoteRoutes(EU)).as("eu-west's routes on us-east " + when).isEqualTo(euRoutes);
         String topic = "linked/probe-" + System.nanoTime();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        usPub.publish(topic, HostilePayloads.utf8("probe"), null, WAIT_MS);
-        while (System.nanoTime() < deadline) {
-            RawClient.Received r = euSub.received.poll(100, TimeUnit.MILLISECONDS);
-            if (r != null && r.topic().equals(topic)) {
-                return;
-            }
-        }
-        throw new AssertionError(topic + " did not cross the link " + when);
+        usPub.tryPublish(topic, HostilePayloads.utf8("probe"), 1, null);
+        euSub.awaitMessageOn(topic);
     }
 
     private static MqttProperties handshakeProperties() {
@@ -251,12 +247,6 @@ class LinkListenerAccessIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(30_000);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+        Await.until(what, condition);
     }
 }

@@ -13,22 +13,27 @@ import io.clink.core.ClusterLink;
 import io.clink.core.config.ClusterLinkConfigLoader;
 import io.clink.hivemq.ClusterLinkExtensionMain;
 import io.clink.paho.PahoLinkTransport;
+import io.clink.testkit.Await;
 import io.clink.testkit.JumpingClock;
+import io.clink.testkit.RecordingBroker;
 import io.clink.testkit.net.FaultProxy;
+import io.clink.testkit.net.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -63,7 +68,7 @@ final class LinkedPair implements AutoCloseable {
         final RecordingIncarnationStore store = new RecordingIncarnationStore();
         String linkExtra = "";
         /** Payloads the engine handed to the broker for local delivery, with copies. */
-        final Map<String, Integer> delivered = RecordingBroker.newTap();
+        final Map<String, Integer> delivered = new ConcurrentHashMap<>();
         @Nullable EmbeddedClusterBroker broker;
         /** HiveMQ's metrics of the running broker, captured while its extension starts. */
         volatile com.codahale.metrics.@Nullable MetricRegistry hivemqMetrics;
@@ -181,7 +186,8 @@ final class LinkedPair implements AutoCloseable {
                 PahoLinkTransport transport = new PahoLinkTransport();
                 ClusterLink link = ClusterLink.builder()
                         .config(config)
-                        .broker(new RecordingBroker(adapter, delivered))
+                        .broker(RecordingBroker.wrapping(adapter).keepDeliveries(false)
+                                .onDeliver(m -> delivered.merge(utf8(m.payload()), 1, Integer::sum)))
                         .transport(transport)
                         .nodeName("node-" + name)
                         .ticker(clock.ticker())
@@ -208,7 +214,7 @@ final class LinkedPair implements AutoCloseable {
     final FaultProxy proxyToB;
 
     LinkedPair() throws IOException {
-        int[] p = freePorts(4);
+        int[] p = FreePorts.pick(4);
         a = new Side(A, B, p[0], p[1]);
         b = new Side(B, A, p[2], p[3]);
         proxyToA = FaultProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), a.linkPort));
@@ -278,14 +284,7 @@ final class LinkedPair implements AutoCloseable {
     /** As {@link #await(String, long, BooleanSupplier)}; a timeout also describes {@code pair}'s state. */
     static void await(String what, long timeoutMs, BooleanSupplier condition, @Nullable LinkedPair current)
             throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + timeoutMs + " ms waiting until " + what
-                        + (current == null ? "" : "; " + current.describe()));
-            }
-            Thread.sleep(20);
-        }
+        Await.until(what, Duration.ofMillis(timeoutMs), condition, () -> current == null ? "" : current.describe());
     }
 
     /** Heap in use after a full collection, in bytes (several passes, as one {@code System.gc()} is a hint). */
@@ -298,23 +297,6 @@ final class LinkedPair implements AutoCloseable {
             best = Math.min(best, rt.totalMemory() - rt.freeMemory());
         }
         return best;
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        int[] p = new int[n];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(s);
-                p[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-        return p;
     }
 
     /** An in-memory incarnation store that outlives broker restarts and records every incarnation it issued. */
@@ -348,5 +330,11 @@ final class LinkedPair implements AutoCloseable {
         synchronized List<Long> issued() {
             return List.copyOf(issued);
         }
+    }
+
+    private static String utf8(ByteBuffer payload) {
+        byte[] b = new byte[payload.remaining()];
+        payload.get(b);
+        return new String(b, StandardCharsets.UTF_8);
     }
 }

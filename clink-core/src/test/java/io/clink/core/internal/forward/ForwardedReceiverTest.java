@@ -2,6 +2,7 @@ package io.clink.core.internal.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
@@ -10,6 +11,7 @@ import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.etf.GoldenVectors;
 import io.clink.core.internal.protocol.ForwardedMessage;
+import io.clink.testkit.ManualTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -20,8 +22,8 @@ class ForwardedReceiverTest {
     private static final String SENDER = "cluster-a";
     private static final LinkConnection CONN = LinkConnection.of("conn-1", "cluster-a:msg:12345678:1");
 
-    private final ManualTime time = new ManualTime();
-    private final FakeBroker broker = new FakeBroker();
+    private final ManualTime time = TestEngines.newTime();
+    private final RecordingBroker broker = new RecordingBroker();
     private final EngineContext ctx = TestEngines.context(time, new FakeTransport(), broker,
             TestEngines.config(LOCAL, TestEngines.link(SENDER, "t/test-topic", "t/test/#").build()), 1);
     private final ForwardedReceiver receiver = new ForwardedReceiver(ctx);
@@ -29,7 +31,7 @@ class ForwardedReceiverTest {
 
     private static MqttMessage.Builder publish(String topic) {
         return MqttMessage.builder().topic(topic).payload("hi".getBytes(StandardCharsets.UTF_8)).qos(1)
-                .publisherClientId("pub-1").timestampMillis(ManualTime.EPOCH_MILLIS);
+                .publisherClientId("pub-1").timestampMillis(TestEngines.EPOCH_MILLIS);
     }
 
     private static byte[] wire(MqttMessage m) {
@@ -47,7 +49,7 @@ class ForwardedReceiverTest {
         int code = receiver.onMessagePublish(CONN, SENDER, wire(m));
 
         assertThat(code).isEqualTo(0x00);
-        assertThat(broker.delivered).containsExactly(m.toBuilder().originCluster(SENDER).build());
+        assertThat(broker.delivered()).containsExactly(m.toBuilder().originCluster(SENDER).build());
         assertThat(counters.received.sum()).isEqualTo(1);
         assertThat(counters.filtered.sum()).isZero();
     }
@@ -59,7 +61,7 @@ class ForwardedReceiverTest {
         int code = receiver.onMessagePublish(CONN, SENDER, GoldenVectors.named("message_qos1_props").compressed);
 
         assertThat(code).isEqualTo(0x00);
-        assertThat(broker.delivered).singleElement().satisfies(m -> {
+        assertThat(broker.delivered()).singleElement().satisfies(m -> {
             assertThat(m.topic()).isEqualTo("linked/42");
             assertThat(m.originCluster()).hasValue(SENDER);
         });
@@ -70,7 +72,7 @@ class ForwardedReceiverTest {
         int code = receiver.onMessagePublish(CONN, "stranger", wire(publish("t/test-topic").build()));
 
         assertThat(code).isEqualTo(0x10);
-        assertThat(broker.delivered).isEmpty();
+        assertThat(broker.delivered()).isEmpty();
         // Counted in the shared bucket: a peer inventing cluster names must not grow the counters map.
         assertThat(ctx.unlinkedCounters().filtered.sum()).isEqualTo(1);
         assertThat(ctx.countersOf("stranger")).isSameAs(ctx.unlinkedCounters());
@@ -81,7 +83,7 @@ class ForwardedReceiverTest {
         int code = receiver.onMessagePublish(CONN, SENDER, wire(publish("t/other").build()));
 
         assertThat(code).isEqualTo(0x10);
-        assertThat(broker.delivered).isEmpty();
+        assertThat(broker.delivered()).isEmpty();
         assertThat(counters.filtered.sum()).isEqualTo(1);
         assertThat(counters.received.sum()).isZero();
     }
@@ -94,7 +96,7 @@ class ForwardedReceiverTest {
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isEqualTo(0x10);
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/new/1").build()))).isZero();
-        assertThat(broker.delivered).extracting(MqttMessage::topic).containsExactly("t/test-topic", "t/new/1");
+        assertThat(broker.delivered()).extracting(MqttMessage::topic).containsExactly("t/test-topic", "t/new/1");
         assertThat(counters.filtered.sum()).isEqualTo(1);
         assertThat(counters.received.sum()).isEqualTo(2);
     }
@@ -107,7 +109,7 @@ class ForwardedReceiverTest {
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isEqualTo(0x10);
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test/2").build()))).isEqualTo(0x10);
-        assertThat(broker.delivered).hasSize(1);
+        assertThat(broker.delivered()).hasSize(1);
         assertThat(counters.filtered.sum()).isEqualTo(2);
     }
 
@@ -116,9 +118,9 @@ class ForwardedReceiverTest {
         int code = receiver.onMessagePublish(CONN, SENDER, new byte[] {(byte) 0x83, 0x68, 0x0a, 0x77});
 
         assertThat(code).isEqualTo(0x83);
-        assertThat(broker.disconnects).containsExactly("conn-1 0x83");
+        assertThat(broker.disconnects()).extracting(RecordingBroker.Disconnect::summary).containsExactly("conn-1 0x83");
         assertThat(counters.protocolErrors.sum()).isEqualTo(1);
-        assertThat(broker.delivered).isEmpty();
+        assertThat(broker.delivered()).isEmpty();
     }
 
     @Test
@@ -126,7 +128,7 @@ class ForwardedReceiverTest {
         int code = receiver.onMessagePublish(CONN, SENDER, GoldenVectors.named("heartbeat").plain);
 
         assertThat(code).isEqualTo(0x83);
-        assertThat(broker.disconnects).containsExactly("conn-1 0x83");
+        assertThat(broker.disconnects()).extracting(RecordingBroker.Disconnect::summary).containsExactly("conn-1 0x83");
         assertThat(counters.protocolErrors.sum()).isEqualTo(1);
     }
 
@@ -141,14 +143,14 @@ class ForwardedReceiverTest {
 
     @Test
     void onMessagePublish_brokerThrows_acks0x80CountsAndKeepsWorking() {
-        broker.deliverFailure = new IllegalStateException("broker is sad");
+        broker.failDeliveriesWith(new IllegalStateException("broker is sad"));
 
         int code = receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()));
 
         assertThat(code).isEqualTo(0x80);
         assertThat(counters.brokerErrors.sum()).isEqualTo(1);
         assertThat(counters.received.sum()).isZero();
-        broker.deliverFailure = null;
+        broker.failDeliveriesWith(null);
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isZero();
         assertThat(counters.received.sum()).isEqualTo(1);
     }
@@ -160,7 +162,7 @@ class ForwardedReceiverTest {
         time.advance(Duration.ofMillis(10_001));
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(m))).isEqualTo(0x10);
-        assertThat(broker.delivered).isEmpty();
+        assertThat(broker.delivered()).isEmpty();
         assertThat(counters.filtered.sum()).isEqualTo(1);
     }
 
@@ -173,18 +175,18 @@ class ForwardedReceiverTest {
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(m))).isZero();
 
-        PublishProperties delivered = broker.delivered.get(0).properties();
+        PublishProperties delivered = broker.delivered().get(0).properties();
         assertThat(delivered.messageExpiryIntervalSeconds()).hasValue(7);
         assertThat(delivered.contentType()).hasValue("x");
-        assertThat(broker.delivered.get(0).timestampMillis()).isEqualTo(ManualTime.EPOCH_MILLIS);
+        assertThat(broker.delivered().get(0).timestampMillis()).isEqualTo(TestEngines.EPOCH_MILLIS);
     }
 
     @Test
     void onMessagePublish_timestampAheadOfOurClock_keepsTheFullInterval() {
-        MqttMessage m = publish("t/test-topic").timestampMillis(ManualTime.EPOCH_MILLIS + 60_000)
+        MqttMessage m = publish("t/test-topic").timestampMillis(TestEngines.EPOCH_MILLIS + 60_000)
                 .properties(PublishProperties.builder().messageExpiryIntervalSeconds(10).build()).build();
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(m))).isZero();
-        assertThat(broker.delivered.get(0).properties().messageExpiryIntervalSeconds()).hasValue(10);
+        assertThat(broker.delivered().get(0).properties().messageExpiryIntervalSeconds()).hasValue(10);
     }
 }

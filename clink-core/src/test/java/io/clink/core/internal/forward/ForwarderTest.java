@@ -3,6 +3,7 @@ package io.clink.core.internal.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.config.DispatchStrategy;
@@ -22,6 +23,7 @@ import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.forward.FakeTransport.FakeClient;
 import io.clink.core.internal.protocol.ForwardedMessage;
+import io.clink.testkit.ManualTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,9 +44,9 @@ class ForwarderTest {
     private static final DisconnectReason KICKED =
             new DisconnectReason(Cause.BROKER_DISCONNECT, 0x98, "administrative action");
 
-    private final ManualTime time = new ManualTime();
+    private final ManualTime time = TestEngines.newTime();
     private final FakeTransport transport = new FakeTransport();
-    private final FakeBroker broker = new FakeBroker();
+    private final RecordingBroker broker = new RecordingBroker();
     private final List<ForwardingStatus> statuses = new ArrayList<>();
     private final EtfDecoder decoder = EtfDecoder.withDefaults();
     private EngineContext ctx;
@@ -87,7 +89,7 @@ class ForwarderTest {
 
     private static MqttMessage msg(String publisher, int qos, String text) {
         return MqttMessage.builder().topic("t/" + publisher).payload(text.getBytes(StandardCharsets.UTF_8)).qos(qos)
-                .publisherClientId(publisher).timestampMillis(ManualTime.EPOCH_MILLIS).build();
+                .publisherClientId(publisher).timestampMillis(TestEngines.EPOCH_MILLIS).build();
     }
 
     private void forward(MqttMessage... messages) {
@@ -316,8 +318,8 @@ class ForwarderTest {
     void forward_tenPublishersOverEightConnections_receiverSeesEachPublishersOrder() {
         // Scenario 4: 10 publishers x 10 QoS 1 messages, interleaved; the target sees each publisher in order.
         startConnected(link(8).build());
-        FakeBroker target = new FakeBroker();
-        EngineContext targetCtx = TestEngines.context(new ManualTime(), new FakeTransport(), target,
+        RecordingBroker target = new RecordingBroker();
+        EngineContext targetCtx = TestEngines.context(TestEngines.newTime(), new FakeTransport(), target,
                 TestEngines.config(REMOTE, TestEngines.link(LOCAL, "t/#").build()), 5);
         ForwardedReceiver receiver = new ForwardedReceiver(targetCtx);
         LinkConnection conn = LinkConnection.of("c1", "clink-a:msg");
@@ -339,14 +341,14 @@ class ForwarderTest {
         ackEverything(0);
 
         Map<String, List<String>> byPublisher = new HashMap<>();
-        for (MqttMessage m : target.delivered) {
+        for (MqttMessage m : target.delivered()) {
             byPublisher.computeIfAbsent(m.publisherClientId().orElseThrow(), k -> new ArrayList<>())
                     .add(StandardCharsets.UTF_8.decode(m.payload()).toString());
         }
         List<String> inOrder = IntStream.range(0, 10).mapToObj(Integer::toString).collect(Collectors.toList());
         assertThat(byPublisher).hasSize(10);
         assertThat(byPublisher.values()).allSatisfy(seq -> assertThat(seq).isEqualTo(inOrder));
-        assertThat(target.delivered).allSatisfy(m -> assertThat(m.originCluster()).hasValue(LOCAL));
+        assertThat(target.delivered()).allSatisfy(m -> assertThat(m.originCluster()).hasValue(LOCAL));
         assertThat(transport.clients.stream().filter(c -> !c.sent.isEmpty()).count()).isGreaterThan(3);
         for (FakeClient c : transport.clients) {
             Set<String> publishers = c.sent.stream().map(s -> record(s.publish).from()).collect(Collectors.toSet());
@@ -614,8 +616,8 @@ class ForwarderTest {
             c.refuse(refused);
             time.runUntilIdle();
             int calls = c.connectCalls;
-            gapsMillis.add(time.nextTimerIn().toMillis());
-            time.advance(time.nextTimerIn().minusNanos(1));
+            gapsMillis.add(time.nextTimerDelay().orElseThrow().toMillis());
+            time.advance(time.nextTimerDelay().orElseThrow().minusNanos(1));
             assertThat(c.connectCalls).isEqualTo(calls);
             time.advance(Duration.ofNanos(1));
             assertThat(c.connectCalls).isEqualTo(calls + 1);
@@ -639,7 +641,7 @@ class ForwarderTest {
         c.drop(KICKED);
         time.runUntilIdle();
 
-        assertThat(time.nextTimerIn()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(time.nextTimerDelay().orElseThrow()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test

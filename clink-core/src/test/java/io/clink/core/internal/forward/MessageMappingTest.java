@@ -19,6 +19,7 @@ import io.clink.core.internal.protocol.EmqxAtoms;
 import io.clink.core.internal.protocol.ForwardedMessage;
 import io.clink.core.internal.protocol.MessageHeaders;
 import io.clink.core.internal.protocol.MessageProperties;
+import io.clink.testkit.ManualTime;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,7 +61,7 @@ class MessageMappingTest {
                 .username("alice")
                 .peerHost("10.1.2.3")
                 .protocolVersion(MqttMessage.MQTT_3_1_1)
-                .timestampMillis(ManualTime.EPOCH_MILLIS + 789);
+                .timestampMillis(TestEngines.EPOCH_MILLIS + 789);
     }
 
     private MqttMessage throughWire(MqttMessage m, String origin) throws ProtocolException {
@@ -110,7 +111,7 @@ class MessageMappingTest {
         assertThat(f.from()).isEqualTo("sensor-α");
         assertThat(f.flags()).isEqualTo(ErlMap.of(EmqxAtoms.DUP, ErlAtom.FALSE, EmqxAtoms.RETAIN, ErlAtom.FALSE));
         assertThat(f.topic()).isEqualTo("site/1/temp");
-        assertThat(f.timestamp()).isEqualTo(ManualTime.EPOCH_MILLIS + 789);
+        assertThat(f.timestamp()).isEqualTo(TestEngines.EPOCH_MILLIS + 789);
         assertThat(f.extra()).isEqualTo(ErlMap.EMPTY);
         ErlMap headers = f.headers().toTerm();
         assertThat(headers.get(EmqxAtoms.USERNAME)).isEqualTo(ErlBinary.utf8("alice"));
@@ -159,7 +160,7 @@ class MessageMappingTest {
 
     @Test
     void toForwarded_samePublisherWithoutProperties_reusesItsHeaders() {
-        MessageMapping mapping = new MessageMapping("node", new ManualTime());
+        MessageMapping mapping = new MessageMapping("node", TestEngines.newTime().ticker());
         MqttMessage a = MqttMessage.builder().topic("t/1").publisherClientId("c").username("u").peerHost("10.0.0.1")
                 .protocolVersion(4).timestampMillis(5).build();
 
@@ -178,7 +179,7 @@ class MessageMappingTest {
 
     @Test
     void toForwarded_manyPublishers_headersStayRightPastTheCacheBound() {
-        MessageMapping mapping = new MessageMapping("node", new ManualTime());
+        MessageMapping mapping = new MessageMapping("node", TestEngines.newTime().ticker());
         MqttMessage.Builder b = MqttMessage.builder().topic("t").timestampMillis(5);
 
         for (int round = 0; round < 2; round++) {
@@ -216,14 +217,14 @@ class MessageMappingTest {
 
     @Test
     void newGuid_layout_isMicrosNodeHashSequence() {
-        ManualTime time = new ManualTime();
-        MessageMapping mapping = new MessageMapping("emqx@10.0.0.1", time);
+        ManualTime time = TestEngines.newTime();
+        MessageMapping mapping = new MessageMapping("emqx@10.0.0.1", time.ticker());
 
         byte[] a = mapping.newGuid();
         byte[] b = mapping.newGuid();
 
         ByteBuffer ba = ByteBuffer.wrap(a);
-        assertThat(ba.getLong(0)).isEqualTo(ManualTime.EPOCH_MILLIS * 1000);
+        assertThat(ba.getLong(0)).isEqualTo(TestEngines.EPOCH_MILLIS * 1000);
         byte[] sha = Hashing.sha256().hashString("emqx@10.0.0.1", StandardCharsets.UTF_8).asBytes();
         assertThat(Arrays.copyOfRange(a, 8, 14)).isEqualTo(Arrays.copyOf(sha, 6));
         assertThat(Arrays.copyOfRange(b, 8, 14)).isEqualTo(Arrays.copyOf(sha, 6));
@@ -235,13 +236,13 @@ class MessageMappingTest {
 
     @Test
     void newGuid_clockStillOrSteppingBack_idsStayUniqueAndIncreasing() {
-        ManualTime time = new ManualTime();
-        MessageMapping mapping = new MessageMapping("node", time);
+        ManualTime time = TestEngines.newTime();
+        MessageMapping mapping = new MessageMapping("node", time.ticker());
         Set<ByteBuffer> seen = new HashSet<>();
         long last = Long.MIN_VALUE;
         for (int i = 0; i < 70_000; i++) {
             if (i == 50_000) {
-                time.stepWallClock(Duration.ofSeconds(-5));
+                time.jumpWallClock(Duration.ofSeconds(-5));
             }
             byte[] id = mapping.newGuid();
             long micros = ByteBuffer.wrap(id).getLong(0);
@@ -251,7 +252,7 @@ class MessageMappingTest {
         }
         time.advance(Duration.ofSeconds(10));
         assertThat(ByteBuffer.wrap(mapping.newGuid()).getLong(0))
-                .isEqualTo((ManualTime.EPOCH_MILLIS + 5_000) * 1000);
+                .isEqualTo((TestEngines.EPOCH_MILLIS + 5_000) * 1000);
     }
 
     @Test

@@ -1,21 +1,23 @@
 package io.clink.core.internal.forward;
 
-import io.clink.api.IncarnationStore;
+import io.clink.testkit.RecordingBroker;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
 import io.clink.api.transport.LinkTransport;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.GuardedBroker;
 import io.clink.core.internal.etf.EtfLimits;
-import java.util.HashMap;
+import io.clink.testkit.InMemoryIncarnationStore;
+import io.clink.testkit.ManualTime;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Random;
 
 /** Builds engine contexts over the manual time and the fakes. */
 final class TestEngines {
     static final String NODE = "clink@node1";
+    /** 2024-08-06T12:00:00Z, the timestamp base of the protocol vectors: the wall clock of {@link #newTime()}. */
+    static final long EPOCH_MILLIS = 1_722_945_600_000L;
 
     private TestEngines() {
     }
@@ -29,25 +31,16 @@ final class TestEngines {
         return ClusterLinkConfig.builder().name(local).links(List.of(links)).build();
     }
 
-    static EngineContext context(ManualTime time, LinkTransport transport, FakeBroker broker, ClusterLinkConfig cfg,
-            long seed) {
-        Random random = new Random(seed);
-        return new EngineContext(cfg, new GuardedBroker(broker), transport, time, time, time, new MemoryStore(), NODE,
-                random::nextDouble, EtfLimits.defaults());
+    /** Manual time whose monotonic clock starts at 0 and wall clock at {@link #EPOCH_MILLIS}. */
+    static ManualTime newTime() {
+        return ManualTime.startingAt(0, Instant.ofEpochMilli(EPOCH_MILLIS));
     }
 
-    private static final class MemoryStore implements IncarnationStore {
-        private final Map<String, Long> values = new HashMap<>();
-
-        @Override
-        public OptionalLong load(String actorKey) {
-            Long v = values.get(actorKey);
-            return v == null ? OptionalLong.empty() : OptionalLong.of(v);
-        }
-
-        @Override
-        public void store(String actorKey, long incarnation) {
-            values.put(actorKey, incarnation);
-        }
+    static EngineContext context(ManualTime time, LinkTransport transport, RecordingBroker broker, ClusterLinkConfig cfg,
+            long seed) {
+        Random random = new Random(seed);
+        return new EngineContext(cfg, new GuardedBroker(broker), transport, time.ticker(), time.scheduler(), time.executor(),
+                new InMemoryIncarnationStore(), NODE,
+                random::nextDouble, EtfLimits.defaults());
     }
 }

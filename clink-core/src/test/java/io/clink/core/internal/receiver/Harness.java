@@ -2,7 +2,7 @@ package io.clink.core.internal.receiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.api.IncarnationStore;
+import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.config.ClusterLinkConfig;
@@ -21,13 +21,15 @@ import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
 import io.clink.core.internal.route.RemoteRoute;
 import io.clink.core.internal.route.RouteIndex;
+import io.clink.testkit.InMemoryIncarnationStore;
+import io.clink.testkit.ManualTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -42,7 +44,8 @@ final class Harness {
     static final String CORRELATION = "0123456789abcdef";
     static final Duration TTL = RouteReceiver.DEFAULT_ACTOR_TTL;
 
-    final ManualTime time = new ManualTime();
+    // A non-zero monotonic origin, so nothing relies on the clock starting at 0.
+    final ManualTime time = ManualTime.startingAt(7_000_000_000L, Instant.ofEpochMilli(1_722_945_600_000L + 7_000));
     final RecordingBroker broker = new RecordingBroker();
     final EngineContext ctx;
     final RouteReceiver receiver;
@@ -57,7 +60,7 @@ final class Harness {
                 options -> {
                     throw new UnsupportedOperationException("the receiver opens no connections");
                 },
-                time, time, time, new MemoryIncarnations(), "node1", () -> 0.5, EtfLimits.defaults());
+                time.ticker(), time.scheduler(), time.executor(), new InMemoryIncarnationStore(), "node1", () -> 0.5, EtfLimits.defaults());
         receiver = new RouteReceiver(ctx);
     }
 
@@ -101,9 +104,9 @@ final class Harness {
     /** Opens a connection and initialises the actor on it, asserting the handshake was accepted. */
     LinkConnection initialised(String cluster, String actor, long incarnation) {
         LinkConnection conn = connect(cluster + ":routesync:" + actor);
-        int replies = broker.replies.size();
+        int replies = broker.replies().size();
         assertThat(init(conn, cluster, actor, incarnation)).isEqualTo(0x10);
-        assertThat(broker.replies).hasSize(replies + 1);
+        assertThat(broker.replies()).hasSize(replies + 1);
         assertThat(lastAck().result()).isInstanceOf(ControlMessage.Accepted.class);
         return conn;
     }
@@ -141,7 +144,7 @@ final class Harness {
     }
 
     ActorInitAck lastAck() {
-        byte[] payload = broker.replies.get(broker.replies.size() - 1).message().payloadBytes();
+        byte[] payload = broker.replies().get(broker.replies().size() - 1).message().payloadBytes();
         try {
             return (ActorInitAck) ControlCodec.decode(EtfDecoder.withDefaults(), payload);
         } catch (ProtocolException e) {
@@ -187,21 +190,5 @@ final class Harness {
 
     long routesReceived(String cluster) {
         return ctx.counters(cluster).routesReceived.sum();
-    }
-
-    /** An in-memory incarnation store; the receiver never uses it. */
-    private static final class MemoryIncarnations implements IncarnationStore {
-        private final Map<String, Long> values = new HashMap<>();
-
-        @Override
-        public OptionalLong load(String actorKey) {
-            Long v = values.get(actorKey);
-            return v == null ? OptionalLong.empty() : OptionalLong.of(v);
-        }
-
-        @Override
-        public void store(String actorKey, long incarnation) {
-            values.put(actorKey, incarnation);
-        }
     }
 }

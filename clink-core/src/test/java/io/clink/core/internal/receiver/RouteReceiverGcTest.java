@@ -5,6 +5,7 @@ import static io.clink.core.internal.receiver.Harness.del;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.core.internal.protocol.ControlMessage.Accepted;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
@@ -40,7 +41,7 @@ class RouteReceiverGcTest {
         assertThat(h.receiver.actors("clA")).as("collected by the pass at 60 s").isEmpty();
 
         h.initialised("clA", "a2", 1);
-        h.time.advanceMillis(1_000);
+        h.time.advance(Duration.ofMillis(1_000));
         h.initialised("clB", "b1", 1);
         advanceTo(65_000, t0);
         assertThat(h.receiver.actors("clA")).as("pass at 65 s (5 s after a productive one) finds nothing").hasSize(1);
@@ -76,12 +77,12 @@ class RouteReceiverGcTest {
     void stop_passAlreadyQueuedOnExecutor_doesNothing() {
         h.receiver.start();
         h.initialised("clA", "a1", 1);
-        h.time.advanceWithoutDraining(Duration.ofSeconds(31));
-        assertThat(h.time.queuedTasks()).as("the 30 s timer queued its pass").isEqualTo(1);
-        h.time.advanceWithoutDraining(Duration.ofSeconds(30));
+        h.time.advanceHoldingTasks(Duration.ofSeconds(31));
+        assertThat(h.time.pendingTasks()).as("the 30 s timer queued its pass").isEqualTo(1);
+        h.time.advanceHoldingTasks(Duration.ofSeconds(30));
 
         h.receiver.stop();
-        h.time.drain();
+        h.time.runUntilIdle();
 
         assertThat(h.receiver.actors("clA")).as("expired, but the pass ran after stop").hasSize(1);
         assertThat(h.time.pendingTimers()).as("and scheduled nothing").isZero();
@@ -110,7 +111,7 @@ class RouteReceiverGcTest {
         assertThat(h.index().match("topic/42/x")).isEmpty();
         assertThat(h.routes(a1, "clA", "a1", add("toolate/#", "id"))).as("collected state refuses ops")
                 .isEqualTo(0x83);
-        assertThat(h.broker.disconnects).singleElement().satisfies(d -> assertThat(d.connection()).isEqualTo(a1));
+        assertThat(h.broker.disconnects()).singleElement().satisfies(d -> assertThat(d.connection()).isEqualTo(a1));
         assertThat(h.rows("clA")).containsExactly("global/#|id");
 
         advanceTo(94_999, t0);
@@ -121,7 +122,7 @@ class RouteReceiverGcTest {
         assertThat(h.receiver.actors("clB")).isEmpty();
         assertThat(h.index().routeCount()).as("the other two, in one pass").isZero();
         assertThat(h.heartbeat(a2, "clA", "a2")).as("heartbeat through collected state").isEqualTo(0x83);
-        assertThat(h.broker.disconnects).hasSize(2);
+        assertThat(h.broker.disconnects()).hasSize(2);
     }
 
     @Test
@@ -184,15 +185,15 @@ class RouteReceiverGcTest {
         assertThat(h.receiver.routeCount("clA")).isZero();
         assertThat(h.receiver.actors("clA")).isEmpty();
         assertThat(h.index().match("t/x")).containsExactly("clB");
-        assertThat(h.broker.disconnects).extracting(RecordingBroker.Disconnect::connection)
+        assertThat(h.broker.disconnects()).extracting(RecordingBroker.Disconnect::connection)
                 .containsExactlyInAnyOrder(a1, a2, handshaking);
-        assertThat(h.broker.disconnects).allSatisfy(d -> {
+        assertThat(h.broker.disconnects()).allSatisfy(d -> {
             assertThat(d.reasonCode()).isEqualTo(RouteReceiver.ADMINISTRATIVE_ACTION);
-            assertThat(d.reason()).contains("clA");
+            assertThat(d.reasonString()).contains("clA");
         });
         assertThat(h.protocolErrors("clA")).as("not the peer's fault").isZero();
         assertThat(h.routes(a1, "clA", "a1", add("late"))).as("ignored while closing").isEqualTo(0x83);
-        assertThat(h.broker.disconnects).hasSize(3);
+        assertThat(h.broker.disconnects()).hasSize(3);
         assertThat(h.rows("clA")).isEmpty();
 
         LinkConnection retry = h.connect("a:routesync:1");
@@ -207,7 +208,7 @@ class RouteReceiverGcTest {
 
         h.receiver.clusterUnlinked("nobody");
 
-        assertThat(h.broker.disconnects).isEmpty();
+        assertThat(h.broker.disconnects()).isEmpty();
         assertThat(h.receiver.actors("clA")).hasSize(1);
     }
 
@@ -269,9 +270,9 @@ class RouteReceiverGcTest {
         // The victim falls silent at once; its lease ends 30 s in, and the pass at 30.05 s collects it mid-run.
         LinkConnection victim = s.initialised("clA", "victim", 1);
         s.routes(victim, "clA", "victim", add("global/#", "id"), add("t/client/+/+", "id1"), add("t/client/#", "id"));
-        s.time.advanceMillis(50);
+        s.time.advance(Duration.ofMillis(50));
         s.receiver.start();
-        s.time.advanceMillis(29_900);
+        s.time.advance(Duration.ofMillis(29_900));
 
         List<SimActor> actors = List.of(
                 new SimActor("a1", repeat(10, Step.of("reincarnate"), Step.op("add", "t/client/#", "id"),
@@ -314,7 +315,7 @@ class RouteReceiverGcTest {
                 running.remove(a);
             }
             // The "gc" actor of the EMQX test: time moves on, and GC passes fire when due.
-            s.time.advanceMillis(1);
+            s.time.advance(Duration.ofMillis(1));
         }
 
         assertThat(s.time.nanoTime() - t0).as("seed %d: the GC pass at 30.05 s ran mid-run", seed)
@@ -327,6 +328,6 @@ class RouteReceiverGcTest {
                 Map.entry("t/client/+/+|id2", Set.of("a2")));
         assertThat(s.index().match("t/client/1/2")).containsExactly("clA");
         assertThat(s.index().match("t/client")).as("seed %d: the victim's t/client/# is gone", seed).isEmpty();
-        assertThat(s.broker.disconnects).as("seed %d", seed).isEmpty();
+        assertThat(s.broker.disconnects()).as("seed %d", seed).isEmpty();
     }
 }

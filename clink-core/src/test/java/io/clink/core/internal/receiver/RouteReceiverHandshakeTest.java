@@ -13,6 +13,7 @@ import io.clink.core.internal.protocol.ControlMessage.ActorInit;
 import io.clink.core.internal.protocol.ControlMessage.ActorInitAck;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
 import io.clink.core.internal.route.RouteIndex;
+import java.time.Duration;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -62,9 +63,9 @@ class RouteReceiverHandshakeTest {
     }
 
     private MqttMessage onlyReply(LinkConnection conn) {
-        assertThat(h.broker.replies).hasSize(1);
-        assertThat(h.broker.replies.get(0).connection()).isEqualTo(conn);
-        return h.broker.replies.get(0).message();
+        assertThat(h.broker.replies()).hasSize(1);
+        assertThat(h.broker.replies().get(0).connection()).isEqualTo(conn);
+        return h.broker.replies().get(0).message();
     }
 
     private void assertRejected(String cluster, String target, String reason) {
@@ -80,7 +81,7 @@ class RouteReceiverHandshakeTest {
         assertThat(ack.qos()).isEqualTo(1);
         assertThat(ack.properties().correlationData())
                 .hasValue(Harness.CORRELATION.getBytes(StandardCharsets.US_ASCII));
-        assertThat(h.broker.disconnects).as("a rejected sender closes by itself").isEmpty();
+        assertThat(h.broker.disconnects()).as("a rejected sender closes by itself").isEmpty();
         assertThat(h.receiver.actors(cluster)).isEmpty();
     }
 
@@ -121,7 +122,7 @@ class RouteReceiverHandshakeTest {
 
         assertThat(code).isEqualTo(0x10);
         assertThat(h.lastAck().result()).isEqualTo(new Accepted(true));
-        assertThat(h.broker.disconnects).isEmpty();
+        assertThat(h.broker.disconnects()).isEmpty();
     }
 
     @Test
@@ -166,7 +167,7 @@ class RouteReceiverHandshakeTest {
         LinkConnection first = h.initialised("clA", ACTOR, 7);
         h.routes(first, "clA", ACTOR, add("t/1"));
         h.receiver.onConnectionClosed(first);
-        h.time.advanceMillis(20_000);
+        h.time.advance(Duration.ofMillis(20_000));
 
         LinkConnection second = h.connect("a:routesync:1");
         h.init(second, "clA", ACTOR, 7);
@@ -202,11 +203,11 @@ class RouteReceiverHandshakeTest {
         int code = h.init(stale, "clA", ACTOR, 9);
 
         assertThat(code).isEqualTo(0x83);
-        assertThat(h.broker.replies).as("no ack for an outdated incarnation").isEmpty();
-        assertThat(h.broker.disconnects).singleElement().satisfies(d -> {
+        assertThat(h.broker.replies()).as("no ack for an outdated incarnation").isEmpty();
+        assertThat(h.broker.disconnects()).singleElement().satisfies(d -> {
             assertThat(d.connection()).isEqualTo(stale);
             assertThat(d.reasonCode()).isEqualTo(0x83);
-            assertThat(d.reason()).contains("outdated incarnation 9").contains("holds incarnation 10");
+            assertThat(d.reasonString()).contains("outdated incarnation 9").contains("holds incarnation 10");
         });
         assertThat(h.protocolErrors("clA")).isEqualTo(1);
         assertThat(h.receiver.actors("clA")).singleElement().satisfies(a -> assertThat(a.incarnation()).isEqualTo(10));
@@ -246,8 +247,8 @@ class RouteReceiverHandshakeTest {
         int code = h.init(extra, "clA", "extra", 1);
 
         assertThat(code).isEqualTo(RouteReceiver.QUOTA_EXCEEDED);
-        assertThat(h.broker.replies).isEmpty();
-        assertThat(h.broker.disconnects).singleElement()
+        assertThat(h.broker.replies()).isEmpty();
+        assertThat(h.broker.disconnects()).singleElement()
                 .satisfies(d -> assertThat(d.reasonCode()).isEqualTo(0x97));
         assertThat(h.receiver.actors("clA")).hasSize(RouteIndex.MAX_LANES);
     }

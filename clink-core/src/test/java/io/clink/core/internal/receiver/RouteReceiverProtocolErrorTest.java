@@ -3,6 +3,7 @@ package io.clink.core.internal.receiver;
 import static io.clink.core.internal.receiver.Harness.add;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.PublishProperties;
 import io.clink.core.internal.etf.ErlAtom;
@@ -17,6 +18,7 @@ import io.clink.core.internal.protocol.ControlMessage.Heartbeat;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
 import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.protocol.EmqxAtoms;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -33,17 +35,17 @@ class RouteReceiverProtocolErrorTest {
     /** Asserts the one protocol error just raised on {@code conn}, and that nothing else happened. */
     private void assertProtocolError(int code, LinkConnection conn, String cluster, String reasonPart) {
         assertThat(code).as("refused publish").isEqualTo(0x83);
-        assertThat(h.broker.disconnects).singleElement().satisfies(d -> {
+        assertThat(h.broker.disconnects()).singleElement().satisfies(d -> {
             assertThat(d.connection()).isEqualTo(conn);
             assertThat(d.reasonCode()).isEqualTo(0x83);
-            assertThat(d.reason()).contains(reasonPart);
+            assertThat(d.reasonString()).contains(reasonPart);
         });
-        assertThat(h.broker.replies).isEmpty();
+        assertThat(h.broker.replies()).isEmpty();
         assertThat(h.protocolErrors(cluster)).isEqualTo(1);
         // The connection is being closed: further publishes are refused without another disconnect or count.
         assertThat(h.routes(conn, cluster, "a1", add("after/error"))).isEqualTo(0x83);
         assertThat(h.heartbeat(conn, cluster, "a1")).isEqualTo(0x83);
-        assertThat(h.broker.disconnects).hasSize(1);
+        assertThat(h.broker.disconnects()).hasSize(1);
         assertThat(h.protocolErrors(cluster)).isEqualTo(1);
         assertThat(h.rows(cluster)).doesNotContain("after/error|after/error");
         int tracked = h.receiver.trackedConnections();
@@ -193,7 +195,7 @@ class RouteReceiverProtocolErrorTest {
         LinkConnection conn = h.initialised("clA", "a1", 1);
         h.initialised("clA", "a2", 1);
         long until = h.receiver.actors("clA").get(1).untilNanos();
-        h.time.advanceMillis(1_000);
+        h.time.advance(Duration.ofMillis(1_000));
         h.broker.clear();
 
         int code = h.publish(conn, "clA", new Heartbeat("a2", 1));
@@ -210,7 +212,7 @@ class RouteReceiverProtocolErrorTest {
 
         assertThat(code).isEqualTo(0x83);
         assertThat(h.receiver.unlinkedCounters().protocolErrors.sum()).isEqualTo(1);
-        assertThat(h.broker.disconnects).singleElement()
+        assertThat(h.broker.disconnects()).singleElement()
                 .satisfies(d -> assertThat(d.reasonCode()).isEqualTo(0x83));
     }
 
@@ -219,7 +221,7 @@ class RouteReceiverProtocolErrorTest {
         Harness throwing = new Harness();
         LinkConnection conn = throwing.connect("a:routesync:1");
         RecordingBroker broker = throwing.broker;
-        broker.failDisconnect = true;
+        broker.failDisconnectsWith(new IllegalStateException("adapter failure"));
 
         int code = throwing.routes(conn, "clA", "a1", add("t/1"));
 
@@ -231,7 +233,7 @@ class RouteReceiverProtocolErrorTest {
     @Test
     void onRoutePublish_brokerReportsCloseInsideDisconnect_stateReleased() {
         LinkConnection conn = h.initialised("clA", "a1", 1);
-        h.broker.onDisconnect = h.receiver::onConnectionClosed;
+        h.broker.onDisconnect(h.receiver::onConnectionClosed);
 
         int code = h.routes(conn, "clA", "a2", add("t/1"));
 

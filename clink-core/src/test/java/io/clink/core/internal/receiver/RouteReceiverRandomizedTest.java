@@ -2,6 +2,7 @@ package io.clink.core.internal.receiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.topic.InvalidTopicException;
@@ -382,25 +383,25 @@ class RouteReceiverRandomizedTest {
         // ---- running and checking
 
         private void publish(LinkConnection conn, String cluster, byte[] payload, PublishProperties props, Expect e) {
-            int replies = h.broker.replies.size();
-            int disconnects = h.broker.disconnects.size();
+            int replies = h.broker.replies().size();
+            int disconnects = h.broker.disconnects().size();
 
             int code = h.publish(conn, cluster, payload, props);
 
             assertThat(code).as("%s: PUBACK code", where()).isEqualTo(e.code());
             if (e.ack() == null) {
-                assertThat(h.broker.replies).as("%s: no ack", where()).hasSize(replies);
+                assertThat(h.broker.replies()).as("%s: no ack", where()).hasSize(replies);
             } else {
-                assertThat(h.broker.replies).as("%s: one ack", where()).hasSize(replies + 1);
+                assertThat(h.broker.replies()).as("%s: one ack", where()).hasSize(replies + 1);
                 assertThat(h.lastAck().result()).as("%s: ack result", where()).isEqualTo(e.ack());
             }
             if (e.disconnect()) {
-                assertThat(h.broker.disconnects).as("%s: one disconnect", where()).hasSize(disconnects + 1);
-                RecordingBroker.Disconnect d = h.broker.disconnects.get(disconnects);
+                assertThat(h.broker.disconnects()).as("%s: one disconnect", where()).hasSize(disconnects + 1);
+                RecordingBroker.Disconnect d = h.broker.disconnects().get(disconnects);
                 assertThat(d.connection()).isEqualTo(conn);
                 assertThat(d.reasonCode()).isEqualTo(0x83);
             } else {
-                assertThat(h.broker.disconnects).as("%s: no disconnect", where()).hasSize(disconnects);
+                assertThat(h.broker.disconnects()).as("%s: no disconnect", where()).hasSize(disconnects);
             }
         }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clink.api.broker.LinkConnection;
 import io.clink.core.internal.protocol.ControlMessage.Accepted;
 import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +27,7 @@ class RouteReceiverRoutesTest {
         assertThat(code).isEqualTo(0x10);
         assertThat(h.rows("clA")).containsExactly("t/2|t/2", "t/3|t/3");
         assertThat(h.routesReceived("clA")).as("every applied op counted").isEqualTo(6);
-        assertThat(h.broker.disconnects).isEmpty();
+        assertThat(h.broker.disconnects()).isEmpty();
     }
 
     @Test
@@ -66,7 +67,7 @@ class RouteReceiverRoutesTest {
         h.routes(a2, "clA", "a2", del("x"), del("never/added"));
 
         assertThat(h.rowHolders("clA")).containsExactly(Map.entry("x|x", Set.of("a1")));
-        assertThat(h.broker.disconnects).isEmpty();
+        assertThat(h.broker.disconnects()).isEmpty();
     }
 
     @Test
@@ -86,7 +87,7 @@ class RouteReceiverRoutesTest {
     void routeBatch_routeOpsDoNotExtendTheLease() {
         LinkConnection conn = h.initialised("clA", "a1", 1);
         long until = h.receiver.actors("clA").get(0).untilNanos();
-        h.time.advanceMillis(10_000);
+        h.time.advance(Duration.ofMillis(10_000));
 
         h.routes(conn, "clA", "a1", add("t/1"));
 
@@ -96,15 +97,15 @@ class RouteReceiverRoutesTest {
     @Test
     void heartbeat_initialised_extendsLeaseByTtl() {
         LinkConnection conn = h.initialised("clA", "a1", 1);
-        h.time.advanceMillis(10_000);
+        h.time.advance(Duration.ofMillis(10_000));
 
         int code = h.heartbeat(conn, "clA", "a1");
 
         assertThat(code).isEqualTo(0x10);
         assertThat(h.receiver.actors("clA").get(0).untilNanos())
                 .isEqualTo(h.time.nanoTime() + Harness.TTL.toNanos());
-        assertThat(h.broker.replies).hasSize(1);
-        assertThat(h.broker.disconnects).isEmpty();
+        assertThat(h.broker.replies()).hasSize(1);
+        assertThat(h.broker.disconnects()).isEmpty();
     }
 
     @Test
@@ -114,7 +115,7 @@ class RouteReceiverRoutesTest {
         int code = h.heartbeat(conn, "clA", "a1");
 
         assertThat(code).isEqualTo(0x10);
-        assertThat(h.broker.disconnects).isEmpty();
+        assertThat(h.broker.disconnects()).isEmpty();
         assertThat(h.protocolErrors("clA")).isZero();
         assertThat(h.init(conn, "clA", "a1", 1)).as("the handshake still works afterwards").isEqualTo(0x10);
         assertThat(h.receiver.actors("clA")).hasSize(1);
@@ -185,7 +186,7 @@ class RouteReceiverRoutesTest {
 
         assertThat(h.rows("clA")).isEmpty();
         assertThat(h.index().routeCount()).isZero();
-        assertThat(h.broker.disconnects).isEmpty();
+        assertThat(h.broker.disconnects()).isEmpty();
     }
 
     /** Scenario 13 (t_actor_reincarnation): a greater incarnation wipes that actor's routes only; stale ops fail. */
@@ -201,10 +202,10 @@ class RouteReceiverRoutesTest {
 
         assertThat(h.lastAck().result()).isEqualTo(new Accepted(true));
         assertThat(h.routes(a1, "clA", "a1", add("toolate/#", "id"))).isEqualTo(0x83);
-        assertThat(h.broker.disconnects).singleElement().satisfies(d -> {
+        assertThat(h.broker.disconnects()).singleElement().satisfies(d -> {
             assertThat(d.connection()).isEqualTo(a1);
             assertThat(d.reasonCode()).isEqualTo(0x83);
-            assertThat(d.reason()).contains("stale");
+            assertThat(d.reasonString()).contains("stale");
         });
         assertThat(h.rowHolders("clA")).containsExactly(Map.entry("topic/#|id", Set.of("a2")));
 

@@ -89,7 +89,7 @@ class ActorSenderTest {
         assertThat(o.keepAlive()).isEqualTo(Duration.ofSeconds(30));
         assertThat(o.cleanStart()).isTrue();
         assertThat(h.transport.validated).containsExactly(o);
-        assertThat(h.sender.status().incarnation()).isEqualTo(ManualSim.WALL_ORIGIN_MILLIS);
+        assertThat(h.sender.status().incarnation()).isEqualTo(SenderHarness.WALL_ORIGIN_MILLIS);
         assertThat(h.client().connectCalls).isEqualTo(1);
     }
 
@@ -132,7 +132,7 @@ class ActorSenderTest {
 
         h.client().deliver(RESP_TOPIC, ack, "0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
         h.client().deliver(RESP_TOPIC, ack, null);
-        h.sim.drain();
+        h.sim.runUntilIdle();
 
         assertThat(h.state()).isEqualTo(HANDSHAKING);
         h.ack(new Accepted(true));
@@ -148,7 +148,7 @@ class ActorSenderTest {
         byte[] correlation = h.actorInitPublish().message().correlationData();
 
         h.client().deliver(RESP_TOPIC, new byte[] {1, 2, 3}, correlation);
-        h.sim.drain();
+        h.sim.runUntilIdle();
 
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.sender.status().lastError()).startsWith("bad_ack");
@@ -166,7 +166,7 @@ class ActorSenderTest {
         byte[] correlation = h.actorInitPublish().message().correlationData();
 
         h.client().deliver(RESP_TOPIC, ControlCodec.encode(new Heartbeat(NODE, 1)), correlation);
-        h.sim.drain();
+        h.sim.runUntilIdle();
 
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.sender.status().lastError()).isEqualTo("bad_ack: expected actor_init_ack, got Heartbeat");
@@ -180,7 +180,7 @@ class ActorSenderTest {
         h.suback();
 
         h.actorInitPublish().result().complete(new PublishResult(0x87));
-        h.sim.drain();
+        h.sim.runUntilIdle();
 
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.sender.status().lastError()).isEqualTo("actor_init_failed: PUBACK reason code 0x87");
@@ -231,7 +231,7 @@ class ActorSenderTest {
         FakeClient first = h.client();
         byte[] firstCorrelation = h.actorInitPublish().message().correlationData();
         h.actorInitPublish().result().complete(new PublishResult(0x10));
-        h.sim.drain();
+        h.sim.runUntilIdle();
 
         h.sim.advance(ms(4999));
         assertThat(h.state()).isEqualTo(HANDSHAKING);
@@ -243,7 +243,7 @@ class ActorSenderTest {
         // A late reply on the dead connection changes nothing.
         first.deliver(RESP_TOPIC, ControlCodec.encode(new ControlMessage.ActorInitAck(NODE, 1, new Accepted(true))),
                 firstCorrelation);
-        h.sim.drain();
+        h.sim.runUntilIdle();
         assertThat(h.state()).isEqualTo(DISCONNECTED);
 
         h.sim.advance(Duration.ofSeconds(1));
@@ -265,7 +265,7 @@ class ActorSenderTest {
         long incarnation = h.sender.status().incarnation();
         DisconnectReason refused = new DisconnectReason(DisconnectReason.Cause.SOCKET_ERROR, -1, "connection refused");
         h.client().failConnect(refused);
-        h.sim.drain();
+        h.sim.runUntilIdle();
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.sender.status().lastDisconnect()).isEqualTo(refused);
         assertThat(h.sender.status().lastError()).startsWith("connection_failed");
@@ -274,7 +274,7 @@ class ActorSenderTest {
         h.connack();
         DisconnectReason denied = new DisconnectReason(DisconnectReason.Cause.BROKER_DISCONNECT, 0x87, "not authorized");
         h.client().loseConnection(denied); // fails the pending SUBSCRIBE and reports the loss
-        h.sim.drain();
+        h.sim.runUntilIdle();
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.sender.status().lastDisconnect()).isEqualTo(denied);
 
@@ -283,7 +283,7 @@ class ActorSenderTest {
         // A failure SUBACK without a disconnect: the transport refuses the subscribe.
         h.client().pendingSubscribe().result().completeExceptionally(
                 new LinkTransportException(LinkTransportException.Kind.REFUSED, "SUBACK 0x87", null, null));
-        h.sim.drain();
+        h.sim.runUntilIdle();
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.client().closed).isTrue();
 
@@ -298,28 +298,28 @@ class ActorSenderTest {
                 .map(p -> decode(p.message().payload()))
                 .filter(ActorInit.class::isInstance)
                 .forEach(m -> assertThat(((ActorInit) m).incarnation()).isEqualTo(incarnation)));
-        assertThat(h.incarnations.stored).containsExactly(java.util.Map.entry(REMOTE + "/" + NODE, incarnation));
+        assertThat(h.incarnations.stored()).containsExactly(java.util.Map.entry(REMOTE + "/" + NODE, incarnation));
     }
 
     @Test
     void start_incarnationStoreFails_retriesWithBackoffWithoutConnecting() {
         SenderHarness h = new SenderHarness("t/#");
-        h.incarnations.failure = new java.io.UncheckedIOException(new java.io.IOException("disk full"));
+        h.incarnations.failWith(new java.io.UncheckedIOException(new java.io.IOException("disk full")));
         h.start();
 
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.sender.status().lastError()).startsWith("start_failed").contains("disk full");
         assertThat(h.transport.clients).isEmpty();
 
-        h.incarnations.failure = null;
+        h.incarnations.failWith(null);
         h.sim.advance(Duration.ofSeconds(1));
         assertThat(h.state()).isEqualTo(CONNECTING);
         assertThat(h.transport.clients).hasSize(1);
-        assertThat(h.sender.status().incarnation()).isEqualTo(ManualSim.WALL_ORIGIN_MILLIS + 1000);
-        assertThat(h.sender.status().sinceMillis()).isEqualTo(ManualSim.WALL_ORIGIN_MILLIS + 1000);
+        assertThat(h.sender.status().incarnation()).isEqualTo(SenderHarness.WALL_ORIGIN_MILLIS + 1000);
+        assertThat(h.sender.status().sinceMillis()).isEqualTo(SenderHarness.WALL_ORIGIN_MILLIS + 1000);
         h.sim.advance(Duration.ofSeconds(3));
         assertThat(h.sender.status().sinceMillis()).as("unchanged while the state is").isEqualTo(
-                ManualSim.WALL_ORIGIN_MILLIS + 1000);
+                SenderHarness.WALL_ORIGIN_MILLIS + 1000);
     }
 
     @Test
@@ -414,7 +414,7 @@ class ActorSenderTest {
 
         // Incremental path: dropped as well, never retried.
         h.addRoute("z/" + "q".repeat(600));
-        h.sim.drain();
+        h.sim.runUntilIdle();
         assertThat(h.client().pendingPublishes()).isEmpty();
         assertThat(h.ctx.counters(REMOTE).failed.sum()).isEqualTo(2);
     }
@@ -428,7 +428,7 @@ class ActorSenderTest {
         Publish first = h.client().pendingPublishes().get(0);
         first.result().completeExceptionally(new LinkTransportException(
                 LinkTransportException.Kind.PACKET_TOO_LARGE, "too large", null, null));
-        h.sim.drain();
+        h.sim.runUntilIdle();
 
         assertThat(h.state()).isEqualTo(BOOTSTRAPPING);
         assertThat(h.pubackBatches()).isGreaterThanOrEqualTo(2);
@@ -454,7 +454,7 @@ class ActorSenderTest {
                 ops.add(op);
                 estimate += ActorSender.opBytes(op);
             }
-            long incarnation = ManualSim.WALL_ORIGIN_MILLIS + rnd.nextInt(1_000_000);
+            long incarnation = SenderHarness.WALL_ORIGIN_MILLIS + rnd.nextInt(1_000_000);
             int empty = ControlCodec.encode(new RouteBatch(NODE, incarnation, List.of())).length;
             long actual = ControlCodec.encode(new RouteBatch(NODE, incarnation, ops)).length;
             assertThat(actual).isLessThanOrEqualTo(empty + 5 + estimate);
@@ -472,12 +472,12 @@ class ActorSenderTest {
         assertThat(h.state()).isEqualTo(ONLINE);
 
         h.addRoute("a/1");
-        h.sim.drain();
+        h.sim.runUntilIdle();
         assertThat(h.client().pendingPublishes()).hasSize(1);
         h.addRoute("a/2");
         h.removeRoute("a/2");
         h.addRoute("a/3");
-        h.sim.drain();
+        h.sim.runUntilIdle();
         assertThat(h.client().pendingPublishes()).as("one batch in flight at a time").hasSize(1);
         h.pubackBatches();
 
@@ -496,7 +496,7 @@ class ActorSenderTest {
         for (int i = 0; i < 10; i++) {
             h.addRoute("a/" + i);
         }
-        h.sim.drain();
+        h.sim.runUntilIdle();
         h.pubackBatches();
         assertThat(h.batches()).singleElement().satisfies(b -> assertThat(b.ops()).hasSize(10));
     }
@@ -511,7 +511,7 @@ class ActorSenderTest {
         h.pubackBatches();
         h.addRoute("$share/g/t/+");
         h.addRoute("x/y");
-        h.sim.drain();
+        h.sim.runUntilIdle();
         h.pubackBatches();
 
         List<RouteBatch> batches = h.batches();
@@ -559,7 +559,7 @@ class ActorSenderTest {
         h.handshake(true);
         FakeClient first = h.client();
         first.loseConnection(RESET);
-        h.sim.drain();
+        h.sim.runUntilIdle();
         h.sim.advance(ms(999));
         h.sim.advance(Duration.ofSeconds(30)); // reconnects, but the connect never completes
         assertThat(first.publishes.stream().filter(p -> decode(p.message().payload()) instanceof Heartbeat)).isEmpty();
@@ -579,12 +579,12 @@ class ActorSenderTest {
         long incarnation = h.sender.status().incarnation();
 
         h.client().loseConnection(RESET);
-        h.sim.drain();
+        h.sim.runUntilIdle();
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.sender.status().lastDisconnect()).isEqualTo(RESET);
         h.addRoute("t/2");
         h.removeRoute("t/1");
-        h.sim.drain();
+        h.sim.runUntilIdle();
 
         h.sim.advance(Duration.ofSeconds(1));
         assertThat(h.transport.clients).hasSize(2);
@@ -608,7 +608,7 @@ class ActorSenderTest {
         h.handshake(true);
         h.pubackBatches();
         h.client().loseConnection(RESET);
-        h.sim.drain();
+        h.sim.runUntilIdle();
         h.addRoute("t/2");
         h.removeRoute("t/1");
         h.sim.advance(Duration.ofSeconds(1));
@@ -628,10 +628,10 @@ class ActorSenderTest {
         h.handshake(true);
         h.addRoute("t/1");
         h.addRoute("t/2");
-        h.sim.drain();
+        h.sim.runUntilIdle();
         Publish batch = h.client().pendingPublishes().get(0);
         batch.result().complete(new PublishResult(0x87));
-        h.sim.drain();
+        h.sim.runUntilIdle();
 
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.sender.status().lastError()).isEqualTo("route_batch_failed: PUBACK reason code 0x87");
@@ -654,9 +654,9 @@ class ActorSenderTest {
         h.start();
         h.handshake(true);
         h.addRoute("t/1");
-        h.sim.drain();
+        h.sim.runUntilIdle();
         h.client().loseConnection(RESET);
-        h.sim.drain();
+        h.sim.runUntilIdle();
 
         h.sim.advance(Duration.ofSeconds(1));
         h.handshake(false);
@@ -674,9 +674,9 @@ class ActorSenderTest {
         h.start();
         h.handshake(true);
         h.addRoute("t/1");
-        h.sim.drain();
+        h.sim.runUntilIdle();
         h.client().loseConnection(RESET, true);
-        h.sim.drain();
+        h.sim.runUntilIdle();
 
         h.sim.advance(Duration.ofSeconds(1));
         h.handshake(false);
@@ -695,9 +695,9 @@ class ActorSenderTest {
         h.start();
         h.handshake(true);
         h.client().pendingPublishes().get(0).result().complete(new PublishResult(0x10));
-        h.sim.drain();
+        h.sim.runUntilIdle();
         h.client().loseConnection(RESET); // the second bootstrap batch is lost
-        h.sim.drain();
+        h.sim.runUntilIdle();
         h.removeRoute("t/0"); // must reach the remote, which holds t/0 from the first batch
 
         h.sim.advance(Duration.ofSeconds(1));
@@ -724,7 +724,7 @@ class ActorSenderTest {
             h.random = () -> r;
             int clients = h.transport.clients.size();
             h.client().failConnect(RESET);
-            h.sim.drain();
+            h.sim.runUntilIdle();
             h.sim.advance(ms(delays[i] - 1));
             assertThat(h.transport.clients).as("attempt %d", i).hasSize(clients);
             h.sim.advance(ms(1));
@@ -736,7 +736,7 @@ class ActorSenderTest {
 
         h.random = () -> 0.75;
         h.client().loseConnection(RESET);
-        h.sim.drain();
+        h.sim.runUntilIdle();
         h.sim.advance(ms(1124));
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         h.sim.advance(ms(1));
@@ -750,7 +750,7 @@ class ActorSenderTest {
         h.start();
         for (int i = 0; i < 12; i++) {
             h.client().failConnect(RESET);
-            h.sim.drain();
+            h.sim.runUntilIdle();
             h.sim.advance(Duration.ofSeconds(60));
             assertThat(h.transport.clients).hasSize(i + 2);
         }
@@ -768,7 +768,7 @@ class ActorSenderTest {
 
         h.sender.stop();
         assertThat(h.client().closed).as("closed on the caller's thread").isTrue();
-        h.sim.drain();
+        h.sim.runUntilIdle();
 
         assertThat(h.state()).isEqualTo(STOPPED);
         assertThat(pairs(h)).isEqualTo("CONNECTING->STOPPED");
@@ -862,7 +862,7 @@ class ActorSenderTest {
             assertThat(c.actorName()).isEqualTo(NODE);
         });
         assertThat(h.changes.get(5).reason()).isEqualTo(RESET);
-        assertThat(h.changes.get(5).atMillis()).isEqualTo(ManualSim.WALL_ORIGIN_MILLIS + 4000);
+        assertThat(h.changes.get(5).atMillis()).isEqualTo(SenderHarness.WALL_ORIGIN_MILLIS + 4000);
         assertThat(h.sender.status().sinceMillis()).isEqualTo(h.changes.get(h.changes.size() - 1).atMillis());
     }
 
@@ -875,7 +875,7 @@ class ActorSenderTest {
             throw new IllegalStateException("listener bug");
         });
         sender.start();
-        base.sim.drain();
+        base.sim.runUntilIdle();
         base.handshake(true);
         assertThat(sender.status().state()).isEqualTo(ONLINE);
         assertThat(seen).extracting(LinkStateChange::to).containsExactly(HANDSHAKING, BOOTSTRAPPING, ONLINE);
@@ -919,14 +919,14 @@ class ActorSenderTest {
             } else {
                 h.sim.advance(ms(rnd.nextInt(3000)));
             }
-            h.sim.drain();
+            h.sim.runUntilIdle();
         }
         // Connectivity becomes stable: the remote must end with exactly our routes.
         for (int i = 0; i < 2000 && !(h.state() == ONLINE && h.client().pendingPublishes().isEmpty()); i++) {
             if (!peer.serviceOne(rnd, false)) {
                 h.sim.advance(Duration.ofSeconds(1));
             }
-            h.sim.drain();
+            h.sim.runUntilIdle();
         }
         assertThat(h.state()).as("seed %d", seed).isEqualTo(ONLINE);
         Set<RouteOp> expected = new HashSet<>();
@@ -997,7 +997,7 @@ class ActorSenderTest {
                     sawNoBootstrapAck = true;
                 }
                 p.result().complete(new PublishResult(0x10));
-                h.sim.drain();
+                h.sim.runUntilIdle();
                 c.deliver(RESP_TOPIC, ControlCodec.encode(new ControlMessage.ActorInitAck(init.actor(), 1,
                         new Accepted(need))), p.message().correlationData());
             } else if (m instanceof RouteBatch batch) {

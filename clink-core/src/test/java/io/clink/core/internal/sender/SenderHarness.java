@@ -1,6 +1,5 @@
 package io.clink.core.internal.sender;
 
-import io.clink.api.IncarnationStore;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.LocalBroker;
 import io.clink.api.broker.LocalSubscription;
@@ -24,13 +23,13 @@ import io.clink.core.internal.protocol.ControlMessage.ActorInitAck;
 import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.sender.FakeTransport.FakeClient;
 import io.clink.core.internal.sender.FakeTransport.Publish;
+import io.clink.testkit.InMemoryIncarnationStore;
+import io.clink.testkit.ManualTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
@@ -45,9 +44,12 @@ final class SenderHarness {
     static final String RESP_TOPIC = "$LINK/cluster/resp/" + LOCAL + "/" + NODE;
     static final ReconnectBackoff BACKOFF = new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.25);
 
-    final ManualSim sim = new ManualSim();
+    /** Wall-clock origin: 2024-08-06T12:00:00Z, as in the protocol's sample encodings. */
+    static final long WALL_ORIGIN_MILLIS = 1_722_945_600_000L;
+
+    final ManualTime sim = ManualTime.startingAt(0, Instant.ofEpochMilli(WALL_ORIGIN_MILLIS));
     final FakeTransport transport = new FakeTransport();
-    final MemoryIncarnations incarnations = new MemoryIncarnations();
+    final InMemoryIncarnationStore incarnations = new InMemoryIncarnationStore();
     final Set<Subscription> routes = new LinkedHashSet<>();
     final List<LinkStateChange> changes = new ArrayList<>();
     final LinkConfig link;
@@ -64,7 +66,8 @@ final class SenderHarness {
         linkSettings.accept(b);
         link = b.build();
         ClusterLinkConfig config = ClusterLinkConfig.builder().name(LOCAL).actorName(NODE).link(link).build();
-        ctx = new EngineContext(config, new GuardedBroker(new NoBroker()), transport, sim, sim, sim, incarnations,
+        ctx = new EngineContext(config, new GuardedBroker(new NoBroker()), transport, sim.ticker(), sim.scheduler(), sim.executor(),
+                incarnations,
                 NODE, () -> random.getAsDouble(), EtfLimits.defaults());
         sender = new ActorSender(ctx, link, () -> Set.copyOf(routes), changes::add);
     }
@@ -73,12 +76,12 @@ final class SenderHarness {
 
     void start() {
         sender.start();
-        sim.drain();
+        sim.runUntilIdle();
     }
 
     void stop() {
         sender.stop();
-        sim.drain();
+        sim.runUntilIdle();
     }
 
     LinkState state() {
@@ -111,7 +114,7 @@ final class SenderHarness {
 
     void connack(long maximumPacketSize) {
         client().completeConnect(maximumPacketSize);
-        sim.drain();
+        sim.runUntilIdle();
     }
 
     void suback() {
@@ -120,7 +123,7 @@ final class SenderHarness {
             throw new AssertionError("no subscribe pending");
         }
         s.result().complete(1);
-        sim.drain();
+        sim.runUntilIdle();
     }
 
     /** The pending actor_init publish of the current client. */
@@ -135,10 +138,10 @@ final class SenderHarness {
         Publish init = actorInitPublish();
         ActorInit request = (ActorInit) decode(init.message().payload());
         init.result().complete(new io.clink.api.transport.PublishResult(0x10));
-        sim.drain();
+        sim.runUntilIdle();
         byte[] reply = ControlCodec.encode(new ActorInitAck(request.actor(), 1, result));
         client().deliver(RESP_TOPIC, reply, init.message().correlationData());
-        sim.drain();
+        sim.runUntilIdle();
     }
 
     /** Connect, subscribe and an accepting ack. */
@@ -163,7 +166,7 @@ final class SenderHarness {
                 return n;
             }
             p.result().complete(new io.clink.api.transport.PublishResult(0x10));
-            sim.drain();
+            sim.runUntilIdle();
             n++;
         }
         throw new AssertionError("route batches keep coming");
@@ -192,26 +195,6 @@ final class SenderHarness {
             return ControlCodec.decode(EtfDecoder.withDefaults(), payload);
         } catch (ProtocolException e) {
             throw new AssertionError("undecodable payload", e);
-        }
-    }
-
-    /** Incarnations kept in memory. */
-    static final class MemoryIncarnations implements IncarnationStore {
-        final Map<String, Long> stored = new HashMap<>();
-        RuntimeException failure;
-
-        @Override
-        public OptionalLong load(String actorKey) {
-            if (failure != null) {
-                throw failure;
-            }
-            Long v = stored.get(actorKey);
-            return v == null ? OptionalLong.empty() : OptionalLong.of(v);
-        }
-
-        @Override
-        public void store(String actorKey, long incarnation) {
-            stored.put(actorKey, incarnation);
         }
     }
 

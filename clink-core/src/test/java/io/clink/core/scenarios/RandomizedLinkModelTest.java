@@ -1,7 +1,7 @@
-package io.clink.testkit.scenarios;
+package io.clink.core.scenarios;
 
-import static io.clink.testkit.scenarios.LinkedClusters.config;
-import static io.clink.testkit.scenarios.LinkedClusters.link;
+import static io.clink.core.scenarios.LinkedClusters.config;
+import static io.clink.core.scenarios.LinkedClusters.link;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clink.api.broker.LocalSubscription;
@@ -13,7 +13,7 @@ import io.clink.api.link.RemoteRoute;
 import io.clink.api.topic.Subscription;
 import io.clink.api.topic.TopicAlgebra;
 import io.clink.testkit.FakeLocalBroker;
-import io.clink.testkit.scenarios.LinkedClusters.Node;
+import io.clink.core.scenarios.LinkedClusters.Node;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,15 +1,15 @@
-package io.clink.testkit.scenarios;
+package io.clink.core.scenarios;
 
-import static io.clink.testkit.scenarios.LinkedClusters.config;
-import static io.clink.testkit.scenarios.LinkedClusters.link;
-import static io.clink.testkit.scenarios.LinkedClusters.payloads;
+import static io.clink.core.scenarios.LinkedClusters.config;
+import static io.clink.core.scenarios.LinkedClusters.link;
+import static io.clink.core.scenarios.LinkedClusters.payloads;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clink.api.link.LinkMetrics;
 import io.clink.api.link.LinkState;
 import io.clink.api.link.LinkStatus;
 import io.clink.testkit.FakeLocalBroker;
-import io.clink.testkit.scenarios.LinkedClusters.Node;
+import io.clink.core.scenarios.LinkedClusters.Node;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.clink.testkit.scenarios;
+package io.clink.core.scenarios;
 
 import io.clink.api.IncarnationStore;
 import io.clink.api.config.ClusterLinkConfig;
@@ -6,6 +6,7 @@ import io.clink.api.config.LinkConfig;
 import io.clink.core.ClusterLink;
 import io.clink.core.internal.node.BuilderSeams;
 import io.clink.testkit.FakeLocalBroker;
+import io.clink.testkit.InMemoryIncarnationStore;
 import io.clink.testkit.InMemoryLinkNetwork;
 import io.clink.testkit.ManualTime;
 import java.time.Duration;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.SplittableRandom;
 
 /**
@@ -86,7 +86,7 @@ final class LinkedClusters implements AutoCloseable {
         final String host;
         final FakeLocalBroker broker;
         final InMemoryLinkNetwork.Endpoint endpoint;
-        final IncarnationStore incarnations = new MemoryIncarnationStore();
+        final IncarnationStore incarnations = new InMemoryIncarnationStore();
         ClusterLinkConfig config;
         ClusterLink link;
 
@@ -136,22 +136,6 @@ final class LinkedClusters implements AutoCloseable {
         FakeLocalBroker.Client client0(String clientId) {
             FakeLocalBroker.Client c = clients.get(clientId);
             return c != null && c.isConnected() ? c : client(clientId);
-        }
-    }
-
-    /** Incarnations kept in memory for the lifetime of the fixture, like a node's data directory. */
-    static final class MemoryIncarnationStore implements IncarnationStore {
-        private final Map<String, Long> last = new HashMap<>();
-
-        @Override
-        public synchronized OptionalLong load(String actorKey) {
-            Long v = last.get(actorKey);
-            return v == null ? OptionalLong.empty() : OptionalLong.of(v);
-        }
-
-        @Override
-        public synchronized void store(String actorKey, long incarnation) {
-            last.put(actorKey, incarnation);
         }
     }
 

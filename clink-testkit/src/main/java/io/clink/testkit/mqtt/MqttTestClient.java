@@ -1,0 +1,738 @@
+package io.clink.testkit.mqtt;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import javax.net.SocketFactory;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A plain MQTT 5 client for integration tests against a real broker (Eclipse Paho underneath, in-memory
+ * persistence, no automatic reconnect). It connects on construction, keeps every message it receives in a queue
+ * ({@link #received()}) unless a handler is set ({@link #onMessage}), returns the broker's reason codes (CONNACK in
+ * the exception, SUBACK, PUBACK, server DISCONNECT), and waits boundedly for everything.
+ *
+ * <pre>{@code
+ * try (MqttTestClient sub = MqttTestClient.connect("127.0.0.1", port, "sub");
+ *         MqttTestClient pub = MqttTestClient.connect("127.0.0.1", port, "pub")) {
+ *     sub.subscribe("sensors/#", 1);
+ *     assertThat(pub.publish("sensors/1", "21.5", 1)).isEqualTo(0);   // PUBACK: success
+ *     assertThat(sub.awaitMessages(1).get(0).payload()).isEqualTo("21.5");
+ * }
+ * }</pre>
+ *
+ * <p>Every blocking call waits at most the client's {@link #timeout()} (30 s unless given at connect). QoS 1 and 2
+ * publishes are held to the server's Receive Maximum (at most 10 in flight), because Paho refuses a publish beyond it
+ * instead of waiting; a publish Paho refuses for a moment after a PUBACK (it lowers its in-flight count late) is
+ * retried within the timeout.
+ *
+ * <p>Threads: any thread may call any method; messages, disconnects and errors arrive on Paho's callback thread.
+ * Null policy: arguments are non-null unless marked {@code @Nullable}.
+ *
+ * @since 0.1.0
+ */
+public final class MqttTestClient implements AutoCloseable {
+
+    /** How long a blocking call waits unless a timeout is given at connect. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    /** {@link #awaitServerDisconnect} found no DISCONNECT from the server within its wait. */
+    public static final int NO_DISCONNECT = -1;
+
+    /** The most QoS 1 and 2 publishes in flight, whatever the server grants. */
+    private static final int MAX_IN_FLIGHT = 10;
+
+    private final MqttAsyncClient client;
+    private final Duration timeout;
+    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Integer> serverDisconnect = new CompletableFuture<>();
+    private volatile @Nullable Consumer<Received> handler;
+    // Replaced once at connect, when the server's Receive Maximum is known.
+    private volatile Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+
+    private MqttTestClient(String serverUri, String clientId, Duration timeout) throws MqttException {
+        this.timeout = timeout;
+        client = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
+        client.setCallback(new Callback());
+    }
+
+    /**
+     * Connects to {@code tcp://host:port} with {@link #defaultOptions()}. Thread: any; blocks until the CONNACK or
+     * the timeout.
+     *
+     * @param host the broker's host, for example {@code "127.0.0.1"}
+     * @param port the broker's MQTT port
+     * @param clientId the client identifier, not empty
+     * @return the connected client
+     * @throws MqttException if the broker refused (its CONNACK reason code is {@link MqttException#getReasonCode()})
+     *     or did not answer in time
+     * @since 0.1.0
+     */
+    public static MqttTestClient connect(String host, int port, String clientId) throws MqttException {
+        return connect("tcp://" + host + ":" + port, clientId, defaultOptions(), DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Connects to a server URI ({@code tcp://...}, {@code ssl://...}) with the given options, as they are.
+     *
+     * @param serverUri the broker's URI
+     * @param clientId the client identifier, not empty
+     * @param options Paho's connection options (credentials, TLS socket factory, session expiry...), start from
+     *     {@link #defaultOptions()}
+     * @return the connected client
+     * @throws MqttException if the broker refused (CONNACK reason code in the exception) or did not answer in time
+     * @since 0.1.0
+     */
+    public static MqttTestClient connect(String serverUri, String clientId, MqttConnectionOptions options)
+            throws MqttException {
+        return connect(serverUri, clientId, options, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Connects as {@link #connect(String, String, MqttConnectionOptions)} does, with the timeout that every blocking
+     * call of the client then uses.
+     *
+     * @param serverUri the broker's URI
+     * @param clientId the client identifier, not empty
+     * @param options Paho's connection options
+     * @param timeout how long each blocking call may wait, positive
+     * @return the connected client
+     * @throws MqttException if the broker refused (CONNACK reason code in the exception) or did not answer in time
+     * @throws IllegalArgumentException if {@code timeout} is not positive or {@code clientId} is empty
+     * @since 0.1.0
+     */
+    public static MqttTestClient connect(String serverUri, String clientId, MqttConnectionOptions options,
+            Duration timeout) throws MqttException {
+        Objects.requireNonNull(serverUri, "serverUri");
+        Objects.requireNonNull(options, "options");
+        if (Objects.requireNonNull(clientId, "clientId").isEmpty()) {
+            throw new IllegalArgumentException("clientId must not be empty (connecting to " + serverUri + ")");
+        }
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        MqttTestClient c = new MqttTestClient(serverUri, clientId, timeout);
+        try {
+            IMqttToken t = c.client.connect(options);
+            t.waitForCompletion(timeout.toMillis());
+            MqttProperties granted = t.getResponseProperties();
+            Integer receiveMaximum = granted == null ? null : granted.getReceiveMaximum();
+            c.inFlight = new Semaphore(receiveMaximum == null ? MAX_IN_FLIGHT
+                    : Math.max(1, Math.min(receiveMaximum, MAX_IN_FLIGHT)));
+        } catch (MqttException e) {
+            c.closeQuietly();
+            throw e;
+        }
+        return c;
+    }
+
+    /**
+     * The options {@link #connect(String, int, String)} uses: clean start, no automatic reconnect, Paho's defaults
+     * otherwise (keepalive 60 s, no Receive Maximum sent), and TCP_NODELAY sockets (without it a 16 KiB publish waits
+     * on the peer's delayed ACK, about 40 ms on Linux). Adjust and pass to
+     * {@link #connect(String, String, MqttConnectionOptions)}; replacing the socket factory (for TLS) drops
+     * TCP_NODELAY.
+     *
+     * @return new options
+     * @since 0.1.0
+     */
+    public static MqttConnectionOptions defaultOptions() {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(true);
+        o.setAutomaticReconnect(false);
+        o.setSocketFactory(NoDelaySocketFactory.INSTANCE);
+        return o;
+    }
+
+    /**
+     * The timeout of every blocking call.
+     *
+     * @return the timeout given at connect, or {@link #DEFAULT_TIMEOUT}
+     */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * The client identifier.
+     *
+     * @return the identifier given at connect
+     */
+    public String clientId() {
+        return client.getClientId();
+    }
+
+    /**
+     * Paho's client, for what this class does not offer (topic aliases, AUTH...). Using it to publish bypasses the
+     * Receive Maximum limiter.
+     *
+     * @return the underlying client
+     */
+    public MqttAsyncClient paho() {
+        return client;
+    }
+
+    /**
+     * Whether the connection is up.
+     *
+     * @return Paho's view of the connection
+     */
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    /**
+     * The messages received so far and not yet taken, oldest first; empty while a handler is set (see
+     * {@link #onMessage}). Tests may poll, drain and clear it.
+     *
+     * @return the live queue
+     */
+    public BlockingQueue<Received> received() {
+        return received;
+    }
+
+    /**
+     * Sends every message received from now on to {@code handler}, on Paho's callback thread, instead of
+     * {@link #received()} (for counting floods that would fill the heap). {@code null} goes back to the queue. A
+     * handler that throws makes Paho drop the connection, so keep it simple.
+     *
+     * @param handler called once a message, or null for the queue
+     */
+    public void onMessage(@Nullable Consumer<Received> handler) {
+        this.handler = handler;
+    }
+
+    /**
+     * Disconnects and errors Paho reported for this client, oldest first, for failure messages.
+     *
+     * @return a snapshot
+     */
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    /**
+     * Subscribes and waits for the SUBACK.
+     *
+     * @param filter the topic filter
+     * @param qos the maximum QoS, 0 to 2
+     * @return the SUBACK reason code (the granted QoS when accepted)
+     * @throws MqttException if the subscribe failed or timed out
+     */
+    public int subscribe(String filter, int qos) throws MqttException {
+        return subscribe(new String[] {filter}, qos)[0];
+    }
+
+    /**
+     * Subscribes to several filters in one SUBSCRIBE and waits for the SUBACK.
+     *
+     * @param filters the topic filters, at least one
+     * @param qos the maximum QoS for each, 0 to 2
+     * @return one SUBACK reason code a filter, in order
+     * @throws MqttException if the subscribe failed or timed out
+     */
+    public int[] subscribe(String[] filters, int qos) throws MqttException {
+        IMqttToken t = client.subscribe(subscriptions(filters, qos));
+        t.waitForCompletion(timeout.toMillis());
+        int[] codes = t.getReasonCodes();
+        return codes == null || codes.length == 0 ? new int[filters.length] : codes;
+    }
+
+    /**
+     * Sends a SUBSCRIBE without waiting for the SUBACK.
+     *
+     * @param filter the topic filter
+     * @param qos the maximum QoS, 0 to 2
+     * @throws MqttException if Paho refused to send it
+     */
+    public void subscribeAsync(String filter, int qos) throws MqttException {
+        client.subscribe(new MqttSubscription(filter, qos));
+    }
+
+    /**
+     * Subscribes and returns how the broker answered, never throwing for a refusal: for tests of what a broker
+     * refuses.
+     *
+     * @param filter the topic filter
+     * @param qos the maximum QoS, 0 to 2
+     * @return the SUBACK reason code, or the reason code of the failure (for example a server DISCONNECT's)
+     */
+    public int trySubscribe(String filter, int qos) {
+        try {
+            return subscribe(filter, qos);
+        } catch (MqttException e) {
+            return e.getReasonCode();
+        }
+    }
+
+    /**
+     * Unsubscribes and waits for the UNSUBACK.
+     *
+     * @param filter the topic filter
+     * @throws MqttException if the unsubscribe failed or timed out
+     */
+    public void unsubscribe(String filter) throws MqttException {
+        client.unsubscribe(filter).waitForCompletion(timeout.toMillis());
+    }
+
+    /**
+     * Publishes a UTF-8 payload and waits until it is acknowledged (QoS 1, 2) or sent (QoS 0).
+     *
+     * @param topic the topic
+     * @param payload the payload text
+     * @param qos 0 to 2
+     * @return the PUBACK or PUBREC reason code (0 for QoS 0)
+     * @throws MqttException if the publish failed or timed out
+     * @throws InterruptedException if interrupted while waiting for a free in-flight slot
+     */
+    public int publish(String topic, String payload, int qos) throws MqttException, InterruptedException {
+        return publish(topic, payload.getBytes(StandardCharsets.UTF_8), qos, null);
+    }
+
+    /**
+     * Publishes and waits until it is acknowledged (QoS 1, 2) or sent (QoS 0).
+     *
+     * @param topic the topic
+     * @param payload the payload
+     * @param qos 0 to 2
+     * @param properties MQTT 5 properties (user properties, content type...), or null for none
+     * @return the PUBACK or PUBREC reason code (0 for QoS 0); 0x10 means "no matching subscribers"
+     * @throws MqttException if the publish failed or timed out
+     * @throws InterruptedException if interrupted while waiting for a free in-flight slot
+     */
+    public int publish(String topic, byte[] payload, int qos, @Nullable MqttProperties properties)
+            throws MqttException, InterruptedException {
+        return publish(topic, payload, qos, false, properties);
+    }
+
+    /**
+     * Publishes, with the retain flag as given, and waits until it is acknowledged (QoS 1, 2) or sent (QoS 0).
+     *
+     * @param topic the topic
+     * @param payload the payload
+     * @param qos 0 to 2
+     * @param retain whether the broker should retain it
+     * @param properties MQTT 5 properties, or null for none
+     * @return the PUBACK or PUBREC reason code (0 for QoS 0)
+     * @throws MqttException if the publish failed or timed out
+     * @throws InterruptedException if interrupted while waiting for a free in-flight slot
+     */
+    public int publish(String topic, byte[] payload, int qos, boolean retain, @Nullable MqttProperties properties)
+            throws MqttException, InterruptedException {
+        MqttMessage m = message(payload, qos, properties);
+        m.setRetained(retain);
+        if (qos == 0) {
+            IMqttToken t = publishRetryingWhileFull(topic, m, null);
+            t.waitForCompletion(timeout.toMillis());
+            return 0;
+        }
+        acquireSlot();
+        try {
+            IMqttToken t = publishRetryingWhileFull(topic, m, null);
+            t.waitForCompletion(timeout.toMillis());
+            int[] codes = t.getReasonCodes();
+            return codes == null || codes.length == 0 ? 0 : codes[0];
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    /**
+     * Publishes and returns how the broker answered, never throwing for a refusal: for tests of what a broker
+     * refuses.
+     *
+     * @param topic the topic
+     * @param payload the payload
+     * @param qos 0 to 2
+     * @param properties MQTT 5 properties, or null for none
+     * @return the PUBACK reason code, or the reason code the publish failed with (a DISCONNECT before the PUBACK
+     *     fails it with the DISCONNECT's)
+     * @throws InterruptedException if interrupted while waiting for a free in-flight slot
+     */
+    public int tryPublish(String topic, byte[] payload, int qos, @Nullable MqttProperties properties)
+            throws InterruptedException {
+        return tryPublish(topic, payload, qos, false, properties);
+    }
+
+    /**
+     * As {@link #tryPublish(String, byte[], int, MqttProperties)}, with the retain flag as given.
+     *
+     * @param topic the topic
+     * @param payload the payload
+     * @param qos 0 to 2
+     * @param retain whether the broker should retain it
+     * @param properties MQTT 5 properties, or null for none
+     * @return the PUBACK reason code, or the reason code the publish failed with
+     * @throws InterruptedException if interrupted while waiting for a free in-flight slot
+     */
+    public int tryPublish(String topic, byte[] payload, int qos, boolean retain, @Nullable MqttProperties properties)
+            throws InterruptedException {
+        try {
+            return publish(topic, payload, qos, retain, properties);
+        } catch (MqttException e) {
+            return e.getReasonCode();
+        }
+    }
+
+    /**
+     * Publishes without waiting for the acknowledgement, first waiting for a free in-flight slot (the server's
+     * Receive Maximum, at most 10); for load generators.
+     *
+     * @param topic the topic
+     * @param payload the payload
+     * @param qos 0 to 2
+     * @throws MqttException if Paho refused the publish
+     * @throws InterruptedException if interrupted while waiting for a slot
+     * @throws IllegalStateException if no slot freed within the timeout (the broker stopped acknowledging)
+     */
+    public void publishAsync(String topic, byte[] payload, int qos) throws MqttException, InterruptedException {
+        MqttMessage m = message(payload, qos, null);
+        if (qos == 0) {
+            publishRetryingWhileFull(topic, m, null);
+            return;
+        }
+        acquireSlot();
+        try {
+            publishRetryingWhileFull(topic, m, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    inFlight.release();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable exception) {
+                    inFlight.release();
+                }
+            });
+        } catch (MqttException | RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
+    }
+
+    /**
+     * Waits for the next received message and takes it from {@link #received()}.
+     *
+     * @return the message
+     * @throws AssertionError if none arrived within the timeout
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public Received awaitMessage() throws InterruptedException {
+        return awaitMessages(1).get(0);
+    }
+
+    /**
+     * Waits until {@code n} messages were received and takes them from {@link #received()}, oldest first.
+     *
+     * @param n how many, at least 1
+     * @return the {@code n} messages
+     * @throws AssertionError if fewer arrived within the timeout, saying how many did
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public List<Received> awaitMessages(int n) throws InterruptedException {
+        if (n < 1) {
+            throw new IllegalArgumentException("awaitMessages: n must be at least 1: " + n);
+        }
+        List<Received> got = new ArrayList<>(n);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (got.size() < n) {
+            Received r = received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (r == null) {
+                throw new AssertionError(clientId() + " received " + got.size() + " of " + n + " messages within "
+                        + timeout.toMillis() + " ms: " + got + (problems.isEmpty() ? "" : "; problems: " + problems));
+            }
+            got.add(r);
+        }
+        return got;
+    }
+
+    /**
+     * Waits for a message on {@code topic}, taking and dropping the messages on other topics that came first.
+     *
+     * @param topic the topic awaited
+     * @return the message
+     * @throws AssertionError if none arrived within the timeout
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public Received awaitMessageOn(String topic) throws InterruptedException {
+        Optional<Received> r = pollMessageOn(topic, timeout);
+        if (r.isEmpty()) {
+            throw new AssertionError(clientId() + " received nothing on " + topic + " within " + timeout.toMillis()
+                    + " ms" + (problems.isEmpty() ? "" : "; problems: " + problems));
+        }
+        return r.get();
+    }
+
+    /**
+     * Publishes {@code payload} to {@code topic} every {@code interval} until {@code subscriber} receives a message on
+     * {@code topic}, for a path that drops messages until it is ready (a link still replicating its routes). Messages
+     * on other topics that {@code subscriber} takes meanwhile are dropped.
+     *
+     * @param topic the topic
+     * @param payload the payload text, published at QoS 1
+     * @param subscriber the client that should receive it, already subscribed
+     * @param interval how long to wait for the message after each publish
+     * @return the message received and how many publishes it took
+     * @throws AssertionError if nothing arrived within this client's timeout
+     * @throws MqttException if a publish failed
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public Delivery publishUntilReceived(String topic, String payload, MqttTestClient subscriber, Duration interval)
+            throws MqttException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int sent = 0;
+        while (System.nanoTime() - deadline < 0) {
+            publish(topic, payload, 1);
+            sent++;
+            Optional<Received> r = subscriber.pollMessageOn(topic, interval);
+            if (r.isPresent()) {
+                return new Delivery(r.get(), sent);
+            }
+        }
+        throw new AssertionError(topic + " did not reach " + subscriber.clientId() + " within " + timeout.toMillis()
+                + " ms (" + sent + " publishes)" + (subscriber.problems.isEmpty() ? "" : "; problems: "
+                        + subscriber.problems));
+    }
+
+    /**
+     * What {@link #publishUntilReceived} got.
+     *
+     * @param message the message the subscriber received
+     * @param publishes how many publishes it took, at least 1
+     */
+    public record Delivery(Received message, int publishes) {}
+
+    /**
+     * The reason code of the server's DISCONNECT, waiting at most the timeout.
+     *
+     * @return the reason code, or {@link #NO_DISCONNECT} if none came (a lost socket without DISCONNECT reports
+     *     Paho's own code)
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public int awaitServerDisconnect() throws InterruptedException {
+        return awaitServerDisconnect(timeout);
+    }
+
+    /**
+     * The reason code of the server's DISCONNECT, waiting at most {@code wait}: for asserting that none comes within
+     * a short window without paying the client's whole timeout.
+     *
+     * @param wait how long to wait, not negative
+     * @return the reason code, or {@link #NO_DISCONNECT} if none came
+     * @throws InterruptedException if interrupted while waiting
+     * @since 0.1.0
+     */
+    public int awaitServerDisconnect(Duration wait) throws InterruptedException {
+        try {
+            return serverDisconnect.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return NO_DISCONNECT;
+        } catch (ExecutionException e) {
+            throw new AssertionError("unreachable: the DISCONNECT future is never failed", e.getCause());
+        }
+    }
+
+    /** Closes, ignoring a failure to disconnect cleanly (the broker may already have closed the socket). */
+    public void closeQuietly() {
+        try {
+            close();
+        } catch (MqttException e) {
+            problems.add("close: " + e);
+        }
+    }
+
+    /**
+     * Sends DISCONNECT if connected and releases the client.
+     *
+     * @throws MqttException if the DISCONNECT could not be sent
+     */
+    @Override
+    public void close() throws MqttException {
+        try {
+            if (client.isConnected()) {
+                // A short quiesce: a test closing a client is done with what it has in flight.
+                client.disconnect(2_000).waitForCompletion(timeout.toMillis());
+            }
+        } finally {
+            client.close(true);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MqttTestClient{" + client.getClientId() + " -> " + client.getServerURI() + '}';
+    }
+
+    private Optional<Received> pollMessageOn(String topic, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            Received r = received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (r == null) {
+                return Optional.empty();
+            }
+            if (r.topic().equals(topic)) {
+                return Optional.of(r);
+            }
+        }
+    }
+
+    private void acquireSlot() throws InterruptedException {
+        if (!inFlight.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(clientId() + ": no PUBACK from the broker for " + timeout.toMillis()
+                    + " ms (all in-flight slots taken)");
+        }
+    }
+
+    /*
+     * Paho completes a QoS 1 token before it lowers its in-flight count (paho.mqtt.java#551), so a publish right
+     * after a PUBACK can be refused as "too many publishes in progress" although the semaphore had a slot; the
+     * message never left, so trying again is exact.
+     */
+    private IMqttToken publishRetryingWhileFull(String topic, MqttMessage m, @Nullable MqttActionListener listener)
+            throws MqttException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return listener == null ? client.publish(topic, m) : client.publish(topic, m, null, listener);
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT
+                        || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                LockSupport.parkNanos(50_000);
+            }
+        }
+    }
+
+    private static MqttMessage message(byte[] payload, int qos, @Nullable MqttProperties properties) {
+        if (qos < 0 || qos > 2) {
+            throw new IllegalArgumentException("QoS must be 0, 1 or 2: " + qos);
+        }
+        MqttMessage m = new MqttMessage(payload);
+        m.setQos(qos);
+        if (properties != null) {
+            m.setProperties(properties);
+        }
+        return m;
+    }
+
+    private static MqttSubscription[] subscriptions(String[] filters, int qos) {
+        if (filters.length == 0) {
+            throw new IllegalArgumentException("subscribe: no filters");
+        }
+        MqttSubscription[] subs = new MqttSubscription[filters.length];
+        for (int i = 0; i < filters.length; i++) {
+            subs[i] = new MqttSubscription(filters[i], qos);
+        }
+        return subs;
+    }
+
+    private final class Callback implements MqttCallback {
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            problems.add("disconnected: " + response);
+            // Paho reports a server DISCONNECT with its reason code, a lost socket with its own exception.
+            MqttException e = response.getException();
+            serverDisconnect.complete(e != null && e.getReasonCode() >= 0x80 && e.getReasonCode() <= 0xA2
+                    ? e.getReasonCode() : response.getReturnCode());
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            problems.add("error: " + exception);
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            Received r = new Received(topic, message);
+            Consumer<Received> h = handler;
+            if (h != null) {
+                h.accept(r);
+            } else {
+                received.add(r);
+            }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {}
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {}
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+    }
+
+    /** Plain TCP sockets with TCP_NODELAY; Paho creates an unconnected socket and connects it itself. */
+    private static final class NoDelaySocketFactory extends SocketFactory {
+        static final NoDelaySocketFactory INSTANCE = new NoDelaySocketFactory();
+
+        @Override
+        public Socket createSocket() throws IOException {
+            Socket s = new Socket();
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            Socket s = createSocket();
+            s.connect(new InetSocketAddress(host, port));
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            Socket s = createSocket();
+            s.bind(new InetSocketAddress(localHost, localPort));
+            s.connect(new InetSocketAddress(host, port));
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            Socket s = createSocket();
+            s.connect(new InetSocketAddress(host, port));
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            Socket s = createSocket();
+            s.bind(new InetSocketAddress(localAddress, localPort));
+            s.connect(new InetSocketAddress(address, port));
+            return s;
+        }
+    }
+}
