@@ -96,8 +96,16 @@ final class RawClient implements AutoCloseable {
      * before the PUBACK fails it).
      */
     int publish(String topic, byte[] payload, MqttProperties properties, long waitMs) {
+        return publish(topic, payload, 1, properties, waitMs);
+    }
+
+    /**
+     * Publishes at the given QoS and returns the acknowledgement's reason code (PUBACK; for QoS 2 the PUBREC's, or
+     * the PUBCOMP's when the PUBREC succeeded), or the reason the publish failed with.
+     */
+    int publish(String topic, byte[] payload, int qos, MqttProperties properties, long waitMs) {
         MqttMessage m = new MqttMessage(payload);
-        m.setQos(1);
+        m.setQos(qos);
         if (properties != null) {
             m.setProperties(properties);
         }

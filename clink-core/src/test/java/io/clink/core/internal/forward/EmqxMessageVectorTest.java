@@ -85,7 +85,7 @@ class EmqxMessageVectorTest {
                         base("linked/qos2", "exactly once", 2, 1722945602008L).publisherClientId("c-q2")
                                 .username("u").peerHost("127.0.0.1")
                                 .properties(PublishProperties.builder().userProperties(List.of(new UserProperty("n", "1")))
-                                        .messageExpiryIntervalSeconds(600).build())
+                                        .contentType("text/plain").build())
                                 .build(),
                         List.of()));
     }
