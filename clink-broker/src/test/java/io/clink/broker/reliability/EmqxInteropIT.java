@@ -197,6 +197,15 @@ class EmqxInteropIT {
     }
 
     @Test
+    void qos2LinkPublish_undeliverable_pubrec0x90AndConnectionStillServed() throws Exception {
+        int code = RawSocketPeer.qos2PublishThenPing("127.0.0.1", linkPort, "emqx-eu-node1:msg:0a1b2c3d:q2e-"
+                + clientSeq, PEER_USER, PEER_PASSWORD, MSG_TOPIC, vector("message_emqx_topic_not_utf8"),
+                (int) WAIT_MS);
+
+        assertThat(code).as("PUBREC reason code").isEqualTo(0x90);
+    }
+
+    @Test
     void qos2LinkPublish_throughPaho_completesAndDeliversOnceAtQos2() throws Exception {
         assertThat(emqx.publish(MSG_TOPIC, vector("message_emqx_qos2"), 2, null, WAIT_MS)).isZero();
 

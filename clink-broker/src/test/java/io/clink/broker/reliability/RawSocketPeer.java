@@ -104,6 +104,48 @@ final class RawSocketPeer {
         }
     }
 
+    /**
+     * Connects, sends one QoS 2 PUBLISH, reads the PUBREC, then checks the connection is still served: a PINGREQ
+     * must be answered with a PINGRESP (not a DISCONNECT or a close).
+     *
+     * @return the PUBREC's reason code
+     * @throws IOException if the broker refuses the CONNECT, answers with another packet, or closes the socket
+     */
+    static int qos2PublishThenPing(String host, int port, String clientId, String user, byte[] password, String topic,
+            byte[] payload, int timeoutMs) throws IOException {
+        final int packetId = 9;
+        try (Socket s = new Socket(host, port)) {
+            s.setSoTimeout(timeoutMs);
+            OutputStream out = s.getOutputStream();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            out.write(connect(clientId, user, password));
+            out.flush();
+            byte[] connack = expect(in, 0x20, "CONNACK");
+            if (connack.length < 2 || connack[1] != 0) {
+                throw new IOException("CONNECT refused");
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            writeString(body, topic);
+            body.write(packetId >> 8);
+            body.write(packetId & 0xff);
+            body.write(0); // no properties
+            body.write(payload);
+            ByteArrayOutputStream publish = new ByteArrayOutputStream();
+            publish.write(0x34);
+            writeVarInt(publish, body.size());
+            body.writeTo(publish);
+            out.write(publish.toByteArray());
+            out.flush();
+            int code = ackReason(expect(in, 0x50, "PUBREC"), packetId);
+            out.write(new byte[] {(byte) 0xC0, 0}); // PINGREQ
+            out.flush();
+            expect(in, 0xD0, "PINGRESP");
+            out.write(new byte[] {(byte) 0xE0, 0});
+            out.flush();
+            return code;
+        }
+    }
+
     private static byte[] expect(DataInputStream in, int type, String what) throws IOException {
         int got = in.readUnsignedByte();
         byte[] body = new byte[readVarInt(in)];
