@@ -104,12 +104,10 @@ public final class ForwardedReceiver {
                     link.isEmpty() ? "not configured" : "disabled");
             return ReasonCodes.NO_MATCHING_SUBSCRIBERS;
         }
-        MqttMessage message;
+        MessageMapping.Mapped mapped;
         try {
-            MessageMapping.Mapped mapped = MessageMapping.toMqttMessage(ForwardedMessage.decode(decoder, payload),
-                    senderCluster, ctx.ticker().wallClockMillis());
-            message = mapped.message();
-            countDropped(senderCluster, counters, mapped.dropped());
+            mapped = MessageMapping.toMqttMessage(ForwardedMessage.decode(decoder, payload), senderCluster,
+                    ctx.ticker().wallClockMillis());
         } catch (ProtocolException e) {
             counters.protocolErrors.increment();
             counters.rejected.increment();
@@ -121,6 +119,7 @@ public final class ForwardedReceiver {
                     + Integer.toHexString(e.reasonCode()), e.getMessage());
             return e.reasonCode();
         }
+        MqttMessage message = mapped.message();
         if (!matchesAny(link.get().topics(), message.topic())) {
             counters.filtered.increment();
             LOG.debug("[{}] forwarded message filtered: topic {} outside the link's topics", senderCluster,
@@ -142,6 +141,8 @@ public final class ForwardedReceiver {
             return ReasonCodes.UNSPECIFIED_ERROR;
         }
         counters.received.increment();
+        // Counted for delivered messages only: a filtered one loses everything, not just what MQTT cannot carry.
+        countDropped(senderCluster, counters, mapped.dropped());
         return ReasonCodes.SUCCESS;
     }
 

@@ -199,6 +199,20 @@ class ForwardedReceiverTest {
     }
 
     @Test
+    void onMessagePublish_filteredMessageWithUntypableMetadata_dropsNotCounted() {
+        ErlTuple record = MessageMapping.toForwarded(publish("t/other").build(), new byte[16]).toTerm();
+        Term[] fields = new Term[record.arity()];
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = record.get(i);
+        }
+        fields[5] = ErlMap.of(EmqxAtoms.PROTO_VER, ErlBinary.utf8("1.2"));
+
+        assertThat(receiver.onMessagePublish(CONN, SENDER, EtfEncoder.encode(ErlTuple.of(fields)))).isEqualTo(0x10);
+        assertThat(counters.filtered.sum()).isEqualTo(1);
+        assertThat(counters.fieldsDropped.sum()).isZero();
+    }
+
+    @Test
     void onMessagePublish_brokerThrows_acks0x80CountsAndKeepsWorking() {
         broker.deliverFailure = new IllegalStateException("broker is sad");
 
