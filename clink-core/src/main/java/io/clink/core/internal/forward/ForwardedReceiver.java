@@ -152,7 +152,9 @@ public final class ForwardedReceiver {
         }
         counters.fieldsDropped.add(dropped.size());
         for (DroppedField kind : dropped) {
-            if (!droppedLogged[kind.ordinal()].get() && droppedLogged[kind.ordinal()].compareAndSet(false, true)) {
+            // Only spent while DEBUG is on, so turning it on later still shows each kind once.
+            if (LOG.isDebugEnabled() && !droppedLogged[kind.ordinal()].get()
+                    && droppedLogged[kind.ordinal()].compareAndSet(false, true)) {
                 LOG.debug("[{}] forwarded message delivered without its {}: the value cannot be carried by an MQTT "
                         + "broker (logged once per field kind; see the fields_dropped metric)", senderCluster,
                         kind.field());

@@ -4,9 +4,9 @@ import com.google.common.hash.Hashing;
 import com.google.common.net.InetAddresses;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
+import io.clink.api.broker.ReasonCodes;
 import io.clink.api.broker.UserProperty;
 import io.clink.api.time.Ticker;
-import io.clink.api.broker.ReasonCodes;
 import io.clink.core.internal.etf.ErlAtom;
 import io.clink.core.internal.etf.ErlBinary;
 import io.clink.core.internal.etf.ErlInteger;
@@ -97,8 +97,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MessageMapping {
     private static final int GUID_BYTES = 16;
-    private static final int MIN_PROTOCOL_VERSION = MqttMessage.MQTT_3_1;
-    private static final int MAX_PROTOCOL_VERSION = MqttMessage.MQTT_5;
     private static final int HEADERS_CACHE_SIZE = 4096;
 
     private final Ticker ticker;
@@ -213,7 +211,7 @@ public final class MessageMapping {
      * A forwarded record mapped for local delivery.
      *
      * @param message the message to deliver, marked with its origin
-     * @param dropped the metadata values left out, one entry per value, in field order; empty for most messages
+     * @param dropped the metadata values left out, one entry per value; empty for most messages
      */
     public record Mapped(MqttMessage message, List<DroppedField> dropped) {
     }
