@@ -73,7 +73,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Local publishes</b> go to {@link ClusterLinkHooks#onPublish} from the inbound publish interceptor, which
  *       never waits (clink only matches routes and queues).
  *   <li><b>{@code $LINK/...} publishes</b> are consumed ({@code preventPublishDelivery}) and answered with the PUBACK
- *       reason {@link ClusterLinkHooks#onLinkPublish} returns; no subscriber ever receives them.
+ *       reason {@link ClusterLinkHooks#onLinkPublish} returns; no subscriber ever receives them. At QoS 2 (EMQX
+ *       before 6.0.3, 6.1.0-6.1.1 and 6.2.0 forward at the message's own QoS) the code goes into the PUBREC, and
+ *       HiveMQ completes the exchange itself: it answers PUBREL with PUBCOMP, and a DUP retransmission of a packet
+ *       id still awaiting its PUBREL with another PUBREC, without calling the interceptor again, so a QoS 2 link
+ *       message is handed to clink exactly once (clink-broker's {@code EmqxInteropIT} plays that exchange).
  *   <li><b>Delivery</b> of remote messages goes through HiveMQ's {@code PublishService}, which does not run the
  *       publish interceptors, so delivered messages are never offered to clink again; handshake answers go to the
  *       one asking client with {@code publishToClient}. A forwarded retained message reaches the current

@@ -22,12 +22,20 @@ public final class ReasonCodes {
 
     /**
      * DISCONNECT: "Implementation specific error", which EMQX sends when a link peer violates the link protocol
-     * (malformed payload, route operation before the handshake, outdated incarnation).
+     * (malformed payload, route operation before the handshake, outdated incarnation). PUBACK: clink's answer to a
+     * forwarded-message payload that is not a {@code #message{}} record (without a disconnect, which would make EMQX
+     * send it again).
      */
     public static final int IMPLEMENTATION_SPECIFIC_ERROR = 0x83;
 
     /** DISCONNECT or PUBACK: the client may not use link topics, or may not speak for that cluster. */
     public static final int NOT_AUTHORIZED = 0x87;
+
+    /**
+     * PUBACK: "Topic Name invalid": a forwarded message whose topic EMQX accepted (it does not check UTF-8 by
+     * default) but an MQTT broker cannot carry.
+     */
+    public static final int TOPIC_NAME_INVALID = 0x90;
 
     /** DISCONNECT: a quota is exceeded (a remote cluster already has the most route actors a receiver keeps). */
     public static final int QUOTA_EXCEEDED = 0x97;

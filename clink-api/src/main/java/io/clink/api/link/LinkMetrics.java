@@ -24,6 +24,13 @@ package io.clink.api.link;
  * @param retried counter: forward attempts repeated after a failure or a reconnect (EMQX {@code retried})
  * @param bufferedMessages gauge: messages waiting in the forwarding buffer (EMQX {@code queuing})
  * @param bufferedBytes gauge: payload bytes waiting in the forwarding buffer
+ * @param fieldsDropped counter: metadata fields of received messages (headers, MQTT 5 properties, publisher
+ *     identity) that could not be carried to local subscribers and were left out of a message that was still
+ *     delivered, e.g. an invalid UTF-8 user property or a gateway's text {@code proto_ver}; one per field, so a
+ *     message can count several (a clink extra)
+ * @param rejected counter: messages received from the remote and refused with a PUBACK reason code of 0x80 or
+ *     more, the connection kept: payloads that are not a {@code #message{}} record, topics an MQTT broker cannot
+ *     carry, and deliveries the local broker failed (a clink extra; EMQX counts them {@code failed} on its side)
  * @since 0.1.0
  */
 public record LinkMetrics(
@@ -38,10 +45,12 @@ public record LinkMetrics(
     long failed,
     long retried,
     long bufferedMessages,
-    long bufferedBytes) {
+    long bufferedBytes,
+    long fieldsDropped,
+    long rejected) {
 
   /** All zero: a link that has done nothing yet. */
-  public static final LinkMetrics ZERO = new LinkMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  public static final LinkMetrics ZERO = new LinkMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
   /**
    * Validates the values.
@@ -61,6 +70,8 @@ public record LinkMetrics(
     nonNegative("retried", retried);
     nonNegative("bufferedMessages", bufferedMessages);
     nonNegative("bufferedBytes", bufferedBytes);
+    nonNegative("fieldsDropped", fieldsDropped);
+    nonNegative("rejected", rejected);
   }
 
   private static void nonNegative(String name, long value) {
@@ -114,6 +125,8 @@ public record LinkMetrics(
     private long retried;
     private long bufferedMessages;
     private long bufferedBytes;
+    private long fieldsDropped;
+    private long rejected;
 
     private Builder() {}
 
@@ -255,6 +268,28 @@ public record LinkMetrics(
     }
 
     /**
+     * Sets {@link LinkMetrics#fieldsDropped()}.
+     *
+     * @param v zero or more
+     * @return this builder
+     */
+    public Builder fieldsDropped(long v) {
+      fieldsDropped = check("fieldsDropped", v);
+      return this;
+    }
+
+    /**
+     * Sets {@link LinkMetrics#rejected()}.
+     *
+     * @param v zero or more
+     * @return this builder
+     */
+    public Builder rejected(long v) {
+      rejected = check("rejected", v);
+      return this;
+    }
+
+    /**
      * Builds the snapshot.
      *
      * @return the metrics
@@ -272,7 +307,9 @@ public record LinkMetrics(
           failed,
           retried,
           bufferedMessages,
-          bufferedBytes);
+          bufferedBytes,
+          fieldsDropped,
+          rejected);
     }
   }
 }

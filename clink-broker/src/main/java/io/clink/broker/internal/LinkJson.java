@@ -164,6 +164,8 @@ public final class LinkJson {
         clink.put("messages_received", m.received());
         clink.put("messages_filtered", m.filtered());
         clink.put("queuing_bytes", m.bufferedBytes());
+        clink.put("messages_rejected", m.rejected());
+        clink.put("fields_dropped", m.fieldsDropped());
         return body;
     }
 

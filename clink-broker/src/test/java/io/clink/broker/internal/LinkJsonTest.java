@@ -136,7 +136,7 @@ class LinkJsonTest {
         LinkMetrics m = LinkMetrics.builder().routesSent(1).routesReceived(2).routesSkipped(12).remoteRoutes(3)
                 .forwarded(4)
                 .received(5).filtered(6).dropped(7).failed(8).retried(9).bufferedMessages(10).bufferedBytes(11)
-                .build();
+                .fieldsDropped(12).rejected(13).build();
 
         JsonNode j = wire(LinkJson.metrics(m, "clink@h"));
 
@@ -156,6 +156,8 @@ class LinkJsonTest {
         assertThat(clink.get("messages_received").asLong()).isEqualTo(5);
         assertThat(clink.get("messages_filtered").asLong()).isEqualTo(6);
         assertThat(clink.get("queuing_bytes").asLong()).isEqualTo(11);
+        assertThat(clink.get("fields_dropped").asLong()).isEqualTo(12);
+        assertThat(clink.get("messages_rejected").asLong()).isEqualTo(13);
         assertThat(j.get("node_metrics")).hasSize(1);
         assertThat(j.get("node_metrics").get(0).get("node").asText()).isEqualTo("clink@h");
         assertThat(j.get("node_metrics").get(0).get("metrics")).isEqualTo(body);

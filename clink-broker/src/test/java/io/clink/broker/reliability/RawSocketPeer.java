@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * An MQTT 5 peer written byte by byte, for what Paho refuses to send: a PUBLISH whose fixed header declares more
- * bytes than the broker's Maximum-Packet-Size (Paho checks the CONNACK's limit and never sends it).
+ * bytes than the broker's Maximum-Packet-Size (Paho checks the CONNACK's limit and never sends it), and a QoS 2
+ * PUBLISH retransmitted with DUP before its PUBREL.
  */
 final class RawSocketPeer {
 
@@ -55,6 +56,113 @@ final class RawSocketPeer {
             out.flush();
             return readDisconnect(in);
         }
+    }
+
+    /**
+     * Connects, then plays a QoS 2 exchange with a retransmission, as a sender does after a lost PUBREC: PUBLISH
+     * (packet id 7), PUBLISH again with DUP set, then PUBREL; and stays connected until the PUBCOMP.
+     *
+     * @return the reason codes of the two PUBRECs and of the PUBCOMP (0 when the packet carries none)
+     * @throws IOException if the broker refuses the CONNECT, answers with another packet, or closes the socket
+     */
+    static int[] qos2PublishWithRetransmission(String host, int port, String clientId, String user, byte[] password,
+            String topic, byte[] payload, int timeoutMs) throws IOException {
+        final int packetId = 7;
+        try (Socket s = new Socket(host, port)) {
+            s.setSoTimeout(timeoutMs);
+            OutputStream out = s.getOutputStream();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            out.write(connect(clientId, user, password));
+            out.flush();
+            byte[] connack = expect(in, 0x20, "CONNACK");
+            if (connack.length < 2 || connack[1] != 0) {
+                throw new IOException("CONNECT refused: reason 0x"
+                        + (connack.length < 2 ? "?" : Integer.toHexString(connack[1] & 0xff)));
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            writeString(body, topic);
+            body.write(packetId >> 8);
+            body.write(packetId & 0xff);
+            body.write(0); // no properties
+            body.write(payload);
+            int[] codes = new int[3];
+            for (int dup = 0; dup < 2; dup++) {
+                ByteArrayOutputStream publish = new ByteArrayOutputStream();
+                publish.write(dup == 0 ? 0x34 : 0x3C); // PUBLISH, QoS 2, DUP on the retransmission
+                writeVarInt(publish, body.size());
+                body.writeTo(publish);
+                out.write(publish.toByteArray());
+                out.flush();
+                codes[dup] = ackReason(expect(in, 0x50, "PUBREC"), packetId);
+            }
+            out.write(new byte[] {0x62, 2, (byte) (packetId >> 8), (byte) packetId}); // PUBREL, success
+            out.flush();
+            codes[2] = ackReason(expect(in, 0x70, "PUBCOMP"), packetId);
+            out.write(new byte[] {(byte) 0xE0, 0}); // DISCONNECT, normal
+            out.flush();
+            return codes;
+        }
+    }
+
+    /**
+     * Connects, sends one QoS 2 PUBLISH, reads the PUBREC, then checks the connection is still served: a PINGREQ
+     * must be answered with a PINGRESP (not a DISCONNECT or a close).
+     *
+     * @return the PUBREC's reason code
+     * @throws IOException if the broker refuses the CONNECT, answers with another packet, or closes the socket
+     */
+    static int qos2PublishThenPing(String host, int port, String clientId, String user, byte[] password, String topic,
+            byte[] payload, int timeoutMs) throws IOException {
+        final int packetId = 9;
+        try (Socket s = new Socket(host, port)) {
+            s.setSoTimeout(timeoutMs);
+            OutputStream out = s.getOutputStream();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            out.write(connect(clientId, user, password));
+            out.flush();
+            byte[] connack = expect(in, 0x20, "CONNACK");
+            if (connack.length < 2 || connack[1] != 0) {
+                throw new IOException("CONNECT refused");
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            writeString(body, topic);
+            body.write(packetId >> 8);
+            body.write(packetId & 0xff);
+            body.write(0); // no properties
+            body.write(payload);
+            ByteArrayOutputStream publish = new ByteArrayOutputStream();
+            publish.write(0x34);
+            writeVarInt(publish, body.size());
+            body.writeTo(publish);
+            out.write(publish.toByteArray());
+            out.flush();
+            int code = ackReason(expect(in, 0x50, "PUBREC"), packetId);
+            out.write(new byte[] {(byte) 0xC0, 0}); // PINGREQ
+            out.flush();
+            expect(in, 0xD0, "PINGRESP");
+            out.write(new byte[] {(byte) 0xE0, 0});
+            out.flush();
+            return code;
+        }
+    }
+
+    private static byte[] expect(DataInputStream in, int type, String what) throws IOException {
+        int got = in.readUnsignedByte();
+        byte[] body = new byte[readVarInt(in)];
+        in.readFully(body);
+        if ((got & 0xF0) != type) {
+            throw new IOException("expected " + what + ", got packet type 0x" + Integer.toHexString(got)
+                    + ((got & 0xF0) == 0xE0 && body.length > 0
+                            ? " (DISCONNECT 0x" + Integer.toHexString(body[0] & 0xff) + ")" : ""));
+        }
+        return body;
+    }
+
+    private static int ackReason(byte[] body, int packetId) throws IOException {
+        if (body.length < 2 || (((body[0] & 0xff) << 8) | (body[1] & 0xff)) != packetId) {
+            throw new IOException("acknowledgement for another packet id");
+        }
+        return body.length == 2 ? 0 : body[2] & 0xff;
     }
 
     private static int readDisconnect(InputStream raw) throws IOException {

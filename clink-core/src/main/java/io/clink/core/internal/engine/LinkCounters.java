@@ -36,6 +36,10 @@ public final class LinkCounters {
     public final LongAdder brokerErrors = new LongAdder();
     /** Protocol errors of inbound link connections speaking for this link's cluster. */
     public final LongAdder protocolErrors = new LongAdder();
+    /** Metadata fields of received messages left out because the broker SPI cannot carry them. */
+    public final LongAdder fieldsDropped = new LongAdder();
+    /** Messages received from the remote and refused with a PUBACK failure code, the connection kept. */
+    public final LongAdder rejected = new LongAdder();
     /** Gauge: messages waiting in the forwarding buffer. */
     public final AtomicLong bufferedMessages = new AtomicLong();
     /** Gauge: payload bytes waiting in the forwarding buffer. */
@@ -59,6 +63,8 @@ public final class LinkCounters {
                 failed.sum(),
                 retried.sum(),
                 Math.max(0, bufferedMessages.get()),
-                Math.max(0, bufferedBytes.get()));
+                Math.max(0, bufferedBytes.get()),
+                fieldsDropped.sum(),
+                rejected.sum());
     }
 }

@@ -4,13 +4,15 @@ import com.google.common.hash.Hashing;
 import com.google.common.net.InetAddresses;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
+import io.clink.api.broker.ReasonCodes;
 import io.clink.api.broker.UserProperty;
 import io.clink.api.time.Ticker;
+import io.clink.core.internal.etf.ErlAtom;
 import io.clink.core.internal.etf.ErlBinary;
 import io.clink.core.internal.etf.ErlInteger;
 import io.clink.core.internal.etf.ErlTuple;
-import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.etf.Term;
+import io.clink.core.internal.protocol.DroppedField;
 import io.clink.core.internal.protocol.EmqxAtoms;
 import io.clink.core.internal.protocol.ForwardedMessage;
 import io.clink.core.internal.protocol.MessageHeaders;
@@ -19,6 +21,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,10 +43,48 @@ import org.jspecify.annotations.Nullable;
  * {@code protocol => mqtt}; {@code topic}; {@code payload} (not copied); {@code timestamp} the original publish time
  * in ms; {@code extra => #{}}.
  *
- * <p>Reverse direction: every field above maps back; a missing {@code peerhost} falls back to the address in
- * {@code peername} ({@code {IpTuple, Port}}), which EMQX also carries; header keys clink does not know are ignored.
- * A value the broker SPI cannot carry (an invalid topic, a Payload-Format-Indicator other than 0 or 1, U+0000 in a
- * string) is a {@link ProtocolException}: the peer broke the protocol.
+ * <p>Reverse direction ({@link #toMqttMessage}): headers and properties are EMQX's best-effort metadata, and EMQX
+ * does not validate them ({@code strict_mode = false}, gateways with their own header values). Everything the broker
+ * SPI can carry is mapped; a value it cannot carry is left out of the delivered message and listed as a
+ * {@link DroppedField}; the message is still delivered. The table follows what MQTT lets a broker send to an MQTT
+ * subscriber: every MQTT string is well-formed UTF-8 without U+0000 (MQTT-1.5.4-1, -2), so such a value cannot be
+ * passed on, not even as a User-Property.
+ * <table>
+ *   <caption>From {@code #message{}} to {@link MqttMessage}</caption>
+ *   <tr><th>Field as EMQX sends it</th><th>Delivered as</th><th>Dropped (counted) when</th></tr>
+ *   <tr><td>{@code topic}</td><td>topic</td><td>never: not UTF-8, U+0000 or too long makes the message
+ *       undeliverable ({@link UndeliverableMessageException}, PUBACK 0x90); empty or a wildcard is not a
+ *       message at all (the decoder's {@code ProtocolException})</td></tr>
+ *   <tr><td>{@code qos}, {@code flags.retain}, {@code payload}</td><td>QoS, retain, payload</td><td>never (a
+ *       bad value is a malformed record)</td></tr>
+ *   <tr><td>{@code timestamp}</td><td>timestamp</td><td>negative: the receive time is used</td></tr>
+ *   <tr><td>{@code from}: binary</td><td>publisher client id (none when empty)</td><td>not UTF-8, or
+ *       U+0000</td></tr>
+ *   <tr><td>{@code from}: atom</td><td>none</td><td>any atom but {@code undefined} (e.g. {@code bridge}: not a
+ *       client id)</td></tr>
+ *   <tr><td>{@code headers.username}</td><td>username ({@code undefined}: none)</td><td>not a binary, not UTF-8,
+ *       or U+0000</td></tr>
+ *   <tr><td>{@code headers.peerhost}</td><td>peer host (an IP literal); when absent, the IP of
+ *       {@code peername => {IpTuple, Port}}</td><td>not a 4- or 8-tuple of integers in range</td></tr>
+ *   <tr><td>{@code headers.proto_ver}</td><td>protocol version 3, 4 or 5 (absent: the SPI's default,
+ *       5)</td><td>anything else, e.g. a gateway's {@code <<"1.2">>}</td></tr>
+ *   <tr><td>{@code headers.properties}</td><td>the properties below</td><td>not a map (one drop; no properties
+ *       then)</td></tr>
+ *   <tr><td>{@code 'User-Property'}</td><td>user properties, order and duplicates kept</td><td>per pair: not a
+ *       2-tuple of UTF-8 binaries, or U+0000; the whole list when it is not a list (one drop)</td></tr>
+ *   <tr><td>{@code 'Message-Expiry-Interval'}</td><td>expiry (the receiver then delivers the remaining
+ *       interval)</td><td>not an integer from 0 to 2^32-1</td></tr>
+ *   <tr><td>{@code 'Content-Type'}</td><td>content type</td><td>not a UTF-8 binary, or U+0000</td></tr>
+ *   <tr><td>{@code 'Response-Topic'}</td><td>response topic</td><td>not UTF-8, or not a valid topic name
+ *       (wildcards, U+0000)</td></tr>
+ *   <tr><td>{@code 'Correlation-Data'}</td><td>correlation data</td><td>not a binary, or over 65535
+ *       bytes</td></tr>
+ *   <tr><td>{@code 'Payload-Format-Indicator'}</td><td>payload format indicator</td><td>neither 0 nor 1 (EMQX
+ *       lets any byte through)</td></tr>
+ *   <tr><td>{@code protocol}, {@code peername}, {@code client_attrs}, other properties ({@code 'Topic-Alias'},
+ *       ...), unknown header keys, {@code extra}, {@code id}, {@code flags.dup}</td><td>not delivered: the SPI
+ *       has no place for them</td><td>never counted (every message would count)</td></tr>
+ * </table>
  *
  * <p>GUID layout (EMQX's {@code emqx_guid}): 64-bit microsecond timestamp, 48-bit node hash, 16-bit sequence, big
  * endian. The timestamp is the injected wall clock in microseconds, forced strictly increasing per instance (it runs
@@ -56,8 +97,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MessageMapping {
     private static final int GUID_BYTES = 16;
-    private static final int MIN_PROTOCOL_VERSION = MqttMessage.MQTT_3_1;
-    private static final int MAX_PROTOCOL_VERSION = MqttMessage.MQTT_5;
     private static final int HEADERS_CACHE_SIZE = 4096;
 
     private final Ticker ticker;
@@ -169,43 +208,80 @@ public final class MessageMapping {
     }
 
     /**
-     * Maps a forwarded record to the message to deliver locally.
+     * A forwarded record mapped for local delivery.
+     *
+     * @param message the message to deliver, marked with its origin
+     * @param dropped the metadata values left out, one entry per value; empty for most messages
+     */
+    public record Mapped(MqttMessage message, List<DroppedField> dropped) {
+    }
+
+    /**
+     * Maps a forwarded record to the message to deliver locally: everything the broker SPI can carry is mapped,
+     * every metadata value it cannot carry is left out and listed (see the class comment for the table).
      *
      * @param message the decoded record
      * @param originCluster the cluster it came from (the sender's name in the topic suffix)
-     * @return the message, marked with its origin
-     * @throws ProtocolException if a field holds a value the broker SPI does not allow
+     * @param receivedAtMillis this node's wall clock, the timestamp of a record whose own one is negative
+     * @return the message and what was left out of it
+     * @throws UndeliverableMessageException if the topic is not one the broker SPI can carry (not UTF-8, U+0000,
+     *     longer than 65535 bytes): the message itself cannot be delivered
      */
-    public static MqttMessage toMqttMessage(ForwardedMessage message, String originCluster)
-            throws ProtocolException {
+    public static Mapped toMqttMessage(ForwardedMessage message, String originCluster, long receivedAtMillis)
+            throws UndeliverableMessageException {
+        List<DroppedField> dropped = new ArrayList<>(0);
+        dropped.addAll(message.headers().dropped());
+        MqttMessage.Builder b = MqttMessage.builder()
+                .payload(message.payload())
+                .qos(message.qos())
+                .retain(message.retain())
+                .originCluster(originCluster);
+        String topic = message.topic();
+        if (topic == null) {
+            throw new UndeliverableMessageException(ReasonCodes.TOPIC_NAME_INVALID,
+                    "topic " + message.topicBytes() + " is not UTF-8, which an MQTT topic name must be");
+        }
         try {
-            MqttMessage.Builder b = MqttMessage.builder()
-                    .topic(message.topic())
-                    .payload(message.payload())
-                    .qos(message.qos())
-                    .retain(message.retain())
-                    .timestampMillis(message.timestamp())
-                    .originCluster(originCluster);
-            if (!message.from().isEmpty()) {
-                b.publisherClientId(message.from());
-            }
-            MessageHeaders headers = message.headers();
-            MessageProperties properties = headers.properties();
-            if (properties != null) {
-                b.properties(toPublishProperties(properties));
-            }
-            b.username(headers.username());
-            b.peerHost(peerHost(headers));
-            Integer version = headers.protoVer();
-            // Metadata only: a level outside 3..5 (no MQTT client has one) keeps the default rather than losing the
-            // message.
-            if (version != null && version >= MIN_PROTOCOL_VERSION && version <= MAX_PROTOCOL_VERSION) {
-                b.protocolVersion(version);
-            }
-            return b.build();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ProtocolException("forwarded message on topic '" + message.topic()
-                    + "' cannot be delivered: " + e.getMessage());
+            b.topic(topic);
+        } catch (IllegalArgumentException e) {
+            throw new UndeliverableMessageException(ReasonCodes.TOPIC_NAME_INVALID, String.valueOf(e.getMessage()));
+        }
+        if (message.timestamp() >= 0) {
+            b.timestampMillis(message.timestamp());
+        } else {
+            dropped.add(DroppedField.TIMESTAMP);
+            b.timestampMillis(Math.max(0, receivedAtMillis));
+        }
+        String from = message.from();
+        Term fromField = message.fromField();
+        if (from != null && !from.isEmpty()) {
+            set(() -> b.publisherClientId(from), DroppedField.FROM, dropped);
+        } else if (from == null && !ErlAtom.UNDEFINED.equals(fromField)) {
+            dropped.add(DroppedField.FROM);
+        }
+        MessageHeaders headers = message.headers();
+        MessageProperties properties = headers.properties();
+        if (properties != null) {
+            b.properties(toPublishProperties(properties, dropped));
+        }
+        String username = headers.username();
+        if (username != null) {
+            set(() -> b.username(username), DroppedField.USERNAME, dropped);
+        }
+        b.peerHost(peerHost(headers));
+        Integer version = headers.protoVer();
+        if (version != null) {
+            b.protocolVersion(version);
+        }
+        return new Mapped(b.build(), dropped.isEmpty() ? List.of() : Collections.unmodifiableList(dropped));
+    }
+
+    /** Applies one metadata setter; a value the SPI refuses (U+0000, too long, not a topic name) is dropped. */
+    private static void set(Runnable setter, DroppedField kind, List<DroppedField> dropped) {
+        try {
+            setter.run();
+        } catch (IllegalArgumentException e) {
+            dropped.add(kind);
         }
     }
 
@@ -225,24 +301,36 @@ public final class MessageMapping {
         return b.build();
     }
 
-    static PublishProperties toPublishProperties(MessageProperties p) {
+    static PublishProperties toPublishProperties(MessageProperties p, List<DroppedField> dropped) {
         if (p.toTerm().size() == 0) {
             return PublishProperties.EMPTY;
         }
         PublishProperties.Builder b = PublishProperties.builder();
         List<UserProperty> users = new ArrayList<>(p.userProperties().size());
         for (MessageProperties.UserProperty u : p.userProperties()) {
-            users.add(new UserProperty(u.key(), u.value()));
+            try {
+                users.add(new UserProperty(u.key(), u.value()));
+            } catch (IllegalArgumentException e) {
+                dropped.add(DroppedField.USER_PROPERTY);
+            }
         }
         b.userProperties(users);
         Long expiry = p.messageExpiryInterval();
         if (expiry != null) {
             b.messageExpiryIntervalSeconds(expiry);
         }
-        b.contentType(p.contentType());
-        b.responseTopic(p.responseTopic());
+        String contentType = p.contentType();
+        if (contentType != null) {
+            set(() -> b.contentType(contentType), DroppedField.CONTENT_TYPE, dropped);
+        }
+        String responseTopic = p.responseTopic();
+        if (responseTopic != null) {
+            set(() -> b.responseTopic(responseTopic), DroppedField.RESPONSE_TOPIC, dropped);
+        }
         ErlBinary correlation = p.correlationData();
-        b.correlationData(correlation == null ? null : correlation.toByteArray());
+        if (correlation != null) {
+            set(() -> b.correlationData(correlation.toByteArray()), DroppedField.CORRELATION_DATA, dropped);
+        }
         b.payloadFormatIndicator(p.payloadFormatIndicator());
         return b.build();
     }

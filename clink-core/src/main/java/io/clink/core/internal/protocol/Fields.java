@@ -6,7 +6,6 @@ import io.clink.core.internal.etf.ErlInteger;
 import io.clink.core.internal.etf.ErlMap;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.etf.Term;
-import org.jspecify.annotations.Nullable;
 
 /** Shape checks shared by the message decoders; each failure names the field and what it expected. */
 final class Fields {
@@ -67,9 +66,5 @@ final class Fields {
             return false;
         }
         throw new ProtocolException(what + " must be true or false, found " + t);
-    }
-
-    static @Nullable String utf8OrUndefined(Term t, String what) throws ProtocolException {
-        return ErlAtom.UNDEFINED.equals(t) ? null : utf8(t, what);
     }
 }

@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message forwarded over a link: EMQX's {@code #message{}} record, the 10-tuple
@@ -30,8 +31,13 @@ import java.util.Objects;
  * The topic and client id are UTF-8 encoded once, at build time; the payload is never copied until it is written
  * into the output. Decoding keeps the payload as a read-only view of the decoded bytes, again without a copy.
  *
- * <p>{@code from} is written as a binary. An atom {@code from} (some EMQX-internal messages) decodes to its text and
- * would be re-encoded as a binary; clink never re-forwards received messages, so this never reaches the wire.
+ * <p>Decoding checks the record's shape (tag, arity, each field's term type, QoS 0-2, a non-empty topic without
+ * wildcards, an iodata payload) and nothing more: text fields that are not UTF-8 and header or property values clink
+ * cannot type decode fine (see {@link MessageHeaders#fromTerm}), as EMQX does not validate them either.
+ *
+ * <p>{@code from} is written as a binary. An atom {@code from} (some EMQX-internal messages) is kept as the atom by
+ * {@link #fromField()} but would be re-encoded as a binary of its name; clink never re-forwards received messages, so
+ * this never reaches the wire.
  * Immutable and thread-safe (the payload buffer is read-only and only read through duplicates).
  */
 public final class ForwardedMessage {
@@ -39,22 +45,24 @@ public final class ForwardedMessage {
 
     private final ErlBinary id;
     private final int qos;
-    private final String from;
+    private final @Nullable String from;
+    private final Term fromTerm;
     private final byte[] fromUtf8;
     private final ErlMap flags;
     private final MessageHeaders headers;
-    private final String topic;
+    private final @Nullable String topic;
     private final byte[] topicUtf8;
     private final ByteBuffer payload;
     private final long timestamp;
     private final ErlMap extra;
 
-    private ForwardedMessage(ErlBinary id, int qos, String from, byte[] fromUtf8, ErlMap flags,
-            MessageHeaders headers, String topic, byte[] topicUtf8, ByteBuffer payload, long timestamp,
-            ErlMap extra) {
+    private ForwardedMessage(ErlBinary id, int qos, @Nullable String from, Term fromTerm, byte[] fromUtf8,
+            ErlMap flags, MessageHeaders headers, @Nullable String topic, byte[] topicUtf8, ByteBuffer payload,
+            long timestamp, ErlMap extra) {
         this.id = id;
         this.qos = qos;
         this.from = from;
+        this.fromTerm = fromTerm;
         this.fromUtf8 = fromUtf8;
         this.flags = flags;
         this.headers = headers;
@@ -95,10 +103,21 @@ public final class ForwardedMessage {
     /**
      * Returns the publisher's client id.
      *
-     * @return the client id
+     * @return the client id, or {@code null} when the field is an atom or bytes that are not UTF-8 (see
+     *     {@link #fromField()})
      */
-    public String from() {
+    public @Nullable String from() {
         return from;
+    }
+
+    /**
+     * Returns the {@code from} field as sent: a binary (client id), or an atom such as {@code undefined} or
+     * {@code bridge} for messages EMQX makes itself.
+     *
+     * @return the term
+     */
+    public Term fromField() {
+        return fromTerm;
     }
 
     /**
@@ -140,10 +159,20 @@ public final class ForwardedMessage {
     /**
      * Returns the topic the message was published to.
      *
-     * @return the topic
+     * @return the topic, or {@code null} when its bytes are not UTF-8 (EMQX does not check by default; see
+     *     {@link #topicBytes()})
      */
-    public String topic() {
+    public @Nullable String topic() {
         return topic;
+    }
+
+    /**
+     * Returns the topic as sent.
+     *
+     * @return a binary over the topic's bytes
+     */
+    public ErlBinary topicBytes() {
+        return ErlBinary.wrap(topicUtf8);
     }
 
     /**
@@ -278,11 +307,16 @@ public final class ForwardedMessage {
         ErlTuple t = (ErlTuple) term;
         ErlBinary id = Fields.binary(t.get(1), "#message.id");
         int qos = (int) Fields.integer(t.get(2), "#message.qos", 0, 2);
+        Term fromTerm = t.get(3);
         String from;
-        if (t.get(3) instanceof ErlAtom) {
-            from = ((ErlAtom) t.get(3)).name();
+        byte[] fromBytes;
+        if (fromTerm instanceof ErlAtom) {
+            from = null;
+            fromBytes = ((ErlAtom) fromTerm).name().getBytes(StandardCharsets.UTF_8);
         } else {
-            from = Fields.utf8(t.get(3), "#message.from");
+            ErlBinary b = Fields.binary(fromTerm, "#message.from");
+            from = b.utf8OrNull();
+            fromBytes = b.toByteArray();
         }
         ErlMap flags = Fields.map(t.get(4), "#message.flags");
         for (Map.Entry<Term, Term> e : flags.entries().entrySet()) {
@@ -291,12 +325,30 @@ public final class ForwardedMessage {
             }
         }
         MessageHeaders headers = MessageHeaders.fromTerm(t.get(5));
-        String topic = Fields.utf8(t.get(6), "#message.topic");
+        ErlBinary topicBinary = Fields.binary(t.get(6), "#message.topic");
+        byte[] topicBytes = topicBinary.toByteArray();
+        requireTopicName(topicBytes);
         ByteBuffer payload = payload(t.get(7));
         long timestamp = Fields.integer(t.get(8), "#message.timestamp");
         ErlMap extra = Fields.map(t.get(9), "#message.extra");
-        return new ForwardedMessage(id, qos, from, from.getBytes(StandardCharsets.UTF_8), flags, headers, topic,
-                topic.getBytes(StandardCharsets.UTF_8), payload, timestamp, extra);
+        return new ForwardedMessage(id, qos, from, fromTerm, fromBytes, flags, headers, topicBinary.utf8OrNull(),
+                topicBytes, payload, timestamp, extra);
+    }
+
+    /**
+     * EMQX publishes only to topic names: never empty, never a wildcard. Anything else is not a message EMQX
+     * forwards; whatever else the bytes hold (not UTF-8, U+0000) is the receiver's business, not a broken record.
+     */
+    private static void requireTopicName(byte[] topic) throws ProtocolException {
+        if (topic.length == 0) {
+            throw new ProtocolException("#message.topic must be a topic name, found an empty binary");
+        }
+        for (byte b : topic) {
+            if (b == '+' || b == '#') {
+                throw new ProtocolException("#message.topic must be a topic name without wildcards, found "
+                        + ErlBinary.wrap(topic));
+            }
+        }
     }
 
     /** The field is typed iodata in EMQX: a binary, or a (possibly nested) list of binaries and bytes. */
@@ -353,20 +405,21 @@ public final class ForwardedMessage {
             return false;
         }
         ForwardedMessage m = (ForwardedMessage) o;
-        return qos == m.qos && timestamp == m.timestamp && id.equals(m.id) && from.equals(m.from)
-                && flags.equals(m.flags) && headers.equals(m.headers) && topic.equals(m.topic)
+        return qos == m.qos && timestamp == m.timestamp && id.equals(m.id) && fromTerm.equals(m.fromTerm)
+                && flags.equals(m.flags) && headers.equals(m.headers) && Arrays.equals(topicUtf8, m.topicUtf8)
                 && payload.equals(m.payload) && extra.equals(m.extra);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, qos, from, flags, headers, topic, payload, timestamp, extra);
+        return Objects.hash(id, qos, fromTerm, flags, headers, Arrays.hashCode(topicUtf8), payload, timestamp, extra);
     }
 
     @Override
     public String toString() {
-        return "ForwardedMessage{id=" + id + ", qos=" + qos + ", from=" + from + ", flags=" + flags + ", headers="
-                + headers + ", topic=" + topic + ", payload=" + payload.remaining() + " bytes, timestamp="
+        return "ForwardedMessage{id=" + id + ", qos=" + qos + ", from=" + fromTerm + ", flags=" + flags
+                + ", headers=" + headers + ", topic=" + (topic != null ? topic : ErlBinary.wrap(topicUtf8))
+                + ", payload=" + payload.remaining() + " bytes, timestamp="
                 + timestamp + ", extra=" + extra + "}";
     }
 
@@ -548,8 +601,10 @@ public final class ForwardedMessage {
             if (id.length() == 0) {
                 throw new IllegalStateException("message id is required (a 16-byte GUID)");
             }
-            return new ForwardedMessage(id, qos, from, from.getBytes(StandardCharsets.UTF_8), FLAGS[3 * dupFlag + retainFlag],
-                    headers, topic, topic.getBytes(StandardCharsets.UTF_8), payload, timestamp, extra);
+            byte[] fromBytes = from.getBytes(StandardCharsets.UTF_8);
+            return new ForwardedMessage(id, qos, from, ErlBinary.wrap(fromBytes), fromBytes,
+                    FLAGS[3 * dupFlag + retainFlag], headers, topic, topic.getBytes(StandardCharsets.UTF_8), payload,
+                    timestamp, extra);
         }
     }
 }

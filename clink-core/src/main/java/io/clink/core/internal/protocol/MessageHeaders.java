@@ -9,22 +9,28 @@ import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.etf.Term;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code headers} map of a forwarded {@code #message{}}. Kept exactly as decoded, so keys clink does not know
  * (hooks add their own, e.g. {@code client_attrs}, {@code peername}) survive a round trip; the keys clink reads are
- * validated on decode and exposed typed: {@code properties}, {@code username}, {@code peerhost}, {@code proto_ver},
- * {@code protocol}.
+ * exposed typed when their values can be typed: {@code properties}, {@code username}, {@code peerhost},
+ * {@code proto_ver}, {@code protocol}; see {@link #fromTerm} for the rest.
  *
  * <p>An IPv4-mapped IPv6 {@code peerhost} (an 8-tuple) reads as its IPv4 address, as {@link InetAddress} does; the
  * decoded term itself is unchanged and is what gets re-encoded.
  */
 public final class MessageHeaders {
     /** No headers: {@code #{}}. */
-    public static final MessageHeaders EMPTY = new MessageHeaders(ErlMap.EMPTY, null, null, null, null, null);
+    public static final MessageHeaders EMPTY = new MessageHeaders(ErlMap.EMPTY, null, null, null, null, null,
+            List.of());
+    private static final int MIN_MQTT_LEVEL = 3;
+    private static final int MAX_MQTT_LEVEL = 5;
 
     private final ErlMap term;
     private final @Nullable MessageProperties properties;
@@ -32,6 +38,7 @@ public final class MessageHeaders {
     private final @Nullable InetAddress peerhost;
     private final @Nullable Integer protoVer;
     private final @Nullable String protocol;
+    private final List<DroppedField> dropped;
     /**
      * The encoded headers term, made on first use. Volatile so a thread that sees the array also sees its
      * contents; two threads racing may both compute it, which is harmless (same bytes).
@@ -39,64 +46,96 @@ public final class MessageHeaders {
     private volatile byte @Nullable [] encoded;
 
     private MessageHeaders(ErlMap term, @Nullable MessageProperties properties, @Nullable String username,
-            @Nullable InetAddress peerhost, @Nullable Integer protoVer, @Nullable String protocol) {
+            @Nullable InetAddress peerhost, @Nullable Integer protoVer, @Nullable String protocol,
+            List<DroppedField> dropped) {
         this.term = term;
         this.properties = properties;
         this.username = username;
         this.peerhost = peerhost;
         this.protoVer = protoVer;
         this.protocol = protocol;
+        this.dropped = dropped;
     }
 
     /**
-     * Reads headers from the term EMQX sends.
+     * Reads headers from the term EMQX sends. Lenient, as the headers are EMQX's metadata and not validated there
+     * (gateways put a binary in {@code proto_ver} and any atom in {@code protocol}; {@code strict_mode = false}
+     * lets invalid UTF-8 through): a value clink cannot type is left out of the typed views and listed in
+     * {@link #dropped()}; the map itself is kept as decoded.
      *
      * @param t the headers term
      * @return the headers
-     * @throws ProtocolException if it is not a map or a key clink reads has the wrong type
+     * @throws ProtocolException if it is not a map
      */
     public static MessageHeaders fromTerm(Term t) throws ProtocolException {
         ErlMap map = Fields.map(t, "#message.headers");
         if (map.size() == 0) {
             return EMPTY;
         }
+        List<DroppedField> dropped = new ArrayList<>(0);
         Term props = map.get(EmqxAtoms.PROPERTIES);
-        Term user = map.get(EmqxAtoms.USERNAME);
-        Term host = map.get(EmqxAtoms.PEERHOST);
-        Term ver = map.get(EmqxAtoms.PROTO_VER);
-        Term proto = map.get(EmqxAtoms.PROTOCOL);
-        if (proto != null && !(proto instanceof ErlAtom)) {
-            throw new ProtocolException("headers.protocol must be an atom such as mqtt, found " + proto);
+        MessageProperties properties = null;
+        if (props instanceof ErlMap) {
+            properties = MessageProperties.fromTerm(props);
+            dropped.addAll(properties.dropped());
+        } else if (props != null) {
+            dropped.add(DroppedField.PROPERTIES);
         }
-        return new MessageHeaders(map,
-                props == null ? null : MessageProperties.fromTerm(props),
-                user == null ? null : Fields.utf8OrUndefined(user, "headers.username"),
-                host == null || ErlAtom.UNDEFINED.equals(host) ? null : ipAddress(host),
-                ver == null ? null : (int) Fields.integer(ver, "headers.proto_ver", 0, 255),
-                proto == null ? null : ((ErlAtom) proto).name());
+        Term user = map.get(EmqxAtoms.USERNAME);
+        String username = null;
+        if (user instanceof ErlBinary) {
+            username = ((ErlBinary) user).utf8OrNull();
+        }
+        if (username == null && user != null && !ErlAtom.UNDEFINED.equals(user)) {
+            dropped.add(DroppedField.USERNAME);
+        }
+        Term host = map.get(EmqxAtoms.PEERHOST);
+        InetAddress peerhost = host == null || ErlAtom.UNDEFINED.equals(host) ? null : ipAddressOrNull(host);
+        if (peerhost == null && host != null && !ErlAtom.UNDEFINED.equals(host)) {
+            dropped.add(DroppedField.PEERHOST);
+        }
+        Term ver = map.get(EmqxAtoms.PROTO_VER);
+        Integer protoVer = null;
+        if (ver instanceof ErlInteger && ((ErlInteger) ver).value() >= MIN_MQTT_LEVEL
+                && ((ErlInteger) ver).value() <= MAX_MQTT_LEVEL) {
+            protoVer = (int) ((ErlInteger) ver).value();
+        } else if (ver != null) {
+            dropped.add(DroppedField.PROTO_VER);
+        }
+        Term proto = map.get(EmqxAtoms.PROTOCOL);
+        return new MessageHeaders(map, properties, username, peerhost, protoVer,
+                proto instanceof ErlAtom ? ((ErlAtom) proto).name() : null,
+                dropped.isEmpty() ? List.of() : Collections.unmodifiableList(dropped));
     }
 
-    private static InetAddress ipAddress(Term t) throws ProtocolException {
-        if (t instanceof ErlTuple && (((ErlTuple) t).arity() == 4 || ((ErlTuple) t).arity() == 8)) {
-            ErlTuple tuple = (ErlTuple) t;
-            int width = tuple.arity() == 4 ? 1 : 2;
-            byte[] bytes = new byte[tuple.arity() * width];
-            for (int i = 0; i < tuple.arity(); i++) {
-                long part = Fields.integer(tuple.get(i), "headers.peerhost element", 0, width == 1 ? 255 : 65535);
-                if (width == 1) {
-                    bytes[i] = (byte) part;
-                } else {
-                    bytes[2 * i] = (byte) (part >>> 8);
-                    bytes[2 * i + 1] = (byte) part;
-                }
+    /** The address of an IPv4 4-tuple or IPv6 8-tuple; null for anything else. */
+    private static @Nullable InetAddress ipAddressOrNull(Term t) {
+        if (!(t instanceof ErlTuple) || (((ErlTuple) t).arity() != 4 && ((ErlTuple) t).arity() != 8)) {
+            return null;
+        }
+        ErlTuple tuple = (ErlTuple) t;
+        int width = tuple.arity() == 4 ? 1 : 2;
+        byte[] bytes = new byte[tuple.arity() * width];
+        for (int i = 0; i < tuple.arity(); i++) {
+            if (!(tuple.get(i) instanceof ErlInteger)) {
+                return null;
             }
-            try {
-                return InetAddress.getByAddress(bytes);
-            } catch (UnknownHostException e) {
-                throw new AssertionError("4 or 16 address bytes are always valid", e);
+            long part = ((ErlInteger) tuple.get(i)).value();
+            if (part < 0 || part > (width == 1 ? 255 : 65535)) {
+                return null;
+            }
+            if (width == 1) {
+                bytes[i] = (byte) part;
+            } else {
+                bytes[2 * i] = (byte) (part >>> 8);
+                bytes[2 * i + 1] = (byte) part;
             }
         }
-        throw new ProtocolException("headers.peerhost must be an IP tuple {A,B,C,D} or an 8-tuple, found " + t);
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("4 or 16 address bytes are always valid", e);
+        }
     }
 
     private static ErlTuple ipTuple(InetAddress address) {
@@ -149,7 +188,7 @@ public final class MessageHeaders {
     /**
      * Returns the publisher's username.
      *
-     * @return the username, or {@code null} if absent or {@code undefined}
+     * @return the username, or {@code null} if absent, {@code undefined}, or not UTF-8
      */
     public @Nullable String username() {
         return username;
@@ -158,7 +197,7 @@ public final class MessageHeaders {
     /**
      * Returns the publisher's IP address.
      *
-     * @return the address, or {@code null} if absent
+     * @return the address, or {@code null} if absent or not an IP tuple
      */
     public @Nullable InetAddress peerhost() {
         return peerhost;
@@ -167,7 +206,7 @@ public final class MessageHeaders {
     /**
      * Returns the publisher's MQTT protocol level (3, 4 or 5).
      *
-     * @return the level, or {@code null} if absent
+     * @return the level, or {@code null} if absent or not 3, 4 or 5 (e.g. a gateway's binary)
      */
     public @Nullable Integer protoVer() {
         return protoVer;
@@ -176,10 +215,21 @@ public final class MessageHeaders {
     /**
      * Returns the publisher's protocol, e.g. {@code mqtt}.
      *
-     * @return the atom text, or {@code null} if absent
+     * @return the atom text, or {@code null} if absent or not an atom
      */
     public @Nullable String protocol() {
         return protocol;
+    }
+
+    /**
+     * Returns the headers and properties present in the map that the typed views leave out because their values
+     * could not be typed, one entry per value; keys clink does not read at all (e.g. {@code client_attrs}) are not
+     * listed.
+     *
+     * @return an unmodifiable list, empty when every value clink reads was typed
+     */
+    public List<DroppedField> dropped() {
+        return dropped;
     }
 
     /**

@@ -19,12 +19,12 @@ import org.jspecify.annotations.Nullable;
  * The MQTT 5 PUBLISH properties of a forwarded message: {@code headers.properties}, a map with atom keys such as
  * {@code 'User-Property'}. The map is kept as decoded (so unknown properties such as {@code 'Topic-Alias'} survive a
  * round trip); the properties clink interprets are also validated and exposed typed. User properties keep their
- * order and duplicates, as MQTT requires.
+ * order and duplicates, as MQTT requires. Decoding never fails on a property's value (see {@link #fromTerm}).
  */
 public final class MessageProperties {
     /** No properties: {@code #{}}. */
     public static final MessageProperties EMPTY = new MessageProperties(ErlMap.EMPTY, List.of(), null, null, null,
-            null, null);
+            null, null, List.of());
 
     private static final long MAX_U32 = 0xffffffffL;
 
@@ -35,10 +35,11 @@ public final class MessageProperties {
     private final @Nullable String responseTopic;
     private final @Nullable ErlBinary correlationData;
     private final @Nullable Integer payloadFormatIndicator;
+    private final List<DroppedField> dropped;
 
     private MessageProperties(ErlMap term, List<UserProperty> userProperties, @Nullable Long messageExpiryInterval,
             @Nullable String contentType, @Nullable String responseTopic, @Nullable ErlBinary correlationData,
-            @Nullable Integer payloadFormatIndicator) {
+            @Nullable Integer payloadFormatIndicator, List<DroppedField> dropped) {
         this.term = term;
         this.userProperties = userProperties;
         this.messageExpiryInterval = messageExpiryInterval;
@@ -46,6 +47,7 @@ public final class MessageProperties {
         this.responseTopic = responseTopic;
         this.correlationData = correlationData;
         this.payloadFormatIndicator = payloadFormatIndicator;
+        this.dropped = dropped;
     }
 
     /**
@@ -63,44 +65,82 @@ public final class MessageProperties {
     }
 
     /**
-     * Reads properties from the term EMQX sends.
+     * Reads properties from the term EMQX sends. Lenient, as EMQX does not validate them ({@code strict_mode =
+     * false}): a property clink cannot type (not UTF-8, out of range, wrong term type) is left out of the typed views
+     * and listed in {@link #dropped()}; the map itself is kept as decoded.
      *
      * @param t the value of {@code headers.properties}
      * @return the properties
-     * @throws ProtocolException if it is not a map or a known property has the wrong type
+     * @throws ProtocolException if it is not a map
      */
     public static MessageProperties fromTerm(Term t) throws ProtocolException {
         ErlMap map = Fields.map(t, "headers.properties");
         if (map.size() == 0) {
             return EMPTY;
         }
+        List<DroppedField> dropped = new ArrayList<>(0);
         List<UserProperty> users = List.of();
         Term up = map.get(EmqxAtoms.USER_PROPERTY);
         if (up != null) {
-            if (!(up instanceof ErlList) || !((ErlList) up).isProper()) {
-                throw new ProtocolException("'User-Property' must be a list of {Key, Value} binaries, found " + up);
-            }
-            List<UserProperty> list = new ArrayList<>(((ErlList) up).elements().size());
-            for (Term e : ((ErlList) up).elements()) {
-                if (!(e instanceof ErlTuple) || ((ErlTuple) e).arity() != 2) {
-                    throw new ProtocolException("'User-Property' entries must be {Key, Value}, found " + e);
+            if (up instanceof ErlList && ((ErlList) up).isProper()) {
+                List<UserProperty> list = new ArrayList<>(((ErlList) up).elements().size());
+                for (Term e : ((ErlList) up).elements()) {
+                    String key = e instanceof ErlTuple && ((ErlTuple) e).arity() == 2
+                            ? utf8OrNull(((ErlTuple) e).get(0)) : null;
+                    String value = key == null ? null : utf8OrNull(((ErlTuple) e).get(1));
+                    if (key == null || value == null) {
+                        dropped.add(DroppedField.USER_PROPERTY);
+                    } else {
+                        list.add(new UserProperty(key, value));
+                    }
                 }
-                list.add(new UserProperty(Fields.utf8(((ErlTuple) e).get(0), "'User-Property' key"),
-                        Fields.utf8(((ErlTuple) e).get(1), "'User-Property' value")));
+                users = Collections.unmodifiableList(list);
+            } else {
+                dropped.add(DroppedField.USER_PROPERTY);
             }
-            users = Collections.unmodifiableList(list);
         }
-        Term mei = map.get(EmqxAtoms.MESSAGE_EXPIRY_INTERVAL);
-        Term ct = map.get(EmqxAtoms.CONTENT_TYPE);
-        Term rt = map.get(EmqxAtoms.RESPONSE_TOPIC);
-        Term cd = map.get(EmqxAtoms.CORRELATION_DATA);
-        Term pfi = map.get(EmqxAtoms.PAYLOAD_FORMAT_INDICATOR);
-        return new MessageProperties(map, users,
-                mei == null ? null : Fields.integer(mei, "'Message-Expiry-Interval'", 0, MAX_U32),
-                ct == null ? null : Fields.utf8(ct, "'Content-Type'"),
-                rt == null ? null : Fields.utf8(rt, "'Response-Topic'"),
-                cd == null ? null : Fields.binary(cd, "'Correlation-Data'"),
-                pfi == null ? null : (int) Fields.integer(pfi, "'Payload-Format-Indicator'", 0, 255));
+        Long mei = integerOrNull(map.get(EmqxAtoms.MESSAGE_EXPIRY_INTERVAL), 0, MAX_U32,
+                DroppedField.MESSAGE_EXPIRY_INTERVAL, dropped);
+        String ct = textOrNull(map.get(EmqxAtoms.CONTENT_TYPE), DroppedField.CONTENT_TYPE, dropped);
+        String rt = textOrNull(map.get(EmqxAtoms.RESPONSE_TOPIC), DroppedField.RESPONSE_TOPIC, dropped);
+        Term cdTerm = map.get(EmqxAtoms.CORRELATION_DATA);
+        ErlBinary cd = null;
+        if (cdTerm instanceof ErlBinary) {
+            cd = (ErlBinary) cdTerm;
+        } else if (cdTerm != null) {
+            dropped.add(DroppedField.CORRELATION_DATA);
+        }
+        Long pfi = integerOrNull(map.get(EmqxAtoms.PAYLOAD_FORMAT_INDICATOR), 0, 1,
+                DroppedField.PAYLOAD_FORMAT_INDICATOR, dropped);
+        return new MessageProperties(map, users, mei, ct, rt, cd, pfi == null ? null : pfi.intValue(),
+                dropped.isEmpty() ? List.of() : Collections.unmodifiableList(dropped));
+    }
+
+    private static @Nullable String utf8OrNull(Term t) {
+        return t instanceof ErlBinary ? ((ErlBinary) t).utf8OrNull() : null;
+    }
+
+    private static @Nullable String textOrNull(@Nullable Term t, DroppedField kind, List<DroppedField> dropped) {
+        if (t == null) {
+            return null;
+        }
+        String s = utf8OrNull(t);
+        if (s == null) {
+            dropped.add(kind);
+        }
+        return s;
+    }
+
+    private static @Nullable Long integerOrNull(@Nullable Term t, long min, long max, DroppedField kind,
+            List<DroppedField> dropped) {
+        if (t == null) {
+            return null;
+        }
+        if (t instanceof ErlInteger && ((ErlInteger) t).value() >= min && ((ErlInteger) t).value() <= max) {
+            return ((ErlInteger) t).value();
+        }
+        dropped.add(kind);
+        return null;
     }
 
     /**
@@ -113,7 +153,7 @@ public final class MessageProperties {
     }
 
     /**
-     * Returns the User-Property pairs in order, duplicates kept.
+     * Returns the User-Property pairs whose key and value are both UTF-8, in order, duplicates kept.
      *
      * @return an unmodifiable list, empty if none
      */
@@ -124,7 +164,7 @@ public final class MessageProperties {
     /**
      * Returns the Message-Expiry-Interval in seconds.
      *
-     * @return the interval, or {@code null} if absent
+     * @return the interval, or {@code null} if absent or not an integer from 0 to 2^32-1
      */
     public @Nullable Long messageExpiryInterval() {
         return messageExpiryInterval;
@@ -133,7 +173,7 @@ public final class MessageProperties {
     /**
      * Returns the Content-Type.
      *
-     * @return the content type, or {@code null} if absent
+     * @return the content type, or {@code null} if absent or not UTF-8
      */
     public @Nullable String contentType() {
         return contentType;
@@ -142,7 +182,7 @@ public final class MessageProperties {
     /**
      * Returns the Response-Topic.
      *
-     * @return the topic, or {@code null} if absent
+     * @return the topic, or {@code null} if absent or not UTF-8
      */
     public @Nullable String responseTopic() {
         return responseTopic;
@@ -151,7 +191,7 @@ public final class MessageProperties {
     /**
      * Returns the Correlation-Data.
      *
-     * @return the bytes, or {@code null} if absent
+     * @return the bytes, or {@code null} if absent or not a binary
      */
     public @Nullable ErlBinary correlationData() {
         return correlationData;
@@ -160,10 +200,20 @@ public final class MessageProperties {
     /**
      * Returns the Payload-Format-Indicator (0 bytes, 1 UTF-8).
      *
-     * @return the indicator, or {@code null} if absent
+     * @return the indicator, or {@code null} if absent or neither 0 nor 1
      */
     public @Nullable Integer payloadFormatIndicator() {
         return payloadFormatIndicator;
+    }
+
+    /**
+     * Returns the properties present in the map that the typed views leave out because their values could not be
+     * typed, one entry per value (a message with two bad User-Property pairs lists that kind twice).
+     *
+     * @return an unmodifiable list, empty when every property was typed
+     */
+    public List<DroppedField> dropped() {
+        return dropped;
     }
 
     /**

@@ -9,7 +9,15 @@ import io.clink.api.broker.PublishProperties;
 import io.clink.api.config.LinkConfig;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.LinkCounters;
+import io.clink.core.internal.etf.ErlAtom;
+import io.clink.core.internal.etf.ErlBinary;
+import io.clink.core.internal.etf.ErlInteger;
+import io.clink.core.internal.etf.ErlMap;
+import io.clink.core.internal.etf.ErlTuple;
+import io.clink.core.internal.etf.EtfEncoder;
 import io.clink.core.internal.etf.GoldenVectors;
+import io.clink.core.internal.etf.Term;
+import io.clink.core.internal.protocol.EmqxAtoms;
 import io.clink.core.internal.protocol.ForwardedMessage;
 import io.clink.testkit.ManualTime;
 import java.nio.charset.StandardCharsets;
@@ -114,31 +122,96 @@ class ForwardedReceiverTest {
     }
 
     @Test
-    void onMessagePublish_undecodablePayload_disconnects0x83AndCountsProtocolError() {
+    void onMessagePublish_undecodablePayload_acks0x83WithoutDisconnecting() {
         int code = receiver.onMessagePublish(CONN, SENDER, new byte[] {(byte) 0x83, 0x68, 0x0a, 0x77});
 
         assertThat(code).isEqualTo(0x83);
-        assertThat(broker.disconnects()).extracting(RecordingBroker.Disconnect::summary).containsExactly("conn-1 0x83");
+        assertThat(broker.disconnects()).isEmpty();
         assertThat(counters.protocolErrors.sum()).isEqualTo(1);
+        assertThat(counters.rejected.sum()).isEqualTo(1);
         assertThat(broker.delivered()).isEmpty();
+        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isZero();
     }
 
     @Test
-    void onMessagePublish_controlMessageOnMessageTopic_isAProtocolError() {
+    void onMessagePublish_controlMessageOnMessageTopic_acks0x83WithoutDisconnecting() {
         int code = receiver.onMessagePublish(CONN, SENDER, GoldenVectors.named("heartbeat").plain);
 
         assertThat(code).isEqualTo(0x83);
-        assertThat(broker.disconnects()).extracting(RecordingBroker.Disconnect::summary).containsExactly("conn-1 0x83");
+        assertThat(broker.disconnects()).isEmpty();
         assertThat(counters.protocolErrors.sum()).isEqualTo(1);
     }
 
     @Test
-    void onMessagePublish_wildcardTopicInRecord_isAProtocolError() {
+    void onMessagePublish_wildcardTopicInRecord_acks0x83WithoutDisconnecting() {
         byte[] bad = ForwardedMessage.builder().id(new byte[16]).topic("t/test/#")
                 .build().encode();
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, bad)).isEqualTo(0x83);
         assertThat(counters.protocolErrors.sum()).isEqualTo(1);
+        assertThat(broker.disconnects()).isEmpty();
+    }
+
+    @Test
+    void onMessagePublish_topicNotUtf8_acks0x90WithoutDisconnecting() {
+        ErlTuple record = ForwardedMessage.builder().id(new byte[16]).topic("t/test/x").build().toTerm();
+        Term[] fields = new Term[record.arity()];
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = record.get(i);
+        }
+        fields[6] = ErlBinary.wrap(new byte[] {'t', '/', 't', 'e', 's', 't', '/', (byte) 0xFF});
+
+        int code = receiver.onMessagePublish(CONN, SENDER, EtfEncoder.encode(ErlTuple.of(fields)));
+
+        assertThat(code).isEqualTo(0x90);
+        assertThat(broker.disconnects()).isEmpty();
+        assertThat(broker.delivered()).isEmpty();
+        assertThat(counters.rejected.sum()).isEqualTo(1);
+        assertThat(counters.protocolErrors.sum()).isZero();
+    }
+
+    @Test
+    void onMessagePublish_metadataTheBrokerCannotCarry_deliveredWithoutItAndCounted() {
+        MqttMessage m = publish("t/test-topic").build();
+        ErlTuple record = MessageMapping.toForwarded(m, new byte[16]).toTerm();
+        Term[] fields = new Term[record.arity()];
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = record.get(i);
+        }
+        fields[3] = ErlBinary.wrap(new byte[] {(byte) 0xC0, (byte) 0x80});
+        fields[5] = ErlMap.of(java.util.Map.of(EmqxAtoms.PROTO_VER, ErlBinary.utf8("1.2"),
+                EmqxAtoms.PROTOCOL, ErlAtom.of("mqttsn"), EmqxAtoms.USERNAME, ErlAtom.UNDEFINED,
+                EmqxAtoms.PROPERTIES, ErlMap.of(EmqxAtoms.PAYLOAD_FORMAT_INDICATOR, ErlInteger.of(2))));
+        byte[] payload = EtfEncoder.encode(ErlTuple.of(fields));
+
+        assertThat(receiver.onMessagePublish(CONN, SENDER, payload)).isZero();
+        assertThat(receiver.onMessagePublish(CONN, SENDER, payload)).isZero();
+
+        assertThat(broker.delivered()).hasSize(2).allSatisfy(d -> {
+            assertThat(d.topic()).isEqualTo("t/test-topic");
+            assertThat(d.publisherClientId()).isEmpty();
+            assertThat(d.username()).isEmpty();
+            assertThat(d.properties()).isEqualTo(PublishProperties.EMPTY);
+            assertThat(d.payloadBytes()).isEqualTo(m.payloadBytes());
+        });
+        assertThat(counters.fieldsDropped.sum()).isEqualTo(2 * 3);
+        assertThat(counters.received.sum()).isEqualTo(2);
+        assertThat(broker.disconnects()).isEmpty();
+        assertThat(counters.snapshot(0).fieldsDropped()).isEqualTo(6);
+    }
+
+    @Test
+    void onMessagePublish_filteredMessageWithUntypableMetadata_dropsNotCounted() {
+        ErlTuple record = MessageMapping.toForwarded(publish("t/other").build(), new byte[16]).toTerm();
+        Term[] fields = new Term[record.arity()];
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = record.get(i);
+        }
+        fields[5] = ErlMap.of(EmqxAtoms.PROTO_VER, ErlBinary.utf8("1.2"));
+
+        assertThat(receiver.onMessagePublish(CONN, SENDER, EtfEncoder.encode(ErlTuple.of(fields)))).isEqualTo(0x10);
+        assertThat(counters.filtered.sum()).isEqualTo(1);
+        assertThat(counters.fieldsDropped.sum()).isZero();
     }
 
     @Test
@@ -149,6 +222,8 @@ class ForwardedReceiverTest {
 
         assertThat(code).isEqualTo(0x80);
         assertThat(counters.brokerErrors.sum()).isEqualTo(1);
+        assertThat(counters.rejected.sum()).isEqualTo(1);
+        assertThat(broker.disconnects()).isEmpty();
         assertThat(counters.received.sum()).isZero();
         broker.failDeliveriesWith(null);
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isZero();

@@ -247,7 +247,7 @@ class ForwarderTest {
         forward(m);
 
         ForwardedMessage r = record(transport.client(1).sent.get(0).publish);
-        assertThat(MessageMapping.toMqttMessage(r, LOCAL)).isEqualTo(m.toBuilder().originCluster(LOCAL).build());
+        assertThat(MessageMapping.toMqttMessage(r, LOCAL, 0).message()).isEqualTo(m.toBuilder().originCluster(LOCAL).build());
         assertThat(r.id().length()).isEqualTo(16);
     }
 

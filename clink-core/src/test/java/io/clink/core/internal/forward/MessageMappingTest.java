@@ -15,6 +15,7 @@ import io.clink.core.internal.etf.ErlTuple;
 import io.clink.core.internal.etf.GoldenVectors;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.etf.Term;
+import io.clink.core.internal.protocol.DroppedField;
 import io.clink.core.internal.protocol.EmqxAtoms;
 import io.clink.core.internal.protocol.ForwardedMessage;
 import io.clink.core.internal.protocol.MessageHeaders;
@@ -64,9 +65,11 @@ class MessageMappingTest {
                 .timestampMillis(TestEngines.EPOCH_MILLIS + 789);
     }
 
-    private MqttMessage throughWire(MqttMessage m, String origin) throws ProtocolException {
+    private MqttMessage throughWire(MqttMessage m, String origin) throws Exception {
         byte[] wire = MessageMapping.toForwarded(m, new byte[16]).encode();
-        return MessageMapping.toMqttMessage(ForwardedMessage.decode(decoder, wire), origin);
+        MessageMapping.Mapped mapped = MessageMapping.toMqttMessage(ForwardedMessage.decode(decoder, wire), origin, 0);
+        assertThat(mapped.dropped()).isEmpty();
+        return mapped.message();
     }
 
     @ParameterizedTest
@@ -347,13 +350,35 @@ class MessageMappingTest {
         return Stream.of(
                 Arguments.of("wildcard topic", ForwardedMessage.builder().id(new byte[16]).topic("t/#").build()),
                 Arguments.of("empty topic", ForwardedMessage.builder().id(new byte[16]).topic("").build()),
+                Arguments.of("NUL in topic", ForwardedMessage.builder().id(new byte[16]).topic("t/\u0000").build()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("undeliverable")
+    void toMqttMessage_topicTheBrokerCannotCarry_isUndeliverableWith0x90(String what, ForwardedMessage f) {
+        assertThatThrownBy(() -> MessageMapping.toMqttMessage(f, "c", 0))
+                .isInstanceOfSatisfying(UndeliverableMessageException.class,
+                        e -> assertThat(e.reasonCode()).isEqualTo(0x90));
+    }
+
+    static Stream<Arguments> droppable() {
+        return Stream.of(
                 Arguments.of("payload format 2", ForwardedMessage.builder().id(new byte[16]).topic("t")
-                        .headers(MessageHeaders.builder().properties(MessageProperties.builder().build()).build())
-                        .headers(headersWith(EmqxAtoms.PAYLOAD_FORMAT_INDICATOR, ErlInteger.of(2))).build()),
+                        .headers(headersWith(EmqxAtoms.PAYLOAD_FORMAT_INDICATOR, ErlInteger.of(2))).build(),
+                        DroppedField.PAYLOAD_FORMAT_INDICATOR),
                 Arguments.of("NUL in client id", ForwardedMessage.builder().id(new byte[16]).topic("t")
-                        .from("a\u0000b").build()),
+                        .from("a\u0000b").build(), DroppedField.FROM),
+                Arguments.of("NUL in content type", ForwardedMessage.builder().id(new byte[16]).topic("t")
+                        .headers(headersWith(EmqxAtoms.CONTENT_TYPE, ErlBinary.utf8("a\u0000"))).build(),
+                        DroppedField.CONTENT_TYPE),
+                Arguments.of("wildcard response topic", ForwardedMessage.builder().id(new byte[16]).topic("t")
+                        .headers(headersWith(EmqxAtoms.RESPONSE_TOPIC, ErlBinary.utf8("r/#"))).build(),
+                        DroppedField.RESPONSE_TOPIC),
+                Arguments.of("oversized correlation data", ForwardedMessage.builder().id(new byte[16]).topic("t")
+                        .headers(headersWith(EmqxAtoms.CORRELATION_DATA, ErlBinary.wrap(new byte[65_536]))).build(),
+                        DroppedField.CORRELATION_DATA),
                 Arguments.of("negative timestamp", ForwardedMessage.builder().id(new byte[16]).topic("t")
-                        .timestamp(-1).build()));
+                        .timestamp(-1).build(), DroppedField.TIMESTAMP));
     }
 
     private static MessageHeaders headersWith(ErlAtom property, Term value) {
@@ -365,27 +390,36 @@ class MessageMappingTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("undeliverable")
-    void toMqttMessage_valueTheBrokerCannotCarry_isAProtocolError(String what, ForwardedMessage f) {
-        assertThatThrownBy(() -> MessageMapping.toMqttMessage(f, "c"))
-                .isInstanceOf(ProtocolException.class)
-                .hasMessageContaining("cannot be delivered");
+    @MethodSource("droppable")
+    void toMqttMessage_metadataTheBrokerCannotCarry_isDroppedAndTheMessageKept(String what, ForwardedMessage f,
+            DroppedField kind) throws Exception {
+        MessageMapping.Mapped mapped = MessageMapping.toMqttMessage(f, "c", 42);
+
+        assertThat(mapped.dropped()).containsExactly(kind);
+        assertThat(mapped.message().topic()).isEqualTo("t");
+        assertThat(mapped.message().properties()).isEqualTo(PublishProperties.EMPTY);
+        assertThat(mapped.message().publisherClientId()).isEmpty();
+        assertThat(mapped.message().timestampMillis()).isEqualTo(kind == DroppedField.TIMESTAMP ? 42 : 0);
     }
 
     @Test
-    void toMqttMessage_unknownHeadersAndOddProtoVer_areIgnored() throws Exception {
+    void toMqttMessage_unknownHeadersAndOddProtoVer_protoVerDroppedRestIgnored() throws Exception {
         MessageHeaders headers = MessageHeaders.fromTerm(ErlMap.of(
                 EmqxAtoms.CLIENT_ATTRS, ErlMap.of(ErlBinary.utf8("zone"), ErlBinary.utf8("eu")),
                 EmqxAtoms.PROTO_VER, ErlInteger.of(77)));
         ForwardedMessage f = ForwardedMessage.builder().id(new byte[16]).topic("t").headers(headers).build();
 
-        MqttMessage m = MessageMapping.toMqttMessage(f, "c");
+        MessageMapping.Mapped m = MessageMapping.toMqttMessage(f, "c", 0);
 
-        assertThat(m.protocolVersion()).isEqualTo(MqttMessage.MQTT_5);
-        assertThat(m.properties()).isEqualTo(PublishProperties.EMPTY);
+        assertThat(m.message().protocolVersion()).isEqualTo(MqttMessage.MQTT_5);
+        assertThat(m.message().properties()).isEqualTo(PublishProperties.EMPTY);
+        assertThat(m.dropped()).containsExactly(DroppedField.PROTO_VER);
     }
 
-    private MqttMessage fromVector(byte[] bytes) throws ProtocolException {
-        return MessageMapping.toMqttMessage(ForwardedMessage.decode(decoder, bytes), "emqx-eu");
+    private MqttMessage fromVector(byte[] bytes) throws Exception {
+        MessageMapping.Mapped mapped = MessageMapping.toMqttMessage(ForwardedMessage.decode(decoder, bytes),
+                "emqx-eu", 0);
+        assertThat(mapped.dropped()).isEmpty();
+        return mapped.message();
     }
 }

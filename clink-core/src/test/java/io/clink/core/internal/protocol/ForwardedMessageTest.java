@@ -175,8 +175,54 @@ class ForwardedMessageTest {
     }
 
     @Test
-    void decode_atomFrom_readAsText() throws ProtocolException {
-        assertThat(ForwardedMessage.fromTerm(with(qos1Term(), 3, ErlAtom.UNDEFINED)).from()).isEqualTo("undefined");
+    void decode_atomFrom_keptAsAtomWithNoClientId() throws ProtocolException {
+        ForwardedMessage m = ForwardedMessage.fromTerm(with(qos1Term(), 3, ErlAtom.of("bridge")));
+        assertThat(m.from()).isNull();
+        assertThat(m.fromField()).isEqualTo(ErlAtom.of("bridge"));
+    }
+
+    @Test
+    void decode_invalidUtf8FromAndTopic_decodeWithTextNull() throws ProtocolException {
+        ErlBinary bad = ErlBinary.wrap(new byte[] {'t', '/', (byte) 0xC3, (byte) 0x28});
+        ForwardedMessage m = ForwardedMessage.fromTerm(with(with(qos1Term(), 3, bad), 6, bad));
+        assertThat(m.from()).isNull();
+        assertThat(m.fromField()).isEqualTo(bad);
+        assertThat(m.topic()).isNull();
+        assertThat(m.topicBytes()).isEqualTo(bad);
+        assertThat(decoder.decode(m.encode())).isEqualTo(m.toTerm());
+    }
+
+    @Test
+    void decode_untypableHeaderAndPropertyValues_decodeAndListWhatTheyLeaveOut() throws ProtocolException {
+        ErlBinary notUtf8 = ErlBinary.wrap(new byte[] {(byte) 0xFF});
+        ErlMap props = ErlMap.of(java.util.Map.of(
+                EmqxAtoms.USER_PROPERTY, ErlList.of(ErlTuple.of(ErlBinary.utf8("k"), notUtf8),
+                        ErlTuple.of(ErlBinary.utf8("k"), ErlBinary.utf8("v")), ErlTuple.of(ErlBinary.utf8("k"))),
+                EmqxAtoms.MESSAGE_EXPIRY_INTERVAL, ErlInteger.of(-1),
+                EmqxAtoms.CONTENT_TYPE, notUtf8,
+                EmqxAtoms.PAYLOAD_FORMAT_INDICATOR, ErlInteger.of(2)));
+        ErlMap headers = ErlMap.of(java.util.Map.of(
+                EmqxAtoms.PROPERTIES, props,
+                EmqxAtoms.USERNAME, ErlInteger.of(1),
+                EmqxAtoms.PEERHOST, ErlTuple.of(ErlInteger.of(1)),
+                EmqxAtoms.PROTO_VER, ErlBinary.utf8("1.2"),
+                EmqxAtoms.PROTOCOL, ErlAtom.of("mqttsn")));
+
+        MessageHeaders h = ForwardedMessage.fromTerm(with(qos1Term(), 5, headers)).headers();
+
+        assertThat(h.username()).isNull();
+        assertThat(h.peerhost()).isNull();
+        assertThat(h.protoVer()).isNull();
+        assertThat(h.protocol()).isEqualTo("mqttsn");
+        assertThat(h.properties().userProperties()).containsExactly(new UserProperty("k", "v"));
+        assertThat(h.properties().messageExpiryInterval()).isNull();
+        assertThat(h.properties().contentType()).isNull();
+        assertThat(h.properties().payloadFormatIndicator()).isNull();
+        assertThat(h.dropped()).containsExactlyInAnyOrder(DroppedField.USER_PROPERTY, DroppedField.USER_PROPERTY,
+                DroppedField.MESSAGE_EXPIRY_INTERVAL, DroppedField.CONTENT_TYPE,
+                DroppedField.PAYLOAD_FORMAT_INDICATOR, DroppedField.USERNAME, DroppedField.PEERHOST,
+                DroppedField.PROTO_VER);
+        assertThat(h.toTerm()).isEqualTo(headers);
     }
 
     @Test
@@ -187,19 +233,11 @@ class ForwardedMessageTest {
         assertBad(with(ok, 1, ErlInteger.of(1)), "#message.id must be a binary");
         assertBad(with(ok, 2, ErlInteger.of(3)), "#message.qos must be between 0 and 2");
         assertBad(with(ok, 3, ErlInteger.of(3)), "#message.from must be a binary");
+        assertBad(with(ok, 6, ErlBinary.utf8("")), "#message.topic must be a topic name, found an empty binary");
+        assertBad(with(ok, 6, ErlBinary.utf8("t/+")), "#message.topic must be a topic name without wildcards");
         assertBad(with(ok, 4, ErlList.NIL), "#message.flags must be a map");
         assertBad(with(ok, 4, ErlMap.of(EmqxAtoms.DUP, ErlInteger.of(1))), "flags.dup must be true or false");
         assertBad(with(ok, 5, ErlList.NIL), "#message.headers must be a map");
-        assertBad(with(ok, 5, ErlMap.of(EmqxAtoms.PROPERTIES, ErlList.NIL)), "headers.properties must be a map");
-        assertBad(with(ok, 5, ErlMap.of(EmqxAtoms.PROPERTIES, ErlMap.of(EmqxAtoms.USER_PROPERTY,
-                ErlList.of(ErlTuple.of(ErlBinary.utf8("k")))))), "'User-Property' entries must be {Key, Value}");
-        assertBad(with(ok, 5, ErlMap.of(EmqxAtoms.PROPERTIES, ErlMap.of(EmqxAtoms.MESSAGE_EXPIRY_INTERVAL,
-                ErlInteger.of(-1)))), "'Message-Expiry-Interval' must be between 0 and 4294967295");
-        assertBad(with(ok, 5, ErlMap.of(EmqxAtoms.PEERHOST, ErlTuple.of(ErlInteger.of(1)))),
-                "headers.peerhost must be an IP tuple");
-        assertBad(with(ok, 5, ErlMap.of(EmqxAtoms.PEERHOST, ErlTuple.of(ErlInteger.of(1), ErlInteger.of(2),
-                ErlInteger.of(3), ErlInteger.of(256)))), "headers.peerhost element must be between 0 and 255");
-        assertBad(with(ok, 5, ErlMap.of(EmqxAtoms.USERNAME, ErlInteger.of(1))), "headers.username must be a binary");
         assertBad(with(ok, 6, ErlAtom.OK), "#message.topic must be a binary");
         assertBad(with(ok, 7, ErlAtom.OK), "#message.payload must be a binary or an iolist");
         assertBad(with(ok, 7, ErlList.of(ErlInteger.of(256))), "only binaries, bytes 0-255 and lists");

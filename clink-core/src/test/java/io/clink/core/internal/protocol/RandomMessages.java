@@ -40,6 +40,12 @@ final class RandomMessages {
         return sb.toString();
     }
 
+    /** A topic name as EMQX forwards them: never empty, never a wildcard (the decoder refuses both). */
+    String topicName() {
+        String t = text(5).replace('+', 'p').replace('#', 'h');
+        return t.isEmpty() ? "t" : t;
+    }
+
     long anyLong() {
         switch (random.nextInt(4)) {
             case 0:
@@ -80,7 +86,7 @@ final class RandomMessages {
         byte[] id = new byte[16];
         random.nextBytes(id);
         ForwardedMessage.Builder b = ForwardedMessage.builder().id(id).qos(random.nextInt(3)).from(text(2))
-                .topic(text(5)).timestamp(Math.abs(anyLong()));
+                .topic(topicName()).timestamp(Math.abs(anyLong()));
         if (random.nextInt(4) > 0) {
             b.dup(random.nextBoolean());
         }
