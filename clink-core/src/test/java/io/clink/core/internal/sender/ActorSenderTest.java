@@ -716,7 +716,7 @@ class ActorSenderTest {
     void backoff_growsWithJitterAndResetsWhenOnline() {
         SenderHarness h = new SenderHarness("t/#");
         h.start();
-        // initial 1 s, max 60 s, jitter 0.25: delay = min(1 s * 2^n, 60 s) * (1 + 0.25 * (2r - 1)).
+        // initial 1 s, max 10 s, jitter 0.25: delay = min(1 s * 2^n, 10 s) * (1 + 0.25 * (2r - 1)), at most 10 s.
         double[] randoms = {0.75, 0.1, 0.75, 0.0};
         long[] delays = {1125, 1600, 4500, 6000};
         for (int i = 0; i < delays.length; i++) {
@@ -744,15 +744,19 @@ class ActorSenderTest {
     }
 
     @Test
-    void backoff_neverExceedsMaxDelay() {
+    void backoff_thousandConsecutiveFailures_noRetryDelayExceedsTheCap() {
         SenderHarness h = new SenderHarness("t/#");
-        h.random = () -> 0.999;
+        double[] randoms = {0.999_999_999, 0.0, 0.75, 0.5};
+        int[] calls = {0};
+        h.random = () -> randoms[calls[0]++ % randoms.length];
         h.start();
-        for (int i = 0; i < 12; i++) {
+        Duration cap = SenderHarness.BACKOFF.maxDelay();
+        for (int i = 0; i < 1000; i++) {
             h.client().failConnect(RESET);
             h.sim.drain();
-            h.sim.advance(Duration.ofSeconds(60));
-            assertThat(h.transport.clients).hasSize(i + 2);
+            assertThat(h.state()).isEqualTo(DISCONNECTED);
+            h.sim.advance(cap);
+            assertThat(h.transport.clients).as("failure %d", i + 1).hasSize(i + 2);
         }
     }
 

@@ -43,7 +43,7 @@ final class SenderHarness {
     static final String NODE = "node1@host";
     static final String ROUTE_TOPIC = "$LINK/cluster/route/" + LOCAL;
     static final String RESP_TOPIC = "$LINK/cluster/resp/" + LOCAL + "/" + NODE;
-    static final ReconnectBackoff BACKOFF = new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.25);
+    static final ReconnectBackoff BACKOFF = new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(10), 0.25);
 
     final ManualSim sim = new ManualSim();
     final FakeTransport transport = new FakeTransport();
