@@ -12,8 +12,9 @@ import java.util.concurrent.Executor;
 /**
  * Deterministic time and execution for unit tests: a ticker that moves only when told, a scheduler whose timers fire
  * when the clock passes them, and an executor that queues tasks until {@link #runUntilIdle()}. Single-threaded.
+ * Public for the tests of {@code internal.connection}.
  */
-final class ManualTime implements Ticker, Scheduler, Executor {
+public final class ManualTime implements Ticker, Scheduler, Executor {
     /** 2024-08-06T12:00:00Z, the timestamp base of the protocol vectors. */
     static final long EPOCH_MILLIS = 1_722_945_600_000L;
     private static final int MAX_TASKS_PER_RUN = 1_000_000;
@@ -49,7 +50,7 @@ final class ManualTime implements Ticker, Scheduler, Executor {
     }
 
     /** Moves the wall clock alone (NTP step), leaving the monotonic clock. */
-    void stepWallClock(Duration by) {
+    public void stepWallClock(Duration by) {
         wallOffsetMillis += by.toMillis();
     }
 
@@ -70,7 +71,7 @@ final class ManualTime implements Ticker, Scheduler, Executor {
     }
 
     /** Runs queued tasks, including the ones they queue, until none is left. */
-    int runUntilIdle() {
+    public int runUntilIdle() {
         int n = 0;
         for (Runnable r = tasks.poll(); r != null; r = tasks.poll()) {
             if (++n > MAX_TASKS_PER_RUN) {
@@ -82,7 +83,7 @@ final class ManualTime implements Ticker, Scheduler, Executor {
     }
 
     /** Runs what is queued, then moves the clock forward firing due timers in order, running tasks after each. */
-    void advance(Duration by) {
+    public void advance(Duration by) {
         long target = nanos + by.toNanos();
         runUntilIdle();
         for (Timer t = timers.peek(); t != null && t.due <= target; t = timers.peek()) {
@@ -95,12 +96,12 @@ final class ManualTime implements Ticker, Scheduler, Executor {
         runUntilIdle();
     }
 
-    int pendingTimers() {
+    public int pendingTimers() {
         return timers.size();
     }
 
     /** Delay until the next timer, or null if none. */
-    Duration nextTimerIn() {
+    public Duration nextTimerIn() {
         Timer t = timers.peek();
         return t == null ? null : Duration.ofNanos(t.due - nanos);
     }

@@ -3,6 +3,7 @@ package io.clink.core.internal.forward;
 import io.clink.api.IncarnationStore;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
+import io.clink.api.time.Scheduler;
 import io.clink.api.transport.LinkTransport;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.GuardedBroker;
@@ -31,9 +32,15 @@ final class TestEngines {
 
     static EngineContext context(ManualTime time, LinkTransport transport, FakeBroker broker, ClusterLinkConfig cfg,
             long seed) {
+        return context(time, time, transport, broker, cfg, seed);
+    }
+
+    /** As above, with the scheduler given apart from the clock (one that fails on demand, for instance). */
+    static EngineContext context(ManualTime time, Scheduler scheduler, LinkTransport transport, FakeBroker broker,
+            ClusterLinkConfig cfg, long seed) {
         Random random = new Random(seed);
-        return new EngineContext(cfg, new GuardedBroker(broker), transport, time, time, time, new MemoryStore(), NODE,
-                random::nextDouble, EtfLimits.defaults());
+        return new EngineContext(cfg, new GuardedBroker(broker), transport, time, scheduler, time, new MemoryStore(),
+                NODE, random::nextDouble, EtfLimits.defaults());
     }
 
     private static final class MemoryStore implements IncarnationStore {

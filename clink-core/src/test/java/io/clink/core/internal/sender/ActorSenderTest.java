@@ -760,6 +760,40 @@ class ActorSenderTest {
         }
     }
 
+    @Test
+    void reconnect_schedulerThrowsOnceForTheRetry_actorIsRetriedAndComesBackOnline() {
+        SenderHarness h = new SenderHarness("t/#");
+        h.start();
+        h.handshake(true);
+        assertThat(h.state()).isEqualTo(ONLINE);
+
+        h.scheduler.failNext(1);
+        h.client().loseConnection(RESET);
+        h.sim.drain();
+        assertThat(h.scheduler.refused()).isEqualTo(1);
+        assertThat(h.state()).isEqualTo(DISCONNECTED);
+        h.sim.advance(SenderHarness.BACKOFF.initialDelay().multipliedBy(2));
+
+        assertThat(h.state()).isEqualTo(CONNECTING);
+        h.handshake(false);
+        assertThat(h.state()).isEqualTo(ONLINE);
+    }
+
+    @Test
+    void heartbeat_schedulerThrowsOnce_heartbeatsStillFollow() {
+        SenderHarness h = new SenderHarness("t/#");
+        h.start();
+        h.scheduler.failNext(1); // the handshake timer
+        h.handshake(true);
+        int before = h.publishesOf(Heartbeat.class).size();
+        h.scheduler.failNext(1); // the next heartbeat timer
+
+        h.sim.advance(Duration.ofSeconds(30));
+
+        assertThat(h.publishesOf(Heartbeat.class).size() - before).isEqualTo(3);
+        assertThat(h.state()).isEqualTo(ONLINE);
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Lifecycle
 

@@ -12,6 +12,7 @@ import io.clink.api.link.LinkState;
 import io.clink.api.link.LinkStateChange;
 import io.clink.api.topic.Subscription;
 import io.clink.api.transport.ConnectResult;
+import io.clink.core.internal.connection.FailingScheduler;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.GuardedBroker;
 import io.clink.core.internal.etf.EtfDecoder;
@@ -46,6 +47,8 @@ final class SenderHarness {
     static final ReconnectBackoff BACKOFF = new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(10), 0.25);
 
     final ManualSim sim = new ManualSim();
+    /** The scheduler the actor gets: the simulation's, able to refuse calls on demand. */
+    final FailingScheduler scheduler = new FailingScheduler(sim);
     final FakeTransport transport = new FakeTransport();
     final MemoryIncarnations incarnations = new MemoryIncarnations();
     final Set<Subscription> routes = new LinkedHashSet<>();
@@ -64,7 +67,7 @@ final class SenderHarness {
         linkSettings.accept(b);
         link = b.build();
         ClusterLinkConfig config = ClusterLinkConfig.builder().name(LOCAL).actorName(NODE).link(link).build();
-        ctx = new EngineContext(config, new GuardedBroker(new NoBroker()), transport, sim, sim, sim, incarnations,
+        ctx = new EngineContext(config, new GuardedBroker(new NoBroker()), transport, sim, scheduler, sim, incarnations,
                 NODE, () -> random.getAsDouble(), EtfLimits.defaults());
         sender = new ActorSender(ctx, link, () -> Set.copyOf(routes), changes::add);
     }
