@@ -12,15 +12,27 @@ import java.util.Objects;
  * backs off, so a peer that is down for long is not hammered, and jitter keeps the nodes of a cluster from
  * reconnecting in lock-step.
  *
+ * <p>The cap is bounded by the peer's actor TTL: EMQX collects a route actor 30 s after its last heartbeat, and
+ * heartbeats are 10 s apart, so a retry later than 20 s after a loss may find the actor gone and cost the peer a
+ * full re-bootstrap. Hence {@code maxDelay} defaults to 10 s and may not exceed {@link #MAX_DELAY_LIMIT} (20 s).
+ * The same cap also keeps the forwarding pool well below EMQX's default request TTL (45 s); the pool further caps
+ * its delay at half the link's {@code resource_opts.request_ttl}, so a queued message sees at least one reconnect
+ * attempt before it expires.
+ *
  * @param initialDelay the delay before the first retry, positive (default 1 s)
- * @param maxDelay the largest delay, at least {@code initialDelay} (default 60 s)
+ * @param maxDelay the largest delay, at least {@code initialDelay}, at most 20 s (default 10 s)
  * @param jitter the fraction of randomness, 0 (none) to 1 (default 0.25)
  * @since 0.1.0
  */
 public record ReconnectBackoff(Duration initialDelay, Duration maxDelay, double jitter) {
 
     // Declared first: DEFAULT below runs the validating constructor during class initialisation.
-    private static final Duration LIMIT = Duration.ofHours(1);
+    /**
+     * The largest allowed {@code max_delay}: the peer's actor TTL (30 s) less one heartbeat interval (10 s).
+     *
+     * @since 0.1.0
+     */
+    public static final Duration MAX_DELAY_LIMIT = Duration.ofSeconds(20);
 
     /** Option {@code reconnect.initial_delay}. */
     public static final ConfigOption<Duration> INITIAL_DELAY =
@@ -28,15 +40,16 @@ public record ReconnectBackoff(Duration initialDelay, Duration maxDelay, double 
                     "initial_delay",
                     Duration.ofSeconds(1),
                     "Delay before the first reconnect attempt after a link connection fails or drops.",
-                    "duration, 1ms..1h");
+                    "duration, 1ms..20s");
 
     /** Option {@code reconnect.max_delay}. */
     public static final ConfigOption<Duration> MAX_DELAY =
             ConfigOption.withDefault(
                     "max_delay",
-                    Duration.ofSeconds(60),
-                    "Upper bound of the reconnect delay, which doubles after each failed attempt.",
-                    "duration, at least initial_delay, at most 1h");
+                    Duration.ofSeconds(10),
+                    "Upper bound of the reconnect delay, which doubles after each failed attempt. Kept below the "
+                            + "peer's actor TTL (30 s) so a long outage does not cost a re-bootstrap on every retry.",
+                    "duration, at least initial_delay, at most 20s");
 
     /** Option {@code reconnect.jitter}. */
     public static final ConfigOption<Double> JITTER =
@@ -46,7 +59,7 @@ public record ReconnectBackoff(Duration initialDelay, Duration maxDelay, double 
                     "Random spread of each delay, as a fraction of it, so that nodes do not reconnect in lock-step.",
                     "number, 0..1");
 
-    /** 1 s, doubling up to 60 s, ±25 %. */
+    /** 1 s, doubling up to 10 s, ±25 %. */
     public static final ReconnectBackoff DEFAULT =
             new ReconnectBackoff(INITIAL_DELAY.defaultOrThrow(), MAX_DELAY.defaultOrThrow(), JITTER.defaultOrThrow());
 
@@ -57,8 +70,15 @@ public record ReconnectBackoff(Duration initialDelay, Duration maxDelay, double 
      * @throws NullPointerException if a duration is null
      */
     public ReconnectBackoff {
-        Checks.duration("reconnect." + INITIAL_DELAY.name(), initialDelay, Duration.ofMillis(1), LIMIT);
-        Checks.duration("reconnect." + MAX_DELAY.name(), maxDelay, Duration.ofMillis(1), LIMIT);
+        Checks.duration("reconnect." + INITIAL_DELAY.name(), initialDelay, Duration.ofMillis(1), MAX_DELAY_LIMIT);
+        Objects.requireNonNull(maxDelay, "reconnect." + MAX_DELAY.name());
+        if (maxDelay.compareTo(MAX_DELAY_LIMIT) > 0) {
+            throw InvalidConfigException.invalid(
+                    "reconnect." + MAX_DELAY.name(),
+                    "must be at most " + Checks.human(MAX_DELAY_LIMIT) + " (the peer collects a route actor 30s after "
+                            + "its last heartbeat), got " + Checks.human(maxDelay));
+        }
+        Checks.duration("reconnect." + MAX_DELAY.name(), maxDelay, Duration.ofMillis(1), MAX_DELAY_LIMIT);
         if (maxDelay.compareTo(initialDelay) < 0) {
             throw InvalidConfigException.invalid(
                     "reconnect." + MAX_DELAY.name(),

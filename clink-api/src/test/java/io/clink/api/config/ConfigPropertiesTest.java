@@ -72,7 +72,7 @@ class ConfigPropertiesTest {
             @ForAll @IntRange(min = 0, max = 80) int attempt,
             @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double random,
             @ForAll @IntRange(min = 1, max = 5000) int initialMs,
-            @ForAll @IntRange(min = 0, max = 200_000) int extraMs,
+            @ForAll @IntRange(min = 0, max = 15_000) int extraMs,
             @ForAll @DoubleRange(min = 0, max = 1) double jitter) {
         ReconnectBackoff b =
                 new ReconnectBackoff(Duration.ofMillis(initialMs), Duration.ofMillis(initialMs + (long) extraMs), jitter);

@@ -168,22 +168,22 @@ class OptionsTest {
     // ---- reconnect ----------------------------------------------------------------------------------------------------
 
     @Test
-    void backoff_default_isOneSecondToSixtyWithQuarterJitter() {
+    void backoff_default_isOneSecondToTenWithQuarterJitter() {
         assertThat(ReconnectBackoff.DEFAULT)
-                .isEqualTo(new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.25));
+                .isEqualTo(new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(10), 0.25));
     }
 
     @Test
     void delay_midRandom_doublesUntilCap() {
-        ReconnectBackoff b = ReconnectBackoff.DEFAULT;
-        long[] expectedSeconds = {1, 2, 4, 8, 16, 32, 60, 60};
+        ReconnectBackoff b = ReconnectBackoff.DEFAULT.withMaxDelay(Duration.ofSeconds(20));
+        long[] expectedSeconds = {1, 2, 4, 8, 16, 20, 20};
         for (int attempt = 0; attempt < expectedSeconds.length; attempt++) {
             assertThat(b.delay(attempt, 0.5))
                     .as("attempt %d", attempt)
                     .isEqualTo(Duration.ofSeconds(expectedSeconds[attempt]));
         }
-        assertThat(b.delay(1_000_000, 0.5)).isEqualTo(Duration.ofSeconds(60));
-        assertThat(b.delay(Integer.MAX_VALUE, 0.0)).isEqualTo(Duration.ofSeconds(45));
+        assertThat(b.delay(1_000_000, 0.5)).isEqualTo(Duration.ofSeconds(20));
+        assertThat(b.delay(Integer.MAX_VALUE, 0.0)).isEqualTo(Duration.ofSeconds(15));
     }
 
     @Test
@@ -191,10 +191,23 @@ class OptionsTest {
         ReconnectBackoff b = ReconnectBackoff.DEFAULT;
         assertThat(b.delay(2, 0.0)).isEqualTo(Duration.ofSeconds(3));
         assertThat(b.delay(2, 0.999_999_999)).isBetween(Duration.ofMillis(4999), Duration.ofSeconds(5));
-        assertThat(b.delay(10, 0.999_999_999)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(b.delay(3, 0.999_999_999)).isBetween(Duration.ofMillis(9999), Duration.ofSeconds(10));
+        assertThat(b.delay(10, 0.999_999_999)).isEqualTo(Duration.ofSeconds(10));
         ReconnectBackoff noJitter = b.withJitter(0);
         assertThat(noJitter.delay(3, 0.0)).isEqualTo(Duration.ofSeconds(8));
         assertThat(noJitter.delay(3, 0.9)).isEqualTo(Duration.ofSeconds(8));
+    }
+
+    @Test
+    void delay_thousandConsecutiveFailuresWithFullJitter_neverExceedsTheCap() {
+        ReconnectBackoff b = ReconnectBackoff.DEFAULT.withJitter(1);
+        double[] randoms = {0.0, 0.5, 0.75, 0.999_999_999};
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            for (double r : randoms) {
+                assertThat(b.delay(attempt, r)).as("attempt %d, random %s", attempt, r)
+                        .isLessThanOrEqualTo(Duration.ofSeconds(10));
+            }
+        }
     }
 
     @Test
@@ -212,7 +225,17 @@ class OptionsTest {
                 .hasMessage("reconnect.jitter: must be in 0..1, got 1.5");
         assertThatThrownBy(() -> ReconnectBackoff.DEFAULT.withJitter(Double.NaN)).hasMessageContaining("got NaN");
         assertThatThrownBy(() -> ReconnectBackoff.DEFAULT.withInitialDelay(Duration.ZERO))
-                .hasMessage("reconnect.initial_delay: must be between 1ms and 1h, got 0s");
+                .hasMessage("reconnect.initial_delay: must be between 1ms and 20s, got 0s");
+    }
+
+    @Test
+    void backoff_maxDelayAboveTheActorTtlBound_failsNamingTheValue() {
+        assertThatThrownBy(() -> ReconnectBackoff.DEFAULT.withMaxDelay(Duration.ofSeconds(60)))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("reconnect.max_delay: must be at most 20s (the peer collects a route actor 30s after its "
+                        + "last heartbeat), got 1m");
+        assertThat(ReconnectBackoff.DEFAULT.withMaxDelay(Duration.ofSeconds(20)).maxDelay())
+                .isEqualTo(ReconnectBackoff.MAX_DELAY_LIMIT);
     }
 
     // ---- ConfigOption -------------------------------------------------------------------------------------------------

@@ -83,6 +83,10 @@ public final class LinkJson {
 
         ObjectNode clink = o.putObject("clink");
         clink.put("healthy", status.isHealthy());
+        ObjectNode reconnect = clink.putObject("reconnect");
+        reconnect.put("initial_delay", duration(link.reconnect().initialDelay()));
+        reconnect.put("max_delay", duration(link.reconnect().maxDelay()));
+        reconnect.put("jitter", link.reconnect().jitter());
         ObjectNode fwd = clink.putObject("forwarding");
         fwd.put("status", value);
         fwd.put("since", Instant.ofEpochMilli(status.sinceMillis()).toString());

@@ -81,6 +81,10 @@ class LinkJsonTest {
         assertThat(a.get("incarnation").asLong()).isEqualTo(1_700_000_000_000L);
         assertThat(a.get("last_error").asText()).isEqualTo("connection_failed: bad user name or password");
         assertThat(j.get("clink").get("healthy").asBoolean()).isFalse();
+        JsonNode reconnect = j.get("clink").get("reconnect");
+        assertThat(reconnect.get("initial_delay").asText()).isEqualTo("1s");
+        assertThat(reconnect.get("max_delay").asText()).isEqualTo("10s");
+        assertThat(reconnect.get("jitter").asDouble()).isEqualTo(0.25);
     }
 
     @Test

@@ -120,7 +120,8 @@ class LinkCutsIT {
         long healedAt = System.nanoTime();
         await("route views converge after the last heal", CONVERGE_MS, this::routesConverged, pair);
         long convergedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - healedAt);
-        // Every connection is back within one maximum reconnect delay (60 s by default, +25 % jitter) of the heal.
+        // Every connection is back within one maximum reconnect delay (10 s by default; jitter never exceeds it) of the
+        // heal, plus the connects and handshakes.
         await("both links fully connected again", 80_000, this::converged, pair);
         long onlineMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - healedAt);
         // Keep publishing a little over the healed link, then stop.

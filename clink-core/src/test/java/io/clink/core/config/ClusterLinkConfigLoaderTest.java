@@ -162,7 +162,7 @@ class ClusterLinkConfigLoaderTest {
                         max_buffer_bytes = 256MB
                         start_timeout = 500ms
                       }
-                      reconnect { initial_delay = 200ms, max_delay = 45m, jitter = 0.5 }
+                      reconnect { initial_delay = 200ms, max_delay = 15s, jitter = 0.5 }
                       forwarding_buffer { max_messages = 1000, max_bytes = 1GB }
                     },
                     { name = ap-south, server = "ap.example.net", topics = [], enable = false }
@@ -214,7 +214,7 @@ class ClusterLinkConfigLoaderTest {
                 .startTimeout(Duration.ofMillis(500))
                 .build());
         assertThat(l.reconnect())
-                .isEqualTo(new ReconnectBackoff(Duration.ofMillis(200), Duration.ofMinutes(45), 0.5));
+                .isEqualTo(new ReconnectBackoff(Duration.ofMillis(200), Duration.ofSeconds(15), 0.5));
         assertThat(l.forwardingBufferMaxMessages()).isEqualTo(1000);
         assertThat(l.forwardingBufferMaxBytes()).isEqualTo(1L << 30);
         LinkConfig disabled = c.links().get(1);
@@ -496,6 +496,7 @@ class ClusterLinkConfigLoaderTest {
             resource_opts { max_buffer_bytes = "2TB" } | cluster.links[0].resource_opts.max_buffer_bytes = "2TB" | 1..
             resource_opts { max_buffer_bytes = "lots" } | cluster.links[0].resource_opts.max_buffer_bytes = "lots" | must be a size
             reconnect { initial_delay = 10s, max_delay = 1s } | cluster.links[0].reconnect.max_delay = "1s" | at least initial_delay
+            reconnect { max_delay = 1m }          | cluster.links[0].reconnect.max_delay = "1m"       | at most 20s
             reconnect { jitter = 2 }              | cluster.links[0].reconnect.jitter = 2             | 0..1
             reconnect { jitter = much }           | cluster.links[0].reconnect.jitter = "much"          | must be a number
             forwarding_buffer { max_messages = 0 } | cluster.links[0].forwarding_buffer.max_messages = 0 | 1..

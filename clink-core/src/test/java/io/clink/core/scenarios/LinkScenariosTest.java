@@ -290,7 +290,7 @@ class LinkScenariosTest {
         s.update(config("S", link("T")));
         c.subscribe("a/3", 1);
         c.subscribe("a/4", 1);
-        // T's actor was refused while S's link was disabled; its backoff (capped at 60 s) decides when it is back.
+        // T's actor was refused while S's link was disabled; its backoff (capped at 10 s) decides when it is back.
         clusters.advance(Duration.ofSeconds(61));
         clusters.settle();
 

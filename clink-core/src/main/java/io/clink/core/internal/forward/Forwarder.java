@@ -10,9 +10,11 @@ import io.clink.api.transport.DisconnectReason;
 import io.clink.api.transport.LinkClient;
 import io.clink.api.transport.LinkClientIds;
 import io.clink.api.transport.LinkClientOptions;
-import io.clink.api.transport.LinkTransportException;
 import io.clink.api.transport.OutgoingPublish;
 import io.clink.api.transport.PublishResult;
+import io.clink.core.internal.connection.ConnectionFailure;
+import io.clink.core.internal.connection.GuardedScheduler;
+import io.clink.core.internal.connection.ReconnectingConnection;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.LinkConnections;
 import io.clink.core.internal.engine.LinkCounters;
@@ -27,7 +29,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -82,15 +83,15 @@ import org.slf4j.LoggerFactory;
  * serial executor per link drives the pool: connects, reconnect backoff, sends, PUBACK handling, expiry and stop
  * all run there, so slot state is confined to it. Transport callbacks and timers only hop onto that executor, each
  * carrying the slot generation it belongs to (bumped on every connect attempt and every loss), so a late callback
- * of an older connection drops itself. Readers see volatile snapshots (status, last disconnect reason).
+ * of an older connection drops itself. Generations, backoff and failure classification come from each slot's
+ * {@link ReconnectingConnection} (package {@code internal.connection}), shared with the route actor; timers go
+ * through a {@link GuardedScheduler}, so a scheduler that throws cannot leave a slot down for good. A slot's
+ * reconnect delay never exceeds {@link ReconnectingConnection#poolCap}: {@code reconnect.max_delay}, and at most
+ * half of {@code request_ttl}. Readers see volatile snapshots (status, last disconnect reason).
  */
 public final class Forwarder {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     private static final String MSG_TOPIC_PREFIX = "$LINK/cluster/msg/";
-    private static final DisconnectReason CONNECTION_LOST =
-            new DisconnectReason(DisconnectReason.Cause.SOCKET_ERROR, DisconnectReason.NO_REASON_CODE,
-                    "connection lost");
-    private static final int MAX_BACKOFF_ATTEMPT = 62;
 
     private final EngineContext ctx;
     private final LinkConfig link;
@@ -98,6 +99,7 @@ public final class Forwarder {
     private final LinkCounters counters;
     private final MessageMapping mapping;
     private final Executor executor;
+    private final GuardedScheduler timers;
     private final String topic;
     private final boolean randomDispatch;
     private final int maxMessages;
@@ -132,6 +134,7 @@ public final class Forwarder {
         this.counters = ctx.counters(link.name());
         this.mapping = new MessageMapping(ctx.nodeName(), ctx.ticker());
         this.executor = ctx.newSerialExecutor();
+        this.timers = new GuardedScheduler("[" + link.name() + "] forwarding", ctx.scheduler(), executor);
         this.topic = MSG_TOPIC_PREFIX + ctx.localCluster();
         this.randomDispatch = link.resourceOptions().dispatchStrategy() == DispatchStrategy.RANDOM;
         this.maxMessages = link.forwardingBufferMaxMessages();
@@ -139,8 +142,9 @@ public final class Forwarder {
         this.ttlNanos = link.resourceOptions().requestTtl().toNanos();
         this.maxInflight = link.maxInflight();
         this.slots = new Slot[link.poolSize()];
+        Duration cap = ReconnectingConnection.poolCap(link.reconnect(), link.resourceOptions().requestTtl());
         for (int i = 0; i < slots.length; i++) {
-            slots[i] = new Slot(i + 1);
+            slots[i] = new Slot(i + 1, new ReconnectingConnection(link.reconnect(), cap, timers, ctx.random()));
         }
     }
 
@@ -387,8 +391,7 @@ public final class Forwarder {
             timer.cancel();
         }
         expiryDeadline = deadline;
-        expiryTimer = ctx.scheduler().schedule(() -> executor.execute(this::expireSweep),
-                Duration.ofNanos(Math.max(0, deadline - now)));
+        expiryTimer = timers.schedule(Duration.ofNanos(Math.max(0, deadline - now)), this::expireSweep);
     }
 
     private void expireSweep() {
@@ -431,23 +434,6 @@ public final class Forwarder {
         }
     }
 
-    private static Throwable unwrap(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    }
-
-    private static DisconnectReason reasonOf(Throwable error) {
-        if (error instanceof LinkTransportException) {
-            DisconnectReason r = ((LinkTransportException) error).reason();
-            if (r != null) {
-                return r;
-            }
-            return new DisconnectReason(DisconnectReason.Cause.SOCKET_ERROR, DisconnectReason.NO_REASON_CODE,
-                    String.valueOf(error.getMessage()));
-        }
-        return new DisconnectReason(DisconnectReason.Cause.SOCKET_ERROR, DisconnectReason.NO_REASON_CODE,
-                error.toString());
-    }
-
     /** One message held for forwarding. Identity matters: the in-flight set holds entries by identity. */
     private static final class Entry {
         final OutgoingPublish publish;
@@ -474,12 +460,11 @@ public final class Forwarder {
         final ArrayDeque<Entry> retry = new ArrayDeque<>();
         final LinkedHashSet<Entry> inflight = new LinkedHashSet<>();
         ForwardingStatus state = ForwardingStatus.DISCONNECTED;
-        int generation;
-        int attempt;
-        @Nullable Cancellable reconnectTimer;
+        final ReconnectingConnection conn;
 
-        Slot(int number) {
+        Slot(int number, ReconnectingConnection conn) {
             this.number = number;
+            this.conn = conn;
         }
 
         @Nullable Entry oldestWaiting() {
@@ -489,33 +474,28 @@ public final class Forwarder {
 
         void connect() {
             LinkClient c = Objects.requireNonNull(client, "client");
-            int gen = ++generation;
-            reconnectTimer = null;
-            CompletableFuture<ConnectResult> f;
-            try {
-                f = c.connect(reason -> executor.execute(() -> onLost(gen, reason)));
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
+            long gen = conn.nextGeneration();
+            CompletableFuture<ConnectResult> f =
+                    ConnectionFailure.call(() -> c.connect(reason -> executor.execute(() -> onLost(gen, reason))));
             f.whenComplete((result, error) -> executor.execute(() -> onConnect(gen, error)));
         }
 
-        private void onConnect(int gen, @Nullable Throwable error) {
-            if (stopped || gen != generation) {
+        private void onConnect(long gen, @Nullable Throwable error) {
+            if (stopped || !conn.isCurrent(gen)) {
                 return;
             }
             if (error == null) {
                 LOG.info("[{}] forwarding connection {} up", link.name(), number);
                 state = ForwardingStatus.CONNECTED;
                 up = true;
-                attempt = 0;
+                conn.resetBackoff();
                 publishStatus();
                 long now = ctx.ticker().nanoTime();
                 pump(now);
                 armExpiry(now);
                 return;
             }
-            DisconnectReason reason = reasonOf(unwrap(error));
+            DisconnectReason reason = ConnectionFailure.of(error).reasonOrSocketError();
             LOG.warn("[{}] forwarding connection {} failed to connect: {}", link.name(), number, reason);
             lastDisconnectReason = reason;
             state = ForwardingStatus.DISCONNECTED;
@@ -523,8 +503,8 @@ public final class Forwarder {
             scheduleReconnect();
         }
 
-        private void onLost(int gen, DisconnectReason reason) {
-            if (stopped || gen != generation) {
+        private void onLost(long gen, DisconnectReason reason) {
+            if (stopped || !conn.isCurrent(gen)) {
                 return;
             }
             down(reason);
@@ -533,7 +513,7 @@ public final class Forwarder {
         /** The connection is gone: unacknowledged QoS 1+ back to the head (oldest first), QoS 0 dropped. */
         private void down(DisconnectReason reason) {
             LOG.warn("[{}] forwarding connection {} down: {}", link.name(), number, reason);
-            generation++;
+            conn.nextGeneration();
             up = false;
             state = ForwardingStatus.DISCONNECTED;
             lastDisconnectReason = reason;
@@ -561,14 +541,11 @@ public final class Forwarder {
         }
 
         private void scheduleReconnect() {
-            Duration delay = link.reconnect().delay(attempt, uniform());
-            attempt = Math.min(attempt + 1, MAX_BACKOFF_ATTEMPT);
-            int gen = generation;
-            reconnectTimer = ctx.scheduler().schedule(() -> executor.execute(() -> {
-                if (!stopped && gen == generation) {
+            conn.retry(() -> {
+                if (!stopped) {
                     connect();
                 }
-            }), delay);
+            });
         }
 
         void pump(long now) {
@@ -594,32 +571,27 @@ public final class Forwarder {
         private void send(Entry e) {
             LinkClient c = Objects.requireNonNull(client, "client");
             inflight.add(e);
-            int gen = generation;
-            CompletableFuture<PublishResult> f;
-            try {
-                f = c.publish(e.publish);
-            } catch (RuntimeException ex) {
-                f = CompletableFuture.failedFuture(ex);
-            }
+            long gen = conn.generation();
+            CompletableFuture<PublishResult> f = ConnectionFailure.call(() -> c.publish(e.publish));
             f.whenComplete((result, error) -> executor.execute(() -> onPublished(gen, e, result, error)));
         }
 
-        private void onPublished(int gen, Entry e, @Nullable PublishResult result, @Nullable Throwable error) {
-            if (stopped || gen != generation || !inflight.contains(e)) {
+        private void onPublished(long gen, Entry e, @Nullable PublishResult result, @Nullable Throwable error) {
+            if (stopped || !conn.isCurrent(gen) || !inflight.contains(e)) {
                 return;
             }
             if (error != null) {
-                Throwable cause = unwrap(error);
-                if (cause instanceof LinkTransportException && ((LinkTransportException) cause).isRecoverable()) {
-                    DisconnectReason r = ((LinkTransportException) cause).reason();
-                    down(r != null ? r : CONNECTION_LOST);
+                ConnectionFailure failure = ConnectionFailure.of(error);
+                if (failure.isConnectionLost()) {
+                    down(failure.reasonOrSocketError());
                     return;
                 }
+                // Unlike a route batch, one message that cannot be sent fails alone: the others still can.
                 inflight.remove(e);
                 release(e);
                 counters.failed.increment();
                 LOG.warn("[{}] forwarding connection {} could not send a message: {}", link.name(), number,
-                        cause.toString());
+                        failure.describe());
             } else {
                 inflight.remove(e);
                 release(e);
@@ -649,13 +621,9 @@ public final class Forwarder {
         }
 
         void purge() {
-            generation++;
+            conn.nextGeneration(); // also calls a pending reconnect off
             up = false;
             state = ForwardingStatus.DISCONNECTED;
-            if (reconnectTimer != null) {
-                reconnectTimer.cancel();
-                reconnectTimer = null;
-            }
             for (Entry e : inflight) {
                 drop(e);
             }

@@ -13,9 +13,11 @@ import io.clink.api.transport.InboundPublish;
 import io.clink.api.transport.LinkClient;
 import io.clink.api.transport.LinkClientIds;
 import io.clink.api.transport.LinkClientOptions;
-import io.clink.api.transport.LinkTransportException;
 import io.clink.api.transport.OutgoingPublish;
 import io.clink.api.transport.PublishResult;
+import io.clink.core.internal.connection.ConnectionFailure;
+import io.clink.core.internal.connection.GuardedScheduler;
+import io.clink.core.internal.connection.ReconnectingConnection;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.LinkConnections;
 import io.clink.core.internal.engine.LinkCounters;
@@ -37,7 +39,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -87,16 +88,18 @@ import org.slf4j.LoggerFactory;
  *       can never fit is logged, counted as failed and dropped, so it cannot stall the actor.
  *   <li>The incarnation is taken once per {@link #start()} and kept across reconnects; a later start takes a
  *       strictly greater one ({@link io.clink.api.IncarnationStore#next}).
- *   <li>The reconnect backoff attempt counter resets when the actor reaches ONLINE.
+ *   <li>The reconnect backoff attempt counter resets when the actor reaches ONLINE, and no retry waits longer than
+ *       {@code reconnect.max_delay} (at most 20 s, below the peer's 30 s actor TTL), whatever the jitter.
  * </ul>
  *
  * <p>Concurrency: all state lives on one serial executor ({@link EngineContext#newSerialExecutor()}). Public
- * methods, transport callbacks and timers only hand work to it. Each connection attempt has a generation number;
- * every callback and timer carries the generation it was made for and is dropped if the actor has moved on (a
- * later attempt, a teardown or a stop), so a late PUBACK or ack of a dead connection can never touch the current
- * one. {@link #stop()} additionally closes the current client on the caller's thread, so a stalled connect does not
- * delay it. Readers get a volatile immutable {@link ActorStatus}. The state listener runs on the serial executor,
- * once per transition, in order.
+ * methods, transport callbacks and timers only hand work to it. Generations, backoff, failure classification and
+ * timers that survive a failing scheduler come from {@link ReconnectingConnection} (package {@code
+ * internal.connection}): every callback and timer carries the generation it was made for and is dropped if the
+ * actor has moved on (a later attempt, a teardown or a stop), so a late PUBACK or ack of a dead connection can never
+ * touch the current one. {@link #stop()} additionally closes the current client on the caller's thread, so a
+ * stalled connect does not delay it. Readers get a volatile immutable {@link ActorStatus}. The state listener runs
+ * on the serial executor, once per transition, in order.
  */
 public final class ActorSender implements LocalRouteListener {
 
@@ -132,6 +135,7 @@ public final class ActorSender implements LocalRouteListener {
     private final String routeTopic;
     private final String respTopic;
     private final EtfDecoder decoder;
+    private final ReconnectingConnection conn;
 
     // Bumped by start() and stop() on the caller's thread; a start task runs only if no later call superseded it.
     private final AtomicLong runRequests = new AtomicLong();
@@ -144,11 +148,9 @@ public final class ActorSender implements LocalRouteListener {
     // --- serial-executor state ---
     private LinkState state = LinkState.STOPPED; // STOPPED also stands for "never started"
     private long stateSinceMillis;
-    private long generation;
     private long stopsAtStart;
     private long incarnation;
     private boolean bootstrapped;
-    private int backoffAttempt;
     private long maxPacketSize = ConnectResult.UNLIMITED;
     private int batchOpsCap = MAX_BATCH_OPS;
     private byte @Nullable [] requestId;
@@ -159,7 +161,6 @@ public final class ActorSender implements LocalRouteListener {
     private boolean flushQueued;
     private Cancellable handshakeTimer = Cancellable.DONE;
     private Cancellable heartbeatTimer = Cancellable.DONE;
-    private Cancellable reconnectTimer = Cancellable.DONE;
     private @Nullable DisconnectReason lastDisconnect;
     private @Nullable String lastError;
 
@@ -194,6 +195,9 @@ public final class ActorSender implements LocalRouteListener {
         this.routeTopic = TOPIC_PREFIX + "route/" + ctx.localCluster();
         this.respTopic = TOPIC_PREFIX + "resp/" + ctx.localCluster() + "/" + actorName;
         this.decoder = new EtfDecoder(ctx.etfLimits());
+        GuardedScheduler timers =
+                new GuardedScheduler("link " + link.name() + " actor " + actorName, ctx.scheduler(), serial);
+        this.conn = new ReconnectingConnection(link.reconnect(), link.reconnect().maxDelay(), timers, ctx.random());
         this.stateSinceMillis = ctx.ticker().wallClockMillis();
         this.status = new ActorStatus(actorName, 0, LinkState.STOPPED, stateSinceMillis, null, null);
     }
@@ -274,7 +278,7 @@ public final class ActorSender implements LocalRouteListener {
         stopsAtStart = stopRequests.get();
         incarnation = 0;
         bootstrapped = false;
-        backoffAttempt = 0;
+        conn.resetBackoff();
         lastDisconnect = null;
         lastError = null;
         stash.clear();
@@ -287,7 +291,7 @@ public final class ActorSender implements LocalRouteListener {
             return;
         }
         teardownConnection();
-        reconnectTimer.cancel();
+        conn.cancelRetry();
         stash.clear();
         transition(LinkState.STOPPED, null, null);
         LOG.info("link {} actor {}: stopped", link.name(), actorName);
@@ -297,7 +301,7 @@ public final class ActorSender implements LocalRouteListener {
     // Connecting and handshaking
 
     private void connect() {
-        long gen = ++generation;
+        long gen = conn.nextGeneration();
         LinkClient c;
         try {
             if (incarnation == 0) {
@@ -314,7 +318,7 @@ public final class ActorSender implements LocalRouteListener {
             return;
         }
         client = c;
-        c.connect(reason -> serial.execute(() -> onConnectionLost(gen, reason)))
+        ConnectionFailure.call(() -> c.connect(reason -> serial.execute(() -> onConnectionLost(gen, reason))))
                 .whenComplete((result, error) -> serial.execute(() -> onConnected(gen, result, error)));
     }
 
@@ -327,14 +331,15 @@ public final class ActorSender implements LocalRouteListener {
             return;
         }
         if (error != null || result == null) {
-            LOG.info("link {} actor {}: connection_failed: {}", link.name(), actorName, describe(error));
-            fail(reasonOf(error), "connection_failed: " + describe(error));
+            ConnectionFailure f = ConnectionFailure.of(error);
+            LOG.info("link {} actor {}: connection_failed: {}", link.name(), actorName, f.describe());
+            fail(f.reason(), "connection_failed: " + f.describe());
             return;
         }
         maxPacketSize = result.maximumPacketSize();
         batchOpsCap = MAX_BATCH_OPS;
         LinkClient c = Objects.requireNonNull(client, "client");
-        c.subscribe(respTopic, 1, publish -> serial.execute(() -> onResponse(gen, publish)))
+        ConnectionFailure.call(() -> c.subscribe(respTopic, 1, p -> serial.execute(() -> onResponse(gen, p))))
                 .whenComplete((qos, e) -> serial.execute(() -> onSubscribed(gen, e)));
     }
 
@@ -343,9 +348,10 @@ public final class ActorSender implements LocalRouteListener {
             return;
         }
         if (error != null) {
+            ConnectionFailure f = ConnectionFailure.of(error);
             LOG.info("link {} actor {}: connection_failed: subscribe to {} failed: {}", link.name(), actorName,
-                    respTopic, describe(error));
-            fail(reasonOf(error), "connection_failed: subscribe refused: " + describe(error));
+                    respTopic, f.describe());
+            fail(f.reason(), "connection_failed: subscribe refused: " + f.describe());
             return;
         }
         transition(LinkState.HANDSHAKING, null, null);
@@ -353,10 +359,9 @@ public final class ActorSender implements LocalRouteListener {
         requestId = id;
         byte[] payload = ControlCodec.encode(
                 new ActorInit(actorName, incarnation, link.name(), ControlMessage.PROTOCOL_VERSION));
-        handshakeTimer = ctx.scheduler().schedule(
-                () -> serial.execute(() -> onHandshakeTimeout(gen)), handshakeTimeout);
-        Objects.requireNonNull(client, "client")
-                .publish(new OutgoingPublish(routeTopic, payload, 1, false, respTopic, id))
+        handshakeTimer = conn.schedule(handshakeTimeout, () -> onHandshakeTimeout(gen));
+        LinkClient c = Objects.requireNonNull(client, "client");
+        ConnectionFailure.call(() -> c.publish(new OutgoingPublish(routeTopic, payload, 1, false, respTopic, id)))
                 .whenComplete((r, e) -> serial.execute(() -> onActorInitPublished(gen, r, e)));
     }
 
@@ -365,7 +370,8 @@ public final class ActorSender implements LocalRouteListener {
             return;
         }
         if (error != null) {
-            fail(reasonOf(error), "actor_init_failed: " + describe(error));
+            ConnectionFailure f = ConnectionFailure.of(error);
+            fail(f.reason(), "actor_init_failed: " + f.describe());
         } else if (result != null && result.reasonCode() >= 0x80) {
             fail(null, String.format("actor_init_failed: PUBACK reason code 0x%02X", result.reasonCode()));
         }
@@ -405,7 +411,7 @@ public final class ActorSender implements LocalRouteListener {
             return;
         }
         boolean needBootstrap = ((Accepted) ack.result()).needBootstrap();
-        heartbeatTimer = ctx.scheduler().schedule(() -> serial.execute(() -> onHeartbeatDue(gen)), heartbeatInterval);
+        heartbeatTimer = conn.schedule(heartbeatInterval, () -> onHeartbeatDue(gen));
         if (needBootstrap || !bootstrapped) {
             transition(LinkState.BOOTSTRAPPING, null, null);
             beginBootstrap(needBootstrap);
@@ -439,7 +445,7 @@ public final class ActorSender implements LocalRouteListener {
 
     private void goOnline() {
         transition(LinkState.ONLINE, null, null);
-        backoffAttempt = 0;
+        conn.resetBackoff();
         sendNext();
     }
 
@@ -508,11 +514,11 @@ public final class ActorSender implements LocalRouteListener {
     }
 
     private void publishBatch(List<RouteOp> batch, byte[] payload, boolean isBootstrap) {
-        long gen = generation;
+        long gen = conn.generation();
         inFlight = batch;
         inFlightIsBootstrap = isBootstrap;
-        Objects.requireNonNull(client, "client")
-                .publish(OutgoingPublish.of(routeTopic, payload, 1))
+        LinkClient c = Objects.requireNonNull(client, "client");
+        ConnectionFailure.call(() -> c.publish(OutgoingPublish.of(routeTopic, payload, 1)))
                 .whenComplete((r, e) -> serial.execute(() -> onBatchResult(gen, batch, r, e)));
     }
 
@@ -522,9 +528,8 @@ public final class ActorSender implements LocalRouteListener {
             return; // the teardown that invalidated this connection already put the batch back
         }
         inFlight = null;
-        Throwable cause = unwrap(error);
-        if (cause instanceof LinkTransportException lte
-                && lte.kind() == LinkTransportException.Kind.PACKET_TOO_LARGE) {
+        ConnectionFailure failure = error == null ? null : ConnectionFailure.of(error);
+        if (failure != null && failure.isPacketTooLarge()) {
             // The connection is fine; only this batch is too big for the peer.
             if (batch.size() == 1) {
                 dropUnsendable(batch.get(0), -1);
@@ -535,14 +540,16 @@ public final class ActorSender implements LocalRouteListener {
             sendNext();
             return;
         }
-        if (cause != null || result == null || result.reasonCode() >= 0x80) {
-            String why = cause != null ? describe(cause)
+        // Any other failure ends the connection, unlike the forwarding pool's: route ops must reach the peer in
+        // order, so a batch is never skipped, only resent on a fresh connection.
+        if (failure != null || result == null || result.reasonCode() >= 0x80) {
+            String why = failure != null ? failure.describe()
                     : String.format("PUBACK reason code 0x%02X", result == null ? 0xFF : result.reasonCode());
             LOG.info("link {} actor {}: route batch of {} ops failed: {}", link.name(), actorName, batch.size(), why);
             if (!inFlightIsBootstrap) {
                 stash.restore(batch);
             }
-            fail(reasonOf(cause), "route_batch_failed: " + why);
+            fail(failure == null ? null : failure.reason(), "route_batch_failed: " + why);
             return;
         }
         counters.routesSent.add(batch.size());
@@ -565,14 +572,16 @@ public final class ActorSender implements LocalRouteListener {
             return;
         }
         byte[] payload = ControlCodec.encode(new Heartbeat(actorName, incarnation));
-        Objects.requireNonNull(client, "client").publish(OutgoingPublish.of(routeTopic, payload, 0))
+        LinkClient c = Objects.requireNonNull(client, "client");
+        ConnectionFailure.call(() -> c.publish(OutgoingPublish.of(routeTopic, payload, 0)))
                 .whenComplete((r, e) -> {
                     if (e != null) {
                         // A lost connection is reported by the connection listener; nothing to do here.
-                        LOG.debug("link {} actor {}: heartbeat not sent: {}", link.name(), actorName, describe(e));
+                        LOG.debug("link {} actor {}: heartbeat not sent: {}", link.name(), actorName,
+                                ConnectionFailure.of(e).describe());
                     }
                 });
-        heartbeatTimer = ctx.scheduler().schedule(() -> serial.execute(() -> onHeartbeatDue(gen)), heartbeatInterval);
+        heartbeatTimer = conn.schedule(heartbeatInterval, () -> onHeartbeatDue(gen));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -596,12 +605,8 @@ public final class ActorSender implements LocalRouteListener {
             lastError = error;
         }
         transition(LinkState.DISCONNECTED, reason, error);
-        Duration delay = link.reconnect().delay(backoffAttempt, ctx.random().getAsDouble());
-        if (backoffAttempt < Integer.MAX_VALUE) {
-            backoffAttempt++;
-        }
-        long gen = generation;
-        reconnectTimer = ctx.scheduler().schedule(() -> serial.execute(() -> onReconnectDue(gen)), delay);
+        long gen = conn.generation();
+        Duration delay = conn.retry(() -> onReconnectDue(gen));
         LOG.debug("link {} actor {}: reconnecting in {}", link.name(), actorName, delay);
     }
 
@@ -615,7 +620,7 @@ public final class ActorSender implements LocalRouteListener {
 
     /** Invalidates every callback of the current connection, puts unacknowledged ops back and closes the client. */
     private void teardownConnection() {
-        generation++;
+        conn.nextGeneration();
         handshakeTimer.cancel();
         heartbeatTimer.cancel();
         requestId = null;
@@ -635,7 +640,7 @@ public final class ActorSender implements LocalRouteListener {
 
     /** Whether a callback made for connection generation {@code gen} still concerns the current connection. */
     private boolean isCurrent(long gen) {
-        return gen == generation && stopRequests.get() == stopsAtStart;
+        return conn.isCurrent(gen) && stopRequests.get() == stopsAtStart;
     }
 
     private void transition(LinkState to, @Nullable DisconnectReason reason, @Nullable String error) {
@@ -683,31 +688,6 @@ public final class ActorSender implements LocalRouteListener {
         long remaining = 2L + Utf8.encodedLength(routeTopic) + 2 + 1 + payloadBytes;
         int lengthBytes = remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
         return 1 + lengthBytes + remaining;
-    }
-
-    private static @Nullable Throwable unwrap(@Nullable Throwable error) {
-        Throwable t = error;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    private static @Nullable DisconnectReason reasonOf(@Nullable Throwable error) {
-        Throwable t = unwrap(error);
-        return t instanceof LinkTransportException lte ? lte.reason() : null;
-    }
-
-    private static String describe(@Nullable Throwable error) {
-        Throwable t = unwrap(error);
-        if (t == null) {
-            return "no result";
-        }
-        if (t instanceof LinkTransportException lte) {
-            DisconnectReason r = lte.reason();
-            return lte.kind() + ": " + t.getMessage() + (r == null ? "" : " (" + r + ")");
-        }
-        return t.toString();
     }
 
     private void closeQuietly(LinkClient c) {

@@ -17,6 +17,7 @@ import io.clink.api.transport.LinkClientIds;
 import io.clink.api.transport.LinkClientOptions;
 import io.clink.api.transport.OutgoingPublish;
 import io.clink.api.transport.PublishResult;
+import io.clink.core.internal.connection.FailingScheduler;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.etf.EtfDecoder;
@@ -45,6 +46,7 @@ class ForwarderTest {
             new DisconnectReason(Cause.BROKER_DISCONNECT, 0x98, "administrative action");
 
     private final ManualTime time = TestEngines.newTime();
+    private final FailingScheduler scheduler = new FailingScheduler(time.scheduler());
     private final FakeTransport transport = new FakeTransport();
     private final RecordingBroker broker = new RecordingBroker();
     private final List<ForwardingStatus> statuses = new ArrayList<>();
@@ -65,7 +67,7 @@ class ForwarderTest {
     }
 
     private Forwarder create(LinkConfig link) {
-        ctx = TestEngines.context(time, transport, broker, TestEngines.config(LOCAL, link), 3);
+        ctx = TestEngines.context(time, scheduler, transport, broker, TestEngines.config(LOCAL, link), 3);
         counters = ctx.counters(REMOTE);
         forwarder = new Forwarder(ctx, link, statuses::add);
         return forwarder;
@@ -657,6 +659,61 @@ class ForwarderTest {
         transport.client(2).accept();
         time.runUntilIdle();
         assertThat(forwarder.status()).isEqualTo(ForwardingStatus.CONNECTED);
+    }
+
+    @Test
+    void reconnect_thousandRefusalsWithFullJitter_noDelayExceedsTheCap() {
+        // Default backoff (1 s to 10 s) with full jitter; the random source is the seeded one of the context.
+        start(TestEngines.link(REMOTE, "#").clientId("clink-a").reconnect(ReconnectBackoff.DEFAULT.withJitter(1))
+                .build());
+        FakeClient c = transport.client(1);
+        DisconnectReason refused = new DisconnectReason(Cause.SOCKET_ERROR, -1, "connection refused");
+        Duration longest = Duration.ZERO;
+        for (int i = 0; i < 1000; i++) {
+            c.refuse(refused);
+            time.runUntilIdle();
+            Duration next = time.nextTimerDelay().orElseThrow();
+            assertThat(next).as("refusal %d", i + 1).isLessThanOrEqualTo(Duration.ofSeconds(10));
+            longest = next.compareTo(longest) > 0 ? next : longest;
+            time.advance(next);
+            assertThat(c.connectCalls).isEqualTo(i + 2);
+        }
+        assertThat(longest).isGreaterThan(Duration.ofSeconds(9));
+    }
+
+    @Test
+    void reconnect_shortRequestTtl_capsTheDelayAtHalfOfIt() {
+        start(TestEngines.link(REMOTE, "#").clientId("clink-a").reconnect(ReconnectBackoff.DEFAULT.withJitter(0))
+                .resourceOptions(ResourceOptions.builder().requestTtl(Duration.ofSeconds(6)).build()).build());
+        FakeClient c = transport.client(1);
+        DisconnectReason refused = new DisconnectReason(Cause.SOCKET_ERROR, -1, "connection refused");
+        List<Long> gapsMillis = new ArrayList<>();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            c.refuse(refused);
+            time.runUntilIdle();
+            gapsMillis.add(time.nextTimerDelay().orElseThrow().toMillis());
+            time.advance(time.nextTimerDelay().orElseThrow());
+        }
+        assertThat(gapsMillis).containsExactly(1_000L, 2_000L, 3_000L, 3_000L, 3_000L);
+    }
+
+    @Test
+    void reconnect_schedulerThrowsOnceForTheRetry_connectionIsRetriedAndComesBack() {
+        startConnected(link().build());
+        forward(msg("a", 1, "held"));
+        scheduler.failNext(1);
+
+        transport.client(1).drop(KICKED);
+        time.runUntilIdle();
+        assertThat(scheduler.refused()).isEqualTo(1);
+        assertThat(forwarder.status()).isEqualTo(ForwardingStatus.DISCONNECTED);
+        time.advance(Duration.ofSeconds(1));
+        assertThat(transport.client(1).connectCalls).isEqualTo(2);
+        transport.client(1).accept();
+        time.runUntilIdle();
+
+        assertThat(forwarder.status()).isEqualTo(ForwardingStatus.CONNECTED);
+        assertThat(texts(transport.client(1))).contains("held");
     }
 
     // ---- stop ----

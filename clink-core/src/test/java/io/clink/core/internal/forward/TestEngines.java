@@ -3,6 +3,7 @@ package io.clink.core.internal.forward;
 import io.clink.testkit.RecordingBroker;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
+import io.clink.api.time.Scheduler;
 import io.clink.api.transport.LinkTransport;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.GuardedBroker;
@@ -38,9 +39,14 @@ final class TestEngines {
 
     static EngineContext context(ManualTime time, LinkTransport transport, RecordingBroker broker, ClusterLinkConfig cfg,
             long seed) {
+        return context(time, time.scheduler(), transport, broker, cfg, seed);
+    }
+
+    /** As above, with the scheduler given apart from the clock (one that fails on demand, for instance). */
+    static EngineContext context(ManualTime time, Scheduler scheduler, LinkTransport transport, RecordingBroker broker,
+            ClusterLinkConfig cfg, long seed) {
         Random random = new Random(seed);
-        return new EngineContext(cfg, new GuardedBroker(broker), transport, time.ticker(), time.scheduler(), time.executor(),
-                new InMemoryIncarnationStore(), NODE,
-                random::nextDouble, EtfLimits.defaults());
+        return new EngineContext(cfg, new GuardedBroker(broker), transport, time.ticker(), scheduler, time.executor(),
+                new InMemoryIncarnationStore(), NODE, random::nextDouble, EtfLimits.defaults());
     }
 }

@@ -716,7 +716,7 @@ class ActorSenderTest {
     void backoff_growsWithJitterAndResetsWhenOnline() {
         SenderHarness h = new SenderHarness("t/#");
         h.start();
-        // initial 1 s, max 60 s, jitter 0.25: delay = min(1 s * 2^n, 60 s) * (1 + 0.25 * (2r - 1)).
+        // initial 1 s, max 10 s, jitter 0.25: delay = min(1 s * 2^n, 10 s) * (1 + 0.25 * (2r - 1)), at most 10 s.
         double[] randoms = {0.75, 0.1, 0.75, 0.0};
         long[] delays = {1125, 1600, 4500, 6000};
         for (int i = 0; i < delays.length; i++) {
@@ -744,16 +744,54 @@ class ActorSenderTest {
     }
 
     @Test
-    void backoff_neverExceedsMaxDelay() {
+    void backoff_thousandConsecutiveFailures_noRetryDelayExceedsTheCap() {
         SenderHarness h = new SenderHarness("t/#");
-        h.random = () -> 0.999;
+        double[] randoms = {0.999_999_999, 0.0, 0.75, 0.5};
+        int[] calls = {0};
+        h.random = () -> randoms[calls[0]++ % randoms.length];
         h.start();
-        for (int i = 0; i < 12; i++) {
+        Duration cap = SenderHarness.BACKOFF.maxDelay();
+        for (int i = 0; i < 1000; i++) {
             h.client().failConnect(RESET);
             h.sim.runUntilIdle();
-            h.sim.advance(Duration.ofSeconds(60));
-            assertThat(h.transport.clients).hasSize(i + 2);
+            assertThat(h.state()).isEqualTo(DISCONNECTED);
+            h.sim.advance(cap);
+            assertThat(h.transport.clients).as("failure %d", i + 1).hasSize(i + 2);
         }
+    }
+
+    @Test
+    void reconnect_schedulerThrowsOnceForTheRetry_actorIsRetriedAndComesBackOnline() {
+        SenderHarness h = new SenderHarness("t/#");
+        h.start();
+        h.handshake(true);
+        assertThat(h.state()).isEqualTo(ONLINE);
+
+        h.scheduler.failNext(1);
+        h.client().loseConnection(RESET);
+        h.sim.runUntilIdle();
+        assertThat(h.scheduler.refused()).isEqualTo(1);
+        assertThat(h.state()).isEqualTo(DISCONNECTED);
+        h.sim.advance(SenderHarness.BACKOFF.initialDelay().multipliedBy(2));
+
+        assertThat(h.state()).isEqualTo(CONNECTING);
+        h.handshake(false);
+        assertThat(h.state()).isEqualTo(ONLINE);
+    }
+
+    @Test
+    void heartbeat_schedulerThrowsOnce_heartbeatsStillFollow() {
+        SenderHarness h = new SenderHarness("t/#");
+        h.start();
+        h.scheduler.failNext(1); // the handshake timer
+        h.handshake(true);
+        int before = h.publishesOf(Heartbeat.class).size();
+        h.scheduler.failNext(1); // the next heartbeat timer
+
+        h.sim.advance(Duration.ofSeconds(30));
+
+        assertThat(h.publishesOf(Heartbeat.class).size() - before).isEqualTo(3);
+        assertThat(h.state()).isEqualTo(ONLINE);
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import io.clink.api.link.LinkState;
 import io.clink.api.link.LinkStateChange;
 import io.clink.api.topic.Subscription;
 import io.clink.api.transport.ConnectResult;
+import io.clink.core.internal.connection.FailingScheduler;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.GuardedBroker;
 import io.clink.core.internal.etf.EtfDecoder;
@@ -42,12 +43,14 @@ final class SenderHarness {
     static final String NODE = "node1@host";
     static final String ROUTE_TOPIC = "$LINK/cluster/route/" + LOCAL;
     static final String RESP_TOPIC = "$LINK/cluster/resp/" + LOCAL + "/" + NODE;
-    static final ReconnectBackoff BACKOFF = new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.25);
+    static final ReconnectBackoff BACKOFF = new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(10), 0.25);
 
     /** Wall-clock origin: 2024-08-06T12:00:00Z, as in the protocol's sample encodings. */
     static final long WALL_ORIGIN_MILLIS = 1_722_945_600_000L;
 
     final ManualTime sim = ManualTime.startingAt(0, Instant.ofEpochMilli(WALL_ORIGIN_MILLIS));
+    /** The scheduler the actor gets: the simulation's, able to refuse calls on demand. */
+    final FailingScheduler scheduler = new FailingScheduler(sim.scheduler());
     final FakeTransport transport = new FakeTransport();
     final InMemoryIncarnationStore incarnations = new InMemoryIncarnationStore();
     final Set<Subscription> routes = new LinkedHashSet<>();
@@ -66,8 +69,8 @@ final class SenderHarness {
         linkSettings.accept(b);
         link = b.build();
         ClusterLinkConfig config = ClusterLinkConfig.builder().name(LOCAL).actorName(NODE).link(link).build();
-        ctx = new EngineContext(config, new GuardedBroker(new NoBroker()), transport, sim.ticker(), sim.scheduler(), sim.executor(),
-                incarnations,
+        ctx = new EngineContext(config, new GuardedBroker(new NoBroker()), transport, sim.ticker(), scheduler,
+                sim.executor(), incarnations,
                 NODE, () -> random.getAsDouble(), EtfLimits.defaults());
         sender = new ActorSender(ctx, link, () -> Set.copyOf(routes), changes::add);
     }
