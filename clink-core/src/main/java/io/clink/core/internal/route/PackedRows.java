@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The compact encoding of the route rows on one trie node (the {@code TrieNode.rows} field): no object per route, only
  * primitive arrays. A row is {@code (cluster id, lane mask, route-id code)}; see {@link RouteIdCodes} for the code and
- * {@link LaneOverflow} for lanes above 62.
+ * {@link RowLanes} for lanes above 62.
  *
  * <p>Layout, chosen by content and size: null for no rows; an exact-size {@code int[]} of
  * {@code (cluster id, lanes, code)} triples while every lane mask fits in 32 bits (actors rarely number more than a

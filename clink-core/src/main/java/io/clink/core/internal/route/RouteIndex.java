@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * Route ids are opaque bytes ({@link RouteId}): EMQX does not validate the client ids inside them, so they are
  * stored, compared and deleted by their exact bytes; only filters are validated. Lanes {@code 0..62} are bits of
  * the row's lane mask; lanes {@code 63..}{@link #MAX_LANES}{@code -1} (more actors than any real cluster has nodes)
- * set bit 63 of the mask and live in a writer-only {@link LaneOverflow} table, so rows of the common case carry no
+ * set bit 63 of the mask and live in a writer-only {@link RowLanes} table, so rows of the common case carry no
  * more than a mask.
  * {@link #match} yields every cluster owning at least one row whose filter matches the topic, each cluster once.
  *
@@ -36,15 +36,11 @@ import org.jspecify.annotations.Nullable;
  * relative to the filter ({@link RouteIdCodes}). Clusters are interned to small permanent int ids
  * ({@link ClusterTable}); a node whose only row is a plain subscription held by one lane (the most common row of
  * all) points at its cluster's shared, immutable array for that row.
- * Invariants, checked by {@link #validate()} ({@link RouteIndexInvariants}): every non-root node has a row or a child
- * (empty nodes are pruned at once); every lane mask is non-zero, and has bit 63 exactly when the overflow table holds
- * a non-empty set of lanes 63 and up for the row; {@code (cluster, route-id code)} is unique per node, and a route id
- * has one code; a node's published {@code clusters} array holds exactly the distinct cluster ids of its rows (null
- * when it has none); each cluster's node set holds exactly the nodes carrying one of its rows, and its count equals
- * its rows; every code in use counts exactly its rows; row arrays are exact-size below
- * {@link PackedRows#LOOKUP_MIN} rows, and from there on the rows sit in a {@link RowLookup} that finds every one of
- * them; a one-row {@code int[]} is never written in place (it may be shared), so the shared arrays always hold what
- * they were made with. Each part's class comment states its own share of these.
+ * Invariants (each part's class comment states its own share; {@link RouteIndexInvariants} checks them all for
+ * {@link #validate()}): every non-root node has a row or a child (empty nodes are pruned at once); a row exists
+ * exactly while its lane set is non-empty and is unique per {@code (node, cluster, route-id code)}; a node's published
+ * {@code clusters} array holds exactly the distinct cluster ids of its rows; each cluster's node set and row count,
+ * each code's use count and the total match the rows; shared arrays are never written.
  *
  * <h2>Concurrency</h2>
  * One writer, many readers. Writes ({@code add}, {@code delete}, {@code clearLane}, {@code removeCluster}) are
@@ -52,15 +48,14 @@ import org.jspecify.annotations.Nullable;
  * lock, allocate nothing in steady state, and may run at any time on any number of threads. Readers only look at
  * the child references, the wildcard slots, the (immutable) level keys, each node's {@code clusters} array and the
  * {@code names} array here: each of them is replaced by a release store of a fully built immutable object
- * (copy-on-write), with one exception; rows, route-id codes, overflow lanes, cluster state and row lookups belong to
- * the writer alone. The exception: large child tables are open-addressing arrays updated in place, but a slot only
- * changes from null to a node, from a node to a tombstone or from a tombstone to a node (never shifted, never back to
- * null), so a probe for a node that stays in the table always reaches it; a rebuilt table is published whole. Nodes
- * are never reused: a pruned node is unlinked, and a path re-added later gets new nodes. A route that stays in the
- * index while the writer churns others therefore keeps its whole path and its cluster id in every array a reader can
- * reach, so a reader always matches it; a route added or removed during a match may or may not be seen. Cluster ids
- * are never reassigned, so an id read from a stale array still names the right cluster. The matcher reaches every
- * node directly through final classes and static helpers: no interface dispatch and no object between two levels.
+ * (copy-on-write); rows, route-id codes, lane sets, cluster state and row lookups belong to the writer alone.
+ * The one exception, large child tables updated in place, keeps every probe chain intact ({@link ExactChildren}).
+ * Nodes are never reused: a pruned node is unlinked, and a path re-added later gets new nodes. A route that stays in
+ * the index while the writer churns others therefore keeps its whole path and its cluster id in every array a
+ * reader can reach, so a reader always matches it; a route added or removed during a match may or may not be seen.
+ * Cluster ids are never reassigned, so an id read from a stale array still names the right cluster. The matcher
+ * reaches every node directly through final classes and static helpers: no interface dispatch, no object between
+ * two levels.
  *
  * <h2>Costs</h2>
  * {@code match} visits the nodes that the topic's levels reach, through at most one exact, one {@code +} and one
@@ -93,7 +88,7 @@ public final class RouteIndex {
     // Writer-only state.
     final ClusterTable clusters = new ClusterTable();
     final RouteIdCodes codes = new RouteIdCodes();
-    final LaneOverflow overflow = new LaneOverflow();
+    final RowLanes laneSets = new RowLanes();
     private final TriePaths paths = new TriePaths();
     private int total;
 
@@ -229,7 +224,7 @@ public final class RouteIndex {
         requireNonNull(filter, "filter");
         requireNonNull(cluster, "cluster");
         requireNonNull(routeId, "routeId");
-        checkLane(lane);
+        RowLanes.check(lane);
         TriePaths.check(filter);
         byte[] filterBytes = filter.getBytes(StandardCharsets.UTF_8);
         ClusterState cs = intern(cluster);
@@ -237,13 +232,13 @@ public final class RouteIndex {
         int code = codes.codeOf(routeId, filterBytes);
         int i = code < 0 ? -1 : node.findRow(cs.id, code);
         if (i >= 0) {
-            node.setRowLanes(i, overflow.withLane(node, cs.id, code, node.rowLanes(i), lane));
+            node.setRowLanes(i, laneSets.withLane(node, cs.id, code, node.rowLanes(i), lane));
             clusters.shareSingleRow(node);
             return false;
         }
         boolean firstOfCluster = !node.hasRowOf(cs.id);
         int newCode = codes.acquire(routeId, filterBytes);
-        node.appendRow(cs.id, newCode, overflow.withLane(node, cs.id, newCode, 0L, lane));
+        node.appendRow(cs.id, newCode, laneSets.withLane(node, cs.id, newCode, 0L, lane));
         clusters.shareSingleRow(node);
         if (firstOfCluster) {
             clusters.publishAdded(node, cs.id);
@@ -301,7 +296,7 @@ public final class RouteIndex {
         requireNonNull(filter, "filter");
         requireNonNull(cluster, "cluster");
         requireNonNull(routeId, "routeId");
-        checkLane(lane);
+        RowLanes.check(lane);
         TriePaths.check(filter);
         ClusterState cs = clusters.get(cluster);
         if (cs == null) {
@@ -317,18 +312,10 @@ public final class RouteIndex {
             return false;
         }
         long lanes = node.rowLanes(i);
-        if (lane < LaneOverflow.FIRST_LANE) {
-            long bit = 1L << lane;
-            if ((lanes & bit) == 0) {
-                return false;
-            }
-            lanes &= ~bit;
-        } else {
-            if (!overflow.holds(node, cs.id, code, lanes, lane)) {
-                return false;
-            }
-            lanes = overflow.withoutLane(node, cs.id, code, lanes, lane);
+        if (!laneSets.holds(node, cs.id, code, lanes, lane)) {
+            return false;
         }
+        lanes = laneSets.withoutLane(node, cs.id, code, lanes, lane);
         if (lanes != 0) {
             node.setRowLanes(i, lanes);
             clusters.shareSingleRow(node);
@@ -356,12 +343,12 @@ public final class RouteIndex {
      */
     public int clearLane(String cluster, int lane) {
         requireNonNull(cluster, "cluster");
-        checkLane(lane);
+        RowLanes.check(lane);
         ClusterState cs = clusters.get(cluster);
         if (cs == null) {
             return 0;
         }
-        return lane < LaneOverflow.FIRST_LANE ? strip(cs, 1L << lane, -1) : strip(cs, 0L, lane);
+        return lane < RowLanes.FIRST_LANE ? strip(cs, 1L << lane, -1) : strip(cs, 0L, lane);
     }
 
     /**
@@ -392,7 +379,7 @@ public final class RouteIndex {
                 long lanes = node.rowLanes(i);
                 long left = lanes & ~bits;
                 if (highLane >= 0) {
-                    left = overflow.withoutLane(node, cs.id, node.rowCode(i), left, highLane);
+                    left = laneSets.withoutLane(node, cs.id, node.rowCode(i), left, highLane);
                 }
                 if (left == lanes) {
                     continue;
@@ -474,7 +461,7 @@ public final class RouteIndex {
                 if (node.rowCluster(i) == cs.id) {
                     int code = node.rowCode(i);
                     out.add(new IndexedRoute(filter, cs.name, codes.decode(code, filter),
-                            overflow.all(node, cs.id, code, node.rowLanes(i))));
+                            laneSets.all(node, cs.id, code, node.rowLanes(i))));
                 }
             }
         }
@@ -498,12 +485,6 @@ public final class RouteIndex {
     // =================================================================================================================
     // Internals
 
-    private static void checkLane(int lane) {
-        if (lane < 0 || lane >= MAX_LANES) {
-            throw new IllegalArgumentException("lane must be in [0, " + (MAX_LANES - 1) + "], got " + lane);
-        }
-    }
-
     /** The cluster named {@code cluster}, interned if new; a new name is published before any array holds its id. */
     private ClusterState intern(String cluster) {
         ClusterState cs = clusters.intern(cluster);
@@ -517,7 +498,7 @@ public final class RouteIndex {
 
     private void removeRow(TrieNode node, int i, ClusterState cs) {
         int code = node.rowCode(i);
-        overflow.forget(node, cs.id, code, node.rowLanes(i));
+        laneSets.forget(node, cs.id, code, node.rowLanes(i));
         codes.release(code);
         node.removeRow(i);
         cs.routes--;

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * <p>It checks: no empty non-root node; wildcard children linked to their parent under their marker key, and no
  * children under {@code #}; exact children per {@link ExactChildren#check}; per node, row arrays exact-size below
  * {@link PackedRows#LOOKUP_MIN} rows and a sound {@link RowLookup} from there on, non-zero lane masks, the overflow
- * flag exactly on the rows {@link LaneOverflow} holds lanes for, known and unique {@code (cluster, code)} pairs each
+ * flag exactly on the rows {@link RowLanes} holds lanes for, known and unique {@code (cluster, code)} pairs each
  * found by lookup, and a published {@code clusters} array equal to the distinct clusters of the rows; per cluster,
  * its row count, its node set and its untouched shared arrays; the total row count; and the id-code table
  * ({@link RouteIdCodes#check}).
@@ -73,8 +73,8 @@ final class RouteIndexInvariants {
         if (rows != index.routeCount()) {
             fail("total " + index.routeCount() + " but " + rows + " rows", null);
         }
-        if (overflowRows != index.overflow.size()) {
-            fail(index.overflow.size() + " overflow entries but " + overflowRows + " rows flagged", null);
+        if (overflowRows != index.laneSets.overflowRows()) {
+            fail(index.laneSets.overflowRows() + " overflow entries but " + overflowRows + " rows flagged", null);
         }
         for (ClusterState cs : index.clusters.all()) {
             checkCluster(cs);
@@ -133,9 +133,9 @@ final class RouteIndexInvariants {
                 fail("zero lane mask", node);
             }
             int code = node.rowCode(i);
-            if ((lanes & LaneOverflow.FLAG) != 0) {
-                BitSet high = index.overflow.get(node, id, code);
-                if (high == null || high.isEmpty() || high.nextSetBit(0) < LaneOverflow.FIRST_LANE
+            if ((lanes & RowLanes.FLAG) != 0) {
+                BitSet high = index.laneSets.overflowLanes(node, id, code);
+                if (high == null || high.isEmpty() || high.nextSetBit(0) < RowLanes.FIRST_LANE
                         || high.length() > RouteIndex.MAX_LANES) {
                     fail("overflow flag without overflow lanes in range: " + high, node);
                 }

@@ -135,7 +135,8 @@ final class RowLookup {
         int last = --count;
         if (r != last) {
             slots[slotOf(last)] = r + 1;
-            PackedRows.put(data, r, PackedRows.cluster(data, last), PackedRows.code(data, last), PackedRows.lanes(data, last));
+            PackedRows.put(
+                    data, r, PackedRows.cluster(data, last), PackedRows.code(data, last), PackedRows.lanes(data, last));
         }
         if (count * 4 < capacity() && count >= PackedRows.LOOKUP_MIN) {
             // Give back the space of a mass withdrawal.

@@ -49,7 +49,8 @@ final class TriePaths {
                 }
             } else if (c == '+') {
                 if (i != start || (i + 1 < len && filter.charAt(i + 1) != '/')) {
-                    throw new IllegalArgumentException("invalid topic filter '" + filter + "': '+' must be a whole level");
+                    throw new IllegalArgumentException(
+                            "invalid topic filter '" + filter + "': '+' must be a whole level");
                 }
             } else if (c == '\u0000') {
                 throw new IllegalArgumentException("invalid topic filter '" + filter + "': contains U+0000");
