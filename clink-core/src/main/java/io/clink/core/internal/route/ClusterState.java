@@ -19,7 +19,7 @@ final class ClusterState {
     final int id;
     /** {@code {id}}: the published {@code clusters} array of every node whose rows are all this cluster's. */
     final int[] singleton;
-    /** Shared single-row arrays by lane (0..31), made on first use; see {@link ClusterTable#shareSingleRow}. */
+    /** Shared single-row arrays by lane (0..31), made on first use; see {@code ClusterTable.shareSingleRow}. */
     final int[] @Nullable [] singleRows = new int[32][];
     /** Nodes carrying at least one row of this cluster; lets clearLane skip every other cluster's routes. */
     final NodeSet nodes = new NodeSet();
