@@ -6,6 +6,7 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.broker.ReasonCodes;
+import io.clink.api.link.RemoteRoute;
 import io.clink.api.config.LinkConfig;
 import io.clink.api.time.Cancellable;
 import io.clink.api.topic.TopicFilter;
@@ -26,6 +27,7 @@ import io.clink.core.internal.receiver.ActorTable.Actor;
 import io.clink.core.internal.receiver.ActorTable.ActorId;
 import io.clink.core.internal.receiver.ActorTable.InitOutcome;
 import io.clink.core.internal.receiver.ActorTable.InitResult;
+import io.clink.core.internal.route.IndexedRoute;
 import io.clink.core.internal.route.RouteId;
 import io.clink.core.internal.route.RouteIndex;
 import java.time.Duration;
@@ -362,12 +364,12 @@ public final class RouteReceiver {
      * @param cluster the remote cluster
      * @return its routes as (filter, route id) pairs, each id in its escaped text form ({@link RouteId#escape})
      */
-    public Set<io.clink.api.link.RemoteRoute> routes(String cluster) {
+    public Set<RemoteRoute> routes(String cluster) {
         requireNonNull(cluster, "cluster");
-        Set<io.clink.api.link.RemoteRoute> out = new HashSet<>();
+        Set<RemoteRoute> out = new HashSet<>();
         synchronized (lock) {
-            for (io.clink.core.internal.route.RemoteRoute r : routes.routes(cluster)) {
-                out.add(new io.clink.api.link.RemoteRoute(r.filter(), r.routeId().toString()));
+            for (IndexedRoute r : routes.routes(cluster)) {
+                out.add(new RemoteRoute(r.filter(), r.routeId().toString()));
             }
         }
         return out;

@@ -4,11 +4,11 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The rows of one crowded trie node (at least {@link RouteIndex#LOOKUP_MIN}), with a hash index over them, so that
+ * The rows of one crowded trie node (at least {@link PackedRows#LOOKUP_MIN}), with a hash index over them, so that
  * add and delete on a filter shared by many route ids (thousands of durable sessions subscribed to one filter, say)
  * cost O(1) instead of a scan of every row. Writer-only: readers never see it.
  *
- * <p>{@code data} is a row array in {@link TrieNode}'s layout with spare capacity; rows {@code [0, count)} are live.
+ * <p>{@code data} is a row array in {@link PackedRows}' layout with spare capacity; rows {@code [0, count)} are live.
  * A row is identified by its {@code (cluster id, id code)} pair, whose hash is recomputed from the row itself, so
  * nothing is stored per row beyond the row. Open addressing with linear probing over row indices
  * ({@code slots[j] = row + 1}, 0 for empty). Removing a row moves the last row into its index; deletion shifts later
@@ -25,7 +25,7 @@ final class RowLookup {
     /** Takes over {@code n} rows of an exact-size array. */
     RowLookup(Object rows, int n) {
         int capacity = n + (n >> 1) + 1;
-        data = TrieNode.copyRows(rows, n, false, capacity);
+        data = PackedRows.copy(rows, n, false, capacity);
         slots = new int[tableSize(capacity)];
         for (int r = 0; r < n; r++) {
             index(r);
@@ -62,7 +62,7 @@ final class RowLookup {
                 return -1;
             }
             int r = v - 1;
-            if (TrieNode.cluster(data, r) == clusterId && TrieNode.code(data, r) == code) {
+            if (PackedRows.cluster(data, r) == clusterId && PackedRows.code(data, r) == code) {
                 return r;
             }
         }
@@ -71,9 +71,9 @@ final class RowLookup {
     void append(int clusterId, int code, long lanes, boolean wide) {
         int n = count;
         if (n == capacity() || (wide && data instanceof int[])) {
-            data = TrieNode.copyRows(data, n, wide, n == capacity() ? n + (n >> 1) + 1 : capacity());
+            data = PackedRows.copy(data, n, wide, n == capacity() ? n + (n >> 1) + 1 : capacity());
         }
-        TrieNode.put(data, n, clusterId, code, lanes);
+        PackedRows.put(data, n, clusterId, code, lanes);
         count = n + 1;
         if (count * 2 > slots.length) {
             slots = new int[slots.length * 2];
@@ -86,7 +86,7 @@ final class RowLookup {
 
     /** Enters row {@code r} into the hash index and the per-cluster counts. */
     private void index(int r) {
-        int c = TrieNode.cluster(data, r);
+        int c = PackedRows.cluster(data, r);
         if (c >= perCluster.length) {
             perCluster = Arrays.copyOf(perCluster, Math.max(c + 1, perCluster.length * 2));
         }
@@ -96,7 +96,7 @@ final class RowLookup {
 
     private void insert(int r) {
         int mask = slots.length - 1;
-        int j = hash(TrieNode.cluster(data, r), TrieNode.code(data, r)) & mask;
+        int j = hash(PackedRows.cluster(data, r), PackedRows.code(data, r)) & mask;
         while (slots[j] != 0) {
             j = (j + 1) & mask;
         }
@@ -105,7 +105,7 @@ final class RowLookup {
 
     private int slotOf(int r) {
         int mask = slots.length - 1;
-        for (int j = hash(TrieNode.cluster(data, r), TrieNode.code(data, r)) & mask; ; j = (j + 1) & mask) {
+        for (int j = hash(PackedRows.cluster(data, r), PackedRows.code(data, r)) & mask; ; j = (j + 1) & mask) {
             if (slots[j] == r + 1) {
                 return j;
             }
@@ -117,13 +117,13 @@ final class RowLookup {
 
     /** Removes row {@code r}; the last row takes its index. */
     void remove(int r) {
-        int c = TrieNode.cluster(data, r);
+        int c = PackedRows.cluster(data, r);
         perCluster[c]--;
         int mask = slots.length - 1;
         int hole = slotOf(r);
         slots[hole] = 0;
         for (int j = (hole + 1) & mask; slots[j] != 0; j = (j + 1) & mask) {
-            int home = hash(TrieNode.cluster(data, slots[j] - 1), TrieNode.code(data, slots[j] - 1)) & mask;
+            int home = hash(PackedRows.cluster(data, slots[j] - 1), PackedRows.code(data, slots[j] - 1)) & mask;
             // Entry j may fill the hole unless its home lies cyclically in (hole, j].
             boolean stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
             if (!stays) {
@@ -135,11 +135,12 @@ final class RowLookup {
         int last = --count;
         if (r != last) {
             slots[slotOf(last)] = r + 1;
-            TrieNode.put(data, r, TrieNode.cluster(data, last), TrieNode.code(data, last), TrieNode.lanes(data, last));
+            PackedRows.put(
+                    data, r, PackedRows.cluster(data, last), PackedRows.code(data, last), PackedRows.lanes(data, last));
         }
-        if (count * 4 < capacity() && count >= RouteIndex.LOOKUP_MIN) {
+        if (count * 4 < capacity() && count >= PackedRows.LOOKUP_MIN) {
             // Give back the space of a mass withdrawal.
-            data = TrieNode.copyRows(data, count, false, count + (count >> 1) + 1);
+            data = PackedRows.copy(data, count, false, count + (count >> 1) + 1);
             slots = new int[tableSize(count)];
             Arrays.fill(perCluster, 0);
             for (int i = 0; i < count; i++) {
@@ -164,11 +165,11 @@ final class RowLookup {
             return "row lookup holds " + entries + " of " + count + " rows";
         }
         for (int r = 0; r < count; r++) {
-            int c = TrieNode.cluster(data, r);
+            int c = PackedRows.cluster(data, r);
             if (c < expected.length) {
                 expected[c]++;
             }
-            if (find(c, TrieNode.code(data, r)) != r) {
+            if (find(c, PackedRows.code(data, r)) != r) {
                 return "row " + r + " not found through the row lookup";
             }
         }
@@ -176,7 +177,7 @@ final class RowLookup {
             return "row lookup per-cluster counts " + Arrays.toString(perCluster) + ", rows give "
                     + Arrays.toString(expected);
         }
-        if (count < RouteIndex.LOOKUP_MIN || count > capacity()) {
+        if (count < PackedRows.LOOKUP_MIN || count > capacity()) {
             return "row lookup with " + count + " rows of capacity " + capacity();
         }
         return null;

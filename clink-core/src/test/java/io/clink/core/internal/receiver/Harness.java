@@ -19,7 +19,7 @@ import io.clink.core.internal.protocol.ControlMessage.ActorInitAck;
 import io.clink.core.internal.protocol.ControlMessage.Heartbeat;
 import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
-import io.clink.core.internal.route.RemoteRoute;
+import io.clink.core.internal.route.IndexedRoute;
 import io.clink.core.internal.route.RouteIndex;
 import io.clink.testkit.InMemoryIncarnationStore;
 import io.clink.testkit.ManualTime;
@@ -155,7 +155,7 @@ final class Harness {
     /** The cluster's rows as {@code filter|routeId} strings, sorted. */
     Set<String> rows(String cluster) {
         Set<String> out = new TreeSet<>();
-        for (RemoteRoute r : index().routes(cluster)) {
+        for (IndexedRoute r : index().routes(cluster)) {
             out.add(r.filter() + "|" + r.routeId());
         }
         return out;
@@ -168,7 +168,7 @@ final class Harness {
             byLane.put(a.lane(), a.id().actor());
         }
         Map<String, Set<String>> out = new LinkedHashMap<>();
-        for (RemoteRoute r : index().routes(cluster)) {
+        for (IndexedRoute r : index().routes(cluster)) {
             Set<String> holders = new TreeSet<>();
             for (int lane = r.lanes().nextSetBit(0); lane >= 0; lane = r.lanes().nextSetBit(lane + 1)) {
                 String actor = byLane.get(lane);

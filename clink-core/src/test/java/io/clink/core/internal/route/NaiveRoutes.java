@@ -17,8 +17,8 @@ final class NaiveRoutes {
     private final Map<Key, BitSet> rows = new LinkedHashMap<>();
 
     /** A listed row of a text route id, lanes given as a mask of lanes 0..63. */
-    static RemoteRoute row(String filter, String cluster, String routeId, long lanes) {
-        return new RemoteRoute(filter, cluster, RouteId.utf8(routeId), BitSet.valueOf(new long[] {lanes}));
+    static IndexedRoute row(String filter, String cluster, String routeId, long lanes) {
+        return new IndexedRoute(filter, cluster, RouteId.utf8(routeId), BitSet.valueOf(new long[] {lanes}));
     }
 
     /** MQTT topic matching written as plainly as possible, independently of the trie. */
@@ -118,11 +118,11 @@ final class NaiveRoutes {
         return rows.size();
     }
 
-    Set<RemoteRoute> routes(String cluster) {
-        Set<RemoteRoute> out = new HashSet<>();
+    Set<IndexedRoute> routes(String cluster) {
+        Set<IndexedRoute> out = new HashSet<>();
         rows.forEach((k, lanes) -> {
             if (Objects.equals(k.cluster(), cluster)) {
-                out.add(new RemoteRoute(k.filter(), k.cluster(), k.routeId(), (BitSet) lanes.clone()));
+                out.add(new IndexedRoute(k.filter(), k.cluster(), k.routeId(), (BitSet) lanes.clone()));
             }
         });
         return out;

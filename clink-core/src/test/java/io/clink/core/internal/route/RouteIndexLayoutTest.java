@@ -50,7 +50,7 @@ class RouteIndexLayoutTest {
         assertThat(index.add("a/b", "B", "a/b", 1)).isFalse();
 
         assertThat(node("c/d").rows).isSameAs(shared);
-        assertThat((int[]) shared).containsExactly(0, 1, RouteIndex.SAME_AS_FILTER);
+        assertThat((int[]) shared).containsExactly(0, 1, RouteIdCodes.SAME_AS_FILTER);
         assertThat(node("a/b").rows).isNotSameAs(shared);
         assertThat(new HashSet<>(index.routes("B")))
                 .containsExactlyInAnyOrder(NaiveRoutes.row("a/b", "B", "a/b", 0b11), NaiveRoutes.row("c/d", "B", "c/d", 1));
@@ -65,7 +65,7 @@ class RouteIndexLayoutTest {
         index.add("a/b", "B", "a/b", 40);
 
         assertThat(node("a/b").rows).isInstanceOf(long[].class);
-        assertThat((int[]) shared).containsExactly(0, 1, RouteIndex.SAME_AS_FILTER);
+        assertThat((int[]) shared).containsExactly(0, 1, RouteIdCodes.SAME_AS_FILTER);
         assertThat(index.delete("a/b", "B", "a/b", 0)).isFalse();
         assertThat(index.routes("B")).contains(NaiveRoutes.row("a/b", "B", "a/b", 1L << 40));
         assertThat(index.delete("a/b", "B", "a/b", 40)).isTrue();
@@ -127,14 +127,14 @@ class RouteIndexLayoutTest {
     void rows_growPastRowLookupAndShrinkToNone_keepEveryRow() {
         String filter = "s/+/t";
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 3 * RouteIndex.LOOKUP_MIN; i++) {
+        for (int i = 0; i < 3 * PackedRows.LOOKUP_MIN; i++) {
             // Plain, prefixed and opaque route ids, over two clusters.
             ids.add(i == 0 ? filter : i % 3 == 0 ? "opaque-" + i : "$p/s" + i + "/" + filter);
         }
         for (int i = 0; i < ids.size(); i++) {
             assertThat(index.add(filter, i % 2 == 0 ? "B" : "C", ids.get(i), i % 4)).isTrue();
             index.validate();
-            assertThat(node(filter).rows instanceof RowLookup).isEqualTo(i + 1 >= RouteIndex.LOOKUP_MIN);
+            assertThat(node(filter).rows instanceof RowLookup).isEqualTo(i + 1 >= PackedRows.LOOKUP_MIN);
         }
         for (int i = ids.size() - 1; i >= 1; i--) {
             assertThat(index.delete(filter, i % 2 == 0 ? "B" : "C", ids.get(i), i % 4)).isTrue();
@@ -144,7 +144,7 @@ class RouteIndexLayoutTest {
         }
         // One plain row of lane 0 left: the shared array of cluster B.
         assertThat(node(filter).rows).isInstanceOf(int[].class);
-        assertThat((int[]) node(filter).rows).containsExactly(0, 1, RouteIndex.SAME_AS_FILTER);
+        assertThat((int[]) node(filter).rows).containsExactly(0, 1, RouteIdCodes.SAME_AS_FILTER);
         assertThat(index.routes("B")).containsExactly(NaiveRoutes.row(filter, "B", filter, 1));
         assertThat(index.delete(filter, "B", filter, 0)).isTrue();
         assertThat(index.nodeAt(filter)).isNull();
@@ -153,15 +153,15 @@ class RouteIndexLayoutTest {
 
     @Test
     void removeCluster_onCrowdedNode_dropsBackToExactRows() {
-        for (int i = 0; i < 2 * RouteIndex.LOOKUP_MIN; i++) {
-            index.add("a", i < RouteIndex.LOOKUP_MIN + 3 ? "B" : "C", "$s/g" + i + "/a", 0);
+        for (int i = 0; i < 2 * PackedRows.LOOKUP_MIN; i++) {
+            index.add("a", i < PackedRows.LOOKUP_MIN + 3 ? "B" : "C", "$s/g" + i + "/a", 0);
         }
         assertThat(node("a").rows).isInstanceOf(RowLookup.class);
 
-        assertThat(index.removeCluster("B")).isEqualTo(RouteIndex.LOOKUP_MIN + 3);
+        assertThat(index.removeCluster("B")).isEqualTo(PackedRows.LOOKUP_MIN + 3);
 
         assertThat(node("a").rows).isInstanceOf(int[].class);
-        assertThat(node("a").rowCount()).isEqualTo(RouteIndex.LOOKUP_MIN - 3);
+        assertThat(node("a").rowCount()).isEqualTo(PackedRows.LOOKUP_MIN - 3);
         assertThat(index.match("a")).containsExactly("C");
     }
 
@@ -200,17 +200,17 @@ class RouteIndexLayoutTest {
 
     @Test
     void children_inlineSingleChildGrowsToListAndTableAndBack() {
-        int n = 3 * TrieNode.LIST_MAX;
+        int n = 3 * ExactChildren.LIST_MAX;
         for (int i = 0; i < n; i++) {
             index.add("p/c" + i, "B", "p/c" + i, 0);
             index.validate();
             Object children = node("p").children;
             if (i == 0) {
                 assertThat(children).isInstanceOf(TrieNode.class);
-            } else if (i < TrieNode.LIST_MAX) {
+            } else if (i < ExactChildren.LIST_MAX) {
                 assertThat(children).isInstanceOf(TrieNode[].class);
             } else {
-                assertThat(children).isInstanceOf(TrieNode.Table.class);
+                assertThat(children).isInstanceOf(ExactChildren.Table.class);
             }
         }
         for (int i = 0; i < n - 1; i++) {

@@ -164,7 +164,7 @@ class RouteIndexTest {
 
     @Test
     void routes_routeIdsOfEveryShape_roundTrip() {
-        Set<RemoteRoute> expected = Set.of(
+        Set<IndexedRoute> expected = Set.of(
                 NaiveRoutes.row("t/1", "B", "t/1", 1L),
                 NaiveRoutes.row("t/1", "B", "$s/g/t/1", 1L),
                 NaiveRoutes.row("t/1", "B", "$p/session-7/t/1", 1L),
@@ -392,7 +392,7 @@ class RouteIndexTest {
         }
         BitSet all = new BitSet();
         all.set(0, RouteIndex.MAX_LANES);
-        assertThat(index.routes("B")).containsExactly(new RemoteRoute("a", "B", RouteId.utf8("a"), all));
+        assertThat(index.routes("B")).containsExactly(new IndexedRoute("a", "B", RouteId.utf8("a"), all));
         index.validate();
         // Withdraw in an order that empties the overflow lanes before the mask's.
         for (int lane = RouteIndex.MAX_LANES - 1; lane > 0; lane--) {
@@ -443,7 +443,7 @@ class RouteIndexTest {
         assertThat(index.delete("t/1", "B", s1, 1)).isTrue();
         assertThat(index.delete("t/1", "B", RouteId.of(bytes("$p/\u00FF\u00FD/t/")), 0)).as("a prefix").isFalse();
         assertThat(index.delete("t/1", "B", RouteId.utf8("$p/\u00FF\u00FD/t/1"), 0)).as("its text").isFalse();
-        assertThat(index.routes("B")).extracting(RemoteRoute::routeId).containsExactlyInAnyOrder(s2, raw);
+        assertThat(index.routes("B")).extracting(IndexedRoute::routeId).containsExactlyInAnyOrder(s2, raw);
         assertThat(index.match("t/1")).containsExactly("B");
         assertThat(index.delete("t/1", "B", s2, 0)).isTrue();
         assertThat(index.delete("t/1", "B", raw, 1)).isTrue();
