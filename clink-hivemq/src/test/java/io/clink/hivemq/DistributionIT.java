@@ -2,12 +2,16 @@ package io.clink.hivemq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clink.testkit.net.FreePorts;
+import io.clink.testkit.mqtt.MqttTestClient;
+import io.clink.testkit.mqtt.Received;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
@@ -26,10 +30,11 @@ class DistributionIT {
     @Test
     void distributionZip_installedInTwoBrokers_linksThem() throws Exception {
         Path zip = distributionZip();
-        int usMqtt = EmbeddedHiveMq.freePort();
-        int usLink = EmbeddedHiveMq.freePort();
-        int euMqtt = EmbeddedHiveMq.freePort();
-        int euLink = EmbeddedHiveMq.freePort();
+        int[] ports = FreePorts.pick(4);
+        int usMqtt = ports[0];
+        int usLink = ports[1];
+        int euMqtt = ports[2];
+        int euLink = ports[3];
         Path usExt = unpack(zip, dir.resolve("us-dist"));
         Path euExt = unpack(zip, dir.resolve("eu-dist"));
         Files.writeString(usExt.resolve("conf/cluster-link.conf"), conf("cluster-us-east", "cluster-eu-west", euLink));
@@ -38,17 +43,15 @@ class DistributionIT {
 
         try (EmbeddedHiveMq us = new EmbeddedHiveMq(dir.resolve("us"), usMqtt, usLink, unused, usExt);
                 EmbeddedHiveMq eu = new EmbeddedHiveMq(dir.resolve("eu"), euMqtt, euLink, unused, euExt);
-                TestClient sub = TestClient.connect(us.mqttUri(), "dist-sub");
-                TestClient pub = TestClient.connect(eu.mqttUri(), "dist-pub")) {
+                MqttTestClient sub = EmbeddedHiveMq.connect(us.mqttUri(), "dist-sub");
+                // Its timeout bounds publishUntilReceived: the link may need a reconnect round to come up.
+                MqttTestClient pub = MqttTestClient.connect(eu.mqttUri(), "dist-pub", MqttTestClient.defaultOptions(),
+                        Duration.ofSeconds(60))) {
             sub.subscribe("linked/#", 1);
-            TestClient.Received r = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (r == null && System.nanoTime() < deadline) {
-                pub.publish("linked/42", "Hello from the other side!", 1);
-                r = sub.received.poll(500, TimeUnit.MILLISECONDS);
-            }
+            // The link comes up in the background; publish until the first message crosses it.
+            Received r = pub.publishUntilReceived("linked/42", "Hello from the other side!", sub,
+                    Duration.ofMillis(500)).message();
 
-            assertThat(r).as("message through the installed extension").isNotNull();
             assertThat(r.topic()).isEqualTo("linked/42");
             assertThat(r.payload()).isEqualTo("Hello from the other side!");
         }

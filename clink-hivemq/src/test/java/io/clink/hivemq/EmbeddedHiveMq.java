@@ -2,12 +2,15 @@ package io.clink.hivemq;
 
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import io.clink.testkit.mqtt.MqttTestClient;
+import io.clink.testkit.net.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,7 +27,7 @@ final class EmbeddedHiveMq implements AutoCloseable {
     private final EmbeddedHiveMQ hivemq;
 
     EmbeddedHiveMq(Path dir, ClusterLinkExtensionMain.EngineStarter starter) throws Exception {
-        this(dir, freePort(), freePort(), starter);
+        this(dir, FreePorts.pick(2), starter, List.of());
     }
 
     EmbeddedHiveMq(Path dir, int mqttPort, int linkPort, ClusterLinkExtensionMain.EngineStarter starter)
@@ -34,7 +37,13 @@ final class EmbeddedHiveMq implements AutoCloseable {
 
     EmbeddedHiveMq(Path dir, List<LinkAuthenticator.LinkUser> users, ClusterLinkExtensionMain.EngineStarter starter)
             throws Exception {
-        this(dir, freePort(), freePort(), starter, null, users);
+        this(dir, FreePorts.pick(2), starter, users);
+    }
+
+    // Both ports from one pick, so they differ from each other.
+    private EmbeddedHiveMq(Path dir, int[] ports, ClusterLinkExtensionMain.EngineStarter starter,
+            List<LinkAuthenticator.LinkUser> users) throws Exception {
+        this(dir, ports[0], ports[1], starter, null, users);
     }
 
     EmbeddedHiveMq(Path dir, int mqttPort, int linkPort, ClusterLinkExtensionMain.EngineStarter starter,
@@ -110,11 +119,11 @@ final class EmbeddedHiveMq implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
+    /** Connects a test client with clean start and session expiry 0, so its subscriptions end with it. */
+    static MqttTestClient connect(String uri, String clientId) throws MqttException {
+        MqttConnectionOptions o = MqttTestClient.defaultOptions();
+        o.setSessionExpiryInterval(0L);
+        return MqttTestClient.connect(uri, clientId, o);
     }
 
     @Override

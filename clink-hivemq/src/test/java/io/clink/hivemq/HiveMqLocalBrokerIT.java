@@ -6,6 +6,8 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.LocalSubscription;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
+import io.clink.testkit.mqtt.MqttTestClient;
+import io.clink.testkit.mqtt.Received;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,17 +63,17 @@ class HiveMqLocalBrokerIT {
 
     @Test
     void subscribe_granted_reportsSubscriptionAfterSuback() throws Exception {
-        try (TestClient c = TestClient.connect(hivemq.mqttUri(), "sub-1")) {
-            int[] codes = c.subscribe("site/+/temp", 1);
+        try (MqttTestClient c = EmbeddedHiveMq.connect(hivemq.mqttUri(), "sub-1")) {
+            int codes = c.subscribe("site/+/temp", 1);
 
-            assertThat(codes).containsExactly(1);
+            assertThat(codes).isEqualTo(1);
             HOOKS.awaitEvent("SUB sub-1 site/+/temp");
         }
     }
 
     @Test
     void subscribe_shared_reportsAsSent() throws Exception {
-        try (TestClient c = TestClient.connect(hivemq.mqttUri(), "sub-shared")) {
+        try (MqttTestClient c = EmbeddedHiveMq.connect(hivemq.mqttUri(), "sub-shared")) {
             c.subscribe("$share/g/linked/#", 1);
 
             HOOKS.awaitEvent("SUB sub-shared $share/g/linked/#");
@@ -80,11 +82,11 @@ class HiveMqLocalBrokerIT {
 
     @Test
     void subscribe_linkTopicOnDefaultListener_refusedAndNotReported() throws Exception {
-        try (TestClient c = TestClient.connect(hivemq.mqttUri(), "sub-link")) {
-            int[] refused = c.subscribe("$LINK/#", 1);
+        try (MqttTestClient c = EmbeddedHiveMq.connect(hivemq.mqttUri(), "sub-link")) {
+            int refused = c.trySubscribe("$LINK/#", 1);
             c.subscribe("after/link", 0);
 
-            assertThat(refused).containsExactly(0x87);
+            assertThat(refused).isEqualTo(0x87);
             List<String> seen = HOOKS.awaitEvent("SUB sub-link after/link");
             assertThat(seen).noneMatch(e -> e.contains("$LINK"));
         }
@@ -92,7 +94,7 @@ class HiveMqLocalBrokerIT {
 
     @Test
     void unsubscribe_reportsIt() throws Exception {
-        try (TestClient c = TestClient.connect(hivemq.mqttUri(), "unsub-1")) {
+        try (MqttTestClient c = EmbeddedHiveMq.connect(hivemq.mqttUri(), "unsub-1")) {
             c.subscribe("u/1", 1);
             c.unsubscribe("u/1");
 
@@ -102,7 +104,7 @@ class HiveMqLocalBrokerIT {
 
     @Test
     void disconnect_expiryZeroSession_reportsSessionEnd() throws Exception {
-        TestClient c = TestClient.connect(hivemq.mqttUri(), "eph-1");
+        MqttTestClient c = EmbeddedHiveMq.connect(hivemq.mqttUri(), "eph-1");
         c.subscribe("a/#", 1);
         HOOKS.awaitEvent("SUB eph-1 a/#");
 
@@ -116,10 +118,10 @@ class HiveMqLocalBrokerIT {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(false);
         o.setSessionExpiryInterval(3600L);
-        TestClient c = TestClient.connect(hivemq.mqttUri(), "durable-1", o);
+        MqttTestClient c = MqttTestClient.connect(hivemq.mqttUri(), "durable-1", o);
         c.subscribe("d/#", 1);
         c.close();
-        try (TestClient marker = TestClient.connect(hivemq.mqttUri(), "marker-1")) {
+        try (MqttTestClient marker = EmbeddedHiveMq.connect(hivemq.mqttUri(), "marker-1")) {
             marker.subscribe("marker/1", 0);
         }
 
@@ -132,12 +134,12 @@ class HiveMqLocalBrokerIT {
         MqttConnectionOptions persistent = new MqttConnectionOptions();
         persistent.setCleanStart(false);
         persistent.setSessionExpiryInterval(3600L);
-        TestClient first = TestClient.connect(hivemq.mqttUri(), "takeover-1", persistent);
+        MqttTestClient first = MqttTestClient.connect(hivemq.mqttUri(), "takeover-1", persistent);
         first.subscribe("t/#", 1);
         first.close();
         HOOKS.awaitEvent("SUB takeover-1 t/#");
 
-        try (TestClient again = TestClient.connect(hivemq.mqttUri(), "takeover-1")) {
+        try (MqttTestClient again = EmbeddedHiveMq.connect(hivemq.mqttUri(), "takeover-1")) {
             HOOKS.awaitEvent("END takeover-1");
         }
     }
@@ -147,7 +149,7 @@ class HiveMqLocalBrokerIT {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
         o.setUserName("alice");
-        try (TestClient c = TestClient.connect(hivemq.mqttUri(), "pub-1", o)) {
+        try (MqttTestClient c = MqttTestClient.connect(hivemq.mqttUri(), "pub-1", o)) {
             MqttProperties p = new MqttProperties();
             p.setContentType("text/plain");
             p.setMessageExpiryInterval(120L);
@@ -156,7 +158,7 @@ class HiveMqLocalBrokerIT {
             p.setCorrelationData(new byte[] {1, 2, 3});
             p.setPayloadFormat(true);
 
-            c.publish("local/1", "hello".getBytes(StandardCharsets.UTF_8), 1, p);
+            c.tryPublish("local/1", "hello".getBytes(StandardCharsets.UTF_8), 1, p);
 
             MqttMessage m = HOOKS.published.poll(10, TimeUnit.SECONDS);
             assertThat(m).isNotNull();
@@ -181,8 +183,8 @@ class HiveMqLocalBrokerIT {
 
     @Test
     void deliver_reachesSubscribers_andIsNeverReportedAsLocalPublish() throws Exception {
-        try (TestClient sub = TestClient.connect(hivemq.mqttUri(), "deliver-sub");
-                TestClient pub = TestClient.connect(hivemq.mqttUri(), "deliver-pub")) {
+        try (MqttTestClient sub = EmbeddedHiveMq.connect(hivemq.mqttUri(), "deliver-sub");
+                MqttTestClient pub = EmbeddedHiveMq.connect(hivemq.mqttUri(), "deliver-pub")) {
             sub.subscribe("remote/#", 1);
             MqttMessage remote = MqttMessage.builder()
                     .topic("remote/42")
@@ -195,7 +197,7 @@ class HiveMqLocalBrokerIT {
 
             hivemq.broker().deliver(remote);
 
-            TestClient.Received r = sub.awaitMessage();
+            Received r = sub.awaitMessage();
             assertThat(r.topic()).isEqualTo("remote/42");
             assertThat(r.payload()).isEqualTo("Hello from the other side!");
             assertThat(r.message().getQos()).isEqualTo(1);
@@ -204,7 +206,7 @@ class HiveMqLocalBrokerIT {
                     .extracting(UserProperty::getKey, UserProperty::getValue)
                     .contains(org.assertj.core.groups.Tuple.tuple("origin", "eu"));
             // A later local publish is reported; the delivered one before it never was.
-            pub.publish("sentinel/1", "s", 1);
+            pub.tryPublish("sentinel/1", "s".getBytes(StandardCharsets.UTF_8), 1, null);
             List<String> seen = HOOKS.awaitEvent(e -> e.startsWith("PUB deliver-pub sentinel/1"), Duration.ofSeconds(10));
             assertThat(seen).noneMatch(e -> e.contains("remote/42"));
         }
@@ -212,12 +214,12 @@ class HiveMqLocalBrokerIT {
 
     @Test
     void deliver_retained_presentSubscribersPerRetainAsPublishedOneCopyEachNotStored() throws Exception {
-        try (TestClient rap = TestClient.connect(hivemq.mqttUri(), "retained-rap");
-                TestClient plain = TestClient.connect(hivemq.mqttUri(), "retained-plain");
-                TestClient overlapping = TestClient.connect(hivemq.mqttUri(), "retained-overlap")) {
+        try (MqttTestClient rap = EmbeddedHiveMq.connect(hivemq.mqttUri(), "retained-rap");
+                MqttTestClient plain = EmbeddedHiveMq.connect(hivemq.mqttUri(), "retained-plain");
+                MqttTestClient overlapping = EmbeddedHiveMq.connect(hivemq.mqttUri(), "retained-overlap")) {
             MqttSubscription keepFlag = new MqttSubscription("retained/#", 1);
             keepFlag.setRetainAsPublished(true);
-            rap.client.subscribe(keepFlag).waitForCompletion(TestClient.TIMEOUT_MS);
+            rap.paho().subscribe(keepFlag).waitForCompletion(rap.timeout().toMillis());
             plain.subscribe("retained/#", 1);
             overlapping.subscribe("retained/#", 1);
             overlapping.subscribe("retained/+", 0);
@@ -225,10 +227,10 @@ class HiveMqLocalBrokerIT {
             hivemq.broker().deliver(remote("retained/r1", "kept", true));
             hivemq.broker().deliver(remote("retained/sentinel", "s", false));
 
-            TestClient.Received r = rap.awaitMessage();
+            Received r = rap.awaitMessage();
             assertThat(r.topic()).isEqualTo("retained/r1");
             assertThat(r.message().isRetained()).as("retain flag under retain-as-published").isTrue();
-            TestClient.Received p = plain.awaitMessage();
+            Received p = plain.awaitMessage();
             assertThat(p.topic()).isEqualTo("retained/r1");
             assertThat(p.message().isRetained()).as("retain flag without retain-as-published").isFalse();
             assertThat(List.of(overlapping.awaitMessage().topic(), overlapping.awaitMessage().topic()))
@@ -237,13 +239,13 @@ class HiveMqLocalBrokerIT {
             assertThat(rap.awaitMessage().topic()).isEqualTo("retained/sentinel");
             assertThat(plain.awaitMessage().topic()).isEqualTo("retained/sentinel");
         }
-        try (TestClient later = TestClient.connect(hivemq.mqttUri(), "retained-later")) {
+        try (MqttTestClient later = EmbeddedHiveMq.connect(hivemq.mqttUri(), "retained-later")) {
             later.subscribe("retained/#", 1);
             hivemq.broker().deliver(remote("retained/sentinel", "s2", false));
 
             assertThat(later.awaitMessage().topic()).as("no stored copy of retained/r1 before the sentinel")
                     .isEqualTo("retained/sentinel");
-            assertThat(later.received.poll(500, TimeUnit.MILLISECONDS)).isNull();
+            assertThat(later.received().poll(500, TimeUnit.MILLISECONDS)).isNull();
         }
     }
 
@@ -261,16 +263,16 @@ class HiveMqLocalBrokerIT {
     @Test
     void linkPublish_onLinkListener_consumedAndAnsweredWithClinksCode() throws Exception {
         HOOKS.linkPublishCode = 0x10;
-        try (TestClient all = TestClient.connect(hivemq.mqttUri(), "wildcard-sub");
-                TestClient linkSpy = TestClient.connect(hivemq.linkUri(), "link-spy");
-                TestClient link = TestClient.connect(hivemq.linkUri(), "clink-us-east:routesync:0123abcd")) {
+        try (MqttTestClient all = EmbeddedHiveMq.connect(hivemq.mqttUri(), "wildcard-sub");
+                MqttTestClient linkSpy = EmbeddedHiveMq.connect(hivemq.linkUri(), "link-spy");
+                MqttTestClient link = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-us-east:routesync:0123abcd")) {
             all.subscribe("#", 1);
             linkSpy.subscribe("$LINK/#", 1);
             MqttProperties p = new MqttProperties();
             p.setResponseTopic("$LINK/cluster/resp/us/actor");
             p.setCorrelationData("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
 
-            int code = link.publish("$LINK/cluster/route/us", new byte[] {(byte) 131, 106}, 1, p);
+            int code = link.tryPublish("$LINK/cluster/route/us", new byte[] {(byte) 131, 106}, 1, p);
 
             assertThat(code).isEqualTo(0x10);
             RecordingHooks.LinkPublish lp = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS);
@@ -287,13 +289,13 @@ class HiveMqLocalBrokerIT {
             assertThat(conn.peerHost()).isEqualTo("127.0.0.1");
             // Neither subscriber ever sees link traffic: everything "#" gets up to a later ordinary message (retained
             // messages of other tests included) is ordinary.
-            link.publish("plain/after", "p", 1);
+            link.tryPublish("plain/after", "p".getBytes(StandardCharsets.UTF_8), 1, null);
             List<String> topics = new ArrayList<>();
             for (int i = 0; i < 100 && !topics.contains("plain/after"); i++) {
                 topics.add(all.awaitMessage().topic());
             }
             assertThat(topics).contains("plain/after").noneMatch(t -> t.startsWith("$"));
-            assertThat(linkSpy.received.poll(500, TimeUnit.MILLISECONDS)).isNull();
+            assertThat(linkSpy.received().poll(500, TimeUnit.MILLISECONDS)).isNull();
             assertThat(HOOKS.events).noneMatch(e -> e.startsWith("PUB") && e.contains("$LINK"));
 
             link.close();
@@ -305,8 +307,8 @@ class HiveMqLocalBrokerIT {
     @Test
     void linkPublish_errorCode_isReturnedInPuback() throws Exception {
         HOOKS.linkPublishCode = 0x80;
-        try (TestClient link = TestClient.connect(hivemq.linkUri(), "clink-x:msg:00000000:1")) {
-            int code = link.publish("$LINK/cluster/msg/x", "m", 1);
+        try (MqttTestClient link = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-x:msg:00000000:1")) {
+            int code = link.tryPublish("$LINK/cluster/msg/x", "m".getBytes(StandardCharsets.UTF_8), 1, null);
 
             assertThat(code).isEqualTo(0x80);
         }
@@ -318,20 +320,22 @@ class HiveMqLocalBrokerIT {
         for (int clinkCode : new int[] {0x00, 0x10}) {
             HOOKS.linkPublishes.clear();
             HOOKS.linkPublishCode = clinkCode;
-            try (TestClient link = TestClient.connect(hivemq.linkUri(), "clink-q2:msg:22222222:" + clinkCode)) {
-                int code = link.publish("$LINK/cluster/msg/q2", new byte[] {(byte) 131, 106}, 2, new MqttProperties());
+            try (MqttTestClient link = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-q2:msg:22222222:" + clinkCode)) {
+                int code =
+                        link.tryPublish("$LINK/cluster/msg/q2", new byte[] {(byte) 131, 106}, 2, new MqttProperties());
 
                 assertThat(code).as("acknowledgement for clink's 0x%02X", clinkCode).isIn(0x00, clinkCode);
                 RecordingHooks.LinkPublish lp = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS);
                 assertThat(lp).isNotNull();
                 assertThat(lp.topic()).isEqualTo("$LINK/cluster/msg/q2");
                 // The exchange is complete (PUBREL answered): a following QoS 2 publish goes through as well.
-                assertThat(link.publish("$LINK/cluster/msg/q2", new byte[] {(byte) 131, 106}, 2, new MqttProperties()))
+                assertThat(
+                        link.tryPublish("$LINK/cluster/msg/q2", new byte[] {(byte) 131, 106}, 2, new MqttProperties()))
                         .isIn(0x00, clinkCode);
                 assertThat(HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS)).isNotNull();
                 assertThat(HOOKS.linkPublishes.poll(300, TimeUnit.MILLISECONDS)).as("a third call").isNull();
-                assertThat(link.disconnects).isEmpty();
-                assertThat(link.client.isConnected()).isTrue();
+                assertThat(link.awaitServerDisconnect(Duration.ZERO)).isEqualTo(MqttTestClient.NO_DISCONNECT);
+                assertThat(link.isConnected()).isTrue();
             }
         }
     }
@@ -339,8 +343,8 @@ class HiveMqLocalBrokerIT {
     @Test
     void linkPublish_qos2ErrorCode_isReturnedInPubrec() throws Exception {
         HOOKS.linkPublishCode = 0x90;
-        try (TestClient link = TestClient.connect(hivemq.linkUri(), "clink-q2e:msg:33333333:1")) {
-            int code = link.publish("$LINK/cluster/msg/q2e", new byte[] {(byte) 131, 106}, 2, new MqttProperties());
+        try (MqttTestClient link = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-q2e:msg:33333333:1")) {
+            int code = link.tryPublish("$LINK/cluster/msg/q2e", new byte[] {(byte) 131, 106}, 2, new MqttProperties());
 
             // A PUBREC of 0x80 or more ends the exchange (MQTT-4.3.3); Paho then drops its own connection, which is
             // the client's choice: clink-broker's EmqxInteropIT shows over a raw socket that the broker keeps it.
@@ -352,9 +356,9 @@ class HiveMqLocalBrokerIT {
 
     @Test
     void linkPublish_onDefaultListener_refusedAndNeverReported() throws Exception {
-        try (TestClient intruder = TestClient.connect(hivemq.mqttUri(), "intruder-1")) {
-            int code = intruder.publish("$LINK/cluster/route/x", "forged", 1);
-            intruder.publish("intruder/after", "a", 1);
+        try (MqttTestClient intruder = EmbeddedHiveMq.connect(hivemq.mqttUri(), "intruder-1")) {
+            int code = intruder.tryPublish("$LINK/cluster/route/x", "forged".getBytes(StandardCharsets.UTF_8), 1, null);
+            intruder.tryPublish("intruder/after", "a".getBytes(StandardCharsets.UTF_8), 1, null);
 
             assertThat(code).isEqualTo(0x87);
             List<String> seen = HOOKS.awaitEvent(e -> e.startsWith("PUB intruder-1 intruder/after"), Duration.ofSeconds(10));
@@ -365,11 +369,11 @@ class HiveMqLocalBrokerIT {
 
     @Test
     void reply_reachesOnlyTheAskingClient() throws Exception {
-        try (TestClient actor = TestClient.connect(hivemq.linkUri(), "clink-r:routesync:11111111");
-                TestClient other = TestClient.connect(hivemq.linkUri(), "clink-r2:routesync:22222222")) {
+        try (MqttTestClient actor = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-r:routesync:11111111");
+                MqttTestClient other = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-r2:routesync:22222222")) {
             actor.subscribe("$LINK/cluster/resp/r/actor-1", 1);
             other.subscribe("$LINK/cluster/resp/r/#", 1);
-            actor.publish("$LINK/cluster/route/r", "init", 1);
+            actor.tryPublish("$LINK/cluster/route/r", "init".getBytes(StandardCharsets.UTF_8), 1, null);
             LinkConnection conn = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS).connection();
             MqttMessage ack = MqttMessage.builder()
                     .topic("$LINK/cluster/resp/r/actor-1")
@@ -381,52 +385,53 @@ class HiveMqLocalBrokerIT {
 
             hivemq.broker().reply(conn, ack);
 
-            TestClient.Received r = actor.awaitMessage();
+            Received r = actor.awaitMessage();
             assertThat(r.topic()).isEqualTo("$LINK/cluster/resp/r/actor-1");
             assertThat(r.message().getPayload()).containsExactly(131, 106);
             assertThat(r.message().getProperties().getCorrelationData()).containsExactly(9, 9);
-            assertThat(other.received.poll(500, TimeUnit.MILLISECONDS)).isNull();
+            assertThat(other.received().poll(500, TimeUnit.MILLISECONDS)).isNull();
         }
     }
 
     @Test
     void disconnect_linkConnection_closesItWithReasonCode() throws Exception {
-        try (TestClient link = TestClient.connect(hivemq.linkUri(), "clink-d:routesync:33333333")) {
-            link.publish("$LINK/cluster/route/d", "x", 1);
+        try (MqttTestClient link = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-d:routesync:33333333")) {
+            link.tryPublish("$LINK/cluster/route/d", "x".getBytes(StandardCharsets.UTF_8), 1, null);
             LinkConnection conn = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS).connection();
 
             hivemq.broker().disconnect(conn, 0x83, "protocol error");
 
-            assertThat(link.awaitServerDisconnect().getReturnCode()).isEqualTo(0x83);
+            assertThat(link.awaitServerDisconnect()).isEqualTo(0x83);
             assertThat(HOOKS.closed.poll(10, TimeUnit.SECONDS)).isEqualTo(conn);
         }
     }
 
     @Test
     void disconnect_staleConnection_leavesNewerConnectionOfSameClientIdAlone() throws Exception {
-        TestClient first = TestClient.connect(hivemq.linkUri(), "clink-s:routesync:44444444");
-        first.publish("$LINK/cluster/route/s", "x", 1);
+        MqttTestClient first = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-s:routesync:44444444");
+        first.tryPublish("$LINK/cluster/route/s", "x".getBytes(StandardCharsets.UTF_8), 1, null);
         LinkConnection old = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS).connection();
-        try (TestClient second = TestClient.connect(hivemq.linkUri(), "clink-s:routesync:44444444")) {
+        try (MqttTestClient second = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-s:routesync:44444444")) {
             first.awaitServerDisconnect();
-            second.publish("$LINK/cluster/route/s", "y", 1);
+            second.tryPublish("$LINK/cluster/route/s", "y".getBytes(StandardCharsets.UTF_8), 1, null);
             LinkConnection current = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS).connection();
             assertThat(current.connectionId()).isNotEqualTo(old.connectionId());
 
             hivemq.broker().disconnect(old, 0x83, "stale");
 
-            assertThat(second.publish("$LINK/cluster/route/s", "z", 1)).isEqualTo(0);
-            assertThat(second.client.isConnected()).isTrue();
+            assertThat(second.tryPublish("$LINK/cluster/route/s", "z".getBytes(StandardCharsets.UTF_8), 1, null))
+                    .isEqualTo(0);
+            assertThat(second.isConnected()).isTrue();
         } finally {
-            first.client.close(true);
+            first.closeQuietly();
         }
     }
 
     @Test
     void forEachSubscription_listsPlainAndSharedButNotLinkSubscriptions() throws Exception {
-        try (TestClient a = TestClient.connect(hivemq.mqttUri(), "list-a");
-                TestClient b = TestClient.connect(hivemq.mqttUri(), "list-b");
-                TestClient l = TestClient.connect(hivemq.linkUri(), "list-link")) {
+        try (MqttTestClient a = EmbeddedHiveMq.connect(hivemq.mqttUri(), "list-a");
+                MqttTestClient b = EmbeddedHiveMq.connect(hivemq.mqttUri(), "list-b");
+                MqttTestClient l = EmbeddedHiveMq.connect(hivemq.linkUri(), "list-link")) {
             a.subscribe("list/a/#", 1);
             b.subscribe("$share/grp/list/b", 0);
             l.subscribe("$LINK/cluster/resp/list/x", 1);
