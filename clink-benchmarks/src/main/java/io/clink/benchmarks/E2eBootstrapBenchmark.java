@@ -1,6 +1,6 @@
 package io.clink.benchmarks;
 
-import io.clink.api.link.LinkState;
+import io.clink.api.link.ActorState;
 import io.clink.testkit.mqtt.MqttTestClient;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -129,7 +129,7 @@ public class E2eBootstrapBenchmark {
                         + TIMEOUT_MS + " ms");
             }
             if (bootstrapping < 0 && brokers.linkB().status(LinkedBrokers.A).map(st -> st.actors().stream()
-                    .anyMatch(a -> a.state() == LinkState.BOOTSTRAPPING || a.state() == LinkState.ONLINE))
+                    .anyMatch(a -> a.state() == ActorState.BOOTSTRAPPING || a.state() == ActorState.ONLINE))
                     .orElse(false)) {
                 bootstrapping = now;
             }

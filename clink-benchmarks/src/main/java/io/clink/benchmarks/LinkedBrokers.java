@@ -5,7 +5,7 @@ import io.clink.broker.BrokerConfig;
 import io.clink.broker.EmbeddedClusterBroker;
 import io.clink.core.ClusterLink;
 import io.clink.core.config.ClusterLinkConfigLoader;
-import io.clink.hivemq.ClinkEngine;
+import io.clink.hivemq.HiveMqEngineStarters;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.net.FreePorts;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 /**
  * Two clink-broker clusters on loopback, {@value #A} and {@value #B}, each an embedded HiveMQ CE with clink (as
  * {@code clink-broker} runs them), linked both ways with {@code topics = ["#"]}. The engines are built here, as
- * {@code ClinkEngine} builds them, so that a benchmark can read their routes and switch links on and off.
+ * {@code HiveMqEngineStarters} builds them, so that a benchmark can read their routes and switch links on and off.
  *
  * <p>Not thread-safe: one benchmark state owns it, from a JMH setup method to the matching teardown.
  */
@@ -107,7 +107,7 @@ final class LinkedBrokers implements AutoCloseable {
     static boolean online(ClusterLink engine, String link) {
         return engine != null && engine.status(link)
                 .map(s -> !s.actors().isEmpty()
-                        && s.actors().stream().allMatch(a -> a.state() == io.clink.api.link.LinkState.ONLINE))
+                        && s.actors().stream().allMatch(a -> a.state() == io.clink.api.link.ActorState.ONLINE))
                 .orElse(false);
     }
 
@@ -163,7 +163,7 @@ final class LinkedBrokers implements AutoCloseable {
     }
 
     private static EmbeddedClusterBroker start(BrokerConfig config, AtomicReference<ClusterLink> captured) {
-        return EmbeddedClusterBroker.start(config, (c, dir, started) -> ClinkEngine.starter(c, dir, link -> {
+        return EmbeddedClusterBroker.start(config, (c, dir, started) -> HiveMqEngineStarters.starter(c, dir, link -> {
             captured.set(link);
             started.accept(link);
         }));

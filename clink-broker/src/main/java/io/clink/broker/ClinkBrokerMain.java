@@ -50,7 +50,7 @@ public final class ClinkBrokerMain {
      */
     public static void main(String[] args) {
         routeJavaUtilLoggingToSlf4j();
-        int code = run(args, System.out, System.err, io.clink.hivemq.ClinkEngine::starter, true);
+        int code = run(args, System.out, System.err, io.clink.hivemq.HiveMqEngineStarters::starter, true);
         if (code != EXIT_OK) {
             System.exit(code);
         }

@@ -11,7 +11,7 @@ import io.clink.broker.internal.KeyStores;
 import io.clink.broker.internal.ManagementServer;
 import io.clink.broker.internal.StartChecks;
 import io.clink.core.ClusterLink;
-import io.clink.hivemq.ClusterLinkExtensionMain;
+import io.clink.hivemq.EmbeddedExtensionMain;
 import io.clink.hivemq.LinkAuthenticator;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -87,7 +87,7 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
     }
 
     /**
-     * Makes the starter of the link engine: {@code ClinkEngine::starter} in production; tests may wrap it.
+     * Makes the starter of the link engine: {@code HiveMqEngineStarters::starter} in production; tests may wrap it.
      *
      * @since 0.1.0
      */
@@ -101,7 +101,7 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
          * @param started must be called with the engine once it has started
          * @return the starter
          */
-        ClusterLinkExtensionMain.EngineStarter starter(
+        EmbeddedExtensionMain.EngineStarter starter(
                 ClusterLinkConfig config, Path dataDirectory, Consumer<? super ClusterLink> started);
     }
 
@@ -109,7 +109,7 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
      * Starts a broker and returns when every listener is up.
      *
      * @param config what to run
-     * @param engine makes the link engine's starter, for example {@code ClinkEngine::starter}
+     * @param engine makes the link engine's starter, for example {@code HiveMqEngineStarters::starter}
      * @return the running broker
      * @throws BrokerStartException if a port is taken, {@code node.data_dir} cannot be used, HiveMQ does not start,
      *     or the engine refuses to start
@@ -127,7 +127,7 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         InternalConfigurations.RETAINED_MESSAGE_PERSISTENCE_TYPE.set(PersistenceType.FILE);
         StartChecks.warnOpenLinkListeners(config, LOG);
         AtomicReference<ClusterLink> started = new AtomicReference<>();
-        ClusterLinkExtensionMain main = new ClusterLinkExtensionMain(
+        EmbeddedExtensionMain main = new EmbeddedExtensionMain(
                 linkListeners(config), engine.starter(config.cluster(), clinkData, started::set), linkUsers(config));
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(work.conf())
@@ -182,7 +182,7 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         }
     }
 
-    private static EmbeddedExtension embedded(ClusterLinkExtensionMain main) {
+    private static EmbeddedExtension embedded(EmbeddedExtensionMain main) {
         return EmbeddedExtension.builder()
                 .withId("clink")
                 .withName("clink cluster link")

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.clink.api.link.ActorStatus;
 import io.clink.core.ClusterLink;
 import io.clink.core.config.ClusterLinkConfigLoader;
-import io.clink.hivemq.ClinkEngine;
+import io.clink.hivemq.HiveMqEngineStarters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,7 +41,7 @@ class DataDirIT {
         Path store = data.resolve("clink").resolve("cluster-us-east").resolve("incarnations.properties");
 
         long first;
-        try (EmbeddedClusterBroker us = EmbeddedClusterBroker.start(config, ClinkEngine::starter)) {
+        try (EmbeddedClusterBroker us = EmbeddedClusterBroker.start(config, HiveMqEngineStarters::starter)) {
             first = incarnation(us);
         }
         assertThat(store).exists();
@@ -56,13 +56,13 @@ class DataDirIT {
             stored.store(out, null);
         }
         long second;
-        try (EmbeddedClusterBroker us = EmbeddedClusterBroker.start(config, ClinkEngine::starter)) {
+        try (EmbeddedClusterBroker us = EmbeddedClusterBroker.start(config, HiveMqEngineStarters::starter)) {
             second = incarnation(us);
         }
         assertThat(second).isEqualTo(ahead + 1);
 
         long third;
-        try (EmbeddedClusterBroker us = EmbeddedClusterBroker.start(config, ClinkEngine::starter)) {
+        try (EmbeddedClusterBroker us = EmbeddedClusterBroker.start(config, HiveMqEngineStarters::starter)) {
             third = incarnation(us);
         }
         assertThat(third).isEqualTo(second + 1);
@@ -74,7 +74,7 @@ class DataDirIT {
         Path file = Files.writeString(dir.resolve("plain-file"), "x");
         Path bad = file.resolve("sub");
 
-        assertThatThrownBy(() -> EmbeddedClusterBroker.start(config("us.conf", bad), ClinkEngine::starter))
+        assertThatThrownBy(() -> EmbeddedClusterBroker.start(config("us.conf", bad), HiveMqEngineStarters::starter))
                 .isInstanceOf(EmbeddedClusterBroker.BrokerStartException.class)
                 .hasMessageStartingWith("us.conf: node.data_dir = \"" + bad + "\": cannot write there");
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clink.api.link.LinkMetrics;
 import io.clink.core.ClusterLink;
-import io.clink.hivemq.ClinkEngine;
+import io.clink.hivemq.HiveMqEngineStarters;
 import io.clink.testkit.Await;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.mqtt.Received;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The link's behaviour end to end, beyond the quick start: two embedded HiveMQ brokers running clink, linked both
  * ways with {@code topics = ["#"]}, driven by plain Paho MQTT 5 clients. The engines are built here (as
- * {@code ClinkEngine} builds them) so that a test can watch their routes and metrics instead of sleeping.
+ * {@code HiveMqEngineStarters} builds them) so that a test can watch their routes and metrics instead of sleeping.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LinkBehaviourIT {
@@ -291,7 +291,7 @@ class LinkBehaviourIT {
     }
 
     private EmbeddedClusterBroker start(BrokerConfig config, AtomicReference<ClusterLink> captured) {
-        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(config, (c, dir, started) -> ClinkEngine.starter(c, dir,
+        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(config, (c, dir, started) -> HiveMqEngineStarters.starter(c, dir,
                 link -> {
                     started.accept(link);
                     captured.set(link);

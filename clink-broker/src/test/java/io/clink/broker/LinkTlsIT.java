@@ -3,7 +3,7 @@ package io.clink.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clink.hivemq.ClinkEngine;
+import io.clink.hivemq.HiveMqEngineStarters;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.mqtt.Received;
 import io.clink.testkit.tls.TestPki;
@@ -106,7 +106,7 @@ class LinkTlsIT {
             Path euCert, Path euKey) {
         String hocon = template.formatted(ports.usMqtt(), ports.usLink(), ports.euMqtt(), ports.euLink(), ca, usCert,
                 usKey, euCert, euKey, US_PASSWORD);
-        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(Demo.config(name, hocon), ClinkEngine::starter);
+        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(Demo.config(name, hocon), HiveMqEngineStarters::starter);
         OPEN.add(b);
         return b;
     }

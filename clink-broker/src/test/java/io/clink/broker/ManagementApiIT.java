@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clink.api.link.LinkStatus;
 import io.clink.core.ClusterLink;
-import io.clink.hivemq.ClinkEngine;
+import io.clink.hivemq.HiveMqEngineStarters;
 import io.clink.testkit.Await;
 import io.clink.testkit.mqtt.MqttTestClient;
 import java.net.ConnectException;
@@ -218,7 +218,7 @@ class ManagementApiIT {
     }
 
     private EmbeddedClusterBroker start(BrokerConfig config) {
-        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(config, ClinkEngine::starter);
+        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(config, HiveMqEngineStarters::starter);
         open.add(b);
         return b;
     }

@@ -2,7 +2,7 @@ package io.clink.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.hivemq.ClinkEngine;
+import io.clink.hivemq.HiveMqEngineStarters;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.mqtt.Received;
 import java.time.Duration;
@@ -90,7 +90,7 @@ class QuickStartIT {
     }
 
     private EmbeddedClusterBroker start(BrokerConfig config) {
-        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(config, ClinkEngine::starter);
+        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(config, HiveMqEngineStarters::starter);
         open.add(b);
         return b;
     }

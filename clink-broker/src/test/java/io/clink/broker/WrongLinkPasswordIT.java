@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clink.api.link.ActorStatus;
 import io.clink.api.link.ForwardingStatus;
-import io.clink.api.link.LinkState;
+import io.clink.api.link.ActorState;
 import io.clink.api.link.LinkStatus;
 import io.clink.api.transport.DisconnectReason;
 import io.clink.core.ClusterLink;
 import io.clink.core.config.ClusterLinkConfigLoader;
-import io.clink.hivemq.ClinkEngine;
+import io.clink.hivemq.HiveMqEngineStarters;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +82,7 @@ class WrongLinkPasswordIT {
         assertThat(status.isHealthy()).isFalse();
         assertThat(status.forwarding()).isNotEqualTo(ForwardingStatus.CONNECTED);
         ActorStatus actor = status.actors().get(0);
-        assertThat(actor.state()).isNotEqualTo(LinkState.ONLINE);
+        assertThat(actor.state()).isNotEqualTo(ActorState.ONLINE);
         assertThat(actor.lastDisconnect().cause()).isEqualTo(DisconnectReason.Cause.CONNECT_REFUSED);
         // eu-west never accepted us-east's actor, so it holds none of us-east's routes.
         assertThat(euLink.remoteRoutes(US)).isEmpty();
@@ -112,7 +112,7 @@ class WrongLinkPasswordIT {
     private EmbeddedClusterBroker start(String name, String hocon) {
         BrokerConfig c = BrokerConfig.from(ClusterLinkConfigLoader.parseString(hocon, name), name, dir)
                 .withDataDir(dir.resolve(name));
-        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(c, ClinkEngine::starter);
+        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(c, HiveMqEngineStarters::starter);
         open.add(b);
         return b;
     }

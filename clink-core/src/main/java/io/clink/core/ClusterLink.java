@@ -7,7 +7,7 @@ import io.clink.api.broker.LocalBroker;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
 import io.clink.api.link.LinkMetrics;
-import io.clink.api.link.LinkStateListener;
+import io.clink.api.link.ActorStateListener;
 import io.clink.api.link.LinkStatus;
 import io.clink.api.link.RemoteRoute;
 import io.clink.api.time.Scheduler;
@@ -15,7 +15,7 @@ import io.clink.api.time.Ticker;
 import io.clink.api.transport.LinkTransport;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.GuardedBroker;
-import io.clink.core.internal.engine.LinkConnections;
+import io.clink.core.internal.engine.LinkClientOptionsFactory;
 import io.clink.core.internal.etf.EtfLimits;
 import io.clink.core.internal.forward.ForwardedReceiver;
 import io.clink.core.internal.link.LocalRoutes;
@@ -194,7 +194,7 @@ public final class ClusterLink implements AutoCloseable {
                 throw new IllegalArgumentException("cluster.name cannot change at run time: '" + old.name()
                         + "' -> '" + newConfig.name() + "'; restart the broker instead");
             }
-            LinkConnections.validateAll(ctx.transport(), newConfig);
+            LinkClientOptionsFactory.validateAll(ctx.transport(), newConfig);
             // Before the links change: the receivers read the configuration in force, so a handshake racing with
             // the unlinking of a cluster is refused.
             ctx.setConfig(newConfig);
@@ -282,12 +282,12 @@ public final class ClusterLink implements AutoCloseable {
     }
 
     /**
-     * Registers a listener for actor state changes of every link (see {@link LinkStateListener} for its contract).
+     * Registers a listener for actor state changes of every link (see {@link ActorStateListener} for its contract).
      *
      * @param listener the listener
      * @since 0.1.0
      */
-    public void addStateListener(LinkStateListener listener) {
+    public void addStateListener(ActorStateListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
@@ -487,7 +487,7 @@ public final class ClusterLink implements AutoCloseable {
             if (transport == null) {
                 throw new IllegalStateException("transport is required");
             }
-            LinkConnections.validateAll(transport, config);
+            LinkClientOptionsFactory.validateAll(transport, config);
             String node = nodeName != null ? nodeName : ClusterLinkConfig.defaultNodeName();
             ExecutorService owned = null;
             Executor exec = executor;

@@ -1,6 +1,6 @@
 /**
  * clink for HiveMQ Community Edition: {@link io.clink.hivemq.HiveMqLocalBroker}, the {@code LocalBroker} adapter,
- * and {@link io.clink.hivemq.ClusterLinkExtensionMain}, the extension that runs a cluster link inside HiveMQ.
+ * and {@link io.clink.hivemq.EmbeddedExtensionMain}, the extension that runs a cluster link inside HiveMQ.
  *
  * <p>Everything here is non-null unless annotated {@code @Nullable}.
  *

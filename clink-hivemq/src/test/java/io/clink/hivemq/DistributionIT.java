@@ -39,7 +39,7 @@ class DistributionIT {
         Path euExt = unpack(zip, dir.resolve("eu-dist"));
         Files.writeString(usExt.resolve("conf/cluster-link.conf"), conf("cluster-us-east", "cluster-eu-west", euLink));
         Files.writeString(euExt.resolve("conf/cluster-link.conf"), conf("cluster-eu-west", "cluster-us-east", usLink));
-        ClusterLinkExtensionMain.EngineStarter unused = (b, c) -> () -> { };
+        EmbeddedExtensionMain.EngineStarter unused = (b, c) -> () -> { };
 
         try (EmbeddedHiveMq us = new EmbeddedHiveMq(dir.resolve("us"), usMqtt, usLink, unused, usExt);
                 EmbeddedHiveMq eu = new EmbeddedHiveMq(dir.resolve("eu"), euMqtt, euLink, unused, euExt);

@@ -23,30 +23,30 @@ final class EmbeddedHiveMq implements AutoCloseable {
 
     final int mqttPort;
     final int linkPort;
-    final ClusterLinkExtensionMain extension;
+    final EmbeddedExtensionMain extension;
     private final EmbeddedHiveMQ hivemq;
 
-    EmbeddedHiveMq(Path dir, ClusterLinkExtensionMain.EngineStarter starter) throws Exception {
+    EmbeddedHiveMq(Path dir, EmbeddedExtensionMain.EngineStarter starter) throws Exception {
         this(dir, FreePorts.pick(2), starter, List.of());
     }
 
-    EmbeddedHiveMq(Path dir, int mqttPort, int linkPort, ClusterLinkExtensionMain.EngineStarter starter)
+    EmbeddedHiveMq(Path dir, int mqttPort, int linkPort, EmbeddedExtensionMain.EngineStarter starter)
             throws Exception {
         this(dir, mqttPort, linkPort, starter, null, List.of());
     }
 
-    EmbeddedHiveMq(Path dir, List<LinkAuthenticator.LinkUser> users, ClusterLinkExtensionMain.EngineStarter starter)
+    EmbeddedHiveMq(Path dir, List<LinkAuthenticator.LinkUser> users, EmbeddedExtensionMain.EngineStarter starter)
             throws Exception {
         this(dir, FreePorts.pick(2), starter, users);
     }
 
     // Both ports from one pick, so they differ from each other.
-    private EmbeddedHiveMq(Path dir, int[] ports, ClusterLinkExtensionMain.EngineStarter starter,
+    private EmbeddedHiveMq(Path dir, int[] ports, EmbeddedExtensionMain.EngineStarter starter,
             List<LinkAuthenticator.LinkUser> users) throws Exception {
         this(dir, ports[0], ports[1], starter, null, users);
     }
 
-    EmbeddedHiveMq(Path dir, int mqttPort, int linkPort, ClusterLinkExtensionMain.EngineStarter starter,
+    EmbeddedHiveMq(Path dir, int mqttPort, int linkPort, EmbeddedExtensionMain.EngineStarter starter,
             @Nullable Path dropIn) throws Exception {
         this(dir, mqttPort, linkPort, starter, dropIn, List.of());
     }
@@ -55,7 +55,7 @@ final class EmbeddedHiveMq implements AutoCloseable {
      * With {@code dropIn}, no embedded extension: the folder's contents (an unpacked distribution) are copied to the
      * broker's extensions folder, as a user installs the extension.
      */
-    private EmbeddedHiveMq(Path dir, int mqttPort, int linkPort, ClusterLinkExtensionMain.EngineStarter starter,
+    private EmbeddedHiveMq(Path dir, int mqttPort, int linkPort, EmbeddedExtensionMain.EngineStarter starter,
             @Nullable Path dropIn, List<LinkAuthenticator.LinkUser> users) throws Exception {
         this.mqttPort = mqttPort;
         this.linkPort = linkPort;
@@ -73,7 +73,7 @@ final class EmbeddedHiveMq implements AutoCloseable {
                   <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                 </hivemq>
                 """.formatted(mqttPort, linkPort, LINK_LISTENER));
-        extension = new ClusterLinkExtensionMain(LINK_LISTENER, starter, users);
+        extension = new EmbeddedExtensionMain(LINK_LISTENER, starter, users);
         var builder = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(data)

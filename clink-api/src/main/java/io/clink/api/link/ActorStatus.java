@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
 public record ActorStatus(
     String actorName,
     long incarnation,
-    LinkState state,
+    ActorState state,
     long sinceMillis,
     @Nullable DisconnectReason lastDisconnect,
     @Nullable String lastError) {

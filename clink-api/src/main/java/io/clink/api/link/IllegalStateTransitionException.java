@@ -1,7 +1,7 @@
 package io.clink.api.link;
 
 /**
- * Thrown when a state change is attempted that {@link LinkState}'s transition table does not allow. It always
+ * Thrown when a state change is attempted that {@link ActorState}'s transition table does not allow. It always
  * signals a bug in the engine, never bad input; the message names both states and the allowed targets.
  *
  * @since 0.1.0
@@ -11,10 +11,10 @@ public final class IllegalStateTransitionException extends IllegalStateException
     private static final long serialVersionUID = 1L;
 
     /** The state the transition started from. */
-    private final LinkState from;
+    private final ActorState from;
 
     /** The refused target state. */
-    private final LinkState to;
+    private final ActorState to;
 
     /**
      * Creates the exception for a refused transition.
@@ -23,7 +23,7 @@ public final class IllegalStateTransitionException extends IllegalStateException
      * @param to the requested state
      * @since 0.1.0
      */
-    public IllegalStateTransitionException(LinkState from, LinkState to) {
+    public IllegalStateTransitionException(ActorState from, ActorState to) {
         super("illegal link state transition " + from + " -> " + to + " (allowed from " + from + ": "
                 + from.allowedTargets() + ")");
         this.from = from;
@@ -36,7 +36,7 @@ public final class IllegalStateTransitionException extends IllegalStateException
      * @return the current state at the time of the attempt
      * @since 0.1.0
      */
-    public LinkState from() {
+    public ActorState from() {
         return from;
     }
 
@@ -46,7 +46,7 @@ public final class IllegalStateTransitionException extends IllegalStateException
      * @return the requested state
      * @since 0.1.0
      */
-    public LinkState to() {
+    public ActorState to() {
         return to;
     }
 }

@@ -75,7 +75,7 @@ public record LinkStatus(
   }
 
   /**
-   * Whether every actor is {@link LinkState#ONLINE} and the forwarding pool is {@link ForwardingStatus#CONNECTED}:
+   * Whether every actor is {@link ActorState#ONLINE} and the forwarding pool is {@link ForwardingStatus#CONNECTED}:
    * routes flow both ways and messages can be forwarded.
    *
    * @return {@code true} when the link is fully up on this node
@@ -85,6 +85,6 @@ public record LinkStatus(
     return enabled
         && forwarding == ForwardingStatus.CONNECTED
         && !actors.isEmpty()
-        && actors.stream().allMatch(a -> a.state() == LinkState.ONLINE);
+        && actors.stream().allMatch(a -> a.state() == ActorState.ONLINE);
   }
 }

@@ -15,30 +15,30 @@ class LinkViewsTest {
     private static final DisconnectReason KICKED =
             new DisconnectReason(DisconnectReason.Cause.BROKER_DISCONNECT, 0x98, "administrative action");
 
-    private static ActorStatus actor(LinkState state) {
+    private static ActorStatus actor(ActorState state) {
         return new ActorStatus("clink@node-1", 1_722_945_600_000L, state, 1_722_945_600_500L, null, null);
     }
 
     @Test
     void actorStatus_withReasons_exposesOptionals() {
         ActorStatus s =
-                new ActorStatus("clink@a", 7, LinkState.DISCONNECTED, 10, KICKED, "handshake_rejected: unknown_cluster");
+                new ActorStatus("clink@a", 7, ActorState.DISCONNECTED, 10, KICKED, "handshake_rejected: unknown_cluster");
         assertThat(s.lastDisconnectReason()).contains(KICKED);
         assertThat(s.lastErrorMessage()).contains("handshake_rejected: unknown_cluster");
-        assertThat(actor(LinkState.ONLINE).lastDisconnectReason()).isEmpty();
-        assertThat(actor(LinkState.ONLINE).lastErrorMessage()).isEmpty();
+        assertThat(actor(ActorState.ONLINE).lastDisconnectReason()).isEmpty();
+        assertThat(actor(ActorState.ONLINE).lastErrorMessage()).isEmpty();
     }
 
     @Test
     void actorStatus_emptyName_isRejected() {
-        assertThatThrownBy(() -> new ActorStatus("", 1, LinkState.ONLINE, 1, null, null))
+        assertThatThrownBy(() -> new ActorStatus("", 1, ActorState.ONLINE, 1, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("actorName");
     }
 
     @Test
     void actorStatus_negativeSince_isRejectedWithValue() {
-        assertThatThrownBy(() -> new ActorStatus("a", 1, LinkState.ONLINE, -5, null, null))
+        assertThatThrownBy(() -> new ActorStatus("a", 1, ActorState.ONLINE, -5, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sinceMillis")
                 .hasMessageContaining("-5");
@@ -46,7 +46,7 @@ class LinkViewsTest {
 
     @Test
     void linkStatus_actorsList_isCopied() {
-        List<ActorStatus> actors = new ArrayList<>(List.of(actor(LinkState.ONLINE)));
+        List<ActorStatus> actors = new ArrayList<>(List.of(actor(ActorState.ONLINE)));
         LinkStatus s = new LinkStatus("B", true, actors, ForwardingStatus.CONNECTED, null, 1);
         actors.clear();
         assertThat(s.actors()).hasSize(1);
@@ -66,7 +66,7 @@ class LinkViewsTest {
     @Test
     void linkStatus_disabledWithActors_isRejected() {
         assertThatThrownBy(
-                        () -> new LinkStatus("B", false, List.of(actor(LinkState.ONLINE)), ForwardingStatus.DISCONNECTED, null, 1))
+                        () -> new LinkStatus("B", false, List.of(actor(ActorState.ONLINE)), ForwardingStatus.DISCONNECTED, null, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("disabled")
                 .hasMessageContaining("B");
@@ -87,7 +87,7 @@ class LinkViewsTest {
         "BOOTSTRAPPING, CONNECTED, false",
         "DISCONNECTED, CONNECTED, false",
     })
-    void isHealthy_actorAndForwarding_requiresBothUp(LinkState state, ForwardingStatus fwd, boolean healthy) {
+    void isHealthy_actorAndForwarding_requiresBothUp(ActorState state, ForwardingStatus fwd, boolean healthy) {
         LinkStatus s = new LinkStatus("B", true, List.of(actor(state)), fwd, null, 1);
         assertThat(s.isHealthy()).isEqualTo(healthy);
     }
@@ -99,8 +99,8 @@ class LinkViewsTest {
 
     @Test
     void linkStatus_sameValues_areEqual() {
-        LinkStatus a = new LinkStatus("B", true, List.of(actor(LinkState.ONLINE)), ForwardingStatus.CONNECTED, KICKED, 3);
-        LinkStatus b = new LinkStatus("B", true, List.of(actor(LinkState.ONLINE)), ForwardingStatus.CONNECTED, KICKED, 3);
+        LinkStatus a = new LinkStatus("B", true, List.of(actor(ActorState.ONLINE)), ForwardingStatus.CONNECTED, KICKED, 3);
+        LinkStatus b = new LinkStatus("B", true, List.of(actor(ActorState.ONLINE)), ForwardingStatus.CONNECTED, KICKED, 3);
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
         assertThat(a.forwardingLastDisconnectReason()).contains(KICKED);
         assertThat(a).isNotEqualTo(LinkStatus.disabled("B", 3));
@@ -138,26 +138,26 @@ class LinkViewsTest {
 
     @Test
     void linkStateChange_illegalTransition_isRejected() {
-        assertThatThrownBy(() -> new LinkStateChange("B", "a", LinkState.ONLINE, LinkState.HANDSHAKING, 1, null, null))
+        assertThatThrownBy(() -> new ActorStateChange("B", "a", ActorState.ONLINE, ActorState.HANDSHAKING, 1, null, null))
                 .isInstanceOf(IllegalStateTransitionException.class)
                 .hasMessageContaining("ONLINE -> HANDSHAKING");
     }
 
     @Test
     void linkStateChange_disconnect_carriesReason() {
-        LinkStateChange c =
-                new LinkStateChange("B", "a", LinkState.ONLINE, LinkState.DISCONNECTED, 5, KICKED, null);
+        ActorStateChange c =
+                new ActorStateChange("B", "a", ActorState.ONLINE, ActorState.DISCONNECTED, 5, KICKED, null);
         assertThat(c.disconnectReason()).contains(KICKED);
         assertThat(c.errorMessage()).isEmpty();
-        assertThat(c).isEqualTo(new LinkStateChange("B", "a", LinkState.ONLINE, LinkState.DISCONNECTED, 5, KICKED, null));
+        assertThat(c).isEqualTo(new ActorStateChange("B", "a", ActorState.ONLINE, ActorState.DISCONNECTED, 5, KICKED, null));
     }
 
     @Test
     void linkStateListener_lambda_receivesChange() {
-        List<LinkStateChange> got = new ArrayList<>();
-        LinkStateListener l = got::add;
-        LinkStateChange c =
-                new LinkStateChange("B", "a", LinkState.HANDSHAKING, LinkState.DISCONNECTED, 5, null, "handshake_timeout");
+        List<ActorStateChange> got = new ArrayList<>();
+        ActorStateListener l = got::add;
+        ActorStateChange c =
+                new ActorStateChange("B", "a", ActorState.HANDSHAKING, ActorState.DISCONNECTED, 5, null, "handshake_timeout");
         l.onStateChange(c);
         assertThat(got).containsExactly(c);
         assertThat(c.errorMessage()).contains("handshake_timeout");

@@ -9,7 +9,7 @@ import io.clink.api.config.LinkConfig;
 import io.clink.api.link.ActorStatus;
 import io.clink.api.link.ForwardingStatus;
 import io.clink.api.link.LinkMetrics;
-import io.clink.api.link.LinkState;
+import io.clink.api.link.ActorState;
 import io.clink.api.link.LinkStatus;
 import io.clink.api.link.RemoteRoute;
 import io.clink.api.transport.DisconnectReason;
@@ -51,7 +51,7 @@ class LinkJsonTest {
     @Test
     void link_refusedConnection_disconnectedWithTheRefusalAsReason() throws Exception {
         LinkConfig l = link("s3cret");
-        ActorStatus actor = new ActorStatus("clink@h", 1_700_000_000_000L, LinkState.DISCONNECTED, 1_700_000_001_000L,
+        ActorStatus actor = new ActorStatus("clink@h", 1_700_000_000_000L, ActorState.DISCONNECTED, 1_700_000_001_000L,
                 REFUSED, "connection_failed: bad user name or password");
         LinkStatus status = new LinkStatus("cluster-eu-west", true, List.of(actor), ForwardingStatus.DISCONNECTED,
                 REFUSED, 1_700_000_000_500L);
@@ -90,7 +90,7 @@ class LinkJsonTest {
     @Test
     void link_connected_noReasonEvenWithAnOldDisconnect() throws Exception {
         LinkConfig l = link("p");
-        ActorStatus actor = new ActorStatus("clink@h", 5, LinkState.ONLINE, 6, REFUSED, null);
+        ActorStatus actor = new ActorStatus("clink@h", 5, ActorState.ONLINE, 6, REFUSED, null);
         LinkStatus status = new LinkStatus("cluster-eu-west", true, List.of(actor), ForwardingStatus.CONNECTED,
                 REFUSED, 7);
 

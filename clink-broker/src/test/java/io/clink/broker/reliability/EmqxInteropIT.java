@@ -7,7 +7,7 @@ import io.clink.broker.BrokerConfig;
 import io.clink.broker.EmbeddedClusterBroker;
 import io.clink.core.ClusterLink;
 import io.clink.core.config.ClusterLinkConfigLoader;
-import io.clink.hivemq.ClinkEngine;
+import io.clink.hivemq.HiveMqEngineStarters;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.mqtt.Received;
 import io.clink.testkit.net.FreePorts;
@@ -81,7 +81,7 @@ class EmqxInteropIT {
         Path data = Files.createTempDirectory("clink-emqx-interop-");
         BrokerConfig config = BrokerConfig.from(ClusterLinkConfigLoader.parseString(conf, LOCAL), LOCAL,
                 Path.of("").toAbsolutePath()).withDataDir(data);
-        broker = EmbeddedClusterBroker.start(config, (c, dir, started) -> ClinkEngine.starter(c, dir,
+        broker = EmbeddedClusterBroker.start(config, (c, dir, started) -> HiveMqEngineStarters.starter(c, dir,
                 (Consumer<ClusterLink>) link -> {
                     ENGINE.set(link);
                     started.accept(link);

@@ -5,8 +5,8 @@ import io.clink.broker.BrokerConfig;
 import io.clink.broker.EmbeddedClusterBroker;
 import io.clink.core.ClusterLink;
 import io.clink.core.config.ClusterLinkConfigLoader;
-import io.clink.hivemq.ClinkEngine;
-import io.clink.hivemq.ClusterLinkExtensionMain;
+import io.clink.hivemq.HiveMqEngineStarters;
+import io.clink.hivemq.EmbeddedExtensionMain;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.net.FreePorts;
 import java.io.IOException;
@@ -148,10 +148,10 @@ final class GuardedClusters implements AutoCloseable {
                 Path.of("").toAbsolutePath()).withDataDir(data);
     }
 
-    /** As {@code ClinkEngine.starter}, keeping the engine so that the tests can read its routes. */
-    private static ClusterLinkExtensionMain.EngineStarter engine(ClusterLinkConfig config, Path dataDirectory,
+    /** As {@code HiveMqEngineStarters.starter}, keeping the engine so that the tests can read its routes. */
+    private static EmbeddedExtensionMain.EngineStarter engine(ClusterLinkConfig config, Path dataDirectory,
             Consumer<? super ClusterLink> started, AtomicReference<ClusterLink> captured) {
-        return ClinkEngine.starter(config, dataDirectory, link -> {
+        return HiveMqEngineStarters.starter(config, dataDirectory, link -> {
             captured.set(link);
             started.accept(link);
         });

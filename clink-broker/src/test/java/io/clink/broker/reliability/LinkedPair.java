@@ -4,14 +4,14 @@ import io.clink.api.IncarnationStore;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.link.ForwardingStatus;
 import io.clink.api.link.LinkMetrics;
-import io.clink.api.link.LinkState;
+import io.clink.api.link.ActorState;
 import io.clink.api.link.LinkStatus;
 import io.clink.api.link.RemoteRoute;
 import io.clink.broker.BrokerConfig;
 import io.clink.broker.EmbeddedClusterBroker;
 import io.clink.core.ClusterLink;
 import io.clink.core.config.ClusterLinkConfigLoader;
-import io.clink.hivemq.ClusterLinkExtensionMain;
+import io.clink.hivemq.EmbeddedExtensionMain;
 import io.clink.paho.PahoLinkTransport;
 import io.clink.testkit.Await;
 import io.clink.testkit.JumpingClock;
@@ -140,7 +140,7 @@ final class LinkedPair implements AutoCloseable {
             }
             LinkStatus s = e.status(peer).orElseThrow();
             return s.forwarding() == ForwardingStatus.CONNECTED
-                    && s.actors().stream().allMatch(a -> a.state() == LinkState.ONLINE);
+                    && s.actors().stream().allMatch(a -> a.state() == ActorState.ONLINE);
         }
 
         void start() {
@@ -178,7 +178,7 @@ final class LinkedPair implements AutoCloseable {
             engine = null;
         }
 
-        private ClusterLinkExtensionMain.EngineStarter starter(
+        private EmbeddedExtensionMain.EngineStarter starter(
                 ClusterLinkConfig config, Path dataDirectory, Consumer<? super ClusterLink> started) {
             return (adapter, context) -> {
                 // Services point at the broker whose extension is starting right now (this one).

@@ -6,7 +6,7 @@ import static io.clink.core.scenarios.LinkedClusters.payloads;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clink.api.link.LinkMetrics;
-import io.clink.api.link.LinkState;
+import io.clink.api.link.ActorState;
 import io.clink.api.link.LinkStatus;
 import io.clink.testkit.FakeLocalBroker;
 import io.clink.core.scenarios.LinkedClusters.Node;
@@ -35,7 +35,7 @@ class LinkScenariosTest {
         return new Node[] {s, t};
     }
 
-    private static LinkState actorState(Node node, String link) {
+    private static ActorState actorState(Node node, String link) {
         LinkStatus status = node.link.status(link).orElseThrow();
         return status.actors().get(0).state();
     }
@@ -46,8 +46,8 @@ class LinkScenariosTest {
         Node[] st = sourceAndTarget();
         Node s = st[0];
         Node t = st[1];
-        assertThat(actorState(s, "T")).isEqualTo(LinkState.ONLINE);
-        assertThat(actorState(t, "S")).isEqualTo(LinkState.ONLINE);
+        assertThat(actorState(s, "T")).isEqualTo(ActorState.ONLINE);
+        assertThat(actorState(t, "S")).isEqualTo(ActorState.ONLINE);
         FakeLocalBroker.Client c1 = t.client("c1");
         FakeLocalBroker.Client c2 = t.client("c2");
         c1.subscribe("t1/+", 1);
@@ -181,7 +181,7 @@ class LinkScenariosTest {
         a.update(config("A", link("B", "t/test-topic", "t/test/#")));
         b.update(config("B", link("A", "t/test-topic", "t/test/#")));
         clusters.settle();
-        assertThat(actorState(a, "B")).isEqualTo(LinkState.ONLINE);
+        assertThat(actorState(a, "B")).isEqualTo(ActorState.ONLINE);
         a.client("pa").publish("t/test-topic", "to B".getBytes(), 1, false);
         b.client("pb").publish("t/test/1/1", "to A".getBytes(), 1, false);
         clusters.settle();
@@ -222,7 +222,7 @@ class LinkScenariosTest {
         clusters.settle();
         assertThat(a.link.status("B").orElseThrow().actors().get(0).lastErrorMessage())
                 .hasValueSatisfying(m -> assertThat(m).contains("cluster_link_disabled"));
-        assertThat(actorState(a, "B")).isNotEqualTo(LinkState.ONLINE);
+        assertThat(actorState(a, "B")).isNotEqualTo(ActorState.ONLINE);
     }
 
     /** Scenario 21, third case: the sender names a target cluster that is not the receiver's name. */
@@ -340,7 +340,7 @@ class LinkScenariosTest {
         s.client("pub").publish("k/2", "back".getBytes(), 1, false);
         clusters.settle();
 
-        assertThat(actorState(t, "S")).isEqualTo(LinkState.ONLINE);
+        assertThat(actorState(t, "S")).isEqualTo(ActorState.ONLINE);
         assertThat(payloads(c.deliveries())).containsExactly("k/2=back");
         assertThat(s.link.metrics("T").orElseThrow().remoteRoutes()).isEqualTo(2);
     }

@@ -16,7 +16,7 @@ import io.clink.core.internal.connection.ConnectionFailure;
 import io.clink.core.internal.connection.GuardedScheduler;
 import io.clink.core.internal.connection.ReconnectingConnection;
 import io.clink.core.internal.engine.EngineContext;
-import io.clink.core.internal.engine.LinkConnections;
+import io.clink.core.internal.engine.LinkClientOptionsFactory;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.protocol.ForwardedMessage;
 import java.nio.charset.StandardCharsets;
@@ -277,7 +277,7 @@ public final class Forwarder {
     }
 
     private LinkClientOptions options(int number) {
-        return LinkConnections.options(link,
+        return LinkClientOptionsFactory.options(link,
                 LinkClientIds.message(ctx.config().clientIdOf(link), ctx.nodeName(), number));
     }
 

@@ -2,7 +2,7 @@ package io.clink.core.internal.node;
 
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.config.LinkConfig;
-import io.clink.api.link.LinkStateChange;
+import io.clink.api.link.ActorStateChange;
 import io.clink.api.link.LinkStatus;
 import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.forward.Forwarder;
@@ -38,7 +38,7 @@ public final class LinkRuntime implements RunningLink {
      * @param stateListener learns the actor's state changes
      */
     public LinkRuntime(EngineContext ctx, LinkConfig config, LocalRoutes localRoutes,
-            Consumer<LinkStateChange> stateListener) {
+            Consumer<ActorStateChange> stateListener) {
         this.config = Objects.requireNonNull(config, "config");
         this.localRoutes = Objects.requireNonNull(localRoutes, "localRoutes");
         this.sender = new ActorSender(ctx, config, localRoutes::routes, stateListener);

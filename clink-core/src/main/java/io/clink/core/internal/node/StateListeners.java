@@ -1,7 +1,7 @@
 package io.clink.core.internal.node;
 
-import io.clink.api.link.LinkStateChange;
-import io.clink.api.link.LinkStateListener;
+import io.clink.api.link.ActorStateChange;
+import io.clink.api.link.ActorStateListener;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The application's {@link LinkStateListener}s, told of every link's actor state changes.
+ * The application's {@link ActorStateListener}s, told of every link's actor state changes.
  *
  * <p>Invariant: a listener that throws is logged and skipped; it never reaches the actor that reported the change,
  * nor keeps the other listeners from hearing it.
@@ -18,20 +18,20 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: {@link #add} from any thread; {@link #accept} on the reporting actor's serial executor, each change
  * to every listener in registration order.
  */
-public final class StateListeners implements Consumer<LinkStateChange> {
+public final class StateListeners implements Consumer<ActorStateChange> {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateListeners.class);
 
-    private final List<LinkStateListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ActorStateListener> listeners = new CopyOnWriteArrayList<>();
 
     /** Registers a listener for every later change. */
-    public void add(LinkStateListener listener) {
+    public void add(ActorStateListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     @Override
-    public void accept(LinkStateChange change) {
-        for (LinkStateListener l : listeners) {
+    public void accept(ActorStateChange change) {
+        for (ActorStateListener l : listeners) {
             try {
                 l.onStateChange(change);
             } catch (RuntimeException e) {

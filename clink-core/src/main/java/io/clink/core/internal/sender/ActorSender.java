@@ -3,8 +3,8 @@ package io.clink.core.internal.sender;
 import com.google.common.base.Utf8;
 import io.clink.api.config.LinkConfig;
 import io.clink.api.link.ActorStatus;
-import io.clink.api.link.LinkState;
-import io.clink.api.link.LinkStateChange;
+import io.clink.api.link.ActorState;
+import io.clink.api.link.ActorStateChange;
 import io.clink.api.time.Cancellable;
 import io.clink.api.topic.Subscription;
 import io.clink.api.transport.ConnectResult;
@@ -19,7 +19,7 @@ import io.clink.core.internal.connection.ConnectionFailure;
 import io.clink.core.internal.connection.GuardedScheduler;
 import io.clink.core.internal.connection.ReconnectingConnection;
 import io.clink.core.internal.engine.EngineContext;
-import io.clink.core.internal.engine.LinkConnections;
+import io.clink.core.internal.engine.LinkClientOptionsFactory;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.ProtocolException;
@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * cluster, introduces itself with {@code actor_init}, sends its routes (a full snapshot when the remote asks for
  * one, then incremental ops from a {@link SyncerStash}) and keeps the remote's record of it alive with heartbeats.
  *
- * <p>State machine (api {@link LinkState}; every change goes through {@link LinkState#transitionTo}, so an
+ * <p>State machine (api {@link ActorState}; every change goes through {@link ActorState#transitionTo}, so an
  * illegal transition throws: it is a bug, never bad input):
  *
  * <pre>
@@ -123,7 +123,7 @@ public final class ActorSender implements LocalRouteListener {
     private final EngineContext ctx;
     private final LinkConfig link;
     private final Supplier<Set<Subscription>> localRoutes;
-    private final Consumer<LinkStateChange> stateListener;
+    private final Consumer<ActorStateChange> stateListener;
     private final Duration handshakeTimeout;
     private final Duration heartbeatInterval;
     private final Executor serial;
@@ -146,7 +146,7 @@ public final class ActorSender implements LocalRouteListener {
     private volatile ActorStatus status;
 
     // --- serial-executor state ---
-    private LinkState state = LinkState.STOPPED; // STOPPED also stands for "never started"
+    private ActorState state = ActorState.STOPPED; // STOPPED also stands for "never started"
     private long stateSinceMillis;
     private long stopsAtStart;
     private long incarnation;
@@ -173,13 +173,13 @@ public final class ActorSender implements LocalRouteListener {
      * @param stateListener learns each state change, on the actor's serial executor; must be quick
      */
     public ActorSender(EngineContext ctx, LinkConfig link, Supplier<Set<Subscription>> localRoutes,
-            Consumer<LinkStateChange> stateListener) {
+            Consumer<ActorStateChange> stateListener) {
         this(ctx, link, localRoutes, stateListener, HANDSHAKE_TIMEOUT, HEARTBEAT_INTERVAL);
     }
 
     /** As the public constructor, with the timings injected (tests). */
     ActorSender(EngineContext ctx, LinkConfig link, Supplier<Set<Subscription>> localRoutes,
-            Consumer<LinkStateChange> stateListener, Duration handshakeTimeout, Duration heartbeatInterval) {
+            Consumer<ActorStateChange> stateListener, Duration handshakeTimeout, Duration heartbeatInterval) {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         this.link = Objects.requireNonNull(link, "link");
         this.localRoutes = Objects.requireNonNull(localRoutes, "localRoutes");
@@ -199,7 +199,7 @@ public final class ActorSender implements LocalRouteListener {
                 new GuardedScheduler("link " + link.name() + " actor " + actorName, ctx.scheduler(), serial);
         this.conn = new ReconnectingConnection(link.reconnect(), link.reconnect().maxDelay(), timers, ctx.random());
         this.stateSinceMillis = ctx.ticker().wallClockMillis();
-        this.status = new ActorStatus(actorName, 0, LinkState.STOPPED, stateSinceMillis, null, null);
+        this.status = new ActorStatus(actorName, 0, ActorState.STOPPED, stateSinceMillis, null, null);
     }
 
     /**
@@ -213,7 +213,7 @@ public final class ActorSender implements LocalRouteListener {
 
     /**
      * Stops the actor for good (until the next {@link #start()}): closes its client and goes to {@link
-     * LinkState#STOPPED}. Thread: any; returns promptly even while a connect is stalled.
+     * ActorState#STOPPED}. Thread: any; returns promptly even while a connect is stalled.
      */
     public void stop() {
         runRequests.incrementAndGet();
@@ -268,12 +268,12 @@ public final class ActorSender implements LocalRouteListener {
         if (request != runRequests.get()) {
             return; // a later stop() or start() superseded this one
         }
-        if (state != LinkState.STOPPED) {
+        if (state != ActorState.STOPPED) {
             LOG.debug("link {} actor {}: start ignored, already {}", link.name(), actorName, state);
             return;
         }
         // A new actor begins in the initial state; STOPPED -> CONNECTING is not a transition of the old actor.
-        state = LinkState.initial();
+        state = ActorState.initial();
         stateSinceMillis = ctx.ticker().wallClockMillis();
         stopsAtStart = stopRequests.get();
         incarnation = 0;
@@ -287,13 +287,13 @@ public final class ActorSender implements LocalRouteListener {
     }
 
     private void doStop() {
-        if (state == LinkState.STOPPED) {
+        if (state == ActorState.STOPPED) {
             return;
         }
         teardownConnection();
         conn.cancelRetry();
         stash.clear();
-        transition(LinkState.STOPPED, null, null);
+        transition(ActorState.STOPPED, null, null);
         LOG.info("link {} actor {}: stopped", link.name(), actorName);
     }
 
@@ -323,7 +323,7 @@ public final class ActorSender implements LocalRouteListener {
     }
 
     private LinkClientOptions clientOptions() {
-        return LinkConnections.options(link, clientId);
+        return LinkClientOptionsFactory.options(link, clientId);
     }
 
     private void onConnected(long gen, @Nullable ConnectResult result, @Nullable Throwable error) {
@@ -354,7 +354,7 @@ public final class ActorSender implements LocalRouteListener {
             fail(f.reason(), "connection_failed: subscribe refused: " + f.describe());
             return;
         }
-        transition(LinkState.HANDSHAKING, null, null);
+        transition(ActorState.HANDSHAKING, null, null);
         byte[] id = newRequestId();
         requestId = id;
         byte[] payload = ControlCodec.encode(
@@ -366,7 +366,7 @@ public final class ActorSender implements LocalRouteListener {
     }
 
     private void onActorInitPublished(long gen, @Nullable PublishResult result, @Nullable Throwable error) {
-        if (!isCurrent(gen) || state != LinkState.HANDSHAKING) {
+        if (!isCurrent(gen) || state != ActorState.HANDSHAKING) {
             return;
         }
         if (error != null) {
@@ -378,7 +378,7 @@ public final class ActorSender implements LocalRouteListener {
     }
 
     private void onHandshakeTimeout(long gen) {
-        if (!isCurrent(gen) || state != LinkState.HANDSHAKING) {
+        if (!isCurrent(gen) || state != ActorState.HANDSHAKING) {
             return;
         }
         LOG.info("link {} actor {}: handshake_timeout after {}", link.name(), actorName, handshakeTimeout);
@@ -387,7 +387,7 @@ public final class ActorSender implements LocalRouteListener {
 
     private void onResponse(long gen, InboundPublish publish) {
         byte[] expected = requestId;
-        if (!isCurrent(gen) || state != LinkState.HANDSHAKING || expected == null
+        if (!isCurrent(gen) || state != ActorState.HANDSHAKING || expected == null
                 || !Arrays.equals(expected, publish.correlationData())) {
             return; // a reply to an earlier request, or not a reply at all
         }
@@ -413,7 +413,7 @@ public final class ActorSender implements LocalRouteListener {
         boolean needBootstrap = ((Accepted) ack.result()).needBootstrap();
         heartbeatTimer = conn.schedule(heartbeatInterval, () -> onHeartbeatDue(gen));
         if (needBootstrap || !bootstrapped) {
-            transition(LinkState.BOOTSTRAPPING, null, null);
+            transition(ActorState.BOOTSTRAPPING, null, null);
             beginBootstrap(needBootstrap);
         } else {
             goOnline();
@@ -444,19 +444,19 @@ public final class ActorSender implements LocalRouteListener {
     }
 
     private void goOnline() {
-        transition(LinkState.ONLINE, null, null);
+        transition(ActorState.ONLINE, null, null);
         conn.resetBackoff();
         sendNext();
     }
 
     private void onRouteChange(Subscription route, boolean delete) {
-        if (state == LinkState.STOPPED) {
+        if (state == ActorState.STOPPED) {
             return; // the next start bootstraps from the routes of that moment
         }
         for (RouteOp op : replication.ops(route, delete)) {
             stash.push(op);
         }
-        if (state == LinkState.ONLINE && !flushQueued) {
+        if (state == ActorState.ONLINE && !flushQueued) {
             // Changes queued behind this task join the same batch.
             flushQueued = true;
             serial.execute(() -> {
@@ -472,7 +472,7 @@ public final class ActorSender implements LocalRouteListener {
         }
         SyncerStash source;
         boolean isBootstrap;
-        if (state == LinkState.BOOTSTRAPPING) {
+        if (state == ActorState.BOOTSTRAPPING) {
             SyncerStash ops = Objects.requireNonNull(bootstrapOps, "bootstrapOps");
             if (ops.isEmpty()) {
                 bootstrapOps = null;
@@ -483,7 +483,7 @@ public final class ActorSender implements LocalRouteListener {
             }
             source = ops;
             isBootstrap = true;
-        } else if (state == LinkState.ONLINE) {
+        } else if (state == ActorState.ONLINE) {
             if (stash.isEmpty()) {
                 return;
             }
@@ -568,7 +568,7 @@ public final class ActorSender implements LocalRouteListener {
     }
 
     private void onHeartbeatDue(long gen) {
-        if (!isCurrent(gen) || (state != LinkState.ONLINE && state != LinkState.BOOTSTRAPPING)) {
+        if (!isCurrent(gen) || (state != ActorState.ONLINE && state != ActorState.BOOTSTRAPPING)) {
             return;
         }
         byte[] payload = ControlCodec.encode(new Heartbeat(actorName, incarnation));
@@ -604,17 +604,17 @@ public final class ActorSender implements LocalRouteListener {
         if (error != null) {
             lastError = error;
         }
-        transition(LinkState.DISCONNECTED, reason, error);
+        transition(ActorState.DISCONNECTED, reason, error);
         long gen = conn.generation();
         Duration delay = conn.retry(() -> onReconnectDue(gen));
         LOG.debug("link {} actor {}: reconnecting in {}", link.name(), actorName, delay);
     }
 
     private void onReconnectDue(long gen) {
-        if (!isCurrent(gen) || state != LinkState.DISCONNECTED) {
+        if (!isCurrent(gen) || state != ActorState.DISCONNECTED) {
             return;
         }
-        transition(LinkState.CONNECTING, null, null);
+        transition(ActorState.CONNECTING, null, null);
         connect();
     }
 
@@ -643,14 +643,14 @@ public final class ActorSender implements LocalRouteListener {
         return conn.isCurrent(gen) && stopRequests.get() == stopsAtStart;
     }
 
-    private void transition(LinkState to, @Nullable DisconnectReason reason, @Nullable String error) {
-        LinkState from = state;
+    private void transition(ActorState to, @Nullable DisconnectReason reason, @Nullable String error) {
+        ActorState from = state;
         state = from.transitionTo(to);
         long now = ctx.ticker().wallClockMillis();
         stateSinceMillis = now;
         publishStatus();
         try {
-            stateListener.accept(new LinkStateChange(link.name(), actorName, from, to, now, reason, error));
+            stateListener.accept(new ActorStateChange(link.name(), actorName, from, to, now, reason, error));
         } catch (RuntimeException e) {
             LOG.warn("link {} actor {}: state listener failed on {} -> {}", link.name(), actorName, from, to, e);
         }

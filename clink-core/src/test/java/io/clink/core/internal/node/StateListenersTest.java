@@ -2,8 +2,8 @@ package io.clink.core.internal.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.api.link.LinkState;
-import io.clink.api.link.LinkStateChange;
+import io.clink.api.link.ActorState;
+import io.clink.api.link.ActorStateChange;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class StateListenersTest {
         assertThat(heard).containsExactly("first HANDSHAKING", "third HANDSHAKING");
     }
 
-    private static LinkStateChange change() {
-        return new LinkStateChange("eu", "clink@node1", LinkState.CONNECTING, LinkState.HANDSHAKING, 1_000, null, null);
+    private static ActorStateChange change() {
+        return new ActorStateChange("eu", "clink@node1", ActorState.CONNECTING, ActorState.HANDSHAKING, 1_000, null, null);
     }
 }

@@ -1,11 +1,11 @@
 package io.clink.core.internal.sender;
 
-import static io.clink.api.link.LinkState.BOOTSTRAPPING;
-import static io.clink.api.link.LinkState.CONNECTING;
-import static io.clink.api.link.LinkState.DISCONNECTED;
-import static io.clink.api.link.LinkState.HANDSHAKING;
-import static io.clink.api.link.LinkState.ONLINE;
-import static io.clink.api.link.LinkState.STOPPED;
+import static io.clink.api.link.ActorState.BOOTSTRAPPING;
+import static io.clink.api.link.ActorState.CONNECTING;
+import static io.clink.api.link.ActorState.DISCONNECTED;
+import static io.clink.api.link.ActorState.HANDSHAKING;
+import static io.clink.api.link.ActorState.ONLINE;
+import static io.clink.api.link.ActorState.STOPPED;
 import static io.clink.core.internal.sender.SenderHarness.LOCAL;
 import static io.clink.core.internal.sender.SenderHarness.NODE;
 import static io.clink.core.internal.sender.SenderHarness.REMOTE;
@@ -14,8 +14,8 @@ import static io.clink.core.internal.sender.SenderHarness.ROUTE_TOPIC;
 import static io.clink.core.internal.sender.SenderHarness.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.api.link.LinkState;
-import io.clink.api.link.LinkStateChange;
+import io.clink.api.link.ActorState;
+import io.clink.api.link.ActorStateChange;
 import io.clink.api.topic.Subscription;
 import io.clink.api.transport.DisconnectReason;
 import io.clink.api.transport.LinkClientIds;
@@ -55,8 +55,8 @@ class ActorSenderTest {
         return Duration.ofMillis(millis);
     }
 
-    private static List<LinkState[]> transitions(SenderHarness h) {
-        return h.changes.stream().map(c -> new LinkState[] {c.from(), c.to()}).toList();
+    private static List<ActorState[]> transitions(SenderHarness h) {
+        return h.changes.stream().map(c -> new ActorState[] {c.from(), c.to()}).toList();
     }
 
     private static String pairs(SenderHarness h) {
@@ -200,7 +200,7 @@ class ActorSenderTest {
 
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.sender.status().lastError()).isEqualTo("handshake_rejected: " + reason);
-        LinkStateChange last = h.changes.get(h.changes.size() - 1);
+        ActorStateChange last = h.changes.get(h.changes.size() - 1);
         assertThat(last.to()).isEqualTo(DISCONNECTED);
         assertThat(last.error()).isEqualTo("handshake_rejected: " + reason);
         assertThat(h.client().closed).isTrue();
@@ -891,7 +891,7 @@ class ActorSenderTest {
         assertThat(pairs(h)).isEqualTo("CONNECTING->DISCONNECTED, DISCONNECTED->CONNECTING, "
                 + "CONNECTING->HANDSHAKING, HANDSHAKING->BOOTSTRAPPING, BOOTSTRAPPING->ONLINE, ONLINE->DISCONNECTED, "
                 + "DISCONNECTED->CONNECTING, CONNECTING->HANDSHAKING, HANDSHAKING->ONLINE, ONLINE->STOPPED");
-        List<LinkState[]> t = transitions(h);
+        List<ActorState[]> t = transitions(h);
         for (int i = 1; i < t.size(); i++) {
             assertThat(t.get(i)[0]).isEqualTo(t.get(i - 1)[1]);
         }
@@ -907,7 +907,7 @@ class ActorSenderTest {
     @Test
     void stateListener_throwing_doesNotBreakTheActor() {
         SenderHarness base = new SenderHarness("t/#");
-        List<LinkStateChange> seen = new ArrayList<>();
+        List<ActorStateChange> seen = new ArrayList<>();
         ActorSender sender = new ActorSender(base.ctx, base.link, Set::of, c -> {
             seen.add(c);
             throw new IllegalStateException("listener bug");
@@ -916,7 +916,7 @@ class ActorSenderTest {
         base.sim.runUntilIdle();
         base.handshake(true);
         assertThat(sender.status().state()).isEqualTo(ONLINE);
-        assertThat(seen).extracting(LinkStateChange::to).containsExactly(HANDSHAKING, BOOTSTRAPPING, ONLINE);
+        assertThat(seen).extracting(ActorStateChange::to).containsExactly(HANDSHAKING, BOOTSTRAPPING, ONLINE);
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import io.clink.api.broker.MqttMessage;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
 import io.clink.api.config.ReconnectBackoff;
-import io.clink.api.link.LinkState;
-import io.clink.api.link.LinkStateChange;
+import io.clink.api.link.ActorState;
+import io.clink.api.link.ActorStateChange;
 import io.clink.api.topic.Subscription;
 import io.clink.api.transport.ConnectResult;
 import io.clink.core.internal.connection.FailingScheduler;
@@ -54,7 +54,7 @@ final class SenderHarness {
     final FakeTransport transport = new FakeTransport();
     final InMemoryIncarnationStore incarnations = new InMemoryIncarnationStore();
     final Set<Subscription> routes = new LinkedHashSet<>();
-    final List<LinkStateChange> changes = new ArrayList<>();
+    final List<ActorStateChange> changes = new ArrayList<>();
     final LinkConfig link;
     final EngineContext ctx;
     final ActorSender sender;
@@ -87,7 +87,7 @@ final class SenderHarness {
         sim.runUntilIdle();
     }
 
-    LinkState state() {
+    ActorState state() {
         return sender.status().state();
     }
 

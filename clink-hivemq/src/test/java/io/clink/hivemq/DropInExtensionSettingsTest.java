@@ -10,15 +10,15 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ClinkHiveMqExtensionSettingsTest {
+class DropInExtensionSettingsTest {
 
     @TempDir
     Path dir;
 
     @Test
     void load_shippedConfiguration_parses() {
-        ClinkHiveMqExtension.Settings s =
-                ClinkHiveMqExtension.Settings.load(Path.of("src", "main", "dist", "conf", "cluster-link.conf"));
+        DropInExtensionMain.Settings s =
+                DropInExtensionMain.Settings.load(Path.of("src", "main", "dist", "conf", "cluster-link.conf"));
 
         assertThat(s.cluster().name()).isEqualTo("cluster-us-east");
         assertThat(s.cluster().links()).singleElement().satisfies(l -> {
@@ -32,14 +32,14 @@ class ClinkHiveMqExtensionSettingsTest {
     void load_withoutHivemqSection_defaultsLinkListener() throws IOException {
         Path f = Files.writeString(dir.resolve("c.conf"), "cluster { name = a }\n");
 
-        assertThat(ClinkHiveMqExtension.Settings.load(f).linkListeners()).containsExactly("clink");
+        assertThat(DropInExtensionMain.Settings.load(f).linkListeners()).containsExactly("clink");
     }
 
     @Test
     void load_customLinkListener_isUsed() throws IOException {
         Path f = Files.writeString(dir.resolve("c.conf"), "cluster { name = a }\nhivemq { link_listener = links }\n");
 
-        assertThat(ClinkHiveMqExtension.Settings.load(f).linkListeners()).containsExactly("links");
+        assertThat(DropInExtensionMain.Settings.load(f).linkListeners()).containsExactly("links");
     }
 
     @Test
@@ -47,7 +47,7 @@ class ClinkHiveMqExtensionSettingsTest {
         Path f = Files.writeString(dir.resolve("c.conf"),
                 "cluster { name = a }\nhivemq { link_listeners = [clink, clink-tls] }\n");
 
-        assertThat(ClinkHiveMqExtension.Settings.load(f).linkListeners()).containsExactly("clink", "clink-tls");
+        assertThat(DropInExtensionMain.Settings.load(f).linkListeners()).containsExactly("clink", "clink-tls");
     }
 
     @Test
@@ -58,11 +58,11 @@ class ClinkHiveMqExtensionSettingsTest {
         Path both = Files.writeString(dir.resolve("b.conf"),
                 "cluster { name = a }\nhivemq { link_listener = x, link_listeners = [y] }\n");
 
-        assertThatThrownBy(() -> ClinkHiveMqExtension.Settings.load(empty))
+        assertThatThrownBy(() -> DropInExtensionMain.Settings.load(empty))
                 .hasMessageContaining("hivemq.link_listeners = []").hasMessageContaining("one or more different");
-        assertThatThrownBy(() -> ClinkHiveMqExtension.Settings.load(twice))
+        assertThatThrownBy(() -> DropInExtensionMain.Settings.load(twice))
                 .hasMessageContaining("hivemq.link_listeners = [\"x\",\"x\"]");
-        assertThatThrownBy(() -> ClinkHiveMqExtension.Settings.load(both))
+        assertThatThrownBy(() -> DropInExtensionMain.Settings.load(both))
                 .hasMessageContaining("not both");
     }
 
@@ -70,7 +70,7 @@ class ClinkHiveMqExtensionSettingsTest {
     void load_unknownHivemqKey_namesIt() throws IOException {
         Path f = Files.writeString(dir.resolve("c.conf"), "cluster { name = a }\nhivemq { link_listner = x }\n");
 
-        assertThatThrownBy(() -> ClinkHiveMqExtension.Settings.load(f))
+        assertThatThrownBy(() -> DropInExtensionMain.Settings.load(f))
                 .isInstanceOf(ConfigLoadException.class)
                 .hasMessageContaining(f + ":2: hivemq.link_listner")
                 .hasMessageContaining("did you mean 'link_listener'?");
@@ -80,7 +80,7 @@ class ClinkHiveMqExtensionSettingsTest {
     void load_unknownTopLevelKey_namesIt() throws IOException {
         Path f = Files.writeString(dir.resolve("c.conf"), "cluster { name = a }\nlisteners { }\n");
 
-        assertThatThrownBy(() -> ClinkHiveMqExtension.Settings.load(f))
+        assertThatThrownBy(() -> DropInExtensionMain.Settings.load(f))
                 .hasMessageContaining("unknown key 'listeners'");
     }
 
@@ -88,7 +88,7 @@ class ClinkHiveMqExtensionSettingsTest {
     void load_blankLinkListener_isRefused() throws IOException {
         Path f = Files.writeString(dir.resolve("c.conf"), "cluster { name = a }\nhivemq { link_listener = \" \" }\n");
 
-        assertThatThrownBy(() -> ClinkHiveMqExtension.Settings.load(f))
+        assertThatThrownBy(() -> DropInExtensionMain.Settings.load(f))
                 .hasMessageContaining("hivemq.link_listener = \" \"");
     }
 
@@ -96,7 +96,7 @@ class ClinkHiveMqExtensionSettingsTest {
     void load_missingFile_namesIt() {
         Path f = dir.resolve("conf/cluster-link.conf");
 
-        assertThatThrownBy(() -> ClinkHiveMqExtension.Settings.load(f))
+        assertThatThrownBy(() -> DropInExtensionMain.Settings.load(f))
                 .hasMessageContaining(f.toString())
                 .hasMessageContaining("no such configuration file");
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class LinkStateTest {
+class ActorStateTest {
 
     /**
      * The transition table written out independently of the production code, one row per (from, to) pair: all 36
@@ -63,12 +63,12 @@ class LinkStateTest {
     static Stream<Arguments> table() {
         return Arrays.stream(TABLE)
                 .map(row -> row.split(",\\s*"))
-                .map(f -> Arguments.of(LinkState.valueOf(f[0]), LinkState.valueOf(f[1]), Boolean.parseBoolean(f[2])));
+                .map(f -> Arguments.of(ActorState.valueOf(f[0]), ActorState.valueOf(f[1]), Boolean.parseBoolean(f[2])));
     }
 
     @ParameterizedTest(name = "{0} -> {1}: {2}")
     @MethodSource("table")
-    void canTransitionTo_everyPair_matchesDiagram(LinkState from, LinkState to, boolean allowed) {
+    void canTransitionTo_everyPair_matchesDiagram(ActorState from, ActorState to, boolean allowed) {
         assertThat(from.canTransitionTo(to)).isEqualTo(allowed);
         assertThat(from.allowedTargets().contains(to)).isEqualTo(allowed);
     }
@@ -80,14 +80,14 @@ class LinkStateTest {
             String[] f = row.split(",\\s*");
             assertThat(pairs.add(f[0] + "->" + f[1])).as("duplicate row %s", row).isTrue();
         }
-        int n = LinkState.values().length;
+        int n = ActorState.values().length;
         assertThat(pairs).hasSize(n * n);
     }
 
     @Test
     void allowedTargets_total_isFourteenTransitions() {
         int total = 0;
-        for (LinkState s : LinkState.values()) {
+        for (ActorState s : ActorState.values()) {
             total += s.allowedTargets().size();
         }
         long allowedRows = Arrays.stream(TABLE).filter(r -> r.endsWith("true")).count();
@@ -96,20 +96,20 @@ class LinkStateTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LinkState.class)
-    void transitionTo_allowedTarget_returnsTarget(LinkState from) {
-        for (LinkState to : from.allowedTargets()) {
+    @EnumSource(ActorState.class)
+    void transitionTo_allowedTarget_returnsTarget(ActorState from) {
+        for (ActorState to : from.allowedTargets()) {
             assertThat(from.transitionTo(to)).isSameAs(to);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(LinkState.class)
-    void transitionTo_refusedTarget_throwsNamingBothStates(LinkState from) {
-        EnumSet<LinkState> refused = EnumSet.allOf(LinkState.class);
+    @EnumSource(ActorState.class)
+    void transitionTo_refusedTarget_throwsNamingBothStates(ActorState from) {
+        EnumSet<ActorState> refused = EnumSet.allOf(ActorState.class);
         refused.removeAll(from.allowedTargets());
         assertThat(refused).isNotEmpty();
-        for (LinkState to : refused) {
+        for (ActorState to : refused) {
             assertThatThrownBy(() -> from.transitionTo(to))
                     .isInstanceOf(IllegalStateTransitionException.class)
                     .isInstanceOf(IllegalStateException.class)
@@ -124,38 +124,38 @@ class LinkStateTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LinkState.class)
-    void canTransitionTo_self_isRefused(LinkState state) {
+    @EnumSource(ActorState.class)
+    void canTransitionTo_self_isRefused(ActorState state) {
         assertThat(state.canTransitionTo(state)).isFalse();
     }
 
     @ParameterizedTest
-    @EnumSource(value = LinkState.class, names = "STOPPED", mode = EnumSource.Mode.EXCLUDE)
-    void canTransitionTo_stoppedFromAnyLiveState_isAllowed(LinkState state) {
-        assertThat(state.canTransitionTo(LinkState.STOPPED)).isTrue();
+    @EnumSource(value = ActorState.class, names = "STOPPED", mode = EnumSource.Mode.EXCLUDE)
+    void canTransitionTo_stoppedFromAnyLiveState_isAllowed(ActorState state) {
+        assertThat(state.canTransitionTo(ActorState.STOPPED)).isTrue();
         assertThat(state.isTerminal()).isFalse();
     }
 
     @Test
     void isTerminal_stopped_hasNoTargets() {
-        assertThat(LinkState.STOPPED.isTerminal()).isTrue();
-        assertThat(LinkState.STOPPED.allowedTargets()).isEmpty();
+        assertThat(ActorState.STOPPED.isTerminal()).isTrue();
+        assertThat(ActorState.STOPPED.allowedTargets()).isEmpty();
     }
 
     @ParameterizedTest
-    @EnumSource(LinkState.class)
-    void allowedTargets_anyState_isUnmodifiable(LinkState state) {
-        assertThatThrownBy(() -> state.allowedTargets().add(LinkState.ONLINE))
+    @EnumSource(ActorState.class)
+    void allowedTargets_anyState_isUnmodifiable(ActorState state) {
+        assertThatThrownBy(() -> state.allowedTargets().add(ActorState.ONLINE))
                 .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @ParameterizedTest
-    @EnumSource(LinkState.class)
-    void initial_anyState_isReachable(LinkState target) {
-        Set<LinkState> seen = EnumSet.of(LinkState.initial());
-        ArrayDeque<LinkState> queue = new ArrayDeque<>(seen);
+    @EnumSource(ActorState.class)
+    void initial_anyState_isReachable(ActorState target) {
+        Set<ActorState> seen = EnumSet.of(ActorState.initial());
+        ArrayDeque<ActorState> queue = new ArrayDeque<>(seen);
         while (!queue.isEmpty()) {
-            for (LinkState next : queue.poll().allowedTargets()) {
+            for (ActorState next : queue.poll().allowedTargets()) {
                 if (seen.add(next)) {
                     queue.add(next);
                 }
@@ -166,12 +166,12 @@ class LinkStateTest {
 
     @Test
     void initial_isConnecting() {
-        assertThat(LinkState.initial()).isEqualTo(LinkState.CONNECTING);
+        assertThat(ActorState.initial()).isEqualTo(ActorState.CONNECTING);
     }
 
     @Test
     void canTransitionTo_null_throwsNullPointerException() {
-        assertThatThrownBy(() -> LinkState.ONLINE.canTransitionTo(null))
+        assertThatThrownBy(() -> ActorState.ONLINE.canTransitionTo(null))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("target");
     }

@@ -19,7 +19,7 @@ package io.clink.api.link;
  * @since 0.1.0
  */
 @FunctionalInterface
-public interface LinkStateListener {
+public interface ActorStateListener {
 
     /**
      * Called after an actor changed state.
@@ -27,5 +27,5 @@ public interface LinkStateListener {
      * @param change what changed, not null
      * @since 0.1.0
      */
-    void onStateChange(LinkStateChange change);
+    void onStateChange(ActorStateChange change);
 }

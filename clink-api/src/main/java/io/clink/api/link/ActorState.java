@@ -41,7 +41,7 @@ import java.util.Set;
  *
  * @since 0.1.0
  */
-public enum LinkState {
+public enum ActorState {
     /** Opening the MQTT connection to the remote cluster's link listener. The initial state. */
     CONNECTING,
     /** Connected; {@code actor_init} sent, waiting for the remote's {@code actor_init_ack}. */
@@ -56,20 +56,20 @@ public enum LinkState {
     STOPPED;
 
     // Built once in the static initializer and never mutated afterwards, so unsynchronized reads are safe.
-    private static final Map<LinkState, Set<LinkState>> TRANSITIONS = transitions();
+    private static final Map<ActorState, Set<ActorState>> TRANSITIONS = transitions();
 
-    private static Map<LinkState, Set<LinkState>> transitions() {
-        EnumMap<LinkState, Set<LinkState>> m = new EnumMap<>(LinkState.class);
+    private static Map<ActorState, Set<ActorState>> transitions() {
+        EnumMap<ActorState, Set<ActorState>> m = new EnumMap<>(ActorState.class);
         m.put(CONNECTING, immutable(EnumSet.of(HANDSHAKING, DISCONNECTED, STOPPED)));
         m.put(HANDSHAKING, immutable(EnumSet.of(BOOTSTRAPPING, ONLINE, DISCONNECTED, STOPPED)));
         m.put(BOOTSTRAPPING, immutable(EnumSet.of(ONLINE, DISCONNECTED, STOPPED)));
         m.put(ONLINE, immutable(EnumSet.of(DISCONNECTED, STOPPED)));
         m.put(DISCONNECTED, immutable(EnumSet.of(CONNECTING, STOPPED)));
-        m.put(STOPPED, immutable(EnumSet.noneOf(LinkState.class)));
+        m.put(STOPPED, immutable(EnumSet.noneOf(ActorState.class)));
         return Collections.unmodifiableMap(m);
     }
 
-    private static Set<LinkState> immutable(EnumSet<LinkState> s) {
+    private static Set<ActorState> immutable(EnumSet<ActorState> s) {
         return Collections.unmodifiableSet(s);
     }
 
@@ -79,7 +79,7 @@ public enum LinkState {
      * @return {@link #CONNECTING}
      * @since 0.1.0
      */
-    public static LinkState initial() {
+    public static ActorState initial() {
         return CONNECTING;
     }
 
@@ -89,7 +89,7 @@ public enum LinkState {
      * @return an unmodifiable set, empty for {@link #STOPPED}
      * @since 0.1.0
      */
-    public Set<LinkState> allowedTargets() {
+    public Set<ActorState> allowedTargets() {
         return targets();
     }
 
@@ -101,7 +101,7 @@ public enum LinkState {
      * @throws NullPointerException if {@code target} is null
      * @since 0.1.0
      */
-    public boolean canTransitionTo(LinkState target) {
+    public boolean canTransitionTo(ActorState target) {
         Objects.requireNonNull(target, "target");
         return targets().contains(target);
     }
@@ -116,7 +116,7 @@ public enum LinkState {
      * @throws NullPointerException if {@code target} is null
      * @since 0.1.0
      */
-    public LinkState transitionTo(LinkState target) {
+    public ActorState transitionTo(ActorState target) {
         if (!canTransitionTo(target)) {
             throw new IllegalStateTransitionException(this, target);
         }
@@ -133,7 +133,7 @@ public enum LinkState {
         return targets().isEmpty();
     }
 
-    private Set<LinkState> targets() {
+    private Set<ActorState> targets() {
         // transitions() puts every constant, so the lookup cannot miss.
         return Objects.requireNonNull(TRANSITIONS.get(this), "transition table lacks a state");
     }

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * @since 0.1.0
  */
-public final class ClinkHiveMqExtension implements ExtensionMain {
+public final class DropInExtensionMain implements ExtensionMain {
 
     /** The configuration file, relative to the extension's folder. */
     public static final String CONFIG_FILE = "conf/cluster-link.conf";
@@ -42,16 +42,16 @@ public final class ClinkHiveMqExtension implements ExtensionMain {
     /** The default link listener name. */
     public static final String DEFAULT_LINK_LISTENER = "clink";
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClinkHiveMqExtension.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DropInExtensionMain.class);
 
-    private volatile @Nullable ClusterLinkExtensionMain delegate;
+    private volatile @Nullable EmbeddedExtensionMain delegate;
 
     /**
      * Created by HiveMQ.
      *
      * @since 0.1.0
      */
-    public ClinkHiveMqExtension() {
+    public DropInExtensionMain() {
         // HiveMQ instantiates the extension; everything happens in extensionStart.
     }
 
@@ -66,8 +66,8 @@ public final class ClinkHiveMqExtension implements ExtensionMain {
             output.preventExtensionStartup("clink: configuration error: " + e.getMessage());
             return;
         }
-        ClusterLinkExtensionMain d = new ClusterLinkExtensionMain(
-                Set.copyOf(settings.linkListeners()), ClinkEngine.starter(settings.cluster()), Map.of());
+        EmbeddedExtensionMain d = new EmbeddedExtensionMain(
+                Set.copyOf(settings.linkListeners()), HiveMqEngineStarters.starter(settings.cluster()), Map.of());
         delegate = d;
         d.extensionStart(input, output);
         LOG.info("clink: cluster {} linked to {} (link listeners {})", settings.cluster().name(),
@@ -77,7 +77,7 @@ public final class ClinkHiveMqExtension implements ExtensionMain {
 
     @Override
     public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
-        ClusterLinkExtensionMain d = delegate;
+        EmbeddedExtensionMain d = delegate;
         delegate = null;
         if (d != null) {
             d.extensionStop(input, output);

@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * @since 0.1.0
  */
-public class ClusterLinkExtensionMain implements ExtensionMain {
+public class EmbeddedExtensionMain implements ExtensionMain {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClusterLinkExtensionMain.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedExtensionMain.class);
 
     /**
      * Starts the link engine on a ready adapter.
@@ -71,7 +71,7 @@ public class ClusterLinkExtensionMain implements ExtensionMain {
      * @param starter starts the engine, not null
      * @since 0.1.0
      */
-    public ClusterLinkExtensionMain(String linkListenerName, EngineStarter starter) {
+    public EmbeddedExtensionMain(String linkListenerName, EngineStarter starter) {
         this(linkListenerName, starter, List.of());
     }
 
@@ -84,7 +84,7 @@ public class ClusterLinkExtensionMain implements ExtensionMain {
      * @param linkUsers the users allowed on the link listener; empty to accept anonymous link connections
      * @since 0.1.0
      */
-    public ClusterLinkExtensionMain(
+    public EmbeddedExtensionMain(
             String linkListenerName, EngineStarter starter, List<LinkAuthenticator.LinkUser> linkUsers) {
         this(Set.of(Objects.requireNonNull(linkListenerName, "linkListenerName")), starter,
                 linkUsers.isEmpty() ? Map.of() : Map.of(linkListenerName, linkUsers));
@@ -103,7 +103,7 @@ public class ClusterLinkExtensionMain implements ExtensionMain {
      *     a link listener
      * @since 0.1.0
      */
-    public ClusterLinkExtensionMain(Set<String> linkListenerNames, EngineStarter starter,
+    public EmbeddedExtensionMain(Set<String> linkListenerNames, EngineStarter starter,
             Map<String, List<LinkAuthenticator.LinkUser>> linkUsers) {
         this.linkListenerNames = Set.copyOf(Objects.requireNonNull(linkListenerNames, "linkListenerNames"));
         this.starter = Objects.requireNonNull(starter, "starter");

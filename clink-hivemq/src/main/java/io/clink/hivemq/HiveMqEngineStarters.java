@@ -13,9 +13,9 @@ import java.util.function.Consumer;
  *
  * @since 0.1.0
  */
-public final class ClinkEngine {
+public final class HiveMqEngineStarters {
 
-    private ClinkEngine() {}
+    private HiveMqEngineStarters() {}
 
     /**
      * An engine starter for a cluster link configuration.
@@ -24,7 +24,7 @@ public final class ClinkEngine {
      * @return a starter that builds and starts the engine, and whose result closes the engine and its transport
      * @since 0.1.0
      */
-    public static ClusterLinkExtensionMain.EngineStarter starter(ClusterLinkConfig config) {
+    public static EmbeddedExtensionMain.EngineStarter starter(ClusterLinkConfig config) {
         Objects.requireNonNull(config, "config");
         return (broker, context) -> start(config, broker, context.hivemqDataFolder().resolve("clink"), link -> { });
     }
@@ -40,7 +40,7 @@ public final class ClinkEngine {
      * @return a starter that builds and starts the engine, and whose result closes the engine and its transport
      * @since 0.1.0
      */
-    public static ClusterLinkExtensionMain.EngineStarter starter(
+    public static EmbeddedExtensionMain.EngineStarter starter(
             ClusterLinkConfig config, Path dataDirectory, Consumer<? super ClusterLink> started) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(dataDirectory, "dataDirectory");

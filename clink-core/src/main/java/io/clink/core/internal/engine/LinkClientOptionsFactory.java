@@ -7,9 +7,9 @@ import io.clink.api.transport.LinkTransport;
 import java.nio.charset.StandardCharsets;
 
 /** How a link's configuration becomes the options of one of its outbound connections (actor or forwarding). */
-public final class LinkConnections {
+public final class LinkClientOptionsFactory {
 
-    private LinkConnections() {}
+    private LinkClientOptionsFactory() {}
 
     /**
      * Options for a connection of {@code link} with the given client id: the link's server, TLS, credentials,

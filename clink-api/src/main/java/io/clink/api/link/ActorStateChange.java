@@ -6,24 +6,24 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One state change of a route-replication actor, as delivered to a {@link LinkStateListener}.
+ * One state change of a route-replication actor, as delivered to a {@link ActorStateListener}.
  *
  * @param linkName the link's name
  * @param actorName the actor's name
- * @param from the state before; always allowed to move to {@code to} ({@link LinkState#canTransitionTo})
+ * @param from the state before; always allowed to move to {@code to} ({@link ActorState#canTransitionTo})
  * @param to the state after
  * @param atMillis wall-clock milliseconds of the change
- * @param reason the disconnect that caused the change (when {@code to} is {@link LinkState#DISCONNECTED}
+ * @param reason the disconnect that caused the change (when {@code to} is {@link ActorState#DISCONNECTED}
  *     because a connection went down), or null
  * @param error a short description of a non-disconnect failure that caused the change (for example {@code
  *     handshake_timeout}), or null
  * @since 0.1.0
  */
-public record LinkStateChange(
+public record ActorStateChange(
     String linkName,
     String actorName,
-    LinkState from,
-    LinkState to,
+    ActorState from,
+    ActorState to,
     long atMillis,
     @Nullable DisconnectReason reason,
     @Nullable String error) {
@@ -35,7 +35,7 @@ public record LinkStateChange(
    * @throws IllegalStateTransitionException if {@code from} may not move to {@code to}
    * @throws IllegalArgumentException if {@code atMillis} is negative
    */
-  public LinkStateChange {
+  public ActorStateChange {
     Objects.requireNonNull(linkName, "linkName");
     Objects.requireNonNull(actorName, "actorName");
     Objects.requireNonNull(from, "from");
