@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class CodecBenchmark {
 
     /**
@@ -118,9 +120,10 @@ public class CodecBenchmark {
             List<ControlMessage.RouteOp> ops = new ArrayList<>();
             int i = 0;
             for (RouteWorkload.Route r : new RouteWorkload(42).routes(4000)) {
-                ops.add(i++ % 8 == 7
-                        ? ControlMessage.RouteOp.delete(r.filter(), r.routeId())
-                        : ControlMessage.RouteOp.add(r.filter(), r.routeId()));
+                ops.add(
+                        i++ % 8 == 7
+                                ? ControlMessage.RouteOp.delete(r.filter(), r.routeId())
+                                : ControlMessage.RouteOp.add(r.filter(), r.routeId()));
             }
             batch = new ControlMessage.RouteBatch("emqx@10.0.0.1", 1_764_000_000_123L, ops);
             wire = compressed ? ControlCodec.encodeCompressed(batch) : ControlCodec.encode(batch);
@@ -132,9 +135,12 @@ public class CodecBenchmark {
         SplittableRandom rnd = new SplittableRandom(size);
         StringBuilder b = new StringBuilder(size + 64).append('[');
         while (b.length() < size) {
-            b.append("{\"ts\":").append(1_764_000_000_000L + rnd.nextInt(1_000_000))
-                    .append(",\"temp\":").append(rnd.nextInt(400) / 10.0)
-                    .append(",\"rh\":").append(rnd.nextInt(1000) / 10.0)
+            b.append("{\"ts\":")
+                    .append(1_764_000_000_000L + rnd.nextInt(1_000_000))
+                    .append(",\"temp\":")
+                    .append(rnd.nextInt(400) / 10.0)
+                    .append(",\"rh\":")
+                    .append(rnd.nextInt(1000) / 10.0)
                     .append(",\"ok\":true},");
         }
         byte[] bytes = b.toString().getBytes(StandardCharsets.US_ASCII);

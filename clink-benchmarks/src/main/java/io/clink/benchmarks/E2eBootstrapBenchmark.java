@@ -37,14 +37,22 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dlogback.configurationFile=logback-bench.xml",
-        "-Djmh.shutdownTimeout=1", "-Djmh.shutdownTimeout.step=1"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Xms2g",
+            "-Xmx2g",
+            "-Dlogback.configurationFile=logback-bench.xml",
+            "-Djmh.shutdownTimeout=1",
+            "-Djmh.shutdownTimeout.step=1"
+        })
 public class E2eBootstrapBenchmark {
 
     /** Subscribing clients on B. */
     static final int CLIENTS = 10;
     /** Filters per SUBSCRIBE packet. */
     static final int FILTERS_PER_SUBSCRIBE = 1000;
+
     private static final long TIMEOUT_MS = 60_000;
 
     /** Distinct subscriptions on B, a multiple of {@value #CLIENTS} x {@value #FILTERS_PER_SUBSCRIBE}. */
@@ -63,8 +71,8 @@ public class E2eBootstrapBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         if (routes <= 0 || routes % (CLIENTS * FILTERS_PER_SUBSCRIBE) != 0) {
-            throw new IllegalArgumentException("routes must be a positive multiple of "
-                    + CLIENTS * FILTERS_PER_SUBSCRIBE + ", got " + routes);
+            throw new IllegalArgumentException(
+                    "routes must be a positive multiple of " + CLIENTS * FILTERS_PER_SUBSCRIBE + ", got " + routes);
         }
         brokers = new LinkedBrokers(false);
         int perClient = routes / CLIENTS;
@@ -125,12 +133,16 @@ public class E2eBootstrapBenchmark {
         while ((held = brokers.routesOfBOnA()) < routes) {
             long now = System.nanoTime();
             if (now - deadline > 0) {
-                throw new IllegalStateException("A holds " + held + " of B's " + routes + " routes after "
-                        + TIMEOUT_MS + " ms");
+                throw new IllegalStateException(
+                        "A holds " + held + " of B's " + routes + " routes after " + TIMEOUT_MS + " ms");
             }
-            if (bootstrapping < 0 && brokers.linkB().status(LinkedBrokers.A).map(st -> st.actors().stream()
-                    .anyMatch(a -> a.state() == ActorState.BOOTSTRAPPING || a.state() == ActorState.ONLINE))
-                    .orElse(false)) {
+            if (bootstrapping < 0
+                    && brokers.linkB()
+                            .status(LinkedBrokers.A)
+                            .map(st -> st.actors().stream()
+                                    .anyMatch(a ->
+                                            a.state() == ActorState.BOOTSTRAPPING || a.state() == ActorState.ONLINE))
+                            .orElse(false)) {
                 bootstrapping = now;
             }
             if (first < 0 && held > 0) {
@@ -139,9 +151,14 @@ public class E2eBootstrapBenchmark {
             LockSupport.parkNanos(500_000);
         }
         long end = System.nanoTime();
-        breakdown = String.format(Locale.ROOT, "bootstrap breakdown: B's actor bootstrapping after %s ms, first "
-                + "routes on A after %s ms, all %d after %.1f ms", since(start, bootstrapping), since(start, first),
-                held, (end - start) / 1e6);
+        breakdown = String.format(
+                Locale.ROOT,
+                "bootstrap breakdown: B's actor bootstrapping after %s ms, first "
+                        + "routes on A after %s ms, all %d after %.1f ms",
+                since(start, bootstrapping),
+                since(start, first),
+                held,
+                (end - start) / 1e6);
         return held;
     }
 

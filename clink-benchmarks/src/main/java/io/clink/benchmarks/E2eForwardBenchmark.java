@@ -47,12 +47,20 @@ import org.openjdk.jmh.runner.IterationType;
 @State(Scope.Benchmark)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dlogback.configurationFile=logback-bench.xml",
-        "-Djmh.shutdownTimeout=1", "-Djmh.shutdownTimeout.step=1"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Xms2g",
+            "-Xmx2g",
+            "-Dlogback.configurationFile=logback-bench.xml",
+            "-Djmh.shutdownTimeout=1",
+            "-Djmh.shutdownTimeout.step=1"
+        })
 public class E2eForwardBenchmark {
 
     /** Payload size in bytes. */
     static final int PAYLOAD_BYTES = 100;
+
     private static final int LATENCY_SLOTS = 1 << 21;
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -172,11 +180,12 @@ public class E2eForwardBenchmark {
     @TearDown(Level.Trial)
     public void tearDown(BenchmarkParams benchmark) {
         // Under latency() only one message is ever in flight: the unloaded case, which JMH reports itself.
-        if (benchmark.getBenchmark().endsWith(".throughput") && measured.length > 0
+        if (benchmark.getBenchmark().endsWith(".throughput")
+                && measured.length > 0
                 && inFlight.availablePermits() == window) {
             System.out.println();
-            System.out.println(LatencyPercentiles.line("loaded latency " + path + " window " + window + " publishers "
-                    + publishers, measured));
+            System.out.println(LatencyPercentiles.line(
+                    "loaded latency " + path + " window " + window + " publishers " + publishers, measured));
         }
         if (brokers != null) {
             brokers.close();
@@ -246,8 +255,11 @@ public class E2eForwardBenchmark {
             while (delivered < target) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new IllegalStateException(String.format(Locale.ROOT,
-                            "message %d not delivered on path %s within 30 s (%d delivered)", target, path,
+                    throw new IllegalStateException(String.format(
+                            Locale.ROOT,
+                            "message %d not delivered on path %s within 30 s (%d delivered)",
+                            target,
+                            path,
                             delivered));
                 }
                 LockSupport.parkNanos(this, left);
@@ -259,8 +271,8 @@ public class E2eForwardBenchmark {
 
     private void drain() throws InterruptedException {
         if (!inFlight.tryAcquire(window, WAIT_NANOS, TimeUnit.NANOSECONDS)) {
-            throw new IllegalStateException((window - inFlight.availablePermits())
-                    + " messages still undelivered after 30 s on path " + path);
+            throw new IllegalStateException(
+                    (window - inFlight.availablePermits()) + " messages still undelivered after 30 s on path " + path);
         }
         inFlight.release(window);
     }

@@ -35,12 +35,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dlogback.configurationFile=logback-bench.xml",
-        "-Djmh.shutdownTimeout=1", "-Djmh.shutdownTimeout.step=1"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Xms2g",
+            "-Xmx2g",
+            "-Dlogback.configurationFile=logback-bench.xml",
+            "-Djmh.shutdownTimeout=1",
+            "-Djmh.shutdownTimeout.step=1"
+        })
 public class E2eRoutePropagationBenchmark {
 
     /** The publisher's pause between two publishes. */
     static final long PUBLISH_INTERVAL_MICROS = 200;
+
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private LinkedBrokers brokers;
@@ -66,18 +74,20 @@ public class E2eRoutePropagationBenchmark {
         subscriber.onMessage(r -> arrived(r.topic(), r.message()));
         MqttTestClient publisher = brokers.client(brokers.uriA(), "prop-pub");
         byte[] payload = new byte[E2eForwardBenchmark.PAYLOAD_BYTES];
-        publisherThread = new Thread(() -> {
-            try {
-                while (running) {
-                    // One QoS 1 publish at a time: a publisher that outran the broker would queue messages for
-                    // old topics in front of the new one and measure its own backlog.
-                    publisher.publish(currentTopic, payload, 1, null);
-                    LockSupport.parkNanos(PUBLISH_INTERVAL_MICROS * 1_000);
-                }
-            } catch (Exception | Error e) {
-                publisherFailure = e;
-            }
-        }, "prop-publisher");
+        publisherThread = new Thread(
+                () -> {
+                    try {
+                        while (running) {
+                            // One QoS 1 publish at a time: a publisher that outran the broker would queue messages for
+                            // old topics in front of the new one and measure its own backlog.
+                            publisher.publish(currentTopic, payload, 1, null);
+                            LockSupport.parkNanos(PUBLISH_INTERVAL_MICROS * 1_000);
+                        }
+                    } catch (Exception | Error e) {
+                        publisherFailure = e;
+                    }
+                },
+                "prop-publisher");
         publisherThread.setDaemon(true);
         publisherThread.start();
     }

@@ -29,13 +29,13 @@ public final class HeapPerRoute {
      */
     public static void main(String[] args) {
         int routes = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        String[] impls = args.length > 1
-                ? java.util.Arrays.copyOfRange(args, 1, args.length)
-                : RouteTable.IMPLEMENTATIONS;
+        String[] impls =
+                args.length > 1 ? java.util.Arrays.copyOfRange(args, 1, args.length) : RouteTable.IMPLEMENTATIONS;
         if (System.getProperty("heap.header") != null) {
-            System.out.printf(Locale.ROOT, "| %-9s | %10s | %12s | %14s |%n", "impl", "routes", "heap (MiB)", "bytes/route");
-            System.out.printf(Locale.ROOT, "|%s|%s|%s|%s|%n", "-".repeat(11), "-".repeat(12), "-".repeat(14),
-                    "-".repeat(16));
+            System.out.printf(
+                    Locale.ROOT, "| %-9s | %10s | %12s | %14s |%n", "impl", "routes", "heap (MiB)", "bytes/route");
+            System.out.printf(
+                    Locale.ROOT, "|%s|%s|%s|%s|%n", "-".repeat(11), "-".repeat(12), "-".repeat(14), "-".repeat(16));
         }
         for (String impl : impls) {
             RouteWorkload workload = new RouteWorkload(42);
@@ -51,11 +51,20 @@ public final class HeapPerRoute {
             if (table.clusters("site/s-000000/device/d-0000/alarm").isEmpty()) {
                 throw new IllegalStateException(impl + " lost its routes: site/+/device/+/alarm matches nothing");
             }
-            System.out.printf(Locale.ROOT, "| %-9s | %,10d | %12.1f | %14.1f |%n", impl, routes,
-                    (after - before) / 1048576.0, (after - before) / (double) routes);
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %-9s | %,10d | %12.1f | %14.1f |%n",
+                    impl,
+                    routes,
+                    (after - before) / 1048576.0,
+                    (after - before) / (double) routes);
             long hold = Long.getLong("heap.hold", 0L);
             if (hold > 0) {
-                System.out.printf(Locale.ROOT, "holding the %s index for %d s (pid %d)%n", impl, hold,
+                System.out.printf(
+                        Locale.ROOT,
+                        "holding the %s index for %d s (pid %d)%n",
+                        impl,
+                        hold,
                         ProcessHandle.current().pid());
                 try {
                     Thread.sleep(hold * 1000);

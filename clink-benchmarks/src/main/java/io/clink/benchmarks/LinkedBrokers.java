@@ -105,16 +105,19 @@ final class LinkedBrokers implements AutoCloseable {
 
     /** Whether the link actor of {@code link} on {@code engine} is online. */
     static boolean online(ClusterLink engine, String link) {
-        return engine != null && engine.status(link)
-                .map(s -> !s.actors().isEmpty()
-                        && s.actors().stream().allMatch(a -> a.state() == io.clink.api.link.ActorState.ONLINE))
-                .orElse(false);
+        return engine != null
+                && engine.status(link)
+                        .map(s -> !s.actors().isEmpty()
+                                && s.actors().stream().allMatch(a -> a.state() == io.clink.api.link.ActorState.ONLINE))
+                        .orElse(false);
     }
 
     /** Whether every forwarding connection of {@code link} on {@code engine} is connected. */
     static boolean forwarding(ClusterLink engine, String link) {
-        return engine != null && engine.status(link)
-                .map(s -> s.forwarding() == io.clink.api.link.ForwardingStatus.CONNECTED).orElse(false);
+        return engine != null
+                && engine.status(link)
+                        .map(s -> s.forwarding() == io.clink.api.link.ForwardingStatus.CONNECTED)
+                        .orElse(false);
     }
 
     /** Waits, polling every 1 ms, until the condition holds; fails after {@code timeoutMs}. */
@@ -163,10 +166,12 @@ final class LinkedBrokers implements AutoCloseable {
     }
 
     private static EmbeddedClusterBroker start(BrokerConfig config, AtomicReference<ClusterLink> captured) {
-        return EmbeddedClusterBroker.start(config, (c, dir, started) -> HiveMqEngineStarters.starter(c, dir, link -> {
-            captured.set(link);
-            started.accept(link);
-        }));
+        return EmbeddedClusterBroker.start(
+                config,
+                (c, dir, started) -> HiveMqEngineStarters.starter(c, dir, link -> {
+                    captured.set(link);
+                    started.accept(link);
+                }));
     }
 
     private static String clusterHocon(String name, String remote, int remoteLinkPort, boolean enabled) {
@@ -181,7 +186,9 @@ final class LinkedBrokers implements AutoCloseable {
     }
 
     private static ClusterLinkConfig cluster(String name, String remote, int remoteLinkPort, boolean enabled) {
-        return ClusterLinkConfigLoader.parse(clusterHocon(name, remote, remoteLinkPort, enabled), name,
+        return ClusterLinkConfigLoader.parse(
+                clusterHocon(name, remote, remoteLinkPort, enabled),
+                name,
                 Path.of("").toAbsolutePath());
     }
 
@@ -201,8 +208,10 @@ final class LinkedBrokers implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return BrokerConfig.from(ClusterLinkConfigLoader.parseString(hocon, name), name,
-                Path.of("").toAbsolutePath()).withDataDir(data);
+        return BrokerConfig.from(
+                        ClusterLinkConfigLoader.parseString(hocon, name),
+                        name,
+                        Path.of("").toAbsolutePath())
+                .withDataDir(data);
     }
-
 }

@@ -153,7 +153,7 @@ public final class RouteWorkload {
      * @since 0.1.0
      */
     public int sites(int count) {
-        return generate(count, r -> { });
+        return generate(count, r -> {});
     }
 
     private void generateSite(int s, RouteSink sink) {

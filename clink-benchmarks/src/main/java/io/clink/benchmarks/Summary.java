@@ -41,8 +41,8 @@ public final class Summary {
      */
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
-            throw new IllegalArgumentException("usage: Summary <results dir> <quick|full>, got " + args.length
-                    + " arguments");
+            throw new IllegalArgumentException(
+                    "usage: Summary <results dir> <quick|full>, got " + args.length + " arguments");
         }
         render(Path.of(args[0]), args[1], System.out);
     }
@@ -58,12 +58,17 @@ public final class Summary {
      */
     public static void render(Path dir, String mode, PrintStream out) throws IOException {
         routeTable(dir.resolve("match-" + mode + ".json"), "Route matching (RouteMatchBenchmark.match)", out);
-        routeTable(dir.resolve("churn-" + mode + ".json"), "Route churn: one add and one remove per op "
-                + "(RouteChurnBenchmark.addAndRemove)", out);
+        routeTable(
+                dir.resolve("churn-" + mode + ".json"),
+                "Route churn: one add and one remove per op " + "(RouteChurnBenchmark.addAndRemove)",
+                out);
         heapTable(dir.resolve("heap-" + mode + ".txt"), out);
         codecTable(dir.resolve("codec-" + mode + ".json"), out);
-        endToEndTable(dir.resolve("forward-" + mode + ".json"), dir.resolve("propagation-" + mode + ".json"),
-                dir.resolve("bootstrap-" + mode + ".json"), out);
+        endToEndTable(
+                dir.resolve("forward-" + mode + ".json"),
+                dir.resolve("propagation-" + mode + ".json"),
+                dir.resolve("bootstrap-" + mode + ".json"),
+                out);
     }
 
     private static List<? extends Config> results(Path file) throws IOException {
@@ -101,8 +106,15 @@ public final class Summary {
                 String ratio = e.getKey().equals("clink") && best > 0
                         ? String.format(Locale.ROOT, "**%.1f×** (vs %s)", score / best, bestImpl)
                         : "";
-                out.printf(Locale.ROOT, "| %,d | %s | %,.0f | %,.0f | %s | %s |%n",
-                        Integer.parseInt(row.getKey()), e.getKey(), score, error(r), allocation(r), ratio);
+                out.printf(
+                        Locale.ROOT,
+                        "| %,d | %s | %,.0f | %,.0f | %s | %s |%n",
+                        Integer.parseInt(row.getKey()),
+                        e.getKey(),
+                        score,
+                        error(r),
+                        allocation(r),
+                        ratio);
             }
         }
     }
@@ -149,8 +161,15 @@ public final class Summary {
             String name = r.getString("benchmark");
             name = name.substring(name.lastIndexOf('.') + 1);
             String payload = r.hasPath("params.payload") ? r.getString("params.payload") + " B" : "4000 ops";
-            out.printf(Locale.ROOT, "| %s | %s | %s | %,.0f | %,.0f | %s |%n", name, payload,
-                    r.getString("params.compressed"), r.getDouble("primaryMetric.score"), error(r), allocation(r));
+            out.printf(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %,.0f | %,.0f | %s |%n",
+                    name,
+                    payload,
+                    r.getString("params.compressed"),
+                    r.getDouble("primaryMetric.score"),
+                    error(r),
+                    allocation(r));
         }
     }
 
@@ -178,18 +197,30 @@ public final class Summary {
             if (tp.containsKey("local") && tp.containsKey("forwarded")) {
                 double local = tp.get("local").getDouble("primaryMetric.score");
                 double fwd = tp.get("forwarded").getDouble("primaryMetric.score");
-                out.printf(Locale.ROOT, "| QoS 1 throughput, 100 B, window %s (msg/s) | %,.0f ± %,.0f | %,.0f ± %,.0f "
-                        + "| efficiency **%.2f** | ≥ 0.8 |%n", tp.get("forwarded").getString("params.window"), local,
-                        error(tp.get("local")), fwd, error(tp.get("forwarded")), fwd / local);
+                out.printf(
+                        Locale.ROOT,
+                        "| QoS 1 throughput, 100 B, window %s (msg/s) | %,.0f ± %,.0f | %,.0f ± %,.0f "
+                                + "| efficiency **%.2f** | ≥ 0.8 |%n",
+                        tp.get("forwarded").getString("params.window"),
+                        local,
+                        error(tp.get("local")),
+                        fwd,
+                        error(tp.get("forwarded")),
+                        fwd / local);
             }
             Map<String, Config> lat = byMethod.getOrDefault("latency", Map.of());
             if (lat.containsKey("local") && lat.containsKey("forwarded")) {
                 for (String p : new String[] {"50.0", "99.0"}) {
                     double local = percentile(lat.get("local"), p);
                     double fwd = percentile(lat.get("forwarded"), p);
-                    out.printf(Locale.ROOT, "| QoS 1 latency, one message at a time, p%s (%s) | %,.2f | %,.2f "
-                            + "| +%,.2f | |%n", p.replace(".0", ""), lat.get("local").getString(
-                            "primaryMetric.scoreUnit"), local, fwd, fwd - local);
+                    out.printf(
+                            Locale.ROOT,
+                            "| QoS 1 latency, one message at a time, p%s (%s) | %,.2f | %,.2f " + "| +%,.2f | |%n",
+                            p.replace(".0", ""),
+                            lat.get("local").getString("primaryMetric.scoreUnit"),
+                            local,
+                            fwd,
+                            fwd - local);
                 }
             }
         }
@@ -198,17 +229,29 @@ public final class Summary {
                 double p50 = percentile(r, "50.0");
                 double p99 = percentile(r, "99.0");
                 String unit = r.getString("primaryMetric.scoreUnit");
-                out.printf(Locale.ROOT, "| route propagation, SUBSCRIBE on B to first message from A (%s) | | "
-                        + "p50 %,.2f, p99 %,.2f (n = %d) | p99 **%,.2f** | p99 ≤ 20 ms |%n", unit, p50, p99,
-                        sampleCount(r), p99);
+                out.printf(
+                        Locale.ROOT,
+                        "| route propagation, SUBSCRIBE on B to first message from A (%s) | | "
+                                + "p50 %,.2f, p99 %,.2f (n = %d) | p99 **%,.2f** | p99 ≤ 20 ms |%n",
+                        unit,
+                        p50,
+                        p99,
+                        sampleCount(r),
+                        p99);
             }
         }
         if (Files.exists(bootstrap)) {
             for (Config r : results(bootstrap)) {
-                out.printf(Locale.ROOT, "| bootstrap of %,d routes from B to A (%s, mean of %d single shots) | | "
-                        + "%,.0f ± %,.0f | **%,.0f** | ≤ 2000 ms |%n", r.getInt("params.routes"),
-                        r.getString("primaryMetric.scoreUnit"), sampleCount(r), r.getDouble("primaryMetric.score"),
-                        error(r), r.getDouble("primaryMetric.score"));
+                out.printf(
+                        Locale.ROOT,
+                        "| bootstrap of %,d routes from B to A (%s, mean of %d single shots) | | "
+                                + "%,.0f ± %,.0f | **%,.0f** | ≤ 2000 ms |%n",
+                        r.getInt("params.routes"),
+                        r.getString("primaryMetric.scoreUnit"),
+                        sampleCount(r),
+                        r.getDouble("primaryMetric.score"),
+                        error(r),
+                        r.getDouble("primaryMetric.score"));
             }
         }
     }

@@ -19,7 +19,11 @@ class E2eBootstrapBenchmarkTest {
         }
 
         assertThat(seen).hasSize(100_000);
-        assertThat(seen).contains("site/0/device/0/+", "site/0/device/1/telemetry/temp", "site/0/zone/2/+/alarm/#",
-                "fleet/99/999/status");
+        assertThat(seen)
+                .contains(
+                        "site/0/device/0/+",
+                        "site/0/device/1/telemetry/temp",
+                        "site/0/zone/2/+/alarm/#",
+                        "fleet/99/999/status");
     }
 }

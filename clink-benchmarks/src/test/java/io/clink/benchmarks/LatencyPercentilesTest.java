@@ -28,7 +28,8 @@ class LatencyPercentilesTest {
 
     @Test
     void percentile_noSamplesOrBadLevel_rejected() {
-        assertThatThrownBy(() -> LatencyPercentiles.percentile(new long[0], 0.5)).hasMessageContaining("no samples");
+        assertThatThrownBy(() -> LatencyPercentiles.percentile(new long[0], 0.5))
+                .hasMessageContaining("no samples");
         assertThatThrownBy(() -> LatencyPercentiles.percentile(new long[] {1}, 0))
                 .hasMessageContaining("level must be in (0, 1], got 0.0");
     }

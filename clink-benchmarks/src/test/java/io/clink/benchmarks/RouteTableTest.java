@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
 
@@ -76,7 +76,8 @@ class RouteTableTest {
 
         assertThat(a).hasSize(20_000).isEqualTo(b);
         assertThat(new HashSet<>(a)).hasSize(a.size());
-        assertThat(a).allSatisfy(r -> assertThat(r.filter().split("/", -1).length).isBetween(3, 7));
+        assertThat(a)
+                .allSatisfy(r -> assertThat(r.filter().split("/", -1).length).isBetween(3, 7));
     }
 
     @Test

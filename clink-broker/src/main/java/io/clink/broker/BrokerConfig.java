@@ -3,8 +3,8 @@ package io.clink.broker;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.core.config.ClusterLinkConfigLoader;
 import io.clink.core.config.ConfigDocument;
-import io.clink.core.config.ConfigSection;
 import io.clink.core.config.ConfigLoadException;
+import io.clink.core.config.ConfigSection;
 import io.clink.hivemq.LinkAuthenticator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,8 +58,13 @@ import org.slf4j.LoggerFactory;
  * @since 0.1.0
  */
 public record BrokerConfig(
-        String file, ClusterLinkConfig cluster, Bind mqtt, @Nullable Bind link,
-        List<LinkAuthenticator.LinkUser> linkUsers, @Nullable LinkTlsListener linkTls, Management management,
+        String file,
+        ClusterLinkConfig cluster,
+        Bind mqtt,
+        @Nullable Bind link,
+        List<LinkAuthenticator.LinkUser> linkUsers,
+        @Nullable LinkTlsListener linkTls,
+        Management management,
         Path dataDir) {
 
     /** The default MQTT listener, as EMQX's: all interfaces, port 1883. */
@@ -236,19 +241,28 @@ public record BrokerConfig(
         root.checkKeys(ROOT_KEYS, ROOT_IGNORED, Map.of());
         ClusterLinkConfig cluster = ClusterLinkConfigLoader.fromConfig(doc, origin, baseDirectory);
         ConfigSection listeners = root.section("listeners").orElseThrow(() -> root.missing("listeners"));
-        listeners.checkKeys(Set.of("tcp", "ssl"), Map.of(), Map.of(
-                "ws", "WebSocket listeners are not offered by clink-broker",
-                "wss", "WebSocket listeners are not offered by clink-broker",
-                "quic", "QUIC listeners are not offered by clink-broker"));
+        listeners.checkKeys(
+                Set.of("tcp", "ssl"),
+                Map.of(),
+                Map.of(
+                        "ws", "WebSocket listeners are not offered by clink-broker",
+                        "wss", "WebSocket listeners are not offered by clink-broker",
+                        "quic", "QUIC listeners are not offered by clink-broker"));
         ConfigSection tcp = listeners.section("tcp").orElse(null);
         if (tcp != null) {
             tcp.checkKeys(Set.of("default", "clink"), Map.of(), Map.of());
         }
-        Bind mqtt = tcp == null ? DEFAULT_MQTT : tcp.section("default").map(BrokerConfig::bind).orElse(DEFAULT_MQTT);
+        Bind mqtt = tcp == null
+                ? DEFAULT_MQTT
+                : tcp.section("default").map(BrokerConfig::bind).orElse(DEFAULT_MQTT);
         ConfigSection ssl = listeners.section("ssl").orElse(null);
         if (ssl != null) {
-            ssl.checkKeys(Set.of("clink"), Map.of(), Map.of("default",
-                    "clink-broker offers TLS on the link listener (ssl.clink) only; MQTT clients use tcp.default"));
+            ssl.checkKeys(
+                    Set.of("clink"),
+                    Map.of(),
+                    Map.of(
+                            "default",
+                            "clink-broker offers TLS on the link listener (ssl.clink) only; MQTT clients use tcp.default"));
         }
         ConfigSection sslClink = ssl == null ? null : ssl.section("clink").orElse(null);
         ConfigSection clink = tcp == null ? null : tcp.section("clink").orElse(null);
@@ -277,7 +291,8 @@ public record BrokerConfig(
         }
         Bind linkBind = link;
         LinkTlsListener tls = linkTls;
-        Management management = root.section("management").map(m -> management(m, mqtt, linkBind, tls))
+        Management management = root.section("management")
+                .map(m -> management(m, mqtt, linkBind, tls))
                 .orElse(Management.DEFAULT);
         Path dataDir = root.section("node").map(BrokerConfig::dataDir).orElse(absolute(DEFAULT_DATA_DIR));
         return new BrokerConfig(origin, cluster, mqtt, link, users, linkTls, management, dataDir);
@@ -307,7 +322,8 @@ public record BrokerConfig(
         return users;
     }
 
-    private static Management management(ConfigSection m, Bind mqtt, @Nullable Bind link, @Nullable LinkTlsListener tls) {
+    private static Management management(
+            ConfigSection m, Bind mqtt, @Nullable Bind link, @Nullable LinkTlsListener tls) {
         m.checkKeys(Set.of("enable", "bind"), Map.of(), Map.of());
         boolean enabled = m.bool("enable").orElse(true);
         Bind bind = DEFAULT_MANAGEMENT;
@@ -369,10 +385,13 @@ public record BrokerConfig(
     }
 
     private static Bind bind(ConfigSection listener, Set<String> keys) {
-        listener.checkKeys(keys, Map.of(
-                "max_connections", "HiveMQ's own limits apply",
-                "acceptors", "an Erlang option",
-                "proxy_protocol", "not supported; connect directly"), Map.of());
+        listener.checkKeys(
+                keys,
+                Map.of(
+                        "max_connections", "HiveMQ's own limits apply",
+                        "acceptors", "an Erlang option",
+                        "proxy_protocol", "not supported; connect directly"),
+                Map.of());
         if (!listener.bool("enable").orElse(true)) {
             throw listener.error("enable", "a clink-broker listener cannot be disabled");
         }

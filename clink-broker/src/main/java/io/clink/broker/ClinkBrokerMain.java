@@ -74,16 +74,22 @@ public final class ClinkBrokerMain {
      * brokers); without, returns once they are ready, leaving them running (for tests).
      */
     static int run(
-            String[] args, PrintStream out, PrintStream err,
-            EmbeddedClusterBroker.EngineFactory engine, boolean block) {
+            String[] args,
+            PrintStream out,
+            PrintStream err,
+            EmbeddedClusterBroker.EngineFactory engine,
+            boolean block) {
         List<EmbeddedClusterBroker> started = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch stopped = new CountDownLatch(1);
         if (block) {
             // Registered before anything starts: a SIGTERM right after the ready line must still stop cleanly.
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stopAll(started, err);
-                stopped.countDown();
-            }, "clink-broker-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                stopAll(started, err);
+                                stopped.countDown();
+                            },
+                            "clink-broker-shutdown"));
         }
         int code = start(args, out, err, engine, started);
         if (code != EXIT_OK || !block) {
@@ -98,7 +104,9 @@ public final class ClinkBrokerMain {
     }
 
     static int start(
-            String[] args, PrintStream out, PrintStream err,
+            String[] args,
+            PrintStream out,
+            PrintStream err,
             EmbeddedClusterBroker.EngineFactory engine,
             List<EmbeddedClusterBroker> started) {
         Path config = null;

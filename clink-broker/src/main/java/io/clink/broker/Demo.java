@@ -109,7 +109,8 @@ final class Demo {
 
     /** Where the demo's cluster keeps its state: one folder per cluster under the system temporary directory. */
     static Path dataDir(String cluster) {
-        return Path.of(System.getProperty("java.io.tmpdir"), "clink-demo", cluster).toAbsolutePath();
+        return Path.of(System.getProperty("java.io.tmpdir"), "clink-demo", cluster)
+                .toAbsolutePath();
     }
 
     /** What to run in two more terminals to see the link work. */

@@ -1,7 +1,7 @@
 package io.clink.broker;
 
-import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.configuration.service.InternalConfigurations;
+import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.migration.meta.PersistenceType;
 import io.clink.api.config.ClusterLinkConfig;
@@ -23,8 +23,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -198,18 +198,20 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         BrokerConfig.Bind bind = config.management().bind();
         ManagementServer started;
         try {
-            started = ManagementServer.start(new InetSocketAddress(InetAddress.getByName(bind.host()), bind.port()),
-                    engine);
+            started = ManagementServer.start(
+                    new InetSocketAddress(InetAddress.getByName(bind.host()), bind.port()), engine);
         } catch (IOException | RuntimeException e) {
             close();
-            throw new BrokerStartException(config.file() + ": management.bind = \"" + bind + "\": cannot listen there: "
-                    + e.getMessage(), e);
+            throw new BrokerStartException(
+                    config.file() + ": management.bind = \"" + bind + "\": cannot listen there: " + e.getMessage(), e);
         }
         management = started;
         if (!started.isLoopback()) {
-            LOG.warn("{}: management.bind = \"{}\" is not a loopback address: anyone who can reach it can read "
-                    + "the cluster link's configuration and status (the API has no authentication).",
-                    config.file(), bind);
+            LOG.warn(
+                    "{}: management.bind = \"{}\" is not a loopback address: anyone who can reach it can read "
+                            + "the cluster link's configuration and status (the API has no authentication).",
+                    config.file(),
+                    bind);
         }
         LOG.info("{}: management API on {}", config.cluster().name(), started.baseUrl());
     }
@@ -253,8 +255,10 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
      * @since 0.1.0
      */
     public String readyLine() {
-        StringBuilder line = new StringBuilder("clink-broker ").append(config.cluster().name())
-                .append(" ready: mqtt=").append(config.mqtt());
+        StringBuilder line = new StringBuilder("clink-broker ")
+                .append(config.cluster().name())
+                .append(" ready: mqtt=")
+                .append(config.mqtt());
         if (config.link() != null) {
             line.append(" clink=").append(config.link());
         }
@@ -321,15 +325,19 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         try {
             return KeyStores.write(dir, LINK_TLS_LISTENER, material.key(), material.chain(), material.trusted());
         } catch (GeneralSecurityException e) {
-            throw new BrokerStartException(config.file() + ": listeners.ssl.clink.ssl_options: the JDK refuses the key "
-                    + "or certificates of certfile " + tls.certfile() + " / keyfile " + tls.keyfile() + ": "
-                    + e.getMessage(), e);
+            throw new BrokerStartException(
+                    config.file() + ": listeners.ssl.clink.ssl_options: the JDK refuses the key "
+                            + "or certificates of certfile " + tls.certfile() + " / keyfile " + tls.keyfile() + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     static String hivemqConfig(BrokerConfig c, KeyStores.@Nullable Written stores) {
-        return HiveMqConfigXml.render(c, stores, new HiveMqConfigXml.Limits(
-                LINK_LISTENER, LINK_TLS_LISTENER, MAX_PACKET_SIZE, SERVER_RECEIVE_MAXIMUM));
+        return HiveMqConfigXml.render(
+                c,
+                stores,
+                new HiveMqConfigXml.Limits(LINK_LISTENER, LINK_TLS_LISTENER, MAX_PACKET_SIZE, SERVER_RECEIVE_MAXIMUM));
     }
 
     /**

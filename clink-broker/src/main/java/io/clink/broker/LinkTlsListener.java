@@ -171,8 +171,8 @@ public record LinkTlsListener(
         String options = PATH + ".ssl_options.";
         List<X509Certificate> chain = PemFiles.readCertificates(options + "certfile", certfile);
         PrivateKey key = PemFiles.readPrivateKey(options + "keyfile", keyfile);
-        PemFiles.checkKeyMatchesCertificate(key, options + "keyfile", keyfile, chain.get(0), options + "certfile",
-                certfile);
+        PemFiles.checkKeyMatchesCertificate(
+                key, options + "keyfile", keyfile, chain.get(0), options + "certfile", certfile);
         List<X509Certificate> trusted = verifyPeer && cacertfile != null
                 ? PemFiles.readCertificates(options + "cacertfile", cacertfile)
                 : List.of();
@@ -188,39 +188,43 @@ public record LinkTlsListener(
      * @return the listener
      * @throws ConfigLoadException naming the origin, the field and the value
      */
-    static LinkTlsListener read(ConfigSection listener, BrokerConfig.Bind bind, List<LinkAuthenticator.LinkUser> users) {
+    static LinkTlsListener read(
+            ConfigSection listener, BrokerConfig.Bind bind, List<LinkAuthenticator.LinkUser> users) {
         ConfigSection options = listener.section("ssl_options").orElseThrow(() -> listener.missing("ssl_options"));
         options.checkKeys(OPTION_KEYS, OPTIONS_IGNORED, OPTIONS_UNSUPPORTED);
         Path certfile = options.file("certfile").orElseThrow(() -> options.missing("certfile"));
         Path keyfile = options.file("keyfile").orElseThrow(() -> options.missing("keyfile"));
         Path cacertfile = options.file("cacertfile").orElse(null);
-        boolean verifyPeer = options.string("verify").map(v -> switch (v) {
-            case "verify_peer" -> true;
-            case "verify_none" -> false;
-            default -> throw options.error("verify", "must be verify_peer or verify_none");
-        }).orElse(false);
+        boolean verifyPeer = options.string("verify")
+                .map(v -> switch (v) {
+                    case "verify_peer" -> true;
+                    case "verify_none" -> false;
+                    default -> throw options.error("verify", "must be verify_peer or verify_none");
+                })
+                .orElse(false);
         boolean failIfNoPeerCert = options.bool("fail_if_no_peer_cert").orElse(false);
         if (verifyPeer && cacertfile == null) {
-            throw options.error("verify", "needs cacertfile, the CA certificates that client certificates must chain"
-                    + " to");
+            throw options.error(
+                    "verify", "needs cacertfile, the CA certificates that client certificates must chain" + " to");
         }
         if (failIfNoPeerCert && !verifyPeer) {
-            throw options.error("fail_if_no_peer_cert", "needs verify = verify_peer (with verify_none no client"
-                    + " certificate is asked for)");
+            throw options.error(
+                    "fail_if_no_peer_cert",
+                    "needs verify = verify_peer (with verify_none no client" + " certificate is asked for)");
         }
         List<String> versions = new ArrayList<>();
         for (String v : options.strings("versions").orElse(List.of())) {
             versions.add(TlsSettings.SUPPORTED_PROTOCOLS.stream()
                     .filter(p -> p.equalsIgnoreCase(v))
                     .findFirst()
-                    .orElseThrow(() -> options.error("versions",
-                            "unsupported TLS version '" + v + "' (allowed: tlsv1.3, tlsv1.2)")));
+                    .orElseThrow(() -> options.error(
+                            "versions", "unsupported TLS version '" + v + "' (allowed: tlsv1.3, tlsv1.2)")));
         }
         if (options.has("versions") && versions.isEmpty()) {
             throw options.error("versions", "lists no version; leave it out for the default (tlsv1.3, tlsv1.2)");
         }
-        LinkTlsListener tls = new LinkTlsListener(
-                bind, certfile, keyfile, cacertfile, verifyPeer, failIfNoPeerCert, versions, users);
+        LinkTlsListener tls =
+                new LinkTlsListener(bind, certfile, keyfile, cacertfile, verifyPeer, failIfNoPeerCert, versions, users);
         check(options, "certfile", certfile, f -> PemFiles.readCertificates(options.pathOf("certfile"), f));
         check(options, "keyfile", keyfile, f -> PemFiles.readPrivateKey(options.pathOf("keyfile"), f));
         if (verifyPeer && cacertfile != null) {

@@ -48,13 +48,16 @@ class BrokerConfigTest {
         Path examples = Path.of("..", "examples");
 
         assertThat(BrokerConfig.load(examples.resolve("cluster-us-east.conf")))
-                .usingRecursiveComparison().ignoringFields("file", "dataDir")
+                .usingRecursiveComparison()
+                .ignoringFields("file", "dataDir")
                 .isEqualTo(Demo.config("x", Demo.usEast(Demo.Ports.DEFAULT)));
         assertThat(BrokerConfig.load(examples.resolve("cluster-eu-west.conf")))
-                .usingRecursiveComparison().ignoringFields("file", "dataDir")
+                .usingRecursiveComparison()
+                .ignoringFields("file", "dataDir")
                 .isEqualTo(Demo.config("x", Demo.euWest(Demo.Ports.DEFAULT, List.of("#"))));
         assertThat(BrokerConfig.load(examples.resolve("cluster-eu-west-asymmetric.conf")))
-                .usingRecursiveComparison().ignoringFields("file", "dataDir")
+                .usingRecursiveComparison()
+                .ignoringFields("file", "dataDir")
                 .isEqualTo(Demo.config("x", Demo.euWest(Demo.Ports.DEFAULT, List.of())));
     }
 
@@ -66,8 +69,10 @@ class BrokerConfigTest {
 
         assertThat(us.cluster().links().get(0).name()).isEqualTo(eu.cluster().name());
         assertThat(eu.cluster().links().get(0).name()).isEqualTo(us.cluster().name());
-        assertThat(us.cluster().links().get(0).server().port()).isEqualTo(eu.link().port());
-        assertThat(eu.cluster().links().get(0).server().port()).isEqualTo(us.link().port());
+        assertThat(us.cluster().links().get(0).server().port())
+                .isEqualTo(eu.link().port());
+        assertThat(eu.cluster().links().get(0).server().port())
+                .isEqualTo(us.link().port());
         assertThat(us.mqtt().port()).isEqualTo(2001);
         assertThat(eu.mqtt().port()).isEqualTo(2003);
     }
@@ -143,9 +148,10 @@ class BrokerConfigTest {
 
         BrokerConfig c = BrokerConfig.from(ClusterLinkConfigLoader.parseString(doc, "e.conf"), "e.conf", dir);
 
-        assertThat(c.linkUsers()).containsExactly(
-                new io.clink.hivemq.LinkAuthenticator.LinkUser("clink-eu", "s3cret", "cluster-eu-west"),
-                new io.clink.hivemq.LinkAuthenticator.LinkUser("clink-ap", "p", "cluster-ap"));
+        assertThat(c.linkUsers())
+                .containsExactly(
+                        new io.clink.hivemq.LinkAuthenticator.LinkUser("clink-eu", "s3cret", "cluster-eu-west"),
+                        new io.clink.hivemq.LinkAuthenticator.LinkUser("clink-ap", "p", "cluster-ap"));
         assertThat(secret).exists();
     }
 
@@ -153,14 +159,15 @@ class BrokerConfigTest {
     void from_noAuthentication_givesNoLinkUsers() {
         String doc = "cluster { name = a }\nlisteners { tcp.clink { bind = 11883 } }";
 
-        assertThat(BrokerConfig.from(ClusterLinkConfigLoader.parseString(doc, "f.conf"), "f.conf", dir).linkUsers())
+        assertThat(BrokerConfig.from(ClusterLinkConfigLoader.parseString(doc, "f.conf"), "f.conf", dir)
+                        .linkUsers())
                 .isEmpty();
     }
 
     @Test
     void from_missingListeners_namesIt() {
         assertThatThrownBy(() -> BrokerConfig.from(
-                ClusterLinkConfigLoader.parseString("cluster { name = a }", "c.conf"), "c.conf", dir))
+                        ClusterLinkConfigLoader.parseString("cluster { name = a }", "c.conf"), "c.conf", dir))
                 .hasMessageContaining("listeners: is required");
     }
 
@@ -192,7 +199,8 @@ class BrokerConfigTest {
     void from_noManagementSection_loopback18083Enabled() {
         BrokerConfig c = parse("");
 
-        assertThat(c.management()).isEqualTo(new BrokerConfig.Management(true, new BrokerConfig.Bind("127.0.0.1", 18083)));
+        assertThat(c.management())
+                .isEqualTo(new BrokerConfig.Management(true, new BrokerConfig.Bind("127.0.0.1", 18083)));
     }
 
     @ParameterizedTest
@@ -239,7 +247,8 @@ class BrokerConfigTest {
 
     @Test
     void from_noNodeSection_dataDirIsDataInTheWorkingDirectory() {
-        assertThat(parse("").dataDir()).isEqualTo(Path.of("data").toAbsolutePath().normalize());
+        assertThat(parse("").dataDir())
+                .isEqualTo(Path.of("data").toAbsolutePath().normalize());
     }
 
     @Test
@@ -285,7 +294,8 @@ class BrokerConfigTest {
     void from_invalidNode_namesFileFieldAndValue(String extra, String shown, String rule) {
         if (rule.equals("is ignored")) {
             // An unknown node key is one of EMQX's node settings to clink: a warning, and data_dir keeps its default.
-            assertThat(parse(extra).dataDir()).isEqualTo(Path.of("data").toAbsolutePath().normalize());
+            assertThat(parse(extra).dataDir())
+                    .isEqualTo(Path.of("data").toAbsolutePath().normalize());
             return;
         }
         assertThatThrownBy(() -> parse(extra))
@@ -318,7 +328,8 @@ class BrokerConfigTest {
     void demoInstructions_printTheCurlCommands() {
         String text = Demo.instructions(new Demo.Ports(1, 2, 3, 4, 5, 6));
 
-        assertThat(text).contains("curl http://127.0.0.1:5/api/v5/cluster/links\n")
+        assertThat(text)
+                .contains("curl http://127.0.0.1:5/api/v5/cluster/links\n")
                 .contains("curl http://127.0.0.1:6/api/v5/cluster/links/link/cluster-us-east/metrics");
     }
 }

@@ -62,13 +62,14 @@ class ClinkBrokerJarIT {
 
         String ready = r.awaitLine(l -> l.startsWith("clink-broker "));
 
-        assertThat(ready).isEqualTo("clink-broker cluster-solo ready: mqtt=127.0.0.1:" + mqtt + " clink=127.0.0.1:"
-                + link);
+        assertThat(ready)
+                .isEqualTo("clink-broker cluster-solo ready: mqtt=127.0.0.1:" + mqtt + " clink=127.0.0.1:" + link);
         r.process.destroy(); // SIGTERM
         assertThat(r.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         // Stopped cleanly: both listeners are free again. (The "stopped" line on stderr is best effort: HiveMQ's
         // own shutdown hook may close the JVM's stderr first when it is a pipe.)
-        try (ServerSocket a = new ServerSocket(mqtt); ServerSocket b = new ServerSocket(link);
+        try (ServerSocket a = new ServerSocket(mqtt);
+                ServerSocket b = new ServerSocket(link);
                 ServerSocket c = new ServerSocket(api)) {
             assertThat(a.isBound() && b.isBound() && c.isBound()).isTrue();
         }
@@ -95,7 +96,8 @@ class ClinkBrokerJarIT {
     @Test
     void config_portInUse_exitsWithStatus1NamingTheListener() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
-            Path conf = Files.writeString(dir.resolve("busy.conf"), """
+            Path conf = Files.writeString(
+                    dir.resolve("busy.conf"), """
                     cluster { name = "busy" }
                     listeners { tcp.default { bind = "127.0.0.1:%d" }, tcp.clink { bind = "127.0.0.1:%d" } }
                     management { enable = false }
@@ -127,15 +129,19 @@ class ClinkBrokerJarIT {
         int usMqtt = free.usMqtt();
         int euMqtt = free.euMqtt();
         int usApi = free.usApi();
-        String ports = usMqtt + "," + free.usLink() + "," + euMqtt + "," + free.euLink() + "," + usApi + ","
-                + free.euApi();
+        String ports =
+                usMqtt + "," + free.usLink() + "," + euMqtt + "," + free.euLink() + "," + usApi + "," + free.euApi();
         Running demo = run("--demo", "--demo-ports", ports);
         demo.awaitLine(l -> l.startsWith("clink-broker cluster-us-east ready"));
         demo.awaitLine(l -> l.startsWith("clink-broker cluster-eu-west ready"));
         demo.awaitLine(l -> l.contains("mosquitto_pub"));
         String curl = demo.awaitLine(l -> l.contains("curl http://127.0.0.1:" + usApi + "/api/v5/cluster/links"));
         assertThat(new ApiClient(curl.trim().substring("curl ".length()).replace("/cluster/links", ""))
-                .json("/cluster/links").get(0).get("name").asText()).isEqualTo("cluster-eu-west");
+                        .json("/cluster/links")
+                        .get(0)
+                        .get("name")
+                        .asText())
+                .isEqualTo("cluster-eu-west");
 
         assertThat(subscribeThenPublish(usMqtt, euMqtt, "linked/42", "Hello from the other side!"))
                 .isEqualTo("linked/42 Hello from the other side!");
@@ -151,27 +157,56 @@ class ClinkBrokerJarIT {
      * subscriber prints (routes replicate asynchronously), returning what it printed.
      */
     private String subscribeThenPublish(int subPort, int pubPort, String topic, String message) throws Exception {
-        Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(subPort), "-t",
-                "linked/#", "-q", "1", "-v", "-C", "1", "-W", "60", "-V", "mqttv5")
+        Process sub = new ProcessBuilder(
+                        "mosquitto_sub",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        String.valueOf(subPort),
+                        "-t",
+                        "linked/#",
+                        "-q",
+                        "1",
+                        "-v",
+                        "-C",
+                        "1",
+                        "-W",
+                        "60",
+                        "-V",
+                        "mqttv5")
                 .redirectErrorStream(true)
                 .start();
         processes.add(sub);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (sub.isAlive() && System.nanoTime() < deadline) {
-            Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(pubPort), "-t",
-                    topic, "-m", message, "-q", "1", "-V", "mqttv5")
+            Process pub = new ProcessBuilder(
+                            "mosquitto_pub",
+                            "-h",
+                            "127.0.0.1",
+                            "-p",
+                            String.valueOf(pubPort),
+                            "-t",
+                            topic,
+                            "-m",
+                            message,
+                            "-q",
+                            "1",
+                            "-V",
+                            "mqttv5")
                     .redirectErrorStream(true)
                     .start();
             pub.waitFor(10, TimeUnit.SECONDS);
             sub.waitFor(500, TimeUnit.MILLISECONDS);
         }
-        assertThat(sub.waitFor(5, TimeUnit.SECONDS)).as("mosquitto_sub received nothing").isTrue();
+        assertThat(sub.waitFor(5, TimeUnit.SECONDS))
+                .as("mosquitto_sub received nothing")
+                .isTrue();
         return new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     }
 
     private Running run(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         processes.add(p);
@@ -195,10 +230,14 @@ class ClinkBrokerJarIT {
 
         Running(Process process) {
             this.process = process;
-            outReader = pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
-                    out, true);
-            errReader = pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)),
-                    err, false);
+            outReader = pump(
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
+                    out,
+                    true);
+            errReader = pump(
+                    new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)),
+                    err,
+                    false);
         }
 
         private Thread pump(BufferedReader reader, StringBuffer sink, boolean lines) {

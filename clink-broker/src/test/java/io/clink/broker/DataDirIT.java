@@ -98,9 +98,12 @@ class DataDirIT {
 
     private static long incarnation(EmbeddedClusterBroker broker) throws InterruptedException {
         ClusterLink link = broker.link().orElseThrow();
-        await("the actor has an incarnation", () -> link.status(EU).orElseThrow().actors().stream()
-                .anyMatch(a -> a.incarnation() > 0));
-        return link.status(EU).orElseThrow().actors().stream().mapToLong(ActorStatus::incarnation).max()
+        await(
+                "the actor has an incarnation",
+                () -> link.status(EU).orElseThrow().actors().stream().anyMatch(a -> a.incarnation() > 0));
+        return link.status(EU).orElseThrow().actors().stream()
+                .mapToLong(ActorStatus::incarnation)
+                .max()
                 .orElseThrow();
     }
 

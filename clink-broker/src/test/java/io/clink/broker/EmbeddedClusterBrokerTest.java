@@ -19,12 +19,17 @@ class EmbeddedClusterBrokerTest {
     void hivemqConfig_anyConfiguration_capsPacketsJustAboveTheLinkDecoderLimit() throws Exception {
         BrokerConfig config = Demo.config("us", Demo.usEast(Demo.Ports.DEFAULT));
 
-        Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(
-                EmbeddedClusterBroker.hivemqConfig(config, null).getBytes(StandardCharsets.UTF_8)));
-        long max = Long.parseLong(XPathFactory.newInstance().newXPath()
-                .evaluate("/hivemq/mqtt/packets/max-packet-size", xml).trim());
+        Document xml = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(new ByteArrayInputStream(
+                        EmbeddedClusterBroker.hivemqConfig(config, null).getBytes(StandardCharsets.UTF_8)));
+        long max = Long.parseLong(XPathFactory.newInstance()
+                .newXPath()
+                .evaluate("/hivemq/mqtt/packets/max-packet-size", xml)
+                .trim());
 
-        assertThat(max).as("a link publish at the decoder's limit still fits, with its topic and properties")
+        assertThat(max)
+                .as("a link publish at the decoder's limit still fits, with its topic and properties")
                 .isGreaterThan(ClusterLink.MAX_LINK_PAYLOAD_BYTES + 1024L)
                 .isEqualTo(EmbeddedClusterBroker.MAX_PACKET_SIZE)
                 .isLessThan(HIVEMQ_DEFAULT_MAX_PACKET / 8);
@@ -36,12 +41,17 @@ class EmbeddedClusterBrokerTest {
     void hivemqConfig_anyConfiguration_grantsLinksTheirDefaultInflightWindow() throws Exception {
         BrokerConfig config = Demo.config("us", Demo.usEast(Demo.Ports.DEFAULT));
 
-        Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(
-                EmbeddedClusterBroker.hivemqConfig(config, null).getBytes(StandardCharsets.UTF_8)));
-        int receiveMaximum = Integer.parseInt(XPathFactory.newInstance().newXPath()
-                .evaluate("/hivemq/mqtt/receive-maximum/server-receive-maximum", xml).trim());
+        Document xml = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(new ByteArrayInputStream(
+                        EmbeddedClusterBroker.hivemqConfig(config, null).getBytes(StandardCharsets.UTF_8)));
+        int receiveMaximum = Integer.parseInt(XPathFactory.newInstance()
+                .newXPath()
+                .evaluate("/hivemq/mqtt/receive-maximum/server-receive-maximum", xml)
+                .trim());
 
-        assertThat(receiveMaximum).as("at least a link's default max_inflight, so HiveMQ does not cap it at 10")
+        assertThat(receiveMaximum)
+                .as("at least a link's default max_inflight, so HiveMQ does not cap it at 10")
                 .isEqualTo(EmbeddedClusterBroker.SERVER_RECEIVE_MAXIMUM)
                 .isGreaterThanOrEqualTo(config.cluster().links().get(0).maxInflight());
     }

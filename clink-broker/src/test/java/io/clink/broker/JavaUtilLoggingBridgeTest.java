@@ -54,7 +54,8 @@ class JavaUtilLoggingBridgeTest {
         LoggerFactory.getLogger(LoggerFactory.MQTT_CLIENT_MSG_CAT, PAHO_CLASS)
                 .warning(PAHO_CLASS, "test", "clink bridge sentinel");
 
-        assertThat(captured.list).extracting(ILoggingEvent::getFormattedMessage)
+        assertThat(captured.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
                 .anyMatch(m -> m.contains("clink bridge sentinel"))
                 .noneMatch(m -> m.contains("clink bridge info probe"));
         assertThat(java.util.logging.Logger.getLogger("org.eclipse.paho").getLevel())

@@ -68,19 +68,23 @@ class LinkBehaviourIT {
         publishUntilReceived(euPub, "probe/1", "probe", usProbe);
 
         usSub.paho().unsubscribe("linked/#").waitForCompletion(WAIT_MS);
-        await("eu-west drops us-east's linked/# route",
-                () -> euLink.get().remoteRoutes(US).stream().noneMatch(r -> r.filter().equals("linked/#")));
+        await(
+                "eu-west drops us-east's linked/# route",
+                () -> euLink.get().remoteRoutes(US).stream()
+                        .noneMatch(r -> r.filter().equals("linked/#")));
         assertThat(euLink.get().remoteRoutes(US)).anyMatch(r -> r.filter().equals("probe/#"));
 
         long forwardedBefore = metrics(euLink.get(), US).forwarded();
         euPub.publish("linked/43", "after", 1);
         // The probe follows the same link connection, so once it arrived the earlier publish had its chance.
         int probes = publishUntilReceived(euPub, "probe/2", "probe", usProbe);
-        await("eu-west counts the probes it forwarded",
+        await(
+                "eu-west counts the probes it forwarded",
                 () -> metrics(euLink.get(), US).forwarded() >= forwardedBefore + probes);
 
         assertThat(metrics(euLink.get(), US).forwarded() - forwardedBefore)
-                .as("only the probes were forwarded, not linked/43").isEqualTo(probes);
+                .as("only the probes were forwarded, not linked/43")
+                .isEqualTo(probes);
         assertThat(usSub.received()).noneMatch(m -> m.topic().equals("linked/43"));
     }
 
@@ -93,11 +97,15 @@ class LinkBehaviourIT {
         MqttTestClient euPub = client(eu, "eu-pub");
         m1.subscribe("$share/g/linked/#", 1);
         m2.subscribe("$share/g/linked/#", 1);
-        await("eu-west learns us-east's shared route", () -> !euLink.get().remoteRoutes(US).isEmpty());
+        await(
+                "eu-west learns us-east's shared route",
+                () -> !euLink.get().remoteRoutes(US).isEmpty());
         // Warm up until the link carries the group's traffic, then start counting from an empty slate.
         long deadline = deadline();
         while (m1.received().isEmpty() && m2.received().isEmpty()) {
-            assertThat(System.nanoTime()).as("the shared group never got a message").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("the shared group never got a message")
+                    .isLessThan(deadline);
             euPub.publish("linked/warmup", "warmup", 1);
             pollEither(m1, m2, 500);
         }
@@ -109,7 +117,9 @@ class LinkBehaviourIT {
         await("a group member gets the message", () -> count(m1, m2, "linked/42") >= 1);
         awaitQuiet(m1, m2);
 
-        assertThat(count(m1, m2, "linked/42")).as("copies delivered to the group in us-east").isEqualTo(1);
+        assertThat(count(m1, m2, "linked/42"))
+                .as("copies delivered to the group in us-east")
+                .isEqualTo(1);
     }
 
     @Test
@@ -129,8 +139,11 @@ class LinkBehaviourIT {
         m.setQos(1);
         m.setRetained(true);
         MqttProperties p = new MqttProperties();
-        List<UserProperty> user = List.of(new UserProperty("k", "1"), new UserProperty("a", "x"),
-                new UserProperty("k", "2"), new UserProperty("k", "1"));
+        List<UserProperty> user = List.of(
+                new UserProperty("k", "1"),
+                new UserProperty("a", "x"),
+                new UserProperty("k", "2"),
+                new UserProperty("k", "1"));
         p.setUserProperties(user);
         p.setContentType("application/json");
         p.setResponseTopic("reply/us");
@@ -151,9 +164,13 @@ class LinkBehaviourIT {
         assertThat(got.getMessageExpiryInterval()).isNotNull().isBetween(1L, 3600L);
         // Section 4.12: a subscriber present at publish time gets the message, retain flag kept under
         // retain-as-published.
-        assertThat(r.message().isRetained()).as("retain flag with retain-as-published").isTrue();
+        assertThat(r.message().isRetained())
+                .as("retain flag with retain-as-published")
+                .isTrue();
         Received plain = awaitTopic(usPlain, "linked/props");
-        assertThat(plain.message().isRetained()).as("retain flag without retain-as-published").isFalse();
+        assertThat(plain.message().isRetained())
+                .as("retain flag without retain-as-published")
+                .isFalse();
         assertThat(plain.message().getProperties().getUserProperties()).containsExactlyElementsOf(user);
         // The sender's retainer stores it as usual.
         MqttTestClient euLate = client(eu, "eu-late");
@@ -171,13 +188,16 @@ class LinkBehaviourIT {
         publishUntilReceived(euPub, "linked/warmup", "warmup", usSub);
         euPub.paho().publish("linked/kept", retained("kept")).waitForCompletion(WAIT_MS);
         assertThat(awaitTopic(usSub, "linked/kept").message().isRetained())
-                .as("retain flag for a subscriber without retain-as-published").isFalse();
+                .as("retain flag for a subscriber without retain-as-published")
+                .isFalse();
 
         MqttTestClient usLate = client(us, "us-late");
         usLate.subscribe("linked/kept", 1);
 
         // Section 4.12: no retained sync; the message stays in eu-west's store only.
-        assertThat(usLate.received().poll(2, TimeUnit.SECONDS)).as("eu-west's retained message on us-east").isNull();
+        assertThat(usLate.received().poll(2, TimeUnit.SECONDS))
+                .as("eu-west's retained message on us-east")
+                .isNull();
         MqttTestClient euLate = client(eu, "eu-late");
         euLate.subscribe("linked/kept", 1);
         assertThat(awaitTopic(euLate, "linked/kept").message().isRetained()).isTrue();
@@ -204,14 +224,17 @@ class LinkBehaviourIT {
         Received empty = awaitTopic(usSub, "linked/state");
 
         assertThat(payload(remote)).isEqualTo("remote");
-        assertThat(remote.message().isRetained()).as("retain flag with retain-as-published").isTrue();
+        assertThat(remote.message().isRetained())
+                .as("retain flag with retain-as-published")
+                .isTrue();
         assertThat(payload(empty)).isEmpty();
         MqttTestClient usLate = client(us, "us-late");
         usLate.subscribe("linked/state", 1);
         Received kept = awaitTopic(usLate, "linked/state");
         assertThat(payload(kept)).as("us-east's own retained message").isEqualTo("local");
         assertThat(kept.message().isRetained()).isTrue();
-        assertThat(usLate.received().poll(2, TimeUnit.SECONDS)).as("anything after the local retained message")
+        assertThat(usLate.received().poll(2, TimeUnit.SECONDS))
+                .as("anything after the local retained message")
                 .isNull();
     }
 
@@ -225,7 +248,9 @@ class LinkBehaviourIT {
         usAll.subscribe("#", 1);
         usSub.subscribe("linked/#", 1);
         publishUntilReceived(euPub, "linked/42", "hello", usSub);
-        await("eu-west learns us-east's routes", () -> !euLink.get().remoteRoutes(US).isEmpty());
+        await(
+                "eu-west learns us-east's routes",
+                () -> !euLink.get().remoteRoutes(US).isEmpty());
         var routesBefore = Set.copyOf(euLink.get().remoteRoutes(US));
 
         MqttTestClient intruder = client(eu, "intruder");
@@ -240,13 +265,16 @@ class LinkBehaviourIT {
         } catch (MqttException e) {
             reason = e.getReasonCode();
         }
-        assertThat(reason).as("PUBACK reason for a plain client's $LINK publish").isEqualTo(0x87);
+        assertThat(reason)
+                .as("PUBACK reason for a plain client's $LINK publish")
+                .isEqualTo(0x87);
 
         // The link still works and its routes are those it had.
         publishUntilReceived(euPub, "linked/43", "still linked", usSub);
         assertThat(euLink.get().remoteRoutes(US)).containsExactlyInAnyOrderElementsOf(routesBefore);
         // Each subscriber gets its copy independently: usSub having linked/43 does not mean usAll has it yet.
-        await("the # subscriber gets linked/43 too",
+        await(
+                "the # subscriber gets linked/43 too",
                 () -> usAll.received().stream().anyMatch(m -> m.topic().equals("linked/43")));
         assertThat(usAll.received()).noneMatch(m -> m.topic().startsWith("$"));
     }
@@ -266,8 +294,10 @@ class LinkBehaviourIT {
         open.remove(eu);
         EmbeddedClusterBroker eu2 = startEu();
         MqttTestClient euPub2 = client(eu2, "eu-pub-2");
-        await("the restarted eu-west learns us-east's routes again",
-                () -> euLink.get().remoteRoutes(US).stream().anyMatch(r -> r.filter().equals("linked/#")));
+        await(
+                "the restarted eu-west learns us-east's routes again",
+                () -> euLink.get().remoteRoutes(US).stream()
+                        .anyMatch(r -> r.filter().equals("linked/#")));
 
         Received r = awaitAfterPublishing(euPub2, "linked/43", "after restart", usSub);
         assertThat(r.topic()).isEqualTo("linked/43");
@@ -291,8 +321,9 @@ class LinkBehaviourIT {
     }
 
     private EmbeddedClusterBroker start(BrokerConfig config, AtomicReference<ClusterLink> captured) {
-        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(config, (c, dir, started) -> HiveMqEngineStarters.starter(c, dir,
-                link -> {
+        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(
+                config,
+                (c, dir, started) -> HiveMqEngineStarters.starter(c, dir, link -> {
                     started.accept(link);
                     captured.set(link);
                 }));
@@ -301,7 +332,8 @@ class LinkBehaviourIT {
     }
 
     private MqttTestClient client(EmbeddedClusterBroker broker, String id) throws MqttException {
-        MqttTestClient c = MqttTestClient.connect("127.0.0.1", broker.config().mqtt().port(), id);
+        MqttTestClient c =
+                MqttTestClient.connect("127.0.0.1", broker.config().mqtt().port(), id);
         open.add(c);
         return c;
     }
@@ -323,12 +355,14 @@ class LinkBehaviourIT {
     /** Publishes every 500 ms until the subscriber gets the topic; returns how many publishes it took. */
     private static int publishUntilReceived(MqttTestClient pub, String topic, String payload, MqttTestClient sub)
             throws Exception {
-        return pub.publishUntilReceived(topic, payload, sub, Duration.ofMillis(500)).publishes();
+        return pub.publishUntilReceived(topic, payload, sub, Duration.ofMillis(500))
+                .publishes();
     }
 
-    private static Received awaitAfterPublishing(MqttTestClient pub, String topic, String payload,
-            MqttTestClient sub) throws Exception {
-        return pub.publishUntilReceived(topic, payload, sub, Duration.ofMillis(500)).message();
+    private static Received awaitAfterPublishing(MqttTestClient pub, String topic, String payload, MqttTestClient sub)
+            throws Exception {
+        return pub.publishUntilReceived(topic, payload, sub, Duration.ofMillis(500))
+                .message();
     }
 
     private static Received awaitTopic(MqttTestClient sub, String topic) throws InterruptedException {
@@ -348,7 +382,9 @@ class LinkBehaviourIT {
 
     private static void pollEither(MqttTestClient a, MqttTestClient b, long ms) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-        while (System.nanoTime() < until && a.received().isEmpty() && b.received().isEmpty()) {
+        while (System.nanoTime() < until
+                && a.received().isEmpty()
+                && b.received().isEmpty()) {
             Thread.sleep(20);
         }
     }

@@ -102,10 +102,19 @@ class LinkTlsIT {
                 """, pki.resolve("ca.pem"), usPem.cert(), usPem.key(), euPem.cert(), euPem.key());
     }
 
-    private static EmbeddedClusterBroker start(String name, String template, Path ca, Path usCert, Path usKey,
-            Path euCert, Path euKey) {
-        String hocon = template.formatted(ports.usMqtt(), ports.usLink(), ports.euMqtt(), ports.euLink(), ca, usCert,
-                usKey, euCert, euKey, US_PASSWORD);
+    private static EmbeddedClusterBroker start(
+            String name, String template, Path ca, Path usCert, Path usKey, Path euCert, Path euKey) {
+        String hocon = template.formatted(
+                ports.usMqtt(),
+                ports.usLink(),
+                ports.euMqtt(),
+                ports.euLink(),
+                ca,
+                usCert,
+                usKey,
+                euCert,
+                euKey,
+                US_PASSWORD);
         EmbeddedClusterBroker b = EmbeddedClusterBroker.start(Demo.config(name, hocon), HiveMqEngineStarters::starter);
         OPEN.add(b);
         return b;
@@ -120,8 +129,9 @@ class LinkTlsIT {
 
     @Test
     void mutualTls_linkBothWays_deliversAcrossClusters() throws Exception {
-        assertThat(us.readyLine()).isEqualTo("clink-broker cluster-us-east ready: mqtt=127.0.0.1:" + ports.usMqtt()
-                + " clink-ssl=127.0.0.1:" + ports.usLink());
+        assertThat(us.readyLine())
+                .isEqualTo("clink-broker cluster-us-east ready: mqtt=127.0.0.1:" + ports.usMqtt()
+                        + " clink-ssl=127.0.0.1:" + ports.usLink());
         MqttTestClient usSub = client(ports.usMqtt(), "us-sub");
         MqttTestClient euPub = client(ports.euMqtt(), "eu-pub");
         usSub.subscribe("linked/#", 1);
@@ -145,10 +155,12 @@ class LinkTlsIT {
         }
 
         SSLContext foreign = TestPki.clientContext(ca, stranger);
-        assertThatThrownBy(() -> tlsClient(ports.euLink(), "stranger", foreign, null).close())
+        assertThatThrownBy(() ->
+                        tlsClient(ports.euLink(), "stranger", foreign, null).close())
                 .isInstanceOf(MqttException.class);
         SSLContext noCertificate = TestPki.clientContext(ca, null);
-        assertThatThrownBy(() -> tlsClient(ports.euLink(), "no-cert", noCertificate, null).close())
+        assertThatThrownBy(() -> tlsClient(ports.euLink(), "no-cert", noCertificate, null)
+                        .close())
                 .isInstanceOf(MqttException.class);
     }
 
@@ -179,10 +191,13 @@ class LinkTlsIT {
         }
 
         byte[] got = answer.toByteArray();
-        assertThat(got.length == 0 || got[0] != 0x20).as("no CONNACK on the TLS port").isTrue();
+        assertThat(got.length == 0 || got[0] != 0x20)
+                .as("no CONNACK on the TLS port")
+                .isTrue();
         assertThat(new String(got, StandardCharsets.ISO_8859_1)).doesNotContain("MQTT");
         assertThat(closed).as("the broker drops the plain connection").isTrue();
-        assertThatThrownBy(() -> MqttTestClient.connect("127.0.0.1", ports.usLink(), "plain").close())
+        assertThatThrownBy(() -> MqttTestClient.connect("127.0.0.1", ports.usLink(), "plain")
+                        .close())
                 .isInstanceOf(MqttException.class);
     }
 
@@ -190,10 +205,14 @@ class LinkTlsIT {
     void tlsPortWithUsers_wrongOrMissingPassword_refusedWithBadUserNameOrPassword() throws Exception {
         SSLContext trusted = TestPki.clientContext(ca, usId);
 
-        assertThatThrownBy(() -> tlsClient(ports.usLink(), "wrong", trusted, "not-it").close())
-                .isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode()).isEqualTo(0x86));
-        assertThatThrownBy(() -> tlsClient(ports.usLink(), "anonymous", trusted, null).close())
-                .isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode()).isEqualTo(0x86));
+        assertThatThrownBy(() ->
+                        tlsClient(ports.usLink(), "wrong", trusted, "not-it").close())
+                .isInstanceOfSatisfying(
+                        MqttException.class, e -> assertThat(e.getReasonCode()).isEqualTo(0x86));
+        assertThatThrownBy(() ->
+                        tlsClient(ports.usLink(), "anonymous", trusted, null).close())
+                .isInstanceOfSatisfying(
+                        MqttException.class, e -> assertThat(e.getReasonCode()).isEqualTo(0x86));
         try (MqttTestClient right = tlsClient(ports.usLink(), "right", trusted, US_PASSWORD)) {
             assertThat(right.paho().isConnected()).isTrue();
         }
@@ -220,6 +239,7 @@ class LinkTlsIT {
     /** Publishes every 500 ms until the subscriber gets the message (the link comes up asynchronously). */
     private static Received publishUntilReceived(MqttTestClient pub, String topic, String payload, MqttTestClient sub)
             throws Exception {
-        return pub.publishUntilReceived(topic, payload, sub, Duration.ofMillis(500)).message();
+        return pub.publishUntilReceived(topic, payload, sub, Duration.ofMillis(500))
+                .message();
     }
 }

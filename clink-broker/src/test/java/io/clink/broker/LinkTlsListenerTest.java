@@ -80,10 +80,12 @@ class LinkTlsListenerTest {
             'verify = verify_peer, cacertfile = ca.pem, fail_if_no_peer_cert = true'  | REQUIRED
             """)
     void clientAuthentication_verifyAndFailIfNoPeerCert_asEmqx(String options, String expected) {
-        BrokerConfig c = parse("ssl.clink { bind = 11884, ssl_options { certfile = server.pem, keyfile = server-key.pem, "
-                + options + " } }");
+        BrokerConfig c =
+                parse("ssl.clink { bind = 11884, ssl_options { certfile = server.pem, keyfile = server-key.pem, "
+                        + options + " } }");
 
-        assertThat(c.linkTls().clientAuthentication()).isEqualTo(LinkTlsListener.ClientAuthentication.valueOf(expected));
+        assertThat(c.linkTls().clientAuthentication())
+                .isEqualTo(LinkTlsListener.ClientAuthentication.valueOf(expected));
     }
 
     @Test
@@ -105,8 +107,9 @@ class LinkTlsListenerTest {
 
     @Test
     void load_pkcs1RsaKey_readsMatchingMaterial() {
-        BrokerConfig c = parse("ssl.clink { bind = 11884, ssl_options { certfile = rsa.pem, keyfile = rsa-key-pkcs1.pem,"
-                + " cacertfile = ca.pem, verify = verify_peer } }");
+        BrokerConfig c =
+                parse("ssl.clink { bind = 11884, ssl_options { certfile = rsa.pem, keyfile = rsa-key-pkcs1.pem,"
+                        + " cacertfile = ca.pem, verify = verify_peer } }");
 
         LinkTlsListener.Material m = c.linkTls().load();
 
@@ -118,8 +121,8 @@ class LinkTlsListenerTest {
 
     @Test
     void load_pkcs8EcKey_readsKeyOfTheCertificate() {
-        BrokerConfig c = parse("ssl.clink { bind = 11884, ssl_options { certfile = server.pem, keyfile = server-key.pem"
-                + " } }");
+        BrokerConfig c = parse(
+                "ssl.clink { bind = 11884, ssl_options { certfile = server.pem, keyfile = server-key.pem" + " } }");
 
         LinkTlsListener.Material m = c.linkTls().load();
 
@@ -161,7 +164,7 @@ class LinkTlsListenerTest {
     @Test
     void from_missingFile_messageNamesTheResolvedFile() {
         assertThatThrownBy(() -> parse("ssl.clink { bind = 11884, ssl_options { certfile = nope.pem,"
-                + " keyfile = server-key.pem } }"))
+                        + " keyfile = server-key.pem } }"))
                 .hasMessageContaining("listeners.ssl.clink.ssl_options.certfile = \"nope.pem\"")
                 .hasMessageContaining(dir.resolve("nope.pem").toString());
     }
@@ -200,14 +203,17 @@ class LinkTlsListenerTest {
         }
         assertThat(us.mqtt()).isEqualTo(new BrokerConfig.Bind("127.0.0.1", 1883));
         assertThat(eu.mqtt()).isEqualTo(new BrokerConfig.Bind("127.0.0.1", 1884));
-        assertThat(us.cluster().links().get(0).server().port()).isEqualTo(eu.linkTls().bind().port());
-        assertThat(eu.cluster().links().get(0).server().port()).isEqualTo(us.linkTls().bind().port());
+        assertThat(us.cluster().links().get(0).server().port())
+                .isEqualTo(eu.linkTls().bind().port());
+        assertThat(eu.cluster().links().get(0).server().port())
+                .isEqualTo(us.linkTls().bind().port());
     }
 
     /** An example file read as if it lay in {@code base}, where the test made its certificates. */
     private static BrokerConfig exampleIn(Path base, Path example) throws IOException {
         String text = Files.readString(example);
-        return BrokerConfig.from(ClusterLinkConfigLoader.parseString(text, example.toString()), example.toString(), base);
+        return BrokerConfig.from(
+                ClusterLinkConfigLoader.parseString(text, example.toString()), example.toString(), base);
     }
 
     @Test
@@ -216,18 +222,28 @@ class LinkTlsListenerTest {
         Path f = dir.resolve("server.pem");
 
         assertThatThrownBy(() -> new LinkTlsListener(b, f, f, null, true, false, List.of(), List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cacertfile is required");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cacertfile is required");
         assertThatThrownBy(() -> new LinkTlsListener(b, f, f, null, false, true, List.of(), List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs verify = verify_peer");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs verify = verify_peer");
         assertThatThrownBy(() -> new LinkTlsListener(b, f, f, null, false, false, List.of("TLSv1"), List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'TLSv1'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'TLSv1'");
     }
 
     @Test
     void brokerConfig_withoutAnyLinkListener_refused() {
-        assertThatThrownBy(() -> new BrokerConfig("f", parse("tcp.clink { bind = 1 }").cluster(),
-                BrokerConfig.DEFAULT_MQTT, null, List.of(), null, BrokerConfig.Management.DEFAULT,
-                java.nio.file.Path.of("/tmp").toAbsolutePath()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one link listener");
+        assertThatThrownBy(() -> new BrokerConfig(
+                        "f",
+                        parse("tcp.clink { bind = 1 }").cluster(),
+                        BrokerConfig.DEFAULT_MQTT,
+                        null,
+                        List.of(),
+                        null,
+                        BrokerConfig.Management.DEFAULT,
+                        java.nio.file.Path.of("/tmp").toAbsolutePath()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one link listener");
     }
 }

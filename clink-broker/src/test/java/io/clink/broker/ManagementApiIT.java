@@ -52,9 +52,12 @@ class ManagementApiIT {
     void api_linkedPair_reportsLinksStatusAndMetricsInEmqxShapes() throws Exception {
         Demo.Ports p = TestPorts.demo();
         EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
-        EmbeddedClusterBroker eu = start(Demo.config("eu", Demo.euWest(p, List.of("#"))).withDataDir(dir.resolve("eu")));
+        EmbeddedClusterBroker eu =
+                start(Demo.config("eu", Demo.euWest(p, List.of("#"))).withDataDir(dir.resolve("eu")));
         ClusterLink usLink = us.link().orElseThrow();
-        await("both links are up", () -> healthy(usLink, EU) && healthy(eu.link().orElseThrow(), US));
+        await(
+                "both links are up",
+                () -> healthy(usLink, EU) && healthy(eu.link().orElseThrow(), US));
         ApiClient api = new ApiClient("http://127.0.0.1:" + p.usApi() + "/api/v5");
         assertThat(us.managementUrl()).hasValue(api.base());
 
@@ -89,17 +92,23 @@ class ManagementApiIT {
         euSub.subscribe("linked/#", 1);
         publishUntilReceived(usPub, "linked/1", "Hello from US!", euSub);
         // The subscriber may get the message before us-east has eu-west's acknowledgement, which is what counts.
-        await("us-east counts an acknowledged forward", () -> usLink.metrics(EU).orElseThrow().forwarded() >= 1);
+        await(
+                "us-east counts an acknowledged forward",
+                () -> usLink.metrics(EU).orElseThrow().forwarded() >= 1);
         JsonNode metrics = api.json("/cluster/links/link/" + EU + "/metrics");
         long engineForwarded = usLink.metrics(EU).orElseThrow().forwarded();
         JsonNode fwd = metrics.get("metrics").get("forwarding");
         assertThat(fwd.get("success").asLong()).isBetween(1L, engineForwarded);
-        assertThat(fwd.get("matched").asLong()).isGreaterThanOrEqualTo(fwd.get("success").asLong());
+        assertThat(fwd.get("matched").asLong())
+                .isGreaterThanOrEqualTo(fwd.get("success").asLong());
         assertThat(fwd.get("failed").asLong()).isZero();
         assertThat(metrics.get("metrics").get("router").get("routes").asLong())
-                .as("eu-west's linked/# replicated into us-east").isGreaterThanOrEqualTo(1);
-        assertThat(metrics.get("metrics").get("clink").get("routes_sent").asLong()).isGreaterThanOrEqualTo(0);
-        assertThat(metrics.get("metrics").get("clink").get("routes_skipped").asLong()).isZero();
+                .as("eu-west's linked/# replicated into us-east")
+                .isGreaterThanOrEqualTo(1);
+        assertThat(metrics.get("metrics").get("clink").get("routes_sent").asLong())
+                .isGreaterThanOrEqualTo(0);
+        assertThat(metrics.get("metrics").get("clink").get("routes_skipped").asLong())
+                .isZero();
         JsonNode routes = api.json("/cluster/links/link/" + EU + "/routes");
         assertThat(routes.get("routes")).as("eu-west's routes listed").anySatisfy(r -> {
             assertThat(r.get("filter").asText()).isEqualTo("linked/#");
@@ -109,7 +118,12 @@ class ManagementApiIT {
         // The other side counts what it received.
         JsonNode euMetrics = new ApiClient("http://127.0.0.1:" + p.euApi() + "/api/v5")
                 .json("/cluster/links/link/" + US + "/metrics");
-        assertThat(euMetrics.get("metrics").get("clink").get("messages_received").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(euMetrics
+                        .get("metrics")
+                        .get("clink")
+                        .get("messages_received")
+                        .asLong())
+                .isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -118,20 +132,28 @@ class ManagementApiIT {
         EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
         ApiClient api = new ApiClient(us.managementUrl().orElseThrow());
 
-        for (String path : List.of("/cluster/links/link/nope", "/cluster/links/link/nope/metrics",
-                "/cluster/links/link/nope/routes")) {
+        for (String path : List.of(
+                "/cluster/links/link/nope", "/cluster/links/link/nope/metrics", "/cluster/links/link/nope/routes")) {
             HttpResponse<String> r = api.get(path);
             assertThat(r.statusCode()).as(path).isEqualTo(404);
-            assertThat(ApiClient.JSON.readTree(r.body())).as(path)
-                    .isEqualTo(ApiClient.JSON.readTree("{\"code\":\"NOT_FOUND\",\"message\":\"Cluster link not found\"}"));
+            assertThat(ApiClient.JSON.readTree(r.body()))
+                    .as(path)
+                    .isEqualTo(
+                            ApiClient.JSON.readTree("{\"code\":\"NOT_FOUND\",\"message\":\"Cluster link not found\"}"));
         }
         for (String path : List.of("/status", "/cluster/links/link/", "/cluster/links/link/a/b", "/cluster/links/x")) {
             HttpResponse<String> r = api.get(path);
             assertThat(r.statusCode()).as(path).isEqualTo(404);
-            assertThat(ApiClient.JSON.readTree(r.body()).get("code").asText()).as(path).isEqualTo("NOT_FOUND");
+            assertThat(ApiClient.JSON.readTree(r.body()).get("code").asText())
+                    .as(path)
+                    .isEqualTo("NOT_FOUND");
         }
-        for (String[] m : new String[][] {{"POST", "/cluster/links"}, {"DELETE", "/cluster/links/link/" + "cluster-eu-west"},
-                {"PUT", "/cluster/links/link/cluster-eu-west"}, {"PUT", "/cluster/links/link/x/metrics"}}) {
+        for (String[] m : new String[][] {
+            {"POST", "/cluster/links"},
+            {"DELETE", "/cluster/links/link/" + "cluster-eu-west"},
+            {"PUT", "/cluster/links/link/cluster-eu-west"},
+            {"PUT", "/cluster/links/link/x/metrics"}
+        }) {
             HttpResponse<String> r = api.send(m[0], m[1]);
             assertThat(r.statusCode()).as(m[0] + " " + m[1]).isEqualTo(405);
             assertThat(r.headers().firstValue("Allow")).hasValue("GET");
@@ -148,8 +170,12 @@ class ManagementApiIT {
 
         List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            all.add(api.http().sendAsync(HttpRequest.newBuilder(URI.create(api.base() + "/cluster/links"))
-                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()));
+            all.add(api.http()
+                    .sendAsync(
+                            HttpRequest.newBuilder(URI.create(api.base() + "/cluster/links"))
+                                    .timeout(Duration.ofSeconds(20))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString()));
         }
         for (CompletableFuture<HttpResponse<String>> f : all) {
             assertThat(f.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -178,8 +204,8 @@ class ManagementApiIT {
     void api_boundToAllInterfaces_servesAndWarns() throws Exception {
         Demo.Ports p = TestPorts.demo();
         String text = Demo.usEast(p) + "\nmanagement.bind = \"0.0.0.0:" + p.usApi() + "\"\n";
-        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger)
-                org.slf4j.LoggerFactory.getLogger(EmbeddedClusterBroker.class);
+        ch.qos.logback.classic.Logger log =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(EmbeddedClusterBroker.class);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
                 new ch.qos.logback.core.read.ListAppender<>();
         seen.start();
@@ -187,10 +213,13 @@ class ManagementApiIT {
         try {
             EmbeddedClusterBroker us = start(Demo.config("open.conf", text).withDataDir(dir.resolve("us")));
 
-            assertThat(new ApiClient("http://127.0.0.1:" + p.usApi() + "/api/v5").json("/cluster/links")).hasSize(1);
-            assertThat(seen.list).anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
-                    && e.getFormattedMessage().startsWith("open.conf: management.bind = \"0.0.0.0:" + p.usApi()
-                            + "\" is not a loopback address"));
+            assertThat(new ApiClient("http://127.0.0.1:" + p.usApi() + "/api/v5").json("/cluster/links"))
+                    .hasSize(1);
+            assertThat(seen.list)
+                    .anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                            && e.getFormattedMessage()
+                                    .startsWith("open.conf: management.bind = \"0.0.0.0:" + p.usApi()
+                                            + "\" is not a loopback address"));
         } finally {
             log.detachAppender(seen);
         }
@@ -199,18 +228,22 @@ class ManagementApiIT {
     @Test
     void start_managementPortTaken_refusedNamingTheSetting() throws Exception {
         Demo.Ports p = TestPorts.demo();
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(p.usApi(), 1,
-                java.net.InetAddress.getLoopbackAddress())) {
-            assertThatThrownBy(() -> start(Demo.config("us.conf", Demo.usEast(p)).withDataDir(dir.resolve("us"))))
+        try (java.net.ServerSocket taken =
+                new java.net.ServerSocket(p.usApi(), 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(
+                            () -> start(Demo.config("us.conf", Demo.usEast(p)).withDataDir(dir.resolve("us"))))
                     .isInstanceOf(EmbeddedClusterBroker.BrokerStartException.class)
-                    .hasMessageStartingWith("us.conf: management.bind = \"127.0.0.1:" + p.usApi() + "\": cannot listen");
+                    .hasMessageStartingWith(
+                            "us.conf: management.bind = \"127.0.0.1:" + p.usApi() + "\": cannot listen");
         }
     }
 
     // ---- helpers ----
 
     private static long threads(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(prefix))
+                .count();
     }
 
     private static boolean healthy(ClusterLink link, String name) {
@@ -224,7 +257,8 @@ class ManagementApiIT {
     }
 
     private MqttTestClient client(EmbeddedClusterBroker broker, String id) throws Exception {
-        MqttTestClient c = MqttTestClient.connect("127.0.0.1", broker.config().mqtt().port(), id);
+        MqttTestClient c =
+                MqttTestClient.connect("127.0.0.1", broker.config().mqtt().port(), id);
         open.add(c);
         return c;
     }

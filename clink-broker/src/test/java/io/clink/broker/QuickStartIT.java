@@ -83,7 +83,8 @@ class QuickStartIT {
             usPub.publish("linked/1", "Hello from US!", 1);
             Thread.sleep(500);
         }
-        assertThat(euSub.received()).as("eu-west must not receive us-east's messages")
+        assertThat(euSub.received())
+                .as("eu-west must not receive us-east's messages")
                 .noneMatch(m -> m.topic().equals("linked/1"));
         // The message was published, and us-east's own subscriber got it locally.
         assertThat(usSub.received()).anyMatch(m -> m.topic().equals("linked/1"));
@@ -104,6 +105,7 @@ class QuickStartIT {
     /** Publishes every 500 ms until the subscriber gets the message (routes replicate asynchronously, as in EMQX). */
     private static Received publishUntilReceived(MqttTestClient pub, String topic, String payload, MqttTestClient sub)
             throws Exception {
-        return pub.publishUntilReceived(topic, payload, sub, Duration.ofMillis(500)).message();
+        return pub.publishUntilReceived(topic, payload, sub, Duration.ofMillis(500))
+                .message();
     }
 }

@@ -4,9 +4,9 @@ import static io.clink.broker.ManagementApiIT.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clink.api.link.ActorState;
 import io.clink.api.link.ActorStatus;
 import io.clink.api.link.ForwardingStatus;
-import io.clink.api.link.ActorState;
 import io.clink.api.link.LinkStatus;
 import io.clink.api.transport.DisconnectReason;
 import io.clink.core.ClusterLink;
@@ -50,7 +50,8 @@ class WrongLinkPasswordIT {
     @Test
     void link_wrongPassword_refusedAndReportedInStatusAndApi() throws Exception {
         Demo.Ports p = TestPorts.demo();
-        EmbeddedClusterBroker eu = start("eu.conf", """
+        EmbeddedClusterBroker eu =
+                start("eu.conf", """
                 cluster { name = "%s", links = [ { name = "%s", server = "127.0.0.1:%d", clientid = "clink-eu-west",
                                                    topics = ["#"] } ] }
                 listeners {
@@ -62,7 +63,8 @@ class WrongLinkPasswordIT {
                 }
                 management { bind = "127.0.0.1:%d" }
                 """.formatted(EU, US, p.usLink(), p.euMqtt(), p.euLink(), US, p.euApi()));
-        EmbeddedClusterBroker us = start("us.conf", """
+        EmbeddedClusterBroker us =
+                start("us.conf", """
                 cluster { name = "%s", links = [ { name = "%s", server = "127.0.0.1:%d", clientid = "clink-us-east",
                                                    username = "clink-us", password = "wrong-one", topics = ["#"] } ] }
                 listeners { tcp.default { bind = "127.0.0.1:%d" }, tcp.clink { bind = "127.0.0.1:%d" } }
@@ -71,11 +73,13 @@ class WrongLinkPasswordIT {
         ClusterLink usLink = us.link().orElseThrow();
         ClusterLink euLink = eu.link().orElseThrow();
 
-        await("us-east's forwarding pool and actor were refused",
+        await(
+                "us-east's forwarding pool and actor were refused",
                 () -> refused(usLink.status(EU).orElseThrow().forwardingLastDisconnect())
                         && usLink.status(EU).orElseThrow().actors().stream()
                                 .anyMatch(a -> refused(a.lastDisconnect())));
-        await("eu-west's link to us-east (no authentication there) is up",
+        await(
+                "eu-west's link to us-east (no authentication there) is up",
                 () -> euLink.status(US).map(LinkStatus::isHealthy).orElse(false));
 
         LinkStatus status = usLink.status(EU).orElseThrow();
@@ -87,7 +91,9 @@ class WrongLinkPasswordIT {
         // eu-west never accepted us-east's actor, so it holds none of us-east's routes.
         assertThat(euLink.remoteRoutes(US)).isEmpty();
 
-        JsonNode link = new ApiClient(us.managementUrl().orElseThrow()).json("/cluster/links").get(0);
+        JsonNode link = new ApiClient(us.managementUrl().orElseThrow())
+                .json("/cluster/links")
+                .get(0);
         assertThat(link.get("name").asText()).isEqualTo(EU);
         assertThat(link.get("status").asText()).isIn("disconnected", "connecting");
         JsonNode node = link.get("node_status").get(0);
@@ -105,7 +111,8 @@ class WrongLinkPasswordIT {
     }
 
     private static boolean refused(DisconnectReason r) {
-        return r != null && r.cause() == DisconnectReason.Cause.CONNECT_REFUSED
+        return r != null
+                && r.cause() == DisconnectReason.Cause.CONNECT_REFUSED
                 && REFUSAL_CODES.contains(r.reasonCode());
     }
 

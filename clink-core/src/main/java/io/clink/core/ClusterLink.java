@@ -6,8 +6,8 @@ import io.clink.api.broker.ClusterLinkHooks;
 import io.clink.api.broker.LocalBroker;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
-import io.clink.api.link.LinkMetrics;
 import io.clink.api.link.ActorStateListener;
+import io.clink.api.link.LinkMetrics;
 import io.clink.api.link.LinkStatus;
 import io.clink.api.link.RemoteRoute;
 import io.clink.api.time.Scheduler;
@@ -105,19 +105,32 @@ public final class ClusterLink implements AutoCloseable {
     private boolean started;
     private boolean closed;
 
-    private ClusterLink(EngineContext ctx, LocalBroker broker, Duration resyncInterval,
-            @Nullable ExecutorService ownedExecutor) {
+    private ClusterLink(
+            EngineContext ctx, LocalBroker broker, Duration resyncInterval, @Nullable ExecutorService ownedExecutor) {
         this.ctx = ctx;
         this.broker = broker;
         this.ownedExecutor = ownedExecutor;
         LocalRoutes localRoutes = new LocalRoutes();
         this.routeReceiver = new RouteReceiver(ctx);
-        this.links = new LinkSupervisor(config -> new LinkRuntime(ctx, config, localRoutes, listeners),
-                routeReceiver::clusterUnlinked, () -> ctx.ticker().wallClockMillis());
-        this.resync = new SubscriptionResync(localRoutes, ctx.broker(), ctx.localCluster(), ctx.scheduler(),
-                ctx.newSerialExecutor(), resyncInterval);
-        this.hooks = new HookDispatcher(ctx.localCluster(), localRoutes, ctx.routeIndex(), links, routeReceiver,
-                new ForwardedReceiver(ctx), ctx.broker());
+        this.links = new LinkSupervisor(
+                config -> new LinkRuntime(ctx, config, localRoutes, listeners),
+                routeReceiver::clusterUnlinked,
+                () -> ctx.ticker().wallClockMillis());
+        this.resync = new SubscriptionResync(
+                localRoutes,
+                ctx.broker(),
+                ctx.localCluster(),
+                ctx.scheduler(),
+                ctx.newSerialExecutor(),
+                resyncInterval);
+        this.hooks = new HookDispatcher(
+                ctx.localCluster(),
+                localRoutes,
+                ctx.routeIndex(),
+                links,
+                routeReceiver,
+                new ForwardedReceiver(ctx),
+                ctx.broker());
     }
 
     /**
@@ -155,8 +168,11 @@ public final class ClusterLink implements AutoCloseable {
             routeReceiver.start();
             links.start(ctx.config());
             resync.start();
-            LOG.info("[{}] cluster link started with {} link(s), {} enabled", ctx.localCluster(),
-                    ctx.config().links().size(), links.runningCount());
+            LOG.info(
+                    "[{}] cluster link started with {} link(s), {} enabled",
+                    ctx.localCluster(),
+                    ctx.config().links().size(),
+                    links.runningCount());
         }
     }
 
@@ -191,8 +207,8 @@ public final class ClusterLink implements AutoCloseable {
         synchronized (lifecycle) {
             ClusterLinkConfig old = ctx.config();
             if (!old.name().equals(newConfig.name())) {
-                throw new IllegalArgumentException("cluster.name cannot change at run time: '" + old.name()
-                        + "' -> '" + newConfig.name() + "'; restart the broker instead");
+                throw new IllegalArgumentException("cluster.name cannot change at run time: '" + old.name() + "' -> '"
+                        + newConfig.name() + "'; restart the broker instead");
             }
             LinkClientOptionsFactory.validateAll(ctx.transport(), newConfig);
             // Before the links change: the receivers read the configuration in force, so a handshake racing with
@@ -492,18 +508,29 @@ public final class ClusterLink implements AutoCloseable {
             ExecutorService owned = null;
             Executor exec = executor;
             if (exec == null) {
-                owned = Executors.newCachedThreadPool(
-                        new ThreadFactoryBuilder().setNameFormat("clink-link-%d").setDaemon(true).build());
+                owned = Executors.newCachedThreadPool(new ThreadFactoryBuilder()
+                        .setNameFormat("clink-link-%d")
+                        .setDaemon(true)
+                        .build());
                 exec = owned;
             }
             IncarnationStore store = incarnationStore;
             if (store == null) {
-                Path dir = dataDirectory != null ? dataDirectory
+                Path dir = dataDirectory != null
+                        ? dataDirectory
                         : Path.of(System.getProperty("java.io.tmpdir"), "clink-" + config.name());
                 store = new FileIncarnationStore(dir.resolve("incarnations.properties"));
             }
-            EngineContext ctx = new EngineContext(config, new GuardedBroker(broker), transport, ticker,
-                    scheduler != null ? scheduler : Scheduler.system(), exec, store, node, random,
+            EngineContext ctx = new EngineContext(
+                    config,
+                    new GuardedBroker(broker),
+                    transport,
+                    ticker,
+                    scheduler != null ? scheduler : Scheduler.system(),
+                    exec,
+                    store,
+                    node,
+                    random,
                     EtfLimits.defaults());
             return new ClusterLink(ctx, broker, resyncInterval, owned);
         }

@@ -8,8 +8,8 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.core.config.ClusterLinkConfigLoader;
 import io.clink.core.config.ConfigDocument;
-import io.clink.core.config.ConfigSection;
 import io.clink.core.config.ConfigLoadException;
+import io.clink.core.config.ConfigSection;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +57,10 @@ public final class DropInExtensionMain implements ExtensionMain {
 
     @Override
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
-        Path file = input.getExtensionInformation().getExtensionHomeFolder().toPath().resolve(CONFIG_FILE);
+        Path file = input.getExtensionInformation()
+                .getExtensionHomeFolder()
+                .toPath()
+                .resolve(CONFIG_FILE);
         Settings settings;
         try {
             settings = Settings.load(file);
@@ -70,8 +73,12 @@ public final class DropInExtensionMain implements ExtensionMain {
                 Set.copyOf(settings.linkListeners()), HiveMqEngineStarters.starter(settings.cluster()), Map.of());
         delegate = d;
         d.extensionStart(input, output);
-        LOG.info("clink: cluster {} linked to {} (link listeners {})", settings.cluster().name(),
-                settings.cluster().enabledLinks().stream().map(l -> l.name() + "@" + l.server()).toList(),
+        LOG.info(
+                "clink: cluster {} linked to {} (link listeners {})",
+                settings.cluster().name(),
+                settings.cluster().enabledLinks().stream()
+                        .map(l -> l.name() + "@" + l.server())
+                        .toList(),
                 settings.linkListeners());
     }
 
@@ -135,10 +142,10 @@ public final class DropInExtensionMain implements ExtensionMain {
                 }
                 if (hivemq.has("link_listeners")) {
                     listeners = hivemq.strings("link_listeners").orElse(List.of());
-                    if (listeners.isEmpty() || listeners.stream().anyMatch(String::isBlank)
+                    if (listeners.isEmpty()
+                            || listeners.stream().anyMatch(String::isBlank)
                             || Set.copyOf(listeners).size() != listeners.size()) {
-                        throw hivemq.error("link_listeners",
-                                "must name one or more different listeners of config.xml");
+                        throw hivemq.error("link_listeners", "must name one or more different listeners of config.xml");
                     }
                 }
             }

@@ -86,7 +86,9 @@ public class EmbeddedExtensionMain implements ExtensionMain {
      */
     public EmbeddedExtensionMain(
             String linkListenerName, EngineStarter starter, List<LinkAuthenticator.LinkUser> linkUsers) {
-        this(Set.of(Objects.requireNonNull(linkListenerName, "linkListenerName")), starter,
+        this(
+                Set.of(Objects.requireNonNull(linkListenerName, "linkListenerName")),
+                starter,
                 linkUsers.isEmpty() ? Map.of() : Map.of(linkListenerName, linkUsers));
     }
 
@@ -103,7 +105,9 @@ public class EmbeddedExtensionMain implements ExtensionMain {
      *     a link listener
      * @since 0.1.0
      */
-    public EmbeddedExtensionMain(Set<String> linkListenerNames, EngineStarter starter,
+    public EmbeddedExtensionMain(
+            Set<String> linkListenerNames,
+            EngineStarter starter,
             Map<String, List<LinkAuthenticator.LinkUser>> linkUsers) {
         this.linkListenerNames = Set.copyOf(Objects.requireNonNull(linkListenerNames, "linkListenerNames"));
         this.starter = Objects.requireNonNull(starter, "starter");

@@ -26,7 +26,8 @@ public final class HiveMqEngineStarters {
      */
     public static EmbeddedExtensionMain.EngineStarter starter(ClusterLinkConfig config) {
         Objects.requireNonNull(config, "config");
-        return (broker, context) -> start(config, broker, context.hivemqDataFolder().resolve("clink"), link -> { });
+        return (broker, context) ->
+                start(config, broker, context.hivemqDataFolder().resolve("clink"), link -> {});
     }
 
     /**
@@ -49,7 +50,9 @@ public final class HiveMqEngineStarters {
     }
 
     private static AutoCloseable start(
-            ClusterLinkConfig config, HiveMqLocalBroker broker, Path dataDirectory,
+            ClusterLinkConfig config,
+            HiveMqLocalBroker broker,
+            Path dataDirectory,
             Consumer<? super ClusterLink> started) {
         PahoLinkTransport transport = new PahoLinkTransport();
         ClusterLink link;

@@ -140,8 +140,9 @@ public final class HiveMqLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public void register() {
-        services.initializerRegistry().setClientInitializer(
-                new LinkConnectionInitializer(registry, hooks, closer, LinkAuthenticator.CLUSTER_ATTRIBUTE));
+        services.initializerRegistry()
+                .setClientInitializer(
+                        new LinkConnectionInitializer(registry, hooks, closer, LinkAuthenticator.CLUSTER_ATTRIBUTE));
         SessionLifecycleListener lifecycle = new SessionLifecycleListener(registry, hooks);
         services.eventRegistry().setClientLifecycleEventListener(input -> lifecycle);
     }
@@ -200,14 +201,19 @@ public final class HiveMqLocalBroker implements LocalBroker {
     public void deliver(MqttMessage message) {
         Objects.requireNonNull(message, "message");
         if (message.retain()) {
-            retainedDelivery.deliver(Messages.toPublish(message), message.topic(),
+            retainedDelivery.deliver(
+                    Messages.toPublish(message),
+                    message.topic(),
                     message.originCluster().orElse("?"));
             return;
         }
         services.publishService().publish(Messages.toPublish(message)).whenComplete((ok, error) -> {
             if (error != null) {
-                LOG.warn("HiveMQ refused to deliver a linked message on '{}' from cluster {}: {}", message.topic(),
-                        message.originCluster().orElse("?"), error.toString());
+                LOG.warn(
+                        "HiveMQ refused to deliver a linked message on '{}' from cluster {}: {}",
+                        message.topic(),
+                        message.originCluster().orElse("?"),
+                        error.toString());
             }
         });
     }
@@ -221,11 +227,15 @@ public final class HiveMqLocalBroker implements LocalBroker {
                 .publishToClient(Messages.toPublish(reply), connection.clientId())
                 .whenComplete((result, error) -> {
                     if (error != null) {
-                        LOG.warn("Could not send the link handshake answer to {}: {}", connection.clientId(),
+                        LOG.warn(
+                                "Could not send the link handshake answer to {}: {}",
+                                connection.clientId(),
                                 error.toString());
                     } else if (result != PublishToClientResult.SUCCESSFUL) {
-                        LOG.warn("Link handshake answer not delivered to {}: it is not subscribed to {}",
-                                connection.clientId(), reply.topic());
+                        LOG.warn(
+                                "Link handshake answer not delivered to {}: it is not subscribed to {}",
+                                connection.clientId(),
+                                reply.topic());
                     }
                 });
     }

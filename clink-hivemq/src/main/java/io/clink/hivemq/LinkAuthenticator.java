@@ -68,8 +68,8 @@ public final class LinkAuthenticator implements SimpleAuthenticator {
                 throw new IllegalArgumentException("username must not be empty");
             }
             if (cluster.isEmpty() || cluster.chars().anyMatch(c -> c == '/' || c == '+' || c == '#')) {
-                throw new IllegalArgumentException("cluster must be a cluster name (no '/', '+' or '#'): '"
-                        + cluster + "'");
+                throw new IllegalArgumentException(
+                        "cluster must be a cluster name (no '/', '+' or '#'): '" + cluster + "'");
             }
         }
 
@@ -105,7 +105,8 @@ public final class LinkAuthenticator implements SimpleAuthenticator {
         Map<String, List<LinkUser>> copy = new LinkedHashMap<>();
         usersByListener.forEach((listener, users) -> {
             if (users.isEmpty()) {
-                throw new IllegalArgumentException("at least one link user is required for listener '" + listener + "'");
+                throw new IllegalArgumentException(
+                        "at least one link user is required for listener '" + listener + "'");
             }
             copy.put(listener, List.copyOf(users));
         });
@@ -117,14 +118,20 @@ public final class LinkAuthenticator implements SimpleAuthenticator {
 
     @Override
     public void onConnect(SimpleAuthInput input, SimpleAuthOutput output) {
-        String listener = input.getConnectionInformation().getListener().map(Listener::getName).orElse(null);
+        String listener = input.getConnectionInformation()
+                .getListener()
+                .map(Listener::getName)
+                .orElse(null);
         List<LinkUser> users = listener == null ? null : usersByListener.get(listener);
         if (users == null) {
             output.authenticateSuccessfully();
             return;
         }
         String username = input.getConnectPacket().getUserName().orElse(null);
-        byte[] password = input.getConnectPacket().getPassword().map(LinkAuthenticator::bytes).orElse(new byte[0]);
+        byte[] password = input.getConnectPacket()
+                .getPassword()
+                .map(LinkAuthenticator::bytes)
+                .orElse(new byte[0]);
         LinkUser match = null;
         for (LinkUser u : users) {
             // Compare every password in constant time, so timing tells nothing about which user name exists.
@@ -134,9 +141,13 @@ public final class LinkAuthenticator implements SimpleAuthenticator {
             }
         }
         if (match == null) {
-            LOG.warn("Refused link connection {} on listener '{}': unknown user '{}' or wrong password",
-                    input.getClientInformation().getClientId(), listener, username);
-            output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "unknown link user or wrong password");
+            LOG.warn(
+                    "Refused link connection {} on listener '{}': unknown user '{}' or wrong password",
+                    input.getClientInformation().getClientId(),
+                    listener,
+                    username);
+            output.failAuthentication(
+                    ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "unknown link user or wrong password");
             return;
         }
         // The publish interceptor runs before HiveMQ's publish authorization, so it checks the cluster itself.

@@ -2,10 +2,9 @@ package io.clink.hivemq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.testkit.net.FreePorts;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.mqtt.Received;
-import java.nio.charset.StandardCharsets;
+import io.clink.testkit.net.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -39,18 +38,19 @@ class DistributionIT {
         Path euExt = unpack(zip, dir.resolve("eu-dist"));
         Files.writeString(usExt.resolve("conf/cluster-link.conf"), conf("cluster-us-east", "cluster-eu-west", euLink));
         Files.writeString(euExt.resolve("conf/cluster-link.conf"), conf("cluster-eu-west", "cluster-us-east", usLink));
-        EmbeddedExtensionMain.EngineStarter unused = (b, c) -> () -> { };
+        EmbeddedExtensionMain.EngineStarter unused = (b, c) -> () -> {};
 
         try (EmbeddedHiveMq us = new EmbeddedHiveMq(dir.resolve("us"), usMqtt, usLink, unused, usExt);
                 EmbeddedHiveMq eu = new EmbeddedHiveMq(dir.resolve("eu"), euMqtt, euLink, unused, euExt);
                 MqttTestClient sub = EmbeddedHiveMq.connect(us.mqttUri(), "dist-sub");
                 // Its timeout bounds publishUntilReceived: the link may need a reconnect round to come up.
-                MqttTestClient pub = MqttTestClient.connect(eu.mqttUri(), "dist-pub", MqttTestClient.defaultOptions(),
-                        Duration.ofSeconds(60))) {
+                MqttTestClient pub = MqttTestClient.connect(
+                        eu.mqttUri(), "dist-pub", MqttTestClient.defaultOptions(), Duration.ofSeconds(60))) {
             sub.subscribe("linked/#", 1);
             // The link comes up in the background; publish until the first message crosses it.
-            Received r = pub.publishUntilReceived("linked/42", "Hello from the other side!", sub,
-                    Duration.ofMillis(500)).message();
+            Received r = pub.publishUntilReceived(
+                            "linked/42", "Hello from the other side!", sub, Duration.ofMillis(500))
+                    .message();
 
             assertThat(r.topic()).isEqualTo("linked/42");
             assertThat(r.payload()).isEqualTo("Hello from the other side!");
@@ -78,7 +78,8 @@ class DistributionIT {
 
     /** Unpacks the zip and returns its single top folder ({@code clink-hivemq/}). */
     private static Path unpack(Path zip, Path into) throws IOException {
-        try (InputStream in = Files.newInputStream(zip); ZipInputStream z = new ZipInputStream(in)) {
+        try (InputStream in = Files.newInputStream(zip);
+                ZipInputStream z = new ZipInputStream(in)) {
             ZipEntry e;
             while ((e = z.getNextEntry()) != null) {
                 Path target = into.resolve(e.getName()).normalize();

@@ -44,8 +44,8 @@ class DropInExtensionSettingsTest {
 
     @Test
     void load_severalLinkListeners_areAllUsed() throws IOException {
-        Path f = Files.writeString(dir.resolve("c.conf"),
-                "cluster { name = a }\nhivemq { link_listeners = [clink, clink-tls] }\n");
+        Path f = Files.writeString(
+                dir.resolve("c.conf"), "cluster { name = a }\nhivemq { link_listeners = [clink, clink-tls] }\n");
 
         assertThat(DropInExtensionMain.Settings.load(f).linkListeners()).containsExactly("clink", "clink-tls");
     }
@@ -53,17 +53,17 @@ class DropInExtensionSettingsTest {
     @Test
     void load_linkListenersEmptyDuplicateOrWithLinkListener_refused() throws IOException {
         Path empty = Files.writeString(dir.resolve("e.conf"), "cluster { name = a }\nhivemq { link_listeners = [] }\n");
-        Path twice = Files.writeString(dir.resolve("t.conf"),
-                "cluster { name = a }\nhivemq { link_listeners = [x, x] }\n");
-        Path both = Files.writeString(dir.resolve("b.conf"),
-                "cluster { name = a }\nhivemq { link_listener = x, link_listeners = [y] }\n");
+        Path twice =
+                Files.writeString(dir.resolve("t.conf"), "cluster { name = a }\nhivemq { link_listeners = [x, x] }\n");
+        Path both = Files.writeString(
+                dir.resolve("b.conf"), "cluster { name = a }\nhivemq { link_listener = x, link_listeners = [y] }\n");
 
         assertThatThrownBy(() -> DropInExtensionMain.Settings.load(empty))
-                .hasMessageContaining("hivemq.link_listeners = []").hasMessageContaining("one or more different");
+                .hasMessageContaining("hivemq.link_listeners = []")
+                .hasMessageContaining("one or more different");
         assertThatThrownBy(() -> DropInExtensionMain.Settings.load(twice))
                 .hasMessageContaining("hivemq.link_listeners = [\"x\",\"x\"]");
-        assertThatThrownBy(() -> DropInExtensionMain.Settings.load(both))
-                .hasMessageContaining("not both");
+        assertThatThrownBy(() -> DropInExtensionMain.Settings.load(both)).hasMessageContaining("not both");
     }
 
     @Test
@@ -80,8 +80,7 @@ class DropInExtensionSettingsTest {
     void load_unknownTopLevelKey_namesIt() throws IOException {
         Path f = Files.writeString(dir.resolve("c.conf"), "cluster { name = a }\nlisteners { }\n");
 
-        assertThatThrownBy(() -> DropInExtensionMain.Settings.load(f))
-                .hasMessageContaining("unknown key 'listeners'");
+        assertThatThrownBy(() -> DropInExtensionMain.Settings.load(f)).hasMessageContaining("unknown key 'listeners'");
     }
 
     @Test

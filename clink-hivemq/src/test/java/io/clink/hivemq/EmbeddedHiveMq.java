@@ -30,8 +30,7 @@ final class EmbeddedHiveMq implements AutoCloseable {
         this(dir, FreePorts.pick(2), starter, List.of());
     }
 
-    EmbeddedHiveMq(Path dir, int mqttPort, int linkPort, EmbeddedExtensionMain.EngineStarter starter)
-            throws Exception {
+    EmbeddedHiveMq(Path dir, int mqttPort, int linkPort, EmbeddedExtensionMain.EngineStarter starter) throws Exception {
         this(dir, mqttPort, linkPort, starter, null, List.of());
     }
 
@@ -41,13 +40,15 @@ final class EmbeddedHiveMq implements AutoCloseable {
     }
 
     // Both ports from one pick, so they differ from each other.
-    private EmbeddedHiveMq(Path dir, int[] ports, EmbeddedExtensionMain.EngineStarter starter,
-            List<LinkAuthenticator.LinkUser> users) throws Exception {
+    private EmbeddedHiveMq(
+            Path dir, int[] ports, EmbeddedExtensionMain.EngineStarter starter, List<LinkAuthenticator.LinkUser> users)
+            throws Exception {
         this(dir, ports[0], ports[1], starter, null, users);
     }
 
-    EmbeddedHiveMq(Path dir, int mqttPort, int linkPort, EmbeddedExtensionMain.EngineStarter starter,
-            @Nullable Path dropIn) throws Exception {
+    EmbeddedHiveMq(
+            Path dir, int mqttPort, int linkPort, EmbeddedExtensionMain.EngineStarter starter, @Nullable Path dropIn)
+            throws Exception {
         this(dir, mqttPort, linkPort, starter, dropIn, List.of());
     }
 
@@ -55,8 +56,14 @@ final class EmbeddedHiveMq implements AutoCloseable {
      * With {@code dropIn}, no embedded extension: the folder's contents (an unpacked distribution) are copied to the
      * broker's extensions folder, as a user installs the extension.
      */
-    private EmbeddedHiveMq(Path dir, int mqttPort, int linkPort, EmbeddedExtensionMain.EngineStarter starter,
-            @Nullable Path dropIn, List<LinkAuthenticator.LinkUser> users) throws Exception {
+    private EmbeddedHiveMq(
+            Path dir,
+            int mqttPort,
+            int linkPort,
+            EmbeddedExtensionMain.EngineStarter starter,
+            @Nullable Path dropIn,
+            List<LinkAuthenticator.LinkUser> users)
+            throws Exception {
         this.mqttPort = mqttPort;
         this.linkPort = linkPort;
         Path conf = Files.createDirectories(dir.resolve("conf"));

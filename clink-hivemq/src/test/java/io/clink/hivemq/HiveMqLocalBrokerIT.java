@@ -176,7 +176,8 @@ class HiveMqLocalBrokerIT {
             assertThat(props.messageExpiryIntervalSeconds().orElseThrow()).isBetween(1L, 120L);
             assertThat(props.userProperties()).containsExactly(new io.clink.api.broker.UserProperty("k", "v"));
             assertThat(props.responseTopic()).contains("reply/here");
-            assertThat(props.correlationData()).hasValueSatisfying(d -> assertThat(d).containsExactly(1, 2, 3));
+            assertThat(props.correlationData())
+                    .hasValueSatisfying(d -> assertThat(d).containsExactly(1, 2, 3));
             assertThat(props.payloadFormatIndicator()).hasValue(1);
         }
     }
@@ -190,7 +191,10 @@ class HiveMqLocalBrokerIT {
                     .topic("remote/42")
                     .payload("Hello from the other side!".getBytes(StandardCharsets.UTF_8))
                     .qos(1)
-                    .properties(PublishProperties.builder().userProperty("origin", "eu").contentType("text/x").build())
+                    .properties(PublishProperties.builder()
+                            .userProperty("origin", "eu")
+                            .contentType("text/x")
+                            .build())
                     .originCluster("cluster-eu-west")
                     .timestampMillis(1)
                     .build();
@@ -207,7 +211,8 @@ class HiveMqLocalBrokerIT {
                     .contains(org.assertj.core.groups.Tuple.tuple("origin", "eu"));
             // A later local publish is reported; the delivered one before it never was.
             pub.tryPublish("sentinel/1", "s".getBytes(StandardCharsets.UTF_8), 1, null);
-            List<String> seen = HOOKS.awaitEvent(e -> e.startsWith("PUB deliver-pub sentinel/1"), Duration.ofSeconds(10));
+            List<String> seen =
+                    HOOKS.awaitEvent(e -> e.startsWith("PUB deliver-pub sentinel/1"), Duration.ofSeconds(10));
             assertThat(seen).noneMatch(e -> e.contains("remote/42"));
         }
     }
@@ -229,11 +234,17 @@ class HiveMqLocalBrokerIT {
 
             Received r = rap.awaitMessage();
             assertThat(r.topic()).isEqualTo("retained/r1");
-            assertThat(r.message().isRetained()).as("retain flag under retain-as-published").isTrue();
+            assertThat(r.message().isRetained())
+                    .as("retain flag under retain-as-published")
+                    .isTrue();
             Received p = plain.awaitMessage();
             assertThat(p.topic()).isEqualTo("retained/r1");
-            assertThat(p.message().isRetained()).as("retain flag without retain-as-published").isFalse();
-            assertThat(List.of(overlapping.awaitMessage().topic(), overlapping.awaitMessage().topic()))
+            assertThat(p.message().isRetained())
+                    .as("retain flag without retain-as-published")
+                    .isFalse();
+            assertThat(List.of(
+                            overlapping.awaitMessage().topic(),
+                            overlapping.awaitMessage().topic()))
                     .as("one copy per client for overlapping subscriptions, as HiveMQ's own dispatch")
                     .containsExactly("retained/r1", "retained/sentinel");
             assertThat(rap.awaitMessage().topic()).isEqualTo("retained/sentinel");
@@ -243,7 +254,8 @@ class HiveMqLocalBrokerIT {
             later.subscribe("retained/#", 1);
             hivemq.broker().deliver(remote("retained/sentinel", "s2", false));
 
-            assertThat(later.awaitMessage().topic()).as("no stored copy of retained/r1 before the sentinel")
+            assertThat(later.awaitMessage().topic())
+                    .as("no stored copy of retained/r1 before the sentinel")
                     .isEqualTo("retained/sentinel");
             assertThat(later.received().poll(500, TimeUnit.MILLISECONDS)).isNull();
         }
@@ -281,8 +293,8 @@ class HiveMqLocalBrokerIT {
             assertThat(lp.payload()).containsExactly(131, 106);
             assertThat(lp.properties().responseTopic()).contains("$LINK/cluster/resp/us/actor");
             assertThat(lp.properties().correlationData())
-                    .hasValueSatisfying(d -> assertThat(new String(d, StandardCharsets.US_ASCII))
-                            .isEqualTo("0123456789abcdef"));
+                    .hasValueSatisfying(d ->
+                            assertThat(new String(d, StandardCharsets.US_ASCII)).isEqualTo("0123456789abcdef"));
             LinkConnection conn = lp.connection();
             assertThat(conn.clientId()).isEqualTo("clink-us-east:routesync:0123abcd");
             assertThat(conn.listener()).isEqualTo(EmbeddedHiveMq.LINK_LISTENER);
@@ -324,16 +336,20 @@ class HiveMqLocalBrokerIT {
                 int code =
                         link.tryPublish("$LINK/cluster/msg/q2", new byte[] {(byte) 131, 106}, 2, new MqttProperties());
 
-                assertThat(code).as("acknowledgement for clink's 0x%02X", clinkCode).isIn(0x00, clinkCode);
+                assertThat(code)
+                        .as("acknowledgement for clink's 0x%02X", clinkCode)
+                        .isIn(0x00, clinkCode);
                 RecordingHooks.LinkPublish lp = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS);
                 assertThat(lp).isNotNull();
                 assertThat(lp.topic()).isEqualTo("$LINK/cluster/msg/q2");
                 // The exchange is complete (PUBREL answered): a following QoS 2 publish goes through as well.
-                assertThat(
-                        link.tryPublish("$LINK/cluster/msg/q2", new byte[] {(byte) 131, 106}, 2, new MqttProperties()))
+                assertThat(link.tryPublish(
+                                "$LINK/cluster/msg/q2", new byte[] {(byte) 131, 106}, 2, new MqttProperties()))
                         .isIn(0x00, clinkCode);
                 assertThat(HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS)).isNotNull();
-                assertThat(HOOKS.linkPublishes.poll(300, TimeUnit.MILLISECONDS)).as("a third call").isNull();
+                assertThat(HOOKS.linkPublishes.poll(300, TimeUnit.MILLISECONDS))
+                        .as("a third call")
+                        .isNull();
                 assertThat(link.awaitServerDisconnect(Duration.ZERO)).isEqualTo(MqttTestClient.NO_DISCONNECT);
                 assertThat(link.isConnected()).isTrue();
             }
@@ -350,7 +366,9 @@ class HiveMqLocalBrokerIT {
             // the client's choice: clink-broker's EmqxInteropIT shows over a raw socket that the broker keeps it.
             assertThat(code).isEqualTo(0x90);
             assertThat(HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS)).isNotNull();
-            assertThat(HOOKS.linkPublishes.poll(300, TimeUnit.MILLISECONDS)).as("a second call").isNull();
+            assertThat(HOOKS.linkPublishes.poll(300, TimeUnit.MILLISECONDS))
+                    .as("a second call")
+                    .isNull();
         }
     }
 
@@ -361,7 +379,8 @@ class HiveMqLocalBrokerIT {
             intruder.tryPublish("intruder/after", "a".getBytes(StandardCharsets.UTF_8), 1, null);
 
             assertThat(code).isEqualTo(0x87);
-            List<String> seen = HOOKS.awaitEvent(e -> e.startsWith("PUB intruder-1 intruder/after"), Duration.ofSeconds(10));
+            List<String> seen =
+                    HOOKS.awaitEvent(e -> e.startsWith("PUB intruder-1 intruder/after"), Duration.ofSeconds(10));
             assertThat(seen).noneMatch(e -> e.startsWith("LINK"));
             assertThat(HOOKS.linkPublishes).isEmpty();
         }
@@ -379,7 +398,9 @@ class HiveMqLocalBrokerIT {
                     .topic("$LINK/cluster/resp/r/actor-1")
                     .payload(new byte[] {(byte) 131, 106})
                     .qos(1)
-                    .properties(PublishProperties.builder().correlationData(new byte[] {9, 9}).build())
+                    .properties(PublishProperties.builder()
+                            .correlationData(new byte[] {9, 9})
+                            .build())
                     .timestampMillis(1)
                     .build();
 
@@ -414,7 +435,8 @@ class HiveMqLocalBrokerIT {
         try (MqttTestClient second = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-s:routesync:44444444")) {
             first.awaitServerDisconnect();
             second.tryPublish("$LINK/cluster/route/s", "y".getBytes(StandardCharsets.UTF_8), 1, null);
-            LinkConnection current = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS).connection();
+            LinkConnection current =
+                    HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS).connection();
             assertThat(current.connectionId()).isNotEqualTo(old.connectionId());
 
             hivemq.broker().disconnect(old, 0x83, "stale");
@@ -439,8 +461,10 @@ class HiveMqLocalBrokerIT {
             List<LocalSubscription> all = new ArrayList<>();
             hivemq.broker().forEachSubscription(all::add);
 
-            assertThat(all).contains(new LocalSubscription("list-a", "list/a/#"),
-                    new LocalSubscription("list-b", "$share/grp/list/b"));
+            assertThat(all)
+                    .contains(
+                            new LocalSubscription("list-a", "list/a/#"),
+                            new LocalSubscription("list-b", "$share/grp/list/b"));
             assertThat(all).noneMatch(s -> s.subscription().startsWith("$LINK"));
         }
     }

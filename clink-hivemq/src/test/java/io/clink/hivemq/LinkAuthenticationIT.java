@@ -27,8 +27,10 @@ class LinkAuthenticationIT {
 
     @BeforeAll
     static void start() throws Exception {
-        hivemq = new EmbeddedHiveMq(dir, List.of(new LinkAuthenticator.LinkUser("eu-user", "eu-secret",
-                "cluster-eu-west")), (broker, context) -> {
+        hivemq = new EmbeddedHiveMq(
+                dir,
+                List.of(new LinkAuthenticator.LinkUser("eu-user", "eu-secret", "cluster-eu-west")),
+                (broker, context) -> {
                     broker.attach(HOOKS);
                     return broker::detach;
                 });
@@ -50,8 +52,8 @@ class LinkAuthenticationIT {
 
     @Test
     void knownUser_mayUseItsOwnClustersTopics() throws Exception {
-        try (MqttTestClient link = MqttTestClient.connect(hivemq.linkUri(), "clink-eu-west:routesync:1", as("eu-user",
-                "eu-secret"))) {
+        try (MqttTestClient link =
+                MqttTestClient.connect(hivemq.linkUri(), "clink-eu-west:routesync:1", as("eu-user", "eu-secret"))) {
             int sub = link.subscribe("$LINK/cluster/resp/cluster-eu-west/actor", 1);
             int pub = link.tryPublish(
                     "$LINK/cluster/route/cluster-eu-west", "init".getBytes(StandardCharsets.UTF_8), 1, null);
@@ -66,15 +68,18 @@ class LinkAuthenticationIT {
 
     @Test
     void knownUser_otherClustersTopics_refused() throws Exception {
-        try (MqttTestClient link = MqttTestClient.connect(hivemq.linkUri(), "clink-eu-west:routesync:2", as("eu-user",
-                "eu-secret"))) {
+        try (MqttTestClient link =
+                MqttTestClient.connect(hivemq.linkUri(), "clink-eu-west:routesync:2", as("eu-user", "eu-secret"))) {
             int sub = link.trySubscribe("$LINK/cluster/resp/cluster-ap/#", 1);
             int pub = link.tryPublish(
                     "$LINK/cluster/route/cluster-ap", "forged".getBytes(StandardCharsets.UTF_8), 1, null);
 
             assertThat(sub).isEqualTo(0x87);
             // The DISCONNECT may overtake the PUBACK; Paho then fails the publish with its own code (above 32000).
-            assertThat(pub).satisfiesAnyOf(p -> assertThat(p).isEqualTo(0x87), p -> assertThat(p).isGreaterThan(32_000));
+            assertThat(pub)
+                    .satisfiesAnyOf(
+                            p -> assertThat(p).isEqualTo(0x87),
+                            p -> assertThat(p).isGreaterThan(32_000));
             assertThat(link.awaitServerDisconnect()).as("DISCONNECT reason").isEqualTo(0x87);
             assertThat(HOOKS.linkPublishes.poll(500, TimeUnit.MILLISECONDS)).isNull();
         }
@@ -82,8 +87,8 @@ class LinkAuthenticationIT {
 
     @Test
     void wrongPassword_refusedAtConnect() {
-        assertThatThrownBy(() -> MqttTestClient.connect(hivemq.linkUri(), "clink-eu-west:routesync:3",
-                as("eu-user", "guess")))
+        assertThatThrownBy(() ->
+                        MqttTestClient.connect(hivemq.linkUri(), "clink-eu-west:routesync:3", as("eu-user", "guess")))
                 .isInstanceOf(MqttException.class)
                 .satisfies(e -> assertThat(((MqttException) e).getReasonCode()).isEqualTo(0x86));
     }

@@ -91,8 +91,12 @@ public final class PahoLinkTransport implements LinkTransport {
         }
         options.tls().ifPresent(tls -> {
             if (!tls.verifyPeer()) {
-                LOG.warn("TLS server verification is OFF for link connection {} -> {}:{}: the connection is open to"
-                        + " man-in-the-middle attacks", options.clientId(), options.host(), options.port());
+                LOG.warn(
+                        "TLS server verification is OFF for link connection {} -> {}:{}: the connection is open to"
+                                + " man-in-the-middle attacks",
+                        options.clientId(),
+                        options.host(),
+                        options.port());
             }
         });
         return new PahoLinkClient(options, timer, teardown);

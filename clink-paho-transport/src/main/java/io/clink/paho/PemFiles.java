@@ -53,7 +53,8 @@ public final class PemFiles {
         0x06, 0x09, 0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D, 0x01, 0x01, 0x01
     };
     private static final byte[] DER_NULL = {0x05, 0x00};
-    private static final byte[] OID_EC_PUBLIC_KEY = {0x06, 0x07, 0x2A, (byte) 0x86, 0x48, (byte) 0xCE, 0x3D, 0x02, 0x01};
+    private static final byte[] OID_EC_PUBLIC_KEY = {0x06, 0x07, 0x2A, (byte) 0x86, 0x48, (byte) 0xCE, 0x3D, 0x02, 0x01
+    };
     private static final byte[] INTEGER_ZERO = {0x02, 0x01, 0x00};
 
     private PemFiles() {}
@@ -87,14 +88,15 @@ public final class PemFiles {
                 certificates.add((X509Certificate) c);
             } catch (CertificateException | ClassCastException e) {
                 throw new IllegalArgumentException(
-                        option + " " + file + ": certificate number " + (certificates.size() + 1) + " is not a valid X.509"
-                                + " certificate: " + e.getMessage(),
+                        option + " " + file + ": certificate number " + (certificates.size() + 1)
+                                + " is not a valid X.509" + " certificate: " + e.getMessage(),
                         e);
             }
         }
         if (certificates.isEmpty()) {
             throw new IllegalArgumentException(option + " " + file
-                    + ": no certificate found (expected a PEM block '-----BEGIN CERTIFICATE-----', found " + types(blocks)
+                    + ": no certificate found (expected a PEM block '-----BEGIN CERTIFICATE-----', found "
+                    + types(blocks)
                     + ")");
         }
         return certificates;
@@ -125,7 +127,7 @@ public final class PemFiles {
                             + ": encrypted private keys are not supported; decrypt it with: openssl pkey -in " + file
                             + " -out key-decrypted.pem (the result starts with '-----BEGIN PRIVATE KEY-----')");
                 default:
-                    // EC PARAMETERS and certificates may share the file with the key: skip them.
+                // EC PARAMETERS and certificates may share the file with the key: skip them.
             }
         }
         throw new IllegalArgumentException(option + " " + file
@@ -160,20 +162,28 @@ public final class PemFiles {
      * @param certFile where the certificate came from, for messages
      * @throws IllegalArgumentException if they do not belong together
      */
-    public static void checkKeyMatchesCertificate(PrivateKey key, String keyOption, Path keyFile,
-            X509Certificate certificate, String certOption, Path certFile) {
+    public static void checkKeyMatchesCertificate(
+            PrivateKey key,
+            String keyOption,
+            Path keyFile,
+            X509Certificate certificate,
+            String certOption,
+            Path certFile) {
         PublicKey publicKey = certificate.getPublicKey();
         String keyFamily = family(key.getAlgorithm());
         String certFamily = family(publicKey.getAlgorithm());
-        String mismatch = keyOption + " " + keyFile + " does not match the certificate in " + certOption + " " + certFile;
+        String mismatch =
+                keyOption + " " + keyFile + " does not match the certificate in " + certOption + " " + certFile;
         if (!keyFamily.equals(certFamily)) {
-            throw new IllegalArgumentException(
-                    mismatch + ": the key is " + key.getAlgorithm() + ", the certificate's key is " + publicKey.getAlgorithm());
+            throw new IllegalArgumentException(mismatch + ": the key is " + key.getAlgorithm()
+                    + ", the certificate's key is " + publicKey.getAlgorithm());
         }
         if (key instanceof RSAKey && publicKey instanceof RSAPublicKey) {
             boolean sameModulus = ((RSAKey) key).getModulus().equals(((RSAPublicKey) publicKey).getModulus());
             boolean sameExponent = !(key instanceof RSAPrivateCrtKey)
-                    || ((RSAPrivateCrtKey) key).getPublicExponent().equals(((RSAPublicKey) publicKey).getPublicExponent());
+                    || ((RSAPrivateCrtKey) key)
+                            .getPublicExponent()
+                            .equals(((RSAPublicKey) publicKey).getPublicExponent());
             if (!sameModulus || !sameExponent) {
                 throw new IllegalArgumentException(mismatch + " (different RSA public keys)");
             }
@@ -236,14 +246,18 @@ public final class PemFiles {
                 der = Base64.getMimeDecoder().decode(body.strip());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
-                        option + " " + file + ": the PEM block '" + m.group(1) + "' is not valid Base64: " + e.getMessage(), e);
+                        option + " " + file + ": the PEM block '" + m.group(1) + "' is not valid Base64: "
+                                + e.getMessage(),
+                        e);
             }
             blocks.add(new Block(m.group(1), encrypted, der));
         }
         if (blocks.isEmpty()) {
-            throw new IllegalArgumentException(option + " " + file + ": not a PEM file (no '-----BEGIN ...-----' block);"
-                    + " if it is DER, convert it with: openssl x509 -inform der -in " + file + " -out cert.pem (certificates)"
-                    + " or openssl pkcs8 -topk8 -nocrypt -inform der -in " + file + " -out key.pem (keys)");
+            throw new IllegalArgumentException(
+                    option + " " + file + ": not a PEM file (no '-----BEGIN ...-----' block);"
+                            + " if it is DER, convert it with: openssl x509 -inform der -in " + file
+                            + " -out cert.pem (certificates)"
+                            + " or openssl pkcs8 -topk8 -nocrypt -inform der -in " + file + " -out key.pem (keys)");
         }
         return blocks;
     }

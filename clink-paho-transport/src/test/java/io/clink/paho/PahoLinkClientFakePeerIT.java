@@ -45,7 +45,8 @@ class PahoLinkClientFakePeerIT {
     private final PahoLinkTransport transport = new PahoLinkTransport();
     private final FakeMqttPeer peer = new FakeMqttPeer();
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     PahoLinkClientFakePeerIT() throws Exception {}
 
@@ -56,8 +57,13 @@ class PahoLinkClientFakePeerIT {
     }
 
     private LinkClient client(String clientId, Duration connectTimeout, TlsSettings tls) {
-        return transport.createClient(LinkClientOptions.builder().host("127.0.0.1").port(peer.port())
-                .clientId(clientId).connectTimeout(connectTimeout).tls(tls).build());
+        return transport.createClient(LinkClientOptions.builder()
+                .host("127.0.0.1")
+                .port(peer.port())
+                .clientId(clientId)
+                .connectTimeout(connectTimeout)
+                .tls(tls)
+                .build());
     }
 
     private static LinkTransportException failure(CompletableFuture<?> f, Duration within) throws Exception {
@@ -71,7 +77,8 @@ class PahoLinkClientFakePeerIT {
     }
 
     private static boolean threadAlive(String name) {
-        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals(name) && t.isAlive());
     }
 
     /** Whether the peer's end of the connection sees the client close it (EOF or reset) within the wait. */
@@ -87,7 +94,8 @@ class PahoLinkClientFakePeerIT {
     }
 
     private TlsSettings anyTls() throws Exception {
-        Path ca = TestPki.writeCertificates(dir.resolve("ca.pem"), TestPki.ca("Stall CA").certificate());
+        Path ca = TestPki.writeCertificates(
+                dir.resolve("ca.pem"), TestPki.ca("Stall CA").certificate());
         return TlsSettings.builder().caFile(ca).build();
     }
 
@@ -121,7 +129,9 @@ class PahoLinkClientFakePeerIT {
         assertThat(closeMillis).isLessThan(1_000);
         assertThat(failure(connecting, Duration.ofSeconds(1)).kind()).isEqualTo(Kind.CLOSED);
         assertThat(peerSeesClose(accepted)).as("client closed its socket").isTrue();
-        Await.until("Paho's threads of the stalled client end", WAIT,
+        Await.until(
+                "Paho's threads of the stalled client end",
+                WAIT,
                 () -> !threadAlive("MQTT Rec: stalled") && !threadAlive("MQTT Con: stalled"),
                 () -> "Paho threads still running");
     }
@@ -140,8 +150,11 @@ class PahoLinkClientFakePeerIT {
 
         assertThat(closeMillis).isLessThan(1_000);
         assertThat(failure(connecting, Duration.ofSeconds(1)).kind()).isEqualTo(Kind.CLOSED);
-        Await.until("Paho's connect thread of the stalled TLS client ends", WAIT,
-                () -> !threadAlive("MQTT Con: stalled-tls"), () -> "Paho connect thread still running");
+        Await.until(
+                "Paho's connect thread of the stalled TLS client ends",
+                WAIT,
+                () -> !threadAlive("MQTT Con: stalled-tls"),
+                () -> "Paho connect thread still running");
     }
 
     @Test
@@ -173,14 +186,20 @@ class PahoLinkClientFakePeerIT {
 
         assertThat(reason).isEqualTo(new DisconnectReason(Cause.BROKER_DISCONNECT, 0x98, "administrative action: bye"));
         assertThat(c.isConnected()).isFalse();
-        assertThat(lost.poll(200, TimeUnit.MILLISECONDS)).as("listener called once").isNull();
+        assertThat(lost.poll(200, TimeUnit.MILLISECONDS))
+                .as("listener called once")
+                .isNull();
         c.close();
     }
 
     @Test
     void peerStopsAnsweringPings_reportedLostByKeepalive() throws Exception {
-        LinkClient c = transport.createClient(LinkClientOptions.builder().host("127.0.0.1").port(peer.port())
-                .clientId("deaf").keepAlive(Duration.ofSeconds(1)).build());
+        LinkClient c = transport.createClient(LinkClientOptions.builder()
+                .host("127.0.0.1")
+                .port(peer.port())
+                .clientId("deaf")
+                .keepAlive(Duration.ofSeconds(1))
+                .build());
         BlockingQueue<DisconnectReason> lost = new LinkedBlockingQueue<>();
         CompletableFuture<ConnectResult> connecting = c.connect(lost::add);
         Socket s = peer.awaitConnection(WAIT);
@@ -232,8 +251,12 @@ class PahoLinkClientFakePeerIT {
 
     @Test
     void publish_windowOfTwo_thirdWaitsForAPuback() throws Exception {
-        LinkClient c = transport.createClient(LinkClientOptions.builder().host("127.0.0.1").port(peer.port())
-                .clientId("window").maxInflight(2).build());
+        LinkClient c = transport.createClient(LinkClientOptions.builder()
+                .host("127.0.0.1")
+                .port(peer.port())
+                .clientId("window")
+                .maxInflight(2)
+                .build());
         Socket s = connectWithWindow(c);
         InputStream in = s.getInputStream();
 
@@ -272,11 +295,11 @@ class PahoLinkClientFakePeerIT {
         assertThat(FakeMqttPeer.readPacket(s.getInputStream())).isEqualTo(MQTT_CONNECT);
         // CONNACK with Maximum-Packet-Size (0x27) = 64.
         s.getOutputStream().write(new byte[] {0x20, 0x08, 0x00, 0x00, 0x05, 0x27, 0x00, 0x00, 0x00, 0x40});
-        assertThat(connecting.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).maximumPacketSize()).isEqualTo(64);
+        assertThat(connecting.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).maximumPacketSize())
+                .isEqualTo(64);
 
         // QoS 0 PUBLISH to "t": 1 type + 1 length + 2+1 topic + 1 property length + payload = 6 + payload bytes.
-        LinkTransportException tooLarge =
-                failure(c.publish(OutgoingPublish.of("t", new byte[59], 0)), WAIT);
+        LinkTransportException tooLarge = failure(c.publish(OutgoingPublish.of("t", new byte[59], 0)), WAIT);
         c.publish(OutgoingPublish.of("t", new byte[58], 0)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
         assertThat(tooLarge.kind()).isEqualTo(Kind.PACKET_TOO_LARGE);

@@ -58,7 +58,10 @@ class PahoLinkClientIT {
     }
 
     private LinkClient client(MosquittoBroker broker, String clientId) {
-        return client(LinkClientOptions.builder().host("127.0.0.1").port(broker.port()).clientId(clientId));
+        return client(LinkClientOptions.builder()
+                .host("127.0.0.1")
+                .port(broker.port())
+                .clientId(clientId));
     }
 
     private LinkClient client(LinkClientOptions.Builder options) {
@@ -141,13 +144,18 @@ class PahoLinkClientIT {
     void publish_manyQos1_allAcknowledgedInOrderThroughTheWindow() throws Exception {
         MosquittoBroker broker = broker(MosquittoBroker.builder());
         LinkClient subscriber = client(broker, "sub");
-        LinkClient publisher = client(LinkClientOptions.builder().host("127.0.0.1").port(broker.port())
-                .clientId("pub").maxInflight(4));
+        LinkClient publisher = client(LinkClientOptions.builder()
+                .host("127.0.0.1")
+                .port(broker.port())
+                .clientId("pub")
+                .maxInflight(4));
         await(subscriber.connect(r -> {}));
         await(publisher.connect(r -> {}));
         List<String> received0 = new CopyOnWriteArrayList<>();
         List<String> received1 = new CopyOnWriteArrayList<>();
-        await(subscriber.subscribe("seq", 1,
+        await(subscriber.subscribe(
+                "seq",
+                1,
                 p -> (p.qos() == 0 ? received0 : received1).add(new String(p.payload(), StandardCharsets.UTF_8))));
 
         List<CompletableFuture<PublishResult>> results = new ArrayList<>();
@@ -158,7 +166,10 @@ class PahoLinkClientIT {
             assertThat(await(r).isSuccess()).isTrue();
         }
 
-        Await.until("200 messages received", WAIT, () -> received0.size() + received1.size() == 200,
+        Await.until(
+                "200 messages received",
+                WAIT,
+                () -> received0.size() + received1.size() == 200,
                 () -> received0.size() + received1.size() + " of 200 received");
         // MQTT orders messages per topic and QoS (MQTT 5 section 4.6); the broker may interleave the two QoS streams.
         List<String> expected0 = new ArrayList<>();
@@ -183,13 +194,13 @@ class PahoLinkClientIT {
         await(requester.subscribe("$LINK/cluster/resp/clA", 1, responses::add));
         byte[] correlation = {0, 1, 2, (byte) 0xFF};
 
-        await(requester.publish(new OutgoingPublish("$LINK/cluster/route/clB", utf8("actor_init"), 1, false,
-                "$LINK/cluster/resp/clA", correlation)));
+        await(requester.publish(new OutgoingPublish(
+                "$LINK/cluster/route/clB", utf8("actor_init"), 1, false, "$LINK/cluster/resp/clA", correlation)));
         InboundPublish request = requests.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(request.responseTopic()).isEqualTo("$LINK/cluster/resp/clA");
         assertThat(request.correlationData()).isEqualTo(correlation);
-        await(responder.publish(new OutgoingPublish(request.responseTopic(), utf8("actor_init_ack"), 1, false, null,
-                request.correlationData())));
+        await(responder.publish(new OutgoingPublish(
+                request.responseTopic(), utf8("actor_init_ack"), 1, false, null, request.correlationData())));
         InboundPublish response = responses.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(response.payload()).isEqualTo(utf8("actor_init_ack"));
@@ -210,7 +221,10 @@ class PahoLinkClientIT {
         await(c.publish(OutgoingPublish.of("a/b", utf8("x"), 1)));
         await(c.publish(OutgoingPublish.of("a/c", utf8("y"), 1)));
 
-        Await.until("the wide and narrow subscriptions receive", WAIT, () -> wide.size() >= 2 && narrow.size() >= 1,
+        Await.until(
+                "the wide and narrow subscriptions receive",
+                WAIT,
+                () -> wide.size() >= 2 && narrow.size() >= 1,
                 () -> "wide=" + wide + " narrow=" + narrow);
         // A marker message proves nothing else is still on its way before checking exact counts.
         List<String> marker = new CopyOnWriteArrayList<>();
@@ -235,8 +249,12 @@ class PahoLinkClientIT {
         assertThat(e.kind()).isEqualTo(Kind.PACKET_TOO_LARGE);
         assertThat(e.getMessage()).contains("big/topic").contains("1000");
         assertThat(c.isConnected()).isTrue();
-        assertThat(await(c.publish(OutgoingPublish.of("big/topic", new byte[500], 1))).isSuccess()).isTrue();
-        Await.until("the broker logs the big PUBLISH", WAIT,
+        assertThat(await(c.publish(OutgoingPublish.of("big/topic", new byte[500], 1)))
+                        .isSuccess())
+                .isTrue();
+        Await.until(
+                "the broker logs the big PUBLISH",
+                WAIT,
                 () -> broker.countLogLines("Received PUBLISH from big") == publishesSeen + 1,
                 broker::log);
         assertThat(broker.log()).doesNotContain("2000 bytes");
@@ -245,8 +263,12 @@ class PahoLinkClientIT {
     @Test
     void connect_wrongPassword_refusedNotAuthorizedWithoutRetries() throws Exception {
         MosquittoBroker broker = broker(MosquittoBroker.builder().user("link", "secret"));
-        LinkClient wrong = client(LinkClientOptions.builder().host("127.0.0.1").port(broker.port()).clientId("wrong")
-                .username("link").password(utf8("not-the-password")));
+        LinkClient wrong = client(LinkClientOptions.builder()
+                .host("127.0.0.1")
+                .port(broker.port())
+                .clientId("wrong")
+                .username("link")
+                .password(utf8("not-the-password")));
 
         long connectionsBefore = broker.countLogLines("New connection from");
 
@@ -265,8 +287,14 @@ class PahoLinkClientIT {
             Thread.sleep(50);
         }
 
-        LinkClient right = client(LinkClientOptions.builder().host("127.0.0.1").port(broker.port()).clientId("right")
-                .username("link").password(utf8("secret")).cleanStart(false).sessionExpiryIntervalSeconds(60)
+        LinkClient right = client(LinkClientOptions.builder()
+                .host("127.0.0.1")
+                .port(broker.port())
+                .clientId("right")
+                .username("link")
+                .password(utf8("secret"))
+                .cleanStart(false)
+                .sessionExpiryIntervalSeconds(60)
                 .keepAlive(Duration.ofSeconds(15)));
         assertThat(await(right.connect(r -> {})).maximumPacketSize()).isPositive();
         // CONNECT as mosquitto saw it: MQTT 5, clean start off, keepalive 15 s, the user name.
@@ -294,7 +322,8 @@ class PahoLinkClientIT {
         BlockingQueue<DisconnectReason> lostAgain = new LinkedBlockingQueue<>();
         await(c.connect(lostAgain::add));
         assertThat(c.isConnected()).isTrue();
-        assertThat(await(c.publish(OutgoingPublish.of("t", utf8("x"), 1))).isSuccess()).isTrue();
+        assertThat(await(c.publish(OutgoingPublish.of("t", utf8("x"), 1))).isSuccess())
+                .isTrue();
         assertThat(lost).isEmpty();
         assertThat(lostAgain).isEmpty();
     }
@@ -329,7 +358,8 @@ class PahoLinkClientIT {
         MosquittoBroker broker = broker(MosquittoBroker.builder());
         int port = broker.port();
         broker.kill();
-        LinkClient c = client(LinkClientOptions.builder().host("127.0.0.1").port(port).clientId("refused"));
+        LinkClient c =
+                client(LinkClientOptions.builder().host("127.0.0.1").port(port).clientId("refused"));
 
         LinkTransportException e = failure(c.connect(r -> {}));
 
@@ -350,11 +380,15 @@ class PahoLinkClientIT {
         long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertThat(closeMillis).isLessThan(1000);
-        Await.until("the broker disconnects the first 'twice' client", WAIT,
-                () -> broker.log().contains("Client twice disconnected."), broker::log);
+        Await.until(
+                "the broker disconnects the first 'twice' client",
+                WAIT,
+                () -> broker.log().contains("Client twice disconnected."),
+                broker::log);
         assertThat(c.isConnected()).isFalse();
         assertThat(failure(c.connect(r -> {})).kind()).isEqualTo(Kind.CLOSED);
-        assertThat(failure(c.publish(OutgoingPublish.of("t", utf8("x"), 0))).kind()).isEqualTo(Kind.CLOSED);
+        assertThat(failure(c.publish(OutgoingPublish.of("t", utf8("x"), 0))).kind())
+                .isEqualTo(Kind.CLOSED);
         assertThat(lost).isEmpty();
     }
 
@@ -363,8 +397,8 @@ class PahoLinkClientIT {
         MosquittoBroker broker = broker(MosquittoBroker.builder());
         LinkClient c = client(broker, "early");
 
-        assertThat(failure(c.publish(OutgoingPublish.of("t", utf8("x"), 1))).kind()).isEqualTo(Kind.NOT_CONNECTED);
-        assertThatThrownBy(() -> await(c.subscribe("t", 1, p -> {})))
-                .hasCauseInstanceOf(LinkTransportException.class);
+        assertThat(failure(c.publish(OutgoingPublish.of("t", utf8("x"), 1))).kind())
+                .isEqualTo(Kind.NOT_CONNECTED);
+        assertThatThrownBy(() -> await(c.subscribe("t", 1, p -> {}))).hasCauseInstanceOf(LinkTransportException.class);
     }
 }

@@ -37,7 +37,9 @@ class PahoLinkClientTlsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    @TempDir static Path pki;
+    @TempDir
+    static Path pki;
+
     private static MosquittoBroker broker;
     private static Path caFile;
     private static Path otherCaFile;
@@ -64,9 +66,11 @@ class PahoLinkClientTlsIT {
         clientCert = TestPki.writeCertificates(pki.resolve("client.pem"), client.certificate(), ca.certificate());
         clientKeyPkcs1 = TestPki.writePkcs1(pki.resolve("client-key.pem"), (RSAPrivateCrtKey) client.privateKey());
         clientEcCert = TestPki.writeCertificates(pki.resolve("client-ec.pem"), clientEc.certificate());
-        clientKeySec1 = TestPki.writeSec1(pki.resolve("client-ec-key.pem"),
-                (java.security.interfaces.ECPrivateKey) clientEc.privateKey(), true);
-        broker = MosquittoBroker.builder().tls(caFile, serverCert, serverKey, true).start();
+        clientKeySec1 = TestPki.writeSec1(
+                pki.resolve("client-ec-key.pem"), (java.security.interfaces.ECPrivateKey) clientEc.privateKey(), true);
+        broker = MosquittoBroker.builder()
+                .tls(caFile, serverCert, serverKey, true)
+                .start();
     }
 
     @AfterAll
@@ -83,8 +87,12 @@ class PahoLinkClientTlsIT {
     }
 
     private LinkClient client(String clientId, TlsSettings tls) {
-        LinkClient c = transport.createClient(LinkClientOptions.builder().host("127.0.0.1").port(broker.port())
-                .clientId(clientId).tls(tls).build());
+        LinkClient c = transport.createClient(LinkClientOptions.builder()
+                .host("127.0.0.1")
+                .port(broker.port())
+                .clientId(clientId)
+                .tls(tls)
+                .build());
         clients.add(c);
         return c;
     }
@@ -120,8 +128,13 @@ class PahoLinkClientTlsIT {
 
     @Test
     void tls_ecClientKeyInSec1Format_connects() throws Exception {
-        LinkClient c = client("tls-ec",
-                TlsSettings.builder().caFile(caFile).certFile(clientEcCert).keyFile(clientKeySec1).build());
+        LinkClient c = client(
+                "tls-ec",
+                TlsSettings.builder()
+                        .caFile(caFile)
+                        .certFile(clientEcCert)
+                        .keyFile(clientKeySec1)
+                        .build());
 
         c.connect(r -> {}).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
@@ -148,8 +161,13 @@ class PahoLinkClientTlsIT {
 
     @Test
     void tls_unknownCa_failsWithTlsError() throws Exception {
-        LinkClient c = client("tls-unknown-ca",
-                TlsSettings.builder().caFile(otherCaFile).certFile(clientCert).keyFile(clientKeyPkcs1).build());
+        LinkClient c = client(
+                "tls-unknown-ca",
+                TlsSettings.builder()
+                        .caFile(otherCaFile)
+                        .certFile(clientCert)
+                        .keyFile(clientKeyPkcs1)
+                        .build());
 
         LinkTransportException e = failure(c.connect(r -> {}));
 
@@ -159,7 +177,8 @@ class PahoLinkClientTlsIT {
 
     @Test
     void tls_wrongHostName_failsWithTlsError() throws Exception {
-        LinkClient c = client("tls-wrong-host", mutual().serverName("wrong.example.org").build());
+        LinkClient c = client(
+                "tls-wrong-host", mutual().serverName("wrong.example.org").build());
 
         LinkTransportException e = failure(c.connect(r -> {}));
 
@@ -169,8 +188,15 @@ class PahoLinkClientTlsIT {
 
     @Test
     void tls_verificationOff_unknownCaAndWrongHostAccepted() throws Exception {
-        LinkClient c = client("tls-noverify", TlsSettings.builder().caFile(otherCaFile).certFile(clientCert)
-                .keyFile(clientKeyPkcs1).serverName("wrong.example.org").verifyPeer(false).build());
+        LinkClient c = client(
+                "tls-noverify",
+                TlsSettings.builder()
+                        .caFile(otherCaFile)
+                        .certFile(clientCert)
+                        .keyFile(clientKeyPkcs1)
+                        .serverName("wrong.example.org")
+                        .verifyPeer(false)
+                        .build());
 
         c.connect(r -> {}).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
@@ -179,7 +205,8 @@ class PahoLinkClientTlsIT {
 
     @Test
     void tls_noClientCertificateWhereBrokerRequiresOne_failsWithTlsError() throws Exception {
-        LinkClient c = client("tls-no-cert", TlsSettings.builder().caFile(caFile).build());
+        LinkClient c =
+                client("tls-no-cert", TlsSettings.builder().caFile(caFile).build());
 
         LinkTransportException e = failure(c.connect(r -> {}));
 
@@ -188,10 +215,17 @@ class PahoLinkClientTlsIT {
 
     @Test
     void createClient_keyOfAnotherCertificate_rejectedNamingBothFiles() {
-        TlsSettings mismatched = TlsSettings.builder().caFile(caFile).certFile(clientEcCert).keyFile(clientKeyPkcs1)
+        TlsSettings mismatched = TlsSettings.builder()
+                .caFile(caFile)
+                .certFile(clientEcCert)
+                .keyFile(clientKeyPkcs1)
                 .build();
-        LinkClientOptions options = LinkClientOptions.builder().host("127.0.0.1").port(broker.port())
-                .clientId("mismatch").tls(mismatched).build();
+        LinkClientOptions options = LinkClientOptions.builder()
+                .host("127.0.0.1")
+                .port(broker.port())
+                .clientId("mismatch")
+                .tls(mismatched)
+                .build();
 
         assertThatThrownBy(() -> transport.createClient(options))
                 .isInstanceOf(IllegalArgumentException.class)

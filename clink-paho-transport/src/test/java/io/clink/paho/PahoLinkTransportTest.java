@@ -24,7 +24,8 @@ class PahoLinkTransportTest {
 
     private final PahoLinkTransport transport = new PahoLinkTransport();
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @AfterEach
     void close() {
@@ -43,7 +44,8 @@ class PahoLinkTransportTest {
     @Test
     void validate_unparseableCaFile_rejectedNamingOptionAndFile() throws Exception {
         Path ca = Files.writeString(dir.resolve("ca.pem"), "not a certificate\n");
-        LinkClientOptions o = options().tls(TlsSettings.builder().caFile(ca).build()).build();
+        LinkClientOptions o =
+                options().tls(TlsSettings.builder().caFile(ca).build()).build();
 
         assertThatThrownBy(() -> transport.validate(o))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -57,7 +59,9 @@ class PahoLinkTransportTest {
         Identity leaf = TestPki.leaf(ca, "leaf", TestPki.ecKeys(), List.of(), List.of());
         Path cert = TestPki.writeCertificates(dir.resolve("cert.pem"), leaf.certificate());
         Path key = TestPki.writePkcs8(dir.resolve("key.pem"), TestPki.ecKeys().getPrivate());
-        LinkClientOptions o = options().tls(TlsSettings.builder().certFile(cert).keyFile(key).build()).build();
+        LinkClientOptions o = options()
+                .tls(TlsSettings.builder().certFile(cert).keyFile(key).build())
+                .build();
 
         assertThatThrownBy(() -> transport.createClient(o))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -30,7 +30,8 @@ class PemFilesTest {
     private static Identity rsaLeaf;
     private static Identity ecLeaf;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void keys() {
@@ -51,7 +52,8 @@ class PemFilesTest {
     @Test
     void readCertificates_textAroundBlocks_ignored() throws Exception {
         Path pem = TestPki.writeCertificates(dir.resolve("c.pem"), ca.certificate());
-        Path file = Files.writeString(dir.resolve("bundle.pem"),
+        Path file = Files.writeString(
+                dir.resolve("bundle.pem"),
                 "# my CA bundle\nsubject=CN=test CA\n" + Files.readString(pem) + "\ntrailing words\n");
 
         assertThat(PemFiles.readCertificates("ssl.cacertfile", file)).containsExactly(ca.certificate());
@@ -71,8 +73,8 @@ class PemFilesTest {
 
     @Test
     void readCertificates_corruptCertificate_namesFile() throws Exception {
-        Path file = Files.writeString(dir.resolve("bad.pem"),
-                "-----BEGIN CERTIFICATE-----\nAAECAwQFBgcICQ==\n-----END CERTIFICATE-----\n");
+        Path file = Files.writeString(
+                dir.resolve("bad.pem"), "-----BEGIN CERTIFICATE-----\nAAECAwQFBgcICQ==\n-----END CERTIFICATE-----\n");
 
         assertThatThrownBy(() -> PemFiles.readCertificates("ssl.certfile", file))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -167,9 +169,12 @@ class PemFilesTest {
     void readPrivateKey_encryptedPkcs8_rejectedWithDecryptCommand() throws Exception {
         Path file = dir.resolve("enc.pem");
         try (JcaPEMWriter w = new JcaPEMWriter(Files.newBufferedWriter(file, StandardCharsets.US_ASCII))) {
-            w.writeObject(new JcaPKCS8Generator(ecLeaf.privateKey(),
-                    new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC).setProvider(BC)
-                            .setPassword("pw".toCharArray()).build()));
+            w.writeObject(new JcaPKCS8Generator(
+                    ecLeaf.privateKey(),
+                    new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
+                            .setProvider(BC)
+                            .setPassword("pw".toCharArray())
+                            .build()));
         }
 
         assertThatThrownBy(() -> PemFiles.readPrivateKey("ssl.keyfile", file))
@@ -183,7 +188,9 @@ class PemFilesTest {
     void readPrivateKey_encryptedLegacyRsa_rejectedWithDecryptCommand() throws Exception {
         Path file = dir.resolve("enc-rsa.pem");
         try (JcaPEMWriter w = new JcaPEMWriter(Files.newBufferedWriter(file, StandardCharsets.US_ASCII))) {
-            w.writeObject(rsaLeaf.privateKey(), new JcePEMEncryptorBuilder("AES-128-CBC").setProvider(BC).build("pw".toCharArray()));
+            w.writeObject(
+                    rsaLeaf.privateKey(),
+                    new JcePEMEncryptorBuilder("AES-128-CBC").setProvider(BC).build("pw".toCharArray()));
         }
         assertThat(Files.readString(file)).contains("Proc-Type: 4,ENCRYPTED");
 
@@ -219,8 +226,8 @@ class PemFilesTest {
         Path keyFile = dir.resolve("key.pem");
         Path certFile = dir.resolve("cert.pem");
 
-        assertThatThrownBy(() -> PemFiles.checkKeyMatchesCertificate(other.getPrivate(), keyFile,
-                rsaLeaf.certificate(), certFile))
+        assertThatThrownBy(() -> PemFiles.checkKeyMatchesCertificate(
+                        other.getPrivate(), keyFile, rsaLeaf.certificate(), certFile))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ssl.keyfile " + keyFile)
                 .hasMessageContaining("ssl.certfile " + certFile)
@@ -229,26 +236,26 @@ class PemFilesTest {
 
     @Test
     void checkKeyMatchesCertificate_ecKeyOfAnotherCertificate_rejected() {
-        assertThatThrownBy(() -> PemFiles.checkKeyMatchesCertificate(TestPki.ecKeys().getPrivate(), dir.resolve("k"),
-                ecLeaf.certificate(), dir.resolve("c")))
+        assertThatThrownBy(() -> PemFiles.checkKeyMatchesCertificate(
+                        TestPki.ecKeys().getPrivate(), dir.resolve("k"), ecLeaf.certificate(), dir.resolve("c")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("different public keys");
     }
 
     @Test
     void checkKeyMatchesCertificate_ecKeyForRsaCertificate_saysAlgorithms() {
-        assertThatThrownBy(() -> PemFiles.checkKeyMatchesCertificate(ecLeaf.privateKey(), dir.resolve("k"),
-                rsaLeaf.certificate(), dir.resolve("c")))
+        assertThatThrownBy(() -> PemFiles.checkKeyMatchesCertificate(
+                        ecLeaf.privateKey(), dir.resolve("k"), rsaLeaf.certificate(), dir.resolve("c")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the key is EC, the certificate's key is RSA");
     }
 
     @Test
     void checkKeyMatchesCertificate_matchingPairs_accepted() {
-        PemFiles.checkKeyMatchesCertificate(rsaLeaf.privateKey(), dir.resolve("k"), rsaLeaf.certificate(),
-                dir.resolve("c"));
-        PemFiles.checkKeyMatchesCertificate(ecLeaf.privateKey(), dir.resolve("k"), ecLeaf.certificate(),
-                dir.resolve("c"));
+        PemFiles.checkKeyMatchesCertificate(
+                rsaLeaf.privateKey(), dir.resolve("k"), rsaLeaf.certificate(), dir.resolve("c"));
+        PemFiles.checkKeyMatchesCertificate(
+                ecLeaf.privateKey(), dir.resolve("k"), ecLeaf.certificate(), dir.resolve("c"));
     }
 
     @Test

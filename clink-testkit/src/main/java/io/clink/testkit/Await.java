@@ -151,7 +151,7 @@ public final class Await {
             }
             Thread.sleep(interval.toMillis());
         }
-        throw new AssertionError("timed out after " + timeout.toMillis() + " ms (" + attempts + " attempts) waiting until "
-                + what);
+        throw new AssertionError(
+                "timed out after " + timeout.toMillis() + " ms (" + attempts + " attempts) waiting until " + what);
     }
 }

@@ -331,8 +331,13 @@ public final class FakeLocalBroker implements LocalBroker {
         return open(clientId, cleanStart, null, null, null, null);
     }
 
-    Client open(String clientId, boolean cleanStart, @Nullable String username, @Nullable String peerHost,
-            @Nullable String listener, @Nullable ConnectionSide side) {
+    Client open(
+            String clientId,
+            boolean cleanStart,
+            @Nullable String username,
+            @Nullable String peerHost,
+            @Nullable String listener,
+            @Nullable ConnectionSide side) {
         if (clientId.isEmpty()) {
             throw new IllegalArgumentException("clientId must not be empty");
         }
@@ -599,7 +604,9 @@ public final class FakeLocalBroker implements LocalBroker {
                     continue;
                 }
                 if (sub.parsed.isShared()) {
-                    String key = sub.parsed.group().orElseThrow() + '\u0000' + sub.parsed.filter().value();
+                    String key = sub.parsed.group().orElseThrow()
+                            + '\u0000'
+                            + sub.parsed.filter().value();
                     groups.computeIfAbsent(key, k -> new ArrayList<>()).add(new Member(s, e.getKey(), sub));
                 } else {
                     if (firstPlain == null) {
@@ -609,20 +616,27 @@ public final class FakeLocalBroker implements LocalBroker {
                 }
             }
             if (firstPlain != null && (s.connected || message.qos() > 0)) {
-                out.add(record(s, new Delivery(s.clientId, firstPlain, message, Math.min(bestQos, message.qos()),
-                        source)));
+                out.add(record(
+                        s, new Delivery(s.clientId, firstPlain, message, Math.min(bestQos, message.qos()), source)));
             }
         }
         for (Map.Entry<String, List<Member>> g : groups.entrySet()) {
             List<Member> members = g.getValue();
-            List<Member> online = members.stream().filter(m -> m.session.connected).toList();
+            List<Member> online =
+                    members.stream().filter(m -> m.session.connected).toList();
             List<Member> candidates = online.isEmpty() ? members : online;
             candidates = new ArrayList<>(candidates);
             candidates.sort((a, b) -> Long.compare(a.sub.order, b.sub.order));
             int cursor = shareCursors.merge(g.getKey(), 1, Integer::sum) - 1;
             Member chosen = candidates.get(Math.floorMod(cursor, candidates.size()));
-            out.add(record(chosen.session, new Delivery(chosen.session.clientId, chosen.subscription, message,
-                    Math.min(chosen.sub.qos, message.qos()), source)));
+            out.add(record(
+                    chosen.session,
+                    new Delivery(
+                            chosen.session.clientId,
+                            chosen.subscription,
+                            message,
+                            Math.min(chosen.sub.qos, message.qos()),
+                            source)));
         }
         return out;
     }
@@ -645,8 +659,8 @@ public final class FakeLocalBroker implements LocalBroker {
         }
     }
 
-    private void closeConnection(Session session, LinkConnection connection, int reasonCode, String reasonString,
-            boolean tellOwner) {
+    private void closeConnection(
+            Session session, LinkConnection connection, int reasonCode, String reasonString, boolean tellOwner) {
         ConnectionSide side;
         boolean reportClose;
         synchronized (lock) {
@@ -661,8 +675,12 @@ public final class FakeLocalBroker implements LocalBroker {
     }
 
     /** Tells the connection's owner and the hooks that a connection is gone; the session is already offline. */
-    private void notifyClosed(@Nullable ConnectionSide side, boolean reportClose, LinkConnection connection,
-            int reasonCode, String reasonString) {
+    private void notifyClosed(
+            @Nullable ConnectionSide side,
+            boolean reportClose,
+            LinkConnection connection,
+            int reasonCode,
+            String reasonString) {
         if (side != null) {
             side.closedByBroker(reasonCode, reasonString);
         }
@@ -694,10 +712,12 @@ public final class FakeLocalBroker implements LocalBroker {
         if (h == null) {
             return;
         }
-        callHooks(() -> {
-            call.accept(h);
-            return 0;
-        }, 0);
+        callHooks(
+                () -> {
+                    call.accept(h);
+                    return 0;
+                },
+                0);
     }
 
     private int callHooks(HookCall call, int onFailure) {
@@ -742,7 +762,9 @@ public final class FakeLocalBroker implements LocalBroker {
         boolean connected;
         boolean linkPublished;
         boolean networkConnection;
-        @Nullable ConnectionSide side;
+
+        @Nullable
+        ConnectionSide side;
 
         Session(String clientId) {
             this.clientId = clientId;
@@ -842,8 +864,14 @@ public final class FakeLocalBroker implements LocalBroker {
                 if (!parsed.isShared()) {
                     for (MqttMessage m : broker.retained.values()) {
                         if (TopicAlgebra.match(parsed.filter().value(), m.topic())) {
-                            out.add(record(session, new Delivery(session.clientId, subscription, m,
-                                    Math.min(qos, m.qos()), Source.RETAINED)));
+                            out.add(record(
+                                    session,
+                                    new Delivery(
+                                            session.clientId,
+                                            subscription,
+                                            m,
+                                            Math.min(qos, m.qos()),
+                                            Source.RETAINED)));
                         }
                     }
                 }
@@ -900,8 +928,13 @@ public final class FakeLocalBroker implements LocalBroker {
          * @since 0.1.0
          */
         public int publish(String topic, byte[] payload, int qos, boolean retain) {
-            return publish(MqttMessage.builder().topic(topic).payload(payload).qos(qos).retain(retain)
-                    .timestampMillis(broker.ticker.wallClockMillis()).build());
+            return publish(MqttMessage.builder()
+                    .topic(topic)
+                    .payload(payload)
+                    .qos(qos)
+                    .retain(retain)
+                    .timestampMillis(broker.ticker.wallClockMillis())
+                    .build());
         }
 
         /**
@@ -917,8 +950,11 @@ public final class FakeLocalBroker implements LocalBroker {
          */
         public int publish(MqttMessage message) {
             Objects.requireNonNull(message, "message");
-            MqttMessage m = message.toBuilder().publisherClientId(session.clientId).username(connection.username())
-                    .peerHost(connection.peerHost()).build();
+            MqttMessage m = message.toBuilder()
+                    .publisherClientId(session.clientId)
+                    .username(connection.username())
+                    .peerHost(connection.peerHost())
+                    .build();
             synchronized (broker.lock) {
                 checkConnected();
                 if (ClusterLinkHooks.isLinkTopic(m.topic())) {
@@ -931,7 +967,8 @@ public final class FakeLocalBroker implements LocalBroker {
                     return ReasonCodes.SUCCESS;
                 }
                 byte[] payload = m.payloadBytes();
-                return broker.callHooks(() -> h.onLinkPublish(connection, m.topic(), payload, m.properties()),
+                return broker.callHooks(
+                        () -> h.onLinkPublish(connection, m.topic(), payload, m.properties()),
                         ReasonCodes.UNSPECIFIED_ERROR);
             }
             broker.report(h -> h.onPublish(m));
@@ -984,8 +1021,8 @@ public final class FakeLocalBroker implements LocalBroker {
 
         private void checkConnected() {
             if (!session.connected || !session.connection.equals(connection)) {
-                throw new IllegalStateException("client '" + session.clientId + "' (" + connection.connectionId()
-                        + ") is not connected");
+                throw new IllegalStateException(
+                        "client '" + session.clientId + "' (" + connection.connectionId() + ") is not connected");
             }
         }
 

@@ -35,7 +35,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class InMemoryLinkClient implements LinkClient {
 
-    private enum State { IDLE, CONNECTING, CONNECTED, CLOSED }
+    private enum State {
+        IDLE,
+        CONNECTING,
+        CONNECTED,
+        CLOSED
+    }
 
     private final InMemoryLinkNetwork net;
     private final Object lock;
@@ -83,9 +88,14 @@ final class InMemoryLinkClient implements LinkClient {
                 return failLater(f, closedException());
             }
             if (state != State.IDLE) {
-                return failLater(f, new LinkTransportException(Kind.ILLEGAL_STATE,
-                        "connect called while " + state.name().toLowerCase(java.util.Locale.ROOT) + ": " + target(),
-                        null, null));
+                return failLater(
+                        f,
+                        new LinkTransportException(
+                                Kind.ILLEGAL_STATE,
+                                "connect called while " + state.name().toLowerCase(java.util.Locale.ROOT) + ": "
+                                        + target(),
+                                null,
+                                null));
             }
             state = State.CONNECTING;
             gen = ++generation;
@@ -108,8 +118,12 @@ final class InMemoryLinkClient implements LinkClient {
             f = Objects.requireNonNull(connectFuture, "CONNECTING without a connect future");
             endpoint = net.endpoint(options.host(), options.port()).orElse(null);
             if (endpoint == null || !endpoint.isOpen()) {
-                failConnect(f, new DisconnectReason(Cause.SOCKET_ERROR, DisconnectReason.NO_REASON_CODE,
-                        "connection refused: nothing listens on " + target()));
+                failConnect(
+                        f,
+                        new DisconnectReason(
+                                Cause.SOCKET_ERROR,
+                                DisconnectReason.NO_REASON_CODE,
+                                "connection refused: nothing listens on " + target()));
                 return;
             }
             switch (endpoint.mode()) {
@@ -131,8 +145,14 @@ final class InMemoryLinkClient implements LinkClient {
             }
         }
         Side side = new Side(gen);
-        FakeLocalBroker.Client bc = endpoint.broker().open(options.clientId(), options.cleanStart(),
-                options.username().orElse(null), InMemoryLinkNetwork.PEER_HOST, endpoint.listener(), side);
+        FakeLocalBroker.Client bc = endpoint.broker()
+                .open(
+                        options.clientId(),
+                        options.cleanStart(),
+                        options.username().orElse(null),
+                        InMemoryLinkNetwork.PEER_HOST,
+                        endpoint.listener(),
+                        side);
         ConnectResult result;
         synchronized (lock) {
             if (gen != generation || state != State.CONNECTING) {
@@ -158,8 +178,12 @@ final class InMemoryLinkClient implements LinkClient {
                 return;
             }
             f = connectFuture;
-            failConnect(f, new DisconnectReason(Cause.CONNECT_TIMEOUT, DisconnectReason.NO_REASON_CODE,
-                    "no CONNACK within " + options.connectTimeout()));
+            failConnect(
+                    f,
+                    new DisconnectReason(
+                            Cause.CONNECT_TIMEOUT,
+                            DisconnectReason.NO_REASON_CODE,
+                            "no CONNACK within " + options.connectTimeout()));
         }
     }
 
@@ -169,8 +193,10 @@ final class InMemoryLinkClient implements LinkClient {
         connectFuture = null;
         listener = null;
         if (f != null) {
-            failLater(f, new LinkTransportException(Kind.CONNECT_FAILED, "connect to " + target() + " failed: "
-                    + reason, reason, null));
+            failLater(
+                    f,
+                    new LinkTransportException(
+                            Kind.CONNECT_FAILED, "connect to " + target() + " failed: " + reason, reason, null));
         }
     }
 
@@ -201,9 +227,14 @@ final class InMemoryLinkClient implements LinkClient {
             }
             long size = InMemoryLinkNetwork.publishPacketSize(publish);
             if (size > peerMaximumPacketSize) {
-                return failLater(f, new LinkTransportException(Kind.PACKET_TOO_LARGE, "PUBLISH to " + publish.topic()
-                        + " is " + size + " bytes, over the peer's Maximum-Packet-Size of " + peerMaximumPacketSize,
-                        null, null));
+                return failLater(
+                        f,
+                        new LinkTransportException(
+                                Kind.PACKET_TOO_LARGE,
+                                "PUBLISH to " + publish.topic() + " is " + size
+                                        + " bytes, over the peer's Maximum-Packet-Size of " + peerMaximumPacketSize,
+                                null,
+                                null));
             }
             p = new Pending(++nextPacketId, publish, f);
             if (publish.qos() > 0 && inflight.size() >= options.maxInflight()) {
@@ -249,8 +280,14 @@ final class InMemoryLinkClient implements LinkClient {
         PublishProperties.Builder props = PublishProperties.builder();
         props.responseTopic(out.responseTopic());
         props.correlationData(out.correlationData());
-        MqttMessage m = MqttMessage.builder().topic(out.topic()).payload(out.payload()).qos(out.qos())
-                .retain(out.retain()).properties(props.build()).timestampMillis(net.time.wallClockMillis()).build();
+        MqttMessage m = MqttMessage.builder()
+                .topic(out.topic())
+                .payload(out.payload())
+                .qos(out.qos())
+                .retain(out.retain())
+                .properties(props.build())
+                .timestampMillis(net.time.wallClockMillis())
+                .build();
         int code;
         try {
             code = bc.publish(m);
@@ -313,9 +350,11 @@ final class InMemoryLinkClient implements LinkClient {
                 synchronized (lock) {
                     handlers.removeIf(h -> h.handler() == handler && h.filter().equals(filter));
                 }
-                f.completeExceptionally(new LinkTransportException(Kind.REFUSED, String.format(
-                        "SUBACK refused %s with reason code 0x%02X", filter, code),
-                        new DisconnectReason(Cause.CONNECT_REFUSED, code, "subscription refused"), null));
+                f.completeExceptionally(new LinkTransportException(
+                        Kind.REFUSED,
+                        String.format("SUBACK refused %s with reason code 0x%02X", filter, code),
+                        new DisconnectReason(Cause.CONNECT_REFUSED, code, "subscription refused"),
+                        null));
                 return;
             }
             f.complete(code);
@@ -397,8 +436,14 @@ final class InMemoryLinkClient implements LinkClient {
             net.time.executor().execute(bc::disconnect);
         }
         for (Pending p : pending) {
-            failLater(p.future(), new LinkTransportException(Kind.NOT_CONNECTED, "connection to " + target()
-                    + " lost before PUBACK for " + p.publish().topic() + ": " + reason, reason, null));
+            failLater(
+                    p.future(),
+                    new LinkTransportException(
+                            Kind.NOT_CONNECTED,
+                            "connection to " + target() + " lost before PUBACK for "
+                                    + p.publish().topic() + ": " + reason,
+                            reason,
+                            null));
         }
         if (l != null) {
             ConnectionListener listenerToCall = l;
@@ -440,8 +485,13 @@ final class InMemoryLinkClient implements LinkClient {
         for (InboundPublishHandler h : matching) {
             // NullAway does not read the type-use nullness of an array component from clink-api's class files.
             @SuppressWarnings("NullAway")
-            InboundPublish in = new InboundPublish(d.topic(), d.payload(), d.qos(), d.retain(),
-                    props.responseTopic().orElse(null), props.correlationData().orElse(null));
+            InboundPublish in = new InboundPublish(
+                    d.topic(),
+                    d.payload(),
+                    d.qos(),
+                    d.retain(),
+                    props.responseTopic().orElse(null),
+                    props.correlationData().orElse(null));
             try {
                 h.onPublish(in);
             } catch (RuntimeException e) {
@@ -485,13 +535,16 @@ final class InMemoryLinkClient implements LinkClient {
     }
 
     private LinkTransportException closedException() {
-        return new LinkTransportException(Kind.CLOSED, "link client " + options.clientId() + " to " + target()
-                + " is closed", null, null);
+        return new LinkTransportException(
+                Kind.CLOSED, "link client " + options.clientId() + " to " + target() + " is closed", null, null);
     }
 
     private LinkTransportException notConnected(String what) {
-        return new LinkTransportException(Kind.NOT_CONNECTED, "cannot " + what + ": link client "
-                + options.clientId() + " is not connected to " + target(), null, null);
+        return new LinkTransportException(
+                Kind.NOT_CONNECTED,
+                "cannot " + what + ": link client " + options.clientId() + " is not connected to " + target(),
+                null,
+                null);
     }
 
     private <T> CompletableFuture<T> failLater(CompletableFuture<T> f, Throwable t) {

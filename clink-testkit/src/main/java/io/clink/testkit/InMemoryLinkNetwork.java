@@ -158,8 +158,12 @@ public final class InMemoryLinkNetwork {
         if (correlation != null) {
             props += 3 + correlation.length;
         }
-        long remaining = 2 + publish.topic().getBytes(StandardCharsets.UTF_8).length + (publish.qos() > 0 ? 2 : 0)
-                + varIntSize(props) + props + publish.payload().length;
+        long remaining = 2
+                + publish.topic().getBytes(StandardCharsets.UTF_8).length
+                + (publish.qos() > 0 ? 2 : 0)
+                + varIntSize(props)
+                + props
+                + publish.payload().length;
         return 1 + varIntSize(remaining) + remaining;
     }
 
@@ -620,9 +624,13 @@ public final class InMemoryLinkNetwork {
          * @since 0.1.0
          */
         public boolean cut() {
-            return client.lose(generation, new io.clink.api.transport.DisconnectReason(
-                    io.clink.api.transport.DisconnectReason.Cause.SOCKET_ERROR,
-                    io.clink.api.transport.DisconnectReason.NO_REASON_CODE, "connection reset (cut by test)"), true);
+            return client.lose(
+                    generation,
+                    new io.clink.api.transport.DisconnectReason(
+                            io.clink.api.transport.DisconnectReason.Cause.SOCKET_ERROR,
+                            io.clink.api.transport.DisconnectReason.NO_REASON_CODE,
+                            "connection reset (cut by test)"),
+                    true);
         }
 
         /**
@@ -754,7 +762,9 @@ public final class InMemoryLinkNetwork {
          * @since 0.1.0
          */
         public synchronized long deliveries(String topicPrefix) {
-            return deliveryTopics.stream().filter(t -> t.startsWith(topicPrefix)).count();
+            return deliveryTopics.stream()
+                    .filter(t -> t.startsWith(topicPrefix))
+                    .count();
         }
 
         /**

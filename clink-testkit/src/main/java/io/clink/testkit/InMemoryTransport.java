@@ -31,8 +31,8 @@ public final class InMemoryTransport implements LinkTransport {
         validate(options);
         synchronized (network.lock) {
             if (closed) {
-                throw new IllegalStateException("InMemoryTransport is closed: cannot create a client for "
-                        + options.clientId());
+                throw new IllegalStateException(
+                        "InMemoryTransport is closed: cannot create a client for " + options.clientId());
             }
             InMemoryLinkClient c = new InMemoryLinkClient(network, options);
             clients.add(c);

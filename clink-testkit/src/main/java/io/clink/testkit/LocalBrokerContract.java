@@ -79,6 +79,7 @@ public abstract class LocalBrokerContract {
     protected RecordingHooks hooks;
     /** The adapter under test. */
     protected LocalBroker broker;
+
     private final List<LinkClient> linkClients = new ArrayList<>();
 
     /**
@@ -137,9 +138,12 @@ public abstract class LocalBrokerContract {
 
         assertGranted(c.subscribe("contract/plain/+/x", 1));
 
-        awaitEvent("onSubscribe(contract-sub-plain, contract/plain/+/x)",
-                () -> hooks.any(Subscribed.class, e -> e.clientId().equals("contract-sub-plain")
-                        && e.subscription().equals("contract/plain/+/x")));
+        awaitEvent(
+                "onSubscribe(contract-sub-plain, contract/plain/+/x)",
+                () -> hooks.any(
+                        Subscribed.class,
+                        e -> e.clientId().equals("contract-sub-plain")
+                                && e.subscription().equals("contract/plain/+/x")));
     }
 
     @Test
@@ -148,9 +152,12 @@ public abstract class LocalBrokerContract {
 
         assertGranted(c.subscribe("$share/contract-g/contract/shared/#", 1));
 
-        awaitEvent("onSubscribe of the $share subscription exactly as sent",
-                () -> hooks.any(Subscribed.class, e -> e.clientId().equals("contract-sub-shared")
-                        && e.subscription().equals("$share/contract-g/contract/shared/#")));
+        awaitEvent(
+                "onSubscribe of the $share subscription exactly as sent",
+                () -> hooks.any(
+                        Subscribed.class,
+                        e -> e.clientId().equals("contract-sub-shared")
+                                && e.subscription().equals("$share/contract-g/contract/shared/#")));
     }
 
     @Test
@@ -160,9 +167,12 @@ public abstract class LocalBrokerContract {
 
         assertGranted(c.subscribe("$queue/contract/queue/1", 1));
 
-        awaitEvent("onSubscribe of the $queue subscription exactly as sent",
-                () -> hooks.any(Subscribed.class, e -> e.clientId().equals("contract-sub-queue")
-                        && e.subscription().equals("$queue/contract/queue/1")));
+        awaitEvent(
+                "onSubscribe of the $queue subscription exactly as sent",
+                () -> hooks.any(
+                        Subscribed.class,
+                        e -> e.clientId().equals("contract-sub-queue")
+                                && e.subscription().equals("$queue/contract/queue/1")));
     }
 
     @Test
@@ -174,12 +184,18 @@ public abstract class LocalBrokerContract {
         c.unsubscribe("contract/unsub/#");
         c.unsubscribe("$share/contract-g/contract/unsub/s");
 
-        awaitEvent("onUnsubscribe(contract-unsub, contract/unsub/#)",
-                () -> hooks.any(Unsubscribed.class, e -> e.clientId().equals("contract-unsub")
-                        && e.subscription().equals("contract/unsub/#")));
-        awaitEvent("onUnsubscribe of the shared subscription",
-                () -> hooks.any(Unsubscribed.class, e -> e.clientId().equals("contract-unsub")
-                        && e.subscription().equals("$share/contract-g/contract/unsub/s")));
+        awaitEvent(
+                "onUnsubscribe(contract-unsub, contract/unsub/#)",
+                () -> hooks.any(
+                        Unsubscribed.class,
+                        e -> e.clientId().equals("contract-unsub")
+                                && e.subscription().equals("contract/unsub/#")));
+        awaitEvent(
+                "onUnsubscribe of the shared subscription",
+                () -> hooks.any(
+                        Unsubscribed.class,
+                        e -> e.clientId().equals("contract-unsub")
+                                && e.subscription().equals("$share/contract-g/contract/unsub/s")));
     }
 
     @Test
@@ -189,7 +205,8 @@ public abstract class LocalBrokerContract {
 
         c.disconnect();
 
-        awaitEvent("onSessionEnd(contract-session)",
+        awaitEvent(
+                "onSessionEnd(contract-session)",
                 () -> hooks.any(SessionEnded.class, e -> e.clientId().equals("contract-session")));
     }
 
@@ -212,7 +229,8 @@ public abstract class LocalBrokerContract {
             expected.add(new LocalSubscription("contract-snap-b", "$queue/contract/snap/q"));
         }
         a.unsubscribe("contract/snap/gone");
-        awaitEvent("onUnsubscribe(contract/snap/gone)",
+        awaitEvent(
+                "onUnsubscribe(contract/snap/gone)",
                 () -> hooks.any(Unsubscribed.class, e -> e.subscription().equals("contract/snap/gone")));
 
         awaitEvent("forEachSubscription lists exactly " + expected, () -> expected.equals(snapshot("contract-snap-")));
@@ -225,11 +243,14 @@ public abstract class LocalBrokerContract {
     void forEachSubscription_afterSessionEnd_omitsItsSubscriptions() throws Exception {
         TestClient a = harness.connectClient("contract-snap-end");
         assertGranted(a.subscribe("contract/snap/end", 1));
-        awaitEvent("the subscription is listed", () -> !snapshot("contract-snap-end").isEmpty());
+        awaitEvent(
+                "the subscription is listed",
+                () -> !snapshot("contract-snap-end").isEmpty());
 
         a.disconnect();
 
-        awaitEvent("forEachSubscription no longer lists the ended session",
+        awaitEvent(
+                "forEachSubscription no longer lists the ended session",
                 () -> snapshot("contract-snap-end").isEmpty());
     }
 
@@ -239,16 +260,21 @@ public abstract class LocalBrokerContract {
     void deliver_matchingSubscribers_receiveTopicPayloadQosAndProperties() throws Exception {
         TestClient c = harness.connectClient("contract-deliver");
         assertGranted(c.subscribe("contract/deliver/#", 1));
-        PublishProperties props = PublishProperties.builder().userProperty("k", "v1").userProperty("k", "v2")
-                .contentType("text/plain").build();
+        PublishProperties props = PublishProperties.builder()
+                .userProperty("k", "v1")
+                .userProperty("k", "v2")
+                .contentType("text/plain")
+                .build();
 
         broker.deliver(remoteMessage("contract/deliver/1", "from afar", 1, props));
 
         ReceivedMessage m = awaitReceived(c, "contract/deliver/1");
         assertEquals("from afar", m.payloadUtf8());
         assertEquals(1, m.qos());
-        assertEquals(List.of(new UserProperty("k", "v1"), new UserProperty("k", "v2")),
-                m.properties().userProperties(), "user properties in order, duplicates kept");
+        assertEquals(
+                List.of(new UserProperty("k", "v1"), new UserProperty("k", "v2")),
+                m.properties().userProperties(),
+                "user properties in order, duplicates kept");
         assertEquals("text/plain", m.properties().contentType().orElse(null));
     }
 
@@ -275,24 +301,36 @@ public abstract class LocalBrokerContract {
             broker.deliver(remoteRetained("contract/retained/1", ""));
             broker.deliver(remoteRetained("contract/retained/2", "remote only"));
 
-            awaitEvent("the three forwarded messages at the present subscriber", () -> now.received().size() >= 4);
-            assertEquals(Set.of("contract/retained/1:local", "contract/retained/1:remote", "contract/retained/1:",
-                    "contract/retained/2:remote only"), new HashSet<>(topicsAndPayloads(now)),
+            awaitEvent(
+                    "the three forwarded messages at the present subscriber",
+                    () -> now.received().size() >= 4);
+            assertEquals(
+                    Set.of(
+                            "contract/retained/1:local",
+                            "contract/retained/1:remote",
+                            "contract/retained/1:",
+                            "contract/retained/2:remote only"),
+                    new HashSet<>(topicsAndPayloads(now)),
                     "a present subscriber gets forwarded retained messages, the empty one too");
             TestClient later = harness.connectClient("contract-retained-later");
             assertGranted(later.subscribe("contract/retained/#", 1));
-            awaitEvent("the broker's own retained message at a later subscriber (a forwarded empty retained message "
-                    + "must not delete it)", () -> later.received().stream()
-                            .anyMatch(m -> m.topic().equals("contract/retained/1")));
+            awaitEvent(
+                    "the broker's own retained message at a later subscriber (a forwarded empty retained message "
+                            + "must not delete it)",
+                    () -> later.received().stream().anyMatch(m -> m.topic().equals("contract/retained/1")));
             ReceivedMessage kept = awaitReceived(later, "contract/retained/1");
             owner.publish("contract/retained/sentinel", utf8("s"), 1, false, PublishProperties.EMPTY);
             awaitReceived(later, "contract/retained/sentinel");
             harness.settle();
 
-            assertEquals("local", kept.payloadUtf8(),
+            assertEquals(
+                    "local",
+                    kept.payloadUtf8(),
                     "the broker's own retained message is neither replaced nor deleted by forwarded ones");
             assertTrue(kept.retain(), "a message from the retained store carries the retain flag");
-            assertEquals(List.of("contract/retained/1:local", "contract/retained/sentinel:s"), topicsAndPayloads(later),
+            assertEquals(
+                    List.of("contract/retained/1:local", "contract/retained/sentinel:s"),
+                    topicsAndPayloads(later),
                     "forwarded retained messages are not kept for later subscribers (no retained sync)");
         } finally {
             owner.publish("contract/retained/1", new byte[0], 1, true, PublishProperties.EMPTY);
@@ -307,24 +345,29 @@ public abstract class LocalBrokerContract {
         assertGranted(a.subscribe("$share/contract-g/contract/rshare/t", 1));
         assertGranted(b.subscribe("$share/contract-g/contract/rshare/t", 1));
         assertGranted(plain.subscribe("contract/rshare/#", 1));
-        awaitEvent("all three subscriptions reported",
-                () -> hooks.events(Subscribed.class).stream().filter(e -> e.clientId().startsWith("contract-rshare-"))
-                        .count() == 3);
+        awaitEvent(
+                "all three subscriptions reported",
+                () -> hooks.events(Subscribed.class).stream()
+                                .filter(e -> e.clientId().startsWith("contract-rshare-"))
+                                .count()
+                        == 3);
         int n = 4;
 
         for (int i = 0; i < n; i++) {
             broker.deliver(remoteRetained("contract/rshare/t", "m" + i));
         }
 
-        awaitEvent(n + " retained messages at the group and at the plain subscriber",
-                () -> a.received().size() + b.received().size() >= n && plain.received().size() >= n);
+        awaitEvent(
+                n + " retained messages at the group and at the plain subscriber",
+                () -> a.received().size() + b.received().size() >= n
+                        && plain.received().size() >= n);
         harness.settle();
         List<String> group = new ArrayList<>();
         a.received().forEach(m -> group.add(m.payloadUtf8()));
         b.received().forEach(m -> group.add(m.payloadUtf8()));
         Collections.sort(group);
-        List<String> plainPayloads = new ArrayList<>(plain.received().stream().map(ReceivedMessage::payloadUtf8)
-                .toList());
+        List<String> plainPayloads = new ArrayList<>(
+                plain.received().stream().map(ReceivedMessage::payloadUtf8).toList());
         Collections.sort(plainPayloads);
         assertEquals(List.of("m0", "m1", "m2", "m3"), group, "each retained message to exactly one group member");
         assertEquals(List.of("m0", "m1", "m2", "m3"), plainPayloads, "each retained message once to the plain one");
@@ -342,7 +385,8 @@ public abstract class LocalBrokerContract {
         awaitEvent("onPublish of the local sentinel", () -> publishedTopics().contains("contract/noloop/sentinel"));
         harness.settle();
 
-        assertFalse(publishedTopics().contains("contract/noloop/forwarded"),
+        assertFalse(
+                publishedTopics().contains("contract/noloop/forwarded"),
                 "deliver() must bypass publish interception (no onPublish), or messages loop between clusters");
     }
 
@@ -352,16 +396,20 @@ public abstract class LocalBrokerContract {
         TestClient b = harness.connectClient("contract-share-b");
         assertGranted(a.subscribe("$share/contract-g/contract/share/t", 1));
         assertGranted(b.subscribe("$share/contract-g/contract/share/t", 1));
-        awaitEvent("both shared subscriptions reported",
-                () -> hooks.events(Subscribed.class).stream().filter(e -> e.clientId().startsWith("contract-share-"))
-                        .count() == 2);
+        awaitEvent(
+                "both shared subscriptions reported",
+                () -> hooks.events(Subscribed.class).stream()
+                                .filter(e -> e.clientId().startsWith("contract-share-"))
+                                .count()
+                        == 2);
         int n = 6;
 
         for (int i = 0; i < n; i++) {
             broker.deliver(remoteMessage("contract/share/t", "m" + i, 1, PublishProperties.EMPTY));
         }
 
-        awaitEvent(n + " messages received by the group in total",
+        awaitEvent(
+                n + " messages received by the group in total",
                 () -> a.received().size() + b.received().size() >= n);
         harness.settle();
         List<String> all = new ArrayList<>();
@@ -374,13 +422,17 @@ public abstract class LocalBrokerContract {
     @Test
     void onPublish_localPublish_reportedWithPublisherTopicPayloadAndQos() throws Exception {
         TestClient pub = harness.connectClient("contract-pub");
-        PublishProperties props = PublishProperties.builder().userProperty("a", "b").build();
+        PublishProperties props =
+                PublishProperties.builder().userProperty("a", "b").build();
 
         pub.publish("contract/pub/1", utf8("local"), 1, false, props);
 
         awaitEvent("onPublish(contract/pub/1)", () -> publishedTopics().contains("contract/pub/1"));
-        MqttMessage m = hooks.events(Published.class).stream().map(Published::message)
-                .filter(x -> x.topic().equals("contract/pub/1")).findFirst().orElseThrow();
+        MqttMessage m = hooks.events(Published.class).stream()
+                .map(Published::message)
+                .filter(x -> x.topic().equals("contract/pub/1"))
+                .findFirst()
+                .orElseThrow();
         assertArrayEquals(utf8("local"), m.payloadBytes());
         assertEquals(1, m.qos());
         assertEquals("contract-pub", m.publisherClientId().orElse(null));
@@ -395,8 +447,7 @@ public abstract class LocalBrokerContract {
         byte[] correlation = utf8("0123456789abcdef");
         LinkClient link = connectLink("contract-link-props");
 
-        int code = publishLink(link, new OutgoingPublish(LINK_ROUTE, utf8("init"), 1, false, LINK_RESP,
-                correlation));
+        int code = publishLink(link, new OutgoingPublish(LINK_ROUTE, utf8("init"), 1, false, LINK_RESP, correlation));
 
         assertEquals(ReasonCodes.SUCCESS, code);
         LinkPublished e = hooks.events(LinkPublished.class).get(0);
@@ -410,8 +461,12 @@ public abstract class LocalBrokerContract {
     @Test
     void linkPublish_qos1_answeredWithTheHooksReasonCode() throws Exception {
         LinkClient link = connectLink("contract-link-codes");
-        for (int code : new int[] {ReasonCodes.SUCCESS, ReasonCodes.NO_MATCHING_SUBSCRIBERS,
-                ReasonCodes.UNSPECIFIED_ERROR, ReasonCodes.NOT_AUTHORIZED}) {
+        for (int code : new int[] {
+            ReasonCodes.SUCCESS,
+            ReasonCodes.NO_MATCHING_SUBSCRIBERS,
+            ReasonCodes.UNSPECIFIED_ERROR,
+            ReasonCodes.NOT_AUTHORIZED
+        }) {
             hooks.linkPublishReasonCode(code);
 
             int answered = publishLink(link, OutgoingPublish.of(LINK_MSG, utf8("m" + code), 1));
@@ -431,15 +486,18 @@ public abstract class LocalBrokerContract {
         publishLink(link, OutgoingPublish.of(LINK_ROUTE, utf8("route batch"), 1));
         publishLink(link, OutgoingPublish.of(LINK_MSG, utf8("forwarded"), 1));
         link.publish(OutgoingPublish.of(LINK_ROUTE, utf8("heartbeat"), 0));
-        awaitEvent("3 onLinkPublish calls", () -> hooks.events(LinkPublished.class).size() == 3);
+        awaitEvent(
+                "3 onLinkPublish calls", () -> hooks.events(LinkPublished.class).size() == 3);
         TestClient pub = harness.connectClient("contract-link-sentinel");
         pub.publish("contract/link/sentinel", utf8("s"), 1, false, PublishProperties.EMPTY);
         awaitReceived(all, "contract/link/sentinel");
         harness.settle();
 
-        assertTrue(all.received().stream().noneMatch(m -> m.topic().startsWith("$LINK/")),
+        assertTrue(
+                all.received().stream().noneMatch(m -> m.topic().startsWith("$LINK/")),
                 "$LINK/ publishes are consumed by clink, never delivered: " + all.received());
-        assertTrue(publishedTopics().stream().noneMatch(t -> t.startsWith("$LINK/")),
+        assertTrue(
+                publishedTopics().stream().noneMatch(t -> t.startsWith("$LINK/")),
                 "$LINK/ publishes go to onLinkPublish, not onPublish");
     }
 
@@ -453,8 +511,8 @@ public abstract class LocalBrokerContract {
         List<InboundPublish> inbox = new CopyOnWriteArrayList<>();
         assertTrue(await(link.subscribe(LINK_RESP, 1, inbox::add)) <= 1);
 
-        int code = publishLink(link, new OutgoingPublish(LINK_ROUTE, utf8("init"), 1, false, LINK_RESP,
-                utf8("corr-1")));
+        int code =
+                publishLink(link, new OutgoingPublish(LINK_ROUTE, utf8("init"), 1, false, LINK_RESP, utf8("corr-1")));
 
         assertEquals(ReasonCodes.NO_MATCHING_SUBSCRIBERS, code);
         awaitEvent("the reply on " + LINK_RESP, () -> !inbox.isEmpty());
@@ -492,10 +550,17 @@ public abstract class LocalBrokerContract {
         link.publish(OutgoingPublish.of(LINK_ROUTE, utf8("bad"), 1));
 
         awaitEvent("the connection lost", () -> !lost.isEmpty());
-        assertEquals(DisconnectReason.Cause.BROKER_DISCONNECT, lost.get(0).cause(), lost.get(0).toString());
-        assertEquals(ReasonCodes.IMPLEMENTATION_SPECIFIC_ERROR, lost.get(0).reasonCode(), lost.get(0).toString());
+        assertEquals(
+                DisconnectReason.Cause.BROKER_DISCONNECT,
+                lost.get(0).cause(),
+                lost.get(0).toString());
+        assertEquals(
+                ReasonCodes.IMPLEMENTATION_SPECIFIC_ERROR,
+                lost.get(0).reasonCode(),
+                lost.get(0).toString());
         LinkConnection conn = hooks.events(LinkPublished.class).get(0).connection();
-        awaitEvent("onConnectionClosed(" + conn + ")",
+        awaitEvent(
+                "onConnectionClosed(" + conn + ")",
                 () -> hooks.any(ConnectionClosed.class, e -> e.connection().equals(conn)));
         assertFalse(link.isConnected());
     }
@@ -510,8 +575,13 @@ public abstract class LocalBrokerContract {
         broker.disconnect(conn, ReasonCodes.NOT_AUTHORIZED, "contract: not this cluster");
 
         awaitEvent("the connection lost", () -> !lost.isEmpty());
-        assertEquals(ReasonCodes.NOT_AUTHORIZED, lost.get(0).reasonCode(), lost.get(0).toString());
-        awaitEvent("onConnectionClosed", () -> hooks.any(ConnectionClosed.class, e -> e.connection().equals(conn)));
+        assertEquals(
+                ReasonCodes.NOT_AUTHORIZED,
+                lost.get(0).reasonCode(),
+                lost.get(0).toString());
+        awaitEvent(
+                "onConnectionClosed",
+                () -> hooks.any(ConnectionClosed.class, e -> e.connection().equals(conn)));
         broker.disconnect(conn, ReasonCodes.NOT_AUTHORIZED, "again");
         harness.settle();
         assertEquals(1, lost.size());
@@ -523,13 +593,18 @@ public abstract class LocalBrokerContract {
         publishLink(link, OutgoingPublish.of(LINK_ROUTE, utf8("hello"), 1));
         publishLink(link, OutgoingPublish.of(LINK_ROUTE, utf8("again"), 1));
         List<LinkPublished> calls = hooks.events(LinkPublished.class);
-        assertEquals(calls.get(0).connection(), calls.get(1).connection(),
+        assertEquals(
+                calls.get(0).connection(),
+                calls.get(1).connection(),
                 "every call about one connection passes an equal LinkConnection");
 
         link.close();
 
-        awaitEvent("onConnectionClosed(" + calls.get(0).connection() + ")",
-                () -> hooks.any(ConnectionClosed.class, e -> e.connection().equals(calls.get(0).connection())));
+        awaitEvent(
+                "onConnectionClosed(" + calls.get(0).connection() + ")",
+                () -> hooks.any(
+                        ConnectionClosed.class,
+                        e -> e.connection().equals(calls.get(0).connection())));
     }
 
     @Test
@@ -538,7 +613,8 @@ public abstract class LocalBrokerContract {
         publishLink(first, OutgoingPublish.of(LINK_ROUTE, utf8("1"), 1));
         first.close();
         LinkConnection firstConn = hooks.events(LinkPublished.class).get(0).connection();
-        awaitEvent("the first connection closed",
+        awaitEvent(
+                "the first connection closed",
                 () -> hooks.any(ConnectionClosed.class, e -> e.connection().equals(firstConn)));
 
         LinkClient second = connectLink("contract-reconnect");
@@ -546,7 +622,9 @@ public abstract class LocalBrokerContract {
 
         LinkConnection secondConn = hooks.events(LinkPublished.class).get(1).connection();
         assertEquals(firstConn.clientId(), secondConn.clientId());
-        assertNotEquals(firstConn.connectionId(), secondConn.connectionId(),
+        assertNotEquals(
+                firstConn.connectionId(),
+                secondConn.connectionId(),
                 "a new connection of the same client id needs a new connectionId");
     }
 
@@ -562,14 +640,15 @@ public abstract class LocalBrokerContract {
 
         int pubCode = pub.publish("contract/throw/1", utf8("still delivered"), 1, false, PublishProperties.EMPTY);
         CompletableFuture<PublishResult> linkPublish = link.publish(OutgoingPublish.of(LINK_MSG, utf8("x"), 1));
-        awaitEvent("the link publish answered or the connection ended",
-                () -> linkPublish.isDone() || !link.isConnected());
+        awaitEvent(
+                "the link publish answered or the connection ended", () -> linkPublish.isDone() || !link.isConnected());
 
         assertTrue(ReasonCodes.isSuccess(pubCode), "local publish accepted although the hooks threw: " + pubCode);
         assertEquals("still delivered", awaitReceived(sub, "contract/throw/1").payloadUtf8());
         hooks.throwing(false);
         assertGranted(sub.subscribe("contract/throw/after", 1));
-        awaitEvent("events reported again once the hooks stop throwing",
+        awaitEvent(
+                "events reported again once the hooks stop throwing",
                 () -> hooks.any(Subscribed.class, e -> e.subscription().equals("contract/throw/after")));
     }
 
@@ -584,7 +663,7 @@ public abstract class LocalBrokerContract {
      * @since 0.1.0
      */
     protected LinkClient connectLink(String clientId) throws Exception {
-        return connectLink(clientId, reason -> { });
+        return connectLink(clientId, reason -> {});
     }
 
     /**
@@ -654,8 +733,7 @@ public abstract class LocalBrokerContract {
             harness.settle();
         }
         if (!condition.getAsBoolean()) {
-            fail("timed out after " + harness.timeout() + " waiting for " + what + "; hook events: "
-                    + hooks.events());
+            fail("timed out after " + harness.timeout() + " waiting for " + what + "; hook events: " + hooks.events());
         }
     }
 
@@ -670,7 +748,9 @@ public abstract class LocalBrokerContract {
      */
     protected ReceivedMessage awaitReceived(TestClient client, String topic) throws InterruptedException {
         Supplier<@Nullable ReceivedMessage> find = () -> client.received().stream()
-                .filter(m -> m.topic().equals(topic)).findFirst().orElse(null);
+                .filter(m -> m.topic().equals(topic))
+                .findFirst()
+                .orElse(null);
         awaitEvent(client.clientId() + " receiving a message on " + topic, () -> find.get() != null);
         ReceivedMessage m = find.get();
         if (m == null) {
@@ -692,7 +772,9 @@ public abstract class LocalBrokerContract {
     }
 
     private List<String> publishedTopics() {
-        return hooks.events(Published.class).stream().map(p -> p.message().topic()).toList();
+        return hooks.events(Published.class).stream()
+                .map(p -> p.message().topic())
+                .toList();
     }
 
     private static void assertGranted(int subackCode) {
@@ -700,24 +782,39 @@ public abstract class LocalBrokerContract {
     }
 
     private static MqttMessage remoteMessage(String topic, String payload, int qos, PublishProperties props) {
-        return MqttMessage.builder().topic(topic).payload(utf8(payload)).qos(qos).properties(props)
-                .publisherClientId("contract-remote-publisher").originCluster("contract-remote")
-                .timestampMillis(System.currentTimeMillis()).build();
+        return MqttMessage.builder()
+                .topic(topic)
+                .payload(utf8(payload))
+                .qos(qos)
+                .properties(props)
+                .publisherClientId("contract-remote-publisher")
+                .originCluster("contract-remote")
+                .timestampMillis(System.currentTimeMillis())
+                .build();
     }
 
     private static MqttMessage remoteRetained(String topic, String payload) {
-        return remoteMessage(topic, payload, 1, PublishProperties.EMPTY).toBuilder().retain(true).build();
+        return remoteMessage(topic, payload, 1, PublishProperties.EMPTY).toBuilder()
+                .retain(true)
+                .build();
     }
 
     private static List<String> topicsAndPayloads(TestClient client) {
-        return client.received().stream().map(m -> m.topic() + ":" + m.payloadUtf8()).toList();
+        return client.received().stream()
+                .map(m -> m.topic() + ":" + m.payloadUtf8())
+                .toList();
     }
 
     private static MqttMessage replyTo(PublishProperties request) {
         PublishProperties.Builder p = PublishProperties.builder();
         request.correlationData().ifPresent(p::correlationData);
-        return MqttMessage.builder().topic(request.responseTopic().orElseThrow()).qos(1).payload(utf8("ack"))
-                .properties(p.build()).timestampMillis(System.currentTimeMillis()).build();
+        return MqttMessage.builder()
+                .topic(request.responseTopic().orElseThrow())
+                .qos(1)
+                .payload(utf8("ack"))
+                .properties(p.build())
+                .timestampMillis(System.currentTimeMillis())
+                .build();
     }
 
     private static byte[] utf8(String s) {

@@ -424,7 +424,8 @@ public final class ManualTime {
             if (rethrow && failures.size() > failuresBefore) {
                 AssertionError error = new AssertionError(
                         (failures.size() - failuresBefore) + " task(s) threw while ManualTime was running them; first: "
-                                + failures.get(failuresBefore), failures.get(failuresBefore));
+                                + failures.get(failuresBefore),
+                        failures.get(failuresBefore));
                 for (Throwable t : failures.subList(failuresBefore + 1, failures.size())) {
                     error.addSuppressed(t);
                 }

@@ -48,8 +48,12 @@ public record ReceivedMessage(String topic, byte[] payload, int qos, boolean ret
 
     @Override
     public boolean equals(@Nullable Object o) {
-        return o instanceof ReceivedMessage r && topic.equals(r.topic) && Arrays.equals(payload, r.payload)
-                && qos == r.qos && retain == r.retain && properties.equals(r.properties);
+        return o instanceof ReceivedMessage r
+                && topic.equals(r.topic)
+                && Arrays.equals(payload, r.payload)
+                && qos == r.qos
+                && retain == r.retain
+                && properties.equals(r.properties);
     }
 
     @Override

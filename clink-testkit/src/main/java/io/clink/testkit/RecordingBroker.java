@@ -58,8 +58,8 @@ public final class RecordingBroker implements LocalBroker {
     private final List<MqttMessage> delivered = new ArrayList<>();
     private final List<Reply> replies = new ArrayList<>();
     private final List<Disconnect> disconnects = new ArrayList<>();
-    private volatile Consumer<? super MqttMessage> onDeliver = m -> { };
-    private volatile Consumer<? super LinkConnection> onDisconnect = c -> { };
+    private volatile Consumer<? super MqttMessage> onDeliver = m -> {};
+    private volatile Consumer<? super LinkConnection> onDisconnect = c -> {};
     private volatile @Nullable RuntimeException deliverFailure;
     private volatile @Nullable RuntimeException disconnectFailure;
     private volatile boolean keepDeliveries = true;

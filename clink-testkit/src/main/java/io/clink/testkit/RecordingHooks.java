@@ -48,8 +48,8 @@ public final class RecordingHooks implements ClusterLinkHooks {
      *
      * @since 0.1.0
      */
-    public sealed interface Event permits Subscribed, Unsubscribed, SessionEnded, Published, LinkPublished,
-            ConnectionClosed {
+    public sealed interface Event
+            permits Subscribed, Unsubscribed, SessionEnded, Published, LinkPublished, ConnectionClosed {
         /**
          * The name of the thread the broker called on.
          *
@@ -108,8 +108,14 @@ public final class RecordingHooks implements ClusterLinkHooks {
      * @param thread the calling thread's name
      * @since 0.1.0
      */
-    public record LinkPublished(LinkConnection connection, String topic, byte[] payload, PublishProperties properties,
-            int reasonCode, String thread) implements Event {}
+    public record LinkPublished(
+            LinkConnection connection,
+            String topic,
+            byte[] payload,
+            PublishProperties properties,
+            int reasonCode,
+            String thread)
+            implements Event {}
 
     /**
      * {@link ClusterLinkHooks#onConnectionClosed}.
@@ -260,8 +266,8 @@ public final class RecordingHooks implements ClusterLinkHooks {
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(properties, "properties");
         if (throwing) {
-            record(new LinkPublished(connection, topic, payload.clone(), properties, ReasonCodes.UNSPECIFIED_ERROR,
-                    thread()));
+            record(new LinkPublished(
+                    connection, topic, payload.clone(), properties, ReasonCodes.UNSPECIFIED_ERROR, thread()));
             return ReasonCodes.UNSPECIFIED_ERROR;
         }
         int code = linkPublishHandler.handle(connection, topic, payload, properties);
@@ -280,7 +286,8 @@ public final class RecordingHooks implements ClusterLinkHooks {
             events.add(e);
         }
         if (throwing) {
-            throw new IllegalStateException("RecordingHooks set to throw: " + e.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "RecordingHooks set to throw: " + e.getClass().getSimpleName());
         }
     }
 

@@ -34,15 +34,17 @@ class AwaitTest {
     @Test
     void value_probeYieldsOnSecondPoll_returnsIt() throws InterruptedException {
         AtomicInteger polls = new AtomicInteger();
-        String v = Await.value("a value", Duration.ofSeconds(10),
+        String v = Await.value(
+                "a value",
+                Duration.ofSeconds(10),
                 () -> polls.incrementAndGet() == 2 ? Optional.of("found") : Optional.empty());
         assertThat(v).isEqualTo("found");
     }
 
     @Test
     void retrying_attemptNeverYields_failsCountingAttempts() {
-        assertThatThrownBy(() -> Await.retrying("delivered", Duration.ofMillis(30), Duration.ofMillis(5),
-                Optional::empty))
+        assertThatThrownBy(
+                        () -> Await.retrying("delivered", Duration.ofMillis(30), Duration.ofMillis(5), Optional::empty))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageStartingWith("timed out after 30 ms (")
                 .hasMessageEndingWith("attempts) waiting until delivered");
@@ -51,7 +53,9 @@ class AwaitTest {
     @Test
     void retrying_attemptThrows_propagates() {
         assertThatThrownBy(() -> Await.retrying("x", Duration.ofSeconds(5), Duration.ZERO, () -> {
-            throw new IllegalStateException("boom");
-        })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+                    throw new IllegalStateException("boom");
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("boom");
     }
 }

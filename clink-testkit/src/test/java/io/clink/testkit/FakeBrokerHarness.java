@@ -77,15 +77,22 @@ public final class FakeBrokerHarness implements LocalBrokerHarness {
 
             @Override
             public int publish(String topic, byte[] payload, int qos, boolean retain, PublishProperties properties) {
-                int code = c.publish(MqttMessage.builder().topic(topic).payload(payload).qos(qos).retain(retain)
-                        .properties(properties).timestampMillis(time.wallClockMillis()).build());
+                int code = c.publish(MqttMessage.builder()
+                        .topic(topic)
+                        .payload(payload)
+                        .qos(qos)
+                        .retain(retain)
+                        .properties(properties)
+                        .timestampMillis(time.wallClockMillis())
+                        .build());
                 return qos == 0 ? 0 : code;
             }
 
             @Override
             public List<ReceivedMessage> received() {
-                return c.deliveries().stream().map(d -> new ReceivedMessage(d.topic(), d.payload(), d.qos(),
-                        d.retain(), d.properties())).toList();
+                return c.deliveries().stream()
+                        .map(d -> new ReceivedMessage(d.topic(), d.payload(), d.qos(), d.retain(), d.properties()))
+                        .toList();
             }
 
             @Override
@@ -97,8 +104,12 @@ public final class FakeBrokerHarness implements LocalBrokerHarness {
 
     @Override
     public LinkClient newLinkClient(String clientId) {
-        return network.newTransport().createClient(
-                LinkClientOptions.builder().host("broker.test").port(11883).clientId(clientId).build());
+        return network.newTransport()
+                .createClient(LinkClientOptions.builder()
+                        .host("broker.test")
+                        .port(11883)
+                        .clientId(clientId)
+                        .build());
     }
 
     @Override

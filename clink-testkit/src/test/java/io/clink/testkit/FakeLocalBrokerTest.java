@@ -30,8 +30,13 @@ class FakeLocalBrokerTest {
     }
 
     private static MqttMessage message(String topic, String payload, int qos) {
-        return MqttMessage.builder().topic(topic).payload(payload.getBytes(StandardCharsets.UTF_8)).qos(qos)
-                .timestampMillis(1).originCluster("remote").build();
+        return MqttMessage.builder()
+                .topic(topic)
+                .payload(payload.getBytes(StandardCharsets.UTF_8))
+                .qos(qos)
+                .timestampMillis(1)
+                .originCluster("remote")
+                .build();
     }
 
     @Test
@@ -42,10 +47,17 @@ class FakeLocalBrokerTest {
         assertEquals(0, c.subscribe("$share/g/b/#", 0));
         assertEquals(2, c.subscribe("$queue/q", 2));
 
-        assertEquals(List.of("a/+", "$share/g/b/#", "$queue/q"),
-                hooks.events(Subscribed.class).stream().map(Subscribed::subscription).toList());
-        assertEquals(List.of(new LocalSubscription("c1", "a/+"), new LocalSubscription("c1", "$share/g/b/#"),
-                new LocalSubscription("c1", "$queue/q")), broker.subscriptions());
+        assertEquals(
+                List.of("a/+", "$share/g/b/#", "$queue/q"),
+                hooks.events(Subscribed.class).stream()
+                        .map(Subscribed::subscription)
+                        .toList());
+        assertEquals(
+                List.of(
+                        new LocalSubscription("c1", "a/+"),
+                        new LocalSubscription("c1", "$share/g/b/#"),
+                        new LocalSubscription("c1", "$queue/q")),
+                broker.subscriptions());
     }
 
     @Test
@@ -78,7 +90,11 @@ class FakeLocalBrokerTest {
         clean.disconnect();
         durable.disconnect();
 
-        assertEquals(List.of("clean"), hooks.events(SessionEnded.class).stream().map(SessionEnded::clientId).toList());
+        assertEquals(
+                List.of("clean"),
+                hooks.events(SessionEnded.class).stream()
+                        .map(SessionEnded::clientId)
+                        .toList());
         assertEquals(List.of(new LocalSubscription("durable", "b")), broker.subscriptions());
         assertTrue(broker.expireSession("durable"));
         assertTrue(broker.subscriptions().isEmpty());
@@ -144,7 +160,8 @@ class FakeLocalBrokerTest {
         assertTrue(all.deliveries().isEmpty());
         assertTrue(hooks.events(Published.class).isEmpty());
         link.disconnect();
-        assertTrue(hooks.any(RecordingHooks.ConnectionClosed.class, e -> e.connection().equals(link.connection())));
+        assertTrue(hooks.any(
+                RecordingHooks.ConnectionClosed.class, e -> e.connection().equals(link.connection())));
     }
 
     @Test
@@ -178,8 +195,12 @@ class FakeLocalBrokerTest {
             broker.deliver(message("s/1", "m" + i, 1));
         }
 
-        assertEquals(List.of("m0", "m2"), a.deliveries().stream().map(Delivery::payloadUtf8).toList());
-        assertEquals(List.of("m1", "m3"), b.deliveries().stream().map(Delivery::payloadUtf8).toList());
+        assertEquals(
+                List.of("m0", "m2"),
+                a.deliveries().stream().map(Delivery::payloadUtf8).toList());
+        assertEquals(
+                List.of("m1", "m3"),
+                b.deliveries().stream().map(Delivery::payloadUtf8).toList());
         assertEquals(4, q.deliveries().size());
         assertEquals(4, plain.deliveries().size(), "one copy per client for overlapping plain subscriptions");
     }
@@ -209,13 +230,16 @@ class FakeLocalBrokerTest {
         broker.deliver(message("r/1", "", 1).toBuilder().retain(true).build());
         broker.deliver(message("r/2", "remote only", 1).toBuilder().retain(true).build());
 
-        assertEquals(List.of("remote", "", "remote only"),
+        assertEquals(
+                List.of("remote", "", "remote only"),
                 present.deliveries().stream().map(Delivery::payloadUtf8).toList());
         assertEquals("local", new String(broker.retained("r/1").orElseThrow().payloadBytes(), StandardCharsets.UTF_8));
         assertTrue(broker.retained("r/2").isEmpty());
         Client later = broker.connect("later");
         later.subscribe("r/#");
-        assertEquals(List.of("local"), later.deliveries().stream().map(Delivery::payloadUtf8).toList());
+        assertEquals(
+                List.of("local"),
+                later.deliveries().stream().map(Delivery::payloadUtf8).toList());
     }
 
     @Test

@@ -99,16 +99,19 @@ class InMemoryLinkNetworkTest {
     @Test
     void connect_badPassword_refusedWith0x86_noUserWith0x87_rightOneAccepted() {
         endpoint.addUser("link", "secret");
-        LinkClient wrong = transport.createClient(options("a").username("link").password(bytes("nope")).build());
+        LinkClient wrong = transport.createClient(
+                options("a").username("link").password(bytes("nope")).build());
         LinkClient anonymous = transport.createClient(options("b").build());
-        LinkClient right = transport.createClient(options("c").username("link").password(bytes("secret")).build());
+        LinkClient right = transport.createClient(
+                options("c").username("link").password(bytes("secret")).build());
 
         CompletableFuture<ConnectResult> f1 = wrong.connect(lost::add);
         CompletableFuture<ConnectResult> f2 = anonymous.connect(lost::add);
         CompletableFuture<ConnectResult> f3 = right.connect(lost::add);
         time.runUntilIdle();
 
-        assertEquals(new DisconnectReason(Cause.CONNECT_REFUSED, 0x86, "bad user name or password"),
+        assertEquals(
+                new DisconnectReason(Cause.CONNECT_REFUSED, 0x86, "bad user name or password"),
                 failure(f1).reason());
         assertEquals(0x87, failure(f2).reason().reasonCode());
         assertEquals(ConnectResult.UNLIMITED, f3.join().maximumPacketSize());
@@ -148,7 +151,8 @@ class InMemoryLinkNetworkTest {
     @Test
     void connect_timingOut_failsAfterConnectTimeout() {
         endpoint.timeOutConnects();
-        LinkClient c = transport.createClient(options("c").connectTimeout(Duration.ofSeconds(3)).build());
+        LinkClient c = transport.createClient(
+                options("c").connectTimeout(Duration.ofSeconds(3)).build());
         CompletableFuture<ConnectResult> f = c.connect(lost::add);
         time.advance(Duration.ofMillis(2999));
         assertFalse(f.isDone());
@@ -178,7 +182,8 @@ class InMemoryLinkNetworkTest {
         time.runUntilIdle();
 
         assertEquals(new PublishResult(0x10), f.join());
-        RecordingHooks.LinkPublished e = hooks.events(RecordingHooks.LinkPublished.class).get(0);
+        RecordingHooks.LinkPublished e =
+                hooks.events(RecordingHooks.LinkPublished.class).get(0);
         assertEquals(endpoint.connections().get(0).linkConnection(), e.connection());
         assertEquals(ROUTE, e.topic());
         assertArrayEquals(bytes("init"), e.payload());
@@ -232,10 +237,17 @@ class InMemoryLinkNetworkTest {
     @Test
     void reply_fromOnLinkPublish_reachesSubscribedHandlerWithCorrelationData() {
         hooks.onLinkPublish((conn, topic, payload, props) -> {
-            west.reply(conn, MqttMessage.builder().topic(props.responseTopic().orElseThrow()).qos(1)
-                    .payload(bytes("ack")).properties(PublishProperties.builder()
-                            .correlationData(props.correlationData().orElseThrow()).build())
-                    .timestampMillis(time.wallClockMillis()).build());
+            west.reply(
+                    conn,
+                    MqttMessage.builder()
+                            .topic(props.responseTopic().orElseThrow())
+                            .qos(1)
+                            .payload(bytes("ack"))
+                            .properties(PublishProperties.builder()
+                                    .correlationData(props.correlationData().orElseThrow())
+                                    .build())
+                            .timestampMillis(time.wallClockMillis())
+                            .build());
             return 0x10;
         });
         LinkClient c = connected("east:routesync:node1");
@@ -243,7 +255,8 @@ class InMemoryLinkNetworkTest {
         CompletableFuture<Integer> sub = c.subscribe(RESP, 1, received::add);
         time.runUntilIdle();
         assertEquals(1, sub.join());
-        assertTrue(hooks.any(RecordingHooks.Subscribed.class, s -> s.subscription().equals(RESP)));
+        assertTrue(
+                hooks.any(RecordingHooks.Subscribed.class, s -> s.subscription().equals(RESP)));
 
         c.publish(new OutgoingPublish(ROUTE, bytes("init"), 1, false, RESP, bytes("cafe")));
         time.runUntilIdle();
@@ -272,8 +285,10 @@ class InMemoryLinkNetworkTest {
         assertFalse(c.isConnected());
         List<RecordingHooks.Event> events = hooks.events();
         assertInstanceOf(RecordingHooks.LinkPublished.class, events.get(events.size() - 3));
-        assertEquals(new RecordingHooks.ConnectionClosed(conn, Thread.currentThread().getName()),
-                events.get(events.size() - 2), "closed reported after onLinkPublish returned: " + events);
+        assertEquals(
+                new RecordingHooks.ConnectionClosed(conn, Thread.currentThread().getName()),
+                events.get(events.size() - 2),
+                "closed reported after onLinkPublish returned: " + events);
         assertInstanceOf(RecordingHooks.SessionEnded.class, events.get(events.size() - 1));
         assertTrue(endpoint.connections().isEmpty());
     }
@@ -289,7 +304,8 @@ class InMemoryLinkNetworkTest {
         assertTrue(hooks.events(RecordingHooks.ConnectionClosed.class).isEmpty(), "not on the caller's stack");
         time.runUntilIdle();
 
-        assertTrue(hooks.any(RecordingHooks.ConnectionClosed.class, e -> e.connection().equals(conn)));
+        assertTrue(hooks.any(
+                RecordingHooks.ConnectionClosed.class, e -> e.connection().equals(conn)));
         assertEquals(List.of(), lost);
         assertFalse(west.isConnected("c"));
         CompletableFuture<ConnectResult> again = c.connect(lost::add);
@@ -364,7 +380,8 @@ class InMemoryLinkNetworkTest {
         assertEquals(0x8E, lost.get(0).reasonCode());
         LinkConnection secondConn = endpoint.connections().get(0).linkConnection();
         assertFalse(firstConn.connectionId().equals(secondConn.connectionId()));
-        assertTrue(hooks.any(RecordingHooks.ConnectionClosed.class, e -> e.connection().equals(firstConn)));
+        assertTrue(hooks.any(
+                RecordingHooks.ConnectionClosed.class, e -> e.connection().equals(firstConn)));
     }
 
     @Test
@@ -396,8 +413,8 @@ class InMemoryLinkNetworkTest {
 
     @Test
     void listen_sameAddressTwice_isRejected() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> network.listen("west.example", 11883, new FakeLocalBroker()));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> network.listen("west.example", 11883, new FakeLocalBroker()));
         assertTrue(e.getMessage().contains("west.example:11883"), e.getMessage());
     }
 }

@@ -26,14 +26,20 @@ class JumpingClockTest {
     void jumpForward_pastTimersDeadlines_firesThemAtOnceInDeadlineOrder() throws Exception {
         List<String> fired = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(2);
-        clock.scheduler().schedule(() -> {
-            fired.add("2h");
-            done.countDown();
-        }, Duration.ofHours(2));
-        clock.scheduler().schedule(() -> {
-            fired.add("1h");
-            done.countDown();
-        }, Duration.ofHours(1));
+        clock.scheduler()
+                .schedule(
+                        () -> {
+                            fired.add("2h");
+                            done.countDown();
+                        },
+                        Duration.ofHours(2));
+        clock.scheduler()
+                .schedule(
+                        () -> {
+                            fired.add("1h");
+                            done.countDown();
+                        },
+                        Duration.ofHours(1));
         clock.scheduler().schedule(() -> fired.add("3h"), Duration.ofHours(3));
 
         clock.jumpForward(Duration.ofMinutes(150));
@@ -49,7 +55,8 @@ class JumpingClockTest {
 
         clock.jumpForward(Duration.ofSeconds(31));
 
-        assertThat(clock.ticker().nanoTime() - nanoBefore).isGreaterThanOrEqualTo(Duration.ofSeconds(31).toNanos());
+        assertThat(clock.ticker().nanoTime() - nanoBefore)
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(31).toNanos());
         assertThat(clock.ticker().wallClockMillis() - wallBefore).isGreaterThanOrEqualTo(31_000);
         assertThat(clock.monotonicOffset()).isEqualTo(Duration.ofSeconds(31));
     }
@@ -87,9 +94,12 @@ class JumpingClockTest {
     @Test
     void schedule_taskThrows_countedAndLaterTasksStillRun() throws Exception {
         CountDownLatch after = new CountDownLatch(1);
-        clock.scheduler().schedule(() -> {
-            throw new IllegalStateException("boom");
-        }, Duration.ZERO);
+        clock.scheduler()
+                .schedule(
+                        () -> {
+                            throw new IllegalStateException("boom");
+                        },
+                        Duration.ZERO);
         clock.scheduler().schedule(after::countDown, Duration.ofMillis(1));
 
         assertThat(after.await(10, TimeUnit.SECONDS)).isTrue();

@@ -21,8 +21,11 @@ import org.junit.jupiter.api.Test;
 class LocalBrokerContractCatchesBugsTest {
 
     /** Calls one contract test against an adapter built by {@code adapter}; returns the failure. */
-    private static AssertionError runFailing(BiFunction<FakeLocalBroker, ClusterLinkHooks, LocalBroker> adapter,
-            Consumer<FakeLocalBroker> breakFake, ContractTest test) throws Exception {
+    private static AssertionError runFailing(
+            BiFunction<FakeLocalBroker, ClusterLinkHooks, LocalBroker> adapter,
+            Consumer<FakeLocalBroker> breakFake,
+            ContractTest test)
+            throws Exception {
         FakeBrokerHarness harness = new FakeBrokerHarness(adapter, Duration.ofMillis(200));
         breakFake.accept(harness.fake());
         LocalBrokerContract suite = new PlantedBugSuite(harness);
@@ -49,122 +52,154 @@ class LocalBrokerContractCatchesBugsTest {
 
     @Test
     void suite_deliverReintercepts_failsNoLoopTest() throws Exception {
-        AssertionError e = runFailing(wrap(d -> new Delegating(d.fake, d.hooks) {
-            @Override
-            public void deliver(MqttMessage message) {
-                super.deliver(message);
-                hooks.onPublish(message);
-            }
-        }), f -> { }, LocalBrokerContract::deliver_anyMessage_neverReportedToOnPublish);
+        AssertionError e = runFailing(
+                wrap(d -> new Delegating(d.fake, d.hooks) {
+                    @Override
+                    public void deliver(MqttMessage message) {
+                        super.deliver(message);
+                        hooks.onPublish(message);
+                    }
+                }),
+                f -> {},
+                LocalBrokerContract::deliver_anyMessage_neverReportedToOnPublish);
         assertTrue(e.getMessage().contains("bypass publish interception"), e.getMessage());
     }
 
     @Test
     void suite_deliverStoresRetainedMessages_failsRetainedStoreTest() throws Exception {
         // As HiveMQ's PublishService.publish does with the retain flag: store, and delete on an empty payload.
-        AssertionError e = runFailing(wrap(d -> new Delegating(d.fake, d.hooks) {
-            private int publishers;
+        AssertionError e = runFailing(
+                wrap(d -> new Delegating(d.fake, d.hooks) {
+                    private int publishers;
 
-            @Override
-            public void deliver(MqttMessage message) {
-                if (!message.retain()) {
-                    super.deliver(message);
-                    return;
-                }
-                fake.connect("planted-retainer-" + publishers++)
-                        .publish(message.topic(), message.payloadBytes(), message.qos(), true);
-            }
-        }), f -> { }, LocalBrokerContract::deliver_retainedMessage_reachesCurrentSubscribersButNotTheRetainedStore);
+                    @Override
+                    public void deliver(MqttMessage message) {
+                        if (!message.retain()) {
+                            super.deliver(message);
+                            return;
+                        }
+                        fake.connect("planted-retainer-" + publishers++)
+                                .publish(message.topic(), message.payloadBytes(), message.qos(), true);
+                    }
+                }),
+                f -> {},
+                LocalBrokerContract::deliver_retainedMessage_reachesCurrentSubscribersButNotTheRetainedStore);
         assertTrue(e.getMessage().contains("must not delete it"), e.getMessage());
     }
 
     @Test
     void suite_snapshotMissesSharedSubscriptions_failsSnapshotTest() throws Exception {
-        runFailing(wrap(d -> new Delegating(d.fake, d.hooks) {
-            @Override
-            public void forEachSubscription(Consumer<? super LocalSubscription> action) {
-                super.forEachSubscription(s -> {
-                    if (!s.subscription().startsWith("$")) {
-                        action.accept(s);
+        runFailing(
+                wrap(d -> new Delegating(d.fake, d.hooks) {
+                    @Override
+                    public void forEachSubscription(Consumer<? super LocalSubscription> action) {
+                        super.forEachSubscription(s -> {
+                            if (!s.subscription().startsWith("$")) {
+                                action.accept(s);
+                            }
+                        });
                     }
-                });
-            }
-        }), f -> { }, LocalBrokerContract::forEachSubscription_afterChanges_listsCurrentSubscriptionsIncludingShared);
+                }),
+                f -> {},
+                LocalBrokerContract::forEachSubscription_afterChanges_listsCurrentSubscriptionsIncludingShared);
     }
 
     @Test
     void suite_sessionEndNotReported_failsSessionEndTest() throws Exception {
-        runFailing(FakeBrokerHarness.ATTACH, f -> f.loseSessionEndEvents(true),
+        runFailing(
+                FakeBrokerHarness.ATTACH,
+                f -> f.loseSessionEndEvents(true),
                 LocalBrokerContract::onSessionEnd_cleanStartClientDisconnects_reported);
     }
 
     @Test
     void suite_unsubscribeNotReported_failsUnsubscribeTest() throws Exception {
-        runFailing(FakeBrokerHarness.ATTACH, f -> f.loseUnsubscribeEvents(true),
+        runFailing(
+                FakeBrokerHarness.ATTACH,
+                f -> f.loseUnsubscribeEvents(true),
                 LocalBrokerContract::onUnsubscribe_afterUnsubscribe_reportedAsSubscribed);
     }
 
     @Test
     void suite_replyDropped_failsReplyTest() throws Exception {
-        runFailing(wrap(d -> new Delegating(d.fake, d.hooks) {
-            @Override
-            public void reply(LinkConnection connection, MqttMessage reply) {
-                // The bug: the handshake answer goes nowhere.
-            }
-        }), f -> { }, LocalBrokerContract::reply_fromAnotherThreadAfterOnLinkPublish_reachesTheConnection);
+        runFailing(
+                wrap(d -> new Delegating(d.fake, d.hooks) {
+                    @Override
+                    public void reply(LinkConnection connection, MqttMessage reply) {
+                        // The bug: the handshake answer goes nowhere.
+                    }
+                }),
+                f -> {},
+                LocalBrokerContract::reply_fromAnotherThreadAfterOnLinkPublish_reachesTheConnection);
     }
 
     @Test
     void suite_disconnectIgnoresReasonCode_failsDisconnectTest() throws Exception {
-        AssertionError e = runFailing(wrap(d -> new Delegating(d.fake, d.hooks) {
-            @Override
-            public void disconnect(LinkConnection connection, int reasonCode, String reasonString) {
-                super.disconnect(connection, 0x80, reasonString);
-            }
-        }), f -> { }, LocalBrokerContract::disconnect_fromAnotherThread_endsConnectionWithCodeAndIsIdempotent);
+        AssertionError e = runFailing(
+                wrap(d -> new Delegating(d.fake, d.hooks) {
+                    @Override
+                    public void disconnect(LinkConnection connection, int reasonCode, String reasonString) {
+                        super.disconnect(connection, 0x80, reasonString);
+                    }
+                }),
+                f -> {},
+                LocalBrokerContract::disconnect_fromAnotherThread_endsConnectionWithCodeAndIsIdempotent);
         assertTrue(e.getMessage().contains("0x80"), e.getMessage());
     }
 
     @Test
     void suite_disconnectDoesNothing_failsDisconnectInsideTest() throws Exception {
-        runFailing(wrap(d -> new Delegating(d.fake, d.hooks) {
-            @Override
-            public void disconnect(LinkConnection connection, int reasonCode, String reasonString) {
-                // The bug: the connection stays.
-            }
-        }), f -> { }, LocalBrokerContract::disconnect_fromInsideOnLinkPublish_endsConnectionWithCodeThenReportsClose);
+        runFailing(
+                wrap(d -> new Delegating(d.fake, d.hooks) {
+                    @Override
+                    public void disconnect(LinkConnection connection, int reasonCode, String reasonString) {
+                        // The bug: the connection stays.
+                    }
+                }),
+                f -> {},
+                LocalBrokerContract::disconnect_fromInsideOnLinkPublish_endsConnectionWithCodeThenReportsClose);
     }
 
     @Test
     void suite_linkPublishAlsoDelivered_failsConsumedTest() throws Exception {
-        AssertionError e = runFailing((fake, hooks) -> {
-            fake.attach(new ForwardingHooks(hooks) {
-                @Override
-                public int onLinkPublish(LinkConnection connection, String topic, byte[] payload,
-                        PublishProperties properties) {
-                    // The bug: the broker lets the $LINK publish through to subscribers as well.
-                    fake.deliver(MqttMessage.builder().topic(topic).payload(payload).timestampMillis(1).build());
-                    return super.onLinkPublish(connection, topic, payload, properties);
-                }
-            });
-            return fake;
-        }, f -> { }, LocalBrokerContract::linkPublish_anyLinkTopic_neverDeliveredToSubscribersNorOnPublish);
+        AssertionError e = runFailing(
+                (fake, hooks) -> {
+                    fake.attach(new ForwardingHooks(hooks) {
+                        @Override
+                        public int onLinkPublish(
+                                LinkConnection connection, String topic, byte[] payload, PublishProperties properties) {
+                            // The bug: the broker lets the $LINK publish through to subscribers as well.
+                            fake.deliver(MqttMessage.builder()
+                                    .topic(topic)
+                                    .payload(payload)
+                                    .timestampMillis(1)
+                                    .build());
+                            return super.onLinkPublish(connection, topic, payload, properties);
+                        }
+                    });
+                    return fake;
+                },
+                f -> {},
+                LocalBrokerContract::linkPublish_anyLinkTopic_neverDeliveredToSubscribersNorOnPublish);
         assertTrue(e.getMessage().contains("never delivered"), e.getMessage());
     }
 
     @Test
     void suite_linkPublishAnsweredWithFixedCode_failsReasonCodeTest() throws Exception {
-        runFailing((fake, hooks) -> {
-            fake.attach(new ForwardingHooks(hooks) {
-                @Override
-                public int onLinkPublish(LinkConnection connection, String topic, byte[] payload,
-                        PublishProperties properties) {
-                    super.onLinkPublish(connection, topic, payload, properties);
-                    return 0;
-                }
-            });
-            return fake;
-        }, f -> { }, LocalBrokerContract::linkPublish_qos1_answeredWithTheHooksReasonCode);
+        runFailing(
+                (fake, hooks) -> {
+                    fake.attach(new ForwardingHooks(hooks) {
+                        @Override
+                        public int onLinkPublish(
+                                LinkConnection connection, String topic, byte[] payload, PublishProperties properties) {
+                            super.onLinkPublish(connection, topic, payload, properties);
+                            return 0;
+                        }
+                    });
+                    return fake;
+                },
+                f -> {},
+                LocalBrokerContract::linkPublish_qos1_answeredWithTheHooksReasonCode);
     }
 
     /** Hooks passing every call on; tests override one method to plant a bug in the broker's use of them. */
@@ -196,8 +231,8 @@ class LocalBrokerContractCatchesBugsTest {
         }
 
         @Override
-        public int onLinkPublish(LinkConnection connection, String topic, byte[] payload,
-                PublishProperties properties) {
+        public int onLinkPublish(
+                LinkConnection connection, String topic, byte[] payload, PublishProperties properties) {
             return delegate.onLinkPublish(connection, topic, payload, properties);
         }
 

@@ -198,7 +198,8 @@ class ManualTimeTest {
 
         time.jumpWallClock(Duration.ofHours(-1));
 
-        assertEquals(ManualTime.DEFAULT_WALL_CLOCK_START.minusSeconds(3600).toEpochMilli(),
+        assertEquals(
+                ManualTime.DEFAULT_WALL_CLOCK_START.minusSeconds(3600).toEpochMilli(),
                 time.ticker().wallClockMillis());
         assertEquals(nanos, time.ticker().nanoTime());
         assertEquals(List.of(), log);
@@ -231,10 +232,13 @@ class ManualTimeTest {
     @Test
     void advanceHoldingTasks_timerSubmitsTask_timerFiresTaskStaysQueued() {
         time.executor().execute(() -> log.add("queued-before"));
-        time.scheduler().schedule(() -> {
-            log.add("timer@" + time.nanoTime());
-            time.executor().execute(() -> log.add("from-timer"));
-        }, Duration.ofSeconds(1));
+        time.scheduler()
+                .schedule(
+                        () -> {
+                            log.add("timer@" + time.nanoTime());
+                            time.executor().execute(() -> log.add("from-timer"));
+                        },
+                        Duration.ofSeconds(1));
         long start = time.nanoTime();
 
         time.advanceHoldingTasks(Duration.ofSeconds(2));

@@ -15,8 +15,11 @@ class RecordingBrokerTest {
     private static final LinkConnection CONN = LinkConnection.of("conn-1", "peer");
 
     private static MqttMessage message(String payload) {
-        return MqttMessage.builder().topic("t/1").payload(payload.getBytes(StandardCharsets.UTF_8))
-                .timestampMillis(1_722_945_600_000L).build();
+        return MqttMessage.builder()
+                .topic("t/1")
+                .payload(payload.getBytes(StandardCharsets.UTF_8))
+                .timestampMillis(1_722_945_600_000L)
+                .build();
     }
 
     @Test
@@ -28,7 +31,9 @@ class RecordingBrokerTest {
 
         assertThat(b.delivered()).hasSize(1);
         assertThat(b.replies()).extracting(RecordingBroker.Reply::connection).containsExactly(CONN);
-        assertThat(b.disconnects()).extracting(RecordingBroker.Disconnect::summary).containsExactly("conn-1 0x83");
+        assertThat(b.disconnects())
+                .extracting(RecordingBroker.Disconnect::summary)
+                .containsExactly("conn-1 0x83");
         b.clear();
         assertThat(b.delivered()).isEmpty();
         assertThat(b.disconnects()).isEmpty();
@@ -54,8 +59,8 @@ class RecordingBrokerTest {
     void wrapping_delegate_getsEveryCallAfterRecording() {
         RecordingBroker inner = new RecordingBroker();
         List<String> tapped = new ArrayList<>();
-        RecordingBroker outer = RecordingBroker.wrapping(inner).keepDeliveries(false)
-                .onDeliver(m -> tapped.add(m.topic()));
+        RecordingBroker outer =
+                RecordingBroker.wrapping(inner).keepDeliveries(false).onDeliver(m -> tapped.add(m.topic()));
 
         outer.deliver(message("a"));
         outer.reply(CONN, message("r"));
@@ -65,6 +70,8 @@ class RecordingBrokerTest {
         assertThat(tapped).containsExactly("t/1");
         assertThat(inner.delivered()).hasSize(1);
         assertThat(inner.replies()).hasSize(1);
-        assertThat(inner.disconnects()).extracting(RecordingBroker.Disconnect::reasonCode).containsExactly(0x98);
+        assertThat(inner.disconnects())
+                .extracting(RecordingBroker.Disconnect::reasonCode)
+                .containsExactly(0x98);
     }
 }

@@ -25,58 +25,58 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record LinkConnection(
-    String connectionId,
-    String clientId,
-    @Nullable String username,
-    @Nullable String peerHost,
-    @Nullable String listener) {
+        String connectionId,
+        String clientId,
+        @Nullable String username,
+        @Nullable String peerHost,
+        @Nullable String listener) {
 
-  /**
-   * Validates the fields.
-   *
-   * @throws NullPointerException if {@code connectionId} or {@code clientId} is null
-   * @throws IllegalArgumentException if {@code connectionId} or {@code clientId} is empty
-   */
-  public LinkConnection {
-    Objects.requireNonNull(connectionId, "connectionId");
-    Objects.requireNonNull(clientId, "clientId");
-    if (connectionId.isEmpty()) {
-      throw new IllegalArgumentException("connectionId must not be empty");
+    /**
+     * Validates the fields.
+     *
+     * @throws NullPointerException if {@code connectionId} or {@code clientId} is null
+     * @throws IllegalArgumentException if {@code connectionId} or {@code clientId} is empty
+     */
+    public LinkConnection {
+        Objects.requireNonNull(connectionId, "connectionId");
+        Objects.requireNonNull(clientId, "clientId");
+        if (connectionId.isEmpty()) {
+            throw new IllegalArgumentException("connectionId must not be empty");
+        }
+        if (clientId.isEmpty()) {
+            throw new IllegalArgumentException("clientId must not be empty (connection " + connectionId + ")");
+        }
     }
-    if (clientId.isEmpty()) {
-      throw new IllegalArgumentException("clientId must not be empty (connection " + connectionId + ")");
+
+    /**
+     * A connection known only by its id and client id.
+     *
+     * @param connectionId the adapter's connection id
+     * @param clientId the MQTT client id
+     * @return the handle
+     * @since 0.1.0
+     */
+    public static LinkConnection of(String connectionId, String clientId) {
+        return new LinkConnection(connectionId, clientId, null, null, null);
     }
-  }
 
-  /**
-   * A connection known only by its id and client id.
-   *
-   * @param connectionId the adapter's connection id
-   * @param clientId the MQTT client id
-   * @return the handle
-   * @since 0.1.0
-   */
-  public static LinkConnection of(String connectionId, String clientId) {
-    return new LinkConnection(connectionId, clientId, null, null, null);
-  }
+    /**
+     * The user name, as an optional.
+     *
+     * @return the user name, or empty
+     * @since 0.1.0
+     */
+    public Optional<String> usernameIfAny() {
+        return Optional.ofNullable(username);
+    }
 
-  /**
-   * The user name, as an optional.
-   *
-   * @return the user name, or empty
-   * @since 0.1.0
-   */
-  public Optional<String> usernameIfAny() {
-    return Optional.ofNullable(username);
-  }
-
-  /**
-   * The listener name, as an optional.
-   *
-   * @return the listener name, or empty
-   * @since 0.1.0
-   */
-  public Optional<String> listenerIfAny() {
-    return Optional.ofNullable(listener);
-  }
+    /**
+     * The listener name, as an optional.
+     *
+     * @return the listener name, or empty
+     * @since 0.1.0
+     */
+    public Optional<String> listenerIfAny() {
+        return Optional.ofNullable(listener);
+    }
 }

@@ -244,18 +244,17 @@ public final class MqttMessage {
 
     @Override
     public int hashCode() {
-        int h =
-                Objects.hash(
-                        topic,
-                        qos,
-                        retain,
-                        properties,
-                        publisherClientId,
-                        username,
-                        peerHost,
-                        protocolVersion,
-                        timestampMillis,
-                        originCluster);
+        int h = Objects.hash(
+                topic,
+                qos,
+                retain,
+                properties,
+                publisherClientId,
+                username,
+                peerHost,
+                protocolVersion,
+                timestampMillis,
+                originCluster);
         return 31 * h + Arrays.hashCode(payload);
     }
 

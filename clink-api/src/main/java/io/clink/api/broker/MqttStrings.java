@@ -21,12 +21,13 @@ final class MqttStrings {
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException(
-                        what + " must be well-formed UTF-16 (lone surrogate at index " + i + "): '" + printable(s) + "'");
+                throw new IllegalArgumentException(what + " must be well-formed UTF-16 (lone surrogate at index " + i
+                        + "): '" + printable(s) + "'");
             }
         }
         if (s.length() > MAX_UTF8_BYTES / 3 && s.getBytes(StandardCharsets.UTF_8).length > MAX_UTF8_BYTES) {
-            throw new IllegalArgumentException(what + " must be at most 65535 bytes in UTF-8: " + s.length() + " chars");
+            throw new IllegalArgumentException(
+                    what + " must be at most 65535 bytes in UTF-8: " + s.length() + " chars");
         }
     }
 

@@ -250,7 +250,8 @@ public final class PublishProperties {
          */
         public Builder messageExpiryIntervalSeconds(long seconds) {
             if (seconds < 0 || seconds > MAX_FOUR_BYTE_INTEGER) {
-                throw new IllegalArgumentException("messageExpiryInterval must be in 0..4294967295 seconds: " + seconds);
+                throw new IllegalArgumentException(
+                        "messageExpiryInterval must be in 0..4294967295 seconds: " + seconds);
             }
             this.messageExpiryInterval = seconds;
             return this;

@@ -66,13 +66,15 @@ final class Checks {
         }
         if (value.length() > MAX_NAME_LENGTH) {
             throw InvalidConfigException.invalid(
-                    option, "must be shorter than 255 characters, got " + value.length() + ": '" + shorten(value) + "'");
+                    option,
+                    "must be shorter than 255 characters, got " + value.length() + ": '" + shorten(value) + "'");
         }
         if (!NAME_PATTERN.matcher(value).matches()) {
             throw InvalidConfigException.invalid(
                     option,
-                    "'" + shorten(value) + "' must start with a letter or digit and contain only letters, digits, '-' and '_' "
-                            + "(" + NAME_PATTERN.pattern() + ")");
+                    "'" + shorten(value)
+                            + "' must start with a letter or digit and contain only letters, digits, '-' and '_' " + "("
+                            + NAME_PATTERN.pattern() + ")");
         }
         return value;
     }
@@ -90,7 +92,9 @@ final class Checks {
         for (int i = 0; i < value.length(); i++) {
             if (Character.isISOControl(value.charAt(i)) || Character.isWhitespace(value.charAt(i))) {
                 throw InvalidConfigException.invalid(
-                        option, "must not contain whitespace or control characters (index " + i + "): '" + shorten(value) + "'");
+                        option,
+                        "must not contain whitespace or control characters (index " + i + "): '" + shorten(value)
+                                + "'");
             }
         }
         return value;
@@ -122,7 +126,9 @@ final class Checks {
             if (!twice.isEmpty()) {
                 String first = twice.iterator().next();
                 throw new InvalidConfigException(
-                        first, InvalidConfigException.DUPLICATE_OPTION, "set more than once (options set twice: " + twice + ")");
+                        first,
+                        InvalidConfigException.DUPLICATE_OPTION,
+                        "set more than once (options set twice: " + twice + ")");
             }
         }
     }

@@ -35,24 +35,21 @@ import org.jspecify.annotations.Nullable;
 public final class ClusterLinkConfig {
 
     /** Option {@code cluster.name}. */
-    public static final ConfigOption<String> NAME =
-            ConfigOption.required(
-                    "name",
-                    "This cluster's name, as the remote clusters' links name it. Also the default base of the link client ids.",
-                    "1..254 characters matching ^[0-9A-Za-z][-0-9A-Za-z_]*$");
+    public static final ConfigOption<String> NAME = ConfigOption.required(
+            "name",
+            "This cluster's name, as the remote clusters' links name it. Also the default base of the link client ids.",
+            "1..254 characters matching ^[0-9A-Za-z][-0-9A-Za-z_]*$");
 
     /** Option {@code cluster.links}. */
-    public static final ConfigOption<List<LinkConfig>> LINKS =
-            ConfigOption.withDefault(
-                    "links", List.of(), "The links to other clusters, one per remote cluster.", "unique link names");
+    public static final ConfigOption<List<LinkConfig>> LINKS = ConfigOption.withDefault(
+            "links", List.of(), "The links to other clusters, one per remote cluster.", "unique link names");
 
     /** Option {@code cluster.actor_name} (clink). */
-    public static final ConfigOption<String> ACTOR_NAME =
-            ConfigOption.optional(
-                    "actor_name",
-                    "Default name of this node's route-replication actors, unique per node and stable across restarts. "
-                            + "Default: clink@<host name>.",
-                    "1..255 characters, no whitespace, control characters, '/', '+' or '#'");
+    public static final ConfigOption<String> ACTOR_NAME = ConfigOption.optional(
+            "actor_name",
+            "Default name of this node's route-replication actors, unique per node and stable across restarts. "
+                    + "Default: clink@<host name>.",
+            "1..255 characters, no whitespace, control characters, '/', '+' or '#'");
 
     private final String name;
     private final List<LinkConfig> links;
@@ -311,8 +308,12 @@ public final class ClusterLinkConfig {
             StringBuilder sb = new StringBuilder(host.length());
             for (int i = 0; i < host.length() && sb.length() < 240; i++) {
                 char c = host.charAt(i);
-                boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-                        || c == '.' || c == '_';
+                boolean ok = (c >= 'a' && c <= 'z')
+                        || (c >= 'A' && c <= 'Z')
+                        || (c >= '0' && c <= '9')
+                        || c == '-'
+                        || c == '.'
+                        || c == '_';
                 sb.append(ok ? c : '_');
             }
             return sb.length() == 0 ? "localhost" : sb.toString();

@@ -138,7 +138,7 @@ public final class ConfigOption<T> {
 
     @Override
     public String toString() {
-        return name + (required ? " (required)" : defaultValue == null ? " (optional)" : " (default " + defaultValue
-                + ")");
+        return name
+                + (required ? " (required)" : defaultValue == null ? " (optional)" : " (default " + defaultValue + ")");
     }
 }

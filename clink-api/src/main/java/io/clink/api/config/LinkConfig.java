@@ -22,146 +22,142 @@ import org.jspecify.annotations.Nullable;
 public final class LinkConfig {
 
     /** Option {@code enable}. */
-    public static final ConfigOption<Boolean> ENABLE =
-            ConfigOption.withDefault(
-                    "enable",
-                    true,
-                    "Whether the link runs. A disabled link keeps no connections and refuses the remote's handshake; disable "
-                            + "a link on both sides.",
-                    "boolean");
+    public static final ConfigOption<Boolean> ENABLE = ConfigOption.withDefault(
+            "enable",
+            true,
+            "Whether the link runs. A disabled link keeps no connections and refuses the remote's handshake; disable "
+                    + "a link on both sides.",
+            "boolean");
 
     /** Option {@code name}. */
-    public static final ConfigOption<String> NAME =
-            ConfigOption.required(
-                    "name",
-                    "The remote cluster's name (its cluster.name), exactly. Must differ from the local cluster's name and be "
-                            + "unique among the links.",
-                    "1..254 characters matching ^[0-9A-Za-z][-0-9A-Za-z_]*$");
+    public static final ConfigOption<String> NAME = ConfigOption.required(
+            "name",
+            "The remote cluster's name (its cluster.name), exactly. Must differ from the local cluster's name and be "
+                    + "unique among the links.",
+            "1..254 characters matching ^[0-9A-Za-z][-0-9A-Za-z_]*$");
 
     /** Option {@code server}. */
-    public static final ConfigOption<String> SERVER =
-            ConfigOption.required(
-                    "server",
-                    "The remote cluster's link listener, host[:port] with an optional mqtt:// or mqtts:// scheme (mqtts turns "
-                            + "TLS on). The default port is 1883.",
-                    "exactly one host[:port]; IPv6 in brackets; port 1..65535");
+    public static final ConfigOption<String> SERVER = ConfigOption.required(
+            "server",
+            "The remote cluster's link listener, host[:port] with an optional mqtt:// or mqtts:// scheme (mqtts turns "
+                    + "TLS on). The default port is 1883.",
+            "exactly one host[:port]; IPv6 in brackets; port 1..65535");
 
     /** Option {@code clientid}. */
-    public static final ConfigOption<String> CLIENT_ID =
-            ConfigOption.optional(
-                    "clientid",
-                    "Base of the client ids of the link's connections; suffixes such as :routesync:<hash> and "
-                            + ":msg:<hash>:<n> are appended. Default: the local cluster's name.",
-                    "1..1024 characters, no whitespace or control characters");
+    public static final ConfigOption<String> CLIENT_ID = ConfigOption.optional(
+            "clientid",
+            "Base of the client ids of the link's connections; suffixes such as :routesync:<hash> and "
+                    + ":msg:<hash>:<n> are appended. Default: the local cluster's name.",
+            "1..1024 characters, no whitespace or control characters");
 
     /** Option {@code username}. */
-    public static final ConfigOption<String> USERNAME =
-            ConfigOption.optional(
-                    "username", "User name the link's connections authenticate with on the remote.", "string");
+    public static final ConfigOption<String> USERNAME = ConfigOption.optional(
+            "username", "User name the link's connections authenticate with on the remote.", "string");
 
     /** Option {@code password}. */
-    public static final ConfigOption<String> PASSWORD =
-            ConfigOption.optional(
-                    "password",
-                    "Password the link's connections authenticate with on the remote. Never logged or printed.",
-                    "string");
+    public static final ConfigOption<String> PASSWORD = ConfigOption.optional(
+            "password",
+            "Password the link's connections authenticate with on the remote. Never logged or printed.",
+            "string");
 
     /** Option {@code ssl}. */
-    public static final ConfigOption<TlsSettings> SSL =
-            ConfigOption.optional(
-                    "ssl",
-                    "TLS settings of the link's connections; present means TLS is on. Without it, mqtts:// uses TLS with the "
-                            + "JDK's trust store and server verification.",
-                    "see TlsSettings: readable files, certfile with keyfile, TLS 1.2/1.3");
+    public static final ConfigOption<TlsSettings> SSL = ConfigOption.optional(
+            "ssl",
+            "TLS settings of the link's connections; present means TLS is on. Without it, mqtts:// uses TLS with the "
+                    + "JDK's trust store and server verification.",
+            "see TlsSettings: readable files, certfile with keyfile, TLS 1.2/1.3");
 
     /** Option {@code topics}. */
-    public static final ConfigOption<List<String>> TOPICS =
-            ConfigOption.required(
-                    "topics",
-                    "Topic filters this cluster wants to receive from the remote one. May be empty (one-way link).",
-                    "valid topic filters; none overlapping $LINK/cluster/# (nor $LINK/#); no duplicates and none covered "
-                            + "by another");
+    public static final ConfigOption<List<String>> TOPICS = ConfigOption.required(
+            "topics",
+            "Topic filters this cluster wants to receive from the remote one. May be empty (one-way link).",
+            "valid topic filters; none overlapping $LINK/cluster/# (nor $LINK/#); no duplicates and none covered "
+                    + "by another");
 
     /** Option {@code pool_size}. */
-    public static final ConfigOption<Integer> POOL_SIZE =
-            ConfigOption.withDefault(
-                    "pool_size", 8, "Number of message-forwarding connections to the remote, per node.", "integer, 1..1024");
+    public static final ConfigOption<Integer> POOL_SIZE = ConfigOption.withDefault(
+            "pool_size", 8, "Number of message-forwarding connections to the remote, per node.", "integer, 1..1024");
 
     /** Option {@code retry_interval}. */
-    public static final ConfigOption<Duration> RETRY_INTERVAL =
-            ConfigOption.withDefault(
-                    "retry_interval",
-                    Duration.ofSeconds(15),
-                    "In-session retransmission interval of unacknowledged forwarded messages (0 = none).",
-                    "duration, 0..1h");
+    public static final ConfigOption<Duration> RETRY_INTERVAL = ConfigOption.withDefault(
+            "retry_interval",
+            Duration.ofSeconds(15),
+            "In-session retransmission interval of unacknowledged forwarded messages (0 = none).",
+            "duration, 0..1h");
 
     /** Option {@code max_inflight}. */
-    public static final ConfigOption<Integer> MAX_INFLIGHT =
-            ConfigOption.withDefault(
-                    "max_inflight",
-                    32,
-                    "Maximum unacknowledged QoS 1 publishes per link connection (route actor and forwarding connections).",
-                    "integer, 1..65535");
+    public static final ConfigOption<Integer> MAX_INFLIGHT = ConfigOption.withDefault(
+            "max_inflight",
+            32,
+            "Maximum unacknowledged QoS 1 publishes per link connection (route actor and forwarding connections).",
+            "integer, 1..65535");
 
     /** Option {@code tcp_opts}. */
-    public static final ConfigOption<TcpOptions> TCP_OPTS =
-            ConfigOption.withDefault(
-                    "tcp_opts", TcpOptions.DEFAULT, "Socket options of the link's connections.", "see TcpOptions");
+    public static final ConfigOption<TcpOptions> TCP_OPTS = ConfigOption.withDefault(
+            "tcp_opts", TcpOptions.DEFAULT, "Socket options of the link's connections.", "see TcpOptions");
 
     /** Option {@code resource_opts}. */
-    public static final ConfigOption<ResourceOptions> RESOURCE_OPTS =
-            ConfigOption.withDefault(
-                    "resource_opts",
-                    ResourceOptions.DEFAULT,
-                    "How the message-forwarding side runs (workers, buffer, health checks).",
-                    "see ResourceOptions");
+    public static final ConfigOption<ResourceOptions> RESOURCE_OPTS = ConfigOption.withDefault(
+            "resource_opts",
+            ResourceOptions.DEFAULT,
+            "How the message-forwarding side runs (workers, buffer, health checks).",
+            "see ResourceOptions");
 
     /** Option {@code keepalive} (clink). */
-    public static final ConfigOption<Duration> KEEPALIVE =
-            ConfigOption.withDefault(
-                    "keepalive",
-                    Duration.ofSeconds(60),
-                    "MQTT keepalive of the link's connections (EMQX's link clients use 60 s).",
-                    "whole seconds, 0 (off)..65535s");
+    public static final ConfigOption<Duration> KEEPALIVE = ConfigOption.withDefault(
+            "keepalive",
+            Duration.ofSeconds(60),
+            "MQTT keepalive of the link's connections (EMQX's link clients use 60 s).",
+            "whole seconds, 0 (off)..65535s");
 
     /** Option {@code actor_name} (clink). */
-    public static final ConfigOption<String> ACTOR_NAME =
-            ConfigOption.optional(
-                    "actor_name",
-                    "Name of this node's route-replication actor, unique per node of the cluster and stable across restarts. "
-                            + "Default: the cluster configuration's actor name, which defaults to clink@<host name>.",
-                    "1..255 characters, no whitespace, control characters, '/', '+' or '#'");
+    public static final ConfigOption<String> ACTOR_NAME = ConfigOption.optional(
+            "actor_name",
+            "Name of this node's route-replication actor, unique per node of the cluster and stable across restarts. "
+                    + "Default: the cluster configuration's actor name, which defaults to clink@<host name>.",
+            "1..255 characters, no whitespace, control characters, '/', '+' or '#'");
 
     /** Option {@code reconnect} (clink). */
-    public static final ConfigOption<ReconnectBackoff> RECONNECT =
-            ConfigOption.withDefault(
-                    "reconnect",
-                    ReconnectBackoff.DEFAULT,
-                    "Reconnect backoff of the link's connections: initial_delay, max_delay, jitter.",
-                    "see ReconnectBackoff");
+    public static final ConfigOption<ReconnectBackoff> RECONNECT = ConfigOption.withDefault(
+            "reconnect",
+            ReconnectBackoff.DEFAULT,
+            "Reconnect backoff of the link's connections: initial_delay, max_delay, jitter.",
+            "see ReconnectBackoff");
 
     /** Option {@code forwarding_buffer.max_messages} (clink). */
-    public static final ConfigOption<Integer> FORWARDING_BUFFER_MAX_MESSAGES =
-            ConfigOption.withDefault(
-                    "forwarding_buffer.max_messages",
-                    100_000,
-                    "Most messages waiting to be forwarded on this link; beyond it new messages are dropped and counted.",
-                    "integer, 1..2^31-1");
+    public static final ConfigOption<Integer> FORWARDING_BUFFER_MAX_MESSAGES = ConfigOption.withDefault(
+            "forwarding_buffer.max_messages",
+            100_000,
+            "Most messages waiting to be forwarded on this link; beyond it new messages are dropped and counted.",
+            "integer, 1..2^31-1");
 
     /** Option {@code forwarding_buffer.max_bytes} (clink). */
-    public static final ConfigOption<Long> FORWARDING_BUFFER_MAX_BYTES =
-            ConfigOption.optional(
-                    "forwarding_buffer.max_bytes",
-                    "Most payload bytes waiting to be forwarded on this link; beyond it new messages are dropped and "
-                            + "counted. Default: resource_opts.max_buffer_bytes (256 MiB).",
-                    "bytes, 1..2^40");
+    public static final ConfigOption<Long> FORWARDING_BUFFER_MAX_BYTES = ConfigOption.optional(
+            "forwarding_buffer.max_bytes",
+            "Most payload bytes waiting to be forwarded on this link; beyond it new messages are dropped and "
+                    + "counted. Default: resource_opts.max_buffer_bytes (256 MiB).",
+            "bytes, 1..2^40");
 
     /** Every option of a link, in documentation order. */
-    public static final List<ConfigOption<?>> OPTIONS =
-            List.of(
-                    ENABLE, NAME, SERVER, CLIENT_ID, USERNAME, PASSWORD, SSL, TOPICS, POOL_SIZE, RETRY_INTERVAL, MAX_INFLIGHT,
-                    TCP_OPTS, RESOURCE_OPTS, KEEPALIVE, ACTOR_NAME, RECONNECT, FORWARDING_BUFFER_MAX_MESSAGES,
-                    FORWARDING_BUFFER_MAX_BYTES);
+    public static final List<ConfigOption<?>> OPTIONS = List.of(
+            ENABLE,
+            NAME,
+            SERVER,
+            CLIENT_ID,
+            USERNAME,
+            PASSWORD,
+            SSL,
+            TOPICS,
+            POOL_SIZE,
+            RETRY_INTERVAL,
+            MAX_INFLIGHT,
+            TCP_OPTS,
+            RESOURCE_OPTS,
+            KEEPALIVE,
+            ACTOR_NAME,
+            RECONNECT,
+            FORWARDING_BUFFER_MAX_MESSAGES,
+            FORWARDING_BUFFER_MAX_BYTES);
 
     private static final String REDACTED = "******";
 
@@ -482,12 +478,26 @@ public final class LinkConfig {
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(
-                new Object[] {
-                    enable, name, server, clientId, username, password, ssl, topics, poolSize, retryInterval, maxInflight,
-                    tcpOptions, resourceOptions, keepalive, actorName, reconnect, forwardingBufferMaxMessages,
-                    forwardingBufferMaxBytes
-                });
+        return Arrays.hashCode(new Object[] {
+            enable,
+            name,
+            server,
+            clientId,
+            username,
+            password,
+            ssl,
+            topics,
+            poolSize,
+            retryInterval,
+            maxInflight,
+            tcpOptions,
+            resourceOptions,
+            keepalive,
+            actorName,
+            reconnect,
+            forwardingBufferMaxMessages,
+            forwardingBufferMaxBytes
+        });
     }
 
     /** All options except the password, which shows as {@code ******} when set. */
@@ -832,7 +842,8 @@ public final class LinkConfig {
         for (char c : new char[] {'/', '+', '#'}) {
             if (actorName.indexOf(c) >= 0) {
                 throw InvalidConfigException.invalid(
-                        option, "must not contain '" + c + "' (it is a level of the response topic): '" + actorName + "'");
+                        option,
+                        "must not contain '" + c + "' (it is a level of the response topic): '" + actorName + "'");
             }
         }
         return actorName;

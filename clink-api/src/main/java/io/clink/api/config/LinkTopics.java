@@ -58,7 +58,10 @@ final class LinkTopics {
                 continue;
             }
             redundant.add(t);
-            String cover = kept.stream().filter(g -> TopicAlgebra.isSubset(t, g)).findFirst().orElse("?");
+            String cover = kept.stream()
+                    .filter(g -> TopicAlgebra.isSubset(t, g))
+                    .findFirst()
+                    .orElse("?");
             why.add(cover.equals(t) ? quote(t) + " is a duplicate" : quote(t) + " is covered by " + quote(cover));
         }
         throw new InvalidConfigException(

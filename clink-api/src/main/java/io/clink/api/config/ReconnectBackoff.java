@@ -35,29 +35,26 @@ public record ReconnectBackoff(Duration initialDelay, Duration maxDelay, double 
     public static final Duration MAX_DELAY_LIMIT = Duration.ofSeconds(20);
 
     /** Option {@code reconnect.initial_delay}. */
-    public static final ConfigOption<Duration> INITIAL_DELAY =
-            ConfigOption.withDefault(
-                    "initial_delay",
-                    Duration.ofSeconds(1),
-                    "Delay before the first reconnect attempt after a link connection fails or drops.",
-                    "duration, 1ms..20s");
+    public static final ConfigOption<Duration> INITIAL_DELAY = ConfigOption.withDefault(
+            "initial_delay",
+            Duration.ofSeconds(1),
+            "Delay before the first reconnect attempt after a link connection fails or drops.",
+            "duration, 1ms..20s");
 
     /** Option {@code reconnect.max_delay}. */
-    public static final ConfigOption<Duration> MAX_DELAY =
-            ConfigOption.withDefault(
-                    "max_delay",
-                    Duration.ofSeconds(10),
-                    "Upper bound of the reconnect delay, which doubles after each failed attempt. Kept below the "
-                            + "peer's actor TTL (30 s) so a long outage does not cost a re-bootstrap on every retry.",
-                    "duration, at least initial_delay, at most 20s");
+    public static final ConfigOption<Duration> MAX_DELAY = ConfigOption.withDefault(
+            "max_delay",
+            Duration.ofSeconds(10),
+            "Upper bound of the reconnect delay, which doubles after each failed attempt. Kept below the "
+                    + "peer's actor TTL (30 s) so a long outage does not cost a re-bootstrap on every retry.",
+            "duration, at least initial_delay, at most 20s");
 
     /** Option {@code reconnect.jitter}. */
-    public static final ConfigOption<Double> JITTER =
-            ConfigOption.withDefault(
-                    "jitter",
-                    0.25,
-                    "Random spread of each delay, as a fraction of it, so that nodes do not reconnect in lock-step.",
-                    "number, 0..1");
+    public static final ConfigOption<Double> JITTER = ConfigOption.withDefault(
+            "jitter",
+            0.25,
+            "Random spread of each delay, as a fraction of it, so that nodes do not reconnect in lock-step.",
+            "number, 0..1");
 
     /** 1 s, doubling up to 10 s, ±25 %. */
     public static final ReconnectBackoff DEFAULT =
@@ -82,7 +79,8 @@ public record ReconnectBackoff(Duration initialDelay, Duration maxDelay, double 
         if (maxDelay.compareTo(initialDelay) < 0) {
             throw InvalidConfigException.invalid(
                     "reconnect." + MAX_DELAY.name(),
-                    "must be at least initial_delay (" + Checks.human(initialDelay) + "), got " + Checks.human(maxDelay));
+                    "must be at least initial_delay (" + Checks.human(initialDelay) + "), got "
+                            + Checks.human(maxDelay));
         }
         if (!(jitter >= 0 && jitter <= 1)) {
             throw InvalidConfigException.invalid("reconnect." + JITTER.name(), "must be in 0..1, got " + jitter);

@@ -13,60 +13,53 @@ import org.jspecify.annotations.Nullable;
 public final class ResourceOptions {
 
     /** Option {@code worker_pool_size}. */
-    public static final ConfigOption<Integer> WORKER_POOL_SIZE =
-            ConfigOption.withDefault(
-                    "worker_pool_size",
-                    16,
-                    "Number of buffer workers that queue messages for the forwarding connections.",
-                    "integer, 1..1024");
+    public static final ConfigOption<Integer> WORKER_POOL_SIZE = ConfigOption.withDefault(
+            "worker_pool_size",
+            16,
+            "Number of buffer workers that queue messages for the forwarding connections.",
+            "integer, 1..1024");
 
     /** Option {@code dispatch_strategy}. */
-    public static final ConfigOption<DispatchStrategy> DISPATCH_STRATEGY =
-            ConfigOption.withDefault(
-                    "dispatch_strategy",
-                    DispatchStrategy.PER_CLIENTID,
-                    "How a message is assigned to a worker: per_clientid keeps each publisher's order, random spreads load.",
-                    "per_clientid or random");
+    public static final ConfigOption<DispatchStrategy> DISPATCH_STRATEGY = ConfigOption.withDefault(
+            "dispatch_strategy",
+            DispatchStrategy.PER_CLIENTID,
+            "How a message is assigned to a worker: per_clientid keeps each publisher's order, random spreads load.",
+            "per_clientid or random");
 
     /** Option {@code health_check_interval}. */
-    public static final ConfigOption<Duration> HEALTH_CHECK_INTERVAL =
-            ConfigOption.withDefault(
-                    "health_check_interval",
-                    Duration.ofSeconds(15),
-                    "How often the forwarding connections' health is checked for the link's status.",
-                    "duration, 1ms..1h");
+    public static final ConfigOption<Duration> HEALTH_CHECK_INTERVAL = ConfigOption.withDefault(
+            "health_check_interval",
+            Duration.ofSeconds(15),
+            "How often the forwarding connections' health is checked for the link's status.",
+            "duration, 1ms..1h");
 
     /** Option {@code request_ttl}. */
-    public static final ConfigOption<Duration> REQUEST_TTL =
-            ConfigOption.withDefault(
-                    "request_ttl",
-                    Duration.ofSeconds(45),
-                    "How long a message may wait in the forwarding buffer before it is dropped (counted as dropped).",
-                    "duration, 1ms..1h");
+    public static final ConfigOption<Duration> REQUEST_TTL = ConfigOption.withDefault(
+            "request_ttl",
+            Duration.ofSeconds(45),
+            "How long a message may wait in the forwarding buffer before it is dropped (counted as dropped).",
+            "duration, 1ms..1h");
 
     /** Option {@code inflight_window}. */
-    public static final ConfigOption<Integer> INFLIGHT_WINDOW =
-            ConfigOption.withDefault(
-                    "inflight_window",
-                    100,
-                    "Maximum number of forwarded messages awaiting acknowledgement per worker.",
-                    "integer, 1..65535");
+    public static final ConfigOption<Integer> INFLIGHT_WINDOW = ConfigOption.withDefault(
+            "inflight_window",
+            100,
+            "Maximum number of forwarded messages awaiting acknowledgement per worker.",
+            "integer, 1..65535");
 
     /** Option {@code max_buffer_bytes}. */
-    public static final ConfigOption<Long> MAX_BUFFER_BYTES =
-            ConfigOption.withDefault(
-                    "max_buffer_bytes",
-                    256L * 1024 * 1024,
-                    "Maximum payload bytes buffered for forwarding; also the default of forwarding_buffer.max_bytes.",
-                    "bytes, 1..2^40");
+    public static final ConfigOption<Long> MAX_BUFFER_BYTES = ConfigOption.withDefault(
+            "max_buffer_bytes",
+            256L * 1024 * 1024,
+            "Maximum payload bytes buffered for forwarding; also the default of forwarding_buffer.max_bytes.",
+            "bytes, 1..2^40");
 
     /** Option {@code start_timeout}. */
-    public static final ConfigOption<Duration> START_TIMEOUT =
-            ConfigOption.withDefault(
-                    "start_timeout",
-                    Duration.ofSeconds(5),
-                    "How long starting the forwarding side may take before the link reports it as connecting.",
-                    "duration, 1ms..1h");
+    public static final ConfigOption<Duration> START_TIMEOUT = ConfigOption.withDefault(
+            "start_timeout",
+            Duration.ofSeconds(5),
+            "How long starting the forwarding side may take before the link reports it as connecting.",
+            "duration, 1ms..1h");
 
     /** All defaults. */
     public static final ResourceOptions DEFAULT = builder().build();
@@ -194,7 +187,12 @@ public final class ResourceOptions {
     @Override
     public int hashCode() {
         return Objects.hash(
-                workerPoolSize, dispatchStrategy, healthCheckInterval, requestTtl, inflightWindow, maxBufferBytes,
+                workerPoolSize,
+                dispatchStrategy,
+                healthCheckInterval,
+                requestTtl,
+                inflightWindow,
+                maxBufferBytes,
                 startTimeout);
     }
 
@@ -257,7 +255,8 @@ public final class ResourceOptions {
          * @throws InvalidConfigException if out of range
          */
         public Builder healthCheckInterval(Duration interval) {
-            this.healthCheckInterval = Checks.duration(PREFIX + HEALTH_CHECK_INTERVAL.name(), interval, ONE_MS, ONE_HOUR);
+            this.healthCheckInterval =
+                    Checks.duration(PREFIX + HEALTH_CHECK_INTERVAL.name(), interval, ONE_MS, ONE_HOUR);
             setOnce.mark(PREFIX + HEALTH_CHECK_INTERVAL.name());
             return this;
         }

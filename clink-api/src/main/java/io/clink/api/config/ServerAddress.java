@@ -61,7 +61,9 @@ public final class ServerAddress {
             if (scheme.equals("mqtts")) {
                 tls = true;
             } else if (!scheme.equals("mqtt")) {
-                throw fail(server, "has unsupported scheme '" + server.substring(0, schemeEnd) + "' (allowed: mqtt, mqtts)");
+                throw fail(
+                        server,
+                        "has unsupported scheme '" + server.substring(0, schemeEnd) + "' (allowed: mqtt, mqtts)");
             }
             rest = server.substring(schemeEnd + 3);
         }
@@ -134,13 +136,22 @@ public final class ServerAddress {
     }
 
     private static boolean isHostChar(int c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '.'
                 || c == '_';
     }
 
     private static boolean isIpv6Char(int c) {
-        return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || (c >= '0' && c <= '9') || c == ':' || c == '.'
-                || c == '%' || isHostChar(c);
+        return (c >= 'a' && c <= 'f')
+                || (c >= 'A' && c <= 'F')
+                || (c >= '0' && c <= '9')
+                || c == ':'
+                || c == '.'
+                || c == '%'
+                || isHostChar(c);
     }
 
     private static InvalidConfigException fail(String server, String what) {

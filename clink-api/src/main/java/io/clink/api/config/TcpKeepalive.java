@@ -39,7 +39,8 @@ public record TcpKeepalive(int idleSeconds, int intervalSeconds, int probes) {
         Objects.requireNonNull(spec, OPTION);
         String[] parts = spec.split(",", -1);
         if (parts.length != 3) {
-            throw InvalidConfigException.invalid(OPTION, "must be \"Idle,Interval,Probes\" or \"none\", got '" + spec + "'");
+            throw InvalidConfigException.invalid(
+                    OPTION, "must be \"Idle,Interval,Probes\" or \"none\", got '" + spec + "'");
         }
         int[] v = new int[3];
         for (int i = 0; i < 3; i++) {

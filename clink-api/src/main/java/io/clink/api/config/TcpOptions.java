@@ -15,18 +15,16 @@ import org.jspecify.annotations.Nullable;
 public final class TcpOptions {
 
     /** Option {@code active_n}. */
-    public static final ConfigOption<Integer> ACTIVE_N =
-            ConfigOption.withDefault(
-                    "active_n",
-                    10,
-                    "Erlang socket batching (packets read per wake-up). Accepted for EMQX compatibility; the JVM transports "
-                            + "ignore it.",
-                    "integer, 1..65535");
+    public static final ConfigOption<Integer> ACTIVE_N = ConfigOption.withDefault(
+            "active_n",
+            10,
+            "Erlang socket batching (packets read per wake-up). Accepted for EMQX compatibility; the JVM transports "
+                    + "ignore it.",
+            "integer, 1..65535");
 
     /** Option {@code nodelay}. */
-    public static final ConfigOption<Boolean> NODELAY =
-            ConfigOption.optional(
-                    "nodelay", "TCP_NODELAY: send small packets at once instead of coalescing them.", "boolean");
+    public static final ConfigOption<Boolean> NODELAY = ConfigOption.optional(
+            "nodelay", "TCP_NODELAY: send small packets at once instead of coalescing them.", "boolean");
 
     /** Option {@code sndbuf}. */
     public static final ConfigOption<Integer> SNDBUF =
@@ -38,20 +36,17 @@ public final class TcpOptions {
 
     /** Option {@code buffer}. */
     public static final ConfigOption<Integer> BUFFER =
-            ConfigOption.optional(
-                    "buffer", "Size of the transport's user-space socket buffer.", "bytes, 1..2^31-1");
+            ConfigOption.optional("buffer", "Size of the transport's user-space socket buffer.", "bytes, 1..2^31-1");
 
     /** Option {@code keepalive}. */
-    public static final ConfigOption<TcpKeepalive> KEEPALIVE =
-            ConfigOption.optional(
-                    "keepalive",
-                    "TCP keepalive probing, \"Idle,Interval,Probes\" in seconds/seconds/count, or \"none\".",
-                    "\"none\" or three integers: idle 1..7200, interval 1..7200, probes 1..127");
+    public static final ConfigOption<TcpKeepalive> KEEPALIVE = ConfigOption.optional(
+            "keepalive",
+            "TCP keepalive probing, \"Idle,Interval,Probes\" in seconds/seconds/count, or \"none\".",
+            "\"none\" or three integers: idle 1..7200, interval 1..7200, probes 1..127");
 
     /** Option {@code delay_send}. */
     public static final ConfigOption<Boolean> DELAY_SEND =
-            ConfigOption.optional(
-                    "delay_send", "Queue outgoing data briefly to send it in larger writes.", "boolean");
+            ConfigOption.optional("delay_send", "Queue outgoing data briefly to send it in larger writes.", "boolean");
 
     /** No option set. */
     public static final TcpOptions DEFAULT = builder().build();
@@ -181,8 +176,9 @@ public final class TcpOptions {
 
     @Override
     public String toString() {
-        return "TcpOptions{active_n=" + activeN + ", nodelay=" + nodelay + ", sndbuf=" + sndbuf().stream().boxed()
-                .findFirst().orElse(null) + ", recbuf=" + recbuf().stream().boxed().findFirst().orElse(null) + ", buffer="
+        return "TcpOptions{active_n=" + activeN + ", nodelay=" + nodelay + ", sndbuf="
+                + sndbuf().stream().boxed().findFirst().orElse(null) + ", recbuf="
+                + recbuf().stream().boxed().findFirst().orElse(null) + ", buffer="
                 + buffer().stream().boxed().findFirst().orElse(null) + ", keepalive="
                 + (keepalive == null ? "none" : keepalive) + ", delay_send=" + delaySend + '}';
     }

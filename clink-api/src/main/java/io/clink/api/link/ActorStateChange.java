@@ -20,49 +20,49 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record ActorStateChange(
-    String linkName,
-    String actorName,
-    ActorState from,
-    ActorState to,
-    long atMillis,
-    @Nullable DisconnectReason reason,
-    @Nullable String error) {
+        String linkName,
+        String actorName,
+        ActorState from,
+        ActorState to,
+        long atMillis,
+        @Nullable DisconnectReason reason,
+        @Nullable String error) {
 
-  /**
-   * Validates the fields.
-   *
-   * @throws NullPointerException if a non-nullable field is null
-   * @throws IllegalStateTransitionException if {@code from} may not move to {@code to}
-   * @throws IllegalArgumentException if {@code atMillis} is negative
-   */
-  public ActorStateChange {
-    Objects.requireNonNull(linkName, "linkName");
-    Objects.requireNonNull(actorName, "actorName");
-    Objects.requireNonNull(from, "from");
-    Objects.requireNonNull(to, "to");
-    from.transitionTo(to);
-    if (atMillis < 0) {
-      throw new IllegalArgumentException("atMillis must not be negative: " + atMillis);
+    /**
+     * Validates the fields.
+     *
+     * @throws NullPointerException if a non-nullable field is null
+     * @throws IllegalStateTransitionException if {@code from} may not move to {@code to}
+     * @throws IllegalArgumentException if {@code atMillis} is negative
+     */
+    public ActorStateChange {
+        Objects.requireNonNull(linkName, "linkName");
+        Objects.requireNonNull(actorName, "actorName");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        from.transitionTo(to);
+        if (atMillis < 0) {
+            throw new IllegalArgumentException("atMillis must not be negative: " + atMillis);
+        }
     }
-  }
 
-  /**
-   * The disconnect reason, as an optional.
-   *
-   * @return the reason, or empty
-   * @since 0.1.0
-   */
-  public Optional<DisconnectReason> disconnectReason() {
-    return Optional.ofNullable(reason);
-  }
+    /**
+     * The disconnect reason, as an optional.
+     *
+     * @return the reason, or empty
+     * @since 0.1.0
+     */
+    public Optional<DisconnectReason> disconnectReason() {
+        return Optional.ofNullable(reason);
+    }
 
-  /**
-   * The error description, as an optional.
-   *
-   * @return the error, or empty
-   * @since 0.1.0
-   */
-  public Optional<String> errorMessage() {
-    return Optional.ofNullable(error);
-  }
+    /**
+     * The error description, as an optional.
+     *
+     * @return the error, or empty
+     * @since 0.1.0
+     */
+    public Optional<String> errorMessage() {
+        return Optional.ofNullable(error);
+    }
 }

@@ -18,47 +18,47 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record ActorStatus(
-    String actorName,
-    long incarnation,
-    ActorState state,
-    long sinceMillis,
-    @Nullable DisconnectReason lastDisconnect,
-    @Nullable String lastError) {
+        String actorName,
+        long incarnation,
+        ActorState state,
+        long sinceMillis,
+        @Nullable DisconnectReason lastDisconnect,
+        @Nullable String lastError) {
 
-  /**
-   * Validates the fields.
-   *
-   * @throws NullPointerException if {@code actorName} or {@code state} is null
-   * @throws IllegalArgumentException if the actor name is empty or {@code sinceMillis} is negative
-   */
-  public ActorStatus {
-    Objects.requireNonNull(actorName, "actorName");
-    Objects.requireNonNull(state, "state");
-    if (actorName.isEmpty()) {
-      throw new IllegalArgumentException("actorName must not be empty");
+    /**
+     * Validates the fields.
+     *
+     * @throws NullPointerException if {@code actorName} or {@code state} is null
+     * @throws IllegalArgumentException if the actor name is empty or {@code sinceMillis} is negative
+     */
+    public ActorStatus {
+        Objects.requireNonNull(actorName, "actorName");
+        Objects.requireNonNull(state, "state");
+        if (actorName.isEmpty()) {
+            throw new IllegalArgumentException("actorName must not be empty");
+        }
+        if (sinceMillis < 0) {
+            throw new IllegalArgumentException("sinceMillis must not be negative: " + sinceMillis);
+        }
     }
-    if (sinceMillis < 0) {
-      throw new IllegalArgumentException("sinceMillis must not be negative: " + sinceMillis);
+
+    /**
+     * The last disconnect reason, as an optional.
+     *
+     * @return the reason, or empty if the connection never went down
+     * @since 0.1.0
+     */
+    public Optional<DisconnectReason> lastDisconnectReason() {
+        return Optional.ofNullable(lastDisconnect);
     }
-  }
 
-  /**
-   * The last disconnect reason, as an optional.
-   *
-   * @return the reason, or empty if the connection never went down
-   * @since 0.1.0
-   */
-  public Optional<DisconnectReason> lastDisconnectReason() {
-    return Optional.ofNullable(lastDisconnect);
-  }
-
-  /**
-   * The last non-disconnect error, as an optional.
-   *
-   * @return the error, or empty if none
-   * @since 0.1.0
-   */
-  public Optional<String> lastErrorMessage() {
-    return Optional.ofNullable(lastError);
-  }
+    /**
+     * The last non-disconnect error, as an optional.
+     *
+     * @return the error, or empty if none
+     * @since 0.1.0
+     */
+    public Optional<String> lastErrorMessage() {
+        return Optional.ofNullable(lastError);
+    }
 }

@@ -34,282 +34,282 @@ package io.clink.api.link;
  * @since 0.1.0
  */
 public record LinkMetrics(
-    long routesSent,
-    long routesReceived,
-    long routesSkipped,
-    long remoteRoutes,
-    long forwarded,
-    long received,
-    long filtered,
-    long dropped,
-    long failed,
-    long retried,
-    long bufferedMessages,
-    long bufferedBytes,
-    long fieldsDropped,
-    long rejected) {
+        long routesSent,
+        long routesReceived,
+        long routesSkipped,
+        long remoteRoutes,
+        long forwarded,
+        long received,
+        long filtered,
+        long dropped,
+        long failed,
+        long retried,
+        long bufferedMessages,
+        long bufferedBytes,
+        long fieldsDropped,
+        long rejected) {
 
-  /** All zero: a link that has done nothing yet. */
-  public static final LinkMetrics ZERO = new LinkMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    /** All zero: a link that has done nothing yet. */
+    public static final LinkMetrics ZERO = new LinkMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-  /**
-   * Validates the values.
-   *
-   * @throws IllegalArgumentException naming the first negative value
-   */
-  public LinkMetrics {
-    nonNegative("routesSent", routesSent);
-    nonNegative("routesReceived", routesReceived);
-    nonNegative("routesSkipped", routesSkipped);
-    nonNegative("remoteRoutes", remoteRoutes);
-    nonNegative("forwarded", forwarded);
-    nonNegative("received", received);
-    nonNegative("filtered", filtered);
-    nonNegative("dropped", dropped);
-    nonNegative("failed", failed);
-    nonNegative("retried", retried);
-    nonNegative("bufferedMessages", bufferedMessages);
-    nonNegative("bufferedBytes", bufferedBytes);
-    nonNegative("fieldsDropped", fieldsDropped);
-    nonNegative("rejected", rejected);
-  }
-
-  private static void nonNegative(String name, long value) {
-    if (value < 0) {
-      throw new IllegalArgumentException(name + " must not be negative: " + value);
+    /**
+     * Validates the values.
+     *
+     * @throws IllegalArgumentException naming the first negative value
+     */
+    public LinkMetrics {
+        nonNegative("routesSent", routesSent);
+        nonNegative("routesReceived", routesReceived);
+        nonNegative("routesSkipped", routesSkipped);
+        nonNegative("remoteRoutes", remoteRoutes);
+        nonNegative("forwarded", forwarded);
+        nonNegative("received", received);
+        nonNegative("filtered", filtered);
+        nonNegative("dropped", dropped);
+        nonNegative("failed", failed);
+        nonNegative("retried", retried);
+        nonNegative("bufferedMessages", bufferedMessages);
+        nonNegative("bufferedBytes", bufferedBytes);
+        nonNegative("fieldsDropped", fieldsDropped);
+        nonNegative("rejected", rejected);
     }
-  }
 
-  /**
-   * Messages matched for forwarding so far: forwarded, failed, dropped, or still buffered (EMQX {@code matched}).
-   *
-   * @return the sum, saturating at {@link Long#MAX_VALUE}
-   * @since 0.1.0
-   */
-  public long matched() {
-    long sum = 0;
-    for (long v : new long[] {forwarded, failed, dropped, bufferedMessages}) {
-      sum += v;
-      if (sum < 0) {
-        return Long.MAX_VALUE;
-      }
-    }
-    return sum;
-  }
-
-  /**
-   * Starts a builder with every value zero.
-   *
-   * @return a new builder
-   * @since 0.1.0
-   */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /**
-   * Builds {@link LinkMetrics}. Not thread-safe. Each setter rejects a negative value at once.
-   *
-   * @since 0.1.0
-   */
-  public static final class Builder {
-    private long routesSent;
-    private long routesReceived;
-    private long routesSkipped;
-    private long remoteRoutes;
-    private long forwarded;
-    private long received;
-    private long filtered;
-    private long dropped;
-    private long failed;
-    private long retried;
-    private long bufferedMessages;
-    private long bufferedBytes;
-    private long fieldsDropped;
-    private long rejected;
-
-    private Builder() {}
-
-    private static long check(String name, long value) {
-      nonNegative(name, value);
-      return value;
+    private static void nonNegative(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must not be negative: " + value);
+        }
     }
 
     /**
-     * Sets {@link LinkMetrics#routesSent()}.
+     * Messages matched for forwarding so far: forwarded, failed, dropped, or still buffered (EMQX {@code matched}).
      *
-     * @param v zero or more
-     * @return this builder
+     * @return the sum, saturating at {@link Long#MAX_VALUE}
+     * @since 0.1.0
      */
-    public Builder routesSent(long v) {
-      routesSent = check("routesSent", v);
-      return this;
+    public long matched() {
+        long sum = 0;
+        for (long v : new long[] {forwarded, failed, dropped, bufferedMessages}) {
+            sum += v;
+            if (sum < 0) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return sum;
     }
 
     /**
-     * Sets {@link LinkMetrics#routesReceived()}.
+     * Starts a builder with every value zero.
      *
-     * @param v zero or more
-     * @return this builder
+     * @return a new builder
+     * @since 0.1.0
      */
-    public Builder routesReceived(long v) {
-      routesReceived = check("routesReceived", v);
-      return this;
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * Sets {@link LinkMetrics#routesSkipped()}.
+     * Builds {@link LinkMetrics}. Not thread-safe. Each setter rejects a negative value at once.
      *
-     * @param v zero or more
-     * @return this builder
+     * @since 0.1.0
      */
-    public Builder routesSkipped(long v) {
-      routesSkipped = check("routesSkipped", v);
-      return this;
-    }
+    public static final class Builder {
+        private long routesSent;
+        private long routesReceived;
+        private long routesSkipped;
+        private long remoteRoutes;
+        private long forwarded;
+        private long received;
+        private long filtered;
+        private long dropped;
+        private long failed;
+        private long retried;
+        private long bufferedMessages;
+        private long bufferedBytes;
+        private long fieldsDropped;
+        private long rejected;
 
-    /**
-     * Sets {@link LinkMetrics#remoteRoutes()}.
-     *
-     * @param v zero or more
-     * @return this builder
-     */
-    public Builder remoteRoutes(long v) {
-      remoteRoutes = check("remoteRoutes", v);
-      return this;
-    }
+        private Builder() {}
 
-    /**
-     * Sets {@link LinkMetrics#forwarded()}.
-     *
-     * @param v zero or more
-     * @return this builder
-     */
-    public Builder forwarded(long v) {
-      forwarded = check("forwarded", v);
-      return this;
-    }
+        private static long check(String name, long value) {
+            nonNegative(name, value);
+            return value;
+        }
 
-    /**
-     * Sets {@link LinkMetrics#received()}.
-     *
-     * @param v zero or more
-     * @return this builder
-     */
-    public Builder received(long v) {
-      received = check("received", v);
-      return this;
-    }
+        /**
+         * Sets {@link LinkMetrics#routesSent()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder routesSent(long v) {
+            routesSent = check("routesSent", v);
+            return this;
+        }
 
-    /**
-     * Sets {@link LinkMetrics#filtered()}.
-     *
-     * @param v zero or more
-     * @return this builder
-     */
-    public Builder filtered(long v) {
-      filtered = check("filtered", v);
-      return this;
-    }
+        /**
+         * Sets {@link LinkMetrics#routesReceived()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder routesReceived(long v) {
+            routesReceived = check("routesReceived", v);
+            return this;
+        }
 
-    /**
-     * Sets {@link LinkMetrics#dropped()}.
-     *
-     * @param v zero or more
-     * @return this builder
-     */
-    public Builder dropped(long v) {
-      dropped = check("dropped", v);
-      return this;
-    }
+        /**
+         * Sets {@link LinkMetrics#routesSkipped()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder routesSkipped(long v) {
+            routesSkipped = check("routesSkipped", v);
+            return this;
+        }
 
-    /**
-     * Sets {@link LinkMetrics#failed()}.
-     *
-     * @param v zero or more
-     * @return this builder
-     */
-    public Builder failed(long v) {
-      failed = check("failed", v);
-      return this;
-    }
+        /**
+         * Sets {@link LinkMetrics#remoteRoutes()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder remoteRoutes(long v) {
+            remoteRoutes = check("remoteRoutes", v);
+            return this;
+        }
 
-    /**
-     * Sets {@link LinkMetrics#retried()}.
-     *
-     * @param v zero or more
-     * @return this builder
-     */
-    public Builder retried(long v) {
-      retried = check("retried", v);
-      return this;
-    }
+        /**
+         * Sets {@link LinkMetrics#forwarded()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder forwarded(long v) {
+            forwarded = check("forwarded", v);
+            return this;
+        }
 
-    /**
-     * Sets {@link LinkMetrics#bufferedMessages()}.
-     *
-     * @param v zero or more
-     * @return this builder
-     */
-    public Builder bufferedMessages(long v) {
-      bufferedMessages = check("bufferedMessages", v);
-      return this;
-    }
+        /**
+         * Sets {@link LinkMetrics#received()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder received(long v) {
+            received = check("received", v);
+            return this;
+        }
 
-    /**
-     * Sets {@link LinkMetrics#bufferedBytes()}.
-     *
-     * @param v zero or more
-     * @return this builder
-     */
-    public Builder bufferedBytes(long v) {
-      bufferedBytes = check("bufferedBytes", v);
-      return this;
-    }
+        /**
+         * Sets {@link LinkMetrics#filtered()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder filtered(long v) {
+            filtered = check("filtered", v);
+            return this;
+        }
 
-    /**
-     * Sets {@link LinkMetrics#fieldsDropped()}.
-     *
-     * @param v zero or more
-     * @return this builder
-     */
-    public Builder fieldsDropped(long v) {
-      fieldsDropped = check("fieldsDropped", v);
-      return this;
-    }
+        /**
+         * Sets {@link LinkMetrics#dropped()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder dropped(long v) {
+            dropped = check("dropped", v);
+            return this;
+        }
 
-    /**
-     * Sets {@link LinkMetrics#rejected()}.
-     *
-     * @param v zero or more
-     * @return this builder
-     */
-    public Builder rejected(long v) {
-      rejected = check("rejected", v);
-      return this;
-    }
+        /**
+         * Sets {@link LinkMetrics#failed()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder failed(long v) {
+            failed = check("failed", v);
+            return this;
+        }
 
-    /**
-     * Builds the snapshot.
-     *
-     * @return the metrics
-     */
-    public LinkMetrics build() {
-      return new LinkMetrics(
-          routesSent,
-          routesReceived,
-          routesSkipped,
-          remoteRoutes,
-          forwarded,
-          received,
-          filtered,
-          dropped,
-          failed,
-          retried,
-          bufferedMessages,
-          bufferedBytes,
-          fieldsDropped,
-          rejected);
+        /**
+         * Sets {@link LinkMetrics#retried()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder retried(long v) {
+            retried = check("retried", v);
+            return this;
+        }
+
+        /**
+         * Sets {@link LinkMetrics#bufferedMessages()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder bufferedMessages(long v) {
+            bufferedMessages = check("bufferedMessages", v);
+            return this;
+        }
+
+        /**
+         * Sets {@link LinkMetrics#bufferedBytes()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder bufferedBytes(long v) {
+            bufferedBytes = check("bufferedBytes", v);
+            return this;
+        }
+
+        /**
+         * Sets {@link LinkMetrics#fieldsDropped()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder fieldsDropped(long v) {
+            fieldsDropped = check("fieldsDropped", v);
+            return this;
+        }
+
+        /**
+         * Sets {@link LinkMetrics#rejected()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder rejected(long v) {
+            rejected = check("rejected", v);
+            return this;
+        }
+
+        /**
+         * Builds the snapshot.
+         *
+         * @return the metrics
+         */
+        public LinkMetrics build() {
+            return new LinkMetrics(
+                    routesSent,
+                    routesReceived,
+                    routesSkipped,
+                    remoteRoutes,
+                    forwarded,
+                    received,
+                    filtered,
+                    dropped,
+                    failed,
+                    retried,
+                    bufferedMessages,
+                    bufferedBytes,
+                    fieldsDropped,
+                    rejected);
+        }
     }
-  }
 }

@@ -21,70 +21,69 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record LinkStatus(
-    String linkName,
-    boolean enabled,
-    List<ActorStatus> actors,
-    ForwardingStatus forwarding,
-    @Nullable DisconnectReason forwardingLastDisconnect,
-    long sinceMillis) {
+        String linkName,
+        boolean enabled,
+        List<ActorStatus> actors,
+        ForwardingStatus forwarding,
+        @Nullable DisconnectReason forwardingLastDisconnect,
+        long sinceMillis) {
 
-  /**
-   * Validates and copies the fields.
-   *
-   * @throws NullPointerException if a non-nullable field or an actor is null
-   * @throws IllegalArgumentException if the link name is empty, {@code sinceMillis} is negative, or a disabled
-   *     link has actors or a forwarding status other than disconnected
-   */
-  public LinkStatus {
-    Objects.requireNonNull(linkName, "linkName");
-    actors = List.copyOf(Objects.requireNonNull(actors, "actors"));
-    Objects.requireNonNull(forwarding, "forwarding");
-    if (linkName.isEmpty()) {
-      throw new IllegalArgumentException("linkName must not be empty");
+    /**
+     * Validates and copies the fields.
+     *
+     * @throws NullPointerException if a non-nullable field or an actor is null
+     * @throws IllegalArgumentException if the link name is empty, {@code sinceMillis} is negative, or a disabled
+     *     link has actors or a forwarding status other than disconnected
+     */
+    public LinkStatus {
+        Objects.requireNonNull(linkName, "linkName");
+        actors = List.copyOf(Objects.requireNonNull(actors, "actors"));
+        Objects.requireNonNull(forwarding, "forwarding");
+        if (linkName.isEmpty()) {
+            throw new IllegalArgumentException("linkName must not be empty");
+        }
+        if (sinceMillis < 0) {
+            throw new IllegalArgumentException("sinceMillis must not be negative: " + sinceMillis);
+        }
+        if (!enabled && (!actors.isEmpty() || forwarding != ForwardingStatus.DISCONNECTED)) {
+            throw new IllegalArgumentException("a disabled link has no actors and is disconnected: link " + linkName
+                    + ", actors " + actors + ", forwarding " + forwarding);
+        }
     }
-    if (sinceMillis < 0) {
-      throw new IllegalArgumentException("sinceMillis must not be negative: " + sinceMillis);
+
+    /**
+     * The status of a disabled link.
+     *
+     * @param linkName the link's name
+     * @param sinceMillis wall-clock milliseconds when it was disabled
+     * @return a status with no actors and a disconnected forwarding pool
+     * @since 0.1.0
+     */
+    public static LinkStatus disabled(String linkName, long sinceMillis) {
+        return new LinkStatus(linkName, false, List.of(), ForwardingStatus.DISCONNECTED, null, sinceMillis);
     }
-    if (!enabled && (!actors.isEmpty() || forwarding != ForwardingStatus.DISCONNECTED)) {
-      throw new IllegalArgumentException(
-          "a disabled link has no actors and is disconnected: link " + linkName + ", actors " + actors
-              + ", forwarding " + forwarding);
+
+    /**
+     * The forwarding pool's last disconnect reason, as an optional.
+     *
+     * @return the reason, or empty
+     * @since 0.1.0
+     */
+    public Optional<DisconnectReason> forwardingLastDisconnectReason() {
+        return Optional.ofNullable(forwardingLastDisconnect);
     }
-  }
 
-  /**
-   * The status of a disabled link.
-   *
-   * @param linkName the link's name
-   * @param sinceMillis wall-clock milliseconds when it was disabled
-   * @return a status with no actors and a disconnected forwarding pool
-   * @since 0.1.0
-   */
-  public static LinkStatus disabled(String linkName, long sinceMillis) {
-    return new LinkStatus(linkName, false, List.of(), ForwardingStatus.DISCONNECTED, null, sinceMillis);
-  }
-
-  /**
-   * The forwarding pool's last disconnect reason, as an optional.
-   *
-   * @return the reason, or empty
-   * @since 0.1.0
-   */
-  public Optional<DisconnectReason> forwardingLastDisconnectReason() {
-    return Optional.ofNullable(forwardingLastDisconnect);
-  }
-
-  /**
-   * Whether every actor is {@link ActorState#ONLINE} and the forwarding pool is {@link ForwardingStatus#CONNECTED}:
-   * routes flow both ways and messages can be forwarded.
-   *
-   * @return {@code true} when the link is fully up on this node
-   * @since 0.1.0
-   */
-  public boolean isHealthy() {
-    return enabled
-        && forwarding == ForwardingStatus.CONNECTED
-        && !actors.isEmpty()
-        && actors.stream().allMatch(a -> a.state() == ActorState.ONLINE);
-  }
+    /**
+     * Whether every actor is {@link ActorState#ONLINE} and the forwarding pool is {@link ForwardingStatus#CONNECTED}:
+     * routes flow both ways and messages can be forwarded.
+     *
+     * @return {@code true} when the link is fully up on this node
+     * @since 0.1.0
+     */
+    public boolean isHealthy() {
+        return enabled
+                && forwarding == ForwardingStatus.CONNECTED
+                && !actors.isEmpty()
+                && actors.stream().allMatch(a -> a.state() == ActorState.ONLINE);
+    }
 }

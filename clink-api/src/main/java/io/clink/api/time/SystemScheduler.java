@@ -56,14 +56,11 @@ final class SystemScheduler implements Scheduler {
         private Holder() {}
 
         private static ScheduledExecutorService newExecutor() {
-            ScheduledThreadPoolExecutor e =
-                    new ScheduledThreadPoolExecutor(
-                            1,
-                            r -> {
-                                Thread t = new Thread(r, "clink-scheduler");
-                                t.setDaemon(true);
-                                return t;
-                            });
+            ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "clink-scheduler");
+                t.setDaemon(true);
+                return t;
+            });
             // Cancelled heartbeat and timeout tasks would otherwise pile up in the queue until their delay passes.
             e.setRemoveOnCancelPolicy(true);
             return e;

@@ -61,7 +61,8 @@ public final class InvalidTopicException extends IllegalArgumentException {
      */
     static String quote(String s) {
         int shown = Math.min(s.length(), MAX_SHOWN_CHARS);
-        if (shown < s.length() && Character.isHighSurrogate(s.charAt(shown - 1))
+        if (shown < s.length()
+                && Character.isHighSurrogate(s.charAt(shown - 1))
                 && Character.isLowSurrogate(s.charAt(shown))) {
             // Do not cut a surrogate pair in two: the message itself must stay well-formed.
             shown--;

@@ -34,8 +34,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TopicAlgebra {
 
-    private TopicAlgebra() {
-    }
+    private TopicAlgebra() {}
 
     /**
      * Tells whether {@code filter} matches {@code topic} under MQTT rules.
@@ -273,8 +272,8 @@ public final class TopicAlgebra {
     }
 
     /** Builds the result when one side's '#' absorbs the rest of {@code rest} from {@code ri} on. */
-    private static @Nullable String joinRest(@Nullable StringBuilder sb, boolean fromRest, boolean fromHash,
-                                   String rest, int ri, String hash, int hi) {
+    private static @Nullable String joinRest(
+            @Nullable StringBuilder sb, boolean fromRest, boolean fromHash, String rest, int ri, String hash, int hi) {
         boolean restDone = ri > rest.length();
         if (sb == null && fromRest) {
             // The result so far is rest[0, ri) and it continues with rest's own tail: it is rest itself.
@@ -296,8 +295,8 @@ public final class TopicAlgebra {
         return sb.append('/').append(rest, ri, rest.length()).toString();
     }
 
-    private static void appendLevel(StringBuilder sb, boolean fromA, String a, int ai, int ae,
-                                    String b, int bi, int be) {
+    private static void appendLevel(
+            StringBuilder sb, boolean fromA, String a, int ai, int ae, String b, int bi, int be) {
         if (fromA) {
             sb.append(a, ai, ae);
         } else {

@@ -11,16 +11,14 @@ final class TopicSyntax {
 
     static final String RULE_EMPTY = "must be at least one character long (MQTT-4.7.3-1)";
     static final String RULE_NUL = "must not contain the null character U+0000 (MQTT-4.7.3-2)";
-    static final String RULE_SURROGATE =
-            "must be well-formed UTF-8, but has an unpaired surrogate (MQTT-1.5.4-1)";
+    static final String RULE_SURROGATE = "must be well-formed UTF-8, but has an unpaired surrogate (MQTT-1.5.4-1)";
     static final String RULE_TOO_LONG = "must be at most 65535 bytes in UTF-8 (MQTT-4.7.3-3)";
     static final String RULE_NAME_WILDCARD =
             "a topic name must not contain the wildcard characters '+' or '#' (MQTT-4.7.0-1, MQTT-3.3.2-2)";
     static final String RULE_HASH_LAST = "'#' must be the whole last level (MQTT-4.7.1-1)";
     static final String RULE_PLUS_LEVEL = "'+' must occupy a whole level (MQTT-4.7.1-2)";
 
-    private TopicSyntax() {
-    }
+    private TopicSyntax() {}
 
     /** Checks the rules common to names and filters: non-empty, no U+0000, well-formed, at most 65535 bytes. */
     static void checkString(String kind, String s) {

@@ -126,8 +126,8 @@ public final class TlsSettings {
 
     @Override
     public String toString() {
-        return "TlsSettings{caFile=" + caFile + ", certFile=" + certFile + ", keyFile=" + keyFile
-                + ", verifyPeer=" + verifyPeer + ", serverName=" + serverName + ", protocols=" + protocols + '}';
+        return "TlsSettings{caFile=" + caFile + ", certFile=" + certFile + ", keyFile=" + keyFile + ", verifyPeer="
+                + verifyPeer + ", serverName=" + serverName + ", protocols=" + protocols + '}';
     }
 
     /**
@@ -238,9 +238,8 @@ public final class TlsSettings {
          */
         public TlsSettings build() {
             if ((certFile == null) != (keyFile == null)) {
-                throw new IllegalArgumentException(
-                        "ssl.certfile and ssl.keyfile must be given together (certfile=" + certFile + ", keyfile=" + keyFile
-                                + ")");
+                throw new IllegalArgumentException("ssl.certfile and ssl.keyfile must be given together (certfile="
+                        + certFile + ", keyfile=" + keyFile + ")");
             }
             checkReadable("ssl.cacertfile", caFile);
             checkReadable("ssl.certfile", certFile);

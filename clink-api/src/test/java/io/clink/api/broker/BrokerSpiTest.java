@@ -37,13 +37,14 @@ class BrokerSpiTest {
     @Test
     void reply_default_deliversTheReply() {
         RecordingBroker broker = new RecordingBroker();
-        MqttMessage reply =
-                MqttMessage.builder()
-                        .topic("$LINK/cluster/resp/A/clink@n1")
-                        .qos(1)
-                        .timestampMillis(1)
-                        .properties(PublishProperties.builder().correlationData(new byte[] {1}).build())
-                        .build();
+        MqttMessage reply = MqttMessage.builder()
+                .topic("$LINK/cluster/resp/A/clink@n1")
+                .qos(1)
+                .timestampMillis(1)
+                .properties(PublishProperties.builder()
+                        .correlationData(new byte[] {1})
+                        .build())
+                .build();
         broker.reply(LinkConnection.of("7", "A:routesync:abcd1234"), reply);
         assertThat(broker.delivered).containsExactly(reply);
     }
@@ -120,7 +121,8 @@ class BrokerSpiTest {
         assertThat(ReasonCodes.isSuccess(ReasonCodes.SUCCESS)).isTrue();
         assertThat(ReasonCodes.isSuccess(ReasonCodes.NO_MATCHING_SUBSCRIBERS)).isTrue();
         assertThat(ReasonCodes.isSuccess(ReasonCodes.UNSPECIFIED_ERROR)).isFalse();
-        assertThat(ReasonCodes.isSuccess(ReasonCodes.IMPLEMENTATION_SPECIFIC_ERROR)).isFalse();
+        assertThat(ReasonCodes.isSuccess(ReasonCodes.IMPLEMENTATION_SPECIFIC_ERROR))
+                .isFalse();
         assertThat(ReasonCodes.isSuccess(ReasonCodes.NOT_AUTHORIZED)).isFalse();
         assertThat(ReasonCodes.isSuccess(-1)).isFalse();
     }
@@ -140,7 +142,8 @@ class BrokerSpiTest {
         public void onPublish(MqttMessage message) {}
 
         @Override
-        public int onLinkPublish(LinkConnection connection, String topic, byte[] payload, PublishProperties properties) {
+        public int onLinkPublish(
+                LinkConnection connection, String topic, byte[] payload, PublishProperties properties) {
             return ReasonCodes.NO_MATCHING_SUBSCRIBERS;
         }
 

@@ -35,19 +35,20 @@ class MqttMessageTest {
 
     @Test
     void build_allFields_keepsThem() {
-        PublishProperties props = PublishProperties.builder().userProperty("k", "v").contentType("text/plain").build();
-        MqttMessage m =
-                base()
-                        .payload("21.5".getBytes(StandardCharsets.UTF_8))
-                        .qos(2)
-                        .retain(true)
-                        .properties(props)
-                        .publisherClientId("sensor-1")
-                        .username("alice")
-                        .peerHost("10.0.0.7")
-                        .protocolVersion(MqttMessage.MQTT_3_1_1)
-                        .originCluster("cluster-eu-west")
-                        .build();
+        PublishProperties props = PublishProperties.builder()
+                .userProperty("k", "v")
+                .contentType("text/plain")
+                .build();
+        MqttMessage m = base().payload("21.5".getBytes(StandardCharsets.UTF_8))
+                .qos(2)
+                .retain(true)
+                .properties(props)
+                .publisherClientId("sensor-1")
+                .username("alice")
+                .peerHost("10.0.0.7")
+                .protocolVersion(MqttMessage.MQTT_3_1_1)
+                .originCluster("cluster-eu-west")
+                .build();
         assertThat(new String(m.payloadBytes(), StandardCharsets.UTF_8)).isEqualTo("21.5");
         assertThat(m.qos()).isEqualTo(2);
         assertThat(m.retain()).isTrue();
@@ -158,19 +159,31 @@ class MqttMessageTest {
 
     @Test
     void equals_samePayloadContent_isEqual() {
-        MqttMessage a = base().payload(new byte[] {1, 2}).qos(1).originCluster("B").build();
-        MqttMessage b = base().payload(new byte[] {1, 2}).qos(1).originCluster("B").build();
+        MqttMessage a =
+                base().payload(new byte[] {1, 2}).qos(1).originCluster("B").build();
+        MqttMessage b =
+                base().payload(new byte[] {1, 2}).qos(1).originCluster("B").build();
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
-        assertThat(a).isNotEqualTo(base().payload(new byte[] {1, 3}).qos(1).originCluster("B").build());
+        assertThat(a)
+                .isNotEqualTo(base().payload(new byte[] {1, 3})
+                        .qos(1)
+                        .originCluster("B")
+                        .build());
         assertThat(a).isNotEqualTo(base().payload(new byte[] {1, 2}).qos(1).build());
     }
 
     @Test
     void toBuilder_unchanged_buildsEqualMessage() {
-        MqttMessage a =
-                base().payload(new byte[] {5}).qos(1).retain(true).username("u").peerHost("h").publisherClientId("c")
-                        .originCluster("B").protocolVersion(3).properties(PublishProperties.builder().contentType("x").build())
-                        .build();
+        MqttMessage a = base().payload(new byte[] {5})
+                .qos(1)
+                .retain(true)
+                .username("u")
+                .peerHost("h")
+                .publisherClientId("c")
+                .originCluster("B")
+                .protocolVersion(3)
+                .properties(PublishProperties.builder().contentType("x").build())
+                .build();
         assertThat(a.toBuilder().build()).isEqualTo(a);
         assertThat(a.toBuilder().qos(0).build().qos()).isZero();
         assertThat(a.qos()).isEqualTo(1);
@@ -178,7 +191,8 @@ class MqttMessageTest {
 
     @Test
     void toString_large_omitsPayloadBytes() {
-        MqttMessage m = base().payload("secret-reading".getBytes(StandardCharsets.UTF_8)).build();
+        MqttMessage m = base().payload("secret-reading".getBytes(StandardCharsets.UTF_8))
+                .build();
         assertThat(m.toString()).contains("payloadSize=14").doesNotContain("secret-reading");
     }
 }

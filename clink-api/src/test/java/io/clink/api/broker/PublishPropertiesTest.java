@@ -26,8 +26,11 @@ class PublishPropertiesTest {
 
     @Test
     void userProperty_duplicatesAndOrder_areKept() {
-        PublishProperties p =
-                PublishProperties.builder().userProperty("b", "1").userProperty("a", "2").userProperty("b", "1").build();
+        PublishProperties p = PublishProperties.builder()
+                .userProperty("b", "1")
+                .userProperty("a", "2")
+                .userProperty("b", "1")
+                .build();
         assertThat(p.userProperties())
                 .containsExactly(new UserProperty("b", "1"), new UserProperty("a", "2"), new UserProperty("b", "1"));
         assertThat(p.isEmpty()).isFalse();
@@ -35,14 +38,22 @@ class PublishPropertiesTest {
 
     @Test
     void userProperties_differentOrder_areNotEqual() {
-        PublishProperties ab = PublishProperties.builder().userProperty("a", "1").userProperty("b", "2").build();
-        PublishProperties ba = PublishProperties.builder().userProperty("b", "2").userProperty("a", "1").build();
+        PublishProperties ab = PublishProperties.builder()
+                .userProperty("a", "1")
+                .userProperty("b", "2")
+                .build();
+        PublishProperties ba = PublishProperties.builder()
+                .userProperty("b", "2")
+                .userProperty("a", "1")
+                .build();
         assertThat(ab).isNotEqualTo(ba);
     }
 
     @Test
     void userProperties_list_isImmutableCopy() {
-        PublishProperties p = PublishProperties.builder().userProperties(List.of(new UserProperty("k", "v"))).build();
+        PublishProperties p = PublishProperties.builder()
+                .userProperties(List.of(new UserProperty("k", "v")))
+                .build();
         assertThatThrownBy(() -> p.userProperties().add(new UserProperty("x", "y")))
                 .isInstanceOf(UnsupportedOperationException.class);
     }
@@ -62,24 +73,25 @@ class PublishPropertiesTest {
 
     @Test
     void messageExpiry_bounds_areChecked() {
-        assertThat(PublishProperties.builder().messageExpiryIntervalSeconds(0).build().messageExpiryIntervalSeconds())
+        assertThat(PublishProperties.builder()
+                        .messageExpiryIntervalSeconds(0)
+                        .build()
+                        .messageExpiryIntervalSeconds())
                 .hasValue(0);
-        assertThat(
-                        PublishProperties.builder()
-                                .messageExpiryIntervalSeconds(4_294_967_295L)
-                                .build()
-                                .messageExpiryIntervalSeconds())
+        assertThat(PublishProperties.builder()
+                        .messageExpiryIntervalSeconds(4_294_967_295L)
+                        .build()
+                        .messageExpiryIntervalSeconds())
                 .hasValue(4_294_967_295L);
         assertThatThrownBy(() -> PublishProperties.builder().messageExpiryIntervalSeconds(4_294_967_296L))
                 .hasMessage("messageExpiryInterval must be in 0..4294967295 seconds: 4294967296");
         assertThatThrownBy(() -> PublishProperties.builder().messageExpiryIntervalSeconds(-1))
                 .hasMessage("messageExpiryInterval must be in 0..4294967295 seconds: -1");
-        assertThat(
-                        PublishProperties.builder()
-                                .messageExpiryIntervalSeconds(5)
-                                .noMessageExpiry()
-                                .build()
-                                .messageExpiryIntervalSeconds())
+        assertThat(PublishProperties.builder()
+                        .messageExpiryIntervalSeconds(5)
+                        .noMessageExpiry()
+                        .build()
+                        .messageExpiryIntervalSeconds())
                 .isEmpty();
     }
 
@@ -109,18 +121,27 @@ class PublishPropertiesTest {
 
     @Test
     void payloadFormatIndicator_onlyZeroOrOne() {
-        assertThat(PublishProperties.builder().payloadFormatIndicator(1).build().payloadFormatIndicator()).hasValue(1);
-        assertThat(PublishProperties.builder().payloadFormatIndicator(null).build().payloadFormatIndicator()).isEmpty();
+        assertThat(PublishProperties.builder().payloadFormatIndicator(1).build().payloadFormatIndicator())
+                .hasValue(1);
+        assertThat(PublishProperties.builder()
+                        .payloadFormatIndicator(null)
+                        .build()
+                        .payloadFormatIndicator())
+                .isEmpty();
         assertThatThrownBy(() -> PublishProperties.builder().payloadFormatIndicator(2))
                 .hasMessage("payloadFormatIndicator must be 0 or 1: 2");
     }
 
     @Test
     void equals_correlationByContent_isEqual() {
-        PublishProperties a =
-                PublishProperties.builder().responseTopic("$LINK/cluster/resp/A/n1").correlationData(new byte[] {7}).build();
-        PublishProperties b =
-                PublishProperties.builder().responseTopic("$LINK/cluster/resp/A/n1").correlationData(new byte[] {7}).build();
+        PublishProperties a = PublishProperties.builder()
+                .responseTopic("$LINK/cluster/resp/A/n1")
+                .correlationData(new byte[] {7})
+                .build();
+        PublishProperties b = PublishProperties.builder()
+                .responseTopic("$LINK/cluster/resp/A/n1")
+                .correlationData(new byte[] {7})
+                .build();
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
         assertThat(a.toBuilder().correlationData(new byte[] {8}).build()).isNotEqualTo(a);
         assertThat(a.toBuilder().build()).isEqualTo(a);
@@ -128,12 +149,14 @@ class PublishPropertiesTest {
 
     @Test
     void toString_showsSetPropertiesOnly() {
-        String s =
-                PublishProperties.builder()
-                        .correlationData(new byte[] {(byte) 0xab, 0x01})
-                        .contentType("json")
-                        .build()
-                        .toString();
-        assertThat(s).contains("correlationData=0xab01").contains("contentType=json").doesNotContain("responseTopic");
+        String s = PublishProperties.builder()
+                .correlationData(new byte[] {(byte) 0xab, 0x01})
+                .contentType("json")
+                .build()
+                .toString();
+        assertThat(s)
+                .contains("correlationData=0xab01")
+                .contains("contentType=json")
+                .doesNotContain("responseTopic");
     }
 }

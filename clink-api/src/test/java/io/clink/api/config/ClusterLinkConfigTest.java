@@ -11,19 +11,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClusterLinkConfigTest {
 
     private static LinkConfig link(String name) {
-        return LinkConfig.builder().name(name).server(name.toLowerCase() + ".example:11883").topics("#").build();
+        return LinkConfig.builder()
+                .name(name)
+                .server(name.toLowerCase() + ".example:11883")
+                .topics("#")
+                .build();
     }
 
     @Test
     void build_quickStartShape_exposesLinks() {
-        LinkConfig eu =
-                LinkConfig.builder()
-                        .name("cluster-eu-west")
-                        .server("emqx.eu-west.example.net:11883")
-                        .clientId("clink-us-east")
-                        .topics("#")
-                        .build();
-        ClusterLinkConfig c = ClusterLinkConfig.builder().name("cluster-us-east").link(eu).build();
+        LinkConfig eu = LinkConfig.builder()
+                .name("cluster-eu-west")
+                .server("emqx.eu-west.example.net:11883")
+                .clientId("clink-us-east")
+                .topics("#")
+                .build();
+        ClusterLinkConfig c =
+                ClusterLinkConfig.builder().name("cluster-us-east").link(eu).build();
         assertThat(c.name()).isEqualTo("cluster-us-east");
         assertThat(c.links()).containsExactly(eu);
         assertThat(c.link("cluster-eu-west")).contains(eu);
@@ -39,34 +43,36 @@ class ClusterLinkConfigTest {
 
     @Test
     void clientIdOf_unset_isLocalClusterName() {
-        ClusterLinkConfig c = ClusterLinkConfig.builder().name("A").link(link("B")).build();
+        ClusterLinkConfig c =
+                ClusterLinkConfig.builder().name("A").link(link("B")).build();
         assertThat(c.clientIdOf(c.links().get(0))).isEqualTo("A");
     }
 
     @Test
     void build_duplicateLinkNames_failsNamingEachDuplicateOnce() {
-        assertThatThrownBy(
-                        () ->
-                                ClusterLinkConfig.builder()
-                                        .name("A")
-                                        .links(List.of(link("B"), link("C"), link("B"), link("D"), link("C"), link("B")))
-                                        .build())
+        assertThatThrownBy(() -> ClusterLinkConfig.builder()
+                        .name("A")
+                        .links(List.of(link("B"), link("C"), link("B"), link("D"), link("C"), link("B")))
+                        .build())
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessage(
                         "cluster.links: duplicated cluster link names [B, C]; each link names a different remote cluster")
-                .satisfies(
-                        e ->
-                                assertThat(((InvalidConfigException) e).reason())
-                                        .isEqualTo(InvalidConfigException.DUPLICATED_CLUSTER_LINKS));
+                .satisfies(e -> assertThat(((InvalidConfigException) e).reason())
+                        .isEqualTo(InvalidConfigException.DUPLICATED_CLUSTER_LINKS));
     }
 
     @Test
     void build_linkNamedLikeLocalCluster_failsNamingIndex() {
-        assertThatThrownBy(() -> ClusterLinkConfig.builder().name("A").link(link("B")).link(link("A")).build())
+        assertThatThrownBy(() -> ClusterLinkConfig.builder()
+                        .name("A")
+                        .link(link("B"))
+                        .link(link("A"))
+                        .build())
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessage("cluster.links[1].name: 'A' is the local cluster's name; a link is named after the remote cluster")
-                .satisfies(
-                        e -> assertThat(((InvalidConfigException) e).reason()).isEqualTo(InvalidConfigException.LINK_TO_SELF));
+                .hasMessage(
+                        "cluster.links[1].name: 'A' is the local cluster's name; a link is named after the remote cluster")
+                .satisfies(e -> assertThat(((InvalidConfigException) e).reason())
+                        .isEqualTo(InvalidConfigException.LINK_TO_SELF));
     }
 
     @Test
@@ -88,7 +94,8 @@ class ClusterLinkConfigTest {
     void name_255Characters_fails() {
         assertThatThrownBy(() -> ClusterLinkConfig.builder().name("x".repeat(255)))
                 .hasMessageContaining("shorter than 255 characters, got 255");
-        assertThat(ClusterLinkConfig.builder().name("x".repeat(254)).build().name()).hasSize(254);
+        assertThat(ClusterLinkConfig.builder().name("x".repeat(254)).build().name())
+                .hasSize(254);
     }
 
     @Test
@@ -101,7 +108,8 @@ class ClusterLinkConfigTest {
     @Test
     void enabledLinks_disabledLink_isLeftOut() {
         LinkConfig off = link("C").toBuilder().enable(false).build();
-        ClusterLinkConfig c = ClusterLinkConfig.builder().name("A").link(link("B")).link(off).build();
+        ClusterLinkConfig c =
+                ClusterLinkConfig.builder().name("A").link(link("B")).link(off).build();
         assertThat(c.enabledLinks()).extracting(LinkConfig::name).containsExactly("B");
         assertThat(c.links()).hasSize(2);
     }
@@ -110,11 +118,16 @@ class ClusterLinkConfigTest {
     void actorNameOf_precedence_linkThenClusterThenNode() {
         LinkConfig own = link("B").toBuilder().actorName("emqx@10.0.0.1").build();
         LinkConfig plain = link("C");
-        ClusterLinkConfig withDefault =
-                ClusterLinkConfig.builder().name("A").actorName("clink@node-1").link(own).link(plain).build();
+        ClusterLinkConfig withDefault = ClusterLinkConfig.builder()
+                .name("A")
+                .actorName("clink@node-1")
+                .link(own)
+                .link(plain)
+                .build();
         assertThat(withDefault.actorNameOf(own, "node-x")).isEqualTo("emqx@10.0.0.1");
         assertThat(withDefault.actorNameOf(plain, "node-x")).isEqualTo("clink@node-1");
-        assertThat(ClusterLinkConfig.builder().name("A").build().actorNameOf(plain, "clink@n2")).isEqualTo("clink@n2");
+        assertThat(ClusterLinkConfig.builder().name("A").build().actorNameOf(plain, "clink@n2"))
+                .isEqualTo("clink@n2");
         String derived = ClusterLinkConfig.defaultNodeName();
         assertThat(derived).startsWith("clink@").doesNotContain("/", "+", "#", " ");
         assertThat(derived.length()).isGreaterThan("clink@".length());
@@ -131,15 +144,19 @@ class ClusterLinkConfigTest {
     void equals_sameContent_isEqualAndToStringHidesPasswords() {
         LinkConfig secret = link("B").toBuilder().password("p@ss-word-9").build();
         ClusterLinkConfig a = ClusterLinkConfig.builder().name("A").link(secret).build();
-        ClusterLinkConfig b = ClusterLinkConfig.builder().name("A").links(List.of(secret)).build();
+        ClusterLinkConfig b =
+                ClusterLinkConfig.builder().name("A").links(List.of(secret)).build();
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
-        assertThat(a).isNotEqualTo(ClusterLinkConfig.builder().name("A").link(link("B")).build());
+        assertThat(a)
+                .isNotEqualTo(
+                        ClusterLinkConfig.builder().name("A").link(link("B")).build());
         assertThat(a.toString()).doesNotContain("p@ss-word-9").contains("******");
     }
 
     @Test
     void links_resultList_isImmutable() {
-        ClusterLinkConfig c = ClusterLinkConfig.builder().name("A").link(link("B")).build();
+        ClusterLinkConfig c =
+                ClusterLinkConfig.builder().name("A").link(link("B")).build();
         assertThatThrownBy(() -> c.links().add(link("C"))).isInstanceOf(UnsupportedOperationException.class);
     }
 }

@@ -22,10 +22,13 @@ class ConfigPropertiesTest {
     @Provide
     Arbitrary<List<String>> topicLists() {
         Arbitrary<String> level = Arbitraries.of("a", "b", "+");
-        Arbitrary<String> filter =
-                Combinators.combine(level.list().ofMinSize(1).ofMaxSize(3), Arbitraries.of(false, true))
-                        .as((levels, hash) -> String.join("/", levels) + (hash ? "/#" : ""));
-        return Arbitraries.oneOf(filter, Arbitraries.of("#", "+/#")).list().ofMinSize(0).ofMaxSize(5);
+        Arbitrary<String> filter = Combinators.combine(
+                        level.list().ofMinSize(1).ofMaxSize(3), Arbitraries.of(false, true))
+                .as((levels, hash) -> String.join("/", levels) + (hash ? "/#" : ""));
+        return Arbitraries.oneOf(filter, Arbitraries.of("#", "+/#"))
+                .list()
+                .ofMinSize(0)
+                .ofMaxSize(5);
     }
 
     @Property(tries = 200)
@@ -39,12 +42,15 @@ class ConfigPropertiesTest {
         if (someCovered) {
             assertThatThrownBy(() -> LinkConfig.builder().topics(topics))
                     .isInstanceOf(InvalidConfigException.class)
-                    .satisfies(
-                            e ->
-                                    assertThat(((InvalidConfigException) e).reason())
-                                            .isEqualTo(InvalidConfigException.REDUNDANT_TOPICS));
+                    .satisfies(e -> assertThat(((InvalidConfigException) e).reason())
+                            .isEqualTo(InvalidConfigException.REDUNDANT_TOPICS));
         } else {
-            assertThat(LinkConfig.builder().name("B").server("h").topics(topics).build().topics())
+            assertThat(LinkConfig.builder()
+                            .name("B")
+                            .server("h")
+                            .topics(topics)
+                            .build()
+                            .topics())
                     .containsExactlyElementsOf(topics);
         }
     }
@@ -55,16 +61,14 @@ class ConfigPropertiesTest {
         if (kept.size() == topics.size()) {
             return;
         }
-        assertThatThrownBy(() -> LinkConfig.builder().topics(topics))
-                .satisfies(
-                        e -> {
-                            String msg = e.getMessage();
-                            for (String t : topics) {
-                                if (!kept.contains(t) || topics.indexOf(t) != topics.lastIndexOf(t)) {
-                                    assertThat(msg).contains("'" + t + "' is");
-                                }
-                            }
-                        });
+        assertThatThrownBy(() -> LinkConfig.builder().topics(topics)).satisfies(e -> {
+            String msg = e.getMessage();
+            for (String t : topics) {
+                if (!kept.contains(t) || topics.indexOf(t) != topics.lastIndexOf(t)) {
+                    assertThat(msg).contains("'" + t + "' is");
+                }
+            }
+        });
     }
 
     @Property(tries = 200)
@@ -74,8 +78,8 @@ class ConfigPropertiesTest {
             @ForAll @IntRange(min = 1, max = 5000) int initialMs,
             @ForAll @IntRange(min = 0, max = 15_000) int extraMs,
             @ForAll @DoubleRange(min = 0, max = 1) double jitter) {
-        ReconnectBackoff b =
-                new ReconnectBackoff(Duration.ofMillis(initialMs), Duration.ofMillis(initialMs + (long) extraMs), jitter);
+        ReconnectBackoff b = new ReconnectBackoff(
+                Duration.ofMillis(initialMs), Duration.ofMillis(initialMs + (long) extraMs), jitter);
         long max = b.maxDelay().toNanos();
         double base = Math.min((double) b.initialDelay().toNanos() * Math.pow(2, attempt), max);
         long got = b.delay(attempt, random).toNanos();

@@ -17,7 +17,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LinkConfigTest {
 
     private static LinkConfig.Builder minimal() {
-        return LinkConfig.builder().name("cluster-eu-west").server("emqx.eu-west.example.net:11883").topics("#");
+        return LinkConfig.builder()
+                .name("cluster-eu-west")
+                .server("emqx.eu-west.example.net:11883")
+                .topics("#");
     }
 
     private static AbstractThrowableAssert<?, ? extends Throwable> assertInvalid(
@@ -26,12 +29,11 @@ class LinkConfigTest {
                 .isInstanceOf(InvalidConfigException.class)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(option + ": ")
-                .satisfies(
-                        e -> {
-                            InvalidConfigException x = (InvalidConfigException) e;
-                            assertThat(x.option()).isEqualTo(option);
-                            assertThat(x.reason()).isEqualTo(reason);
-                        });
+                .satisfies(e -> {
+                    InvalidConfigException x = (InvalidConfigException) e;
+                    assertThat(x.option()).isEqualTo(option);
+                    assertThat(x.reason()).isEqualTo(reason);
+                });
     }
 
     // ---- defaults -------------------------------------------------------------------------------------------------
@@ -84,7 +86,9 @@ class LinkConfigTest {
             assertThat(o.name()).isNotBlank();
             assertThat(o.doc()).as(o.name()).isNotBlank();
             assertThat(o.rule()).as(o.name()).isNotBlank();
-            assertThat(o.isRequired() && o.defaultValue().isPresent()).as(o.name()).isFalse();
+            assertThat(o.isRequired() && o.defaultValue().isPresent())
+                    .as(o.name())
+                    .isFalse();
         }
     }
 
@@ -93,27 +97,34 @@ class LinkConfigTest {
     @Test
     void build_withoutName_failsRequired() {
         assertInvalid(
-                        () -> LinkConfig.builder().server("h").topics("#").build(), "name", InvalidConfigException.REQUIRED_FIELD)
+                        () -> LinkConfig.builder().server("h").topics("#").build(),
+                        "name",
+                        InvalidConfigException.REQUIRED_FIELD)
                 .hasMessage("name: is required");
     }
 
     @Test
     void build_withoutServer_failsRequiredNamingLink() {
         assertInvalid(
-                        () -> LinkConfig.builder().name("B").topics("#").build(), "server", InvalidConfigException.REQUIRED_FIELD)
+                        () -> LinkConfig.builder().name("B").topics("#").build(),
+                        "server",
+                        InvalidConfigException.REQUIRED_FIELD)
                 .hasMessage("server: is required (link 'B')");
     }
 
     @Test
     void build_withoutTopics_failsRequiredNamingLink() {
         assertInvalid(
-                        () -> LinkConfig.builder().name("B").server("h").build(), "topics", InvalidConfigException.REQUIRED_FIELD)
+                        () -> LinkConfig.builder().name("B").server("h").build(),
+                        "topics",
+                        InvalidConfigException.REQUIRED_FIELD)
                 .hasMessage("topics: is required (link 'B')");
     }
 
     @Test
     void topics_empty_isAllowedOneWayLink() {
-        assertThat(minimal().build().toBuilder().topics(List.of()).build().topics()).isEmpty();
+        assertThat(minimal().build().toBuilder().topics(List.of()).build().topics())
+                .isEmpty();
     }
 
     // ---- single-field rules -------------------------------------------------------------------------------------
@@ -141,7 +152,8 @@ class LinkConfigTest {
     @Test
     void name_length_mustBeShorterThan255() {
         String ok = "a".repeat(254);
-        assertThat(LinkConfig.builder().name(ok).server("h").topics().build().name()).hasSize(254);
+        assertThat(LinkConfig.builder().name(ok).server("h").topics().build().name())
+                .hasSize(254);
         assertInvalid(() -> LinkConfig.builder().name("a".repeat(255)), "name", InvalidConfigException.INVALID_VALUE)
                 .hasMessageContaining("must be shorter than 255 characters, got 255");
     }
@@ -156,7 +168,10 @@ class LinkConfigTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 65536})
     void maxInflight_outOfRange_failsWithValue(int value) {
-        assertInvalid(() -> LinkConfig.builder().maxInflight(value), "max_inflight", InvalidConfigException.INVALID_VALUE)
+        assertInvalid(
+                        () -> LinkConfig.builder().maxInflight(value),
+                        "max_inflight",
+                        InvalidConfigException.INVALID_VALUE)
                 .hasMessage("max_inflight: must be in 1..65535, got " + value);
     }
 
@@ -172,7 +187,8 @@ class LinkConfigTest {
                         "retry_interval",
                         InvalidConfigException.INVALID_VALUE)
                 .hasMessageContaining("got 2h");
-        assertThat(minimal().retryInterval(Duration.ZERO).build().retryInterval()).isZero();
+        assertThat(minimal().retryInterval(Duration.ZERO).build().retryInterval())
+                .isZero();
     }
 
     @Test
@@ -232,9 +248,16 @@ class LinkConfigTest {
         ResourceOptions small = ResourceOptions.builder().maxBufferBytes(1024).build();
         LinkConfig l = minimal().resourceOptions(small).build();
         assertThat(l.forwardingBufferMaxBytes()).isEqualTo(1024);
-        assertThat(l.toBuilder().resourceOptions(ResourceOptions.DEFAULT).build().forwardingBufferMaxBytes())
+        assertThat(l.toBuilder()
+                        .resourceOptions(ResourceOptions.DEFAULT)
+                        .build()
+                        .forwardingBufferMaxBytes())
                 .isEqualTo(256L * 1024 * 1024);
-        assertThat(minimal().resourceOptions(small).forwardingBufferMaxBytes(77).build().forwardingBufferMaxBytes())
+        assertThat(minimal()
+                        .resourceOptions(small)
+                        .forwardingBufferMaxBytes(77)
+                        .build()
+                        .forwardingBufferMaxBytes())
                 .isEqualTo(77);
     }
 
@@ -242,7 +265,9 @@ class LinkConfigTest {
     void username_nul_failsAndPasswordNul_failsWithoutShowingIt() {
         assertInvalid(() -> LinkConfig.builder().username("a\u0000"), "username", InvalidConfigException.INVALID_VALUE);
         assertInvalid(
-                        () -> LinkConfig.builder().password("s3cr3t\u0000"), "password", InvalidConfigException.INVALID_VALUE)
+                        () -> LinkConfig.builder().password("s3cr3t\u0000"),
+                        "password",
+                        InvalidConfigException.INVALID_VALUE)
                 .hasMessageNotContaining("s3cr3t");
     }
 
@@ -282,13 +307,20 @@ class LinkConfigTest {
             })
     void topics_overlappingLinkControlTopics_areNotAllowed(String topic) {
         assertInvalid(() -> LinkConfig.builder().topics(topic), "topics", InvalidConfigException.INVALID_TOPICS)
-                .hasMessageContaining("'" + topic + "' (not allowed: overlaps the link protocol's topics $LINK/cluster/#)");
+                .hasMessageContaining(
+                        "'" + topic + "' (not allowed: overlaps the link protocol's topics $LINK/cluster/#)");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"#", "+/#", "+/cluster/#", "$SYS/#", "$LINK/other", "$LINK/clusters/#", "LINK/cluster/#"})
     void topics_notOverlappingControlTopics_areAccepted(String topic) {
-        assertThat(LinkConfig.builder().topics(topic).name("B").server("h").build().topics()).containsExactly(topic);
+        assertThat(LinkConfig.builder()
+                        .topics(topic)
+                        .name("B")
+                        .server("h")
+                        .build()
+                        .topics())
+                .containsExactly(topic);
     }
 
     @Test
@@ -319,7 +351,11 @@ class LinkConfigTest {
 
     @Test
     void topics_disjoint_areKeptInOrder() {
-        LinkConfig l = LinkConfig.builder().name("B").server("h").topics("b/#", "a/+", "c").build();
+        LinkConfig l = LinkConfig.builder()
+                .name("B")
+                .server("h")
+                .topics("b/#", "a/+", "c")
+                .build();
         assertThat(l.topics()).containsExactly("b/#", "a/+", "c");
     }
 
@@ -337,12 +373,19 @@ class LinkConfigTest {
     @Test
     void build_optionSetTwice_failsNamingIt() {
         assertInvalid(
-                        () -> minimal().poolSize(4).poolSize(5).build(), "pool_size", InvalidConfigException.DUPLICATE_OPTION)
+                        () -> minimal().poolSize(4).poolSize(5).build(),
+                        "pool_size",
+                        InvalidConfigException.DUPLICATE_OPTION)
                 .hasMessageContaining("set more than once");
         assertInvalid(
-                        () -> LinkConfig.builder().name("B").server("h").topics("#").server("h2").build(),
-                        "server",
-                        InvalidConfigException.DUPLICATE_OPTION);
+                () -> LinkConfig.builder()
+                        .name("B")
+                        .server("h")
+                        .topics("#")
+                        .server("h2")
+                        .build(),
+                "server",
+                InvalidConfigException.DUPLICATE_OPTION);
     }
 
     @Test
@@ -385,7 +428,8 @@ class LinkConfigTest {
 
     @Test
     void toString_withPassword_neverShowsIt() {
-        LinkConfig l = minimal().username("link-a").password("hunter2-very-secret").build();
+        LinkConfig l =
+                minimal().username("link-a").password("hunter2-very-secret").build();
         assertThat(l.toString())
                 .doesNotContain("hunter2")
                 .contains("password=******")

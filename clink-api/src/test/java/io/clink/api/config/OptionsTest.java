@@ -50,16 +50,15 @@ class OptionsTest {
 
     @Test
     void resourceOptions_setValues_areKeptAndCompared() {
-        ResourceOptions r =
-                ResourceOptions.builder()
-                        .workerPoolSize(4)
-                        .dispatchStrategy(DispatchStrategy.RANDOM)
-                        .healthCheckInterval(Duration.ofSeconds(3))
-                        .requestTtl(Duration.ofSeconds(9))
-                        .inflightWindow(7)
-                        .maxBufferBytes(1000)
-                        .startTimeout(Duration.ofSeconds(2))
-                        .build();
+        ResourceOptions r = ResourceOptions.builder()
+                .workerPoolSize(4)
+                .dispatchStrategy(DispatchStrategy.RANDOM)
+                .healthCheckInterval(Duration.ofSeconds(3))
+                .requestTtl(Duration.ofSeconds(9))
+                .inflightWindow(7)
+                .maxBufferBytes(1000)
+                .startTimeout(Duration.ofSeconds(2))
+                .build();
         assertThat(r.workerPoolSize()).isEqualTo(4);
         assertThat(r.dispatchStrategy()).isEqualTo(DispatchStrategy.RANDOM);
         assertThat(r.inflightWindow()).isEqualTo(7);
@@ -72,7 +71,10 @@ class OptionsTest {
 
     @Test
     void resourceOptions_setTwice_failsAtBuild() {
-        assertThatThrownBy(() -> ResourceOptions.builder().inflightWindow(1).inflightWindow(2).build())
+        assertThatThrownBy(() -> ResourceOptions.builder()
+                        .inflightWindow(1)
+                        .inflightWindow(2)
+                        .build())
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageStartingWith("resource_opts.inflight_window: set more than once");
     }
@@ -107,16 +109,15 @@ class OptionsTest {
 
     @Test
     void tcpOptions_allSet_keepsValues() {
-        TcpOptions t =
-                TcpOptions.builder()
-                        .activeN(100)
-                        .nodelay(true)
-                        .sndbuf(65536)
-                        .recbuf(32768)
-                        .buffer(4096)
-                        .keepalive("240,30,5")
-                        .delaySend(false)
-                        .build();
+        TcpOptions t = TcpOptions.builder()
+                .activeN(100)
+                .nodelay(true)
+                .sndbuf(65536)
+                .recbuf(32768)
+                .buffer(4096)
+                .keepalive("240,30,5")
+                .delaySend(false)
+                .build();
         assertThat(t.activeN()).isEqualTo(100);
         assertThat(t.nodelay()).contains(true);
         assertThat(t.sndbuf()).hasValue(65536);
@@ -165,7 +166,8 @@ class OptionsTest {
         assertThat(TcpKeepalive.parse(k.toString())).isEqualTo(k);
     }
 
-    // ---- reconnect ----------------------------------------------------------------------------------------------------
+    // ---- reconnect
+    // ----------------------------------------------------------------------------------------------------
 
     @Test
     void backoff_default_isOneSecondToTenWithQuarterJitter() {
@@ -204,7 +206,8 @@ class OptionsTest {
         double[] randoms = {0.0, 0.5, 0.75, 0.999_999_999};
         for (int attempt = 0; attempt < 1000; attempt++) {
             for (double r : randoms) {
-                assertThat(b.delay(attempt, r)).as("attempt %d, random %s", attempt, r)
+                assertThat(b.delay(attempt, r))
+                        .as("attempt %d, random %s", attempt, r)
                         .isLessThanOrEqualTo(Duration.ofSeconds(10));
             }
         }
@@ -212,7 +215,8 @@ class OptionsTest {
 
     @Test
     void delay_badArguments_fail() {
-        assertThatThrownBy(() -> ReconnectBackoff.DEFAULT.delay(-1, 0.5)).hasMessage("attempt must not be negative: -1");
+        assertThatThrownBy(() -> ReconnectBackoff.DEFAULT.delay(-1, 0.5))
+                .hasMessage("attempt must not be negative: -1");
         assertThatThrownBy(() -> ReconnectBackoff.DEFAULT.delay(0, 1.0)).hasMessage("random must be in [0, 1): 1.0");
     }
 
@@ -223,7 +227,8 @@ class OptionsTest {
                 .hasMessage("reconnect.max_delay: must be at least initial_delay (1s), got 500ms");
         assertThatThrownBy(() -> ReconnectBackoff.DEFAULT.withJitter(1.5))
                 .hasMessage("reconnect.jitter: must be in 0..1, got 1.5");
-        assertThatThrownBy(() -> ReconnectBackoff.DEFAULT.withJitter(Double.NaN)).hasMessageContaining("got NaN");
+        assertThatThrownBy(() -> ReconnectBackoff.DEFAULT.withJitter(Double.NaN))
+                .hasMessageContaining("got NaN");
         assertThatThrownBy(() -> ReconnectBackoff.DEFAULT.withInitialDelay(Duration.ZERO))
                 .hasMessage("reconnect.initial_delay: must be between 1ms and 20s, got 0s");
     }
@@ -238,7 +243,8 @@ class OptionsTest {
                 .isEqualTo(ReconnectBackoff.MAX_DELAY_LIMIT);
     }
 
-    // ---- ConfigOption -------------------------------------------------------------------------------------------------
+    // ---- ConfigOption
+    // -------------------------------------------------------------------------------------------------
 
     @Test
     void configOption_kinds_describeThemselves() {

@@ -58,7 +58,8 @@ class ServerAddressTest {
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageStartingWith("server: ")
                 .hasMessageContaining(expected)
-                .satisfies(e -> assertThat(((InvalidConfigException) e).option()).isEqualTo("server"));
+                .satisfies(
+                        e -> assertThat(((InvalidConfigException) e).option()).isEqualTo("server"));
     }
 
     @Test

@@ -78,7 +78,9 @@ class ActorStateTest {
         Set<String> pairs = new HashSet<>();
         for (String row : TABLE) {
             String[] f = row.split(",\\s*");
-            assertThat(pairs.add(f[0] + "->" + f[1])).as("duplicate row %s", row).isTrue();
+            assertThat(pairs.add(f[0] + "->" + f[1]))
+                    .as("duplicate row %s", row)
+                    .isTrue();
         }
         int n = ActorState.values().length;
         assertThat(pairs).hasSize(n * n);
@@ -114,12 +116,11 @@ class ActorStateTest {
                     .isInstanceOf(IllegalStateTransitionException.class)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining(from + " -> " + to)
-                    .satisfies(
-                            e -> {
-                                IllegalStateTransitionException x = (IllegalStateTransitionException) e;
-                                assertThat(x.from()).isEqualTo(from);
-                                assertThat(x.to()).isEqualTo(to);
-                            });
+                    .satisfies(e -> {
+                        IllegalStateTransitionException x = (IllegalStateTransitionException) e;
+                        assertThat(x.from()).isEqualTo(from);
+                        assertThat(x.to()).isEqualTo(to);
+                    });
         }
     }
 

@@ -21,8 +21,8 @@ class LinkViewsTest {
 
     @Test
     void actorStatus_withReasons_exposesOptionals() {
-        ActorStatus s =
-                new ActorStatus("clink@a", 7, ActorState.DISCONNECTED, 10, KICKED, "handshake_rejected: unknown_cluster");
+        ActorStatus s = new ActorStatus(
+                "clink@a", 7, ActorState.DISCONNECTED, 10, KICKED, "handshake_rejected: unknown_cluster");
         assertThat(s.lastDisconnectReason()).contains(KICKED);
         assertThat(s.lastErrorMessage()).contains("handshake_rejected: unknown_cluster");
         assertThat(actor(ActorState.ONLINE).lastDisconnectReason()).isEmpty();
@@ -65,8 +65,8 @@ class LinkViewsTest {
 
     @Test
     void linkStatus_disabledWithActors_isRejected() {
-        assertThatThrownBy(
-                        () -> new LinkStatus("B", false, List.of(actor(ActorState.ONLINE)), ForwardingStatus.DISCONNECTED, null, 1))
+        assertThatThrownBy(() -> new LinkStatus(
+                        "B", false, List.of(actor(ActorState.ONLINE)), ForwardingStatus.DISCONNECTED, null, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("disabled")
                 .hasMessageContaining("B");
@@ -94,13 +94,16 @@ class LinkViewsTest {
 
     @Test
     void isHealthy_noActors_isFalse() {
-        assertThat(new LinkStatus("B", true, List.of(), ForwardingStatus.CONNECTED, null, 1).isHealthy()).isFalse();
+        assertThat(new LinkStatus("B", true, List.of(), ForwardingStatus.CONNECTED, null, 1).isHealthy())
+                .isFalse();
     }
 
     @Test
     void linkStatus_sameValues_areEqual() {
-        LinkStatus a = new LinkStatus("B", true, List.of(actor(ActorState.ONLINE)), ForwardingStatus.CONNECTED, KICKED, 3);
-        LinkStatus b = new LinkStatus("B", true, List.of(actor(ActorState.ONLINE)), ForwardingStatus.CONNECTED, KICKED, 3);
+        LinkStatus a =
+                new LinkStatus("B", true, List.of(actor(ActorState.ONLINE)), ForwardingStatus.CONNECTED, KICKED, 3);
+        LinkStatus b =
+                new LinkStatus("B", true, List.of(actor(ActorState.ONLINE)), ForwardingStatus.CONNECTED, KICKED, 3);
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
         assertThat(a.forwardingLastDisconnectReason()).contains(KICKED);
         assertThat(a).isNotEqualTo(LinkStatus.disabled("B", 3));
@@ -138,7 +141,8 @@ class LinkViewsTest {
 
     @Test
     void linkStateChange_illegalTransition_isRejected() {
-        assertThatThrownBy(() -> new ActorStateChange("B", "a", ActorState.ONLINE, ActorState.HANDSHAKING, 1, null, null))
+        assertThatThrownBy(
+                        () -> new ActorStateChange("B", "a", ActorState.ONLINE, ActorState.HANDSHAKING, 1, null, null))
                 .isInstanceOf(IllegalStateTransitionException.class)
                 .hasMessageContaining("ONLINE -> HANDSHAKING");
     }
@@ -149,15 +153,16 @@ class LinkViewsTest {
                 new ActorStateChange("B", "a", ActorState.ONLINE, ActorState.DISCONNECTED, 5, KICKED, null);
         assertThat(c.disconnectReason()).contains(KICKED);
         assertThat(c.errorMessage()).isEmpty();
-        assertThat(c).isEqualTo(new ActorStateChange("B", "a", ActorState.ONLINE, ActorState.DISCONNECTED, 5, KICKED, null));
+        assertThat(c)
+                .isEqualTo(new ActorStateChange("B", "a", ActorState.ONLINE, ActorState.DISCONNECTED, 5, KICKED, null));
     }
 
     @Test
     void linkStateListener_lambda_receivesChange() {
         List<ActorStateChange> got = new ArrayList<>();
         ActorStateListener l = got::add;
-        ActorStateChange c =
-                new ActorStateChange("B", "a", ActorState.HANDSHAKING, ActorState.DISCONNECTED, 5, null, "handshake_timeout");
+        ActorStateChange c = new ActorStateChange(
+                "B", "a", ActorState.HANDSHAKING, ActorState.DISCONNECTED, 5, null, "handshake_timeout");
         l.onStateChange(c);
         assertThat(got).containsExactly(c);
         assertThat(c.errorMessage()).contains("handshake_timeout");
@@ -165,23 +170,22 @@ class LinkViewsTest {
 
     @Test
     void linkMetrics_builder_setsEveryField() {
-        LinkMetrics m =
-                LinkMetrics.builder()
-                        .routesSent(1)
-                        .routesReceived(2)
-                        .routesSkipped(12)
-                        .remoteRoutes(3)
-                        .forwarded(4)
-                        .received(5)
-                        .filtered(6)
-                        .dropped(7)
-                        .failed(8)
-                        .retried(9)
-                        .bufferedMessages(10)
-                        .bufferedBytes(11)
-                        .fieldsDropped(13)
-                        .rejected(14)
-                        .build();
+        LinkMetrics m = LinkMetrics.builder()
+                .routesSent(1)
+                .routesReceived(2)
+                .routesSkipped(12)
+                .remoteRoutes(3)
+                .forwarded(4)
+                .received(5)
+                .filtered(6)
+                .dropped(7)
+                .failed(8)
+                .retried(9)
+                .bufferedMessages(10)
+                .bufferedBytes(11)
+                .fieldsDropped(13)
+                .rejected(14)
+                .build();
         assertThat(m).isEqualTo(new LinkMetrics(1, 2, 12, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14));
         assertThat(m.routesSkipped()).isEqualTo(12);
         assertThat(m.fieldsDropped()).isEqualTo(13);
@@ -202,7 +206,8 @@ class LinkViewsTest {
 
     @Test
     void matched_hugeCounters_saturates() {
-        LinkMetrics m = LinkMetrics.builder().forwarded(Long.MAX_VALUE).failed(1).build();
+        LinkMetrics m =
+                LinkMetrics.builder().forwarded(Long.MAX_VALUE).failed(1).build();
         assertThat(m.matched()).isEqualTo(Long.MAX_VALUE);
     }
 }

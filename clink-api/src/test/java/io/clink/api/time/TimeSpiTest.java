@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -34,18 +34,17 @@ class TimeSpiTest {
 
     @Test
     void fakeTicker_wallClock_canBeOverridden() {
-        Ticker fake =
-                new Ticker() {
-                    @Override
-                    public long nanoTime() {
-                        return 5;
-                    }
+        Ticker fake = new Ticker() {
+            @Override
+            public long nanoTime() {
+                return 5;
+            }
 
-                    @Override
-                    public long wallClockMillis() {
-                        return 1_722_945_600_000L;
-                    }
-                };
+            @Override
+            public long wallClockMillis() {
+                return 1_722_945_600_000L;
+            }
+        };
         assertThat(fake.nanoTime()).isEqualTo(5);
         assertThat(fake.wallClockMillis()).isEqualTo(1_722_945_600_000L);
     }
@@ -82,19 +81,18 @@ class TimeSpiTest {
     void throwingTask_isLoggedAndLaterTasksStillRun() throws InterruptedException {
         Logger jul = Logger.getLogger(Scheduler.class.getName());
         List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler capture =
-                new Handler() {
-                    @Override
-                    public void publish(LogRecord r) {
-                        records.add(r);
-                    }
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                records.add(r);
+            }
 
-                    @Override
-                    public void flush() {}
+            @Override
+            public void flush() {}
 
-                    @Override
-                    public void close() {}
-                };
+            @Override
+            public void close() {}
+        };
         boolean parent = jul.getUseParentHandlers();
         jul.addHandler(capture);
         jul.setUseParentHandlers(false);
@@ -111,7 +109,9 @@ class TimeSpiTest {
             assertThat(second.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(records).hasSize(1);
             assertThat(records.get(0).getLevel()).isEqualTo(Level.WARNING);
-            assertThat(records.get(0).getThrown()).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+            assertThat(records.get(0).getThrown())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("boom");
         } finally {
             exec.shutdownNow();
             jul.removeHandler(capture);

@@ -40,23 +40,26 @@ class TopicAlgebraPropertiesTest {
     }
 
     @Property
-    void intersection_anyTwoFilters_matchesExactlyTopicsMatchedByBoth(@ForAll("filters") String a,
-                                                                      @ForAll("filters") String b) {
+    void intersection_anyTwoFilters_matchesExactlyTopicsMatchedByBoth(
+            @ForAll("filters") String a, @ForAll("filters") String b) {
         String x = TopicAlgebra.intersection(a, b);
         Statistics.label("intersection").collect(x != null ? "non-empty" : "empty");
         Statistics.label("intersection").coverage(c -> c.check("non-empty").percentage(p -> p > 10));
         if (x != null) {
             assertThatCode(() -> TopicFilter.of(x)).doesNotThrowAnyException();
         }
-        assertThat(firstDifference(t -> x != null && TopicAlgebra.match(x, t),
-                t -> TopicAlgebra.match(a, t) && TopicAlgebra.match(b, t)))
-                .as("topic telling %s ∩ %s = %s apart", a, b, x).isNull();
+        assertThat(firstDifference(
+                        t -> x != null && TopicAlgebra.match(x, t),
+                        t -> TopicAlgebra.match(a, t) && TopicAlgebra.match(b, t)))
+                .as("topic telling %s ∩ %s = %s apart", a, b, x)
+                .isNull();
     }
 
     @Property
     void match_anyFilterAndTopic_agreesWithReferenceMatcher(@ForAll("filters") String filter) {
         assertThat(firstDifference(t -> TopicAlgebra.match(filter, t), t -> referenceMatch(filter, t)))
-                .as("topic where %s disagrees with the reference", filter).isNull();
+                .as("topic where %s disagrees with the reference", filter)
+                .isNull();
     }
 
     @Property
@@ -84,12 +87,14 @@ class TopicAlgebraPropertiesTest {
         Statistics.label("dropped").collect(filters.size() > union.size());
         Statistics.label("dropped").coverage(c -> c.check(true).percentage(p -> p > 20));
         assertThat(firstDifference(t -> matchesAny(union, t), t -> matchesAny(filters, t)))
-                .as("topic telling union %s of %s apart", union, filters).isNull();
+                .as("topic telling union %s of %s apart", union, filters)
+                .isNull();
         for (int i = 0; i < union.size(); i++) {
             for (int j = 0; j < union.size(); j++) {
                 if (i != j) {
                     assertThat(TopicAlgebra.isSubset(union.get(i), union.get(j)))
-                            .as("%s covered by %s in %s", union.get(i), union.get(j), union).isFalse();
+                            .as("%s covered by %s in %s", union.get(i), union.get(j), union)
+                            .isFalse();
                 }
             }
         }
@@ -104,13 +109,14 @@ class TopicAlgebraPropertiesTest {
             @ForAll("filters") String local, @ForAll @Size(max = 5) List<@From("filters") String> link) {
         List<String> ops = TopicAlgebra.intersections(local, TopicAlgebra.union(link));
         assertThat(firstDifference(t -> matchesAny(ops, t), t -> TopicAlgebra.match(local, t) && matchesAny(link, t)))
-                .as("topic telling ops %s for %s and %s apart", ops, local, link).isNull();
+                .as("topic telling ops %s for %s and %s apart", ops, local, link)
+                .isNull();
         assertThat(TopicAlgebra.union(ops)).containsExactlyElementsOf(ops);
     }
 
     @Property
-    void parse_generatedSharedSubscription_roundTrips(@ForAll("groups") String group,
-                                                      @ForAll("filters") String filter) {
+    void parse_generatedSharedSubscription_roundTrips(
+            @ForAll("groups") String group, @ForAll("filters") String filter) {
         Subscription s = Subscription.parse("$share/" + group + "/" + filter);
         assertThat(s.group()).contains(group);
         assertThat(s.filter().value()).isEqualTo(filter);
@@ -133,24 +139,29 @@ class TopicAlgebraPropertiesTest {
         Arbitrary<String> level = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(3, literal), net.jqwik.api.Tuple.of(2, Arbitraries.just("+")));
         Arbitrary<List<String>> levels = level.list().ofMinSize(0).ofMaxSize(MAX_FILTER_LEVELS);
-        return Combinators.combine(levels, Arbitraries.of(true, false)).as((ls, hash) -> {
-            List<String> all = new ArrayList<>(ls);
-            if (hash || all.isEmpty()) {
-                if (all.size() == MAX_FILTER_LEVELS) {
-                    all.set(MAX_FILTER_LEVELS - 1, "#");
-                } else {
-                    all.add("#");
-                }
-            }
-            return String.join("/", all);
-        }).filter(f -> !f.isEmpty()); // a lone empty level is the empty string, which is not a filter
+        return Combinators.combine(levels, Arbitraries.of(true, false))
+                .as((ls, hash) -> {
+                    List<String> all = new ArrayList<>(ls);
+                    if (hash || all.isEmpty()) {
+                        if (all.size() == MAX_FILTER_LEVELS) {
+                            all.set(MAX_FILTER_LEVELS - 1, "#");
+                        } else {
+                            all.add("#");
+                        }
+                    }
+                    return String.join("/", all);
+                })
+                .filter(f -> !f.isEmpty()); // a lone empty level is the empty string, which is not a filter
     }
 
     /** Pairs (a, b) where b generalises a: some literal levels of a become '+', or a tail becomes '#'. */
     @Provide
     Arbitrary<List<String>> relatedPairs() {
-        return Combinators.combine(filters(), Arbitraries.integers().between(0, 15), Arbitraries.integers()
-                .between(0, MAX_FILTER_LEVELS)).as((a, mask, cut) -> {
+        return Combinators.combine(
+                        filters(),
+                        Arbitraries.integers().between(0, 15),
+                        Arbitraries.integers().between(0, MAX_FILTER_LEVELS))
+                .as((a, mask, cut) -> {
                     String[] ls = a.split("/", -1);
                     List<String> b = new ArrayList<>();
                     for (int i = 0; i < ls.length && i < cut; i++) {
@@ -170,8 +181,10 @@ class TopicAlgebraPropertiesTest {
 
     @Provide
     Arbitrary<String> rawStrings() {
-        return Arbitraries.strings().withChars('a', '/', '+', '#', '$', '\u0000', '\uD83D', '\uDE00', '\u00e9')
-                .ofMinLength(0).ofMaxLength(8);
+        return Arbitraries.strings()
+                .withChars('a', '/', '+', '#', '$', '\u0000', '\uD83D', '\uDE00', '\u00e9')
+                .ofMinLength(0)
+                .ofMaxLength(8);
     }
 
     private static boolean bruteForceSubset(String a, String b) {

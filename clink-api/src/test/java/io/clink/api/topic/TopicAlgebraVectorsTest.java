@@ -23,7 +23,9 @@ class TopicAlgebraVectorsTest {
     void match_vector_givesExpected(String source, String filter, String topic, boolean expected) {
         assertThat(TopicAlgebra.match(filter, topic)).as(source).isEqualTo(expected);
         // The value types agree with the string algebra.
-        assertThat(TopicFilter.of(filter).matches(TopicName.of(topic))).as(source).isEqualTo(expected);
+        assertThat(TopicFilter.of(filter).matches(TopicName.of(topic)))
+                .as(source)
+                .isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "[{index}] {0}: {1} ∩ {2} = {3}")
@@ -33,8 +35,12 @@ class TopicAlgebraVectorsTest {
         // Both orders for every row: this also covers emqx_topic_SUITE t_intersect_commutes.
         assertThat(TopicAlgebra.intersection(a, b)).as(source).isEqualTo(want);
         assertThat(TopicAlgebra.intersection(b, a)).as(source).isEqualTo(want);
-        assertThat(TopicFilter.of(a).intersect(TopicFilter.of(b)).map(TopicFilter::value).orElse(null))
-                .as(source).isEqualTo(want);
+        assertThat(TopicFilter.of(a)
+                        .intersect(TopicFilter.of(b))
+                        .map(TopicFilter::value)
+                        .orElse(null))
+                .as(source)
+                .isEqualTo(want);
     }
 
     @ParameterizedTest(name = "[{index}] {0}: {1} ⊆ {2} = {3}")
@@ -64,8 +70,7 @@ class TopicAlgebraVectorsTest {
      */
     @ParameterizedTest(name = "[{index}] {0}: link {1}, local {2} -> {3}")
     @CsvFileSource(resources = "intersections.csv", numLinesToSkip = 1)
-    void intersections_routeTableRow_givesExpectedOps(String source, String linkTopics, String local,
-                                                      String expected) {
+    void intersections_routeTableRow_givesExpectedOps(String source, String linkTopics, String local, String expected) {
         List<String> link = TopicAlgebra.union(split(linkTopics));
         List<String> ops = TopicAlgebra.intersections(local, link);
         assertThat(ops).as(source).containsExactlyInAnyOrderElementsOf(expected == null ? List.of() : split(expected));

@@ -15,24 +15,65 @@ class TopicValidationTest {
     private static final String MAX_TOPIC = "a".repeat(65_535);
 
     @ParameterizedTest
-    @ValueSource(strings = {"a", "a/b", "a//b", "/", "//", "a/", "/a", "$SYS/x", "$", "x//y", "abc/de/f", " ",
-            "sport/tennis/player1", "caf\u00e9/\uD83D\uDE00", "a/$share/b", "$share/g/t"})
+    @ValueSource(
+            strings = {
+                "a",
+                "a/b",
+                "a//b",
+                "/",
+                "//",
+                "a/",
+                "/a",
+                "$SYS/x",
+                "$",
+                "x//y",
+                "abc/de/f",
+                " ",
+                "sport/tennis/player1",
+                "caf\u00e9/\uD83D\uDE00",
+                "a/$share/b",
+                "$share/g/t"
+            })
     void topicNameOf_validName_keepsValue(String topic) {
         TopicName name = TopicName.of(topic);
         assertThat(name.value()).isEqualTo(topic);
         assertThat(name.toString()).isEqualTo(topic);
-        assertThat(name).isEqualTo(TopicName.of(new String(topic.toCharArray()))).hasSameHashCodeAs(TopicName.of(topic));
+        assertThat(name)
+                .isEqualTo(TopicName.of(new String(topic.toCharArray())))
+                .hasSameHashCodeAs(TopicName.of(topic));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"#", "+", "a/+/b", "a/#", "+/#", "a//b", "/", "/#", "$SYS/#", "$SYS/+", "sport/tennis/#",
-            "abc/+/f", "x", "+/tennis/#", "sport/+/player1", "+/+", "//#", "a/b/c/d", "$share/g/t"})
+    @ValueSource(
+            strings = {
+                "#",
+                "+",
+                "a/+/b",
+                "a/#",
+                "+/#",
+                "a//b",
+                "/",
+                "/#",
+                "$SYS/#",
+                "$SYS/+",
+                "sport/tennis/#",
+                "abc/+/f",
+                "x",
+                "+/tennis/#",
+                "sport/+/player1",
+                "+/+",
+                "//#",
+                "a/b/c/d",
+                "$share/g/t"
+            })
     void topicFilterOf_validFilter_keepsValue(String filter) {
         // Includes emqx_topic_SUITE t_validate and t_sigle_level_validate valid filters.
         TopicFilter f = TopicFilter.of(filter);
         assertThat(f.value()).isEqualTo(filter);
         assertThat(f.toString()).isEqualTo(filter);
-        assertThat(f).isEqualTo(TopicFilter.of(new String(filter.toCharArray()))).hasSameHashCodeAs(TopicFilter.of(filter));
+        assertThat(f)
+                .isEqualTo(TopicFilter.of(new String(filter.toCharArray())))
+                .hasSameHashCodeAs(TopicFilter.of(filter));
     }
 
     @Test
@@ -65,8 +106,14 @@ class TopicValidationTest {
     @Test
     void of_tooManyUtf8Bytes_rejectedWithShortenedInput() {
         String tooLong = MAX_TOPIC + "b";
-        InvalidTopicException e = assertRejected(() -> TopicName.of(tooLong), "topic name", "\"aaaa",
-                "at most 65535 bytes", "MQTT-4.7.3-3", "65536 bytes", "... (65536 chars)");
+        InvalidTopicException e = assertRejected(
+                () -> TopicName.of(tooLong),
+                "topic name",
+                "\"aaaa",
+                "at most 65535 bytes",
+                "MQTT-4.7.3-3",
+                "65536 bytes",
+                "... (65536 chars)");
         assertThat(e.getMessage()).hasSizeLessThan(400);
         assertThat(e.input()).isSameAs(tooLong);
         // Fewer chars than bytes: 21846 three-byte characters are 65538 bytes; pairs count as 4 bytes.
@@ -102,9 +149,14 @@ class TopicValidationTest {
         "#/a",
         "##",
         "a/#/",
-        "a/#b"})
+        "a/#b"
+    })
     void topicFilterOf_misplacedHash_rejectedNamingTheRule(String bad) {
-        assertRejected(() -> TopicFilter.of(bad), "topic filter", '"' + bad + '"', "'#' must be the whole last level",
+        assertRejected(
+                () -> TopicFilter.of(bad),
+                "topic filter",
+                '"' + bad + '"',
+                "'#' must be the whole last level",
                 "MQTT-4.7.1-1");
     }
 
@@ -112,7 +164,11 @@ class TopicValidationTest {
     @ValueSource(strings = {"abc/xzy/+9827", "sport+", "a/b+/c", "+a", "a/++", "++", "+a/#"})
     void topicFilterOf_partialPlusLevel_rejectedNamingTheRule(String bad) {
         // The first two are emqx_topic_SUITE t_validate / t_sigle_level_validate (topic_invalid_char).
-        assertRejected(() -> TopicFilter.of(bad), "topic filter", '"' + bad + '"', "'+' must occupy a whole level",
+        assertRejected(
+                () -> TopicFilter.of(bad),
+                "topic filter",
+                '"' + bad + '"',
+                "'+' must occupy a whole level",
                 "MQTT-4.7.1-2");
     }
 
@@ -129,8 +185,10 @@ class TopicValidationTest {
         String input = "a".repeat(119) + "\uD83D\uDE00".repeat(100) + "\u0000";
         InvalidTopicException e = assertRejected(() -> TopicName.of(input), "U+0000", "... (320 chars)");
         String message = e.getMessage();
-        assertThat(new String(message.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(message);
+        assertThat(new String(
+                        message.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(message);
         assertThat(message).startsWith("invalid topic name \"" + "a".repeat(119) + "\"...");
     }
 
@@ -163,9 +221,11 @@ class TopicValidationTest {
 
     static InvalidTopicException assertRejected(Runnable call, String... messageParts) {
         Throwable[] caught = new Throwable[1];
-        assertThatThrownBy(call::run).isInstanceOf(InvalidTopicException.class)
+        assertThatThrownBy(call::run)
+                .isInstanceOf(InvalidTopicException.class)
                 .satisfies(t -> caught[0] = t)
-                .message().contains(messageParts);
+                .message()
+                .contains(messageParts);
         return (InvalidTopicException) caught[0];
     }
 }

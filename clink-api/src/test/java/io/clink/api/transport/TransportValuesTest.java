@@ -32,7 +32,10 @@ class TransportValuesTest {
 
     @Test
     void linkClientOptions_toString_neverShowsPassword() {
-        LinkClientOptions o = minimal().username("u").password("hunter2".getBytes(StandardCharsets.UTF_8)).build();
+        LinkClientOptions o = minimal()
+                .username("u")
+                .password("hunter2".getBytes(StandardCharsets.UTF_8))
+                .build();
         assertThat(o.toString()).doesNotContain("hunter2").contains("password=******");
     }
 
@@ -47,8 +50,11 @@ class TransportValuesTest {
 
     @Test
     void linkClientOptions_missingRequired_failsNamingIt() {
-        assertThatThrownBy(() -> LinkClientOptions.builder().port(1).clientId("c").build()).hasMessage("host is required");
-        assertThatThrownBy(() -> LinkClientOptions.builder().host("h").clientId("c").build())
+        assertThatThrownBy(
+                        () -> LinkClientOptions.builder().port(1).clientId("c").build())
+                .hasMessage("host is required");
+        assertThatThrownBy(() ->
+                        LinkClientOptions.builder().host("h").clientId("c").build())
                 .hasMessage("port is required");
         assertThatThrownBy(() -> LinkClientOptions.builder().host("h").port(1).build())
                 .hasMessage("clientId is required");
@@ -57,7 +63,8 @@ class TransportValuesTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 65536, -1})
     void port_outOfRange_failsWithValue(int port) {
-        assertThatThrownBy(() -> LinkClientOptions.builder().port(port)).hasMessage("port must be in 1..65535: " + port);
+        assertThatThrownBy(() -> LinkClientOptions.builder().port(port))
+                .hasMessage("port must be in 1..65535: " + port);
     }
 
     @Test
@@ -68,7 +75,8 @@ class TransportValuesTest {
 
     @Test
     void disconnectReason_toString_showsCodeInHex() {
-        DisconnectReason r = new DisconnectReason(DisconnectReason.Cause.BROKER_DISCONNECT, 0x98, "administrative action");
+        DisconnectReason r =
+                new DisconnectReason(DisconnectReason.Cause.BROKER_DISCONNECT, 0x98, "administrative action");
         assertThat(r.toString()).isEqualTo("broker_disconnect (reason code 0x98): administrative action");
         assertThat(r.hasReasonCode()).isTrue();
         DisconnectReason none = new DisconnectReason(DisconnectReason.Cause.SOCKET_ERROR, -1, "");
@@ -97,14 +105,18 @@ class TransportValuesTest {
         TlsSettings t = TlsSettings.builder().build();
         assertThat(t.verifyPeer()).isTrue();
         assertThat(t.protocols()).isEqualTo(List.of("TLSv1.3", "TLSv1.2"));
-        assertThat(t).isEqualTo(TlsSettings.builder().build()).hasSameHashCodeAs(TlsSettings.builder().build());
+        assertThat(t)
+                .isEqualTo(TlsSettings.builder().build())
+                .hasSameHashCodeAs(TlsSettings.builder().build());
         assertThatThrownBy(() -> TlsSettings.builder().protocols(List.of("TLSv1.1")))
                 .hasMessageContaining("unsupported TLS version 'TLSv1.1'");
     }
 
     @Test
     void tlsSettings_certWithoutKey_failsNamingBoth() {
-        assertThatThrownBy(() -> TlsSettings.builder().certFile(java.nio.file.Path.of("/nonexistent.pem")).build())
+        assertThatThrownBy(() -> TlsSettings.builder()
+                        .certFile(java.nio.file.Path.of("/nonexistent.pem"))
+                        .build())
                 .hasMessageContaining("ssl.certfile and ssl.keyfile must be given together");
     }
 }

@@ -67,22 +67,34 @@ public final class HiveMqConfigXml {
     /** HiveMQ CE's {@code <tls-tcp-listener>} (config.xsd: keystore, optional truststore, protocols, client auth). */
     private static String tlsListener(LinkTlsListener tls, KeyStores.Written stores, String name) {
         StringBuilder t = new StringBuilder();
-        t.append("    <tls-tcp-listener><port>").append(tls.bind().port()).append("</port><bind-address>")
-                .append(xml(tls.bind().host())).append("</bind-address><name>").append(name)
+        t.append("    <tls-tcp-listener><port>")
+                .append(tls.bind().port())
+                .append("</port><bind-address>")
+                .append(xml(tls.bind().host()))
+                .append("</bind-address><name>")
+                .append(name)
                 .append("</name>\n      <tls>\n");
-        t.append("        <keystore><path>").append(xml(stores.keystore().toString())).append("</path><password>")
-                .append(stores.password()).append("</password><private-key-password>").append(stores.password())
+        t.append("        <keystore><path>")
+                .append(xml(stores.keystore().toString()))
+                .append("</path><password>")
+                .append(stores.password())
+                .append("</password><private-key-password>")
+                .append(stores.password())
                 .append("</private-key-password></keystore>\n");
         if (stores.truststore() != null) {
-            t.append("        <truststore><path>").append(xml(stores.truststore().toString()))
-                    .append("</path><password>").append(stores.password()).append("</password></truststore>\n");
+            t.append("        <truststore><path>")
+                    .append(xml(stores.truststore().toString()))
+                    .append("</path><password>")
+                    .append(stores.password())
+                    .append("</password></truststore>\n");
         }
         if (!tls.versions().isEmpty()) {
             t.append("        <protocols>");
             tls.versions().forEach(v -> t.append("<protocol>").append(v).append("</protocol>"));
             t.append("</protocols>\n");
         }
-        t.append("        <client-authentication-mode>").append(tls.clientAuthentication().name())
+        t.append("        <client-authentication-mode>")
+                .append(tls.clientAuthentication().name())
                 .append("</client-authentication-mode>\n      </tls>\n    </tls-tcp-listener>\n");
         return t.toString();
     }

@@ -65,8 +65,9 @@ public final class KeyStores {
      * @throws IOException if the files cannot be written
      * @throws GeneralSecurityException if the JDK refuses the key or a certificate
      */
-    public static Written write(Path directory, String name, PrivateKey key, List<X509Certificate> chain,
-            List<X509Certificate> trusted) throws IOException, GeneralSecurityException {
+    public static Written write(
+            Path directory, String name, PrivateKey key, List<X509Certificate> chain, List<X509Certificate> trusted)
+            throws IOException, GeneralSecurityException {
         if (chain.isEmpty()) {
             throw new IllegalArgumentException("the certificate chain is empty");
         }

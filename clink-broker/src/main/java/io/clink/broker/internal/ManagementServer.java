@@ -76,8 +76,12 @@ public final class ManagementServer implements AutoCloseable {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(link, "link");
         HttpServer server = HttpServer.create(address, 16);
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, new ThreadFactoryBuilder()
-                .setNameFormat("clink-mgmt-" + link.config().name() + "-%d").setDaemon(true).build());
+        ExecutorService executor = Executors.newFixedThreadPool(
+                THREADS,
+                new ThreadFactoryBuilder()
+                        .setNameFormat("clink-mgmt-" + link.config().name() + "-%d")
+                        .setDaemon(true)
+                        .build());
         ManagementServer m = new ManagementServer(server, executor, link);
         server.createContext("/", m::handle);
         server.setExecutor(executor);
@@ -133,7 +137,8 @@ public final class ManagementServer implements AutoCloseable {
             String rest = path.substring(LINK.length());
             metrics = rest.endsWith(METRICS);
             routes = rest.endsWith(ROUTES);
-            name = metrics ? rest.substring(0, rest.length() - METRICS.length())
+            name = metrics
+                    ? rest.substring(0, rest.length() - METRICS.length())
                     : routes ? rest.substring(0, rest.length() - ROUTES.length()) : rest;
             if (name.isEmpty() || name.indexOf('/') >= 0) {
                 send(exchange, 404, LinkJson.error("NOT_FOUND", "Request path not found: " + path));
@@ -145,8 +150,12 @@ public final class ManagementServer implements AutoCloseable {
         }
         if (!exchange.getRequestMethod().equals("GET")) {
             exchange.getResponseHeaders().set("Allow", "GET");
-            send(exchange, 405, LinkJson.error("METHOD_NOT_ALLOWED",
-                    "Method " + exchange.getRequestMethod() + " not allowed: this API is read-only"));
+            send(
+                    exchange,
+                    405,
+                    LinkJson.error(
+                            "METHOD_NOT_ALLOWED",
+                            "Method " + exchange.getRequestMethod() + " not allowed: this API is read-only"));
             return;
         }
         if (name == null) {

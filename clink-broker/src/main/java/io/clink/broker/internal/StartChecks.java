@@ -59,8 +59,9 @@ public final class StartChecks {
             Path probe = Files.createTempFile(dir, ".write-check-", ".tmp");
             Files.delete(probe);
         } catch (IOException | SecurityException e) {
-            throw new BrokerStartException(config.file() + ": node.data_dir = \"" + config.dataDir()
-                    + "\": cannot write there (" + e + ")", e);
+            throw new BrokerStartException(
+                    config.file() + ": node.data_dir = \"" + config.dataDir() + "\": cannot write there (" + e + ")",
+                    e);
         }
         return dir;
     }
@@ -74,16 +75,22 @@ public final class StartChecks {
      */
     public static void warnOpenLinkListeners(BrokerConfig config, Logger log) {
         if (config.link() != null && config.linkUsers().isEmpty()) {
-            log.warn("{}: listeners.tcp.clink has no authentication list: any client reaching {} may act as a linked "
-                    + "cluster. Add authentication = [{{ username, password, cluster }}] outside a trusted network.",
-                    config.file(), config.link());
+            log.warn(
+                    "{}: listeners.tcp.clink has no authentication list: any client reaching {} may act as a linked "
+                            + "cluster. Add authentication = [{{ username, password, cluster }}] outside a trusted network.",
+                    config.file(),
+                    config.link());
         }
         LinkTlsListener tls = config.linkTls();
-        if (tls != null && tls.users().isEmpty()
+        if (tls != null
+                && tls.users().isEmpty()
                 && tls.clientAuthentication() != LinkTlsListener.ClientAuthentication.REQUIRED) {
-            log.warn("{}: listeners.ssl.clink has no authentication list and does not require client certificates: "
-                    + "any client reaching {} may act as a linked cluster. Add authentication = [...] or "
-                    + "ssl_options {{ verify = verify_peer, fail_if_no_peer_cert = true }}.", config.file(), tls.bind());
+            log.warn(
+                    "{}: listeners.ssl.clink has no authentication list and does not require client certificates: "
+                            + "any client reaching {} may act as a linked cluster. Add authentication = [...] or "
+                            + "ssl_options {{ verify = verify_peer, fail_if_no_peer_cert = true }}.",
+                    config.file(),
+                    tls.bind());
         }
     }
 
@@ -92,8 +99,8 @@ public final class StartChecks {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(InetAddress.getByName(bind.host()), bind.port()));
         } catch (IOException e) {
-            throw new BrokerStartException(config.file() + ": " + path + " = \"" + bind + "\": cannot listen there: "
-                    + e.getMessage(), e);
+            throw new BrokerStartException(
+                    config.file() + ": " + path + " = \"" + bind + "\": cannot listen there: " + e.getMessage(), e);
         }
     }
 }

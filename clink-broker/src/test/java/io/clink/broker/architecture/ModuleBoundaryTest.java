@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  */
 class ModuleBoundaryTest {
 
-    private static final Pattern MODULE_ROOT = Pattern.compile("io\\.clink\\.(api|core|paho|testkit|hivemq|broker)(\\..*)?");
+    private static final Pattern MODULE_ROOT =
+            Pattern.compile("io\\.clink\\.(api|core|paho|testkit|hivemq|broker)(\\..*)?");
     /**
      * Libraries clink uses but does not promise. HiveMQ's SDK is absent on purpose: the HiveMQ adapter exists to
      * speak it, so its types are that module's contract.
@@ -61,8 +62,13 @@ class ModuleBoundaryTest {
     void mainCode_ofEveryModule_usesNoInternalClassOfAnotherModule() {
         assertThat(mainClasses.stream().map(ModuleBoundaryTest::moduleOf).distinct())
                 .as("the import must see every library module, or the rule checks nothing")
-                .contains(Optional.of("api"), Optional.of("core"), Optional.of("paho"), Optional.of("testkit"),
-                        Optional.of("hivemq"), Optional.of("broker"));
+                .contains(
+                        Optional.of("api"),
+                        Optional.of("core"),
+                        Optional.of("paho"),
+                        Optional.of("testkit"),
+                        Optional.of("hivemq"),
+                        Optional.of("broker"));
         noCrossModuleInternalUse().check(mainClasses);
     }
 
@@ -73,8 +79,12 @@ class ModuleBoundaryTest {
 
     @Test
     void clinkApi_dependsOnTheJdkAndNullnessAnnotationsOnly() {
-        ArchRuleDefinition.noClasses().that().resideInAPackage("io.clink.api..")
-                .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.clink.api..", "org.jspecify..")
+        ArchRuleDefinition.noClasses()
+                .that()
+                .resideInAPackage("io.clink.api..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages("java..", "io.clink.api..", "org.jspecify..")
                 .check(mainClasses);
     }
 
@@ -95,7 +105,9 @@ class ModuleBoundaryTest {
     }
 
     static ArchRule noCrossModuleInternalUse() {
-        return ArchRuleDefinition.classes().that().resideInAPackage("io.clink..")
+        return ArchRuleDefinition.classes()
+                .that()
+                .resideInAPackage("io.clink..")
                 .should(new ArchCondition<JavaClass>("use no internal class of another clink module") {
                     @Override
                     public void check(JavaClass item, ConditionEvents events) {
@@ -115,22 +127,40 @@ class ModuleBoundaryTest {
     }
 
     static ArchRule noThirdPartyTypeInPublicApi() {
-        return ArchRuleDefinition.methods().that().arePublic()
-                .and().areDeclaredInClassesThat().arePublic()
-                .and().areDeclaredInClassesThat().resideOutsideOfPackage("..internal..")
-                // testkit's MQTT test client is a Paho client on purpose: tests configure and inspect it in Paho's terms.
-                .and().areDeclaredInClassesThat().resideOutsideOfPackage("io.clink.testkit.mqtt..")
-                .and().areDeclaredInClassesThat().resideInAnyPackage("io.clink.api..", "io.clink.core..",
-                        "io.clink.paho..", "io.clink.testkit..", "io.clink.hivemq..", "io.clink.broker..")
+        return ArchRuleDefinition.methods()
+                .that()
+                .arePublic()
+                .and()
+                .areDeclaredInClassesThat()
+                .arePublic()
+                .and()
+                .areDeclaredInClassesThat()
+                .resideOutsideOfPackage("..internal..")
+                // testkit's MQTT test client is a Paho client on purpose: tests configure and inspect it in Paho's
+                // terms.
+                .and()
+                .areDeclaredInClassesThat()
+                .resideOutsideOfPackage("io.clink.testkit.mqtt..")
+                .and()
+                .areDeclaredInClassesThat()
+                .resideInAnyPackage(
+                        "io.clink.api..",
+                        "io.clink.core..",
+                        "io.clink.paho..",
+                        "io.clink.testkit..",
+                        "io.clink.hivemq..",
+                        "io.clink.broker..")
                 .should(new ArchCondition<JavaMethod>("expose no third-party type in a signature") {
                     @Override
                     public void check(JavaMethod m, ConditionEvents events) {
-                        if (m.getModifiers().contains(JavaModifier.SYNTHETIC) || m.getModifiers().contains(JavaModifier.BRIDGE)) {
+                        if (m.getModifiers().contains(JavaModifier.SYNTHETIC)
+                                || m.getModifiers().contains(JavaModifier.BRIDGE)) {
                             return;
                         }
                         for (JavaClass t : signatureTypes(m)) {
                             if (THIRD_PARTY.stream().anyMatch(t.getName()::startsWith)) {
-                                events.add(SimpleConditionEvent.violated(m, m.getFullName() + " exposes " + t.getName()));
+                                events.add(
+                                        SimpleConditionEvent.violated(m, m.getFullName() + " exposes " + t.getName()));
                             }
                         }
                     }

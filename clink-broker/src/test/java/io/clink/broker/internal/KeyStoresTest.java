@@ -44,8 +44,8 @@ class KeyStoresTest {
 
     @Test
     void write_keyAndCas_hiveMqOpensThemAsJksWithThePassword() throws Exception {
-        KeyStores.Written w = KeyStores.write(dir.resolve("tls"), "clink-ssl", keys.getPrivate(), List.of(cert),
-                List.of(ca));
+        KeyStores.Written w =
+                KeyStores.write(dir.resolve("tls"), "clink-ssl", keys.getPrivate(), List.of(cert), List.of(ca));
 
         // HiveMQ CE opens both stores with KeyStore.getInstance("JKS"); the JDK's JKS reads PKCS#12 files.
         KeyStore keystore = open("JKS", w.keystore(), w.password());
@@ -67,13 +67,15 @@ class KeyStoresTest {
 
     @Test
     void write_filesAndDirectory_ownerOnly() throws Exception {
-        Assumptions.assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Assumptions.assumeTrue(
+                FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
 
         KeyStores.Written w = KeyStores.write(dir.resolve("tls"), "x", keys.getPrivate(), List.of(cert), List.of(ca));
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("tls"))))
                 .isEqualTo("rwx------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(w.keystore()))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(w.keystore())))
+                .isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(w.truststore())))
                 .isEqualTo("rw-------");
     }
@@ -91,7 +93,8 @@ class KeyStoresTest {
     @Test
     void write_emptyChain_refused() {
         assertThatThrownBy(() -> KeyStores.write(dir, "x", keys.getPrivate(), List.of(), List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chain is empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("chain is empty");
     }
 
     private static KeyStore open(String type, Path file, String password) throws Exception {
@@ -111,8 +114,14 @@ class KeyStoresTest {
     private static X509Certificate selfSigned(KeyPair kp, String cn) throws Exception {
         X500Name name = new X500Name("CN=" + cn);
         Instant now = Instant.now();
-        return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name, BigInteger.ONE,
-                Date.from(now.minusSeconds(3600)), Date.from(now.plusSeconds(86400)), name, kp.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+        return new JcaX509CertificateConverter()
+                .getCertificate(new JcaX509v3CertificateBuilder(
+                                name,
+                                BigInteger.ONE,
+                                Date.from(now.minusSeconds(3600)),
+                                Date.from(now.plusSeconds(86400)),
+                                name,
+                                kp.getPublic())
+                        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
     }
 }

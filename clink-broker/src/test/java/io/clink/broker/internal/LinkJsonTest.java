@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
+import io.clink.api.link.ActorState;
 import io.clink.api.link.ActorStatus;
 import io.clink.api.link.ForwardingStatus;
 import io.clink.api.link.LinkMetrics;
-import io.clink.api.link.ActorState;
 import io.clink.api.link.LinkStatus;
 import io.clink.api.link.RemoteRoute;
 import io.clink.api.transport.DisconnectReason;
@@ -51,10 +51,15 @@ class LinkJsonTest {
     @Test
     void link_refusedConnection_disconnectedWithTheRefusalAsReason() throws Exception {
         LinkConfig l = link("s3cret");
-        ActorStatus actor = new ActorStatus("clink@h", 1_700_000_000_000L, ActorState.DISCONNECTED, 1_700_000_001_000L,
-                REFUSED, "connection_failed: bad user name or password");
-        LinkStatus status = new LinkStatus("cluster-eu-west", true, List.of(actor), ForwardingStatus.DISCONNECTED,
-                REFUSED, 1_700_000_000_500L);
+        ActorStatus actor = new ActorStatus(
+                "clink@h",
+                1_700_000_000_000L,
+                ActorState.DISCONNECTED,
+                1_700_000_001_000L,
+                REFUSED,
+                "connection_failed: bad user name or password");
+        LinkStatus status = new LinkStatus(
+                "cluster-eu-west", true, List.of(actor), ForwardingStatus.DISCONNECTED, REFUSED, 1_700_000_000_500L);
 
         JsonNode j = wire(LinkJson.link(cluster(l), l, status, "clink@h"));
 
@@ -91,8 +96,8 @@ class LinkJsonTest {
     void link_connected_noReasonEvenWithAnOldDisconnect() throws Exception {
         LinkConfig l = link("p");
         ActorStatus actor = new ActorStatus("clink@h", 5, ActorState.ONLINE, 6, REFUSED, null);
-        LinkStatus status = new LinkStatus("cluster-eu-west", true, List.of(actor), ForwardingStatus.CONNECTED,
-                REFUSED, 7);
+        LinkStatus status =
+                new LinkStatus("cluster-eu-west", true, List.of(actor), ForwardingStatus.CONNECTED, REFUSED, 7);
 
         JsonNode j = wire(LinkJson.link(cluster(l), l, status, "n"));
 
@@ -115,7 +120,8 @@ class LinkJsonTest {
 
     @Test
     void link_noPassword_noPasswordField() throws Exception {
-        LinkConfig l = LinkConfig.builder().name("b").server("h").topics(List.of()).build();
+        LinkConfig l =
+                LinkConfig.builder().name("b").server("h").topics(List.of()).build();
 
         JsonNode j = wire(LinkJson.link(cluster(l), l, LinkStatus.disabled("b", 0), "n"));
 
@@ -137,10 +143,22 @@ class LinkJsonTest {
 
     @Test
     void metrics_emqxNamesAndClinkExtras() throws Exception {
-        LinkMetrics m = LinkMetrics.builder().routesSent(1).routesReceived(2).routesSkipped(12).remoteRoutes(3)
+        LinkMetrics m = LinkMetrics.builder()
+                .routesSent(1)
+                .routesReceived(2)
+                .routesSkipped(12)
+                .remoteRoutes(3)
                 .forwarded(4)
-                .received(5).filtered(6).dropped(7).failed(8).retried(9).bufferedMessages(10).bufferedBytes(11)
-                .fieldsDropped(12).rejected(13).build();
+                .received(5)
+                .filtered(6)
+                .dropped(7)
+                .failed(8)
+                .retried(9)
+                .bufferedMessages(10)
+                .bufferedBytes(11)
+                .fieldsDropped(12)
+                .rejected(13)
+                .build();
 
         JsonNode j = wire(LinkJson.metrics(m, "clink@h"));
 

@@ -60,6 +60,9 @@ class StartChecksTest {
     void dataDirectory_writableDir_returnsThePerClusterFolderAndLeavesNoProbe() {
         Path out = StartChecks.dataDirectory(config(1883, 11883));
 
-        assertThat(out).isEqualTo(dir.resolve("data").resolve("clink").resolve("c1")).isDirectory().isEmptyDirectory();
+        assertThat(out)
+                .isEqualTo(dir.resolve("data").resolve("clink").resolve("c1"))
+                .isDirectory()
+                .isEmptyDirectory();
     }
 }

@@ -28,8 +28,11 @@ class ClockBackwardsIT extends ReliabilityBase {
         pair.startBoth();
         client(pair.a, "a-sub-0").subscribe("to-a/#");
         Mqtt bPub = client(pair.b, "b-pub");
-        await("B learns A's route", LinkedPair.WAIT_MS,
-                () -> pair.b.peerRoutes().equals(Set.of("to-a/#")) && pair.a.online(), pair);
+        await(
+                "B learns A's route",
+                LinkedPair.WAIT_MS,
+                () -> pair.b.peerRoutes().equals(Set.of("to-a/#")) && pair.a.online(),
+                pair);
 
         for (int r = 1; r <= restarts; r++) {
             long before = pair.a.status().actors().get(0).incarnation();
@@ -39,20 +42,29 @@ class ClockBackwardsIT extends ReliabilityBase {
             pair.a.start();
             Mqtt aSub = client(pair.a, "a-sub-" + r).subscribe("to-a/#");
             long startedAt = System.nanoTime();
-            await("A's restarted actor is ONLINE on B and B has its route again", LinkedPair.WAIT_MS,
-                    () -> pair.a.online() && pair.b.peerRoutes().equals(Set.of("to-a/#")), pair);
+            await(
+                    "A's restarted actor is ONLINE on B and B has its route again",
+                    LinkedPair.WAIT_MS,
+                    () -> pair.a.online() && pair.b.peerRoutes().equals(Set.of("to-a/#")),
+                    pair);
             long handshakeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
             long after = pair.a.status().actors().get(0).incarnation();
-            System.out.printf("ClockBackwardsIT restart %d: wall clock %d h back (%d), incarnation %d -> %d, online "
-                    + "and routes back %d ms after start%n", r, r, clockAtRestart, before, after, handshakeMs);
+            System.out.printf(
+                    "ClockBackwardsIT restart %d: wall clock %d h back (%d), incarnation %d -> %d, online "
+                            + "and routes back %d ms after start%n",
+                    r, r, clockAtRestart, before, after, handshakeMs);
 
-            assertThat(clockAtRestart).as("the clock really went below the old incarnation").isLessThan(before);
+            assertThat(clockAtRestart)
+                    .as("the clock really went below the old incarnation")
+                    .isLessThan(before);
             assertThat(after).as("incarnation after the restart").isGreaterThan(before);
             roundTrip(bPub, "to-a/" + r, "after-restart-" + r, aSub);
         }
         List<Long> issued = pair.a.store.issued();
         for (int i = 1; i < issued.size(); i++) {
-            assertThat(issued.get(i)).as("incarnations issued in order: " + issued).isGreaterThan(issued.get(i - 1));
+            assertThat(issued.get(i))
+                    .as("incarnations issued in order: " + issued)
+                    .isGreaterThan(issued.get(i - 1));
         }
     }
 
@@ -68,8 +80,11 @@ class ClockBackwardsIT extends ReliabilityBase {
         pair.startBoth();
         client(pair.a, "a-sub-0").subscribe("to-a/#");
         Mqtt bPub = client(pair.b, "b-pub");
-        await("B learns A's route", LinkedPair.WAIT_MS,
-                () -> pair.b.peerRoutes().equals(Set.of("to-a/#")) && pair.a.online(), pair);
+        await(
+                "B learns A's route",
+                LinkedPair.WAIT_MS,
+                () -> pair.b.peerRoutes().equals(Set.of("to-a/#")) && pair.a.online(),
+                pair);
         long before = pair.a.status().actors().get(0).incarnation();
 
         pair.a.stop();
@@ -79,17 +94,24 @@ class ClockBackwardsIT extends ReliabilityBase {
         Mqtt aSub = client(pair.a, "a-sub-1").subscribe("to-a/#");
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         while (System.nanoTime() - until < 0) {
-            assertThat(pair.a.online()).as("A's handshake with a smaller incarnation is refused").isFalse();
+            assertThat(pair.a.online())
+                    .as("A's handshake with a smaller incarnation is refused")
+                    .isFalse();
             Thread.sleep(50);
         }
         pair.b.clock.jumpForward(Duration.ofSeconds(35));
         long jumpedAt = System.nanoTime();
-        await("B collects the old incarnation and accepts the new one", LinkedPair.WAIT_MS,
-                () -> pair.a.online() && pair.b.peerRoutes().equals(Set.of("to-a/#")), pair);
+        await(
+                "B collects the old incarnation and accepts the new one",
+                LinkedPair.WAIT_MS,
+                () -> pair.a.online() && pair.b.peerRoutes().equals(Set.of("to-a/#")),
+                pair);
         long acceptedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - jumpedAt);
         long after = pair.a.status().actors().get(0).incarnation();
-        System.out.printf("ClockBackwardsIT forgotten store: incarnation %d -> %d (smaller), refused until B's TTL "
-                + "passed, accepted %d ms after B's clock jumped 35 s%n", before, after, acceptedMs);
+        System.out.printf(
+                "ClockBackwardsIT forgotten store: incarnation %d -> %d (smaller), refused until B's TTL "
+                        + "passed, accepted %d ms after B's clock jumped 35 s%n",
+                before, after, acceptedMs);
 
         assertThat(after).as("the clock-derived incarnation").isLessThan(before);
         roundTrip(bPub, "to-a/x", "after-ttl", aSub);

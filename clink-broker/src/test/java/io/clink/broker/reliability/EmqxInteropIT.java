@@ -47,6 +47,7 @@ class EmqxInteropIT {
     private static final long WAIT_MS = 10_000;
     /** How long a refused publisher waits to be sure no DISCONNECT follows the refusal. */
     private static final long NO_DISCONNECT_MS = 300;
+
     private static final Path VECTORS = Path.of("..", "clink-core", "src", "test", "resources", "vectors");
 
     private static EmbeddedClusterBroker broker;
@@ -79,10 +80,14 @@ class EmqxInteropIT {
                 }
                 """.formatted(LOCAL, PEER, mqttPort, linkPort, p[2], PEER_USER);
         Path data = Files.createTempDirectory("clink-emqx-interop-");
-        BrokerConfig config = BrokerConfig.from(ClusterLinkConfigLoader.parseString(conf, LOCAL), LOCAL,
-                Path.of("").toAbsolutePath()).withDataDir(data);
-        broker = EmbeddedClusterBroker.start(config, (c, dir, started) -> HiveMqEngineStarters.starter(c, dir,
-                (Consumer<ClusterLink>) link -> {
+        BrokerConfig config = BrokerConfig.from(
+                        ClusterLinkConfigLoader.parseString(conf, LOCAL),
+                        LOCAL,
+                        Path.of("").toAbsolutePath())
+                .withDataDir(data);
+        broker = EmbeddedClusterBroker.start(
+                config,
+                (c, dir, started) -> HiveMqEngineStarters.starter(c, dir, (Consumer<ClusterLink>) link -> {
                     ENGINE.set(link);
                     started.accept(link);
                 }));
@@ -101,8 +106,8 @@ class EmqxInteropIT {
         subscriber = GuardedClusters.connect("tcp://127.0.0.1:" + mqttPort, "local-sub-" + clientSeq, null, null);
         subscriber.subscribe("linked/#", 2);
         // EMQX's forwarding pool names its clients <base>:msg:<sha8>:<n>.
-        emqx = GuardedClusters.connect("tcp://127.0.0.1:" + linkPort, "emqx-eu-node1:msg:0a1b2c3d:" + clientSeq,
-                PEER_USER, PEER_PASSWORD);
+        emqx = GuardedClusters.connect(
+                "tcp://127.0.0.1:" + linkPort, "emqx-eu-node1:msg:0a1b2c3d:" + clientSeq, PEER_USER, PEER_PASSWORD);
     }
 
     @AfterEach
@@ -116,23 +121,37 @@ class EmqxInteropIT {
     }
 
     /** One vector, the QoS EMQX 5.8 publishes it with (the message's own), and what the subscriber must get. */
-    private record Expected(String vector, int qos, String topic, String payload, List<String> userProperties,
-            String contentType, boolean payloadFormatUtf8, int fieldsDropped) {}
+    private record Expected(
+            String vector,
+            int qos,
+            String topic,
+            String payload,
+            List<String> userProperties,
+            String contentType,
+            boolean payloadFormatUtf8,
+            int fieldsDropped) {}
 
     private static final List<Expected> DELIVERABLE = List.of(
             new Expected("message_emqx_gateway_mqttsn", 1, "linked/sn/1", "21.5", List.of(), null, false, 1),
-            new Expected("message_emqx_gateway_stomp", 0, "linked/stomp/queue", "ping", List.of("content-length=4"),
-                    null, false, 1),
-            new Expected("message_emqx_username_undefined_no_peerhost", 1, "linked/anon", "x", List.of(), null, false,
-                    0),
-            new Expected("message_emqx_invalid_utf8_everywhere", 1, "linked/utf8", null, List.of("ok=kept"), null,
-                    false, 6),
+            new Expected(
+                    "message_emqx_gateway_stomp",
+                    0,
+                    "linked/stomp/queue",
+                    "ping",
+                    List.of("content-length=4"),
+                    null,
+                    false,
+                    1),
+            new Expected(
+                    "message_emqx_username_undefined_no_peerhost", 1, "linked/anon", "x", List.of(), null, false, 0),
+            new Expected(
+                    "message_emqx_invalid_utf8_everywhere", 1, "linked/utf8", null, List.of("ok=kept"), null, false, 6),
             new Expected("message_emqx_from_atom_undefined", 1, "linked/internal", "sys", List.of(), null, false, 0),
             new Expected("message_emqx_from_atom_bridge", 1, "linked/bridged", "b", List.of(), null, false, 1),
             new Expected("message_emqx_payload_format_2", 1, "linked/pfi", "text", List.of(), "text/plain", false, 1),
             new Expected("message_emqx_unknown_header_keys", 1, "linked/hooks", "h", List.of(), null, false, 0),
-            new Expected("message_emqx_qos2", 2, "linked/qos2", "exactly once", List.of("n=1"), "text/plain", false,
-                    0));
+            new Expected(
+                    "message_emqx_qos2", 2, "linked/qos2", "exactly once", List.of("n=1"), "text/plain", false, 0));
 
     @Test
     void messageVectors_publishedAtTheirQos_eachDeliveredWithWhatCanBeMappedAndLinkConnectionKept() throws Exception {
@@ -148,32 +167,47 @@ class EmqxInteropIT {
             MqttMessage m = r.message();
             assertThat(r.topic()).as(e.vector()).isEqualTo(e.topic());
             if (e.payload() != null) {
-                assertThat(new String(m.getPayload(), StandardCharsets.UTF_8)).as(e.vector()).isEqualTo(e.payload());
+                assertThat(new String(m.getPayload(), StandardCharsets.UTF_8))
+                        .as(e.vector())
+                        .isEqualTo(e.payload());
             }
             assertThat(m.getQos()).as("QoS of %s", e.vector()).isEqualTo(e.qos());
             MqttProperties props = m.getProperties();
-            assertThat(props.getUserProperties()).as("user properties of %s", e.vector())
-                    .extracting(u -> u.getKey() + "=" + u.getValue()).containsExactlyElementsOf(e.userProperties());
-            assertThat(props.getContentType()).as("content type of %s", e.vector()).isEqualTo(e.contentType());
-            assertThat(props.getPayloadFormat()).as("payload format of %s", e.vector())
+            assertThat(props.getUserProperties())
+                    .as("user properties of %s", e.vector())
+                    .extracting(u -> u.getKey() + "=" + u.getValue())
+                    .containsExactlyElementsOf(e.userProperties());
+            assertThat(props.getContentType())
+                    .as("content type of %s", e.vector())
+                    .isEqualTo(e.contentType());
+            assertThat(props.getPayloadFormat())
+                    .as("payload format of %s", e.vector())
                     .isEqualTo(e.payloadFormatUtf8());
-            assertThat(props.getResponseTopic()).as("response topic of %s", e.vector()).isNull();
+            assertThat(props.getResponseTopic())
+                    .as("response topic of %s", e.vector())
+                    .isNull();
             expectedDrops += e.fieldsDropped();
         }
-        assertThat(metrics().fieldsDropped() - droppedBefore).isEqualTo(expectedDrops).isEqualTo(10);
-        assertThat(subscriber.received().poll(200, TimeUnit.MILLISECONDS)).as("a duplicate delivery").isNull();
+        assertThat(metrics().fieldsDropped() - droppedBefore)
+                .isEqualTo(expectedDrops)
+                .isEqualTo(10);
+        assertThat(subscriber.received().poll(200, TimeUnit.MILLISECONDS))
+                .as("a duplicate delivery")
+                .isNull();
         assertLinkConnectionKept();
     }
 
     @Test
     void invalidUtf8Vector_correlationDataKeptAsBytes() throws Exception {
-        assertThat(emqx.tryPublish(MSG_TOPIC, vector("message_emqx_invalid_utf8_everywhere"), 1, null)).isZero();
+        assertThat(emqx.tryPublish(MSG_TOPIC, vector("message_emqx_invalid_utf8_everywhere"), 1, null))
+                .isZero();
 
         Received r = subscriber.received().poll(WAIT_MS, TimeUnit.MILLISECONDS);
         assertThat(r).isNotNull();
         assertThat(r.message().getPayload()).containsExactly(0xFF, 0xFE);
         assertThat(r.message().getProperties().getCorrelationData()).containsExactly(0xFF, 0x00, 0xFE);
-        assertThat(r.message().getProperties().getUserProperties()).extracting(UserProperty::getKey)
+        assertThat(r.message().getProperties().getUserProperties())
+                .extracting(UserProperty::getKey)
                 .containsExactly("ok");
         assertLinkConnectionKept();
     }
@@ -182,13 +216,20 @@ class EmqxInteropIT {
     void qos2LinkPublish_retransmittedWithDupBeforePubrel_deliveredExactlyOnce() throws Exception {
         byte[] qos2 = vector("message_emqx_qos2");
 
-        int[] codes = RawSocketPeer.qos2PublishWithRetransmission("127.0.0.1", linkPort,
-                "emqx-eu-node1:msg:0a1b2c3d:q2-" + clientSeq, PEER_USER, PEER_PASSWORD, MSG_TOPIC, qos2,
+        int[] codes = RawSocketPeer.qos2PublishWithRetransmission(
+                "127.0.0.1",
+                linkPort,
+                "emqx-eu-node1:msg:0a1b2c3d:q2-" + clientSeq,
+                PEER_USER,
+                PEER_PASSWORD,
+                MSG_TOPIC,
+                qos2,
                 (int) WAIT_MS);
 
         assertThat(codes).as("PUBREC, PUBREC of the DUP, PUBCOMP").containsExactly(0, 0, 0);
         // A later message on another topic marks the end of what the QoS 2 exchange can have delivered.
-        assertThat(emqx.tryPublish(MSG_TOPIC, vector("message_emqx_unknown_header_keys"), 1, null)).isZero();
+        assertThat(emqx.tryPublish(MSG_TOPIC, vector("message_emqx_unknown_header_keys"), 1, null))
+                .isZero();
         List<String> topics = new ArrayList<>();
         for (int i = 0; i < 10 && !topics.contains("linked/hooks"); i++) {
             Received r = subscriber.received().poll(WAIT_MS, TimeUnit.MILLISECONDS);
@@ -200,8 +241,14 @@ class EmqxInteropIT {
 
     @Test
     void qos2LinkPublish_undeliverable_pubrec0x90AndConnectionStillServed() throws Exception {
-        int code = RawSocketPeer.qos2PublishThenPing("127.0.0.1", linkPort, "emqx-eu-node1:msg:0a1b2c3d:q2e-"
-                + clientSeq, PEER_USER, PEER_PASSWORD, MSG_TOPIC, vector("message_emqx_topic_not_utf8"),
+        int code = RawSocketPeer.qos2PublishThenPing(
+                "127.0.0.1",
+                linkPort,
+                "emqx-eu-node1:msg:0a1b2c3d:q2e-" + clientSeq,
+                PEER_USER,
+                PEER_PASSWORD,
+                MSG_TOPIC,
+                vector("message_emqx_topic_not_utf8"),
                 (int) WAIT_MS);
 
         assertThat(code).as("PUBREC reason code").isEqualTo(0x90);
@@ -209,13 +256,16 @@ class EmqxInteropIT {
 
     @Test
     void qos2LinkPublish_throughPaho_completesAndDeliversOnceAtQos2() throws Exception {
-        assertThat(emqx.tryPublish(MSG_TOPIC, vector("message_emqx_qos2"), 2, null)).isZero();
+        assertThat(emqx.tryPublish(MSG_TOPIC, vector("message_emqx_qos2"), 2, null))
+                .isZero();
 
         Received r = subscriber.received().poll(WAIT_MS, TimeUnit.MILLISECONDS);
         assertThat(r).isNotNull();
         assertThat(r.topic()).isEqualTo("linked/qos2");
         assertThat(r.message().getQos()).isEqualTo(2);
-        assertThat(subscriber.received().poll(300, TimeUnit.MILLISECONDS)).as("a duplicate delivery").isNull();
+        assertThat(subscriber.received().poll(300, TimeUnit.MILLISECONDS))
+                .as("a duplicate delivery")
+                .isNull();
         assertLinkConnectionKept();
     }
 
@@ -224,13 +274,17 @@ class EmqxInteropIT {
         long rejectedBefore = metrics().rejected();
 
         assertThat(emqx.tryPublish(MSG_TOPIC, vector("message_emqx_topic_not_utf8"), 1, null))
-                .as("PUBACK for a topic an MQTT broker cannot carry").isEqualTo(0x90);
+                .as("PUBACK for a topic an MQTT broker cannot carry")
+                .isEqualTo(0x90);
         assertThat(emqx.tryPublish(MSG_TOPIC, vector("heartbeat"), 1, null))
-                .as("PUBACK for a control message on the message topic").isEqualTo(0x83);
+                .as("PUBACK for a control message on the message topic")
+                .isEqualTo(0x83);
         assertThat(emqx.tryPublish(MSG_TOPIC, new byte[] {(byte) 131, 104, 10, 119}, 1, null))
-                .as("PUBACK for bytes that are no term").isEqualTo(0x83);
+                .as("PUBACK for bytes that are no term")
+                .isEqualTo(0x83);
         assertThat(emqx.tryPublish(MSG_TOPIC, vector("message_emqx_qos2"), 2, null))
-                .as("PUBREC/PUBCOMP for a good message after the refusals").isZero();
+                .as("PUBREC/PUBCOMP for a good message after the refusals")
+                .isZero();
 
         Received r = subscriber.received().poll(WAIT_MS, TimeUnit.MILLISECONDS);
         assertThat(r).isNotNull();
@@ -240,7 +294,8 @@ class EmqxInteropIT {
     }
 
     private void assertLinkConnectionKept() throws InterruptedException {
-        assertThat(emqx.awaitServerDisconnect(Duration.ofMillis(NO_DISCONNECT_MS))).as("DISCONNECT of the link connection")
+        assertThat(emqx.awaitServerDisconnect(Duration.ofMillis(NO_DISCONNECT_MS)))
+                .as("DISCONNECT of the link connection")
                 .isEqualTo(MqttTestClient.NO_DISCONNECT);
         assertThat(emqx.isConnected()).as("link connection up").isTrue();
     }

@@ -49,7 +49,9 @@ class EmqxRouteInteropIT {
     /** The vector's bytes, from clink-core's test resources (the reactor's sibling module). */
     private static byte[] vector(String file) throws IOException {
         Path p = Path.of("..", "clink-core", "src", "test", "resources", "vectors", file);
-        assertThat(p).as("golden vector %s (run from the clink-broker module directory)", p).exists();
+        assertThat(p)
+                .as("golden vector %s (run from the clink-broker module directory)", p)
+                .exists();
         return Files.readAllBytes(p);
     }
 
@@ -75,24 +77,34 @@ class EmqxRouteInteropIT {
 
     @Test
     void emqxRouteBatches_nonUtf8IdsAndInvalidFilters_appliedSkippedCountedNeverDisconnected() throws Exception {
-        assertThat(peer.trySubscribe("$LINK/cluster/resp/" + AP + "/#", 1)).as("SUBACK for the acks").isEqualTo(1);
+        assertThat(peer.trySubscribe("$LINK/cluster/resp/" + AP + "/#", 1))
+                .as("SUBACK for the acks")
+                .isEqualTo(1);
         MqttProperties handshake = new MqttProperties();
         handshake.setResponseTopic("$LINK/cluster/resp/" + AP + "/" + ACTOR);
         handshake.setCorrelationData(new byte[] {7, 7, 7});
-        assertThat(peer.tryPublish("$LINK/cluster/route/" + AP,
-                ControlCodec.encode(new ActorInit(ACTOR, 1_722_945_600_000L, US, 1)), 1, handshake))
-                .as("PUBACK of actor_init").isEqualTo(0x10);
+        assertThat(peer.tryPublish(
+                        "$LINK/cluster/route/" + AP,
+                        ControlCodec.encode(new ActorInit(ACTOR, 1_722_945_600_000L, US, 1)),
+                        1,
+                        handshake))
+                .as("PUBACK of actor_init")
+                .isEqualTo(0x10);
         Received ack = peer.received().poll(WAIT_MS, TimeUnit.MILLISECONDS);
         assertThat(ack).as("actor_init_ack").isNotNull();
 
         assertThat(peer.tryPublish("$LINK/cluster/route/" + AP, vector("route_emqx_non_utf8_ids.etf"), 1, null))
-                .as("PUBACK of the batch of non-UTF-8 ids").isEqualTo(0x10);
+                .as("PUBACK of the batch of non-UTF-8 ids")
+                .isEqualTo(0x10);
         assertThat(peer.tryPublish("$LINK/cluster/route/" + AP, vector("route_emqx_mixed.compressed.etf"), 1, null))
-                .as("PUBACK of the mixed batch, compressed as EMQX 6.0.3+ sends it").isEqualTo(0x10);
+                .as("PUBACK of the mixed batch, compressed as EMQX 6.0.3+ sends it")
+                .isEqualTo(0x10);
         assertThat(peer.tryPublish("$LINK/cluster/route/" + AP, vector("route_emqx_mixed.etf"), 1, null))
-                .as("PUBACK of the mixed batch resent, as EMQX would after a lost PUBACK").isEqualTo(0x10);
-        assertThat(peer.tryPublish("$LINK/cluster/route/" + AP, ControlCodec.encode(new Heartbeat(ACTOR, 1)), 1,
-                null)).as("PUBACK of a heartbeat on the same connection").isEqualTo(0x10);
+                .as("PUBACK of the mixed batch resent, as EMQX would after a lost PUBACK")
+                .isEqualTo(0x10);
+        assertThat(peer.tryPublish("$LINK/cluster/route/" + AP, ControlCodec.encode(new Heartbeat(ACTOR, 1)), 1, null))
+                .as("PUBACK of a heartbeat on the same connection")
+                .isEqualTo(0x10);
 
         Set<RemoteRoute> expected = Set.of(
                 new RemoteRoute("t/1", "t/1"),
@@ -113,10 +125,13 @@ class EmqxRouteInteropIT {
         long matchedBefore = m.matched();
         assertThat(publisher.tryPublish("dev/42", "for ap-south".getBytes(StandardCharsets.UTF_8), 1, null))
                 .isIn(0, 0x10);
-        Await.until("the publish on dev/42 is matched for cluster-ap-south", Duration.ofSeconds(30),
+        Await.until(
+                "the publish on dev/42 is matched for cluster-ap-south",
+                Duration.ofSeconds(30),
                 () -> clusters.usLink.metrics(AP).orElseThrow().matched() > matchedBefore);
 
-        assertThat(peer.awaitServerDisconnect(Duration.ofMillis(500))).as("server DISCONNECT")
+        assertThat(peer.awaitServerDisconnect(Duration.ofMillis(500)))
+                .as("server DISCONNECT")
                 .isEqualTo(MqttTestClient.NO_DISCONNECT);
         assertThat(peer.isConnected()).as("the link connection is still up").isTrue();
     }

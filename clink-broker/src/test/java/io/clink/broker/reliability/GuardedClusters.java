@@ -5,8 +5,8 @@ import io.clink.broker.BrokerConfig;
 import io.clink.broker.EmbeddedClusterBroker;
 import io.clink.core.ClusterLink;
 import io.clink.core.config.ClusterLinkConfigLoader;
-import io.clink.hivemq.HiveMqEngineStarters;
 import io.clink.hivemq.EmbeddedExtensionMain;
+import io.clink.hivemq.HiveMqEngineStarters;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.net.FreePorts;
 import java.io.IOException;
@@ -43,8 +43,12 @@ final class GuardedClusters implements AutoCloseable {
     final ClusterLink euLink;
     private final List<AutoCloseable> open;
 
-    private GuardedClusters(EmbeddedClusterBroker us, EmbeddedClusterBroker eu, ClusterLink usLink,
-            ClusterLink euLink, List<AutoCloseable> open) {
+    private GuardedClusters(
+            EmbeddedClusterBroker us,
+            EmbeddedClusterBroker eu,
+            ClusterLink usLink,
+            ClusterLink euLink,
+            List<AutoCloseable> open) {
         this.us = us;
         this.eu = eu;
         this.usLink = usLink;
@@ -101,11 +105,11 @@ final class GuardedClusters implements AutoCloseable {
         AtomicReference<ClusterLink> usEngine = new AtomicReference<>();
         AtomicReference<ClusterLink> euEngine = new AtomicReference<>();
         try {
-            EmbeddedClusterBroker us = EmbeddedClusterBroker.start(config(US, usConf),
-                    (c, dir, started) -> engine(c, dir, started, usEngine));
+            EmbeddedClusterBroker us = EmbeddedClusterBroker.start(
+                    config(US, usConf), (c, dir, started) -> engine(c, dir, started, usEngine));
             open.add(us);
-            EmbeddedClusterBroker eu = EmbeddedClusterBroker.start(config(EU, euConf),
-                    (c, dir, started) -> engine(c, dir, started, euEngine));
+            EmbeddedClusterBroker eu = EmbeddedClusterBroker.start(
+                    config(EU, euConf), (c, dir, started) -> engine(c, dir, started, euEngine));
             open.add(eu);
             return new GuardedClusters(us, eu, usEngine.get(), euEngine.get(), open);
         } catch (RuntimeException e) {
@@ -144,13 +148,19 @@ final class GuardedClusters implements AutoCloseable {
     private static BrokerConfig config(String name, String hocon) throws IOException {
         // Each run gets fresh incarnation state, kept out of the working directory.
         Path data = Files.createTempDirectory("clink-guarded-" + name + "-");
-        return BrokerConfig.from(ClusterLinkConfigLoader.parseString(hocon, name), name,
-                Path.of("").toAbsolutePath()).withDataDir(data);
+        return BrokerConfig.from(
+                        ClusterLinkConfigLoader.parseString(hocon, name),
+                        name,
+                        Path.of("").toAbsolutePath())
+                .withDataDir(data);
     }
 
     /** As {@code HiveMqEngineStarters.starter}, keeping the engine so that the tests can read its routes. */
-    private static EmbeddedExtensionMain.EngineStarter engine(ClusterLinkConfig config, Path dataDirectory,
-            Consumer<? super ClusterLink> started, AtomicReference<ClusterLink> captured) {
+    private static EmbeddedExtensionMain.EngineStarter engine(
+            ClusterLinkConfig config,
+            Path dataDirectory,
+            Consumer<? super ClusterLink> started,
+            AtomicReference<ClusterLink> captured) {
         return HiveMqEngineStarters.starter(config, dataDirectory, link -> {
             captured.set(link);
             started.accept(link);

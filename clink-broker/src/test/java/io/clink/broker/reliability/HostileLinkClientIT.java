@@ -11,8 +11,8 @@ import io.clink.api.link.RemoteRoute;
 import io.clink.broker.EmbeddedClusterBroker;
 import io.clink.testkit.Await;
 import io.clink.testkit.mqtt.MqttTestClient;
-import java.time.Duration;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -59,6 +59,7 @@ class HostileLinkClientIT {
      * so the short form runs 2,000 and the soak form 20,000.
      */
     static final int SHORT_CONNECTIONS = 2_000;
+
     static final int SOAK_CONNECTIONS = 20_000;
     static final int SHORT_WARMUP = 500;
     static final int SOAK_WARMUP = 2_000;
@@ -69,6 +70,7 @@ class HostileLinkClientIT {
      * declaring more than the broker's maximum packet size, not kinds in the mix.
      */
     static final int SHORT_OVERSIZED = 3;
+
     static final int SOAK_OVERSIZED = 30;
     static final int WORKERS = 8;
     static final long WAIT_MS = 10_000;
@@ -76,6 +78,7 @@ class HostileLinkClientIT {
     private static final boolean SOAK = Boolean.getBoolean("clink.soak");
     /** An attack phase that takes longer than this fails the test (the class timeout covers the rest). */
     static final long PHASE_LIMIT_MS = TimeUnit.MINUTES.toMillis(SOAK ? 90 : 12);
+
     private static final String ACTOR = "hostile-actor";
     private static final String ROUTE_TOPIC = "$LINK/cluster/route/" + AP;
     private static final String MSG_TOPIC = "$LINK/cluster/msg/" + AP;
@@ -149,8 +152,10 @@ class HostileLinkClientIT {
         euSub = GuardedClusters.connect(clusters.euMqttUri(), "eu-sub", null, null);
         assertThat(ordinarySub.trySubscribe("ordinary/#", 1)).isEqualTo(1);
         assertThat(euSub.trySubscribe("linked/#", 1)).isEqualTo(1);
-        await("us-east learns eu-west's route linked/#", () -> clusters.usLink.remoteRoutes(EU).stream()
-                .anyMatch(r -> r.filter().equals("linked/#")));
+        await(
+                "us-east learns eu-west's route linked/#",
+                () -> clusters.usLink.remoteRoutes(EU).stream()
+                        .anyMatch(r -> r.filter().equals("linked/#")));
     }
 
     @AfterEach
@@ -214,15 +219,22 @@ class HostileLinkClientIT {
                 + String.format("  live threads %d before, %d after%n", threadsBefore, threadsAfter);
         System.out.println(figures);
         for (Kind k : Kind.values()) {
-            assertThat(outcomes.get(k).keySet()).as("outcomes seen for %s\n%s", k, figures)
-                    .isSubsetOf(k.expected).isNotEmpty();
+            assertThat(outcomes.get(k).keySet())
+                    .as("outcomes seen for %s\n%s", k, figures)
+                    .isSubsetOf(k.expected)
+                    .isNotEmpty();
         }
         assertThat(total()).as("attacks run").isEqualTo(warmup + connections + 2 * oversized + 2);
-        assertThat(clusters.usLink.remoteRoutes(EU)).as("eu-west's routes on us-east").isEqualTo(euRoutes);
-        assertThat(clusters.usLink.remoteRoutes(AP)).as("routes the attackers managed to add").isEmpty();
+        assertThat(clusters.usLink.remoteRoutes(EU))
+                .as("eu-west's routes on us-east")
+                .isEqualTo(euRoutes);
+        assertThat(clusters.usLink.remoteRoutes(AP))
+                .as("routes the attackers managed to add")
+                .isEmpty();
         probe(probes.incrementAndGet());
-        assertThat(after).as("heap after GC, before %d and after %d attacks (bytes)\n%s", baseline, connections,
-                figures).isLessThanOrEqualTo(baseline + baseline / 10);
+        assertThat(after)
+                .as("heap after GC, before %d and after %d attacks (bytes)\n%s", baseline, connections, figures)
+                .isLessThanOrEqualTo(baseline + baseline / 10);
         assertThat(threadsAfter).as("live threads\n%s", figures).isLessThanOrEqualTo(threadsBefore + THREAD_SLACK);
     }
 
@@ -237,7 +249,8 @@ class HostileLinkClientIT {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PHASE_LIMIT_MS);
             List<Future<?>> done = new ArrayList<>();
             Kind[] mix = java.util.Arrays.stream(Kind.values())
-                    .filter(k -> k != Kind.OVERSIZED && k != Kind.BEYOND_BROKER_LIMIT).toArray(Kind[]::new);
+                    .filter(k -> k != Kind.OVERSIZED && k != Kind.BEYOND_BROKER_LIMIT)
+                    .toArray(Kind[]::new);
             for (int w = 0; w < WORKERS; w++) {
                 int seed = w;
                 done.add(workers.submit(() -> {
@@ -287,17 +300,23 @@ class HostileLinkClientIT {
     private void runAttack(Kind kind, Random random) throws Exception {
         long start = System.nanoTime();
         if (kind == Kind.BEYOND_BROKER_LIMIT) {
-            int reason = RawSocketPeer.publishDeclaring("127.0.0.1", clusters.us.config().link().port(),
-                    "hostile-" + clientIds.incrementAndGet(), AP_USER, AP_PASSWORD, ROUTE_TOPIC,
-                    EmbeddedClusterBroker.MAX_PACKET_SIZE + 1, (int) WAIT_MS);
+            int reason = RawSocketPeer.publishDeclaring(
+                    "127.0.0.1",
+                    clusters.us.config().link().port(),
+                    "hostile-" + clientIds.incrementAndGet(),
+                    AP_USER,
+                    AP_PASSWORD,
+                    ROUTE_TOPIC,
+                    EmbeddedClusterBroker.MAX_PACKET_SIZE + 1,
+                    (int) WAIT_MS);
             outcomes.get(kind).computeIfAbsent(reason, r -> new LongAdder()).increment();
             nanos.get(kind).add(System.nanoTime() - start);
             return;
         }
         MqttTestClient c;
         try {
-            c = GuardedClusters.connect(clusters.usLinkUri(), "hostile-" + clientIds.incrementAndGet(), AP_USER,
-                    AP_PASSWORD);
+            c = GuardedClusters.connect(
+                    clusters.usLinkUri(), "hostile-" + clientIds.incrementAndGet(), AP_USER, AP_PASSWORD);
         } catch (MqttException e) {
             throw new AssertionError("the attacker's CONNECT was refused (" + e.getReasonCode() + ")", e);
         }
@@ -310,15 +329,19 @@ class HostileLinkClientIT {
                 ack = c.tryPublish(s.topic(), s.payload(), 1, s.properties());
                 if (i < steps.size() - 1) {
                     // The set-up steps of an attack are legal and must be accepted as such.
-                    assertThat(ack).as("PUBACK of set-up step %d of %s", i, kind).isEqualTo(0x10);
+                    assertThat(ack)
+                            .as("PUBACK of set-up step %d of %s", i, kind)
+                            .isEqualTo(0x10);
                 }
             }
             int reason;
             if (steps.get(steps.size() - 1).topic().equals(MSG_TOPIC)) {
                 reason = ack == 0x83
-                                && c.awaitServerDisconnect(Duration.ofMillis(KEPT_CHECK_MS)) == MqttTestClient.NO_DISCONNECT
+                                && c.awaitServerDisconnect(Duration.ofMillis(KEPT_CHECK_MS))
+                                        == MqttTestClient.NO_DISCONNECT
                                 && c.isConnected()
-                        ? PUBACK_0X83_KEPT : c.awaitServerDisconnect();
+                        ? PUBACK_0X83_KEPT
+                        : c.awaitServerDisconnect();
             } else {
                 reason = c.awaitServerDisconnect();
             }
@@ -336,22 +359,24 @@ class HostileLinkClientIT {
             case RANDOM_BYTES_MSG:
                 return List.of(new Step(MSG_TOPIC, HostilePayloads.randomBytes(random, 512)));
             case TRUNCATED_ACTOR_INIT:
-                return List.of(new Step(ROUTE_TOPIC, HostilePayloads.truncated(random,
-                        HostilePayloads.actorInit(ACTOR, 1, US))));
+                return List.of(new Step(
+                        ROUTE_TOPIC, HostilePayloads.truncated(random, HostilePayloads.actorInit(ACTOR, 1, US))));
             case TRUNCATED_MESSAGE:
-                return List.of(new Step(MSG_TOPIC, HostilePayloads.truncated(random,
-                        HostilePayloads.message("hostile/t", new byte[100]))));
+                return List.of(new Step(
+                        MSG_TOPIC,
+                        HostilePayloads.truncated(random, HostilePayloads.message("hostile/t", new byte[100]))));
             case ZIP_BOMB_HUGE_HEADER:
-                return List.of(new Step(random.nextBoolean() ? ROUTE_TOPIC : MSG_TOPIC,
-                        HostilePayloads.bombDeclaringHuge()));
+                return List.of(
+                        new Step(random.nextBoolean() ? ROUTE_TOPIC : MSG_TOPIC, HostilePayloads.bombDeclaringHuge()));
             case ZIP_BOMB_LYING_HEADER:
-                return List.of(new Step(random.nextBoolean() ? ROUTE_TOPIC : MSG_TOPIC,
-                        HostilePayloads.bombLyingAboutItsSize()));
+                return List.of(new Step(
+                        random.nextBoolean() ? ROUTE_TOPIC : MSG_TOPIC, HostilePayloads.bombLyingAboutItsSize()));
             case ZIP_BOMB_AT_LIMIT:
-                return List.of(new Step(random.nextBoolean() ? ROUTE_TOPIC : MSG_TOPIC,
-                        HostilePayloads.bombAtTheLimit()));
+                return List.of(
+                        new Step(random.nextBoolean() ? ROUTE_TOPIC : MSG_TOPIC, HostilePayloads.bombAtTheLimit()));
             case DEEPLY_NESTED:
-                return List.of(new Step(random.nextBoolean() ? ROUTE_TOPIC : MSG_TOPIC,
+                return List.of(new Step(
+                        random.nextBoolean() ? ROUTE_TOPIC : MSG_TOPIC,
                         HostilePayloads.deeplyNested(65 + random.nextInt(100_000))));
             case WRONG_TYPES_ACTOR_INIT:
                 return List.of(new Step(ROUTE_TOPIC, HostilePayloads.actorInitWrongTypes(US), handshakeProperties()));
@@ -366,14 +391,17 @@ class HostileLinkClientIT {
             case BAD_MESSAGE_RECORD:
                 return List.of(new Step(MSG_TOPIC, HostilePayloads.badMessageRecord(random.nextInt(5))));
             case OTHER_CLUSTER_ROUTE_TOPIC:
-                return List.of(new Step("$LINK/cluster/route/" + EU, HostilePayloads.actorInit(ACTOR, 1, US),
-                        handshakeProperties()));
+                return List.of(new Step(
+                        "$LINK/cluster/route/" + EU, HostilePayloads.actorInit(ACTOR, 1, US), handshakeProperties()));
             case OTHER_CLUSTER_MSG_TOPIC:
-                return List.of(new Step("$LINK/cluster/msg/" + EU,
-                        HostilePayloads.message("linked/forged", new byte[] {1})));
+                return List.of(
+                        new Step("$LINK/cluster/msg/" + EU, HostilePayloads.message("linked/forged", new byte[] {1})));
             case NOT_A_CLIENT_LINK_TOPIC:
-                return List.of(new Step(random.nextBoolean() ? "$LINK/cluster/resp/" + AP + "/" + ACTOR
-                        : "$LINK/cluster/route/" + AP + "/extra", HostilePayloads.actorInit(ACTOR, 1, US)));
+                return List.of(new Step(
+                        random.nextBoolean()
+                                ? "$LINK/cluster/resp/" + AP + "/" + ACTOR
+                                : "$LINK/cluster/route/" + AP + "/extra",
+                        HostilePayloads.actorInit(ACTOR, 1, US)));
             case OVERSIZED:
                 return List.of(new Step(random.nextBoolean() ? ROUTE_TOPIC : MSG_TOPIC, HostilePayloads.oversized()));
             default:
@@ -415,7 +443,9 @@ class HostileLinkClientIT {
         for (int i = 0; i < 5; i++) {
             System.gc();
             Thread.sleep(200);
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            used = Math.min(
+                    used,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
     }
@@ -446,23 +476,50 @@ class HostileLinkClientIT {
         return n;
     }
 
-    private String figures(int warmup, int connections, int oversized, long baseline, long after, long probes, long t0, long t1,
+    private String figures(
+            int warmup,
+            int connections,
+            int oversized,
+            long baseline,
+            long after,
+            long probes,
+            long t0,
+            long t1,
             long t2) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format("mean CONNECT+CONNACK %d ms%n",
+        b.append(String.format(
+                "mean CONNECT+CONNACK %d ms%n",
                 TimeUnit.NANOSECONDS.toMillis(connectNanos.sum() / Math.max(1, total()))));
-        b.append(String.format("scenario 6 (%s): %d warm-up + %d attack connections + 2 x %d oversized, %d workers; "
+        b.append(String.format(
+                "scenario 6 (%s): %d warm-up + %d attack connections + 2 x %d oversized, %d workers; "
                         + "warm-up %d ms, attacks %d ms; %d probe rounds passed; heap after GC %.1f MiB before, "
-                        + "%.1f MiB after (%+.1f%%)%n", SOAK ? "soak" : "short", warmup, connections,
-                oversized, WORKERS, TimeUnit.NANOSECONDS.toMillis(t1 - t0), TimeUnit.NANOSECONDS.toMillis(t2 - t1),
-                probes, baseline / 1048576.0, after / 1048576.0, 100.0 * (after - baseline) / baseline));
+                        + "%.1f MiB after (%+.1f%%)%n",
+                SOAK ? "soak" : "short",
+                warmup,
+                connections,
+                oversized,
+                WORKERS,
+                TimeUnit.NANOSECONDS.toMillis(t1 - t0),
+                TimeUnit.NANOSECONDS.toMillis(t2 - t1),
+                probes,
+                baseline / 1048576.0,
+                after / 1048576.0,
+                100.0 * (after - baseline) / baseline));
         for (Kind k : Kind.values()) {
             Map<String, Long> seen = new TreeMap<>();
-            outcomes.get(k).forEach((code, n) -> seen.put(code == MqttTestClient.NO_DISCONNECT ? "none"
-                    : code == PUBACK_0X83_KEPT ? "puback 0x83, kept"
-                    : code == RawSocketPeer.CLOSED ? "closed" : String.format("0x%02X", code), n.sum()));
+            outcomes.get(k)
+                    .forEach((code, n) -> seen.put(
+                            code == MqttTestClient.NO_DISCONNECT
+                                    ? "none"
+                                    : code == PUBACK_0X83_KEPT
+                                            ? "puback 0x83, kept"
+                                            : code == RawSocketPeer.CLOSED ? "closed" : String.format("0x%02X", code),
+                            n.sum()));
             long n = seen.values().stream().mapToLong(Long::longValue).sum();
-            b.append(String.format("  %-26s %s  mean %d ms%n", k, seen,
+            b.append(String.format(
+                    "  %-26s %s  mean %d ms%n",
+                    k,
+                    seen,
                     n == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(nanos.get(k).sum() / n)));
         }
         return b.toString();

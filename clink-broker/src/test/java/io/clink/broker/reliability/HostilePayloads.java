@@ -1,13 +1,13 @@
 package io.clink.broker.reliability;
 
-import io.clink.core.internal.etf.EtfEncoder;
-import io.clink.core.internal.etf.EtfLimits;
 import io.clink.core.internal.etf.ErlAtom;
 import io.clink.core.internal.etf.ErlBinary;
 import io.clink.core.internal.etf.ErlInteger;
 import io.clink.core.internal.etf.ErlList;
 import io.clink.core.internal.etf.ErlMap;
 import io.clink.core.internal.etf.ErlTuple;
+import io.clink.core.internal.etf.EtfEncoder;
+import io.clink.core.internal.etf.EtfLimits;
 import io.clink.core.internal.protocol.ControlCodec;
 import io.clink.core.internal.protocol.ControlMessage;
 import io.clink.core.internal.protocol.ForwardedMessage;
@@ -28,6 +28,7 @@ final class HostilePayloads {
 
     /** ETF version byte and the tags written by hand below. */
     private static final int VERSION = 131;
+
     private static final int COMPRESSED = 80;
     private static final int SMALL_TUPLE = 104;
     private static final int BINARY = 109;
@@ -37,6 +38,7 @@ final class HostilePayloads {
 
     /** Lazily built, shared: 16 MiB of zeros deflate to about 16 KiB. */
     private static volatile byte[] lyingBomb;
+
     private static volatile byte[] fullBomb;
 
     private HostilePayloads() {}
@@ -49,8 +51,8 @@ final class HostilePayloads {
 
     /** A well-formed route batch adding one route. */
     static byte[] routeAdd(String actor, long incarnation, String filter) {
-        return ControlCodec.encode(new ControlMessage.RouteBatch(actor, incarnation,
-                List.of(ControlMessage.RouteOp.add(filter, filter))));
+        return ControlCodec.encode(
+                new ControlMessage.RouteBatch(actor, incarnation, List.of(ControlMessage.RouteOp.add(filter, filter))));
     }
 
     /** A well-formed forwarded message. */
@@ -116,7 +118,8 @@ final class HostilePayloads {
         if (b == null) {
             int size = EtfLimits.DEFAULT_MAX_INFLATED_BYTES;
             int content = size - 5;
-            byte[] header = ByteBuffer.allocate(5).put((byte) BINARY).putInt(content).array();
+            byte[] header =
+                    ByteBuffer.allocate(5).put((byte) BINARY).putInt(content).array();
             b = compressedFrame(size, deflateZeros(content, header));
             fullBomb = b;
         }
@@ -138,28 +141,40 @@ final class HostilePayloads {
     /** actor_init whose actor is an integer and incarnation a binary. */
     static byte[] actorInitWrongTypes(String target) {
         return EtfEncoder.encode(ErlMap.of(
-                OP, OP_KEY_VALUE_ACTOR_INIT,
-                ErlInteger.of(14), ErlInteger.of(ControlMessage.PROTOCOL_VERSION),
-                ErlInteger.of(13), ErlBinary.utf8(target),
-                ErlInteger.of(10), ErlInteger.of(42),
-                ErlInteger.of(11), ErlBinary.utf8("not an integer")));
+                OP,
+                OP_KEY_VALUE_ACTOR_INIT,
+                ErlInteger.of(14),
+                ErlInteger.of(ControlMessage.PROTOCOL_VERSION),
+                ErlInteger.of(13),
+                ErlBinary.utf8(target),
+                ErlInteger.of(10),
+                ErlInteger.of(42),
+                ErlInteger.of(11),
+                ErlBinary.utf8("not an integer")));
     }
 
     /** A route batch whose operations are a map instead of a list. */
     static byte[] routeWrongTypes(String actor) {
         return EtfEncoder.encode(ErlMap.of(
-                OP, ErlBinary.utf8("route"),
-                ErlInteger.of(10), ErlBinary.utf8(actor),
-                ErlInteger.of(11), ErlInteger.of(1),
-                ErlInteger.of(12), ErlMap.of(ErlBinary.utf8("a/b"), ErlBinary.utf8("a/b"))));
+                OP,
+                ErlBinary.utf8("route"),
+                ErlInteger.of(10),
+                ErlBinary.utf8(actor),
+                ErlInteger.of(11),
+                ErlInteger.of(1),
+                ErlInteger.of(12),
+                ErlMap.of(ErlBinary.utf8("a/b"), ErlBinary.utf8("a/b"))));
     }
 
     /** A control map with an operation nobody defined. */
     static byte[] unknownOperation(String actor) {
         return EtfEncoder.encode(ErlMap.of(
-                OP, ErlBinary.utf8("drop_all_routes"),
-                ErlInteger.of(10), ErlBinary.utf8(actor),
-                ErlInteger.of(11), ErlInteger.of(1)));
+                OP,
+                ErlBinary.utf8("drop_all_routes"),
+                ErlInteger.of(10),
+                ErlBinary.utf8(actor),
+                ErlInteger.of(11),
+                ErlInteger.of(1)));
     }
 
     /** A {@code #message{}} record with one field of the wrong type, chosen by {@code variant}. */

@@ -79,30 +79,32 @@ class LinkCutsIT {
         // the engine handed it; that is the broker's slow-consumer policy, not the link (docs/RELIABILITY.md).
         int rate = Integer.getInteger("clink.rate", 100);
         long periodNanos = rate <= 0 ? 0 : 1_000_000_000L / rate;
-        Thread publisher = new Thread(() -> {
-            try {
-                long next = System.nanoTime();
-                for (int i = 0; i < maxMessages && !stop.get(); i++) {
-                    next += periodNanos;
-                    long ahead = next - System.nanoTime();
-                    if (ahead > 0) {
-                        TimeUnit.NANOSECONDS.sleep(ahead);
-                    }
-                    boolean routedBefore = pair.a.peerRoutes().contains("cut/#");
-                    int rc = pub.publish("cut/" + (i % 8), "m-" + i);
-                    published.incrementAndGet();
-                    if (rc < 0x80 && routedBefore && pair.a.peerRoutes().contains("cut/#")) {
-                        synchronized (accepted) {
-                            accepted.add(i);
+        Thread publisher = new Thread(
+                () -> {
+                    try {
+                        long next = System.nanoTime();
+                        for (int i = 0; i < maxMessages && !stop.get(); i++) {
+                            next += periodNanos;
+                            long ahead = next - System.nanoTime();
+                            if (ahead > 0) {
+                                TimeUnit.NANOSECONDS.sleep(ahead);
+                            }
+                            boolean routedBefore = pair.a.peerRoutes().contains("cut/#");
+                            int rc = pub.publish("cut/" + (i % 8), "m-" + i);
+                            published.incrementAndGet();
+                            if (rc < 0x80 && routedBefore && pair.a.peerRoutes().contains("cut/#")) {
+                                synchronized (accepted) {
+                                    accepted.add(i);
+                                }
+                            } else {
+                                notRouted.incrementAndGet();
+                            }
                         }
-                    } else {
-                        notRouted.incrementAndGet();
+                    } catch (Throwable t) {
+                        publisherFailure.set(t);
                     }
-                }
-            } catch (Throwable t) {
-                publisherFailure.set(t);
-            }
-        }, "a-publisher");
+                },
+                "a-publisher");
         publisher.start();
 
         for (int c = 1; c <= cuts; c++) {
@@ -137,52 +139,88 @@ class LinkCutsIT {
         // At least once across the link: the engine on B handed every accepted message to B's broker, and (below)
         // B's subscriber got it.
         try {
-            await("B's engine hands every accepted message to B's broker", 60_000,
-                    () -> mustArrive.stream().allMatch(i -> pair.b.delivered.containsKey("m-" + i)), pair);
+            await(
+                    "B's engine hands every accepted message to B's broker",
+                    60_000,
+                    () -> mustArrive.stream().allMatch(i -> pair.b.delivered.containsKey("m-" + i)),
+                    pair);
         } catch (AssertionError e) {
-            List<Integer> missing = mustArrive.stream().filter(i -> !pair.b.delivered.containsKey("m-" + i)).toList();
-            throw new AssertionError(missing.size() + " of " + mustArrive.size() + " accepted messages never reached "
-                    + "B's broker (seed " + seed + "), first: " + missing.subList(0, Math.min(40, missing.size()))
-                    + "; " + e.getMessage(), e);
+            List<Integer> missing = mustArrive.stream()
+                    .filter(i -> !pair.b.delivered.containsKey("m-" + i))
+                    .toList();
+            throw new AssertionError(
+                    missing.size() + " of " + mustArrive.size() + " accepted messages never reached "
+                            + "B's broker (seed " + seed + "), first: "
+                            + missing.subList(0, Math.min(40, missing.size()))
+                            + "; " + e.getMessage(),
+                    e);
         }
         // Give the subscriber a bounded moment to catch up before counting what it got.
         long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() - settle < 0
-                && !mustArrive.stream().allMatch(i -> sub.counts.containsKey("m-" + i))) {
+        while (System.nanoTime() - settle < 0 && !mustArrive.stream().allMatch(i -> sub.counts.containsKey("m-" + i))) {
             Thread.sleep(100);
         }
-        await("A's forwarding buffer drains", LinkedPair.WAIT_MS, () -> pair.a.metrics().bufferedMessages() == 0);
+        await(
+                "A's forwarding buffer drains",
+                LinkedPair.WAIT_MS,
+                () -> pair.a.metrics().bufferedMessages() == 0);
 
         LinkMetrics m = pair.a.metrics();
-        long handed = mustArrive.stream().filter(i -> pair.b.delivered.containsKey("m-" + i)).count();
-        long handedCopies = pair.b.delivered.values().stream().mapToLong(Integer::longValue).sum();
+        long handed = mustArrive.stream()
+                .filter(i -> pair.b.delivered.containsKey("m-" + i))
+                .count();
+        long handedCopies =
+                pair.b.delivered.values().stream().mapToLong(Integer::longValue).sum();
         long duplicates = handedCopies - pair.b.delivered.size();
-        long subscriberGot = mustArrive.stream().filter(i -> sub.counts.containsKey("m-" + i)).count();
-        System.out.printf("LinkCutsIT figures: seed=%d cuts=%d published=%d accepted-with-route=%d not-routed=%d "
+        long subscriberGot = mustArrive.stream()
+                .filter(i -> sub.counts.containsKey("m-" + i))
+                .count();
+        System.out.printf(
+                "LinkCutsIT figures: seed=%d cuts=%d published=%d accepted-with-route=%d not-routed=%d "
                         + "handed-to-B-broker(distinct)=%d duplicates=%d subscriber-received(distinct)=%d "
                         + "subscriber-problems=%s hivemq-drops(B)=%s forwarded=%d retried=%d dropped=%d failed=%d "
                         + "routes-converged-after-last-heal=%dms links-online-after-last-heal=%dms "
                         + "proxy-connections(toA,toB)=%d,%d%n",
-                seed, cuts, published.get(), mustArrive.size(), notRouted.get(), handed, duplicates, subscriberGot,
-                sub.problems(), pair.b.brokerDrops(),
-                m.forwarded(), m.retried(), m.dropped(), m.failed(), convergedMs, onlineMs,
-                pair.proxyToA.acceptedConnections(), pair.proxyToB.acceptedConnections());
+                seed,
+                cuts,
+                published.get(),
+                mustArrive.size(),
+                notRouted.get(),
+                handed,
+                duplicates,
+                subscriberGot,
+                sub.problems(),
+                pair.b.brokerDrops(),
+                m.forwarded(),
+                m.retried(),
+                m.dropped(),
+                m.failed(),
+                convergedMs,
+                onlineMs,
+                pair.proxyToA.acceptedConnections(),
+                pair.proxyToB.acceptedConnections());
 
-        assertThat(mustArrive).as("messages accepted with the route established").isNotEmpty();
-        assertThat(subscriberGot).as("accepted messages B's subscriber received (HiveMQ drops on B: "
-                + pair.b.brokerDrops() + ")").isEqualTo(mustArrive.size());
+        assertThat(mustArrive)
+                .as("messages accepted with the route established")
+                .isNotEmpty();
+        assertThat(subscriberGot)
+                .as("accepted messages B's subscriber received (HiveMQ drops on B: " + pair.b.brokerDrops() + ")")
+                .isEqualTo(mustArrive.size());
         if (!Boolean.getBoolean("clink.nocut")) {
-            assertThat(pair.proxyToB.acceptedConnections()).as("connections A made through the proxy")
+            assertThat(pair.proxyToB.acceptedConnections())
+                    .as("connections A made through the proxy")
                     .isGreaterThan(cuts);
         }
         assertThat(m.dropped()).as("dropped: buffers had room").isZero();
         assertThat(m.failed()).as("failed").isZero();
-        assertThat(pair.b.delivered.keySet()).as("nothing delivered that was never published")
+        assertThat(pair.b.delivered.keySet())
+                .as("nothing delivered that was never published")
                 .allMatch(p -> Integer.parseInt(p.substring(2)) < published.get());
     }
 
     private boolean routesConverged() {
-        return pair.a.peerRoutes().equals(Set.of("cut/#")) && pair.b.peerRoutes().equals(Set.of("back/#"));
+        return pair.a.peerRoutes().equals(Set.of("cut/#"))
+                && pair.b.peerRoutes().equals(Set.of("back/#"));
     }
 
     private boolean converged() {

@@ -38,18 +38,24 @@ class LinkDownPastTtlIT extends ReliabilityBase {
             pair.refuse(true);
             pair.cutAll();
             await("both links down", LinkedPair.WAIT_MS, () -> !pair.a.online() && !pair.b.online(), pair);
-            assertThat(pair.a.peerRoutes()).as("routes kept while within the TTL").containsExactly("to-b/#");
+            assertThat(pair.a.peerRoutes())
+                    .as("routes kept while within the TTL")
+                    .containsExactly("to-b/#");
 
             pair.a.clock.jumpForward(PAST_TTL);
             pair.b.clock.jumpForward(PAST_TTL);
             long jumpedAt = System.nanoTime();
-            await("both sides collect the silent peer's routes", LinkedPair.WAIT_MS,
-                    () -> pair.a.peerRoutes().isEmpty() && pair.b.peerRoutes().isEmpty(), pair);
+            await(
+                    "both sides collect the silent peer's routes",
+                    LinkedPair.WAIT_MS,
+                    () -> pair.a.peerRoutes().isEmpty() && pair.b.peerRoutes().isEmpty(),
+                    pair);
             long gcMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - jumpedAt);
             assertThat(pair.a.metrics().remoteRoutes()).isZero();
             long matchedBefore = pair.a.metrics().matched();
             aPub.publish("to-b/while-down/" + o, "down-" + o);
-            assertThat(pair.a.metrics().matched()).as("nothing matched once the routes are gone")
+            assertThat(pair.a.metrics().matched())
+                    .as("nothing matched once the routes are gone")
                     .isEqualTo(matchedBefore);
 
             pair.heal();
@@ -58,16 +64,19 @@ class LinkDownPastTtlIT extends ReliabilityBase {
             long recoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - healedAt);
             roundTrip(aPub, "to-b/after/" + o, "a-to-b-" + o, bSub);
             roundTrip(bPub, "to-a/after/" + o, "b-to-a-" + o, aSub);
-            System.out.printf("LinkDownPastTtlIT outage %d: routes collected %d ms after the %d s jump, links and "
-                    + "routes back %d ms after the heal; metrics(A)=%s metrics(B)=%s%n", o, gcMs,
-                    PAST_TTL.toSeconds(), recoverMs, pair.a.metrics(), pair.b.metrics());
+            System.out.printf(
+                    "LinkDownPastTtlIT outage %d: routes collected %d ms after the %d s jump, links and "
+                            + "routes back %d ms after the heal; metrics(A)=%s metrics(B)=%s%n",
+                    o, gcMs, PAST_TTL.toSeconds(), recoverMs, pair.a.metrics(), pair.b.metrics());
         }
         assertThat(bSub.counts).doesNotContainKey("down-1");
     }
 
     private boolean established() {
-        return pair.a.peerRoutes().equals(Set.of("to-b/#")) && pair.b.peerRoutes().equals(Set.of("to-a/#"))
-                && pair.a.online() && pair.b.online();
+        return pair.a.peerRoutes().equals(Set.of("to-b/#"))
+                && pair.b.peerRoutes().equals(Set.of("to-a/#"))
+                && pair.a.online()
+                && pair.b.online();
     }
 
     /** Publishes every 500 ms until the subscriber has the payload (the forwarding pool may still be connecting). */

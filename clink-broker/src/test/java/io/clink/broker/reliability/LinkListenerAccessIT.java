@@ -60,8 +60,10 @@ class LinkListenerAccessIT {
         euSub = GuardedClusters.connect(clusters.euMqttUri(), "eu-sub", null, null);
         assertThat(usSub.trySubscribe("#", 1)).isEqualTo(1);
         assertThat(euSub.trySubscribe("linked/#", 1)).isEqualTo(1);
-        await("us-east learns eu-west's route linked/#", () -> clusters.usLink.remoteRoutes(EU).stream()
-                .anyMatch(r -> r.filter().equals("linked/#")));
+        await(
+                "us-east learns eu-west's route linked/#",
+                () -> clusters.usLink.remoteRoutes(EU).stream()
+                        .anyMatch(r -> r.filter().equals("linked/#")));
         euRoutes = Set.copyOf(clusters.usLink.remoteRoutes(EU));
     }
 
@@ -88,9 +90,16 @@ class LinkListenerAccessIT {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         long after = heapAfterGc();
 
-        String figures = String.format("scenario 7 (%s): %d warm-up + %d refused CONNECTs in %d ms, CONNACK codes %s; "
-                        + "heap after GC %.1f MiB before, %.1f MiB after (%+.1f%%)", SOAK ? "soak" : "short",
-                WARMUP_REFUSED, count, ms, seen, before / 1048576.0, after / 1048576.0,
+        String figures = String.format(
+                "scenario 7 (%s): %d warm-up + %d refused CONNECTs in %d ms, CONNACK codes %s; "
+                        + "heap after GC %.1f MiB before, %.1f MiB after (%+.1f%%)",
+                SOAK ? "soak" : "short",
+                WARMUP_REFUSED,
+                count,
+                ms,
+                seen,
+                before / 1048576.0,
+                after / 1048576.0,
                 100.0 * (after - before) / before);
         System.out.println(figures);
         assertThat(seen.keySet()).as(figures).containsOnly("0x86");
@@ -102,33 +111,50 @@ class LinkListenerAccessIT {
     @Test
     void defaultListener_linkTopics_refusedForPublishAndSubscribeWhateverTheCredentials() throws Exception {
         for (boolean withLinkCredentials : new boolean[] {false, true}) {
-            try (MqttTestClient c = GuardedClusters.connect(clusters.usMqttUri(), "plain-" + withLinkCredentials,
-                    withLinkCredentials ? EU_USER : null, withLinkCredentials ? EU_PASSWORD : null)) {
-                for (String topic : List.of("$LINK/cluster/route/" + EU, "$LINK/cluster/msg/" + EU,
-                        "$LINK/cluster/resp/" + EU + "/actor", "$LINK/anything")) {
+            try (MqttTestClient c = GuardedClusters.connect(
+                    clusters.usMqttUri(),
+                    "plain-" + withLinkCredentials,
+                    withLinkCredentials ? EU_USER : null,
+                    withLinkCredentials ? EU_PASSWORD : null)) {
+                for (String topic : List.of(
+                        "$LINK/cluster/route/" + EU,
+                        "$LINK/cluster/msg/" + EU,
+                        "$LINK/cluster/resp/" + EU + "/actor",
+                        "$LINK/anything")) {
                     byte[] payload = topic.contains("/msg/")
                             ? HostilePayloads.message("linked/forged", new byte[] {1})
                             : HostilePayloads.actorInit("intruder", 1, US);
                     assertThat(c.tryPublish(topic, payload, 1, handshakeProperties()))
-                            .as("PUBACK for %s (link credentials: %s)", topic, withLinkCredentials).isEqualTo(0x87);
+                            .as("PUBACK for %s (link credentials: %s)", topic, withLinkCredentials)
+                            .isEqualTo(0x87);
                 }
-                for (String filter : List.of("$LINK/#", "$LINK/cluster/route/+", "$LINK/cluster/msg/" + EU,
+                for (String filter : List.of(
+                        "$LINK/#",
+                        "$LINK/cluster/route/+",
+                        "$LINK/cluster/msg/" + EU,
                         "$LINK/cluster/resp/" + EU + "/#")) {
                     assertThat(c.trySubscribe(filter, 1))
-                            .as("SUBACK for %s (link credentials: %s)", filter, withLinkCredentials).isEqualTo(0x87);
+                            .as("SUBACK for %s (link credentials: %s)", filter, withLinkCredentials)
+                            .isEqualTo(0x87);
                 }
-                assertThat(c.isConnected()).as("an ordinary client is refused, not thrown out").isTrue();
+                assertThat(c.isConnected())
+                        .as("an ordinary client is refused, not thrown out")
+                        .isTrue();
             }
         }
         assertLinkIntact("after $LINK publishes on the default listener");
-        assertThat(usSub.received()).as("what a '#' subscriber on us-east saw")
+        assertThat(usSub.received())
+                .as("what a '#' subscriber on us-east saw")
                 .noneMatch(r -> r.topic().startsWith("$") || r.topic().equals("linked/forged"));
     }
 
     @Test
     void linkUser_anotherClustersLinkTopics_refusedWithDisconnect0x87() throws Exception {
-        for (String topic : List.of("$LINK/cluster/route/" + EU, "$LINK/cluster/msg/" + EU,
-                "$LINK/cluster/route/" + US, "$LINK/cluster/msg/cluster-unknown")) {
+        for (String topic : List.of(
+                "$LINK/cluster/route/" + EU,
+                "$LINK/cluster/msg/" + EU,
+                "$LINK/cluster/route/" + US,
+                "$LINK/cluster/msg/cluster-unknown")) {
             try (MqttTestClient c =
                     GuardedClusters.connect(clusters.usLinkUri(), "ap-impostor", AP_USER, AP_PASSWORD)) {
                 byte[] payload = topic.contains("/msg/")
@@ -140,15 +166,20 @@ class LinkListenerAccessIT {
                 }
                 int ack = c.tryPublish(topic, payload, 1, handshakeProperties());
 
-                assertThat(c.awaitServerDisconnect()).as("DISCONNECT after publishing to %s", topic)
+                assertThat(c.awaitServerDisconnect())
+                        .as("DISCONNECT after publishing to %s", topic)
                         .isEqualTo(0x87);
                 // The DISCONNECT may overtake the PUBACK; Paho then fails the publish with its own code (>= 32000).
-                assertThat(ack).as("PUBACK (or failure) of the publish to %s", topic)
-                        .satisfiesAnyOf(a -> assertThat(a).isEqualTo(0x87), a -> assertThat(a).isGreaterThan(32_000));
+                assertThat(ack)
+                        .as("PUBACK (or failure) of the publish to %s", topic)
+                        .satisfiesAnyOf(
+                                a -> assertThat(a).isEqualTo(0x87),
+                                a -> assertThat(a).isGreaterThan(32_000));
             }
         }
         try (MqttTestClient c = GuardedClusters.connect(clusters.usLinkUri(), "ap-snoop", AP_USER, AP_PASSWORD)) {
-            assertThat(c.trySubscribe("$LINK/cluster/resp/" + EU + "/#", 1)).as("SUBACK for eu-west's answers")
+            assertThat(c.trySubscribe("$LINK/cluster/resp/" + EU + "/#", 1))
+                    .as("SUBACK for eu-west's answers")
                     .isEqualTo(0x87);
         }
         assertLinkIntact("after a wrong-cluster credential tried eu-west's topics");
@@ -176,7 +207,8 @@ class LinkListenerAccessIT {
             long limitMinutes = SOAK ? 45 : 8;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(limitMinutes);
             while (done.stream().anyMatch(f -> !f.isDone())) {
-                assertThat(System.nanoTime()).as("refused CONNECTs still running after %d minutes", limitMinutes)
+                assertThat(System.nanoTime())
+                        .as("refused CONNECTs still running after %d minutes", limitMinutes)
                         .isLessThan(deadline);
                 assertLinkIntact("during refused CONNECTs (" + next.get() + ")");
                 Thread.sleep(500);
@@ -223,7 +255,9 @@ class LinkListenerAccessIT {
 
     /** eu-west's routes on us-east are those it had, and a publish on us-east reaches eu-west's subscriber. */
     private static void assertLinkIntact(String when) throws Exception {
-        assertThat(clusters.usLink.remoteRoutes(EU)).as("eu-west's routes on us-east " + when).isEqualTo(euRoutes);
+        assertThat(clusters.usLink.remoteRoutes(EU))
+                .as("eu-west's routes on us-east " + when)
+                .isEqualTo(euRoutes);
         String topic = "linked/probe-" + System.nanoTime();
         usPub.tryPublish(topic, HostilePayloads.utf8("probe"), 1, null);
         euSub.awaitMessageOn(topic);
@@ -241,7 +275,9 @@ class LinkListenerAccessIT {
         for (int i = 0; i < 5; i++) {
             System.gc();
             Thread.sleep(200);
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            used = Math.min(
+                    used,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
     }

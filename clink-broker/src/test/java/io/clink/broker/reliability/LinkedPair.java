@@ -2,9 +2,9 @@ package io.clink.broker.reliability;
 
 import io.clink.api.IncarnationStore;
 import io.clink.api.config.ClusterLinkConfig;
+import io.clink.api.link.ActorState;
 import io.clink.api.link.ForwardingStatus;
 import io.clink.api.link.LinkMetrics;
-import io.clink.api.link.ActorState;
 import io.clink.api.link.LinkStatus;
 import io.clink.api.link.RemoteRoute;
 import io.clink.broker.BrokerConfig;
@@ -69,9 +69,12 @@ final class LinkedPair implements AutoCloseable {
         String linkExtra = "";
         /** Payloads the engine handed to the broker for local delivery, with copies. */
         final Map<String, Integer> delivered = new ConcurrentHashMap<>();
-        @Nullable EmbeddedClusterBroker broker;
+
+        @Nullable
+        EmbeddedClusterBroker broker;
         /** HiveMQ's metrics of the running broker, captured while its extension starts. */
         volatile com.codahale.metrics.@Nullable MetricRegistry hivemqMetrics;
+
         volatile @Nullable ClusterLink engine;
 
         Side(String name, String peer, int mqttPort, int linkPort) {
@@ -97,7 +100,8 @@ final class LinkedPair implements AutoCloseable {
                     }
                 });
                 r.getGauges().forEach((k, v) -> {
-                    if ((k.contains("dropped") || k.contains("queue")) && v.getValue() instanceof Number n
+                    if ((k.contains("dropped") || k.contains("queue"))
+                            && v.getValue() instanceof Number n
                             && n.longValue() > 0) {
                         out.put(k, n.longValue());
                     }
@@ -129,7 +133,8 @@ final class LinkedPair implements AutoCloseable {
         /** The routes the peer replicated here, as filters. */
         Set<String> peerRoutes() {
             ClusterLink e = engine;
-            return e == null ? Set.of()
+            return e == null
+                    ? Set.of()
                     : e.remoteRoutes(peer).stream().map(RemoteRoute::filter).collect(Collectors.toSet());
         }
 
@@ -161,8 +166,11 @@ final class LinkedPair implements AutoCloseable {
             BrokerConfig config;
             try {
                 // The incarnations live in this side's own store; data_dir only has to be a writable place.
-                config = BrokerConfig.from(ClusterLinkConfigLoader.parseString(hocon, name), name,
-                        Path.of("").toAbsolutePath()).withDataDir(Files.createTempDirectory("clink-pair-" + name));
+                config = BrokerConfig.from(
+                                ClusterLinkConfigLoader.parseString(hocon, name),
+                                name,
+                                Path.of("").toAbsolutePath())
+                        .withDataDir(Files.createTempDirectory("clink-pair-" + name));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -186,7 +194,8 @@ final class LinkedPair implements AutoCloseable {
                 PahoLinkTransport transport = new PahoLinkTransport();
                 ClusterLink link = ClusterLink.builder()
                         .config(config)
-                        .broker(RecordingBroker.wrapping(adapter).keepDeliveries(false)
+                        .broker(RecordingBroker.wrapping(adapter)
+                                .keepDeliveries(false)
                                 .onDeliver(m -> delivered.merge(utf8(m.payload()), 1, Integer::sum)))
                         .transport(transport)
                         .nodeName("node-" + name)
@@ -267,8 +276,15 @@ final class LinkedPair implements AutoCloseable {
                 sb.append("not running; ");
                 continue;
             }
-            sb.append("routes of ").append(s.peer).append('=').append(s.peerRoutes())
-                    .append(" status=").append(s.status()).append(" metrics=").append(s.metrics()).append("; ");
+            sb.append("routes of ")
+                    .append(s.peer)
+                    .append('=')
+                    .append(s.peerRoutes())
+                    .append(" status=")
+                    .append(s.status())
+                    .append(" metrics=")
+                    .append(s.metrics())
+                    .append("; ");
         }
         return sb.toString();
     }

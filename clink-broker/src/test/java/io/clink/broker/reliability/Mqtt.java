@@ -22,6 +22,7 @@ final class Mqtt implements AutoCloseable {
     final MqttTestClient client;
     /** Copies received per payload. */
     final Map<String, Integer> counts = new ConcurrentHashMap<>();
+
     final AtomicLong total = new AtomicLong();
     final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
 
@@ -43,8 +44,8 @@ final class Mqtt implements AutoCloseable {
         client.onMessage(r -> {
             total.incrementAndGet();
             byte[] raw = r.message().getPayload();
-            boolean queued = raw.length >= prefix.length
-                    && Arrays.equals(raw, 0, prefix.length, prefix, 0, prefix.length);
+            boolean queued =
+                    raw.length >= prefix.length && Arrays.equals(raw, 0, prefix.length, prefix, 0, prefix.length);
             if (!countAll && !queued) {
                 return;
             }

@@ -27,24 +27,29 @@ class PeerRestartIT extends ReliabilityBase {
         pair.startBoth();
         Mqtt keep = client(pair.b, "b-keep").subscribe("keep/#");
         Mqtt stale = client(pair.b, "b-stale").subscribe("stale/#");
-        await("A learns both of B's routes", LinkedPair.WAIT_MS,
-                () -> pair.a.peerRoutes().equals(Set.of("keep/#", "stale/#")) && pair.a.online(), pair);
+        await(
+                "A learns both of B's routes",
+                LinkedPair.WAIT_MS,
+                () -> pair.a.peerRoutes().equals(Set.of("keep/#", "stale/#")) && pair.a.online(),
+                pair);
 
         Mqtt pub = client(pair.a, "a-pub");
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong published = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread publisher = new Thread(() -> {
-            try {
-                for (int i = 0; i < 1_000_000 && !stop.get(); i++) {
-                    pub.publish((i % 2 == 0 ? "keep/" : "stale/") + i, "during-" + i);
-                    published.incrementAndGet();
-                    Thread.sleep(5);
-                }
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        }, "a-publisher");
+        Thread publisher = new Thread(
+                () -> {
+                    try {
+                        for (int i = 0; i < 1_000_000 && !stop.get(); i++) {
+                            pub.publish((i % 2 == 0 ? "keep/" : "stale/") + i, "during-" + i);
+                            published.incrementAndGet();
+                            Thread.sleep(5);
+                        }
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    }
+                },
+                "a-publisher");
         publisher.start();
 
         long totalConvergeMs = 0;
@@ -59,13 +64,17 @@ class PeerRestartIT extends ReliabilityBase {
             // stale/# is gone: B no longer has a subscriber for it.
             stale = client(pair.b, "b-other-" + r).subscribe("other" + r + "/#");
             String other = "other" + r + "/#";
-            await("A's view of B's routes is rebuilt without stale/#", LinkedPair.WAIT_MS,
-                    () -> pair.a.peerRoutes().equals(Set.of("keep/#", other)) && pair.a.online(), pair);
+            await(
+                    "A's view of B's routes is rebuilt without stale/#",
+                    LinkedPair.WAIT_MS,
+                    () -> pair.a.peerRoutes().equals(Set.of("keep/#", other)) && pair.a.online(),
+                    pair);
             long convergeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
             totalConvergeMs += convergeMs;
             long incarnationAfter = pair.b.status().actors().get(0).incarnation();
-            System.out.printf("PeerRestartIT restart %d: incarnation %d -> %d, A's view converged %d ms after B "
-                    + "started%n", r, incarnationBefore, incarnationAfter, convergeMs);
+            System.out.printf(
+                    "PeerRestartIT restart %d: incarnation %d -> %d, A's view converged %d ms after B " + "started%n",
+                    r, incarnationBefore, incarnationAfter, convergeMs);
             assertThat(incarnationAfter).as("B's new incarnation").isGreaterThan(incarnationBefore);
         }
         stop.set(true);
@@ -74,7 +83,10 @@ class PeerRestartIT extends ReliabilityBase {
 
         // After convergence: stale publishes are matched by no route of B, so not one is forwarded.
         Mqtt probe = client(pair.a, "a-probe");
-        await("A's forwarding buffer is empty", LinkedPair.WAIT_MS, () -> pair.a.metrics().bufferedMessages() == 0,
+        await(
+                "A's forwarding buffer is empty",
+                LinkedPair.WAIT_MS,
+                () -> pair.a.metrics().bufferedMessages() == 0,
                 pair);
         long matchedBefore = pair.a.metrics().matched();
         long forwardedBefore = pair.a.metrics().forwarded();
@@ -86,21 +98,37 @@ class PeerRestartIT extends ReliabilityBase {
             probe.publish("keep/after/" + i, "keep-after-" + i);
         }
         Mqtt keepNow = keep;
-        await("B's keep subscriber gets every keep message", LinkedPair.WAIT_MS,
-                () -> java.util.stream.IntStream.range(0, n).allMatch(i -> keepNow.counts.containsKey("keep-after-" + i)),
+        await(
+                "B's keep subscriber gets every keep message",
+                LinkedPair.WAIT_MS,
+                () -> java.util.stream.IntStream.range(0, n)
+                        .allMatch(i -> keepNow.counts.containsKey("keep-after-" + i)),
                 pair);
-        await("A counts the keep messages forwarded", LinkedPair.WAIT_MS,
-                () -> pair.a.metrics().forwarded() >= forwardedBefore + n, pair);
+        await(
+                "A counts the keep messages forwarded",
+                LinkedPair.WAIT_MS,
+                () -> pair.a.metrics().forwarded() >= forwardedBefore + n,
+                pair);
 
-        System.out.printf("PeerRestartIT figures: restarts=%d published-during-restarts=%d "
+        System.out.printf(
+                "PeerRestartIT figures: restarts=%d published-during-restarts=%d "
                         + "mean-view-convergence=%d ms forwarded-after=%d matched-after=%d B-handed-stale-after=%d "
-                        + "metrics(A)=%s%n", restarts, published.get(), totalConvergeMs / restarts,
-                pair.a.metrics().forwarded() - forwardedBefore, pair.a.metrics().matched() - matchedBefore,
-                pair.b.delivered.keySet().stream().filter(p -> p.startsWith("stale-after-")).count(),
+                        + "metrics(A)=%s%n",
+                restarts,
+                published.get(),
+                totalConvergeMs / restarts,
+                pair.a.metrics().forwarded() - forwardedBefore,
+                pair.a.metrics().matched() - matchedBefore,
+                pair.b.delivered.keySet().stream()
+                        .filter(p -> p.startsWith("stale-after-"))
+                        .count(),
                 pair.a.metrics());
-        assertThat(pair.a.metrics().matched() - matchedBefore).as("messages A matched to B's routes after "
-                + "convergence: only the keep ones").isEqualTo(n);
-        assertThat(pair.a.metrics().forwarded() - forwardedBefore).as("forwarded after convergence").isEqualTo(n);
+        assertThat(pair.a.metrics().matched() - matchedBefore)
+                .as("messages A matched to B's routes after " + "convergence: only the keep ones")
+                .isEqualTo(n);
+        assertThat(pair.a.metrics().forwarded() - forwardedBefore)
+                .as("forwarded after convergence")
+                .isEqualTo(n);
         assertThat(pair.b.delivered.keySet()).noneMatch(p -> p.startsWith("stale-after-"));
     }
 }

@@ -30,8 +30,16 @@ final class RawSocketPeer {
      *
      * @return the DISCONNECT reason code, {@link #CLOSED} or {@link #NO_ANSWER}
      */
-    static int publishDeclaring(String host, int port, String clientId, String user, byte[] password, String topic,
-            int declaredLength, int timeoutMs) throws IOException {
+    static int publishDeclaring(
+            String host,
+            int port,
+            String clientId,
+            String user,
+            byte[] password,
+            String topic,
+            int declaredLength,
+            int timeoutMs)
+            throws IOException {
         try (Socket s = new Socket(host, port)) {
             s.setSoTimeout(timeoutMs);
             OutputStream out = s.getOutputStream();
@@ -65,8 +73,16 @@ final class RawSocketPeer {
      * @return the reason codes of the two PUBRECs and of the PUBCOMP (0 when the packet carries none)
      * @throws IOException if the broker refuses the CONNECT, answers with another packet, or closes the socket
      */
-    static int[] qos2PublishWithRetransmission(String host, int port, String clientId, String user, byte[] password,
-            String topic, byte[] payload, int timeoutMs) throws IOException {
+    static int[] qos2PublishWithRetransmission(
+            String host,
+            int port,
+            String clientId,
+            String user,
+            byte[] password,
+            String topic,
+            byte[] payload,
+            int timeoutMs)
+            throws IOException {
         final int packetId = 7;
         try (Socket s = new Socket(host, port)) {
             s.setSoTimeout(timeoutMs);
@@ -111,8 +127,16 @@ final class RawSocketPeer {
      * @return the PUBREC's reason code
      * @throws IOException if the broker refuses the CONNECT, answers with another packet, or closes the socket
      */
-    static int qos2PublishThenPing(String host, int port, String clientId, String user, byte[] password, String topic,
-            byte[] payload, int timeoutMs) throws IOException {
+    static int qos2PublishThenPing(
+            String host,
+            int port,
+            String clientId,
+            String user,
+            byte[] password,
+            String topic,
+            byte[] payload,
+            int timeoutMs)
+            throws IOException {
         final int packetId = 9;
         try (Socket s = new Socket(host, port)) {
             s.setSoTimeout(timeoutMs);
@@ -153,7 +177,8 @@ final class RawSocketPeer {
         if ((got & 0xF0) != type) {
             throw new IOException("expected " + what + ", got packet type 0x" + Integer.toHexString(got)
                     + ((got & 0xF0) == 0xE0 && body.length > 0
-                            ? " (DISCONNECT 0x" + Integer.toHexString(body[0] & 0xff) + ")" : ""));
+                            ? " (DISCONNECT 0x" + Integer.toHexString(body[0] & 0xff) + ")"
+                            : ""));
         }
         return body;
     }

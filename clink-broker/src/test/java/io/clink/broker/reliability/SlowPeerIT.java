@@ -52,8 +52,11 @@ class SlowPeerIT extends ReliabilityBase {
         Mqtt local = track(new Mqtt(pair.a.uri(), "a-local", "p-", false)).subscribe("slow/ping");
         Mqtt pinger = client(pair.a, "a-pinger");
         Mqtt flooder = client(pair.a, "a-flooder");
-        await("A learns B's route", LinkedPair.WAIT_MS,
-                () -> pair.a.peerRoutes().contains("slow/#") && pair.a.online(), pair);
+        await(
+                "A learns B's route",
+                LinkedPair.WAIT_MS,
+                () -> pair.a.peerRoutes().contains("slow/#") && pair.a.online(),
+                pair);
 
         long[] healthy = pings(pinger, local, "healthy");
         byte[] payload = new byte[PAYLOAD];
@@ -64,8 +67,11 @@ class SlowPeerIT extends ReliabilityBase {
             flooder.publish("slow/warm/" + (i % 16), payload);
         }
         double healthyPublishMs = (System.nanoTime() - warmStart) / 1e6 / warm;
-        await("A's buffer empty before the stall", LinkedPair.WAIT_MS,
-                () -> pair.a.metrics().bufferedMessages() == 0, pair);
+        await(
+                "A's buffer empty before the stall",
+                LinkedPair.WAIT_MS,
+                () -> pair.a.metrics().bufferedMessages() == 0,
+                pair);
         long heapBefore = heapAfterGc();
 
         if (mode.equals("stalled")) {
@@ -76,18 +82,20 @@ class SlowPeerIT extends ReliabilityBase {
         AtomicLong maxMessages = new AtomicLong();
         AtomicLong maxBytes = new AtomicLong();
         AtomicBoolean sampling = new AtomicBoolean(true);
-        Thread sampler = new Thread(() -> {
-            while (sampling.get()) {
-                LinkMetrics m = pair.a.metrics();
-                maxMessages.accumulateAndGet(m.bufferedMessages(), Math::max);
-                maxBytes.accumulateAndGet(m.bufferedBytes(), Math::max);
-                try {
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "buffer-sampler");
+        Thread sampler = new Thread(
+                () -> {
+                    while (sampling.get()) {
+                        LinkMetrics m = pair.a.metrics();
+                        maxMessages.accumulateAndGet(m.bufferedMessages(), Math::max);
+                        maxBytes.accumulateAndGet(m.bufferedBytes(), Math::max);
+                        try {
+                            Thread.sleep(2);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "buffer-sampler");
         sampler.start();
         long floodStart = System.nanoTime();
         for (int i = 0; i < flood; i++) {
@@ -102,34 +110,61 @@ class SlowPeerIT extends ReliabilityBase {
         sampler.join(5_000);
 
         pair.proxyToB.heal();
-        await("A's buffer drains once the peer reads again", 60_000,
-                () -> pair.a.metrics().bufferedMessages() == 0, pair);
+        await(
+                "A's buffer drains once the peer reads again",
+                60_000,
+                () -> pair.a.metrics().bufferedMessages() == 0,
+                pair);
         LinkMetrics after = pair.a.metrics();
         long heapAfter = heapAfterGc();
 
-        System.out.printf("SlowPeerIT figures (" + mode + "): flood=%d x %d B in %d ms; buffered max %d msgs / %d B (limits %d / %d); "
+        System.out.printf(
+                "SlowPeerIT figures (" + mode
+                        + "): flood=%d x %d B in %d ms; buffered max %d msgs / %d B (limits %d / %d); "
                         + "dropped=%d forwarded=%d failed=%d matched=%d (during stall: %s); local ping ms healthy "
                         + "p50=%.1f p99=%.1f, stalled p50=%.1f p99=%.1f; heap after GC: before=%d MiB stalled=%d MiB "
                         + "after=%d MiB; publish (PUBACK) ms per message healthy=%.2f stalled=%.2f%n",
-                flood, PAYLOAD, floodMs, maxMessages.get(), maxBytes.get(), MAX_MESSAGES, MAX_BYTES,
-                after.dropped(), after.forwarded(), after.failed(), after.matched(), during,
-                healthy[0] / 1e6, healthy[1] / 1e6, stalled[0] / 1e6, stalled[1] / 1e6,
-                heapBefore >> 20, heapStalled >> 20, heapAfter >> 20, healthyPublishMs, stalledPublishMs);
+                flood,
+                PAYLOAD,
+                floodMs,
+                maxMessages.get(),
+                maxBytes.get(),
+                MAX_MESSAGES,
+                MAX_BYTES,
+                after.dropped(),
+                after.forwarded(),
+                after.failed(),
+                after.matched(),
+                during,
+                healthy[0] / 1e6,
+                healthy[1] / 1e6,
+                stalled[0] / 1e6,
+                stalled[1] / 1e6,
+                heapBefore >> 20,
+                heapStalled >> 20,
+                heapAfter >> 20,
+                healthyPublishMs,
+                stalledPublishMs);
 
         assertThat(maxMessages.get()).as("most messages buffered").isLessThanOrEqualTo(MAX_MESSAGES);
         assertThat(maxBytes.get()).as("most bytes buffered").isLessThanOrEqualTo(MAX_BYTES);
         assertThat(during.dropped()).as("drops counted while stalled").isPositive();
-        assertThat(during.matched()).as("every matched message is accounted for")
+        assertThat(during.matched())
+                .as("every matched message is accounted for")
                 .isEqualTo(during.forwarded() + during.failed() + during.dropped() + during.bufferedMessages());
         // The flood was 64 MiB (short form); the buffer holds at most 2 MiB. Allow room for the brokers' own churn,
         // well below the flood.
-        assertThat(heapStalled - heapBefore).as("heap growth while stalled, bytes")
+        assertThat(heapStalled - heapBefore)
+                .as("heap growth while stalled, bytes")
                 .isLessThan(2 * MAX_BYTES + 16L * 1024 * 1024);
-        assertThat(stalled[0]).as("local median round trip while the link is stalled, ns")
+        assertThat(stalled[0])
+                .as("local median round trip while the link is stalled, ns")
                 .isLessThan(Math.max(5 * healthy[0], healthy[0] + TimeUnit.MILLISECONDS.toNanos(50)));
-        assertThat(stalledPublishMs).as("a publisher's time per QoS 1 publish while the link is stalled, ms")
+        assertThat(stalledPublishMs)
+                .as("a publisher's time per QoS 1 publish while the link is stalled, ms")
                 .isLessThan(Math.max(5 * healthyPublishMs, healthyPublishMs + 20));
-        assertThat(stalled[1]).as("local p99 round trip while the link is stalled, ns")
+        assertThat(stalled[1])
+                .as("local p99 round trip while the link is stalled, ns")
                 .isLessThan(TimeUnit.SECONDS.toNanos(2));
     }
 

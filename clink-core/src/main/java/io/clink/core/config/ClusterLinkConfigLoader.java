@@ -85,16 +85,29 @@ public final class ClusterLinkConfigLoader {
     private static final String FORWARDING_BUFFER = "forwarding_buffer";
 
     private static final Set<String> LINK_KEYS = Set.of(
-            LinkConfig.ENABLE.name(), LinkConfig.NAME.name(), LinkConfig.SERVER.name(), LinkConfig.CLIENT_ID.name(),
-            LinkConfig.USERNAME.name(), LinkConfig.PASSWORD.name(), SSL, LinkConfig.TOPICS.name(),
-            LinkConfig.POOL_SIZE.name(), LinkConfig.RETRY_INTERVAL.name(), LinkConfig.MAX_INFLIGHT.name(), TCP_OPTS,
-            RESOURCE_OPTS, LinkConfig.KEEPALIVE.name(), LinkConfig.ACTOR_NAME.name(), RECONNECT, FORWARDING_BUFFER);
+            LinkConfig.ENABLE.name(),
+            LinkConfig.NAME.name(),
+            LinkConfig.SERVER.name(),
+            LinkConfig.CLIENT_ID.name(),
+            LinkConfig.USERNAME.name(),
+            LinkConfig.PASSWORD.name(),
+            SSL,
+            LinkConfig.TOPICS.name(),
+            LinkConfig.POOL_SIZE.name(),
+            LinkConfig.RETRY_INTERVAL.name(),
+            LinkConfig.MAX_INFLIGHT.name(),
+            TCP_OPTS,
+            RESOURCE_OPTS,
+            LinkConfig.KEEPALIVE.name(),
+            LinkConfig.ACTOR_NAME.name(),
+            RECONNECT,
+            FORWARDING_BUFFER);
 
-    private static final Map<String, String> LINK_IGNORED = Map.of(
-            "ps_actor_incarnation", "EMQX manages it internally; clink keeps incarnations in its own store");
+    private static final Map<String, String> LINK_IGNORED =
+            Map.of("ps_actor_incarnation", "EMQX manages it internally; clink keeps incarnations in its own store");
 
-    private static final Set<String> SSL_KEYS = Set.of(
-            "enable", "cacertfile", "certfile", "keyfile", "verify", "server_name_indication", "versions");
+    private static final Set<String> SSL_KEYS =
+            Set.of("enable", "cacertfile", "certfile", "keyfile", "verify", "server_name_indication", "versions");
 
     private static final Map<String, String> SSL_IGNORED = Map.of(
             "depth", "the JVM's certificate path validation sets the chain depth",
@@ -111,13 +124,22 @@ public final class ClusterLinkConfigLoader {
             "verify_peer_ext_key_usage", "extended key usage is checked by the JVM's defaults");
 
     private static final Set<String> TCP_KEYS = Set.of(
-            TcpOptions.ACTIVE_N.name(), TcpOptions.NODELAY.name(), TcpOptions.SNDBUF.name(), TcpOptions.RECBUF.name(),
-            TcpOptions.BUFFER.name(), TcpOptions.KEEPALIVE.name(), TcpOptions.DELAY_SEND.name());
+            TcpOptions.ACTIVE_N.name(),
+            TcpOptions.NODELAY.name(),
+            TcpOptions.SNDBUF.name(),
+            TcpOptions.RECBUF.name(),
+            TcpOptions.BUFFER.name(),
+            TcpOptions.KEEPALIVE.name(),
+            TcpOptions.DELAY_SEND.name());
 
     private static final Set<String> RESOURCE_KEYS = Set.of(
-            ResourceOptions.WORKER_POOL_SIZE.name(), ResourceOptions.DISPATCH_STRATEGY.name(),
-            ResourceOptions.HEALTH_CHECK_INTERVAL.name(), ResourceOptions.REQUEST_TTL.name(), "request_timeout",
-            ResourceOptions.INFLIGHT_WINDOW.name(), ResourceOptions.MAX_BUFFER_BYTES.name(),
+            ResourceOptions.WORKER_POOL_SIZE.name(),
+            ResourceOptions.DISPATCH_STRATEGY.name(),
+            ResourceOptions.HEALTH_CHECK_INTERVAL.name(),
+            ResourceOptions.REQUEST_TTL.name(),
+            "request_timeout",
+            ResourceOptions.INFLIGHT_WINDOW.name(),
+            ResourceOptions.MAX_BUFFER_BYTES.name(),
             ResourceOptions.START_TIMEOUT.name());
 
     private static final Map<String, String> RESOURCE_IGNORED = Map.ofEntries(
@@ -202,7 +224,8 @@ public final class ClusterLinkConfigLoader {
         }
         try {
             com.typesafe.config.Config c = ConfigFactory.parseFile(
-                    file.toFile(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+                    file.toFile(),
+                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
             return new ConfigDocument(c.resolve());
         } catch (ConfigException e) {
             throw syntax(name, e);
@@ -223,7 +246,10 @@ public final class ClusterLinkConfigLoader {
         Objects.requireNonNull(originName, "originName");
         try {
             return new ConfigDocument(ConfigFactory.parseString(
-                    hocon, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setOriginDescription(originName))
+                            hocon,
+                            ConfigParseOptions.defaults()
+                                    .setSyntax(ConfigSyntax.CONF)
+                                    .setOriginDescription(originName))
                     .resolve());
         } catch (ConfigException e) {
             throw syntax(originName, e);
@@ -276,7 +302,8 @@ public final class ClusterLinkConfigLoader {
         apply(cluster, ClusterLinkConfig.NAME.name(), () -> b.name(name));
         cluster.string(ClusterLinkConfig.ACTOR_NAME.name())
                 .ifPresent(a -> apply(cluster, ClusterLinkConfig.ACTOR_NAME.name(), () -> b.actorName(a)));
-        List<ConfigSection> links = cluster.sections(ClusterLinkConfig.LINKS.name()).orElse(List.of());
+        List<ConfigSection> links =
+                cluster.sections(ClusterLinkConfig.LINKS.name()).orElse(List.of());
         List<LinkConfig> parsed = new ArrayList<>(links.size());
         for (ConfigSection link : links) {
             parsed.add(readLink(link));
@@ -303,8 +330,7 @@ public final class ClusterLinkConfigLoader {
         set(link, LinkConfig.PASSWORD.name(), link.secret(LinkConfig.PASSWORD.name()), b::password);
         set(link, LinkConfig.TOPICS.name(), link.strings(LinkConfig.TOPICS.name()), b::topics);
         set(link, LinkConfig.POOL_SIZE.name(), link.int32(LinkConfig.POOL_SIZE.name()), b::poolSize);
-        set(link, LinkConfig.RETRY_INTERVAL.name(), link.duration(LinkConfig.RETRY_INTERVAL.name()),
-                b::retryInterval);
+        set(link, LinkConfig.RETRY_INTERVAL.name(), link.duration(LinkConfig.RETRY_INTERVAL.name()), b::retryInterval);
         set(link, LinkConfig.MAX_INFLIGHT.name(), link.int32(LinkConfig.MAX_INFLIGHT.name()), b::maxInflight);
         set(link, LinkConfig.KEEPALIVE.name(), link.duration(LinkConfig.KEEPALIVE.name()), b::keepalive);
         set(link, LinkConfig.ACTOR_NAME.name(), link.string(LinkConfig.ACTOR_NAME.name()), b::actorName);
@@ -315,14 +341,17 @@ public final class ClusterLinkConfigLoader {
             }
         });
         link.section(TCP_OPTS).ifPresent(s -> apply(link, TCP_OPTS, () -> b.tcpOptions(readTcp(s))));
-        link.section(RESOURCE_OPTS).ifPresent(s -> apply(link, RESOURCE_OPTS, () -> b.resourceOptions(readResource(s))));
+        link.section(RESOURCE_OPTS)
+                .ifPresent(s -> apply(link, RESOURCE_OPTS, () -> b.resourceOptions(readResource(s))));
         link.section(RECONNECT).ifPresent(s -> apply(link, RECONNECT, () -> b.reconnect(readReconnect(s))));
         link.section(FORWARDING_BUFFER).ifPresent(s -> {
             s.checkKeys(BUFFER_KEYS, Map.of(), Map.of());
-            set(link, LinkConfig.FORWARDING_BUFFER_MAX_MESSAGES.name(), s.int32("max_messages"),
+            set(
+                    link,
+                    LinkConfig.FORWARDING_BUFFER_MAX_MESSAGES.name(),
+                    s.int32("max_messages"),
                     b::forwardingBufferMaxMessages);
-            set(link, LinkConfig.FORWARDING_BUFFER_MAX_BYTES.name(), s.bytes("max_bytes"),
-                    b::forwardingBufferMaxBytes);
+            set(link, LinkConfig.FORWARDING_BUFFER_MAX_BYTES.name(), s.bytes("max_bytes"), b::forwardingBufferMaxBytes);
         });
         try {
             return b.build();
@@ -355,7 +384,8 @@ public final class ClusterLinkConfigLoader {
         });
         ssl.string("server_name_indication").ifPresent(v -> {
             if (v.equals("disable")) {
-                throw ssl.error("server_name_indication",
+                throw ssl.error(
+                        "server_name_indication",
                         "'disable' is not supported by clink: SNI is always sent (leave it out to use the server's host)");
             }
             try {
@@ -370,8 +400,8 @@ public final class ClusterLinkConfigLoader {
                 String canonical = TlsSettings.SUPPORTED_PROTOCOLS.stream()
                         .filter(p -> p.equalsIgnoreCase(v))
                         .findFirst()
-                        .orElseThrow(() -> ssl.error("versions",
-                                "unsupported TLS version '" + v + "' (allowed: tlsv1.3, tlsv1.2)"));
+                        .orElseThrow(() -> ssl.error(
+                                "versions", "unsupported TLS version '" + v + "' (allowed: tlsv1.3, tlsv1.2)"));
                 mapped.add(canonical);
             }
             try {
@@ -386,7 +416,8 @@ public final class ClusterLinkConfigLoader {
             String msg = Objects.requireNonNullElse(e.getMessage(), "invalid");
             // TlsSettings names "ssl.<key>" at the start of its messages.
             String key = msg.startsWith("ssl.") ? msg.substring(4).split("[ :]", 2)[0] : "";
-            String detail = msg.startsWith("ssl." + key) ? msg.substring(4 + key.length()).replaceFirst("^:? *", "")
+            String detail = msg.startsWith("ssl." + key)
+                    ? msg.substring(4 + key.length()).replaceFirst("^:? *", "")
                     : msg;
             return rethrowSsl(ssl, key, detail);
         }
@@ -423,7 +454,8 @@ public final class ClusterLinkConfigLoader {
         r.checkKeys(RESOURCE_KEYS, RESOURCE_IGNORED, Map.of());
         ResourceOptions.Builder b = ResourceOptions.builder();
         r.int32(ResourceOptions.WORKER_POOL_SIZE.name()).ifPresent(b::workerPoolSize);
-        r.string(ResourceOptions.DISPATCH_STRATEGY.name()).ifPresent(v -> b.dispatchStrategy(DispatchStrategy.parse(v)));
+        r.string(ResourceOptions.DISPATCH_STRATEGY.name())
+                .ifPresent(v -> b.dispatchStrategy(DispatchStrategy.parse(v)));
         r.duration(ResourceOptions.HEALTH_CHECK_INTERVAL.name()).ifPresent(b::healthCheckInterval);
         Optional<Duration> ttl = r.duration(ResourceOptions.REQUEST_TTL.name());
         Optional<Duration> timeout = r.duration("request_timeout");
@@ -475,8 +507,8 @@ public final class ClusterLinkConfigLoader {
 
     /** Why some EMQX options are accepted without effect. */
     private static final class EmqxNote {
-        static final String NODE_CLUSTERING = "an EMQX node-clustering setting; clink links whole brokers and does "
-                + "not form broker clusters";
+        static final String NODE_CLUSTERING =
+                "an EMQX node-clustering setting; clink links whole brokers and does " + "not form broker clusters";
         static final String RESOURCE = "an EMQX resource option without a clink equivalent";
 
         private EmqxNote() {}

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,7 +21,6 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /**
  * One object of a parsed HOCON document, read field by field with EMQX's value conventions (durations such as
@@ -41,7 +41,9 @@ public final class ConfigSection {
 
     /** EMQX durations: one or more {@code <integer><unit>} parts, as {@code 1h30m}. */
     private static final Pattern DURATION_PART = Pattern.compile("(\\d{1,12})(ms|s|m|h|d|w)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern BYTE_SIZE = Pattern.compile("(\\d{1,19})\\s*([kmgt]i?b?|b)?", Pattern.CASE_INSENSITIVE);
+
+    private static final Pattern BYTE_SIZE =
+            Pattern.compile("(\\d{1,19})\\s*([kmgt]i?b?|b)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern INDEXED = Pattern.compile("(.+)\\[(\\d{1,9})]");
     private static final String FILE_SECRET = "file://";
     private static final String SECRET_SHOWN = "\"******\"";
@@ -109,7 +111,9 @@ public final class ConfigSection {
                 continue;
             }
             if (ignored.containsKey(key)) {
-                source.warnings().accept(where(Objects.requireNonNull(object.get(key))) + ": " + pathOf(key) + " is ignored: " + ignored.get(key));
+                source.warnings()
+                        .accept(where(Objects.requireNonNull(object.get(key))) + ": " + pathOf(key) + " is ignored: "
+                                + ignored.get(key));
                 continue;
             }
             if (unsupported.containsKey(key)) {
@@ -194,7 +198,9 @@ public final class ConfigSection {
             return Optional.of(content.replaceAll("[\\r\\n]+$", ""));
         } catch (java.io.IOException | SecurityException e) {
             throw error(
-                    v, pathOf(key), "cannot read the secret file " + file + ": " + e.getClass().getSimpleName()
+                    v,
+                    pathOf(key),
+                    "cannot read the secret file " + file + ": " + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
     }

@@ -113,8 +113,8 @@ class ClusterLinkConfigLoaderTest {
 
     @Test
     void parse_asymmetricEmptyTopics_givesOneWayLink() {
-        ClusterLinkConfig c = ClusterLinkConfigLoader.parse(
-                QUICK_START_EU_WEST.replace("topics = [\"#\"]", "topics = []"));
+        ClusterLinkConfig c =
+                ClusterLinkConfigLoader.parse(QUICK_START_EU_WEST.replace("topics = [\"#\"]", "topics = []"));
 
         assertThat(c.links().get(0).topics()).isEmpty();
     }
@@ -187,34 +187,36 @@ class ClusterLinkConfigLoaderTest {
         assertThat(l.maxInflight()).isEqualTo(64);
         assertThat(l.keepalive()).isEqualTo(Duration.ofMinutes(2));
         assertThat(l.actorName()).contains("actor-a");
-        assertThat(l.ssl()).contains(TlsSettings.builder()
-                .caFile(ca)
-                .certFile(cert)
-                .keyFile(key)
-                .verifyPeer(false)
-                .serverName("eu.internal")
-                .protocols(List.of("TLSv1.3"))
-                .build());
-        assertThat(l.tcpOptions()).isEqualTo(TcpOptions.builder()
-                .activeN(20)
-                .nodelay(true)
-                .sndbuf(64 * 1024)
-                .recbuf(1024 * 1024)
-                .buffer(4096)
-                .keepalive(new TcpKeepalive(60, 10, 5))
-                .delaySend(false)
-                .build());
-        assertThat(l.resourceOptions()).isEqualTo(ResourceOptions.builder()
-                .workerPoolSize(2)
-                .dispatchStrategy(DispatchStrategy.RANDOM)
-                .healthCheckInterval(Duration.ofSeconds(5))
-                .requestTtl(Duration.ofMinutes(1))
-                .inflightWindow(10)
-                .maxBufferBytes(256L * 1024 * 1024)
-                .startTimeout(Duration.ofMillis(500))
-                .build());
-        assertThat(l.reconnect())
-                .isEqualTo(new ReconnectBackoff(Duration.ofMillis(200), Duration.ofSeconds(15), 0.5));
+        assertThat(l.ssl())
+                .contains(TlsSettings.builder()
+                        .caFile(ca)
+                        .certFile(cert)
+                        .keyFile(key)
+                        .verifyPeer(false)
+                        .serverName("eu.internal")
+                        .protocols(List.of("TLSv1.3"))
+                        .build());
+        assertThat(l.tcpOptions())
+                .isEqualTo(TcpOptions.builder()
+                        .activeN(20)
+                        .nodelay(true)
+                        .sndbuf(64 * 1024)
+                        .recbuf(1024 * 1024)
+                        .buffer(4096)
+                        .keepalive(new TcpKeepalive(60, 10, 5))
+                        .delaySend(false)
+                        .build());
+        assertThat(l.resourceOptions())
+                .isEqualTo(ResourceOptions.builder()
+                        .workerPoolSize(2)
+                        .dispatchStrategy(DispatchStrategy.RANDOM)
+                        .healthCheckInterval(Duration.ofSeconds(5))
+                        .requestTtl(Duration.ofMinutes(1))
+                        .inflightWindow(10)
+                        .maxBufferBytes(256L * 1024 * 1024)
+                        .startTimeout(Duration.ofMillis(500))
+                        .build());
+        assertThat(l.reconnect()).isEqualTo(new ReconnectBackoff(Duration.ofMillis(200), Duration.ofSeconds(15), 0.5));
         assertThat(l.forwardingBufferMaxMessages()).isEqualTo(1000);
         assertThat(l.forwardingBufferMaxBytes()).isEqualTo(1L << 30);
         LinkConfig disabled = c.links().get(1);
@@ -285,8 +287,8 @@ class ClusterLinkConfigLoaderTest {
     @Test
     void load_passwordFromFileUri_readsFileWithoutTrailingNewline() throws IOException {
         Path secret = Files.writeString(dir.resolve("secret.txt"), "from-file\n");
-        Path conf = Files.writeString(dir.resolve("c.conf"),
-                link("password = \"file://" + secret.toAbsolutePath() + "\""));
+        Path conf =
+                Files.writeString(dir.resolve("c.conf"), link("password = \"file://" + secret.toAbsolutePath() + "\""));
 
         ClusterLinkConfig c = ClusterLinkConfigLoader.load(conf);
 
@@ -322,7 +324,8 @@ class ClusterLinkConfigLoaderTest {
 
     @Test
     void parse_noLinks_givesEmptyList() {
-        assertThat(ClusterLinkConfigLoader.parse("cluster { name = solo }").links()).isEmpty();
+        assertThat(ClusterLinkConfigLoader.parse("cluster { name = solo }").links())
+                .isEmpty();
     }
 
     @Test
@@ -521,7 +524,8 @@ class ClusterLinkConfigLoaderTest {
 
     @Test
     void parse_invalidPassword_neverShowsIt() {
-        String hocon = "cluster { name = a, links = [ { name = b, server = h, topics = [], password = \"x\\u0000y\" } ] }";
+        String hocon =
+                "cluster { name = a, links = [ { name = b, server = h, topics = [], password = \"x\\u0000y\" } ] }";
 
         assertThatThrownBy(() -> ClusterLinkConfigLoader.parse(hocon))
                 .hasMessageContaining("cluster.links[0].password = \"******\"")
@@ -562,7 +566,7 @@ class ClusterLinkConfigLoaderTest {
     @Test
     void parse_invalidLinkName_namesValue() {
         assertThatThrownBy(() -> ClusterLinkConfigLoader.parse(
-                "cluster { name = a, links = [ { name = \"b c\", server = h, topics = [] } ] }"))
+                        "cluster { name = a, links = [ { name = \"b c\", server = h, topics = [] } ] }"))
                 .hasMessageContaining("cluster.links[0].name = \"b c\"");
     }
 
@@ -622,7 +626,7 @@ class ClusterLinkConfigLoaderTest {
     }
 
     private static String link(String extra) {
-        return "cluster {\n  name = a\n  links = [\n    { name = b, server = \"h:1\", topics = [\"t/#\"]\n      " + extra
-                + "\n    }\n  ]\n}\n";
+        return "cluster {\n  name = a\n  links = [\n    { name = b, server = \"h:1\", topics = [\"t/#\"]\n      "
+                + extra + "\n    }\n  ]\n}\n";
     }
 }

@@ -70,6 +70,7 @@ class ConfigSectionTest {
     @ParameterizedTest
     @ValueSource(strings = {"completely_different", "xyz"})
     void closest_farKey_suggestsNothing(String key) {
-        assertThat(Suggestions.closest(key, java.util.List.of("topics", "links", "name"))).isNull();
+        assertThat(Suggestions.closest(key, java.util.List.of("topics", "links", "name")))
+                .isNull();
     }
 }

@@ -5,11 +5,11 @@ import static io.clink.core.scenarios.LinkedClusters.link;
 import static io.clink.core.scenarios.LinkedClusters.payloads;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.api.link.LinkMetrics;
 import io.clink.api.link.ActorState;
+import io.clink.api.link.LinkMetrics;
 import io.clink.api.link.LinkStatus;
-import io.clink.testkit.FakeLocalBroker;
 import io.clink.core.scenarios.LinkedClusters.Node;
+import io.clink.testkit.FakeLocalBroker;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -125,8 +125,8 @@ class LinkScenariosTest {
         usEast.client("pub").publish("linked/1", "Hello from US!".getBytes(), 1, false);
         clusters.settle();
 
-        assertThat(payloads(sub.deliveries())).containsExactly("linked/42=Hello from the other side!",
-                "linked/1=Hello from US!");
+        assertThat(payloads(sub.deliveries()))
+                .containsExactly("linked/42=Hello from the other side!", "linked/1=Hello from US!");
         assertThat(payloads(subEu.deliveries())).containsExactly("linked/1=Hello from US!");
     }
 
@@ -230,7 +230,8 @@ class LinkScenariosTest {
     void misconfiguredLinks_wrongTargetName_badRemoteClusterLinkName() {
         Node b = clusters.start("B", config("B", link("A", "#")));
         // A's link is named "C" but points at B's listener.
-        Node a = clusters.start("A", config("A", link("C", "#").toBuilder().server("B:11883").build()));
+        Node a = clusters.start(
+                "A", config("A", link("C", "#").toBuilder().server("B:11883").build()));
         clusters.settle();
 
         assertThat(a.link.status("C").orElseThrow().actors().get(0).lastErrorMessage())

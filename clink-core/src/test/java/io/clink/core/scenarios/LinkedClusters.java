@@ -43,8 +43,12 @@ final class LinkedClusters implements AutoCloseable {
 
     /** A link entry pointing at {@code remote}'s first node. */
     static LinkConfig link(String remote, String... topics) {
-        return LinkConfig.builder().name(remote).server(remote + ":" + LINK_PORT).clientId("clink-" + remote + "-")
-                .topics(List.of(topics)).build();
+        return LinkConfig.builder()
+                .name(remote)
+                .server(remote + ":" + LINK_PORT)
+                .clientId("clink-" + remote + "-")
+                .topics(List.of(topics))
+                .build();
     }
 
     static ClusterLinkConfig config(String cluster, LinkConfig... links) {
@@ -98,9 +102,15 @@ final class LinkedClusters implements AutoCloseable {
         }
 
         void start() {
-            ClusterLink.Builder builder = ClusterLink.builder().config(config).broker(broker)
-                    .transport(network.newTransport()).nodeName("clink@" + host).ticker(time.ticker())
-                    .scheduler(time.scheduler()).executor(time.executor()).incarnationStore(incarnations);
+            ClusterLink.Builder builder = ClusterLink.builder()
+                    .config(config)
+                    .broker(broker)
+                    .transport(network.newTransport())
+                    .nodeName("clink@" + host)
+                    .ticker(time.ticker())
+                    .scheduler(time.scheduler())
+                    .executor(time.executor())
+                    .incarnationStore(incarnations);
             link = BuilderSeams.random(builder, random::nextDouble).build();
             link.start();
         }

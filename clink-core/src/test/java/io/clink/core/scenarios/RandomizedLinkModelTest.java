@@ -12,7 +12,6 @@ import io.clink.api.link.ForwardingStatus;
 import io.clink.api.link.RemoteRoute;
 import io.clink.api.topic.Subscription;
 import io.clink.api.topic.TopicAlgebra;
-import io.clink.testkit.FakeLocalBroker;
 import io.clink.core.scenarios.LinkedClusters.Node;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,7 +59,9 @@ class RandomizedLinkModelTest {
     private static LinkConfig linkToB() {
         // A forwards to B; a long request TTL so that no message expires inside the simulated time.
         return link("B").toBuilder()
-                .resourceOptions(ResourceOptions.builder().requestTtl(Duration.ofHours(1)).build())
+                .resourceOptions(ResourceOptions.builder()
+                        .requestTtl(Duration.ofHours(1))
+                        .build())
                 .build();
     }
 
@@ -97,8 +98,8 @@ class RandomizedLinkModelTest {
                 } else if (op < 75) {
                     String topic = TOPICS[rnd.nextInt(TOPICS.length)];
                     String payload = "m" + (published++);
-                    boolean matched = a.link.remoteRoutes("B").stream()
-                            .anyMatch(r -> TopicAlgebra.match(r.filter(), topic));
+                    boolean matched =
+                            a.link.remoteRoutes("B").stream().anyMatch(r -> TopicAlgebra.match(r.filter(), topic));
                     boolean up = a.link.status("B").orElseThrow().forwarding() == ForwardingStatus.CONNECTED;
                     a.client0("pub").publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
                     if (matched && up) {
@@ -121,7 +122,8 @@ class RandomizedLinkModelTest {
             for (MqttMessage m : b.broker.delivered()) {
                 crossed.add(m.topic() + "=" + StandardCharsets.UTF_8.decode(m.payload()));
             }
-            assertThat(crossed).as("seed %d: QoS 1 messages published while routed and up", seed)
+            assertThat(crossed)
+                    .as("seed %d: QoS 1 messages published while routed and up", seed)
                     .containsAll(expectedAcross);
             return new int[] {expectedAcross.size(), expectedRoutes.size()};
         }

@@ -72,7 +72,8 @@ public final class Codes {
 
     /** Whether a SUBACK reason grants the subscription. */
     public static boolean granted(SubackReasonCode code) {
-        return code == SubackReasonCode.GRANTED_QOS_0 || code == SubackReasonCode.GRANTED_QOS_1
+        return code == SubackReasonCode.GRANTED_QOS_0
+                || code == SubackReasonCode.GRANTED_QOS_1
                 || code == SubackReasonCode.GRANTED_QOS_2;
     }
 

@@ -48,7 +48,10 @@ public final class ConnectionRegistry {
 
     /** Registers a new connection, makes it its client id's current one and tags it with its connection id. */
     public ConnectionState register(
-            ConnectionInformation info, String clientId, @Nullable String username, boolean cleanStart,
+            ConnectionInformation info,
+            String clientId,
+            @Nullable String username,
+            boolean cleanStart,
             boolean sessionEndsOnClose) {
         String id = connectionIdPrefix + connectionCounter.incrementAndGet();
         String listener = info.getListener().map(Listener::getName).orElse(null);
@@ -82,7 +85,8 @@ public final class ConnectionRegistry {
         if (state == null) {
             return null;
         }
-        boolean wasCurrent = currentConnectionOfClient.remove(clientId, state.link().connectionId());
+        boolean wasCurrent =
+                currentConnectionOfClient.remove(clientId, state.link().connectionId());
         return new Removed(state, wasCurrent);
     }
 

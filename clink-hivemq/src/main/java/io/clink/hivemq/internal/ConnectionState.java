@@ -30,7 +30,8 @@ public final class ConnectionState {
      * @param cleanStart the CONNECT's clean-start flag: an earlier session of the client id is discarded
      * @param sessionEndsOnClose session expiry 0: the session and its subscriptions end with the connection
      */
-    public ConnectionState(LinkConnection link, boolean onLinkListener, boolean cleanStart, boolean sessionEndsOnClose) {
+    public ConnectionState(
+            LinkConnection link, boolean onLinkListener, boolean cleanStart, boolean sessionEndsOnClose) {
         this.link = link;
         this.onLinkListener = onLinkListener;
         this.cleanStart = cleanStart;

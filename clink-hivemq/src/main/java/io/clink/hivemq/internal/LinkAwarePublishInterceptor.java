@@ -60,22 +60,28 @@ public final class LinkAwarePublishInterceptor implements PublishInboundIntercep
         if (h == null) {
             return;
         }
-        AttachedHooks.guard("publish on " + topic, () -> h.onPublish(Messages.fromPacket(
-                packet, state.clientId(), state.link().username(), state.link().peerHost(), protocolVersion)));
+        AttachedHooks.guard(
+                "publish on " + topic,
+                () -> h.onPublish(Messages.fromPacket(
+                        packet,
+                        state.clientId(),
+                        state.link().username(),
+                        state.link().peerHost(),
+                        protocolVersion)));
     }
 
     private void onLinkPublish(PublishPacket packet, PublishInboundOutput output) {
         switch (state.checkLinkPublish(packet.getTopic())) {
             case REFUSE_NOT_LINK_LISTENER:
-                output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED,
-                        "link topics are accepted only on the link listener");
+                output.preventPublishDelivery(
+                        AckReasonCode.NOT_AUTHORIZED, "link topics are accepted only on the link listener");
                 return;
             case REFUSE_CLOSING:
                 output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, "connection is being closed");
                 return;
             case DISCONNECT_NOT_AUTHORIZED:
-                String reason = "link user " + state.link().username() + " may not publish to "
-                        + packet.getTopic() + ": it speaks only for its own cluster";
+                String reason = "link user " + state.link().username() + " may not publish to " + packet.getTopic()
+                        + ": it speaks only for its own cluster";
                 output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, reason);
                 closer.close(state, ReasonCodes.NOT_AUTHORIZED, reason);
                 return;
@@ -91,11 +97,15 @@ public final class LinkAwarePublishInterceptor implements PublishInboundIntercep
         state.markLinkUsed();
         int code;
         try {
-            code = h.onLinkPublish(state.link(), packet.getTopic(), Messages.payload(packet),
-                    Messages.properties(packet));
+            code = h.onLinkPublish(
+                    state.link(), packet.getTopic(), Messages.payload(packet), Messages.properties(packet));
         } catch (RuntimeException e) {
-            LOG.warn("clink failed on link publish {} from {}: {}", packet.getTopic(), state.clientId(),
-                    e.toString(), e);
+            LOG.warn(
+                    "clink failed on link publish {} from {}: {}",
+                    packet.getTopic(),
+                    state.clientId(),
+                    e.toString(),
+                    e);
             code = ReasonCodes.UNSPECIFIED_ERROR;
         }
         AckReasonCode ack = Codes.ack(code);

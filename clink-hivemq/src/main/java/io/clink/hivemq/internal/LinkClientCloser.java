@@ -42,7 +42,10 @@ public final class LinkClientCloser {
                         LOG.warn("Could not disconnect link client {}: {}", connection.clientId(), error.toString());
                     }
                 });
-        LOG.info("Disconnecting link client {} (0x{}): {}", connection.clientId(), Integer.toHexString(reasonCode),
+        LOG.info(
+                "Disconnecting link client {} (0x{}): {}",
+                connection.clientId(),
+                Integer.toHexString(reasonCode),
                 reasonString);
     }
 }

@@ -56,10 +56,11 @@ public final class LinkConnectionInitializer implements ClientInitializer {
             denyLinkTopics(context.getDefaultPermissions());
         } else {
             state.restrictTo(info.getConnectionAttributeStore()
-                    .getAsString(clusterAttribute).orElse(null));
+                    .getAsString(clusterAttribute)
+                    .orElse(null));
         }
-        context.addPublishInboundInterceptor(new LinkAwarePublishInterceptor(
-                state, Codes.protocolVersion(info.getMqttVersion()), hooks, closer));
+        context.addPublishInboundInterceptor(
+                new LinkAwarePublishInterceptor(state, Codes.protocolVersion(info.getMqttVersion()), hooks, closer));
         SubscriptionTracker subscriptions = new SubscriptionTracker(state, hooks);
         context.addSubscribeInboundInterceptor(subscriptions);
         context.addSubackOutboundInterceptor(subscriptions);

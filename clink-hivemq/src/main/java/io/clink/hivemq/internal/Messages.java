@@ -43,7 +43,10 @@ public final class Messages {
 
     /** A local client's publish, as clink's message. */
     public static MqttMessage fromPacket(
-            PublishPacket packet, String clientId, @Nullable String username, @Nullable String peerHost,
+            PublishPacket packet,
+            String clientId,
+            @Nullable String username,
+            @Nullable String peerHost,
             int protocolVersion) {
         return MqttMessage.builder()
                 .topic(packet.getTopic())
@@ -72,8 +75,9 @@ public final class Messages {
         p.contentType().ifPresent(b::contentType);
         p.responseTopic().ifPresent(b::responseTopic);
         p.correlationData().ifPresent(c -> b.correlationData(ByteBuffer.wrap(c)));
-        p.payloadFormatIndicator().ifPresent(f -> b.payloadFormatIndicator(
-                f == 1 ? PayloadFormatIndicator.UTF_8 : PayloadFormatIndicator.UNSPECIFIED));
+        p.payloadFormatIndicator()
+                .ifPresent(f -> b.payloadFormatIndicator(
+                        f == 1 ? PayloadFormatIndicator.UTF_8 : PayloadFormatIndicator.UNSPECIFIED));
         return b.build();
     }
 

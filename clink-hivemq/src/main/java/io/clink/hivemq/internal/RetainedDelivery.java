@@ -84,26 +84,40 @@ public final class RetainedDelivery {
      * @param origin the cluster it came from, for the log
      */
     public void deliver(Publish publish, String topic, String origin) {
-        subscriptionStore.iterateAllSubscribersForTopic(topic, SubscriptionType.INDIVIDUAL,
+        subscriptionStore
+                .iterateAllSubscribersForTopic(
+                        topic,
+                        SubscriptionType.INDIVIDUAL,
                         (context, subscriber) -> sendTo(publish, subscriber.getClientId(), origin),
                         Runnable::run)
                 .whenComplete((done, error) -> {
                     if (error != null) {
-                        LOG.warn("Could not list the subscribers of '{}' for a retained message from cluster {}: {}",
-                                topic, origin, error.toString());
+                        LOG.warn(
+                                "Could not list the subscribers of '{}' for a retained message from cluster {}: {}",
+                                topic,
+                                origin,
+                                error.toString());
                     }
                 });
         Set<String> members = ConcurrentHashMap.newKeySet();
-        subscriptionStore.iterateAllSubscribersForTopic(topic, SubscriptionType.SHARED,
-                        (context, subscriber) -> members.add(subscriber.getClientId()), Runnable::run)
+        subscriptionStore
+                .iterateAllSubscribersForTopic(
+                        topic,
+                        SubscriptionType.SHARED,
+                        (context, subscriber) -> members.add(subscriber.getClientId()),
+                        Runnable::run)
                 .thenCompose(done -> members.isEmpty()
                         ? CompletableFuture.completedFuture(Map.<String, List<String>>of())
                         : groups(topic, members))
                 .thenCompose(this::pickMembers)
                 .whenComplete((chosen, error) -> {
                     if (error != null) {
-                        LOG.warn("Could not reach the shared groups of '{}' with a retained message from cluster {}: "
-                                + "{}", topic, origin, error.toString());
+                        LOG.warn(
+                                "Could not reach the shared groups of '{}' with a retained message from cluster {}: "
+                                        + "{}",
+                                topic,
+                                origin,
+                                error.toString());
                         return;
                     }
                     chosen.forEach(member -> sendTo(publish, member, origin));
@@ -113,11 +127,15 @@ public final class RetainedDelivery {
     private void sendTo(Publish publish, String clientId, String origin) {
         publishService.publishToClient(publish, clientId).whenComplete((result, error) -> {
             if (error != null) {
-                LOG.warn("HiveMQ refused to deliver a retained message on '{}' from cluster {} to {}: {}",
-                        publish.getTopic(), origin, clientId, error.toString());
+                LOG.warn(
+                        "HiveMQ refused to deliver a retained message on '{}' from cluster {} to {}: {}",
+                        publish.getTopic(),
+                        origin,
+                        clientId,
+                        error.toString());
             } else if (result != PublishToClientResult.SUCCESSFUL) {
-                LOG.debug("Retained message on '{}' not delivered to {}: it unsubscribed", publish.getTopic(),
-                        clientId);
+                LOG.debug(
+                        "Retained message on '{}' not delivered to {}: it unsubscribed", publish.getTopic(), clientId);
             }
         });
     }
@@ -139,12 +157,13 @@ public final class RetainedDelivery {
                 }
             }));
         }
-        return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            synchronized (groups) {
-                groups.values().forEach(list -> list.sort(null));
-                return groups;
-            }
-        });
+        return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    synchronized (groups) {
+                        groups.values().forEach(list -> list.sort(null));
+                        return groups;
+                    }
+                });
     }
 
     /** {@code group/filter} for a {@code $share/} subscription matching {@code topic}, otherwise null. */
@@ -172,16 +191,18 @@ public final class RetainedDelivery {
             for (String m : members) {
                 connected.add(clientService.isClientConnected(m).exceptionally(e -> false));
             }
-            picks.add(CompletableFuture.allOf(connected.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                List<String> online = new ArrayList<>();
-                for (int i = 0; i < members.size(); i++) {
-                    if (connected.get(i).join()) {
-                        online.add(members.get(i));
-                    }
-                }
-                List<String> candidates = online.isEmpty() ? members : online;
-                return candidates.get((int) Math.floorMod(shareCursor.getAndIncrement(), (long) candidates.size()));
-            }));
+            picks.add(CompletableFuture.allOf(connected.toArray(CompletableFuture[]::new))
+                    .thenApply(done -> {
+                        List<String> online = new ArrayList<>();
+                        for (int i = 0; i < members.size(); i++) {
+                            if (connected.get(i).join()) {
+                                online.add(members.get(i));
+                            }
+                        }
+                        List<String> candidates = online.isEmpty() ? members : online;
+                        return candidates.get(
+                                (int) Math.floorMod(shareCursor.getAndIncrement(), (long) candidates.size()));
+                    }));
         }
         return CompletableFuture.allOf(picks.toArray(CompletableFuture[]::new))
                 .thenApply(done -> picks.stream().map(CompletableFuture::join).toList());

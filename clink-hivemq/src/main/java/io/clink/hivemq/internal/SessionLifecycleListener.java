@@ -36,8 +36,12 @@ public final class SessionLifecycleListener implements ClientLifecycleEventListe
     public void onMqttConnectionStart(ConnectionStartInput input) {
         ConnectPacket connect = input.getConnectPacket();
         String username = connect.getUserName().orElse(null);
-        registry.register(input.getConnectionInformation(), input.getClientInformation().getClientId(), username,
-                connect.getCleanStart(), connect.getSessionExpiryInterval() == 0);
+        registry.register(
+                input.getConnectionInformation(),
+                input.getClientInformation().getClientId(),
+                username,
+                connect.getCleanStart(),
+                connect.getSessionExpiryInterval() == 0);
     }
 
     @Override

@@ -10,7 +10,9 @@ class ConnectionStateTest {
 
     private static ConnectionState linkUser(String cluster) {
         ConnectionState s = new ConnectionState(
-                new LinkConnection("c-1", "clink-eu-west:routesync:1", "eu-user", "127.0.0.1", "clink"), true, true,
+                new LinkConnection("c-1", "clink-eu-west:routesync:1", "eu-user", "127.0.0.1", "clink"),
+                true,
+                true,
                 true);
         s.restrictTo(cluster);
         return s;
@@ -33,7 +35,8 @@ class ConnectionStateTest {
                 .isEqualTo(LinkPublishVerdict.DISCONNECT_NOT_AUTHORIZED);
         assertThat(s.isDisconnected()).isTrue();
         assertThat(s.checkLinkPublish("$LINK/cluster/route/cluster-eu-west"))
-                .as("a publish racing with the close").isEqualTo(LinkPublishVerdict.REFUSE_CLOSING);
+                .as("a publish racing with the close")
+                .isEqualTo(LinkPublishVerdict.REFUSE_CLOSING);
     }
 
     @Test

@@ -38,8 +38,8 @@ class RetainedDeliveryTest {
     private final List<String> sentTo = new ArrayList<>();
     private final List<String> unexpectedCalls = new ArrayList<>();
     private final Publish publish = stub(Publish.class, (name, args) -> name.equals("getTopic") ? TOPIC : null);
-    private final RetainedDelivery delivery = new RetainedDelivery(publishService(), subscriptionStore(),
-            clientService());
+    private final RetainedDelivery delivery =
+            new RetainedDelivery(publishService(), subscriptionStore(), clientService());
 
     @Test
     void deliver_plainSubscribers_oneCopyEachAndNoPublish() {
@@ -63,8 +63,11 @@ class RetainedDeliveryTest {
         delivery.deliver(publish, TOPIC, "remote");
 
         assertThat(sentTo.get(0)).isEqualTo("plain");
-        assertThat(sentTo.subList(1, sentTo.size())).as("group g on site/# from m1 or m2, group h from m2")
-                .hasSize(2).contains("m2").doesNotContain("m3");
+        assertThat(sentTo.subList(1, sentTo.size()))
+                .as("group g on site/# from m1 or m2, group h from m2")
+                .hasSize(2)
+                .contains("m2")
+                .doesNotContain("m3");
         assertThat(unexpectedCalls).isEmpty();
     }
 
@@ -164,16 +167,15 @@ class RetainedDeliveryTest {
     }
 
     private static <T> T stub(Class<T> type, Answer answer) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                (proxy, method, args) -> {
-                    if (method.getDeclaringClass() == Object.class) {
-                        return switch (method.getName()) {
-                            case "hashCode" -> System.identityHashCode(proxy);
-                            case "equals" -> proxy == args[0];
-                            default -> type.getSimpleName() + " stand-in";
-                        };
-                    }
-                    return answer.answer(method.getName(), args == null ? new Object[0] : args);
-                }));
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (method.getDeclaringClass() == Object.class) {
+                return switch (method.getName()) {
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> type.getSimpleName() + " stand-in";
+                };
+            }
+            return answer.answer(method.getName(), args == null ? new Object[0] : args);
+        }));
     }
 }

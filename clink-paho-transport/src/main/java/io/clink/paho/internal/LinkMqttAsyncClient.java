@@ -16,8 +16,12 @@ final class LinkMqttAsyncClient extends MqttAsyncClient {
 
     LinkMqttAsyncClient(String host, int port, String clientId, NetworkModule module) throws MqttException {
         // Paho validates the URI; the module, not the URI, decides how to connect.
-        super("tcp://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port, clientId,
-                new MemoryPersistence(), null, null);
+        super(
+                "tcp://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port,
+                clientId,
+                new MemoryPersistence(),
+                null,
+                null);
         this.module = module;
     }
 

@@ -108,9 +108,12 @@ public final class PahoLinkClient implements LinkClient {
                 return CompletableFuture.failedFuture(closedException());
             }
             if (session != null && session.state != State.DOWN) {
-                return CompletableFuture.failedFuture(new LinkTransportException(Kind.ILLEGAL_STATE,
+                return CompletableFuture.failedFuture(new LinkTransportException(
+                        Kind.ILLEGAL_STATE,
                         "connect called while " + session.state.name().toLowerCase(java.util.Locale.ROOT) + " ("
-                                + describeTarget() + ")", null, null));
+                                + describeTarget() + ")",
+                        null,
+                        null));
             }
             s = new Session(listener);
             session = s;
@@ -134,9 +137,13 @@ public final class PahoLinkClient implements LinkClient {
             }
             long size = PublishSizes.encodedSize(publish, s.topicAliasPossible);
             if (size > s.maximumPacketSize) {
-                return CompletableFuture.failedFuture(new LinkTransportException(Kind.PACKET_TOO_LARGE,
-                        "publish to '" + publish.topic() + "' is " + size + " bytes, larger than the peer's Maximum-Packet-Size"
-                                + " of " + s.maximumPacketSize + " bytes; not sent", null, null));
+                return CompletableFuture.failedFuture(new LinkTransportException(
+                        Kind.PACKET_TOO_LARGE,
+                        "publish to '" + publish.topic() + "' is " + size
+                                + " bytes, larger than the peer's Maximum-Packet-Size" + " of " + s.maximumPacketSize
+                                + " bytes; not sent",
+                        null,
+                        null));
             }
             s.queue.add(new PendingPublish(publish, future));
         }
@@ -201,7 +208,9 @@ public final class PahoLinkClient implements LinkClient {
             try {
                 done.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                LOG.debug("link client {}: DISCONNECT not flushed within {} ms; closing anyway", options.clientId(),
+                LOG.debug(
+                        "link client {}: DISCONNECT not flushed within {} ms; closing anyway",
+                        options.clientId(),
                         CLOSE_WAIT_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -225,8 +234,10 @@ public final class PahoLinkClient implements LinkClient {
 
     private LinkTransportException notConnected(String what, @Nullable Session s) {
         DisconnectReason reason = s == null ? null : s.downReason;
-        return new LinkTransportException(Kind.NOT_CONNECTED,
-                what + " failed: not connected (" + describeTarget() + (reason == null ? "" : ", " + reason) + ")", reason,
+        return new LinkTransportException(
+                Kind.NOT_CONNECTED,
+                what + " failed: not connected (" + describeTarget() + (reason == null ? "" : ", " + reason) + ")",
+                reason,
                 null);
     }
 
@@ -245,7 +256,10 @@ public final class PahoLinkClient implements LinkClient {
 
         // All below guarded by lock.
         State state = State.CONNECTING;
-        @Nullable DisconnectReason downReason;
+
+        @Nullable
+        DisconnectReason downReason;
+
         long maximumPacketSize = ConnectResult.UNLIMITED;
         boolean topicAliasPossible;
         boolean subscriptionIdsAvailable;
@@ -262,8 +276,11 @@ public final class PahoLinkClient implements LinkClient {
         Session(ConnectionListener listener) {
             this.listener = listener;
             long timeoutMillis = Math.max(1, options.connectTimeout().toMillis());
-            this.module = new LinkNetworkModule(options.host(), options.port(),
-                    (int) Math.min(Integer.MAX_VALUE, timeoutMillis), options.tls().orElse(null));
+            this.module = new LinkNetworkModule(
+                    options.host(),
+                    options.port(),
+                    (int) Math.min(Integer.MAX_VALUE, timeoutMillis),
+                    options.tls().orElse(null));
         }
 
         void start() {
@@ -279,8 +296,8 @@ public final class PahoLinkClient implements LinkClient {
                         return;
                     }
                 }
-                connectTimeout = timer.schedule(this::onConnectTimeout, options.connectTimeout().toNanos(),
-                        TimeUnit.NANOSECONDS);
+                connectTimeout = timer.schedule(
+                        this::onConnectTimeout, options.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
                 client.connect(pahoOptions(), null, new MqttActionListener() {
                     @Override
                     public void onSuccess(IMqttToken token) {
@@ -335,14 +352,21 @@ public final class PahoLinkClient implements LinkClient {
                 window = Math.max(1, Math.min(options.maxInflight(), receiveMaximum == null ? 65_535 : receiveMaximum));
             }
             cancelTimeout();
-            LOG.info("link client {} connected (maximum packet size {}, in-flight window {})", describeTarget(), maximum,
+            LOG.info(
+                    "link client {} connected (maximum packet size {}, in-flight window {})",
+                    describeTarget(),
+                    maximum,
                     window);
             connectFuture.complete(result);
         }
 
         private void onConnectTimeout() {
-            onConnectFailed(new DisconnectReason(Cause.CONNECT_TIMEOUT, DisconnectReason.NO_REASON_CODE,
-                    "no CONNACK within " + options.connectTimeout().toMillis() + " ms"), null);
+            onConnectFailed(
+                    new DisconnectReason(
+                            Cause.CONNECT_TIMEOUT,
+                            DisconnectReason.NO_REASON_CODE,
+                            "no CONNACK within " + options.connectTimeout().toMillis() + " ms"),
+                    null);
         }
 
         private void onConnectFailed(DisconnectReason reason, @Nullable Throwable failure) {
@@ -358,8 +382,8 @@ public final class PahoLinkClient implements LinkClient {
             module.stop();
             teardownAsync(false);
             LOG.info("link client {} could not connect: {}", describeTarget(), reason);
-            connectFuture.completeExceptionally(new LinkTransportException(Kind.CONNECT_FAILED,
-                    "connect " + describeTarget() + " failed: " + reason, reason, failure));
+            connectFuture.completeExceptionally(new LinkTransportException(
+                    Kind.CONNECT_FAILED, "connect " + describeTarget() + " failed: " + reason, reason, failure));
         }
 
         private void cancelTimeout() {
@@ -429,7 +453,10 @@ public final class PahoLinkClient implements LinkClient {
                 PendingPublish next;
                 LinkMqttAsyncClient client = paho;
                 synchronized (lock) {
-                    if (state != State.CONNECTED || queue.isEmpty() || inflight.size() >= window || pahoWindowFull
+                    if (state != State.CONNECTED
+                            || queue.isEmpty()
+                            || inflight.size() >= window
+                            || pahoWindowFull
                             || client == null) {
                         draining = false;
                         return;
@@ -474,12 +501,15 @@ public final class PahoLinkClient implements LinkClient {
                             pahoWindowFull = true;
                         }
                     }
-                    timer.schedule(() -> {
-                        synchronized (lock) {
-                            pahoWindowFull = false;
-                        }
-                        drain();
-                    }, PAHO_WINDOW_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                    timer.schedule(
+                            () -> {
+                                synchronized (lock) {
+                                    pahoWindowFull = false;
+                                }
+                                drain();
+                            },
+                            PAHO_WINDOW_RETRY_MILLIS,
+                            TimeUnit.MILLISECONDS);
                 } else {
                     finishPublish(p, null, e);
                 }
@@ -499,10 +529,13 @@ public final class PahoLinkClient implements LinkClient {
             if (result != null) {
                 p.future().complete(result);
             } else {
-                p.future().completeExceptionally(new LinkTransportException(Kind.NOT_CONNECTED,
-                        "publish to '" + p.publish().topic() + "' not acknowledged: "
-                                + (reason != null ? reason.toString() : String.valueOf(failure)),
-                        reason, failure));
+                p.future()
+                        .completeExceptionally(new LinkTransportException(
+                                Kind.NOT_CONNECTED,
+                                "publish to '" + p.publish().topic() + "' not acknowledged: "
+                                        + (reason != null ? reason.toString() : String.valueOf(failure)),
+                                reason,
+                                failure));
             }
             drain();
         }
@@ -520,7 +553,9 @@ public final class PahoLinkClient implements LinkClient {
             }
             LinkMqttAsyncClient client = Objects.requireNonNull(paho);
             try {
-                client.subscribe(new MqttSubscription[] {new MqttSubscription(sub.filter(), qos)}, null,
+                client.subscribe(
+                        new MqttSubscription[] {new MqttSubscription(sub.filter(), qos)},
+                        null,
                         new MqttActionListener() {
                             @Override
                             public void onSuccess(IMqttToken token) {
@@ -531,18 +566,22 @@ public final class PahoLinkClient implements LinkClient {
 
                             @Override
                             public void onFailure(IMqttToken token, Throwable failure) {
-                                int code = failure instanceof MqttException ? ((MqttException) failure).getReasonCode() : -1;
+                                int code = failure instanceof MqttException
+                                        ? ((MqttException) failure).getReasonCode()
+                                        : -1;
                                 finishSubscribe(sub, future, code >= 0x80 && code <= 0xFF ? code : -1, failure);
                             }
-                        }, (IMqttMessageListener[]) null, props);
+                        },
+                        (IMqttMessageListener[]) null,
+                        props);
             } catch (MqttException | RuntimeException e) {
                 finishSubscribe(sub, future, -1, e);
             }
             return future;
         }
 
-        private void finishSubscribe(Subscription sub, CompletableFuture<Integer> future, int code,
-                @Nullable Throwable failure) {
+        private void finishSubscribe(
+                Subscription sub, CompletableFuture<Integer> future, int code, @Nullable Throwable failure) {
             DisconnectReason down;
             synchronized (lock) {
                 if (!pendingSubscribes.remove(future)) {
@@ -556,16 +595,22 @@ public final class PahoLinkClient implements LinkClient {
             }
             subscriptions.remove(sub);
             if (code >= 0x80) {
-                // DisconnectReason has no "refused operation" cause; CONNECT_REFUSED is the nearest and the message says
+                // DisconnectReason has no "refused operation" cause; CONNECT_REFUSED is the nearest and the message
+                // says
                 // what was refused.
-                DisconnectReason reason = new DisconnectReason(Cause.CONNECT_REFUSED, code,
+                DisconnectReason reason = new DisconnectReason(
+                        Cause.CONNECT_REFUSED,
+                        code,
                         "subscription to '" + sub.filter() + "' refused: " + ReasonClassifier.reasonName(code));
-                future.completeExceptionally(new LinkTransportException(Kind.REFUSED,
-                        "SUBACK refused '" + sub.filter() + "' with " + reason, reason, failure));
+                future.completeExceptionally(new LinkTransportException(
+                        Kind.REFUSED, "SUBACK refused '" + sub.filter() + "' with " + reason, reason, failure));
             } else {
-                future.completeExceptionally(new LinkTransportException(Kind.NOT_CONNECTED,
+                future.completeExceptionally(new LinkTransportException(
+                        Kind.NOT_CONNECTED,
                         "subscribe to '" + sub.filter() + "' not acknowledged: "
-                                + (down != null ? down.toString() : String.valueOf(failure)), down, failure));
+                                + (down != null ? down.toString() : String.valueOf(failure)),
+                        down,
+                        failure));
             }
         }
 
@@ -599,8 +644,11 @@ public final class PahoLinkClient implements LinkClient {
             } catch (RuntimeException | AssertionError | LinkageError e) {
                 LOG.error("link client {}: connection listener threw", describeTarget(), e);
             }
-            LinkTransportException lost = new LinkTransportException(Kind.NOT_CONNECTED,
-                    "connection " + describeTarget() + " lost before the acknowledgement: " + reason, reason, failure);
+            LinkTransportException lost = new LinkTransportException(
+                    Kind.NOT_CONNECTED,
+                    "connection " + describeTarget() + " lost before the acknowledgement: " + reason,
+                    reason,
+                    failure);
             for (CompletableFuture<?> f : toFail) {
                 f.completeExceptionally(lost);
             }
@@ -617,14 +665,15 @@ public final class PahoLinkClient implements LinkClient {
             List<Integer> ids = props == null ? List.of() : props.getSubscriptionIdentifiers();
             boolean first = true;
             for (Subscription sub : subscriptions) {
-                // With subscription identifiers the broker says which subscriptions matched; without, match filters here.
-                boolean matches = ids.isEmpty()
-                        ? MqttTopicValidator.isMatched(sub.filter(), topic)
-                        : ids.contains(sub.id());
+                // With subscription identifiers the broker says which subscriptions matched; without, match filters
+                // here.
+                boolean matches =
+                        ids.isEmpty() ? MqttTopicValidator.isMatched(sub.filter(), topic) : ids.contains(sub.id());
                 if (!matches) {
                     continue;
                 }
-                byte[] payload = first ? message.getPayload() : message.getPayload().clone();
+                byte[] payload =
+                        first ? message.getPayload() : message.getPayload().clone();
                 byte @Nullable [] correlation = props == null ? null : props.getCorrelationData();
                 if (correlation != null && !first) {
                     correlation = correlation.clone();
@@ -632,14 +681,23 @@ public final class PahoLinkClient implements LinkClient {
                 first = false;
                 // NullAway does not read the type-use nullness of an array component from clink-api's class files.
                 @SuppressWarnings("NullAway")
-                InboundPublish inbound = new InboundPublish(topic, payload, message.getQos(), message.isRetained(),
-                        props == null ? null : props.getResponseTopic(), correlation);
+                InboundPublish inbound = new InboundPublish(
+                        topic,
+                        payload,
+                        message.getQos(),
+                        message.isRetained(),
+                        props == null ? null : props.getResponseTopic(),
+                        correlation);
                 try {
                     sub.handler().onPublish(inbound);
                 } catch (RuntimeException | AssertionError | LinkageError e) {
                     // Caught here because Paho drops the whole connection when a callback throws an Error.
-                    LOG.error("link client {}: handler of '{}' threw on a message to '{}'", describeTarget(), sub.filter(),
-                            topic, e);
+                    LOG.error(
+                            "link client {}: handler of '{}' threw on a message to '{}'",
+                            describeTarget(),
+                            sub.filter(),
+                            topic,
+                            e);
                 }
             }
         }

@@ -33,9 +33,11 @@ public final class PublishSizes {
         if (topicAliasPossible) {
             properties += TOPIC_ALIAS_PROPERTY;
         }
-        long remaining = 2L + publish.topic().getBytes(StandardCharsets.UTF_8).length
+        long remaining = 2L
+                + publish.topic().getBytes(StandardCharsets.UTF_8).length
                 + (publish.qos() > 0 ? 2 : 0)
-                + variableByteIntegerSize(properties) + properties
+                + variableByteIntegerSize(properties)
+                + properties
                 + publish.payload().length;
         return 1 + variableByteIntegerSize(remaining) + remaining;
     }

@@ -35,46 +35,85 @@ public final class ReasonClassifier {
      */
     public static String reasonName(int code) {
         switch (code) {
-            case 0x00: return "normal disconnection";
-            case 0x04: return "disconnect with will message";
-            case 0x10: return "no matching subscribers";
-            case 0x80: return "unspecified error";
-            case 0x81: return "malformed packet";
-            case 0x82: return "protocol error";
-            case 0x83: return "implementation specific error";
-            case 0x84: return "unsupported protocol version";
-            case 0x85: return "client identifier not valid";
+            case 0x00:
+                return "normal disconnection";
+            case 0x04:
+                return "disconnect with will message";
+            case 0x10:
+                return "no matching subscribers";
+            case 0x80:
+                return "unspecified error";
+            case 0x81:
+                return "malformed packet";
+            case 0x82:
+                return "protocol error";
+            case 0x83:
+                return "implementation specific error";
+            case 0x84:
+                return "unsupported protocol version";
+            case 0x85:
+                return "client identifier not valid";
             // 0x86 is an authentication failure; brokers use it where EMQX says "not authorized", so say both.
-            case 0x86: return "not authorized: bad user name or password";
-            case 0x87: return "not authorized";
-            case 0x88: return "server unavailable";
-            case 0x89: return "server busy";
-            case 0x8A: return "banned";
-            case 0x8B: return "server shutting down";
-            case 0x8C: return "bad authentication method";
-            case 0x8D: return "keep alive timeout";
-            case 0x8E: return "session taken over";
-            case 0x8F: return "topic filter invalid";
-            case 0x90: return "topic name invalid";
-            case 0x91: return "packet identifier in use";
-            case 0x92: return "packet identifier not found";
-            case 0x93: return "receive maximum exceeded";
-            case 0x94: return "topic alias invalid";
-            case 0x95: return "packet too large";
-            case 0x96: return "message rate too high";
-            case 0x97: return "quota exceeded";
-            case 0x98: return "administrative action";
-            case 0x99: return "payload format invalid";
-            case 0x9A: return "retain not supported";
-            case 0x9B: return "qos not supported";
-            case 0x9C: return "use another server";
-            case 0x9D: return "server moved";
-            case 0x9E: return "shared subscriptions not supported";
-            case 0x9F: return "connection rate exceeded";
-            case 0xA0: return "maximum connect time";
-            case 0xA1: return "subscription identifiers not supported";
-            case 0xA2: return "wildcard subscriptions not supported";
-            default: return String.format(Locale.ROOT, "reason code 0x%02X", code);
+            case 0x86:
+                return "not authorized: bad user name or password";
+            case 0x87:
+                return "not authorized";
+            case 0x88:
+                return "server unavailable";
+            case 0x89:
+                return "server busy";
+            case 0x8A:
+                return "banned";
+            case 0x8B:
+                return "server shutting down";
+            case 0x8C:
+                return "bad authentication method";
+            case 0x8D:
+                return "keep alive timeout";
+            case 0x8E:
+                return "session taken over";
+            case 0x8F:
+                return "topic filter invalid";
+            case 0x90:
+                return "topic name invalid";
+            case 0x91:
+                return "packet identifier in use";
+            case 0x92:
+                return "packet identifier not found";
+            case 0x93:
+                return "receive maximum exceeded";
+            case 0x94:
+                return "topic alias invalid";
+            case 0x95:
+                return "packet too large";
+            case 0x96:
+                return "message rate too high";
+            case 0x97:
+                return "quota exceeded";
+            case 0x98:
+                return "administrative action";
+            case 0x99:
+                return "payload format invalid";
+            case 0x9A:
+                return "retain not supported";
+            case 0x9B:
+                return "qos not supported";
+            case 0x9C:
+                return "use another server";
+            case 0x9D:
+                return "server moved";
+            case 0x9E:
+                return "shared subscriptions not supported";
+            case 0x9F:
+                return "connection rate exceeded";
+            case 0xA0:
+                return "maximum connect time";
+            case 0xA1:
+                return "subscription identifiers not supported";
+            case 0xA2:
+                return "wildcard subscriptions not supported";
+            default:
+                return String.format(Locale.ROOT, "reason code 0x%02X", code);
         }
     }
 
@@ -106,7 +145,8 @@ public final class ReasonClassifier {
                 return new DisconnectReason(Cause.CONNECT_REFUSED, code, reasonName(code));
             }
             if (code == MqttClientException.REASON_CODE_CLIENT_TIMEOUT && failure.getCause() == null) {
-                return new DisconnectReason(Cause.CONNECT_TIMEOUT, DisconnectReason.NO_REASON_CODE, "no CONNACK in time");
+                return new DisconnectReason(
+                        Cause.CONNECT_TIMEOUT, DisconnectReason.NO_REASON_CODE, "no CONNACK in time");
             }
         }
         return fromCauseChain(failure, true);
@@ -124,7 +164,9 @@ public final class ReasonClassifier {
             if (code == MqttClientException.REASON_CODE_CLIENT_TIMEOUT) {
                 // Paho's keepalive gave up: the peer did not answer PINGREQ.
                 return new DisconnectReason(
-                        Cause.SOCKET_ERROR, DisconnectReason.NO_REASON_CODE, "keepalive timeout: the peer stopped answering");
+                        Cause.SOCKET_ERROR,
+                        DisconnectReason.NO_REASON_CODE,
+                        "keepalive timeout: the peer stopped answering");
             }
             if (code >= 0x80 && code <= 0xFF) {
                 return new DisconnectReason(Cause.BROKER_DISCONNECT, code, reasonName(code));
@@ -144,7 +186,9 @@ public final class ReasonClassifier {
         }
         if (isMalformed(failure)) {
             // Paho's own message for these codes is just "MqttException"; say what happened instead.
-            return new DisconnectReason(Cause.MALFORMED_PACKET, DisconnectReason.NO_REASON_CODE,
+            return new DisconnectReason(
+                    Cause.MALFORMED_PACKET,
+                    DisconnectReason.NO_REASON_CODE,
                     "the peer sent a packet that is not valid MQTT 5");
         }
         ConnectException refused = find(failure, ConnectException.class);

@@ -55,9 +55,9 @@ public final class TlsContexts {
      */
     public static SSLContext create(TlsSettings settings) throws SSLException {
         try {
-            TrustManager[] trust = settings.verifyPeer() ? trustManagers(settings.caFile()) : new TrustManager[] {
-                new TrustEverything()
-            };
+            TrustManager[] trust = settings.verifyPeer()
+                    ? trustManagers(settings.caFile())
+                    : new TrustManager[] {new TrustEverything()};
             KeyManager[] keys = keyManagers(settings);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys, trust, new SecureRandom());
@@ -88,7 +88,8 @@ public final class TlsContexts {
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setProtocols(settings.protocols().toArray(new String[0]));
         if (settings.verifyPeer()) {
-            // "HTTPS" identification = RFC 2818/6125 host name check against the SAN entries, done inside the handshake.
+            // "HTTPS" identification = RFC 2818/6125 host name check against the SAN entries, done inside the
+            // handshake.
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
         }
         if (!isIpLiteral(peerName)) {

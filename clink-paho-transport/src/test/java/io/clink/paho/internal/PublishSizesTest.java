@@ -44,10 +44,16 @@ class PublishSizesTest {
         "$LINK/cluster/route/clB, 300, 1, true, false, true",
         "tópico/ü, 10, 0, false, true, true",
     })
-    void encodedSize_variousPublishes_equalsPahoEncoding(String topic, int payload, int qos, boolean responseTopic,
-            boolean correlation, boolean alias) throws Exception {
-        OutgoingPublish p = new OutgoingPublish(topic, new byte[payload], qos, false,
-                responseTopic ? "$LINK/cluster/resp/clA" : null, correlation ? new byte[] {1, 2, 3, 4, 5} : null);
+    void encodedSize_variousPublishes_equalsPahoEncoding(
+            String topic, int payload, int qos, boolean responseTopic, boolean correlation, boolean alias)
+            throws Exception {
+        OutgoingPublish p = new OutgoingPublish(
+                topic,
+                new byte[payload],
+                qos,
+                false,
+                responseTopic ? "$LINK/cluster/resp/clA" : null,
+                correlation ? new byte[] {1, 2, 3, 4, 5} : null);
 
         assertThat(PublishSizes.encodedSize(p, alias)).isEqualTo(pahoSize(p, alias));
     }

@@ -35,7 +35,8 @@ class ReasonClassifierTest {
 
     @Test
     void connectFailure_connackServerBusy_connectRefusedNamed() {
-        assertThat(ReasonClassifier.connectFailure(new MqttException(0x89)).message()).isEqualTo("server busy");
+        assertThat(ReasonClassifier.connectFailure(new MqttException(0x89)).message())
+                .isEqualTo("server busy");
     }
 
     @Test
@@ -52,9 +53,8 @@ class ReasonClassifierTest {
 
     @Test
     void connectFailure_tcpRefused_socketErrorConnectionRefused() {
-        DisconnectReason r = ReasonClassifier.connectFailure(
-                new MqttException(MqttClientException.REASON_CODE_SERVER_CONNECT_ERROR,
-                        new ConnectException("Connection refused")));
+        DisconnectReason r = ReasonClassifier.connectFailure(new MqttException(
+                MqttClientException.REASON_CODE_SERVER_CONNECT_ERROR, new ConnectException("Connection refused")));
 
         assertThat(r.cause()).isEqualTo(Cause.SOCKET_ERROR);
         assertThat(r.message()).startsWith("connection refused");
@@ -62,7 +62,8 @@ class ReasonClassifierTest {
 
     @Test
     void connectFailure_unknownHost_socketErrorNamingIt() {
-        DisconnectReason r = ReasonClassifier.connectFailure(new MqttException(new UnknownHostException("nope.invalid")));
+        DisconnectReason r =
+                ReasonClassifier.connectFailure(new MqttException(new UnknownHostException("nope.invalid")));
 
         assertThat(r.cause()).isEqualTo(Cause.SOCKET_ERROR);
         assertThat(r.message()).contains("unknown host").contains("nope.invalid");
@@ -70,7 +71,8 @@ class ReasonClassifierTest {
 
     @Test
     void connectFailure_socketTimeout_connectTimeout() {
-        DisconnectReason r = ReasonClassifier.connectFailure(new MqttException(new SocketTimeoutException("timed out")));
+        DisconnectReason r =
+                ReasonClassifier.connectFailure(new MqttException(new SocketTimeoutException("timed out")));
 
         assertThat(r.cause()).isEqualTo(Cause.CONNECT_TIMEOUT);
     }
@@ -88,14 +90,17 @@ class ReasonClassifierTest {
         DisconnectReason r = ReasonClassifier.connectionLost(
                 new MqttException(MqttClientException.REASON_CODE_CONNECTION_LOST, new EOFException()));
 
-        assertThat(r).isEqualTo(new DisconnectReason(Cause.SOCKET_ERROR, DisconnectReason.NO_REASON_CODE,
-                "connection closed by the peer without DISCONNECT"));
+        assertThat(r)
+                .isEqualTo(new DisconnectReason(
+                        Cause.SOCKET_ERROR,
+                        DisconnectReason.NO_REASON_CODE,
+                        "connection closed by the peer without DISCONNECT"));
     }
 
     @Test
     void connectionLost_reset_socketErrorWithJdkMessage() {
-        DisconnectReason r = ReasonClassifier.connectionLost(
-                new MqttException(MqttClientException.REASON_CODE_CONNECTION_LOST, new SocketException("Connection reset")));
+        DisconnectReason r = ReasonClassifier.connectionLost(new MqttException(
+                MqttClientException.REASON_CODE_CONNECTION_LOST, new SocketException("Connection reset")));
 
         assertThat(r.cause()).isEqualTo(Cause.SOCKET_ERROR);
         assertThat(r.message()).isEqualTo("Connection reset");
@@ -112,14 +117,16 @@ class ReasonClassifierTest {
 
     @Test
     void connectionLost_socketTimeoutAfterConnect_notAConnectTimeout() {
-        DisconnectReason r = ReasonClassifier.connectionLost(new MqttException(new SocketTimeoutException("Read timed out")));
+        DisconnectReason r =
+                ReasonClassifier.connectionLost(new MqttException(new SocketTimeoutException("Read timed out")));
 
         assertThat(r.cause()).isEqualTo(Cause.SOCKET_ERROR);
     }
 
     @Test
     void connectionLost_malformedPacket_malformed() {
-        DisconnectReason r = ReasonClassifier.connectionLost(new MqttException(MqttException.REASON_CODE_MALFORMED_PACKET));
+        DisconnectReason r =
+                ReasonClassifier.connectionLost(new MqttException(MqttException.REASON_CODE_MALFORMED_PACKET));
 
         assertThat(r.cause()).isEqualTo(Cause.MALFORMED_PACKET);
         assertThat(r.message()).isEqualTo("the peer sent a packet that is not valid MQTT 5");

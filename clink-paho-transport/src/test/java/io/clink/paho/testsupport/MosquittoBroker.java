@@ -67,7 +67,8 @@ public final class MosquittoBroker implements AutoCloseable {
         } else {
             Path passwords = dir.resolve("passwords");
             StringBuilder lines = new StringBuilder();
-            b.users.forEach((user, password) -> lines.append(user).append(':').append(hash(password)).append('\n'));
+            b.users.forEach((user, password) ->
+                    lines.append(user).append(':').append(hash(password)).append('\n'));
             Files.writeString(passwords, lines, StandardCharsets.UTF_8);
             conf.append("allow_anonymous false\n");
             conf.append("password_file ").append(passwords).append('\n');
@@ -76,7 +77,9 @@ public final class MosquittoBroker implements AutoCloseable {
             conf.append("cafile ").append(b.tlsCa).append('\n');
             conf.append("certfile ").append(b.tlsCert).append('\n');
             conf.append("keyfile ").append(b.tlsKey).append('\n');
-            conf.append("require_certificate ").append(b.requireClientCertificate).append('\n');
+            conf.append("require_certificate ")
+                    .append(b.requireClientCertificate)
+                    .append('\n');
         }
         Files.writeString(config, conf, StandardCharsets.UTF_8);
     }
@@ -108,8 +111,8 @@ public final class MosquittoBroker implements AutoCloseable {
         if (override != null) {
             return Optional.of(Paths.get(override)).filter(Files::isExecutable);
         }
-        List<Path> candidates = new ArrayList<>(List.of(Paths.get("/usr/sbin/mosquitto"),
-                Paths.get("/usr/local/sbin/mosquitto")));
+        List<Path> candidates =
+                new ArrayList<>(List.of(Paths.get("/usr/sbin/mosquitto"), Paths.get("/usr/local/sbin/mosquitto")));
         String path = System.getenv("PATH");
         if (path != null) {
             for (String p : path.split(java.io.File.pathSeparator)) {
@@ -159,8 +162,8 @@ public final class MosquittoBroker implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        throw new IllegalStateException("mosquitto did not open port " + port + " within " + START_TIMEOUT + ":\n"
-                + log());
+        throw new IllegalStateException(
+                "mosquitto did not open port " + port + " within " + START_TIMEOUT + ":\n" + log());
     }
 
     private boolean accepts() {

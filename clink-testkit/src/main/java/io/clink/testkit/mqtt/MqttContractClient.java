@@ -75,8 +75,8 @@ public final class MqttContractClient implements LocalBrokerHarness.TestClient {
         List<ReceivedMessage> out = new ArrayList<>();
         for (Received r : List.copyOf(client.received())) {
             MqttMessage m = r.message();
-            out.add(new ReceivedMessage(r.topic(), m.getPayload(), m.getQos(), m.isRetained(),
-                    fromPaho(m.getProperties())));
+            out.add(new ReceivedMessage(
+                    r.topic(), m.getPayload(), m.getQos(), m.isRetained(), fromPaho(m.getProperties())));
         }
         return out;
     }

@@ -131,8 +131,8 @@ public final class MqttTestClient implements AutoCloseable {
      * @throws IllegalArgumentException if {@code timeout} is not positive or {@code clientId} is empty
      * @since 0.1.0
      */
-    public static MqttTestClient connect(String serverUri, String clientId, MqttConnectionOptions options,
-            Duration timeout) throws MqttException {
+    public static MqttTestClient connect(
+            String serverUri, String clientId, MqttConnectionOptions options, Duration timeout) throws MqttException {
         Objects.requireNonNull(serverUri, "serverUri");
         Objects.requireNonNull(options, "options");
         if (Objects.requireNonNull(clientId, "clientId").isEmpty()) {
@@ -147,8 +147,8 @@ public final class MqttTestClient implements AutoCloseable {
             t.waitForCompletion(timeout.toMillis());
             MqttProperties granted = t.getResponseProperties();
             Integer receiveMaximum = granted == null ? null : granted.getReceiveMaximum();
-            c.inFlight = new Semaphore(receiveMaximum == null ? MAX_IN_FLIGHT
-                    : Math.max(1, Math.min(receiveMaximum, MAX_IN_FLIGHT)));
+            c.inFlight = new Semaphore(
+                    receiveMaximum == null ? MAX_IN_FLIGHT : Math.max(1, Math.min(receiveMaximum, MAX_IN_FLIGHT)));
         } catch (MqttException e) {
             c.closeQuietly();
             throw e;
@@ -520,8 +520,8 @@ public final class MqttTestClient implements AutoCloseable {
             }
         }
         throw new AssertionError(topic + " did not reach " + subscriber.clientId() + " within " + timeout.toMillis()
-                + " ms (" + sent + " publishes)" + (subscriber.problems.isEmpty() ? "" : "; problems: "
-                        + subscriber.problems));
+                + " ms (" + sent + " publishes)"
+                + (subscriber.problems.isEmpty() ? "" : "; problems: " + subscriber.problems));
     }
 
     /**
@@ -663,8 +663,10 @@ public final class MqttTestClient implements AutoCloseable {
             problems.add("disconnected: " + response);
             // Paho reports a server DISCONNECT with its reason code, a lost socket with its own exception.
             MqttException e = response.getException();
-            serverDisconnect.complete(e != null && e.getReasonCode() >= 0x80 && e.getReasonCode() <= 0xA2
-                    ? e.getReasonCode() : response.getReturnCode());
+            serverDisconnect.complete(
+                    e != null && e.getReasonCode() >= 0x80 && e.getReasonCode() <= 0xA2
+                            ? e.getReasonCode()
+                            : response.getReturnCode());
         }
 
         @Override

@@ -147,8 +147,13 @@ public final class FaultProxy implements AutoCloseable {
         this.listener = listener;
         // A fixed bound with a queue: a pump submitted while an ended one's thread is still returning to the pool
         // waits a moment instead of being rejected.
-        ThreadPoolExecutor p = new ThreadPoolExecutor(1 + 2 * maxConnections, 1 + 2 * maxConnections, 10,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        ThreadPoolExecutor p = new ThreadPoolExecutor(
+                1 + 2 * maxConnections,
+                1 + 2 * maxConnections,
+                10,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                r -> {
                     Thread t = new Thread(r, "fault-proxy-" + listener.getLocalPort());
                     t.setDaemon(true);
                     return t;
@@ -306,8 +311,8 @@ public final class FaultProxy implements AutoCloseable {
      */
     public void throttle(long bytesPerSecond) {
         if (bytesPerSecond < 0) {
-            throw new IllegalArgumentException("bytesPerSecond must not be negative (0 = unlimited): "
-                    + bytesPerSecond);
+            throw new IllegalArgumentException(
+                    "bytesPerSecond must not be negative (0 = unlimited): " + bytesPerSecond);
         }
         synchronized (monitor) {
             this.bytesPerSecond = bytesPerSecond;

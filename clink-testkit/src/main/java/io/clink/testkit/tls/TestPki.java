@@ -192,21 +192,23 @@ public final class TestPki {
      * @return the leaf's identity
      * @since 0.1.0
      */
-    public static Identity leaf(Identity issuer, String commonName, KeyPair keys, List<String> dnsNames,
-            List<String> ipAddresses) {
+    public static Identity leaf(
+            Identity issuer, String commonName, KeyPair keys, List<String> dnsNames, List<String> ipAddresses) {
         try {
             X509v3CertificateBuilder b = builder(
                     new X500Name(issuer.certificate().getSubjectX500Principal().getName()),
-                    new X500Name("CN=" + Objects.requireNonNull(commonName, "commonName")), keys.getPublic());
+                    new X500Name("CN=" + Objects.requireNonNull(commonName, "commonName")),
+                    keys.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                    new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
+                KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
+            }));
             List<GeneralName> names = new ArrayList<>();
             ipAddresses.forEach(n -> names.add(new GeneralName(GeneralName.iPAddress, n)));
             dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
             if (!names.isEmpty()) {
-                b.addExtension(Extension.subjectAlternativeName, false,
-                        new GeneralNames(names.toArray(new GeneralName[0])));
+                b.addExtension(
+                        Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
             }
             return new Identity(keys, sign(b, issuer.privateKey()));
         } catch (IOException e) {
@@ -225,7 +227,8 @@ public final class TestPki {
      * @since 0.1.0
      */
     public static Pem write(Path dir, String name, Identity id) throws IOException {
-        return new Pem(writeCertificates(dir.resolve(name + ".pem"), id.certificate()),
+        return new Pem(
+                writeCertificates(dir.resolve(name + ".pem"), id.certificate()),
                 writePkcs8(dir.resolve(name + "-key.pem"), id.privateKey()));
     }
 
@@ -275,8 +278,16 @@ public final class TestPki {
      * @since 0.1.0
      */
     public static Path writePkcs1(Path file, RSAPrivateCrtKey k) throws IOException {
-        byte[] der = new RSAPrivateKey(k.getModulus(), k.getPublicExponent(), k.getPrivateExponent(), k.getPrimeP(),
-                k.getPrimeQ(), k.getPrimeExponentP(), k.getPrimeExponentQ(), k.getCrtCoefficient()).getEncoded();
+        byte[] der = new RSAPrivateKey(
+                        k.getModulus(),
+                        k.getPublicExponent(),
+                        k.getPrivateExponent(),
+                        k.getPrimeP(),
+                        k.getPrimeQ(),
+                        k.getPrimeExponentP(),
+                        k.getPrimeExponentQ(),
+                        k.getCrtCoefficient())
+                .getEncoded();
         return writePem(file, "RSA PRIVATE KEY", der);
     }
 
@@ -292,8 +303,8 @@ public final class TestPki {
      */
     public static Path writeSec1(Path file, ECPrivateKey k, boolean withCurve) throws IOException {
         org.bouncycastle.asn1.sec.ECPrivateKey sec1 = withCurve
-                ? new org.bouncycastle.asn1.sec.ECPrivateKey(256, k.getS(),
-                        new X962Parameters(SECObjectIdentifiers.secp256r1))
+                ? new org.bouncycastle.asn1.sec.ECPrivateKey(
+                        256, k.getS(), new X962Parameters(SECObjectIdentifiers.secp256r1))
                 : new org.bouncycastle.asn1.sec.ECPrivateKey(256, k.getS());
         return writePem(file, "EC PRIVATE KEY", sec1.getEncoded());
     }
@@ -351,15 +362,20 @@ public final class TestPki {
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key) {
         Instant now = Instant.now();
-        return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), subject, key);
+        return new JcaX509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(SERIAL.incrementAndGet()),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(2))),
+                subject,
+                key);
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey signer) {
         String algorithm = signer.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
         try {
-            return new JcaX509CertificateConverter().getCertificate(
-                    b.build(new JcaContentSignerBuilder(algorithm).build(signer)));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(b.build(new JcaContentSignerBuilder(algorithm).build(signer)));
         } catch (OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign a test certificate with " + algorithm, e);
         }

@@ -36,21 +36,23 @@ class FaultProxyIT {
     @BeforeEach
     void startEcho() throws IOException {
         echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        echoThread = new Thread(() -> {
-            while (!echo.isClosed()) {
-                try {
-                    Socket s = echo.accept();
-                    synchronized (echoed) {
-                        echoed.add(s);
+        echoThread = new Thread(
+                () -> {
+                    while (!echo.isClosed()) {
+                        try {
+                            Socket s = echo.accept();
+                            synchronized (echoed) {
+                                echoed.add(s);
+                            }
+                            Thread t = new Thread(() -> echoLoop(s), "echo-conn");
+                            t.setDaemon(true);
+                            t.start();
+                        } catch (IOException e) {
+                            return;
+                        }
                     }
-                    Thread t = new Thread(() -> echoLoop(s), "echo-conn");
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "echo");
+                },
+                "echo");
         echoThread.setDaemon(true);
         echoThread.start();
         proxy = FaultProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), echo.getLocalPort()));
@@ -79,9 +81,13 @@ class FaultProxyIT {
 
         assertThat(readExactly(c, sent.length)).isEqualTo(sent);
         // The pump counts a chunk after writing it, so the echo's last bytes can arrive before they are counted.
-        Await.until("both directions counted", Duration.ofSeconds(5),
-                () -> proxy.forwardedBytes() == 2L * sent.length, () -> "forwarded " + proxy.forwardedBytes());
-        assertThat(proxy.connections()).singleElement()
+        Await.until(
+                "both directions counted",
+                Duration.ofSeconds(5),
+                () -> proxy.forwardedBytes() == 2L * sent.length,
+                () -> "forwarded " + proxy.forwardedBytes());
+        assertThat(proxy.connections())
+                .singleElement()
                 .satisfies(i -> assertThat(i.bytesUp()).isEqualTo(sent.length))
                 .satisfies(i -> assertThat(i.bytesDown()).isEqualTo(sent.length));
         assertThat(proxy.acceptedConnections()).isEqualTo(1);
@@ -153,7 +159,9 @@ class FaultProxyIT {
         writer.start();
         writer.join(1_000);
 
-        assertThat(writer.isAlive()).as("the writer is blocked by the stalled proxy").isTrue();
+        assertThat(writer.isAlive())
+                .as("the writer is blocked by the stalled proxy")
+                .isTrue();
         assertThat(proxy.connections().get(0).bytesUp()).isZero();
         proxy.cutAll();
         writer.join(READ_TIMEOUT_MS);
@@ -277,17 +285,21 @@ class FaultProxyIT {
     /** The proxy closed the socket: a read ends (EOF or reset) well before the read timeout. */
     private static void assertClosed(Socket s) {
         assertThatThrownBy(() -> {
-            int r = s.getInputStream().read();
-            if (r < 0) {
-                throw new IOException("EOF");
-            }
-        }).isInstanceOf(IOException.class).isNotInstanceOf(SocketTimeoutException.class);
+                    int r = s.getInputStream().read();
+                    if (r < 0) {
+                        throw new IOException("EOF");
+                    }
+                })
+                .isInstanceOf(IOException.class)
+                .isNotInstanceOf(SocketTimeoutException.class);
     }
 
     private void awaitNoConnections() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!proxy.connections().isEmpty()) {
-            assertThat(System.nanoTime()).as("connections still listed: " + proxy.connections()).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("connections still listed: " + proxy.connections())
+                    .isLessThan(deadline);
             Thread.sleep(10);
         }
     }

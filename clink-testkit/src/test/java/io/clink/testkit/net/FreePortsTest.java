@@ -22,9 +22,11 @@ class FreePortsTest {
 
     @Test
     void pick_outOfRange_rejectedNamingTheValue() {
-        assertThatThrownBy(() -> FreePorts.pick(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> FreePorts.pick(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(": 0");
-        assertThatThrownBy(() -> FreePorts.pick(FreePorts.MAX_PORTS + 1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> FreePorts.pick(FreePorts.MAX_PORTS + 1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(": " + (FreePorts.MAX_PORTS + 1));
     }
 }

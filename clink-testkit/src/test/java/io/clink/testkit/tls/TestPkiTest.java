@@ -19,7 +19,8 @@ class TestPkiTest {
         cert.verify(ca.certificate().getPublicKey());
         cert.checkValidity();
         assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=broker");
-        assertThat(List.copyOf(cert.getSubjectAlternativeNames())).extracting(n -> (Object) n.get(1))
+        assertThat(List.copyOf(cert.getSubjectAlternativeNames()))
+                .extracting(n -> (Object) n.get(1))
                 .containsExactlyInAnyOrder("127.0.0.1", "localhost");
     }
 
@@ -41,6 +42,7 @@ class TestPkiTest {
 
     @Test
     void clientContext_withoutClientIdentity_builds() throws Exception {
-        assertThat(TestPki.clientContext(TestPki.ca("test CA"), null).getProtocol()).isEqualTo("TLS");
+        assertThat(TestPki.clientContext(TestPki.ca("test CA"), null).getProtocol())
+                .isEqualTo("TLS");
     }
 }

@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  *     result nor an error
  * @param reason the connection-level reason the transport gave, if any
  */
-public record ConnectionFailure(@Nullable Throwable cause, @Nullable DisconnectReason reason) {
+public record ConnectionFailure(
+        @Nullable Throwable cause, @Nullable DisconnectReason reason) {
 
     /**
      * Classifies an error as a future delivered it. Thread: any; pure.
@@ -58,8 +59,12 @@ public record ConnectionFailure(@Nullable Throwable cause, @Nullable DisconnectR
     static @Nullable Throwable unwrap(@Nullable Throwable error) {
         Throwable t = error;
         // Bounded: a cause chain is finite, and a self-referencing one stops at the first repeat.
-        for (int i = 0; i < 64 && (t instanceof CompletionException || t instanceof ExecutionException)
-                && t.getCause() != null && t.getCause() != t; i++) {
+        for (int i = 0;
+                i < 64
+                        && (t instanceof CompletionException || t instanceof ExecutionException)
+                        && t.getCause() != null
+                        && t.getCause() != t;
+                i++) {
             t = t.getCause();
         }
         return t;
@@ -87,7 +92,8 @@ public record ConnectionFailure(@Nullable Throwable cause, @Nullable DisconnectR
         if (reason != null) {
             return reason;
         }
-        String detail = cause == null ? "no result"
+        String detail = cause == null
+                ? "no result"
                 : cause instanceof LinkTransportException ? String.valueOf(cause.getMessage()) : cause.toString();
         return new DisconnectReason(DisconnectReason.Cause.SOCKET_ERROR, DisconnectReason.NO_REASON_CODE, detail);
     }

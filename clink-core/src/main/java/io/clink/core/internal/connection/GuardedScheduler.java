@@ -75,8 +75,11 @@ public final class GuardedScheduler {
                 armed = scheduler.schedule(this::fire, delay);
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("{}: the scheduler refused a {} timer ({}); trying again on the next turn", owner,
-                        delay, e.toString());
+                LOG.warn(
+                        "{}: the scheduler refused a {} timer ({}); trying again on the next turn",
+                        owner,
+                        delay,
+                        e.toString());
             }
             serial.execute(this::armAgain);
         }
@@ -89,15 +92,17 @@ public final class GuardedScheduler {
                 armed = scheduler.schedule(this::fire, delay);
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("{}: the scheduler refused a {} timer again ({}); using clink's system scheduler", owner,
-                        delay, e.toString());
+                LOG.warn(
+                        "{}: the scheduler refused a {} timer again ({}); using clink's system scheduler",
+                        owner,
+                        delay,
+                        e.toString());
             }
             try {
                 armed = fallback.schedule(this::fire, delay);
                 return;
             } catch (RuntimeException e) {
-                LOG.error("{}: no scheduler accepts a {} timer ({}); running its task now", owner, delay,
-                        e.toString());
+                LOG.error("{}: no scheduler accepts a {} timer ({}); running its task now", owner, delay, e.toString());
             }
             fire();
         }

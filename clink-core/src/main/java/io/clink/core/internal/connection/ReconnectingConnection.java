@@ -34,8 +34,8 @@ public final class ReconnectingConnection {
      * @param random the engine's randomness for jitter; values outside {@code [0, 1)} count as 0.5 (no jitter)
      * @throws IllegalArgumentException if {@code cap} is negative
      */
-    public ReconnectingConnection(ReconnectBackoff backoff, Duration cap, GuardedScheduler timers,
-            DoubleSupplier random) {
+    public ReconnectingConnection(
+            ReconnectBackoff backoff, Duration cap, GuardedScheduler timers, DoubleSupplier random) {
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.cap = Objects.requireNonNull(cap, "cap");
         if (cap.isNegative()) {

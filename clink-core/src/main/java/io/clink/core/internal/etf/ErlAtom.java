@@ -25,8 +25,7 @@ public final class ErlAtom implements Term {
     private ErlAtom(String name) {
         int chars = name.codePointCount(0, name.length());
         if (chars > MAX_CHARS) {
-            throw new IllegalArgumentException(
-                    "atom has " + chars + " characters, Erlang allows at most " + MAX_CHARS);
+            throw new IllegalArgumentException("atom has " + chars + " characters, Erlang allows at most " + MAX_CHARS);
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);

@@ -118,7 +118,8 @@ public final class ErlBinary implements Term {
      */
     public @Nullable String utf8OrNull() {
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+            CharBuffer chars = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(array, offset, length));
@@ -133,8 +134,8 @@ public final class ErlBinary implements Term {
     }
 
     int compareContent(ErlBinary other) {
-        return Arrays.compareUnsigned(array, offset, offset + length, other.array, other.offset,
-                other.offset + other.length);
+        return Arrays.compareUnsigned(
+                array, offset, offset + length, other.array, other.offset, other.offset + other.length);
     }
 
     @Override

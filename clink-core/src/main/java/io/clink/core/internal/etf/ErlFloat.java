@@ -34,8 +34,7 @@ public final class ErlFloat implements Term {
     @Override
     public boolean equals(Object o) {
         // Erlang's exact equality: 0.0 =:= -0.0 is false since OTP 27, and the bit patterns differ anyway.
-        return o instanceof ErlFloat
-                && Double.doubleToLongBits(((ErlFloat) o).value) == Double.doubleToLongBits(value);
+        return o instanceof ErlFloat && Double.doubleToLongBits(((ErlFloat) o).value) == Double.doubleToLongBits(value);
     }
 
     @Override

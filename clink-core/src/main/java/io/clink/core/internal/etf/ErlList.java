@@ -113,7 +113,8 @@ public final class ErlList implements Term {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ErlList && ((ErlList) o).elements.equals(elements)
+        return o instanceof ErlList
+                && ((ErlList) o).elements.equals(elements)
                 && Objects.equals(((ErlList) o).tail, tail);
     }
 

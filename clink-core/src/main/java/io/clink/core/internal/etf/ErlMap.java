@@ -30,8 +30,8 @@ public final class ErlMap implements Term {
             return EMPTY;
         }
         LinkedHashMap<Term, Term> copy = new LinkedHashMap<>(entries.size() * 2);
-        entries.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "map key"), Objects.requireNonNull(v,
-                "map value")));
+        entries.forEach(
+                (k, v) -> copy.put(Objects.requireNonNull(k, "map key"), Objects.requireNonNull(v, "map value")));
         return new ErlMap(Collections.unmodifiableMap(copy));
     }
 
@@ -48,8 +48,7 @@ public final class ErlMap implements Term {
         }
         LinkedHashMap<Term, Term> m = new LinkedHashMap<>(keysAndValues.length);
         for (int i = 0; i < keysAndValues.length; i += 2) {
-            if (m.put(Objects.requireNonNull(keysAndValues[i]), Objects.requireNonNull(keysAndValues[i + 1]))
-                    != null) {
+            if (m.put(Objects.requireNonNull(keysAndValues[i]), Objects.requireNonNull(keysAndValues[i + 1])) != null) {
                 throw new IllegalArgumentException("duplicate map key " + keysAndValues[i]);
             }
         }

@@ -12,7 +12,10 @@ import java.util.Arrays;
 public final class ErlOpaque implements Term {
     /** What an opaque term is, in Erlang term order (references sort before funs, funs before ports...). */
     public enum Kind {
-        REFERENCE, FUN, PORT, PID
+        REFERENCE,
+        FUN,
+        PORT,
+        PID
     }
 
     private final Kind kind;

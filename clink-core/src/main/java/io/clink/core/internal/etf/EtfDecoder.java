@@ -110,8 +110,10 @@ public final class EtfDecoder {
             throw tooLarge(length);
         }
         if (length < 2) {
-            throw new ProtocolException(length, "payload of " + length
-                    + " bytes is too short: a term needs the version byte 131 and at least one tag byte");
+            throw new ProtocolException(
+                    length,
+                    "payload of " + length
+                            + " bytes is too short: a term needs the version byte 131 and at least one tag byte");
         }
         int version = data[offset] & 0xff;
         if (version != VERSION) {
@@ -125,20 +127,24 @@ public final class EtfDecoder {
     }
 
     private ProtocolException tooLarge(int length) {
-        return new ProtocolException(0, "payload of " + length + " bytes exceeds the limit of "
-                + limits.maxPayloadBytes() + " bytes");
+        return new ProtocolException(
+                0, "payload of " + length + " bytes exceeds the limit of " + limits.maxPayloadBytes() + " bytes");
     }
 
     private byte[] inflate(byte[] data, int offset, int length) throws ProtocolException {
         if (length < 6) {
-            throw new ProtocolException(length, "compressed payload (tag 80) of " + length
-                    + " bytes ends inside its 4-byte size header");
+            throw new ProtocolException(
+                    length, "compressed payload (tag 80) of " + length + " bytes ends inside its 4-byte size header");
         }
-        long declared = ((data[offset + 2] & 0xffL) << 24) | ((data[offset + 3] & 0xff) << 16)
-                | ((data[offset + 4] & 0xff) << 8) | (data[offset + 5] & 0xff);
+        long declared = ((data[offset + 2] & 0xffL) << 24)
+                | ((data[offset + 3] & 0xff) << 16)
+                | ((data[offset + 4] & 0xff) << 8)
+                | (data[offset + 5] & 0xff);
         if (declared > limits.maxInflatedBytes()) {
-            throw new ProtocolException(2, "compressed payload declares " + declared
-                    + " inflated bytes, above the limit of " + limits.maxInflatedBytes());
+            throw new ProtocolException(
+                    2,
+                    "compressed payload declares " + declared + " inflated bytes, above the limit of "
+                            + limits.maxInflatedBytes());
         }
         if (declared == 0) {
             throw new ProtocolException(2, "compressed payload declares 0 inflated bytes; a term needs at least 1");
@@ -158,8 +164,8 @@ public final class EtfDecoder {
                         // Full: the stream may only end here; one more byte means it lied about its size.
                         produced = inflater.inflate(probe);
                         if (produced > 0) {
-                            throw new ProtocolException(6, "compressed data inflates to more than the declared "
-                                    + size + " bytes");
+                            throw new ProtocolException(
+                                    6, "compressed data inflates to more than the declared " + size + " bytes");
                         }
                     } else {
                         // Growing by 4x keeps the copies' total under a third of the final size.
@@ -175,24 +181,28 @@ public final class EtfDecoder {
                         throw new ProtocolException(6, "compressed data asks for a preset dictionary");
                     }
                     if (inflater.needsInput() || ++stalls > 2) {
-                        throw new ProtocolException(length, "compressed data is truncated: the zlib stream ends after "
-                                + n + " of the declared " + size + " bytes");
+                        throw new ProtocolException(
+                                length,
+                                "compressed data is truncated: the zlib stream ends after " + n + " of the declared "
+                                        + size + " bytes");
                     }
                 } else {
                     stalls = 0;
                 }
             }
             if (n != size) {
-                throw new ProtocolException(2, "compressed data inflates to " + n + " bytes, but the header declares "
-                        + size);
+                throw new ProtocolException(
+                        2, "compressed data inflates to " + n + " bytes, but the header declares " + size);
             }
             if (inflater.getRemaining() > 0) {
-                throw new ProtocolException(length - inflater.getRemaining(), inflater.getRemaining()
-                        + " trailing bytes after the zlib stream");
+                throw new ProtocolException(
+                        length - inflater.getRemaining(),
+                        inflater.getRemaining() + " trailing bytes after the zlib stream");
             }
             return out;
         } catch (DataFormatException e) {
-            throw new ProtocolException(6 + (int) Math.min(inflater.getBytesRead(), Integer.MAX_VALUE),
+            throw new ProtocolException(
+                    6 + (int) Math.min(inflater.getBytesRead(), Integer.MAX_VALUE),
                     "corrupt zlib stream in compressed payload: " + e.getMessage());
         } finally {
             inflater.end();
@@ -206,6 +216,7 @@ public final class EtfDecoder {
         private final boolean inflated;
         /** Where offset 0 is for error messages: the payload's version byte, or the inflated data's start. */
         private final int base;
+
         private int pos;
 
         Reader(byte[] buf, int base, int start, int end, boolean inflated) {
@@ -225,8 +236,7 @@ public final class EtfDecoder {
         }
 
         private ProtocolException error(int at, String message) {
-            return new ProtocolException(at - base, inflated ? message + " (offset into the inflated data)"
-                    : message);
+            return new ProtocolException(at - base, inflated ? message + " (offset into the inflated data)" : message);
         }
 
         private int remaining() {
@@ -250,7 +260,9 @@ public final class EtfDecoder {
         }
 
         private int s32() {
-            int v = ((buf[pos] & 0xff) << 24) | ((buf[pos + 1] & 0xff) << 16) | ((buf[pos + 2] & 0xff) << 8)
+            int v = ((buf[pos] & 0xff) << 24)
+                    | ((buf[pos + 1] & 0xff) << 16)
+                    | ((buf[pos + 2] & 0xff) << 8)
                     | (buf[pos + 3] & 0xff);
             pos += 4;
             return v;
@@ -265,24 +277,28 @@ public final class EtfDecoder {
             need(4, tagAt, tag);
             long count = u32();
             if (count * minBytesEach + extra > remaining()) {
-                throw error(tagAt, EtfTags.name(tag) + " declares " + count + " " + what + ", but only "
-                        + remaining() + " bytes are left");
+                throw error(
+                        tagAt,
+                        EtfTags.name(tag) + " declares " + count + " " + what + ", but only " + remaining()
+                                + " bytes are left");
             }
             return (int) count;
         }
 
         private int count(int count, int tagAt, int tag, int minBytesEach, String what) throws ProtocolException {
             if ((long) count * minBytesEach > remaining()) {
-                throw error(tagAt, EtfTags.name(tag) + " declares " + count + " " + what + ", but only "
-                        + remaining() + " bytes are left");
+                throw error(
+                        tagAt,
+                        EtfTags.name(tag) + " declares " + count + " " + what + ", but only " + remaining()
+                                + " bytes are left");
             }
             return count;
         }
 
         private void checkDepth(int depth, int tagAt, int tag) throws ProtocolException {
             if (depth >= limits.maxDepth()) {
-                throw error(tagAt, EtfTags.name(tag) + " nests deeper than the limit of " + limits.maxDepth()
-                        + " levels");
+                throw error(
+                        tagAt, EtfTags.name(tag) + " nests deeper than the limit of " + limits.maxDepth() + " levels");
             }
         }
 
@@ -359,8 +375,7 @@ public final class EtfDecoder {
                 case PORT:
                 case NEW_PORT:
                 case V4_PORT:
-                    return nodeTerm(ErlOpaque.Kind.PORT, tag, 0, tag == PORT ? 5 : tag == NEW_PORT ? 8 : 12, depth,
-                            at);
+                    return nodeTerm(ErlOpaque.Kind.PORT, tag, 0, tag == PORT ? 5 : tag == NEW_PORT ? 8 : 12, depth, at);
                 case REFERENCE:
                     return nodeTerm(ErlOpaque.Kind.REFERENCE, tag, 0, 5, depth, at);
                 case NEW_REFERENCE:
@@ -368,11 +383,13 @@ public final class EtfDecoder {
                     need(2, at, tag);
                     int words = ((buf[pos] & 0xff) << 8) | (buf[pos + 1] & 0xff);
                     if (words > MAX_REFERENCE_WORDS) {
-                        throw error(at, EtfTags.name(tag) + " has " + words + " id words, at most "
-                                + MAX_REFERENCE_WORDS + " allowed");
+                        throw error(
+                                at,
+                                EtfTags.name(tag) + " has " + words + " id words, at most " + MAX_REFERENCE_WORDS
+                                        + " allowed");
                     }
-                    return nodeTerm(ErlOpaque.Kind.REFERENCE, tag, 2, (tag == NEW_REFERENCE ? 1 : 4) + 4 * words,
-                            depth, at);
+                    return nodeTerm(
+                            ErlOpaque.Kind.REFERENCE, tag, 2, (tag == NEW_REFERENCE ? 1 : 4) + 4 * words, depth, at);
                 }
                 case EXPORT: {
                     checkDepth(depth, at, tag);
@@ -382,7 +399,9 @@ public final class EtfDecoder {
                     if (!(arity instanceof ErlInteger)) {
                         throw error(at, "EXPORT_EXT (113) arity must be an integer, found " + arity);
                     }
-                    ByteBuffer out = ByteBuffer.allocate(1 + EtfEncoder.atomSize(module) + EtfEncoder.atomSize(function)
+                    ByteBuffer out = ByteBuffer.allocate(1
+                            + EtfEncoder.atomSize(module)
+                            + EtfEncoder.atomSize(function)
                             + EtfEncoder.termSize(arity));
                     out.put((byte) tag);
                     EtfEncoder.writeAtom(out, module);
@@ -393,8 +412,10 @@ public final class EtfDecoder {
                 case NEW_FUN:
                     return newFun(depth, at, tag);
                 default:
-                    throw error(at, "unsupported tag " + EtfTags.name(tag) + "; expected one of the protocol's"
-                            + " term tags (70, 97-100, 104-111, 115-116, 118-119, or a pid/port/reference/fun)");
+                    throw error(
+                            at,
+                            "unsupported tag " + EtfTags.name(tag) + "; expected one of the protocol's"
+                                    + " term tags (70, 97-100, 104-111, 115-116, 118-119, or a pid/port/reference/fun)");
             }
         }
 
@@ -418,7 +439,8 @@ public final class EtfDecoder {
                 }
                 BigInteger m = new BigInteger(1, new byte[] {
                     (byte) (mag >>> 56), (byte) (mag >>> 48), (byte) (mag >>> 40), (byte) (mag >>> 32),
-                    (byte) (mag >>> 24), (byte) (mag >>> 16), (byte) (mag >>> 8), (byte) mag});
+                    (byte) (mag >>> 24), (byte) (mag >>> 16), (byte) (mag >>> 8), (byte) mag
+                });
                 return ErlBigInteger.integer(sign == 0 ? m : m.negate());
             }
             byte[] be = new byte[n];
@@ -455,7 +477,8 @@ public final class EtfDecoder {
             need(len, at, tag);
             String name;
             if (utf8) {
-                CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                CharsetDecoder dec = StandardCharsets.UTF_8
+                        .newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT);
                 try {
@@ -468,8 +491,9 @@ public final class EtfDecoder {
                 name = new String(buf, pos, len, StandardCharsets.ISO_8859_1);
             }
             if (name.codePointCount(0, name.length()) > ErlAtom.MAX_CHARS) {
-                throw error(at, EtfTags.name(tag) + " has more than " + ErlAtom.MAX_CHARS
-                        + " characters, Erlang's atom limit");
+                throw error(
+                        at,
+                        EtfTags.name(tag) + " has more than " + ErlAtom.MAX_CHARS + " characters, Erlang's atom limit");
             }
             pos += len;
             return ErlAtom.of(name);
@@ -546,8 +570,9 @@ public final class EtfDecoder {
             }
             int atomTag = buf[pos] & 0xff;
             if (atomTag != ATOM && atomTag != SMALL_ATOM && atomTag != ATOM_UTF8 && atomTag != SMALL_ATOM_UTF8) {
-                throw error(pos, EtfTags.name(tag) + " expects an atom for its " + what + ", found "
-                        + EtfTags.name(atomTag));
+                throw error(
+                        pos,
+                        EtfTags.name(tag) + " expects an atom for its " + what + ", found " + EtfTags.name(atomTag));
             }
             return (ErlAtom) term(depth);
         }
@@ -561,8 +586,10 @@ public final class EtfDecoder {
             pos += 1 + 16 + 4;
             long numFree = u32();
             if (numFree > remaining()) {
-                throw error(at, "NEW_FUN_EXT (112) declares " + numFree + " free variables, but only " + remaining()
-                        + " bytes are left");
+                throw error(
+                        at,
+                        "NEW_FUN_EXT (112) declares " + numFree + " free variables, but only " + remaining()
+                                + " bytes are left");
             }
             ErlAtom module = expectAtom(depth, at, tag, "module");
             Term oldIndex = term(depth + 1);
@@ -582,8 +609,13 @@ public final class EtfDecoder {
                 throw error(at, "NEW_FUN_EXT (112) declares " + size + " bytes but its fields take " + (pos - at - 1));
             }
             // Re-written in canonical form (UTF-8 atoms), with Size recomputed to match.
-            int length = 1 + 4 + 25 + EtfEncoder.atomSize(module) + EtfEncoder.termSize(oldIndex)
-                    + EtfEncoder.termSize(oldUniq) + EtfEncoder.termSize(pid);
+            int length = 1
+                    + 4
+                    + 25
+                    + EtfEncoder.atomSize(module)
+                    + EtfEncoder.termSize(oldIndex)
+                    + EtfEncoder.termSize(oldUniq)
+                    + EtfEncoder.termSize(pid);
             for (Term t : free) {
                 length += EtfEncoder.termSize(t);
             }

@@ -37,8 +37,7 @@ public final class EtfEncoder {
     private static final ThreadLocal<Deflater> DEFLATERS =
             ThreadLocal.withInitial(() -> new Deflater(COMPRESSION_LEVEL));
 
-    private EtfEncoder() {
-    }
+    private EtfEncoder() {}
 
     /**
      * Encodes a term with the version byte into a new array of exactly the right size.
@@ -159,7 +158,8 @@ public final class EtfEncoder {
             writeMapHeader(out, m.size());
             if (m.size() <= 2) {
                 // The common small cases (flags, one-key headers) without allocating a sorted copy.
-                java.util.Iterator<Map.Entry<Term, Term>> it = m.entries().entrySet().iterator();
+                java.util.Iterator<Map.Entry<Term, Term>> it =
+                        m.entries().entrySet().iterator();
                 if (it.hasNext()) {
                     Map.Entry<Term, Term> a = it.next();
                     Map.Entry<Term, Term> b = it.hasNext() ? it.next() : null;

@@ -76,8 +76,7 @@ public final class EtfLimits {
         private int maxInflatedBytes = DEFAULT_MAX_INFLATED_BYTES;
         private int maxDepth = DEFAULT_MAX_DEPTH;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the largest payload the decoder reads.
@@ -88,8 +87,8 @@ public final class EtfLimits {
          */
         public Builder maxPayloadBytes(int bytes) {
             if (bytes < 2) {
-                throw new IllegalArgumentException("maxPayloadBytes must be at least 2 (version byte and a tag), got "
-                        + bytes);
+                throw new IllegalArgumentException(
+                        "maxPayloadBytes must be at least 2 (version byte and a tag), got " + bytes);
             }
             this.maxPayloadBytes = bytes;
             return this;
@@ -119,8 +118,8 @@ public final class EtfLimits {
          */
         public Builder maxDepth(int levels) {
             if (levels < 1 || levels > MAX_DEPTH_LIMIT) {
-                throw new IllegalArgumentException("maxDepth must be between 1 and " + MAX_DEPTH_LIMIT + ", got "
-                        + levels);
+                throw new IllegalArgumentException(
+                        "maxDepth must be between 1 and " + MAX_DEPTH_LIMIT + ", got " + levels);
             }
             this.maxDepth = levels;
             return this;

@@ -36,46 +36,112 @@ final class EtfTags {
     static final int V4_PORT = 120;
     static final int LOCAL = 121;
 
-    private EtfTags() {
-    }
+    private EtfTags() {}
 
     static String name(int tag) {
         String n;
         switch (tag) {
-            case VERSION: n = "VERSION"; break;
-            case COMPRESSED: n = "COMPRESSED"; break;
-            case NEW_FLOAT: n = "NEW_FLOAT_EXT"; break;
-            case BIT_BINARY: n = "BIT_BINARY_EXT"; break;
-            case ATOM_CACHE_REF: n = "ATOM_CACHE_REF"; break;
-            case NEW_PID: n = "NEW_PID_EXT"; break;
-            case NEW_PORT: n = "NEW_PORT_EXT"; break;
-            case NEWER_REFERENCE: n = "NEWER_REFERENCE_EXT"; break;
-            case SMALL_INTEGER: n = "SMALL_INTEGER_EXT"; break;
-            case INTEGER: n = "INTEGER_EXT"; break;
-            case FLOAT: n = "FLOAT_EXT"; break;
-            case ATOM: n = "ATOM_EXT"; break;
-            case REFERENCE: n = "REFERENCE_EXT"; break;
-            case PORT: n = "PORT_EXT"; break;
-            case PID: n = "PID_EXT"; break;
-            case SMALL_TUPLE: n = "SMALL_TUPLE_EXT"; break;
-            case LARGE_TUPLE: n = "LARGE_TUPLE_EXT"; break;
-            case NIL: n = "NIL_EXT"; break;
-            case STRING: n = "STRING_EXT"; break;
-            case LIST: n = "LIST_EXT"; break;
-            case BINARY: n = "BINARY_EXT"; break;
-            case SMALL_BIG: n = "SMALL_BIG_EXT"; break;
-            case LARGE_BIG: n = "LARGE_BIG_EXT"; break;
-            case NEW_FUN: n = "NEW_FUN_EXT"; break;
-            case EXPORT: n = "EXPORT_EXT"; break;
-            case NEW_REFERENCE: n = "NEW_REFERENCE_EXT"; break;
-            case SMALL_ATOM: n = "SMALL_ATOM_EXT"; break;
-            case MAP: n = "MAP_EXT"; break;
-            case FUN: n = "FUN_EXT"; break;
-            case ATOM_UTF8: n = "ATOM_UTF8_EXT"; break;
-            case SMALL_ATOM_UTF8: n = "SMALL_ATOM_UTF8_EXT"; break;
-            case V4_PORT: n = "V4_PORT_EXT"; break;
-            case LOCAL: n = "LOCAL_EXT"; break;
-            default: n = "unknown tag";
+            case VERSION:
+                n = "VERSION";
+                break;
+            case COMPRESSED:
+                n = "COMPRESSED";
+                break;
+            case NEW_FLOAT:
+                n = "NEW_FLOAT_EXT";
+                break;
+            case BIT_BINARY:
+                n = "BIT_BINARY_EXT";
+                break;
+            case ATOM_CACHE_REF:
+                n = "ATOM_CACHE_REF";
+                break;
+            case NEW_PID:
+                n = "NEW_PID_EXT";
+                break;
+            case NEW_PORT:
+                n = "NEW_PORT_EXT";
+                break;
+            case NEWER_REFERENCE:
+                n = "NEWER_REFERENCE_EXT";
+                break;
+            case SMALL_INTEGER:
+                n = "SMALL_INTEGER_EXT";
+                break;
+            case INTEGER:
+                n = "INTEGER_EXT";
+                break;
+            case FLOAT:
+                n = "FLOAT_EXT";
+                break;
+            case ATOM:
+                n = "ATOM_EXT";
+                break;
+            case REFERENCE:
+                n = "REFERENCE_EXT";
+                break;
+            case PORT:
+                n = "PORT_EXT";
+                break;
+            case PID:
+                n = "PID_EXT";
+                break;
+            case SMALL_TUPLE:
+                n = "SMALL_TUPLE_EXT";
+                break;
+            case LARGE_TUPLE:
+                n = "LARGE_TUPLE_EXT";
+                break;
+            case NIL:
+                n = "NIL_EXT";
+                break;
+            case STRING:
+                n = "STRING_EXT";
+                break;
+            case LIST:
+                n = "LIST_EXT";
+                break;
+            case BINARY:
+                n = "BINARY_EXT";
+                break;
+            case SMALL_BIG:
+                n = "SMALL_BIG_EXT";
+                break;
+            case LARGE_BIG:
+                n = "LARGE_BIG_EXT";
+                break;
+            case NEW_FUN:
+                n = "NEW_FUN_EXT";
+                break;
+            case EXPORT:
+                n = "EXPORT_EXT";
+                break;
+            case NEW_REFERENCE:
+                n = "NEW_REFERENCE_EXT";
+                break;
+            case SMALL_ATOM:
+                n = "SMALL_ATOM_EXT";
+                break;
+            case MAP:
+                n = "MAP_EXT";
+                break;
+            case FUN:
+                n = "FUN_EXT";
+                break;
+            case ATOM_UTF8:
+                n = "ATOM_UTF8_EXT";
+                break;
+            case SMALL_ATOM_UTF8:
+                n = "SMALL_ATOM_UTF8_EXT";
+                break;
+            case V4_PORT:
+                n = "V4_PORT_EXT";
+                break;
+            case LOCAL:
+                n = "LOCAL_EXT";
+                break;
+            default:
+                n = "unknown tag";
         }
         return n + " (" + tag + ")";
     }

@@ -8,5 +8,4 @@ package io.clink.core.internal.etf;
  * interpret (pids, references, ports, funs).
  */
 public sealed interface Term
-        permits ErlAtom, ErlInteger, ErlBigInteger, ErlFloat, ErlBinary, ErlTuple, ErlList, ErlMap, ErlOpaque {
-}
+        permits ErlAtom, ErlInteger, ErlBigInteger, ErlFloat, ErlBinary, ErlTuple, ErlList, ErlMap, ErlOpaque {}

@@ -28,8 +28,7 @@ public final class TermOrder implements Comparator<Term> {
     private static final int LIST = 9;
     private static final int BINARY = 10;
 
-    private TermOrder() {
-    }
+    private TermOrder() {}
 
     @Override
     public int compare(Term a, Term b) {
@@ -100,7 +99,8 @@ public final class TermOrder implements Comparator<Term> {
     }
 
     private static java.math.BigInteger bigValue(Term t) {
-        return t instanceof ErlInteger ? java.math.BigInteger.valueOf(((ErlInteger) t).value())
+        return t instanceof ErlInteger
+                ? java.math.BigInteger.valueOf(((ErlInteger) t).value())
                 : ((ErlBigInteger) t).value();
     }
 
@@ -177,5 +177,4 @@ public final class TermOrder implements Comparator<Term> {
         Term tail = l.tail();
         return tail == null ? ErlList.NIL : tail;
     }
-
 }

@@ -11,8 +11,7 @@ final class TermPrinter {
     /** Error messages quote terms from hostile input; keep them short whatever the term's size. */
     private static final int MAX_CHARS = 1024;
 
-    private TermPrinter() {
-    }
+    private TermPrinter() {}
 
     static String print(Term term) {
         StringBuilder sb = new StringBuilder();
@@ -36,7 +35,9 @@ final class TermPrinter {
             if (PLAIN_ATOM.matcher(name).matches()) {
                 sb.append(name);
             } else {
-                sb.append('\'').append(name.replace("\\", "\\\\").replace("'", "\\'")).append('\'');
+                sb.append('\'')
+                        .append(name.replace("\\", "\\\\").replace("'", "\\'"))
+                        .append('\'');
             }
         } else if (t instanceof ErlBinary) {
             printBinary((ErlBinary) t, sb);
@@ -95,7 +96,10 @@ final class TermPrinter {
             // toString of a hostile multi-megabyte bignum would take minutes.
             sb.append(v.bitLength() > 512 ? "#BigInteger<" + v.bitLength() + " bits>" : v.toString());
         } else if (t instanceof ErlOpaque) {
-            sb.append("#Opaque<").append(((ErlOpaque) t).kind()).append(',').append(((ErlOpaque) t).length())
+            sb.append("#Opaque<")
+                    .append(((ErlOpaque) t).kind())
+                    .append(',')
+                    .append(((ErlOpaque) t).length())
                     .append(" bytes>");
         } else {
             sb.append(t);

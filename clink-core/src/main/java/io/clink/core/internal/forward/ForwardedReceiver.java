@@ -100,29 +100,42 @@ public final class ForwardedReceiver {
         Optional<LinkConfig> link = ctx.link(senderCluster);
         if (link.isEmpty() || !link.get().enable()) {
             counters.filtered.increment();
-            LOG.debug("[{}] forwarded message filtered: link {}", senderCluster,
+            LOG.debug(
+                    "[{}] forwarded message filtered: link {}",
+                    senderCluster,
                     link.isEmpty() ? "not configured" : "disabled");
             return ReasonCodes.NO_MATCHING_SUBSCRIBERS;
         }
         MessageMapping.Mapped mapped;
         try {
-            mapped = MessageMapping.toMqttMessage(ForwardedMessage.decode(decoder, payload), senderCluster,
+            mapped = MessageMapping.toMqttMessage(
+                    ForwardedMessage.decode(decoder, payload),
+                    senderCluster,
                     ctx.ticker().wallClockMillis());
         } catch (ProtocolException e) {
             counters.protocolErrors.increment();
             counters.rejected.increment();
-            refused(senderCluster, conn, "malformed forwarded message refused with PUBACK 0x83", String.valueOf(e.getMessage()));
+            refused(
+                    senderCluster,
+                    conn,
+                    "malformed forwarded message refused with PUBACK 0x83",
+                    String.valueOf(e.getMessage()));
             return ReasonCodes.IMPLEMENTATION_SPECIFIC_ERROR;
         } catch (UndeliverableMessageException e) {
             counters.rejected.increment();
-            refused(senderCluster, conn, "undeliverable forwarded message refused with PUBACK 0x"
-                    + Integer.toHexString(e.reasonCode()), String.valueOf(e.getMessage()));
+            refused(
+                    senderCluster,
+                    conn,
+                    "undeliverable forwarded message refused with PUBACK 0x" + Integer.toHexString(e.reasonCode()),
+                    String.valueOf(e.getMessage()));
             return e.reasonCode();
         }
         MqttMessage message = mapped.message();
         if (!matchesAny(link.get().topics(), message.topic())) {
             counters.filtered.increment();
-            LOG.debug("[{}] forwarded message filtered: topic {} outside the link's topics", senderCluster,
+            LOG.debug(
+                    "[{}] forwarded message filtered: topic {} outside the link's topics",
+                    senderCluster,
                     message.topic());
             return ReasonCodes.NO_MATCHING_SUBSCRIBERS;
         }
@@ -153,10 +166,13 @@ public final class ForwardedReceiver {
         counters.fieldsDropped.add(dropped.size());
         for (DroppedField kind : dropped) {
             // Only spent while DEBUG is on, so turning it on later still shows each kind once.
-            if (LOG.isDebugEnabled() && !droppedLogged[kind.ordinal()].get()
+            if (LOG.isDebugEnabled()
+                    && !droppedLogged[kind.ordinal()].get()
                     && droppedLogged[kind.ordinal()].compareAndSet(false, true)) {
-                LOG.debug("[{}] forwarded message delivered without its {}: the value cannot be carried by an MQTT "
-                        + "broker (logged once per field kind; see the fields_dropped metric)", senderCluster,
+                LOG.debug(
+                        "[{}] forwarded message delivered without its {}: the value cannot be carried by an MQTT "
+                                + "broker (logged once per field kind; see the fields_dropped metric)",
+                        senderCluster,
                         kind.field());
             }
         }
@@ -170,11 +186,22 @@ public final class ForwardedReceiver {
                 || (now - last >= WARN_INTERVAL_NANOS && lastWarnNanos.compareAndSet(last, now));
         if (warn) {
             lastWarnNanos.set(now);
-            LOG.warn("[{}] {} on connection {} ({}), the connection is kept: {} (further ones for {} s at DEBUG; "
-                    + "see the messages_rejected metric)", senderCluster, what, conn.connectionId(), conn.clientId(),
-                    detail, WARN_INTERVAL_NANOS / 1_000_000_000L);
+            LOG.warn(
+                    "[{}] {} on connection {} ({}), the connection is kept: {} (further ones for {} s at DEBUG; "
+                            + "see the messages_rejected metric)",
+                    senderCluster,
+                    what,
+                    conn.connectionId(),
+                    conn.clientId(),
+                    detail,
+                    WARN_INTERVAL_NANOS / 1_000_000_000L);
         } else {
-            LOG.debug("[{}] {} on connection {} ({}): {}", senderCluster, what, conn.connectionId(), conn.clientId(),
+            LOG.debug(
+                    "[{}] {} on connection {} ({}): {}",
+                    senderCluster,
+                    what,
+                    conn.connectionId(),
+                    conn.clientId(),
                     detail);
         }
     }
@@ -194,7 +221,8 @@ public final class ForwardedReceiver {
             return message;
         }
         long remaining = Math.max(1, intervalSeconds - elapsedSeconds);
-        PublishProperties properties = message.properties().toBuilder().messageExpiryIntervalSeconds(remaining)
+        PublishProperties properties = message.properties().toBuilder()
+                .messageExpiryIntervalSeconds(remaining)
                 .build();
         return message.toBuilder().properties(properties).build();
     }

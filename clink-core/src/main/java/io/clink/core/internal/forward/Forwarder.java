@@ -19,7 +19,6 @@ import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.LinkClientOptionsFactory;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.protocol.ForwardedMessage;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -110,6 +109,7 @@ public final class Forwarder {
 
     /** Held by this forwarder (reservations); the link's gauges mirror them. */
     private final AtomicLong heldMessages = new AtomicLong();
+
     private final AtomicLong heldBytes = new AtomicLong();
     private final AtomicBoolean drainPending = new AtomicBoolean();
 
@@ -142,7 +142,8 @@ public final class Forwarder {
         this.ttlNanos = link.resourceOptions().requestTtl().toNanos();
         this.maxInflight = link.maxInflight();
         this.slots = new Slot[link.poolSize()];
-        Duration cap = ReconnectingConnection.poolCap(link.reconnect(), link.resourceOptions().requestTtl());
+        Duration cap = ReconnectingConnection.poolCap(
+                link.reconnect(), link.resourceOptions().requestTtl());
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new Slot(i + 1, new ReconnectingConnection(link.reconnect(), cap, timers, ctx.random()));
         }
@@ -241,7 +242,10 @@ public final class Forwarder {
         }
         Entry entry;
         try {
-            entry = new Entry(OutgoingPublish.of(topic, record.encode(), Math.min(1, qos)), qos, size,
+            entry = new Entry(
+                    OutgoingPublish.of(topic, record.encode(), Math.min(1, qos)),
+                    qos,
+                    size,
                     ctx.ticker().nanoTime());
         } catch (RuntimeException e) {
             unreserve(size);
@@ -277,8 +281,8 @@ public final class Forwarder {
     }
 
     private LinkClientOptions options(int number) {
-        return LinkClientOptionsFactory.options(link,
-                LinkClientIds.message(ctx.config().clientIdOf(link), ctx.nodeName(), number));
+        return LinkClientOptionsFactory.options(
+                link, LinkClientIds.message(ctx.config().clientIdOf(link), ctx.nodeName(), number));
     }
 
     private Slot pick(MqttMessage message) {
@@ -289,8 +293,8 @@ public final class Forwarder {
         if (randomDispatch) {
             index = (int) (uniform() * slots.length);
         } else {
-            index = Math.floorMod(spread(message.publisherClientId().orElse(message.topic()).hashCode()),
-                    slots.length);
+            index = Math.floorMod(
+                    spread(message.publisherClientId().orElse(message.topic()).hashCode()), slots.length);
         }
         return slots[index];
     }
@@ -343,8 +347,12 @@ public final class Forwarder {
 
     private void overflow(MqttMessage message) {
         counters.dropped.increment();
-        LOG.debug("[{}] forwarding buffer full ({} messages, {} bytes held); dropped message on {}", link.name(),
-                heldMessages.get(), heldBytes.get(), message.topic());
+        LOG.debug(
+                "[{}] forwarding buffer full ({} messages, {} bytes held); dropped message on {}",
+                link.name(),
+                heldMessages.get(),
+                heldBytes.get(),
+                message.topic());
     }
 
     // ---- everything below runs on the link's serial executor ----
@@ -455,6 +463,7 @@ public final class Forwarder {
         final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
         /** Read by publisher threads to drop QoS 0 at once while down. */
         volatile boolean up;
+
         volatile @Nullable LinkClient client;
 
         final ArrayDeque<Entry> retry = new ArrayDeque<>();
@@ -467,7 +476,8 @@ public final class Forwarder {
             this.conn = conn;
         }
 
-        @Nullable Entry oldestWaiting() {
+        @Nullable
+        Entry oldestWaiting() {
             Entry r = retry.peekFirst();
             return r != null ? r : queue.peek();
         }
@@ -590,7 +600,10 @@ public final class Forwarder {
                 inflight.remove(e);
                 release(e);
                 counters.failed.increment();
-                LOG.warn("[{}] forwarding connection {} could not send a message: {}", link.name(), number,
+                LOG.warn(
+                        "[{}] forwarding connection {} could not send a message: {}",
+                        link.name(),
+                        number,
                         failure.describe());
             } else {
                 inflight.remove(e);
@@ -599,7 +612,9 @@ public final class Forwarder {
                     counters.forwarded.increment();
                 } else {
                     counters.failed.increment();
-                    LOG.debug("[{}] remote refused a forwarded message: PUBACK 0x{}", link.name(),
+                    LOG.debug(
+                            "[{}] remote refused a forwarded message: PUBACK 0x{}",
+                            link.name(),
                             Integer.toHexString(result.reasonCode()));
                 }
             }

@@ -106,8 +106,8 @@ public final class MessageMapping {
     /** Headers of property-less publishes by publisher identity; bounded by clearing when full. */
     private final ConcurrentMap<HeadersKey, MessageHeaders> headersCache = new ConcurrentHashMap<>();
 
-    private record HeadersKey(@Nullable String username, @Nullable String peerHost, int protocolVersion) {
-    }
+    private record HeadersKey(
+            @Nullable String username, @Nullable String peerHost, int protocolVersion) {}
 
     /**
      * @param nodeName this node's name, hashed into every id
@@ -116,7 +116,8 @@ public final class MessageMapping {
     public MessageMapping(String nodeName, Ticker ticker) {
         Objects.requireNonNull(nodeName, "nodeName");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
-        byte[] sha = Hashing.sha256().hashString(nodeName, StandardCharsets.UTF_8).asBytes();
+        byte[] sha =
+                Hashing.sha256().hashString(nodeName, StandardCharsets.UTF_8).asBytes();
         this.nodeHash = new byte[] {sha[0], sha[1], sha[2], sha[3], sha[4], sha[5]};
     }
 
@@ -157,8 +158,8 @@ public final class MessageMapping {
         if (message.properties().isEmpty()) {
             // Most publishes carry no properties, and their headers then depend on the publisher alone: reuse them,
             // with their cached encoding, instead of building and encoding the same map for every message.
-            HeadersKey key = new HeadersKey(message.username().orElse(null), message.peerHost().orElse(null),
-                    message.protocolVersion());
+            HeadersKey key = new HeadersKey(
+                    message.username().orElse(null), message.peerHost().orElse(null), message.protocolVersion());
             headers = headersCache.get(key);
             if (headers == null) {
                 if (headersCache.size() >= HEADERS_CACHE_SIZE) {
@@ -213,8 +214,7 @@ public final class MessageMapping {
      * @param message the message to deliver, marked with its origin
      * @param dropped the metadata values left out, one entry per value; empty for most messages
      */
-    public record Mapped(MqttMessage message, List<DroppedField> dropped) {
-    }
+    public record Mapped(MqttMessage message, List<DroppedField> dropped) {}
 
     /**
      * Maps a forwarded record to the message to deliver locally: everything the broker SPI can carry is mapped,
@@ -238,7 +238,8 @@ public final class MessageMapping {
                 .originCluster(originCluster);
         String topic = message.topic();
         if (topic == null) {
-            throw new UndeliverableMessageException(ReasonCodes.TOPIC_NAME_INVALID,
+            throw new UndeliverableMessageException(
+                    ReasonCodes.TOPIC_NAME_INVALID,
                     "topic " + message.topicBytes() + " is not UTF-8, which an MQTT topic name must be");
         }
         try {
@@ -357,7 +358,8 @@ public final class MessageMapping {
 
     /** The IP of EMQX's {@code peername => {IpTuple, Port}}; null when absent or not shaped like that. */
     private static @Nullable InetAddress peernameAddress(@Nullable Term peername) {
-        if (!(peername instanceof ErlTuple) || ((ErlTuple) peername).arity() != 2
+        if (!(peername instanceof ErlTuple)
+                || ((ErlTuple) peername).arity() != 2
                 || !(((ErlTuple) peername).get(0) instanceof ErlTuple)) {
             return null;
         }

@@ -39,8 +39,8 @@ public final class BuilderSeams {
      * @throws IllegalStateException if something registered already
      */
     public static <B> void register(Class<B> builderType, Access<B> access) {
-        Registration<B> r = new Registration<>(Objects.requireNonNull(builderType, "builderType"),
-                Objects.requireNonNull(access, "access"));
+        Registration<B> r = new Registration<>(
+                Objects.requireNonNull(builderType, "builderType"), Objects.requireNonNull(access, "access"));
         if (!REGISTRATION.compareAndSet(null, r)) {
             Registration<?> existing = REGISTRATION.get();
             throw new IllegalStateException("builder seams already registered by "
@@ -61,7 +61,8 @@ public final class BuilderSeams {
         Objects.requireNonNull(random, "random");
         Registration<?> r = REGISTRATION.get();
         if (r == null || !r.type().isInstance(builder)) {
-            throw new IllegalArgumentException("not a ClusterLink.Builder: " + builder.getClass().getName());
+            throw new IllegalArgumentException(
+                    "not a ClusterLink.Builder: " + builder.getClass().getName());
         }
         r.random(builder, random);
         return builder;

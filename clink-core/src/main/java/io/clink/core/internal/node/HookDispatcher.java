@@ -40,7 +40,8 @@ public final class HookDispatcher implements ClusterLinkHooks {
 
     /** Forwards one publish to each matched cluster; one per publisher thread, reused. */
     private final class ForwardingSink extends MatchSink {
-        @Nullable MqttMessage message;
+        @Nullable
+        MqttMessage message;
 
         @Override
         protected void accept(String cluster) {
@@ -72,8 +73,14 @@ public final class HookDispatcher implements ClusterLinkHooks {
      * @param forwardedReceiver handles inbound forwarded messages
      * @param broker disconnects inbound connections that publish where they may not
      */
-    public HookDispatcher(String localCluster, LocalRoutes localRoutes, RouteIndex remoteRoutes, LinkSupervisor links,
-            RouteReceiver routeReceiver, ForwardedReceiver forwardedReceiver, GuardedBroker broker) {
+    public HookDispatcher(
+            String localCluster,
+            LocalRoutes localRoutes,
+            RouteIndex remoteRoutes,
+            LinkSupervisor links,
+            RouteReceiver routeReceiver,
+            ForwardedReceiver forwardedReceiver,
+            GuardedBroker broker) {
         this.localCluster = Objects.requireNonNull(localCluster, "localCluster");
         this.localRoutes = Objects.requireNonNull(localRoutes, "localRoutes");
         this.remoteRoutes = Objects.requireNonNull(remoteRoutes, "remoteRoutes");
@@ -147,8 +154,10 @@ public final class HookDispatcher implements ClusterLinkHooks {
     @Override
     public void onPublish(MqttMessage message) {
         Objects.requireNonNull(message, "message");
-        if (!active() || message.originCluster().isPresent()
-                || ClusterLinkHooks.isLinkTopic(message.topic()) || !links.anyRunning()) {
+        if (!active()
+                || message.originCluster().isPresent()
+                || ClusterLinkHooks.isLinkTopic(message.topic())
+                || !links.anyRunning()) {
             // A message that came over a link is never forwarded again: no loops, no transitive forwarding.
             return;
         }
@@ -185,7 +194,11 @@ public final class HookDispatcher implements ClusterLinkHooks {
                 }
             }
             // Acks are published by brokers, never by clients; anything else is not part of the protocol.
-            broker.disconnect(localCluster, null, connection, ReasonCodes.NOT_AUTHORIZED,
+            broker.disconnect(
+                    localCluster,
+                    null,
+                    connection,
+                    ReasonCodes.NOT_AUTHORIZED,
                     "not a cluster link topic a client may publish to: " + topic);
             return ReasonCodes.NOT_AUTHORIZED;
         } catch (RuntimeException e) {

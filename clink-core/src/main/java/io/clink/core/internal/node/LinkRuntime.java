@@ -37,12 +37,12 @@ public final class LinkRuntime implements RunningLink {
      * @param localRoutes the node's local routes, which the actor replicates
      * @param stateListener learns the actor's state changes
      */
-    public LinkRuntime(EngineContext ctx, LinkConfig config, LocalRoutes localRoutes,
-            Consumer<ActorStateChange> stateListener) {
+    public LinkRuntime(
+            EngineContext ctx, LinkConfig config, LocalRoutes localRoutes, Consumer<ActorStateChange> stateListener) {
         this.config = Objects.requireNonNull(config, "config");
         this.localRoutes = Objects.requireNonNull(localRoutes, "localRoutes");
         this.sender = new ActorSender(ctx, config, localRoutes::routes, stateListener);
-        this.forwarder = new Forwarder(ctx, config, status -> { });
+        this.forwarder = new Forwarder(ctx, config, status -> {});
         this.sinceMillis = ctx.ticker().wallClockMillis();
     }
 
@@ -72,7 +72,12 @@ public final class LinkRuntime implements RunningLink {
 
     @Override
     public LinkStatus status() {
-        return new LinkStatus(config.name(), true, List.of(sender.status()), forwarder.status(),
-                forwarder.lastDisconnectReason().orElse(null), sinceMillis);
+        return new LinkStatus(
+                config.name(),
+                true,
+                List.of(sender.status()),
+                forwarder.status(),
+                forwarder.lastDisconnectReason().orElse(null),
+                sinceMillis);
     }
 }

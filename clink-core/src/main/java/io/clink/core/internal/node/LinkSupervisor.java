@@ -51,8 +51,8 @@ public final class LinkSupervisor {
      * @param clusterUnlinked drops what a remote cluster replicated here; called under this supervisor's lock
      * @param wallClockMillis the wall clock, for the time a link was disabled at
      */
-    public LinkSupervisor(Function<LinkConfig, RunningLink> factory, Consumer<String> clusterUnlinked,
-            LongSupplier wallClockMillis) {
+    public LinkSupervisor(
+            Function<LinkConfig, RunningLink> factory, Consumer<String> clusterUnlinked, LongSupplier wallClockMillis) {
         this.factory = Objects.requireNonNull(factory, "factory");
         this.clusterUnlinked = Objects.requireNonNull(clusterUnlinked, "clusterUnlinked");
         this.wallClockMillis = Objects.requireNonNull(wallClockMillis, "wallClockMillis");

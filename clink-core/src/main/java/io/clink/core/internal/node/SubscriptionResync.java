@@ -51,8 +51,13 @@ public final class SubscriptionResync {
      * @param serial runs the periodic passes one at a time
      * @param interval time between the end of one periodic pass and the start of the next
      */
-    public SubscriptionResync(LocalRoutes localRoutes, GuardedBroker broker, String localCluster, Scheduler scheduler,
-            Executor serial, Duration interval) {
+    public SubscriptionResync(
+            LocalRoutes localRoutes,
+            GuardedBroker broker,
+            String localCluster,
+            Scheduler scheduler,
+            Executor serial,
+            Duration interval) {
         this.localRoutes = Objects.requireNonNull(localRoutes, "localRoutes");
         this.broker = Objects.requireNonNull(broker, "broker");
         this.localCluster = Objects.requireNonNull(localCluster, "localCluster");
@@ -91,19 +96,27 @@ public final class SubscriptionResync {
             broker.forEachSubscription((LocalSubscription s) -> {
                 Subscription route = LocalRoutes.routeOf(localCluster, s.clientId(), s.subscription());
                 if (route != null) {
-                    snapshot.computeIfAbsent(s.clientId(), id -> new ArrayList<>()).add(route);
+                    snapshot.computeIfAbsent(s.clientId(), id -> new ArrayList<>())
+                            .add(route);
                 }
             });
         } catch (RuntimeException e) {
             localRoutes.abortResync();
-            LOG.warn("[{}] subscription snapshot failed; keeping event-built routes until the next resync",
-                    localCluster, e);
+            LOG.warn(
+                    "[{}] subscription snapshot failed; keeping event-built routes until the next resync",
+                    localCluster,
+                    e);
             return;
         }
         LocalRoutes.ResyncResult r = localRoutes.applyResync(token, snapshot);
         if (r.added() > 0 || r.removed() > 0) {
-            LOG.info("[{}] resync corrected local routes: {} added, {} removed ({} -> {})", localCluster,
-                    r.added(), r.removed(), r.routesBefore(), r.routesAfter());
+            LOG.info(
+                    "[{}] resync corrected local routes: {} added, {} removed ({} -> {})",
+                    localCluster,
+                    r.added(),
+                    r.removed(),
+                    r.routesBefore(),
+                    r.routesAfter());
         }
     }
 

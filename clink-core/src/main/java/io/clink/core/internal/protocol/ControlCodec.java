@@ -1,13 +1,13 @@
 package io.clink.core.internal.protocol;
 
-import io.clink.core.internal.etf.EtfDecoder;
-import io.clink.core.internal.etf.EtfEncoder;
 import io.clink.core.internal.etf.ErlAtom;
 import io.clink.core.internal.etf.ErlBinary;
 import io.clink.core.internal.etf.ErlInteger;
 import io.clink.core.internal.etf.ErlList;
 import io.clink.core.internal.etf.ErlMap;
 import io.clink.core.internal.etf.ErlTuple;
+import io.clink.core.internal.etf.EtfDecoder;
+import io.clink.core.internal.etf.EtfEncoder;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.etf.Term;
 import io.clink.core.internal.protocol.ControlMessage.Accepted;
@@ -46,8 +46,7 @@ public final class ControlCodec {
     static final String OP_ROUTE = "route";
     static final String OP_HEARTBEAT = "heartbeat";
 
-    private ControlCodec() {
-    }
+    private ControlCodec() {}
 
     /**
      * Encodes a message as a plain ETF payload ({@code term_to_binary(T)}, what EMQX before 6.0.3 sends).
@@ -91,11 +90,17 @@ public final class ControlCodec {
     public static ErlMap toTerm(ControlMessage message) {
         if (message instanceof ActorInit) {
             ActorInit m = (ActorInit) message;
-            return ErlMap.of(EmqxAtoms.OP, ErlBinary.utf8(OP_ACTOR_INIT),
-                    KEY_PROTO_VER, ErlInteger.of(m.protocolVersion()),
-                    KEY_TARGET_CLUSTER, ErlBinary.utf8(m.targetCluster()),
-                    KEY_ACTOR, ErlBinary.utf8(m.actor()),
-                    KEY_INCARNATION, ErlInteger.of(m.incarnation()));
+            return ErlMap.of(
+                    EmqxAtoms.OP,
+                    ErlBinary.utf8(OP_ACTOR_INIT),
+                    KEY_PROTO_VER,
+                    ErlInteger.of(m.protocolVersion()),
+                    KEY_TARGET_CLUSTER,
+                    ErlBinary.utf8(m.targetCluster()),
+                    KEY_ACTOR,
+                    ErlBinary.utf8(m.actor()),
+                    KEY_INCARNATION,
+                    ErlInteger.of(m.incarnation()));
         } else if (message instanceof ActorInitAck) {
             ActorInitAck m = (ActorInitAck) message;
             Term result;
@@ -108,29 +113,45 @@ public final class ControlCodec {
                 result = ErlTuple.of(ErlAtom.ERROR, ErlBinary.utf8(((Rejected) m.result()).reason()));
                 needBootstrap = ErlAtom.UNDEFINED;
             }
-            return ErlMap.of(EmqxAtoms.OP, ErlBinary.utf8(OP_ACTOR_INIT_ACK),
-                    KEY_PROTO_VER, ErlInteger.of(m.protocolVersion()),
-                    KEY_ACTOR, ErlBinary.utf8(m.actor()),
-                    KEY_RESULT, result,
-                    KEY_NEED_BOOTSTRAP, needBootstrap);
+            return ErlMap.of(
+                    EmqxAtoms.OP,
+                    ErlBinary.utf8(OP_ACTOR_INIT_ACK),
+                    KEY_PROTO_VER,
+                    ErlInteger.of(m.protocolVersion()),
+                    KEY_ACTOR,
+                    ErlBinary.utf8(m.actor()),
+                    KEY_RESULT,
+                    result,
+                    KEY_NEED_BOOTSTRAP,
+                    needBootstrap);
         } else if (message instanceof RouteBatch) {
             RouteBatch m = (RouteBatch) message;
             List<Term> ops = new ArrayList<>(m.ops().size());
             for (RouteOp op : m.ops()) {
                 ErlBinary id = ErlBinary.wrap(op.routeId().toByteArray());
-                ops.add(op.delete()
-                        ? ErlTuple.of(ROUTE_DELETE, ErlBinary.utf8(op.filter()), id)
-                        : ErlTuple.of(ErlBinary.utf8(op.filter()), id));
+                ops.add(
+                        op.delete()
+                                ? ErlTuple.of(ROUTE_DELETE, ErlBinary.utf8(op.filter()), id)
+                                : ErlTuple.of(ErlBinary.utf8(op.filter()), id));
             }
-            return ErlMap.of(EmqxAtoms.OP, ErlBinary.utf8(OP_ROUTE),
-                    KEY_ACTOR, ErlBinary.utf8(m.actor()),
-                    KEY_INCARNATION, ErlInteger.of(m.incarnation()),
-                    KEY_ROUTES, ErlList.of(ops));
+            return ErlMap.of(
+                    EmqxAtoms.OP,
+                    ErlBinary.utf8(OP_ROUTE),
+                    KEY_ACTOR,
+                    ErlBinary.utf8(m.actor()),
+                    KEY_INCARNATION,
+                    ErlInteger.of(m.incarnation()),
+                    KEY_ROUTES,
+                    ErlList.of(ops));
         } else {
             Heartbeat m = (Heartbeat) message;
-            return ErlMap.of(EmqxAtoms.OP, ErlBinary.utf8(OP_HEARTBEAT),
-                    KEY_ACTOR, ErlBinary.utf8(m.actor()),
-                    KEY_INCARNATION, ErlInteger.of(m.incarnation()));
+            return ErlMap.of(
+                    EmqxAtoms.OP,
+                    ErlBinary.utf8(OP_HEARTBEAT),
+                    KEY_ACTOR,
+                    ErlBinary.utf8(m.actor()),
+                    KEY_INCARNATION,
+                    ErlInteger.of(m.incarnation()));
         }
     }
 
@@ -152,10 +173,13 @@ public final class ControlCodec {
         switch (op) {
             case OP_ACTOR_INIT: {
                 String what = "actor_init";
-                return new ActorInit(actor(map, what),
-                        Fields.integer(Fields.required(map, KEY_INCARNATION, what, "incarnation"), "key 11 "
-                                + "(incarnation)"),
-                        Fields.utf8(Fields.required(map, KEY_TARGET_CLUSTER, what, "target cluster"),
+                return new ActorInit(
+                        actor(map, what),
+                        Fields.integer(
+                                Fields.required(map, KEY_INCARNATION, what, "incarnation"),
+                                "key 11 " + "(incarnation)"),
+                        Fields.utf8(
+                                Fields.required(map, KEY_TARGET_CLUSTER, what, "target cluster"),
                                 "key 13 (target cluster)"),
                         protoVer(map, what));
             }
@@ -166,23 +190,26 @@ public final class ControlCodec {
                 Term result = Fields.required(map, KEY_RESULT, what, "result");
                 Term needBootstrap = Fields.required(map, KEY_NEED_BOOTSTRAP, what, "need bootstrap");
                 if (ErlAtom.OK.equals(result)) {
-                    return new ActorInitAck(actor, protoVer,
-                            new Accepted(Fields.bool(needBootstrap, "key 16 (need bootstrap)")));
+                    return new ActorInitAck(
+                            actor, protoVer, new Accepted(Fields.bool(needBootstrap, "key 16 (need bootstrap)")));
                 }
-                if (result instanceof ErlTuple && ((ErlTuple) result).arity() == 2
+                if (result instanceof ErlTuple
+                        && ((ErlTuple) result).arity() == 2
                         && ErlAtom.ERROR.equals(((ErlTuple) result).get(0))) {
                     // Key 16 is undefined since 5.8.11 and false before; neither carries meaning in a rejection.
-                    return new ActorInitAck(actor, protoVer,
+                    return new ActorInitAck(
+                            actor,
+                            protoVer,
                             new Rejected(Fields.utf8(((ErlTuple) result).get(1), "key 15 error reason")));
                 }
-                throw new ProtocolException("actor_init_ack key 15 (result) must be ok or {error, Reason}, found "
-                        + result);
+                throw new ProtocolException(
+                        "actor_init_ack key 15 (result) must be ok or {error, Reason}, found " + result);
             }
             case OP_ROUTE: {
                 String what = "route";
                 String actor = actor(map, what);
-                long incarnation = Fields.integer(Fields.required(map, KEY_INCARNATION, what, "incarnation"),
-                        "key 11 (incarnation)");
+                long incarnation = Fields.integer(
+                        Fields.required(map, KEY_INCARNATION, what, "incarnation"), "key 11 (incarnation)");
                 Term routes = Fields.required(map, KEY_ROUTES, what, "route operations");
                 if (!(routes instanceof ErlList) || !((ErlList) routes).isProper()) {
                     throw new ProtocolException("route key 12 must be a proper list of operations, found " + routes);
@@ -205,13 +232,14 @@ public final class ControlCodec {
             }
             case OP_HEARTBEAT: {
                 String what = "heartbeat";
-                return new Heartbeat(actor(map, what),
-                        Fields.integer(Fields.required(map, KEY_INCARNATION, what, "incarnation"),
-                                "key 11 (incarnation)"));
+                return new Heartbeat(
+                        actor(map, what),
+                        Fields.integer(
+                                Fields.required(map, KEY_INCARNATION, what, "incarnation"), "key 11 (incarnation)"));
             }
             default:
-                throw new ProtocolException("unknown '$op' \"" + op
-                        + "\"; expected actor_init, actor_init_ack, route or heartbeat");
+                throw new ProtocolException(
+                        "unknown '$op' \"" + op + "\"; expected actor_init, actor_init_ack, route or heartbeat");
         }
     }
 
@@ -220,8 +248,8 @@ public final class ControlCodec {
     }
 
     private static long protoVer(ErlMap map, String what) throws ProtocolException {
-        return Fields.integer(Fields.required(map, KEY_PROTO_VER, what, "protocol version"),
-                "key 14 (protocol version)");
+        return Fields.integer(
+                Fields.required(map, KEY_PROTO_VER, what, "protocol version"), "key 14 (protocol version)");
     }
 
     /** Any binary: EMQX does not validate the client ids that durable-session route ids carry. */
@@ -233,15 +261,15 @@ public final class ControlCodec {
         if (t instanceof ErlTuple) {
             ErlTuple op = (ErlTuple) t;
             if (op.arity() == 2) {
-                return new RouteOp(false, Fields.utf8(op.get(0), "route op " + index + " filter"),
-                        routeId(op.get(1), index));
+                return new RouteOp(
+                        false, Fields.utf8(op.get(0), "route op " + index + " filter"), routeId(op.get(1), index));
             }
             if (op.arity() == 3 && ROUTE_DELETE.equals(op.get(0))) {
-                return new RouteOp(true, Fields.utf8(op.get(1), "route op " + index + " filter"),
-                        routeId(op.get(2), index));
+                return new RouteOp(
+                        true, Fields.utf8(op.get(1), "route op " + index + " filter"), routeId(op.get(2), index));
             }
         }
-        throw new ProtocolException("route op " + index + " must be {Filter, RouteId} or {100, Filter, RouteId}, "
-                + "found " + t);
+        throw new ProtocolException(
+                "route op " + index + " must be {Filter, RouteId} or {100, Filter, RouteId}, " + "found " + t);
     }
 }

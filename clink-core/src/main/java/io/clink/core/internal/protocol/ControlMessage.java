@@ -11,8 +11,10 @@ import org.jspecify.annotations.Nullable;
  * Encode and decode with {@link ControlCodec}.
  */
 public sealed interface ControlMessage
-        permits ControlMessage.ActorInit, ControlMessage.ActorInitAck, ControlMessage.RouteBatch,
-        ControlMessage.Heartbeat {
+        permits ControlMessage.ActorInit,
+                ControlMessage.ActorInitAck,
+                ControlMessage.RouteBatch,
+                ControlMessage.Heartbeat {
 
     /** The protocol version clink speaks (key 14). */
     int PROTOCOL_VERSION = 1;
@@ -57,16 +59,14 @@ public sealed interface ControlMessage
     }
 
     /** The outcome carried by an {@link ActorInitAck}. */
-    sealed interface Result permits Accepted, Rejected {
-    }
+    sealed interface Result permits Accepted, Rejected {}
 
     /**
      * Handshake accepted: key 15 is {@code ok}, key 16 the need-bootstrap flag.
      *
      * @param needBootstrap true if the receiver holds no routes of this actor and wants the full snapshot
      */
-    record Accepted(boolean needBootstrap) implements Result {
-    }
+    record Accepted(boolean needBootstrap) implements Result {}
 
     /**
      * Handshake refused: key 15 is {@code {error, Reason}}, key 16 {@code undefined}.
@@ -98,15 +98,19 @@ public sealed interface ControlMessage
      *     that is not a UTF-8 binary, a route id that is not a binary) and left out of {@code ops}; never encoded
      * @param firstSkipped why the first of them was skipped, or null when none was
      */
-    record RouteBatch(String actor, long incarnation, List<RouteOp> ops, int skipped, @Nullable String firstSkipped)
-            implements ControlMessage {
+    record RouteBatch(
+            String actor,
+            long incarnation,
+            List<RouteOp> ops,
+            int skipped,
+            @Nullable String firstSkipped) implements ControlMessage {
         /** Validates and copies the fields. */
         public RouteBatch {
             Objects.requireNonNull(actor, "actor");
             ops = List.copyOf(ops);
             if (skipped < 0 || (skipped == 0) != (firstSkipped == null)) {
-                throw new IllegalArgumentException("skipped count " + skipped + " disagrees with first reason "
-                        + firstSkipped);
+                throw new IllegalArgumentException(
+                        "skipped count " + skipped + " disagrees with first reason " + firstSkipped);
             }
         }
 

@@ -42,14 +42,35 @@ public final class EmqxAtoms {
 
     /** Every atom clink writes; the Erlang cross-check creates exactly these before its {@code [safe]} decode. */
     public static final Set<ErlAtom> KNOWN = Stream.of(
-            ErlAtom.OK, ErlAtom.ERROR, ErlAtom.TRUE, ErlAtom.FALSE, ErlAtom.UNDEFINED,
-            OP, MESSAGE, DUP, RETAIN, SYS, PROPERTIES, USERNAME, PEERHOST, PEERNAME, PROTO_VER, PROTOCOL,
-            CLIENT_ATTRS, MQTT, USER_PROPERTY, MESSAGE_EXPIRY_INTERVAL, CONTENT_TYPE, RESPONSE_TOPIC,
-            CORRELATION_DATA, PAYLOAD_FORMAT_INDICATOR, TOPIC_ALIAS, SUBSCRIPTION_IDENTIFIER)
+                    ErlAtom.OK,
+                    ErlAtom.ERROR,
+                    ErlAtom.TRUE,
+                    ErlAtom.FALSE,
+                    ErlAtom.UNDEFINED,
+                    OP,
+                    MESSAGE,
+                    DUP,
+                    RETAIN,
+                    SYS,
+                    PROPERTIES,
+                    USERNAME,
+                    PEERHOST,
+                    PEERNAME,
+                    PROTO_VER,
+                    PROTOCOL,
+                    CLIENT_ATTRS,
+                    MQTT,
+                    USER_PROPERTY,
+                    MESSAGE_EXPIRY_INTERVAL,
+                    CONTENT_TYPE,
+                    RESPONSE_TOPIC,
+                    CORRELATION_DATA,
+                    PAYLOAD_FORMAT_INDICATOR,
+                    TOPIC_ALIAS,
+                    SUBSCRIPTION_IDENTIFIER)
             .collect(Collectors.toUnmodifiableSet());
 
-    private EmqxAtoms() {
-    }
+    private EmqxAtoms() {}
 
     /**
      * Checks that a term holds only atoms from {@link #KNOWN}.

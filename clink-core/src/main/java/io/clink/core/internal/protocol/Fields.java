@@ -9,8 +9,7 @@ import io.clink.core.internal.etf.Term;
 
 /** Shape checks shared by the message decoders; each failure names the field and what it expected. */
 final class Fields {
-    private Fields() {
-    }
+    private Fields() {}
 
     static ErlMap map(Term t, String what) throws ProtocolException {
         if (!(t instanceof ErlMap)) {

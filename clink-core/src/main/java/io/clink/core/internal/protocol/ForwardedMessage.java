@@ -1,13 +1,13 @@
 package io.clink.core.internal.protocol;
 
-import io.clink.core.internal.etf.EtfDecoder;
-import io.clink.core.internal.etf.EtfEncoder;
 import io.clink.core.internal.etf.ErlAtom;
 import io.clink.core.internal.etf.ErlBinary;
 import io.clink.core.internal.etf.ErlInteger;
 import io.clink.core.internal.etf.ErlList;
 import io.clink.core.internal.etf.ErlMap;
 import io.clink.core.internal.etf.ErlTuple;
+import io.clink.core.internal.etf.EtfDecoder;
+import io.clink.core.internal.etf.EtfEncoder;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.etf.Term;
 import java.io.ByteArrayOutputStream;
@@ -56,9 +56,19 @@ public final class ForwardedMessage {
     private final long timestamp;
     private final ErlMap extra;
 
-    private ForwardedMessage(ErlBinary id, int qos, @Nullable String from, Term fromTerm, byte[] fromUtf8,
-            ErlMap flags, MessageHeaders headers, @Nullable String topic, byte[] topicUtf8, ByteBuffer payload,
-            long timestamp, ErlMap extra) {
+    private ForwardedMessage(
+            ErlBinary id,
+            int qos,
+            @Nullable String from,
+            Term fromTerm,
+            byte[] fromUtf8,
+            ErlMap flags,
+            MessageHeaders headers,
+            @Nullable String topic,
+            byte[] topicUtf8,
+            ByteBuffer payload,
+            long timestamp,
+            ErlMap extra) {
         this.id = id;
         this.qos = qos;
         this.from = from;
@@ -208,7 +218,8 @@ public final class ForwardedMessage {
      * @return bytes, version byte included
      */
     public int encodedSize() {
-        return 1 + EtfEncoder.tupleHeaderSize(RECORD_ARITY)
+        return 1
+                + EtfEncoder.tupleHeaderSize(RECORD_ARITY)
                 + EtfEncoder.atomSize(EmqxAtoms.MESSAGE)
                 + EtfEncoder.binarySize(id.length())
                 + EtfEncoder.integerSize(qos)
@@ -268,8 +279,17 @@ public final class ForwardedMessage {
      * @return the 10-tuple
      */
     public ErlTuple toTerm() {
-        return ErlTuple.of(EmqxAtoms.MESSAGE, id, ErlInteger.of(qos), ErlBinary.wrap(fromUtf8), flags,
-                headers.toTerm(), ErlBinary.wrap(topicUtf8), payloadBinary(), ErlInteger.of(timestamp), extra);
+        return ErlTuple.of(
+                EmqxAtoms.MESSAGE,
+                id,
+                ErlInteger.of(qos),
+                ErlBinary.wrap(fromUtf8),
+                flags,
+                headers.toTerm(),
+                ErlBinary.wrap(topicUtf8),
+                payloadBinary(),
+                ErlInteger.of(timestamp),
+                extra);
     }
 
     private ErlBinary payloadBinary() {
@@ -299,7 +319,8 @@ public final class ForwardedMessage {
      * @throws ProtocolException if the term is not a {@code #message{}} record of the expected field types
      */
     public static ForwardedMessage fromTerm(Term term) throws ProtocolException {
-        if (!(term instanceof ErlTuple) || ((ErlTuple) term).arity() != RECORD_ARITY
+        if (!(term instanceof ErlTuple)
+                || ((ErlTuple) term).arity() != RECORD_ARITY
                 || !EmqxAtoms.MESSAGE.equals(((ErlTuple) term).get(0))) {
             throw new ProtocolException("forwarded message must be the 10-tuple {message, Id, QoS, From, Flags, "
                     + "Headers, Topic, Payload, Timestamp, Extra}, found " + term);
@@ -331,8 +352,19 @@ public final class ForwardedMessage {
         ByteBuffer payload = payload(t.get(7));
         long timestamp = Fields.integer(t.get(8), "#message.timestamp");
         ErlMap extra = Fields.map(t.get(9), "#message.extra");
-        return new ForwardedMessage(id, qos, from, fromTerm, fromBytes, flags, headers, topicBinary.utf8OrNull(),
-                topicBytes, payload, timestamp, extra);
+        return new ForwardedMessage(
+                id,
+                qos,
+                from,
+                fromTerm,
+                fromBytes,
+                flags,
+                headers,
+                topicBinary.utf8OrNull(),
+                topicBytes,
+                payload,
+                timestamp,
+                extra);
     }
 
     /**
@@ -345,8 +377,8 @@ public final class ForwardedMessage {
         }
         for (byte b : topic) {
             if (b == '+' || b == '#') {
-                throw new ProtocolException("#message.topic must be a topic name without wildcards, found "
-                        + ErlBinary.wrap(topic));
+                throw new ProtocolException(
+                        "#message.topic must be a topic name without wildcards, found " + ErlBinary.wrap(topic));
             }
         }
     }
@@ -373,14 +405,15 @@ public final class ForwardedMessage {
             if (part instanceof ErlBinary) {
                 ErlBinary b = (ErlBinary) part;
                 out.write(b.toByteArray(), 0, b.length());
-            } else if (part instanceof ErlInteger && ((ErlInteger) part).value() >= 0
+            } else if (part instanceof ErlInteger
+                    && ((ErlInteger) part).value() >= 0
                     && ((ErlInteger) part).value() <= 255) {
                 out.write((int) ((ErlInteger) part).value());
             } else if (part instanceof ErlList) {
                 stack.push(iolistParts((ErlList) part).iterator());
             } else {
-                throw new ProtocolException("#message.payload iolist holds " + part
-                        + "; only binaries, bytes 0-255 and lists are allowed");
+                throw new ProtocolException(
+                        "#message.payload iolist holds " + part + "; only binaries, bytes 0-255 and lists are allowed");
             }
         }
         return ByteBuffer.wrap(out.toByteArray()).asReadOnlyBuffer();
@@ -405,9 +438,15 @@ public final class ForwardedMessage {
             return false;
         }
         ForwardedMessage m = (ForwardedMessage) o;
-        return qos == m.qos && timestamp == m.timestamp && id.equals(m.id) && fromTerm.equals(m.fromTerm)
-                && flags.equals(m.flags) && headers.equals(m.headers) && Arrays.equals(topicUtf8, m.topicUtf8)
-                && payload.equals(m.payload) && extra.equals(m.extra);
+        return qos == m.qos
+                && timestamp == m.timestamp
+                && id.equals(m.id)
+                && fromTerm.equals(m.fromTerm)
+                && flags.equals(m.flags)
+                && headers.equals(m.headers)
+                && Arrays.equals(topicUtf8, m.topicUtf8)
+                && payload.equals(m.payload)
+                && extra.equals(m.extra);
     }
 
     @Override
@@ -457,8 +496,7 @@ public final class ForwardedMessage {
         private long timestamp;
         private ErlMap extra = ErlMap.EMPTY;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the id.
@@ -602,9 +640,19 @@ public final class ForwardedMessage {
                 throw new IllegalStateException("message id is required (a 16-byte GUID)");
             }
             byte[] fromBytes = from.getBytes(StandardCharsets.UTF_8);
-            return new ForwardedMessage(id, qos, from, ErlBinary.wrap(fromBytes), fromBytes,
-                    FLAGS[3 * dupFlag + retainFlag], headers, topic, topic.getBytes(StandardCharsets.UTF_8), payload,
-                    timestamp, extra);
+            return new ForwardedMessage(
+                    id,
+                    qos,
+                    from,
+                    ErlBinary.wrap(fromBytes),
+                    fromBytes,
+                    FLAGS[3 * dupFlag + retainFlag],
+                    headers,
+                    topic,
+                    topic.getBytes(StandardCharsets.UTF_8),
+                    payload,
+                    timestamp,
+                    extra);
         }
     }
 }

@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MessageHeaders {
     /** No headers: {@code #{}}. */
-    public static final MessageHeaders EMPTY = new MessageHeaders(ErlMap.EMPTY, null, null, null, null, null,
-            List.of());
+    public static final MessageHeaders EMPTY =
+            new MessageHeaders(ErlMap.EMPTY, null, null, null, null, null, List.of());
+
     private static final int MIN_MQTT_LEVEL = 3;
     private static final int MAX_MQTT_LEVEL = 5;
 
@@ -45,8 +46,13 @@ public final class MessageHeaders {
      */
     private volatile byte @Nullable [] encoded;
 
-    private MessageHeaders(ErlMap term, @Nullable MessageProperties properties, @Nullable String username,
-            @Nullable InetAddress peerhost, @Nullable Integer protoVer, @Nullable String protocol,
+    private MessageHeaders(
+            ErlMap term,
+            @Nullable MessageProperties properties,
+            @Nullable String username,
+            @Nullable InetAddress peerhost,
+            @Nullable Integer protoVer,
+            @Nullable String protocol,
             List<DroppedField> dropped) {
         this.term = term;
         this.properties = properties;
@@ -96,14 +102,20 @@ public final class MessageHeaders {
         }
         Term ver = map.get(EmqxAtoms.PROTO_VER);
         Integer protoVer = null;
-        if (ver instanceof ErlInteger && ((ErlInteger) ver).value() >= MIN_MQTT_LEVEL
+        if (ver instanceof ErlInteger
+                && ((ErlInteger) ver).value() >= MIN_MQTT_LEVEL
                 && ((ErlInteger) ver).value() <= MAX_MQTT_LEVEL) {
             protoVer = (int) ((ErlInteger) ver).value();
         } else if (ver != null) {
             dropped.add(DroppedField.PROTO_VER);
         }
         Term proto = map.get(EmqxAtoms.PROTOCOL);
-        return new MessageHeaders(map, properties, username, peerhost, protoVer,
+        return new MessageHeaders(
+                map,
+                properties,
+                username,
+                peerhost,
+                protoVer,
                 proto instanceof ErlAtom ? ((ErlAtom) proto).name() : null,
                 dropped.isEmpty() ? List.of() : Collections.unmodifiableList(dropped));
     }
@@ -141,7 +153,10 @@ public final class MessageHeaders {
     private static ErlTuple ipTuple(InetAddress address) {
         byte[] b = address.getAddress();
         if (b.length == 4) {
-            return ErlTuple.of(ErlInteger.of(b[0] & 0xff), ErlInteger.of(b[1] & 0xff), ErlInteger.of(b[2] & 0xff),
+            return ErlTuple.of(
+                    ErlInteger.of(b[0] & 0xff),
+                    ErlInteger.of(b[1] & 0xff),
+                    ErlInteger.of(b[2] & 0xff),
                     ErlInteger.of(b[3] & 0xff));
         }
         Term[] parts = new Term[8];
@@ -260,8 +275,7 @@ public final class MessageHeaders {
     public static final class Builder {
         private final Map<Term, Term> entries = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the MQTT 5 properties.

@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MessageProperties {
     /** No properties: {@code #{}}. */
-    public static final MessageProperties EMPTY = new MessageProperties(ErlMap.EMPTY, List.of(), null, null, null,
-            null, null, List.of());
+    public static final MessageProperties EMPTY =
+            new MessageProperties(ErlMap.EMPTY, List.of(), null, null, null, null, null, List.of());
 
     private static final long MAX_U32 = 0xffffffffL;
 
@@ -37,9 +37,15 @@ public final class MessageProperties {
     private final @Nullable Integer payloadFormatIndicator;
     private final List<DroppedField> dropped;
 
-    private MessageProperties(ErlMap term, List<UserProperty> userProperties, @Nullable Long messageExpiryInterval,
-            @Nullable String contentType, @Nullable String responseTopic, @Nullable ErlBinary correlationData,
-            @Nullable Integer payloadFormatIndicator, List<DroppedField> dropped) {
+    private MessageProperties(
+            ErlMap term,
+            List<UserProperty> userProperties,
+            @Nullable Long messageExpiryInterval,
+            @Nullable String contentType,
+            @Nullable String responseTopic,
+            @Nullable ErlBinary correlationData,
+            @Nullable Integer payloadFormatIndicator,
+            List<DroppedField> dropped) {
         this.term = term;
         this.userProperties = userProperties;
         this.messageExpiryInterval = messageExpiryInterval;
@@ -83,10 +89,12 @@ public final class MessageProperties {
         Term up = map.get(EmqxAtoms.USER_PROPERTY);
         if (up != null) {
             if (up instanceof ErlList && ((ErlList) up).isProper()) {
-                List<UserProperty> list = new ArrayList<>(((ErlList) up).elements().size());
+                List<UserProperty> list =
+                        new ArrayList<>(((ErlList) up).elements().size());
                 for (Term e : ((ErlList) up).elements()) {
                     String key = e instanceof ErlTuple && ((ErlTuple) e).arity() == 2
-                            ? utf8OrNull(((ErlTuple) e).get(0)) : null;
+                            ? utf8OrNull(((ErlTuple) e).get(0))
+                            : null;
                     String value = key == null ? null : utf8OrNull(((ErlTuple) e).get(1));
                     if (key == null || value == null) {
                         dropped.add(DroppedField.USER_PROPERTY);
@@ -99,8 +107,8 @@ public final class MessageProperties {
                 dropped.add(DroppedField.USER_PROPERTY);
             }
         }
-        Long mei = integerOrNull(map.get(EmqxAtoms.MESSAGE_EXPIRY_INTERVAL), 0, MAX_U32,
-                DroppedField.MESSAGE_EXPIRY_INTERVAL, dropped);
+        Long mei = integerOrNull(
+                map.get(EmqxAtoms.MESSAGE_EXPIRY_INTERVAL), 0, MAX_U32, DroppedField.MESSAGE_EXPIRY_INTERVAL, dropped);
         String ct = textOrNull(map.get(EmqxAtoms.CONTENT_TYPE), DroppedField.CONTENT_TYPE, dropped);
         String rt = textOrNull(map.get(EmqxAtoms.RESPONSE_TOPIC), DroppedField.RESPONSE_TOPIC, dropped);
         Term cdTerm = map.get(EmqxAtoms.CORRELATION_DATA);
@@ -110,9 +118,16 @@ public final class MessageProperties {
         } else if (cdTerm != null) {
             dropped.add(DroppedField.CORRELATION_DATA);
         }
-        Long pfi = integerOrNull(map.get(EmqxAtoms.PAYLOAD_FORMAT_INDICATOR), 0, 1,
-                DroppedField.PAYLOAD_FORMAT_INDICATOR, dropped);
-        return new MessageProperties(map, users, mei, ct, rt, cd, pfi == null ? null : pfi.intValue(),
+        Long pfi = integerOrNull(
+                map.get(EmqxAtoms.PAYLOAD_FORMAT_INDICATOR), 0, 1, DroppedField.PAYLOAD_FORMAT_INDICATOR, dropped);
+        return new MessageProperties(
+                map,
+                users,
+                mei,
+                ct,
+                rt,
+                cd,
+                pfi == null ? null : pfi.intValue(),
                 dropped.isEmpty() ? List.of() : Collections.unmodifiableList(dropped));
     }
 
@@ -131,8 +146,8 @@ public final class MessageProperties {
         return s;
     }
 
-    private static @Nullable Long integerOrNull(@Nullable Term t, long min, long max, DroppedField kind,
-            List<DroppedField> dropped) {
+    private static @Nullable Long integerOrNull(
+            @Nullable Term t, long min, long max, DroppedField kind, List<DroppedField> dropped) {
         if (t == null) {
             return null;
         }
@@ -245,8 +260,7 @@ public final class MessageProperties {
         private final List<Term> userProperties = new ArrayList<>();
         private final Map<Term, Term> entries = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Appends a User-Property pair (order and duplicates are kept).
@@ -269,8 +283,8 @@ public final class MessageProperties {
          */
         public Builder messageExpiryInterval(long seconds) {
             if (seconds < 0 || seconds > MAX_U32) {
-                throw new IllegalArgumentException("Message-Expiry-Interval must be between 0 and " + MAX_U32
-                        + " seconds, got " + seconds);
+                throw new IllegalArgumentException(
+                        "Message-Expiry-Interval must be between 0 and " + MAX_U32 + " seconds, got " + seconds);
             }
             entries.put(EmqxAtoms.MESSAGE_EXPIRY_INTERVAL, ErlInteger.of(seconds));
             return this;

@@ -6,8 +6,8 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.broker.ReasonCodes;
-import io.clink.api.link.RemoteRoute;
 import io.clink.api.config.LinkConfig;
+import io.clink.api.link.RemoteRoute;
 import io.clink.api.time.Cancellable;
 import io.clink.api.topic.TopicFilter;
 import io.clink.core.internal.engine.EngineContext;
@@ -36,9 +36,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -163,12 +163,12 @@ public final class RouteReceiver {
     private final Duration gcRepeat;
     private final Executor gcExecutor;
     /** Counts errors of senders naming a cluster we have no link to. */
-
     private final Object lock = new Object();
     // Guarded by lock.
     private final Map<LinkConnection, Conn> connections = new HashMap<>();
     /** Per cluster with a bound actor (so per configured link, a bounded set): skip-log throttling state. */
     private final Map<String, SkipLog> skipLogs = new HashMap<>();
+
     private boolean running;
     private long gcGeneration;
     private Cancellable gcTimer = Cancellable.DONE;
@@ -288,8 +288,12 @@ public final class RouteReceiver {
             }
         }
         if (actorCount > 0 || routeCount > 0 || !doomed.isEmpty()) {
-            LOG.info("[{}] link removed or disabled: dropped {} actors, {} routes, closing {} connections",
-                    cluster, actorCount, routeCount, doomed.size());
+            LOG.info(
+                    "[{}] link removed or disabled: dropped {} actors, {} routes, closing {} connections",
+                    cluster,
+                    actorCount,
+                    routeCount,
+                    doomed.size());
         }
         LinkCounters counters = countersOf(cluster);
         String reason = "cluster link " + cluster + " disabled or deleted on " + ctx.localCluster();
@@ -426,8 +430,12 @@ public final class RouteReceiver {
     private Outcome actorInit(
             LinkConnection conn, Conn state, String cluster, ActorInit init, PublishProperties props) {
         if (state.bound != null) {
-            return protocolError(conn, cluster, "second actor_init on one connection (actor " + init.actor()
-                    + "); it is already initialised as actor " + state.bound.actor() + " of " + state.bound.cluster());
+            return protocolError(
+                    conn,
+                    cluster,
+                    "second actor_init on one connection (actor " + init.actor()
+                            + "); it is already initialised as actor " + state.bound.actor() + " of "
+                            + state.bound.cluster());
         }
         Optional<String> responseTopic = props.responseTopic();
         if (responseTopic.isEmpty()) {
@@ -444,35 +452,53 @@ public final class RouteReceiver {
         } else if (!link.get().enable()) {
             result = reject(cluster, init, Rejected.CLUSTER_LINK_DISABLED, "the link is disabled here");
         } else if (!init.targetCluster().equals(ctx.localCluster())) {
-            result = reject(cluster, init, Rejected.BAD_REMOTE_CLUSTER_LINK_NAME, "it calls this cluster "
-                    + init.targetCluster() + " but this cluster is named " + ctx.localCluster());
+            result = reject(
+                    cluster,
+                    init,
+                    Rejected.BAD_REMOTE_CLUSTER_LINK_NAME,
+                    "it calls this cluster " + init.targetCluster() + " but this cluster is named "
+                            + ctx.localCluster());
         } else {
             ActorId id = new ActorId(cluster, init.actor());
             @Nullable Actor before = actors.actor(id);
             InitResult r = actors.init(id, init.incarnation(), now());
             if (r.outcome() == InitOutcome.OUTDATED) {
-                return protocolError(conn, cluster, "outdated incarnation " + init.incarnation() + " of actor "
-                        + init.actor() + "; this receiver holds incarnation "
-                        + (before == null ? "?" : Long.toString(before.incarnation())));
+                return protocolError(
+                        conn,
+                        cluster,
+                        "outdated incarnation " + init.incarnation() + " of actor "
+                                + init.actor() + "; this receiver holds incarnation "
+                                + (before == null ? "?" : Long.toString(before.incarnation())));
             }
             if (r.outcome() == InitOutcome.NO_FREE_LANE) {
                 state.closing = true;
-                LOG.warn("[{}] actor {} refused: the cluster already has {} live actors", cluster, init.actor(),
+                LOG.warn(
+                        "[{}] actor {} refused: the cluster already has {} live actors",
+                        cluster,
+                        init.actor(),
                         RouteIndex.MAX_LANES);
-                return Outcome.disconnect(QUOTA_EXCEEDED, "cluster " + cluster + " already has "
-                        + RouteIndex.MAX_LANES + " live route actors");
+                return Outcome.disconnect(
+                        QUOTA_EXCEEDED,
+                        "cluster " + cluster + " already has " + RouteIndex.MAX_LANES + " live route actors");
             }
             state.bound = id;
             state.incarnation = init.incarnation();
             result = new Accepted(r.needBootstrap());
-            LOG.debug("[{}] actor {} incarnation {} {} on lane {}", cluster, init.actor(), init.incarnation(),
-                    r.outcome(), r.lane());
+            LOG.debug(
+                    "[{}] actor {} incarnation {} {} on lane {}",
+                    cluster,
+                    init.actor(),
+                    init.incarnation(),
+                    r.outcome(),
+                    r.lane());
         }
         MqttMessage ack = MqttMessage.builder()
                 .topic(responseTopic.get())
                 .qos(1)
                 .payload(ControlCodec.encode(new ActorInitAck(init.actor(), ControlMessage.PROTOCOL_VERSION, result)))
-                .properties(PublishProperties.builder().correlationData(correlation.get()).build())
+                .properties(PublishProperties.builder()
+                        .correlationData(correlation.get())
+                        .build())
                 .timestampMillis(ctx.ticker().wallClockMillis())
                 .build();
         return Outcome.reply(ack);
@@ -506,8 +532,8 @@ public final class RouteReceiver {
             } catch (IllegalArgumentException e) {
                 // InvalidTopicException, or the index's own filter check: the index is unchanged by either.
                 if (skipped++ == 0) {
-                    firstSkipped = (op.delete() ? "delete" : "add") + " of route id " + op.routeId() + ": "
-                            + e.getMessage();
+                    firstSkipped =
+                            (op.delete() ? "delete" : "add") + " of route id " + op.routeId() + ": " + e.getMessage();
                 }
             }
         }
@@ -528,8 +554,13 @@ public final class RouteReceiver {
         if (s.logged && now - s.lastNanos < SKIP_LOG_INTERVAL.toNanos()) {
             return;
         }
-        LOG.warn("[{}] skipped {} route operation(s) of actor {} since the last report, the rest of their batches "
-                + "applied; the first of the latest batch: {}", cluster, s.pending, actor, firstSkipped);
+        LOG.warn(
+                "[{}] skipped {} route operation(s) of actor {} since the last report, the rest of their batches "
+                        + "applied; the first of the latest batch: {}",
+                cluster,
+                s.pending,
+                actor,
+                firstSkipped);
         s.logged = true;
         s.lastNanos = now;
         s.pending = 0;
@@ -576,8 +607,12 @@ public final class RouteReceiver {
         c.closing = true;
         c.bound = null;
         countersOf(cluster).protocolErrors.increment();
-        LOG.warn("[{}] protocol error on link connection {} (client {}): {}; disconnecting", cluster,
-                conn.connectionId(), conn.clientId(), reason);
+        LOG.warn(
+                "[{}] protocol error on link connection {} (client {}): {}; disconnecting",
+                cluster,
+                conn.connectionId(),
+                conn.clientId(),
+                reason);
         return Outcome.disconnect(ReasonCodes.IMPLEMENTATION_SPECIFIC_ERROR, "cluster link protocol error: " + reason);
     }
 
@@ -596,8 +631,12 @@ public final class RouteReceiver {
                 List<Actor> collected = actors.collectExpired(now());
                 productive = !collected.isEmpty();
                 for (Actor a : collected) {
-                    LOG.info("[{}] actor {} incarnation {} silent for more than {}; its routes were removed",
-                            a.id().cluster(), a.id().actor(), a.incarnation(), ttl);
+                    LOG.info(
+                            "[{}] actor {} incarnation {} silent for more than {}; its routes were removed",
+                            a.id().cluster(),
+                            a.id().actor(),
+                            a.incarnation(),
+                            ttl);
                 }
             } catch (RuntimeException e) {
                 LOG.error("route actor GC pass failed; retrying later", e);
@@ -623,7 +662,9 @@ public final class RouteReceiver {
         /** The cluster the connection last spoke for (its topic suffix), for clusterUnlinked. */
         String cluster;
         /** Set by an accepted actor_init, then fixed; null while SEEN or CLOSING. */
-        @Nullable ActorId bound;
+        @Nullable
+        ActorId bound;
+
         long incarnation;
         boolean closing;
 

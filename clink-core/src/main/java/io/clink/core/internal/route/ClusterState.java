@@ -23,6 +23,7 @@ final class ClusterState {
     final int[] @Nullable [] singleRows = new int[32][];
     /** Nodes carrying at least one row of this cluster; lets clearLane skip every other cluster's routes. */
     final NodeSet nodes = new NodeSet();
+
     int routes;
 
     ClusterState(String name, int id) {

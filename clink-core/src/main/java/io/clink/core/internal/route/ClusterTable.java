@@ -26,7 +26,8 @@ final class ClusterTable {
     private final List<ClusterState> byId = new ArrayList<>();
 
     /** The cluster named {@code name}, or null if it was never interned. */
-    @Nullable ClusterState get(String name) {
+    @Nullable
+    ClusterState get(String name) {
         return byName.get(name);
     }
 

@@ -53,6 +53,7 @@ final class ExactChildren {
         final int[] hashes;
         /** Writer-only: live nodes, and live plus tombstoned slots. */
         int live;
+
         int used;
 
         Table(int capacity) {

@@ -117,7 +117,8 @@ final class NodeSet {
     }
 
     /** Describes the first structural problem, or returns null. For {@code RouteIndex.validate()}. */
-    @org.jspecify.annotations.Nullable String check() {
+    @org.jspecify.annotations.Nullable
+    String check() {
         int counted = 0;
         for (TrieNode n : table) {
             if (n != null) {

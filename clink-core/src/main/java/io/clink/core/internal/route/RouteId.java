@@ -161,7 +161,8 @@ public final class RouteId {
         if (out == null) {
             return new String(bytes, StandardCharsets.UTF_8);
         }
-        return out.append(new String(bytes, copied, n - copied, StandardCharsets.UTF_8)).toString();
+        return out.append(new String(bytes, copied, n - copied, StandardCharsets.UTF_8))
+                .toString();
     }
 
     static boolean isUtf8(byte[] b, int from, int to) {

@@ -106,7 +106,8 @@ final class RouteIdCodes {
      * Describes the first broken invariant given the uses of each code that the rows show, or returns null. For
      * {@link RouteIndexInvariants}.
      */
-    @Nullable String check(Map<Integer, Integer> usesByCode) {
+    @Nullable
+    String check(Map<Integer, Integer> usesByCode) {
         int inUse = 0;
         for (int code = 1; code < byCode.size(); code++) {
             Entry e = byCode.get(code);

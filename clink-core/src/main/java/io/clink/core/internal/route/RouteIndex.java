@@ -193,14 +193,12 @@ public final class RouteIndex {
      */
     public Set<String> match(String topic) {
         Set<String> out = new HashSet<>();
-        match(
-                topic,
-                new MatchSink() {
-                    @Override
-                    protected void accept(String cluster) {
-                        out.add(cluster);
-                    }
-                });
+        match(topic, new MatchSink() {
+            @Override
+            protected void accept(String cluster) {
+                out.add(cluster);
+            }
+        });
         return out;
     }
 
@@ -460,7 +458,10 @@ public final class RouteIndex {
             for (int i = 0; i < node.rowCount(); i++) {
                 if (node.rowCluster(i) == cs.id) {
                     int code = node.rowCode(i);
-                    out.add(new IndexedRoute(filter, cs.name, codes.decode(code, filter),
+                    out.add(new IndexedRoute(
+                            filter,
+                            cs.name,
+                            codes.decode(code, filter),
                             laneSets.all(node, cs.id, code, node.rowLanes(i))));
                 }
             }
@@ -469,7 +470,8 @@ public final class RouteIndex {
     }
 
     /** The node a filter ends at, or null: for white-box tests. Writer thread only. */
-    @Nullable TrieNode nodeAt(String filter) {
+    @Nullable
+    TrieNode nodeAt(String filter) {
         TriePaths.check(filter);
         return paths.descend(root, filter, false);
     }

@@ -101,7 +101,9 @@ final class RouteIndexInvariants {
         for (int lane = 0; lane < cs.singleRows.length; lane++) {
             int[] shared = cs.singleRows[lane];
             if (shared != null && !Arrays.equals(shared, new int[] {cs.id, 1 << lane, RouteIdCodes.SAME_AS_FILTER})) {
-                fail("shared row of cluster " + cs.name + ", lane " + lane + " was written: " + Arrays.toString(shared),
+                fail(
+                        "shared row of cluster " + cs.name + ", lane " + lane + " was written: "
+                                + Arrays.toString(shared),
                         null);
             }
         }
@@ -135,7 +137,9 @@ final class RouteIndexInvariants {
             int code = node.rowCode(i);
             if ((lanes & RowLanes.FLAG) != 0) {
                 BitSet high = index.laneSets.overflowLanes(node, id, code);
-                if (high == null || high.isEmpty() || high.nextSetBit(0) < RowLanes.FIRST_LANE
+                if (high == null
+                        || high.isEmpty()
+                        || high.nextSetBit(0) < RowLanes.FIRST_LANE
                         || high.length() > RouteIndex.MAX_LANES) {
                     fail("overflow flag without overflow lanes in range: " + high, node);
                 }
@@ -156,13 +160,16 @@ final class RouteIndexInvariants {
             }
             distinct.add(id);
             rowsByCluster.merge(id, 1, Integer::sum);
-            nodesByCluster.computeIfAbsent(id, k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(node);
+            nodesByCluster
+                    .computeIfAbsent(id, k -> Collections.newSetFromMap(new IdentityHashMap<>()))
+                    .add(node);
         }
         rows += n;
         int[] published = node.clusters;
         boolean same = published == null
                 ? distinct.isEmpty()
-                : published.length == distinct.size() && Arrays.stream(published).allMatch(distinct::contains);
+                : published.length == distinct.size()
+                        && Arrays.stream(published).allMatch(distinct::contains);
         if (!same) {
             fail("published clusters " + Arrays.toString(published) + " but rows of " + distinct, node);
         }

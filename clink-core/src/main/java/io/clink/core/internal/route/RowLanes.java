@@ -37,8 +37,7 @@ final class RowLanes {
      */
     static void check(int lane) {
         if (lane < 0 || lane >= RouteIndex.MAX_LANES) {
-            throw new IllegalArgumentException(
-                    "lane must be in [0, " + (RouteIndex.MAX_LANES - 1) + "], got " + lane);
+            throw new IllegalArgumentException("lane must be in [0, " + (RouteIndex.MAX_LANES - 1) + "], got " + lane);
         }
     }
 
@@ -47,7 +46,8 @@ final class RowLanes {
         if (lane < FIRST_LANE) {
             return mask | (1L << lane);
         }
-        overflow.computeIfAbsent(new Key(node, clusterId, code), k -> new BitSet()).set(lane);
+        overflow.computeIfAbsent(new Key(node, clusterId, code), k -> new BitSet())
+                .set(lane);
         return mask | FLAG;
     }
 
@@ -104,7 +104,8 @@ final class RowLanes {
     }
 
     /** The overflow-table lanes of a row, or null; for {@link RouteIndexInvariants}. */
-    @Nullable BitSet overflowLanes(TrieNode node, int clusterId, int code) {
+    @Nullable
+    BitSet overflowLanes(TrieNode node, int clusterId, int code) {
         return overflow.get(new Key(node, clusterId, code));
     }
 

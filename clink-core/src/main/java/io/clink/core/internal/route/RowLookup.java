@@ -150,7 +150,8 @@ final class RowLookup {
     }
 
     /** Checks the index against the rows; returns a description of the first problem, or null. Writer side. */
-    @Nullable String check() {
+    @Nullable
+    String check() {
         int[] expected = new int[perCluster.length];
         int entries = 0;
         for (int v : slots) {

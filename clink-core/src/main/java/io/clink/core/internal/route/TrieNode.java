@@ -36,7 +36,8 @@ final class TrieNode {
     volatile int @Nullable [] clusters;
 
     /** Writer-only: the rows in a {@link PackedRows} encoding. */
-    @Nullable Object rows;
+    @Nullable
+    Object rows;
 
     TrieNode(@Nullable TrieNode parent, @Nullable Object key) {
         this.parent = parent;
@@ -57,7 +58,8 @@ final class TrieNode {
     // Children
 
     /** Finds the exact child for level {@code s[from, to)} whose hash is {@code h}. Lock-free, allocation-free. */
-    @Nullable TrieNode findChild(String s, int from, int to, int h) {
+    @Nullable
+    TrieNode findChild(String s, int from, int to, int h) {
         return ExactChildren.find(children, s, from, to, h);
     }
 

@@ -59,7 +59,8 @@ final class TriePaths {
     }
 
     /** Walks from {@code root} (and with {@code create}, builds) the path of a checked filter; null if absent. */
-    @Nullable TrieNode descend(TrieNode root, String filter, boolean create) {
+    @Nullable
+    TrieNode descend(TrieNode root, String filter, boolean create) {
         TrieNode node = root;
         int len = filter.length();
         int pos = 0;

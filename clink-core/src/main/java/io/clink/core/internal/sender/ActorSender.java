@@ -2,9 +2,9 @@ package io.clink.core.internal.sender;
 
 import com.google.common.base.Utf8;
 import io.clink.api.config.LinkConfig;
-import io.clink.api.link.ActorStatus;
 import io.clink.api.link.ActorState;
 import io.clink.api.link.ActorStateChange;
+import io.clink.api.link.ActorStatus;
 import io.clink.api.time.Cancellable;
 import io.clink.api.topic.Subscription;
 import io.clink.api.transport.ConnectResult;
@@ -33,7 +33,6 @@ import io.clink.core.internal.protocol.ControlMessage.Heartbeat;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
 import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -172,14 +171,22 @@ public final class ActorSender implements LocalRouteListener {
      * @param localRoutes this node's current routes, read at each bootstrap
      * @param stateListener learns each state change, on the actor's serial executor; must be quick
      */
-    public ActorSender(EngineContext ctx, LinkConfig link, Supplier<Set<Subscription>> localRoutes,
+    public ActorSender(
+            EngineContext ctx,
+            LinkConfig link,
+            Supplier<Set<Subscription>> localRoutes,
             Consumer<ActorStateChange> stateListener) {
         this(ctx, link, localRoutes, stateListener, HANDSHAKE_TIMEOUT, HEARTBEAT_INTERVAL);
     }
 
     /** As the public constructor, with the timings injected (tests). */
-    ActorSender(EngineContext ctx, LinkConfig link, Supplier<Set<Subscription>> localRoutes,
-            Consumer<ActorStateChange> stateListener, Duration handshakeTimeout, Duration heartbeatInterval) {
+    ActorSender(
+            EngineContext ctx,
+            LinkConfig link,
+            Supplier<Set<Subscription>> localRoutes,
+            Consumer<ActorStateChange> stateListener,
+            Duration handshakeTimeout,
+            Duration heartbeatInterval) {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         this.link = Objects.requireNonNull(link, "link");
         this.localRoutes = Objects.requireNonNull(localRoutes, "localRoutes");
@@ -197,7 +204,8 @@ public final class ActorSender implements LocalRouteListener {
         this.decoder = new EtfDecoder(ctx.etfLimits());
         GuardedScheduler timers =
                 new GuardedScheduler("link " + link.name() + " actor " + actorName, ctx.scheduler(), serial);
-        this.conn = new ReconnectingConnection(link.reconnect(), link.reconnect().maxDelay(), timers, ctx.random());
+        this.conn =
+                new ReconnectingConnection(link.reconnect(), link.reconnect().maxDelay(), timers, ctx.random());
         this.stateSinceMillis = ctx.ticker().wallClockMillis();
         this.status = new ActorStatus(actorName, 0, ActorState.STOPPED, stateSinceMillis, null, null);
     }
@@ -349,8 +357,12 @@ public final class ActorSender implements LocalRouteListener {
         }
         if (error != null) {
             ConnectionFailure f = ConnectionFailure.of(error);
-            LOG.info("link {} actor {}: connection_failed: subscribe to {} failed: {}", link.name(), actorName,
-                    respTopic, f.describe());
+            LOG.info(
+                    "link {} actor {}: connection_failed: subscribe to {} failed: {}",
+                    link.name(),
+                    actorName,
+                    respTopic,
+                    f.describe());
             fail(f.reason(), "connection_failed: subscribe refused: " + f.describe());
             return;
         }
@@ -387,7 +399,9 @@ public final class ActorSender implements LocalRouteListener {
 
     private void onResponse(long gen, InboundPublish publish) {
         byte[] expected = requestId;
-        if (!isCurrent(gen) || state != ActorState.HANDSHAKING || expected == null
+        if (!isCurrent(gen)
+                || state != ActorState.HANDSHAKING
+                || expected == null
                 || !Arrays.equals(expected, publish.correlationData())) {
             return; // a reply to an earlier request, or not a reply at all
         }
@@ -400,7 +414,10 @@ public final class ActorSender implements LocalRouteListener {
             return;
         }
         if (!(message instanceof ActorInitAck ack)) {
-            fail(null, "bad_ack: expected actor_init_ack, got " + message.getClass().getSimpleName());
+            fail(
+                    null,
+                    "bad_ack: expected actor_init_ack, got "
+                            + message.getClass().getSimpleName());
             return;
         }
         handshakeTimer.cancel();
@@ -492,7 +509,8 @@ public final class ActorSender implements LocalRouteListener {
         } else {
             return;
         }
-        long fixed = publishOverhead() + ControlCodec.encode(new RouteBatch(actorName, incarnation, List.of())).length
+        long fixed = publishOverhead()
+                + ControlCodec.encode(new RouteBatch(actorName, incarnation, List.of())).length
                 + LIST_HEADER_BYTES;
         while (!source.isEmpty()) {
             List<RouteOp> batch = source.takeBatch(batchOpsCap, maxPacketSize - fixed, ActorSender::opBytes);
@@ -522,8 +540,8 @@ public final class ActorSender implements LocalRouteListener {
                 .whenComplete((r, e) -> serial.execute(() -> onBatchResult(gen, batch, r, e)));
     }
 
-    private void onBatchResult(long gen, List<RouteOp> batch, @Nullable PublishResult result,
-            @Nullable Throwable error) {
+    private void onBatchResult(
+            long gen, List<RouteOp> batch, @Nullable PublishResult result, @Nullable Throwable error) {
         if (!isCurrent(gen) || inFlight != batch) {
             return; // the teardown that invalidated this connection already put the batch back
         }
@@ -543,7 +561,8 @@ public final class ActorSender implements LocalRouteListener {
         // Any other failure ends the connection, unlike the forwarding pool's: route ops must reach the peer in
         // order, so a batch is never skipped, only resent on a fresh connection.
         if (failure != null || result == null || result.reasonCode() >= 0x80) {
-            String why = failure != null ? failure.describe()
+            String why = failure != null
+                    ? failure.describe()
                     : String.format("PUBACK reason code 0x%02X", result == null ? 0xFF : result.reasonCode());
             LOG.info("link {} actor {}: route batch of {} ops failed: {}", link.name(), actorName, batch.size(), why);
             if (!inFlightIsBootstrap) {
@@ -562,9 +581,16 @@ public final class ActorSender implements LocalRouteListener {
 
     private void dropUnsendable(RouteOp op, int payloadBytes) {
         counters.failed.increment();
-        LOG.error("link {} actor {}: dropping route op {} {} (route id {}): its batch ({} bytes of payload) can never "
-                + "fit the peer's Maximum-Packet-Size of {} bytes", link.name(), actorName,
-                op.delete() ? "delete" : "add", op.filter(), op.routeId(), payloadBytes, maxPacketSize);
+        LOG.error(
+                "link {} actor {}: dropping route op {} {} (route id {}): its batch ({} bytes of payload) can never "
+                        + "fit the peer's Maximum-Packet-Size of {} bytes",
+                link.name(),
+                actorName,
+                op.delete() ? "delete" : "add",
+                op.filter(),
+                op.routeId(),
+                payloadBytes,
+                maxPacketSize);
     }
 
     private void onHeartbeatDue(long gen) {
@@ -577,7 +603,10 @@ public final class ActorSender implements LocalRouteListener {
                 .whenComplete((r, e) -> {
                     if (e != null) {
                         // A lost connection is reported by the connection listener; nothing to do here.
-                        LOG.debug("link {} actor {}: heartbeat not sent: {}", link.name(), actorName,
+                        LOG.debug(
+                                "link {} actor {}: heartbeat not sent: {}",
+                                link.name(),
+                                actorName,
                                 ConnectionFailure.of(e).describe());
                     }
                 });
@@ -674,7 +703,9 @@ public final class ActorSender implements LocalRouteListener {
 
     /** Upper bound of a route op's share of the encoded batch, in bytes. */
     static int opBytes(RouteOp op) {
-        return OP_FIXED_BYTES + (op.delete() ? DELETE_EXTRA_BYTES : 0) + Utf8.encodedLength(op.filter())
+        return OP_FIXED_BYTES
+                + (op.delete() ? DELETE_EXTRA_BYTES : 0)
+                + Utf8.encodedLength(op.filter())
                 + op.routeId().length();
     }
 

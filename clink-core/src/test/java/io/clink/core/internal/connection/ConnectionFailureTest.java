@@ -36,12 +36,14 @@ class ConnectionFailureTest {
             assertThat(f.isPacketTooLarge()).as("%s", kind).isEqualTo(kind == Kind.PACKET_TOO_LARGE);
         }
         assertThat(ConnectionFailure.of(new LinkTransportException(Kind.CONNECT_FAILED, "x", KICKED, null))
-                .isConnectionLost()).isTrue();
+                        .isConnectionLost())
+                .isTrue();
     }
 
     @Test
     void reasonOrSocketError_withoutATransportReason_namesTheCause() {
-        DisconnectReason r = ConnectionFailure.of(new IllegalStateException("boom")).reasonOrSocketError();
+        DisconnectReason r =
+                ConnectionFailure.of(new IllegalStateException("boom")).reasonOrSocketError();
         assertThat(r.cause()).isEqualTo(Cause.SOCKET_ERROR);
         assertThat(r.toString()).contains("java.lang.IllegalStateException: boom");
 
@@ -49,13 +51,14 @@ class ConnectionFailureTest {
                 .reasonOrSocketError();
         assertThat(t.toString()).contains("gone");
         assertThat(ConnectionFailure.of(null).describe()).isEqualTo("no result");
-        assertThat(ConnectionFailure.of(new IllegalStateException("boom")).isConnectionLost()).isFalse();
+        assertThat(ConnectionFailure.of(new IllegalStateException("boom")).isConnectionLost())
+                .isFalse();
     }
 
     @Test
     void describe_transportError_namesKindMessageAndReason() {
-        ConnectionFailure f = ConnectionFailure.of(new LinkTransportException(Kind.CONNECT_FAILED, "refused", KICKED,
-                null));
+        ConnectionFailure f =
+                ConnectionFailure.of(new LinkTransportException(Kind.CONNECT_FAILED, "refused", KICKED, null));
         assertThat(f.describe()).startsWith("CONNECT_FAILED: refused (").contains("admin");
     }
 
@@ -66,6 +69,7 @@ class ConnectionFailureTest {
         });
         assertThat(f).isCompletedExceptionally();
         assertThat(ConnectionFailure.call(() -> null)).isCompletedExceptionally();
-        assertThat(ConnectionFailure.call(() -> CompletableFuture.completedFuture("ok"))).isCompletedWithValue("ok");
+        assertThat(ConnectionFailure.call(() -> CompletableFuture.completedFuture("ok")))
+                .isCompletedWithValue("ok");
     }
 }

@@ -11,7 +11,8 @@ class GuardedSchedulerTest {
 
     private final ManualTime time = ManualTime.startingAt(0, java.time.Instant.ofEpochMilli(1_722_945_600_000L));
     private final FailingScheduler primary = new FailingScheduler(time.scheduler());
-    private final ManualTime fallbackTime = ManualTime.startingAt(0, java.time.Instant.ofEpochMilli(1_722_945_600_000L));
+    private final ManualTime fallbackTime =
+            ManualTime.startingAt(0, java.time.Instant.ofEpochMilli(1_722_945_600_000L));
     private final FailingScheduler fallback = new FailingScheduler(fallbackTime.scheduler());
     private final GuardedScheduler timers = new GuardedScheduler("test", primary, fallback, time.executor());
     private int runs;

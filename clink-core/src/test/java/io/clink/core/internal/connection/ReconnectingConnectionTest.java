@@ -50,7 +50,7 @@ class ReconnectingConnectionTest {
         random = 0.999_999_999;
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            millis.add(c.retry(() -> { }).toMillis());
+            millis.add(c.retry(() -> {}).toMillis());
         }
         assertThat(millis).containsExactly(1999L, 3000L, 3000L, 3000L, 3000L, 3000L);
     }
@@ -59,9 +59,9 @@ class ReconnectingConnectionTest {
     void retry_randomOutsideTheUnitInterval_meansNoJitterInsteadOfThrowing() {
         ReconnectingConnection c = connection(FULL_JITTER, FULL_JITTER.maxDelay());
         random = 1.0;
-        assertThat(c.retry(() -> { })).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.retry(() -> {})).isEqualTo(Duration.ofSeconds(1));
         random = Double.NaN;
-        assertThat(c.retry(() -> { })).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.retry(() -> {})).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -104,13 +104,13 @@ class ReconnectingConnectionTest {
     @Test
     void resetBackoff_nextRetryStartsFromTheInitialDelay() {
         ReconnectingConnection c = connection(ReconnectBackoff.DEFAULT.withJitter(0), Duration.ofSeconds(10));
-        c.retry(() -> { });
-        c.retry(() -> { });
-        assertThat(c.retry(() -> { })).isEqualTo(Duration.ofSeconds(4));
+        c.retry(() -> {});
+        c.retry(() -> {});
+        assertThat(c.retry(() -> {})).isEqualTo(Duration.ofSeconds(4));
 
         c.resetBackoff();
 
-        assertThat(c.retry(() -> { })).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.retry(() -> {})).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test

@@ -5,8 +5,7 @@ import java.util.zip.Deflater;
 
 /** Test helpers for building raw ETF bytes. */
 final class Bytes {
-    private Bytes() {
-    }
+    private Bytes() {}
 
     /** Bytes from ints (each taken mod 256). */
     static byte[] of(int... values) {
@@ -27,8 +26,10 @@ final class Bytes {
 
     /** A tag-80 payload with the given declared size around a zlib stream of {@code inner}. */
     static byte[] compressed(long declaredSize, byte[] inner) {
-        return concat(of(131, 80, (int) (declaredSize >>> 24), (int) (declaredSize >>> 16), (int) (declaredSize >>> 8),
-                (int) declaredSize), zlib(inner));
+        return concat(
+                of(131, 80, (int) (declaredSize >>> 24), (int) (declaredSize >>> 16), (int) (declaredSize >>> 8), (int)
+                        declaredSize),
+                zlib(inner));
     }
 
     static byte[] zlib(byte[] data) {

@@ -36,8 +36,8 @@ final class ErlangTermParser {
 
     private IllegalArgumentException fail(String what) {
         int from = Math.max(0, pos - 20);
-        return new IllegalArgumentException(what + " at " + pos + " near '" + s.substring(from,
-                Math.min(s.length(), pos + 20)) + "'");
+        return new IllegalArgumentException(
+                what + " at " + pos + " near '" + s.substring(from, Math.min(s.length(), pos + 20)) + "'");
     }
 
     private void skipSpace() {
@@ -130,8 +130,8 @@ final class ErlangTermParser {
             return ErlBigInteger.integer(new BigInteger(n));
         } else if (Character.isLowerCase(c)) {
             int start = pos;
-            while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_'
-                    || s.charAt(pos) == '@')) {
+            while (pos < s.length()
+                    && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_' || s.charAt(pos) == '@')) {
                 pos++;
             }
             return ErlAtom.of(s.substring(start, pos));
@@ -164,9 +164,12 @@ final class ErlangTermParser {
         if (s.charAt(pos) == '-') {
             pos++;
         }
-        while (pos < s.length() && (Character.isDigit(s.charAt(pos)) || s.charAt(pos) == '.'
-                || s.charAt(pos) == 'e' || (s.charAt(pos) == '-' && s.charAt(pos - 1) == 'e')
-                || (s.charAt(pos) == '+' && s.charAt(pos - 1) == 'e'))) {
+        while (pos < s.length()
+                && (Character.isDigit(s.charAt(pos))
+                        || s.charAt(pos) == '.'
+                        || s.charAt(pos) == 'e'
+                        || (s.charAt(pos) == '-' && s.charAt(pos - 1) == 'e')
+                        || (s.charAt(pos) == '+' && s.charAt(pos - 1) == 'e'))) {
             pos++;
         }
         return s.substring(start, pos);
@@ -190,16 +193,35 @@ final class ErlangTermParser {
             if (c == '\\') {
                 char e = s.charAt(pos++);
                 switch (e) {
-                    case 'n': sb.append('\n'); break;
-                    case 't': sb.append('\t'); break;
-                    case 'r': sb.append('\r'); break;
-                    case 'e': sb.append((char) 27); break;
-                    case 'b': sb.append('\b'); break;
-                    case 'f': sb.append('\f'); break;
-                    case 'v': sb.append((char) 11); break;
-                    case 's': sb.append(' '); break;
-                    case 'd': sb.append((char) 127); break;
-                    default: sb.append(e);
+                    case 'n':
+                        sb.append('\n');
+                        break;
+                    case 't':
+                        sb.append('\t');
+                        break;
+                    case 'r':
+                        sb.append('\r');
+                        break;
+                    case 'e':
+                        sb.append((char) 27);
+                        break;
+                    case 'b':
+                        sb.append('\b');
+                        break;
+                    case 'f':
+                        sb.append('\f');
+                        break;
+                    case 'v':
+                        sb.append((char) 11);
+                        break;
+                    case 's':
+                        sb.append(' ');
+                        break;
+                    case 'd':
+                        sb.append((char) 127);
+                        break;
+                    default:
+                        sb.append(e);
                 }
             } else {
                 sb.append(c);

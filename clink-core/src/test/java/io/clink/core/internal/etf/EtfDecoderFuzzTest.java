@@ -33,8 +33,8 @@ class EtfDecoderFuzzTest {
             assertThat(expected.getMessage()).isNotBlank();
             return;
         } catch (Throwable unexpected) {
-            throw new AssertionError("decoder threw " + unexpected + " for input " + Arrays.toString(input),
-                    unexpected);
+            throw new AssertionError(
+                    "decoder threw " + unexpected + " for input " + Arrays.toString(input), unexpected);
         }
         try {
             assertThat(decoder.decode(EtfEncoder.encode(t))).isEqualTo(t);
@@ -130,8 +130,10 @@ class EtfDecoderFuzzTest {
             b[0] = (byte) 131;
             if (r.nextInt(3) == 0 && b.length > 1) {
                 // Bias towards valid tags so the random tail is actually parsed.
-                int[] tags = {70, 97, 98, 99, 100, 104, 105, 106, 107, 108, 109, 110, 111, 115, 116, 118, 119, 88,
-                    90, 112, 113, 80};
+                int[] tags = {
+                    70, 97, 98, 99, 100, 104, 105, 106, 107, 108, 109, 110, 111, 115, 116, 118, 119, 88, 90, 112, 113,
+                    80
+                };
                 b[1] = (byte) tags[r.nextInt(tags.length)];
             }
             check(b);
@@ -152,7 +154,9 @@ class EtfDecoderFuzzTest {
         for (byte[] b : hostile) {
             check(b); // warm up
             long allocated = allocatedBytesDuring(() -> check(b));
-            assertThat(allocated).as("bytes allocated decoding %s", Arrays.toString(b)).isLessThan(64 * 1024);
+            assertThat(allocated)
+                    .as("bytes allocated decoding %s", Arrays.toString(b))
+                    .isLessThan(64 * 1024);
         }
     }
 
@@ -193,8 +197,7 @@ class EtfDecoderFuzzTest {
 
     private static long allocatedBytesDuring(Runnable r) {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
-                "allocation counting needs HotSpot's ThreadMXBean");
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "allocation counting needs HotSpot's ThreadMXBean");
         com.sun.management.ThreadMXBean hs = (com.sun.management.ThreadMXBean) bean;
         long tid = Thread.currentThread().getId();
         long before = hs.getThreadAllocatedBytes(tid);

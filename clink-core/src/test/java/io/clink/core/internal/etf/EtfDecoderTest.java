@@ -45,7 +45,9 @@ class EtfDecoderTest {
 
     @Test
     void decode_invalidUtf8Atom_rejected() {
-        assertThat(fails(131, 119, 1, 0xe9)).hasMessageContaining("not valid UTF-8").extracting(e -> e.offset())
+        assertThat(fails(131, 119, 1, 0xe9))
+                .hasMessageContaining("not valid UTF-8")
+                .extracting(e -> e.offset())
                 .isEqualTo(1);
     }
 
@@ -124,7 +126,8 @@ class EtfDecoderTest {
     void decode_rangeAndByteBuffers_sameResult() throws ProtocolException {
         byte[] in = Bytes.of(0, 0, 131, 97, 7, 0);
         assertThat(decoder.decode(in, 2, 3)).isEqualTo(ErlInteger.of(7));
-        ByteBuffer direct = ByteBuffer.allocateDirect(3).put(Bytes.of(131, 97, 7)).flip();
+        ByteBuffer direct =
+                ByteBuffer.allocateDirect(3).put(Bytes.of(131, 97, 7)).flip();
         assertThat(decoder.decode(direct)).isEqualTo(ErlInteger.of(7));
         assertThat(direct.position()).isZero();
         assertThat(decoder.decode(ByteBuffer.wrap(in, 2, 3).slice())).isEqualTo(ErlInteger.of(7));
@@ -133,7 +136,8 @@ class EtfDecoderTest {
     @Test
     void decode_errorOffsetsCountFromRangeStart() {
         byte[] in = Bytes.of(9, 9, 131, 104, 2, 97, 1, 77);
-        assertThatThrownBy(() -> decoder.decode(in, 2, 6)).isInstanceOf(ProtocolException.class)
+        assertThatThrownBy(() -> decoder.decode(in, 2, 6))
+                .isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("at byte offset 5")
                 .hasMessageContaining("BIT_BINARY_EXT (77)");
     }
@@ -160,7 +164,9 @@ class EtfDecoderTest {
 
     @Test
     void decode_unknownTag_rejectedWithTag() {
-        assertThat(fails(131, 200)).hasMessageContaining("unknown tag (200)").extracting(ProtocolException::offset)
+        assertThat(fails(131, 200))
+                .hasMessageContaining("unknown tag (200)")
+                .extracting(ProtocolException::offset)
                 .isEqualTo(1);
         assertThat(fails(131, 82, 0)).hasMessageContaining("ATOM_CACHE_REF (82)");
     }
@@ -185,8 +191,10 @@ class EtfDecoderTest {
 
     @Test
     void decode_duplicateMapKey_rejected() {
-        assertThat(fails(131, 116, 0, 0, 0, 2, 97, 1, 97, 2, 97, 1, 97, 3)).hasMessageContaining("has the key 1 twice")
-                .extracting(ProtocolException::offset).isEqualTo(10);
+        assertThat(fails(131, 116, 0, 0, 0, 2, 97, 1, 97, 2, 97, 1, 97, 3))
+                .hasMessageContaining("has the key 1 twice")
+                .extracting(ProtocolException::offset)
+                .isEqualTo(10);
     }
 
     @Test
@@ -230,14 +238,16 @@ class EtfDecoderTest {
     @Test
     void decode_customDepthLimit_applied() {
         EtfDecoder shallow = new EtfDecoder(EtfLimits.builder().maxDepth(2).build());
-        assertThatThrownBy(() -> shallow.decode(nestedLists(3))).isInstanceOf(ProtocolException.class)
+        assertThatThrownBy(() -> shallow.decode(nestedLists(3)))
+                .isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("limit of 2 levels");
     }
 
     @Test
     void decode_payloadOverLimit_rejectedBeforeReading() {
         EtfDecoder small = new EtfDecoder(EtfLimits.builder().maxPayloadBytes(8).build());
-        assertThatThrownBy(() -> small.decode(new byte[9])).isInstanceOf(ProtocolException.class)
+        assertThatThrownBy(() -> small.decode(new byte[9]))
+                .isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("payload of 9 bytes exceeds the limit of 8 bytes");
     }
 
@@ -250,8 +260,8 @@ class EtfDecoderTest {
     void decode_compressed_inflatesAndChecksDeclaredSize() throws ProtocolException {
         byte[] inner = Bytes.of(109, 0, 0, 0, 3, 'a', 'b', 'c');
         assertThat(decoder.decode(Bytes.compressed(inner.length, inner))).isEqualTo(ErlBinary.utf8("abc"));
-        assertThat(fails(Bytes.compressed(inner.length + 1, inner))).hasMessageContaining("inflates to 8 bytes, but "
-                + "the header declares 9");
+        assertThat(fails(Bytes.compressed(inner.length + 1, inner)))
+                .hasMessageContaining("inflates to 8 bytes, but " + "the header declares 9");
         assertThat(fails(Bytes.compressed(inner.length - 1, inner))).hasMessageContaining("more than the declared 7");
         assertThat(fails(Bytes.compressed(0, inner))).hasMessageContaining("declares 0 inflated bytes");
     }
@@ -271,17 +281,20 @@ class EtfDecoderTest {
     @Test
     void decode_compressedInnerError_offsetIsIntoInflatedData() {
         byte[] inner = Bytes.of(104, 2, 97, 1, 77);
-        assertThat(fails(Bytes.compressed(inner.length, inner))).hasMessageContaining("at byte offset 4")
+        assertThat(fails(Bytes.compressed(inner.length, inner)))
+                .hasMessageContaining("at byte offset 4")
                 .hasMessageContaining("inflated data");
     }
 
     @Test
     void decode_declaredInflatedSizeOverLimit_failsBeforeInflating() {
-        assertThat(fails(131, 80, 0xff, 0xff, 0xff, 0xff, 0x78, 0x9c)).hasMessageContaining(
-                "declares 4294967295 inflated bytes, above the limit of 16777216");
-        EtfDecoder small = new EtfDecoder(EtfLimits.builder().maxInflatedBytes(100).build());
+        assertThat(fails(131, 80, 0xff, 0xff, 0xff, 0xff, 0x78, 0x9c))
+                .hasMessageContaining("declares 4294967295 inflated bytes, above the limit of 16777216");
+        EtfDecoder small =
+                new EtfDecoder(EtfLimits.builder().maxInflatedBytes(100).build());
         assertThatThrownBy(() -> small.decode(Bytes.compressed(101, new byte[101])))
-                .isInstanceOf(ProtocolException.class).hasMessageContaining("above the limit of 100");
+                .isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("above the limit of 100");
     }
 
     @Test
@@ -298,9 +311,17 @@ class EtfDecoderTest {
             Bytes.concat(Bytes.of(102), node, Bytes.of(0, 0, 0, 7, 0)),
             Bytes.of(113, 119, 5, 'l', 'i', 's', 't', 's', 119, 3, 'm', 'a', 'p', 97, 2),
         };
-        ErlOpaque.Kind[] kinds = {ErlOpaque.Kind.PID, ErlOpaque.Kind.PID, ErlOpaque.Kind.REFERENCE,
-            ErlOpaque.Kind.REFERENCE, ErlOpaque.Kind.REFERENCE, ErlOpaque.Kind.PORT, ErlOpaque.Kind.PORT,
-            ErlOpaque.Kind.PORT, ErlOpaque.Kind.FUN};
+        ErlOpaque.Kind[] kinds = {
+            ErlOpaque.Kind.PID,
+            ErlOpaque.Kind.PID,
+            ErlOpaque.Kind.REFERENCE,
+            ErlOpaque.Kind.REFERENCE,
+            ErlOpaque.Kind.REFERENCE,
+            ErlOpaque.Kind.PORT,
+            ErlOpaque.Kind.PORT,
+            ErlOpaque.Kind.PORT,
+            ErlOpaque.Kind.FUN
+        };
         for (int i = 0; i < terms.length; i++) {
             byte[] payload = Bytes.concat(Bytes.of(131), terms[i]);
             Term t = decoder.decode(payload);

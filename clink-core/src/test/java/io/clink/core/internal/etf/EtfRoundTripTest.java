@@ -65,10 +65,17 @@ class EtfRoundTripTest {
     @Test
     void encode_mapKeys_sortedInErtsOrder() {
         // Checked against erts: term_to_binary(#{1.0 => a, 1 => b, 2 => c}) writes 1, 2, 1.0.
-        ErlMap m = ErlMap.of(ErlFloat.of(1.0), ErlAtom.of("a"), ErlInteger.of(1), ErlAtom.of("b"),
-                ErlInteger.of(2), ErlAtom.of("c"));
-        assertThat(EtfEncoder.encode(m)).containsExactly(Bytes.of(131, 116, 0, 0, 0, 3, 97, 1, 119, 1, 'b', 97, 2,
-                119, 1, 'c', 70, 63, 240, 0, 0, 0, 0, 0, 0, 119, 1, 'a'));
+        ErlMap m = ErlMap.of(
+                ErlFloat.of(1.0),
+                ErlAtom.of("a"),
+                ErlInteger.of(1),
+                ErlAtom.of("b"),
+                ErlInteger.of(2),
+                ErlAtom.of("c"));
+        assertThat(EtfEncoder.encode(m))
+                .containsExactly(Bytes.of(
+                        131, 116, 0, 0, 0, 3, 97, 1, 119, 1, 'b', 97, 2, 119, 1, 'c', 70, 63, 240, 0, 0, 0, 0, 0, 0,
+                        119, 1, 'a'));
     }
 
     @Test

@@ -26,12 +26,16 @@ class GoldenVectorTest {
 
     @Test
     void vectors_tenEmqxMessageShapesPresent_loaded() {
-        assertThat(vectors()).filteredOn(v -> v.name.startsWith("message_emqx_")).hasSize(10);
+        assertThat(vectors())
+                .filteredOn(v -> v.name.startsWith("message_emqx_"))
+                .hasSize(10);
     }
 
     @Test
     void vectors_twoEmqxRouteBatchesPresent_loadedWithCompressedForms() {
-        assertThat(vectors()).filteredOn(v -> v.name.startsWith("route_emqx_")).hasSize(2)
+        assertThat(vectors())
+                .filteredOn(v -> v.name.startsWith("route_emqx_"))
+                .hasSize(2)
                 .allSatisfy(v -> assertThat(v.compressed).isNotNull());
     }
 
@@ -59,8 +63,7 @@ class GoldenVectorTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void encodeCompressed_printedTerm_compressesExactlyWhereErtsDoes(GoldenVectors.Vector v)
-            throws ProtocolException {
+    void encodeCompressed_printedTerm_compressesExactlyWhereErtsDoes(GoldenVectors.Vector v) throws ProtocolException {
         byte[] out = EtfEncoder.encodeCompressed(v.term);
         if (v.compressed == null) {
             assertThat(out).isEqualTo(v.plain);

@@ -36,12 +36,12 @@ public final class GoldenVectors {
         }
     }
 
-    private GoldenVectors() {
-    }
+    private GoldenVectors() {}
 
     public static Path dir() {
         try {
-            return Path.of(GoldenVectors.class.getResource("/vectors/README.md").toURI()).getParent();
+            return Path.of(GoldenVectors.class.getResource("/vectors/README.md").toURI())
+                    .getParent();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -49,8 +49,10 @@ public final class GoldenVectors {
 
     public static List<Vector> all() {
         try (Stream<Path> files = Files.list(dir())) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".term")).sorted()
-                    .map(GoldenVectors::load).collect(Collectors.toList());
+            return files.filter(p -> p.getFileName().toString().endsWith(".term"))
+                    .sorted()
+                    .map(GoldenVectors::load)
+                    .collect(Collectors.toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

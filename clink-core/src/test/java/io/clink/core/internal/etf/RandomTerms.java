@@ -9,8 +9,22 @@ import java.util.Random;
 
 /** A seeded generator of arbitrary terms of the protocol's subset, for round-trip and cross-check tests. */
 public final class RandomTerms {
-    private static final String[] ATOMS = {"ok", "error", "true", "false", "undefined", "message", "dup", "retain",
-        "properties", "username", "mqtt", "$op", "User-Property", "peerhost"};
+    private static final String[] ATOMS = {
+        "ok",
+        "error",
+        "true",
+        "false",
+        "undefined",
+        "message",
+        "dup",
+        "retain",
+        "properties",
+        "username",
+        "mqtt",
+        "$op",
+        "User-Property",
+        "peerhost"
+    };
 
     private final Random random;
 

@@ -11,7 +11,8 @@ class TermModelTest {
     @Test
     void atom_over255Characters_rejectedNamingTheCount() {
         assertThat(ErlAtom.of("é".repeat(255)).utf8Length()).isEqualTo(510);
-        assertThatThrownBy(() -> ErlAtom.of("a".repeat(256))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ErlAtom.of("a".repeat(256)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("256 characters");
         assertThatThrownBy(() -> ErlAtom.of("bad\uD800")).hasMessageContaining("unpaired surrogate at index 3");
     }
@@ -31,8 +32,8 @@ class TermModelTest {
 
     @Test
     void list_listTail_foldedIntoElements() {
-        ErlList nested = ErlList.improper(List.of(ErlInteger.of(1)),
-                ErlList.improper(List.of(ErlInteger.of(2)), ErlAtom.OK));
+        ErlList nested =
+                ErlList.improper(List.of(ErlInteger.of(1)), ErlList.improper(List.of(ErlInteger.of(2)), ErlAtom.OK));
         assertThat(nested.elements()).containsExactly(ErlInteger.of(1), ErlInteger.of(2));
         assertThat(nested.tail()).isEqualTo(ErlAtom.OK);
         assertThat(ErlList.improper(List.of(ErlInteger.of(1)), ErlList.NIL)).isEqualTo(ErlList.of(ErlInteger.of(1)));
@@ -56,16 +57,20 @@ class TermModelTest {
     void binary_equalityByContentAcrossViews() {
         byte[] arr = {9, 1, 2, 9};
         assertThat(ErlBinary.wrap(arr, 1, 2)).isEqualTo(ErlBinary.wrap(new byte[] {1, 2}));
-        assertThat(ErlBinary.wrap(arr, 1, 2).hashCode()).isEqualTo(ErlBinary.wrap(new byte[] {1, 2}).hashCode());
+        assertThat(ErlBinary.wrap(arr, 1, 2).hashCode())
+                .isEqualTo(ErlBinary.wrap(new byte[] {1, 2}).hashCode());
         assertThat(ErlBinary.wrap(new byte[] {(byte) 0xff}).utf8OrNull()).isNull();
         assertThatThrownBy(() -> ErlBinary.wrap(arr, 3, 2)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test
     void toString_printsErlangSyntax() {
-        assertThat(ErlMap.of(ErlAtom.of("$op"), ErlBinary.utf8("route"), ErlInteger.of(12),
-                ErlList.of(ErlTuple.of(ErlBinary.wrap(new byte[] {0, 1}), ErlAtom.OK)))).hasToString(
-                "#{'$op' => <<\"route\">>,12 => [{<<0,1>>,ok}]}");
+        assertThat(ErlMap.of(
+                        ErlAtom.of("$op"),
+                        ErlBinary.utf8("route"),
+                        ErlInteger.of(12),
+                        ErlList.of(ErlTuple.of(ErlBinary.wrap(new byte[] {0, 1}), ErlAtom.OK))))
+                .hasToString("#{'$op' => <<\"route\">>,12 => [{<<0,1>>,ok}]}");
     }
 
     @Test

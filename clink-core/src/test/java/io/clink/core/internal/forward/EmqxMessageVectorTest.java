@@ -35,71 +35,116 @@ class EmqxMessageVectorTest {
     private final EtfDecoder decoder = EtfDecoder.withDefaults();
     private final ManualTime time = TestEngines.newTime();
     private final RecordingBroker broker = new RecordingBroker();
-    private final EngineContext ctx = TestEngines.context(time, new FakeTransport(), broker,
-            TestEngines.config("clink-us", TestEngines.link(SENDER, "linked/#").build()), 1);
+    private final EngineContext ctx = TestEngines.context(
+            time,
+            new FakeTransport(),
+            broker,
+            TestEngines.config("clink-us", TestEngines.link(SENDER, "linked/#").build()),
+            1);
     private final ForwardedReceiver receiver = new ForwardedReceiver(ctx);
     private final LinkCounters counters = ctx.counters(SENDER);
 
     private static MqttMessage.Builder base(String topic, String payload, int qos, long timestamp) {
-        return MqttMessage.builder().topic(topic).payload(payload.getBytes(StandardCharsets.UTF_8)).qos(qos)
-                .timestampMillis(timestamp).originCluster(SENDER);
+        return MqttMessage.builder()
+                .topic(topic)
+                .payload(payload.getBytes(StandardCharsets.UTF_8))
+                .qos(qos)
+                .timestampMillis(timestamp)
+                .originCluster(SENDER);
     }
 
     static Stream<Arguments> deliverable() {
         return Stream.of(
-                Arguments.of("message_emqx_gateway_mqttsn",
-                        base("linked/sn/1", "21.5", 1, 1722945602000L).publisherClientId("sn-client-1")
-                                .peerHost("192.168.7.7").build(),
-                        List.of(DroppedField.PROTO_VER)),
-                Arguments.of("message_emqx_gateway_stomp",
-                        base("linked/stomp/queue", "ping", 0, 1722945602001L).publisherClientId("stomp-client-9")
-                                .username("stomp-user").peerHost("10.0.0.9")
-                                .properties(PublishProperties.builder().userProperty("content-length", "4").build())
+                Arguments.of(
+                        "message_emqx_gateway_mqttsn",
+                        base("linked/sn/1", "21.5", 1, 1722945602000L)
+                                .publisherClientId("sn-client-1")
+                                .peerHost("192.168.7.7")
                                 .build(),
                         List.of(DroppedField.PROTO_VER)),
-                Arguments.of("message_emqx_username_undefined_no_peerhost",
-                        base("linked/anon", "x", 1, 1722945602002L).publisherClientId("c-3")
-                                .protocolVersion(MqttMessage.MQTT_3_1_1).build(),
+                Arguments.of(
+                        "message_emqx_gateway_stomp",
+                        base("linked/stomp/queue", "ping", 0, 1722945602001L)
+                                .publisherClientId("stomp-client-9")
+                                .username("stomp-user")
+                                .peerHost("10.0.0.9")
+                                .properties(PublishProperties.builder()
+                                        .userProperty("content-length", "4")
+                                        .build())
+                                .build(),
+                        List.of(DroppedField.PROTO_VER)),
+                Arguments.of(
+                        "message_emqx_username_undefined_no_peerhost",
+                        base("linked/anon", "x", 1, 1722945602002L)
+                                .publisherClientId("c-3")
+                                .protocolVersion(MqttMessage.MQTT_3_1_1)
+                                .build(),
                         List.of()),
-                Arguments.of("message_emqx_invalid_utf8_everywhere",
-                        base("linked/utf8", "", 1, 1722945602003L).payload(new byte[] {(byte) 255, (byte) 254})
+                Arguments.of(
+                        "message_emqx_invalid_utf8_everywhere",
+                        base("linked/utf8", "", 1, 1722945602003L)
+                                .payload(new byte[] {(byte) 255, (byte) 254})
                                 .peerHost("127.0.0.1")
-                                .properties(PublishProperties.builder().userProperty("ok", "kept")
-                                        .correlationData(new byte[] {(byte) 255, 0, (byte) 254}).build())
+                                .properties(PublishProperties.builder()
+                                        .userProperty("ok", "kept")
+                                        .correlationData(new byte[] {(byte) 255, 0, (byte) 254})
+                                        .build())
                                 .build(),
-                        List.of(DroppedField.FROM, DroppedField.USERNAME, DroppedField.USER_PROPERTY,
-                                DroppedField.USER_PROPERTY, DroppedField.CONTENT_TYPE, DroppedField.RESPONSE_TOPIC)),
-                Arguments.of("message_emqx_from_atom_undefined",
+                        List.of(
+                                DroppedField.FROM,
+                                DroppedField.USERNAME,
+                                DroppedField.USER_PROPERTY,
+                                DroppedField.USER_PROPERTY,
+                                DroppedField.CONTENT_TYPE,
+                                DroppedField.RESPONSE_TOPIC)),
+                Arguments.of(
+                        "message_emqx_from_atom_undefined",
                         base("linked/internal", "sys", 1, 1722945602004L).build(),
                         List.of()),
-                Arguments.of("message_emqx_from_atom_bridge",
+                Arguments.of(
+                        "message_emqx_from_atom_bridge",
                         base("linked/bridged", "b", 1, 1722945602005L).build(),
                         List.of(DroppedField.FROM)),
-                Arguments.of("message_emqx_payload_format_2",
-                        base("linked/pfi", "text", 1, 1722945602006L).publisherClientId("c-pfi").username("u")
-                                .properties(PublishProperties.builder().contentType("text/plain").build()).build(),
+                Arguments.of(
+                        "message_emqx_payload_format_2",
+                        base("linked/pfi", "text", 1, 1722945602006L)
+                                .publisherClientId("c-pfi")
+                                .username("u")
+                                .properties(PublishProperties.builder()
+                                        .contentType("text/plain")
+                                        .build())
+                                .build(),
                         List.of(DroppedField.PAYLOAD_FORMAT_INDICATOR)),
-                Arguments.of("message_emqx_unknown_header_keys",
-                        base("linked/hooks", "h", 1, 1722945602007L).publisherClientId("c-hooks").username("u")
-                                .peerHost("127.0.0.1").build(),
+                Arguments.of(
+                        "message_emqx_unknown_header_keys",
+                        base("linked/hooks", "h", 1, 1722945602007L)
+                                .publisherClientId("c-hooks")
+                                .username("u")
+                                .peerHost("127.0.0.1")
+                                .build(),
                         List.of()),
-                Arguments.of("message_emqx_qos2",
-                        base("linked/qos2", "exactly once", 2, 1722945602008L).publisherClientId("c-q2")
-                                .username("u").peerHost("127.0.0.1")
-                                .properties(PublishProperties.builder().userProperties(List.of(new UserProperty("n", "1")))
-                                        .contentType("text/plain").build())
+                Arguments.of(
+                        "message_emqx_qos2",
+                        base("linked/qos2", "exactly once", 2, 1722945602008L)
+                                .publisherClientId("c-q2")
+                                .username("u")
+                                .peerHost("127.0.0.1")
+                                .properties(PublishProperties.builder()
+                                        .userProperties(List.of(new UserProperty("n", "1")))
+                                        .contentType("text/plain")
+                                        .build())
                                 .build(),
                         List.of()));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("deliverable")
-    void toMqttMessage_emqxVector_mapsWhatCanBeCarriedAndListsTheRest(String vector, MqttMessage expected,
-            List<DroppedField> dropped) throws Exception {
+    void toMqttMessage_emqxVector_mapsWhatCanBeCarriedAndListsTheRest(
+            String vector, MqttMessage expected, List<DroppedField> dropped) throws Exception {
         GoldenVectors.Vector v = GoldenVectors.named(vector);
         for (byte[] bytes : v.compressed == null ? List.of(v.plain) : List.of(v.plain, v.compressed)) {
-            MessageMapping.Mapped mapped = MessageMapping.toMqttMessage(ForwardedMessage.decode(decoder, bytes),
-                    SENDER, 0);
+            MessageMapping.Mapped mapped =
+                    MessageMapping.toMqttMessage(ForwardedMessage.decode(decoder, bytes), SENDER, 0);
 
             assertThat(mapped.message()).isEqualTo(expected);
             assertThat(mapped.dropped()).containsExactlyInAnyOrderElementsOf(dropped);
@@ -108,8 +153,8 @@ class EmqxMessageVectorTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("deliverable")
-    void onMessagePublish_emqxVector_deliveredOnceAndDropsCounted(String vector, MqttMessage expected,
-            List<DroppedField> dropped) {
+    void onMessagePublish_emqxVector_deliveredOnceAndDropsCounted(
+            String vector, MqttMessage expected, List<DroppedField> dropped) {
         time.jumpWallClock(Duration.ofMillis(expected.timestampMillis() - TestEngines.EPOCH_MILLIS));
 
         int code = receiver.onMessagePublish(CONN, SENDER, GoldenVectors.named(vector).plain);

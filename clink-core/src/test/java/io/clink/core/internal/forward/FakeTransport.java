@@ -26,8 +26,13 @@ import org.jspecify.annotations.Nullable;
 final class FakeTransport implements LinkTransport {
     final List<FakeClient> clients = new ArrayList<>();
     boolean autoConnect;
-    @Nullable Consumer<OutgoingPublish> wire;
-    @Nullable IllegalArgumentException validateFailure;
+
+    @Nullable
+    Consumer<OutgoingPublish> wire;
+
+    @Nullable
+    IllegalArgumentException validateFailure;
+
     int validations;
 
     @Override
@@ -74,8 +79,13 @@ final class FakeTransport implements LinkTransport {
         final List<Sent> sent = new ArrayList<>();
         final ArrayDeque<Sent> unacked = new ArrayDeque<>();
         long maximumPacketSize = ConnectResult.UNLIMITED;
-        @Nullable ConnectionListener listener;
-        @Nullable CompletableFuture<ConnectResult> pendingConnect;
+
+        @Nullable
+        ConnectionListener listener;
+
+        @Nullable
+        CompletableFuture<ConnectResult> pendingConnect;
+
         boolean connected;
         boolean closed;
         int connectCalls;
@@ -130,8 +140,8 @@ final class FakeTransport implements LinkTransport {
                         new LinkTransportException(Kind.NOT_CONNECTED, "not connected", null, null));
             }
             if (publish.payload().length > maximumPacketSize) {
-                return CompletableFuture.failedFuture(new LinkTransportException(Kind.PACKET_TOO_LARGE,
-                        "packet of " + publish.payload().length + " bytes", null, null));
+                return CompletableFuture.failedFuture(new LinkTransportException(
+                        Kind.PACKET_TOO_LARGE, "packet of " + publish.payload().length + " bytes", null, null));
             }
             Sent s = new Sent(publish);
             sent.add(s);

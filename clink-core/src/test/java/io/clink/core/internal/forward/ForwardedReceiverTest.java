@@ -2,7 +2,6 @@ package io.clink.core.internal.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
@@ -20,6 +19,7 @@ import io.clink.core.internal.etf.Term;
 import io.clink.core.internal.protocol.EmqxAtoms;
 import io.clink.core.internal.protocol.ForwardedMessage;
 import io.clink.testkit.ManualTime;
+import io.clink.testkit.RecordingBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -32,14 +32,23 @@ class ForwardedReceiverTest {
 
     private final ManualTime time = TestEngines.newTime();
     private final RecordingBroker broker = new RecordingBroker();
-    private final EngineContext ctx = TestEngines.context(time, new FakeTransport(), broker,
-            TestEngines.config(LOCAL, TestEngines.link(SENDER, "t/test-topic", "t/test/#").build()), 1);
+    private final EngineContext ctx = TestEngines.context(
+            time,
+            new FakeTransport(),
+            broker,
+            TestEngines.config(
+                    LOCAL, TestEngines.link(SENDER, "t/test-topic", "t/test/#").build()),
+            1);
     private final ForwardedReceiver receiver = new ForwardedReceiver(ctx);
     private final LinkCounters counters = ctx.counters(SENDER);
 
     private static MqttMessage.Builder publish(String topic) {
-        return MqttMessage.builder().topic(topic).payload("hi".getBytes(StandardCharsets.UTF_8)).qos(1)
-                .publisherClientId("pub-1").timestampMillis(TestEngines.EPOCH_MILLIS);
+        return MqttMessage.builder()
+                .topic(topic)
+                .payload("hi".getBytes(StandardCharsets.UTF_8))
+                .qos(1)
+                .publisherClientId("pub-1")
+                .timestampMillis(TestEngines.EPOCH_MILLIS);
     }
 
     private static byte[] wire(MqttMessage m) {
@@ -57,7 +66,8 @@ class ForwardedReceiverTest {
         int code = receiver.onMessagePublish(CONN, SENDER, wire(m));
 
         assertThat(code).isEqualTo(0x00);
-        assertThat(broker.delivered()).containsExactly(m.toBuilder().originCluster(SENDER).build());
+        assertThat(broker.delivered())
+                .containsExactly(m.toBuilder().originCluster(SENDER).build());
         assertThat(counters.received.sum()).isEqualTo(1);
         assertThat(counters.filtered.sum()).isZero();
     }
@@ -77,7 +87,8 @@ class ForwardedReceiverTest {
 
     @Test
     void onMessagePublish_unknownSender_isFilteredWith0x10() {
-        int code = receiver.onMessagePublish(CONN, "stranger", wire(publish("t/test-topic").build()));
+        int code = receiver.onMessagePublish(
+                CONN, "stranger", wire(publish("t/test-topic").build()));
 
         assertThat(code).isEqualTo(0x10);
         assertThat(broker.delivered()).isEmpty();
@@ -88,7 +99,8 @@ class ForwardedReceiverTest {
 
     @Test
     void onMessagePublish_topicOutsideLinkTopics_isFilteredWith0x10() {
-        int code = receiver.onMessagePublish(CONN, SENDER, wire(publish("t/other").build()));
+        int code =
+                receiver.onMessagePublish(CONN, SENDER, wire(publish("t/other").build()));
 
         assertThat(code).isEqualTo(0x10);
         assertThat(broker.delivered()).isEmpty();
@@ -98,12 +110,18 @@ class ForwardedReceiverTest {
 
     @Test
     void onMessagePublish_topicsChanged_oldTopicFilteredNewDelivered() {
-        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isZero();
+        assertThat(receiver.onMessagePublish(
+                        CONN, SENDER, wire(publish("t/test-topic").build())))
+                .isZero();
 
         reconfigure(TestEngines.link(SENDER, "t/new/+").build());
 
-        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isEqualTo(0x10);
-        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/new/1").build()))).isZero();
+        assertThat(receiver.onMessagePublish(
+                        CONN, SENDER, wire(publish("t/test-topic").build())))
+                .isEqualTo(0x10);
+        assertThat(receiver.onMessagePublish(
+                        CONN, SENDER, wire(publish("t/new/1").build())))
+                .isZero();
         assertThat(broker.delivered()).extracting(MqttMessage::topic).containsExactly("t/test-topic", "t/new/1");
         assertThat(counters.filtered.sum()).isEqualTo(1);
         assertThat(counters.received.sum()).isEqualTo(2);
@@ -111,12 +129,20 @@ class ForwardedReceiverTest {
 
     @Test
     void onMessagePublish_linkDisabled_nothingDeliveredFromTheNextMessageOn() {
-        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isZero();
+        assertThat(receiver.onMessagePublish(
+                        CONN, SENDER, wire(publish("t/test-topic").build())))
+                .isZero();
 
-        reconfigure(TestEngines.link(SENDER, "t/test-topic", "t/test/#").enable(false).build());
+        reconfigure(TestEngines.link(SENDER, "t/test-topic", "t/test/#")
+                .enable(false)
+                .build());
 
-        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isEqualTo(0x10);
-        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test/2").build()))).isEqualTo(0x10);
+        assertThat(receiver.onMessagePublish(
+                        CONN, SENDER, wire(publish("t/test-topic").build())))
+                .isEqualTo(0x10);
+        assertThat(receiver.onMessagePublish(
+                        CONN, SENDER, wire(publish("t/test/2").build())))
+                .isEqualTo(0x10);
         assertThat(broker.delivered()).hasSize(1);
         assertThat(counters.filtered.sum()).isEqualTo(2);
     }
@@ -130,7 +156,9 @@ class ForwardedReceiverTest {
         assertThat(counters.protocolErrors.sum()).isEqualTo(1);
         assertThat(counters.rejected.sum()).isEqualTo(1);
         assertThat(broker.delivered()).isEmpty();
-        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isZero();
+        assertThat(receiver.onMessagePublish(
+                        CONN, SENDER, wire(publish("t/test-topic").build())))
+                .isZero();
     }
 
     @Test
@@ -144,8 +172,11 @@ class ForwardedReceiverTest {
 
     @Test
     void onMessagePublish_wildcardTopicInRecord_acks0x83WithoutDisconnecting() {
-        byte[] bad = ForwardedMessage.builder().id(new byte[16]).topic("t/test/#")
-                .build().encode();
+        byte[] bad = ForwardedMessage.builder()
+                .id(new byte[16])
+                .topic("t/test/#")
+                .build()
+                .encode();
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, bad)).isEqualTo(0x83);
         assertThat(counters.protocolErrors.sum()).isEqualTo(1);
@@ -154,7 +185,11 @@ class ForwardedReceiverTest {
 
     @Test
     void onMessagePublish_topicNotUtf8_acks0x90WithoutDisconnecting() {
-        ErlTuple record = ForwardedMessage.builder().id(new byte[16]).topic("t/test/x").build().toTerm();
+        ErlTuple record = ForwardedMessage.builder()
+                .id(new byte[16])
+                .topic("t/test/x")
+                .build()
+                .toTerm();
         Term[] fields = new Term[record.arity()];
         for (int i = 0; i < fields.length; i++) {
             fields[i] = record.get(i);
@@ -179,9 +214,15 @@ class ForwardedReceiverTest {
             fields[i] = record.get(i);
         }
         fields[3] = ErlBinary.wrap(new byte[] {(byte) 0xC0, (byte) 0x80});
-        fields[5] = ErlMap.of(java.util.Map.of(EmqxAtoms.PROTO_VER, ErlBinary.utf8("1.2"),
-                EmqxAtoms.PROTOCOL, ErlAtom.of("mqttsn"), EmqxAtoms.USERNAME, ErlAtom.UNDEFINED,
-                EmqxAtoms.PROPERTIES, ErlMap.of(EmqxAtoms.PAYLOAD_FORMAT_INDICATOR, ErlInteger.of(2))));
+        fields[5] = ErlMap.of(java.util.Map.of(
+                EmqxAtoms.PROTO_VER,
+                ErlBinary.utf8("1.2"),
+                EmqxAtoms.PROTOCOL,
+                ErlAtom.of("mqttsn"),
+                EmqxAtoms.USERNAME,
+                ErlAtom.UNDEFINED,
+                EmqxAtoms.PROPERTIES,
+                ErlMap.of(EmqxAtoms.PAYLOAD_FORMAT_INDICATOR, ErlInteger.of(2))));
         byte[] payload = EtfEncoder.encode(ErlTuple.of(fields));
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, payload)).isZero();
@@ -202,14 +243,16 @@ class ForwardedReceiverTest {
 
     @Test
     void onMessagePublish_filteredMessageWithUntypableMetadata_dropsNotCounted() {
-        ErlTuple record = MessageMapping.toForwarded(publish("t/other").build(), new byte[16]).toTerm();
+        ErlTuple record = MessageMapping.toForwarded(publish("t/other").build(), new byte[16])
+                .toTerm();
         Term[] fields = new Term[record.arity()];
         for (int i = 0; i < fields.length; i++) {
             fields[i] = record.get(i);
         }
         fields[5] = ErlMap.of(EmqxAtoms.PROTO_VER, ErlBinary.utf8("1.2"));
 
-        assertThat(receiver.onMessagePublish(CONN, SENDER, EtfEncoder.encode(ErlTuple.of(fields)))).isEqualTo(0x10);
+        assertThat(receiver.onMessagePublish(CONN, SENDER, EtfEncoder.encode(ErlTuple.of(fields))))
+                .isEqualTo(0x10);
         assertThat(counters.filtered.sum()).isEqualTo(1);
         assertThat(counters.fieldsDropped.sum()).isZero();
     }
@@ -218,7 +261,8 @@ class ForwardedReceiverTest {
     void onMessagePublish_brokerThrows_acks0x80CountsAndKeepsWorking() {
         broker.failDeliveriesWith(new IllegalStateException("broker is sad"));
 
-        int code = receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()));
+        int code = receiver.onMessagePublish(
+                CONN, SENDER, wire(publish("t/test-topic").build()));
 
         assertThat(code).isEqualTo(0x80);
         assertThat(counters.brokerErrors.sum()).isEqualTo(1);
@@ -226,14 +270,19 @@ class ForwardedReceiverTest {
         assertThat(broker.disconnects()).isEmpty();
         assertThat(counters.received.sum()).isZero();
         broker.failDeliveriesWith(null);
-        assertThat(receiver.onMessagePublish(CONN, SENDER, wire(publish("t/test-topic").build()))).isZero();
+        assertThat(receiver.onMessagePublish(
+                        CONN, SENDER, wire(publish("t/test-topic").build())))
+                .isZero();
         assertThat(counters.received.sum()).isEqualTo(1);
     }
 
     @Test
     void onMessagePublish_expiryElapsed_isFilteredNotDelivered() {
         MqttMessage m = publish("t/test-topic")
-                .properties(PublishProperties.builder().messageExpiryIntervalSeconds(10).build()).build();
+                .properties(PublishProperties.builder()
+                        .messageExpiryIntervalSeconds(10)
+                        .build())
+                .build();
         time.advance(Duration.ofMillis(10_001));
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(m))).isEqualTo(0x10);
@@ -244,7 +293,10 @@ class ForwardedReceiverTest {
     @Test
     void onMessagePublish_expiryPartlyElapsed_deliversTheRemainingInterval() {
         MqttMessage m = publish("t/test-topic")
-                .properties(PublishProperties.builder().messageExpiryIntervalSeconds(10).contentType("x").build())
+                .properties(PublishProperties.builder()
+                        .messageExpiryIntervalSeconds(10)
+                        .contentType("x")
+                        .build())
                 .build();
         time.advance(Duration.ofMillis(3_500));
 
@@ -258,10 +310,15 @@ class ForwardedReceiverTest {
 
     @Test
     void onMessagePublish_timestampAheadOfOurClock_keepsTheFullInterval() {
-        MqttMessage m = publish("t/test-topic").timestampMillis(TestEngines.EPOCH_MILLIS + 60_000)
-                .properties(PublishProperties.builder().messageExpiryIntervalSeconds(10).build()).build();
+        MqttMessage m = publish("t/test-topic")
+                .timestampMillis(TestEngines.EPOCH_MILLIS + 60_000)
+                .properties(PublishProperties.builder()
+                        .messageExpiryIntervalSeconds(10)
+                        .build())
+                .build();
 
         assertThat(receiver.onMessagePublish(CONN, SENDER, wire(m))).isZero();
-        assertThat(broker.delivered().get(0).properties().messageExpiryIntervalSeconds()).hasValue(10);
+        assertThat(broker.delivered().get(0).properties().messageExpiryIntervalSeconds())
+                .hasValue(10);
     }
 }

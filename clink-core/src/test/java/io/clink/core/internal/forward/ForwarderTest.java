@@ -3,7 +3,6 @@ package io.clink.core.internal.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.config.DispatchStrategy;
@@ -25,6 +24,7 @@ import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.forward.FakeTransport.FakeClient;
 import io.clink.core.internal.protocol.ForwardedMessage;
 import io.clink.testkit.ManualTime;
+import io.clink.testkit.RecordingBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,8 +90,13 @@ class ForwarderTest {
     }
 
     private static MqttMessage msg(String publisher, int qos, String text) {
-        return MqttMessage.builder().topic("t/" + publisher).payload(text.getBytes(StandardCharsets.UTF_8)).qos(qos)
-                .publisherClientId(publisher).timestampMillis(TestEngines.EPOCH_MILLIS).build();
+        return MqttMessage.builder()
+                .topic("t/" + publisher)
+                .payload(text.getBytes(StandardCharsets.UTF_8))
+                .qos(qos)
+                .publisherClientId(publisher)
+                .timestampMillis(TestEngines.EPOCH_MILLIS)
+                .build();
     }
 
     private void forward(MqttMessage... messages) {
@@ -119,8 +124,7 @@ class ForwarderTest {
 
     /** Acknowledges until nothing is left in flight, as the window refills after each acknowledgement. */
     private void ackEverything(int reasonCode) {
-        for (int round = 0; round < 10_000 && transport.clients.stream().anyMatch(c -> !c.unacked.isEmpty());
-                round++) {
+        for (int round = 0; round < 10_000 && transport.clients.stream().anyMatch(c -> !c.unacked.isEmpty()); round++) {
             transport.clients.forEach(c -> c.ackAll(reasonCode));
             time.runUntilIdle();
         }
@@ -133,21 +137,27 @@ class ForwarderTest {
     private void assertSettled(long admitted) {
         assertThat(counters.bufferedMessages.get()).isZero();
         assertThat(counters.bufferedBytes.get()).isZero();
-        assertThat(counters.forwarded.sum() + counters.failed.sum() + counters.dropped.sum()).isEqualTo(admitted);
+        assertThat(counters.forwarded.sum() + counters.failed.sum() + counters.dropped.sum())
+                .isEqualTo(admitted);
     }
 
     // ---- start, options, status ----
 
     @Test
     void start_poolOfThree_createsMsgClientsWithTheLinkOptions() {
-        start(link(3).username("u").password("secret").maxInflight(7)
-                .keepalive(Duration.ofSeconds(30)).build());
+        start(link(3).username("u")
+                .password("secret")
+                .maxInflight(7)
+                .keepalive(Duration.ofSeconds(30))
+                .build());
 
         assertThat(transport.validations).isEqualTo(1);
-        assertThat(transport.clients).extracting(c -> c.options.clientId()).containsExactly(
-                LinkClientIds.message("clink-a", TestEngines.NODE, 1),
-                LinkClientIds.message("clink-a", TestEngines.NODE, 2),
-                LinkClientIds.message("clink-a", TestEngines.NODE, 3));
+        assertThat(transport.clients)
+                .extracting(c -> c.options.clientId())
+                .containsExactly(
+                        LinkClientIds.message("clink-a", TestEngines.NODE, 1),
+                        LinkClientIds.message("clink-a", TestEngines.NODE, 2),
+                        LinkClientIds.message("clink-a", TestEngines.NODE, 3));
         LinkClientOptions o = transport.client(2).options;
         assertThat(o.host()).isEqualTo("peer.example");
         assertThat(o.port()).isEqualTo(11883);
@@ -192,9 +202,16 @@ class ForwarderTest {
         }
 
         assertThat(forwarder.lastDisconnectReason()).hasValue(KICKED);
-        assertThat(statuses).containsExactly(ForwardingStatus.CONNECTING, ForwardingStatus.CONNECTED,
-                ForwardingStatus.DISCONNECTED, ForwardingStatus.CONNECTED, ForwardingStatus.DISCONNECTED,
-                ForwardingStatus.CONNECTED, ForwardingStatus.DISCONNECTED, ForwardingStatus.CONNECTED);
+        assertThat(statuses)
+                .containsExactly(
+                        ForwardingStatus.CONNECTING,
+                        ForwardingStatus.CONNECTED,
+                        ForwardingStatus.DISCONNECTED,
+                        ForwardingStatus.CONNECTED,
+                        ForwardingStatus.DISCONNECTED,
+                        ForwardingStatus.CONNECTED,
+                        ForwardingStatus.DISCONNECTED,
+                        ForwardingStatus.CONNECTED);
     }
 
     @Test
@@ -213,7 +230,9 @@ class ForwarderTest {
     void start_twice_isRejected() {
         start(link().build());
 
-        assertThatThrownBy(forwarder::start).isInstanceOf(IllegalStateException.class).hasMessageContaining(REMOTE);
+        assertThatThrownBy(forwarder::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(REMOTE);
     }
 
     @Test
@@ -221,7 +240,8 @@ class ForwarderTest {
         transport.validateFailure = new IllegalArgumentException("cannot read /etc/certs/ca.pem");
         create(link().build());
 
-        assertThatThrownBy(forwarder::start).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(forwarder::start)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ca.pem");
         assertThat(transport.clients).isEmpty();
     }
@@ -249,7 +269,8 @@ class ForwarderTest {
         forward(m);
 
         ForwardedMessage r = record(transport.client(1).sent.get(0).publish);
-        assertThat(MessageMapping.toMqttMessage(r, LOCAL, 0).message()).isEqualTo(m.toBuilder().originCluster(LOCAL).build());
+        assertThat(MessageMapping.toMqttMessage(r, LOCAL, 0).message())
+                .isEqualTo(m.toBuilder().originCluster(LOCAL).build());
         assertThat(r.id().length()).isEqualTo(16);
     }
 
@@ -321,11 +342,16 @@ class ForwarderTest {
         // Scenario 4: 10 publishers x 10 QoS 1 messages, interleaved; the target sees each publisher in order.
         startConnected(link(8).build());
         RecordingBroker target = new RecordingBroker();
-        EngineContext targetCtx = TestEngines.context(TestEngines.newTime(), new FakeTransport(), target,
-                TestEngines.config(REMOTE, TestEngines.link(LOCAL, "t/#").build()), 5);
+        EngineContext targetCtx = TestEngines.context(
+                TestEngines.newTime(),
+                new FakeTransport(),
+                target,
+                TestEngines.config(REMOTE, TestEngines.link(LOCAL, "t/#").build()),
+                5);
         ForwardedReceiver receiver = new ForwardedReceiver(targetCtx);
         LinkConnection conn = LinkConnection.of("c1", "clink-a:msg");
-        transport.wire = p -> assertThat(receiver.onMessagePublish(conn, LOCAL, p.payload())).isZero();
+        transport.wire = p ->
+                assertThat(receiver.onMessagePublish(conn, LOCAL, p.payload())).isZero();
         Random random = new Random(11);
         int[] next = new int[10];
         for (int i = 0; i < 100; i++) {
@@ -344,19 +370,26 @@ class ForwarderTest {
 
         Map<String, List<String>> byPublisher = new HashMap<>();
         for (MqttMessage m : target.delivered()) {
-            byPublisher.computeIfAbsent(m.publisherClientId().orElseThrow(), k -> new ArrayList<>())
+            byPublisher
+                    .computeIfAbsent(m.publisherClientId().orElseThrow(), k -> new ArrayList<>())
                     .add(StandardCharsets.UTF_8.decode(m.payload()).toString());
         }
-        List<String> inOrder = IntStream.range(0, 10).mapToObj(Integer::toString).collect(Collectors.toList());
+        List<String> inOrder =
+                IntStream.range(0, 10).mapToObj(Integer::toString).collect(Collectors.toList());
         assertThat(byPublisher).hasSize(10);
         assertThat(byPublisher.values()).allSatisfy(seq -> assertThat(seq).isEqualTo(inOrder));
-        assertThat(target.delivered()).allSatisfy(m -> assertThat(m.originCluster()).hasValue(LOCAL));
-        assertThat(transport.clients.stream().filter(c -> !c.sent.isEmpty()).count()).isGreaterThan(3);
+        assertThat(target.delivered())
+                .allSatisfy(m -> assertThat(m.originCluster()).hasValue(LOCAL));
+        assertThat(transport.clients.stream().filter(c -> !c.sent.isEmpty()).count())
+                .isGreaterThan(3);
         for (FakeClient c : transport.clients) {
-            Set<String> publishers = c.sent.stream().map(s -> record(s.publish).from()).collect(Collectors.toSet());
+            Set<String> publishers =
+                    c.sent.stream().map(s -> record(s.publish).from()).collect(Collectors.toSet());
             for (FakeClient other : transport.clients) {
                 if (other != c) {
-                    assertThat(other.sent).noneMatch(s -> publishers.contains(record(s.publish).from()));
+                    assertThat(other.sent)
+                            .noneMatch(
+                                    s -> publishers.contains(record(s.publish).from()));
                 }
             }
         }
@@ -366,8 +399,10 @@ class ForwarderTest {
     @Test
     void forward_randomDispatch_spreadsOverThePoolAndDeliversEachOnce() {
         // Scenario 3: dispatch_strategy = random.
-        startConnected(link(4)
-                .resourceOptions(ResourceOptions.builder().dispatchStrategy(DispatchStrategy.RANDOM).build()).build());
+        startConnected(link(4).resourceOptions(ResourceOptions.builder()
+                        .dispatchStrategy(DispatchStrategy.RANDOM)
+                        .build())
+                .build());
 
         for (int i = 0; i < 40; i++) {
             forwarder.forward(msg("only-publisher", 1, Integer.toString(i)));
@@ -378,8 +413,11 @@ class ForwarderTest {
 
         assertThat(transport.clients).allSatisfy(c -> assertThat(c.sent).isNotEmpty());
         List<String> all = transport.allSent().stream().map(this::text).sorted().collect(Collectors.toList());
-        assertThat(all).isEqualTo(IntStream.range(0, 40).mapToObj(Integer::toString).sorted()
-                .collect(Collectors.toList()));
+        assertThat(all)
+                .isEqualTo(IntStream.range(0, 40)
+                        .mapToObj(Integer::toString)
+                        .sorted()
+                        .collect(Collectors.toList()));
         assertThat(counters.forwarded.sum()).isEqualTo(40);
         assertSettled(40);
     }
@@ -387,14 +425,16 @@ class ForwarderTest {
     @Test
     void forward_unknownPublisher_keepsPerTopicOrderOnOneConnection() {
         startConnected(link(8).build());
-        MqttMessage.Builder anonymous = MqttMessage.builder().topic("t/anon").qos(1).timestampMillis(1);
+        MqttMessage.Builder anonymous =
+                MqttMessage.builder().topic("t/anon").qos(1).timestampMillis(1);
 
         for (int i = 0; i < 5; i++) {
             forwarder.forward(anonymous.payload(new byte[] {(byte) i}).build());
         }
         time.runUntilIdle();
 
-        assertThat(transport.clients.stream().filter(c -> !c.sent.isEmpty()).count()).isEqualTo(1);
+        assertThat(transport.clients.stream().filter(c -> !c.sent.isEmpty()).count())
+                .isEqualTo(1);
     }
 
     // ---- buffer bounds ----
@@ -450,7 +490,10 @@ class ForwarderTest {
 
     @Test
     void forward_heldLongerThanRequestTtl_isDroppedWithoutAConnection() {
-        start(link().resourceOptions(ResourceOptions.builder().requestTtl(Duration.ofSeconds(5)).build()).build());
+        start(link().resourceOptions(ResourceOptions.builder()
+                        .requestTtl(Duration.ofSeconds(5))
+                        .build())
+                .build());
         forward(msg("p", 1, "old"));
         time.advance(Duration.ofSeconds(3));
         forward(msg("p", 1, "young"));
@@ -469,7 +512,10 @@ class ForwarderTest {
     @Test
     void forward_waitingBehindAFullWindow_expiresAfterRequestTtl() {
         startConnected(link().maxInflight(1)
-                .resourceOptions(ResourceOptions.builder().requestTtl(Duration.ofSeconds(5)).build()).build());
+                .resourceOptions(ResourceOptions.builder()
+                        .requestTtl(Duration.ofSeconds(5))
+                        .build())
+                .build());
         forward(msg("p", 1, "first"), msg("p", 1, "second"));
 
         time.advance(Duration.ofSeconds(6));
@@ -503,7 +549,8 @@ class ForwarderTest {
 
         assertThat(texts(c)).containsExactly("1", "2", "3", "4", "5", "3", "4", "5", "6");
         assertThat(counters.retried.sum()).isEqualTo(3);
-        assertThat(c.sent.get(5).publish.payload()).isSameAs(c.sent.get(2).publish.payload());
+        assertThat(c.sent.get(5).publish.payload())
+                .isSameAs(c.sent.get(2).publish.payload());
         c.ackAll(0);
         time.runUntilIdle();
         assertThat(counters.forwarded.sum()).isEqualTo(6);
@@ -664,7 +711,9 @@ class ForwarderTest {
     @Test
     void reconnect_thousandRefusalsWithFullJitter_noDelayExceedsTheCap() {
         // Default backoff (1 s to 10 s) with full jitter; the random source is the seeded one of the context.
-        start(TestEngines.link(REMOTE, "#").clientId("clink-a").reconnect(ReconnectBackoff.DEFAULT.withJitter(1))
+        start(TestEngines.link(REMOTE, "#")
+                .clientId("clink-a")
+                .reconnect(ReconnectBackoff.DEFAULT.withJitter(1))
                 .build());
         FakeClient c = transport.client(1);
         DisconnectReason refused = new DisconnectReason(Cause.SOCKET_ERROR, -1, "connection refused");
@@ -683,8 +732,13 @@ class ForwarderTest {
 
     @Test
     void reconnect_shortRequestTtl_capsTheDelayAtHalfOfIt() {
-        start(TestEngines.link(REMOTE, "#").clientId("clink-a").reconnect(ReconnectBackoff.DEFAULT.withJitter(0))
-                .resourceOptions(ResourceOptions.builder().requestTtl(Duration.ofSeconds(6)).build()).build());
+        start(TestEngines.link(REMOTE, "#")
+                .clientId("clink-a")
+                .reconnect(ReconnectBackoff.DEFAULT.withJitter(0))
+                .resourceOptions(ResourceOptions.builder()
+                        .requestTtl(Duration.ofSeconds(6))
+                        .build())
+                .build());
         FakeClient c = transport.client(1);
         DisconnectReason refused = new DisconnectReason(Cause.SOCKET_ERROR, -1, "connection refused");
         List<Long> gapsMillis = new ArrayList<>();

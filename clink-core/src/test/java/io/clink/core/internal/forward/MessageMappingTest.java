@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.common.hash.Hashing;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
-import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.ErlAtom;
 import io.clink.core.internal.etf.ErlBinary;
 import io.clink.core.internal.etf.ErlInteger;
 import io.clink.core.internal.etf.ErlMap;
 import io.clink.core.internal.etf.ErlTuple;
+import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.GoldenVectors;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.etf.Term;
@@ -35,8 +35,24 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class MessageMappingTest {
-    private static final byte[] VECTOR_GUID = {0, 6, 31, (byte) 171, (byte) 205, (byte) 239, 1, 35, 69, 103,
-        (byte) 137, (byte) 171, (byte) 205, (byte) 239, 0, 1};
+    private static final byte[] VECTOR_GUID = {
+        0,
+        6,
+        31,
+        (byte) 171,
+        (byte) 205,
+        (byte) 239,
+        1,
+        35,
+        69,
+        103,
+        (byte) 137,
+        (byte) 171,
+        (byte) 205,
+        (byte) 239,
+        0,
+        1
+    };
 
     private final EtfDecoder decoder = EtfDecoder.withDefaults();
 
@@ -79,8 +95,10 @@ class MessageMappingTest {
 
         MqttMessage back = throughWire(original, "cluster-a");
 
-        assertThat(back).isEqualTo(original.toBuilder().originCluster("cluster-a").build());
-        assertThat(back.properties().userProperties()).extracting(u -> u.name() + "=" + u.value())
+        assertThat(back)
+                .isEqualTo(original.toBuilder().originCluster("cluster-a").build());
+        assertThat(back.properties().userProperties())
+                .extracting(u -> u.name() + "=" + u.value())
                 .containsExactly("a=1", "b=x", "a=2", "a=1", "ключ=значение");
         assertThat(back.properties().correlationData()).hasValue(new byte[] {0, (byte) 0x80, (byte) 0xFF, 7});
         assertThat(back.qos()).isEqualTo(qos);
@@ -89,11 +107,13 @@ class MessageMappingTest {
 
     @Test
     void toForwarded_minimalMessage_roundTripsWithoutInventingFields() throws Exception {
-        MqttMessage original = MqttMessage.builder().topic("t/empty").timestampMillis(0).build();
+        MqttMessage original =
+                MqttMessage.builder().topic("t/empty").timestampMillis(0).build();
 
         MqttMessage back = throughWire(original, "cluster-a");
 
-        assertThat(back).isEqualTo(original.toBuilder().originCluster("cluster-a").build());
+        assertThat(back)
+                .isEqualTo(original.toBuilder().originCluster("cluster-a").build());
         assertThat(back.payloadSize()).isZero();
         assertThat(back.publisherClientId()).isEmpty();
         assertThat(back.username()).isEmpty();
@@ -118,8 +138,8 @@ class MessageMappingTest {
         assertThat(f.extra()).isEqualTo(ErlMap.EMPTY);
         ErlMap headers = f.headers().toTerm();
         assertThat(headers.get(EmqxAtoms.USERNAME)).isEqualTo(ErlBinary.utf8("alice"));
-        assertThat(headers.get(EmqxAtoms.PEERHOST)).isEqualTo(ErlTuple.of(ErlInteger.of(10), ErlInteger.of(1),
-                ErlInteger.of(2), ErlInteger.of(3)));
+        assertThat(headers.get(EmqxAtoms.PEERHOST))
+                .isEqualTo(ErlTuple.of(ErlInteger.of(10), ErlInteger.of(1), ErlInteger.of(2), ErlInteger.of(3)));
         assertThat(headers.get(EmqxAtoms.PROTO_VER)).isEqualTo(ErlInteger.of(4));
         assertThat(headers.get(EmqxAtoms.PROTOCOL)).isEqualTo(EmqxAtoms.MQTT);
         MessageProperties props = f.headers().properties();
@@ -163,18 +183,28 @@ class MessageMappingTest {
 
     @Test
     void toForwarded_samePublisherWithoutProperties_reusesItsHeaders() {
-        MessageMapping mapping = new MessageMapping("node", TestEngines.newTime().ticker());
-        MqttMessage a = MqttMessage.builder().topic("t/1").publisherClientId("c").username("u").peerHost("10.0.0.1")
-                .protocolVersion(4).timestampMillis(5).build();
+        MessageMapping mapping =
+                new MessageMapping("node", TestEngines.newTime().ticker());
+        MqttMessage a = MqttMessage.builder()
+                .topic("t/1")
+                .publisherClientId("c")
+                .username("u")
+                .peerHost("10.0.0.1")
+                .protocolVersion(4)
+                .timestampMillis(5)
+                .build();
 
         ForwardedMessage first = mapping.toForwarded(a);
         ForwardedMessage second = mapping.toForwarded(a.toBuilder().topic("t/2").build());
-        ForwardedMessage otherUser = mapping.toForwarded(a.toBuilder().username("v").build());
+        ForwardedMessage otherUser =
+                mapping.toForwarded(a.toBuilder().username("v").build());
         ForwardedMessage withProps = mapping.toForwarded(a.toBuilder()
-                .properties(PublishProperties.builder().contentType("x").build()).build());
+                .properties(PublishProperties.builder().contentType("x").build())
+                .build());
 
         assertThat(second.headers()).isSameAs(first.headers());
-        assertThat(first.headers()).isEqualTo(MessageMapping.toForwarded(a, new byte[16]).headers());
+        assertThat(first.headers())
+                .isEqualTo(MessageMapping.toForwarded(a, new byte[16]).headers());
         assertThat(otherUser.headers().username()).isEqualTo("v");
         assertThat(withProps.headers().properties()).isNotNull();
         assertThat(withProps.headers().properties().contentType()).isEqualTo("x");
@@ -182,12 +212,15 @@ class MessageMappingTest {
 
     @Test
     void toForwarded_manyPublishers_headersStayRightPastTheCacheBound() {
-        MessageMapping mapping = new MessageMapping("node", TestEngines.newTime().ticker());
+        MessageMapping mapping =
+                new MessageMapping("node", TestEngines.newTime().ticker());
         MqttMessage.Builder b = MqttMessage.builder().topic("t").timestampMillis(5);
 
         for (int round = 0; round < 2; round++) {
             for (int i = 0; i < 10_000; i++) {
-                assertThat(mapping.toForwarded(b.username("user-" + i).build()).headers().username())
+                assertThat(mapping.toForwarded(b.username("user-" + i).build())
+                                .headers()
+                                .username())
                         .isEqualTo("user-" + i);
             }
         }
@@ -195,13 +228,33 @@ class MessageMappingTest {
 
     static Stream<Arguments> peerHosts() {
         return Stream.of(
-                Arguments.of("10.1.2.3", ErlTuple.of(ErlInteger.of(10), ErlInteger.of(1), ErlInteger.of(2),
-                        ErlInteger.of(3)), "10.1.2.3"),
-                Arguments.of("2001:db8::1", ErlTuple.of(ErlInteger.of(0x2001), ErlInteger.of(0xdb8), ErlInteger.of(0),
-                        ErlInteger.of(0), ErlInteger.of(0), ErlInteger.of(0), ErlInteger.of(0), ErlInteger.of(1)),
+                Arguments.of(
+                        "10.1.2.3",
+                        ErlTuple.of(ErlInteger.of(10), ErlInteger.of(1), ErlInteger.of(2), ErlInteger.of(3)),
+                        "10.1.2.3"),
+                Arguments.of(
+                        "2001:db8::1",
+                        ErlTuple.of(
+                                ErlInteger.of(0x2001),
+                                ErlInteger.of(0xdb8),
+                                ErlInteger.of(0),
+                                ErlInteger.of(0),
+                                ErlInteger.of(0),
+                                ErlInteger.of(0),
+                                ErlInteger.of(0),
+                                ErlInteger.of(1)),
                         "2001:db8::1"),
-                Arguments.of("[fe80::1:2]", ErlTuple.of(ErlInteger.of(0xfe80), ErlInteger.of(0), ErlInteger.of(0),
-                        ErlInteger.of(0), ErlInteger.of(0), ErlInteger.of(0), ErlInteger.of(1), ErlInteger.of(2)),
+                Arguments.of(
+                        "[fe80::1:2]",
+                        ErlTuple.of(
+                                ErlInteger.of(0xfe80),
+                                ErlInteger.of(0),
+                                ErlInteger.of(0),
+                                ErlInteger.of(0),
+                                ErlInteger.of(0),
+                                ErlInteger.of(0),
+                                ErlInteger.of(1),
+                                ErlInteger.of(2)),
                         "fe80::1:2"),
                 Arguments.of("broker.example.com", null, null),
                 Arguments.of("10.1.2", null, null));
@@ -210,7 +263,11 @@ class MessageMappingTest {
     @ParameterizedTest
     @MethodSource("peerHosts")
     void toForwarded_peerHost_isAnIpTupleOnlyForIpLiterals(String host, Term tuple, String back) throws Exception {
-        MqttMessage m = MqttMessage.builder().topic("t").timestampMillis(1).peerHost(host).build();
+        MqttMessage m = MqttMessage.builder()
+                .topic("t")
+                .timestampMillis(1)
+                .peerHost(host)
+                .build();
 
         ForwardedMessage f = MessageMapping.toForwarded(m, new byte[16]);
 
@@ -228,7 +285,9 @@ class MessageMappingTest {
 
         ByteBuffer ba = ByteBuffer.wrap(a);
         assertThat(ba.getLong(0)).isEqualTo(TestEngines.EPOCH_MILLIS * 1000);
-        byte[] sha = Hashing.sha256().hashString("emqx@10.0.0.1", StandardCharsets.UTF_8).asBytes();
+        byte[] sha = Hashing.sha256()
+                .hashString("emqx@10.0.0.1", StandardCharsets.UTF_8)
+                .asBytes();
         assertThat(Arrays.copyOfRange(a, 8, 14)).isEqualTo(Arrays.copyOf(sha, 6));
         assertThat(Arrays.copyOfRange(b, 8, 14)).isEqualTo(Arrays.copyOf(sha, 6));
         int seqA = ba.getShort(14) & 0xFFFF;
@@ -254,8 +313,7 @@ class MessageMappingTest {
             assertThat(seen.add(ByteBuffer.wrap(id))).isTrue();
         }
         time.advance(Duration.ofSeconds(10));
-        assertThat(ByteBuffer.wrap(mapping.newGuid()).getLong(0))
-                .isEqualTo((TestEngines.EPOCH_MILLIS + 5_000) * 1000);
+        assertThat(ByteBuffer.wrap(mapping.newGuid()).getLong(0)).isEqualTo((TestEngines.EPOCH_MILLIS + 5_000) * 1000);
     }
 
     @Test
@@ -302,7 +360,8 @@ class MessageMappingTest {
                 .originCluster("emqx-eu")
                 .build();
 
-        assertThat(fromVector(GoldenVectors.named("message_qos2_all_props").plain)).isEqualTo(expected);
+        assertThat(fromVector(GoldenVectors.named("message_qos2_all_props").plain))
+                .isEqualTo(expected);
     }
 
     @Test
@@ -317,7 +376,8 @@ class MessageMappingTest {
                 .originCluster("emqx-eu")
                 .build();
 
-        assertThat(fromVector(GoldenVectors.named("message_qos0_retain_minimal").plain)).isEqualTo(expected);
+        assertThat(fromVector(GoldenVectors.named("message_qos0_retain_minimal").plain))
+                .isEqualTo(expected);
     }
 
     @Test
@@ -330,7 +390,8 @@ class MessageMappingTest {
                 .originCluster("emqx-eu")
                 .build();
 
-        assertThat(fromVector(GoldenVectors.named("message_empty_payload").plain)).isEqualTo(expected);
+        assertThat(fromVector(GoldenVectors.named("message_empty_payload").plain))
+                .isEqualTo(expected);
     }
 
     @Test
@@ -348,37 +409,79 @@ class MessageMappingTest {
 
     static Stream<Arguments> undeliverable() {
         return Stream.of(
-                Arguments.of("wildcard topic", ForwardedMessage.builder().id(new byte[16]).topic("t/#").build()),
-                Arguments.of("empty topic", ForwardedMessage.builder().id(new byte[16]).topic("").build()),
-                Arguments.of("NUL in topic", ForwardedMessage.builder().id(new byte[16]).topic("t/\u0000").build()));
+                Arguments.of(
+                        "wildcard topic",
+                        ForwardedMessage.builder().id(new byte[16]).topic("t/#").build()),
+                Arguments.of(
+                        "empty topic",
+                        ForwardedMessage.builder().id(new byte[16]).topic("").build()),
+                Arguments.of(
+                        "NUL in topic",
+                        ForwardedMessage.builder()
+                                .id(new byte[16])
+                                .topic("t/\u0000")
+                                .build()));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("undeliverable")
     void toMqttMessage_topicTheBrokerCannotCarry_isUndeliverableWith0x90(String what, ForwardedMessage f) {
         assertThatThrownBy(() -> MessageMapping.toMqttMessage(f, "c", 0))
-                .isInstanceOfSatisfying(UndeliverableMessageException.class,
+                .isInstanceOfSatisfying(
+                        UndeliverableMessageException.class,
                         e -> assertThat(e.reasonCode()).isEqualTo(0x90));
     }
 
     static Stream<Arguments> droppable() {
         return Stream.of(
-                Arguments.of("payload format 2", ForwardedMessage.builder().id(new byte[16]).topic("t")
-                        .headers(headersWith(EmqxAtoms.PAYLOAD_FORMAT_INDICATOR, ErlInteger.of(2))).build(),
+                Arguments.of(
+                        "payload format 2",
+                        ForwardedMessage.builder()
+                                .id(new byte[16])
+                                .topic("t")
+                                .headers(headersWith(EmqxAtoms.PAYLOAD_FORMAT_INDICATOR, ErlInteger.of(2)))
+                                .build(),
                         DroppedField.PAYLOAD_FORMAT_INDICATOR),
-                Arguments.of("NUL in client id", ForwardedMessage.builder().id(new byte[16]).topic("t")
-                        .from("a\u0000b").build(), DroppedField.FROM),
-                Arguments.of("NUL in content type", ForwardedMessage.builder().id(new byte[16]).topic("t")
-                        .headers(headersWith(EmqxAtoms.CONTENT_TYPE, ErlBinary.utf8("a\u0000"))).build(),
+                Arguments.of(
+                        "NUL in client id",
+                        ForwardedMessage.builder()
+                                .id(new byte[16])
+                                .topic("t")
+                                .from("a\u0000b")
+                                .build(),
+                        DroppedField.FROM),
+                Arguments.of(
+                        "NUL in content type",
+                        ForwardedMessage.builder()
+                                .id(new byte[16])
+                                .topic("t")
+                                .headers(headersWith(EmqxAtoms.CONTENT_TYPE, ErlBinary.utf8("a\u0000")))
+                                .build(),
                         DroppedField.CONTENT_TYPE),
-                Arguments.of("wildcard response topic", ForwardedMessage.builder().id(new byte[16]).topic("t")
-                        .headers(headersWith(EmqxAtoms.RESPONSE_TOPIC, ErlBinary.utf8("r/#"))).build(),
+                Arguments.of(
+                        "wildcard response topic",
+                        ForwardedMessage.builder()
+                                .id(new byte[16])
+                                .topic("t")
+                                .headers(headersWith(EmqxAtoms.RESPONSE_TOPIC, ErlBinary.utf8("r/#")))
+                                .build(),
                         DroppedField.RESPONSE_TOPIC),
-                Arguments.of("oversized correlation data", ForwardedMessage.builder().id(new byte[16]).topic("t")
-                        .headers(headersWith(EmqxAtoms.CORRELATION_DATA, ErlBinary.wrap(new byte[65_536]))).build(),
+                Arguments.of(
+                        "oversized correlation data",
+                        ForwardedMessage.builder()
+                                .id(new byte[16])
+                                .topic("t")
+                                .headers(headersWith(EmqxAtoms.CORRELATION_DATA, ErlBinary.wrap(new byte[65_536])))
+                                .build(),
                         DroppedField.CORRELATION_DATA),
-                Arguments.of("negative timestamp", ForwardedMessage.builder().id(new byte[16]).topic("t")
-                        .timestamp(-1).build(), DroppedField.TIMESTAMP));
+                Arguments.of(
+                        "negative timestamp",
+                        ForwardedMessage.builder()
+                                .id(new byte[16])
+                                .topic("t")
+                                .timestamp(-1)
+                                .build(),
+                        DroppedField.TIMESTAMP));
     }
 
     private static MessageHeaders headersWith(ErlAtom property, Term value) {
@@ -391,8 +494,8 @@ class MessageMappingTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("droppable")
-    void toMqttMessage_metadataTheBrokerCannotCarry_isDroppedAndTheMessageKept(String what, ForwardedMessage f,
-            DroppedField kind) throws Exception {
+    void toMqttMessage_metadataTheBrokerCannotCarry_isDroppedAndTheMessageKept(
+            String what, ForwardedMessage f, DroppedField kind) throws Exception {
         MessageMapping.Mapped mapped = MessageMapping.toMqttMessage(f, "c", 42);
 
         assertThat(mapped.dropped()).containsExactly(kind);
@@ -407,7 +510,11 @@ class MessageMappingTest {
         MessageHeaders headers = MessageHeaders.fromTerm(ErlMap.of(
                 EmqxAtoms.CLIENT_ATTRS, ErlMap.of(ErlBinary.utf8("zone"), ErlBinary.utf8("eu")),
                 EmqxAtoms.PROTO_VER, ErlInteger.of(77)));
-        ForwardedMessage f = ForwardedMessage.builder().id(new byte[16]).topic("t").headers(headers).build();
+        ForwardedMessage f = ForwardedMessage.builder()
+                .id(new byte[16])
+                .topic("t")
+                .headers(headers)
+                .build();
 
         MessageMapping.Mapped m = MessageMapping.toMqttMessage(f, "c", 0);
 
@@ -417,8 +524,8 @@ class MessageMappingTest {
     }
 
     private MqttMessage fromVector(byte[] bytes) throws Exception {
-        MessageMapping.Mapped mapped = MessageMapping.toMqttMessage(ForwardedMessage.decode(decoder, bytes),
-                "emqx-eu", 0);
+        MessageMapping.Mapped mapped =
+                MessageMapping.toMqttMessage(ForwardedMessage.decode(decoder, bytes), "emqx-eu", 0);
         assertThat(mapped.dropped()).isEmpty();
         return mapped.message();
     }

@@ -1,6 +1,5 @@
 package io.clink.core.internal.forward;
 
-import io.clink.testkit.RecordingBroker;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
 import io.clink.api.time.Scheduler;
@@ -10,6 +9,7 @@ import io.clink.core.internal.engine.GuardedBroker;
 import io.clink.core.internal.etf.EtfLimits;
 import io.clink.testkit.InMemoryIncarnationStore;
 import io.clink.testkit.ManualTime;
+import io.clink.testkit.RecordingBroker;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
@@ -20,8 +20,7 @@ final class TestEngines {
     /** 2024-08-06T12:00:00Z, the timestamp base of the protocol vectors: the wall clock of {@link #newTime()}. */
     static final long EPOCH_MILLIS = 1_722_945_600_000L;
 
-    private TestEngines() {
-    }
+    private TestEngines() {}
 
     /** A link to {@code name} on {@code peer.example:11883} with the given topics. */
     static LinkConfig.Builder link(String name, String... topics) {
@@ -37,16 +36,30 @@ final class TestEngines {
         return ManualTime.startingAt(0, Instant.ofEpochMilli(EPOCH_MILLIS));
     }
 
-    static EngineContext context(ManualTime time, LinkTransport transport, RecordingBroker broker, ClusterLinkConfig cfg,
-            long seed) {
+    static EngineContext context(
+            ManualTime time, LinkTransport transport, RecordingBroker broker, ClusterLinkConfig cfg, long seed) {
         return context(time, time.scheduler(), transport, broker, cfg, seed);
     }
 
     /** As above, with the scheduler given apart from the clock (one that fails on demand, for instance). */
-    static EngineContext context(ManualTime time, Scheduler scheduler, LinkTransport transport, RecordingBroker broker,
-            ClusterLinkConfig cfg, long seed) {
+    static EngineContext context(
+            ManualTime time,
+            Scheduler scheduler,
+            LinkTransport transport,
+            RecordingBroker broker,
+            ClusterLinkConfig cfg,
+            long seed) {
         Random random = new Random(seed);
-        return new EngineContext(cfg, new GuardedBroker(broker), transport, time.ticker(), scheduler, time.executor(),
-                new InMemoryIncarnationStore(), NODE, random::nextDouble, EtfLimits.defaults());
+        return new EngineContext(
+                cfg,
+                new GuardedBroker(broker),
+                transport,
+                time.ticker(),
+                scheduler,
+                time.executor(),
+                new InMemoryIncarnationStore(),
+                NODE,
+                random::nextDouble,
+                EtfLimits.defaults());
     }
 }

@@ -166,7 +166,8 @@ class LocalRoutesTest {
 
     @Test
     void routeOf_linkTopicOrInvalidFilter_null() {
-        assertThat(LocalRoutes.routeOf("us", "c1", "$LINK/cluster/resp/us/actor")).isNull();
+        assertThat(LocalRoutes.routeOf("us", "c1", "$LINK/cluster/resp/us/actor"))
+                .isNull();
         assertThat(LocalRoutes.routeOf("us", "c1", "a/#/b")).isNull();
         assertThat(LocalRoutes.routeOf("us", "c1", "")).isNull();
     }
@@ -190,12 +191,16 @@ class LocalRoutesTest {
             table.addListener(new LocalRouteListener() {
                 @Override
                 public void routeAdded(Subscription route) {
-                    assertThat(view.add(route.routeId())).as("added twice: %s", route).isTrue();
+                    assertThat(view.add(route.routeId()))
+                            .as("added twice: %s", route)
+                            .isTrue();
                 }
 
                 @Override
                 public void routeRemoved(Subscription route) {
-                    assertThat(view.remove(route.routeId())).as("removed while absent: %s", route).isTrue();
+                    assertThat(view.remove(route.routeId()))
+                            .as("removed while absent: %s", route)
+                            .isTrue();
                 }
             });
             Map<String, Set<Subscription>> truth = new HashMap<>();

@@ -20,14 +20,16 @@ class BuilderSeamsTest {
         ClusterLink.builder();
 
         assertThatThrownBy(() -> BuilderSeams.random("text", () -> 0.25))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.lang.String");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.String");
     }
 
     @Test
     void register_second_refused() {
         ClusterLink.builder();
 
-        assertThatThrownBy(() -> BuilderSeams.register(String.class, (s, r) -> { }))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already registered");
+        assertThatThrownBy(() -> BuilderSeams.register(String.class, (s, r) -> {}))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already registered");
     }
 }

@@ -47,23 +47,41 @@ class HookDispatcherTest {
             log.add("disconnect " + connection.connectionId() + " " + reasonCode);
         }
     };
-    private final ClusterLinkConfig config = ClusterLinkConfig.builder().name("us")
-            .links(List.of(link("eu"), link("ap"))).build();
-    private final EngineContext ctx = new EngineContext(config, new GuardedBroker(broker), options -> {
-        throw new UnsupportedOperationException("no outbound connections here");
-    }, () -> 0L, (task, delay) -> Cancellable.DONE, Runnable::run, new IncarnationStore() {
-        @Override
-        public OptionalLong load(String actorKey) {
-            return OptionalLong.empty();
-        }
+    private final ClusterLinkConfig config = ClusterLinkConfig.builder()
+            .name("us")
+            .links(List.of(link("eu"), link("ap")))
+            .build();
+    private final EngineContext ctx = new EngineContext(
+            config,
+            new GuardedBroker(broker),
+            options -> {
+                throw new UnsupportedOperationException("no outbound connections here");
+            },
+            () -> 0L,
+            (task, delay) -> Cancellable.DONE,
+            Runnable::run,
+            new IncarnationStore() {
+                @Override
+                public OptionalLong load(String actorKey) {
+                    return OptionalLong.empty();
+                }
 
-        @Override
-        public void store(String actorKey, long incarnation) {}
-    }, "clink@node1", () -> 0.5, EtfLimits.defaults());
+                @Override
+                public void store(String actorKey, long incarnation) {}
+            },
+            "clink@node1",
+            () -> 0.5,
+            EtfLimits.defaults());
     private final LocalRoutes localRoutes = new LocalRoutes();
-    private final LinkSupervisor links = new LinkSupervisor(RecordingLink::new, cluster -> { }, () -> 0L);
-    private final HookDispatcher hooks = new HookDispatcher("us", localRoutes, ctx.routeIndex(), links,
-            new RouteReceiver(ctx), new ForwardedReceiver(ctx), ctx.broker());
+    private final LinkSupervisor links = new LinkSupervisor(RecordingLink::new, cluster -> {}, () -> 0L);
+    private final HookDispatcher hooks = new HookDispatcher(
+            "us",
+            localRoutes,
+            ctx.routeIndex(),
+            links,
+            new RouteReceiver(ctx),
+            new ForwardedReceiver(ctx),
+            ctx.broker());
 
     private final class RecordingLink implements RunningLink {
         private final LinkConfig config;
@@ -95,7 +113,11 @@ class HookDispatcherTest {
     }
 
     private static LinkConfig link(String name) {
-        return LinkConfig.builder().name(name).server(name + ".example:1883").topics("#").build();
+        return LinkConfig.builder()
+                .name(name)
+                .server(name + ".example:1883")
+                .topics("#")
+                .build();
     }
 
     private static MqttMessage publish(String topic) {
@@ -163,7 +185,11 @@ class HookDispatcherTest {
         ctx.routeIndex().add("t/#", "eu", "t/#", 0);
         hooks.activate();
 
-        hooks.onPublish(MqttMessage.builder().topic("t/1").timestampMillis(1).originCluster("ap").build());
+        hooks.onPublish(MqttMessage.builder()
+                .topic("t/1")
+                .timestampMillis(1)
+                .originCluster("ap")
+                .build());
 
         assertThat(log).isEmpty();
     }
@@ -171,7 +197,10 @@ class HookDispatcherTest {
     @Test
     void onPublish_routeToAClusterWithNoRunningLink_dropped() {
         ctx.routeIndex().add("t/#", "eu", "t/#", 0);
-        links.start(ClusterLinkConfig.builder().name("us").links(List.of(link("ap"))).build());
+        links.start(ClusterLinkConfig.builder()
+                .name("us")
+                .links(List.of(link("ap")))
+                .build());
         hooks.activate();
 
         hooks.onPublish(publish("t/1"));

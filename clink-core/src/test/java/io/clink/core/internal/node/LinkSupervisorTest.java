@@ -15,11 +15,12 @@ class LinkSupervisorTest {
 
     /** Records what the supervisor does to its links, in order: "start eu#1", "stop eu#1", "unlink eu". */
     private final List<String> log = new ArrayList<>();
+
     private final List<FakeLink> made = new ArrayList<>();
     private long now = 1_000;
     private boolean failStarts;
-    private final LinkSupervisor supervisor = new LinkSupervisor(this::make, cluster -> log.add("unlink " + cluster),
-            () -> now);
+    private final LinkSupervisor supervisor =
+            new LinkSupervisor(this::make, cluster -> log.add("unlink " + cluster), () -> now);
 
     private final class FakeLink implements RunningLink {
         final LinkConfig config;
@@ -71,7 +72,12 @@ class LinkSupervisorTest {
     }
 
     private static LinkConfig link(String name, boolean enable, String... topics) {
-        return LinkConfig.builder().name(name).server(name + ".example:1883").topics(topics).enable(enable).build();
+        return LinkConfig.builder()
+                .name(name)
+                .server(name + ".example:1883")
+                .topics(topics)
+                .enable(enable)
+                .build();
     }
 
     private static ClusterLinkConfig config(LinkConfig... links) {
@@ -94,13 +100,15 @@ class LinkSupervisorTest {
     void start_twice_refused() {
         supervisor.start(config(link("eu", true, "t/#")));
 
-        assertThatThrownBy(() -> supervisor.start(config())).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> supervisor.start(config()))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already started");
     }
 
     @Test
     void apply_beforeStart_refused() {
-        assertThatThrownBy(() -> supervisor.apply(config())).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> supervisor.apply(config()))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not started");
     }
 

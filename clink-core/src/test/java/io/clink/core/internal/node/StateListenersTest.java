@@ -26,6 +26,7 @@ class StateListenersTest {
     }
 
     private static ActorStateChange change() {
-        return new ActorStateChange("eu", "clink@node1", ActorState.CONNECTING, ActorState.HANDSHAKING, 1_000, null, null);
+        return new ActorStateChange(
+                "eu", "clink@node1", ActorState.CONNECTING, ActorState.HANDSHAKING, 1_000, null, null);
     }
 }

@@ -68,8 +68,8 @@ class SubscriptionResyncTest {
         return t;
     };
     private final LocalRoutes routes = new LocalRoutes();
-    private final SubscriptionResync resync = new SubscriptionResync(routes, new GuardedBroker(broker), "us",
-            scheduler, Runnable::run, INTERVAL);
+    private final SubscriptionResync resync =
+            new SubscriptionResync(routes, new GuardedBroker(broker), "us", scheduler, Runnable::run, INTERVAL);
 
     private static Subscription sub(String s) {
         return Subscription.parse(s);

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.clink.core.internal.etf.EtfDecoder;
-import io.clink.core.internal.etf.EtfEncoder;
 import io.clink.core.internal.etf.ErlAtom;
 import io.clink.core.internal.etf.ErlBinary;
 import io.clink.core.internal.etf.ErlInteger;
 import io.clink.core.internal.etf.ErlMap;
 import io.clink.core.internal.etf.ErlOpaque;
 import io.clink.core.internal.etf.ErlTuple;
+import io.clink.core.internal.etf.EtfDecoder;
+import io.clink.core.internal.etf.EtfEncoder;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.etf.Term;
 import io.clink.core.internal.protocol.MessageProperties.UserProperty;
@@ -122,7 +122,8 @@ class ErlangCrossCheckIT {
         Files.write(input, framed.toByteArray());
 
         Process p = new ProcessBuilder(escript, script.toString(), input.toString(), output.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().close();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -173,8 +174,11 @@ class ErlangCrossCheckIT {
         ErlTuple msg = ForwardedMessageTest.qos1Props().toTerm();
         Term[] nine = msg.elements().subList(0, 9).toArray(new Term[0]);
         cases.add(new Case("9-tuple message", EtfEncoder.encode(ErlTuple.of(nine)), 1, null));
-        cases.add(new Case("message with binary flags", EtfEncoder.encode(with(msg, 4,
-                ErlMap.of(EmqxAtoms.DUP, ErlBinary.utf8("no")))), 1, null));
+        cases.add(new Case(
+                "message with binary flags",
+                EtfEncoder.encode(with(msg, 4, ErlMap.of(EmqxAtoms.DUP, ErlBinary.utf8("no")))),
+                1,
+                null));
     }
 
     private void addControl(String name, ControlMessage m) {
@@ -223,7 +227,8 @@ class ErlangCrossCheckIT {
         for (int i = 0; i < cases.size(); i++) {
             Case c = cases.get(i);
             Verdict v = verdicts.get(i);
-            assertThat(v.status).as("%s: Erlang said %s", c.name, new String(v.first, StandardCharsets.UTF_8))
+            assertThat(v.status)
+                    .as("%s: Erlang said %s", c.name, new String(v.first, StandardCharsets.UTF_8))
                     .isEqualTo(c.expectedStatus);
         }
     }
@@ -237,7 +242,8 @@ class ErlangCrossCheckIT {
             if (c.typed == null || c.expectedStatus != 0) {
                 continue;
             }
-            byte[] javaPlain = c.typed instanceof ControlMessage ? ControlCodec.encode((ControlMessage) c.typed)
+            byte[] javaPlain = c.typed instanceof ControlMessage
+                    ? ControlCodec.encode((ControlMessage) c.typed)
                     : ((ForwardedMessage) c.typed).encode();
             assertThat(v.first).as(c.name).isEqualTo(javaPlain);
             // erts compresses exactly where Java does.
@@ -255,7 +261,8 @@ class ErlangCrossCheckIT {
                 continue;
             }
             for (byte[] erts : new byte[][] {v.first, v.compressed}) {
-                Object back = c.typed instanceof ControlMessage ? ControlCodec.decode(decoder, erts)
+                Object back = c.typed instanceof ControlMessage
+                        ? ControlCodec.decode(decoder, erts)
                         : ForwardedMessage.decode(decoder, erts);
                 assertThat(back).as(c.name).isEqualTo(c.typed);
             }
@@ -288,8 +295,8 @@ class ErlangCrossCheckIT {
         assertThat(props.headers().username()).isEqualTo("bob");
         assertThat(props.headers().peerhost()).isEqualTo(InetAddress.getByName("192.168.1.2"));
         assertThat(props.headers().protoVer()).isEqualTo(4);
-        assertThat(props.headers().properties().userProperties()).containsExactly(new UserProperty("k", "v"),
-                new UserProperty("k", "v2"));
+        assertThat(props.headers().properties().userProperties())
+                .containsExactly(new UserProperty("k", "v"), new UserProperty("k", "v2"));
         assertThat(props.headers().properties().messageExpiryInterval()).isEqualTo(60L);
         assertThat(props.headers().properties().contentType()).isEqualTo("text/plain");
         assertThat(props.from()).isEqualTo("erl-client");
@@ -304,7 +311,8 @@ class ErlangCrossCheckIT {
         assertThat(((ErlOpaque) headers.get(ErlBinary.utf8("pid"))).kind()).isEqualTo(ErlOpaque.Kind.PID);
         assertThat(((ErlOpaque) headers.get(ErlBinary.utf8("ref"))).kind()).isEqualTo(ErlOpaque.Kind.REFERENCE);
         assertThat(((ErlOpaque) headers.get(ErlBinary.utf8("fun"))).kind()).isEqualTo(ErlOpaque.Kind.FUN);
-        assertThat(((ErlOpaque) headers.get(ErlBinary.utf8("local_fun"))).kind()).isEqualTo(ErlOpaque.Kind.FUN);
+        assertThat(((ErlOpaque) headers.get(ErlBinary.utf8("local_fun"))).kind())
+                .isEqualTo(ErlOpaque.Kind.FUN);
         assertThat(((ErlOpaque) headers.get(ErlBinary.utf8("port"))).kind()).isEqualTo(ErlOpaque.Kind.PORT);
         // Kept byte for byte: the whole message re-encodes to erts's own bytes.
         assertThat(opaque.encode()).isEqualTo(forms("message_opaque_headers")[1]);
@@ -312,12 +320,16 @@ class ErlangCrossCheckIT {
         ForwardedMessage iolist = ForwardedMessage.decode(decoder, forms("message_iolist_payload")[1]);
         assertThat(StandardCharsets.UTF_8.decode(iolist.payload()).toString()).isEqualTo("iolist!");
 
-        assertThat(ControlCodec.decode(decoder, forms("route_from_erlang")[0])).isEqualTo(
-                new ControlMessage.RouteBatch("emqx@host", 1L << 40, List.of(
-                        ControlMessage.RouteOp.add("a/+", "a/+"), ControlMessage.RouteOp.delete("b/#", "$s/g/b/#"))));
-        assertThat(ControlCodec.decode(decoder, forms("ack_from_erlang")[2])).isEqualTo(
-                new ControlMessage.ActorInitAck("ps-routes-v1", 1,
-                        new ControlMessage.Rejected(ControlMessage.Rejected.UNKNOWN_CLUSTER)));
+        assertThat(ControlCodec.decode(decoder, forms("route_from_erlang")[0]))
+                .isEqualTo(new ControlMessage.RouteBatch(
+                        "emqx@host",
+                        1L << 40,
+                        List.of(
+                                ControlMessage.RouteOp.add("a/+", "a/+"),
+                                ControlMessage.RouteOp.delete("b/#", "$s/g/b/#"))));
+        assertThat(ControlCodec.decode(decoder, forms("ack_from_erlang")[2]))
+                .isEqualTo(new ControlMessage.ActorInitAck(
+                        "ps-routes-v1", 1, new ControlMessage.Rejected(ControlMessage.Rejected.UNKNOWN_CLUSTER)));
     }
 
     @Test
@@ -326,14 +338,16 @@ class ErlangCrossCheckIT {
         try (InputStream in = getClass().getResourceAsStream("/erlang/clink_cross_check.escript")) {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Matcher list = Pattern.compile("emqx_atoms\\(\\) ->\\s*\\[(.*?)\\]\\.", Pattern.DOTALL).matcher(script);
+        Matcher list = Pattern.compile("emqx_atoms\\(\\) ->\\s*\\[(.*?)\\]\\.", Pattern.DOTALL)
+                .matcher(script);
         assertThat(list.find()).isTrue();
         Set<String> judged = new TreeSet<>();
         Matcher quoted = Pattern.compile("\"([^\"]+)\"").matcher(list.group(1));
         while (quoted.find()) {
             judged.add(quoted.group(1));
         }
-        Set<String> written = EmqxAtoms.KNOWN.stream().map(ErlAtom::name).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> written =
+                EmqxAtoms.KNOWN.stream().map(ErlAtom::name).collect(Collectors.toCollection(TreeSet::new));
         assertThat(judged).isEqualTo(written);
         assertThat(script).doesNotContain(UNKNOWN_ATOM);
     }

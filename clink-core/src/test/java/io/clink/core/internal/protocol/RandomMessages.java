@@ -19,8 +19,9 @@ import java.util.Random;
 
 /** Seeded generator of protocol messages with awkward but valid content (Unicode, big numbers, long lists). */
 final class RandomMessages {
-    private static final String[] WORDS = {"a", "t", "+", "#", "devices", "温度", "ключ", "$s", "g1", "", "x y",
-        "emoji-😀", "é", "\"quoted\"", "'"};
+    private static final String[] WORDS = {
+        "a", "t", "+", "#", "devices", "温度", "ключ", "$s", "g1", "", "x y", "emoji-😀", "é", "\"quoted\"", "'"
+    };
 
     private final Random random;
 
@@ -65,8 +66,12 @@ final class RandomMessages {
             case 0:
                 return new ActorInit(actor, anyLong(), text(2), 1);
             case 1:
-                return new ActorInitAck(actor, 1, random.nextBoolean() ? new Accepted(random.nextBoolean())
-                        : new Rejected(random.nextBoolean() ? Rejected.UNKNOWN_CLUSTER : text(3)));
+                return new ActorInitAck(
+                        actor,
+                        1,
+                        random.nextBoolean()
+                                ? new Accepted(random.nextBoolean())
+                                : new Rejected(random.nextBoolean() ? Rejected.UNKNOWN_CLUSTER : text(3)));
             case 2: {
                 List<RouteOp> ops = new ArrayList<>();
                 int n = random.nextInt(8) == 0 ? 300 + random.nextInt(300) : random.nextInt(6);
@@ -85,8 +90,12 @@ final class RandomMessages {
     ForwardedMessage message() {
         byte[] id = new byte[16];
         random.nextBytes(id);
-        ForwardedMessage.Builder b = ForwardedMessage.builder().id(id).qos(random.nextInt(3)).from(text(2))
-                .topic(topicName()).timestamp(Math.abs(anyLong()));
+        ForwardedMessage.Builder b = ForwardedMessage.builder()
+                .id(id)
+                .qos(random.nextInt(3))
+                .from(text(2))
+                .topic(topicName())
+                .timestamp(Math.abs(anyLong()));
         if (random.nextInt(4) > 0) {
             b.dup(random.nextBoolean());
         }
@@ -145,8 +154,11 @@ final class RandomMessages {
 
     private static ErlTuple ipTuple(byte[] addr) {
         if (addr.length == 4) {
-            return ErlTuple.of(ErlInteger.of(addr[0] & 0xff), ErlInteger.of(addr[1] & 0xff),
-                    ErlInteger.of(addr[2] & 0xff), ErlInteger.of(addr[3] & 0xff));
+            return ErlTuple.of(
+                    ErlInteger.of(addr[0] & 0xff),
+                    ErlInteger.of(addr[1] & 0xff),
+                    ErlInteger.of(addr[2] & 0xff),
+                    ErlInteger.of(addr[3] & 0xff));
         }
         ErlInteger[] parts = new ErlInteger[8];
         for (int i = 0; i < 8; i++) {

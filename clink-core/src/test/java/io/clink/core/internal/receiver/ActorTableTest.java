@@ -55,7 +55,9 @@ class ActorTableTest {
         assertThat(r.outcome()).isEqualTo(InitOutcome.REINCARNATED);
         assertThat(r.needBootstrap()).isTrue();
         assertThat(cleared).containsExactly("clA#0");
-        assertThat(table.laneFor(A1, 100)).as("stale state of the old incarnation").isEqualTo(-1);
+        assertThat(table.laneFor(A1, 100))
+                .as("stale state of the old incarnation")
+                .isEqualTo(-1);
         assertThat(table.laneFor(A1, 200)).isZero();
         assertThat(table.laneFor(A2, 100)).isEqualTo(1);
     }
@@ -79,23 +81,33 @@ class ActorTableTest {
         }
 
         assertThat(table.init(new ActorId("clA", "extra"), 1, 0).outcome()).isEqualTo(InitOutcome.NO_FREE_LANE);
-        assertThat(table.init(B1, 1, 0).accepted()).as("other clusters unaffected").isTrue();
+        assertThat(table.init(B1, 1, 0).accepted())
+                .as("other clusters unaffected")
+                .isTrue();
     }
 
     @Test
     void init_maxLanesActorsOneExpires_newActorReusesItsLane() {
-        assertThat(RouteIndex.MAX_LANES).as("far above any real cluster's node count").isGreaterThanOrEqualTo(1024);
+        assertThat(RouteIndex.MAX_LANES)
+                .as("far above any real cluster's node count")
+                .isGreaterThanOrEqualTo(1024);
         for (int i = 0; i < RouteIndex.MAX_LANES; i++) {
             // All but n700 heartbeat late, so only n700 is past its lease at the collection below.
-            assertThat(table.init(new ActorId("clA", "n" + i), 1, i == 700 ? 0 : TTL).lane()).isEqualTo(i);
+            assertThat(table.init(new ActorId("clA", "n" + i), 1, i == 700 ? 0 : TTL)
+                            .lane())
+                    .isEqualTo(i);
         }
         assertThat(table.init(new ActorId("clA", "extra"), 1, TTL).outcome()).isEqualTo(InitOutcome.NO_FREE_LANE);
 
-        assertThat(table.collectExpired(TTL + 1)).extracting(a -> a.id().actor()).containsExactly("n700");
+        assertThat(table.collectExpired(TTL + 1))
+                .extracting(a -> a.id().actor())
+                .containsExactly("n700");
 
         assertThat(cleared).containsExactly("clA#700");
-        assertThat(table.init(new ActorId("clA", "extra"), 1, TTL + 1)).isEqualTo(new InitResult(InitOutcome.CREATED, 700));
-        assertThat(table.init(new ActorId("clA", "extra2"), 1, TTL + 1).outcome()).isEqualTo(InitOutcome.NO_FREE_LANE);
+        assertThat(table.init(new ActorId("clA", "extra"), 1, TTL + 1))
+                .isEqualTo(new InitResult(InitOutcome.CREATED, 700));
+        assertThat(table.init(new ActorId("clA", "extra2"), 1, TTL + 1).outcome())
+                .isEqualTo(InitOutcome.NO_FREE_LANE);
     }
 
     @Test
@@ -120,10 +132,14 @@ class ActorTableTest {
 
         assertThat(first).extracting(ActorTable.Actor::id).containsExactlyInAnyOrder(A2, B1);
         assertThat(cleared).containsExactlyInAnyOrder("clA#1", "clB#0");
-        assertThat(table.laneFor(A2, 1)).as("operations through collected state fail").isEqualTo(-1);
+        assertThat(table.laneFor(A2, 1))
+                .as("operations through collected state fail")
+                .isEqualTo(-1);
         assertThat(table.heartbeat(B1, 1, t60)).isFalse();
 
-        assertThat(table.collectExpired(2 * t60)).extracting(ActorTable.Actor::id).containsExactly(A1);
+        assertThat(table.collectExpired(2 * t60))
+                .extracting(ActorTable.Actor::id)
+                .containsExactly(A1);
         assertThat(table.size()).isZero();
     }
 

@@ -2,7 +2,6 @@ package io.clink.core.internal.receiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.config.ClusterLinkConfig;
@@ -23,6 +22,7 @@ import io.clink.core.internal.route.IndexedRoute;
 import io.clink.core.internal.route.RouteIndex;
 import io.clink.testkit.InMemoryIncarnationStore;
 import io.clink.testkit.ManualTime;
+import io.clink.testkit.RecordingBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,18 +56,30 @@ final class Harness {
     }
 
     Harness(Map<String, Boolean> links) {
-        ctx = new EngineContext(config(links), new GuardedBroker(broker),
+        ctx = new EngineContext(
+                config(links),
+                new GuardedBroker(broker),
                 options -> {
                     throw new UnsupportedOperationException("the receiver opens no connections");
                 },
-                time.ticker(), time.scheduler(), time.executor(), new InMemoryIncarnationStore(), "node1", () -> 0.5, EtfLimits.defaults());
+                time.ticker(),
+                time.scheduler(),
+                time.executor(),
+                new InMemoryIncarnationStore(),
+                "node1",
+                () -> 0.5,
+                EtfLimits.defaults());
         receiver = new RouteReceiver(ctx);
     }
 
     static ClusterLinkConfig config(Map<String, Boolean> links) {
         ClusterLinkConfig.Builder b = ClusterLinkConfig.builder().name(LOCAL);
-        new TreeMap<>(links).forEach((name, enabled) -> b.link(
-                LinkConfig.builder().name(name).server(name + ".example.net:11883").topics("#").enable(enabled)
+        new TreeMap<>(links)
+                .forEach((name, enabled) -> b.link(LinkConfig.builder()
+                        .name(name)
+                        .server(name + ".example.net:11883")
+                        .topics("#")
+                        .enable(enabled)
                         .build()));
         return b.build();
     }
@@ -97,7 +109,10 @@ final class Harness {
     }
 
     int init(LinkConnection conn, String cluster, String actor, long incarnation, String target) {
-        return publish(conn, cluster, ControlCodec.encode(new ActorInit(actor, incarnation, target, 1)),
+        return publish(
+                conn,
+                cluster,
+                ControlCodec.encode(new ActorInit(actor, incarnation, target, 1)),
                 initProperties(cluster, actor));
     }
 
@@ -144,7 +159,8 @@ final class Harness {
     }
 
     ActorInitAck lastAck() {
-        byte[] payload = broker.replies().get(broker.replies().size() - 1).message().payloadBytes();
+        byte[] payload =
+                broker.replies().get(broker.replies().size() - 1).message().payloadBytes();
         try {
             return (ActorInitAck) ControlCodec.decode(EtfDecoder.withDefaults(), payload);
         } catch (ProtocolException e) {
@@ -172,7 +188,9 @@ final class Harness {
             Set<String> holders = new TreeSet<>();
             for (int lane = r.lanes().nextSetBit(0); lane >= 0; lane = r.lanes().nextSetBit(lane + 1)) {
                 String actor = byLane.get(lane);
-                assertThat(actor).as("lane %d of %s held by a live actor", lane, r).isNotNull();
+                assertThat(actor)
+                        .as("lane %d of %s held by a live actor", lane, r)
+                        .isNotNull();
                 holders.add(actor);
             }
             out.put(r.filter() + "|" + r.routeId(), holders);

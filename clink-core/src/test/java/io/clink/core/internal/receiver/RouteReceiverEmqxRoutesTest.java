@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.PublishProperties;
-import io.clink.core.internal.etf.EtfEncoder;
 import io.clink.core.internal.etf.ErlBinary;
 import io.clink.core.internal.etf.ErlInteger;
 import io.clink.core.internal.etf.ErlList;
 import io.clink.core.internal.etf.ErlMap;
 import io.clink.core.internal.etf.ErlTuple;
+import io.clink.core.internal.etf.EtfEncoder;
 import io.clink.core.internal.etf.GoldenVectors;
 import io.clink.core.internal.etf.Term;
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
@@ -56,8 +56,15 @@ class RouteReceiverEmqxRoutesTest {
 
     /** A route batch payload built term by term, so it can carry ops no clink sender would encode. */
     private static byte[] batch(String actor, Term... ops) {
-        return EtfEncoder.encode(ErlMap.of(EmqxAtoms.OP, bin("route"), ErlInteger.of(10), bin(actor),
-                ErlInteger.of(11), ErlInteger.of(1), ErlInteger.of(12), ErlList.of(Arrays.asList(ops))));
+        return EtfEncoder.encode(ErlMap.of(
+                EmqxAtoms.OP,
+                bin("route"),
+                ErlInteger.of(10),
+                bin(actor),
+                ErlInteger.of(11),
+                ErlInteger.of(1),
+                ErlInteger.of(12),
+                ErlList.of(Arrays.asList(ops))));
     }
 
     @Test
@@ -67,16 +74,22 @@ class RouteReceiverEmqxRoutesTest {
         RouteId s1 = sessionId(new byte[] {(byte) 0xFF, 'x'}, "t/#");
         RouteId s1Neighbour = sessionId(new byte[] {(byte) 0xFE, 'x'}, "t/#");
 
-        assertThat(h.routes(a1, "clA", "a1", new RouteOp(false, "t/#", s1), add("t/#"))).isEqualTo(0x10);
+        assertThat(h.routes(a1, "clA", "a1", new RouteOp(false, "t/#", s1), add("t/#")))
+                .isEqualTo(0x10);
         assertThat(h.routes(a2, "clA", "a2", new RouteOp(false, "t/#", s1))).isEqualTo(0x10);
 
-        assertThat(h.rowHolders("clA")).containsOnly(
-                Map.entry("t/#|$p/\\xFFx/t/#", Set.of("a1", "a2")), Map.entry("t/#|t/#", Set.of("a1")));
-        assertThat(h.receiver.routes("clA")).extracting(io.clink.api.link.RemoteRoute::routeId)
+        assertThat(h.rowHolders("clA"))
+                .containsOnly(Map.entry("t/#|$p/\\xFFx/t/#", Set.of("a1", "a2")), Map.entry("t/#|t/#", Set.of("a1")));
+        assertThat(h.receiver.routes("clA"))
+                .extracting(io.clink.api.link.RemoteRoute::routeId)
                 .containsExactlyInAnyOrder("$p/\\xFFx/t/#", "t/#");
 
         // Bytes one apart, and the id's escaped text read as UTF-8, are other ids: nothing is deleted.
-        h.routes(a1, "clA", "a1", new RouteOp(true, "t/#", s1Neighbour),
+        h.routes(
+                a1,
+                "clA",
+                "a1",
+                new RouteOp(true, "t/#", s1Neighbour),
                 new RouteOp(true, "t/#", RouteId.utf8("$p/\\xFFx/t/#")));
         assertThat(h.rowHolders("clA")).containsEntry("t/#|$p/\\xFFx/t/#", Set.of("a1", "a2"));
 
@@ -97,15 +110,20 @@ class RouteReceiverEmqxRoutesTest {
         h.broker.clear();
         RouteId nonUtf8 = sessionId(new byte[] {(byte) 0xC3}, "ok/2");
 
-        int code = h.publish(conn, "clA", batch("a1",
-                ErlTuple.of(bin("ok/1"), bin("ok/1")),
-                ErlTuple.of(bin("t/#/x"), bin("t/#/x")),
-                ErlTuple.of(ErlInteger.of(100), bin("drop/me"), bin("drop/me")),
-                ErlTuple.of(bin(""), bin("empty")),
-                ErlTuple.of(ErlBinary.wrap(new byte[] {'t', (byte) 0xFF}), bin("not-utf8-filter")),
-                ErlTuple.of(bin("a+"), bin(nonUtf8)),
-                ErlInteger.of(7),
-                ErlTuple.of(bin("ok/2"), bin(nonUtf8))), PublishProperties.EMPTY);
+        int code = h.publish(
+                conn,
+                "clA",
+                batch(
+                        "a1",
+                        ErlTuple.of(bin("ok/1"), bin("ok/1")),
+                        ErlTuple.of(bin("t/#/x"), bin("t/#/x")),
+                        ErlTuple.of(ErlInteger.of(100), bin("drop/me"), bin("drop/me")),
+                        ErlTuple.of(bin(""), bin("empty")),
+                        ErlTuple.of(ErlBinary.wrap(new byte[] {'t', (byte) 0xFF}), bin("not-utf8-filter")),
+                        ErlTuple.of(bin("a+"), bin(nonUtf8)),
+                        ErlInteger.of(7),
+                        ErlTuple.of(bin("ok/2"), bin(nonUtf8))),
+                PublishProperties.EMPTY);
 
         assertThat(code).isEqualTo(0x10);
         assertThat(h.broker.disconnects()).isEmpty();
@@ -125,15 +143,17 @@ class RouteReceiverEmqxRoutesTest {
     void routeBatch_goldenVectorsOfARealErlangRuntime_appliedWhatCanBeSkippedTheRest() {
         LinkConnection conn = h.initialised("clA", "emqx@10.0.0.2", 1);
 
-        assertThat(h.publish(conn, "clA", GoldenVectors.named("route_emqx_non_utf8_ids").plain,
-                PublishProperties.EMPTY)).isEqualTo(0x10);
-        assertThat(h.rows("clA")).containsExactlyInAnyOrder(
-                "t/1|t/1",
-                "dev/#|$p/\\xFF\\xFEdev/dev/#",
-                "dev/#|$p/caf\\xE9/dev/#",
-                "dev/+/x|$sp/grp/x\\xC3/dev/+/x",
-                "t/+|$s/g1/t/+",
-                "dev/#|$p/sensor-\u03b1/dev/#");
+        assertThat(h.publish(
+                        conn, "clA", GoldenVectors.named("route_emqx_non_utf8_ids").plain, PublishProperties.EMPTY))
+                .isEqualTo(0x10);
+        assertThat(h.rows("clA"))
+                .containsExactlyInAnyOrder(
+                        "t/1|t/1",
+                        "dev/#|$p/\\xFF\\xFEdev/dev/#",
+                        "dev/#|$p/caf\\xE9/dev/#",
+                        "dev/+/x|$sp/grp/x\\xC3/dev/+/x",
+                        "t/+|$s/g1/t/+",
+                        "dev/#|$p/sensor-\u03b1/dev/#");
         assertThat(h.routesReceived("clA")).isEqualTo(7);
 
         byte[] mixed = GoldenVectors.named("route_emqx_mixed").compressed;
@@ -169,7 +189,8 @@ class RouteReceiverEmqxRoutesTest {
         List<LinkConnection> conns = new java.util.ArrayList<>();
         for (int i = 0; i < 1024; i++) {
             LinkConnection c = h.initialised("clA", "n" + i, 1);
-            assertThat(h.routes(c, "clA", "n" + i, add("shared/#"), add("own/" + i))).isEqualTo(0x10);
+            assertThat(h.routes(c, "clA", "n" + i, add("shared/#"), add("own/" + i)))
+                    .isEqualTo(0x10);
             conns.add(c);
         }
         assertThat(h.broker.disconnects()).isEmpty();
@@ -196,8 +217,10 @@ class RouteReceiverEmqxRoutesTest {
         }
         LinkConnection last = h.initialised("clA", "n100", 1);
         h.routes(last, "clA", "n100", add("only/n100"), add("n100/t"));
-        assertThat(h.receiver.actors("clA")).filteredOn(a -> a.id().actor().equals("n100"))
-                .singleElement().satisfies(a -> assertThat(a.lane()).isEqualTo(100));
+        assertThat(h.receiver.actors("clA"))
+                .filteredOn(a -> a.id().actor().equals("n100"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.lane()).isEqualTo(100));
 
         // Everyone but n100 heartbeats through two TTLs; the GC collects n100 alone.
         for (int step = 0; step < 12; step++) {
@@ -210,8 +233,10 @@ class RouteReceiverEmqxRoutesTest {
         assertThat(h.receiver.actors("clA")).hasSize(100);
         assertThat(h.rows("clA")).isEmpty();
         LinkConnection fresh = h.initialised("clA", "newcomer", 1);
-        assertThat(h.receiver.actors("clA")).filteredOn(a -> a.id().actor().equals("newcomer"))
-                .singleElement().satisfies(a -> assertThat(a.lane()).isEqualTo(100));
+        assertThat(h.receiver.actors("clA"))
+                .filteredOn(a -> a.id().actor().equals("newcomer"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.lane()).isEqualTo(100));
         assertThat(h.routes(fresh, "clA", "newcomer", add("again"))).isEqualTo(0x10);
         assertThat(h.rowHolders("clA")).containsExactly(Map.entry("again|again", Set.of("newcomer")));
         assertThat(RouteIndex.MAX_LANES).isGreaterThanOrEqualTo(1024);

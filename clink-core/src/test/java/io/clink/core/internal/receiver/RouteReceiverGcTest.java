@@ -5,10 +5,10 @@ import static io.clink.core.internal.receiver.Harness.del;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.core.internal.protocol.ControlMessage.Accepted;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
+import io.clink.testkit.RecordingBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,9 @@ class RouteReceiverGcTest {
         h.initialised("clA", "a1", 1);
 
         advanceTo(30_000, t0);
-        assertThat(h.receiver.actors("clA")).as("lease ends at 30 s but is not yet over").hasSize(1);
+        assertThat(h.receiver.actors("clA"))
+                .as("lease ends at 30 s but is not yet over")
+                .hasSize(1);
         advanceTo(59_999, t0);
         assertThat(h.receiver.actors("clA")).as("no pass between 30 s and 60 s").hasSize(1);
         advanceTo(60_000, t0);
@@ -44,12 +46,18 @@ class RouteReceiverGcTest {
         h.time.advance(Duration.ofMillis(1_000));
         h.initialised("clB", "b1", 1);
         advanceTo(65_000, t0);
-        assertThat(h.receiver.actors("clA")).as("pass at 65 s (5 s after a productive one) finds nothing").hasSize(1);
+        assertThat(h.receiver.actors("clA"))
+                .as("pass at 65 s (5 s after a productive one) finds nothing")
+                .hasSize(1);
         advanceTo(94_999, t0);
-        assertThat(h.receiver.actors("clA")).as("expired at 90 s but the next pass is at 95 s").hasSize(1);
+        assertThat(h.receiver.actors("clA"))
+                .as("expired at 90 s but the next pass is at 95 s")
+                .hasSize(1);
         assertThat(h.receiver.actors("clB")).hasSize(1);
         advanceTo(95_000, t0);
-        assertThat(h.receiver.actors("clA")).as("every expired actor in one pass").isEmpty();
+        assertThat(h.receiver.actors("clA"))
+                .as("every expired actor in one pass")
+                .isEmpty();
         assertThat(h.receiver.actors("clB")).isEmpty();
     }
 
@@ -84,7 +92,9 @@ class RouteReceiverGcTest {
         h.receiver.stop();
         h.time.runUntilIdle();
 
-        assertThat(h.receiver.actors("clA")).as("expired, but the pass ran after stop").hasSize(1);
+        assertThat(h.receiver.actors("clA"))
+                .as("expired, but the pass ran after stop")
+                .hasSize(1);
         assertThat(h.time.pendingTimers()).as("and scheduled nothing").isZero();
     }
 
@@ -109,9 +119,12 @@ class RouteReceiverGcTest {
         assertThat(h.rows("clA")).containsExactly("global/#|id");
         assertThat(h.rows("clB")).containsExactly("broker|id");
         assertThat(h.index().match("topic/42/x")).isEmpty();
-        assertThat(h.routes(a1, "clA", "a1", add("toolate/#", "id"))).as("collected state refuses ops")
+        assertThat(h.routes(a1, "clA", "a1", add("toolate/#", "id")))
+                .as("collected state refuses ops")
                 .isEqualTo(0x83);
-        assertThat(h.broker.disconnects()).singleElement().satisfies(d -> assertThat(d.connection()).isEqualTo(a1));
+        assertThat(h.broker.disconnects())
+                .singleElement()
+                .satisfies(d -> assertThat(d.connection()).isEqualTo(a1));
         assertThat(h.rows("clA")).containsExactly("global/#|id");
 
         advanceTo(94_999, t0);
@@ -121,7 +134,9 @@ class RouteReceiverGcTest {
         assertThat(h.receiver.actors("clA")).isEmpty();
         assertThat(h.receiver.actors("clB")).isEmpty();
         assertThat(h.index().routeCount()).as("the other two, in one pass").isZero();
-        assertThat(h.heartbeat(a2, "clA", "a2")).as("heartbeat through collected state").isEqualTo(0x83);
+        assertThat(h.heartbeat(a2, "clA", "a2"))
+                .as("heartbeat through collected state")
+                .isEqualTo(0x83);
         assertThat(h.broker.disconnects()).hasSize(2);
     }
 
@@ -135,7 +150,8 @@ class RouteReceiverGcTest {
 
         h.init(h.connect("a1-back"), "clA", "a1", 1);
 
-        assertThat(h.lastAck().result()).as("the receiver lost its routes: bootstrap")
+        assertThat(h.lastAck().result())
+                .as("the receiver lost its routes: bootstrap")
                 .isEqualTo(new Accepted(true));
     }
 
@@ -185,20 +201,24 @@ class RouteReceiverGcTest {
         assertThat(h.receiver.routeCount("clA")).isZero();
         assertThat(h.receiver.actors("clA")).isEmpty();
         assertThat(h.index().match("t/x")).containsExactly("clB");
-        assertThat(h.broker.disconnects()).extracting(RecordingBroker.Disconnect::connection)
+        assertThat(h.broker.disconnects())
+                .extracting(RecordingBroker.Disconnect::connection)
                 .containsExactlyInAnyOrder(a1, a2, handshaking);
         assertThat(h.broker.disconnects()).allSatisfy(d -> {
             assertThat(d.reasonCode()).isEqualTo(RouteReceiver.ADMINISTRATIVE_ACTION);
             assertThat(d.reasonString()).contains("clA");
         });
         assertThat(h.protocolErrors("clA")).as("not the peer's fault").isZero();
-        assertThat(h.routes(a1, "clA", "a1", add("late"))).as("ignored while closing").isEqualTo(0x83);
+        assertThat(h.routes(a1, "clA", "a1", add("late")))
+                .as("ignored while closing")
+                .isEqualTo(0x83);
         assertThat(h.broker.disconnects()).hasSize(3);
         assertThat(h.rows("clA")).isEmpty();
 
         LinkConnection retry = h.connect("a:routesync:1");
         h.init(retry, "clA", "a1", 1);
-        assertThat(h.lastAck().result()).as("the handshake now meets the disabled link")
+        assertThat(h.lastAck().result())
+                .as("the handshake now meets the disabled link")
                 .isEqualTo(new Rejected("cluster_link_disabled"));
     }
 
@@ -215,9 +235,11 @@ class RouteReceiverGcTest {
     @Test
     void constructor_nonPositiveDurations_rejectedNamingValue() {
         assertThatThrownBy(() -> new RouteReceiver(h.ctx, Duration.ZERO, Duration.ofSeconds(5)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0S");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PT0S");
         assertThatThrownBy(() -> new RouteReceiver(h.ctx, Duration.ofSeconds(3), Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-1S");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PT-1S");
     }
 
     /**
@@ -275,16 +297,35 @@ class RouteReceiverGcTest {
         s.time.advance(Duration.ofMillis(29_900));
 
         List<SimActor> actors = List.of(
-                new SimActor("a1", repeat(10, Step.of("reincarnate"), Step.op("add", "t/client/#", "id"),
-                        Step.op("add", "t/client/+/+", "id1"), Step.op("add", "t/client/+/+", "id1"),
-                        Step.op("delete", "t/client/#", "id"))),
-                new SimActor("a2", repeat(10, Step.op("add", "global/#", "id"), Step.op("add", "t/client/+/+", "id1"),
-                        Step.op("add", "t/client/+/+", "id2"), Step.op("delete", "t/client/+/+", "id1"),
-                        Step.of("heartbeat"))),
-                new SimActor("a3", repeat(10, Step.op("add", "global/#", "id"), Step.op("delete", "global/#", "id"),
-                        Step.op("add", "t/client/+/+", "id1"), Step.op("delete", "t/client/+/+", "id1"),
-                        Step.op("add", "t/client/+/+", "id2"), Step.op("delete", "t/client/+/+", "id2"),
-                        Step.of("reincarnate"))));
+                new SimActor(
+                        "a1",
+                        repeat(
+                                10,
+                                Step.of("reincarnate"),
+                                Step.op("add", "t/client/#", "id"),
+                                Step.op("add", "t/client/+/+", "id1"),
+                                Step.op("add", "t/client/+/+", "id1"),
+                                Step.op("delete", "t/client/#", "id"))),
+                new SimActor(
+                        "a2",
+                        repeat(
+                                10,
+                                Step.op("add", "global/#", "id"),
+                                Step.op("add", "t/client/+/+", "id1"),
+                                Step.op("add", "t/client/+/+", "id2"),
+                                Step.op("delete", "t/client/+/+", "id1"),
+                                Step.of("heartbeat"))),
+                new SimActor(
+                        "a3",
+                        repeat(
+                                10,
+                                Step.op("add", "global/#", "id"),
+                                Step.op("delete", "global/#", "id"),
+                                Step.op("add", "t/client/+/+", "id1"),
+                                Step.op("delete", "t/client/+/+", "id1"),
+                                Step.op("add", "t/client/+/+", "id2"),
+                                Step.op("delete", "t/client/+/+", "id2"),
+                                Step.of("reincarnate"))));
         for (SimActor a : actors) {
             a.conn = s.initialised("clA", a.name, 0);
         }
@@ -318,16 +359,23 @@ class RouteReceiverGcTest {
             s.time.advance(Duration.ofMillis(1));
         }
 
-        assertThat(s.time.nanoTime() - t0).as("seed %d: the GC pass at 30.05 s ran mid-run", seed)
+        assertThat(s.time.nanoTime() - t0)
+                .as("seed %d: the GC pass at 30.05 s ran mid-run", seed)
                 .isGreaterThan(30_050_000_000L);
-        assertThat(s.receiver.actors("clA")).as("seed %d", seed).extracting(x -> x.id().actor())
+        assertThat(s.receiver.actors("clA"))
+                .as("seed %d", seed)
+                .extracting(x -> x.id().actor())
                 .containsExactly("a1", "a2", "a3");
-        assertThat(s.rowHolders("clA")).as("seed %d", seed).containsOnly(
-                Map.entry("global/#|id", Set.of("a2")),
-                Map.entry("t/client/+/+|id1", Set.of("a1")),
-                Map.entry("t/client/+/+|id2", Set.of("a2")));
+        assertThat(s.rowHolders("clA"))
+                .as("seed %d", seed)
+                .containsOnly(
+                        Map.entry("global/#|id", Set.of("a2")),
+                        Map.entry("t/client/+/+|id1", Set.of("a1")),
+                        Map.entry("t/client/+/+|id2", Set.of("a2")));
         assertThat(s.index().match("t/client/1/2")).containsExactly("clA");
-        assertThat(s.index().match("t/client")).as("seed %d: the victim's t/client/# is gone", seed).isEmpty();
+        assertThat(s.index().match("t/client"))
+                .as("seed %d: the victim's t/client/# is gone", seed)
+                .isEmpty();
         assertThat(s.broker.disconnects()).as("seed %d", seed).isEmpty();
     }
 }

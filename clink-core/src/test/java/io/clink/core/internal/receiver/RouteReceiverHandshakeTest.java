@@ -13,9 +13,9 @@ import io.clink.core.internal.protocol.ControlMessage.ActorInit;
 import io.clink.core.internal.protocol.ControlMessage.ActorInitAck;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
 import io.clink.core.internal.route.RouteIndex;
-import java.time.Duration;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -81,7 +81,9 @@ class RouteReceiverHandshakeTest {
         assertThat(ack.qos()).isEqualTo(1);
         assertThat(ack.properties().correlationData())
                 .hasValue(Harness.CORRELATION.getBytes(StandardCharsets.US_ASCII));
-        assertThat(h.broker.disconnects()).as("a rejected sender closes by itself").isEmpty();
+        assertThat(h.broker.disconnects())
+                .as("a rejected sender closes by itself")
+                .isEmpty();
         assertThat(h.receiver.actors(cluster)).isEmpty();
     }
 
@@ -153,8 +155,13 @@ class RouteReceiverHandshakeTest {
         LinkConnection conn = h.connect("a:routesync:1");
         byte[] correlation = {0, (byte) 0xff, 42};
 
-        h.publish(conn, "clA", ControlCodec.encode(new ActorInit("n1", 1, Harness.LOCAL, 1)),
-                PublishProperties.builder().responseTopic("reply/here").correlationData(correlation)
+        h.publish(
+                conn,
+                "clA",
+                ControlCodec.encode(new ActorInit("n1", 1, Harness.LOCAL, 1)),
+                PublishProperties.builder()
+                        .responseTopic("reply/here")
+                        .correlationData(correlation)
                         .build());
 
         MqttMessage ack = onlyReply(conn);
@@ -174,7 +181,8 @@ class RouteReceiverHandshakeTest {
 
         assertThat(h.lastAck()).isEqualTo(new ActorInitAck(ACTOR, 1, new Accepted(false)));
         assertThat(h.rows("clA")).containsExactly("t/1|t/1");
-        assertThat(h.receiver.actors("clA")).singleElement()
+        assertThat(h.receiver.actors("clA"))
+                .singleElement()
                 .satisfies(a -> assertThat(a.untilNanos()).isEqualTo(h.time.nanoTime() + Harness.TTL.toNanos()));
     }
 
@@ -189,8 +197,8 @@ class RouteReceiverHandshakeTest {
         h.init(h.connect("a1-again"), "clA", "a1", 2);
 
         assertThat(h.lastAck().result()).isEqualTo(new Accepted(true));
-        assertThat(h.rowHolders("clA")).containsOnly(
-                Map.entry("t/shared|t/shared", Set.of("a2")), Map.entry("t/2|t/2", Set.of("a2")));
+        assertThat(h.rowHolders("clA"))
+                .containsOnly(Map.entry("t/shared|t/shared", Set.of("a2")), Map.entry("t/2|t/2", Set.of("a2")));
     }
 
     @Test
@@ -210,9 +218,12 @@ class RouteReceiverHandshakeTest {
             assertThat(d.reasonString()).contains("outdated incarnation 9").contains("holds incarnation 10");
         });
         assertThat(h.protocolErrors("clA")).isEqualTo(1);
-        assertThat(h.receiver.actors("clA")).singleElement().satisfies(a -> assertThat(a.incarnation()).isEqualTo(10));
+        assertThat(h.receiver.actors("clA"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.incarnation()).isEqualTo(10));
         assertThat(h.rows("clA")).containsExactly("t/1|t/1");
-        assertThat(h.routes(current, "clA", ACTOR, add("t/2"))).as("the current connection still works")
+        assertThat(h.routes(current, "clA", ACTOR, add("t/2")))
+                .as("the current connection still works")
                 .isEqualTo(0x10);
     }
 
@@ -220,7 +231,10 @@ class RouteReceiverHandshakeTest {
     void actorInit_protocolVersionNotChecked_accepted() {
         LinkConnection conn = h.connect("a:routesync:1");
 
-        h.publish(conn, "clA", ControlCodec.encode(new ActorInit(ACTOR, 1, Harness.LOCAL, 2)),
+        h.publish(
+                conn,
+                "clA",
+                ControlCodec.encode(new ActorInit(ACTOR, 1, Harness.LOCAL, 2)),
                 Harness.initProperties("clA", ACTOR));
 
         assertThat(h.lastAck().result()).isEqualTo(new Accepted(true));
@@ -230,7 +244,10 @@ class RouteReceiverHandshakeTest {
     void actorInit_compressedPayload_accepted() {
         LinkConnection conn = h.connect("a:routesync:1");
 
-        h.publish(conn, "clA", ControlCodec.encodeCompressed(new ActorInit(ACTOR, 1, Harness.LOCAL, 1)),
+        h.publish(
+                conn,
+                "clA",
+                ControlCodec.encodeCompressed(new ActorInit(ACTOR, 1, Harness.LOCAL, 1)),
                 Harness.initProperties("clA", ACTOR));
 
         assertThat(h.lastAck().result()).isEqualTo(new Accepted(true));
@@ -248,7 +265,8 @@ class RouteReceiverHandshakeTest {
 
         assertThat(code).isEqualTo(RouteReceiver.QUOTA_EXCEEDED);
         assertThat(h.broker.replies()).isEmpty();
-        assertThat(h.broker.disconnects()).singleElement()
+        assertThat(h.broker.disconnects())
+                .singleElement()
                 .satisfies(d -> assertThat(d.reasonCode()).isEqualTo(0x97));
         assertThat(h.receiver.actors("clA")).hasSize(RouteIndex.MAX_LANES);
     }

@@ -3,7 +3,6 @@ package io.clink.core.internal.receiver;
 import static io.clink.core.internal.receiver.Harness.add;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.PublishProperties;
 import io.clink.core.internal.etf.ErlAtom;
@@ -18,8 +17,9 @@ import io.clink.core.internal.protocol.ControlMessage.Heartbeat;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
 import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.protocol.EmqxAtoms;
-import java.time.Duration;
+import io.clink.testkit.RecordingBroker;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -50,7 +50,9 @@ class RouteReceiverProtocolErrorTest {
         assertThat(h.rows(cluster)).doesNotContain("after/error|after/error");
         int tracked = h.receiver.trackedConnections();
         h.receiver.onConnectionClosed(conn);
-        assertThat(h.receiver.trackedConnections()).as("state released on close").isEqualTo(tracked - 1);
+        assertThat(h.receiver.trackedConnections())
+                .as("state released on close")
+                .isEqualTo(tracked - 1);
     }
 
     @Test
@@ -65,8 +67,8 @@ class RouteReceiverProtocolErrorTest {
     @Test
     void onRoutePublish_truncatedCompressedPayload_disconnect0x83() {
         LinkConnection conn = h.connect("a:routesync:1");
-        byte[] whole = ControlCodec.encodeCompressed(new RouteBatch("a1", 1, List.of(add("t/1"), add("t/2"),
-                add("t/3"), add("t/4"), add("t/5"), add("t/6"))));
+        byte[] whole = ControlCodec.encodeCompressed(new RouteBatch(
+                "a1", 1, List.of(add("t/1"), add("t/2"), add("t/3"), add("t/4"), add("t/5"), add("t/6"))));
         byte[] cut = Arrays.copyOf(whole, whole.length - 3);
 
         assertProtocolError(h.publish(conn, "clA", cut, PublishProperties.EMPTY), conn, "clA", "undecodable");
@@ -75,14 +77,21 @@ class RouteReceiverProtocolErrorTest {
     @Test
     void onRoutePublish_unknownOp_disconnect0x83() {
         LinkConnection conn = h.initialised("clA", "a1", 1);
-        byte[] payload = EtfEncoder.encode(ErlMap.of(EmqxAtoms.OP, ErlBinary.utf8("teleport"),
-                ErlInteger.of(10), ErlBinary.utf8("a1"), ErlInteger.of(11), ErlInteger.of(1)));
+        byte[] payload = EtfEncoder.encode(ErlMap.of(
+                EmqxAtoms.OP,
+                ErlBinary.utf8("teleport"),
+                ErlInteger.of(10),
+                ErlBinary.utf8("a1"),
+                ErlInteger.of(11),
+                ErlInteger.of(1)));
         h.broker.clear();
 
         int code = h.publish(conn, "clA", payload, PublishProperties.EMPTY);
 
         assertProtocolError(code, conn, "clA", "teleport");
-        assertThat(h.receiver.actors("clA")).as("the actor record itself stays until its TTL").hasSize(1);
+        assertThat(h.receiver.actors("clA"))
+                .as("the actor record itself stays until its TTL")
+                .hasSize(1);
     }
 
     @Test
@@ -113,7 +122,8 @@ class RouteReceiverProtocolErrorTest {
         int code = h.init(conn, "clA", "a1", 2);
 
         assertProtocolError(code, conn, "clA", "second actor_init");
-        assertThat(h.receiver.actors("clA")).singleElement()
+        assertThat(h.receiver.actors("clA"))
+                .singleElement()
                 .satisfies(a -> assertThat(a.incarnation()).isEqualTo(1));
         assertThat(h.rows("clA")).containsExactly("t/1|t/1");
     }
@@ -122,7 +132,8 @@ class RouteReceiverProtocolErrorTest {
     void actorInit_missingResponseTopic_disconnect0x83NoActorCreated() {
         LinkConnection conn = h.connect("a:routesync:1");
         PublishProperties props = PublishProperties.builder()
-                .correlationData(Harness.CORRELATION.getBytes(StandardCharsets.US_ASCII)).build();
+                .correlationData(Harness.CORRELATION.getBytes(StandardCharsets.US_ASCII))
+                .build();
 
         int code = h.publish(conn, "clA", ControlCodec.encode(new ActorInit("a1", 1, Harness.LOCAL, 1)), props);
 
@@ -133,7 +144,9 @@ class RouteReceiverProtocolErrorTest {
     @Test
     void actorInit_missingCorrelationData_disconnect0x83NoActorCreated() {
         LinkConnection conn = h.connect("a:routesync:1");
-        PublishProperties props = PublishProperties.builder().responseTopic("$LINK/cluster/resp/clA/a1").build();
+        PublishProperties props = PublishProperties.builder()
+                .responseTopic("$LINK/cluster/resp/clA/a1")
+                .build();
 
         int code = h.publish(conn, "clA", ControlCodec.encode(new ActorInit("a1", 1, Harness.LOCAL, 1)), props);
 
@@ -144,9 +157,17 @@ class RouteReceiverProtocolErrorTest {
     @Test
     void actorInit_incarnationOfWrongType_disconnect0x83() {
         LinkConnection conn = h.connect("a:routesync:1");
-        byte[] payload = EtfEncoder.encode(ErlMap.of(EmqxAtoms.OP, ErlBinary.utf8("actor_init"),
-                ErlInteger.of(10), ErlBinary.utf8("a1"), ErlInteger.of(11), ErlBinary.utf8("1722945600000"),
-                ErlInteger.of(13), ErlBinary.utf8(Harness.LOCAL), ErlInteger.of(14), ErlInteger.of(1)));
+        byte[] payload = EtfEncoder.encode(ErlMap.of(
+                EmqxAtoms.OP,
+                ErlBinary.utf8("actor_init"),
+                ErlInteger.of(10),
+                ErlBinary.utf8("a1"),
+                ErlInteger.of(11),
+                ErlBinary.utf8("1722945600000"),
+                ErlInteger.of(13),
+                ErlBinary.utf8(Harness.LOCAL),
+                ErlInteger.of(14),
+                ErlInteger.of(1)));
 
         int code = h.publish(conn, "clA", payload, Harness.initProperties("clA", "a1"));
 
@@ -157,9 +178,15 @@ class RouteReceiverProtocolErrorTest {
     @Test
     void routeBatch_opsNotAList_disconnect0x83() {
         LinkConnection conn = h.initialised("clA", "a1", 1);
-        byte[] payload = EtfEncoder.encode(ErlMap.of(EmqxAtoms.OP, ErlBinary.utf8("route"),
-                ErlInteger.of(10), ErlBinary.utf8("a1"), ErlInteger.of(11), ErlInteger.of(1),
-                ErlInteger.of(12), ErlAtom.of("undefined")));
+        byte[] payload = EtfEncoder.encode(ErlMap.of(
+                EmqxAtoms.OP,
+                ErlBinary.utf8("route"),
+                ErlInteger.of(10),
+                ErlBinary.utf8("a1"),
+                ErlInteger.of(11),
+                ErlInteger.of(1),
+                ErlInteger.of(12),
+                ErlAtom.of("undefined")));
         h.broker.clear();
 
         assertProtocolError(h.publish(conn, "clA", payload, PublishProperties.EMPTY), conn, "clA", "key 12");
@@ -212,7 +239,8 @@ class RouteReceiverProtocolErrorTest {
 
         assertThat(code).isEqualTo(0x83);
         assertThat(h.receiver.unlinkedCounters().protocolErrors.sum()).isEqualTo(1);
-        assertThat(h.broker.disconnects()).singleElement()
+        assertThat(h.broker.disconnects())
+                .singleElement()
                 .satisfies(d -> assertThat(d.reasonCode()).isEqualTo(0x83));
     }
 

@@ -2,7 +2,6 @@ package io.clink.core.internal.receiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.testkit.RecordingBroker;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.topic.InvalidTopicException;
@@ -16,6 +15,7 @@ import io.clink.core.internal.protocol.ControlMessage.Heartbeat;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
 import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
+import io.clink.testkit.RecordingBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,8 +57,13 @@ class RouteReceiverRandomizedTest {
     /** The model's view of one connection. */
     private static final class MConn {
         String cluster;
-        @Nullable String boundActor;
-        @Nullable String boundCluster;
+
+        @Nullable
+        String boundActor;
+
+        @Nullable
+        String boundCluster;
+
         long incarnation;
         boolean closing;
 
@@ -101,6 +106,7 @@ class RouteReceiverRandomizedTest {
         final Map<String, MActor> actors = new TreeMap<>();
         /** "cluster|filter|routeId" -> names of the actors advertising it. */
         final Map<String, Set<String>> rows = new TreeMap<>();
+
         final Map<String, Long> protocolErrors = new HashMap<>();
         final Map<String, Long> routesReceived = new HashMap<>();
         final Map<String, Long> routesSkipped = new HashMap<>();
@@ -221,7 +227,11 @@ class RouteReceiverRandomizedTest {
             } else {
                 List<RouteOp> ops = List.of(RouteOp.add("imp/" + actor, "imp"));
                 Expect e = modelRoutes(o.conn(), cluster, actor, ops);
-                publish(o.conn(), cluster, ControlCodec.encode(new RouteBatch(actor, 1, ops)), PublishProperties.EMPTY,
+                publish(
+                        o.conn(),
+                        cluster,
+                        ControlCodec.encode(new RouteBatch(actor, 1, ops)),
+                        PublishProperties.EMPTY,
                         e);
             }
         }
@@ -396,12 +406,16 @@ class RouteReceiverRandomizedTest {
                 assertThat(h.lastAck().result()).as("%s: ack result", where()).isEqualTo(e.ack());
             }
             if (e.disconnect()) {
-                assertThat(h.broker.disconnects()).as("%s: one disconnect", where()).hasSize(disconnects + 1);
+                assertThat(h.broker.disconnects())
+                        .as("%s: one disconnect", where())
+                        .hasSize(disconnects + 1);
                 RecordingBroker.Disconnect d = h.broker.disconnects().get(disconnects);
                 assertThat(d.connection()).isEqualTo(conn);
                 assertThat(d.reasonCode()).isEqualTo(0x83);
             } else {
-                assertThat(h.broker.disconnects()).as("%s: no disconnect", where()).hasSize(disconnects);
+                assertThat(h.broker.disconnects())
+                        .as("%s: no disconnect", where())
+                        .hasSize(disconnects);
             }
         }
 
@@ -415,7 +429,8 @@ class RouteReceiverRandomizedTest {
                         expected.put(row.substring(cluster.length() + 1), holders);
                     }
                 });
-                assertThat(new TreeMap<>(h.rowHolders(cluster))).as("%s: rows of %s", where(), cluster)
+                assertThat(new TreeMap<>(h.rowHolders(cluster)))
+                        .as("%s: rows of %s", where(), cluster)
                         .isEqualTo(expected);
                 assertThat(h.receiver.routeCount(cluster)).isEqualTo(expected.size());
                 total += expected.size();
@@ -429,31 +444,40 @@ class RouteReceiverRandomizedTest {
                 Map<String, Long> actual = new TreeMap<>();
                 h.receiver.actors(cluster).forEach(a -> actual.put(a.id().actor(), a.incarnation()));
                 assertThat(actual).as("%s: actors of %s", where(), cluster).isEqualTo(expectedActors);
-                h.receiver.actors(cluster).forEach(a -> assertThat(a.untilNanos())
-                        .isEqualTo(actors.get(cluster + "/" + a.id().actor()).until));
+                h.receiver
+                        .actors(cluster)
+                        .forEach(a ->
+                                assertThat(a.untilNanos()).isEqualTo(actors.get(cluster + "/" + a.id().actor()).until));
 
-                assertThat(h.protocolErrors(cluster)).as("%s: protocol errors of %s", where(), cluster)
+                assertThat(h.protocolErrors(cluster))
+                        .as("%s: protocol errors of %s", where(), cluster)
                         .isEqualTo(protocolErrors.getOrDefault(cluster, 0L));
-                assertThat(h.routesReceived(cluster)).as("%s: routes received of %s", where(), cluster)
+                assertThat(h.routesReceived(cluster))
+                        .as("%s: routes received of %s", where(), cluster)
                         .isEqualTo(routesReceived.getOrDefault(cluster, 0L));
-                assertThat(h.routesSkipped(cluster)).as("%s: routes skipped of %s", where(), cluster)
+                assertThat(h.routesSkipped(cluster))
+                        .as("%s: routes skipped of %s", where(), cluster)
                         .isEqualTo(routesSkipped.getOrDefault(cluster, 0L));
 
                 for (String topic : TOPICS) {
                     for (String row : expected.keySet()) {
                         String filter = row.substring(0, row.indexOf('|'));
                         if (TopicFilter.of(filter).matches(TopicName.of(topic))) {
-                            expectedMatches.computeIfAbsent(topic, t -> new TreeSet<>()).add(cluster);
+                            expectedMatches
+                                    .computeIfAbsent(topic, t -> new TreeSet<>())
+                                    .add(cluster);
                         }
                     }
                 }
             }
             assertThat(h.index().routeCount()).as("%s: total rows", where()).isEqualTo(total);
             for (String topic : TOPICS) {
-                assertThat(h.index().match(topic)).as("%s: match(%s)", where(), topic)
+                assertThat(h.index().match(topic))
+                        .as("%s: match(%s)", where(), topic)
                         .isEqualTo(expectedMatches.getOrDefault(topic, Set.of()));
             }
-            assertThat(h.receiver.trackedConnections()).as("%s: tracked connections", where())
+            assertThat(h.receiver.trackedConnections())
+                    .as("%s: tracked connections", where())
                     .isEqualTo(conns.size());
         }
     }

@@ -102,8 +102,7 @@ class RouteReceiverRoutesTest {
         int code = h.heartbeat(conn, "clA", "a1");
 
         assertThat(code).isEqualTo(0x10);
-        assertThat(h.receiver.actors("clA").get(0).untilNanos())
-                .isEqualTo(h.time.nanoTime() + Harness.TTL.toNanos());
+        assertThat(h.receiver.actors("clA").get(0).untilNanos()).isEqualTo(h.time.nanoTime() + Harness.TTL.toNanos());
         assertThat(h.broker.replies()).hasSize(1);
         assertThat(h.broker.disconnects()).isEmpty();
     }
@@ -117,7 +116,9 @@ class RouteReceiverRoutesTest {
         assertThat(code).isEqualTo(0x10);
         assertThat(h.broker.disconnects()).isEmpty();
         assertThat(h.protocolErrors("clA")).isZero();
-        assertThat(h.init(conn, "clA", "a1", 1)).as("the handshake still works afterwards").isEqualTo(0x10);
+        assertThat(h.init(conn, "clA", "a1", 1))
+                .as("the handshake still works afterwards")
+                .isEqualTo(0x10);
         assertThat(h.receiver.actors("clA")).hasSize(1);
     }
 
@@ -125,8 +126,7 @@ class RouteReceiverRoutesTest {
     void routeBatch_incarnationFieldIgnored_connectionsIncarnationUsed() {
         LinkConnection conn = h.initialised("clA", "a1", 5);
 
-        int code = h.publish(conn, "clA",
-                new RouteBatch("a1", 999, List.of(add("t"))));
+        int code = h.publish(conn, "clA", new RouteBatch("a1", 999, List.of(add("t"))));
 
         assertThat(code).isEqualTo(0x10);
         assertThat(h.rows("clA")).containsExactly("t|t");
@@ -143,7 +143,8 @@ class RouteReceiverRoutesTest {
         assertThat(h.receiver.trackedConnections()).as("state released").isZero();
         assertThat(h.rows("clA")).as("routes stay until TTL").containsExactly("t/1|t/1");
         LinkConnection next = h.connect("a:routesync:1");
-        assertThat(h.routes(next, "clA", "a1", add("t/2"))).as("no handshake on the new connection")
+        assertThat(h.routes(next, "clA", "a1", add("t/2")))
+                .as("no handshake on the new connection")
                 .isEqualTo(0x83);
         assertThat(h.rows("clA")).containsExactly("t/1|t/1");
     }
@@ -175,8 +176,8 @@ class RouteReceiverRoutesTest {
         h.routes(a3, "clA", "a3", del("t/client/+/+", "id1"));
         h.routes(a3, "clA", "a3", del("t/client/+/+", "id2"));
 
-        assertThat(h.rowHolders("clA")).containsOnly(
-                Map.entry("t/client/#|id", Set.of("a1")), Map.entry("t/client/+/+|id1", Set.of("a1")));
+        assertThat(h.rowHolders("clA"))
+                .containsOnly(Map.entry("t/client/#|id", Set.of("a1")), Map.entry("t/client/+/+|id1", Set.of("a1")));
         assertThat(h.index().match("t/client/42")).as("one route per cluster").containsExactly("clA");
         assertThat(h.receiver.routeCount("clA")).isEqualTo(2);
 

@@ -111,7 +111,8 @@ final class NaiveRoutes {
     }
 
     int count(String cluster) {
-        return (int) rows.keySet().stream().filter(k -> k.cluster().equals(cluster)).count();
+        return (int)
+                rows.keySet().stream().filter(k -> k.cluster().equals(cluster)).count();
     }
 
     int count() {

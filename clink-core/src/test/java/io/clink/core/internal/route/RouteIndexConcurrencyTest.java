@@ -37,8 +37,19 @@ class RouteIndexConcurrencyTest {
             new String[] {"+/2/x", "T"});
 
     private static final List<String> TOPICS = List.of(
-            "s/1/a", "s/2/x", "s/3/x", "s/5/x", "s/7/y/z", "$SYS/s/q", "q/2/x", "s/1", "s/17/x", "s/2/y", "s/1/a/deep/3",
-            "s", "r/s");
+            "s/1/a",
+            "s/2/x",
+            "s/3/x",
+            "s/5/x",
+            "s/7/y/z",
+            "$SYS/s/q",
+            "q/2/x",
+            "s/1",
+            "s/17/x",
+            "s/2/y",
+            "s/1/a/deep/3",
+            "s",
+            "r/s");
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -53,21 +64,23 @@ class RouteIndexConcurrencyTest {
         Map<String, Set<String>> mustMatch = new HashMap<>();
         Map<String, Set<String>> mayMatch = new HashMap<>();
         // Dry run of the writer against the model, to know what any read may legitimately see.
-        churn(new Writes() {
-            @Override
-            public void add(String f, String c, String id, int lane) {
-                everChurned.add(f, c, id, lane);
-            }
+        churn(
+                new Writes() {
+                    @Override
+                    public void add(String f, String c, String id, int lane) {
+                        everChurned.add(f, c, id, lane);
+                    }
 
-            @Override
-            public void delete(String f, String c, String id, int lane) {}
+                    @Override
+                    public void delete(String f, String c, String id, int lane) {}
 
-            @Override
-            public void clearLane(String c, int lane) {}
+                    @Override
+                    public void clearLane(String c, int lane) {}
 
-            @Override
-            public void removeCluster(String c) {}
-        }, 2 * FAN_OUT);
+                    @Override
+                    public void removeCluster(String c) {}
+                },
+                2 * FAN_OUT);
         for (String topic : TOPICS) {
             mustMatch.put(topic, stable.match(topic));
             Set<String> may = new HashSet<>(stable.match(topic));
@@ -102,36 +115,41 @@ class RouteIndexConcurrencyTest {
                         got.clear();
                         index.match(topic, sink);
                         reads++;
-                        if (!got.containsAll(mustMatch.get(topic)) || !mayMatch.get(topic).containsAll(got)) {
-                            failure.compareAndSet(null, topic + " matched " + got + ", must " + mustMatch.get(topic) + ", may "
-                                    + mayMatch.get(topic));
+                        if (!got.containsAll(mustMatch.get(topic))
+                                || !mayMatch.get(topic).containsAll(got)) {
+                            failure.compareAndSet(
+                                    null,
+                                    topic + " matched " + got + ", must " + mustMatch.get(topic) + ", may "
+                                            + mayMatch.get(topic));
                         }
                     }
                     return reads;
                 }));
             }
             assertThat(readersRunning.await(30, TimeUnit.SECONDS)).isTrue();
-            churn(new Writes() {
-                @Override
-                public void add(String f, String c, String id, int lane) {
-                    index.add(f, c, id, lane);
-                }
+            churn(
+                    new Writes() {
+                        @Override
+                        public void add(String f, String c, String id, int lane) {
+                            index.add(f, c, id, lane);
+                        }
 
-                @Override
-                public void delete(String f, String c, String id, int lane) {
-                    index.delete(f, c, id, lane);
-                }
+                        @Override
+                        public void delete(String f, String c, String id, int lane) {
+                            index.delete(f, c, id, lane);
+                        }
 
-                @Override
-                public void clearLane(String c, int lane) {
-                    index.clearLane(c, lane);
-                }
+                        @Override
+                        public void clearLane(String c, int lane) {
+                            index.clearLane(c, lane);
+                        }
 
-                @Override
-                public void removeCluster(String c) {
-                    index.removeCluster(c);
-                }
-            }, WRITER_ROUNDS);
+                        @Override
+                        public void removeCluster(String c) {
+                            index.removeCluster(c);
+                        }
+                    },
+                    WRITER_ROUNDS);
             done.set(true);
             long totalReads = 0;
             for (Future<Long> f : readers) {

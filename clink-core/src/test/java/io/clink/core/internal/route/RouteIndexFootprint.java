@@ -40,14 +40,21 @@ public final class RouteIndexFootprint {
         System.out.printf(
                 Locale.ROOT,
                 "routes=%d sites=%d devices/site=%d heap=%.1f MiB bytes/route=%.1f%n",
-                routes, sites, devicesPerSite, (after - before) / 1048576.0, (after - before) / (double) routes);
+                routes,
+                sites,
+                devicesPerSite,
+                (after - before) / 1048576.0,
+                (after - before) / (double) routes);
         if (!index.match("site/site-00000/device/dev-000000/temp").contains("cluster-eu")) {
             throw new AssertionError("index lost its routes");
         }
         // Rough single-thread match cost on the same index (no JMH, so only an order of magnitude).
         String[] topics = new String[1024];
         for (int i = 0; i < topics.length; i++) {
-            topics[i] = String.format(Locale.ROOT, "site/site-%05d/device/dev-%06d/temp", (i * 7919) % sites,
+            topics[i] = String.format(
+                    Locale.ROOT,
+                    "site/site-%05d/device/dev-%06d/temp",
+                    (i * 7919) % sites,
                     (i * 104729) % devicesPerSite);
         }
         int[] hits = new int[1];
@@ -67,7 +74,11 @@ public final class RouteIndexFootprint {
                 index.match(topics[i & (topics.length - 1)], sink);
             }
             long elapsed = cpu.getCurrentThreadCpuTime() - start;
-            System.out.printf(Locale.ROOT, "match: %.0f ns/call of thread CPU time (%d hits)%n", elapsed / (double) calls, hits[0]);
+            System.out.printf(
+                    Locale.ROOT,
+                    "match: %.0f ns/call of thread CPU time (%d hits)%n",
+                    elapsed / (double) calls,
+                    hits[0]);
         }
         if (args.length > 1 && args[1].equals("hold")) {
             // Keeps the index alive for `jcmd <pid> GC.class_histogram`; press enter to end.

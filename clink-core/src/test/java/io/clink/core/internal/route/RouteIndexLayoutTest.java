@@ -53,7 +53,8 @@ class RouteIndexLayoutTest {
         assertThat((int[]) shared).containsExactly(0, 1, RouteIdCodes.SAME_AS_FILTER);
         assertThat(node("a/b").rows).isNotSameAs(shared);
         assertThat(new HashSet<>(index.routes("B")))
-                .containsExactlyInAnyOrder(NaiveRoutes.row("a/b", "B", "a/b", 0b11), NaiveRoutes.row("c/d", "B", "c/d", 1));
+                .containsExactlyInAnyOrder(
+                        NaiveRoutes.row("a/b", "B", "a/b", 0b11), NaiveRoutes.row("c/d", "B", "c/d", 1));
     }
 
     @Test
@@ -132,12 +133,14 @@ class RouteIndexLayoutTest {
             ids.add(i == 0 ? filter : i % 3 == 0 ? "opaque-" + i : "$p/s" + i + "/" + filter);
         }
         for (int i = 0; i < ids.size(); i++) {
-            assertThat(index.add(filter, i % 2 == 0 ? "B" : "C", ids.get(i), i % 4)).isTrue();
+            assertThat(index.add(filter, i % 2 == 0 ? "B" : "C", ids.get(i), i % 4))
+                    .isTrue();
             index.validate();
             assertThat(node(filter).rows instanceof RowLookup).isEqualTo(i + 1 >= PackedRows.LOOKUP_MIN);
         }
         for (int i = ids.size() - 1; i >= 1; i--) {
-            assertThat(index.delete(filter, i % 2 == 0 ? "B" : "C", ids.get(i), i % 4)).isTrue();
+            assertThat(index.delete(filter, i % 2 == 0 ? "B" : "C", ids.get(i), i % 4))
+                    .isTrue();
             index.validate();
             assertThat(node(filter).rowCount()).isEqualTo(i);
             assertThat(index.match("s/x/t")).isNotEmpty();
@@ -165,7 +168,8 @@ class RouteIndexLayoutTest {
         assertThat(index.match("a")).containsExactly("C");
     }
 
-    // ---- route-id codes ----------------------------------------------------------------------------------------------
+    // ---- route-id codes
+    // ----------------------------------------------------------------------------------------------
 
     @Test
     void add_rawIdAndPrefixWithSameText_keepDistinctCodes() {
@@ -192,7 +196,8 @@ class RouteIndexLayoutTest {
         index.add("d", "B", "opaque", 0);
 
         assertThat(new HashSet<>(index.routes("B")))
-                .containsExactlyInAnyOrder(NaiveRoutes.row("c", "B", "$p/s2/c", 1), NaiveRoutes.row("d", "B", "opaque", 1));
+                .containsExactlyInAnyOrder(
+                        NaiveRoutes.row("c", "B", "$p/s2/c", 1), NaiveRoutes.row("d", "B", "opaque", 1));
         assertThat(index.delete("c", "B", "$p/s1/c", 0)).isFalse();
     }
 
@@ -236,7 +241,8 @@ class RouteIndexLayoutTest {
         assertThat(index.match("p/a")).isEmpty();
     }
 
-    // ---- level keys --------------------------------------------------------------------------------------------------
+    // ---- level keys
+    // --------------------------------------------------------------------------------------------------
 
     @Test
     void add_sameLevelUnderDifferentParents_sharesKey() {

@@ -29,8 +29,7 @@ class RouteIndexPropertyTest {
     private static final List<String> LEVELS = List.of("a", "b", "", "$x", "c1", "é");
 
     @Property(tries = 100)
-    void writeSequence_matchesNaiveModel(
-            @ForAll("ops") List<Op> ops, @ForAll("topics") List<String> topics) {
+    void writeSequence_matchesNaiveModel(@ForAll("ops") List<Op> ops, @ForAll("topics") List<String> topics) {
         replay(ops, topics);
     }
 
@@ -45,18 +44,22 @@ class RouteIndexPropertyTest {
         NaiveRoutes model = new NaiveRoutes();
         for (Op op : ops) {
             switch (op.kind()) {
-                case ADD -> assertThat(index.add(op.filter(), op.cluster(), op.routeId(), op.lane()))
-                        .as("%s", op)
-                        .isEqualTo(model.add(op.filter(), op.cluster(), op.routeId(), op.lane()));
-                case DELETE -> assertThat(index.delete(op.filter(), op.cluster(), op.routeId(), op.lane()))
-                        .as("%s", op)
-                        .isEqualTo(model.delete(op.filter(), op.cluster(), op.routeId(), op.lane()));
-                case CLEAR_LANE -> assertThat(index.clearLane(op.cluster(), op.lane()))
-                        .as("%s", op)
-                        .isEqualTo(model.clearLane(op.cluster(), op.lane()));
-                case REMOVE_CLUSTER -> assertThat(index.removeCluster(op.cluster()))
-                        .as("%s", op)
-                        .isEqualTo(model.removeCluster(op.cluster()));
+                case ADD ->
+                    assertThat(index.add(op.filter(), op.cluster(), op.routeId(), op.lane()))
+                            .as("%s", op)
+                            .isEqualTo(model.add(op.filter(), op.cluster(), op.routeId(), op.lane()));
+                case DELETE ->
+                    assertThat(index.delete(op.filter(), op.cluster(), op.routeId(), op.lane()))
+                            .as("%s", op)
+                            .isEqualTo(model.delete(op.filter(), op.cluster(), op.routeId(), op.lane()));
+                case CLEAR_LANE ->
+                    assertThat(index.clearLane(op.cluster(), op.lane()))
+                            .as("%s", op)
+                            .isEqualTo(model.clearLane(op.cluster(), op.lane()));
+                case REMOVE_CLUSTER ->
+                    assertThat(index.removeCluster(op.cluster()))
+                            .as("%s", op)
+                            .isEqualTo(model.removeCluster(op.cluster()));
             }
             index.validate();
         }
@@ -90,8 +93,7 @@ class RouteIndexPropertyTest {
         Arbitrary<Op> bulk = Combinators.combine(
                         Arbitraries.of(Kind.CLEAR_LANE, Kind.CLEAR_LANE, Kind.REMOVE_CLUSTER), cluster, lane)
                 .as((kind, c, l) -> new Op(kind, "", c, RouteId.utf8(""), l));
-        return Arbitraries.frequencyOf(
-                        net.jqwik.api.Tuple.of(12, write), net.jqwik.api.Tuple.of(1, bulk))
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(12, write), net.jqwik.api.Tuple.of(1, bulk))
                 .list()
                 .ofMaxSize(80);
     }
@@ -107,7 +109,8 @@ class RouteIndexPropertyTest {
                         cluster,
                         Arbitraries.integers().between(0, 24),
                         lane)
-                .as((kind, f, c, n, l) -> new Op(kind, f, c, RouteId.utf8(n % 3 == 0 ? "$p/s" + n + "/" + f : "r" + n), l));
+                .as((kind, f, c, n, l) ->
+                        new Op(kind, f, c, RouteId.utf8(n % 3 == 0 ? "$p/s" + n + "/" + f : "r" + n), l));
         Arbitrary<Op> bulk = Combinators.combine(Arbitraries.of(Kind.CLEAR_LANE, Kind.REMOVE_CLUSTER), cluster, lane)
                 .as((kind, c, l) -> new Op(kind, "", c, RouteId.utf8(""), l));
         return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(40, write), net.jqwik.api.Tuple.of(1, bulk))

@@ -173,13 +173,16 @@ class RouteIndexTest {
                 NaiveRoutes.row("t/1", "B", "xt/1", 1L),
                 NaiveRoutes.row("é/ü/中", "B", "$s/g/é/ü/中", 1L),
                 NaiveRoutes.row("a//b/", "B", "$s/grp/a//b/", 1L));
-        expected.forEach(r -> assertThat(index.add(r.filter(), r.cluster(), r.routeId(), 0)).isTrue());
+        expected.forEach(r ->
+                assertThat(index.add(r.filter(), r.cluster(), r.routeId(), 0)).isTrue());
 
         assertThat(new HashSet<>(index.routes("B"))).isEqualTo(expected);
-        expected.forEach(r -> assertThat(index.add(r.filter(), r.cluster(), r.routeId(), 0)).isFalse());
+        expected.forEach(r ->
+                assertThat(index.add(r.filter(), r.cluster(), r.routeId(), 0)).isFalse());
         assertThat(index.match("é/ü/中")).containsExactly("B");
         assertThat(index.match("é/ü/中x")).isEmpty();
-        expected.forEach(r -> assertThat(index.delete(r.filter(), r.cluster(), r.routeId(), 0)).isTrue());
+        expected.forEach(r -> assertThat(index.delete(r.filter(), r.cluster(), r.routeId(), 0))
+                .isTrue());
         assertThat(index.routeCount()).isZero();
     }
 
@@ -253,8 +256,13 @@ class RouteIndexTest {
         assertThat(new HashSet<>(index.routes("B"))).isEqualTo(model.routes("B"));
         assertThat(new HashSet<>(index.routes("C"))).isEqualTo(model.routes("C"));
         assertThat(index.match("t/x")).isEqualTo(model.match("t/x"));
-        assertThat(index.clearLane("B", 40) + index.clearLane("B", 0) + index.clearLane("B", 1) + index.clearLane("B", 2))
-                .isEqualTo(model.clearLane("B", 40) + model.clearLane("B", 0) + model.clearLane("B", 1)
+        assertThat(index.clearLane("B", 40)
+                        + index.clearLane("B", 0)
+                        + index.clearLane("B", 1)
+                        + index.clearLane("B", 2))
+                .isEqualTo(model.clearLane("B", 40)
+                        + model.clearLane("B", 0)
+                        + model.clearLane("B", 1)
                         + model.clearLane("B", 2));
         assertThat(index.match("t/x")).isEqualTo(model.match("t/x")).containsExactly("C");
     }
@@ -264,15 +272,18 @@ class RouteIndexTest {
         // Durable sessions all subscribed to one filter: the node's rows are found through a hash index, not a scan.
         int n = 30_000;
         for (int i = 0; i < n; i++) {
-            assertThat(index.add("alerts/#", "B", "$p/session-" + i + "/alerts/#", i % 2)).isTrue();
+            assertThat(index.add("alerts/#", "B", "$p/session-" + i + "/alerts/#", i % 2))
+                    .isTrue();
         }
         index.add("alerts/#", "C", "alerts/#", 0);
         for (int i = 0; i < n; i += 2) {
-            assertThat(index.add("alerts/#", "B", "$p/session-" + i + "/alerts/#", 0)).isFalse();
+            assertThat(index.add("alerts/#", "B", "$p/session-" + i + "/alerts/#", 0))
+                    .isFalse();
         }
         index.validate();
         for (int i = 0; i < n; i++) {
-            assertThat(index.delete("alerts/#", "B", "$p/session-" + i + "/alerts/#", i % 2)).isTrue();
+            assertThat(index.delete("alerts/#", "B", "$p/session-" + i + "/alerts/#", i % 2))
+                    .isTrue();
         }
         assertThat(index.routeCount("B")).isZero();
         assertThat(index.match("alerts/fire")).containsExactly("C");
@@ -397,7 +408,9 @@ class RouteIndexTest {
         // Withdraw in an order that empties the overflow lanes before the mask's.
         for (int lane = RouteIndex.MAX_LANES - 1; lane > 0; lane--) {
             assertThat(index.delete("a", "B", "a", lane)).isFalse();
-            assertThat(index.delete("a", "B", "a", lane)).as("lane %d no longer holds it", lane).isFalse();
+            assertThat(index.delete("a", "B", "a", lane))
+                    .as("lane %d no longer holds it", lane)
+                    .isFalse();
         }
         index.validate();
         assertThat(index.match("a")).containsExactly("B");
@@ -417,8 +430,9 @@ class RouteIndexTest {
         assertThat(index.clearLane("B", 700)).isEqualTo(1);
 
         index.validate();
-        assertThat(index.routes("B")).containsExactlyInAnyOrder(
-                NaiveRoutes.row("b", "B", "b", 1L << 3), NaiveRoutes.row("c", "B", "c", 1L << 63));
+        assertThat(index.routes("B"))
+                .containsExactlyInAnyOrder(
+                        NaiveRoutes.row("b", "B", "b", 1L << 3), NaiveRoutes.row("c", "B", "c", 1L << 63));
         assertThat(index.match("d")).containsExactly("C");
         assertThat(index.clearLane("B", 63)).isEqualTo(1);
         assertThat(index.removeCluster("C")).isEqualTo(1);
@@ -434,15 +448,22 @@ class RouteIndexTest {
         assertThat(index.add("t/1", "B", s1, 0)).isTrue();
         assertThat(index.add("t/1", "B", s2, 0)).isTrue();
         assertThat(index.add("t/1", "B", raw, 1)).isTrue();
-        assertThat(index.add("t/1", "B", RouteId.of(bytes("$p/\u00FF\u00FE/t/1")), 1)).as("same bytes").isFalse();
+        assertThat(index.add("t/1", "B", RouteId.of(bytes("$p/\u00FF\u00FE/t/1")), 1))
+                .as("same bytes")
+                .isFalse();
         assertThat(index.routeCount("B")).isEqualTo(3);
-        assertThat(index.routes("B")).extracting(r -> r.routeId().toString())
+        assertThat(index.routes("B"))
+                .extracting(r -> r.routeId().toString())
                 .containsExactlyInAnyOrder("$p/\\xFF\\xFE/t/1", "$p/\\xFF\\xFD/t/1", "\\xC3");
 
         assertThat(index.delete("t/1", "B", s1, 0)).isFalse();
         assertThat(index.delete("t/1", "B", s1, 1)).isTrue();
-        assertThat(index.delete("t/1", "B", RouteId.of(bytes("$p/\u00FF\u00FD/t/")), 0)).as("a prefix").isFalse();
-        assertThat(index.delete("t/1", "B", RouteId.utf8("$p/\u00FF\u00FD/t/1"), 0)).as("its text").isFalse();
+        assertThat(index.delete("t/1", "B", RouteId.of(bytes("$p/\u00FF\u00FD/t/")), 0))
+                .as("a prefix")
+                .isFalse();
+        assertThat(index.delete("t/1", "B", RouteId.utf8("$p/\u00FF\u00FD/t/1"), 0))
+                .as("its text")
+                .isFalse();
         assertThat(index.routes("B")).extracting(IndexedRoute::routeId).containsExactlyInAnyOrder(s2, raw);
         assertThat(index.match("t/1")).containsExactly("B");
         assertThat(index.delete("t/1", "B", s2, 0)).isTrue();
@@ -476,7 +497,9 @@ class RouteIndexTest {
             }
         };
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assertThat(threads.getCurrentThreadAllocatedBytes()).as("this JVM measures per-thread allocation").isPositive();
+        assertThat(threads.getCurrentThreadAllocatedBytes())
+                .as("this JVM measures per-thread allocation")
+                .isPositive();
         // Until the JIT has compiled match (slow on a loaded machine), the interpreter may allocate while invoking
         // VarHandles, so measure several rounds and keep the best; steady-state allocation fails every round.
         long allocated = Long.MAX_VALUE;

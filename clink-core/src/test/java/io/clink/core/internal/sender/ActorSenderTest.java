@@ -48,8 +48,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ActorSenderTest {
 
-    private static final DisconnectReason RESET = new DisconnectReason(DisconnectReason.Cause.SOCKET_ERROR, -1,
-            "connection reset");
+    private static final DisconnectReason RESET =
+            new DisconnectReason(DisconnectReason.Cause.SOCKET_ERROR, -1, "connection reset");
 
     private static Duration ms(long millis) {
         return Duration.ofMillis(millis);
@@ -72,8 +72,8 @@ class ActorSenderTest {
 
     @Test
     void start_createsRouteSyncClientFromLinkConfig() {
-        SenderHarness h = new SenderHarness(b -> b.topics("t/#").username("u").password("secret").maxInflight(7)
-                .keepalive(Duration.ofSeconds(30)));
+        SenderHarness h = new SenderHarness(b ->
+                b.topics("t/#").username("u").password("secret").maxInflight(7).keepalive(Duration.ofSeconds(30)));
         h.start();
 
         assertThat(h.state()).isEqualTo(CONNECTING);
@@ -83,8 +83,9 @@ class ActorSenderTest {
         assertThat(o.host()).isEqualTo("127.0.0.1");
         assertThat(o.port()).isEqualTo(11883);
         assertThat(o.username()).contains("u");
-        assertThat(o.password()).hasValueSatisfying(
-                p -> assertThat(new String(p, StandardCharsets.UTF_8)).isEqualTo("secret"));
+        assertThat(o.password())
+                .hasValueSatisfying(
+                        p -> assertThat(new String(p, StandardCharsets.UTF_8)).isEqualTo("secret"));
         assertThat(o.maxInflight()).isEqualTo(7);
         assertThat(o.keepAlive()).isEqualTo(Duration.ofSeconds(30));
         assertThat(o.cleanStart()).isTrue();
@@ -117,9 +118,11 @@ class ActorSenderTest {
         assertThat(init.qos()).isEqualTo(1);
         assertThat(init.retain()).isFalse();
         assertThat(init.responseTopic()).isEqualTo(RESP_TOPIC);
-        assertThat(new String(init.correlationData(), StandardCharsets.US_ASCII)).matches("[0-9a-f]{16}");
-        assertThat(decode(init.payload())).isEqualTo(
-                new ActorInit(NODE, h.sender.status().incarnation(), REMOTE, ControlMessage.PROTOCOL_VERSION));
+        assertThat(new String(init.correlationData(), StandardCharsets.US_ASCII))
+                .matches("[0-9a-f]{16}");
+        assertThat(decode(init.payload()))
+                .isEqualTo(
+                        new ActorInit(NODE, h.sender.status().incarnation(), REMOTE, ControlMessage.PROTOCOL_VERSION));
     }
 
     @Test
@@ -188,8 +191,8 @@ class ActorSenderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {Rejected.BAD_REMOTE_CLUSTER_LINK_NAME, Rejected.CLUSTER_LINK_DISABLED,
-        Rejected.UNKNOWN_CLUSTER})
+    @ValueSource(
+            strings = {Rejected.BAD_REMOTE_CLUSTER_LINK_NAME, Rejected.CLUSTER_LINK_DISABLED, Rejected.UNKNOWN_CLUSTER})
     void handshake_rejected_recordsReasonAndRetriesWithBackoff(String reason) {
         // Scenario 21 of protocol section 8.
         SenderHarness h = new SenderHarness("t/#");
@@ -241,7 +244,9 @@ class ActorSenderTest {
         assertThat(first.closed).isTrue();
 
         // A late reply on the dead connection changes nothing.
-        first.deliver(RESP_TOPIC, ControlCodec.encode(new ControlMessage.ActorInitAck(NODE, 1, new Accepted(true))),
+        first.deliver(
+                RESP_TOPIC,
+                ControlCodec.encode(new ControlMessage.ActorInitAck(NODE, 1, new Accepted(true))),
                 firstCorrelation);
         h.sim.runUntilIdle();
         assertThat(h.state()).isEqualTo(DISCONNECTED);
@@ -252,7 +257,8 @@ class ActorSenderTest {
 
         assertThat(h.state()).isEqualTo(ONLINE);
         assertThat(h.transport.successfulConnects()).isEqualTo(2);
-        assertThat(h.batches()).singleElement()
+        assertThat(h.batches())
+                .singleElement()
                 .satisfies(b -> assertThat(b.ops()).containsExactly(RouteOp.add("t/1", "t/1")));
     }
 
@@ -272,7 +278,8 @@ class ActorSenderTest {
 
         h.sim.advance(Duration.ofSeconds(1));
         h.connack();
-        DisconnectReason denied = new DisconnectReason(DisconnectReason.Cause.BROKER_DISCONNECT, 0x87, "not authorized");
+        DisconnectReason denied =
+                new DisconnectReason(DisconnectReason.Cause.BROKER_DISCONNECT, 0x87, "not authorized");
         h.client().loseConnection(denied); // fails the pending SUBSCRIBE and reports the loss
         h.sim.runUntilIdle();
         assertThat(h.state()).isEqualTo(DISCONNECTED);
@@ -281,8 +288,11 @@ class ActorSenderTest {
         h.sim.advance(Duration.ofSeconds(2));
         h.connack();
         // A failure SUBACK without a disconnect: the transport refuses the subscribe.
-        h.client().pendingSubscribe().result().completeExceptionally(
-                new LinkTransportException(LinkTransportException.Kind.REFUSED, "SUBACK 0x87", null, null));
+        h.client()
+                .pendingSubscribe()
+                .result()
+                .completeExceptionally(
+                        new LinkTransportException(LinkTransportException.Kind.REFUSED, "SUBACK 0x87", null, null));
         h.sim.runUntilIdle();
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.client().closed).isTrue();
@@ -294,10 +304,11 @@ class ActorSenderTest {
         assertThat(h.state()).isEqualTo(ONLINE);
         assertThat(h.changes.stream().filter(c -> c.to() == DISCONNECTED)).hasSize(3);
         assertThat(h.transport.clients).hasSize(4);
-        assertThat(h.transport.clients).allSatisfy(c -> c.publishes.stream()
-                .map(p -> decode(p.message().payload()))
-                .filter(ActorInit.class::isInstance)
-                .forEach(m -> assertThat(((ActorInit) m).incarnation()).isEqualTo(incarnation)));
+        assertThat(h.transport.clients)
+                .allSatisfy(c -> c.publishes.stream()
+                        .map(p -> decode(p.message().payload()))
+                        .filter(ActorInit.class::isInstance)
+                        .forEach(m -> assertThat(((ActorInit) m).incarnation()).isEqualTo(incarnation)));
         assertThat(h.incarnations.stored()).containsExactly(java.util.Map.entry(REMOTE + "/" + NODE, incarnation));
     }
 
@@ -318,8 +329,9 @@ class ActorSenderTest {
         assertThat(h.sender.status().incarnation()).isEqualTo(SenderHarness.WALL_ORIGIN_MILLIS + 1000);
         assertThat(h.sender.status().sinceMillis()).isEqualTo(SenderHarness.WALL_ORIGIN_MILLIS + 1000);
         h.sim.advance(Duration.ofSeconds(3));
-        assertThat(h.sender.status().sinceMillis()).as("unchanged while the state is").isEqualTo(
-                SenderHarness.WALL_ORIGIN_MILLIS + 1000);
+        assertThat(h.sender.status().sinceMillis())
+                .as("unchanged while the state is")
+                .isEqualTo(SenderHarness.WALL_ORIGIN_MILLIS + 1000);
     }
 
     @Test
@@ -358,7 +370,8 @@ class ActorSenderTest {
             assertThat(b.actor()).isEqualTo(NODE);
             assertThat(b.incarnation()).isEqualTo(h.sender.status().incarnation());
         });
-        Set<RouteOp> expected = IntStream.range(0, routes).mapToObj(i -> RouteOp.add("t/" + i, "t/" + i))
+        Set<RouteOp> expected = IntStream.range(0, routes)
+                .mapToObj(i -> RouteOp.add("t/" + i, "t/" + i))
                 .collect(Collectors.toSet());
         assertThat(allOps(batches)).isEqualTo(expected);
         assertThat(h.publishesOf(RouteBatch.class)).allSatisfy(p -> {
@@ -379,7 +392,8 @@ class ActorSenderTest {
     @Test
     void bootstrap_smallMaximumPacketSize_splitsBatchesToFit() {
         SenderHarness h = new SenderHarness("sensors/#");
-        List<String> filters = IntStream.range(0, 300).mapToObj(i -> "sensors/building-" + i + "/temperature/+")
+        List<String> filters = IntStream.range(0, 300)
+                .mapToObj(i -> "sensors/building-" + i + "/temperature/+")
                 .toList();
         filters.forEach(f -> h.routes.add(Subscription.parse(f)));
         int maxPacket = 512;
@@ -389,10 +403,12 @@ class ActorSenderTest {
 
         assertThat(h.state()).isEqualTo(ONLINE);
         List<Publish> published = h.publishesOf(RouteBatch.class);
-        assertThat(published).allSatisfy(p -> assertThat(mqttPublishSize(p.message())).isLessThanOrEqualTo(maxPacket));
+        assertThat(published)
+                .allSatisfy(p -> assertThat(mqttPublishSize(p.message())).isLessThanOrEqualTo(maxPacket));
         assertThat(published.size()).isGreaterThan(20);
         assertThat(h.batches()).allSatisfy(b -> assertThat(b.ops().size()).isGreaterThan(1));
-        assertThat(allOps(h.batches())).hasSize(300)
+        assertThat(allOps(h.batches()))
+                .hasSize(300)
                 .isEqualTo(filters.stream().map(f -> RouteOp.add(f, f)).collect(Collectors.toSet()));
         assertThat(h.ctx.counters(REMOTE).failed.sum()).isZero();
     }
@@ -426,8 +442,9 @@ class ActorSenderTest {
         h.start();
         h.handshake(true);
         Publish first = h.client().pendingPublishes().get(0);
-        first.result().completeExceptionally(new LinkTransportException(
-                LinkTransportException.Kind.PACKET_TOO_LARGE, "too large", null, null));
+        first.result()
+                .completeExceptionally(new LinkTransportException(
+                        LinkTransportException.Kind.PACKET_TOO_LARGE, "too large", null, null));
         h.sim.runUntilIdle();
 
         assertThat(h.state()).isEqualTo(BOOTSTRAPPING);
@@ -436,7 +453,8 @@ class ActorSenderTest {
         assertThat(h.transport.clients).hasSize(1);
         List<RouteBatch> batches = h.batches();
         assertThat(batches.get(0).ops()).hasSize(10);
-        assertThat(batches.subList(1, batches.size())).allSatisfy(b -> assertThat(b.ops().size()).isLessThan(10));
+        assertThat(batches.subList(1, batches.size()))
+                .allSatisfy(b -> assertThat(b.ops().size()).isLessThan(10));
         assertThat(allOps(batches.subList(1, batches.size()))).hasSize(10);
     }
 
@@ -478,7 +496,9 @@ class ActorSenderTest {
         h.removeRoute("a/2");
         h.addRoute("a/3");
         h.sim.runUntilIdle();
-        assertThat(h.client().pendingPublishes()).as("one batch in flight at a time").hasSize(1);
+        assertThat(h.client().pendingPublishes())
+                .as("one batch in flight at a time")
+                .hasSize(1);
         h.pubackBatches();
 
         List<RouteBatch> batches = h.batches();
@@ -498,7 +518,9 @@ class ActorSenderTest {
         }
         h.sim.runUntilIdle();
         h.pubackBatches();
-        assertThat(h.batches()).singleElement().satisfies(b -> assertThat(b.ops()).hasSize(10));
+        assertThat(h.batches())
+                .singleElement()
+                .satisfies(b -> assertThat(b.ops()).hasSize(10));
     }
 
     @Test
@@ -562,7 +584,8 @@ class ActorSenderTest {
         h.sim.runUntilIdle();
         h.sim.advance(ms(999));
         h.sim.advance(Duration.ofSeconds(30)); // reconnects, but the connect never completes
-        assertThat(first.publishes.stream().filter(p -> decode(p.message().payload()) instanceof Heartbeat)).isEmpty();
+        assertThat(first.publishes.stream().filter(p -> decode(p.message().payload()) instanceof Heartbeat))
+                .isEmpty();
         assertThat(h.client().publishes).isEmpty();
     }
 
@@ -591,7 +614,9 @@ class ActorSenderTest {
         h.handshake(false);
 
         assertThat(h.state()).isEqualTo(ONLINE);
-        assertThat(((ActorInit) decode(h.publishesOf(ActorInit.class).get(0).message().payload())).incarnation())
+        assertThat(((ActorInit) decode(
+                                h.publishesOf(ActorInit.class).get(0).message().payload()))
+                        .incarnation())
                 .isEqualTo(incarnation);
         h.pubackBatches();
         List<RouteBatch> batches = h.batches();
@@ -644,8 +669,8 @@ class ActorSenderTest {
 
         List<RouteBatch> batches = h.batches();
         assertThat(batches).hasSize(2);
-        assertThat(batches.get(1).ops()).containsExactlyInAnyOrder(RouteOp.add("t/1", "t/1"),
-                RouteOp.delete("t/2", "t/2"));
+        assertThat(batches.get(1).ops())
+                .containsExactlyInAnyOrder(RouteOp.add("t/1", "t/1"), RouteOp.delete("t/2", "t/2"));
     }
 
     @Test
@@ -708,8 +733,11 @@ class ActorSenderTest {
         assertThat(h.state()).isEqualTo(ONLINE);
         List<RouteBatch> batches = h.batches();
         List<RouteBatch> second = batches.subList(2, batches.size());
-        assertThat(allOps(second)).contains(RouteOp.delete("t/0", "t/0"))
-                .containsAll(IntStream.range(1, routes).mapToObj(i -> RouteOp.add("t/" + i, "t/" + i)).toList());
+        assertThat(allOps(second))
+                .contains(RouteOp.delete("t/0", "t/0"))
+                .containsAll(IntStream.range(1, routes)
+                        .mapToObj(i -> RouteOp.add("t/" + i, "t/" + i))
+                        .toList());
     }
 
     @Test
@@ -846,11 +874,14 @@ class ActorSenderTest {
         assertThat(h.state()).isEqualTo(CONNECTING);
         h.handshake(false); // even without the remote asking, a new incarnation bootstraps first
         assertThat(h.state()).isEqualTo(BOOTSTRAPPING);
-        assertThat(((ActorInit) decode(h.publishesOf(ActorInit.class).get(0).message().payload())).incarnation())
+        assertThat(((ActorInit) decode(
+                                h.publishesOf(ActorInit.class).get(0).message().payload()))
+                        .incarnation())
                 .isEqualTo(second);
         h.pubackBatches();
-        assertThat(h.batches()).hasSize(2).allSatisfy(b -> assertThat(b.ops()).containsExactly(RouteOp.add("t/1",
-                "t/1")));
+        assertThat(h.batches())
+                .hasSize(2)
+                .allSatisfy(b -> assertThat(b.ops()).containsExactly(RouteOp.add("t/1", "t/1")));
     }
 
     @Test
@@ -888,9 +919,10 @@ class ActorSenderTest {
         h.handshake(false);
         h.stop();
 
-        assertThat(pairs(h)).isEqualTo("CONNECTING->DISCONNECTED, DISCONNECTED->CONNECTING, "
-                + "CONNECTING->HANDSHAKING, HANDSHAKING->BOOTSTRAPPING, BOOTSTRAPPING->ONLINE, ONLINE->DISCONNECTED, "
-                + "DISCONNECTED->CONNECTING, CONNECTING->HANDSHAKING, HANDSHAKING->ONLINE, ONLINE->STOPPED");
+        assertThat(pairs(h))
+                .isEqualTo("CONNECTING->DISCONNECTED, DISCONNECTED->CONNECTING, "
+                        + "CONNECTING->HANDSHAKING, HANDSHAKING->BOOTSTRAPPING, BOOTSTRAPPING->ONLINE, ONLINE->DISCONNECTED, "
+                        + "DISCONNECTED->CONNECTING, CONNECTING->HANDSHAKING, HANDSHAKING->ONLINE, ONLINE->STOPPED");
         List<ActorState[]> t = transitions(h);
         for (int i = 1; i < t.size(); i++) {
             assertThat(t.get(i)[0]).isEqualTo(t.get(i - 1)[1]);
@@ -901,7 +933,8 @@ class ActorSenderTest {
         });
         assertThat(h.changes.get(5).reason()).isEqualTo(RESET);
         assertThat(h.changes.get(5).atMillis()).isEqualTo(SenderHarness.WALL_ORIGIN_MILLIS + 4000);
-        assertThat(h.sender.status().sinceMillis()).isEqualTo(h.changes.get(h.changes.size() - 1).atMillis());
+        assertThat(h.sender.status().sinceMillis())
+                .isEqualTo(h.changes.get(h.changes.size() - 1).atMillis());
     }
 
     @Test
@@ -929,8 +962,23 @@ class ActorSenderTest {
         }
     }
 
-    private static final List<String> POOL = List.of("t/1", "t/2", "t/+", "t/#", "t/+/x", "#", "s/1/x", "s/+/+",
-            "s/#", "$share/g/t/3", "$share/h/s/+/x", "$queue/t/9", "u/1", "u/+", "t/1/2/3", "+/x");
+    private static final List<String> POOL = List.of(
+            "t/1",
+            "t/2",
+            "t/+",
+            "t/#",
+            "t/+/x",
+            "#",
+            "s/1/x",
+            "s/+/+",
+            "s/#",
+            "$share/g/t/3",
+            "$share/h/s/+/x",
+            "$queue/t/9",
+            "u/1",
+            "u/+",
+            "t/1/2/3",
+            "+/x");
 
     private static void runChurn(long seed) {
         Random rnd = new Random(seed);
@@ -960,7 +1008,11 @@ class ActorSenderTest {
             h.sim.runUntilIdle();
         }
         // Connectivity becomes stable: the remote must end with exactly our routes.
-        for (int i = 0; i < 2000 && !(h.state() == ONLINE && h.client().pendingPublishes().isEmpty()); i++) {
+        for (int i = 0;
+                i < 2000
+                        && !(h.state() == ONLINE
+                                && h.client().pendingPublishes().isEmpty());
+                i++) {
             if (!peer.serviceOne(rnd, false)) {
                 h.sim.advance(Duration.ofSeconds(1));
             }
@@ -970,14 +1022,17 @@ class ActorSenderTest {
         Set<RouteOp> expected = new HashSet<>();
         for (Subscription s : h.routes) {
             for (String topic : List.of("t/#", "s/+/x")) {
-                String x = io.clink.api.topic.TopicAlgebra.intersection(s.filter().value(), topic);
+                String x =
+                        io.clink.api.topic.TopicAlgebra.intersection(s.filter().value(), topic);
                 if (x != null) {
                     expected.add(RouteOp.add(x, s.routeId()));
                 }
             }
         }
         assertThat(peer.routes).as("seed %d", seed).isEqualTo(expected);
-        assertThat(peer.sawNoBootstrapAck || h.transport.successfulConnects() <= 1).as("seed %d", seed).isTrue();
+        assertThat(peer.sawNoBootstrapAck || h.transport.successfulConnects() <= 1)
+                .as("seed %d", seed)
+                .isTrue();
     }
 
     /** The receiving side as protocol section 4.4 describes it, folding every route batch it accepts. */
@@ -1036,8 +1091,10 @@ class ActorSenderTest {
                 }
                 p.result().complete(new PublishResult(0x10));
                 h.sim.runUntilIdle();
-                c.deliver(RESP_TOPIC, ControlCodec.encode(new ControlMessage.ActorInitAck(init.actor(), 1,
-                        new Accepted(need))), p.message().correlationData());
+                c.deliver(
+                        RESP_TOPIC,
+                        ControlCodec.encode(new ControlMessage.ActorInitAck(init.actor(), 1, new Accepted(need))),
+                        p.message().correlationData());
             } else if (m instanceof RouteBatch batch) {
                 if (flaky && rnd.nextInt(20) == 0) {
                     p.result().complete(new PublishResult(0x80)); // refused, not applied

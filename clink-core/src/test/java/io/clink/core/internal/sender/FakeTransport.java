@@ -24,7 +24,9 @@ final class FakeTransport implements LinkTransport {
 
     final List<FakeClient> clients = new ArrayList<>();
     final List<LinkClientOptions> validated = new ArrayList<>();
-    @Nullable RuntimeException validateFailure;
+
+    @Nullable
+    RuntimeException validateFailure;
 
     @Override
     public void validate(LinkClientOptions options) {
@@ -71,8 +73,13 @@ final class FakeTransport implements LinkTransport {
         final LinkClientOptions options;
         final List<Publish> publishes = new ArrayList<>();
         final List<Subscribe> subscribes = new ArrayList<>();
-        @Nullable CompletableFuture<ConnectResult> connect;
-        @Nullable ConnectionListener listener;
+
+        @Nullable
+        CompletableFuture<ConnectResult> connect;
+
+        @Nullable
+        ConnectionListener listener;
+
         int connectCalls;
         boolean connected;
         boolean everConnected;
@@ -153,8 +160,9 @@ final class FakeTransport implements LinkTransport {
         }
 
         void failConnect(DisconnectReason reason) {
-            requirePending().completeExceptionally(new LinkTransportException(
-                    LinkTransportException.Kind.CONNECT_FAILED, "connect failed", reason, null));
+            requirePending()
+                    .completeExceptionally(new LinkTransportException(
+                            LinkTransportException.Kind.CONNECT_FAILED, "connect failed", reason, null));
         }
 
         private CompletableFuture<ConnectResult> requirePending() {
@@ -164,8 +172,12 @@ final class FakeTransport implements LinkTransport {
             return connect;
         }
 
-        @Nullable Subscribe pendingSubscribe() {
-            return subscribes.stream().filter(s -> !s.result().isDone()).findFirst().orElse(null);
+        @Nullable
+        Subscribe pendingSubscribe() {
+            return subscribes.stream()
+                    .filter(s -> !s.result().isDone())
+                    .findFirst()
+                    .orElse(null);
         }
 
         /** The peer drops the connection: pending futures fail as a transport would fail them, then the listener. */
@@ -198,7 +210,9 @@ final class FakeTransport implements LinkTransport {
 
         /** Delivers an inbound publish to the handler of the subscription on {@code filter}. */
         void deliver(String filter, byte[] payload, byte @Nullable [] correlationData) {
-            Subscribe s = subscribes.stream().filter(x -> x.filter().equals(filter)).reduce((a, b) -> b)
+            Subscribe s = subscribes.stream()
+                    .filter(x -> x.filter().equals(filter))
+                    .reduce((a, b) -> b)
                     .orElseThrow(() -> new AssertionError("no subscription on " + filter));
             s.handler().onPublish(new InboundPublish(filter, payload, 1, false, null, correlationData));
         }

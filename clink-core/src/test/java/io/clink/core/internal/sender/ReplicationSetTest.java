@@ -33,8 +33,9 @@ class ReplicationSetTest {
 
     @Test
     void ops_literalLinkTopics_giveOneOpEach() {
-        assertThat(adds(List.of("t/1", "t/2", "t/3"), "t/+/#")).containsExactlyInAnyOrder(
-                RouteOp.add("t/1", "t/+/#"), RouteOp.add("t/2", "t/+/#"), RouteOp.add("t/3", "t/+/#"));
+        assertThat(adds(List.of("t/1", "t/2", "t/3"), "t/+/#"))
+                .containsExactlyInAnyOrder(
+                        RouteOp.add("t/1", "t/+/#"), RouteOp.add("t/2", "t/+/#"), RouteOp.add("t/3", "t/+/#"));
     }
 
     @Test
@@ -65,8 +66,8 @@ class ReplicationSetTest {
 
     @Test
     void ops_delete_marksEveryOpAsDelete() {
-        List<RouteOp> ops = new ReplicationSet(List.of("t/+/1/#", "t/z", "t/1/+"))
-                .ops(Subscription.parse("t/+/+"), true);
+        List<RouteOp> ops =
+                new ReplicationSet(List.of("t/+/1/#", "t/z", "t/1/+")).ops(Subscription.parse("t/+/+"), true);
         assertThat(ops).containsExactlyInAnyOrder(RouteOp.delete("t/1/+", "t/+/+"), RouteOp.delete("t/+/1", "t/+/+"));
     }
 }

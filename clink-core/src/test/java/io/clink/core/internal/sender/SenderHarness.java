@@ -51,6 +51,7 @@ final class SenderHarness {
     final ManualTime sim = ManualTime.startingAt(0, Instant.ofEpochMilli(WALL_ORIGIN_MILLIS));
     /** The scheduler the actor gets: the simulation's, able to refuse calls on demand. */
     final FailingScheduler scheduler = new FailingScheduler(sim.scheduler());
+
     final FakeTransport transport = new FakeTransport();
     final InMemoryIncarnationStore incarnations = new InMemoryIncarnationStore();
     final Set<Subscription> routes = new LinkedHashSet<>();
@@ -65,13 +66,26 @@ final class SenderHarness {
     }
 
     SenderHarness(Consumer<LinkConfig.Builder> linkSettings) {
-        LinkConfig.Builder b = LinkConfig.builder().name(REMOTE).server("127.0.0.1:11883").reconnect(BACKOFF);
+        LinkConfig.Builder b =
+                LinkConfig.builder().name(REMOTE).server("127.0.0.1:11883").reconnect(BACKOFF);
         linkSettings.accept(b);
         link = b.build();
-        ClusterLinkConfig config = ClusterLinkConfig.builder().name(LOCAL).actorName(NODE).link(link).build();
-        ctx = new EngineContext(config, new GuardedBroker(new NoBroker()), transport, sim.ticker(), scheduler,
-                sim.executor(), incarnations,
-                NODE, () -> random.getAsDouble(), EtfLimits.defaults());
+        ClusterLinkConfig config = ClusterLinkConfig.builder()
+                .name(LOCAL)
+                .actorName(NODE)
+                .link(link)
+                .build();
+        ctx = new EngineContext(
+                config,
+                new GuardedBroker(new NoBroker()),
+                transport,
+                sim.ticker(),
+                scheduler,
+                sim.executor(),
+                incarnations,
+                NODE,
+                () -> random.getAsDouble(),
+                EtfLimits.defaults());
         sender = new ActorSender(ctx, link, () -> Set.copyOf(routes), changes::add);
     }
 
@@ -133,7 +147,8 @@ final class SenderHarness {
     Publish actorInitPublish() {
         return client().pendingPublishes().stream()
                 .filter(p -> decode(p.message().payload()) instanceof ActorInit)
-                .findFirst().orElseThrow(() -> new AssertionError("no actor_init pending"));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no actor_init pending"));
     }
 
     /** PUBACKs the pending actor_init and replies with {@code result}. */
@@ -164,7 +179,8 @@ final class SenderHarness {
         for (int i = 0; i < 10_000; i++) {
             Publish p = client().pendingPublishes().stream()
                     .filter(x -> decode(x.message().payload()) instanceof RouteBatch)
-                    .findFirst().orElse(null);
+                    .findFirst()
+                    .orElse(null);
             if (p == null) {
                 return n;
             }
@@ -190,7 +206,9 @@ final class SenderHarness {
 
     /** Every publish of one kind on the current client. */
     <T extends ControlMessage> List<Publish> publishesOf(Class<T> kind) {
-        return client().publishes.stream().filter(p -> kind.isInstance(decode(p.message().payload()))).toList();
+        return client().publishes.stream()
+                .filter(p -> kind.isInstance(decode(p.message().payload())))
+                .toList();
     }
 
     static ControlMessage decode(byte[] payload) {
@@ -204,8 +222,7 @@ final class SenderHarness {
     /** The sender never touches the local broker. */
     private static final class NoBroker implements LocalBroker {
         @Override
-        public void forEachSubscription(Consumer<? super LocalSubscription> action) {
-        }
+        public void forEachSubscription(Consumer<? super LocalSubscription> action) {}
 
         @Override
         public void deliver(MqttMessage message) {

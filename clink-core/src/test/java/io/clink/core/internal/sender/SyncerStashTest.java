@@ -36,8 +36,12 @@ class SyncerStashTest {
         stash.push(RouteOp.add("a", "a"));
         stash.push(RouteOp.delete("x", "x"));
 
-        assertThat(stash.takeBatch(10, Long.MAX_VALUE, op -> UNIT)).containsExactly(RouteOp.add("b", "b"),
-                RouteOp.add("a", "a"), RouteOp.delete("y", "y"), RouteOp.delete("x", "x"));
+        assertThat(stash.takeBatch(10, Long.MAX_VALUE, op -> UNIT))
+                .containsExactly(
+                        RouteOp.add("b", "b"),
+                        RouteOp.add("a", "a"),
+                        RouteOp.delete("y", "y"),
+                        RouteOp.delete("x", "x"));
     }
 
     @Test
@@ -52,7 +56,8 @@ class SyncerStashTest {
 
     @Test
     void constructor_negativeExpectedAdds_rejectedNamingValue() {
-        assertThatThrownBy(() -> new SyncerStash(-1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new SyncerStash(-1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("expectedAdds must be at least 0: -1");
     }
 
@@ -158,7 +163,8 @@ class SyncerStashTest {
                     inFlight = stash.takeBatch(1 + rnd.nextInt(4), 1 + rnd.nextInt(40), op -> 5);
                 } else if (!inFlight.isEmpty()) {
                     if (rnd.nextBoolean()) {
-                        inFlight.forEach(op -> receiver.put(List.of(op.filter(), op.routeId().toString()), !op.delete()));
+                        inFlight.forEach(op ->
+                                receiver.put(List.of(op.filter(), op.routeId().toString()), !op.delete()));
                     } else {
                         stash.restore(inFlight);
                     }
@@ -170,7 +176,8 @@ class SyncerStashTest {
             }
             while (!stash.isEmpty()) {
                 stash.takeBatch(3, Long.MAX_VALUE, op -> UNIT)
-                        .forEach(op -> receiver.put(List.of(op.filter(), op.routeId().toString()), !op.delete()));
+                        .forEach(op ->
+                                receiver.put(List.of(op.filter(), op.routeId().toString()), !op.delete()));
             }
             Map<List<String>, Boolean> expected = new HashMap<>();
             expected.putAll(lastOp);

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FileIncarnationStoreTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void next_firstStart_usesWallClock() {
