@@ -165,7 +165,7 @@ public final class ClinkBrokerMain {
                 out.println(b.readyLine());
                 out.flush();
             }
-        } catch (EmbeddedClusterBroker.BrokerStartException | ConfigLoadException e) {
+        } catch (BrokerStartException | ConfigLoadException e) {
             err.println("clink-broker: cannot start: " + e.getMessage());
             stopAll(started, err);
             return EXIT_START_FAILED;

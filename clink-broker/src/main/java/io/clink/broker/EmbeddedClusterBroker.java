@@ -339,23 +339,4 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
                 stores,
                 new HiveMqConfigXml.Limits(LINK_LISTENER, LINK_TLS_LISTENER, MAX_PACKET_SIZE, SERVER_RECEIVE_MAXIMUM));
     }
-
-    /**
-     * The broker could not start; the message says why and names the setting when one is at fault.
-     *
-     * @since 0.1.0
-     */
-    public static final class BrokerStartException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        /**
-         * Creates the exception.
-         *
-         * @param message why
-         * @param cause the underlying failure, or null
-         */
-        public BrokerStartException(String message, @Nullable Throwable cause) {
-            super(message, cause);
-        }
-    }
 }

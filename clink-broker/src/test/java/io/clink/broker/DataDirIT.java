@@ -75,7 +75,7 @@ class DataDirIT {
         Path bad = file.resolve("sub");
 
         assertThatThrownBy(() -> EmbeddedClusterBroker.start(config("us.conf", bad), HiveMqEngineStarters::starter))
-                .isInstanceOf(EmbeddedClusterBroker.BrokerStartException.class)
+                .isInstanceOf(BrokerStartException.class)
                 .hasMessageStartingWith("us.conf: node.data_dir = \"" + bad + "\": cannot write there");
     }
 

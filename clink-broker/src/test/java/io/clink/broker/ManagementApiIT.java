@@ -232,7 +232,7 @@ class ManagementApiIT {
                 new java.net.ServerSocket(p.usApi(), 1, java.net.InetAddress.getLoopbackAddress())) {
             assertThatThrownBy(
                             () -> start(Demo.config("us.conf", Demo.usEast(p)).withDataDir(dir.resolve("us"))))
-                    .isInstanceOf(EmbeddedClusterBroker.BrokerStartException.class)
+                    .isInstanceOf(BrokerStartException.class)
                     .hasMessageStartingWith(
                             "us.conf: management.bind = \"127.0.0.1:" + p.usApi() + "\": cannot listen");
         }

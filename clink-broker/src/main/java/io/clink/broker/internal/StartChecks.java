@@ -1,7 +1,7 @@
 package io.clink.broker.internal;
 
 import io.clink.broker.BrokerConfig;
-import io.clink.broker.EmbeddedClusterBroker.BrokerStartException;
+import io.clink.broker.BrokerStartException;
 import io.clink.broker.LinkTlsListener;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clink.broker.BrokerConfig;
-import io.clink.broker.EmbeddedClusterBroker.BrokerStartException;
+import io.clink.broker.BrokerStartException;
 import io.clink.core.config.ClusterLinkConfigLoader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
