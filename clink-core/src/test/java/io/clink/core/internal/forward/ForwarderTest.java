@@ -17,7 +17,6 @@ import io.clink.api.transport.LinkClientOptions;
 import io.clink.api.transport.OutgoingPublish;
 import io.clink.api.transport.PublishResult;
 import io.clink.core.internal.connection.FailingScheduler;
-import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.ProtocolException;
@@ -48,10 +47,8 @@ class ForwarderTest {
     private final ManualTime time = TestEngines.newTime();
     private final FailingScheduler scheduler = new FailingScheduler(time.scheduler());
     private final FakeTransport transport = new FakeTransport();
-    private final RecordingBroker broker = new RecordingBroker();
     private final List<ForwardingStatus> statuses = new ArrayList<>();
     private final EtfDecoder decoder = EtfDecoder.withDefaults();
-    private EngineContext ctx;
     private LinkCounters counters;
     private Forwarder forwarder;
 
@@ -67,9 +64,9 @@ class ForwarderTest {
     }
 
     private Forwarder create(LinkConfig link) {
-        ctx = TestEngines.context(time, scheduler, transport, broker, TestEngines.config(LOCAL, link), 3);
-        counters = ctx.counters(REMOTE);
-        forwarder = new Forwarder(ctx, link, statuses::add);
+        counters = new LinkCounters();
+        forwarder = TestEngines.forwarder(
+                time, scheduler, transport, TestEngines.config(LOCAL, link), link, counters, 3, statuses::add);
         return forwarder;
     }
 
@@ -342,13 +339,12 @@ class ForwarderTest {
         // Scenario 4: 10 publishers x 10 QoS 1 messages, interleaved; the target sees each publisher in order.
         startConnected(link(8).build());
         RecordingBroker target = new RecordingBroker();
-        EngineContext targetCtx = TestEngines.context(
-                TestEngines.newTime(),
-                new FakeTransport(),
-                target,
-                TestEngines.config(REMOTE, TestEngines.link(LOCAL, "t/#").build()),
-                5);
-        ForwardedReceiver receiver = new ForwardedReceiver(targetCtx);
+        ForwardedReceiver receiver = TestEngines.receiving(
+                        TestEngines.newTime(),
+                        target,
+                        TestEngines.config(
+                                REMOTE, TestEngines.link(LOCAL, "t/#").build()))
+                .receiver;
         LinkConnection conn = LinkConnection.of("c1", "clink-a:msg");
         transport.wire = p ->
                 assertThat(receiver.onMessagePublish(conn, LOCAL, p.payload())).isZero();

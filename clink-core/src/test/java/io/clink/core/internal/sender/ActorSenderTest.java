@@ -378,7 +378,7 @@ class ActorSenderTest {
             assertThat(p.message().topic()).isEqualTo(ROUTE_TOPIC);
             assertThat(p.message().qos()).isEqualTo(1);
         });
-        assertThat(h.ctx.counters(REMOTE).routesSent.sum()).isEqualTo(routes);
+        assertThat(h.counters.routesSent.sum()).isEqualTo(routes);
         assertThat(pairs(h)).isEqualTo("CONNECTING->HANDSHAKING, HANDSHAKING->BOOTSTRAPPING, BOOTSTRAPPING->ONLINE");
     }
 
@@ -410,7 +410,7 @@ class ActorSenderTest {
         assertThat(allOps(h.batches()))
                 .hasSize(300)
                 .isEqualTo(filters.stream().map(f -> RouteOp.add(f, f)).collect(Collectors.toSet()));
-        assertThat(h.ctx.counters(REMOTE).failed.sum()).isZero();
+        assertThat(h.counters.failed.sum()).isZero();
     }
 
     @Test
@@ -426,13 +426,13 @@ class ActorSenderTest {
 
         assertThat(h.state()).isEqualTo(ONLINE);
         assertThat(allOps(h.batches())).containsExactlyInAnyOrder(RouteOp.add("a/1", "a/1"), RouteOp.add("a/2", "a/2"));
-        assertThat(h.ctx.counters(REMOTE).failed.sum()).isEqualTo(1);
+        assertThat(h.counters.failed.sum()).isEqualTo(1);
 
         // Incremental path: dropped as well, never retried.
         h.addRoute("z/" + "q".repeat(600));
         h.sim.runUntilIdle();
         assertThat(h.client().pendingPublishes()).isEmpty();
-        assertThat(h.ctx.counters(REMOTE).failed.sum()).isEqualTo(2);
+        assertThat(h.counters.failed.sum()).isEqualTo(2);
     }
 
     @Test
@@ -505,7 +505,7 @@ class ActorSenderTest {
         assertThat(batches).hasSize(2);
         assertThat(batches.get(0).ops()).containsExactly(RouteOp.add("a/1", "a/1"));
         assertThat(batches.get(1).ops()).containsExactly(RouteOp.add("a/3", "a/3"), RouteOp.delete("a/2", "a/2"));
-        assertThat(h.ctx.counters(REMOTE).routesSent.sum()).isEqualTo(3);
+        assertThat(h.counters.routesSent.sum()).isEqualTo(3);
     }
 
     @Test
@@ -661,7 +661,7 @@ class ActorSenderTest {
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.sender.status().lastError()).isEqualTo("route_batch_failed: PUBACK reason code 0x87");
         assertThat(h.client().closed).isTrue();
-        assertThat(h.ctx.counters(REMOTE).routesSent.sum()).isZero();
+        assertThat(h.counters.routesSent.sum()).isZero();
         h.removeRoute("t/2");
         h.sim.advance(Duration.ofSeconds(1));
         h.handshake(false);
@@ -690,7 +690,7 @@ class ActorSenderTest {
         List<RouteBatch> batches = h.batches();
         assertThat(batches).hasSize(2);
         assertThat(batches.get(1).ops()).containsExactly(RouteOp.add("t/1", "t/1"));
-        assertThat(h.ctx.counters(REMOTE).routesSent.sum()).isEqualTo(1);
+        assertThat(h.counters.routesSent.sum()).isEqualTo(1);
     }
 
     @Test
@@ -941,7 +941,7 @@ class ActorSenderTest {
     void stateListener_throwing_doesNotBreakTheActor() {
         SenderHarness base = new SenderHarness("t/#");
         List<ActorStateChange> seen = new ArrayList<>();
-        ActorSender sender = new ActorSender(base.ctx, base.link, Set::of, c -> {
+        ActorSender sender = base.newSender(Set::of, c -> {
             seen.add(c);
             throw new IllegalStateException("listener bug");
         });
