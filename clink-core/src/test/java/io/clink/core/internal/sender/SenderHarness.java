@@ -19,8 +19,9 @@ import io.clink.core.internal.protocol.ControlMessage;
 import io.clink.core.internal.protocol.ControlMessage.ActorInit;
 import io.clink.core.internal.protocol.ControlMessage.ActorInitAck;
 import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
-import io.clink.core.internal.sender.FakeTransport.FakeClient;
-import io.clink.core.internal.sender.FakeTransport.Publish;
+import io.clink.core.internal.testing.FakeTransport;
+import io.clink.core.internal.testing.FakeTransport.FakeClient;
+import io.clink.core.internal.testing.FakeTransport.Publish;
 import io.clink.testkit.InMemoryIncarnationStore;
 import io.clink.testkit.ManualTime;
 import java.time.Duration;
@@ -135,7 +136,7 @@ final class SenderHarness {
     }
 
     void connack(long maximumPacketSize) {
-        client().completeConnect(maximumPacketSize);
+        client().accept(maximumPacketSize);
         sim.runUntilIdle();
     }
 
