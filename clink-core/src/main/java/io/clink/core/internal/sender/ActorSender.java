@@ -131,8 +131,6 @@ public final class ActorSender implements LocalRouteListener {
     private final DoubleSupplier random;
     private final Supplier<Set<Subscription>> localRoutes;
     private final Consumer<ActorStateChange> stateListener;
-    private final Duration handshakeTimeout;
-    private final Duration heartbeatInterval;
     private final Executor serial;
     private final LinkCounters counters;
     private final ReplicationSet replication;
@@ -172,7 +170,7 @@ public final class ActorSender implements LocalRouteListener {
     private @Nullable String lastError;
 
     /**
-     * Creates a stopped actor with the production timings.
+     * Creates a stopped actor.
      *
      * @param config the configuration in force when the link was made: this cluster's name, the actor name and the
      *     client id base are read once, here
@@ -201,39 +199,6 @@ public final class ActorSender implements LocalRouteListener {
             EtfLimits etfLimits,
             Supplier<Set<Subscription>> localRoutes,
             Consumer<ActorStateChange> stateListener) {
-        this(
-                config,
-                link,
-                nodeName,
-                transport,
-                incarnations,
-                counters,
-                time,
-                serial,
-                random,
-                etfLimits,
-                localRoutes,
-                stateListener,
-                HANDSHAKE_TIMEOUT,
-                HEARTBEAT_INTERVAL);
-    }
-
-    /** As the public constructor, with the timings injected (tests). */
-    ActorSender(
-            ClusterLinkConfig config,
-            LinkConfig link,
-            String nodeName,
-            LinkTransport transport,
-            IncarnationStore incarnations,
-            LinkCounters counters,
-            EngineTime time,
-            Executor serial,
-            DoubleSupplier random,
-            EtfLimits etfLimits,
-            Supplier<Set<Subscription>> localRoutes,
-            Consumer<ActorStateChange> stateListener,
-            Duration handshakeTimeout,
-            Duration heartbeatInterval) {
         this.link = Objects.requireNonNull(link, "link");
         Objects.requireNonNull(nodeName, "nodeName");
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -244,8 +209,6 @@ public final class ActorSender implements LocalRouteListener {
         this.random = Objects.requireNonNull(random, "random");
         this.localRoutes = Objects.requireNonNull(localRoutes, "localRoutes");
         this.stateListener = Objects.requireNonNull(stateListener, "stateListener");
-        this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
-        this.heartbeatInterval = Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         this.replication = new ReplicationSet(link.topics());
         this.actorName = config.actorNameOf(link, nodeName);
         this.actorKey = link.name() + "/" + actorName;
@@ -422,7 +385,7 @@ public final class ActorSender implements LocalRouteListener {
         requestId = id;
         byte[] payload = ControlCodec.encode(
                 new ActorInit(actorName, incarnation, link.name(), ControlMessage.PROTOCOL_VERSION));
-        handshakeTimer = conn.schedule(handshakeTimeout, () -> onHandshakeTimeout(gen));
+        handshakeTimer = conn.schedule(HANDSHAKE_TIMEOUT, () -> onHandshakeTimeout(gen));
         LinkClient c = Objects.requireNonNull(client, "client");
         ConnectionFailure.call(() -> c.publish(new OutgoingPublish(routeTopic, payload, 1, false, respTopic, id)))
                 .whenComplete((r, e) -> serial.execute(() -> onActorInitPublished(gen, r, e)));
@@ -444,7 +407,7 @@ public final class ActorSender implements LocalRouteListener {
         if (!isCurrent(gen) || state != ActorState.HANDSHAKING) {
             return;
         }
-        LOG.info("link {} actor {}: handshake_timeout after {}", link.name(), actorName, handshakeTimeout);
+        LOG.info("link {} actor {}: handshake_timeout after {}", link.name(), actorName, HANDSHAKE_TIMEOUT);
         fail(null, "handshake_timeout");
     }
 
@@ -479,7 +442,7 @@ public final class ActorSender implements LocalRouteListener {
             return;
         }
         boolean needBootstrap = ((Accepted) ack.result()).needBootstrap();
-        heartbeatTimer = conn.schedule(heartbeatInterval, () -> onHeartbeatDue(gen));
+        heartbeatTimer = conn.schedule(HEARTBEAT_INTERVAL, () -> onHeartbeatDue(gen));
         if (needBootstrap || !bootstrapped) {
             transition(ActorState.BOOTSTRAPPING, null, null);
             beginBootstrap(needBootstrap);
@@ -661,7 +624,7 @@ public final class ActorSender implements LocalRouteListener {
                                 ConnectionFailure.of(e).describe());
                     }
                 });
-        heartbeatTimer = conn.schedule(heartbeatInterval, () -> onHeartbeatDue(gen));
+        heartbeatTimer = conn.schedule(HEARTBEAT_INTERVAL, () -> onHeartbeatDue(gen));
     }
 
     // ------------------------------------------------------------------------------------------------------------
