@@ -13,19 +13,23 @@ import io.clink.api.link.RemoteRoute;
 import io.clink.api.time.Scheduler;
 import io.clink.api.time.Ticker;
 import io.clink.api.transport.LinkTransport;
-import io.clink.core.internal.engine.EngineContext;
+import io.clink.core.internal.engine.CounterRegistry;
+import io.clink.core.internal.engine.EngineTime;
 import io.clink.core.internal.engine.GuardedBroker;
 import io.clink.core.internal.engine.LinkClientOptionsFactory;
+import io.clink.core.internal.engine.LiveConfig;
+import io.clink.core.internal.engine.SerialExecutors;
 import io.clink.core.internal.etf.EtfLimits;
 import io.clink.core.internal.forward.ForwardedReceiver;
 import io.clink.core.internal.link.LocalRoutes;
 import io.clink.core.internal.node.BuilderSeams;
 import io.clink.core.internal.node.HookDispatcher;
-import io.clink.core.internal.node.LinkRuntime;
+import io.clink.core.internal.node.LinkRuntimeFactory;
 import io.clink.core.internal.node.LinkSupervisor;
 import io.clink.core.internal.node.StateListeners;
 import io.clink.core.internal.node.SubscriptionResync;
 import io.clink.core.internal.receiver.RouteReceiver;
+import io.clink.core.internal.route.RouteIndex;
 import io.clink.core.internal.store.FileIncarnationStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,9 +97,12 @@ public final class ClusterLink implements AutoCloseable {
         BuilderSeams.register(Builder.class, (b, random) -> b.random = random);
     }
 
-    private final EngineContext ctx;
+    private final LiveConfig config;
+    private final String nodeName;
+    private final LinkTransport transport;
     private final LocalBroker broker;
     private final @Nullable ExecutorService ownedExecutor;
+    private final CounterRegistry counters;
     private final RouteReceiver routeReceiver;
     private final StateListeners listeners = new StateListeners();
     private final LinkSupervisor links;
@@ -106,31 +113,53 @@ public final class ClusterLink implements AutoCloseable {
     private boolean closed;
 
     private ClusterLink(
-            EngineContext ctx, LocalBroker broker, Duration resyncInterval, @Nullable ExecutorService ownedExecutor) {
-        this.ctx = ctx;
+            ClusterLinkConfig initial,
+            LocalBroker broker,
+            LinkTransport transport,
+            String nodeName,
+            EngineTime time,
+            Executor pool,
+            @Nullable ExecutorService ownedExecutor,
+            IncarnationStore incarnations,
+            DoubleSupplier random,
+            Duration resyncInterval) {
+        this.config = new LiveConfig(initial);
+        this.nodeName = nodeName;
+        this.transport = transport;
         this.broker = broker;
         this.ownedExecutor = ownedExecutor;
+        this.counters = new CounterRegistry(config);
+        GuardedBroker guarded = new GuardedBroker(broker);
+        SerialExecutors executors = new SerialExecutors(pool);
+        EtfLimits etfLimits = EtfLimits.defaults();
         LocalRoutes localRoutes = new LocalRoutes();
-        this.routeReceiver = new RouteReceiver(ctx);
+        RouteIndex remoteRoutes = new RouteIndex();
+        this.routeReceiver = new RouteReceiver(
+                config, guarded, remoteRoutes, counters, time, executors.newSerialExecutor(), etfLimits);
+        LinkRuntimeFactory linkFactory = new LinkRuntimeFactory(
+                config,
+                nodeName,
+                transport,
+                incarnations,
+                counters,
+                time,
+                executors,
+                random,
+                etfLimits,
+                localRoutes,
+                listeners);
         this.links = new LinkSupervisor(
-                config -> new LinkRuntime(ctx, config, localRoutes, listeners),
-                routeReceiver::clusterUnlinked,
-                () -> ctx.ticker().wallClockMillis());
+                linkFactory, routeReceiver::clusterUnlinked, () -> time.ticker().wallClockMillis());
         this.resync = new SubscriptionResync(
-                localRoutes,
-                ctx.broker(),
-                ctx.localCluster(),
-                ctx.scheduler(),
-                ctx.newSerialExecutor(),
-                resyncInterval);
+                localRoutes, guarded, initial.name(), time.scheduler(), executors.newSerialExecutor(), resyncInterval);
         this.hooks = new HookDispatcher(
-                ctx.localCluster(),
+                initial.name(),
                 localRoutes,
-                ctx.routeIndex(),
+                remoteRoutes,
                 links,
                 routeReceiver,
-                new ForwardedReceiver(ctx),
-                ctx.broker());
+                new ForwardedReceiver(config, guarded, counters, time.ticker(), etfLimits),
+                guarded);
     }
 
     /**
@@ -156,22 +185,22 @@ public final class ClusterLink implements AutoCloseable {
     public void start() {
         synchronized (lifecycle) {
             if (closed) {
-                throw new IllegalStateException("cluster link " + ctx.localCluster() + " is closed");
+                throw new IllegalStateException("cluster link " + config.get().name() + " is closed");
             }
             if (started) {
-                throw new IllegalStateException("cluster link " + ctx.localCluster() + " is already started");
+                throw new IllegalStateException("cluster link " + config.get().name() + " is already started");
             }
             started = true;
             hooks.activate();
             broker.attach(hooks);
             resync.resyncNow();
             routeReceiver.start();
-            links.start(ctx.config());
+            links.start(config.get());
             resync.start();
             LOG.info(
                     "[{}] cluster link started with {} link(s), {} enabled",
-                    ctx.localCluster(),
-                    ctx.config().links().size(),
+                    config.get().name(),
+                    config.get().links().size(),
                     links.runningCount());
         }
     }
@@ -205,15 +234,15 @@ public final class ClusterLink implements AutoCloseable {
     public void updateConfig(ClusterLinkConfig newConfig) {
         Objects.requireNonNull(newConfig, "newConfig");
         synchronized (lifecycle) {
-            ClusterLinkConfig old = ctx.config();
+            ClusterLinkConfig old = config.get();
             if (!old.name().equals(newConfig.name())) {
                 throw new IllegalArgumentException("cluster.name cannot change at run time: '" + old.name() + "' -> '"
                         + newConfig.name() + "'; restart the broker instead");
             }
-            LinkClientOptionsFactory.validateAll(ctx.transport(), newConfig);
+            LinkClientOptionsFactory.validateAll(transport, newConfig);
             // Before the links change: the receivers read the configuration in force, so a handshake racing with
             // the unlinking of a cluster is refused.
-            ctx.setConfig(newConfig);
+            config.set(newConfig);
             if (started && !closed) {
                 links.apply(newConfig);
             }
@@ -227,7 +256,7 @@ public final class ClusterLink implements AutoCloseable {
      * @since 0.1.0
      */
     public ClusterLinkConfig config() {
-        return ctx.config();
+        return config.get();
     }
 
     /**
@@ -237,7 +266,7 @@ public final class ClusterLink implements AutoCloseable {
      * @since 0.1.0
      */
     public String nodeName() {
-        return ctx.nodeName();
+        return nodeName;
     }
 
     /**
@@ -248,7 +277,7 @@ public final class ClusterLink implements AutoCloseable {
      */
     public List<LinkStatus> status() {
         List<LinkStatus> out = new ArrayList<>();
-        for (LinkConfig link : ctx.config().links()) {
+        for (LinkConfig link : config.get().links()) {
             status(link.name()).ifPresent(out::add);
         }
         return out;
@@ -263,7 +292,7 @@ public final class ClusterLink implements AutoCloseable {
      */
     public Optional<LinkStatus> status(String link) {
         Objects.requireNonNull(link, "link");
-        if (ctx.link(link).isEmpty()) {
+        if (config.get().link(link).isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(links.status(link));
@@ -278,10 +307,10 @@ public final class ClusterLink implements AutoCloseable {
      */
     public Optional<LinkMetrics> metrics(String link) {
         Objects.requireNonNull(link, "link");
-        if (ctx.link(link).isEmpty()) {
+        if (config.get().link(link).isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(ctx.counters(link).snapshot(routeReceiver.routeCount(link)));
+        return Optional.of(counters.counters(link).snapshot(routeReceiver.routeCount(link)));
     }
 
     /**
@@ -331,7 +360,10 @@ public final class ClusterLink implements AutoCloseable {
                 try {
                     broker.detach();
                 } catch (RuntimeException e) {
-                    LOG.warn("[{}] LocalBroker.detach threw; ignored", ctx.localCluster(), e);
+                    LOG.warn(
+                            "[{}] LocalBroker.detach threw; ignored",
+                            config.get().name(),
+                            e);
                 }
             }
             if (ownedExecutor != null) {
@@ -521,18 +553,8 @@ public final class ClusterLink implements AutoCloseable {
                         : Path.of(System.getProperty("java.io.tmpdir"), "clink-" + config.name());
                 store = new FileIncarnationStore(dir.resolve("incarnations.properties"));
             }
-            EngineContext ctx = new EngineContext(
-                    config,
-                    new GuardedBroker(broker),
-                    transport,
-                    ticker,
-                    scheduler != null ? scheduler : Scheduler.system(),
-                    exec,
-                    store,
-                    node,
-                    random,
-                    EtfLimits.defaults());
-            return new ClusterLink(ctx, broker, resyncInterval, owned);
+            EngineTime time = new EngineTime(ticker, scheduler != null ? scheduler : Scheduler.system());
+            return new ClusterLink(config, broker, transport, node, time, exec, owned, store, random, resyncInterval);
         }
     }
 }

@@ -4,7 +4,7 @@
  * failures, and timers that survive a failing scheduler. Internal; no compatibility promise.
  *
  * <p><b>Concurrency model.</b> Each link's connection state lives on one serial executor (the owner's, from
- * {@code EngineContext.newSerialExecutor()}): {@link io.clink.core.internal.connection.ReconnectingConnection} is
+ * {@code engine.SerialExecutors}): {@link io.clink.core.internal.connection.ReconnectingConnection} is
  * not thread-safe and every method is called there. Transport callbacks and timers never touch state directly:
  * they hop onto that executor first. {@link io.clink.core.internal.connection.GuardedScheduler} may be called from
  * any thread, but the tasks it runs always run on the serial executor.

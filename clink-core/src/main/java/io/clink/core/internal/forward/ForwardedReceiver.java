@@ -4,11 +4,15 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.broker.ReasonCodes;
+import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
+import io.clink.api.time.Ticker;
 import io.clink.api.topic.TopicAlgebra;
-import io.clink.core.internal.engine.EngineContext;
+import io.clink.core.internal.engine.CounterRegistry;
+import io.clink.core.internal.engine.GuardedBroker;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.etf.EtfDecoder;
+import io.clink.core.internal.etf.EtfLimits;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.protocol.DroppedField;
 import io.clink.core.internal.protocol.ForwardedMessage;
@@ -18,6 +22,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * <p>No reason code other than 0x00, 0x10, 0x80, 0x83 or 0x90 is ever returned. EMQX's senders count 0x10 as
  * success, as EMQX's own receiver answers it for filtered messages.
  *
- * <p>Concurrency: apart from the shared context, only the per-kind log flags and the WARN throttle (atomics);
+ * <p>Concurrency: apart from the thread-safe parts it is given, only the per-kind log flags and the WARN throttle (atomics);
  * called concurrently on broker threads, one call per inbound publish, never blocking.
  */
 public final class ForwardedReceiver {
@@ -70,18 +75,33 @@ public final class ForwardedReceiver {
     /** At most one WARN per this interval for refused messages; the rest go to DEBUG (a peer may send thousands). */
     private static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
 
-    private final EngineContext ctx;
+    private final Supplier<ClusterLinkConfig> config;
+    private final GuardedBroker broker;
+    private final CounterRegistry registry;
+    private final Ticker ticker;
     private final EtfDecoder decoder;
     private final AtomicBoolean[] droppedLogged = new AtomicBoolean[DroppedField.values().length];
     private final AtomicLong lastWarnNanos = new AtomicLong();
     private final AtomicBoolean warned = new AtomicBoolean();
 
     /**
-     * @param ctx the engine context: configuration, broker, time, counters
+     * @param config the configuration in force, read on every message (its links' current topics and enable flag)
+     * @param broker local deliveries go through it
+     * @param counters the counters charged per sender cluster
+     * @param ticker the clock of message expiry and of the WARN throttle
+     * @param etfLimits decoder bounds for every inbound payload
      */
-    public ForwardedReceiver(EngineContext ctx) {
-        this.ctx = Objects.requireNonNull(ctx, "ctx");
-        this.decoder = new EtfDecoder(ctx.etfLimits());
+    public ForwardedReceiver(
+            Supplier<ClusterLinkConfig> config,
+            GuardedBroker broker,
+            CounterRegistry counters,
+            Ticker ticker,
+            EtfLimits etfLimits) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.broker = Objects.requireNonNull(broker, "broker");
+        this.registry = Objects.requireNonNull(counters, "counters");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.decoder = new EtfDecoder(Objects.requireNonNull(etfLimits, "etfLimits"));
         for (int i = 0; i < droppedLogged.length; i++) {
             droppedLogged[i] = new AtomicBoolean();
         }
@@ -96,8 +116,8 @@ public final class ForwardedReceiver {
      * @return the PUBACK reason code
      */
     public int onMessagePublish(LinkConnection conn, String senderCluster, byte[] payload) {
-        LinkCounters counters = ctx.countersOf(senderCluster);
-        Optional<LinkConfig> link = ctx.link(senderCluster);
+        LinkCounters counters = registry.countersOf(senderCluster);
+        Optional<LinkConfig> link = config.get().link(senderCluster);
         if (link.isEmpty() || !link.get().enable()) {
             counters.filtered.increment();
             LOG.debug(
@@ -109,9 +129,7 @@ public final class ForwardedReceiver {
         MessageMapping.Mapped mapped;
         try {
             mapped = MessageMapping.toMqttMessage(
-                    ForwardedMessage.decode(decoder, payload),
-                    senderCluster,
-                    ctx.ticker().wallClockMillis());
+                    ForwardedMessage.decode(decoder, payload), senderCluster, ticker.wallClockMillis());
         } catch (ProtocolException e) {
             counters.protocolErrors.increment();
             counters.rejected.increment();
@@ -141,7 +159,7 @@ public final class ForwardedReceiver {
         }
         OptionalLong expiry = message.properties().messageExpiryIntervalSeconds();
         if (expiry.isPresent()) {
-            long elapsedMillis = Math.max(0, ctx.ticker().wallClockMillis() - message.timestampMillis());
+            long elapsedMillis = Math.max(0, ticker.wallClockMillis() - message.timestampMillis());
             if (elapsedMillis > expiry.getAsLong() * MILLIS_PER_SECOND) {
                 counters.filtered.increment();
                 LOG.debug("[{}] forwarded message on {} expired in transit", senderCluster, message.topic());
@@ -149,7 +167,7 @@ public final class ForwardedReceiver {
             }
             message = withRemainingExpiry(message, expiry.getAsLong(), elapsedMillis);
         }
-        if (!ctx.broker().deliver(senderCluster, counters, message)) {
+        if (!broker.deliver(senderCluster, counters, message)) {
             counters.rejected.increment();
             return ReasonCodes.UNSPECIFIED_ERROR;
         }
@@ -180,7 +198,7 @@ public final class ForwardedReceiver {
 
     /** WARN for the first refusal and then at most once per interval, DEBUG otherwise. */
     private void refused(String senderCluster, LinkConnection conn, String what, String detail) {
-        long now = ctx.ticker().nanoTime();
+        long now = ticker.nanoTime();
         long last = lastWarnNanos.get();
         boolean warn = warned.compareAndSet(false, true)
                 || (now - last >= WARN_INTERVAL_NANOS && lastWarnNanos.compareAndSet(last, now));

@@ -1,6 +1,7 @@
 package io.clink.core.internal.forward;
 
 import io.clink.api.broker.MqttMessage;
+import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.DispatchStrategy;
 import io.clink.api.config.LinkConfig;
 import io.clink.api.link.ForwardingStatus;
@@ -10,12 +11,13 @@ import io.clink.api.transport.DisconnectReason;
 import io.clink.api.transport.LinkClient;
 import io.clink.api.transport.LinkClientIds;
 import io.clink.api.transport.LinkClientOptions;
+import io.clink.api.transport.LinkTransport;
 import io.clink.api.transport.OutgoingPublish;
 import io.clink.api.transport.PublishResult;
 import io.clink.core.internal.connection.ConnectionFailure;
 import io.clink.core.internal.connection.GuardedScheduler;
 import io.clink.core.internal.connection.ReconnectingConnection;
-import io.clink.core.internal.engine.EngineContext;
+import io.clink.core.internal.engine.EngineTime;
 import io.clink.core.internal.engine.LinkClientOptionsFactory;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.protocol.ForwardedMessage;
@@ -33,6 +35,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,8 +95,12 @@ public final class Forwarder {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     private static final String MSG_TOPIC_PREFIX = "$LINK/cluster/msg/";
 
-    private final EngineContext ctx;
     private final LinkConfig link;
+    private final String clientIdBase;
+    private final String nodeName;
+    private final LinkTransport transport;
+    private final EngineTime time;
+    private final DoubleSupplier random;
     private final Consumer<ForwardingStatus> statusListener;
     private final LinkCounters counters;
     private final MessageMapping mapping;
@@ -123,19 +130,39 @@ public final class Forwarder {
     private long expiryDeadline;
 
     /**
-     * @param ctx the engine context
+     * @param config the configuration in force when the link was made: its cluster name (the topic) and the link's
+     *     client id base are read once, here
      * @param link the link's configuration (fixed for this forwarder's life; a change makes a new forwarder)
+     * @param nodeName this broker node's name, part of every pool client id
+     * @param transport opens the pool's connections
+     * @param counters the link's counters
+     * @param time the clock of expiry and the scheduler of reconnect and expiry timers
+     * @param serial a serial executor of its own, which drives the pool
+     * @param random uniform source in [0, 1) for backoff jitter and random dispatch
      * @param statusListener told of every change of {@link #status()}, on the link's executor; must not block
      */
-    public Forwarder(EngineContext ctx, LinkConfig link, Consumer<ForwardingStatus> statusListener) {
-        this.ctx = Objects.requireNonNull(ctx, "ctx");
+    public Forwarder(
+            ClusterLinkConfig config,
+            LinkConfig link,
+            String nodeName,
+            LinkTransport transport,
+            LinkCounters counters,
+            EngineTime time,
+            Executor serial,
+            DoubleSupplier random,
+            Consumer<ForwardingStatus> statusListener) {
         this.link = Objects.requireNonNull(link, "link");
+        this.clientIdBase = config.clientIdOf(link);
+        this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.counters = Objects.requireNonNull(counters, "counters");
+        this.time = Objects.requireNonNull(time, "time");
+        this.executor = Objects.requireNonNull(serial, "serial");
+        this.random = Objects.requireNonNull(random, "random");
         this.statusListener = Objects.requireNonNull(statusListener, "statusListener");
-        this.counters = ctx.counters(link.name());
-        this.mapping = new MessageMapping(ctx.nodeName(), ctx.ticker());
-        this.executor = ctx.newSerialExecutor();
-        this.timers = new GuardedScheduler("[" + link.name() + "] forwarding", ctx.scheduler(), executor);
-        this.topic = MSG_TOPIC_PREFIX + ctx.localCluster();
+        this.mapping = new MessageMapping(nodeName, time.ticker());
+        this.timers = new GuardedScheduler("[" + link.name() + "] forwarding", time.scheduler(), executor);
+        this.topic = MSG_TOPIC_PREFIX + config.name();
         this.randomDispatch = link.resourceOptions().dispatchStrategy() == DispatchStrategy.RANDOM;
         this.maxMessages = link.forwardingBufferMaxMessages();
         this.maxBytes = link.forwardingBufferMaxBytes();
@@ -145,7 +172,7 @@ public final class Forwarder {
         Duration cap = ReconnectingConnection.poolCap(
                 link.reconnect(), link.resourceOptions().requestTtl());
         for (int i = 0; i < slots.length; i++) {
-            slots[i] = new Slot(i + 1, new ReconnectingConnection(link.reconnect(), cap, timers, ctx.random()));
+            slots[i] = new Slot(i + 1, new ReconnectingConnection(link.reconnect(), cap, timers, random));
         }
     }
 
@@ -161,9 +188,9 @@ public final class Forwarder {
         if (started || stopped) {
             throw new IllegalStateException("[" + link.name() + "] forwarder can start once, and not after stop");
         }
-        ctx.transport().validate(options(1));
+        transport.validate(options(1));
         for (Slot slot : slots) {
-            slot.client = ctx.transport().createClient(options(slot.number));
+            slot.client = transport.createClient(options(slot.number));
         }
         started = true;
         executor.execute(() -> {
@@ -246,7 +273,7 @@ public final class Forwarder {
                     OutgoingPublish.of(topic, record.encode(), Math.min(1, qos)),
                     qos,
                     size,
-                    ctx.ticker().nanoTime());
+                    time.ticker().nanoTime());
         } catch (RuntimeException e) {
             unreserve(size);
             counters.failed.increment();
@@ -281,8 +308,7 @@ public final class Forwarder {
     }
 
     private LinkClientOptions options(int number) {
-        return LinkClientOptionsFactory.options(
-                link, LinkClientIds.message(ctx.config().clientIdOf(link), ctx.nodeName(), number));
+        return LinkClientOptionsFactory.options(link, LinkClientIds.message(clientIdBase, nodeName, number));
     }
 
     private Slot pick(MqttMessage message) {
@@ -299,9 +325,9 @@ public final class Forwarder {
         return slots[index];
     }
 
-    /** The context's random value, clamped into [0, 1) so a sloppy source cannot break backoff or dispatch. */
+    /** The injected random value, clamped into [0, 1) so a sloppy source cannot break backoff or dispatch. */
     private double uniform() {
-        double r = ctx.random().getAsDouble();
+        double r = random.getAsDouble();
         return r >= 0 && r < 1 ? r : 0.5;
     }
 
@@ -363,7 +389,7 @@ public final class Forwarder {
             purgeAll();
             return;
         }
-        long now = ctx.ticker().nanoTime();
+        long now = time.ticker().nanoTime();
         for (Slot slot : slots) {
             slot.pump(now);
         }
@@ -407,7 +433,7 @@ public final class Forwarder {
         if (stopped) {
             return;
         }
-        long now = ctx.ticker().nanoTime();
+        long now = time.ticker().nanoTime();
         for (Slot slot : slots) {
             slot.expireWaiting(now);
             slot.pump(now);
@@ -500,7 +526,7 @@ public final class Forwarder {
                 up = true;
                 conn.resetBackoff();
                 publishStatus();
-                long now = ctx.ticker().nanoTime();
+                long now = time.ticker().nanoTime();
                 pump(now);
                 armExpiry(now);
                 return;
@@ -547,7 +573,7 @@ public final class Forwarder {
             }
             publishStatus();
             scheduleReconnect();
-            armExpiry(ctx.ticker().nanoTime());
+            armExpiry(time.ticker().nanoTime());
         }
 
         private void scheduleReconnect() {
@@ -618,7 +644,7 @@ public final class Forwarder {
                             Integer.toHexString(result.reasonCode()));
                 }
             }
-            long now = ctx.ticker().nanoTime();
+            long now = time.ticker().nanoTime();
             pump(now);
             armExpiry(now);
         }

@@ -2,15 +2,12 @@ package io.clink.core.internal.node;
 
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.config.LinkConfig;
-import io.clink.api.link.ActorStateChange;
 import io.clink.api.link.LinkStatus;
-import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.forward.Forwarder;
 import io.clink.core.internal.link.LocalRoutes;
 import io.clink.core.internal.sender.ActorSender;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
  * The production {@link RunningLink}: the link's route actor ({@link ActorSender}) and its forwarding pool ({@link
@@ -30,20 +27,21 @@ public final class LinkRuntime implements RunningLink {
     private final long sinceMillis;
 
     /**
-     * Builds a stopped link.
+     * Builds a stopped link from its two parts ({@link LinkRuntimeFactory} makes them).
      *
-     * @param ctx the engine context the actor and the pool take
      * @param config the link's configuration
      * @param localRoutes the node's local routes, which the actor replicates
-     * @param stateListener learns the actor's state changes
+     * @param sender the link's route actor, stopped
+     * @param forwarder the link's forwarding pool, not started
+     * @param sinceMillis wall-clock time the link was made, reported by {@link #status()}
      */
     public LinkRuntime(
-            EngineContext ctx, LinkConfig config, LocalRoutes localRoutes, Consumer<ActorStateChange> stateListener) {
+            LinkConfig config, LocalRoutes localRoutes, ActorSender sender, Forwarder forwarder, long sinceMillis) {
         this.config = Objects.requireNonNull(config, "config");
         this.localRoutes = Objects.requireNonNull(localRoutes, "localRoutes");
-        this.sender = new ActorSender(ctx, config, localRoutes::routes, stateListener);
-        this.forwarder = new Forwarder(ctx, config, status -> {});
-        this.sinceMillis = ctx.ticker().wallClockMillis();
+        this.sender = Objects.requireNonNull(sender, "sender");
+        this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
+        this.sinceMillis = sinceMillis;
     }
 
     @Override

@@ -6,13 +6,17 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.broker.ReasonCodes;
+import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
 import io.clink.api.link.RemoteRoute;
 import io.clink.api.time.Cancellable;
 import io.clink.api.topic.TopicFilter;
-import io.clink.core.internal.engine.EngineContext;
+import io.clink.core.internal.engine.CounterRegistry;
+import io.clink.core.internal.engine.EngineTime;
+import io.clink.core.internal.engine.GuardedBroker;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.etf.EtfDecoder;
+import io.clink.core.internal.etf.EtfLimits;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.protocol.ControlCodec;
 import io.clink.core.internal.protocol.ControlMessage;
@@ -40,6 +44,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,7 +160,10 @@ public final class RouteReceiver {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteReceiver.class);
 
-    private final EngineContext ctx;
+    private final Supplier<ClusterLinkConfig> config;
+    private final GuardedBroker broker;
+    private final CounterRegistry registry;
+    private final EngineTime time;
     private final RouteIndex routes;
     private final EtfDecoder decoder;
     private final ActorTable actors;
@@ -176,23 +184,57 @@ public final class RouteReceiver {
     /**
      * A receiver with EMQX's timing: TTL 30 s, GC repeat 5 s.
      *
-     * @param ctx the engine context
+     * @param config the configuration in force, read on every handshake and message (links come and go)
+     * @param broker replies and disconnects go through it
+     * @param routes where the remote clusters' routes are kept; this receiver is its only writer
+     * @param counters the counters charged per sender cluster
+     * @param time the clock of actor leases and the scheduler of GC passes
+     * @param gcExecutor a serial executor of its own, on which GC passes run
+     * @param etfLimits decoder bounds for every inbound payload
      * @since 0.1.0
      */
-    public RouteReceiver(EngineContext ctx) {
-        this(ctx, DEFAULT_ACTOR_TTL, DEFAULT_GC_REPEAT);
+    public RouteReceiver(
+            Supplier<ClusterLinkConfig> config,
+            GuardedBroker broker,
+            RouteIndex routes,
+            CounterRegistry counters,
+            EngineTime time,
+            Executor gcExecutor,
+            EtfLimits etfLimits) {
+        this(config, broker, routes, counters, time, gcExecutor, etfLimits, DEFAULT_ACTOR_TTL, DEFAULT_GC_REPEAT);
     }
 
     /**
      * A receiver with custom timing (tests, and peers built with EMQX's TEST profile: TTL 3 s, repeat 1 s).
      *
-     * @param ctx the engine context
+     * @param config as in the other constructor
+     * @param broker as in the other constructor
+     * @param routes as in the other constructor
+     * @param counters as in the other constructor
+     * @param time as in the other constructor
+     * @param gcExecutor as in the other constructor
+     * @param etfLimits as in the other constructor
      * @param actorTtl lease of an actor after its handshake or last heartbeat; positive
      * @param gcRepeat delay of the next GC pass after a productive one; positive
      * @since 0.1.0
      */
-    public RouteReceiver(EngineContext ctx, Duration actorTtl, Duration gcRepeat) {
-        this.ctx = requireNonNull(ctx, "ctx");
+    public RouteReceiver(
+            Supplier<ClusterLinkConfig> config,
+            GuardedBroker broker,
+            RouteIndex routes,
+            CounterRegistry counters,
+            EngineTime time,
+            Executor gcExecutor,
+            EtfLimits etfLimits,
+            Duration actorTtl,
+            Duration gcRepeat) {
+        this.config = requireNonNull(config, "config");
+        this.broker = requireNonNull(broker, "broker");
+        this.routes = requireNonNull(routes, "routes");
+        this.registry = requireNonNull(counters, "counters");
+        this.time = requireNonNull(time, "time");
+        this.gcExecutor = requireNonNull(gcExecutor, "gcExecutor");
+        requireNonNull(etfLimits, "etfLimits");
         if (actorTtl.isNegative() || actorTtl.isZero()) {
             throw new IllegalArgumentException("actor TTL must be positive: " + actorTtl);
         }
@@ -201,10 +243,8 @@ public final class RouteReceiver {
         }
         this.ttl = actorTtl;
         this.gcRepeat = gcRepeat;
-        this.routes = ctx.routeIndex();
-        this.decoder = new EtfDecoder(ctx.etfLimits());
+        this.decoder = new EtfDecoder(etfLimits);
         this.actors = new ActorTable(actorTtl.toNanos(), routes::clearLane);
-        this.gcExecutor = ctx.newSerialExecutor();
     }
 
     /**
@@ -237,11 +277,11 @@ public final class RouteReceiver {
         LinkCounters counters = countersOf(senderCluster);
         MqttMessage reply = outcome.reply;
         if (reply != null) {
-            ctx.broker().reply(senderCluster, counters, conn, reply);
+            broker.reply(senderCluster, counters, conn, reply);
         }
         String reason = outcome.disconnectReason;
         if (reason != null) {
-            ctx.broker().disconnect(senderCluster, counters, conn, outcome.code, reason);
+            broker.disconnect(senderCluster, counters, conn, outcome.code, reason);
         }
         return outcome.code;
     }
@@ -263,7 +303,7 @@ public final class RouteReceiver {
     /**
      * The link to {@code cluster} was disabled or deleted here: drops that cluster's actors and routes at once and
      * disconnects its inbound connections with 0x98 (administrative action). Call it after the new configuration is
-     * in the engine context, so a handshake racing with it is refused. Thread: any; non-blocking.
+     * in force (what this receiver's configuration supplier returns), so a handshake racing with it is refused. Thread: any; non-blocking.
      *
      * @param cluster the remote cluster
      * @since 0.1.0
@@ -296,9 +336,10 @@ public final class RouteReceiver {
                     doomed.size());
         }
         LinkCounters counters = countersOf(cluster);
-        String reason = "cluster link " + cluster + " disabled or deleted on " + ctx.localCluster();
+        String reason = "cluster link " + cluster + " disabled or deleted on "
+                + config.get().name();
         for (LinkConnection conn : doomed) {
-            ctx.broker().disconnect(cluster, counters, conn, ADMINISTRATIVE_ACTION, reason);
+            broker.disconnect(cluster, counters, conn, ADMINISTRATIVE_ACTION, reason);
         }
     }
 
@@ -386,7 +427,7 @@ public final class RouteReceiver {
      * @since 0.1.0
      */
     public LinkCounters unlinkedCounters() {
-        return ctx.unlinkedCounters();
+        return registry.unlinkedCounters();
     }
 
     /** Connections with state, for tests: proves state is released on close. */
@@ -446,18 +487,18 @@ public final class RouteReceiver {
             return protocolError(conn, cluster, "actor_init of actor " + init.actor() + " lacks the Correlation-Data");
         }
         ControlMessage.Result result;
-        Optional<LinkConfig> link = ctx.link(cluster);
+        Optional<LinkConfig> link = config.get().link(cluster);
         if (link.isEmpty()) {
             result = reject(cluster, init, Rejected.UNKNOWN_CLUSTER, "no link named " + cluster + " here");
         } else if (!link.get().enable()) {
             result = reject(cluster, init, Rejected.CLUSTER_LINK_DISABLED, "the link is disabled here");
-        } else if (!init.targetCluster().equals(ctx.localCluster())) {
+        } else if (!init.targetCluster().equals(config.get().name())) {
             result = reject(
                     cluster,
                     init,
                     Rejected.BAD_REMOTE_CLUSTER_LINK_NAME,
                     "it calls this cluster " + init.targetCluster() + " but this cluster is named "
-                            + ctx.localCluster());
+                            + config.get().name());
         } else {
             ActorId id = new ActorId(cluster, init.actor());
             @Nullable Actor before = actors.actor(id);
@@ -499,7 +540,7 @@ public final class RouteReceiver {
                 .properties(PublishProperties.builder()
                         .correlationData(correlation.get())
                         .build())
-                .timestampMillis(ctx.ticker().wallClockMillis())
+                .timestampMillis(time.ticker().wallClockMillis())
                 .build();
         return Outcome.reply(ack);
     }
@@ -618,7 +659,7 @@ public final class RouteReceiver {
 
     private void scheduleGc(Duration delay) {
         long generation = ++gcGeneration;
-        gcTimer = ctx.scheduler().schedule(() -> gcExecutor.execute(() -> gcPass(generation)), delay);
+        gcTimer = time.scheduler().schedule(() -> gcExecutor.execute(() -> gcPass(generation)), delay);
     }
 
     private void gcPass(long generation) {
@@ -650,11 +691,11 @@ public final class RouteReceiver {
     }
 
     private long now() {
-        return ctx.ticker().nanoTime();
+        return time.ticker().nanoTime();
     }
 
     private LinkCounters countersOf(String cluster) {
-        return ctx.countersOf(cluster);
+        return registry.countersOf(cluster);
     }
 
     /** Handshake state of one connection; see the state model above. */

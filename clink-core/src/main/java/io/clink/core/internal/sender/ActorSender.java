@@ -1,6 +1,8 @@
 package io.clink.core.internal.sender;
 
 import com.google.common.base.Utf8;
+import io.clink.api.IncarnationStore;
+import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
 import io.clink.api.link.ActorState;
 import io.clink.api.link.ActorStateChange;
@@ -13,15 +15,17 @@ import io.clink.api.transport.InboundPublish;
 import io.clink.api.transport.LinkClient;
 import io.clink.api.transport.LinkClientIds;
 import io.clink.api.transport.LinkClientOptions;
+import io.clink.api.transport.LinkTransport;
 import io.clink.api.transport.OutgoingPublish;
 import io.clink.api.transport.PublishResult;
 import io.clink.core.internal.connection.ConnectionFailure;
 import io.clink.core.internal.connection.GuardedScheduler;
 import io.clink.core.internal.connection.ReconnectingConnection;
-import io.clink.core.internal.engine.EngineContext;
+import io.clink.core.internal.engine.EngineTime;
 import io.clink.core.internal.engine.LinkClientOptionsFactory;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.etf.EtfDecoder;
+import io.clink.core.internal.etf.EtfLimits;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.link.LocalRouteListener;
 import io.clink.core.internal.protocol.ControlCodec;
@@ -41,6 +45,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -91,7 +96,7 @@ import org.slf4j.LoggerFactory;
  *       {@code reconnect.max_delay} (at most 20 s, below the peer's 30 s actor TTL), whatever the jitter.
  * </ul>
  *
- * <p>Concurrency: all state lives on one serial executor ({@link EngineContext#newSerialExecutor()}). Public
+ * <p>Concurrency: all state lives on one serial executor of its own (given at construction). Public
  * methods, transport callbacks and timers only hand work to it. Generations, backoff, failure classification and
  * timers that survive a failing scheduler come from {@link ReconnectingConnection} (package {@code
  * internal.connection}): every callback and timer carries the generation it was made for and is dropped if the
@@ -119,12 +124,13 @@ public final class ActorSender implements LocalRouteListener {
     private static final int LIST_HEADER_BYTES = 5;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private final EngineContext ctx;
     private final LinkConfig link;
+    private final LinkTransport transport;
+    private final IncarnationStore incarnations;
+    private final EngineTime time;
+    private final DoubleSupplier random;
     private final Supplier<Set<Subscription>> localRoutes;
     private final Consumer<ActorStateChange> stateListener;
-    private final Duration handshakeTimeout;
-    private final Duration heartbeatInterval;
     private final Executor serial;
     private final LinkCounters counters;
     private final ReplicationSet replication;
@@ -164,49 +170,57 @@ public final class ActorSender implements LocalRouteListener {
     private @Nullable String lastError;
 
     /**
-     * Creates a stopped actor with the production timings.
+     * Creates a stopped actor.
      *
-     * @param ctx the engine context
+     * @param config the configuration in force when the link was made: this cluster's name, the actor name and the
+     *     client id base are read once, here
      * @param link the link this actor replicates to; fixed for the actor's life (a config change makes a new one)
+     * @param nodeName this broker node's name: the {@code sha8} of the client id and the default actor name
+     * @param transport opens the actor's connection
+     * @param incarnations gives each run a new incarnation
+     * @param counters the link's counters
+     * @param time the clock of state timestamps and the scheduler of handshake, heartbeat and reconnect timers
+     * @param serial a serial executor of its own, on which all actor state lives
+     * @param random uniform source in [0, 1) for backoff jitter and request ids
+     * @param etfLimits decoder bounds for the peer's replies
      * @param localRoutes this node's current routes, read at each bootstrap
      * @param stateListener learns each state change, on the actor's serial executor; must be quick
      */
     public ActorSender(
-            EngineContext ctx,
+            ClusterLinkConfig config,
             LinkConfig link,
+            String nodeName,
+            LinkTransport transport,
+            IncarnationStore incarnations,
+            LinkCounters counters,
+            EngineTime time,
+            Executor serial,
+            DoubleSupplier random,
+            EtfLimits etfLimits,
             Supplier<Set<Subscription>> localRoutes,
             Consumer<ActorStateChange> stateListener) {
-        this(ctx, link, localRoutes, stateListener, HANDSHAKE_TIMEOUT, HEARTBEAT_INTERVAL);
-    }
-
-    /** As the public constructor, with the timings injected (tests). */
-    ActorSender(
-            EngineContext ctx,
-            LinkConfig link,
-            Supplier<Set<Subscription>> localRoutes,
-            Consumer<ActorStateChange> stateListener,
-            Duration handshakeTimeout,
-            Duration heartbeatInterval) {
-        this.ctx = Objects.requireNonNull(ctx, "ctx");
         this.link = Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(nodeName, "nodeName");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.incarnations = Objects.requireNonNull(incarnations, "incarnations");
+        this.counters = Objects.requireNonNull(counters, "counters");
+        this.time = Objects.requireNonNull(time, "time");
+        this.serial = Objects.requireNonNull(serial, "serial");
+        this.random = Objects.requireNonNull(random, "random");
         this.localRoutes = Objects.requireNonNull(localRoutes, "localRoutes");
         this.stateListener = Objects.requireNonNull(stateListener, "stateListener");
-        this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
-        this.heartbeatInterval = Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
-        this.serial = ctx.newSerialExecutor();
-        this.counters = ctx.counters(link.name());
         this.replication = new ReplicationSet(link.topics());
-        this.actorName = ctx.config().actorNameOf(link, ctx.nodeName());
+        this.actorName = config.actorNameOf(link, nodeName);
         this.actorKey = link.name() + "/" + actorName;
-        this.clientId = LinkClientIds.routeSync(ctx.config().clientIdOf(link), ctx.nodeName());
-        this.routeTopic = TOPIC_PREFIX + "route/" + ctx.localCluster();
-        this.respTopic = TOPIC_PREFIX + "resp/" + ctx.localCluster() + "/" + actorName;
-        this.decoder = new EtfDecoder(ctx.etfLimits());
+        this.clientId = LinkClientIds.routeSync(config.clientIdOf(link), nodeName);
+        this.routeTopic = TOPIC_PREFIX + "route/" + config.name();
+        this.respTopic = TOPIC_PREFIX + "resp/" + config.name() + "/" + actorName;
+        this.decoder = new EtfDecoder(Objects.requireNonNull(etfLimits, "etfLimits"));
         GuardedScheduler timers =
-                new GuardedScheduler("link " + link.name() + " actor " + actorName, ctx.scheduler(), serial);
+                new GuardedScheduler("link " + link.name() + " actor " + actorName, time.scheduler(), serial);
         this.conn =
-                new ReconnectingConnection(link.reconnect(), link.reconnect().maxDelay(), timers, ctx.random());
-        this.stateSinceMillis = ctx.ticker().wallClockMillis();
+                new ReconnectingConnection(link.reconnect(), link.reconnect().maxDelay(), timers, random);
+        this.stateSinceMillis = time.ticker().wallClockMillis();
         this.status = new ActorStatus(actorName, 0, ActorState.STOPPED, stateSinceMillis, null, null);
     }
 
@@ -282,7 +296,7 @@ public final class ActorSender implements LocalRouteListener {
         }
         // A new actor begins in the initial state; STOPPED -> CONNECTING is not a transition of the old actor.
         state = ActorState.initial();
-        stateSinceMillis = ctx.ticker().wallClockMillis();
+        stateSinceMillis = time.ticker().wallClockMillis();
         stopsAtStart = stopRequests.get();
         incarnation = 0;
         bootstrapped = false;
@@ -313,12 +327,12 @@ public final class ActorSender implements LocalRouteListener {
         LinkClient c;
         try {
             if (incarnation == 0) {
-                incarnation = ctx.incarnations().next(actorKey, ctx.ticker().wallClockMillis());
+                incarnation = incarnations.next(actorKey, time.ticker().wallClockMillis());
                 publishStatus();
             }
             LinkClientOptions options = clientOptions();
-            ctx.transport().validate(options);
-            c = ctx.transport().createClient(options);
+            transport.validate(options);
+            c = transport.createClient(options);
         } catch (RuntimeException e) {
             // A store or option failure is retried like a connection failure: the file may be fixed meanwhile.
             LOG.warn("link {} actor {}: cannot start a connection: {}", link.name(), actorName, e.toString());
@@ -371,7 +385,7 @@ public final class ActorSender implements LocalRouteListener {
         requestId = id;
         byte[] payload = ControlCodec.encode(
                 new ActorInit(actorName, incarnation, link.name(), ControlMessage.PROTOCOL_VERSION));
-        handshakeTimer = conn.schedule(handshakeTimeout, () -> onHandshakeTimeout(gen));
+        handshakeTimer = conn.schedule(HANDSHAKE_TIMEOUT, () -> onHandshakeTimeout(gen));
         LinkClient c = Objects.requireNonNull(client, "client");
         ConnectionFailure.call(() -> c.publish(new OutgoingPublish(routeTopic, payload, 1, false, respTopic, id)))
                 .whenComplete((r, e) -> serial.execute(() -> onActorInitPublished(gen, r, e)));
@@ -393,7 +407,7 @@ public final class ActorSender implements LocalRouteListener {
         if (!isCurrent(gen) || state != ActorState.HANDSHAKING) {
             return;
         }
-        LOG.info("link {} actor {}: handshake_timeout after {}", link.name(), actorName, handshakeTimeout);
+        LOG.info("link {} actor {}: handshake_timeout after {}", link.name(), actorName, HANDSHAKE_TIMEOUT);
         fail(null, "handshake_timeout");
     }
 
@@ -428,7 +442,7 @@ public final class ActorSender implements LocalRouteListener {
             return;
         }
         boolean needBootstrap = ((Accepted) ack.result()).needBootstrap();
-        heartbeatTimer = conn.schedule(heartbeatInterval, () -> onHeartbeatDue(gen));
+        heartbeatTimer = conn.schedule(HEARTBEAT_INTERVAL, () -> onHeartbeatDue(gen));
         if (needBootstrap || !bootstrapped) {
             transition(ActorState.BOOTSTRAPPING, null, null);
             beginBootstrap(needBootstrap);
@@ -610,7 +624,7 @@ public final class ActorSender implements LocalRouteListener {
                                 ConnectionFailure.of(e).describe());
                     }
                 });
-        heartbeatTimer = conn.schedule(heartbeatInterval, () -> onHeartbeatDue(gen));
+        heartbeatTimer = conn.schedule(HEARTBEAT_INTERVAL, () -> onHeartbeatDue(gen));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -675,7 +689,7 @@ public final class ActorSender implements LocalRouteListener {
     private void transition(ActorState to, @Nullable DisconnectReason reason, @Nullable String error) {
         ActorState from = state;
         state = from.transitionTo(to);
-        long now = ctx.ticker().wallClockMillis();
+        long now = time.ticker().wallClockMillis();
         stateSinceMillis = now;
         publishStatus();
         try {
@@ -695,7 +709,7 @@ public final class ActorSender implements LocalRouteListener {
     private byte[] newRequestId() {
         byte[] id = new byte[16];
         for (int i = 0; i < id.length; i++) {
-            int digit = (int) (ctx.random().getAsDouble() * 16);
+            int digit = (int) (random.getAsDouble() * 16);
             id[i] = (byte) HEX[Math.min(15, Math.max(0, digit))];
         }
         return id;

@@ -6,7 +6,6 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.broker.UserProperty;
-import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.GoldenVectors;
@@ -35,14 +34,12 @@ class EmqxMessageVectorTest {
     private final EtfDecoder decoder = EtfDecoder.withDefaults();
     private final ManualTime time = TestEngines.newTime();
     private final RecordingBroker broker = new RecordingBroker();
-    private final EngineContext ctx = TestEngines.context(
+    private final TestEngines.Receiving engine = TestEngines.receiving(
             time,
-            new FakeTransport(),
             broker,
-            TestEngines.config("clink-us", TestEngines.link(SENDER, "linked/#").build()),
-            1);
-    private final ForwardedReceiver receiver = new ForwardedReceiver(ctx);
-    private final LinkCounters counters = ctx.counters(SENDER);
+            TestEngines.config("clink-us", TestEngines.link(SENDER, "linked/#").build()));
+    private final ForwardedReceiver receiver = engine.receiver;
+    private final LinkCounters counters = engine.counters.counters(SENDER);
 
     private static MqttMessage.Builder base(String topic, String payload, int qos, long timestamp) {
         return MqttMessage.builder()

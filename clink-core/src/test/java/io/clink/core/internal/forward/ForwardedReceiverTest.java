@@ -6,7 +6,6 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.config.LinkConfig;
-import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.etf.ErlAtom;
 import io.clink.core.internal.etf.ErlBinary;
@@ -32,15 +31,13 @@ class ForwardedReceiverTest {
 
     private final ManualTime time = TestEngines.newTime();
     private final RecordingBroker broker = new RecordingBroker();
-    private final EngineContext ctx = TestEngines.context(
+    private final TestEngines.Receiving engine = TestEngines.receiving(
             time,
-            new FakeTransport(),
             broker,
             TestEngines.config(
-                    LOCAL, TestEngines.link(SENDER, "t/test-topic", "t/test/#").build()),
-            1);
-    private final ForwardedReceiver receiver = new ForwardedReceiver(ctx);
-    private final LinkCounters counters = ctx.counters(SENDER);
+                    LOCAL, TestEngines.link(SENDER, "t/test-topic", "t/test/#").build()));
+    private final ForwardedReceiver receiver = engine.receiver;
+    private final LinkCounters counters = engine.counters.counters(SENDER);
 
     private static MqttMessage.Builder publish(String topic) {
         return MqttMessage.builder()
@@ -56,7 +53,7 @@ class ForwardedReceiverTest {
     }
 
     private void reconfigure(LinkConfig link) {
-        ctx.setConfig(TestEngines.config(LOCAL, link));
+        engine.config.set(TestEngines.config(LOCAL, link));
     }
 
     @Test
@@ -93,8 +90,8 @@ class ForwardedReceiverTest {
         assertThat(code).isEqualTo(0x10);
         assertThat(broker.delivered()).isEmpty();
         // Counted in the shared bucket: a peer inventing cluster names must not grow the counters map.
-        assertThat(ctx.unlinkedCounters().filtered.sum()).isEqualTo(1);
-        assertThat(ctx.countersOf("stranger")).isSameAs(ctx.unlinkedCounters());
+        assertThat(engine.counters.unlinkedCounters().filtered.sum()).isEqualTo(1);
+        assertThat(engine.counters.countersOf("stranger")).isSameAs(engine.counters.unlinkedCounters());
     }
 
     @Test

@@ -17,12 +17,13 @@ import io.clink.api.transport.LinkClientOptions;
 import io.clink.api.transport.OutgoingPublish;
 import io.clink.api.transport.PublishResult;
 import io.clink.core.internal.connection.FailingScheduler;
-import io.clink.core.internal.engine.EngineContext;
 import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.ProtocolException;
-import io.clink.core.internal.forward.FakeTransport.FakeClient;
 import io.clink.core.internal.protocol.ForwardedMessage;
+import io.clink.core.internal.testing.FakeTransport;
+import io.clink.core.internal.testing.FakeTransport.FakeClient;
+import io.clink.core.internal.testing.FakeTransport.Publish;
 import io.clink.testkit.ManualTime;
 import io.clink.testkit.RecordingBroker;
 import java.nio.charset.StandardCharsets;
@@ -48,10 +49,8 @@ class ForwarderTest {
     private final ManualTime time = TestEngines.newTime();
     private final FailingScheduler scheduler = new FailingScheduler(time.scheduler());
     private final FakeTransport transport = new FakeTransport();
-    private final RecordingBroker broker = new RecordingBroker();
     private final List<ForwardingStatus> statuses = new ArrayList<>();
     private final EtfDecoder decoder = EtfDecoder.withDefaults();
-    private EngineContext ctx;
     private LinkCounters counters;
     private Forwarder forwarder;
 
@@ -67,9 +66,9 @@ class ForwarderTest {
     }
 
     private Forwarder create(LinkConfig link) {
-        ctx = TestEngines.context(time, scheduler, transport, broker, TestEngines.config(LOCAL, link), 3);
-        counters = ctx.counters(REMOTE);
-        forwarder = new Forwarder(ctx, link, statuses::add);
+        counters = new LinkCounters();
+        forwarder = TestEngines.forwarder(
+                time, scheduler, transport, TestEngines.config(LOCAL, link), link, counters, 3, statuses::add);
         return forwarder;
     }
 
@@ -119,7 +118,7 @@ class ForwarderTest {
     }
 
     private List<String> texts(FakeClient c) {
-        return c.sent.stream().map(s -> text(s.publish)).collect(Collectors.toList());
+        return c.publishes.stream().map(s -> text(s.message())).collect(Collectors.toList());
     }
 
     /** Acknowledges until nothing is left in flight, as the window refills after each acknowledgement. */
@@ -151,7 +150,7 @@ class ForwarderTest {
                 .keepalive(Duration.ofSeconds(30))
                 .build());
 
-        assertThat(transport.validations).isEqualTo(1);
+        assertThat(transport.validated).hasSize(1);
         assertThat(transport.clients)
                 .extracting(c -> c.options.clientId())
                 .containsExactly(
@@ -254,11 +253,11 @@ class ForwarderTest {
 
         forward(msg("p", 0, "zero"), msg("p", 1, "one"), msg("p", 2, "two"));
 
-        List<FakeTransport.Sent> sent = transport.client(1).sent;
-        assertThat(sent).extracting(s -> s.publish.topic()).containsOnly(MSG_TOPIC);
-        assertThat(sent).extracting(s -> s.publish.qos()).containsExactly(0, 1, 1);
-        assertThat(sent).extracting(s -> record(s.publish).qos()).containsExactly(0, 1, 2);
-        assertThat(sent).extracting(s -> s.publish.retain()).containsOnly(false);
+        List<Publish> sent = transport.client(1).publishes;
+        assertThat(sent).extracting(s -> s.message().topic()).containsOnly(MSG_TOPIC);
+        assertThat(sent).extracting(s -> s.message().qos()).containsExactly(0, 1, 1);
+        assertThat(sent).extracting(s -> record(s.message()).qos()).containsExactly(0, 1, 2);
+        assertThat(sent).extracting(s -> s.message().retain()).containsOnly(false);
     }
 
     @Test
@@ -268,7 +267,7 @@ class ForwarderTest {
 
         forward(m);
 
-        ForwardedMessage r = record(transport.client(1).sent.get(0).publish);
+        ForwardedMessage r = record(transport.client(1).publishes.get(0).message());
         assertThat(MessageMapping.toMqttMessage(r, LOCAL, 0).message())
                 .isEqualTo(m.toBuilder().originCluster(LOCAL).build());
         assertThat(r.id().length()).isEqualTo(16);
@@ -289,7 +288,7 @@ class ForwarderTest {
         assertThat(counters.forwarded.sum()).isEqualTo(2);
         assertThat(counters.failed.sum()).isEqualTo(2);
         assertThat(counters.retried.sum()).isZero();
-        assertThat(c.sent).hasSize(4);
+        assertThat(c.publishes).hasSize(4);
         assertSettled(4);
     }
 
@@ -342,13 +341,12 @@ class ForwarderTest {
         // Scenario 4: 10 publishers x 10 QoS 1 messages, interleaved; the target sees each publisher in order.
         startConnected(link(8).build());
         RecordingBroker target = new RecordingBroker();
-        EngineContext targetCtx = TestEngines.context(
-                TestEngines.newTime(),
-                new FakeTransport(),
-                target,
-                TestEngines.config(REMOTE, TestEngines.link(LOCAL, "t/#").build()),
-                5);
-        ForwardedReceiver receiver = new ForwardedReceiver(targetCtx);
+        ForwardedReceiver receiver = TestEngines.receiving(
+                        TestEngines.newTime(),
+                        target,
+                        TestEngines.config(
+                                REMOTE, TestEngines.link(LOCAL, "t/#").build()))
+                .receiver;
         LinkConnection conn = LinkConnection.of("c1", "clink-a:msg");
         transport.wire = p ->
                 assertThat(receiver.onMessagePublish(conn, LOCAL, p.payload())).isZero();
@@ -380,16 +378,18 @@ class ForwarderTest {
         assertThat(byPublisher.values()).allSatisfy(seq -> assertThat(seq).isEqualTo(inOrder));
         assertThat(target.delivered())
                 .allSatisfy(m -> assertThat(m.originCluster()).hasValue(LOCAL));
-        assertThat(transport.clients.stream().filter(c -> !c.sent.isEmpty()).count())
+        assertThat(transport.clients.stream()
+                        .filter(c -> !c.publishes.isEmpty())
+                        .count())
                 .isGreaterThan(3);
         for (FakeClient c : transport.clients) {
             Set<String> publishers =
-                    c.sent.stream().map(s -> record(s.publish).from()).collect(Collectors.toSet());
+                    c.publishes.stream().map(s -> record(s.message()).from()).collect(Collectors.toSet());
             for (FakeClient other : transport.clients) {
                 if (other != c) {
-                    assertThat(other.sent)
+                    assertThat(other.publishes)
                             .noneMatch(
-                                    s -> publishers.contains(record(s.publish).from()));
+                                    s -> publishers.contains(record(s.message()).from()));
                 }
             }
         }
@@ -411,7 +411,7 @@ class ForwarderTest {
         transport.clients.forEach(c -> c.ackAll(0));
         time.runUntilIdle();
 
-        assertThat(transport.clients).allSatisfy(c -> assertThat(c.sent).isNotEmpty());
+        assertThat(transport.clients).allSatisfy(c -> assertThat(c.publishes).isNotEmpty());
         List<String> all = transport.allSent().stream().map(this::text).sorted().collect(Collectors.toList());
         assertThat(all)
                 .isEqualTo(IntStream.range(0, 40)
@@ -433,7 +433,9 @@ class ForwarderTest {
         }
         time.runUntilIdle();
 
-        assertThat(transport.clients.stream().filter(c -> !c.sent.isEmpty()).count())
+        assertThat(transport.clients.stream()
+                        .filter(c -> !c.publishes.isEmpty())
+                        .count())
                 .isEqualTo(1);
     }
 
@@ -484,7 +486,7 @@ class ForwarderTest {
         transport.client(1).accept();
         time.runUntilIdle();
         ackEverything(0);
-        assertThat(transport.client(1).sent).hasSize(100);
+        assertThat(transport.client(1).publishes).hasSize(100);
         assertSettled(10_000);
     }
 
@@ -542,15 +544,15 @@ class ForwarderTest {
         c.drop(KICKED);
         time.runUntilIdle();
         forward(msg("p", 1, "6"));
-        assertThat(c.sent).hasSize(5);
+        assertThat(c.publishes).hasSize(5);
         time.advance(Duration.ofSeconds(1));
         c.accept();
         time.runUntilIdle();
 
         assertThat(texts(c)).containsExactly("1", "2", "3", "4", "5", "3", "4", "5", "6");
         assertThat(counters.retried.sum()).isEqualTo(3);
-        assertThat(c.sent.get(5).publish.payload())
-                .isSameAs(c.sent.get(2).publish.payload());
+        assertThat(c.publishes.get(5).message().payload())
+                .isSameAs(c.publishes.get(2).message().payload());
         c.ackAll(0);
         time.runUntilIdle();
         assertThat(counters.forwarded.sum()).isEqualTo(6);
@@ -577,13 +579,13 @@ class ForwarderTest {
         startConnected(link().build());
         FakeClient c = transport.client(1);
         forward(msg("p", 1, "1"), msg("p", 1, "2"));
-        List<FakeTransport.Sent> firstTry = new ArrayList<>(c.sent);
+        List<Publish> firstTry = new ArrayList<>(c.publishes);
 
         c.dropSilently(KICKED);
         time.advance(Duration.ofSeconds(1));
         c.accept();
         time.runUntilIdle();
-        firstTry.forEach(s -> s.future.complete(PublishResult.SUCCESS));
+        firstTry.forEach(s -> s.result().complete(PublishResult.SUCCESS));
         time.runUntilIdle();
 
         assertThat(counters.forwarded.sum()).isZero();

@@ -2,7 +2,6 @@ package io.clink.core.internal.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.api.IncarnationStore;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.LocalBroker;
 import io.clink.api.broker.LocalSubscription;
@@ -14,16 +13,19 @@ import io.clink.api.config.LinkConfig;
 import io.clink.api.link.LinkStatus;
 import io.clink.api.time.Cancellable;
 import io.clink.api.topic.Subscription;
-import io.clink.core.internal.engine.EngineContext;
+import io.clink.core.internal.engine.CounterRegistry;
+import io.clink.core.internal.engine.EngineTime;
 import io.clink.core.internal.engine.GuardedBroker;
+import io.clink.core.internal.engine.LiveConfig;
+import io.clink.core.internal.engine.SerialExecutors;
 import io.clink.core.internal.etf.EtfLimits;
 import io.clink.core.internal.forward.ForwardedReceiver;
 import io.clink.core.internal.link.LocalRouteListener;
 import io.clink.core.internal.link.LocalRoutes;
 import io.clink.core.internal.receiver.RouteReceiver;
+import io.clink.core.internal.route.RouteIndex;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -51,37 +53,27 @@ class HookDispatcherTest {
             .name("us")
             .links(List.of(link("eu"), link("ap")))
             .build();
-    private final EngineContext ctx = new EngineContext(
-            config,
-            new GuardedBroker(broker),
-            options -> {
-                throw new UnsupportedOperationException("no outbound connections here");
-            },
-            () -> 0L,
-            (task, delay) -> Cancellable.DONE,
-            Runnable::run,
-            new IncarnationStore() {
-                @Override
-                public OptionalLong load(String actorKey) {
-                    return OptionalLong.empty();
-                }
-
-                @Override
-                public void store(String actorKey, long incarnation) {}
-            },
-            "clink@node1",
-            () -> 0.5,
-            EtfLimits.defaults());
+    private final LiveConfig liveConfig = new LiveConfig(config);
+    private final GuardedBroker guarded = new GuardedBroker(broker);
+    private final CounterRegistry counters = new CounterRegistry(liveConfig);
+    private final RouteIndex remoteRoutes = new RouteIndex();
     private final LocalRoutes localRoutes = new LocalRoutes();
     private final LinkSupervisor links = new LinkSupervisor(RecordingLink::new, cluster -> {}, () -> 0L);
     private final HookDispatcher hooks = new HookDispatcher(
             "us",
             localRoutes,
-            ctx.routeIndex(),
+            remoteRoutes,
             links,
-            new RouteReceiver(ctx),
-            new ForwardedReceiver(ctx),
-            ctx.broker());
+            new RouteReceiver(
+                    liveConfig,
+                    guarded,
+                    remoteRoutes,
+                    counters,
+                    new EngineTime(() -> 0L, (task, delay) -> Cancellable.DONE),
+                    new SerialExecutors(Runnable::run).newSerialExecutor(),
+                    EtfLimits.defaults()),
+            new ForwardedReceiver(liveConfig, guarded, counters, () -> 0L, EtfLimits.defaults()),
+            guarded);
 
     private final class RecordingLink implements RunningLink {
         private final LinkConfig config;
@@ -170,7 +162,7 @@ class HookDispatcherTest {
     @Test
     void onPublish_matchesARemoteRoute_forwardedToThatClusterOnly() {
         links.start(config);
-        ctx.routeIndex().add("t/#", "eu", "t/#", 0);
+        remoteRoutes.add("t/#", "eu", "t/#", 0);
         hooks.activate();
 
         hooks.onPublish(publish("t/1"));
@@ -182,7 +174,7 @@ class HookDispatcherTest {
     @Test
     void onPublish_cameOverALink_neverForwardedAgain() {
         links.start(config);
-        ctx.routeIndex().add("t/#", "eu", "t/#", 0);
+        remoteRoutes.add("t/#", "eu", "t/#", 0);
         hooks.activate();
 
         hooks.onPublish(MqttMessage.builder()
@@ -196,7 +188,7 @@ class HookDispatcherTest {
 
     @Test
     void onPublish_routeToAClusterWithNoRunningLink_dropped() {
-        ctx.routeIndex().add("t/#", "eu", "t/#", 0);
+        remoteRoutes.add("t/#", "eu", "t/#", 0);
         links.start(ClusterLinkConfig.builder()
                 .name("us")
                 .links(List.of(link("ap")))

@@ -6,8 +6,11 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
-import io.clink.core.internal.engine.EngineContext;
+import io.clink.core.internal.engine.CounterRegistry;
+import io.clink.core.internal.engine.EngineTime;
 import io.clink.core.internal.engine.GuardedBroker;
+import io.clink.core.internal.engine.LiveConfig;
+import io.clink.core.internal.engine.SerialExecutors;
 import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.EtfLimits;
 import io.clink.core.internal.etf.ProtocolException;
@@ -20,7 +23,6 @@ import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
 import io.clink.core.internal.route.IndexedRoute;
 import io.clink.core.internal.route.RouteIndex;
-import io.clink.testkit.InMemoryIncarnationStore;
 import io.clink.testkit.ManualTime;
 import io.clink.testkit.RecordingBroker;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +49,9 @@ final class Harness {
     // A non-zero monotonic origin, so nothing relies on the clock starting at 0.
     final ManualTime time = ManualTime.startingAt(7_000_000_000L, Instant.ofEpochMilli(1_722_945_600_000L + 7_000));
     final RecordingBroker broker = new RecordingBroker();
-    final EngineContext ctx;
+    final LiveConfig liveConfig;
+    final CounterRegistry counters;
+    final RouteIndex index = new RouteIndex();
     final RouteReceiver receiver;
     private int connections;
 
@@ -56,20 +60,23 @@ final class Harness {
     }
 
     Harness(Map<String, Boolean> links) {
-        ctx = new EngineContext(
-                config(links),
+        liveConfig = new LiveConfig(config(links));
+        counters = new CounterRegistry(liveConfig);
+        receiver = newReceiver(RouteReceiver.DEFAULT_ACTOR_TTL, RouteReceiver.DEFAULT_GC_REPEAT);
+    }
+
+    /** Another receiver over this harness's configuration, broker, index, counters and time. */
+    RouteReceiver newReceiver(Duration actorTtl, Duration gcRepeat) {
+        return new RouteReceiver(
+                liveConfig,
                 new GuardedBroker(broker),
-                options -> {
-                    throw new UnsupportedOperationException("the receiver opens no connections");
-                },
-                time.ticker(),
-                time.scheduler(),
-                time.executor(),
-                new InMemoryIncarnationStore(),
-                "node1",
-                () -> 0.5,
-                EtfLimits.defaults());
-        receiver = new RouteReceiver(ctx);
+                index,
+                counters,
+                new EngineTime(time.ticker(), time.scheduler()),
+                new SerialExecutors(time.executor()).newSerialExecutor(),
+                EtfLimits.defaults(),
+                actorTtl,
+                gcRepeat);
     }
 
     static ClusterLinkConfig config(Map<String, Boolean> links) {
@@ -85,11 +92,11 @@ final class Harness {
     }
 
     void setLinks(Map<String, Boolean> links) {
-        ctx.setConfig(config(links));
+        liveConfig.set(config(links));
     }
 
     RouteIndex index() {
-        return ctx.routeIndex();
+        return index;
     }
 
     LinkConnection connect(String clientId) {
@@ -199,14 +206,14 @@ final class Harness {
     }
 
     long routesSkipped(String cluster) {
-        return ctx.counters(cluster).routesSkipped.sum();
+        return counters.counters(cluster).routesSkipped.sum();
     }
 
     long protocolErrors(String cluster) {
-        return ctx.counters(cluster).protocolErrors.sum();
+        return counters.counters(cluster).protocolErrors.sum();
     }
 
     long routesReceived(String cluster) {
-        return ctx.counters(cluster).routesReceived.sum();
+        return counters.counters(cluster).routesReceived.sum();
     }
 }

@@ -234,10 +234,10 @@ class RouteReceiverGcTest {
 
     @Test
     void constructor_nonPositiveDurations_rejectedNamingValue() {
-        assertThatThrownBy(() -> new RouteReceiver(h.ctx, Duration.ZERO, Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> h.newReceiver(Duration.ZERO, Duration.ofSeconds(5)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("PT0S");
-        assertThatThrownBy(() -> new RouteReceiver(h.ctx, Duration.ofSeconds(3), Duration.ofSeconds(-1)))
+        assertThatThrownBy(() -> h.newReceiver(Duration.ofSeconds(3), Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("PT-1S");
     }

@@ -254,7 +254,7 @@ class RouteReceiverProtocolErrorTest {
         int code = throwing.routes(conn, "clA", "a1", add("t/1"));
 
         assertThat(code).isEqualTo(0x83);
-        assertThat(throwing.ctx.counters("clA").brokerErrors.sum()).isEqualTo(1);
+        assertThat(throwing.counters.counters("clA").brokerErrors.sum()).isEqualTo(1);
         assertThat(throwing.protocolErrors("clA")).isEqualTo(1);
     }
 

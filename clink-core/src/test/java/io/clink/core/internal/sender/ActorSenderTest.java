@@ -31,8 +31,9 @@ import io.clink.core.internal.protocol.ControlMessage.Heartbeat;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
 import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
-import io.clink.core.internal.sender.FakeTransport.FakeClient;
-import io.clink.core.internal.sender.FakeTransport.Publish;
+import io.clink.core.internal.testing.FakeTransport;
+import io.clink.core.internal.testing.FakeTransport.FakeClient;
+import io.clink.core.internal.testing.FakeTransport.Publish;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -270,7 +271,7 @@ class ActorSenderTest {
         h.start();
         long incarnation = h.sender.status().incarnation();
         DisconnectReason refused = new DisconnectReason(DisconnectReason.Cause.SOCKET_ERROR, -1, "connection refused");
-        h.client().failConnect(refused);
+        h.client().refuse(refused);
         h.sim.runUntilIdle();
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.sender.status().lastDisconnect()).isEqualTo(refused);
@@ -280,7 +281,7 @@ class ActorSenderTest {
         h.connack();
         DisconnectReason denied =
                 new DisconnectReason(DisconnectReason.Cause.BROKER_DISCONNECT, 0x87, "not authorized");
-        h.client().loseConnection(denied); // fails the pending SUBSCRIBE and reports the loss
+        h.client().drop(denied); // fails the pending SUBSCRIBE and reports the loss
         h.sim.runUntilIdle();
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.sender.status().lastDisconnect()).isEqualTo(denied);
@@ -378,7 +379,7 @@ class ActorSenderTest {
             assertThat(p.message().topic()).isEqualTo(ROUTE_TOPIC);
             assertThat(p.message().qos()).isEqualTo(1);
         });
-        assertThat(h.ctx.counters(REMOTE).routesSent.sum()).isEqualTo(routes);
+        assertThat(h.counters.routesSent.sum()).isEqualTo(routes);
         assertThat(pairs(h)).isEqualTo("CONNECTING->HANDSHAKING, HANDSHAKING->BOOTSTRAPPING, BOOTSTRAPPING->ONLINE");
     }
 
@@ -410,7 +411,7 @@ class ActorSenderTest {
         assertThat(allOps(h.batches()))
                 .hasSize(300)
                 .isEqualTo(filters.stream().map(f -> RouteOp.add(f, f)).collect(Collectors.toSet()));
-        assertThat(h.ctx.counters(REMOTE).failed.sum()).isZero();
+        assertThat(h.counters.failed.sum()).isZero();
     }
 
     @Test
@@ -426,13 +427,13 @@ class ActorSenderTest {
 
         assertThat(h.state()).isEqualTo(ONLINE);
         assertThat(allOps(h.batches())).containsExactlyInAnyOrder(RouteOp.add("a/1", "a/1"), RouteOp.add("a/2", "a/2"));
-        assertThat(h.ctx.counters(REMOTE).failed.sum()).isEqualTo(1);
+        assertThat(h.counters.failed.sum()).isEqualTo(1);
 
         // Incremental path: dropped as well, never retried.
         h.addRoute("z/" + "q".repeat(600));
         h.sim.runUntilIdle();
         assertThat(h.client().pendingPublishes()).isEmpty();
-        assertThat(h.ctx.counters(REMOTE).failed.sum()).isEqualTo(2);
+        assertThat(h.counters.failed.sum()).isEqualTo(2);
     }
 
     @Test
@@ -505,7 +506,7 @@ class ActorSenderTest {
         assertThat(batches).hasSize(2);
         assertThat(batches.get(0).ops()).containsExactly(RouteOp.add("a/1", "a/1"));
         assertThat(batches.get(1).ops()).containsExactly(RouteOp.add("a/3", "a/3"), RouteOp.delete("a/2", "a/2"));
-        assertThat(h.ctx.counters(REMOTE).routesSent.sum()).isEqualTo(3);
+        assertThat(h.counters.routesSent.sum()).isEqualTo(3);
     }
 
     @Test
@@ -580,7 +581,7 @@ class ActorSenderTest {
         h.start();
         h.handshake(true);
         FakeClient first = h.client();
-        first.loseConnection(RESET);
+        first.drop(RESET);
         h.sim.runUntilIdle();
         h.sim.advance(ms(999));
         h.sim.advance(Duration.ofSeconds(30)); // reconnects, but the connect never completes
@@ -601,7 +602,7 @@ class ActorSenderTest {
         h.pubackBatches();
         long incarnation = h.sender.status().incarnation();
 
-        h.client().loseConnection(RESET);
+        h.client().drop(RESET);
         h.sim.runUntilIdle();
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.sender.status().lastDisconnect()).isEqualTo(RESET);
@@ -632,7 +633,7 @@ class ActorSenderTest {
         h.start();
         h.handshake(true);
         h.pubackBatches();
-        h.client().loseConnection(RESET);
+        h.client().drop(RESET);
         h.sim.runUntilIdle();
         h.addRoute("t/2");
         h.removeRoute("t/1");
@@ -661,7 +662,7 @@ class ActorSenderTest {
         assertThat(h.state()).isEqualTo(DISCONNECTED);
         assertThat(h.sender.status().lastError()).isEqualTo("route_batch_failed: PUBACK reason code 0x87");
         assertThat(h.client().closed).isTrue();
-        assertThat(h.ctx.counters(REMOTE).routesSent.sum()).isZero();
+        assertThat(h.counters.routesSent.sum()).isZero();
         h.removeRoute("t/2");
         h.sim.advance(Duration.ofSeconds(1));
         h.handshake(false);
@@ -680,7 +681,7 @@ class ActorSenderTest {
         h.handshake(true);
         h.addRoute("t/1");
         h.sim.runUntilIdle();
-        h.client().loseConnection(RESET);
+        h.client().drop(RESET);
         h.sim.runUntilIdle();
 
         h.sim.advance(Duration.ofSeconds(1));
@@ -690,7 +691,7 @@ class ActorSenderTest {
         List<RouteBatch> batches = h.batches();
         assertThat(batches).hasSize(2);
         assertThat(batches.get(1).ops()).containsExactly(RouteOp.add("t/1", "t/1"));
-        assertThat(h.ctx.counters(REMOTE).routesSent.sum()).isEqualTo(1);
+        assertThat(h.counters.routesSent.sum()).isEqualTo(1);
     }
 
     @Test
@@ -700,7 +701,7 @@ class ActorSenderTest {
         h.handshake(true);
         h.addRoute("t/1");
         h.sim.runUntilIdle();
-        h.client().loseConnection(RESET, true);
+        h.client().dropListenerFirst(RESET);
         h.sim.runUntilIdle();
 
         h.sim.advance(Duration.ofSeconds(1));
@@ -721,7 +722,7 @@ class ActorSenderTest {
         h.handshake(true);
         h.client().pendingPublishes().get(0).result().complete(new PublishResult(0x10));
         h.sim.runUntilIdle();
-        h.client().loseConnection(RESET); // the second bootstrap batch is lost
+        h.client().drop(RESET); // the second bootstrap batch is lost
         h.sim.runUntilIdle();
         h.removeRoute("t/0"); // must reach the remote, which holds t/0 from the first batch
 
@@ -751,7 +752,7 @@ class ActorSenderTest {
             double r = randoms[i];
             h.random = () -> r;
             int clients = h.transport.clients.size();
-            h.client().failConnect(RESET);
+            h.client().refuse(RESET);
             h.sim.runUntilIdle();
             h.sim.advance(ms(delays[i] - 1));
             assertThat(h.transport.clients).as("attempt %d", i).hasSize(clients);
@@ -763,7 +764,7 @@ class ActorSenderTest {
         assertThat(h.state()).isEqualTo(ONLINE);
 
         h.random = () -> 0.75;
-        h.client().loseConnection(RESET);
+        h.client().drop(RESET);
         h.sim.runUntilIdle();
         h.sim.advance(ms(1124));
         assertThat(h.state()).isEqualTo(DISCONNECTED);
@@ -780,7 +781,7 @@ class ActorSenderTest {
         h.start();
         Duration cap = SenderHarness.BACKOFF.maxDelay();
         for (int i = 0; i < 1000; i++) {
-            h.client().failConnect(RESET);
+            h.client().refuse(RESET);
             h.sim.runUntilIdle();
             assertThat(h.state()).isEqualTo(DISCONNECTED);
             h.sim.advance(cap);
@@ -796,7 +797,7 @@ class ActorSenderTest {
         assertThat(h.state()).isEqualTo(ONLINE);
 
         h.scheduler.failNext(1);
-        h.client().loseConnection(RESET);
+        h.client().drop(RESET);
         h.sim.runUntilIdle();
         assertThat(h.scheduler.refused()).isEqualTo(1);
         assertThat(h.state()).isEqualTo(DISCONNECTED);
@@ -830,7 +831,7 @@ class ActorSenderTest {
         // Scenario 10 of protocol section 8.
         SenderHarness h = new SenderHarness("t/#");
         h.start();
-        assertThat(h.client().connectPending()).isTrue();
+        assertThat(h.client().connecting()).isTrue();
 
         h.sender.stop();
         assertThat(h.client().closed).as("closed on the caller's thread").isTrue();
@@ -909,12 +910,12 @@ class ActorSenderTest {
         SenderHarness h = new SenderHarness("t/#");
         h.routes.add(Subscription.parse("t/1"));
         h.start();
-        h.client().failConnect(RESET);
+        h.client().refuse(RESET);
         h.sim.advance(Duration.ofSeconds(1));
         h.handshake(true);
         h.pubackBatches();
         h.sim.advance(Duration.ofSeconds(3));
-        h.client().loseConnection(RESET);
+        h.client().drop(RESET);
         h.sim.advance(Duration.ofSeconds(1));
         h.handshake(false);
         h.stop();
@@ -941,7 +942,7 @@ class ActorSenderTest {
     void stateListener_throwing_doesNotBreakTheActor() {
         SenderHarness base = new SenderHarness("t/#");
         List<ActorStateChange> seen = new ArrayList<>();
-        ActorSender sender = new ActorSender(base.ctx, base.link, Set::of, c -> {
+        ActorSender sender = base.newSender(Set::of, c -> {
             seen.add(c);
             throw new IllegalStateException("listener bug");
         });
@@ -1055,11 +1056,11 @@ class ActorSenderTest {
             if (c.closed) {
                 return false;
             }
-            if (c.connectPending()) {
+            if (c.connecting()) {
                 if (flaky && rnd.nextInt(10) == 0) {
-                    c.failConnect(RESET);
+                    c.refuse(RESET);
                 } else {
-                    c.completeConnect(rnd.nextBoolean() ? 4096 : io.clink.api.transport.ConnectResult.UNLIMITED);
+                    c.accept(rnd.nextBoolean() ? 4096 : io.clink.api.transport.ConnectResult.UNLIMITED);
                 }
                 return true;
             }
@@ -1119,7 +1120,11 @@ class ActorSenderTest {
                     apply(batch);
                 }
             }
-            c.loseConnection(RESET, rnd.nextBoolean());
+            if (rnd.nextBoolean()) {
+                c.dropListenerFirst(RESET);
+            } else {
+                c.drop(RESET);
+            }
         }
 
         private void apply(RouteBatch batch) {

@@ -1,9 +1,5 @@
 package io.clink.core.internal.sender;
 
-import io.clink.api.broker.LinkConnection;
-import io.clink.api.broker.LocalBroker;
-import io.clink.api.broker.LocalSubscription;
-import io.clink.api.broker.MqttMessage;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
 import io.clink.api.config.ReconnectBackoff;
@@ -12,8 +8,9 @@ import io.clink.api.link.ActorStateChange;
 import io.clink.api.topic.Subscription;
 import io.clink.api.transport.ConnectResult;
 import io.clink.core.internal.connection.FailingScheduler;
-import io.clink.core.internal.engine.EngineContext;
-import io.clink.core.internal.engine.GuardedBroker;
+import io.clink.core.internal.engine.EngineTime;
+import io.clink.core.internal.engine.LinkCounters;
+import io.clink.core.internal.engine.SerialExecutors;
 import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.EtfLimits;
 import io.clink.core.internal.etf.ProtocolException;
@@ -22,8 +19,9 @@ import io.clink.core.internal.protocol.ControlMessage;
 import io.clink.core.internal.protocol.ControlMessage.ActorInit;
 import io.clink.core.internal.protocol.ControlMessage.ActorInitAck;
 import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
-import io.clink.core.internal.sender.FakeTransport.FakeClient;
-import io.clink.core.internal.sender.FakeTransport.Publish;
+import io.clink.core.internal.testing.FakeTransport;
+import io.clink.core.internal.testing.FakeTransport.FakeClient;
+import io.clink.core.internal.testing.FakeTransport.Publish;
 import io.clink.testkit.InMemoryIncarnationStore;
 import io.clink.testkit.ManualTime;
 import java.time.Duration;
@@ -34,6 +32,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /** One ActorSender wired to manual time, a scripted transport and an in-memory incarnation store. */
 final class SenderHarness {
@@ -57,7 +56,8 @@ final class SenderHarness {
     final Set<Subscription> routes = new LinkedHashSet<>();
     final List<ActorStateChange> changes = new ArrayList<>();
     final LinkConfig link;
-    final EngineContext ctx;
+    final ClusterLinkConfig config;
+    final LinkCounters counters = new LinkCounters();
     final ActorSender sender;
     DoubleSupplier random = () -> 0.5;
 
@@ -70,23 +70,29 @@ final class SenderHarness {
                 LinkConfig.builder().name(REMOTE).server("127.0.0.1:11883").reconnect(BACKOFF);
         linkSettings.accept(b);
         link = b.build();
-        ClusterLinkConfig config = ClusterLinkConfig.builder()
+        config = ClusterLinkConfig.builder()
                 .name(LOCAL)
                 .actorName(NODE)
                 .link(link)
                 .build();
-        ctx = new EngineContext(
+        sender = newSender(() -> Set.copyOf(routes), changes::add);
+    }
+
+    /** Another actor on this harness's link, time, transport and store. */
+    ActorSender newSender(Supplier<Set<Subscription>> localRoutes, Consumer<ActorStateChange> listener) {
+        return new ActorSender(
                 config,
-                new GuardedBroker(new NoBroker()),
-                transport,
-                sim.ticker(),
-                scheduler,
-                sim.executor(),
-                incarnations,
+                link,
                 NODE,
+                transport,
+                incarnations,
+                counters,
+                new EngineTime(sim.ticker(), scheduler),
+                new SerialExecutors(sim.executor()).newSerialExecutor(),
                 () -> random.getAsDouble(),
-                EtfLimits.defaults());
-        sender = new ActorSender(ctx, link, () -> Set.copyOf(routes), changes::add);
+                EtfLimits.defaults(),
+                localRoutes,
+                listener);
     }
 
     // --- driving the actor ---
@@ -130,7 +136,7 @@ final class SenderHarness {
     }
 
     void connack(long maximumPacketSize) {
-        client().completeConnect(maximumPacketSize);
+        client().accept(maximumPacketSize);
         sim.runUntilIdle();
     }
 
@@ -216,22 +222,6 @@ final class SenderHarness {
             return ControlCodec.decode(EtfDecoder.withDefaults(), payload);
         } catch (ProtocolException e) {
             throw new AssertionError("undecodable payload", e);
-        }
-    }
-
-    /** The sender never touches the local broker. */
-    private static final class NoBroker implements LocalBroker {
-        @Override
-        public void forEachSubscription(Consumer<? super LocalSubscription> action) {}
-
-        @Override
-        public void deliver(MqttMessage message) {
-            throw new AssertionError("the sender must not deliver");
-        }
-
-        @Override
-        public void disconnect(LinkConnection connection, int reasonCode, String reasonString) {
-            throw new AssertionError("the sender must not disconnect inbound connections");
         }
     }
 }
