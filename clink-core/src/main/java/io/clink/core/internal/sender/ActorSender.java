@@ -1,6 +1,5 @@
 package io.clink.core.internal.sender;
 
-import com.google.common.base.Utf8;
 import io.clink.api.IncarnationStore;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
@@ -24,21 +23,12 @@ import io.clink.core.internal.connection.ReconnectingConnection;
 import io.clink.core.internal.engine.EngineTime;
 import io.clink.core.internal.engine.LinkClientOptionsFactory;
 import io.clink.core.internal.engine.LinkCounters;
-import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.EtfLimits;
-import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.link.LocalRouteListener;
 import io.clink.core.internal.protocol.ControlCodec;
-import io.clink.core.internal.protocol.ControlMessage;
-import io.clink.core.internal.protocol.ControlMessage.Accepted;
-import io.clink.core.internal.protocol.ControlMessage.ActorInit;
-import io.clink.core.internal.protocol.ControlMessage.ActorInitAck;
 import io.clink.core.internal.protocol.ControlMessage.Heartbeat;
-import io.clink.core.internal.protocol.ControlMessage.Rejected;
-import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -56,27 +46,11 @@ import org.slf4j.LoggerFactory;
  * cluster, introduces itself with {@code actor_init}, sends its routes (a full snapshot when the remote asks for
  * one, then incremental ops from a {@link SyncerStash}) and keeps the remote's record of it alive with heartbeats.
  *
- * <p>State machine (api {@link ActorState}; every change goes through {@link ActorState#transitionTo}, so an
- * illegal transition throws: it is a bug, never bad input):
- *
- * <pre>
- * from           event                                              to
- * (not running)  start()                                            CONNECTING (a new actor, no change event)
- * CONNECTING     CONNACK and SUBACK of the resp topic               HANDSHAKING (actor_init published)
- * CONNECTING     connect/subscribe failed, connection lost,         DISCONNECTED
- *                incarnation store or options failed
- * HANDSHAKING    ack ok, need_bootstrap or not bootstrapped yet     BOOTSTRAPPING
- *                in this incarnation
- * HANDSHAKING    ack ok, no bootstrap needed                        ONLINE (flushes the stash)
- * HANDSHAKING    ack error, no ack in 5 s, actor_init refused,      DISCONNECTED
- *                connection lost
- * BOOTSTRAPPING  last snapshot batch acknowledged                   ONLINE (flushes the stash)
- * BOOTSTRAPPING  batch refused or failed, connection lost           DISCONNECTED
- * ONLINE         batch refused or failed, connection lost           DISCONNECTED
- * DISCONNECTED   backoff delay elapsed                              CONNECTING
- * any but        stop()                                             STOPPED
- *   STOPPED
- * </pre>
+ * <p>Its parts, each in a class of its own: {@link ActorStateMachine} (the states, their transition table and the
+ * status readers see), {@link ActorHandshake} ({@code actor_init} and its reply), {@link RouteOutbox} (stash,
+ * bootstrap snapshot and the batch in flight), {@link RouteBatchPacker} (batches that fit the peer) and {@link
+ * ReconnectingConnection} (generations, backoff, guarded timers). This class runs the protocol over them: connect,
+ * subscribe, handshake, bootstrap, incremental batches, heartbeats, and the one way into DISCONNECTED ({@code fail}).
  *
  * <p>Invariants:
  *
@@ -113,33 +87,25 @@ public final class ActorSender implements LocalRouteListener {
     public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
     /** Heartbeat period: the actor TTL (30 s) divided by 3 (protocol section 4.5). */
     public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
-    /** Most ops in one route batch (protocol section 3.5). */
-    public static final int MAX_BATCH_OPS = 4000;
 
     private static final String TOPIC_PREFIX = "$LINK/cluster/";
-    // ETF: a SMALL_TUPLE header (2 bytes), two BINARY_EXT headers (5 bytes each), and for a delete the SMALL_INTEGER
-    // 100 (2 bytes); the encoded batch adds one LIST_EXT header (5 bytes) to the empty batch, which has NIL.
-    private static final int OP_FIXED_BYTES = 2 + 5 + 5;
-    private static final int DELETE_EXTRA_BYTES = 2;
-    private static final int LIST_HEADER_BYTES = 5;
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final LinkConfig link;
     private final LinkTransport transport;
     private final IncarnationStore incarnations;
     private final EngineTime time;
-    private final DoubleSupplier random;
     private final Supplier<Set<Subscription>> localRoutes;
-    private final Consumer<ActorStateChange> stateListener;
     private final Executor serial;
     private final LinkCounters counters;
-    private final ReplicationSet replication;
     private final String actorName;
     private final String actorKey;
     private final String clientId;
     private final String routeTopic;
     private final String respTopic;
-    private final EtfDecoder decoder;
+    private final ActorStateMachine machine;
+    private final ActorHandshake handshake;
+    private final RouteOutbox outbox;
+    private final RouteBatchPacker packer;
     private final ReconnectingConnection conn;
 
     // Bumped by start() and stop() on the caller's thread; a start task runs only if no later call superseded it.
@@ -148,26 +114,12 @@ public final class ActorSender implements LocalRouteListener {
     private final AtomicLong stopRequests = new AtomicLong();
     // The current client, also read by stop() on the caller's thread to close a stalled connect at once.
     private volatile @Nullable LinkClient client;
-    private volatile ActorStatus status;
 
     // --- serial-executor state ---
-    private ActorState state = ActorState.STOPPED; // STOPPED also stands for "never started"
-    private long stateSinceMillis;
     private long stopsAtStart;
-    private long incarnation;
-    private boolean bootstrapped;
-    private long maxPacketSize = ConnectResult.UNLIMITED;
-    private int batchOpsCap = MAX_BATCH_OPS;
-    private byte @Nullable [] requestId;
-    private final SyncerStash stash = new SyncerStash();
-    private @Nullable SyncerStash bootstrapOps;
-    private @Nullable List<RouteOp> inFlight;
-    private boolean inFlightIsBootstrap;
     private boolean flushQueued;
     private Cancellable handshakeTimer = Cancellable.DONE;
     private Cancellable heartbeatTimer = Cancellable.DONE;
-    private @Nullable DisconnectReason lastDisconnect;
-    private @Nullable String lastError;
 
     /**
      * Creates a stopped actor.
@@ -206,22 +158,23 @@ public final class ActorSender implements LocalRouteListener {
         this.counters = Objects.requireNonNull(counters, "counters");
         this.time = Objects.requireNonNull(time, "time");
         this.serial = Objects.requireNonNull(serial, "serial");
-        this.random = Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(random, "random");
         this.localRoutes = Objects.requireNonNull(localRoutes, "localRoutes");
-        this.stateListener = Objects.requireNonNull(stateListener, "stateListener");
-        this.replication = new ReplicationSet(link.topics());
+        Objects.requireNonNull(stateListener, "stateListener");
         this.actorName = config.actorNameOf(link, nodeName);
         this.actorKey = link.name() + "/" + actorName;
         this.clientId = LinkClientIds.routeSync(config.clientIdOf(link), nodeName);
         this.routeTopic = TOPIC_PREFIX + "route/" + config.name();
         this.respTopic = TOPIC_PREFIX + "resp/" + config.name() + "/" + actorName;
-        this.decoder = new EtfDecoder(Objects.requireNonNull(etfLimits, "etfLimits"));
+        this.machine = new ActorStateMachine(link.name(), actorName, time.ticker(), stateListener);
+        this.handshake =
+                new ActorHandshake(link.name(), actorName, Objects.requireNonNull(etfLimits, "etfLimits"), random);
+        this.outbox = new RouteOutbox(new ReplicationSet(link.topics()));
+        this.packer = new RouteBatchPacker(link.name(), actorName, routeTopic, counters);
         GuardedScheduler timers =
                 new GuardedScheduler("link " + link.name() + " actor " + actorName, time.scheduler(), serial);
         this.conn =
                 new ReconnectingConnection(link.reconnect(), link.reconnect().maxDelay(), timers, random);
-        this.stateSinceMillis = time.ticker().wallClockMillis();
-        this.status = new ActorStatus(actorName, 0, ActorState.STOPPED, stateSinceMillis, null, null);
     }
 
     /**
@@ -275,7 +228,7 @@ public final class ActorSender implements LocalRouteListener {
      * @return the status
      */
     public ActorStatus status() {
-        return status;
+        return machine.status();
     }
 
     /** The actor's name on the wire. */
@@ -290,32 +243,25 @@ public final class ActorSender implements LocalRouteListener {
         if (request != runRequests.get()) {
             return; // a later stop() or start() superseded this one
         }
-        if (state != ActorState.STOPPED) {
-            LOG.debug("link {} actor {}: start ignored, already {}", link.name(), actorName, state);
+        if (machine.state() != ActorState.STOPPED) {
+            LOG.debug("link {} actor {}: start ignored, already {}", link.name(), actorName, machine.state());
             return;
         }
-        // A new actor begins in the initial state; STOPPED -> CONNECTING is not a transition of the old actor.
-        state = ActorState.initial();
-        stateSinceMillis = time.ticker().wallClockMillis();
         stopsAtStart = stopRequests.get();
-        incarnation = 0;
-        bootstrapped = false;
+        outbox.reset();
         conn.resetBackoff();
-        lastDisconnect = null;
-        lastError = null;
-        stash.clear();
-        publishStatus();
+        machine.begin();
         connect();
     }
 
     private void doStop() {
-        if (state == ActorState.STOPPED) {
+        if (machine.state() == ActorState.STOPPED) {
             return;
         }
         teardownConnection();
         conn.cancelRetry();
-        stash.clear();
-        transition(ActorState.STOPPED, null, null);
+        outbox.clearStash();
+        machine.transition(ActorState.STOPPED, null, null);
         LOG.info("link {} actor {}: stopped", link.name(), actorName);
     }
 
@@ -326,11 +272,10 @@ public final class ActorSender implements LocalRouteListener {
         long gen = conn.nextGeneration();
         LinkClient c;
         try {
-            if (incarnation == 0) {
-                incarnation = incarnations.next(actorKey, time.ticker().wallClockMillis());
-                publishStatus();
+            if (machine.incarnation() == 0) {
+                machine.incarnation(incarnations.next(actorKey, time.ticker().wallClockMillis()));
             }
-            LinkClientOptions options = clientOptions();
+            LinkClientOptions options = LinkClientOptionsFactory.options(link, clientId);
             transport.validate(options);
             c = transport.createClient(options);
         } catch (RuntimeException e) {
@@ -344,10 +289,6 @@ public final class ActorSender implements LocalRouteListener {
                 .whenComplete((result, error) -> serial.execute(() -> onConnected(gen, result, error)));
     }
 
-    private LinkClientOptions clientOptions() {
-        return LinkClientOptionsFactory.options(link, clientId);
-    }
-
     private void onConnected(long gen, @Nullable ConnectResult result, @Nullable Throwable error) {
         if (!isCurrent(gen)) {
             return;
@@ -358,8 +299,7 @@ public final class ActorSender implements LocalRouteListener {
             fail(f.reason(), "connection_failed: " + f.describe());
             return;
         }
-        maxPacketSize = result.maximumPacketSize();
-        batchOpsCap = MAX_BATCH_OPS;
+        packer.connected(result.maximumPacketSize());
         LinkClient c = Objects.requireNonNull(client, "client");
         ConnectionFailure.call(() -> c.subscribe(respTopic, 1, p -> serial.execute(() -> onResponse(gen, p))))
                 .whenComplete((qos, e) -> serial.execute(() -> onSubscribed(gen, e)));
@@ -380,11 +320,9 @@ public final class ActorSender implements LocalRouteListener {
             fail(f.reason(), "connection_failed: subscribe refused: " + f.describe());
             return;
         }
-        transition(ActorState.HANDSHAKING, null, null);
-        byte[] id = newRequestId();
-        requestId = id;
-        byte[] payload = ControlCodec.encode(
-                new ActorInit(actorName, incarnation, link.name(), ControlMessage.PROTOCOL_VERSION));
+        machine.transition(ActorState.HANDSHAKING, null, null);
+        byte[] id = handshake.newRequest();
+        byte[] payload = handshake.actorInit(machine.incarnation());
         handshakeTimer = conn.schedule(HANDSHAKE_TIMEOUT, () -> onHandshakeTimeout(gen));
         LinkClient c = Objects.requireNonNull(client, "client");
         ConnectionFailure.call(() -> c.publish(new OutgoingPublish(routeTopic, payload, 1, false, respTopic, id)))
@@ -392,7 +330,7 @@ public final class ActorSender implements LocalRouteListener {
     }
 
     private void onActorInitPublished(long gen, @Nullable PublishResult result, @Nullable Throwable error) {
-        if (!isCurrent(gen) || state != ActorState.HANDSHAKING) {
+        if (!isCurrent(gen) || machine.state() != ActorState.HANDSHAKING) {
             return;
         }
         if (error != null) {
@@ -404,7 +342,7 @@ public final class ActorSender implements LocalRouteListener {
     }
 
     private void onHandshakeTimeout(long gen) {
-        if (!isCurrent(gen) || state != ActorState.HANDSHAKING) {
+        if (!isCurrent(gen) || machine.state() != ActorState.HANDSHAKING) {
             return;
         }
         LOG.info("link {} actor {}: handshake_timeout after {}", link.name(), actorName, HANDSHAKE_TIMEOUT);
@@ -412,40 +350,21 @@ public final class ActorSender implements LocalRouteListener {
     }
 
     private void onResponse(long gen, InboundPublish publish) {
-        byte[] expected = requestId;
-        if (!isCurrent(gen)
-                || state != ActorState.HANDSHAKING
-                || expected == null
-                || !Arrays.equals(expected, publish.correlationData())) {
+        if (!isCurrent(gen) || machine.state() != ActorState.HANDSHAKING || !handshake.isReply(publish)) {
             return; // a reply to an earlier request, or not a reply at all
         }
-        ControlMessage message;
-        try {
-            message = ControlCodec.decode(decoder, publish.payload());
-        } catch (ProtocolException e) {
-            LOG.warn("link {} actor {}: undecodable actor_init_ack: {}", link.name(), actorName, e.getMessage());
-            fail(null, "bad_ack: " + e.getMessage());
-            return;
-        }
-        if (!(message instanceof ActorInitAck ack)) {
-            fail(
-                    null,
-                    "bad_ack: expected actor_init_ack, got "
-                            + message.getClass().getSimpleName());
+        ActorHandshake.Outcome outcome = handshake.read(publish);
+        if (!outcome.accepted()) {
+            fail(null, outcome.error());
             return;
         }
         handshakeTimer.cancel();
-        requestId = null;
-        if (ack.result() instanceof Rejected rejected) {
-            LOG.warn("link {} actor {}: handshake_rejected: {}", link.name(), actorName, rejected.reason());
-            fail(null, "handshake_rejected: " + rejected.reason());
-            return;
-        }
-        boolean needBootstrap = ((Accepted) ack.result()).needBootstrap();
         heartbeatTimer = conn.schedule(HEARTBEAT_INTERVAL, () -> onHeartbeatDue(gen));
-        if (needBootstrap || !bootstrapped) {
-            transition(ActorState.BOOTSTRAPPING, null, null);
-            beginBootstrap(needBootstrap);
+        if (outcome.needBootstrap() || !outbox.bootstrapped()) {
+            machine.transition(ActorState.BOOTSTRAPPING, null, null);
+            int ops = outbox.beginBootstrap(outcome.needBootstrap(), localRoutes.get());
+            LOG.info("link {} actor {}: bootstrapping {} routes", link.name(), actorName, ops);
+            sendNext();
         } else {
             goOnline();
         }
@@ -454,39 +373,18 @@ public final class ActorSender implements LocalRouteListener {
     // ------------------------------------------------------------------------------------------------------------
     // Bootstrap, batches, heartbeats
 
-    private void beginBootstrap(boolean remoteIsEmpty) {
-        bootstrapped = false;
-        if (remoteIsEmpty) {
-            // The remote holds nothing of this incarnation and the snapshot below is newer than every stashed op.
-            // When the remote does hold routes (an earlier bootstrap of this incarnation broke off), pending deletes
-            // must survive, so the stash is kept; its adds are merely sent twice.
-            stash.clear();
-        }
-        Set<Subscription> routes = localRoutes.get();
-        SyncerStash snapshot = new SyncerStash(routes.size());
-        for (Subscription route : routes) {
-            for (RouteOp op : replication.ops(route, false)) {
-                snapshot.push(op);
-            }
-        }
-        bootstrapOps = snapshot;
-        LOG.info("link {} actor {}: bootstrapping {} routes", link.name(), actorName, snapshot.size());
-        sendNext();
-    }
-
     private void goOnline() {
-        transition(ActorState.ONLINE, null, null);
+        machine.transition(ActorState.ONLINE, null, null);
         conn.resetBackoff();
         sendNext();
     }
 
     private void onRouteChange(Subscription route, boolean delete) {
+        ActorState state = machine.state();
         if (state == ActorState.STOPPED) {
             return; // the next start bootstraps from the routes of that moment
         }
-        for (RouteOp op : replication.ops(route, delete)) {
-            stash.push(op);
-        }
+        outbox.record(route, delete);
         if (state == ActorState.ONLINE && !flushQueued) {
             // Changes queued behind this task join the same batch.
             flushQueued = true;
@@ -498,77 +396,52 @@ public final class ActorSender implements LocalRouteListener {
     }
 
     private void sendNext() {
-        if (inFlight != null) {
+        if (outbox.hasInFlight()) {
             return;
         }
-        SyncerStash source;
         boolean isBootstrap;
-        if (state == ActorState.BOOTSTRAPPING) {
-            SyncerStash ops = Objects.requireNonNull(bootstrapOps, "bootstrapOps");
-            if (ops.isEmpty()) {
-                bootstrapOps = null;
-                bootstrapped = true;
+        if (machine.state() == ActorState.BOOTSTRAPPING) {
+            if (outbox.completeBootstrapIfSent()) {
                 LOG.info("link {} actor {}: bootstrap_complete", link.name(), actorName);
                 goOnline();
                 return;
             }
-            source = ops;
             isBootstrap = true;
-        } else if (state == ActorState.ONLINE) {
-            if (stash.isEmpty()) {
+        } else if (machine.state() == ActorState.ONLINE) {
+            if (outbox.source(false).isEmpty()) {
                 return;
             }
-            source = stash;
             isBootstrap = false;
         } else {
             return;
         }
-        long fixed = publishOverhead()
-                + ControlCodec.encode(new RouteBatch(actorName, incarnation, List.of())).length
-                + LIST_HEADER_BYTES;
-        while (!source.isEmpty()) {
-            List<RouteOp> batch = source.takeBatch(batchOpsCap, maxPacketSize - fixed, ActorSender::opBytes);
-            byte[] payload = ControlCodec.encode(new RouteBatch(actorName, incarnation, batch));
-            if (publishBytes(payload.length) > maxPacketSize) {
-                if (batch.size() == 1) {
-                    dropUnsendable(batch.get(0), payload.length);
-                    continue;
-                }
-                // The estimate is an upper bound, so this is not expected; halve rather than loop.
-                source.restore(batch);
-                batchOpsCap = Math.max(1, batch.size() / 2);
-                continue;
-            }
-            publishBatch(batch, payload, isBootstrap);
+        RouteBatchPacker.Batch batch = packer.next(outbox.source(isBootstrap), machine.incarnation());
+        if (batch == null) {
+            sendNext(); // everything left was dropped: finish the bootstrap or stop here
             return;
         }
-        sendNext(); // everything left was dropped: finish the bootstrap or stop here
+        publishBatch(batch, isBootstrap);
     }
 
-    private void publishBatch(List<RouteOp> batch, byte[] payload, boolean isBootstrap) {
+    private void publishBatch(RouteBatchPacker.Batch batch, boolean isBootstrap) {
         long gen = conn.generation();
-        inFlight = batch;
-        inFlightIsBootstrap = isBootstrap;
+        List<RouteOp> ops = batch.ops();
+        outbox.sent(ops, isBootstrap);
         LinkClient c = Objects.requireNonNull(client, "client");
-        ConnectionFailure.call(() -> c.publish(OutgoingPublish.of(routeTopic, payload, 1)))
-                .whenComplete((r, e) -> serial.execute(() -> onBatchResult(gen, batch, r, e)));
+        ConnectionFailure.call(() -> c.publish(OutgoingPublish.of(routeTopic, batch.payload(), 1)))
+                .whenComplete((r, e) -> serial.execute(() -> onBatchResult(gen, ops, r, e)));
     }
 
     private void onBatchResult(
             long gen, List<RouteOp> batch, @Nullable PublishResult result, @Nullable Throwable error) {
-        if (!isCurrent(gen) || inFlight != batch) {
+        if (!isCurrent(gen) || !outbox.isInFlight(batch)) {
             return; // the teardown that invalidated this connection already put the batch back
         }
-        inFlight = null;
+        outbox.settled();
         ConnectionFailure failure = error == null ? null : ConnectionFailure.of(error);
         if (failure != null && failure.isPacketTooLarge()) {
             // The connection is fine; only this batch is too big for the peer.
-            if (batch.size() == 1) {
-                dropUnsendable(batch.get(0), -1);
-            } else {
-                sourceOf(inFlightIsBootstrap).restore(batch);
-                batchOpsCap = Math.max(1, batch.size() / 2);
-            }
+            packer.tooLarge(batch, outbox.sourceOfLastSent());
             sendNext();
             return;
         }
@@ -579,9 +452,7 @@ public final class ActorSender implements LocalRouteListener {
                     ? failure.describe()
                     : String.format("PUBACK reason code 0x%02X", result == null ? 0xFF : result.reasonCode());
             LOG.info("link {} actor {}: route batch of {} ops failed: {}", link.name(), actorName, batch.size(), why);
-            if (!inFlightIsBootstrap) {
-                stash.restore(batch);
-            }
+            outbox.unsent(batch);
             fail(failure == null ? null : failure.reason(), "route_batch_failed: " + why);
             return;
         }
@@ -589,29 +460,12 @@ public final class ActorSender implements LocalRouteListener {
         sendNext();
     }
 
-    private SyncerStash sourceOf(boolean isBootstrap) {
-        return isBootstrap ? Objects.requireNonNull(bootstrapOps, "bootstrapOps") : stash;
-    }
-
-    private void dropUnsendable(RouteOp op, int payloadBytes) {
-        counters.failed.increment();
-        LOG.error(
-                "link {} actor {}: dropping route op {} {} (route id {}): its batch ({} bytes of payload) can never "
-                        + "fit the peer's Maximum-Packet-Size of {} bytes",
-                link.name(),
-                actorName,
-                op.delete() ? "delete" : "add",
-                op.filter(),
-                op.routeId(),
-                payloadBytes,
-                maxPacketSize);
-    }
-
     private void onHeartbeatDue(long gen) {
+        ActorState state = machine.state();
         if (!isCurrent(gen) || (state != ActorState.ONLINE && state != ActorState.BOOTSTRAPPING)) {
             return;
         }
-        byte[] payload = ControlCodec.encode(new Heartbeat(actorName, incarnation));
+        byte[] payload = ControlCodec.encode(new Heartbeat(actorName, machine.incarnation()));
         LinkClient c = Objects.requireNonNull(client, "client");
         ConnectionFailure.call(() -> c.publish(OutgoingPublish.of(routeTopic, payload, 0)))
                 .whenComplete((r, e) -> {
@@ -641,23 +495,17 @@ public final class ActorSender implements LocalRouteListener {
     /** Ends the current connection and schedules the next attempt: the one way into DISCONNECTED. */
     private void fail(@Nullable DisconnectReason reason, @Nullable String error) {
         teardownConnection();
-        if (reason != null) {
-            lastDisconnect = reason;
-        }
-        if (error != null) {
-            lastError = error;
-        }
-        transition(ActorState.DISCONNECTED, reason, error);
+        machine.transition(ActorState.DISCONNECTED, reason, error);
         long gen = conn.generation();
         Duration delay = conn.retry(() -> onReconnectDue(gen));
         LOG.debug("link {} actor {}: reconnecting in {}", link.name(), actorName, delay);
     }
 
     private void onReconnectDue(long gen) {
-        if (!isCurrent(gen) || state != ActorState.DISCONNECTED) {
+        if (!isCurrent(gen) || machine.state() != ActorState.DISCONNECTED) {
             return;
         }
-        transition(ActorState.CONNECTING, null, null);
+        machine.transition(ActorState.CONNECTING, null, null);
         connect();
     }
 
@@ -666,13 +514,8 @@ public final class ActorSender implements LocalRouteListener {
         conn.nextGeneration();
         handshakeTimer.cancel();
         heartbeatTimer.cancel();
-        requestId = null;
-        List<RouteOp> unacked = inFlight;
-        if (unacked != null && !inFlightIsBootstrap) {
-            stash.restore(unacked);
-        }
-        inFlight = null;
-        bootstrapOps = null;
+        handshake.clear();
+        outbox.abandon();
         flushQueued = false;
         LinkClient c = client;
         client = null;
@@ -684,55 +527,6 @@ public final class ActorSender implements LocalRouteListener {
     /** Whether a callback made for connection generation {@code gen} still concerns the current connection. */
     private boolean isCurrent(long gen) {
         return conn.isCurrent(gen) && stopRequests.get() == stopsAtStart;
-    }
-
-    private void transition(ActorState to, @Nullable DisconnectReason reason, @Nullable String error) {
-        ActorState from = state;
-        state = from.transitionTo(to);
-        long now = time.ticker().wallClockMillis();
-        stateSinceMillis = now;
-        publishStatus();
-        try {
-            stateListener.accept(new ActorStateChange(link.name(), actorName, from, to, now, reason, error));
-        } catch (RuntimeException e) {
-            LOG.warn("link {} actor {}: state listener failed on {} -> {}", link.name(), actorName, from, to, e);
-        }
-    }
-
-    private void publishStatus() {
-        status = new ActorStatus(actorName, incarnation, state, stateSinceMillis, lastDisconnect, lastError);
-    }
-
-    // ------------------------------------------------------------------------------------------------------------
-    // Helpers
-
-    private byte[] newRequestId() {
-        byte[] id = new byte[16];
-        for (int i = 0; i < id.length; i++) {
-            int digit = (int) (random.getAsDouble() * 16);
-            id[i] = (byte) HEX[Math.min(15, Math.max(0, digit))];
-        }
-        return id;
-    }
-
-    /** Upper bound of a route op's share of the encoded batch, in bytes. */
-    static int opBytes(RouteOp op) {
-        return OP_FIXED_BYTES
-                + (op.delete() ? DELETE_EXTRA_BYTES : 0)
-                + Utf8.encodedLength(op.filter())
-                + op.routeId().length();
-    }
-
-    /** Upper bound of a QoS 1 PUBLISH's bytes around its payload: fixed header, topic, packet id, no properties. */
-    private long publishOverhead() {
-        return 1 + 4 + 2 + Utf8.encodedLength(routeTopic) + 2 + 1;
-    }
-
-    /** Exact size of the QoS 1 PUBLISH carrying {@code payloadBytes} on the route topic, without properties. */
-    private long publishBytes(int payloadBytes) {
-        long remaining = 2L + Utf8.encodedLength(routeTopic) + 2 + 1 + payloadBytes;
-        int lengthBytes = remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
-        return 1 + lengthBytes + remaining;
     }
 
     private void closeQuietly(LinkClient c) {

@@ -355,7 +355,7 @@ class ActorSenderTest {
     @Test
     void bootstrap_needBootstrap_sendsSnapshotInBatchesOf4000OneAtATime() {
         SenderHarness h = new SenderHarness("t/#");
-        int routes = 2 * ActorSender.MAX_BATCH_OPS + 1001;
+        int routes = 2 * RouteBatchPacker.MAX_BATCH_OPS + 1001;
         IntStream.range(0, routes).forEach(i -> h.routes.add(Subscription.parse("t/" + i)));
         h.start();
         h.handshake(true);
@@ -471,7 +471,7 @@ class ActorSenderTest {
                 String routeId = rnd.nextBoolean() ? filter : "$s/g/" + filter;
                 RouteOp op = new RouteOp(rnd.nextBoolean(), filter, routeId);
                 ops.add(op);
-                estimate += ActorSender.opBytes(op);
+                estimate += RouteBatchPacker.opBytes(op);
             }
             long incarnation = SenderHarness.WALL_ORIGIN_MILLIS + rnd.nextInt(1_000_000);
             int empty = ControlCodec.encode(new RouteBatch(NODE, incarnation, List.of())).length;
@@ -716,7 +716,7 @@ class ActorSenderTest {
     @Test
     void bootstrap_brokenOff_isRedoneEvenIfRemoteKnowsTheIncarnation() {
         SenderHarness h = new SenderHarness("t/#");
-        int routes = ActorSender.MAX_BATCH_OPS + 10;
+        int routes = RouteBatchPacker.MAX_BATCH_OPS + 10;
         IntStream.range(0, routes).forEach(i -> h.routes.add(Subscription.parse("t/" + i)));
         h.start();
         h.handshake(true);
