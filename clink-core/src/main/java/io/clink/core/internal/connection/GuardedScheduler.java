@@ -59,6 +59,11 @@ public final class GuardedScheduler {
         return t;
     }
 
+    /** The owner's serial executor, where every task runs. */
+    Executor serial() {
+        return serial;
+    }
+
     private final class Timer implements Cancellable {
         private final Duration delay;
         private final Runnable task;

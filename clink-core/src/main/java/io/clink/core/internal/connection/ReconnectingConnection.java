@@ -2,9 +2,16 @@ package io.clink.core.internal.connection;
 
 import io.clink.api.config.ReconnectBackoff;
 import io.clink.api.time.Cancellable;
+import io.clink.api.transport.ConnectResult;
+import io.clink.api.transport.DisconnectReason;
+import io.clink.api.transport.LinkClient;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The reconnect side of one link connection (the route actor's, or one forwarding-pool slot's): its generation,
@@ -131,6 +138,60 @@ public final class ReconnectingConnection {
                 task.run();
             }
         });
+    }
+
+    /**
+     * Connects {@code client} on behalf of the current generation. Its outcome and a later loss of the connection
+     * reach the serial executor, and only while this generation is still current: the owner's own checks (stopped,
+     * state) come on top. A {@code connect} that throws counts as failed. Thread: the serial executor. Blocking: no.
+     *
+     * @param client the client to connect, not null
+     * @param onLost told why an established connection ended
+     * @param onOutcome told the CONNACK's result, or the failure
+     */
+    public void connect(LinkClient client, Consumer<DisconnectReason> onLost, Outcome<ConnectResult> onOutcome) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(onLost, "onLost");
+        long gen = generation;
+        call(() -> client.connect(reason -> onSerial(gen, () -> onLost.accept(reason))), onOutcome);
+    }
+
+    /**
+     * Starts a transport operation on the current connection (subscribe, publish) and hands its outcome to the
+     * serial executor, only while this generation is still current. An operation that throws counts as failed
+     * ({@link ConnectionFailure#call}). Thread: the serial executor. Blocking: no, if {@code op} does not block.
+     *
+     * @param op the transport call, not returning null
+     * @param onOutcome told the result, or the failure
+     * @param <T> the result's type
+     */
+    public <T> void call(Supplier<CompletableFuture<T>> op, Outcome<T> onOutcome) {
+        Objects.requireNonNull(onOutcome, "onOutcome");
+        long gen = generation;
+        ConnectionFailure.call(op)
+                .whenComplete((result, error) -> onSerial(gen, () -> onOutcome.accept(result, error)));
+    }
+
+    private void onSerial(long gen, Runnable task) {
+        timers.serial().execute(() -> {
+            if (gen == generation) {
+                task.run();
+            }
+        });
+    }
+
+    /**
+     * What a transport operation ended with, as its owner receives it on the serial executor.
+     *
+     * @param <T> the result's type
+     */
+    @FunctionalInterface
+    public interface Outcome<T> {
+        /**
+         * @param result the result, null if the operation failed (or completed with none)
+         * @param error the failure, possibly wrapped (classify it with {@link ConnectionFailure#of}); null on success
+         */
+        void accept(@Nullable T result, @Nullable Throwable error);
     }
 
     /** How many attempts failed since the last {@link #resetBackoff()}, saturating at 62. */

@@ -160,7 +160,6 @@ public final class Forwarder {
                     link.name(),
                     new ReconnectingConnection(link.reconnect(), cap, timers, random),
                     events,
-                    executor,
                     time.ticker(),
                     buffer,
                     counters,

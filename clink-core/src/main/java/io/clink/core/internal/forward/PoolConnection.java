@@ -2,7 +2,6 @@ package io.clink.core.internal.forward;
 
 import io.clink.api.link.ForwardingStatus;
 import io.clink.api.time.Ticker;
-import io.clink.api.transport.ConnectResult;
 import io.clink.api.transport.DisconnectReason;
 import io.clink.api.transport.LinkClient;
 import io.clink.api.transport.PublishResult;
@@ -15,9 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +58,6 @@ final class PoolConnection {
     private final String linkName;
     private final ReconnectingConnection conn;
     private final Pool pool;
-    private final Executor executor;
     private final Ticker ticker;
     private final ForwardingBuffer buffer;
     private final LinkCounters counters;
@@ -82,9 +78,8 @@ final class PoolConnection {
     /**
      * @param number the slot's number, from 1: part of its client id and of log lines
      * @param linkName the link's name, for log lines
-     * @param conn the slot's generations and reconnect backoff
+     * @param conn the slot's generations and reconnect backoff; its timers run on the pool's serial executor
      * @param pool told of changes the pool aggregates
-     * @param executor the pool's serial executor
      * @param ticker the clock of expiry
      * @param buffer where held messages are released
      * @param counters the link's counters
@@ -96,7 +91,6 @@ final class PoolConnection {
             String linkName,
             ReconnectingConnection conn,
             Pool pool,
-            Executor executor,
             Ticker ticker,
             ForwardingBuffer buffer,
             LinkCounters counters,
@@ -106,7 +100,6 @@ final class PoolConnection {
         this.linkName = Objects.requireNonNull(linkName, "linkName");
         this.conn = Objects.requireNonNull(conn, "conn");
         this.pool = Objects.requireNonNull(pool, "pool");
-        this.executor = Objects.requireNonNull(executor, "executor");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.buffer = Objects.requireNonNull(buffer, "buffer");
         this.counters = Objects.requireNonNull(counters, "counters");
@@ -164,9 +157,7 @@ final class PoolConnection {
     void connect() {
         LinkClient c = Objects.requireNonNull(client, "client");
         long gen = conn.nextGeneration();
-        CompletableFuture<ConnectResult> f =
-                ConnectionFailure.call(() -> c.connect(reason -> executor.execute(() -> onLost(gen, reason))));
-        f.whenComplete((result, error) -> executor.execute(() -> onConnect(gen, error)));
+        conn.connect(c, reason -> onLost(gen, reason), (result, error) -> onConnect(gen, error));
     }
 
     private void onConnect(long gen, @Nullable Throwable error) {
@@ -262,8 +253,7 @@ final class PoolConnection {
         LinkClient c = Objects.requireNonNull(client, "client");
         inflight.add(e);
         long gen = conn.generation();
-        CompletableFuture<PublishResult> f = ConnectionFailure.call(() -> c.publish(e.publish));
-        f.whenComplete((result, error) -> executor.execute(() -> onPublished(gen, e, result, error)));
+        conn.call(() -> c.publish(e.publish), (result, error) -> onPublished(gen, e, result, error));
     }
 
     private void onPublished(long gen, HeldMessage e, @Nullable PublishResult result, @Nullable Throwable error) {

@@ -285,8 +285,7 @@ public final class ActorSender implements LocalRouteListener {
             return;
         }
         client = c;
-        ConnectionFailure.call(() -> c.connect(reason -> serial.execute(() -> onConnectionLost(gen, reason))))
-                .whenComplete((result, error) -> serial.execute(() -> onConnected(gen, result, error)));
+        conn.connect(c, reason -> onConnectionLost(gen, reason), (result, error) -> onConnected(gen, result, error));
     }
 
     private void onConnected(long gen, @Nullable ConnectResult result, @Nullable Throwable error) {
@@ -301,8 +300,9 @@ public final class ActorSender implements LocalRouteListener {
         }
         packer.connected(result.maximumPacketSize());
         LinkClient c = Objects.requireNonNull(client, "client");
-        ConnectionFailure.call(() -> c.subscribe(respTopic, 1, p -> serial.execute(() -> onResponse(gen, p))))
-                .whenComplete((qos, e) -> serial.execute(() -> onSubscribed(gen, e)));
+        conn.call(
+                () -> c.subscribe(respTopic, 1, p -> serial.execute(() -> onResponse(gen, p))),
+                (qos, e) -> onSubscribed(gen, e));
     }
 
     private void onSubscribed(long gen, @Nullable Throwable error) {
@@ -325,8 +325,9 @@ public final class ActorSender implements LocalRouteListener {
         byte[] payload = handshake.actorInit(machine.incarnation());
         handshakeTimer = conn.schedule(HANDSHAKE_TIMEOUT, () -> onHandshakeTimeout(gen));
         LinkClient c = Objects.requireNonNull(client, "client");
-        ConnectionFailure.call(() -> c.publish(new OutgoingPublish(routeTopic, payload, 1, false, respTopic, id)))
-                .whenComplete((r, e) -> serial.execute(() -> onActorInitPublished(gen, r, e)));
+        conn.call(
+                () -> c.publish(new OutgoingPublish(routeTopic, payload, 1, false, respTopic, id)),
+                (r, e) -> onActorInitPublished(gen, r, e));
     }
 
     private void onActorInitPublished(long gen, @Nullable PublishResult result, @Nullable Throwable error) {
@@ -428,8 +429,9 @@ public final class ActorSender implements LocalRouteListener {
         List<RouteOp> ops = batch.ops();
         outbox.sent(ops, isBootstrap);
         LinkClient c = Objects.requireNonNull(client, "client");
-        ConnectionFailure.call(() -> c.publish(OutgoingPublish.of(routeTopic, batch.payload(), 1)))
-                .whenComplete((r, e) -> serial.execute(() -> onBatchResult(gen, ops, r, e)));
+        conn.call(
+                () -> c.publish(OutgoingPublish.of(routeTopic, batch.payload(), 1)),
+                (r, e) -> onBatchResult(gen, ops, r, e));
     }
 
     private void onBatchResult(

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clink.api.config.ReconnectBackoff;
+import io.clink.api.transport.DisconnectReason;
+import io.clink.api.transport.LinkClientOptions;
+import io.clink.core.internal.testing.FakeTransport;
+import io.clink.core.internal.testing.FakeTransport.FakeClient;
 import io.clink.testkit.ManualTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class ReconnectingConnectionTest {
@@ -126,5 +131,59 @@ class ReconnectingConnectionTest {
         assertThatThrownBy(() -> connection(ReconnectBackoff.DEFAULT, Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("cap must not be negative: PT-1S");
+    }
+
+    @Test
+    void call_outcomeOfAnEarlierGeneration_isDroppedAndTheCurrentOneDelivered() {
+        ReconnectingConnection c = connection(FULL_JITTER, FULL_JITTER.maxDelay());
+        CompletableFuture<String> stale = new CompletableFuture<>();
+        CompletableFuture<String> current = new CompletableFuture<>();
+        List<String> seen = new ArrayList<>();
+        c.call(() -> stale, (r, e) -> seen.add("stale " + r));
+        c.nextGeneration();
+        c.call(() -> current, (r, e) -> seen.add("current " + r));
+
+        stale.complete("a");
+        current.complete("b");
+        assertThat(seen).as("outcomes wait for the serial executor").isEmpty();
+        time.runUntilIdle();
+
+        assertThat(seen).containsExactly("current b");
+    }
+
+    @Test
+    void call_operationThatThrows_reachesTheOwnerAsAFailedOutcome() {
+        ReconnectingConnection c = connection(FULL_JITTER, FULL_JITTER.maxDelay());
+        List<Throwable> errors = new ArrayList<>();
+        c.<String>call(
+                () -> {
+                    throw new IllegalStateException("boom");
+                },
+                (r, e) -> errors.add(e));
+        time.runUntilIdle();
+
+        assertThat(errors).singleElement().isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void connect_lossReportedAfterANewGeneration_isDropped() {
+        ReconnectingConnection c = connection(FULL_JITTER, FULL_JITTER.maxDelay());
+        FakeTransport transport = new FakeTransport();
+        FakeClient client = (FakeClient) transport.createClient(LinkClientOptions.builder()
+                .host("127.0.0.1")
+                .port(1883)
+                .clientId("test")
+                .build());
+        List<String> seen = new ArrayList<>();
+        c.connect(client, reason -> seen.add("lost"), (r, e) -> seen.add(e == null ? "up" : "failed"));
+        client.accept();
+        time.runUntilIdle();
+        assertThat(seen).containsExactly("up");
+
+        c.nextGeneration(); // the owner tore this connection down
+        client.drop(new DisconnectReason(DisconnectReason.Cause.SOCKET_ERROR, DisconnectReason.NO_REASON_CODE, "x"));
+        time.runUntilIdle();
+
+        assertThat(seen).containsExactly("up");
     }
 }
