@@ -100,6 +100,36 @@ final class Checks {
         return value;
     }
 
+    /** Names that become a level of a topic (the actor's response topic) must not hold a separator or wildcard. */
+    static String actorName(String option, String actorName) {
+        token(option, actorName, 255);
+        for (char c : new char[] {'/', '+', '#'}) {
+            if (actorName.indexOf(c) >= 0) {
+                throw InvalidConfigException.invalid(
+                        option,
+                        "must not contain '" + c + "' (it is a level of the response topic): '" + actorName + "'");
+            }
+        }
+        return actorName;
+    }
+
+    /** MQTT strings must not hold U+0000; {@code showValue} false keeps a secret out of the message. */
+    static String noNul(String option, String value, boolean showValue) {
+        if (value.indexOf('\u0000') >= 0) {
+            throw InvalidConfigException.invalid(
+                    option, "must not contain U+0000" + (showValue ? ": '" + value + "'" : " (value not shown)"));
+        }
+        return value;
+    }
+
+    /** MQTT carries some durations in whole seconds; a fraction would be cut silently. */
+    static Duration wholeSeconds(String option, Duration value) {
+        if (value.getNano() != 0) {
+            throw InvalidConfigException.invalid(option, "must be whole seconds, got " + value);
+        }
+        return value;
+    }
+
     static String shorten(String s) {
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }

@@ -243,8 +243,7 @@ public final class ClusterLinkConfig {
          * @throws InvalidConfigException if the name breaks the rule
          */
         public Builder actorName(@Nullable String actorName) {
-            this.actorName =
-                    actorName == null ? null : LinkConfig.checkActorName("cluster." + ACTOR_NAME.name(), actorName);
+            this.actorName = actorName == null ? null : Checks.actorName("cluster." + ACTOR_NAME.name(), actorName);
             setOnce.mark("cluster." + ACTOR_NAME.name());
             return this;
         }

@@ -159,47 +159,10 @@ public final class LinkConfig {
             FORWARDING_BUFFER_MAX_MESSAGES,
             FORWARDING_BUFFER_MAX_BYTES);
 
-    private static final String REDACTED = "******";
+    private final LinkValues values;
 
-    private final boolean enable;
-    private final String name;
-    private final ServerAddress server;
-    private final @Nullable String clientId;
-    private final @Nullable String username;
-    private final @Nullable String password;
-    private final @Nullable TlsSettings ssl;
-    private final List<String> topics;
-    private final int poolSize;
-    private final Duration retryInterval;
-    private final int maxInflight;
-    private final TcpOptions tcpOptions;
-    private final ResourceOptions resourceOptions;
-    private final Duration keepalive;
-    private final @Nullable String actorName;
-    private final ReconnectBackoff reconnect;
-    private final int forwardingBufferMaxMessages;
-    // 0 = follow resource_opts.max_buffer_bytes; kept raw so that toBuilder() copies keep following it.
-    private final long forwardingBufferMaxBytes;
-
-    private LinkConfig(Builder b, String name, ServerAddress server, List<String> topics) {
-        this.enable = b.enable;
-        this.name = name;
-        this.server = server;
-        this.clientId = b.clientId;
-        this.username = b.username;
-        this.password = b.password;
-        this.ssl = b.ssl;
-        this.topics = topics;
-        this.poolSize = b.poolSize;
-        this.retryInterval = b.retryInterval;
-        this.maxInflight = b.maxInflight;
-        this.tcpOptions = b.tcpOptions;
-        this.resourceOptions = b.resourceOptions;
-        this.keepalive = b.keepalive;
-        this.actorName = b.actorName;
-        this.reconnect = b.reconnect;
-        this.forwardingBufferMaxMessages = b.forwardingBufferMaxMessages;
-        this.forwardingBufferMaxBytes = b.forwardingBufferMaxBytes;
+    private LinkConfig(LinkValues values) {
+        this.values = values;
     }
 
     /**
@@ -222,24 +185,24 @@ public final class LinkConfig {
      */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.enable = enable;
-        b.name = name;
-        b.server = server;
-        b.clientId = clientId;
-        b.username = username;
-        b.password = password;
-        b.ssl = ssl;
-        b.topics = topics;
-        b.poolSize = poolSize;
-        b.retryInterval = retryInterval;
-        b.maxInflight = maxInflight;
-        b.tcpOptions = tcpOptions;
-        b.resourceOptions = resourceOptions;
-        b.keepalive = keepalive;
-        b.actorName = actorName;
-        b.reconnect = reconnect;
-        b.forwardingBufferMaxMessages = forwardingBufferMaxMessages;
-        b.forwardingBufferMaxBytes = forwardingBufferMaxBytes;
+        b.enable = values.enable();
+        b.name = values.name();
+        b.server = values.server();
+        b.clientId = values.clientId();
+        b.username = values.username();
+        b.password = values.password();
+        b.ssl = values.ssl();
+        b.topics = values.topics();
+        b.poolSize = values.poolSize();
+        b.retryInterval = values.retryInterval();
+        b.maxInflight = values.maxInflight();
+        b.tcpOptions = values.tcpOptions();
+        b.resourceOptions = values.resourceOptions();
+        b.keepalive = values.keepalive();
+        b.actorName = values.actorName();
+        b.reconnect = values.reconnect();
+        b.forwardingBufferMaxMessages = values.forwardingBufferMaxMessages();
+        b.forwardingBufferMaxBytes = values.forwardingBufferMaxBytes();
         return b;
     }
 
@@ -250,7 +213,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public boolean enable() {
-        return enable;
+        return values.enable();
     }
 
     /**
@@ -260,7 +223,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public String name() {
-        return name;
+        return values.name();
     }
 
     /**
@@ -270,7 +233,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public ServerAddress server() {
-        return server;
+        return values.server();
     }
 
     /**
@@ -280,7 +243,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public Optional<String> clientId() {
-        return Optional.ofNullable(clientId);
+        return Optional.ofNullable(values.clientId());
     }
 
     /**
@@ -290,7 +253,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public Optional<String> username() {
-        return Optional.ofNullable(username);
+        return Optional.ofNullable(values.username());
     }
 
     /**
@@ -300,7 +263,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public Optional<String> password() {
-        return Optional.ofNullable(password);
+        return Optional.ofNullable(values.password());
     }
 
     /**
@@ -310,7 +273,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public Optional<TlsSettings> ssl() {
-        return Optional.ofNullable(ssl);
+        return Optional.ofNullable(values.ssl());
     }
 
     /**
@@ -321,7 +284,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public boolean tlsEnabled() {
-        return ssl != null || server.tls();
+        return values.ssl() != null || values.server().tls();
     }
 
     /**
@@ -331,10 +294,11 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public Optional<TlsSettings> effectiveTls() {
+        TlsSettings ssl = values.ssl();
         if (ssl != null) {
             return Optional.of(ssl);
         }
-        return server.tls() ? Optional.of(TlsSettings.builder().build()) : Optional.empty();
+        return values.server().tls() ? Optional.of(TlsSettings.builder().build()) : Optional.empty();
     }
 
     /**
@@ -344,7 +308,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public List<String> topics() {
-        return topics;
+        return values.topics();
     }
 
     /**
@@ -354,7 +318,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public int poolSize() {
-        return poolSize;
+        return values.poolSize();
     }
 
     /**
@@ -364,7 +328,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public Duration retryInterval() {
-        return retryInterval;
+        return values.retryInterval();
     }
 
     /**
@@ -374,7 +338,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public int maxInflight() {
-        return maxInflight;
+        return values.maxInflight();
     }
 
     /**
@@ -384,7 +348,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public TcpOptions tcpOptions() {
-        return tcpOptions;
+        return values.tcpOptions();
     }
 
     /**
@@ -394,7 +358,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public ResourceOptions resourceOptions() {
-        return resourceOptions;
+        return values.resourceOptions();
     }
 
     /**
@@ -404,7 +368,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public Duration keepalive() {
-        return keepalive;
+        return values.keepalive();
     }
 
     /**
@@ -414,7 +378,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public Optional<String> actorName() {
-        return Optional.ofNullable(actorName);
+        return Optional.ofNullable(values.actorName());
     }
 
     /**
@@ -424,7 +388,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public ReconnectBackoff reconnect() {
-        return reconnect;
+        return values.reconnect();
     }
 
     /**
@@ -434,7 +398,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public int forwardingBufferMaxMessages() {
-        return forwardingBufferMaxMessages;
+        return values.forwardingBufferMaxMessages();
     }
 
     /**
@@ -444,72 +408,23 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public long forwardingBufferMaxBytes() {
-        return forwardingBufferMaxBytes > 0 ? forwardingBufferMaxBytes : resourceOptions.maxBufferBytes();
+        return values.effectiveForwardingBufferMaxBytes();
     }
 
     @Override
     public boolean equals(@Nullable Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof LinkConfig)) {
-            return false;
-        }
-        LinkConfig l = (LinkConfig) o;
-        return enable == l.enable
-                && poolSize == l.poolSize
-                && maxInflight == l.maxInflight
-                && forwardingBufferMaxMessages == l.forwardingBufferMaxMessages
-                && forwardingBufferMaxBytes == l.forwardingBufferMaxBytes
-                && name.equals(l.name)
-                && server.equals(l.server)
-                && Objects.equals(clientId, l.clientId)
-                && Objects.equals(username, l.username)
-                && Objects.equals(password, l.password)
-                && Objects.equals(ssl, l.ssl)
-                && topics.equals(l.topics)
-                && retryInterval.equals(l.retryInterval)
-                && tcpOptions.equals(l.tcpOptions)
-                && resourceOptions.equals(l.resourceOptions)
-                && keepalive.equals(l.keepalive)
-                && Objects.equals(actorName, l.actorName)
-                && reconnect.equals(l.reconnect);
+        return o instanceof LinkConfig && ((LinkConfig) o).values.equals(values);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new Object[] {
-            enable,
-            name,
-            server,
-            clientId,
-            username,
-            password,
-            ssl,
-            topics,
-            poolSize,
-            retryInterval,
-            maxInflight,
-            tcpOptions,
-            resourceOptions,
-            keepalive,
-            actorName,
-            reconnect,
-            forwardingBufferMaxMessages,
-            forwardingBufferMaxBytes
-        });
+        return values.hashCode();
     }
 
     /** All options except the password, which shows as {@code ******} when set. */
     @Override
     public String toString() {
-        return "LinkConfig{name=" + name + ", enable=" + enable + ", server=" + server + ", clientid=" + clientId
-                + ", username=" + username + ", password=" + (password == null ? null : REDACTED) + ", ssl=" + ssl
-                + ", topics=" + topics + ", pool_size=" + poolSize + ", retry_interval=" + Checks.human(retryInterval)
-                + ", max_inflight=" + maxInflight + ", tcp_opts=" + tcpOptions + ", resource_opts=" + resourceOptions
-                + ", keepalive=" + Checks.human(keepalive) + ", actor_name=" + actorName + ", reconnect=" + reconnect
-                + ", forwarding_buffer.max_messages=" + forwardingBufferMaxMessages + ", forwarding_buffer.max_bytes="
-                + forwardingBufferMaxBytes() + '}';
+        return values.toString();
     }
 
     /**
@@ -615,10 +530,7 @@ public final class LinkConfig {
          * @throws InvalidConfigException if it contains U+0000
          */
         public Builder username(@Nullable String username) {
-            if (username != null && username.indexOf('\u0000') >= 0) {
-                throw InvalidConfigException.invalid(USERNAME.name(), "must not contain U+0000: '" + username + "'");
-            }
-            this.username = username;
+            this.username = username == null ? null : Checks.noNul(USERNAME.name(), username, true);
             setOnce.mark(USERNAME.name());
             return this;
         }
@@ -631,10 +543,7 @@ public final class LinkConfig {
          * @throws InvalidConfigException if it contains U+0000 (the message does not show the password)
          */
         public Builder password(@Nullable String password) {
-            if (password != null && password.indexOf('\u0000') >= 0) {
-                throw InvalidConfigException.invalid(PASSWORD.name(), "must not contain U+0000 (value not shown)");
-            }
-            this.password = password;
+            this.password = password == null ? null : Checks.noNul(PASSWORD.name(), password, false);
             setOnce.mark(PASSWORD.name());
             return this;
         }
@@ -749,11 +658,9 @@ public final class LinkConfig {
          * @throws InvalidConfigException if out of range or not whole seconds
          */
         public Builder keepalive(Duration keepalive) {
-            Checks.duration(KEEPALIVE.name(), keepalive, Duration.ZERO, Duration.ofSeconds(65535));
-            if (keepalive.getNano() != 0) {
-                throw InvalidConfigException.invalid(KEEPALIVE.name(), "must be whole seconds, got " + keepalive);
-            }
-            this.keepalive = keepalive;
+            this.keepalive = Checks.wholeSeconds(
+                    KEEPALIVE.name(),
+                    Checks.duration(KEEPALIVE.name(), keepalive, Duration.ZERO, Duration.ofSeconds(65535)));
             setOnce.mark(KEEPALIVE.name());
             return this;
         }
@@ -767,7 +674,7 @@ public final class LinkConfig {
          * @throws InvalidConfigException if the name breaks the rule
          */
         public Builder actorName(@Nullable String actorName) {
-            this.actorName = actorName == null ? null : checkActorName(ACTOR_NAME.name(), actorName);
+            this.actorName = actorName == null ? null : Checks.actorName(ACTOR_NAME.name(), actorName);
             setOnce.mark(ACTOR_NAME.name());
             return this;
         }
@@ -833,19 +740,25 @@ public final class LinkConfig {
             if (t == null) {
                 throw InvalidConfigException.required(TOPICS.name(), n);
             }
-            return new LinkConfig(this, n, s, t);
+            return new LinkConfig(new LinkValues(
+                    enable,
+                    n,
+                    s,
+                    clientId,
+                    username,
+                    password,
+                    ssl,
+                    t,
+                    poolSize,
+                    retryInterval,
+                    maxInflight,
+                    tcpOptions,
+                    resourceOptions,
+                    keepalive,
+                    actorName,
+                    reconnect,
+                    forwardingBufferMaxMessages,
+                    forwardingBufferMaxBytes));
         }
-    }
-
-    static String checkActorName(String option, String actorName) {
-        Checks.token(option, actorName, 255);
-        for (char c : new char[] {'/', '+', '#'}) {
-            if (actorName.indexOf(c) >= 0) {
-                throw InvalidConfigException.invalid(
-                        option,
-                        "must not contain '" + c + "' (it is a level of the response topic): '" + actorName + "'");
-            }
-        }
-        return actorName;
     }
 }

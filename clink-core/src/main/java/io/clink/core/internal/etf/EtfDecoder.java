@@ -10,12 +10,9 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 /**
  * Decodes untrusted ETF bytes ({@code binary_to_term/2} for the protocol's subset) into {@link Term}s.
@@ -40,7 +37,6 @@ import java.util.zip.Inflater;
  */
 public final class EtfDecoder {
     private static final Pattern FLOAT_TEXT = Pattern.compile("\\s*[+-]?\\d+(\\.\\d*)?([eE][+-]?\\d+)?");
-    private static final int INITIAL_INFLATE_CHUNK = 64 * 1024;
     private static final int MAX_REFERENCE_WORDS = 5;
 
     private final EtfLimits limits;
@@ -120,7 +116,7 @@ public final class EtfDecoder {
             throw new ProtocolException(0, "expected the version byte 131, found " + version);
         }
         if ((data[offset + 1] & 0xff) == COMPRESSED) {
-            byte[] inflated = inflate(data, offset, length);
+            byte[] inflated = CompressedTerm.inflate(data, offset, length, limits.maxInflatedBytes());
             return new Reader(inflated, 0, 0, inflated.length, true).whole();
         }
         return new Reader(data, offset, offset + 1, offset + length, false).whole();
@@ -129,84 +125,6 @@ public final class EtfDecoder {
     private ProtocolException tooLarge(int length) {
         return new ProtocolException(
                 0, "payload of " + length + " bytes exceeds the limit of " + limits.maxPayloadBytes() + " bytes");
-    }
-
-    private byte[] inflate(byte[] data, int offset, int length) throws ProtocolException {
-        if (length < 6) {
-            throw new ProtocolException(
-                    length, "compressed payload (tag 80) of " + length + " bytes ends inside its 4-byte size header");
-        }
-        long declared = ((data[offset + 2] & 0xffL) << 24)
-                | ((data[offset + 3] & 0xff) << 16)
-                | ((data[offset + 4] & 0xff) << 8)
-                | (data[offset + 5] & 0xff);
-        if (declared > limits.maxInflatedBytes()) {
-            throw new ProtocolException(
-                    2,
-                    "compressed payload declares " + declared + " inflated bytes, above the limit of "
-                            + limits.maxInflatedBytes());
-        }
-        if (declared == 0) {
-            throw new ProtocolException(2, "compressed payload declares 0 inflated bytes; a term needs at least 1");
-        }
-        int size = (int) declared;
-        Inflater inflater = new Inflater();
-        try {
-            inflater.setInput(data, offset + 6, length - 6);
-            byte[] out = new byte[Math.min(size, INITIAL_INFLATE_CHUNK)];
-            byte[] probe = new byte[1];
-            int n = 0;
-            int stalls = 0;
-            while (!inflater.finished()) {
-                int produced;
-                if (n == out.length) {
-                    if (n == size) {
-                        // Full: the stream may only end here; one more byte means it lied about its size.
-                        produced = inflater.inflate(probe);
-                        if (produced > 0) {
-                            throw new ProtocolException(
-                                    6, "compressed data inflates to more than the declared " + size + " bytes");
-                        }
-                    } else {
-                        // Growing by 4x keeps the copies' total under a third of the final size.
-                        out = Arrays.copyOf(out, (int) Math.min(size, out.length * 4L));
-                        continue;
-                    }
-                } else {
-                    produced = inflater.inflate(out, n, out.length - n);
-                    n += produced;
-                }
-                if (produced == 0 && !inflater.finished()) {
-                    if (inflater.needsDictionary()) {
-                        throw new ProtocolException(6, "compressed data asks for a preset dictionary");
-                    }
-                    if (inflater.needsInput() || ++stalls > 2) {
-                        throw new ProtocolException(
-                                length,
-                                "compressed data is truncated: the zlib stream ends after " + n + " of the declared "
-                                        + size + " bytes");
-                    }
-                } else {
-                    stalls = 0;
-                }
-            }
-            if (n != size) {
-                throw new ProtocolException(
-                        2, "compressed data inflates to " + n + " bytes, but the header declares " + size);
-            }
-            if (inflater.getRemaining() > 0) {
-                throw new ProtocolException(
-                        length - inflater.getRemaining(),
-                        inflater.getRemaining() + " trailing bytes after the zlib stream");
-            }
-            return out;
-        } catch (DataFormatException e) {
-            throw new ProtocolException(
-                    6 + (int) Math.min(inflater.getBytesRead(), Integer.MAX_VALUE),
-                    "corrupt zlib stream in compressed payload: " + e.getMessage());
-        } finally {
-            inflater.end();
-        }
     }
 
     /** One decoding pass over a byte range; not thread-safe, never shared. */

@@ -9,16 +9,15 @@ import io.clink.api.broker.UserProperty;
 import io.clink.api.time.Ticker;
 import io.clink.core.internal.etf.ErlAtom;
 import io.clink.core.internal.etf.ErlBinary;
-import io.clink.core.internal.etf.ErlInteger;
 import io.clink.core.internal.etf.ErlTuple;
 import io.clink.core.internal.etf.Term;
 import io.clink.core.internal.protocol.DroppedField;
 import io.clink.core.internal.protocol.EmqxAtoms;
 import io.clink.core.internal.protocol.ForwardedMessage;
+import io.clink.core.internal.protocol.IpTuples;
 import io.clink.core.internal.protocol.MessageHeaders;
 import io.clink.core.internal.protocol.MessageProperties;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -358,36 +357,9 @@ public final class MessageMapping {
 
     /** The IP of EMQX's {@code peername => {IpTuple, Port}}; null when absent or not shaped like that. */
     private static @Nullable InetAddress peernameAddress(@Nullable Term peername) {
-        if (!(peername instanceof ErlTuple)
-                || ((ErlTuple) peername).arity() != 2
-                || !(((ErlTuple) peername).get(0) instanceof ErlTuple)) {
+        if (!(peername instanceof ErlTuple) || ((ErlTuple) peername).arity() != 2) {
             return null;
         }
-        ErlTuple ip = (ErlTuple) ((ErlTuple) peername).get(0);
-        int width = ip.arity() == 4 ? 1 : ip.arity() == 8 ? 2 : 0;
-        if (width == 0) {
-            return null;
-        }
-        byte[] bytes = new byte[ip.arity() * width];
-        for (int i = 0; i < ip.arity(); i++) {
-            if (!(ip.get(i) instanceof ErlInteger)) {
-                return null;
-            }
-            long part = ((ErlInteger) ip.get(i)).value();
-            if (part < 0 || part >= (1L << (8 * width))) {
-                return null;
-            }
-            if (width == 1) {
-                bytes[i] = (byte) part;
-            } else {
-                bytes[2 * i] = (byte) (part >>> 8);
-                bytes[2 * i + 1] = (byte) part;
-            }
-        }
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            throw new AssertionError("4 or 16 address bytes are always valid", e);
-        }
+        return IpTuples.addressOrNull(((ErlTuple) peername).get(0));
     }
 }

@@ -90,15 +90,13 @@ public final class ControlCodec {
     public static ErlMap toTerm(ControlMessage message) {
         if (message instanceof ActorInit) {
             ActorInit m = (ActorInit) message;
-            return ErlMap.of(
-                    EmqxAtoms.OP,
-                    ErlBinary.utf8(OP_ACTOR_INIT),
+            return control(
+                    OP_ACTOR_INIT,
+                    m.actor(),
                     KEY_PROTO_VER,
                     ErlInteger.of(m.protocolVersion()),
                     KEY_TARGET_CLUSTER,
                     ErlBinary.utf8(m.targetCluster()),
-                    KEY_ACTOR,
-                    ErlBinary.utf8(m.actor()),
                     KEY_INCARNATION,
                     ErlInteger.of(m.incarnation()));
         } else if (message instanceof ActorInitAck) {
@@ -113,13 +111,11 @@ public final class ControlCodec {
                 result = ErlTuple.of(ErlAtom.ERROR, ErlBinary.utf8(((Rejected) m.result()).reason()));
                 needBootstrap = ErlAtom.UNDEFINED;
             }
-            return ErlMap.of(
-                    EmqxAtoms.OP,
-                    ErlBinary.utf8(OP_ACTOR_INIT_ACK),
+            return control(
+                    OP_ACTOR_INIT_ACK,
+                    m.actor(),
                     KEY_PROTO_VER,
                     ErlInteger.of(m.protocolVersion()),
-                    KEY_ACTOR,
-                    ErlBinary.utf8(m.actor()),
                     KEY_RESULT,
                     result,
                     KEY_NEED_BOOTSTRAP,
@@ -134,25 +130,23 @@ public final class ControlCodec {
                                 ? ErlTuple.of(ROUTE_DELETE, ErlBinary.utf8(op.filter()), id)
                                 : ErlTuple.of(ErlBinary.utf8(op.filter()), id));
             }
-            return ErlMap.of(
-                    EmqxAtoms.OP,
-                    ErlBinary.utf8(OP_ROUTE),
-                    KEY_ACTOR,
-                    ErlBinary.utf8(m.actor()),
-                    KEY_INCARNATION,
-                    ErlInteger.of(m.incarnation()),
-                    KEY_ROUTES,
-                    ErlList.of(ops));
+            return control(
+                    OP_ROUTE, m.actor(), KEY_INCARNATION, ErlInteger.of(m.incarnation()), KEY_ROUTES, ErlList.of(ops));
         } else {
             Heartbeat m = (Heartbeat) message;
-            return ErlMap.of(
-                    EmqxAtoms.OP,
-                    ErlBinary.utf8(OP_HEARTBEAT),
-                    KEY_ACTOR,
-                    ErlBinary.utf8(m.actor()),
-                    KEY_INCARNATION,
-                    ErlInteger.of(m.incarnation()));
+            return control(OP_HEARTBEAT, m.actor(), KEY_INCARNATION, ErlInteger.of(m.incarnation()));
         }
+    }
+
+    /** Every control message carries its {@code '$op'} and the actor; the rest are the op's own keys and values. */
+    private static ErlMap control(String op, String actor, Term... keysAndValues) {
+        Term[] all = new Term[4 + keysAndValues.length];
+        all[0] = EmqxAtoms.OP;
+        all[1] = ErlBinary.utf8(op);
+        all[2] = KEY_ACTOR;
+        all[3] = ErlBinary.utf8(actor);
+        System.arraycopy(keysAndValues, 0, all, 4, keysAndValues.length);
+        return ErlMap.of(all);
     }
 
     /**
@@ -175,9 +169,7 @@ public final class ControlCodec {
                 String what = "actor_init";
                 return new ActorInit(
                         actor(map, what),
-                        Fields.integer(
-                                Fields.required(map, KEY_INCARNATION, what, "incarnation"),
-                                "key 11 " + "(incarnation)"),
+                        incarnation(map, what),
                         Fields.utf8(
                                 Fields.required(map, KEY_TARGET_CLUSTER, what, "target cluster"),
                                 "key 13 (target cluster)"),
@@ -208,8 +200,7 @@ public final class ControlCodec {
             case OP_ROUTE: {
                 String what = "route";
                 String actor = actor(map, what);
-                long incarnation = Fields.integer(
-                        Fields.required(map, KEY_INCARNATION, what, "incarnation"), "key 11 (incarnation)");
+                long incarnation = incarnation(map, what);
                 Term routes = Fields.required(map, KEY_ROUTES, what, "route operations");
                 if (!(routes instanceof ErlList) || !((ErlList) routes).isProper()) {
                     throw new ProtocolException("route key 12 must be a proper list of operations, found " + routes);
@@ -232,10 +223,7 @@ public final class ControlCodec {
             }
             case OP_HEARTBEAT: {
                 String what = "heartbeat";
-                return new Heartbeat(
-                        actor(map, what),
-                        Fields.integer(
-                                Fields.required(map, KEY_INCARNATION, what, "incarnation"), "key 11 (incarnation)"));
+                return new Heartbeat(actor(map, what), incarnation(map, what));
             }
             default:
                 throw new ProtocolException(
@@ -245,6 +233,10 @@ public final class ControlCodec {
 
     private static String actor(ErlMap map, String what) throws ProtocolException {
         return Fields.utf8(Fields.required(map, KEY_ACTOR, what, "actor"), "key 10 (actor)");
+    }
+
+    private static long incarnation(ErlMap map, String what) throws ProtocolException {
+        return Fields.integer(Fields.required(map, KEY_INCARNATION, what, "incarnation"), "key 11 (incarnation)");
     }
 
     private static long protoVer(ErlMap map, String what) throws ProtocolException {

@@ -1,24 +1,15 @@
 package io.clink.core.internal.protocol;
 
-import io.clink.core.internal.etf.ErlAtom;
 import io.clink.core.internal.etf.ErlBinary;
 import io.clink.core.internal.etf.ErlInteger;
-import io.clink.core.internal.etf.ErlList;
 import io.clink.core.internal.etf.ErlMap;
 import io.clink.core.internal.etf.ErlTuple;
 import io.clink.core.internal.etf.EtfDecoder;
 import io.clink.core.internal.etf.EtfEncoder;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.etf.Term;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -41,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * Immutable and thread-safe (the payload buffer is read-only and only read through duplicates).
  */
 public final class ForwardedMessage {
-    private static final int RECORD_ARITY = 10;
+    static final int RECORD_ARITY = 10;
 
     private final ErlBinary id;
     private final int qos;
@@ -56,7 +47,7 @@ public final class ForwardedMessage {
     private final long timestamp;
     private final ErlMap extra;
 
-    private ForwardedMessage(
+    ForwardedMessage(
             ErlBinary id,
             int qos,
             @Nullable String from,
@@ -88,8 +79,8 @@ public final class ForwardedMessage {
      *
      * @return a new builder with empty flags, headers and extra
      */
-    public static Builder builder() {
-        return new Builder();
+    public static ForwardedMessageBuilder builder() {
+        return new ForwardedMessageBuilder();
     }
 
     /**
@@ -145,7 +136,7 @@ public final class ForwardedMessage {
      * @return true if the flags say {@code dup => true}
      */
     public boolean dup() {
-        return ErlAtom.TRUE.equals(flags.get(EmqxAtoms.DUP));
+        return MessageFlags.isSet(flags, EmqxAtoms.DUP);
     }
 
     /**
@@ -154,7 +145,7 @@ public final class ForwardedMessage {
      * @return true if the flags say {@code retain => true}
      */
     public boolean retain() {
-        return ErlAtom.TRUE.equals(flags.get(EmqxAtoms.RETAIN));
+        return MessageFlags.isSet(flags, EmqxAtoms.RETAIN);
     }
 
     /**
@@ -319,117 +310,7 @@ public final class ForwardedMessage {
      * @throws ProtocolException if the term is not a {@code #message{}} record of the expected field types
      */
     public static ForwardedMessage fromTerm(Term term) throws ProtocolException {
-        if (!(term instanceof ErlTuple)
-                || ((ErlTuple) term).arity() != RECORD_ARITY
-                || !EmqxAtoms.MESSAGE.equals(((ErlTuple) term).get(0))) {
-            throw new ProtocolException("forwarded message must be the 10-tuple {message, Id, QoS, From, Flags, "
-                    + "Headers, Topic, Payload, Timestamp, Extra}, found " + term);
-        }
-        ErlTuple t = (ErlTuple) term;
-        ErlBinary id = Fields.binary(t.get(1), "#message.id");
-        int qos = (int) Fields.integer(t.get(2), "#message.qos", 0, 2);
-        Term fromTerm = t.get(3);
-        String from;
-        byte[] fromBytes;
-        if (fromTerm instanceof ErlAtom) {
-            from = null;
-            fromBytes = ((ErlAtom) fromTerm).name().getBytes(StandardCharsets.UTF_8);
-        } else {
-            ErlBinary b = Fields.binary(fromTerm, "#message.from");
-            from = b.utf8OrNull();
-            fromBytes = b.toByteArray();
-        }
-        ErlMap flags = Fields.map(t.get(4), "#message.flags");
-        for (Map.Entry<Term, Term> e : flags.entries().entrySet()) {
-            if (EmqxAtoms.DUP.equals(e.getKey()) || EmqxAtoms.RETAIN.equals(e.getKey())) {
-                Fields.bool(e.getValue(), "#message.flags." + e.getKey());
-            }
-        }
-        MessageHeaders headers = MessageHeaders.fromTerm(t.get(5));
-        ErlBinary topicBinary = Fields.binary(t.get(6), "#message.topic");
-        byte[] topicBytes = topicBinary.toByteArray();
-        requireTopicName(topicBytes);
-        ByteBuffer payload = payload(t.get(7));
-        long timestamp = Fields.integer(t.get(8), "#message.timestamp");
-        ErlMap extra = Fields.map(t.get(9), "#message.extra");
-        return new ForwardedMessage(
-                id,
-                qos,
-                from,
-                fromTerm,
-                fromBytes,
-                flags,
-                headers,
-                topicBinary.utf8OrNull(),
-                topicBytes,
-                payload,
-                timestamp,
-                extra);
-    }
-
-    /**
-     * EMQX publishes only to topic names: never empty, never a wildcard. Anything else is not a message EMQX
-     * forwards; whatever else the bytes hold (not UTF-8, U+0000) is the receiver's business, not a broken record.
-     */
-    private static void requireTopicName(byte[] topic) throws ProtocolException {
-        if (topic.length == 0) {
-            throw new ProtocolException("#message.topic must be a topic name, found an empty binary");
-        }
-        for (byte b : topic) {
-            if (b == '+' || b == '#') {
-                throw new ProtocolException(
-                        "#message.topic must be a topic name without wildcards, found " + ErlBinary.wrap(topic));
-            }
-        }
-    }
-
-    /** The field is typed iodata in EMQX: a binary, or a (possibly nested) list of binaries and bytes. */
-    private static ByteBuffer payload(Term t) throws ProtocolException {
-        if (t instanceof ErlBinary) {
-            return ((ErlBinary) t).asReadOnlyByteBuffer();
-        }
-        if (!(t instanceof ErlList)) {
-            throw new ProtocolException("#message.payload must be a binary or an iolist, found " + t);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        // Iterative, so a deep iolist cannot overflow the stack (the decoder bounded its depth anyway).
-        Deque<Iterator<Term>> stack = new ArrayDeque<>();
-        stack.push(iolistParts((ErlList) t).iterator());
-        while (!stack.isEmpty()) {
-            Iterator<Term> it = stack.peek();
-            if (!it.hasNext()) {
-                stack.pop();
-                continue;
-            }
-            Term part = it.next();
-            if (part instanceof ErlBinary) {
-                ErlBinary b = (ErlBinary) part;
-                out.write(b.toByteArray(), 0, b.length());
-            } else if (part instanceof ErlInteger
-                    && ((ErlInteger) part).value() >= 0
-                    && ((ErlInteger) part).value() <= 255) {
-                out.write((int) ((ErlInteger) part).value());
-            } else if (part instanceof ErlList) {
-                stack.push(iolistParts((ErlList) part).iterator());
-            } else {
-                throw new ProtocolException(
-                        "#message.payload iolist holds " + part + "; only binaries, bytes 0-255 and lists are allowed");
-            }
-        }
-        return ByteBuffer.wrap(out.toByteArray()).asReadOnlyBuffer();
-    }
-
-    private static java.util.List<Term> iolistParts(ErlList list) throws ProtocolException {
-        Term tail = list.tail();
-        if (tail == null) {
-            return list.elements();
-        }
-        if (!(tail instanceof ErlBinary)) {
-            throw new ProtocolException("#message.payload iolist tail must be a binary, found " + tail);
-        }
-        java.util.List<Term> parts = new java.util.ArrayList<>(list.elements());
-        parts.add(tail);
-        return parts;
+        return ForwardedMessageReader.read(term);
     }
 
     @Override
@@ -460,199 +341,5 @@ public final class ForwardedMessage {
                 + ", headers=" + headers + ", topic=" + (topic != null ? topic : ErlBinary.wrap(topicUtf8))
                 + ", payload=" + payload.remaining() + " bytes, timestamp="
                 + timestamp + ", extra=" + extra + "}";
-    }
-
-    /** Builds a {@link ForwardedMessage}; validates every field and writes only atoms EMQX has. */
-    public static final class Builder {
-        private static final int GUID_BYTES = 16;
-
-        private ErlBinary id = ErlBinary.EMPTY;
-        private int qos;
-        private String from = "";
-        /** The nine flag maps (dup and retain each absent, false or true), shared: built once, not per publish. */
-        private static final ErlMap[] FLAGS = new ErlMap[9];
-
-        static {
-            Term[] values = {null, ErlAtom.FALSE, ErlAtom.TRUE};
-            for (int d = 0; d < 3; d++) {
-                for (int r = 0; r < 3; r++) {
-                    Map<Term, Term> m = new LinkedHashMap<>();
-                    if (values[d] != null) {
-                        m.put(EmqxAtoms.DUP, values[d]);
-                    }
-                    if (values[r] != null) {
-                        m.put(EmqxAtoms.RETAIN, values[r]);
-                    }
-                    FLAGS[3 * d + r] = ErlMap.of(m);
-                }
-            }
-        }
-
-        private int dupFlag;
-        private int retainFlag;
-        private MessageHeaders headers = MessageHeaders.EMPTY;
-        private String topic = "";
-        private ByteBuffer payload = ByteBuffer.allocate(0);
-        private long timestamp;
-        private ErlMap extra = ErlMap.EMPTY;
-
-        private Builder() {}
-
-        /**
-         * Sets the id.
-         *
-         * @param guid 16 bytes (copied)
-         * @return this builder
-         * @throws IllegalArgumentException if not 16 bytes
-         */
-        public Builder id(byte[] guid) {
-            if (guid.length != GUID_BYTES) {
-                throw new IllegalArgumentException("message id must be a 16-byte GUID, got " + guid.length + " bytes");
-            }
-            this.id = ErlBinary.wrap(Arrays.copyOf(guid, GUID_BYTES));
-            return this;
-        }
-
-        /**
-         * Sets the QoS.
-         *
-         * @param qos 0, 1 or 2
-         * @return this builder
-         * @throws IllegalArgumentException if out of range
-         */
-        public Builder qos(int qos) {
-            if (qos < 0 || qos > 2) {
-                throw new IllegalArgumentException("qos must be 0, 1 or 2, got " + qos);
-            }
-            this.qos = qos;
-            return this;
-        }
-
-        /**
-         * Sets the publisher's client id.
-         *
-         * @param clientId the client id
-         * @return this builder
-         */
-        public Builder from(String clientId) {
-            this.from = Objects.requireNonNull(clientId, "clientId");
-            return this;
-        }
-
-        /**
-         * Sets the dup flag.
-         *
-         * @param dup the flag
-         * @return this builder
-         */
-        public Builder dup(boolean dup) {
-            this.dupFlag = dup ? 2 : 1;
-            return this;
-        }
-
-        /**
-         * Sets the retain flag.
-         *
-         * @param retain the flag
-         * @return this builder
-         */
-        public Builder retain(boolean retain) {
-            this.retainFlag = retain ? 2 : 1;
-            return this;
-        }
-
-        /**
-         * Sets the headers.
-         *
-         * @param headers the headers
-         * @return this builder
-         */
-        public Builder headers(MessageHeaders headers) {
-            this.headers = Objects.requireNonNull(headers, "headers");
-            return this;
-        }
-
-        /**
-         * Sets the topic.
-         *
-         * @param topic the topic name
-         * @return this builder
-         */
-        public Builder topic(String topic) {
-            this.topic = Objects.requireNonNull(topic, "topic");
-            return this;
-        }
-
-        /**
-         * Sets the payload without copying it: the remaining bytes of the buffer, which the caller must not modify
-         * afterwards. The buffer's position is not changed.
-         *
-         * @param payload the payload
-         * @return this builder
-         */
-        public Builder payload(ByteBuffer payload) {
-            this.payload = payload.slice().asReadOnlyBuffer();
-            return this;
-        }
-
-        /**
-         * Sets the payload without copying it; the caller must not modify the array afterwards.
-         *
-         * @param payload the payload
-         * @return this builder
-         */
-        public Builder payload(byte[] payload) {
-            this.payload = ByteBuffer.wrap(payload).asReadOnlyBuffer();
-            return this;
-        }
-
-        /**
-         * Sets the publish time.
-         *
-         * @param epochMillis milliseconds since the epoch
-         * @return this builder
-         */
-        public Builder timestamp(long epochMillis) {
-            this.timestamp = epochMillis;
-            return this;
-        }
-
-        /**
-         * Sets the extra map; EMQX 6.0.3+ always sends {@code #{}}, the default.
-         *
-         * @param extra a map whose atoms are all from {@link EmqxAtoms#KNOWN}
-         * @return this builder
-         * @throws IllegalArgumentException if an atom could be unknown to EMQX
-         */
-        public Builder extra(ErlMap extra) {
-            this.extra = (ErlMap) EmqxAtoms.requireKnownAtoms(extra, "#message.extra");
-            return this;
-        }
-
-        /**
-         * Builds the message.
-         *
-         * @return the message
-         * @throws IllegalStateException if the id was not set
-         */
-        public ForwardedMessage build() {
-            if (id.length() == 0) {
-                throw new IllegalStateException("message id is required (a 16-byte GUID)");
-            }
-            byte[] fromBytes = from.getBytes(StandardCharsets.UTF_8);
-            return new ForwardedMessage(
-                    id,
-                    qos,
-                    from,
-                    ErlBinary.wrap(fromBytes),
-                    fromBytes,
-                    FLAGS[3 * dupFlag + retainFlag],
-                    headers,
-                    topic,
-                    topic.getBytes(StandardCharsets.UTF_8),
-                    payload,
-                    timestamp,
-                    extra);
-        }
     }
 }

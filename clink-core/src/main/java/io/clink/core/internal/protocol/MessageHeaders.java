@@ -4,13 +4,11 @@ import io.clink.core.internal.etf.ErlAtom;
 import io.clink.core.internal.etf.ErlBinary;
 import io.clink.core.internal.etf.ErlInteger;
 import io.clink.core.internal.etf.ErlMap;
-import io.clink.core.internal.etf.ErlTuple;
+import io.clink.core.internal.etf.EtfEncoder;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.etf.Term;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * <p>An IPv4-mapped IPv6 {@code peerhost} (an 8-tuple) reads as its IPv4 address, as {@link InetAddress} does; the
  * decoded term itself is unchanged and is what gets re-encoded.
  */
-public final class MessageHeaders {
+public final class MessageHeaders extends DecodedMap {
     /** No headers: {@code #{}}. */
     public static final MessageHeaders EMPTY =
             new MessageHeaders(ErlMap.EMPTY, null, null, null, null, null, List.of());
@@ -33,13 +31,11 @@ public final class MessageHeaders {
     private static final int MIN_MQTT_LEVEL = 3;
     private static final int MAX_MQTT_LEVEL = 5;
 
-    private final ErlMap term;
     private final @Nullable MessageProperties properties;
     private final @Nullable String username;
     private final @Nullable InetAddress peerhost;
     private final @Nullable Integer protoVer;
     private final @Nullable String protocol;
-    private final List<DroppedField> dropped;
     /**
      * The encoded headers term, made on first use. Volatile so a thread that sees the array also sees its
      * contents; two threads racing may both compute it, which is harmless (same bytes).
@@ -54,13 +50,12 @@ public final class MessageHeaders {
             @Nullable Integer protoVer,
             @Nullable String protocol,
             List<DroppedField> dropped) {
-        this.term = term;
+        super(term, dropped);
         this.properties = properties;
         this.username = username;
         this.peerhost = peerhost;
         this.protoVer = protoVer;
         this.protocol = protocol;
-        this.dropped = dropped;
     }
 
     /**
@@ -78,101 +73,30 @@ public final class MessageHeaders {
         if (map.size() == 0) {
             return EMPTY;
         }
-        List<DroppedField> dropped = new ArrayList<>(0);
+        LenientReader reader = new LenientReader();
         Term props = map.get(EmqxAtoms.PROPERTIES);
         MessageProperties properties = null;
         if (props instanceof ErlMap) {
             properties = MessageProperties.fromTerm(props);
-            dropped.addAll(properties.dropped());
+            reader.dropAll(properties.dropped());
         } else if (props != null) {
-            dropped.add(DroppedField.PROPERTIES);
+            reader.drop(DroppedField.PROPERTIES);
         }
         Term user = map.get(EmqxAtoms.USERNAME);
-        String username = null;
-        if (user instanceof ErlBinary) {
-            username = ((ErlBinary) user).utf8OrNull();
-        }
-        if (username == null && user != null && !ErlAtom.UNDEFINED.equals(user)) {
-            dropped.add(DroppedField.USERNAME);
-        }
+        String username = LenientReader.absent(user) ? null : reader.text(user, DroppedField.USERNAME);
         Term host = map.get(EmqxAtoms.PEERHOST);
-        InetAddress peerhost = host == null || ErlAtom.UNDEFINED.equals(host) ? null : ipAddressOrNull(host);
-        if (peerhost == null && host != null && !ErlAtom.UNDEFINED.equals(host)) {
-            dropped.add(DroppedField.PEERHOST);
-        }
-        Term ver = map.get(EmqxAtoms.PROTO_VER);
-        Integer protoVer = null;
-        if (ver instanceof ErlInteger
-                && ((ErlInteger) ver).value() >= MIN_MQTT_LEVEL
-                && ((ErlInteger) ver).value() <= MAX_MQTT_LEVEL) {
-            protoVer = (int) ((ErlInteger) ver).value();
-        } else if (ver != null) {
-            dropped.add(DroppedField.PROTO_VER);
-        }
+        InetAddress peerhost = LenientReader.absent(host) ? null : reader.ipAddress(host, DroppedField.PEERHOST);
+        Long protoVer =
+                reader.integer(map.get(EmqxAtoms.PROTO_VER), MIN_MQTT_LEVEL, MAX_MQTT_LEVEL, DroppedField.PROTO_VER);
         Term proto = map.get(EmqxAtoms.PROTOCOL);
         return new MessageHeaders(
                 map,
                 properties,
                 username,
                 peerhost,
-                protoVer,
+                protoVer == null ? null : protoVer.intValue(),
                 proto instanceof ErlAtom ? ((ErlAtom) proto).name() : null,
-                dropped.isEmpty() ? List.of() : Collections.unmodifiableList(dropped));
-    }
-
-    /** The address of an IPv4 4-tuple or IPv6 8-tuple; null for anything else. */
-    private static @Nullable InetAddress ipAddressOrNull(Term t) {
-        if (!(t instanceof ErlTuple) || (((ErlTuple) t).arity() != 4 && ((ErlTuple) t).arity() != 8)) {
-            return null;
-        }
-        ErlTuple tuple = (ErlTuple) t;
-        int width = tuple.arity() == 4 ? 1 : 2;
-        byte[] bytes = new byte[tuple.arity() * width];
-        for (int i = 0; i < tuple.arity(); i++) {
-            if (!(tuple.get(i) instanceof ErlInteger)) {
-                return null;
-            }
-            long part = ((ErlInteger) tuple.get(i)).value();
-            if (part < 0 || part > (width == 1 ? 255 : 65535)) {
-                return null;
-            }
-            if (width == 1) {
-                bytes[i] = (byte) part;
-            } else {
-                bytes[2 * i] = (byte) (part >>> 8);
-                bytes[2 * i + 1] = (byte) part;
-            }
-        }
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            throw new AssertionError("4 or 16 address bytes are always valid", e);
-        }
-    }
-
-    private static ErlTuple ipTuple(InetAddress address) {
-        byte[] b = address.getAddress();
-        if (b.length == 4) {
-            return ErlTuple.of(
-                    ErlInteger.of(b[0] & 0xff),
-                    ErlInteger.of(b[1] & 0xff),
-                    ErlInteger.of(b[2] & 0xff),
-                    ErlInteger.of(b[3] & 0xff));
-        }
-        Term[] parts = new Term[8];
-        for (int i = 0; i < 8; i++) {
-            parts[i] = ErlInteger.of(((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff));
-        }
-        return ErlTuple.of(parts);
-    }
-
-    /**
-     * Returns the term to send.
-     *
-     * @return the headers map
-     */
-    public ErlMap toTerm() {
-        return term;
+                reader.dropped());
     }
 
     /**
@@ -184,8 +108,8 @@ public final class MessageHeaders {
     byte[] encodedTerm() {
         byte[] e = encoded;
         if (e == null) {
-            e = new byte[io.clink.core.internal.etf.EtfEncoder.termSize(term)];
-            io.clink.core.internal.etf.EtfEncoder.writeTerm(term, java.nio.ByteBuffer.wrap(e));
+            e = new byte[EtfEncoder.termSize(toTerm())];
+            EtfEncoder.writeTerm(toTerm(), ByteBuffer.wrap(e));
             encoded = e;
         }
         return e;
@@ -237,38 +161,12 @@ public final class MessageHeaders {
     }
 
     /**
-     * Returns the headers and properties present in the map that the typed views leave out because their values
-     * could not be typed, one entry per value; keys clink does not read at all (e.g. {@code client_attrs}) are not
-     * listed.
-     *
-     * @return an unmodifiable list, empty when every value clink reads was typed
-     */
-    public List<DroppedField> dropped() {
-        return dropped;
-    }
-
-    /**
      * Returns a builder with no headers.
      *
      * @return a new builder
      */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof MessageHeaders && ((MessageHeaders) o).term.equals(term);
-    }
-
-    @Override
-    public int hashCode() {
-        return term.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return term.toString();
     }
 
     /** Builds {@link MessageHeaders} the way EMQX's {@code emqx_packet:to_message/3} fills them. */
@@ -306,7 +204,7 @@ public final class MessageHeaders {
          * @return this builder
          */
         public Builder peerhost(InetAddress address) {
-            entries.put(EmqxAtoms.PEERHOST, ipTuple(address));
+            entries.put(EmqxAtoms.PEERHOST, IpTuples.of(address));
             return this;
         }
 

@@ -21,21 +21,19 @@ import org.jspecify.annotations.Nullable;
  * round trip); the properties clink interprets are also validated and exposed typed. User properties keep their
  * order and duplicates, as MQTT requires. Decoding never fails on a property's value (see {@link #fromTerm}).
  */
-public final class MessageProperties {
+public final class MessageProperties extends DecodedMap {
     /** No properties: {@code #{}}. */
     public static final MessageProperties EMPTY =
             new MessageProperties(ErlMap.EMPTY, List.of(), null, null, null, null, null, List.of());
 
     private static final long MAX_U32 = 0xffffffffL;
 
-    private final ErlMap term;
     private final List<UserProperty> userProperties;
     private final @Nullable Long messageExpiryInterval;
     private final @Nullable String contentType;
     private final @Nullable String responseTopic;
     private final @Nullable ErlBinary correlationData;
     private final @Nullable Integer payloadFormatIndicator;
-    private final List<DroppedField> dropped;
 
     private MessageProperties(
             ErlMap term,
@@ -46,14 +44,13 @@ public final class MessageProperties {
             @Nullable ErlBinary correlationData,
             @Nullable Integer payloadFormatIndicator,
             List<DroppedField> dropped) {
-        this.term = term;
+        super(term, dropped);
         this.userProperties = userProperties;
         this.messageExpiryInterval = messageExpiryInterval;
         this.contentType = contentType;
         this.responseTopic = responseTopic;
         this.correlationData = correlationData;
         this.payloadFormatIndicator = payloadFormatIndicator;
-        this.dropped = dropped;
     }
 
     /**
@@ -84,87 +81,41 @@ public final class MessageProperties {
         if (map.size() == 0) {
             return EMPTY;
         }
-        List<DroppedField> dropped = new ArrayList<>(0);
-        List<UserProperty> users = List.of();
-        Term up = map.get(EmqxAtoms.USER_PROPERTY);
-        if (up != null) {
-            if (up instanceof ErlList && ((ErlList) up).isProper()) {
-                List<UserProperty> list =
-                        new ArrayList<>(((ErlList) up).elements().size());
-                for (Term e : ((ErlList) up).elements()) {
-                    String key = e instanceof ErlTuple && ((ErlTuple) e).arity() == 2
-                            ? utf8OrNull(((ErlTuple) e).get(0))
-                            : null;
-                    String value = key == null ? null : utf8OrNull(((ErlTuple) e).get(1));
-                    if (key == null || value == null) {
-                        dropped.add(DroppedField.USER_PROPERTY);
-                    } else {
-                        list.add(new UserProperty(key, value));
-                    }
-                }
-                users = Collections.unmodifiableList(list);
+        LenientReader reader = new LenientReader();
+        List<UserProperty> users = userProperties(map.get(EmqxAtoms.USER_PROPERTY), reader);
+        Long mei = reader.integer(
+                map.get(EmqxAtoms.MESSAGE_EXPIRY_INTERVAL), 0, MAX_U32, DroppedField.MESSAGE_EXPIRY_INTERVAL);
+        String ct = reader.text(map.get(EmqxAtoms.CONTENT_TYPE), DroppedField.CONTENT_TYPE);
+        String rt = reader.text(map.get(EmqxAtoms.RESPONSE_TOPIC), DroppedField.RESPONSE_TOPIC);
+        ErlBinary cd = reader.binary(map.get(EmqxAtoms.CORRELATION_DATA), DroppedField.CORRELATION_DATA);
+        Long pfi = reader.integer(
+                map.get(EmqxAtoms.PAYLOAD_FORMAT_INDICATOR), 0, 1, DroppedField.PAYLOAD_FORMAT_INDICATOR);
+        return new MessageProperties(
+                map, users, mei, ct, rt, cd, pfi == null ? null : pfi.intValue(), reader.dropped());
+    }
+
+    /** The pairs whose key and value are both UTF-8; each other element, or a value that is no list, is dropped. */
+    private static List<UserProperty> userProperties(@Nullable Term up, LenientReader reader) {
+        if (up == null) {
+            return List.of();
+        }
+        if (!(up instanceof ErlList) || !((ErlList) up).isProper()) {
+            reader.drop(DroppedField.USER_PROPERTY);
+            return List.of();
+        }
+        List<UserProperty> list = new ArrayList<>(((ErlList) up).elements().size());
+        for (Term e : ((ErlList) up).elements()) {
+            String key = e instanceof ErlTuple && ((ErlTuple) e).arity() == 2
+                    ? LenientReader.utf8OrNull(((ErlTuple) e).get(0))
+                    : null;
+            String value = key == null ? null : LenientReader.utf8OrNull(((ErlTuple) e).get(1));
+            if (key == null || value == null) {
+                reader.drop(DroppedField.USER_PROPERTY);
             } else {
-                dropped.add(DroppedField.USER_PROPERTY);
+                list.add(new UserProperty(key, value));
             }
         }
-        Long mei = integerOrNull(
-                map.get(EmqxAtoms.MESSAGE_EXPIRY_INTERVAL), 0, MAX_U32, DroppedField.MESSAGE_EXPIRY_INTERVAL, dropped);
-        String ct = textOrNull(map.get(EmqxAtoms.CONTENT_TYPE), DroppedField.CONTENT_TYPE, dropped);
-        String rt = textOrNull(map.get(EmqxAtoms.RESPONSE_TOPIC), DroppedField.RESPONSE_TOPIC, dropped);
-        Term cdTerm = map.get(EmqxAtoms.CORRELATION_DATA);
-        ErlBinary cd = null;
-        if (cdTerm instanceof ErlBinary) {
-            cd = (ErlBinary) cdTerm;
-        } else if (cdTerm != null) {
-            dropped.add(DroppedField.CORRELATION_DATA);
-        }
-        Long pfi = integerOrNull(
-                map.get(EmqxAtoms.PAYLOAD_FORMAT_INDICATOR), 0, 1, DroppedField.PAYLOAD_FORMAT_INDICATOR, dropped);
-        return new MessageProperties(
-                map,
-                users,
-                mei,
-                ct,
-                rt,
-                cd,
-                pfi == null ? null : pfi.intValue(),
-                dropped.isEmpty() ? List.of() : Collections.unmodifiableList(dropped));
-    }
-
-    private static @Nullable String utf8OrNull(Term t) {
-        return t instanceof ErlBinary ? ((ErlBinary) t).utf8OrNull() : null;
-    }
-
-    private static @Nullable String textOrNull(@Nullable Term t, DroppedField kind, List<DroppedField> dropped) {
-        if (t == null) {
-            return null;
-        }
-        String s = utf8OrNull(t);
-        if (s == null) {
-            dropped.add(kind);
-        }
-        return s;
-    }
-
-    private static @Nullable Long integerOrNull(
-            @Nullable Term t, long min, long max, DroppedField kind, List<DroppedField> dropped) {
-        if (t == null) {
-            return null;
-        }
-        if (t instanceof ErlInteger && ((ErlInteger) t).value() >= min && ((ErlInteger) t).value() <= max) {
-            return ((ErlInteger) t).value();
-        }
-        dropped.add(kind);
-        return null;
-    }
-
-    /**
-     * Returns the term to send.
-     *
-     * @return the properties map
-     */
-    public ErlMap toTerm() {
-        return term;
+        return Collections.unmodifiableList(list);
     }
 
     /**
@@ -222,37 +173,12 @@ public final class MessageProperties {
     }
 
     /**
-     * Returns the properties present in the map that the typed views leave out because their values could not be
-     * typed, one entry per value (a message with two bad User-Property pairs lists that kind twice).
-     *
-     * @return an unmodifiable list, empty when every property was typed
-     */
-    public List<DroppedField> dropped() {
-        return dropped;
-    }
-
-    /**
      * Returns a builder with no properties.
      *
      * @return a new builder
      */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof MessageProperties && ((MessageProperties) o).term.equals(term);
-    }
-
-    @Override
-    public int hashCode() {
-        return term.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return term.toString();
     }
 
     /** Builds {@link MessageProperties} from MQTT 5 values; writes only atoms EMQX has. */

@@ -90,7 +90,7 @@ final class RandomMessages {
     ForwardedMessage message() {
         byte[] id = new byte[16];
         random.nextBytes(id);
-        ForwardedMessage.Builder b = ForwardedMessage.builder()
+        ForwardedMessageBuilder b = ForwardedMessage.builder()
                 .id(id)
                 .qos(random.nextInt(3))
                 .from(text(2))
