@@ -28,6 +28,7 @@ import io.clink.core.internal.node.LinkRuntimeFactory;
 import io.clink.core.internal.node.LinkSupervisor;
 import io.clink.core.internal.node.StateListeners;
 import io.clink.core.internal.node.SubscriptionResync;
+import io.clink.core.internal.receiver.ReceiverTimings;
 import io.clink.core.internal.receiver.RouteReceiver;
 import io.clink.core.internal.route.RouteIndex;
 import io.clink.core.internal.store.FileIncarnationStore;
@@ -135,7 +136,14 @@ public final class ClusterLink implements AutoCloseable {
         LocalRoutes localRoutes = new LocalRoutes();
         RouteIndex remoteRoutes = new RouteIndex();
         this.routeReceiver = new RouteReceiver(
-                config, guarded, remoteRoutes, counters, time, executors.newSerialExecutor(), etfLimits);
+                config,
+                guarded,
+                remoteRoutes,
+                counters,
+                time,
+                executors.newSerialExecutor(),
+                etfLimits,
+                ReceiverTimings.EMQX);
         LinkRuntimeFactory linkFactory = new LinkRuntimeFactory(
                 config,
                 nodeName,
