@@ -115,6 +115,7 @@ public final class RouteReceiver {
     private final GuardedBroker broker;
     private final CounterRegistry registry;
     private final RouteIndex routes;
+    private final EngineTime time;
     private final EtfDecoder decoder;
     private final Object lock = new Object();
     // Guarded by lock, as is all state of the parts below.
@@ -125,7 +126,6 @@ public final class RouteReceiver {
     private final ActorHandshake handshake;
     private final RouteBatchApplier batches;
     private final ActorGc gc;
-    private final EngineTime time;
 
     /**
      * A receiver.
