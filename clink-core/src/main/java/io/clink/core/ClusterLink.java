@@ -1,6 +1,5 @@
 package io.clink.core;
 
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.clink.api.IncarnationStore;
 import io.clink.api.broker.ClusterLinkHooks;
 import io.clink.api.broker.LocalBroker;
@@ -14,23 +13,17 @@ import io.clink.api.time.Scheduler;
 import io.clink.api.time.Ticker;
 import io.clink.api.transport.LinkTransport;
 import io.clink.core.internal.engine.CounterRegistry;
-import io.clink.core.internal.engine.EngineTime;
-import io.clink.core.internal.engine.GuardedBroker;
 import io.clink.core.internal.engine.LinkClientOptionsFactory;
 import io.clink.core.internal.engine.LiveConfig;
-import io.clink.core.internal.engine.SerialExecutors;
 import io.clink.core.internal.etf.EtfLimits;
-import io.clink.core.internal.forward.ForwardedReceiver;
-import io.clink.core.internal.link.LocalRoutes;
 import io.clink.core.internal.node.BuilderSeams;
 import io.clink.core.internal.node.HookDispatcher;
-import io.clink.core.internal.node.LinkRuntimeFactory;
 import io.clink.core.internal.node.LinkSupervisor;
+import io.clink.core.internal.node.NodeAssembler;
+import io.clink.core.internal.node.NodeParts;
 import io.clink.core.internal.node.StateListeners;
 import io.clink.core.internal.node.SubscriptionResync;
 import io.clink.core.internal.receiver.RouteReceiver;
-import io.clink.core.internal.route.RouteIndex;
-import io.clink.core.internal.store.FileIncarnationStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,9 +33,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +66,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class is the facade and the lifecycle (the order in which the parts start and stop, under one lock);
  * the work is done by parts in {@code io.clink.core.internal.node}: hook dispatch, link supervision, the periodic
- * subscription resync and state-listener fan-out.
+ * subscription resync and state-listener fan-out. The builder only collects settings; the checks and the wiring of
+ * the parts are the node assembler's.
  *
  * @since 0.1.0
  */
@@ -94,7 +85,7 @@ public final class ClusterLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLink.class);
 
     static {
-        BuilderSeams.register(Builder.class, (b, random) -> b.random = random);
+        BuilderSeams.register(Builder.class, (b, random) -> b.parts.random(random));
     }
 
     private final LiveConfig config;
@@ -104,7 +95,7 @@ public final class ClusterLink implements AutoCloseable {
     private final @Nullable ExecutorService ownedExecutor;
     private final CounterRegistry counters;
     private final RouteReceiver routeReceiver;
-    private final StateListeners listeners = new StateListeners();
+    private final StateListeners listeners;
     private final LinkSupervisor links;
     private final SubscriptionResync resync;
     private final HookDispatcher hooks;
@@ -112,54 +103,18 @@ public final class ClusterLink implements AutoCloseable {
     private boolean started;
     private boolean closed;
 
-    private ClusterLink(
-            ClusterLinkConfig initial,
-            LocalBroker broker,
-            LinkTransport transport,
-            String nodeName,
-            EngineTime time,
-            Executor pool,
-            @Nullable ExecutorService ownedExecutor,
-            IncarnationStore incarnations,
-            DoubleSupplier random,
-            Duration resyncInterval) {
-        this.config = new LiveConfig(initial);
-        this.nodeName = nodeName;
-        this.transport = transport;
-        this.broker = broker;
-        this.ownedExecutor = ownedExecutor;
-        this.counters = new CounterRegistry(config);
-        GuardedBroker guarded = new GuardedBroker(broker);
-        SerialExecutors executors = new SerialExecutors(pool);
-        EtfLimits etfLimits = EtfLimits.defaults();
-        LocalRoutes localRoutes = new LocalRoutes();
-        RouteIndex remoteRoutes = new RouteIndex();
-        this.routeReceiver = new RouteReceiver(
-                config, guarded, remoteRoutes, counters, time, executors.newSerialExecutor(), etfLimits);
-        LinkRuntimeFactory linkFactory = new LinkRuntimeFactory(
-                config,
-                nodeName,
-                transport,
-                incarnations,
-                counters,
-                time,
-                executors,
-                random,
-                etfLimits,
-                localRoutes,
-                listeners);
-        this.links = new LinkSupervisor(
-                linkFactory, routeReceiver::clusterUnlinked, () -> time.ticker().wallClockMillis());
-        this.resync = new SubscriptionResync(
-                localRoutes, guarded, initial.name(), time.scheduler(), executors.newSerialExecutor(), resyncInterval);
-        this.hooks = new HookDispatcher(
-                initial.name(),
-                localRoutes,
-                remoteRoutes,
-                links,
-                routeReceiver,
-                new ForwardedReceiver(config, guarded, counters, time.ticker(), etfLimits),
-                guarded);
+    private ClusterLink(NodeParts parts) {
+        this.config = parts.config();
+        this.nodeName = parts.nodeName();
+        this.transport = parts.transport();
+        this.broker = parts.broker();
+        this.ownedExecutor = parts.ownedExecutor();
+        this.counters = parts.counters();
+        this.routeReceiver = parts.routeReceiver();
+        this.listeners = parts.listeners();
+        this.links = parts.links();
+        this.resync = parts.resync();
+        this.hooks = parts.hooks();
     }
 
     /**
@@ -378,18 +333,8 @@ public final class ClusterLink implements AutoCloseable {
      * @since 0.1.0
      */
     public static final class Builder {
-        private @Nullable ClusterLinkConfig config;
-        private @Nullable LocalBroker broker;
-        private @Nullable LinkTransport transport;
-        private @Nullable String nodeName;
-        private Ticker ticker = Ticker.system();
-        private @Nullable Scheduler scheduler;
-        private @Nullable Executor executor;
-        private @Nullable IncarnationStore incarnationStore;
-        private @Nullable Path dataDirectory;
-        private Duration resyncInterval = Duration.ofSeconds(60);
-        /** Only tests replace it, through {@link BuilderSeams#random}. */
-        private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+        /** Holds and checks what is set, and wires the parts at {@link #build()}. */
+        private final NodeAssembler parts = new NodeAssembler();
 
         private Builder() {}
 
@@ -400,7 +345,7 @@ public final class ClusterLink implements AutoCloseable {
          * @return this builder
          */
         public Builder config(ClusterLinkConfig config) {
-            this.config = Objects.requireNonNull(config, "config");
+            parts.config(config);
             return this;
         }
 
@@ -411,7 +356,7 @@ public final class ClusterLink implements AutoCloseable {
          * @return this builder
          */
         public Builder broker(LocalBroker broker) {
-            this.broker = Objects.requireNonNull(broker, "broker");
+            parts.broker(broker);
             return this;
         }
 
@@ -422,7 +367,7 @@ public final class ClusterLink implements AutoCloseable {
          * @return this builder
          */
         public Builder transport(LinkTransport transport) {
-            this.transport = Objects.requireNonNull(transport, "transport");
+            parts.transport(transport);
             return this;
         }
 
@@ -435,13 +380,7 @@ public final class ClusterLink implements AutoCloseable {
          * @return this builder
          */
         public Builder nodeName(String nodeName) {
-            Objects.requireNonNull(nodeName, "nodeName");
-            if (nodeName.isEmpty() || nodeName.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '+' || c == '#')) {
-                // The node name becomes the actor name, a level of the $LINK/cluster/resp/... topic.
-                throw new IllegalArgumentException("nodeName must be non-empty without whitespace, control "
-                        + "characters, '/', '+' or '#': '" + nodeName + "'");
-            }
-            this.nodeName = nodeName;
+            parts.nodeName(nodeName);
             return this;
         }
 
@@ -452,7 +391,7 @@ public final class ClusterLink implements AutoCloseable {
          * @return this builder
          */
         public Builder ticker(Ticker ticker) {
-            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            parts.ticker(ticker);
             return this;
         }
 
@@ -463,7 +402,7 @@ public final class ClusterLink implements AutoCloseable {
          * @return this builder
          */
         public Builder scheduler(Scheduler scheduler) {
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            parts.scheduler(scheduler);
             return this;
         }
 
@@ -475,7 +414,7 @@ public final class ClusterLink implements AutoCloseable {
          * @return this builder
          */
         public Builder executor(Executor executor) {
-            this.executor = Objects.requireNonNull(executor, "executor");
+            parts.executor(executor);
             return this;
         }
 
@@ -486,7 +425,7 @@ public final class ClusterLink implements AutoCloseable {
          * @return this builder
          */
         public Builder incarnationStore(IncarnationStore store) {
-            this.incarnationStore = Objects.requireNonNull(store, "store");
+            parts.incarnationStore(store);
             return this;
         }
 
@@ -498,7 +437,7 @@ public final class ClusterLink implements AutoCloseable {
          * @return this builder
          */
         public Builder dataDirectory(Path dir) {
-            this.dataDirectory = Objects.requireNonNull(dir, "dir");
+            parts.dataDirectory(dir);
             return this;
         }
 
@@ -509,11 +448,7 @@ public final class ClusterLink implements AutoCloseable {
          * @return this builder
          */
         public Builder resyncInterval(Duration interval) {
-            Objects.requireNonNull(interval, "interval");
-            if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new IllegalArgumentException("resyncInterval must be at least 1s: " + interval);
-            }
-            this.resyncInterval = interval;
+            parts.resyncInterval(interval);
             return this;
         }
 
@@ -526,35 +461,7 @@ public final class ClusterLink implements AutoCloseable {
          *     the link and the bad value)
          */
         public ClusterLink build() {
-            if (config == null) {
-                throw new IllegalStateException("config is required");
-            }
-            if (broker == null) {
-                throw new IllegalStateException("broker is required");
-            }
-            if (transport == null) {
-                throw new IllegalStateException("transport is required");
-            }
-            LinkClientOptionsFactory.validateAll(transport, config);
-            String node = nodeName != null ? nodeName : ClusterLinkConfig.defaultNodeName();
-            ExecutorService owned = null;
-            Executor exec = executor;
-            if (exec == null) {
-                owned = Executors.newCachedThreadPool(new ThreadFactoryBuilder()
-                        .setNameFormat("clink-link-%d")
-                        .setDaemon(true)
-                        .build());
-                exec = owned;
-            }
-            IncarnationStore store = incarnationStore;
-            if (store == null) {
-                Path dir = dataDirectory != null
-                        ? dataDirectory
-                        : Path.of(System.getProperty("java.io.tmpdir"), "clink-" + config.name());
-                store = new FileIncarnationStore(dir.resolve("incarnations.properties"));
-            }
-            EngineTime time = new EngineTime(ticker, scheduler != null ? scheduler : Scheduler.system());
-            return new ClusterLink(config, broker, transport, node, time, exec, owned, store, random, resyncInterval);
+            return new ClusterLink(parts.assemble());
         }
     }
 }

@@ -1,7 +1,8 @@
 /**
  * The parts of one broker node's cluster link that the {@link io.clink.core.ClusterLink} facade delegates to: broker
- * hook dispatch, link supervision, the periodic subscription resync, state-listener fan-out, and the per-link
- * runtime they supervise. Internal; no compatibility promise.
+ * hook dispatch, link supervision, the periodic subscription resync, state-listener fan-out, the per-link runtime
+ * they supervise, and the assembler that checks the builder's settings and wires these parts. Internal; no
+ * compatibility promise.
  *
  * @since 0.1.0
  */

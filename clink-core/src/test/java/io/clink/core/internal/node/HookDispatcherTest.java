@@ -22,6 +22,7 @@ import io.clink.core.internal.etf.EtfLimits;
 import io.clink.core.internal.forward.ForwardedReceiver;
 import io.clink.core.internal.link.LocalRouteListener;
 import io.clink.core.internal.link.LocalRoutes;
+import io.clink.core.internal.receiver.ReceiverTimings;
 import io.clink.core.internal.receiver.RouteReceiver;
 import io.clink.core.internal.route.RouteIndex;
 import java.util.ArrayList;
@@ -71,7 +72,8 @@ class HookDispatcherTest {
                     counters,
                     new EngineTime(() -> 0L, (task, delay) -> Cancellable.DONE),
                     new SerialExecutors(Runnable::run).newSerialExecutor(),
-                    EtfLimits.defaults()),
+                    EtfLimits.defaults(),
+                    ReceiverTimings.EMQX),
             new ForwardedReceiver(liveConfig, guarded, counters, () -> 0L, EtfLimits.defaults()),
             guarded);
 

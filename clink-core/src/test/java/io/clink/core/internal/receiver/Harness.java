@@ -44,7 +44,7 @@ final class Harness {
 
     static final String LOCAL = "local";
     static final String CORRELATION = "0123456789abcdef";
-    static final Duration TTL = RouteReceiver.DEFAULT_ACTOR_TTL;
+    static final Duration TTL = ReceiverTimings.EMQX.actorTtl();
 
     // A non-zero monotonic origin, so nothing relies on the clock starting at 0.
     final ManualTime time = ManualTime.startingAt(7_000_000_000L, Instant.ofEpochMilli(1_722_945_600_000L + 7_000));
@@ -62,7 +62,7 @@ final class Harness {
     Harness(Map<String, Boolean> links) {
         liveConfig = new LiveConfig(config(links));
         counters = new CounterRegistry(liveConfig);
-        receiver = newReceiver(RouteReceiver.DEFAULT_ACTOR_TTL, RouteReceiver.DEFAULT_GC_REPEAT);
+        receiver = newReceiver(ReceiverTimings.EMQX.actorTtl(), ReceiverTimings.EMQX.gcRepeat());
     }
 
     /** Another receiver over this harness's configuration, broker, index, counters and time. */
@@ -75,8 +75,7 @@ final class Harness {
                 new EngineTime(time.ticker(), time.scheduler()),
                 new SerialExecutors(time.executor()).newSerialExecutor(),
                 EtfLimits.defaults(),
-                actorTtl,
-                gcRepeat);
+                new ReceiverTimings(actorTtl, gcRepeat));
     }
 
     static ClusterLinkConfig config(Map<String, Boolean> links) {

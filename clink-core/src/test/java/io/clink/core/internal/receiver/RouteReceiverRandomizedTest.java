@@ -39,7 +39,7 @@ class RouteReceiverRandomizedTest {
     private static final int SEEDS = 16;
     private static final int STEPS = 250;
     private static final long TTL = Harness.TTL.toNanos();
-    private static final long REPEAT = RouteReceiver.DEFAULT_GC_REPEAT.toNanos();
+    private static final long REPEAT = ReceiverTimings.EMQX.gcRepeat().toNanos();
 
     private static final String[][] ACTORS = {{"clA", "a1"}, {"clA", "a2"}, {"clB", "b1"}};
     private static final String[] FILTERS = {"t/1", "t/+", "t/#", "x/y/z", "+/z", "#", "$SYS/x", "a//b", "t"};

@@ -1,0 +1,155 @@
+package io.clink.core.internal.receiver;
+
+import io.clink.api.broker.LinkConnection;
+import io.clink.api.broker.MqttMessage;
+import io.clink.api.broker.PublishProperties;
+import io.clink.api.broker.ReasonCodes;
+import io.clink.api.config.ClusterLinkConfig;
+import io.clink.api.config.LinkConfig;
+import io.clink.core.internal.engine.EngineTime;
+import io.clink.core.internal.protocol.ControlCodec;
+import io.clink.core.internal.protocol.ControlMessage;
+import io.clink.core.internal.protocol.ControlMessage.Accepted;
+import io.clink.core.internal.protocol.ControlMessage.ActorInit;
+import io.clink.core.internal.protocol.ControlMessage.ActorInitAck;
+import io.clink.core.internal.protocol.ControlMessage.Rejected;
+import io.clink.core.internal.receiver.ActorTable.Actor;
+import io.clink.core.internal.receiver.ActorTable.ActorId;
+import io.clink.core.internal.receiver.ActorTable.InitOutcome;
+import io.clink.core.internal.receiver.ActorTable.InitResult;
+import io.clink.core.internal.route.RouteIndex;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * actor_init, first table (link checks, in this order; proto_ver is read but not checked, as in EMQX):
+ *   no link named C here                     -> ack {error, <<"unknown_cluster">>}
+ *   link C disabled                          -> ack {error, <<"cluster_link_disabled">>}
+ *   link C enabled, target (13) != own name  -> ack {error, <<"bad_remote_cluster_link_name">>}
+ *   link C enabled, target == own name       -> second table
+ *   (an error ack carries need_bootstrap = undefined)
+ * actor_init, second table (ActorTable.init on {C, Actor}):
+ *   no record                 -> create on the lowest free lane, lease = now + TTL    -> ack ok, need_bootstrap true
+ *   same incarnation          -> extend the lease                                     -> ack ok, need_bootstrap false
+ *   older record (we got a greater incarnation)
+ *                             -> clear the old lane on every route of C, drop the record, create anew
+ *                                                                                     -> ack ok, need_bootstrap true
+ *   newer record (we got a smaller incarnation, OUTDATED)
+ *                             -> no ack, DISCONNECT 0x83, counted as a protocol error
+ *   RouteIndex.MAX_LANES (1024) live actors of C -> no ack, DISCONNECT 0x97 (quota exceeded), not a protocol error
+ * The ack goes to the request's Response-Topic at QoS 1 with its Correlation-Data echoed; a request lacking either
+ * property is a protocol error and changes nothing (EMQX crashes after writing the actor record). A second
+ * actor_init on one connection is a protocol error: BOUND is set once.
+ */
+
+/**
+ * The receiver's side of the route actor handshake ({@code actor_init}): the link checks, the actor table's verdict
+ * on the incarnation, binding the connection to the actor, and the ack. Not thread-safe: called under the receiver's
+ * lock.
+ */
+final class ActorHandshake {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ActorHandshake.class);
+
+    private final Supplier<ClusterLinkConfig> config;
+    private final ActorTable actors;
+    private final EngineTime time;
+    private final ProtocolErrors errors;
+
+    ActorHandshake(Supplier<ClusterLinkConfig> config, ActorTable actors, EngineTime time, ProtocolErrors errors) {
+        this.config = config;
+        this.actors = actors;
+        this.time = time;
+        this.errors = errors;
+    }
+
+    ReceiveOutcome init(
+            LinkConnection conn, InboundConnection state, String cluster, ActorInit init, PublishProperties props) {
+        ActorId bound = state.bound;
+        if (bound != null) {
+            return errors.raise(
+                    conn,
+                    state,
+                    cluster,
+                    "second actor_init on one connection (actor " + init.actor()
+                            + "); it is already initialised as actor " + bound.actor() + " of "
+                            + bound.cluster());
+        }
+        Optional<String> responseTopic = props.responseTopic();
+        if (responseTopic.isEmpty()) {
+            return errors.raise(
+                    conn, state, cluster, "actor_init of actor " + init.actor() + " lacks the Response-Topic");
+        }
+        Optional<byte[]> correlation = props.correlationData();
+        if (correlation.isEmpty()) {
+            return errors.raise(
+                    conn, state, cluster, "actor_init of actor " + init.actor() + " lacks the Correlation-Data");
+        }
+        ControlMessage.Result result;
+        Optional<LinkConfig> link = config.get().link(cluster);
+        if (link.isEmpty()) {
+            result = reject(cluster, init, Rejected.UNKNOWN_CLUSTER, "no link named " + cluster + " here");
+        } else if (!link.get().enable()) {
+            result = reject(cluster, init, Rejected.CLUSTER_LINK_DISABLED, "the link is disabled here");
+        } else if (!init.targetCluster().equals(config.get().name())) {
+            result = reject(
+                    cluster,
+                    init,
+                    Rejected.BAD_REMOTE_CLUSTER_LINK_NAME,
+                    "it calls this cluster " + init.targetCluster() + " but this cluster is named "
+                            + config.get().name());
+        } else {
+            ActorId id = new ActorId(cluster, init.actor());
+            @Nullable Actor before = actors.actor(id);
+            InitResult r = actors.init(id, init.incarnation(), time.ticker().nanoTime());
+            if (r.outcome() == InitOutcome.OUTDATED) {
+                return errors.raise(
+                        conn,
+                        state,
+                        cluster,
+                        "outdated incarnation " + init.incarnation() + " of actor "
+                                + init.actor() + "; this receiver holds incarnation "
+                                + (before == null ? "?" : Long.toString(before.incarnation())));
+            }
+            if (r.outcome() == InitOutcome.NO_FREE_LANE) {
+                state.closing = true;
+                LOG.warn(
+                        "[{}] actor {} refused: the cluster already has {} live actors",
+                        cluster,
+                        init.actor(),
+                        RouteIndex.MAX_LANES);
+                return ReceiveOutcome.disconnect(
+                        ReasonCodes.QUOTA_EXCEEDED,
+                        "cluster " + cluster + " already has " + RouteIndex.MAX_LANES + " live route actors");
+            }
+            state.bound = id;
+            state.incarnation = init.incarnation();
+            result = new Accepted(r.needBootstrap());
+            LOG.debug(
+                    "[{}] actor {} incarnation {} {} on lane {}",
+                    cluster,
+                    init.actor(),
+                    init.incarnation(),
+                    r.outcome(),
+                    r.lane());
+        }
+        MqttMessage ack = MqttMessage.builder()
+                .topic(responseTopic.get())
+                .qos(1)
+                .payload(ControlCodec.encode(new ActorInitAck(init.actor(), ControlMessage.PROTOCOL_VERSION, result)))
+                .properties(PublishProperties.builder()
+                        .correlationData(correlation.get())
+                        .build())
+                .timestampMillis(time.ticker().wallClockMillis())
+                .build();
+        return ReceiveOutcome.reply(ack);
+    }
+
+    private static Rejected reject(String cluster, ActorInit init, String reason, String why) {
+        LOG.warn("[{}] actor_init of actor {} rejected ({}): {}", cluster, init.actor(), reason, why);
+        return new Rejected(reason);
+    }
+}
