@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 /*
  * The receiving half of route replication (protocol sections 4.4 and 4.5): remote actors' handshakes, route batches
  * and heartbeats arriving on $LINK/cluster/route/<C>, written into the ActorTable and the engine's RouteIndex. This
- * class holds the lock, the per-connection state machine and the dispatch; the handshake is ActorHandshake, route
+ * class holds the lock, the per-connection state machine and the dispatch; the handshake is ActorInitAdmission, route
  * batches are RouteBatchApplier (skipped ops: SkippedOpsLog), protocol errors are ProtocolErrors, the GC is ActorGc.
  *
  * Per-connection state (keyed by LinkConnection, an InboundConnection each; EMQX keeps the same in the connection
@@ -78,7 +78,7 @@ import org.slf4j.LoggerFactory;
  * connection map holds only connections that published and were not reported closed.
  *
  * Concurrency: one lock guards everything above, in this class and in the parts it hands the lock to or calls
- * under it (ActorTable, ActorHandshake, RouteBatchApplier, SkippedOpsLog, ProtocolErrors, ActorGc). Broker threads
+ * under it (ActorTable, ActorInitAdmission, RouteBatchApplier, SkippedOpsLog, ProtocolErrors, ActorGc). Broker threads
  * call onRoutePublish concurrently; the GC runs on a serial executor (its timer only submits to it) and takes the
  * same lock; clusterUnlinked, onConnectionClosed, start, stop and the readers take it too. So the route index has
  * exactly one writer at a time and its single-writer rule holds (the lock orders the writes); publishers read it
@@ -123,7 +123,7 @@ public final class RouteReceiver {
     private final ActorTable actors;
     private final SkippedOpsLog skippedLog = new SkippedOpsLog();
     private final ProtocolErrors errors;
-    private final ActorHandshake handshake;
+    private final ActorInitAdmission handshake;
     private final RouteBatchApplier batches;
     private final ActorGc gc;
 
@@ -162,7 +162,7 @@ public final class RouteReceiver {
         this.decoder = new EtfDecoder(etfLimits);
         this.actors = new ActorTable(timings.actorTtl().toNanos(), routes::clearLane);
         this.errors = new ProtocolErrors(counters);
-        this.handshake = new ActorHandshake(config, actors, time, errors);
+        this.handshake = new ActorInitAdmission(config, actors, time, errors);
         this.batches = new RouteBatchApplier(routes, actors, counters, errors, skippedLog);
         this.gc = new ActorGc(lock, actors, time, gcExecutor, timings);
     }

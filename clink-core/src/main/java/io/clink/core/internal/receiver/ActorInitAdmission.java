@@ -50,16 +50,16 @@ import org.slf4j.LoggerFactory;
  * on the incarnation, binding the connection to the actor, and the ack. Not thread-safe: called under the receiver's
  * lock.
  */
-final class ActorHandshake {
+final class ActorInitAdmission {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ActorHandshake.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ActorInitAdmission.class);
 
     private final Supplier<ClusterLinkConfig> config;
     private final ActorTable actors;
     private final EngineTime time;
     private final ProtocolErrors errors;
 
-    ActorHandshake(Supplier<ClusterLinkConfig> config, ActorTable actors, EngineTime time, ProtocolErrors errors) {
+    ActorInitAdmission(Supplier<ClusterLinkConfig> config, ActorTable actors, EngineTime time, ProtocolErrors errors) {
         this.config = config;
         this.actors = actors;
         this.time = time;
