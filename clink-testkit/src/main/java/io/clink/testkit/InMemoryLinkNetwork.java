@@ -1,14 +1,11 @@
 package io.clink.testkit;
 
 import io.clink.api.broker.LinkConnection;
-import io.clink.api.broker.ReasonCodes;
 import io.clink.api.topic.TopicAlgebra;
 import io.clink.api.transport.OutgoingPublish;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,30 +147,7 @@ public final class InMemoryLinkNetwork {
      * @since 0.1.0
      */
     public static long publishPacketSize(OutgoingPublish publish) {
-        long props = 0;
-        if (publish.responseTopic() != null) {
-            props += 3 + publish.responseTopic().getBytes(StandardCharsets.UTF_8).length;
-        }
-        byte[] correlation = publish.correlationData();
-        if (correlation != null) {
-            props += 3 + correlation.length;
-        }
-        long remaining = 2
-                + publish.topic().getBytes(StandardCharsets.UTF_8).length
-                + (publish.qos() > 0 ? 2 : 0)
-                + varIntSize(props)
-                + props
-                + publish.payload().length;
-        return 1 + varIntSize(remaining) + remaining;
-    }
-
-    private static int varIntSize(long v) {
-        int n = 1;
-        while (v >= 128) {
-            v >>>= 7;
-            n++;
-        }
-        return n;
+        return PublishPacketSize.of(Objects.requireNonNull(publish, "publish"));
     }
 
     void callbackFailed(Throwable t) {
@@ -212,14 +186,10 @@ public final class InMemoryLinkNetwork {
         private final String host;
         private final int port;
         private final FakeLocalBroker broker;
-        private final Map<String, byte[]> users = new HashMap<>();
         private final List<InMemoryConnection> connections = new ArrayList<>();
         private final InMemoryTraffic traffic = new InMemoryTraffic();
         private final MessageFaults faults = new MessageFaults();
-        private long maximumPacketSize = io.clink.api.transport.ConnectResult.UNLIMITED;
-        private String listenerName = DEFAULT_LISTENER;
-        private ConnectMode mode = ConnectMode.ACCEPT;
-        private int refuseCode = 0x88;
+        private final ConnectPolicy policy = new ConnectPolicy();
         private boolean open = true;
 
         private Endpoint(String host, int port, FakeLocalBroker broker) {
@@ -271,7 +241,7 @@ public final class InMemoryLinkNetwork {
                 throw new IllegalArgumentException("maximumPacketSize must be positive: " + bytes);
             }
             synchronized (lock) {
-                maximumPacketSize = bytes;
+                policy.maximumPacketSize = bytes;
             }
             return this;
         }
@@ -288,7 +258,7 @@ public final class InMemoryLinkNetwork {
                 throw new IllegalArgumentException("listener name must not be empty");
             }
             synchronized (lock) {
-                listenerName = name;
+                policy.listenerName = name;
             }
             return this;
         }
@@ -306,7 +276,7 @@ public final class InMemoryLinkNetwork {
             Objects.requireNonNull(username, "username");
             Objects.requireNonNull(password, "password");
             synchronized (lock) {
-                users.put(username, password.getBytes(StandardCharsets.UTF_8));
+                policy.addUser(username, password.getBytes(StandardCharsets.UTF_8));
             }
             return this;
         }
@@ -334,7 +304,7 @@ public final class InMemoryLinkNetwork {
                 throw new IllegalArgumentException("a refusing CONNACK code is 0x80..0xFF: " + reasonCode);
             }
             synchronized (lock) {
-                refuseCode = reasonCode;
+                policy.refuseCode = reasonCode;
             }
             return mode(ConnectMode.REFUSE);
         }
@@ -363,7 +333,7 @@ public final class InMemoryLinkNetwork {
 
         private Endpoint mode(ConnectMode m) {
             synchronized (lock) {
-                mode = m;
+                policy.mode = m;
             }
             return this;
         }
@@ -498,34 +468,24 @@ public final class InMemoryLinkNetwork {
         }
 
         ConnectMode mode() {
-            return mode;
+            return policy.mode;
         }
 
         int refuseCode() {
-            return refuseCode;
+            return policy.refuseCode;
         }
 
         long maxPacketSize() {
-            return maximumPacketSize;
+            return policy.maximumPacketSize;
         }
 
         String listener() {
-            return listenerName;
+            return policy.listenerName;
         }
 
         /** The CONNACK code for the credentials, 0 when accepted; called under the lock. */
         int authenticate(Optional<String> username, Optional<byte[]> password) {
-            if (users.isEmpty()) {
-                return 0;
-            }
-            if (username.isEmpty()) {
-                return ReasonCodes.NOT_AUTHORIZED;
-            }
-            byte[] expected = users.get(username.get());
-            if (expected == null || password.isEmpty() || !Arrays.equals(expected, password.get())) {
-                return 0x86;
-            }
-            return 0;
+            return policy.authenticate(username, password);
         }
 
         MessageFaults faults() {
