@@ -6,6 +6,14 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.LocalSubscription;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
+import io.clink.testkit.RecordingHooks;
+import io.clink.testkit.RecordingHooks.ConnectionClosed;
+import io.clink.testkit.RecordingHooks.Event;
+import io.clink.testkit.RecordingHooks.LinkPublished;
+import io.clink.testkit.RecordingHooks.Published;
+import io.clink.testkit.RecordingHooks.SessionEnded;
+import io.clink.testkit.RecordingHooks.Subscribed;
+import io.clink.testkit.RecordingHooks.Unsubscribed;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.mqtt.Received;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +44,7 @@ class HiveMqLocalBrokerIT {
 
     private static EmbeddedHiveMq hivemq;
     private static final RecordingHooks HOOKS = new RecordingHooks();
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @BeforeAll
     static void start() throws Exception {
@@ -54,11 +63,8 @@ class HiveMqLocalBrokerIT {
 
     @BeforeEach
     void reset() {
-        HOOKS.events.clear();
-        HOOKS.published.clear();
-        HOOKS.linkPublishes.clear();
-        HOOKS.closed.clear();
-        HOOKS.linkPublishCode = 0;
+        HOOKS.clear();
+        HOOKS.linkPublishReasonCode(0);
     }
 
     @Test
@@ -67,7 +73,7 @@ class HiveMqLocalBrokerIT {
             int codes = c.subscribe("site/+/temp", 1);
 
             assertThat(codes).isEqualTo(1);
-            HOOKS.awaitEvent("SUB sub-1 site/+/temp");
+            awaitSubscribed("sub-1", "site/+/temp");
         }
     }
 
@@ -76,7 +82,7 @@ class HiveMqLocalBrokerIT {
         try (MqttTestClient c = EmbeddedHiveMq.connect(hivemq.mqttUri(), "sub-shared")) {
             c.subscribe("$share/g/linked/#", 1);
 
-            HOOKS.awaitEvent("SUB sub-shared $share/g/linked/#");
+            awaitSubscribed("sub-shared", "$share/g/linked/#");
         }
     }
 
@@ -87,8 +93,8 @@ class HiveMqLocalBrokerIT {
             c.subscribe("after/link", 0);
 
             assertThat(refused).isEqualTo(0x87);
-            List<String> seen = HOOKS.awaitEvent("SUB sub-link after/link");
-            assertThat(seen).noneMatch(e -> e.contains("$LINK"));
+            List<Event> seen = HOOKS.before(awaitSubscribed("sub-link", "after/link"));
+            assertThat(seen).noneMatch(e -> topicOf(e).contains("$LINK"));
         }
     }
 
@@ -98,7 +104,10 @@ class HiveMqLocalBrokerIT {
             c.subscribe("u/1", 1);
             c.unsubscribe("u/1");
 
-            HOOKS.awaitEvent("UNSUB unsub-1 u/1");
+            HOOKS.await(
+                    Unsubscribed.class,
+                    e -> e.clientId().equals("unsub-1") && e.subscription().equals("u/1"),
+                    WAIT);
         }
     }
 
@@ -106,11 +115,11 @@ class HiveMqLocalBrokerIT {
     void disconnect_expiryZeroSession_reportsSessionEnd() throws Exception {
         MqttTestClient c = EmbeddedHiveMq.connect(hivemq.mqttUri(), "eph-1");
         c.subscribe("a/#", 1);
-        HOOKS.awaitEvent("SUB eph-1 a/#");
+        awaitSubscribed("eph-1", "a/#");
 
         c.close();
 
-        HOOKS.awaitEvent("END eph-1");
+        HOOKS.await(SessionEnded.class, e -> e.clientId().equals("eph-1"), WAIT);
     }
 
     @Test
@@ -125,8 +134,9 @@ class HiveMqLocalBrokerIT {
             marker.subscribe("marker/1", 0);
         }
 
-        List<String> seen = HOOKS.awaitEvent("SUB marker-1 marker/1");
-        assertThat(seen).doesNotContain("END durable-1");
+        List<Event> seen = HOOKS.before(awaitSubscribed("marker-1", "marker/1"));
+        assertThat(seen)
+                .noneMatch(e -> e instanceof SessionEnded end && end.clientId().equals("durable-1"));
     }
 
     @Test
@@ -137,10 +147,10 @@ class HiveMqLocalBrokerIT {
         MqttTestClient first = MqttTestClient.connect(hivemq.mqttUri(), "takeover-1", persistent);
         first.subscribe("t/#", 1);
         first.close();
-        HOOKS.awaitEvent("SUB takeover-1 t/#");
+        awaitSubscribed("takeover-1", "t/#");
 
         try (MqttTestClient again = EmbeddedHiveMq.connect(hivemq.mqttUri(), "takeover-1")) {
-            HOOKS.awaitEvent("END takeover-1");
+            HOOKS.await(SessionEnded.class, e -> e.clientId().equals("takeover-1"), WAIT);
         }
     }
 
@@ -160,7 +170,7 @@ class HiveMqLocalBrokerIT {
 
             c.tryPublish("local/1", "hello".getBytes(StandardCharsets.UTF_8), 1, p);
 
-            MqttMessage m = HOOKS.published.poll(10, TimeUnit.SECONDS);
+            MqttMessage m = HOOKS.awaitCount(Published.class, 1, WAIT).get(0).message();
             assertThat(m).isNotNull();
             assertThat(m.topic()).isEqualTo("local/1");
             assertThat(m.payloadBytes()).isEqualTo("hello".getBytes(StandardCharsets.UTF_8));
@@ -211,9 +221,8 @@ class HiveMqLocalBrokerIT {
                     .contains(org.assertj.core.groups.Tuple.tuple("origin", "eu"));
             // A later local publish is reported; the delivered one before it never was.
             pub.tryPublish("sentinel/1", "s".getBytes(StandardCharsets.UTF_8), 1, null);
-            List<String> seen =
-                    HOOKS.awaitEvent(e -> e.startsWith("PUB deliver-pub sentinel/1"), Duration.ofSeconds(10));
-            assertThat(seen).noneMatch(e -> e.contains("remote/42"));
+            List<Event> seen = HOOKS.before(awaitPublished("deliver-pub", "sentinel/1"));
+            assertThat(seen).noneMatch(e -> topicOf(e).contains("remote/42"));
         }
     }
 
@@ -274,7 +283,7 @@ class HiveMqLocalBrokerIT {
 
     @Test
     void linkPublish_onLinkListener_consumedAndAnsweredWithClinksCode() throws Exception {
-        HOOKS.linkPublishCode = 0x10;
+        HOOKS.linkPublishReasonCode(0x10);
         try (MqttTestClient all = EmbeddedHiveMq.connect(hivemq.mqttUri(), "wildcard-sub");
                 MqttTestClient linkSpy = EmbeddedHiveMq.connect(hivemq.linkUri(), "link-spy");
                 MqttTestClient link = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-us-east:routesync:0123abcd")) {
@@ -287,7 +296,7 @@ class HiveMqLocalBrokerIT {
             int code = link.tryPublish("$LINK/cluster/route/us", new byte[] {(byte) 131, 106}, 1, p);
 
             assertThat(code).isEqualTo(0x10);
-            RecordingHooks.LinkPublish lp = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS);
+            LinkPublished lp = HOOKS.awaitCount(LinkPublished.class, 1, WAIT).get(0);
             assertThat(lp).isNotNull();
             assertThat(lp.topic()).isEqualTo("$LINK/cluster/route/us");
             assertThat(lp.payload()).containsExactly(131, 106);
@@ -308,17 +317,19 @@ class HiveMqLocalBrokerIT {
             }
             assertThat(topics).contains("plain/after").noneMatch(t -> t.startsWith("$"));
             assertThat(linkSpy.received().poll(500, TimeUnit.MILLISECONDS)).isNull();
-            assertThat(HOOKS.events).noneMatch(e -> e.startsWith("PUB") && e.contains("$LINK"));
+            assertThat(HOOKS.events(Published.class))
+                    .noneMatch(e -> e.message().topic().contains("$LINK"));
 
             link.close();
-            LinkConnection closed = HOOKS.closed.poll(10, TimeUnit.SECONDS);
+            LinkConnection closed =
+                    HOOKS.awaitCount(ConnectionClosed.class, 1, WAIT).get(0).connection();
             assertThat(closed).isEqualTo(conn);
         }
     }
 
     @Test
     void linkPublish_errorCode_isReturnedInPuback() throws Exception {
-        HOOKS.linkPublishCode = 0x80;
+        HOOKS.linkPublishReasonCode(0x80);
         try (MqttTestClient link = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-x:msg:00000000:1")) {
             int code = link.tryPublish("$LINK/cluster/msg/x", "m".getBytes(StandardCharsets.UTF_8), 1, null);
 
@@ -330,8 +341,8 @@ class HiveMqLocalBrokerIT {
     void linkPublish_qos2_consumedOnceWithClinksCodeInPubrecAndFlowCompleted() throws Exception {
         // EMQX 5.8-6.0.2, 6.1.0-6.1.1 and 6.2.0 forward a QoS 2 message at QoS 2 on the link.
         for (int clinkCode : new int[] {0x00, 0x10}) {
-            HOOKS.linkPublishes.clear();
-            HOOKS.linkPublishCode = clinkCode;
+            HOOKS.clear();
+            HOOKS.linkPublishReasonCode(clinkCode);
             try (MqttTestClient link = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-q2:msg:22222222:" + clinkCode)) {
                 int code =
                         link.tryPublish("$LINK/cluster/msg/q2", new byte[] {(byte) 131, 106}, 2, new MqttProperties());
@@ -339,17 +350,18 @@ class HiveMqLocalBrokerIT {
                 assertThat(code)
                         .as("acknowledgement for clink's 0x%02X", clinkCode)
                         .isIn(0x00, clinkCode);
-                RecordingHooks.LinkPublish lp = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS);
+                LinkPublished lp =
+                        HOOKS.awaitCount(LinkPublished.class, 1, WAIT).get(0);
                 assertThat(lp).isNotNull();
                 assertThat(lp.topic()).isEqualTo("$LINK/cluster/msg/q2");
                 // The exchange is complete (PUBREL answered): a following QoS 2 publish goes through as well.
                 assertThat(link.tryPublish(
                                 "$LINK/cluster/msg/q2", new byte[] {(byte) 131, 106}, 2, new MqttProperties()))
                         .isIn(0x00, clinkCode);
-                assertThat(HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS)).isNotNull();
-                assertThat(HOOKS.linkPublishes.poll(300, TimeUnit.MILLISECONDS))
+                assertThat(HOOKS.awaitCount(LinkPublished.class, 2, WAIT)).hasSize(2);
+                assertThat(HOOKS.waitFor(LinkPublished.class, l -> l.size() > 2, Duration.ofMillis(300)))
                         .as("a third call")
-                        .isNull();
+                        .isFalse();
                 assertThat(link.awaitServerDisconnect(Duration.ZERO)).isEqualTo(MqttTestClient.NO_DISCONNECT);
                 assertThat(link.isConnected()).isTrue();
             }
@@ -358,17 +370,17 @@ class HiveMqLocalBrokerIT {
 
     @Test
     void linkPublish_qos2ErrorCode_isReturnedInPubrec() throws Exception {
-        HOOKS.linkPublishCode = 0x90;
+        HOOKS.linkPublishReasonCode(0x90);
         try (MqttTestClient link = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-q2e:msg:33333333:1")) {
             int code = link.tryPublish("$LINK/cluster/msg/q2e", new byte[] {(byte) 131, 106}, 2, new MqttProperties());
 
             // A PUBREC of 0x80 or more ends the exchange (MQTT-4.3.3); Paho then drops its own connection, which is
             // the client's choice: clink-broker's EmqxInteropIT shows over a raw socket that the broker keeps it.
             assertThat(code).isEqualTo(0x90);
-            assertThat(HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS)).isNotNull();
-            assertThat(HOOKS.linkPublishes.poll(300, TimeUnit.MILLISECONDS))
+            assertThat(HOOKS.awaitCount(LinkPublished.class, 1, WAIT)).hasSize(1);
+            assertThat(HOOKS.waitFor(LinkPublished.class, l -> l.size() > 1, Duration.ofMillis(300)))
                     .as("a second call")
-                    .isNull();
+                    .isFalse();
         }
     }
 
@@ -379,10 +391,9 @@ class HiveMqLocalBrokerIT {
             intruder.tryPublish("intruder/after", "a".getBytes(StandardCharsets.UTF_8), 1, null);
 
             assertThat(code).isEqualTo(0x87);
-            List<String> seen =
-                    HOOKS.awaitEvent(e -> e.startsWith("PUB intruder-1 intruder/after"), Duration.ofSeconds(10));
-            assertThat(seen).noneMatch(e -> e.startsWith("LINK"));
-            assertThat(HOOKS.linkPublishes).isEmpty();
+            List<Event> seen = HOOKS.before(awaitPublished("intruder-1", "intruder/after"));
+            assertThat(seen).noneMatch(e -> e instanceof LinkPublished);
+            assertThat(HOOKS.events(LinkPublished.class)).isEmpty();
         }
     }
 
@@ -393,7 +404,8 @@ class HiveMqLocalBrokerIT {
             actor.subscribe("$LINK/cluster/resp/r/actor-1", 1);
             other.subscribe("$LINK/cluster/resp/r/#", 1);
             actor.tryPublish("$LINK/cluster/route/r", "init".getBytes(StandardCharsets.UTF_8), 1, null);
-            LinkConnection conn = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS).connection();
+            LinkConnection conn =
+                    HOOKS.awaitCount(LinkPublished.class, 1, WAIT).get(0).connection();
             MqttMessage ack = MqttMessage.builder()
                     .topic("$LINK/cluster/resp/r/actor-1")
                     .payload(new byte[] {(byte) 131, 106})
@@ -418,12 +430,14 @@ class HiveMqLocalBrokerIT {
     void disconnect_linkConnection_closesItWithReasonCode() throws Exception {
         try (MqttTestClient link = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-d:routesync:33333333")) {
             link.tryPublish("$LINK/cluster/route/d", "x".getBytes(StandardCharsets.UTF_8), 1, null);
-            LinkConnection conn = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS).connection();
+            LinkConnection conn =
+                    HOOKS.awaitCount(LinkPublished.class, 1, WAIT).get(0).connection();
 
             hivemq.broker().disconnect(conn, 0x83, "protocol error");
 
             assertThat(link.awaitServerDisconnect()).isEqualTo(0x83);
-            assertThat(HOOKS.closed.poll(10, TimeUnit.SECONDS)).isEqualTo(conn);
+            assertThat(HOOKS.awaitCount(ConnectionClosed.class, 1, WAIT).get(0).connection())
+                    .isEqualTo(conn);
         }
     }
 
@@ -431,12 +445,13 @@ class HiveMqLocalBrokerIT {
     void disconnect_staleConnection_leavesNewerConnectionOfSameClientIdAlone() throws Exception {
         MqttTestClient first = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-s:routesync:44444444");
         first.tryPublish("$LINK/cluster/route/s", "x".getBytes(StandardCharsets.UTF_8), 1, null);
-        LinkConnection old = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS).connection();
+        LinkConnection old =
+                HOOKS.awaitCount(LinkPublished.class, 1, WAIT).get(0).connection();
         try (MqttTestClient second = EmbeddedHiveMq.connect(hivemq.linkUri(), "clink-s:routesync:44444444")) {
             first.awaitServerDisconnect();
             second.tryPublish("$LINK/cluster/route/s", "y".getBytes(StandardCharsets.UTF_8), 1, null);
             LinkConnection current =
-                    HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS).connection();
+                    HOOKS.awaitCount(LinkPublished.class, 2, WAIT).get(1).connection();
             assertThat(current.connectionId()).isNotEqualTo(old.connectionId());
 
             hivemq.broker().disconnect(old, 0x83, "stale");
@@ -467,5 +482,37 @@ class HiveMqLocalBrokerIT {
                             new LocalSubscription("list-b", "$share/grp/list/b"));
             assertThat(all).noneMatch(s -> s.subscription().startsWith("$LINK"));
         }
+    }
+
+    private static Subscribed awaitSubscribed(String clientId, String subscription) throws InterruptedException {
+        return HOOKS.await(
+                Subscribed.class,
+                e -> e.clientId().equals(clientId) && e.subscription().equals(subscription),
+                WAIT);
+    }
+
+    private static Published awaitPublished(String publisher, String topic) throws InterruptedException {
+        return HOOKS.await(
+                Published.class,
+                e -> e.message().publisherClientId().orElse("?").equals(publisher)
+                        && e.message().topic().equals(topic),
+                WAIT);
+    }
+
+    /** The topic or subscription a hook call names, or "" for one that names none. */
+    private static String topicOf(Event e) {
+        if (e instanceof Subscribed sub) {
+            return sub.subscription();
+        }
+        if (e instanceof Unsubscribed unsub) {
+            return unsub.subscription();
+        }
+        if (e instanceof Published pub) {
+            return pub.message().topic();
+        }
+        if (e instanceof LinkPublished link) {
+            return link.topic();
+        }
+        return "";
     }
 }

@@ -3,11 +3,13 @@ package io.clink.hivemq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clink.testkit.RecordingHooks;
+import io.clink.testkit.RecordingHooks.LinkPublished;
 import io.clink.testkit.mqtt.MqttTestClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterAll;
@@ -45,9 +47,8 @@ class LinkAuthenticationIT {
 
     @BeforeEach
     void reset() {
-        HOOKS.events.clear();
-        HOOKS.linkPublishes.clear();
-        HOOKS.linkPublishCode = 0;
+        HOOKS.clear();
+        HOOKS.linkPublishReasonCode(0);
     }
 
     @Test
@@ -60,7 +61,8 @@ class LinkAuthenticationIT {
 
             assertThat(sub).isEqualTo(1);
             assertThat(pub).isEqualTo(0);
-            RecordingHooks.LinkPublish lp = HOOKS.linkPublishes.poll(10, TimeUnit.SECONDS);
+            LinkPublished lp = HOOKS.awaitCount(LinkPublished.class, 1, Duration.ofSeconds(10))
+                    .get(0);
             assertThat(lp).isNotNull();
             assertThat(lp.connection().username()).isEqualTo("eu-user");
         }
@@ -81,7 +83,8 @@ class LinkAuthenticationIT {
                             p -> assertThat(p).isEqualTo(0x87),
                             p -> assertThat(p).isGreaterThan(32_000));
             assertThat(link.awaitServerDisconnect()).as("DISCONNECT reason").isEqualTo(0x87);
-            assertThat(HOOKS.linkPublishes.poll(500, TimeUnit.MILLISECONDS)).isNull();
+            assertThat(HOOKS.waitFor(LinkPublished.class, l -> !l.isEmpty(), Duration.ofMillis(500)))
+                    .isFalse();
         }
     }
 

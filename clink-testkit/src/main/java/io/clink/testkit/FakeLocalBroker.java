@@ -8,22 +8,21 @@ import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.broker.ReasonCodes;
 import io.clink.api.time.Ticker;
-import io.clink.api.topic.InvalidTopicException;
-import io.clink.api.topic.Subscription;
-import io.clink.api.topic.TopicAlgebra;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+
+/*
+ * Why this exists: the public face of the in-memory broker (the LocalBroker SPI, test controls, failure switches and
+ * what it recorded). What happens to sessions is SessionTable, who receives a message is MessageRouter, and how the
+ * hooks are called is HookDispatcher.
+ */
 
 /**
  * An in-memory MQTT broker that implements {@link LocalBroker} and reports to the attached {@link
@@ -188,23 +187,14 @@ public final class FakeLocalBroker implements LocalBroker {
         void closedByBroker(int reasonCode, String reasonString);
     }
 
-    private final Object lock = new Object();
     private final Ticker ticker;
-    private final Map<String, Session> sessions = new LinkedHashMap<>();
-    private final Map<String, MqttMessage> retained = new TreeMap<>();
-    private final Map<String, Integer> shareCursors = new HashMap<>();
+    private final HookDispatcher hooks = new HookDispatcher();
+    private final SessionTable sessions = new SessionTable(hooks);
+    // The broker's own records, guarded by sessions.lock.
     private final List<MqttMessage> delivered = new ArrayList<>();
     private final List<MqttMessage> replies = new ArrayList<>();
     private final List<DisconnectCall> disconnects = new ArrayList<>();
-    private final List<Throwable> hookFailures = new ArrayList<>();
     private final Set<Operation> throwing = EnumSet.noneOf(Operation.class);
-    private final ThreadLocal<int[]> hookDepth = ThreadLocal.withInitial(() -> new int[1]);
-    private final ThreadLocal<List<Runnable>> deferred = ThreadLocal.withInitial(ArrayList::new);
-    private volatile @Nullable ClusterLinkHooks hooks;
-    private boolean loseUnsubscribes;
-    private boolean loseSessionEnds;
-    private long connectionCounter;
-    private long subscriptionCounter;
 
     /**
      * A broker stamping local publishes with the wall clock of {@code ticker}.
@@ -229,12 +219,12 @@ public final class FakeLocalBroker implements LocalBroker {
 
     @Override
     public void attach(ClusterLinkHooks hooks) {
-        this.hooks = Objects.requireNonNull(hooks, "hooks");
+        this.hooks.attach(Objects.requireNonNull(hooks, "hooks"));
     }
 
     @Override
     public void detach() {
-        this.hooks = null;
+        hooks.attach(null);
     }
 
     /**
@@ -244,7 +234,7 @@ public final class FakeLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public Optional<ClusterLinkHooks> hooks() {
-        return Optional.ofNullable(hooks);
+        return hooks.current();
     }
 
     @Override
@@ -261,11 +251,11 @@ public final class FakeLocalBroker implements LocalBroker {
         Objects.requireNonNull(message, "message");
         failIfSet(Operation.DELIVER);
         List<Delivery> out;
-        synchronized (lock) {
+        synchronized (sessions.lock) {
             delivered.add(message);
-            out = route(message, Source.DELIVER);
+            out = sessions.routeLocked(message, Source.DELIVER);
         }
-        dispatch(out);
+        sessions.dispatch(out);
     }
 
     @Override
@@ -274,11 +264,11 @@ public final class FakeLocalBroker implements LocalBroker {
         Objects.requireNonNull(reply, "reply");
         failIfSet(Operation.REPLY);
         List<Delivery> out;
-        synchronized (lock) {
+        synchronized (sessions.lock) {
             replies.add(reply);
-            out = route(reply, Source.REPLY);
+            out = sessions.routeLocked(reply, Source.REPLY);
         }
-        dispatch(out);
+        sessions.dispatch(out);
     }
 
     @Override
@@ -286,21 +276,13 @@ public final class FakeLocalBroker implements LocalBroker {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(reasonString, "reasonString");
         failIfSet(Operation.DISCONNECT);
-        Session session;
-        synchronized (lock) {
+        FakeSession session;
+        synchronized (sessions.lock) {
             disconnects.add(new DisconnectCall(connection, reasonCode, reasonString));
-            session = sessions.get(connection.clientId());
-            if (session == null || !session.connected || !session.connection.equals(connection)) {
-                return;
-            }
-            // Mark it at once so that no further publish of this connection reaches the hooks.
-            session.connected = false;
+            session = sessions.takeOpenLocked(connection);
         }
-        Runnable close = () -> closeConnection(session, connection, reasonCode, reasonString, true);
-        if (hookDepth.get()[0] > 0) {
-            deferred.get().add(close);
-        } else {
-            close.run();
+        if (session != null) {
+            sessions.closeByBroker(session, connection, reasonCode, reasonString);
         }
     }
 
@@ -338,53 +320,8 @@ public final class FakeLocalBroker implements LocalBroker {
             @Nullable String peerHost,
             @Nullable String listener,
             @Nullable ConnectionSide side) {
-        if (clientId.isEmpty()) {
-            throw new IllegalArgumentException("clientId must not be empty");
-        }
-        Session old;
-        LinkConnection oldConnection = null;
-        ConnectionSide oldSide = null;
-        boolean oldWasConnected;
-        boolean oldReportsClose;
-        boolean endOld;
-        Session session;
-        LinkConnection connection;
-        synchronized (lock) {
-            old = sessions.get(clientId);
-            oldWasConnected = old != null && old.connected;
-            oldReportsClose = old != null && (old.linkPublished || old.networkConnection);
-            if (old != null) {
-                oldConnection = old.connection;
-                oldSide = old.side;
-                old.connected = false;
-                old.side = null;
-            }
-            endOld = old != null && (cleanStart || old.cleanStart);
-            connection = new LinkConnection("fake-" + (++connectionCounter), clientId, username, peerHost, listener);
-            if (old == null || endOld) {
-                session = new Session(clientId);
-                sessions.put(clientId, session);
-            } else {
-                session = old;
-            }
-            session.cleanStart = cleanStart;
-            session.connection = connection;
-            session.connected = true;
-            session.linkPublished = false;
-            session.networkConnection = side != null;
-            session.side = side;
-        }
-        if (oldWasConnected && oldConnection != null) {
-            notifyClosed(oldSide, oldReportsClose, oldConnection, 0x8E, "session taken over");
-        }
-        if (endOld) {
-            report(h -> {
-                if (!lostSessionEnd()) {
-                    h.onSessionEnd(clientId);
-                }
-            });
-        }
-        return new Client(this, session, connection);
+        SessionTable.Opened opened = sessions.open(clientId, cleanStart, username, peerHost, listener, side);
+        return new Client(this, opened.session(), opened.connection());
     }
 
     /**
@@ -396,19 +333,7 @@ public final class FakeLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public boolean expireSession(String clientId) {
-        synchronized (lock) {
-            Session s = sessions.get(clientId);
-            if (s == null || s.connected) {
-                return false;
-            }
-            sessions.remove(clientId);
-        }
-        report(h -> {
-            if (!lostSessionEnd()) {
-                h.onSessionEnd(clientId);
-            }
-        });
-        return true;
+        return sessions.expire(clientId);
     }
 
     /**
@@ -419,9 +344,7 @@ public final class FakeLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public FakeLocalBroker loseUnsubscribeEvents(boolean lose) {
-        synchronized (lock) {
-            loseUnsubscribes = lose;
-        }
+        sessions.loseUnsubscribes(lose);
         return this;
     }
 
@@ -433,9 +356,7 @@ public final class FakeLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public FakeLocalBroker loseSessionEndEvents(boolean lose) {
-        synchronized (lock) {
-            loseSessionEnds = lose;
-        }
+        sessions.loseSessionEnds(lose);
         return this;
     }
 
@@ -450,7 +371,7 @@ public final class FakeLocalBroker implements LocalBroker {
      */
     public FakeLocalBroker throwFrom(Operation operation, boolean fail) {
         Objects.requireNonNull(operation, "operation");
-        synchronized (lock) {
+        synchronized (sessions.lock) {
             if (fail) {
                 throwing.add(operation);
             } else {
@@ -467,15 +388,7 @@ public final class FakeLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public List<LocalSubscription> subscriptions() {
-        List<LocalSubscription> out = new ArrayList<>();
-        synchronized (lock) {
-            for (Session s : sessions.values()) {
-                for (String sub : s.subscriptions.keySet()) {
-                    out.add(new LocalSubscription(s.clientId, sub));
-                }
-            }
-        }
-        return out;
+        return sessions.subscriptions();
     }
 
     /**
@@ -485,7 +398,7 @@ public final class FakeLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public List<MqttMessage> delivered() {
-        synchronized (lock) {
+        synchronized (sessions.lock) {
             return List.copyOf(delivered);
         }
     }
@@ -497,7 +410,7 @@ public final class FakeLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public List<MqttMessage> replies() {
-        synchronized (lock) {
+        synchronized (sessions.lock) {
             return List.copyOf(replies);
         }
     }
@@ -509,7 +422,7 @@ public final class FakeLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public List<DisconnectCall> disconnects() {
-        synchronized (lock) {
+        synchronized (sessions.lock) {
             return List.copyOf(disconnects);
         }
     }
@@ -522,9 +435,7 @@ public final class FakeLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public Optional<MqttMessage> retained(String topic) {
-        synchronized (lock) {
-            return Optional.ofNullable(retained.get(topic));
-        }
+        return sessions.retained(topic);
     }
 
     /**
@@ -534,9 +445,7 @@ public final class FakeLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public List<Throwable> hookFailures() {
-        synchronized (lock) {
-            return List.copyOf(hookFailures);
-        }
+        return hooks.failures();
     }
 
     /**
@@ -547,10 +456,7 @@ public final class FakeLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public List<Delivery> deliveriesTo(String clientId) {
-        synchronized (lock) {
-            Session s = sessions.get(clientId);
-            return s == null ? List.of() : List.copyOf(s.deliveries);
-        }
+        return sessions.deliveriesTo(clientId);
     }
 
     /**
@@ -561,220 +467,18 @@ public final class FakeLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public boolean isConnected(String clientId) {
-        synchronized (lock) {
-            Session s = sessions.get(clientId);
-            return s != null && s.connected;
-        }
+        return sessions.isConnected(clientId);
     }
 
     // ---------------------------------------------------------------- internals
 
     private void failIfSet(Operation op) {
-        synchronized (lock) {
+        synchronized (sessions.lock) {
             if (throwing.contains(op)) {
                 throw new IllegalStateException("FakeLocalBroker set to throw from " + op);
             }
         }
     }
-
-    private boolean lostSessionEnd() {
-        synchronized (lock) {
-            return loseSessionEnds;
-        }
-    }
-
-    /** Routes a message to every matching subscription; the caller holds the lock and dispatches the result. */
-    private List<Delivery> route(MqttMessage message, Source source) {
-        // Only a client's own publish touches the retained store: a forwarded one is never synchronised (4.12).
-        if (message.retain() && source == Source.LOCAL_PUBLISH) {
-            if (message.payloadSize() == 0) {
-                retained.remove(message.topic());
-            } else {
-                retained.put(message.topic(), message);
-            }
-        }
-        List<Delivery> out = new ArrayList<>();
-        Map<String, List<Member>> groups = new LinkedHashMap<>();
-        for (Session s : sessions.values()) {
-            String firstPlain = null;
-            int bestQos = -1;
-            for (Map.Entry<String, Sub> e : s.subscriptions.entrySet()) {
-                Sub sub = e.getValue();
-                if (!TopicAlgebra.match(sub.parsed.filter().value(), message.topic())) {
-                    continue;
-                }
-                if (sub.parsed.isShared()) {
-                    String key = sub.parsed.group().orElseThrow()
-                            + '\u0000'
-                            + sub.parsed.filter().value();
-                    groups.computeIfAbsent(key, k -> new ArrayList<>()).add(new Member(s, e.getKey(), sub));
-                } else {
-                    if (firstPlain == null) {
-                        firstPlain = e.getKey();
-                    }
-                    bestQos = Math.max(bestQos, sub.qos);
-                }
-            }
-            if (firstPlain != null && (s.connected || message.qos() > 0)) {
-                out.add(record(
-                        s, new Delivery(s.clientId, firstPlain, message, Math.min(bestQos, message.qos()), source)));
-            }
-        }
-        for (Map.Entry<String, List<Member>> g : groups.entrySet()) {
-            List<Member> members = g.getValue();
-            List<Member> online =
-                    members.stream().filter(m -> m.session.connected).toList();
-            List<Member> candidates = online.isEmpty() ? members : online;
-            candidates = new ArrayList<>(candidates);
-            candidates.sort((a, b) -> Long.compare(a.sub.order, b.sub.order));
-            int cursor = shareCursors.merge(g.getKey(), 1, Integer::sum) - 1;
-            Member chosen = candidates.get(Math.floorMod(cursor, candidates.size()));
-            out.add(record(
-                    chosen.session,
-                    new Delivery(
-                            chosen.session.clientId,
-                            chosen.subscription,
-                            message,
-                            Math.min(chosen.sub.qos, message.qos()),
-                            source)));
-        }
-        return out;
-    }
-
-    private static Delivery record(Session s, Delivery d) {
-        s.deliveries.add(d);
-        return d;
-    }
-
-    private void dispatch(List<Delivery> out) {
-        for (Delivery d : out) {
-            ConnectionSide side;
-            synchronized (lock) {
-                Session s = sessions.get(d.clientId());
-                side = s != null && s.connected ? s.side : null;
-            }
-            if (side != null) {
-                side.deliver(d);
-            }
-        }
-    }
-
-    private void closeConnection(
-            Session session, LinkConnection connection, int reasonCode, String reasonString, boolean tellOwner) {
-        ConnectionSide side;
-        boolean reportClose;
-        synchronized (lock) {
-            side = tellOwner ? session.side : null;
-            reportClose = session.linkPublished || session.networkConnection;
-            if (session.connection.equals(connection)) {
-                session.side = null;
-            }
-        }
-        notifyClosed(side, reportClose, connection, reasonCode, reasonString);
-        endIfClean(session);
-    }
-
-    /** Tells the connection's owner and the hooks that a connection is gone; the session is already offline. */
-    private void notifyClosed(
-            @Nullable ConnectionSide side,
-            boolean reportClose,
-            LinkConnection connection,
-            int reasonCode,
-            String reasonString) {
-        if (side != null) {
-            side.closedByBroker(reasonCode, reasonString);
-        }
-        if (reportClose) {
-            report(h -> h.onConnectionClosed(connection));
-        }
-    }
-
-    private void endIfClean(Session session) {
-        boolean ended;
-        synchronized (lock) {
-            ended = session.cleanStart && !session.connected && sessions.get(session.clientId) == session;
-            if (ended) {
-                sessions.remove(session.clientId);
-            }
-        }
-        if (ended) {
-            report(h -> {
-                if (!lostSessionEnd()) {
-                    h.onSessionEnd(session.clientId);
-                }
-            });
-        }
-    }
-
-    /** Calls the hooks outside the lock, keeping their exceptions; runs disconnects issued during the call after. */
-    private void report(Consumer<ClusterLinkHooks> call) {
-        ClusterLinkHooks h = hooks;
-        if (h == null) {
-            return;
-        }
-        callHooks(
-                () -> {
-                    call.accept(h);
-                    return 0;
-                },
-                0);
-    }
-
-    private int callHooks(HookCall call, int onFailure) {
-        int[] depth = hookDepth.get();
-        depth[0]++;
-        int result = onFailure;
-        try {
-            result = call.run();
-        } catch (RuntimeException e) {
-            synchronized (lock) {
-                hookFailures.add(e);
-            }
-        } finally {
-            depth[0]--;
-        }
-        if (depth[0] == 0) {
-            List<Runnable> pending = deferred.get();
-            while (!pending.isEmpty()) {
-                pending.remove(0).run();
-            }
-        }
-        return result;
-    }
-
-    @FunctionalInterface
-    private interface HookCall {
-        int run();
-    }
-
-    private boolean stillConnected(Session session, LinkConnection connection) {
-        synchronized (lock) {
-            return session.connected && session.connection.equals(connection);
-        }
-    }
-
-    private static final class Session {
-        final String clientId;
-        final Map<String, Sub> subscriptions = new LinkedHashMap<>();
-        final List<Delivery> deliveries = new ArrayList<>();
-        LinkConnection connection;
-        boolean cleanStart;
-        boolean connected;
-        boolean linkPublished;
-        boolean networkConnection;
-
-        @Nullable
-        ConnectionSide side;
-
-        Session(String clientId) {
-            this.clientId = clientId;
-            this.connection = LinkConnection.of("none", clientId);
-        }
-    }
-
-    private record Sub(Subscription parsed, int qos, long order) {}
-
-    private record Member(Session session, String subscription, Sub sub) {}
 
     /**
      * A simulated client of a {@link FakeLocalBroker}, bound to one connection: once that connection is closed (by
@@ -785,10 +489,10 @@ public final class FakeLocalBroker implements LocalBroker {
      */
     public static final class Client {
         private final FakeLocalBroker broker;
-        private final Session session;
+        private final FakeSession session;
         private final LinkConnection connection;
 
-        private Client(FakeLocalBroker broker, Session session, LinkConnection connection) {
+        private Client(FakeLocalBroker broker, FakeSession session, LinkConnection connection) {
             this.broker = broker;
             this.session = session;
             this.connection = connection;
@@ -821,7 +525,7 @@ public final class FakeLocalBroker implements LocalBroker {
          * @since 0.1.0
          */
         public boolean isConnected() {
-            return broker.stillConnected(session, connection);
+            return broker.sessions.isOpen(session, connection);
         }
 
         /**
@@ -851,34 +555,7 @@ public final class FakeLocalBroker implements LocalBroker {
             if (qos < 0 || qos > 2) {
                 throw new IllegalArgumentException("qos must be 0, 1 or 2: " + qos);
             }
-            Subscription parsed;
-            try {
-                parsed = Subscription.parse(subscription);
-            } catch (InvalidTopicException e) {
-                return 0x8F;
-            }
-            List<Delivery> out = new ArrayList<>();
-            synchronized (broker.lock) {
-                checkConnected();
-                session.subscriptions.put(subscription, new Sub(parsed, qos, ++broker.subscriptionCounter));
-                if (!parsed.isShared()) {
-                    for (MqttMessage m : broker.retained.values()) {
-                        if (TopicAlgebra.match(parsed.filter().value(), m.topic())) {
-                            out.add(record(
-                                    session,
-                                    new Delivery(
-                                            session.clientId,
-                                            subscription,
-                                            m,
-                                            Math.min(qos, m.qos()),
-                                            Source.RETAINED)));
-                        }
-                    }
-                }
-            }
-            broker.report(h -> h.onSubscribe(session.clientId, subscription));
-            broker.dispatch(out);
-            return qos;
+            return broker.sessions.subscribe(session, connection, subscription, qos);
         }
 
         /**
@@ -891,18 +568,7 @@ public final class FakeLocalBroker implements LocalBroker {
          */
         public boolean unsubscribe(String subscription) {
             Objects.requireNonNull(subscription, "subscription");
-            boolean lose;
-            synchronized (broker.lock) {
-                checkConnected();
-                if (session.subscriptions.remove(subscription) == null) {
-                    return false;
-                }
-                lose = broker.loseUnsubscribes;
-            }
-            if (!lose) {
-                broker.report(h -> h.onUnsubscribe(session.clientId, subscription));
-            }
-            return true;
+            return broker.sessions.unsubscribe(session, connection, subscription);
         }
 
         /**
@@ -955,29 +621,7 @@ public final class FakeLocalBroker implements LocalBroker {
                     .username(connection.username())
                     .peerHost(connection.peerHost())
                     .build();
-            synchronized (broker.lock) {
-                checkConnected();
-                if (ClusterLinkHooks.isLinkTopic(m.topic())) {
-                    session.linkPublished = true;
-                }
-            }
-            if (ClusterLinkHooks.isLinkTopic(m.topic())) {
-                ClusterLinkHooks h = broker.hooks;
-                if (h == null) {
-                    return ReasonCodes.SUCCESS;
-                }
-                byte[] payload = m.payloadBytes();
-                return broker.callHooks(
-                        () -> h.onLinkPublish(connection, m.topic(), payload, m.properties()),
-                        ReasonCodes.UNSPECIFIED_ERROR);
-            }
-            broker.report(h -> h.onPublish(m));
-            List<Delivery> out;
-            synchronized (broker.lock) {
-                out = broker.route(m, Source.LOCAL_PUBLISH);
-            }
-            broker.dispatch(out);
-            return out.isEmpty() ? ReasonCodes.NO_MATCHING_SUBSCRIBERS : ReasonCodes.SUCCESS;
+            return broker.sessions.publish(session, connection, m);
         }
 
         /**
@@ -987,13 +631,7 @@ public final class FakeLocalBroker implements LocalBroker {
          * @since 0.1.0
          */
         public void disconnect() {
-            synchronized (broker.lock) {
-                if (!session.connected || !session.connection.equals(connection)) {
-                    return;
-                }
-                session.connected = false;
-            }
-            broker.closeConnection(session, connection, 0, "client disconnected", false);
+            broker.sessions.disconnectClient(session, connection);
         }
 
         /**
@@ -1003,9 +641,7 @@ public final class FakeLocalBroker implements LocalBroker {
          * @since 0.1.0
          */
         public List<Delivery> deliveries() {
-            synchronized (broker.lock) {
-                return List.copyOf(session.deliveries);
-            }
+            return broker.sessions.deliveries(session);
         }
 
         /**
@@ -1014,16 +650,7 @@ public final class FakeLocalBroker implements LocalBroker {
          * @since 0.1.0
          */
         public void clearDeliveries() {
-            synchronized (broker.lock) {
-                session.deliveries.clear();
-            }
-        }
-
-        private void checkConnected() {
-            if (!session.connected || !session.connection.equals(connection)) {
-                throw new IllegalStateException(
-                        "client '" + session.clientId + "' (" + connection.connectionId() + ") is not connected");
-            }
+            broker.sessions.clearDeliveries(session);
         }
 
         @Override

@@ -3,25 +3,18 @@ package io.clink.testkit;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.time.Cancellable;
-import io.clink.api.topic.TopicAlgebra;
 import io.clink.api.transport.ConnectResult;
 import io.clink.api.transport.ConnectionListener;
 import io.clink.api.transport.DisconnectReason;
 import io.clink.api.transport.DisconnectReason.Cause;
-import io.clink.api.transport.InboundPublish;
 import io.clink.api.transport.InboundPublishHandler;
 import io.clink.api.transport.LinkClient;
 import io.clink.api.transport.LinkClientOptions;
-import io.clink.api.transport.LinkTransportException;
-import io.clink.api.transport.LinkTransportException.Kind;
 import io.clink.api.transport.OutgoingPublish;
 import io.clink.api.transport.PublishResult;
+import io.clink.testkit.InflightWindow.Pending;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -45,27 +38,23 @@ final class InMemoryLinkClient implements LinkClient {
     private final InMemoryLinkNetwork net;
     private final Object lock;
     private final LinkClientOptions options;
+    private final LinkClientErrors errors;
     private State state = State.IDLE;
     private long generation;
     private @Nullable CompletableFuture<ConnectResult> connectFuture;
     private @Nullable Cancellable connectTimer;
     private @Nullable ConnectionListener listener;
     private FakeLocalBroker.@Nullable Client brokerClient;
-    private InMemoryLinkNetwork.@Nullable Connection connection;
+    private @Nullable InMemoryConnection connection;
     private long peerMaximumPacketSize = ConnectResult.UNLIMITED;
-    private final Map<Long, Pending> inflight = new LinkedHashMap<>();
-    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-    private final List<Handler> handlers = new ArrayList<>();
-    private long nextPacketId;
-
-    private record Pending(long id, OutgoingPublish publish, CompletableFuture<PublishResult> future) {}
-
-    private record Handler(String filter, InboundPublishHandler handler) {}
+    private final InflightWindow window = new InflightWindow();
+    private final InboundHandlers handlers = new InboundHandlers();
 
     InMemoryLinkClient(InMemoryLinkNetwork net, LinkClientOptions options) {
         this.net = net;
         this.lock = net.lock;
         this.options = options;
+        this.errors = new LinkClientErrors(options);
     }
 
     LinkClientOptions options() {
@@ -85,17 +74,10 @@ final class InMemoryLinkClient implements LinkClient {
         long gen;
         synchronized (lock) {
             if (state == State.CLOSED) {
-                return failLater(f, closedException());
+                return failLater(f, errors.closed());
             }
             if (state != State.IDLE) {
-                return failLater(
-                        f,
-                        new LinkTransportException(
-                                Kind.ILLEGAL_STATE,
-                                "connect called while " + state.name().toLowerCase(java.util.Locale.ROOT) + ": "
-                                        + target(),
-                                null,
-                                null));
+                return failLater(f, errors.connectWhile(state.name().toLowerCase(java.util.Locale.ROOT)));
             }
             state = State.CONNECTING;
             gen = ++generation;
@@ -133,14 +115,14 @@ final class InMemoryLinkClient implements LinkClient {
                     connectTimer = net.time.scheduler().schedule(() -> timeOut(gen), options.connectTimeout());
                     return;
                 case REFUSE:
-                    failConnect(f, refused(endpoint.refuseCode()));
+                    failConnect(f, LinkClientErrors.refused(endpoint.refuseCode()));
                     return;
                 default:
                     break;
             }
             authCode = endpoint.authenticate(options.username(), options.password());
             if (authCode != 0) {
-                failConnect(f, refused(authCode));
+                failConnect(f, LinkClientErrors.refused(authCode));
                 return;
             }
         }
@@ -163,7 +145,7 @@ final class InMemoryLinkClient implements LinkClient {
             state = State.CONNECTED;
             connectFuture = null;
             brokerClient = bc;
-            connection = net.new Connection(endpoint, bc.connection(), this, gen);
+            connection = new InMemoryConnection(lock, endpoint, bc.connection(), this, gen);
             endpoint.add(connection);
             peerMaximumPacketSize = endpoint.maxPacketSize();
             result = new ConnectResult(peerMaximumPacketSize, false);
@@ -193,22 +175,8 @@ final class InMemoryLinkClient implements LinkClient {
         connectFuture = null;
         listener = null;
         if (f != null) {
-            failLater(
-                    f,
-                    new LinkTransportException(
-                            Kind.CONNECT_FAILED, "connect to " + target() + " failed: " + reason, reason, null));
+            failLater(f, errors.connectFailed(reason));
         }
-    }
-
-    private static DisconnectReason refused(int code) {
-        String text = switch (code) {
-            case 0x86 -> "bad user name or password";
-            case 0x87 -> "not authorized";
-            case 0x88 -> "server unavailable";
-            case 0x89 -> "server busy";
-            default -> "refused";
-        };
-        return new DisconnectReason(Cause.CONNECT_REFUSED, code, text);
     }
 
     @Override
@@ -220,25 +188,17 @@ final class InMemoryLinkClient implements LinkClient {
         Pending p;
         synchronized (lock) {
             if (state == State.CLOSED) {
-                return failLater(f, closedException());
+                return failLater(f, errors.closed());
             }
             if (state != State.CONNECTED) {
-                return failLater(f, notConnected("publish to " + publish.topic()));
+                return failLater(f, errors.notConnected("publish to " + publish.topic()));
             }
             long size = InMemoryLinkNetwork.publishPacketSize(publish);
             if (size > peerMaximumPacketSize) {
-                return failLater(
-                        f,
-                        new LinkTransportException(
-                                Kind.PACKET_TOO_LARGE,
-                                "PUBLISH to " + publish.topic() + " is " + size
-                                        + " bytes, over the peer's Maximum-Packet-Size of " + peerMaximumPacketSize,
-                                null,
-                                null));
+                return failLater(f, errors.packetTooLarge(publish.topic(), size, peerMaximumPacketSize));
             }
-            p = new Pending(++nextPacketId, publish, f);
-            if (publish.qos() > 0 && inflight.size() >= options.maxInflight()) {
-                waiting.addLast(p);
+            p = window.next(publish, f);
+            if (window.queueIfFull(p, options.maxInflight())) {
                 return f;
             }
             send(p);
@@ -248,11 +208,11 @@ final class InMemoryLinkClient implements LinkClient {
 
     /** Puts a publish on the wire; called under the lock while connected. */
     private void send(Pending p) {
-        InMemoryLinkNetwork.Connection c = Objects.requireNonNull(connection);
+        InMemoryConnection c = Objects.requireNonNull(connection);
         long gen = generation;
         c.countPublish(p.publish());
         if (p.publish().qos() > 0) {
-            inflight.put(p.id(), p);
+            window.sent(p);
         } else {
             completeLater(p.future(), PublishResult.SUCCESS);
         }
@@ -299,10 +259,10 @@ final class InMemoryLinkClient implements LinkClient {
             return;
         }
         synchronized (lock) {
-            if (gen != generation || state != State.CONNECTED || inflight.remove(p.id()) == null) {
+            if (gen != generation || state != State.CONNECTED || !window.acknowledged(p)) {
                 return;
             }
-            Pending next = waiting.pollFirst();
+            Pending next = window.nextWaiting();
             if (next != null) {
                 send(next);
             }
@@ -321,10 +281,10 @@ final class InMemoryLinkClient implements LinkClient {
         long gen;
         synchronized (lock) {
             if (state == State.CLOSED) {
-                return failLater(f, closedException());
+                return failLater(f, errors.closed());
             }
             if (state != State.CONNECTED) {
-                return failLater(f, notConnected("subscribe to " + filter));
+                return failLater(f, errors.notConnected("subscribe to " + filter));
             }
             gen = generation;
         }
@@ -332,29 +292,25 @@ final class InMemoryLinkClient implements LinkClient {
             FakeLocalBroker.Client bc;
             synchronized (lock) {
                 if (gen != generation || state != State.CONNECTED || brokerClient == null) {
-                    f.completeExceptionally(notConnected("subscribe to " + filter));
+                    f.completeExceptionally(errors.notConnected("subscribe to " + filter));
                     return;
                 }
                 bc = brokerClient;
                 // Registered before the broker grants, so that retained messages sent on subscribe are not missed.
-                handlers.add(new Handler(filter, handler));
+                handlers.add(filter, handler);
             }
             int code;
             try {
                 code = bc.subscribe(filter, qos);
             } catch (IllegalStateException e) {
-                f.completeExceptionally(notConnected("subscribe to " + filter));
+                f.completeExceptionally(errors.notConnected("subscribe to " + filter));
                 return;
             }
             if (code >= 0x80) {
                 synchronized (lock) {
-                    handlers.removeIf(h -> h.handler() == handler && h.filter().equals(filter));
+                    handlers.remove(filter, handler);
                 }
-                f.completeExceptionally(new LinkTransportException(
-                        Kind.REFUSED,
-                        String.format("SUBACK refused %s with reason code 0x%02X", filter, code),
-                        new DisconnectReason(Cause.CONNECT_REFUSED, code, "subscription refused"),
-                        null));
+                f.completeExceptionally(errors.subscriptionRefused(filter, code));
                 return;
             }
             f.complete(code);
@@ -386,7 +342,7 @@ final class InMemoryLinkClient implements LinkClient {
                 connectTimer.cancel();
                 connectTimer = null;
             }
-            pending = drainPending();
+            pending = window.drain();
             bc = brokerClient;
             brokerClient = null;
             if (connection != null) {
@@ -399,10 +355,10 @@ final class InMemoryLinkClient implements LinkClient {
             net.time.executor().execute(bc::disconnect);
         }
         if (pendingConnect != null) {
-            failLater(pendingConnect, closedException());
+            failLater(pendingConnect, errors.closed());
         }
         for (Pending p : pending) {
-            failLater(p.future(), closedException());
+            failLater(p.future(), errors.closed());
         }
     }
 
@@ -422,7 +378,7 @@ final class InMemoryLinkClient implements LinkClient {
                 return false;
             }
             state = State.IDLE;
-            pending = drainPending();
+            pending = window.drain();
             bc = brokerClient;
             brokerClient = null;
             if (connection != null) {
@@ -436,14 +392,7 @@ final class InMemoryLinkClient implements LinkClient {
             net.time.executor().execute(bc::disconnect);
         }
         for (Pending p : pending) {
-            failLater(
-                    p.future(),
-                    new LinkTransportException(
-                            Kind.NOT_CONNECTED,
-                            "connection to " + target() + " lost before PUBACK for "
-                                    + p.publish().topic() + ": " + reason,
-                            reason,
-                            null));
+            failLater(p.future(), errors.lostBeforePuback(p.publish().topic(), reason));
         }
         if (l != null) {
             ConnectionListener listenerToCall = l;
@@ -458,46 +407,18 @@ final class InMemoryLinkClient implements LinkClient {
         return true;
     }
 
-    private List<Pending> drainPending() {
-        List<Pending> out = new ArrayList<>(inflight.values());
-        out.addAll(waiting);
-        inflight.clear();
-        waiting.clear();
-        return out;
-    }
-
     private void inbound(long gen, FakeLocalBroker.Delivery d) {
-        List<InboundPublishHandler> matching = new ArrayList<>();
+        List<InboundPublishHandler> matching;
         synchronized (lock) {
             if (gen != generation || state != State.CONNECTED) {
                 return;
             }
-            for (Handler h : handlers) {
-                if (TopicAlgebra.match(h.filter(), d.topic())) {
-                    matching.add(h.handler());
-                }
-            }
+            matching = handlers.matching(d.topic());
             if (connection != null) {
                 connection.countDelivery(d.topic());
             }
         }
-        PublishProperties props = d.properties();
-        for (InboundPublishHandler h : matching) {
-            // NullAway does not read the type-use nullness of an array component from clink-api's class files.
-            @SuppressWarnings("NullAway")
-            InboundPublish in = new InboundPublish(
-                    d.topic(),
-                    d.payload(),
-                    d.qos(),
-                    d.retain(),
-                    props.responseTopic().orElse(null),
-                    props.correlationData().orElse(null));
-            try {
-                h.onPublish(in);
-            } catch (RuntimeException e) {
-                net.callbackFailed(e);
-            }
-        }
+        InboundHandlers.deliver(matching, d, net::callbackFailed);
     }
 
     /** What the broker tells this client about the connection of one generation. */
@@ -534,19 +455,6 @@ final class InMemoryLinkClient implements LinkClient {
         }
     }
 
-    private LinkTransportException closedException() {
-        return new LinkTransportException(
-                Kind.CLOSED, "link client " + options.clientId() + " to " + target() + " is closed", null, null);
-    }
-
-    private LinkTransportException notConnected(String what) {
-        return new LinkTransportException(
-                Kind.NOT_CONNECTED,
-                "cannot " + what + ": link client " + options.clientId() + " is not connected to " + target(),
-                null,
-                null);
-    }
-
     private <T> CompletableFuture<T> failLater(CompletableFuture<T> f, Throwable t) {
         net.time.executor().execute(() -> f.completeExceptionally(t));
         return f;
@@ -557,7 +465,7 @@ final class InMemoryLinkClient implements LinkClient {
     }
 
     private String target() {
-        return options.host() + ':' + options.port();
+        return errors.target();
     }
 
     @Override

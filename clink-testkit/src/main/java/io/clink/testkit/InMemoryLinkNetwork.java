@@ -1,14 +1,11 @@
 package io.clink.testkit;
 
 import io.clink.api.broker.LinkConnection;
-import io.clink.api.broker.ReasonCodes;
 import io.clink.api.topic.TopicAlgebra;
 import io.clink.api.transport.OutgoingPublish;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +17,7 @@ import java.util.function.Predicate;
  * A network of in-memory link listeners, each backed by a {@link FakeLocalBroker}, that {@link InMemoryTransport}
  * clients connect to instead of opening sockets. Tests {@link #listen} on a host and port (a remote cluster's link
  * listener), give the engine under test a {@link #newTransport()}, drive everything with the {@link ManualTime}
- * passed here, and inject faults per {@link Endpoint} or per {@link Connection}.
+ * passed here, and inject faults per {@link Endpoint} or per {@link InMemoryConnection}.
  *
  * <p>Semantics follow the transport SPI ({@code io.clink.api.transport}): a connect answers with the endpoint's
  * Maximum-Packet-Size, checks credentials (unknown user or wrong password: CONNECT_REFUSED 0x86; none given where
@@ -150,30 +147,7 @@ public final class InMemoryLinkNetwork {
      * @since 0.1.0
      */
     public static long publishPacketSize(OutgoingPublish publish) {
-        long props = 0;
-        if (publish.responseTopic() != null) {
-            props += 3 + publish.responseTopic().getBytes(StandardCharsets.UTF_8).length;
-        }
-        byte[] correlation = publish.correlationData();
-        if (correlation != null) {
-            props += 3 + correlation.length;
-        }
-        long remaining = 2
-                + publish.topic().getBytes(StandardCharsets.UTF_8).length
-                + (publish.qos() > 0 ? 2 : 0)
-                + varIntSize(props)
-                + props
-                + publish.payload().length;
-        return 1 + varIntSize(remaining) + remaining;
-    }
-
-    private static int varIntSize(long v) {
-        int n = 1;
-        while (v >= 128) {
-            v >>>= 7;
-            n++;
-        }
-        return n;
+        return PublishPacketSize.of(Objects.requireNonNull(publish, "publish"));
     }
 
     void callbackFailed(Throwable t) {
@@ -203,15 +177,6 @@ public final class InMemoryLinkNetwork {
     }
 
     /**
-     * Message faults, for an endpoint or one connection: which topics to drop and how long to delay the rest. Both
-     * directions are affected: publishes from the client, and deliveries to it.
-     */
-    static final class Faults {
-        Predicate<String> drop = t -> false;
-        Duration delay = Duration.ZERO;
-    }
-
-    /**
      * One link listener: its broker, its settings, its faults, its connections and its traffic. Every setter takes
      * effect for the next connect or message.
      *
@@ -221,14 +186,10 @@ public final class InMemoryLinkNetwork {
         private final String host;
         private final int port;
         private final FakeLocalBroker broker;
-        private final Map<String, byte[]> users = new HashMap<>();
-        private final List<Connection> connections = new ArrayList<>();
-        private final Traffic traffic = new Traffic();
-        private final Faults faults = new Faults();
-        private long maximumPacketSize = io.clink.api.transport.ConnectResult.UNLIMITED;
-        private String listenerName = DEFAULT_LISTENER;
-        private ConnectMode mode = ConnectMode.ACCEPT;
-        private int refuseCode = 0x88;
+        private final List<InMemoryConnection> connections = new ArrayList<>();
+        private final InMemoryTraffic traffic = new InMemoryTraffic();
+        private final MessageFaults faults = new MessageFaults();
+        private final ConnectPolicy policy = new ConnectPolicy();
         private boolean open = true;
 
         private Endpoint(String host, int port, FakeLocalBroker broker) {
@@ -280,7 +241,7 @@ public final class InMemoryLinkNetwork {
                 throw new IllegalArgumentException("maximumPacketSize must be positive: " + bytes);
             }
             synchronized (lock) {
-                maximumPacketSize = bytes;
+                policy.maximumPacketSize = bytes;
             }
             return this;
         }
@@ -297,7 +258,7 @@ public final class InMemoryLinkNetwork {
                 throw new IllegalArgumentException("listener name must not be empty");
             }
             synchronized (lock) {
-                listenerName = name;
+                policy.listenerName = name;
             }
             return this;
         }
@@ -315,7 +276,7 @@ public final class InMemoryLinkNetwork {
             Objects.requireNonNull(username, "username");
             Objects.requireNonNull(password, "password");
             synchronized (lock) {
-                users.put(username, password.getBytes(StandardCharsets.UTF_8));
+                policy.addUser(username, password.getBytes(StandardCharsets.UTF_8));
             }
             return this;
         }
@@ -343,7 +304,7 @@ public final class InMemoryLinkNetwork {
                 throw new IllegalArgumentException("a refusing CONNACK code is 0x80..0xFF: " + reasonCode);
             }
             synchronized (lock) {
-                refuseCode = reasonCode;
+                policy.refuseCode = reasonCode;
             }
             return mode(ConnectMode.REFUSE);
         }
@@ -372,7 +333,7 @@ public final class InMemoryLinkNetwork {
 
         private Endpoint mode(ConnectMode m) {
             synchronized (lock) {
-                mode = m;
+                policy.mode = m;
             }
             return this;
         }
@@ -415,7 +376,7 @@ public final class InMemoryLinkNetwork {
          * @since 0.1.0
          */
         public Endpoint delayMessages(Duration delay) {
-            checkDelay(delay);
+            MessageFaults.checkDelay(delay);
             synchronized (lock) {
                 faults.delay = delay;
             }
@@ -430,8 +391,7 @@ public final class InMemoryLinkNetwork {
          */
         public Endpoint clearMessageFaults() {
             synchronized (lock) {
-                faults.drop = t -> false;
-                faults.delay = Duration.ZERO;
+                faults.clear();
             }
             return this;
         }
@@ -445,7 +405,7 @@ public final class InMemoryLinkNetwork {
          */
         public int cutAll() {
             int n = 0;
-            for (Connection c : connections()) {
+            for (InMemoryConnection c : connections()) {
                 if (c.cut()) {
                     n++;
                 }
@@ -473,7 +433,7 @@ public final class InMemoryLinkNetwork {
          * @return a snapshot copy
          * @since 0.1.0
          */
-        public List<Connection> connections() {
+        public List<InMemoryConnection> connections() {
             synchronized (lock) {
                 return connections.stream().filter(c -> c.open).toList();
             }
@@ -485,7 +445,7 @@ public final class InMemoryLinkNetwork {
          * @return a snapshot copy
          * @since 0.1.0
          */
-        public List<Connection> allConnections() {
+        public List<InMemoryConnection> allConnections() {
             synchronized (lock) {
                 return List.copyOf(connections);
             }
@@ -497,7 +457,7 @@ public final class InMemoryLinkNetwork {
          * @return the live counters
          * @since 0.1.0
          */
-        public Traffic traffic() {
+        public InMemoryTraffic traffic() {
             return traffic;
         }
 
@@ -508,285 +468,37 @@ public final class InMemoryLinkNetwork {
         }
 
         ConnectMode mode() {
-            return mode;
+            return policy.mode;
         }
 
         int refuseCode() {
-            return refuseCode;
+            return policy.refuseCode;
         }
 
         long maxPacketSize() {
-            return maximumPacketSize;
+            return policy.maximumPacketSize;
         }
 
         String listener() {
-            return listenerName;
+            return policy.listenerName;
         }
 
         /** The CONNACK code for the credentials, 0 when accepted; called under the lock. */
         int authenticate(Optional<String> username, Optional<byte[]> password) {
-            if (users.isEmpty()) {
-                return 0;
-            }
-            if (username.isEmpty()) {
-                return ReasonCodes.NOT_AUTHORIZED;
-            }
-            byte[] expected = users.get(username.get());
-            if (expected == null || password.isEmpty() || !Arrays.equals(expected, password.get())) {
-                return 0x86;
-            }
-            return 0;
+            return policy.authenticate(username, password);
         }
 
-        Faults faults() {
+        MessageFaults faults() {
             return faults;
         }
 
-        void add(Connection c) {
+        void add(InMemoryConnection c) {
             connections.add(c);
         }
 
         @Override
         public String toString() {
             return "Endpoint{" + key(host, port) + '}';
-        }
-    }
-
-    /**
-     * The network's view of one accepted connection: its identity on the broker, its faults and traffic, and a way
-     * to cut it.
-     *
-     * @since 0.1.0
-     */
-    public final class Connection {
-        private final Endpoint endpoint;
-        private final LinkConnection linkConnection;
-        private final InMemoryLinkClient client;
-        private final long generation;
-        private final Traffic traffic = new Traffic();
-        private final Faults faults = new Faults();
-        boolean open = true;
-
-        Connection(Endpoint endpoint, LinkConnection linkConnection, InMemoryLinkClient client, long generation) {
-            this.endpoint = endpoint;
-            this.linkConnection = linkConnection;
-            this.client = client;
-            this.generation = generation;
-        }
-
-        /**
-         * The endpoint this connection was accepted on.
-         *
-         * @return the endpoint
-         * @since 0.1.0
-         */
-        public Endpoint endpoint() {
-            return endpoint;
-        }
-
-        /**
-         * The connection as the broker reports it to the hooks.
-         *
-         * @return the handle, equal to what {@code onLinkPublish} receives
-         * @since 0.1.0
-         */
-        public LinkConnection linkConnection() {
-            return linkConnection;
-        }
-
-        /**
-         * The client id.
-         *
-         * @return the client id
-         * @since 0.1.0
-         */
-        public String clientId() {
-            return linkConnection.clientId();
-        }
-
-        /**
-         * Whether the connection is still open.
-         *
-         * @return {@code true} while open
-         * @since 0.1.0
-         */
-        public boolean isOpen() {
-            synchronized (lock) {
-                return open;
-            }
-        }
-
-        /**
-         * Cuts the connection as a network failure would: the client sees SOCKET_ERROR, the broker sees the
-         * connection close.
-         *
-         * @return {@code true} if it was open
-         * @since 0.1.0
-         */
-        public boolean cut() {
-            return client.lose(
-                    generation,
-                    new io.clink.api.transport.DisconnectReason(
-                            io.clink.api.transport.DisconnectReason.Cause.SOCKET_ERROR,
-                            io.clink.api.transport.DisconnectReason.NO_REASON_CODE,
-                            "connection reset (cut by test)"),
-                    true);
-        }
-
-        /**
-         * Drops this connection's messages (both directions) whose topic satisfies {@code topics}, in addition to
-         * the endpoint's rule.
-         *
-         * @param topics the rule
-         * @return this connection
-         * @since 0.1.0
-         */
-        public Connection dropMessages(Predicate<String> topics) {
-            Objects.requireNonNull(topics, "topics");
-            synchronized (lock) {
-                faults.drop = topics;
-            }
-            return this;
-        }
-
-        /**
-         * Delays this connection's messages; the larger of this and the endpoint's delay applies.
-         *
-         * @param delay zero or positive
-         * @return this connection
-         * @since 0.1.0
-         */
-        public Connection delayMessages(Duration delay) {
-            checkDelay(delay);
-            synchronized (lock) {
-                faults.delay = delay;
-            }
-            return this;
-        }
-
-        /**
-         * The traffic of this connection.
-         *
-         * @return the live counters
-         * @since 0.1.0
-         */
-        public Traffic traffic() {
-            return traffic;
-        }
-
-        /** Whether a message on {@code topic} is dropped; called under the lock. */
-        boolean drops(String topic) {
-            return faults.drop.test(topic) || endpoint.faults().drop.test(topic);
-        }
-
-        /** The delay for this connection's messages; called under the lock. */
-        Duration delay() {
-            Duration a = faults.delay;
-            Duration b = endpoint.faults().delay;
-            return a.compareTo(b) >= 0 ? a : b;
-        }
-
-        void countPublish(OutgoingPublish p) {
-            long size = publishPacketSize(p);
-            traffic.publish(p.topic(), size);
-            endpoint.traffic().publish(p.topic(), size);
-        }
-
-        void countDelivery(String topic) {
-            traffic.delivery(topic);
-            endpoint.traffic().delivery(topic);
-        }
-
-        @Override
-        public String toString() {
-            return "Connection{" + linkConnection.connectionId() + ", " + linkConnection.clientId() + '}';
-        }
-    }
-
-    /**
-     * Traffic counters of an endpoint or connection: publishes sent by clients (counted when sent, dropped ones
-     * included) and messages delivered to clients' handlers.
-     *
-     * @since 0.1.0
-     */
-    public static final class Traffic {
-        private final List<String> publishTopics = new ArrayList<>();
-        private final List<Long> publishSizes = new ArrayList<>();
-        private final List<String> deliveryTopics = new ArrayList<>();
-
-        Traffic() {}
-
-        synchronized void publish(String topic, long packetSize) {
-            publishTopics.add(topic);
-            publishSizes.add(packetSize);
-        }
-
-        synchronized void delivery(String topic) {
-            deliveryTopics.add(topic);
-        }
-
-        /**
-         * Publishes whose topic starts with {@code topicPrefix}.
-         *
-         * @param topicPrefix for example {@code $LINK/cluster/route/}; empty for all
-         * @return the count
-         * @since 0.1.0
-         */
-        public synchronized long publishes(String topicPrefix) {
-            return publishTopics.stream().filter(t -> t.startsWith(topicPrefix)).count();
-        }
-
-        /**
-         * Bytes of PUBLISH packets (see {@link InMemoryLinkNetwork#publishPacketSize}) whose topic starts with
-         * {@code topicPrefix}.
-         *
-         * @param topicPrefix a prefix; empty for all
-         * @return the byte count
-         * @since 0.1.0
-         */
-        public synchronized long publishedBytes(String topicPrefix) {
-            long sum = 0;
-            for (int i = 0; i < publishTopics.size(); i++) {
-                if (publishTopics.get(i).startsWith(topicPrefix)) {
-                    sum += publishSizes.get(i);
-                }
-            }
-            return sum;
-        }
-
-        /**
-         * Messages delivered to client handlers whose topic starts with {@code topicPrefix}.
-         *
-         * @param topicPrefix a prefix; empty for all
-         * @return the count
-         * @since 0.1.0
-         */
-        public synchronized long deliveries(String topicPrefix) {
-            return deliveryTopics.stream()
-                    .filter(t -> t.startsWith(topicPrefix))
-                    .count();
-        }
-
-        /**
-         * The topics of all publishes, in order.
-         *
-         * @return a snapshot copy
-         * @since 0.1.0
-         */
-        public synchronized List<String> publishTopics() {
-            return List.copyOf(publishTopics);
-        }
-
-        @Override
-        public synchronized String toString() {
-            return "Traffic{publishes=" + publishTopics.size() + ", deliveries=" + deliveryTopics.size() + '}';
-        }
-    }
-
-    private static void checkDelay(Duration delay) {
-        Objects.requireNonNull(delay, "delay");
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("delay must not be negative: " + delay);
         }
     }
 }

@@ -5,9 +5,11 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.broker.ReasonCodes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -16,6 +18,10 @@ import java.util.function.Predicate;
  * meanwhile (for example answering through {@link io.clink.api.broker.LocalBroker#reply}), is set with {@link
  * #onLinkPublish(LinkPublishHandler)}; {@link #throwing(boolean)} makes every method throw after recording, to
  * check that a broker survives a misbehaving hooks object.
+ *
+ * <p>Tests against a real broker, whose hooks run on its threads, wait with {@link #await}, {@link #awaitCount} and
+ * {@link #waitFor} (bounded by a timeout, woken by each recorded call) and check what came before an event with
+ * {@link #before}.
  *
  * <p>Thread-safe: the broker may call it from any thread; {@link #events()} returns consistent snapshots.
  *
@@ -200,13 +206,7 @@ public final class RecordingHooks implements ClusterLinkHooks {
      * @since 0.1.0
      */
     public <T extends Event> List<T> events(Class<T> type) {
-        List<T> out = new ArrayList<>();
-        for (Event e : events()) {
-            if (type.isInstance(e)) {
-                out.add(type.cast(e));
-            }
-        }
-        return out;
+        return ofType(type, events());
     }
 
     /**
@@ -220,6 +220,111 @@ public final class RecordingHooks implements ClusterLinkHooks {
      */
     public <T extends Event> boolean any(Class<T> type, Predicate<? super T> condition) {
         return events(type).stream().anyMatch(condition);
+    }
+
+    /**
+     * Waits until the recorded calls of one kind satisfy {@code condition}, checking after each new call. Thread: the
+     * test's; blocks at most {@code timeout}.
+     *
+     * @param <T> the event type
+     * @param type the event class
+     * @param condition the test over all recorded calls of that kind, oldest first; not null
+     * @param timeout how long to wait, not negative; zero checks once
+     * @return {@code true} if it held within the timeout, {@code false} if not (for asserting that something does
+     *     not happen within a window)
+     * @throws InterruptedException if interrupted while waiting
+     * @since 0.1.0
+     */
+    public <T extends Event> boolean waitFor(Class<T> type, Predicate<? super List<T>> condition, Duration timeout)
+            throws InterruptedException {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(condition, "condition");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (events) {
+            while (true) {
+                if (condition.test(ofType(type, events))) {
+                    return true;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(events, left);
+            }
+        }
+    }
+
+    /**
+     * Waits for the first recorded call of one kind that satisfies {@code condition}. Thread: the test's; blocks at
+     * most {@code timeout}.
+     *
+     * @param <T> the event type
+     * @param type the event class
+     * @param condition the test, not null
+     * @param timeout how long to wait, not negative
+     * @return the oldest matching call
+     * @throws AssertionError if none came within the timeout, listing every recorded call
+     * @throws InterruptedException if interrupted while waiting
+     * @since 0.1.0
+     */
+    public <T extends Event> T await(Class<T> type, Predicate<? super T> condition, Duration timeout)
+            throws InterruptedException {
+        Objects.requireNonNull(condition, "condition");
+        if (!waitFor(type, l -> l.stream().anyMatch(condition), timeout)) {
+            throw new AssertionError(
+                    "no matching " + type.getSimpleName() + " within " + timeout + "; recorded: " + events());
+        }
+        return events(type).stream().filter(condition).findFirst().orElseThrow();
+    }
+
+    /**
+     * Waits until at least {@code count} calls of one kind were recorded. Thread: the test's; blocks at most {@code
+     * timeout}.
+     *
+     * @param <T> the event type
+     * @param type the event class
+     * @param count how many, at least 1
+     * @param timeout how long to wait, not negative
+     * @return every recorded call of that kind, oldest first (at least {@code count})
+     * @throws AssertionError if fewer came within the timeout, listing every recorded call
+     * @throws InterruptedException if interrupted while waiting
+     * @since 0.1.0
+     */
+    public <T extends Event> List<T> awaitCount(Class<T> type, int count, Duration timeout)
+            throws InterruptedException {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1: " + count);
+        }
+        if (!waitFor(type, l -> l.size() >= count, timeout)) {
+            throw new AssertionError("fewer than " + count + " " + type.getSimpleName() + " within " + timeout
+                    + "; recorded: " + events());
+        }
+        return events(type);
+    }
+
+    /**
+     * The calls recorded before {@code event}, oldest first: for checking that something did not happen before a
+     * later sentinel call.
+     *
+     * @param event a call this object recorded (compared by identity)
+     * @return a snapshot copy of the calls before it
+     * @throws IllegalArgumentException if {@code event} is not among the recorded calls (for example after {@link
+     *     #clear})
+     * @since 0.1.0
+     */
+    public List<Event> before(Event event) {
+        Objects.requireNonNull(event, "event");
+        synchronized (events) {
+            for (int i = 0; i < events.size(); i++) {
+                if (events.get(i) == event) {
+                    return List.copyOf(events.subList(0, i));
+                }
+            }
+        }
+        throw new IllegalArgumentException("not a recorded call of these hooks: " + event);
     }
 
     /**
@@ -281,9 +386,20 @@ public final class RecordingHooks implements ClusterLinkHooks {
         record(new ConnectionClosed(connection, thread()));
     }
 
+    private static <T extends Event> List<T> ofType(Class<T> type, List<Event> all) {
+        List<T> out = new ArrayList<>();
+        for (Event e : all) {
+            if (type.isInstance(e)) {
+                out.add(type.cast(e));
+            }
+        }
+        return out;
+    }
+
     private void record(Event e) {
         synchronized (events) {
             events.add(e);
+            events.notifyAll();
         }
         if (throwing) {
             throw new IllegalStateException(

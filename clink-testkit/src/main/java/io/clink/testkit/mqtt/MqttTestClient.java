@@ -1,33 +1,15 @@
 package io.clink.testkit.mqtt;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import javax.net.SocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -68,22 +50,17 @@ public final class MqttTestClient implements AutoCloseable {
     /** {@link #awaitServerDisconnect} found no DISCONNECT from the server within its wait. */
     public static final int NO_DISCONNECT = -1;
 
-    /** The most QoS 1 and 2 publishes in flight, whatever the server grants. */
-    private static final int MAX_IN_FLIGHT = 10;
-
     private final MqttAsyncClient client;
     private final Duration timeout;
-    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
-    private final List<String> problems = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<Integer> serverDisconnect = new CompletableFuture<>();
-    private volatile @Nullable Consumer<Received> handler;
-    // Replaced once at connect, when the server's Receive Maximum is known.
-    private volatile Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private final Inbox inbox;
+    private final PublishWindow window;
 
     private MqttTestClient(String serverUri, String clientId, Duration timeout) throws MqttException {
         this.timeout = timeout;
         client = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
-        client.setCallback(new Callback());
+        inbox = new Inbox(clientId);
+        window = new PublishWindow(client, timeout);
+        client.setCallback(inbox);
     }
 
     /**
@@ -146,9 +123,7 @@ public final class MqttTestClient implements AutoCloseable {
             IMqttToken t = c.client.connect(options);
             t.waitForCompletion(timeout.toMillis());
             MqttProperties granted = t.getResponseProperties();
-            Integer receiveMaximum = granted == null ? null : granted.getReceiveMaximum();
-            c.inFlight = new Semaphore(
-                    receiveMaximum == null ? MAX_IN_FLIGHT : Math.max(1, Math.min(receiveMaximum, MAX_IN_FLIGHT)));
+            c.window.granted(granted == null ? null : granted.getReceiveMaximum());
         } catch (MqttException e) {
             c.closeQuietly();
             throw e;
@@ -218,7 +193,7 @@ public final class MqttTestClient implements AutoCloseable {
      * @return the live queue
      */
     public BlockingQueue<Received> received() {
-        return received;
+        return inbox.queue();
     }
 
     /**
@@ -229,7 +204,7 @@ public final class MqttTestClient implements AutoCloseable {
      * @param handler called once a message, or null for the queue
      */
     public void onMessage(@Nullable Consumer<Received> handler) {
-        this.handler = handler;
+        inbox.handler(handler);
     }
 
     /**
@@ -238,7 +213,7 @@ public final class MqttTestClient implements AutoCloseable {
      * @return a snapshot
      */
     public List<String> problems() {
-        return List.copyOf(problems);
+        return inbox.problems();
     }
 
     /**
@@ -349,22 +324,9 @@ public final class MqttTestClient implements AutoCloseable {
      */
     public int publish(String topic, byte[] payload, int qos, boolean retain, @Nullable MqttProperties properties)
             throws MqttException, InterruptedException {
-        MqttMessage m = message(payload, qos, properties);
+        MqttMessage m = PublishWindow.message(payload, qos, properties);
         m.setRetained(retain);
-        if (qos == 0) {
-            IMqttToken t = publishRetryingWhileFull(topic, m, null);
-            t.waitForCompletion(timeout.toMillis());
-            return 0;
-        }
-        acquireSlot();
-        try {
-            IMqttToken t = publishRetryingWhileFull(topic, m, null);
-            t.waitForCompletion(timeout.toMillis());
-            int[] codes = t.getReasonCodes();
-            return codes == null || codes.length == 0 ? 0 : codes[0];
-        } finally {
-            inFlight.release();
-        }
+        return window.publishAndWait(topic, m);
     }
 
     /**
@@ -416,28 +378,7 @@ public final class MqttTestClient implements AutoCloseable {
      * @throws IllegalStateException if no slot freed within the timeout (the broker stopped acknowledging)
      */
     public void publishAsync(String topic, byte[] payload, int qos) throws MqttException, InterruptedException {
-        MqttMessage m = message(payload, qos, null);
-        if (qos == 0) {
-            publishRetryingWhileFull(topic, m, null);
-            return;
-        }
-        acquireSlot();
-        try {
-            publishRetryingWhileFull(topic, m, new MqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    inFlight.release();
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable exception) {
-                    inFlight.release();
-                }
-            });
-        } catch (MqttException | RuntimeException e) {
-            inFlight.release();
-            throw e;
-        }
+        window.publishAsync(topic, PublishWindow.message(payload, qos, null));
     }
 
     /**
@@ -460,20 +401,7 @@ public final class MqttTestClient implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting
      */
     public List<Received> awaitMessages(int n) throws InterruptedException {
-        if (n < 1) {
-            throw new IllegalArgumentException("awaitMessages: n must be at least 1: " + n);
-        }
-        List<Received> got = new ArrayList<>(n);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (got.size() < n) {
-            Received r = received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (r == null) {
-                throw new AssertionError(clientId() + " received " + got.size() + " of " + n + " messages within "
-                        + timeout.toMillis() + " ms: " + got + (problems.isEmpty() ? "" : "; problems: " + problems));
-            }
-            got.add(r);
-        }
-        return got;
+        return inbox.take(n, timeout);
     }
 
     /**
@@ -485,10 +413,10 @@ public final class MqttTestClient implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting
      */
     public Received awaitMessageOn(String topic) throws InterruptedException {
-        Optional<Received> r = pollMessageOn(topic, timeout);
+        Optional<Received> r = inbox.takeOn(topic, timeout);
         if (r.isEmpty()) {
             throw new AssertionError(clientId() + " received nothing on " + topic + " within " + timeout.toMillis()
-                    + " ms" + (problems.isEmpty() ? "" : "; problems: " + problems));
+                    + " ms" + inbox.problemsSuffix());
         }
         return r.get();
     }
@@ -514,14 +442,14 @@ public final class MqttTestClient implements AutoCloseable {
         while (System.nanoTime() - deadline < 0) {
             publish(topic, payload, 1);
             sent++;
-            Optional<Received> r = subscriber.pollMessageOn(topic, interval);
+            Optional<Received> r = subscriber.inbox.takeOn(topic, interval);
             if (r.isPresent()) {
                 return new Delivery(r.get(), sent);
             }
         }
         throw new AssertionError(topic + " did not reach " + subscriber.clientId() + " within " + timeout.toMillis()
                 + " ms (" + sent + " publishes)"
-                + (subscriber.problems.isEmpty() ? "" : "; problems: " + subscriber.problems));
+                + subscriber.inbox.problemsSuffix());
     }
 
     /**
@@ -553,13 +481,7 @@ public final class MqttTestClient implements AutoCloseable {
      * @since 0.1.0
      */
     public int awaitServerDisconnect(Duration wait) throws InterruptedException {
-        try {
-            return serverDisconnect.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return NO_DISCONNECT;
-        } catch (ExecutionException e) {
-            throw new AssertionError("unreachable: the DISCONNECT future is never failed", e.getCause());
-        }
+        return inbox.awaitServerDisconnect(wait);
     }
 
     /** Closes, ignoring a failure to disconnect cleanly (the broker may already have closed the socket). */
@@ -567,7 +489,7 @@ public final class MqttTestClient implements AutoCloseable {
         try {
             close();
         } catch (MqttException e) {
-            problems.add("close: " + e);
+            inbox.problem("close: " + e);
         }
     }
 
@@ -593,59 +515,6 @@ public final class MqttTestClient implements AutoCloseable {
         return "MqttTestClient{" + client.getClientId() + " -> " + client.getServerURI() + '}';
     }
 
-    private Optional<Received> pollMessageOn(String topic, Duration wait) throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            Received r = received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (r == null) {
-                return Optional.empty();
-            }
-            if (r.topic().equals(topic)) {
-                return Optional.of(r);
-            }
-        }
-    }
-
-    private void acquireSlot() throws InterruptedException {
-        if (!inFlight.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException(clientId() + ": no PUBACK from the broker for " + timeout.toMillis()
-                    + " ms (all in-flight slots taken)");
-        }
-    }
-
-    /*
-     * Paho completes a QoS 1 token before it lowers its in-flight count (paho.mqtt.java#551), so a publish right
-     * after a PUBACK can be refused as "too many publishes in progress" although the semaphore had a slot; the
-     * message never left, so trying again is exact.
-     */
-    private IMqttToken publishRetryingWhileFull(String topic, MqttMessage m, @Nullable MqttActionListener listener)
-            throws MqttException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                return listener == null ? client.publish(topic, m) : client.publish(topic, m, null, listener);
-            } catch (MqttException e) {
-                if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT
-                        || System.nanoTime() - deadline > 0) {
-                    throw e;
-                }
-                LockSupport.parkNanos(50_000);
-            }
-        }
-    }
-
-    private static MqttMessage message(byte[] payload, int qos, @Nullable MqttProperties properties) {
-        if (qos < 0 || qos > 2) {
-            throw new IllegalArgumentException("QoS must be 0, 1 or 2: " + qos);
-        }
-        MqttMessage m = new MqttMessage(payload);
-        m.setQos(qos);
-        if (properties != null) {
-            m.setProperties(properties);
-        }
-        return m;
-    }
-
     private static MqttSubscription[] subscriptions(String[] filters, int qos) {
         if (filters.length == 0) {
             throw new IllegalArgumentException("subscribe: no filters");
@@ -655,86 +524,5 @@ public final class MqttTestClient implements AutoCloseable {
             subs[i] = new MqttSubscription(filters[i], qos);
         }
         return subs;
-    }
-
-    private final class Callback implements MqttCallback {
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-            problems.add("disconnected: " + response);
-            // Paho reports a server DISCONNECT with its reason code, a lost socket with its own exception.
-            MqttException e = response.getException();
-            serverDisconnect.complete(
-                    e != null && e.getReasonCode() >= 0x80 && e.getReasonCode() <= 0xA2
-                            ? e.getReasonCode()
-                            : response.getReturnCode());
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-            problems.add("error: " + exception);
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            Received r = new Received(topic, message);
-            Consumer<Received> h = handler;
-            if (h != null) {
-                h.accept(r);
-            } else {
-                received.add(r);
-            }
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {}
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {}
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
-    }
-
-    /** Plain TCP sockets with TCP_NODELAY; Paho creates an unconnected socket and connects it itself. */
-    private static final class NoDelaySocketFactory extends SocketFactory {
-        static final NoDelaySocketFactory INSTANCE = new NoDelaySocketFactory();
-
-        @Override
-        public Socket createSocket() throws IOException {
-            Socket s = new Socket();
-            s.setTcpNoDelay(true);
-            return s;
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) throws IOException {
-            Socket s = createSocket();
-            s.connect(new InetSocketAddress(host, port));
-            return s;
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-            Socket s = createSocket();
-            s.bind(new InetSocketAddress(localHost, localPort));
-            s.connect(new InetSocketAddress(host, port));
-            return s;
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) throws IOException {
-            Socket s = createSocket();
-            s.connect(new InetSocketAddress(host, port));
-            return s;
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-                throws IOException {
-            Socket s = createSocket();
-            s.bind(new InetSocketAddress(localAddress, localPort));
-            s.connect(new InetSocketAddress(address, port));
-            return s;
-        }
     }
 }

@@ -1,14 +1,11 @@
 package io.clink.testkit.net;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,14 +29,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * A pump loops: read a chunk (at most CHUNK bytes; less when throttled), then, before writing it, wait while the
  * proxy is stalled, wait out the configured delay, and wait for the throttle's schedule; then write and count.
  * A stall therefore holds at most one chunk per direction and then stops reading, so TCP flow control pushes back on
- * the sender exactly as a frozen peer would; nothing is closed. Every wait is on the proxy's one monitor with a
+ * the sender exactly as a frozen peer would; nothing is closed. Every wait is on the FaultGate's monitor with a
  * deadline, and every change of the fault settings (and close) notifies it, so a heal takes effect at once.
  *
  * Cutting a connection closes both of its sockets with SO_LINGER 0 (a reset, as a dropped NAT entry or a killed
  * peer would look); its pumps then fail on their next read or write and end. Refusing new connections accepts and
  * resets them at once, so the port stays owned by the proxy and the client sees a failed connect.
  *
- * Concurrency: settings are fields guarded by the monitor (read under it by the pumps); the connection table is a
+ * Concurrency: settings live in the FaultGate, guarded by its monitor (read under it by the pumps); a
+ * ProxiedConnection owns its two sockets and pumps; the connection table is a
  * concurrent map; counters are atomics. close() closes the listener, cuts everything and shuts the pool down.
  */
 
@@ -83,63 +81,16 @@ public final class FaultProxy implements AutoCloseable {
      */
     public record ConnectionInfo(int id, int clientPort, long bytesUp, long bytesDown) {}
 
-    private final class Connection {
-        final int id;
-        final Socket client;
-        final Socket upstream;
-        final AtomicLong up = new AtomicLong();
-        final AtomicLong down = new AtomicLong();
-        final AtomicInteger pumpsLeft = new AtomicInteger(2);
-        volatile boolean cut;
-
-        Connection(int id, Socket client, Socket upstream) {
-            this.id = id;
-            this.client = client;
-            this.upstream = upstream;
-        }
-
-        void reset() {
-            cut = true;
-            abort(client);
-            abort(upstream);
-            // A pump held by a stall, delay or throttle waits on the monitor, not on its socket.
-            synchronized (monitor) {
-                monitor.notifyAll();
-            }
-        }
-
-        void pumpEnded() {
-            if (pumpsLeft.decrementAndGet() == 0) {
-                connections.remove(id);
-            } else {
-                // One direction ended (EOF or error): the other cannot be useful, and a half-open proxy would hide
-                // the loss from one side.
-                reset();
-            }
-        }
-
-        ConnectionInfo info() {
-            return new ConnectionInfo(id, client.getPort(), up.get(), down.get());
-        }
-    }
-
     private final InetSocketAddress target;
     private final int maxConnections;
     private final ServerSocket listener;
     private final ExecutorService pool;
-    private final Map<Integer, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<Integer, ProxiedConnection> connections = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong forwardedBytes = new AtomicLong();
-    private final Object monitor = new Object();
-
-    // Guarded by monitor.
-    private boolean stalled;
-    private long delayNanos;
-    private long bytesPerSecond;
-    private boolean refusing;
-    private boolean closed;
+    private final FaultGate gate = new FaultGate(CHUNK);
 
     private FaultProxy(InetSocketAddress target, int maxConnections, ServerSocket listener) {
         this.target = target;
@@ -245,7 +196,7 @@ public final class FaultProxy implements AutoCloseable {
      */
     public int cutAll() {
         int n = 0;
-        for (Connection c : List.copyOf(connections.values())) {
+        for (ProxiedConnection c : List.copyOf(connections.values())) {
             c.reset();
             n++;
         }
@@ -260,7 +211,7 @@ public final class FaultProxy implements AutoCloseable {
      * @since 0.1.0
      */
     public boolean cut(int id) {
-        Connection c = connections.get(id);
+        ProxiedConnection c = connections.get(id);
         if (c == null) {
             return false;
         }
@@ -277,10 +228,7 @@ public final class FaultProxy implements AutoCloseable {
      * @since 0.1.0
      */
     public void stall(boolean on) {
-        synchronized (monitor) {
-            stalled = on;
-            monitor.notifyAll();
-        }
+        gate.stall(on);
     }
 
     /**
@@ -296,10 +244,7 @@ public final class FaultProxy implements AutoCloseable {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay must not be negative: " + delay);
         }
-        synchronized (monitor) {
-            delayNanos = delay.toNanos();
-            monitor.notifyAll();
-        }
+        gate.delay(delay.toNanos());
     }
 
     /**
@@ -314,10 +259,7 @@ public final class FaultProxy implements AutoCloseable {
             throw new IllegalArgumentException(
                     "bytesPerSecond must not be negative (0 = unlimited): " + bytesPerSecond);
         }
-        synchronized (monitor) {
-            this.bytesPerSecond = bytesPerSecond;
-            monitor.notifyAll();
-        }
+        gate.throttle(bytesPerSecond);
     }
 
     /**
@@ -328,9 +270,7 @@ public final class FaultProxy implements AutoCloseable {
      * @since 0.1.0
      */
     public void refuseNewConnections(boolean on) {
-        synchronized (monitor) {
-            refusing = on;
-        }
+        gate.refuse(on);
     }
 
     /**
@@ -339,13 +279,7 @@ public final class FaultProxy implements AutoCloseable {
      * @since 0.1.0
      */
     public void heal() {
-        synchronized (monitor) {
-            stalled = false;
-            delayNanos = 0;
-            bytesPerSecond = 0;
-            refusing = false;
-            monitor.notifyAll();
-        }
+        gate.heal();
     }
 
     /**
@@ -356,7 +290,7 @@ public final class FaultProxy implements AutoCloseable {
      */
     public List<ConnectionInfo> connections() {
         List<ConnectionInfo> out = new ArrayList<>();
-        for (Connection c : connections.values()) {
+        for (ProxiedConnection c : connections.values()) {
             out.add(c.info());
         }
         out.sort(Comparator.comparingInt(ConnectionInfo::id));
@@ -397,12 +331,8 @@ public final class FaultProxy implements AutoCloseable {
     /** Stops listening, resets every connection and ends every thread. Idempotent. */
     @Override
     public void close() {
-        synchronized (monitor) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            monitor.notifyAll();
+        if (!gate.close()) {
+            return;
         }
         try {
             listener.close();
@@ -418,27 +348,17 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private boolean isClosed() {
-        synchronized (monitor) {
-            return closed;
-        }
-    }
-
     private void acceptLoop() {
-        while (!isClosed()) {
+        while (!gate.isClosed()) {
             Socket client;
             try {
                 client = listener.accept();
             } catch (IOException e) {
                 return;
             }
-            boolean refuse;
-            synchronized (monitor) {
-                refuse = refusing || closed;
-            }
-            if (refuse || connections.size() >= maxConnections) {
+            if (gate.refusesNewConnections() || connections.size() >= maxConnections) {
                 refused.incrementAndGet();
-                abort(client);
+                ProxiedConnection.abort(client);
                 continue;
             }
             Socket upstream = new Socket();
@@ -448,103 +368,22 @@ public final class FaultProxy implements AutoCloseable {
                 upstream.connect(target, CONNECT_TIMEOUT_MS);
             } catch (IOException e) {
                 refused.incrementAndGet();
-                abort(client);
-                abort(upstream);
+                ProxiedConnection.abort(client);
+                ProxiedConnection.abort(upstream);
                 continue;
             }
-            Connection c = new Connection(nextId.incrementAndGet(), client, upstream);
-            connections.put(c.id, c);
+            ProxiedConnection c = new ProxiedConnection(
+                    nextId.incrementAndGet(), client, upstream, gate, CHUNK, forwardedBytes, connections::remove);
+            connections.put(c.id(), c);
             accepted.incrementAndGet();
             try {
-                pool.execute(() -> pump(c, c.client, c.upstream, c.up));
-                pool.execute(() -> pump(c, c.upstream, c.client, c.down));
+                pool.execute(c::pumpUp);
+                pool.execute(c::pumpDown);
             } catch (RuntimeException e) {
                 // Pool shut down by close(): the connection cannot be served.
                 c.reset();
-                connections.remove(c.id);
+                connections.remove(c.id());
             }
-        }
-    }
-
-    private void pump(Connection c, Socket from, Socket to, AtomicLong counter) {
-        byte[] buf = new byte[CHUNK];
-        long nextSendNanos = System.nanoTime();
-        try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
-            while (true) {
-                int n = in.read(buf, 0, readSize());
-                if (n < 0) {
-                    return;
-                }
-                nextSendNanos = awaitRelease(c, n, nextSendNanos);
-                if (nextSendNanos == Long.MIN_VALUE) {
-                    return;
-                }
-                out.write(buf, 0, n);
-                out.flush();
-                counter.addAndGet(n);
-                forwardedBytes.addAndGet(n);
-            }
-        } catch (IOException e) {
-            // Reset by cut(), closed by the peer, or closed by close(): the connection is over.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            c.pumpEnded();
-        }
-    }
-
-    private int readSize() {
-        synchronized (monitor) {
-            // A throttled pump reads about a tenth of a second's worth at a time, so the rate is smooth.
-            return bytesPerSecond == 0 ? CHUNK : (int) Math.max(1, Math.min(CHUNK, bytesPerSecond / 10));
-        }
-    }
-
-    /**
-     * Waits until a chunk of {@code n} bytes may be written: not stalled, the delay served, the throttle's schedule
-     * reached. Returns the throttle's next schedule, or {@link Long#MIN_VALUE} if the proxy closed or the connection
-     * was cut meanwhile.
-     */
-    private long awaitRelease(Connection c, int n, long nextSendNanos) throws InterruptedException {
-        synchronized (monitor) {
-            long readAt = System.nanoTime();
-            while (true) {
-                if (closed || c.cut) {
-                    return Long.MIN_VALUE;
-                }
-                if (stalled) {
-                    monitor.wait();
-                    continue;
-                }
-                long now = System.nanoTime();
-                long due = readAt + delayNanos;
-                if (bytesPerSecond > 0) {
-                    due = Math.max(due, nextSendNanos);
-                }
-                if (now - due >= 0) {
-                    long rate = bytesPerSecond;
-                    return rate == 0 ? now : Math.max(now, nextSendNanos) + n * 1_000_000_000L / rate;
-                }
-                long waitNanos = due - now;
-                TimeUnit.NANOSECONDS.timedWait(monitor, waitNanos);
-            }
-        }
-    }
-
-    private static void abort(Socket s) {
-        try {
-            if (!s.isClosed()) {
-                s.setSoLinger(true, 0);
-            }
-        } catch (SocketException e) {
-            // Already closed or never connected: a plain close is all that is left.
-        }
-        try {
-            s.close();
-        } catch (IOException e) {
-            // Nothing more to do for a socket we are discarding.
         }
     }
 }
