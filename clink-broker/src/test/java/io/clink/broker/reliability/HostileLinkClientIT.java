@@ -206,13 +206,13 @@ class HostileLinkClientIT {
         quietAttackLogs();
         long t0 = System.nanoTime();
         attack(warmup, 1);
-        long baseline = heapAfterGc();
+        long baseline = Heap.usedAfterGc();
         int threadsBefore = settledThreadCount(Integer.MAX_VALUE);
         long t1 = System.nanoTime();
         AtomicLong probes = new AtomicLong();
         attackWhileProbing(connections, oversized, probes);
         long t2 = System.nanoTime();
-        long after = heapAfterGc();
+        long after = Heap.usedAfterGc();
         int threadsAfter = settledThreadCount(threadsBefore + THREAD_SLACK);
 
         String figures = figures(warmup, connections, oversized, baseline, after, probes.get(), t0, t1, t2)
@@ -437,18 +437,6 @@ class HostileLinkClientIT {
     }
 
     // ---- measuring ----
-
-    private static long heapAfterGc() throws InterruptedException {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(200);
-            used = Math.min(
-                    used,
-                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return used;
-    }
 
     /**
      * The JVM's live thread count once the closed attackers' Paho threads have ended: waits up to 10 s for it to
