@@ -18,7 +18,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,9 @@ class HiveMqLocalBrokerIT {
     @TempDir
     static Path dir;
 
+    @AutoClose
     private static EmbeddedHiveMq hivemq;
+
     private static final RecordingHooks HOOKS = new RecordingHooks();
 
     @BeforeAll
@@ -45,20 +47,9 @@ class HiveMqLocalBrokerIT {
         });
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (hivemq != null) {
-            hivemq.close();
-        }
-    }
-
     @BeforeEach
     void reset() {
-        HOOKS.events.clear();
-        HOOKS.published.clear();
-        HOOKS.linkPublishes.clear();
-        HOOKS.closed.clear();
-        HOOKS.linkPublishCode = 0;
+        HOOKS.clear();
     }
 
     @Test

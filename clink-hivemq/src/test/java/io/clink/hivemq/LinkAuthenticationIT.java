@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,9 @@ class LinkAuthenticationIT {
     @TempDir
     static Path dir;
 
+    @AutoClose
     private static EmbeddedHiveMq hivemq;
+
     private static final RecordingHooks HOOKS = new RecordingHooks();
 
     @BeforeAll
@@ -36,18 +38,9 @@ class LinkAuthenticationIT {
                 });
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (hivemq != null) {
-            hivemq.close();
-        }
-    }
-
     @BeforeEach
     void reset() {
-        HOOKS.events.clear();
-        HOOKS.linkPublishes.clear();
-        HOOKS.linkPublishCode = 0;
+        HOOKS.clear();
     }
 
     @Test

@@ -59,6 +59,15 @@ final class RecordingHooks implements ClusterLinkHooks {
         events.add("CLOSED " + connection.clientId());
     }
 
+    /** Forgets everything recorded and answers link publishes with success again: a fresh recorder for the next test. */
+    void clear() {
+        events.clear();
+        published.clear();
+        linkPublishes.clear();
+        closed.clear();
+        linkPublishCode = 0;
+    }
+
     /**
      * Waits for an event matching {@code wanted}, returning the events seen before it (including it). Fails after
      * {@code timeout}.
