@@ -44,16 +44,7 @@ final class RawSocketPeer {
             s.setSoTimeout(timeoutMs);
             OutputStream out = s.getOutputStream();
             DataInputStream in = new DataInputStream(s.getInputStream());
-            out.write(connect(clientId, user, password));
-            out.flush();
-            int type = in.readUnsignedByte();
-            int length = readVarInt(in);
-            byte[] connack = new byte[length];
-            in.readFully(connack);
-            if (type != 0x20 || length < 2 || connack[1] != 0) {
-                throw new IOException("CONNECT refused: packet type 0x" + Integer.toHexString(type) + ", reason 0x"
-                        + (length < 2 ? "?" : Integer.toHexString(connack[1] & 0xff)));
-            }
+            connectAccepted(out, in, clientId, user, password);
             ByteArrayOutputStream publish = new ByteArrayOutputStream();
             publish.write(0x30);
             writeVarInt(publish, declaredLength);
@@ -88,26 +79,10 @@ final class RawSocketPeer {
             s.setSoTimeout(timeoutMs);
             OutputStream out = s.getOutputStream();
             DataInputStream in = new DataInputStream(s.getInputStream());
-            out.write(connect(clientId, user, password));
-            out.flush();
-            byte[] connack = expect(in, 0x20, "CONNACK");
-            if (connack.length < 2 || connack[1] != 0) {
-                throw new IOException("CONNECT refused: reason 0x"
-                        + (connack.length < 2 ? "?" : Integer.toHexString(connack[1] & 0xff)));
-            }
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            writeString(body, topic);
-            body.write(packetId >> 8);
-            body.write(packetId & 0xff);
-            body.write(0); // no properties
-            body.write(payload);
+            connectAccepted(out, in, clientId, user, password);
             int[] codes = new int[3];
             for (int dup = 0; dup < 2; dup++) {
-                ByteArrayOutputStream publish = new ByteArrayOutputStream();
-                publish.write(dup == 0 ? 0x34 : 0x3C); // PUBLISH, QoS 2, DUP on the retransmission
-                writeVarInt(publish, body.size());
-                body.writeTo(publish);
-                out.write(publish.toByteArray());
+                out.write(qos2Publish(topic, packetId, payload, dup == 1));
                 out.flush();
                 codes[dup] = ackReason(expect(in, 0x50, "PUBREC"), packetId);
             }
@@ -142,23 +117,8 @@ final class RawSocketPeer {
             s.setSoTimeout(timeoutMs);
             OutputStream out = s.getOutputStream();
             DataInputStream in = new DataInputStream(s.getInputStream());
-            out.write(connect(clientId, user, password));
-            out.flush();
-            byte[] connack = expect(in, 0x20, "CONNACK");
-            if (connack.length < 2 || connack[1] != 0) {
-                throw new IOException("CONNECT refused");
-            }
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            writeString(body, topic);
-            body.write(packetId >> 8);
-            body.write(packetId & 0xff);
-            body.write(0); // no properties
-            body.write(payload);
-            ByteArrayOutputStream publish = new ByteArrayOutputStream();
-            publish.write(0x34);
-            writeVarInt(publish, body.size());
-            body.writeTo(publish);
-            out.write(publish.toByteArray());
+            connectAccepted(out, in, clientId, user, password);
+            out.write(qos2Publish(topic, packetId, payload, false));
             out.flush();
             int code = ackReason(expect(in, 0x50, "PUBREC"), packetId);
             out.write(new byte[] {(byte) 0xC0, 0}); // PINGREQ
@@ -168,6 +128,37 @@ final class RawSocketPeer {
             out.flush();
             return code;
         }
+    }
+
+    /**
+     * Sends the CONNECT and reads the CONNACK.
+     *
+     * @throws IOException naming the packet or reason code if the broker answered with anything but a success
+     */
+    private static void connectAccepted(
+            OutputStream out, DataInputStream in, String clientId, String user, byte[] password) throws IOException {
+        out.write(connect(clientId, user, password));
+        out.flush();
+        byte[] connack = expect(in, 0x20, "CONNACK");
+        if (connack.length < 2 || connack[1] != 0) {
+            throw new IOException(
+                    "CONNECT refused: reason 0x" + (connack.length < 2 ? "?" : Integer.toHexString(connack[1] & 0xff)));
+        }
+    }
+
+    /** A QoS 2 PUBLISH without properties; {@code dup} marks it as a retransmission. */
+    private static byte[] qos2Publish(String topic, int packetId, byte[] payload, boolean dup) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writeString(body, topic);
+        body.write(packetId >> 8);
+        body.write(packetId & 0xff);
+        body.write(0); // no properties
+        body.write(payload);
+        ByteArrayOutputStream publish = new ByteArrayOutputStream();
+        publish.write(dup ? 0x3C : 0x34);
+        writeVarInt(publish, body.size());
+        body.writeTo(publish);
+        return publish.toByteArray();
     }
 
     private static byte[] expect(DataInputStream in, int type, String what) throws IOException {
