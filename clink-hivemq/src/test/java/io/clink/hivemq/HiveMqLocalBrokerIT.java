@@ -41,10 +41,7 @@ class HiveMqLocalBrokerIT {
 
     @BeforeAll
     static void start() throws Exception {
-        hivemq = new EmbeddedHiveMq(dir, (broker, context) -> {
-            broker.attach(HOOKS);
-            return broker::detach;
-        });
+        hivemq = new EmbeddedHiveMq(dir, HOOKS.starter());
     }
 
     @BeforeEach

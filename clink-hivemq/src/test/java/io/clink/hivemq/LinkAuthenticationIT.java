@@ -32,10 +32,7 @@ class LinkAuthenticationIT {
         hivemq = new EmbeddedHiveMq(
                 dir,
                 List.of(new LinkAuthenticator.LinkUser("eu-user", "eu-secret", "cluster-eu-west")),
-                (broker, context) -> {
-                    broker.attach(HOOKS);
-                    return broker::detach;
-                });
+                HOOKS.starter());
     }
 
     @BeforeEach

@@ -59,6 +59,14 @@ final class RecordingHooks implements ClusterLinkHooks {
         events.add("CLOSED " + connection.clientId());
     }
 
+    /** Stands in for the engine: attaches these hooks to the broker when the extension starts, detaches them at stop. */
+    EmbeddedExtensionMain.EngineStarter starter() {
+        return (broker, context) -> {
+            broker.attach(this);
+            return broker::detach;
+        };
+    }
+
     /** Forgets everything recorded and answers link publishes with success again: a fresh recorder for the next test. */
     void clear() {
         events.clear();
