@@ -300,15 +300,14 @@ class HostileLinkClientIT {
     private void runAttack(Kind kind, Random random) throws Exception {
         long start = System.nanoTime();
         if (kind == Kind.BEYOND_BROKER_LIMIT) {
-            int reason = RawSocketPeer.publishDeclaring(
-                    "127.0.0.1",
-                    clusters.us.config().link().port(),
-                    "hostile-" + clientIds.incrementAndGet(),
-                    AP_USER,
-                    AP_PASSWORD,
-                    ROUTE_TOPIC,
-                    EmbeddedClusterBroker.MAX_PACKET_SIZE + 1,
-                    (int) WAIT_MS);
+            int reason = new RawSocketPeer(
+                            "127.0.0.1",
+                            clusters.us.config().link().port(),
+                            "hostile-" + clientIds.incrementAndGet(),
+                            AP_USER,
+                            AP_PASSWORD,
+                            (int) WAIT_MS)
+                    .publishDeclaring(ROUTE_TOPIC, EmbeddedClusterBroker.MAX_PACKET_SIZE + 1);
             outcomes.get(kind).computeIfAbsent(reason, r -> new LongAdder()).increment();
             nanos.get(kind).add(System.nanoTime() - start);
             return;

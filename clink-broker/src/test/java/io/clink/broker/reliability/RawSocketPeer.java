@@ -22,7 +22,25 @@ final class RawSocketPeer {
     /** Nothing came within the timeout: the broker is still reading the body. */
     static final int NO_ANSWER = -1;
 
-    private RawSocketPeer() {}
+    private final String host;
+    private final int port;
+    private final String clientId;
+    private final String user;
+    private final byte[] password;
+    private final int timeoutMs;
+
+    /**
+     * A peer that logs in as {@code user} with {@code clientId}; each exchange below opens its own connection, and
+     * every read on it waits at most {@code timeoutMs}.
+     */
+    RawSocketPeer(String host, int port, String clientId, String user, byte[] password, int timeoutMs) {
+        this.host = host;
+        this.port = port;
+        this.clientId = clientId;
+        this.user = user;
+        this.password = password.clone();
+        this.timeoutMs = timeoutMs;
+    }
 
     /**
      * Connects, then sends the fixed header and topic of a QoS 0 PUBLISH declaring {@code declaredLength} bytes,
@@ -30,21 +48,10 @@ final class RawSocketPeer {
      *
      * @return the DISCONNECT reason code, {@link #CLOSED} or {@link #NO_ANSWER}
      */
-    static int publishDeclaring(
-            String host,
-            int port,
-            String clientId,
-            String user,
-            byte[] password,
-            String topic,
-            int declaredLength,
-            int timeoutMs)
-            throws IOException {
-        try (Socket s = new Socket(host, port)) {
-            s.setSoTimeout(timeoutMs);
+    int publishDeclaring(String topic, int declaredLength) throws IOException {
+        try (Socket s = connected()) {
             OutputStream out = s.getOutputStream();
             DataInputStream in = new DataInputStream(s.getInputStream());
-            connectAccepted(out, in, clientId, user, password);
             ByteArrayOutputStream publish = new ByteArrayOutputStream();
             publish.write(0x30);
             writeVarInt(publish, declaredLength);
@@ -64,22 +71,11 @@ final class RawSocketPeer {
      * @return the reason codes of the two PUBRECs and of the PUBCOMP (0 when the packet carries none)
      * @throws IOException if the broker refuses the CONNECT, answers with another packet, or closes the socket
      */
-    static int[] qos2PublishWithRetransmission(
-            String host,
-            int port,
-            String clientId,
-            String user,
-            byte[] password,
-            String topic,
-            byte[] payload,
-            int timeoutMs)
-            throws IOException {
+    int[] qos2PublishWithRetransmission(String topic, byte[] payload) throws IOException {
         final int packetId = 7;
-        try (Socket s = new Socket(host, port)) {
-            s.setSoTimeout(timeoutMs);
+        try (Socket s = connected()) {
             OutputStream out = s.getOutputStream();
             DataInputStream in = new DataInputStream(s.getInputStream());
-            connectAccepted(out, in, clientId, user, password);
             int[] codes = new int[3];
             for (int dup = 0; dup < 2; dup++) {
                 out.write(qos2Publish(topic, packetId, payload, dup == 1));
@@ -102,22 +98,11 @@ final class RawSocketPeer {
      * @return the PUBREC's reason code
      * @throws IOException if the broker refuses the CONNECT, answers with another packet, or closes the socket
      */
-    static int qos2PublishThenPing(
-            String host,
-            int port,
-            String clientId,
-            String user,
-            byte[] password,
-            String topic,
-            byte[] payload,
-            int timeoutMs)
-            throws IOException {
+    int qos2PublishThenPing(String topic, byte[] payload) throws IOException {
         final int packetId = 9;
-        try (Socket s = new Socket(host, port)) {
-            s.setSoTimeout(timeoutMs);
+        try (Socket s = connected()) {
             OutputStream out = s.getOutputStream();
             DataInputStream in = new DataInputStream(s.getInputStream());
-            connectAccepted(out, in, clientId, user, password);
             out.write(qos2Publish(topic, packetId, payload, false));
             out.flush();
             int code = ackReason(expect(in, 0x50, "PUBREC"), packetId);
@@ -131,18 +116,26 @@ final class RawSocketPeer {
     }
 
     /**
-     * Sends the CONNECT and reads the CONNACK.
+     * A socket on which the CONNECT was sent and a successful CONNACK read; the caller closes it.
      *
      * @throws IOException naming the packet or reason code if the broker answered with anything but a success
      */
-    private static void connectAccepted(
-            OutputStream out, DataInputStream in, String clientId, String user, byte[] password) throws IOException {
-        out.write(connect(clientId, user, password));
-        out.flush();
-        byte[] connack = expect(in, 0x20, "CONNACK");
-        if (connack.length < 2 || connack[1] != 0) {
-            throw new IOException(
-                    "CONNECT refused: reason 0x" + (connack.length < 2 ? "?" : Integer.toHexString(connack[1] & 0xff)));
+    private Socket connected() throws IOException {
+        Socket s = new Socket(host, port);
+        try {
+            s.setSoTimeout(timeoutMs);
+            OutputStream out = s.getOutputStream();
+            out.write(connect(clientId, user, password));
+            out.flush();
+            byte[] connack = expect(new DataInputStream(s.getInputStream()), 0x20, "CONNACK");
+            if (connack.length < 2 || connack[1] != 0) {
+                throw new IOException("CONNECT refused: reason 0x"
+                        + (connack.length < 2 ? "?" : Integer.toHexString(connack[1] & 0xff)));
+            }
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
         }
     }
 
