@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -37,16 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {
-            "-Xms2g",
-            "-Xmx2g",
-            "-Dlogback.configurationFile=logback-bench.xml",
-            "-Djmh.shutdownTimeout=1",
-            "-Djmh.shutdownTimeout.step=1"
-        })
-public class E2eBootstrapBenchmark {
+public class E2eBootstrapBenchmark extends E2eBenchmark {
 
     /** Subscribing clients on B. */
     static final int CLIENTS = 10;

@@ -10,7 +10,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -47,16 +46,7 @@ import org.openjdk.jmh.runner.IterationType;
 @State(Scope.Benchmark)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {
-            "-Xms2g",
-            "-Xmx2g",
-            "-Dlogback.configurationFile=logback-bench.xml",
-            "-Djmh.shutdownTimeout=1",
-            "-Djmh.shutdownTimeout.step=1"
-        })
-public class E2eForwardBenchmark {
+public class E2eForwardBenchmark extends E2eBenchmark {
 
     /** Payload size in bytes. */
     static final int PAYLOAD_BYTES = 100;

@@ -6,7 +6,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -35,16 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {
-            "-Xms2g",
-            "-Xmx2g",
-            "-Dlogback.configurationFile=logback-bench.xml",
-            "-Djmh.shutdownTimeout=1",
-            "-Djmh.shutdownTimeout.step=1"
-        })
-public class E2eRoutePropagationBenchmark {
+public class E2eRoutePropagationBenchmark extends E2eBenchmark {
 
     /** The publisher's pause between two publishes. */
     static final long PUBLISH_INTERVAL_MICROS = 200;

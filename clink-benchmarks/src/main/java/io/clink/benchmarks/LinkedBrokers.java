@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -23,8 +22,8 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 
 /**
  * Two clink-broker clusters on loopback, {@value #A} and {@value #B}, each an embedded HiveMQ CE with clink (as
- * {@code clink-broker} runs them), linked both ways with {@code topics = ["#"]}. The engines are built here, as
- * {@code HiveMqEngineStarters} builds them, so that a benchmark can read their routes and switch links on and off.
+ * {@code clink-broker} runs them), linked both ways with {@code topics = ["#"]}. A benchmark reads their routes and
+ * switches links on and off through each broker's engine, {@link EmbeddedClusterBroker#link()}.
  *
  * <p>Not thread-safe: one benchmark state owns it, from a JMH setup method to the matching teardown.
  */
@@ -36,8 +35,6 @@ final class LinkedBrokers implements AutoCloseable {
     static final String B = "bench-b";
 
     private final int[] ports = FreePorts.pick(4);
-    private final AtomicReference<ClusterLink> linkA = new AtomicReference<>();
-    private final AtomicReference<ClusterLink> linkB = new AtomicReference<>();
     private final List<AutoCloseable> open = new ArrayList<>();
     private EmbeddedClusterBroker brokerA;
     private EmbeddedClusterBroker brokerB;
@@ -49,15 +46,17 @@ final class LinkedBrokers implements AutoCloseable {
      */
     LinkedBrokers(boolean bLinkEnabled) {
         try {
-            brokerA = start(config(A, ports[0], ports[1], B, ports[3], true), linkA);
-            brokerB = start(config(B, ports[2], ports[3], A, ports[1], bLinkEnabled), linkB);
+            brokerA = EmbeddedClusterBroker.start(
+                    config(A, ports[0], ports[1], B, ports[3], true), HiveMqEngineStarters::starter);
+            brokerB = EmbeddedClusterBroker.start(
+                    config(B, ports[2], ports[3], A, ports[1], bLinkEnabled), HiveMqEngineStarters::starter);
             // B refuses A's actor while B's link to A is off, so A's actor is only waited for with both on.
             if (bLinkEnabled) {
-                await("A's link actor to B online", () -> online(linkA.get(), B), 60_000);
-                await("B's link actor to A online", () -> online(linkB.get(), A), 60_000);
+                await("A's link actor to B online", () -> online(linkA(), B), 60_000);
+                await("B's link actor to A online", () -> online(linkB(), A), 60_000);
                 // A forwarding pool that started before the other broker listened is in its reconnect backoff.
-                await("A's forwarding pool to B connected", () -> forwarding(linkA.get(), B), 60_000);
-                await("B's forwarding pool to A connected", () -> forwarding(linkB.get(), A), 60_000);
+                await("A's forwarding pool to B connected", () -> forwarding(linkA(), B), 60_000);
+                await("B's forwarding pool to A connected", () -> forwarding(linkB(), A), 60_000);
             }
         } catch (RuntimeException | Error e) {
             close();
@@ -77,22 +76,22 @@ final class LinkedBrokers implements AutoCloseable {
 
     /** Cluster A's engine. */
     ClusterLink linkA() {
-        return linkA.get();
+        return brokerA.link().orElseThrow();
     }
 
     /** Cluster B's engine. */
     ClusterLink linkB() {
-        return linkB.get();
+        return brokerB.link().orElseThrow();
     }
 
     /** How many routes A holds from B: what A forwards to B. */
     long routesOfBOnA() {
-        return linkA.get().metrics(B).orElseThrow().remoteRoutes();
+        return linkA().metrics(B).orElseThrow().remoteRoutes();
     }
 
     /** Switches B's link to A on or off (B's route actor and forwarder stop or start with a new incarnation). */
     void setBLink(boolean enabled) {
-        linkB.get().updateConfig(cluster(B, A, ports[1], enabled));
+        linkB().updateConfig(cluster(B, A, ports[1], enabled));
     }
 
     /**
@@ -100,7 +99,7 @@ final class LinkedBrokers implements AutoCloseable {
      * on again.
      */
     void setALink(boolean enabled) {
-        linkA.get().updateConfig(cluster(A, B, ports[3], enabled));
+        linkA().updateConfig(cluster(A, B, ports[3], enabled));
     }
 
     /** Whether the link actor of {@code link} on {@code engine} is online. */
@@ -163,15 +162,6 @@ final class LinkedBrokers implements AutoCloseable {
         if (brokerA != null) {
             brokerA.close();
         }
-    }
-
-    private static EmbeddedClusterBroker start(BrokerConfig config, AtomicReference<ClusterLink> captured) {
-        return EmbeddedClusterBroker.start(
-                config,
-                (c, dir, started) -> HiveMqEngineStarters.starter(c, dir, link -> {
-                    captured.set(link);
-                    started.accept(link);
-                }));
     }
 
     private static String clusterHocon(String name, String remote, int remoteLinkPort, boolean enabled) {

@@ -1,19 +1,11 @@
 package io.clink.benchmarks;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Route churn: one operation adds a route and removes another, on an index holding {@code routes} stable routes.
@@ -26,25 +18,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * @since 0.1.0
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {"-Xms6g", "-Xmx6g"})
-public class RouteChurnBenchmark {
+public class RouteChurnBenchmark extends RouteTableBenchmark {
 
     /** Churning routes; a power of two. */
     static final int POOL = 1 << 14;
-
-    /** The implementation under test. */
-    @Param({"clink", "naive", "moquette", "hivemq"})
-    public String impl;
-
-    /** Stable routes in the index. */
-    @Param({"1000", "100000", "1000000"})
-    public int routes;
 
     private RouteTable table;
     private RouteWorkload.Route[] pool;

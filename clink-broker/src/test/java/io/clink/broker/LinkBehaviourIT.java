@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clink.api.link.LinkMetrics;
 import io.clink.core.ClusterLink;
-import io.clink.hivemq.HiveMqEngineStarters;
 import io.clink.testkit.Await;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.mqtt.Received;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -23,14 +20,14 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The link's behaviour end to end, beyond the quick start: two embedded HiveMQ brokers running clink, linked both
- * ways with {@code topics = ["#"]}, driven by plain Paho MQTT 5 clients. The engines are built here (as
- * {@code HiveMqEngineStarters} builds them) so that a test can watch their routes and metrics instead of sleeping.
+ * ways with {@code topics = ["#"]}, driven by plain Paho MQTT 5 clients. A test watches the engines' routes and
+ * metrics ({@link EmbeddedClusterBroker#link()}) instead of sleeping.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LinkBehaviourIT {
@@ -39,29 +36,20 @@ class LinkBehaviourIT {
     private static final String US = "cluster-us-east";
     private static final String EU = "cluster-eu-west";
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-    private final AtomicReference<ClusterLink> usLink = new AtomicReference<>();
-    private final AtomicReference<ClusterLink> euLink = new AtomicReference<>();
-    private Demo.Ports ports;
+    @AutoClose
+    private final OpenBrokers open = new OpenBrokers();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception e) {
-                // Closing what a failed test left behind must not hide its failure.
-            }
-        }
-    }
+    private Demo.Ports ports;
+    /** The eu-west broker started last (a restart replaces it). */
+    private EmbeddedClusterBroker euBroker;
 
     @Test
     void unsubscribe_lastSubscriberLeaves_routeWithdrawnAndNothingForwarded() throws Exception {
         EmbeddedClusterBroker us = startUs();
         EmbeddedClusterBroker eu = startEu();
-        MqttTestClient usSub = client(us, "us-sub");
-        MqttTestClient usProbe = client(us, "us-probe");
-        MqttTestClient euPub = client(eu, "eu-pub");
+        MqttTestClient usSub = open.client(us, "us-sub");
+        MqttTestClient usProbe = open.client(us, "us-probe");
+        MqttTestClient euPub = open.client(eu, "eu-pub");
         usSub.subscribe("linked/#", 1);
         usProbe.subscribe("probe/#", 1);
         publishUntilReceived(euPub, "linked/42", "before", usSub);
@@ -70,19 +58,19 @@ class LinkBehaviourIT {
         usSub.paho().unsubscribe("linked/#").waitForCompletion(WAIT_MS);
         await(
                 "eu-west drops us-east's linked/# route",
-                () -> euLink.get().remoteRoutes(US).stream()
+                () -> euLink().remoteRoutes(US).stream()
                         .noneMatch(r -> r.filter().equals("linked/#")));
-        assertThat(euLink.get().remoteRoutes(US)).anyMatch(r -> r.filter().equals("probe/#"));
+        assertThat(euLink().remoteRoutes(US)).anyMatch(r -> r.filter().equals("probe/#"));
 
-        long forwardedBefore = metrics(euLink.get(), US).forwarded();
+        long forwardedBefore = metrics(euLink(), US).forwarded();
         euPub.publish("linked/43", "after", 1);
         // The probe follows the same link connection, so once it arrived the earlier publish had its chance.
         int probes = publishUntilReceived(euPub, "probe/2", "probe", usProbe);
         await(
                 "eu-west counts the probes it forwarded",
-                () -> metrics(euLink.get(), US).forwarded() >= forwardedBefore + probes);
+                () -> metrics(euLink(), US).forwarded() >= forwardedBefore + probes);
 
-        assertThat(metrics(euLink.get(), US).forwarded() - forwardedBefore)
+        assertThat(metrics(euLink(), US).forwarded() - forwardedBefore)
                 .as("only the probes were forwarded, not linked/43")
                 .isEqualTo(probes);
         assertThat(usSub.received()).noneMatch(m -> m.topic().equals("linked/43"));
@@ -92,14 +80,14 @@ class LinkBehaviourIT {
     void sharedSubscription_twoMembersInOneCluster_oneCopyInThatCluster() throws Exception {
         EmbeddedClusterBroker us = startUs();
         EmbeddedClusterBroker eu = startEu();
-        MqttTestClient m1 = client(us, "us-member-1");
-        MqttTestClient m2 = client(us, "us-member-2");
-        MqttTestClient euPub = client(eu, "eu-pub");
+        MqttTestClient m1 = open.client(us, "us-member-1");
+        MqttTestClient m2 = open.client(us, "us-member-2");
+        MqttTestClient euPub = open.client(eu, "eu-pub");
         m1.subscribe("$share/g/linked/#", 1);
         m2.subscribe("$share/g/linked/#", 1);
         await(
                 "eu-west learns us-east's shared route",
-                () -> !euLink.get().remoteRoutes(US).isEmpty());
+                () -> !euLink().remoteRoutes(US).isEmpty());
         // Warm up until the link carries the group's traffic, then start counting from an empty slate.
         long deadline = deadline();
         while (m1.received().isEmpty() && m2.received().isEmpty()) {
@@ -126,9 +114,9 @@ class LinkBehaviourIT {
     void publish_mqtt5PropertiesAndRetain_crossTheLinkUnchanged() throws Exception {
         EmbeddedClusterBroker us = startUs();
         EmbeddedClusterBroker eu = startEu();
-        MqttTestClient usSub = client(us, "us-sub");
-        MqttTestClient usPlain = client(us, "us-plain");
-        MqttTestClient euPub = client(eu, "eu-pub");
+        MqttTestClient usSub = open.client(us, "us-sub");
+        MqttTestClient usPlain = open.client(us, "us-plain");
+        MqttTestClient euPub = open.client(eu, "eu-pub");
         usPlain.subscribe("linked/#", 1);
         MqttSubscription rap = new MqttSubscription("linked/#", 1);
         rap.setRetainAsPublished(true);
@@ -173,7 +161,7 @@ class LinkBehaviourIT {
                 .isFalse();
         assertThat(plain.message().getProperties().getUserProperties()).containsExactlyElementsOf(user);
         // The sender's retainer stores it as usual.
-        MqttTestClient euLate = client(eu, "eu-late");
+        MqttTestClient euLate = open.client(eu, "eu-late");
         euLate.subscribe("linked/props", 1);
         assertThat(awaitTopic(euLate, "linked/props").message().isRetained()).isTrue();
     }
@@ -182,8 +170,8 @@ class LinkBehaviourIT {
     void retained_lateSubscriberOnReceivingCluster_getsNoRemoteRetainedMessage() throws Exception {
         EmbeddedClusterBroker us = startUs();
         EmbeddedClusterBroker eu = startEu();
-        MqttTestClient usSub = client(us, "us-sub");
-        MqttTestClient euPub = client(eu, "eu-pub");
+        MqttTestClient usSub = open.client(us, "us-sub");
+        MqttTestClient euPub = open.client(eu, "eu-pub");
         usSub.subscribe("linked/#", 1);
         publishUntilReceived(euPub, "linked/warmup", "warmup", usSub);
         euPub.paho().publish("linked/kept", retained("kept")).waitForCompletion(WAIT_MS);
@@ -191,14 +179,14 @@ class LinkBehaviourIT {
                 .as("retain flag for a subscriber without retain-as-published")
                 .isFalse();
 
-        MqttTestClient usLate = client(us, "us-late");
+        MqttTestClient usLate = open.client(us, "us-late");
         usLate.subscribe("linked/kept", 1);
 
         // Section 4.12: no retained sync; the message stays in eu-west's store only.
         assertThat(usLate.received().poll(2, TimeUnit.SECONDS))
                 .as("eu-west's retained message on us-east")
                 .isNull();
-        MqttTestClient euLate = client(eu, "eu-late");
+        MqttTestClient euLate = open.client(eu, "eu-late");
         euLate.subscribe("linked/kept", 1);
         assertThat(awaitTopic(euLate, "linked/kept").message().isRetained()).isTrue();
     }
@@ -207,9 +195,9 @@ class LinkBehaviourIT {
     void retained_forwardedOnTopicWithLocalRetained_localRetainedMessageKept() throws Exception {
         EmbeddedClusterBroker us = startUs();
         EmbeddedClusterBroker eu = startEu();
-        MqttTestClient usPub = client(us, "us-pub");
-        MqttTestClient usSub = client(us, "us-sub");
-        MqttTestClient euPub = client(eu, "eu-pub");
+        MqttTestClient usPub = open.client(us, "us-pub");
+        MqttTestClient usSub = open.client(us, "us-sub");
+        MqttTestClient euPub = open.client(eu, "eu-pub");
         usPub.paho().publish("linked/state", retained("local")).waitForCompletion(WAIT_MS);
         MqttSubscription rap = new MqttSubscription("linked/#", 1);
         rap.setRetainAsPublished(true);
@@ -228,7 +216,7 @@ class LinkBehaviourIT {
                 .as("retain flag with retain-as-published")
                 .isTrue();
         assertThat(payload(empty)).isEmpty();
-        MqttTestClient usLate = client(us, "us-late");
+        MqttTestClient usLate = open.client(us, "us-late");
         usLate.subscribe("linked/state", 1);
         Received kept = awaitTopic(usLate, "linked/state");
         assertThat(payload(kept)).as("us-east's own retained message").isEqualTo("local");
@@ -242,18 +230,18 @@ class LinkBehaviourIT {
     void linkTopic_plainClientOnDefaultListener_refusedAndInvisible() throws Exception {
         EmbeddedClusterBroker us = startUs();
         EmbeddedClusterBroker eu = startEu();
-        MqttTestClient usAll = client(us, "us-wildcard");
-        MqttTestClient usSub = client(us, "us-sub");
-        MqttTestClient euPub = client(eu, "eu-pub");
+        MqttTestClient usAll = open.client(us, "us-wildcard");
+        MqttTestClient usSub = open.client(us, "us-sub");
+        MqttTestClient euPub = open.client(eu, "eu-pub");
         usAll.subscribe("#", 1);
         usSub.subscribe("linked/#", 1);
         publishUntilReceived(euPub, "linked/42", "hello", usSub);
         await(
                 "eu-west learns us-east's routes",
-                () -> !euLink.get().remoteRoutes(US).isEmpty());
-        var routesBefore = Set.copyOf(euLink.get().remoteRoutes(US));
+                () -> !euLink().remoteRoutes(US).isEmpty());
+        var routesBefore = Set.copyOf(euLink().remoteRoutes(US));
 
-        MqttTestClient intruder = client(eu, "intruder");
+        MqttTestClient intruder = open.client(eu, "intruder");
         MqttMessage fake = new MqttMessage(new byte[] {(byte) 0x83, 0x6A});
         fake.setQos(1);
         int reason;
@@ -271,7 +259,7 @@ class LinkBehaviourIT {
 
         // The link still works and its routes are those it had.
         publishUntilReceived(euPub, "linked/43", "still linked", usSub);
-        assertThat(euLink.get().remoteRoutes(US)).containsExactlyInAnyOrderElementsOf(routesBefore);
+        assertThat(euLink().remoteRoutes(US)).containsExactlyInAnyOrderElementsOf(routesBefore);
         // Each subscriber gets its copy independently: usSub having linked/43 does not mean usAll has it yet.
         await(
                 "the # subscriber gets linked/43 too",
@@ -283,20 +271,18 @@ class LinkBehaviourIT {
     void restart_brokerStoppedAndStartedOnSamePorts_relinksAndResyncsRoutes() throws Exception {
         EmbeddedClusterBroker us = startUs();
         EmbeddedClusterBroker eu = startEu();
-        MqttTestClient usSub = client(us, "us-sub");
-        MqttTestClient euPub = client(eu, "eu-pub");
+        MqttTestClient usSub = open.client(us, "us-sub");
+        MqttTestClient euPub = open.client(eu, "eu-pub");
         usSub.subscribe("linked/#", 1);
         publishUntilReceived(euPub, "linked/42", "before restart", usSub);
 
-        euPub.close();
-        open.remove(euPub);
-        eu.close();
-        open.remove(eu);
+        open.close(euPub);
+        open.close(eu);
         EmbeddedClusterBroker eu2 = startEu();
-        MqttTestClient euPub2 = client(eu2, "eu-pub-2");
+        MqttTestClient euPub2 = open.client(eu2, "eu-pub-2");
         await(
                 "the restarted eu-west learns us-east's routes again",
-                () -> euLink.get().remoteRoutes(US).stream()
+                () -> euLink().remoteRoutes(US).stream()
                         .anyMatch(r -> r.filter().equals("linked/#")));
 
         Received r = awaitAfterPublishing(euPub2, "linked/43", "after restart", usSub);
@@ -310,32 +296,20 @@ class LinkBehaviourIT {
         if (ports == null) {
             ports = TestPorts.demo();
         }
-        return start(Demo.config("us", Demo.usEast(ports)), usLink);
+        return open.start(Demo.config("us", Demo.usEast(ports)));
     }
 
     private EmbeddedClusterBroker startEu() throws IOException {
         if (ports == null) {
             ports = TestPorts.demo();
         }
-        return start(Demo.config("eu", Demo.euWest(ports, List.of("#"))), euLink);
+        euBroker = open.start(Demo.config("eu", Demo.euWest(ports, List.of("#"))));
+        return euBroker;
     }
 
-    private EmbeddedClusterBroker start(BrokerConfig config, AtomicReference<ClusterLink> captured) {
-        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(
-                config,
-                (c, dir, started) -> HiveMqEngineStarters.starter(c, dir, link -> {
-                    started.accept(link);
-                    captured.set(link);
-                }));
-        open.add(b);
-        return b;
-    }
-
-    private MqttTestClient client(EmbeddedClusterBroker broker, String id) throws MqttException {
-        MqttTestClient c =
-                MqttTestClient.connect("127.0.0.1", broker.config().mqtt().port(), id);
-        open.add(c);
-        return c;
+    /** eu-west's engine, of the broker started last. */
+    private ClusterLink euLink() {
+        return euBroker.link().orElseThrow();
     }
 
     private static LinkMetrics metrics(ClusterLink link, String name) {

@@ -3,7 +3,6 @@ package io.clink.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clink.hivemq.HiveMqEngineStarters;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.mqtt.Received;
 import io.clink.testkit.tls.TestPki;
@@ -17,8 +16,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -44,7 +41,7 @@ class LinkTlsIT {
     @TempDir
     static Path pki;
 
-    private static final List<AutoCloseable> OPEN = new ArrayList<>();
+    private static final OpenBrokers OPEN = new OpenBrokers();
     private static Demo.Ports ports;
     private static Identity ca;
     private static Identity usId;
@@ -115,16 +112,13 @@ class LinkTlsIT {
                 euCert,
                 euKey,
                 US_PASSWORD);
-        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(Demo.config(name, hocon), HiveMqEngineStarters::starter);
-        OPEN.add(b);
-        return b;
+        return OPEN.start(Demo.config(name, hocon));
     }
 
     @AfterAll
     static void closeAll() throws Exception {
-        for (int i = OPEN.size() - 1; i >= 0; i--) {
-            OPEN.get(i).close();
-        }
+        // Explicitly, not by @AutoClose: the brokers must stop before the @TempDir with their certificates goes.
+        OPEN.close();
     }
 
     @Test
@@ -219,9 +213,7 @@ class LinkTlsIT {
     }
 
     private static MqttTestClient client(int port, String id) throws MqttException {
-        MqttTestClient c = MqttTestClient.connect("127.0.0.1", port, id);
-        OPEN.add(c);
-        return c;
+        return OPEN.closeLater(MqttTestClient.connect("127.0.0.1", port, id));
     }
 
     private static MqttTestClient tlsClient(int port, String id, SSLContext context, String password)

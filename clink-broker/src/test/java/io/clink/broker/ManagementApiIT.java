@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clink.api.link.LinkStatus;
 import io.clink.core.ClusterLink;
-import io.clink.hivemq.HiveMqEngineStarters;
 import io.clink.testkit.Await;
 import io.clink.testkit.mqtt.MqttTestClient;
 import java.net.ConnectException;
@@ -20,7 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,21 +38,15 @@ class ManagementApiIT {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @AutoClose
+    private final OpenBrokers open = new OpenBrokers();
 
     @Test
     void api_linkedPair_reportsLinksStatusAndMetricsInEmqxShapes() throws Exception {
         Demo.Ports p = TestPorts.demo();
-        EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
+        EmbeddedClusterBroker us = open.start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
         EmbeddedClusterBroker eu =
-                start(Demo.config("eu", Demo.euWest(p, List.of("#"))).withDataDir(dir.resolve("eu")));
+                open.start(Demo.config("eu", Demo.euWest(p, List.of("#"))).withDataDir(dir.resolve("eu")));
         ClusterLink usLink = us.link().orElseThrow();
         await(
                 "both links are up",
@@ -87,8 +80,8 @@ class ManagementApiIT {
         assertThat(one.get("status").asText()).isEqualTo("connected");
 
         // Traffic us-east -> eu-west, then the counters say so.
-        MqttTestClient euSub = client(eu, "eu-sub");
-        MqttTestClient usPub = client(us, "us-pub");
+        MqttTestClient euSub = open.client(eu, "eu-sub");
+        MqttTestClient usPub = open.client(us, "us-pub");
         euSub.subscribe("linked/#", 1);
         publishUntilReceived(usPub, "linked/1", "Hello from US!", euSub);
         // The subscriber may get the message before us-east has eu-west's acknowledgement, which is what counts.
@@ -129,7 +122,7 @@ class ManagementApiIT {
     @Test
     void api_unknownLinkPathOrMethod_answers404Or405WithEmqxErrorBody() throws Exception {
         Demo.Ports p = TestPorts.demo();
-        EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
+        EmbeddedClusterBroker us = open.start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
         ApiClient api = new ApiClient(us.managementUrl().orElseThrow());
 
         for (String path : List.of(
@@ -164,7 +157,7 @@ class ManagementApiIT {
     @Test
     void api_manyConcurrentRequests_servedByTwoThreadsAndGoneAfterClose() throws Exception {
         Demo.Ports p = TestPorts.demo();
-        EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
+        EmbeddedClusterBroker us = open.start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
         ApiClient api = new ApiClient(us.managementUrl().orElseThrow());
         String prefix = "clink-mgmt-" + US + "-";
 
@@ -193,7 +186,7 @@ class ManagementApiIT {
     void api_disabled_noServer() throws Exception {
         Demo.Ports p = TestPorts.demo();
         String text = Demo.usEast(p) + "\nmanagement.enable = false\n";
-        EmbeddedClusterBroker us = start(Demo.config("us", text).withDataDir(dir.resolve("us")));
+        EmbeddedClusterBroker us = open.start(Demo.config("us", text).withDataDir(dir.resolve("us")));
 
         assertThat(us.managementUrl()).isEmpty();
         assertThatThrownBy(() -> new ApiClient("http://127.0.0.1:" + p.usApi() + "/api/v5").get("/cluster/links"))
@@ -211,7 +204,7 @@ class ManagementApiIT {
         seen.start();
         log.addAppender(seen);
         try {
-            EmbeddedClusterBroker us = start(Demo.config("open.conf", text).withDataDir(dir.resolve("us")));
+            EmbeddedClusterBroker us = open.start(Demo.config("open.conf", text).withDataDir(dir.resolve("us")));
 
             assertThat(new ApiClient("http://127.0.0.1:" + p.usApi() + "/api/v5").json("/cluster/links"))
                     .hasSize(1);
@@ -230,8 +223,8 @@ class ManagementApiIT {
         Demo.Ports p = TestPorts.demo();
         try (java.net.ServerSocket taken =
                 new java.net.ServerSocket(p.usApi(), 1, java.net.InetAddress.getLoopbackAddress())) {
-            assertThatThrownBy(
-                            () -> start(Demo.config("us.conf", Demo.usEast(p)).withDataDir(dir.resolve("us"))))
+            assertThatThrownBy(() ->
+                            open.start(Demo.config("us.conf", Demo.usEast(p)).withDataDir(dir.resolve("us"))))
                     .isInstanceOf(BrokerStartException.class)
                     .hasMessageStartingWith(
                             "us.conf: management.bind = \"127.0.0.1:" + p.usApi() + "\": cannot listen");
@@ -248,19 +241,6 @@ class ManagementApiIT {
 
     private static boolean healthy(ClusterLink link, String name) {
         return link.status(name).map(LinkStatus::isHealthy).orElse(false);
-    }
-
-    private EmbeddedClusterBroker start(BrokerConfig config) {
-        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(config, HiveMqEngineStarters::starter);
-        open.add(b);
-        return b;
-    }
-
-    private MqttTestClient client(EmbeddedClusterBroker broker, String id) throws Exception {
-        MqttTestClient c =
-                MqttTestClient.connect("127.0.0.1", broker.config().mqtt().port(), id);
-        open.add(c);
-        return c;
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {

@@ -2,14 +2,12 @@ package io.clink.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.hivemq.HiveMqEngineStarters;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.mqtt.Received;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,23 +18,18 @@ import org.junit.jupiter.api.Test;
 class QuickStartIT {
 
     private static final long WAIT_MS = 30_000;
-    private final List<AutoCloseable> open = new ArrayList<>();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @AutoClose
+    private final OpenBrokers open = new OpenBrokers();
 
     @Test
     void quickStart_symmetricLink_deliversBothWays() throws Exception {
         Demo.Ports p = TestPorts.demo();
-        EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)));
-        EmbeddedClusterBroker eu = start(Demo.config("eu", Demo.euWest(p, List.of("#"))));
-        MqttTestClient usSub = client(us.config().mqtt().port(), "us-sub");
-        MqttTestClient usAll = client(us.config().mqtt().port(), "us-wildcard");
-        MqttTestClient euPub = client(eu.config().mqtt().port(), "eu-pub");
+        EmbeddedClusterBroker us = open.start(Demo.config("us", Demo.usEast(p)));
+        EmbeddedClusterBroker eu = open.start(Demo.config("eu", Demo.euWest(p, List.of("#"))));
+        MqttTestClient usSub = open.client(us, "us-sub");
+        MqttTestClient usAll = open.client(us, "us-wildcard");
+        MqttTestClient euPub = open.client(eu, "eu-pub");
         usSub.subscribe("linked/#", 1);
         usAll.subscribe("#", 1);
 
@@ -46,8 +39,8 @@ class QuickStartIT {
         assertThat(r.payload()).isEqualTo("Hello from the other side!");
         assertThat(r.qos()).isEqualTo(1);
 
-        MqttTestClient euSub = client(eu.config().mqtt().port(), "eu-sub");
-        MqttTestClient usPub = client(us.config().mqtt().port(), "us-pub");
+        MqttTestClient euSub = open.client(eu, "eu-sub");
+        MqttTestClient usPub = open.client(us, "us-pub");
         euSub.subscribe("linked/#", 1);
 
         Received back = publishUntilReceived(usPub, "linked/1", "Hello from US!", euSub);
@@ -63,12 +56,12 @@ class QuickStartIT {
     @Test
     void quickStart_asymmetricLink_onlyEuWestToUsEast() throws Exception {
         Demo.Ports p = TestPorts.demo();
-        EmbeddedClusterBroker us = start(Demo.config("us", Demo.usEast(p)));
-        EmbeddedClusterBroker eu = start(Demo.config("eu", Demo.euWest(p, List.of())));
-        MqttTestClient usSub = client(us.config().mqtt().port(), "us-sub");
-        MqttTestClient euSub = client(eu.config().mqtt().port(), "eu-sub");
-        MqttTestClient euPub = client(eu.config().mqtt().port(), "eu-pub");
-        MqttTestClient usPub = client(us.config().mqtt().port(), "us-pub");
+        EmbeddedClusterBroker us = open.start(Demo.config("us", Demo.usEast(p)));
+        EmbeddedClusterBroker eu = open.start(Demo.config("eu", Demo.euWest(p, List.of())));
+        MqttTestClient usSub = open.client(us, "us-sub");
+        MqttTestClient euSub = open.client(eu, "eu-sub");
+        MqttTestClient euPub = open.client(eu, "eu-pub");
+        MqttTestClient usPub = open.client(us, "us-pub");
         usSub.subscribe("linked/#", 1);
         euSub.subscribe("linked/#", 1);
 
@@ -88,18 +81,6 @@ class QuickStartIT {
                 .noneMatch(m -> m.topic().equals("linked/1"));
         // The message was published, and us-east's own subscriber got it locally.
         assertThat(usSub.received()).anyMatch(m -> m.topic().equals("linked/1"));
-    }
-
-    private EmbeddedClusterBroker start(BrokerConfig config) {
-        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(config, HiveMqEngineStarters::starter);
-        open.add(b);
-        return b;
-    }
-
-    private MqttTestClient client(int port, String id) throws MqttException {
-        MqttTestClient c = MqttTestClient.connect("127.0.0.1", port, id);
-        open.add(c);
-        return c;
     }
 
     /** Publishes every 500 ms until the subscriber gets the message (routes replicate asynchronously, as in EMQX). */

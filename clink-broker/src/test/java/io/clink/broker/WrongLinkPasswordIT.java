@@ -11,12 +11,10 @@ import io.clink.api.link.LinkStatus;
 import io.clink.api.transport.DisconnectReason;
 import io.clink.core.ClusterLink;
 import io.clink.core.config.ClusterLinkConfigLoader;
-import io.clink.hivemq.HiveMqEngineStarters;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,14 +36,8 @@ class WrongLinkPasswordIT {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @AutoClose
+    private final OpenBrokers open = new OpenBrokers();
 
     @Test
     void link_wrongPassword_refusedAndReportedInStatusAndApi() throws Exception {
@@ -119,8 +111,6 @@ class WrongLinkPasswordIT {
     private EmbeddedClusterBroker start(String name, String hocon) {
         BrokerConfig c = BrokerConfig.from(ClusterLinkConfigLoader.parseString(hocon, name), name, dir)
                 .withDataDir(dir.resolve(name));
-        EmbeddedClusterBroker b = EmbeddedClusterBroker.start(c, HiveMqEngineStarters::starter);
-        open.add(b);
-        return b;
+        return open.start(c);
     }
 }

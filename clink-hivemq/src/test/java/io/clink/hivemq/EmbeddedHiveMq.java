@@ -2,6 +2,7 @@ package io.clink.hivemq;
 
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import io.clink.api.broker.ClusterLinkHooks;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.net.FreePorts;
 import java.io.IOException;
@@ -18,6 +19,14 @@ import org.jspecify.annotations.Nullable;
  * and a link listener named {@code clink} on free ports, and clink's extension with the given engine starter.
  */
 final class EmbeddedHiveMq implements AutoCloseable {
+
+    /** Stands in for the engine: attaches {@code hooks} when the extension starts and detaches them at stop. */
+    static EmbeddedExtensionMain.EngineStarter attaching(ClusterLinkHooks hooks) {
+        return (broker, context) -> {
+            broker.attach(hooks);
+            return broker::detach;
+        };
+    }
 
     static final String LINK_LISTENER = "clink";
 

@@ -26,7 +26,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,23 +42,15 @@ class HiveMqLocalBrokerIT {
     @TempDir
     static Path dir;
 
+    @AutoClose
     private static EmbeddedHiveMq hivemq;
+
     private static final RecordingHooks HOOKS = new RecordingHooks();
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @BeforeAll
     static void start() throws Exception {
-        hivemq = new EmbeddedHiveMq(dir, (broker, context) -> {
-            broker.attach(HOOKS);
-            return broker::detach;
-        });
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (hivemq != null) {
-            hivemq.close();
-        }
+        hivemq = new EmbeddedHiveMq(dir, EmbeddedHiveMq.attaching(HOOKS));
     }
 
     @BeforeEach

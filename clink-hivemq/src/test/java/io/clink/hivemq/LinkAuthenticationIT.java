@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,9 @@ class LinkAuthenticationIT {
     @TempDir
     static Path dir;
 
+    @AutoClose
     private static EmbeddedHiveMq hivemq;
+
     private static final RecordingHooks HOOKS = new RecordingHooks();
 
     @BeforeAll
@@ -32,17 +34,7 @@ class LinkAuthenticationIT {
         hivemq = new EmbeddedHiveMq(
                 dir,
                 List.of(new LinkAuthenticator.LinkUser("eu-user", "eu-secret", "cluster-eu-west")),
-                (broker, context) -> {
-                    broker.attach(HOOKS);
-                    return broker::detach;
-                });
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (hivemq != null) {
-            hivemq.close();
-        }
+                EmbeddedHiveMq.attaching(HOOKS));
     }
 
     @BeforeEach

@@ -7,6 +7,7 @@
  * io.clink.api.broker.LocalBroker} contract suite ({@link io.clink.testkit.LocalBrokerContract}) that an adapter's
  * tests extend. For tests on real threads and sockets: {@link io.clink.testkit.Await}, and the subpackages {@code
  * mqtt} (an MQTT 5 test client), {@code net} (free ports, a fault-injecting proxy) and {@code tls} (a test PKI).
+ * For decoder tests: the subpackage {@code payload} (zlib streams and decompression bombs).
  *
  * <p>The module depends on {@code clink-api} only (plus Eclipse Paho and BouncyCastle for the MQTT client and the
  * PKI), so clink-core's own tests use it too.

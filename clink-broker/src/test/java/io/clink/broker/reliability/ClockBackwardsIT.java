@@ -4,10 +4,8 @@ import static io.clink.broker.reliability.LinkedPair.await;
 import static io.clink.broker.reliability.LinkedPair.soak;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.testkit.Await;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -115,18 +113,5 @@ class ClockBackwardsIT extends ReliabilityBase {
 
         assertThat(after).as("the clock-derived incarnation").isLessThan(before);
         roundTrip(bPub, "to-a/x", "after-ttl", aSub);
-    }
-
-    /** Publishes every 500 ms until the subscriber has the payload (the forwarding pool may still be connecting). */
-    private static void roundTrip(Mqtt pub, String topic, String payload, Mqtt sub) throws Exception {
-        Await.retrying(payload + " arrives", Duration.ofMillis(LinkedPair.WAIT_MS), Duration.ZERO, () -> {
-            pub.publish(topic, payload);
-            try {
-                Await.until(payload + " arrives", Duration.ofMillis(500), () -> sub.counts.containsKey(payload));
-                return Optional.of(payload);
-            } catch (AssertionError notYet) {
-                return Optional.empty();
-            }
-        });
     }
 }

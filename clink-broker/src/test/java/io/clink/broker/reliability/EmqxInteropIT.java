@@ -216,15 +216,7 @@ class EmqxInteropIT {
     void qos2LinkPublish_retransmittedWithDupBeforePubrel_deliveredExactlyOnce() throws Exception {
         byte[] qos2 = vector("message_emqx_qos2");
 
-        int[] codes = RawSocketPeer.qos2PublishWithRetransmission(
-                "127.0.0.1",
-                linkPort,
-                "emqx-eu-node1:msg:0a1b2c3d:q2-" + clientSeq,
-                PEER_USER,
-                PEER_PASSWORD,
-                MSG_TOPIC,
-                qos2,
-                (int) WAIT_MS);
+        int[] codes = peer("emqx-eu-node1:msg:0a1b2c3d:q2-" + clientSeq).qos2PublishWithRetransmission(MSG_TOPIC, qos2);
 
         assertThat(codes).as("PUBREC, PUBREC of the DUP, PUBCOMP").containsExactly(0, 0, 0);
         // A later message on another topic marks the end of what the QoS 2 exchange can have delivered.
@@ -241,15 +233,8 @@ class EmqxInteropIT {
 
     @Test
     void qos2LinkPublish_undeliverable_pubrec0x90AndConnectionStillServed() throws Exception {
-        int code = RawSocketPeer.qos2PublishThenPing(
-                "127.0.0.1",
-                linkPort,
-                "emqx-eu-node1:msg:0a1b2c3d:q2e-" + clientSeq,
-                PEER_USER,
-                PEER_PASSWORD,
-                MSG_TOPIC,
-                vector("message_emqx_topic_not_utf8"),
-                (int) WAIT_MS);
+        int code = peer("emqx-eu-node1:msg:0a1b2c3d:q2e-" + clientSeq)
+                .qos2PublishThenPing(MSG_TOPIC, vector("message_emqx_topic_not_utf8"));
 
         assertThat(code).as("PUBREC reason code").isEqualTo(0x90);
     }
@@ -302,6 +287,11 @@ class EmqxInteropIT {
 
     private static LinkMetrics metrics() {
         return ENGINE.get().metrics(PEER).orElseThrow();
+    }
+
+    /** A raw peer on the link listener with the peer cluster's credentials, for what Paho will not send. */
+    private static RawSocketPeer peer(String clientId) {
+        return new RawSocketPeer("127.0.0.1", linkPort, clientId, PEER_USER, PEER_PASSWORD, (int) WAIT_MS);
     }
 
     private static byte[] vector(String name) throws IOException {

@@ -1,11 +1,9 @@
 package io.clink.broker.reliability;
 
-import io.clink.api.config.ClusterLinkConfig;
 import io.clink.broker.BrokerConfig;
 import io.clink.broker.EmbeddedClusterBroker;
 import io.clink.core.ClusterLink;
 import io.clink.core.config.ClusterLinkConfigLoader;
-import io.clink.hivemq.EmbeddedExtensionMain;
 import io.clink.hivemq.HiveMqEngineStarters;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.net.FreePorts;
@@ -15,8 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.jspecify.annotations.Nullable;
@@ -102,16 +98,13 @@ final class GuardedClusters implements AutoCloseable {
                 }
                 """.formatted(EU, US, usLinkPort, euMqtt, euLinkPort);
         List<AutoCloseable> open = new ArrayList<>();
-        AtomicReference<ClusterLink> usEngine = new AtomicReference<>();
-        AtomicReference<ClusterLink> euEngine = new AtomicReference<>();
         try {
-            EmbeddedClusterBroker us = EmbeddedClusterBroker.start(
-                    config(US, usConf), (c, dir, started) -> engine(c, dir, started, usEngine));
+            EmbeddedClusterBroker us = EmbeddedClusterBroker.start(config(US, usConf), HiveMqEngineStarters::starter);
             open.add(us);
-            EmbeddedClusterBroker eu = EmbeddedClusterBroker.start(
-                    config(EU, euConf), (c, dir, started) -> engine(c, dir, started, euEngine));
+            EmbeddedClusterBroker eu = EmbeddedClusterBroker.start(config(EU, euConf), HiveMqEngineStarters::starter);
             open.add(eu);
-            return new GuardedClusters(us, eu, usEngine.get(), euEngine.get(), open);
+            return new GuardedClusters(
+                    us, eu, us.link().orElseThrow(), eu.link().orElseThrow(), open);
         } catch (RuntimeException e) {
             closeAll(open);
             throw e;
@@ -153,18 +146,6 @@ final class GuardedClusters implements AutoCloseable {
                         name,
                         Path.of("").toAbsolutePath())
                 .withDataDir(data);
-    }
-
-    /** As {@code HiveMqEngineStarters.starter}, keeping the engine so that the tests can read its routes. */
-    private static EmbeddedExtensionMain.EngineStarter engine(
-            ClusterLinkConfig config,
-            Path dataDirectory,
-            Consumer<? super ClusterLink> started,
-            AtomicReference<ClusterLink> captured) {
-        return HiveMqEngineStarters.starter(config, dataDirectory, link -> {
-            captured.set(link);
-            started.accept(link);
-        });
     }
 
     /**

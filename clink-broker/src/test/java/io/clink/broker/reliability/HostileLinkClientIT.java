@@ -206,13 +206,13 @@ class HostileLinkClientIT {
         quietAttackLogs();
         long t0 = System.nanoTime();
         attack(warmup, 1);
-        long baseline = heapAfterGc();
+        long baseline = Heap.usedAfterGc();
         int threadsBefore = settledThreadCount(Integer.MAX_VALUE);
         long t1 = System.nanoTime();
         AtomicLong probes = new AtomicLong();
         attackWhileProbing(connections, oversized, probes);
         long t2 = System.nanoTime();
-        long after = heapAfterGc();
+        long after = Heap.usedAfterGc();
         int threadsAfter = settledThreadCount(threadsBefore + THREAD_SLACK);
 
         String figures = figures(warmup, connections, oversized, baseline, after, probes.get(), t0, t1, t2)
@@ -300,15 +300,14 @@ class HostileLinkClientIT {
     private void runAttack(Kind kind, Random random) throws Exception {
         long start = System.nanoTime();
         if (kind == Kind.BEYOND_BROKER_LIMIT) {
-            int reason = RawSocketPeer.publishDeclaring(
-                    "127.0.0.1",
-                    clusters.us.config().link().port(),
-                    "hostile-" + clientIds.incrementAndGet(),
-                    AP_USER,
-                    AP_PASSWORD,
-                    ROUTE_TOPIC,
-                    EmbeddedClusterBroker.MAX_PACKET_SIZE + 1,
-                    (int) WAIT_MS);
+            int reason = new RawSocketPeer(
+                            "127.0.0.1",
+                            clusters.us.config().link().port(),
+                            "hostile-" + clientIds.incrementAndGet(),
+                            AP_USER,
+                            AP_PASSWORD,
+                            (int) WAIT_MS)
+                    .publishDeclaring(ROUTE_TOPIC, EmbeddedClusterBroker.MAX_PACKET_SIZE + 1);
             outcomes.get(kind).computeIfAbsent(reason, r -> new LongAdder()).increment();
             nanos.get(kind).add(System.nanoTime() - start);
             return;
@@ -437,18 +436,6 @@ class HostileLinkClientIT {
     }
 
     // ---- measuring ----
-
-    private static long heapAfterGc() throws InterruptedException {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(200);
-            used = Math.min(
-                    used,
-                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return used;
-    }
 
     /**
      * The JVM's live thread count once the closed attackers' Paho threads have ended: waits up to 10 s for it to

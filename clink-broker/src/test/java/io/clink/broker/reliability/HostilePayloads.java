@@ -11,13 +11,12 @@ import io.clink.core.internal.etf.EtfLimits;
 import io.clink.core.internal.protocol.ControlCodec;
 import io.clink.core.internal.protocol.ControlMessage;
 import io.clink.core.internal.protocol.ForwardedMessage;
-import java.io.ByteArrayOutputStream;
+import io.clink.testkit.payload.Zlib;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.Deflater;
 
 /**
  * Payloads a hostile link peer sends, built with clink-core's own ETF encoder and protocol codec (so that each one
@@ -92,7 +91,7 @@ final class HostilePayloads {
 
     /** A compressed term whose header declares 4 GiB - 1 inflated bytes. */
     static byte[] bombDeclaringHuge() {
-        byte[] deflated = deflate(new byte[1024]);
+        byte[] deflated = Zlib.deflate(new byte[1024]);
         return compressedFrame(0xFFFF_FFFFL, deflated);
     }
 
@@ -103,7 +102,7 @@ final class HostilePayloads {
     static byte[] bombLyingAboutItsSize() {
         byte[] b = lyingBomb;
         if (b == null) {
-            b = compressedFrame(64, deflateZeros(EtfLimits.DEFAULT_MAX_INFLATED_BYTES, new byte[0]));
+            b = compressedFrame(64, Zlib.deflateZeros(new byte[0], EtfLimits.DEFAULT_MAX_INFLATED_BYTES));
             lyingBomb = b;
         }
         return b;
@@ -120,7 +119,7 @@ final class HostilePayloads {
             int content = size - 5;
             byte[] header =
                     ByteBuffer.allocate(5).put((byte) BINARY).putInt(content).array();
-            b = compressedFrame(size, deflateZeros(content, header));
+            b = compressedFrame(size, Zlib.deflateZeros(header, content));
             fullBomb = b;
         }
         return b;
@@ -195,42 +194,6 @@ final class HostilePayloads {
         ByteBuffer b = ByteBuffer.allocate(6 + deflated.length);
         b.put((byte) VERSION).put((byte) COMPRESSED).putInt((int) declared).put(deflated);
         return b.array();
-    }
-
-    private static byte[] deflate(byte[] plain) {
-        return deflateZeros(0, plain);
-    }
-
-    /** Deflates {@code prefix} followed by {@code zeros} zero bytes, without holding the zeros in memory at once. */
-    private static byte[] deflateZeros(int zeros, byte[] prefix) {
-        Deflater d = new Deflater(Deflater.BEST_COMPRESSION);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[64 * 1024];
-        byte[] chunk = new byte[64 * 1024];
-        try {
-            d.setInput(prefix);
-            drain(d, buf, out);
-            int left = zeros;
-            while (left > 0) {
-                int n = Math.min(left, chunk.length);
-                d.setInput(chunk, 0, n);
-                drain(d, buf, out);
-                left -= n;
-            }
-            d.finish();
-            while (!d.finished()) {
-                out.write(buf, 0, d.deflate(buf));
-            }
-            return out.toByteArray();
-        } finally {
-            d.end();
-        }
-    }
-
-    private static void drain(Deflater d, byte[] buf, ByteArrayOutputStream out) {
-        while (!d.needsInput()) {
-            out.write(buf, 0, d.deflate(buf));
-        }
     }
 
     static byte[] utf8(String s) {

@@ -4,9 +4,7 @@ import static io.clink.broker.reliability.LinkedPair.await;
 import static io.clink.broker.reliability.LinkedPair.soak;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clink.testkit.Await;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -77,18 +75,5 @@ class LinkDownPastTtlIT extends ReliabilityBase {
                 && pair.b.peerRoutes().equals(Set.of("to-a/#"))
                 && pair.a.online()
                 && pair.b.online();
-    }
-
-    /** Publishes every 500 ms until the subscriber has the payload (the forwarding pool may still be connecting). */
-    private static void roundTrip(Mqtt pub, String topic, String payload, Mqtt sub) throws Exception {
-        Await.retrying(payload + " arrives", Duration.ofMillis(LinkedPair.WAIT_MS), Duration.ZERO, () -> {
-            pub.publish(topic, payload);
-            try {
-                Await.until(payload + " arrives", Duration.ofMillis(500), () -> sub.counts.containsKey(payload));
-                return Optional.of(payload);
-            } catch (AssertionError notYet) {
-                return Optional.empty();
-            }
-        });
     }
 }

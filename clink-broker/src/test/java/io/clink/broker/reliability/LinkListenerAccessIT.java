@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clink.api.link.RemoteRoute;
 import io.clink.testkit.Await;
 import io.clink.testkit.mqtt.MqttTestClient;
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,11 +83,11 @@ class LinkListenerAccessIT {
         int count = Integer.getInteger("clink.refused.connections", SOAK ? SOAK_REFUSED : SHORT_REFUSED);
         Map<String, Integer> seen = new TreeMap<>();
         refuse(WARMUP_REFUSED, seen);
-        long before = heapAfterGc();
+        long before = Heap.usedAfterGc();
         long t0 = System.nanoTime();
         refuse(count, seen);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        long after = heapAfterGc();
+        long after = Heap.usedAfterGc();
 
         String figures = String.format(
                 "scenario 7 (%s): %d warm-up + %d refused CONNECTs in %d ms, CONNACK codes %s; "
@@ -268,18 +267,6 @@ class LinkListenerAccessIT {
         p.setResponseTopic("$LINK/cluster/resp/" + AP + "/intruder");
         p.setCorrelationData(new byte[] {9});
         return p;
-    }
-
-    private static long heapAfterGc() throws InterruptedException {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(200);
-            used = Math.min(
-                    used,
-                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

@@ -303,18 +303,6 @@ final class LinkedPair implements AutoCloseable {
         Await.until(what, Duration.ofMillis(timeoutMs), condition, () -> current == null ? "" : current.describe());
     }
 
-    /** Heap in use after a full collection, in bytes (several passes, as one {@code System.gc()} is a hint). */
-    static long heapAfterGc() throws InterruptedException {
-        Runtime rt = Runtime.getRuntime();
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            Thread.sleep(100);
-            best = Math.min(best, rt.totalMemory() - rt.freeMemory());
-        }
-        return best;
-    }
-
     /** An in-memory incarnation store that outlives broker restarts and records every incarnation it issued. */
     static final class RecordingIncarnationStore implements IncarnationStore {
         private final Map<String, Long> last = new HashMap<>();

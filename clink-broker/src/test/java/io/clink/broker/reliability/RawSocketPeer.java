@@ -22,7 +22,25 @@ final class RawSocketPeer {
     /** Nothing came within the timeout: the broker is still reading the body. */
     static final int NO_ANSWER = -1;
 
-    private RawSocketPeer() {}
+    private final String host;
+    private final int port;
+    private final String clientId;
+    private final String user;
+    private final byte[] password;
+    private final int timeoutMs;
+
+    /**
+     * A peer that logs in as {@code user} with {@code clientId}; each exchange below opens its own connection, and
+     * every read on it waits at most {@code timeoutMs}.
+     */
+    RawSocketPeer(String host, int port, String clientId, String user, byte[] password, int timeoutMs) {
+        this.host = host;
+        this.port = port;
+        this.clientId = clientId;
+        this.user = user;
+        this.password = password.clone();
+        this.timeoutMs = timeoutMs;
+    }
 
     /**
      * Connects, then sends the fixed header and topic of a QoS 0 PUBLISH declaring {@code declaredLength} bytes,
@@ -30,30 +48,10 @@ final class RawSocketPeer {
      *
      * @return the DISCONNECT reason code, {@link #CLOSED} or {@link #NO_ANSWER}
      */
-    static int publishDeclaring(
-            String host,
-            int port,
-            String clientId,
-            String user,
-            byte[] password,
-            String topic,
-            int declaredLength,
-            int timeoutMs)
-            throws IOException {
-        try (Socket s = new Socket(host, port)) {
-            s.setSoTimeout(timeoutMs);
+    int publishDeclaring(String topic, int declaredLength) throws IOException {
+        try (Socket s = connected()) {
             OutputStream out = s.getOutputStream();
             DataInputStream in = new DataInputStream(s.getInputStream());
-            out.write(connect(clientId, user, password));
-            out.flush();
-            int type = in.readUnsignedByte();
-            int length = readVarInt(in);
-            byte[] connack = new byte[length];
-            in.readFully(connack);
-            if (type != 0x20 || length < 2 || connack[1] != 0) {
-                throw new IOException("CONNECT refused: packet type 0x" + Integer.toHexString(type) + ", reason 0x"
-                        + (length < 2 ? "?" : Integer.toHexString(connack[1] & 0xff)));
-            }
             ByteArrayOutputStream publish = new ByteArrayOutputStream();
             publish.write(0x30);
             writeVarInt(publish, declaredLength);
@@ -73,41 +71,14 @@ final class RawSocketPeer {
      * @return the reason codes of the two PUBRECs and of the PUBCOMP (0 when the packet carries none)
      * @throws IOException if the broker refuses the CONNECT, answers with another packet, or closes the socket
      */
-    static int[] qos2PublishWithRetransmission(
-            String host,
-            int port,
-            String clientId,
-            String user,
-            byte[] password,
-            String topic,
-            byte[] payload,
-            int timeoutMs)
-            throws IOException {
+    int[] qos2PublishWithRetransmission(String topic, byte[] payload) throws IOException {
         final int packetId = 7;
-        try (Socket s = new Socket(host, port)) {
-            s.setSoTimeout(timeoutMs);
+        try (Socket s = connected()) {
             OutputStream out = s.getOutputStream();
             DataInputStream in = new DataInputStream(s.getInputStream());
-            out.write(connect(clientId, user, password));
-            out.flush();
-            byte[] connack = expect(in, 0x20, "CONNACK");
-            if (connack.length < 2 || connack[1] != 0) {
-                throw new IOException("CONNECT refused: reason 0x"
-                        + (connack.length < 2 ? "?" : Integer.toHexString(connack[1] & 0xff)));
-            }
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            writeString(body, topic);
-            body.write(packetId >> 8);
-            body.write(packetId & 0xff);
-            body.write(0); // no properties
-            body.write(payload);
             int[] codes = new int[3];
             for (int dup = 0; dup < 2; dup++) {
-                ByteArrayOutputStream publish = new ByteArrayOutputStream();
-                publish.write(dup == 0 ? 0x34 : 0x3C); // PUBLISH, QoS 2, DUP on the retransmission
-                writeVarInt(publish, body.size());
-                body.writeTo(publish);
-                out.write(publish.toByteArray());
+                out.write(qos2Publish(topic, packetId, payload, dup == 1));
                 out.flush();
                 codes[dup] = ackReason(expect(in, 0x50, "PUBREC"), packetId);
             }
@@ -127,38 +98,12 @@ final class RawSocketPeer {
      * @return the PUBREC's reason code
      * @throws IOException if the broker refuses the CONNECT, answers with another packet, or closes the socket
      */
-    static int qos2PublishThenPing(
-            String host,
-            int port,
-            String clientId,
-            String user,
-            byte[] password,
-            String topic,
-            byte[] payload,
-            int timeoutMs)
-            throws IOException {
+    int qos2PublishThenPing(String topic, byte[] payload) throws IOException {
         final int packetId = 9;
-        try (Socket s = new Socket(host, port)) {
-            s.setSoTimeout(timeoutMs);
+        try (Socket s = connected()) {
             OutputStream out = s.getOutputStream();
             DataInputStream in = new DataInputStream(s.getInputStream());
-            out.write(connect(clientId, user, password));
-            out.flush();
-            byte[] connack = expect(in, 0x20, "CONNACK");
-            if (connack.length < 2 || connack[1] != 0) {
-                throw new IOException("CONNECT refused");
-            }
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            writeString(body, topic);
-            body.write(packetId >> 8);
-            body.write(packetId & 0xff);
-            body.write(0); // no properties
-            body.write(payload);
-            ByteArrayOutputStream publish = new ByteArrayOutputStream();
-            publish.write(0x34);
-            writeVarInt(publish, body.size());
-            body.writeTo(publish);
-            out.write(publish.toByteArray());
+            out.write(qos2Publish(topic, packetId, payload, false));
             out.flush();
             int code = ackReason(expect(in, 0x50, "PUBREC"), packetId);
             out.write(new byte[] {(byte) 0xC0, 0}); // PINGREQ
@@ -168,6 +113,45 @@ final class RawSocketPeer {
             out.flush();
             return code;
         }
+    }
+
+    /**
+     * A socket on which the CONNECT was sent and a successful CONNACK read; the caller closes it.
+     *
+     * @throws IOException naming the packet or reason code if the broker answered with anything but a success
+     */
+    private Socket connected() throws IOException {
+        Socket s = new Socket(host, port);
+        try {
+            s.setSoTimeout(timeoutMs);
+            OutputStream out = s.getOutputStream();
+            out.write(connect(clientId, user, password));
+            out.flush();
+            byte[] connack = expect(new DataInputStream(s.getInputStream()), 0x20, "CONNACK");
+            if (connack.length < 2 || connack[1] != 0) {
+                throw new IOException("CONNECT refused: reason 0x"
+                        + (connack.length < 2 ? "?" : Integer.toHexString(connack[1] & 0xff)));
+            }
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** A QoS 2 PUBLISH without properties; {@code dup} marks it as a retransmission. */
+    private static byte[] qos2Publish(String topic, int packetId, byte[] payload, boolean dup) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writeString(body, topic);
+        body.write(packetId >> 8);
+        body.write(packetId & 0xff);
+        body.write(0); // no properties
+        body.write(payload);
+        ByteArrayOutputStream publish = new ByteArrayOutputStream();
+        publish.write(dup ? 0x3C : 0x34);
+        writeVarInt(publish, body.size());
+        body.writeTo(publish);
+        return publish.toByteArray();
     }
 
     private static byte[] expect(DataInputStream in, int type, String what) throws IOException {

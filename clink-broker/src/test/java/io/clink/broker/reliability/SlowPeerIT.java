@@ -1,7 +1,6 @@
 package io.clink.broker.reliability;
 
 import static io.clink.broker.reliability.LinkedPair.await;
-import static io.clink.broker.reliability.LinkedPair.heapAfterGc;
 import static io.clink.broker.reliability.LinkedPair.soak;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,7 +71,7 @@ class SlowPeerIT extends ReliabilityBase {
                 LinkedPair.WAIT_MS,
                 () -> pair.a.metrics().bufferedMessages() == 0,
                 pair);
-        long heapBefore = heapAfterGc();
+        long heapBefore = Heap.usedAfterGc();
 
         if (mode.equals("stalled")) {
             pair.proxyToB.stall(true);
@@ -105,7 +104,7 @@ class SlowPeerIT extends ReliabilityBase {
         double stalledPublishMs = (double) floodMs / flood;
         long[] stalled = pings(pinger, local, "stalled");
         LinkMetrics during = pair.a.metrics();
-        long heapStalled = heapAfterGc();
+        long heapStalled = Heap.usedAfterGc();
         sampling.set(false);
         sampler.join(5_000);
 
@@ -116,7 +115,7 @@ class SlowPeerIT extends ReliabilityBase {
                 () -> pair.a.metrics().bufferedMessages() == 0,
                 pair);
         LinkMetrics after = pair.a.metrics();
-        long heapAfter = heapAfterGc();
+        long heapAfter = Heap.usedAfterGc();
 
         System.out.printf(
                 "SlowPeerIT figures (" + mode
