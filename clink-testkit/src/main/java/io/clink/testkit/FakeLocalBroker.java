@@ -41,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>delivers to matching subscriptions: one copy per client for its plain subscriptions (QoS the minimum of the
  *       message's and the highest granted), one member per share group in round-robin order among connected
  *       members, retained messages to new plain subscriptions; every delivery is recorded per client
- *       ({@link Client#deliveries()});
+ *       ({@link FakeBrokerClient#deliveries()});
  *   <li>keeps the retained messages its clients publish (an empty one deletes), but never stores or deletes one
  *       because of {@link #deliver} or {@link #reply}: a forwarded retained message reaches the present subscribers
  *       only, as on EMQX.
@@ -187,9 +187,9 @@ public final class FakeLocalBroker implements LocalBroker {
         void closedByBroker(int reasonCode, String reasonString);
     }
 
-    private final Ticker ticker;
+    final Ticker ticker;
     private final HookDispatcher hooks = new HookDispatcher();
-    private final SessionTable sessions = new SessionTable(hooks);
+    final SessionTable sessions = new SessionTable(hooks);
     // The broker's own records, guarded by sessions.lock.
     private final List<MqttMessage> delivered = new ArrayList<>();
     private final List<MqttMessage> replies = new ArrayList<>();
@@ -295,7 +295,7 @@ public final class FakeLocalBroker implements LocalBroker {
      * @return the client
      * @since 0.1.0
      */
-    public Client connect(String clientId) {
+    public FakeBrokerClient connect(String clientId) {
         return connect(clientId, true);
     }
 
@@ -309,11 +309,11 @@ public final class FakeLocalBroker implements LocalBroker {
      * @return the client
      * @since 0.1.0
      */
-    public Client connect(String clientId, boolean cleanStart) {
+    public FakeBrokerClient connect(String clientId, boolean cleanStart) {
         return open(clientId, cleanStart, null, null, null, null);
     }
 
-    Client open(
+    FakeBrokerClient open(
             String clientId,
             boolean cleanStart,
             @Nullable String username,
@@ -321,7 +321,7 @@ public final class FakeLocalBroker implements LocalBroker {
             @Nullable String listener,
             @Nullable ConnectionSide side) {
         SessionTable.Opened opened = sessions.open(clientId, cleanStart, username, peerHost, listener, side);
-        return new Client(this, opened.session(), opened.connection());
+        return new FakeBrokerClient(this, opened.session(), opened.connection());
     }
 
     /**
@@ -477,185 +477,6 @@ public final class FakeLocalBroker implements LocalBroker {
             if (throwing.contains(op)) {
                 throw new IllegalStateException("FakeLocalBroker set to throw from " + op);
             }
-        }
-    }
-
-    /**
-     * A simulated client of a {@link FakeLocalBroker}, bound to one connection: once that connection is closed (by
-     * {@link #disconnect()}, {@link FakeLocalBroker#disconnect} or a takeover) its methods throw {@link
-     * IllegalStateException}, except the read-only ones.
-     *
-     * @since 0.1.0
-     */
-    public static final class Client {
-        private final FakeLocalBroker broker;
-        private final FakeSession session;
-        private final LinkConnection connection;
-
-        private Client(FakeLocalBroker broker, FakeSession session, LinkConnection connection) {
-            this.broker = broker;
-            this.session = session;
-            this.connection = connection;
-        }
-
-        /**
-         * The client id.
-         *
-         * @return the client id
-         * @since 0.1.0
-         */
-        public String clientId() {
-            return session.clientId;
-        }
-
-        /**
-         * The connection, as the broker passes it to the hooks.
-         *
-         * @return the connection handle
-         * @since 0.1.0
-         */
-        public LinkConnection connection() {
-            return connection;
-        }
-
-        /**
-         * Whether this connection is still open.
-         *
-         * @return {@code true} while connected
-         * @since 0.1.0
-         */
-        public boolean isConnected() {
-            return broker.sessions.isOpen(session, connection);
-        }
-
-        /**
-         * Subscribes at QoS 1.
-         *
-         * @param subscription a filter, {@code $share/<group>/<filter>} or {@code $queue/<filter>}
-         * @return the SUBACK reason code: the granted QoS, or 0x8F for an invalid subscription
-         * @since 0.1.0
-         */
-        public int subscribe(String subscription) {
-            return subscribe(subscription, 1);
-        }
-
-        /**
-         * Subscribes; reports {@code onSubscribe} after granting (also when re-subscribing to the same subscription,
-         * as brokers do), then sends matching retained messages to a plain subscription.
-         *
-         * @param subscription a filter, {@code $share/<group>/<filter>} or {@code $queue/<filter>}
-         * @param qos the maximum QoS, 0..2
-         * @return the SUBACK reason code: the granted QoS, or 0x8F (topic filter invalid) without any report
-         * @throws IllegalArgumentException if {@code qos} is not 0..2
-         * @throws IllegalStateException if this connection is closed
-         * @since 0.1.0
-         */
-        public int subscribe(String subscription, int qos) {
-            Objects.requireNonNull(subscription, "subscription");
-            if (qos < 0 || qos > 2) {
-                throw new IllegalArgumentException("qos must be 0, 1 or 2: " + qos);
-            }
-            return broker.sessions.subscribe(session, connection, subscription, qos);
-        }
-
-        /**
-         * Unsubscribes; reports {@code onUnsubscribe} unless the broker is set to lose those events.
-         *
-         * @param subscription the subscription exactly as subscribed
-         * @return {@code true} if it existed (only then is anything reported)
-         * @throws IllegalStateException if this connection is closed
-         * @since 0.1.0
-         */
-        public boolean unsubscribe(String subscription) {
-            Objects.requireNonNull(subscription, "subscription");
-            return broker.sessions.unsubscribe(session, connection, subscription);
-        }
-
-        /**
-         * Publishes a UTF-8 text payload at QoS 1, without retain.
-         *
-         * @param topic a topic name
-         * @param payload the text
-         * @return the PUBACK reason code
-         * @since 0.1.0
-         */
-        public int publish(String topic, String payload) {
-            return publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
-        }
-
-        /**
-         * Publishes without properties.
-         *
-         * @param topic a topic name
-         * @param payload the payload (copied)
-         * @param qos 0..2
-         * @param retain the retain flag
-         * @return the PUBACK reason code
-         * @since 0.1.0
-         */
-        public int publish(String topic, byte[] payload, int qos, boolean retain) {
-            return publish(MqttMessage.builder()
-                    .topic(topic)
-                    .payload(payload)
-                    .qos(qos)
-                    .retain(retain)
-                    .timestampMillis(broker.ticker.wallClockMillis())
-                    .build());
-        }
-
-        /**
-         * Publishes a message. A {@code $LINK/...} topic goes to {@code onLinkPublish} only and is answered with
-         * its result (0x80 if the hooks threw, 0x00 when no hooks are attached). Any other topic is reported to
-         * {@code onPublish} (with this client's id as publisher) and then delivered to matching subscriptions.
-         *
-         * @param message the message; publisher client id, user name and peer host are replaced by this
-         *     connection's
-         * @return the PUBACK reason code: for a normal topic 0x00, or 0x10 when no subscription matched
-         * @throws IllegalStateException if this connection is closed
-         * @since 0.1.0
-         */
-        public int publish(MqttMessage message) {
-            Objects.requireNonNull(message, "message");
-            MqttMessage m = message.toBuilder()
-                    .publisherClientId(session.clientId)
-                    .username(connection.username())
-                    .peerHost(connection.peerHost())
-                    .build();
-            return broker.sessions.publish(session, connection, m);
-        }
-
-        /**
-         * Disconnects normally. A clean-start session ends ({@code onSessionEnd}); a connection that made a link
-         * publish reports {@code onConnectionClosed}. Idempotent.
-         *
-         * @since 0.1.0
-         */
-        public void disconnect() {
-            broker.sessions.disconnectClient(session, connection);
-        }
-
-        /**
-         * The deliveries to this client's session, oldest first (a resumed session keeps its earlier ones).
-         *
-         * @return a snapshot copy
-         * @since 0.1.0
-         */
-        public List<Delivery> deliveries() {
-            return broker.sessions.deliveries(session);
-        }
-
-        /**
-         * Forgets the recorded deliveries.
-         *
-         * @since 0.1.0
-         */
-        public void clearDeliveries() {
-            broker.sessions.clearDeliveries(session);
-        }
-
-        @Override
-        public String toString() {
-            return "FakeLocalBroker.Client{" + session.clientId + ", " + connection.connectionId() + '}';
         }
     }
 }

@@ -44,7 +44,7 @@ final class InMemoryLinkClient implements LinkClient {
     private @Nullable CompletableFuture<ConnectResult> connectFuture;
     private @Nullable Cancellable connectTimer;
     private @Nullable ConnectionListener listener;
-    private FakeLocalBroker.@Nullable Client brokerClient;
+    private @Nullable FakeBrokerClient brokerClient;
     private @Nullable InMemoryConnection connection;
     private long peerMaximumPacketSize = ConnectResult.UNLIMITED;
     private final InflightWindow window = new InflightWindow();
@@ -127,7 +127,7 @@ final class InMemoryLinkClient implements LinkClient {
             }
         }
         Side side = new Side(gen);
-        FakeLocalBroker.Client bc = endpoint.broker()
+        FakeBrokerClient bc = endpoint.broker()
                 .open(
                         options.clientId(),
                         options.cleanStart(),
@@ -229,7 +229,7 @@ final class InMemoryLinkClient implements LinkClient {
     }
 
     private void arrive(long gen, Pending p) {
-        FakeLocalBroker.Client bc;
+        FakeBrokerClient bc;
         synchronized (lock) {
             if (gen != generation || state != State.CONNECTED || brokerClient == null) {
                 return;
@@ -289,7 +289,7 @@ final class InMemoryLinkClient implements LinkClient {
             gen = generation;
         }
         net.time.executor().execute(() -> {
-            FakeLocalBroker.Client bc;
+            FakeBrokerClient bc;
             synchronized (lock) {
                 if (gen != generation || state != State.CONNECTED || brokerClient == null) {
                     f.completeExceptionally(errors.notConnected("subscribe to " + filter));
@@ -329,7 +329,7 @@ final class InMemoryLinkClient implements LinkClient {
     public void close() {
         CompletableFuture<ConnectResult> pendingConnect;
         List<Pending> pending;
-        FakeLocalBroker.Client bc;
+        FakeBrokerClient bc;
         synchronized (lock) {
             if (state == State.CLOSED) {
                 return;
@@ -371,7 +371,7 @@ final class InMemoryLinkClient implements LinkClient {
      */
     boolean lose(long gen, DisconnectReason reason, boolean closeBrokerSide) {
         List<Pending> pending;
-        FakeLocalBroker.Client bc;
+        FakeBrokerClient bc;
         ConnectionListener l;
         synchronized (lock) {
             if (gen != generation || state != State.CONNECTED) {

@@ -58,7 +58,7 @@ public final class FakeBrokerHarness implements LocalBrokerHarness {
 
     @Override
     public TestClient connectClient(String clientId) {
-        FakeLocalBroker.Client c = broker.connect(clientId);
+        FakeBrokerClient c = broker.connect(clientId);
         return new TestClient() {
             @Override
             public String clientId() {

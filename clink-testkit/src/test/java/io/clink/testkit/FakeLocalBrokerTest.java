@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clink.api.broker.LocalSubscription;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.ReasonCodes;
-import io.clink.testkit.FakeLocalBroker.Client;
 import io.clink.testkit.FakeLocalBroker.Delivery;
 import io.clink.testkit.FakeLocalBroker.Source;
 import io.clink.testkit.RecordingHooks.Published;
@@ -41,7 +40,7 @@ class FakeLocalBrokerTest {
 
     @Test
     void subscribe_reportsAsSentAfterGrant() {
-        Client c = broker.connect("c1");
+        FakeBrokerClient c = broker.connect("c1");
 
         assertEquals(1, c.subscribe("a/+"));
         assertEquals(0, c.subscribe("$share/g/b/#", 0));
@@ -62,7 +61,7 @@ class FakeLocalBrokerTest {
 
     @Test
     void subscribe_invalid_refusedWithoutReport() {
-        Client c = broker.connect("c1");
+        FakeBrokerClient c = broker.connect("c1");
         assertEquals(0x8F, c.subscribe("a/#/b"));
         assertEquals(0x8F, c.subscribe("$share/g"));
         assertTrue(hooks.events().isEmpty());
@@ -70,7 +69,7 @@ class FakeLocalBrokerTest {
 
     @Test
     void unsubscribe_reportsOnlyExisting() {
-        Client c = broker.connect("c1");
+        FakeBrokerClient c = broker.connect("c1");
         c.subscribe("a");
 
         assertTrue(c.unsubscribe("a"));
@@ -82,9 +81,9 @@ class FakeLocalBrokerTest {
 
     @Test
     void disconnect_cleanStart_endsSession_persistentKeepsItUntilExpiry() {
-        Client clean = broker.connect("clean");
+        FakeBrokerClient clean = broker.connect("clean");
         clean.subscribe("a");
-        Client durable = broker.connect("durable", false);
+        FakeBrokerClient durable = broker.connect("durable", false);
         durable.subscribe("b");
 
         clean.disconnect();
@@ -103,10 +102,10 @@ class FakeLocalBrokerTest {
 
     @Test
     void connect_cleanStartOverExistingSession_endsOldSession() {
-        Client old = broker.connect("c", false);
+        FakeBrokerClient old = broker.connect("c", false);
         old.subscribe("a");
 
-        Client fresh = broker.connect("c", true);
+        FakeBrokerClient fresh = broker.connect("c", true);
 
         assertFalse(old.isConnected());
         assertTrue(fresh.isConnected());
@@ -118,7 +117,7 @@ class FakeLocalBrokerTest {
     @Test
     void loseEvents_removalsHappenButAreNotReported() {
         broker.loseUnsubscribeEvents(true).loseSessionEndEvents(true);
-        Client c = broker.connect("c");
+        FakeBrokerClient c = broker.connect("c");
         c.subscribe("a");
         c.subscribe("b");
 
@@ -132,9 +131,9 @@ class FakeLocalBrokerTest {
 
     @Test
     void publish_local_reportsOnPublishAndDelivers() {
-        Client sub = broker.connect("sub");
+        FakeBrokerClient sub = broker.connect("sub");
         sub.subscribe("t/#", 1);
-        Client pub = broker.connect("pub");
+        FakeBrokerClient pub = broker.connect("pub");
 
         assertEquals(ReasonCodes.SUCCESS, pub.publish("t/1", "hello"));
         assertEquals(ReasonCodes.NO_MATCHING_SUBSCRIBERS, pub.publish("other", "x"));
@@ -150,10 +149,10 @@ class FakeLocalBrokerTest {
     @Test
     void publish_linkTopic_goesToOnLinkPublishOnlyAndAnswersItsCode() {
         hooks.linkPublishReasonCode(0x87);
-        Client all = broker.connect("all");
+        FakeBrokerClient all = broker.connect("all");
         all.subscribe("#");
         all.subscribe("$LINK/#");
-        Client link = broker.connect("link");
+        FakeBrokerClient link = broker.connect("link");
 
         assertEquals(0x87, link.publish("$LINK/cluster/route/x", "p"));
 
@@ -166,7 +165,7 @@ class FakeLocalBrokerTest {
 
     @Test
     void deliver_reachesSubscribersWithoutOnPublish() {
-        Client c = broker.connect("c");
+        FakeBrokerClient c = broker.connect("c");
         c.subscribe("t/+", 0);
 
         broker.deliver(message("t/1", "from afar", 1));
@@ -181,13 +180,13 @@ class FakeLocalBrokerTest {
 
     @Test
     void deliver_sharedGroup_oneMemberPerGroupRoundRobin() {
-        Client a = broker.connect("a");
-        Client b = broker.connect("b");
-        Client q = broker.connect("q");
+        FakeBrokerClient a = broker.connect("a");
+        FakeBrokerClient b = broker.connect("b");
+        FakeBrokerClient q = broker.connect("q");
         a.subscribe("$share/g/s/#");
         b.subscribe("$share/g/s/#");
         q.subscribe("$queue/s/#");
-        Client plain = broker.connect("plain");
+        FakeBrokerClient plain = broker.connect("plain");
         plain.subscribe("s/1");
         plain.subscribe("s/+");
 
@@ -208,7 +207,7 @@ class FakeLocalBrokerTest {
     @Test
     void retained_storedAndSentToNewPlainSubscriptionsOnly() {
         broker.connect("owner").publish("r/1", "kept".getBytes(StandardCharsets.UTF_8), 1, true);
-        Client c = broker.connect("c");
+        FakeBrokerClient c = broker.connect("c");
         c.subscribe("$share/g/r/#");
         c.subscribe("r/#");
 
@@ -222,7 +221,7 @@ class FakeLocalBrokerTest {
     @Test
     void deliver_retainedMessage_reachesPresentSubscribersButIsNeitherStoredNorDeleting() {
         broker.connect("owner").publish("r/1", "local".getBytes(StandardCharsets.UTF_8), 1, true);
-        Client present = broker.connect("present");
+        FakeBrokerClient present = broker.connect("present");
         present.subscribe("r/#");
         present.clearDeliveries();
 
@@ -235,7 +234,7 @@ class FakeLocalBrokerTest {
                 present.deliveries().stream().map(Delivery::payloadUtf8).toList());
         assertEquals("local", new String(broker.retained("r/1").orElseThrow().payloadBytes(), StandardCharsets.UTF_8));
         assertTrue(broker.retained("r/2").isEmpty());
-        Client later = broker.connect("later");
+        FakeBrokerClient later = broker.connect("later");
         later.subscribe("r/#");
         assertEquals(
                 List.of("local"),
@@ -244,7 +243,7 @@ class FakeLocalBrokerTest {
 
     @Test
     void throwFrom_deliver_throwsAndChangesNothing() {
-        Client c = broker.connect("c");
+        FakeBrokerClient c = broker.connect("c");
         c.subscribe("#");
         broker.throwFrom(FakeLocalBroker.Operation.DELIVER, true);
 
@@ -266,7 +265,7 @@ class FakeLocalBrokerTest {
     @Test
     void throwingHooks_brokerKeepsWorkingAndAnswers0x80() {
         hooks.throwing(true);
-        Client c = broker.connect("c");
+        FakeBrokerClient c = broker.connect("c");
         c.subscribe("t");
 
         assertEquals(ReasonCodes.SUCCESS, c.publish("t", "still delivered"));
@@ -278,7 +277,7 @@ class FakeLocalBrokerTest {
 
     @Test
     void disconnect_unknownOrGoneConnection_isRecordedAndHarmless() {
-        Client c = broker.connect("c");
+        FakeBrokerClient c = broker.connect("c");
         c.disconnect();
 
         broker.disconnect(c.connection(), 0x83, "gone");

@@ -9,7 +9,7 @@ import io.clink.api.link.ActorState;
 import io.clink.api.link.LinkMetrics;
 import io.clink.api.link.LinkStatus;
 import io.clink.core.scenarios.LinkedClusters.Node;
-import io.clink.testkit.FakeLocalBroker;
+import io.clink.testkit.FakeBrokerClient;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,8 +48,8 @@ class LinkScenariosTest {
         Node t = st[1];
         assertThat(actorState(s, "T")).isEqualTo(ActorState.ONLINE);
         assertThat(actorState(t, "S")).isEqualTo(ActorState.ONLINE);
-        FakeLocalBroker.Client c1 = t.client("c1");
-        FakeLocalBroker.Client c2 = t.client("c2");
+        FakeBrokerClient c1 = t.client("c1");
+        FakeBrokerClient c2 = t.client("c2");
         c1.subscribe("t1/+", 1);
         c2.subscribe("t1/#", 1);
         clusters.settle();
@@ -76,8 +76,8 @@ class LinkScenariosTest {
     @Test
     void forwarding_sharedSubscriptions_oneCopyPerGroup() {
         Node[] st = sourceAndTarget();
-        FakeLocalBroker.Client c1 = st[1].client("c1");
-        FakeLocalBroker.Client c2 = st[1].client("c2");
+        FakeBrokerClient c1 = st[1].client("c1");
+        FakeBrokerClient c2 = st[1].client("c2");
         c1.subscribe("$share/test-group/t1/+", 1);
         c2.subscribe("$share/test-group/t1/#", 1);
         clusters.settle();
@@ -94,8 +94,8 @@ class LinkScenariosTest {
     void forwarding_symmetricLinkBothSubscribed_noEcho() {
         Node a = clusters.start("A", config("A", link("B", "#")));
         Node b = clusters.start("B", config("B", link("A", "#")));
-        FakeLocalBroker.Client subA = a.client("subA");
-        FakeLocalBroker.Client subB = b.client("subB");
+        FakeBrokerClient subA = a.client("subA");
+        FakeBrokerClient subB = b.client("subB");
         subA.subscribe("loop/#", 1);
         subB.subscribe("loop/#", 1);
         clusters.settle();
@@ -114,12 +114,12 @@ class LinkScenariosTest {
     void quickStart_symmetricLink_bothDirections() {
         Node usEast = clusters.start("cluster-us-east", config("cluster-us-east", link("cluster-eu-west", "#")));
         Node euWest = clusters.start("cluster-eu-west", config("cluster-eu-west", link("cluster-us-east", "#")));
-        FakeLocalBroker.Client sub = usEast.client("sub");
+        FakeBrokerClient sub = usEast.client("sub");
         sub.subscribe("linked/#", 1);
         clusters.settle();
 
         euWest.client("pub").publish("linked/42", "Hello from the other side!".getBytes(), 1, false);
-        FakeLocalBroker.Client subEu = euWest.client("sub-eu");
+        FakeBrokerClient subEu = euWest.client("sub-eu");
         subEu.subscribe("linked/#", 1);
         clusters.settle();
         usEast.client("pub").publish("linked/1", "Hello from US!".getBytes(), 1, false);
@@ -135,8 +135,8 @@ class LinkScenariosTest {
     void quickStart_asymmetricLink_oneWayOnly() {
         Node usEast = clusters.start("cluster-us-east", config("cluster-us-east", link("cluster-eu-west", "#")));
         Node euWest = clusters.start("cluster-eu-west", config("cluster-eu-west", link("cluster-us-east")));
-        FakeLocalBroker.Client subUs = usEast.client("sub-us");
-        FakeLocalBroker.Client subEu = euWest.client("sub-eu");
+        FakeBrokerClient subUs = usEast.client("sub-us");
+        FakeBrokerClient subEu = euWest.client("sub-eu");
         subUs.subscribe("linked/#", 1);
         subEu.subscribe("linked/#", 1);
         clusters.settle();
@@ -153,7 +153,7 @@ class LinkScenariosTest {
     @Test
     void unsubscribe_lastSubscriber_forwardingStops() {
         Node[] st = sourceAndTarget();
-        FakeLocalBroker.Client c = st[1].client("c");
+        FakeBrokerClient c = st[1].client("c");
         c.subscribe("u/#", 1);
         clusters.settle();
         c.unsubscribe("u/#");
@@ -171,8 +171,8 @@ class LinkScenariosTest {
     void configLifecycle_bootstrapTopicChangeDisableDelete() {
         Node a = clusters.start("A", config("A"));
         Node b = clusters.start("B", config("B"));
-        FakeLocalBroker.Client subA = a.client("subA");
-        FakeLocalBroker.Client subB = b.client("subB");
+        FakeBrokerClient subA = a.client("subA");
+        FakeBrokerClient subB = b.client("subB");
         subA.subscribe("t/test/#", 1);
         subA.subscribe("t/new/+", 1);
         subB.subscribe("t/test-topic", 1);
@@ -251,7 +251,7 @@ class LinkScenariosTest {
         assertThat(t.link.metrics("S").orElseThrow().remoteRoutes()).isZero();
         assertThat(s.link.metrics("T").orElseThrow().remoteRoutes()).isZero();
 
-        FakeLocalBroker.Client t1 = t.client("t1");
+        FakeBrokerClient t1 = t.client("t1");
         t1.subscribe("t/1", 1);
         t.client("t2").subscribe("t/2", 1);
         clusters.settle();
@@ -280,7 +280,7 @@ class LinkScenariosTest {
         Node[] st = sourceAndTarget();
         Node s = st[0];
         Node t = st[1];
-        FakeLocalBroker.Client c = t.client("c");
+        FakeBrokerClient c = t.client("c");
         c.subscribe("a/1", 1);
         c.subscribe("a/2", 1);
         clusters.settle();
@@ -313,7 +313,7 @@ class LinkScenariosTest {
         long before = s.link.metrics("T").orElseThrow().remoteRoutes();
 
         t.restart();
-        FakeLocalBroker.Client c = t.client("c");
+        FakeBrokerClient c = t.client("c");
         c.subscribe("r/#", 1);
         clusters.settle();
         s.client("pub").publish("r/1", "after restart".getBytes(), 1, false);
@@ -330,7 +330,7 @@ class LinkScenariosTest {
         Node[] st = sourceAndTarget();
         Node s = st[0];
         Node t = st[1];
-        FakeLocalBroker.Client c = t.client("c");
+        FakeBrokerClient c = t.client("c");
         c.subscribe("k/1", 1);
         clusters.settle();
 
@@ -353,7 +353,7 @@ class LinkScenariosTest {
         Node s = st[0];
         Node t = st[1];
         t.broker.loseSessionEndEvents(true);
-        FakeLocalBroker.Client c = t.client("gone");
+        FakeBrokerClient c = t.client("gone");
         c.subscribe("z/#", 1);
         clusters.settle();
         assertThat(s.link.metrics("T").orElseThrow().remoteRoutes()).isEqualTo(1);
@@ -374,8 +374,8 @@ class LinkScenariosTest {
         Node s = clusters.start("S", config("S", link("T")));
         Node t1 = clusters.start("T", config("T", link("S", "#")));
         Node t2 = clusters.start("T-2", config("T", link("S", "#")));
-        FakeLocalBroker.Client c1 = t1.client("c1");
-        FakeLocalBroker.Client c2 = t2.client("c2");
+        FakeBrokerClient c1 = t1.client("c1");
+        FakeBrokerClient c2 = t2.client("c2");
         c1.subscribe("t/+", 1);
         c2.subscribe("t/#", 1);
         clusters.settle();

@@ -5,6 +5,7 @@ import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
 import io.clink.core.ClusterLink;
 import io.clink.core.internal.node.BuilderSeams;
+import io.clink.testkit.FakeBrokerClient;
 import io.clink.testkit.FakeLocalBroker;
 import io.clink.testkit.InMemoryIncarnationStore;
 import io.clink.testkit.InMemoryLinkNetwork;
@@ -133,18 +134,18 @@ final class LinkedClusters implements AutoCloseable {
             link.updateConfig(next);
         }
 
-        private final Map<String, FakeLocalBroker.Client> clients = new HashMap<>();
+        private final Map<String, FakeBrokerClient> clients = new HashMap<>();
 
         /** Connects a new clean-start session for {@code clientId}, taking over any earlier one. */
-        FakeLocalBroker.Client client(String clientId) {
-            FakeLocalBroker.Client c = broker.connect(clientId);
+        FakeBrokerClient client(String clientId) {
+            FakeBrokerClient c = broker.connect(clientId);
             clients.put(clientId, c);
             return c;
         }
 
         /** The connected session of {@code clientId}, connecting a new one only if it is gone. */
-        FakeLocalBroker.Client client0(String clientId) {
-            FakeLocalBroker.Client c = clients.get(clientId);
+        FakeBrokerClient client0(String clientId) {
+            FakeBrokerClient c = clients.get(clientId);
             return c != null && c.isConnected() ? c : client(clientId);
         }
     }
