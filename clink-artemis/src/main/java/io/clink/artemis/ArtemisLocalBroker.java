@@ -95,15 +95,25 @@ public final class ArtemisLocalBroker implements LocalBroker {
         if (remoting != null) {
             remoting.addIncomingInterceptor(interceptor);
         } else {
+            // Artemis creates its remoting service after preActivate and opens the acceptors after activated.
             server.registerActivateCallback(new ActivateCallback() {
                 @Override
-                public void preActivate() {
-                    RemotingService r = server.getRemotingService();
-                    if (r != null && !r.getIncomingInterceptors().contains(interceptor)) {
-                        r.addIncomingInterceptor(interceptor);
-                    }
+                public void activated() {
+                    addInterceptor();
+                }
+
+                @Override
+                public void activationComplete() {
+                    addInterceptor();
                 }
             });
+        }
+    }
+
+    private synchronized void addInterceptor() {
+        RemotingService r = server.getRemotingService();
+        if (r != null && !r.getIncomingInterceptors().contains(interceptor)) {
+            r.addIncomingInterceptor(interceptor);
         }
     }
 

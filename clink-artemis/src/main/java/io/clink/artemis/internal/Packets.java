@@ -29,7 +29,8 @@ public final class Packets {
     /** The MQTT 5 properties clink carries across a link; empty for MQTT 3.1.1. */
     public static PublishProperties properties(MqttPublishMessage publish) {
         MqttProperties props = publish.variableHeader().properties();
-        if (props == null || props.isEmpty()) {
+        // Not props.isEmpty(): netty's isEmpty() ignores user properties, which it keeps apart.
+        if (props == null) {
             return PublishProperties.EMPTY;
         }
         PublishProperties.Builder b = PublishProperties.builder();
