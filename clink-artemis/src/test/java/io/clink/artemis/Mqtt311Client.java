@@ -1,0 +1,190 @@
+package io.clink.artemis;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A minimal MQTT 3.1.1 client over a plain socket, for the tests that need a 3.1.1 connection (the testkit's client
+ * speaks MQTT 5 only). Blocking; one thread; every read bounded by the socket timeout.
+ */
+final class Mqtt311Client implements AutoCloseable {
+
+    /** One packet: its type (upper nibble of the first byte), flags and the rest after the remaining length. */
+    record Packet(int type, int flags, byte[] body) {}
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final java.util.ArrayDeque<String> received = new java.util.ArrayDeque<>();
+    private int nextPacketId = 1;
+
+    Mqtt311Client(int port, String clientId, boolean cleanSession, int keepAliveSeconds) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(5_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+        ByteArrayOutputStream v = new ByteArrayOutputStream();
+        string(v, "MQTT");
+        v.write(4);
+        v.write(cleanSession ? 0x02 : 0x00);
+        v.write(keepAliveSeconds >> 8);
+        v.write(keepAliveSeconds & 0xFF);
+        string(v, clientId);
+        send(0x10, v.toByteArray());
+        Packet connack = read();
+        if (connack.type() != 2 || connack.body()[1] != 0) {
+            throw new IOException("CONNACK refused: type " + connack.type() + ", code " + connack.body()[1]);
+        }
+    }
+
+    /** Subscribes one filter and returns the SUBACK's code (granted QoS or 0x80). */
+    int subscribe(String filter, int qos) throws IOException {
+        int id = nextPacketId++;
+        ByteArrayOutputStream v = new ByteArrayOutputStream();
+        v.write(id >> 8);
+        v.write(id & 0xFF);
+        string(v, filter);
+        v.write(qos);
+        send(0x82, v.toByteArray());
+        Packet suback = readSkippingPublishes(9);
+        return suback.body()[2] & 0xFF;
+    }
+
+    /** Publishes at QoS 0 or 1 and, for QoS 1, waits for the PUBACK. */
+    void publish(String topic, String payload, int qos) throws IOException {
+        ByteArrayOutputStream v = new ByteArrayOutputStream();
+        string(v, topic);
+        if (qos > 0) {
+            int id = nextPacketId++;
+            v.write(id >> 8);
+            v.write(id & 0xFF);
+        }
+        v.write(payload.getBytes(StandardCharsets.UTF_8));
+        send(0x30 | (qos << 1), v.toByteArray());
+        if (qos > 0) {
+            readSkippingPublishes(4);
+        }
+    }
+
+    /** Publishes without waiting for an answer. */
+    void publishNoWait(String topic, String payload, int qos) throws IOException {
+        ByteArrayOutputStream v = new ByteArrayOutputStream();
+        string(v, topic);
+        if (qos > 0) {
+            int id = nextPacketId++;
+            v.write(id >> 8);
+            v.write(id & 0xFF);
+        }
+        v.write(payload.getBytes(StandardCharsets.UTF_8));
+        send(0x30 | (qos << 1), v.toByteArray());
+    }
+
+    /** The payload of the next PUBLISH received (acknowledged if QoS 1), or null if none comes within the timeout. */
+    String awaitPublishPayload() throws IOException {
+        if (!received.isEmpty()) {
+            return received.poll();
+        }
+        try {
+            for (int i = 0; i < 100; i++) {
+                Packet p = read();
+                if (p.type() == 3) {
+                    return payloadOf(p);
+                }
+            }
+            return null;
+        } catch (SocketTimeoutException e) {
+            return null;
+        }
+    }
+
+    /** Whether the server closed the connection (reads until end of stream or the socket timeout). */
+    boolean closedByServer() throws IOException {
+        try {
+            for (int i = 0; i < 100; i++) {
+                read();
+            }
+            return false;
+        } catch (java.io.EOFException e) {
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    void disconnect() throws IOException {
+        send(0xE0, new byte[0]);
+        socket.close();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    private Packet readSkippingPublishes(int type) throws IOException {
+        for (int i = 0; i < 100; i++) {
+            Packet p = read();
+            if (p.type() == type) {
+                return p;
+            }
+            if (p.type() == 3) {
+                received.add(payloadOf(p));
+            }
+        }
+        throw new IOException("no packet of type " + type + " among the next 100");
+    }
+
+    private String payloadOf(Packet p) throws IOException {
+        byte[] b = p.body();
+        int topicLength = ((b[0] & 0xFF) << 8) | (b[1] & 0xFF);
+        int offset = 2 + topicLength;
+        int qos = (p.flags() >> 1) & 3;
+        if (qos > 0) {
+            int id = ((b[offset] & 0xFF) << 8) | (b[offset + 1] & 0xFF);
+            offset += 2;
+            send(0x40, new byte[] {(byte) (id >> 8), (byte) id});
+        }
+        return new String(b, offset, b.length - offset, StandardCharsets.UTF_8);
+    }
+
+    private Packet read() throws IOException {
+        int first = in.readUnsignedByte();
+        int length = 0;
+        for (int shift = 0; shift <= 21; shift += 7) {
+            int digit = in.readUnsignedByte();
+            length |= (digit & 0x7F) << shift;
+            if ((digit & 0x80) == 0) {
+                break;
+            }
+        }
+        byte[] body = new byte[length];
+        in.readFully(body);
+        return new Packet(first >> 4, first & 0x0F, body);
+    }
+
+    private void send(int header, byte[] body) throws IOException {
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.write(header);
+        int length = body.length;
+        do {
+            int digit = length % 128;
+            length /= 128;
+            p.write(length > 0 ? digit | 0x80 : digit);
+        } while (length > 0);
+        p.write(body);
+        out.write(p.toByteArray());
+        out.flush();
+    }
+
+    private static void string(ByteArrayOutputStream b, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        b.write(bytes.length >> 8);
+        b.write(bytes.length & 0xFF);
+        b.write(bytes, 0, bytes.length);
+    }
+}
