@@ -132,7 +132,7 @@ class ArtemisLocalBrokerIT {
 
     @Test
     void mqtt311Client_subscribePublishReceiveAndDisconnect_reportedLikeMqtt5() throws Exception {
-        Mqtt311Client v3 = new Mqtt311Client(artemis.mqttPort, "it-v3", true, 60);
+        RawMqttClient v3 = new RawMqttClient(artemis.mqttPort, "it-v3", true, 60);
         opened.add(v3);
 
         assertThat(v3.subscribe("it/v3/+/t", 1)).isEqualTo(1);
@@ -168,13 +168,42 @@ class ArtemisLocalBrokerIT {
     @Test
     void mqtt311LinkClient_failureCode_connectionClosedInsteadOfPositiveAck() throws Exception {
         hooks.linkPublishReasonCode(ReasonCodes.NOT_AUTHORIZED);
-        Mqtt311Client v3 = new Mqtt311Client(artemis.linkPort, "it-v3-link", true, 60);
+        RawMqttClient v3 = new RawMqttClient(artemis.linkPort, "it-v3-link", true, 60);
         opened.add(v3);
 
         v3.publishNoWait("$LINK/cluster/route/x", "r", 1);
 
         assertThat(v3.closedByServer()).isTrue();
         assertThat(hooks.events(LinkPublished.class)).hasSize(1);
+    }
+
+    @Test
+    void topicAliases_localAndLinkPublishes_resolvedBeforeReportingAndConsuming() throws Exception {
+        RawMqttClient plain = new RawMqttClient(artemis.mqttPort, "it-alias", true, 60, 5);
+        opened.add(plain);
+        RawMqttClient link = new RawMqttClient(artemis.linkPort, "it-alias-link", true, 60, 5);
+        opened.add(link);
+        MqttTestClient all = client(artemis.linkUri(), "it-alias-all", 0L);
+        all.subscribe("#", 1);
+        all.subscribe("$LINK/#", 1);
+
+        assertThat(plain.publishWithAlias("it/alias/t", 1, "set")).isLessThan(0x80);
+        assertThat(plain.publishWithAlias("", 1, "used")).isLessThan(0x80);
+        assertThat(link.publishWithAlias("$LINK/cluster/heartbeat/x", 1, "set")).isEqualTo(ReasonCodes.SUCCESS);
+        assertThat(link.publishWithAlias("", 1, "used")).isEqualTo(ReasonCodes.SUCCESS);
+
+        Await.until(
+                "both local publishes reported",
+                () -> hooks.events(Published.class).stream()
+                                .filter(p -> p.message().topic().equals("it/alias/t"))
+                                .count()
+                        == 2);
+        assertThat(hooks.events(LinkPublished.class))
+                .extracting(LinkPublished::topic)
+                .containsExactly("$LINK/cluster/heartbeat/x", "$LINK/cluster/heartbeat/x");
+        assertThat(all.awaitMessages(2)).extracting(r -> r.topic()).containsOnly("it/alias/t");
+        Thread.sleep(SETTLE.toMillis());
+        assertThat(all.received()).as("no $LINK publish delivered").isEmpty();
     }
 
     @Test

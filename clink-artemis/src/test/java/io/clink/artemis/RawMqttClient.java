@@ -9,10 +9,10 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A minimal MQTT 3.1.1 client over a plain socket, for the tests that need a 3.1.1 connection (the testkit's client
- * speaks MQTT 5 only). Blocking; one thread; every read bounded by the socket timeout.
+ * A minimal MQTT client over a plain socket, for what the testkit's Paho client cannot do: speak MQTT 3.1.1, or send
+ * MQTT 5 topic aliases of the test's choosing. Blocking; one thread; every read bounded by the socket timeout.
  */
-final class Mqtt311Client implements AutoCloseable {
+final class RawMqttClient implements AutoCloseable {
 
     /** One packet: its type (upper nibble of the first byte), flags and the rest after the remaining length. */
     record Packet(int type, int flags, byte[] body) {}
@@ -21,19 +21,32 @@ final class Mqtt311Client implements AutoCloseable {
     private final DataInputStream in;
     private final OutputStream out;
     private final java.util.ArrayDeque<String> received = new java.util.ArrayDeque<>();
+    private final int version;
     private int nextPacketId = 1;
 
-    Mqtt311Client(int port, String clientId, boolean cleanSession, int keepAliveSeconds) throws IOException {
+    /** An MQTT 3.1.1 connection. */
+    RawMqttClient(int port, String clientId, boolean cleanSession, int keepAliveSeconds) throws IOException {
+        this(port, clientId, cleanSession, keepAliveSeconds, 4);
+    }
+
+    /**
+     * A connection of the given protocol version (4 = 3.1.1, 5 = 5.0; MQTT 5 with no CONNECT properties, so session
+     * expiry 0).
+     */
+    RawMqttClient(int port, String clientId, boolean cleanSession, int keepAliveSeconds, int version)
+            throws IOException {
+        this.version = version;
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(5_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
         ByteArrayOutputStream v = new ByteArrayOutputStream();
         string(v, "MQTT");
-        v.write(4);
+        v.write(version);
         v.write(cleanSession ? 0x02 : 0x00);
         v.write(keepAliveSeconds >> 8);
         v.write(keepAliveSeconds & 0xFF);
+        properties(v, new byte[0]);
         string(v, clientId);
         send(0x10, v.toByteArray());
         Packet connack = read();
@@ -48,11 +61,13 @@ final class Mqtt311Client implements AutoCloseable {
         ByteArrayOutputStream v = new ByteArrayOutputStream();
         v.write(id >> 8);
         v.write(id & 0xFF);
+        properties(v, new byte[0]);
         string(v, filter);
         v.write(qos);
         send(0x82, v.toByteArray());
         Packet suback = readSkippingPublishes(9);
-        return suback.body()[2] & 0xFF;
+        // MQTT 5 puts a property length (0 from Artemis here) between the packet id and the codes.
+        return suback.body()[suback.body().length - 1] & 0xFF;
     }
 
     /** Publishes at QoS 0 or 1 and, for QoS 1, waits for the PUBACK. */
@@ -64,7 +79,8 @@ final class Mqtt311Client implements AutoCloseable {
             v.write(id >> 8);
             v.write(id & 0xFF);
         }
-        v.write(payload.getBytes(StandardCharsets.UTF_8));
+        properties(v, new byte[0]);
+        v.write(payload.getBytes(StandardCharsets.UTF_8), 0, payload.getBytes(StandardCharsets.UTF_8).length);
         send(0x30 | (qos << 1), v.toByteArray());
         if (qos > 0) {
             readSkippingPublishes(4);
@@ -73,6 +89,20 @@ final class Mqtt311Client implements AutoCloseable {
 
     /** Publishes without waiting for an answer. */
     void publishNoWait(String topic, String payload, int qos) throws IOException {
+        send(0x30 | (qos << 1), publishBody(topic, payload, qos, 0));
+    }
+
+    /**
+     * Publishes at QoS 1 with an MQTT 5 topic alias ({@code topic} empty to use an alias set before) and returns the
+     * PUBACK's reason code.
+     */
+    int publishWithAlias(String topic, int alias, String payload) throws IOException {
+        send(0x32, publishBody(topic, payload, 1, alias));
+        Packet puback = readSkippingPublishes(4);
+        return puback.body().length > 2 ? puback.body()[2] & 0xFF : 0;
+    }
+
+    private byte[] publishBody(String topic, String payload, int qos, int alias) {
         ByteArrayOutputStream v = new ByteArrayOutputStream();
         string(v, topic);
         if (qos > 0) {
@@ -80,8 +110,9 @@ final class Mqtt311Client implements AutoCloseable {
             v.write(id >> 8);
             v.write(id & 0xFF);
         }
-        v.write(payload.getBytes(StandardCharsets.UTF_8));
-        send(0x30 | (qos << 1), v.toByteArray());
+        properties(v, alias == 0 ? new byte[0] : new byte[] {0x23, (byte) (alias >> 8), (byte) alias});
+        v.write(payload.getBytes(StandardCharsets.UTF_8), 0, payload.getBytes(StandardCharsets.UTF_8).length);
+        return v.toByteArray();
     }
 
     /** The payload of the next PUBLISH received (acknowledged if QoS 1), or null if none comes within the timeout. */
@@ -149,6 +180,17 @@ final class Mqtt311Client implements AutoCloseable {
             offset += 2;
             send(0x40, new byte[] {(byte) (id >> 8), (byte) id});
         }
+        if (version >= 5) {
+            int length = 0;
+            for (int shift = 0; shift <= 21; shift += 7) {
+                int digit = b[offset++] & 0xFF;
+                length |= (digit & 0x7F) << shift;
+                if ((digit & 0x80) == 0) {
+                    break;
+                }
+            }
+            offset += length;
+        }
         return new String(b, offset, b.length - offset, StandardCharsets.UTF_8);
     }
 
@@ -179,6 +221,14 @@ final class Mqtt311Client implements AutoCloseable {
         p.write(body);
         out.write(p.toByteArray());
         out.flush();
+    }
+
+    /** MQTT 5 properties (length, then the bytes); nothing for MQTT 3.1.1. */
+    private void properties(ByteArrayOutputStream b, byte[] props) {
+        if (version >= 5) {
+            b.write(props.length);
+            b.write(props, 0, props.length);
+        }
     }
 
     private static void string(ByteArrayOutputStream b, String s) {
