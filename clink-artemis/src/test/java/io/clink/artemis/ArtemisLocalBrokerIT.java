@@ -207,6 +207,18 @@ class ArtemisLocalBrokerIT {
     }
 
     @Test
+    void topicAlias_outsideGrantedRange_connectionClosedAndNothingReported() throws Exception {
+        RawMqttClient link = new RawMqttClient(artemis.linkPort, "it-alias-bad", true, 60, 5);
+        opened.add(link);
+
+        // Artemis grants aliases 1..65535 by default, so 0 is the one alias always outside the range.
+        link.publishNoWaitWithAlias("$LINK/cluster/heartbeat/x", 0, "x");
+
+        assertThat(link.closedByServer()).isTrue();
+        assertThat(hooks.events(LinkPublished.class)).isEmpty();
+    }
+
+    @Test
     void sessionEnd_persistentSession_reportedNeitherAtConnectNorAtClose() throws Exception {
         MqttTestClient c = client(artemis.mqttUri(), "it-persist", 300L, false);
         c.subscribe("it/persist/#", 1);

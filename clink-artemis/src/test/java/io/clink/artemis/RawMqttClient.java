@@ -89,7 +89,7 @@ final class RawMqttClient implements AutoCloseable {
 
     /** Publishes without waiting for an answer. */
     void publishNoWait(String topic, String payload, int qos) throws IOException {
-        send(0x30 | (qos << 1), publishBody(topic, payload, qos, 0));
+        send(0x30 | (qos << 1), publishBody(topic, payload, qos, -1));
     }
 
     /**
@@ -102,6 +102,12 @@ final class RawMqttClient implements AutoCloseable {
         return puback.body().length > 2 ? puback.body()[2] & 0xFF : 0;
     }
 
+    /** Publishes at QoS 1 with a topic alias, without waiting for an answer. */
+    void publishNoWaitWithAlias(String topic, int alias, String payload) throws IOException {
+        send(0x32, publishBody(topic, payload, 1, alias));
+    }
+
+    /** @param alias the Topic Alias property to send, or -1 for none */
     private byte[] publishBody(String topic, String payload, int qos, int alias) {
         ByteArrayOutputStream v = new ByteArrayOutputStream();
         string(v, topic);
@@ -110,7 +116,7 @@ final class RawMqttClient implements AutoCloseable {
             v.write(id >> 8);
             v.write(id & 0xFF);
         }
-        properties(v, alias == 0 ? new byte[0] : new byte[] {0x23, (byte) (alias >> 8), (byte) alias});
+        properties(v, alias < 0 ? new byte[0] : new byte[] {0x23, (byte) (alias >> 8), (byte) alias});
         v.write(payload.getBytes(StandardCharsets.UTF_8), 0, payload.getBytes(StandardCharsets.UTF_8).length);
         return v.toByteArray();
     }

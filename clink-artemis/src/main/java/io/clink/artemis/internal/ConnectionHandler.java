@@ -56,6 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionHandler extends ChannelDuplexHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+    private static final int TOPIC_ALIAS_INVALID = 0x94;
 
     private final ConnectionState state;
     private final ConnectionRegistry registry;
@@ -146,10 +147,26 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
         });
     }
 
+    private void closeForProtocolError(ChannelHandlerContext ctx, int code, String reason) {
+        LOG.debug("closing MQTT connection {}: {}", state.connectionId(), reason);
+        if (state.isMqtt5()) {
+            ctx.writeAndFlush(Packets.disconnect(code, reason)).addListener(f -> ctx.close());
+        } else {
+            ctx.close();
+        }
+    }
+
     /** @return whether to pass the publish on to Artemis */
     private boolean onPublish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
         String sent = publish.variableHeader().topicName();
-        String topic = state.resolveTopic(sent, Packets.topicAlias(publish));
+        Integer alias = Packets.topicAlias(publish);
+        if (alias != null && !state.aliasAllowed(alias)) {
+            // Not passed on: a $LINK publish must never reach Artemis, whatever Artemis would make of the alias.
+            ReferenceCountUtil.release(publish);
+            closeForProtocolError(ctx, TOPIC_ALIAS_INVALID, "topic alias " + alias + " is not one the server granted");
+            return false;
+        }
+        String topic = state.resolveTopic(sent, alias);
         if (topic == null || !state.identified()) {
             // An unknown alias is a protocol error Artemis answers itself.
             return true;
@@ -309,6 +326,10 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
             }
             return;
         }
+        MqttProperties props = connack.variableHeader().properties();
+        Integer aliasMaximum =
+                props == null ? null : Packets.intProperty(props, MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM);
+        state.topicAliasMaximum(aliasMaximum == null ? 0 : aliasMaximum);
         if (!state.identified()) {
             // Artemis assigned the client id; nobody else can hold it, so claiming it now is safe.
             String assigned = connection.getClientID();

@@ -36,6 +36,7 @@ public final class ConnectionState {
     private final Map<Integer, List<String>> pendingUnsubscribes = new HashMap<>();
     private final Map<Integer, String> topicAliases = new HashMap<>();
     private final Set<Integer> linkQos2AwaitingRelease = new HashSet<>();
+    private int topicAliasMaximum;
     private volatile @Nullable ConnectionHandler handler;
     private volatile boolean linkUsed;
     private volatile boolean disconnected;
@@ -153,9 +154,19 @@ public final class ConnectionState {
         return pendingUnsubscribes.remove(packetId);
     }
 
+    /** The Topic Alias Maximum Artemis granted in its CONNACK (0: no aliases). */
+    public void topicAliasMaximum(int maximum) {
+        topicAliasMaximum = maximum;
+    }
+
+    /** Whether an inbound alias is within what Artemis granted; outside it the alias map would grow unbounded. */
+    public boolean aliasAllowed(int alias) {
+        return alias >= 1 && alias <= topicAliasMaximum;
+    }
+
     /**
      * Resolves an inbound MQTT 5 topic alias the way the receiver must: a topic with an alias sets it, an empty topic
-     * uses it.
+     * uses it. Check {@link #aliasAllowed} first.
      *
      * @return the topic, or null if the alias was never set
      */

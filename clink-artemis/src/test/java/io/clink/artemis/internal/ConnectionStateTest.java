@@ -22,6 +22,22 @@ class ConnectionStateTest {
     }
 
     @Test
+    void aliasAllowed_outsideGrantedMaximum_refused() {
+        ConnectionState s = state(5);
+        s.topicAliasMaximum(10);
+
+        assertThat(s.aliasAllowed(0)).isFalse();
+        assertThat(s.aliasAllowed(1)).isTrue();
+        assertThat(s.aliasAllowed(10)).isTrue();
+        assertThat(s.aliasAllowed(11)).isFalse();
+    }
+
+    @Test
+    void aliasAllowed_noneGranted_everyAliasRefused() {
+        assertThat(state(5).aliasAllowed(1)).isFalse();
+    }
+
+    @Test
     void resolveTopic_unknownAlias_returnsNull() {
         assertThat(state(5).resolveTopic("", 9)).isNull();
     }
