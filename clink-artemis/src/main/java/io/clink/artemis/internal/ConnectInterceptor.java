@@ -102,7 +102,7 @@ public final class ConnectInterceptor implements MQTTInterceptor {
         String clientId = payload.clientIdentifier();
         if (clientId != null && !clientId.isEmpty()) {
             state.identify(clientId);
-            registry.claim(state);
+            state.replaced(registry.claim(state));
         }
         ConnectionHandler handler = new ConnectionHandler(state, registry, hooks, connection);
         state.handler(handler);

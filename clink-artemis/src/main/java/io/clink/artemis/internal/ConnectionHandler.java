@@ -322,7 +322,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
         boolean accepted = connack.variableHeader().connectReturnCode() == MqttConnectReturnCode.CONNECTION_ACCEPTED;
         if (!accepted) {
             if (state.identified()) {
-                registry.remove(state);
+                registry.refuse(state, state.replacedConnectionId());
             }
             return;
         }

@@ -35,10 +35,27 @@ public final class ConnectionRegistry {
         return connectionIdPrefix + counter.incrementAndGet();
     }
 
-    /** Adds an open connection whose client id is known and makes it that client id's current connection. */
-    public void claim(ConnectionState state) {
+    /**
+     * Adds an open connection whose client id is known and makes it that client id's current connection.
+     *
+     * @return the id of the connection it replaced as current, or null
+     */
+    public @Nullable String claim(ConnectionState state) {
         connections.put(state.connectionId(), state);
-        currentConnectionOfClient.put(state.clientId(), state.connectionId());
+        return currentConnectionOfClient.put(state.clientId(), state.connectionId());
+    }
+
+    /**
+     * Forgets a connection Artemis refused at CONNACK and gives the client id back to the connection it had claimed it
+     * from, if that one is still open (a refused CONNECT takes no session over).
+     */
+    public void refuse(ConnectionState state, @Nullable String previousConnectionId) {
+        connections.remove(state.connectionId(), state);
+        if (currentConnectionOfClient.remove(state.clientId(), state.connectionId())
+                && previousConnectionId != null
+                && connections.containsKey(previousConnectionId)) {
+            currentConnectionOfClient.putIfAbsent(state.clientId(), previousConnectionId);
+        }
     }
 
     /** The open connection with this id, or null if unknown or closed. */

@@ -37,6 +37,7 @@ public final class ConnectionState {
     private final Map<Integer, String> topicAliases = new HashMap<>();
     private final Set<Integer> linkQos2AwaitingRelease = new HashSet<>();
     private int topicAliasMaximum;
+    private @Nullable String replacedConnectionId;
     private volatile @Nullable ConnectionHandler handler;
     private volatile boolean linkUsed;
     private volatile boolean disconnected;
@@ -152,6 +153,15 @@ public final class ConnectionState {
 
     public @Nullable List<String> unsubackSent(int packetId) {
         return pendingUnsubscribes.remove(packetId);
+    }
+
+    /** The connection this one replaced as its client id's current one when its CONNECT was read, if any. */
+    public void replaced(@Nullable String connectionId) {
+        replacedConnectionId = connectionId;
+    }
+
+    public @Nullable String replacedConnectionId() {
+        return replacedConnectionId;
     }
 
     /** The Topic Alias Maximum Artemis granted in its CONNACK (0: no aliases). */

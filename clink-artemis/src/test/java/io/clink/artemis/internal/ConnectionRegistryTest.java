@@ -29,6 +29,39 @@ class ConnectionRegistryTest {
     }
 
     @Test
+    void refuse_connectRefusedAtConnack_previousConnectionCurrentAgain() {
+        ConnectionRegistry registry = new ConnectionRegistry();
+        ConnectionState old = connected(registry, "a");
+        ConnectionState refused =
+                new ConnectionState(registry.newConnectionId(), null, null, "mqtt", false, false, true, 5);
+        refused.identify("a");
+        String replaced = registry.claim(refused);
+
+        registry.refuse(refused, replaced);
+
+        assertThat(replaced).isEqualTo(old.connectionId());
+        assertThat(registry.isCurrent(old)).isTrue();
+        assertThat(registry.find(refused.connectionId())).isNull();
+        assertThat(registry.remove(refused)).isFalse();
+    }
+
+    @Test
+    void refuse_previousConnectionAlreadyClosed_clientIdFree() {
+        ConnectionRegistry registry = new ConnectionRegistry();
+        ConnectionState old = connected(registry, "a");
+        ConnectionState refused =
+                new ConnectionState(registry.newConnectionId(), null, null, "mqtt", false, false, true, 5);
+        refused.identify("a");
+        String replaced = registry.claim(refused);
+        registry.remove(old);
+
+        registry.refuse(refused, replaced);
+
+        assertThat(registry.isCurrent(old)).isFalse();
+        assertThat(registry.size()).isZero();
+    }
+
+    @Test
     void newConnectionId_twoRegistries_neverEqual() {
         ConnectionRegistry one = new ConnectionRegistry();
         ConnectionRegistry two = new ConnectionRegistry();
