@@ -185,6 +185,22 @@ public final class ArtemisLocalBroker implements LocalBroker {
     /**
      * {@inheritDoc}
      *
+     * <p>Routed to the asking client's own subscription queue only (the first of its plain subscriptions whose filter
+     * matches the reply topic), so another subscriber of the same response topic does not get it. If the client has
+     * no such subscription on this node, the reply goes through {@link #deliver} like any message.
+     */
+    @Override
+    public void reply(LinkConnection connection, MqttMessage reply) {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(reply, "reply");
+        if (!delivery.deliverTo(connection.clientId(), reply)) {
+            delivery.deliver(reply);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>Only the connection named is closed: if its client id has connected again since, the newer connection stays.
      * The DISCONNECT is written on the connection's event loop after this returns.
      */

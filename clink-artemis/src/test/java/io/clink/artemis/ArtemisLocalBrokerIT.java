@@ -261,6 +261,34 @@ class ArtemisLocalBrokerIT {
     }
 
     @Test
+    void reply_twoConnectionsOnTheResponseTopic_onlyTheAskingOneReceives() throws Exception {
+        String responseTopic = "$LINK/cluster/response/it";
+        hooks.onLinkPublish((connection, topic, payload, properties) -> {
+            artemis.broker.reply(
+                    connection,
+                    io.clink.api.broker.MqttMessage.builder()
+                            .topic(responseTopic)
+                            .payload(payload)
+                            .qos(1)
+                            .timestampMillis(System.currentTimeMillis())
+                            .build());
+            return ReasonCodes.SUCCESS;
+        });
+        MqttTestClient asking = client(artemis.linkUri(), "it-reply-asking", 0L);
+        MqttTestClient other = client(artemis.linkUri(), "it-reply-other", 0L);
+        asking.subscribe(responseTopic, 1);
+        other.subscribe("$LINK/cluster/response/+", 1);
+
+        asking.publish("$LINK/cluster/route/it", new byte[] {42}, 1, null);
+
+        assertThat(asking.awaitMessage().payloadBytes()).containsExactly(42);
+        Thread.sleep(SETTLE.toMillis());
+        assertThat(other.received())
+                .as("another subscriber of the response topic")
+                .isEmpty();
+    }
+
+    @Test
     void linkPublish_qos2_handedToClinkOnceAndCompleted() throws Exception {
         hooks.linkPublishReasonCode(ReasonCodes.NO_MATCHING_SUBSCRIBERS);
         MqttTestClient link = client(artemis.linkUri(), "it-link-qos2", 0L);

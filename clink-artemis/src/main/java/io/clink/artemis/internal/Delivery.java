@@ -3,12 +3,20 @@ package io.clink.artemis.internal;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.broker.UserProperty;
+import io.clink.api.topic.TopicFilter;
+import io.clink.api.topic.TopicName;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import java.util.List;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.WildcardConfiguration;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+import org.apache.activemq.artemis.core.postoffice.Binding;
+import org.apache.activemq.artemis.core.protocol.mqtt.MQTTSessionState;
+import org.apache.activemq.artemis.core.protocol.mqtt.MQTTStateManager;
 import org.apache.activemq.artemis.core.protocol.mqtt.MQTTUtil;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.transaction.Transaction;
 
 /*
  * Puts a message from another cluster into Artemis as if an MQTT client had published it, without running any
@@ -40,6 +48,54 @@ public final class Delivery {
                     "Artemis could not route the message on '" + m.topic() + "' from cluster "
                             + m.originCluster().orElse("?") + ": " + e,
                     e);
+        }
+    }
+
+    /**
+     * Routes the message to one client's own (non-shared) subscription queue whose filter matches the topic, so no
+     * other subscriber of the topic gets it.
+     *
+     * @return false if the client has no such subscription on this node (nothing was routed)
+     */
+    public boolean deliverTo(String clientId, MqttMessage m) {
+        MQTTSessionState session;
+        try {
+            session = MQTTStateManager.getInstance(server).getSessionStates().get(clientId);
+        } catch (Exception e) {
+            throw new IllegalStateException("Artemis's MQTT session state cannot be read: " + e, e);
+        }
+        if (session == null) {
+            return false;
+        }
+        WildcardConfiguration wildcards = server.getConfiguration().getWildcardConfiguration();
+        TopicName topic = TopicName.of(m.topic());
+        for (MqttTopicSubscription s : session.getSubscriptions()) {
+            String filter = s.topicName();
+            if (filter == null || MQTTUtil.isSharedSubscription(filter) || !matches(filter, topic)) {
+                continue;
+            }
+            Binding binding = server.getPostOffice()
+                    .getBinding(SimpleString.of(MQTTUtil.getCoreQueueFromMqttTopic(filter, clientId, wildcards)));
+            if (binding == null) {
+                continue;
+            }
+            try {
+                // The binding argument routes to that one queue instead of every binding of the address.
+                server.getPostOffice().route(toCoreMessage(m), (Transaction) null, false, false, binding);
+            } catch (Exception e) {
+                throw new IllegalStateException(
+                        "Artemis could not route the message on '" + m.topic() + "' to " + clientId + ": " + e, e);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean matches(String filter, TopicName topic) {
+        try {
+            return TopicFilter.of(filter).matches(topic);
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
