@@ -24,6 +24,7 @@ import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
 import org.jspecify.annotations.Nullable;
@@ -79,7 +80,10 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (msg instanceof MqttPublishMessage publish) {
+        if (msg instanceof MqttMessage m && (m.decoderResult().isFailure() || m.fixedHeader() == null)) {
+            // A malformed packet: Artemis answers it (it disconnects); its parts may be missing, so do not look.
+            ctx.fireChannelRead(msg);
+        } else if (msg instanceof MqttPublishMessage publish) {
             if (onPublish(ctx, publish)) {
                 ctx.fireChannelRead(msg);
             }
@@ -256,7 +260,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
         }
         if (passed.isEmpty()) {
             int[] codes = new int[all.size()];
-            java.util.Arrays.fill(codes, state.subackRefusal());
+            Arrays.fill(codes, state.subackRefusal());
             state.subackSent(header.messageId());
             ctx.writeAndFlush(new MqttSubAckMessage(
                     new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
