@@ -50,7 +50,7 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
  *       post office: no interceptor runs (so clink never sees it again), shared subscriptions get one copy per group,
  *       Artemis's cluster connections reach the other nodes, and the retained store is untouched.
  *   <li><b>Security</b>: {@code $LINK/...} publishes are passed to clink only from connections on the link acceptors
- *       named at construction; elsewhere they get PUBACK 0x87 (MQTT 3.1.1: a plain PUBACK, message dropped), and a
+ *       named at construction; elsewhere they get PUBACK 0x87 (an MQTT 3.1.1 connection is closed instead), and a
  *       {@code $LINK/...} filter in a SUBSCRIBE is cut out before Artemis sees it and refused in the SUBACK (0x87;
  *       MQTT 3.1.1: 0x80).
  * </ul>

@@ -219,6 +219,17 @@ class ArtemisLocalBrokerIT {
     }
 
     @Test
+    void mqtt311Client_linkPublishOnDefaultAcceptor_closedAndNeverReported() throws Exception {
+        RawMqttClient v3 = new RawMqttClient(artemis.mqttPort, "it-v3-nolink", true, 60);
+        opened.add(v3);
+
+        v3.publishNoWait("$LINK/cluster/route/x", "r", 1);
+
+        assertThat(v3.closedByServer()).isTrue();
+        assertThat(hooks.events(LinkPublished.class)).isEmpty();
+    }
+
+    @Test
     void sessionEnd_persistentSession_reportedNeitherAtConnectNorAtClose() throws Exception {
         MqttTestClient c = client(artemis.mqttUri(), "it-persist", 300L, false);
         c.subscribe("it/persist/#", 1);
