@@ -230,6 +230,26 @@ class ArtemisLocalBrokerIT {
     }
 
     @Test
+    void serverAssignedClientId_subscribeAndClose_reportedUnderTheAssignedId() throws Exception {
+        RawMqttClient anonymous = new RawMqttClient(artemis.mqttPort, "", true, 60, 5);
+        opened.add(anonymous);
+
+        assertThat(anonymous.subscribe("it/assigned/#", 1)).isEqualTo(1);
+
+        Await.until(
+                "onSubscribe under the assigned client id",
+                () -> hooks.any(Subscribed.class, s -> s.subscription().equals("it/assigned/#")));
+        String assigned = hooks.events(Subscribed.class).stream()
+                .filter(s -> s.subscription().equals("it/assigned/#"))
+                .findFirst()
+                .orElseThrow()
+                .clientId();
+        assertThat(assigned).isNotEmpty();
+        anonymous.disconnect();
+        Await.until("onSessionEnd of the assigned client id at close", () -> sessionEnds(assigned) == 2);
+    }
+
+    @Test
     void sessionEnd_persistentSession_reportedNeitherAtConnectNorAtClose() throws Exception {
         MqttTestClient c = client(artemis.mqttUri(), "it-persist", 300L, false);
         c.subscribe("it/persist/#", 1);
