@@ -21,10 +21,17 @@ import org.jspecify.annotations.Nullable;
  * newer one (remove-if-equal), so clink can never close or end the session of a connection that replaced the one it
  * meant.
  *
- * Threads: register runs on HiveMQ's lifecycle thread (connection start) or, if the initializer comes first, on its
- * initializer thread; find runs on HiveMQ's lifecycle and interceptor threads; isCurrent and find(connectionId) also
- * on clink's threads (disconnect). HiveMQ runs one client's events one at a time, different clients concurrently, so
- * both maps are concurrent.
+ * One connection, one state: HiveMQ runs a connection's initializer and its connection-start lifecycle event with no
+ * order between them (and authentication success may come before either has finished), so every one of them calls
+ * findOrRegister; the first creates the state and tags the connection, the others find it, and the CONNECT's facts
+ * complete it in place (ConnectionState.connectReceived). The attribute store offers no put-if-absent, so
+ * findOrRegister and remove hold one registry-wide lock: a few map operations, twice or three times per connection. A
+ * connection whose attribute is set but whose state is gone has closed; a late callback of it gets a detached state
+ * that is never stored, so nothing of it stays behind.
+ *
+ * Threads: findOrRegister runs on HiveMQ's lifecycle and initializer threads, remove on its lifecycle threads;
+ * isCurrent and find(connectionId) also on clink's threads (disconnect). HiveMQ runs different clients concurrently,
+ * so both maps are concurrent.
  */
 /** The open connections of one HiveMQ broker and the current connection of each client id. Thread-safe. */
 public final class ConnectionRegistry {
@@ -36,6 +43,7 @@ public final class ConnectionRegistry {
     private final AtomicLong connectionCounter = new AtomicLong();
     private final ConcurrentMap<String, ConnectionState> connections = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, String> currentConnectionOfClient = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
 
     /**
      * @param linkListenerNames the listeners on which {@code $LINK/...} traffic is accepted, validated by the caller
@@ -46,28 +54,39 @@ public final class ConnectionRegistry {
         this.connectionIdPrefix = Integer.toHexString(System.identityHashCode(this)) + "-";
     }
 
-    /** Registers a new connection, makes it its client id's current one and tags it with its connection id. */
-    public ConnectionState register(
-            ConnectionInformation info,
-            String clientId,
-            @Nullable String username,
-            boolean cleanStart,
-            boolean sessionEndsOnClose) {
-        String id = connectionIdPrefix + connectionCounter.incrementAndGet();
-        String listener = info.getListener().map(Listener::getName).orElse(null);
-        String peer = info.getInetAddress().map(a -> a.getHostAddress()).orElse(null);
-        LinkConnection link = new LinkConnection(id, clientId, username, peer, listener);
-        ConnectionState state = new ConnectionState(
-                link, listener != null && linkListenerNames.contains(listener), cleanStart, sessionEndsOnClose);
-        info.getConnectionAttributeStore().putAsString(CONNECTION_ID_ATTRIBUTE, id);
-        connections.put(id, state);
-        currentConnectionOfClient.put(clientId, id);
-        return state;
+    /**
+     * The state of the connection HiveMQ describes; if it has none yet, registers it (CONNECT facts unknown), makes it
+     * its client id's current connection and tags it with its connection id.
+     *
+     * @return the connection's one state; detached (never stored, already marked disconnected) if it has closed
+     */
+    public ConnectionState findOrRegister(ConnectionInformation info, String clientId) {
+        synchronized (lock) {
+            Optional<String> known = connectionId(info);
+            if (known.isPresent()) {
+                ConnectionState state = connections.get(known.get());
+                if (state != null) {
+                    return state;
+                }
+                ConnectionState closed = newState(known.get(), info, clientId);
+                closed.markDisconnected();
+                return closed;
+            }
+            String id = connectionIdPrefix + connectionCounter.incrementAndGet();
+            ConnectionState state = newState(id, info, clientId);
+            connections.put(id, state);
+            currentConnectionOfClient.put(clientId, id);
+            info.getConnectionAttributeStore().putAsString(CONNECTION_ID_ATTRIBUTE, id);
+            return state;
+        }
     }
 
-    /** The state of the connection HiveMQ describes, or null if it was never registered or has closed. */
-    public @Nullable ConnectionState find(ConnectionInformation info) {
-        return connectionId(info).map(connections::get).orElse(null);
+    private ConnectionState newState(String id, ConnectionInformation info, String clientId) {
+        String listener = info.getListener().map(Listener::getName).orElse(null);
+        String peer = info.getInetAddress().map(a -> a.getHostAddress()).orElse(null);
+        return new ConnectionState(
+                new LinkConnection(id, clientId, null, peer, listener),
+                listener != null && linkListenerNames.contains(listener));
     }
 
     /** The state of the connection with this id, or null if unknown or closed. */
@@ -81,13 +100,15 @@ public final class ConnectionRegistry {
      * @return what was removed, or null if the connection was unknown
      */
     public @Nullable Removed remove(ConnectionInformation info, String clientId) {
-        ConnectionState state = connectionId(info).map(connections::remove).orElse(null);
-        if (state == null) {
-            return null;
+        synchronized (lock) {
+            ConnectionState state = connectionId(info).map(connections::remove).orElse(null);
+            if (state == null) {
+                return null;
+            }
+            boolean wasCurrent =
+                    currentConnectionOfClient.remove(clientId, state.link().connectionId());
+            return new Removed(state, wasCurrent);
         }
-        boolean wasCurrent =
-                currentConnectionOfClient.remove(clientId, state.link().connectionId());
-        return new Removed(state, wasCurrent);
     }
 
     /** Whether the connection is still its client id's newest one (a reconnect replaces it). */

@@ -9,22 +9,44 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the adapter remembers about one MQTT connection, from CONNECT to its close.
  *
- * <p>Concurrency: created on the connection's first lifecycle event; afterwards read and written by that client's
- * interceptors and lifecycle events, which HiveMQ runs one at a time per client, and read by clink threads ({@link
- * #markDisconnected}, {@link #isDisconnected}). The flags are volatile; the pending-subscribe map is concurrent.
+ * <p>Concurrency: created by whichever of the connection's first callbacks runs first (HiveMQ runs its initializer and
+ * its connection-start lifecycle event with no order between them); the CONNECT's facts (user name, clean start,
+ * session expiry) arrive with the lifecycle event, so until then the state is incomplete and says so. Afterwards read
+ * and written by that client's interceptors and lifecycle events, and read by clink threads ({@link
+ * #markDisconnected}, {@link #isDisconnected}, {@link #link}). The handle and flags are volatile; the steps that
+ * depend on one another (CONNECT facts arriving, authentication, the handle being given to clink) are synchronized on
+ * the state; the pending-subscribe map is concurrent.
  */
 public final class ConnectionState {
 
-    private final LinkConnection link;
     private final boolean onLinkListener;
-    private final boolean cleanStart;
-    private final boolean sessionEndsOnClose;
     private final Map<Integer, List<String>> pendingSubscribes = new ConcurrentHashMap<>();
+    private volatile LinkConnection link;
+    private volatile boolean cleanStart;
+    private volatile boolean sessionEndsOnClose;
     private volatile @Nullable String allowedCluster;
     private volatile boolean linkUsed;
     private volatile boolean disconnected;
+    // Guarded by this.
+    private boolean connectKnown;
+    private boolean authenticated;
+    private boolean sessionEndReported;
 
     /**
+     * A connection whose CONNECT facts are not known yet: no user name, no clean start, session kept at close, until
+     * {@link #connectReceived} says otherwise.
+     *
+     * @param link the handle clink sees for this connection; its connection id is the connection's for good
+     * @param onLinkListener whether it arrived on the link listener (only then may it use {@code $LINK/...})
+     */
+    public ConnectionState(LinkConnection link, boolean onLinkListener) {
+        this.link = link;
+        this.onLinkListener = onLinkListener;
+    }
+
+    /**
+     * A connection whose CONNECT facts are known.
+     *
      * @param link the handle clink sees for this connection
      * @param onLinkListener whether it arrived on the link listener (only then may it use {@code $LINK/...})
      * @param cleanStart the CONNECT's clean-start flag: an earlier session of the client id is discarded
@@ -32,10 +54,60 @@ public final class ConnectionState {
      */
     public ConnectionState(
             LinkConnection link, boolean onLinkListener, boolean cleanStart, boolean sessionEndsOnClose) {
-        this.link = link;
-        this.onLinkListener = onLinkListener;
+        this(link, onLinkListener);
         this.cleanStart = cleanStart;
         this.sessionEndsOnClose = sessionEndsOnClose;
+        this.connectKnown = true;
+    }
+
+    /**
+     * Completes the state with its CONNECT's facts, keeping its connection id. The user name joins the handle unless
+     * clink already holds the handle ({@link #markLinkUsed}): clink keys per-connection state by the handle's equality,
+     * so a handle it has seen never changes. Only the first call counts.
+     *
+     * @param username the CONNECT's user name, or null if none
+     * @param cleanStart the CONNECT's clean-start flag
+     * @param sessionEndsOnClose whether the CONNECT's session expiry is 0
+     * @return whether the discarded session's end is to be reported now: clean start, the connection has already
+     *     authenticated, and it was not reported before
+     */
+    public synchronized boolean connectReceived(
+            @Nullable String username, boolean cleanStart, boolean sessionEndsOnClose) {
+        if (connectKnown) {
+            return false;
+        }
+        LinkConnection old = link;
+        if (!linkUsed) {
+            link = new LinkConnection(old.connectionId(), old.clientId(), username, old.peerHost(), old.listener());
+        }
+        this.cleanStart = cleanStart;
+        this.sessionEndsOnClose = sessionEndsOnClose;
+        connectKnown = true;
+        return takeSessionEnd();
+    }
+
+    /**
+     * The connection has authenticated.
+     *
+     * @return whether the discarded session's end is to be reported now: clean start is known, and it was not
+     *     reported before
+     */
+    public synchronized boolean authenticationSucceeded() {
+        authenticated = true;
+        return takeSessionEnd();
+    }
+
+    private boolean takeSessionEnd() {
+        if (!connectKnown || !authenticated || !cleanStart || sessionEndReported) {
+            return false;
+        }
+        sessionEndReported = true;
+        return true;
+    }
+
+    /** Whether the CONNECT's facts have arrived; before, {@link #link} has no user name. */
+    public synchronized boolean connectKnown() {
+        return connectKnown;
     }
 
     public LinkConnection link() {
@@ -122,9 +194,14 @@ public final class ConnectionState {
         return filters == null ? List.of() : filters;
     }
 
-    /** The connection has passed a {@code $LINK/...} publish to clink, so clink wants to hear of its close. */
-    public void markLinkUsed() {
+    /**
+     * The connection passes a {@code $LINK/...} publish to clink, so clink wants to hear of its close.
+     *
+     * @return the handle to give clink, now fixed for the rest of the connection
+     */
+    public synchronized LinkConnection markLinkUsed() {
         linkUsed = true;
+        return link;
     }
 
     public boolean linkUsed() {

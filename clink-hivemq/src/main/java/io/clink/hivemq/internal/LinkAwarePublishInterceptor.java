@@ -6,6 +6,7 @@ import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInbound
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
 import io.clink.api.broker.ClusterLinkHooks;
+import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.ReasonCodes;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -60,6 +61,8 @@ public final class LinkAwarePublishInterceptor implements PublishInboundIntercep
         if (h == null) {
             return;
         }
+        // Before the connection-start event has run (HiveMQ does not order it before the interceptors), the user name
+        // is not known yet and is reported absent; ConnectionState swaps in the handle with it once it is known.
         AttachedHooks.guard(
                 "publish on " + topic,
                 () -> h.onPublish(Messages.fromPacket(
@@ -94,11 +97,11 @@ public final class LinkAwarePublishInterceptor implements PublishInboundIntercep
             output.preventPublishDelivery(AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "cluster link not running");
             return;
         }
-        state.markLinkUsed();
+        LinkConnection connection = state.markLinkUsed();
         int code;
         try {
             code = h.onLinkPublish(
-                    state.link(), packet.getTopic(), Messages.payload(packet), Messages.properties(packet));
+                    connection, packet.getTopic(), Messages.payload(packet), Messages.properties(packet));
         } catch (RuntimeException e) {
             LOG.warn(
                     "clink failed on link publish {} from {}: {}",

@@ -18,8 +18,9 @@ import java.util.Objects;
  * listener is limited to the cluster its link user authenticated for, if any (the authenticator's connection attribute). Every
  * connection gets its own LinkAwarePublishInterceptor and SubscriptionTracker, sharing its ConnectionState.
  *
- * Threads: HiveMQ's initializer thread for the connection, once per connection, normally after its connection-start
- * lifecycle event; if it comes first, the connection is registered here with what the initializer knows.
+ * Threads: HiveMQ's initializer thread for the connection, once per connection, before or after its connection-start
+ * lifecycle event (no order between them): whichever comes first registers the connection, the registry gives both
+ * the same ConnectionState.
  */
 /** HiveMQ's client initializer for clink: per-connection permissions and interceptors. */
 public final class LinkConnectionInitializer implements ClientInitializer {
@@ -47,11 +48,7 @@ public final class LinkConnectionInitializer implements ClientInitializer {
     public void initialize(InitializerInput input, ClientContext context) {
         ConnectionInformation info = input.getConnectionInformation();
         String clientId = input.getClientInformation().getClientId();
-        ConnectionState state = registry.find(info);
-        if (state == null) {
-            // The lifecycle event normally comes first; if not, register with what the initializer knows.
-            state = registry.register(info, clientId, null, false, false);
-        }
+        ConnectionState state = registry.findOrRegister(info, clientId);
         if (!state.onLinkListener()) {
             denyLinkTopics(context.getDefaultPermissions());
         } else {

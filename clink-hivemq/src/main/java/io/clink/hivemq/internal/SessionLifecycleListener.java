@@ -13,7 +13,8 @@ import java.util.Objects;
  * connection closes.
  *
  * Invariants: HiveMQ reports no unsubscribe when a session ends, so clink is told ClusterLinkHooks.onSessionEnd (a)
- * when a CONNECT with clean start has authenticated, for the session it discards, and (b) when a connection with
+ * when a CONNECT with clean start has authenticated, for the session it discards (once, at whichever of the
+ * connection-start and authentication-success events comes second: HiveMQ does not order them), and (b) when a connection with
  * session expiry 0 closes while it is still its client id's current connection (a newer connection owns the session
  * otherwise, and its own CONNECT decided about the old one). onConnectionClosed is reported only for connections
  * that passed a $LINK publish to clink. Every connection is removed from the registry at its close, engine attached
@@ -35,22 +36,27 @@ public final class SessionLifecycleListener implements ClientLifecycleEventListe
     @Override
     public void onMqttConnectionStart(ConnectionStartInput input) {
         ConnectPacket connect = input.getConnectPacket();
-        String username = connect.getUserName().orElse(null);
-        registry.register(
-                input.getConnectionInformation(),
-                input.getClientInformation().getClientId(),
-                username,
-                connect.getCleanStart(),
-                connect.getSessionExpiryInterval() == 0);
+        String clientId = input.getClientInformation().getClientId();
+        ConnectionState state = registry.findOrRegister(input.getConnectionInformation(), clientId);
+        if (state.connectReceived(
+                connect.getUserName().orElse(null), connect.getCleanStart(), connect.getSessionExpiryInterval() == 0)) {
+            reportSessionEnd(clientId);
+        }
     }
 
     @Override
     public void onAuthenticationSuccessful(AuthenticationSuccessfulInput input) {
         String clientId = input.getClientInformation().getClientId();
-        ConnectionState state = registry.find(input.getConnectionInformation());
+        ConnectionState state = registry.findOrRegister(input.getConnectionInformation(), clientId);
+        if (state.authenticationSucceeded()) {
+            reportSessionEnd(clientId);
+        }
+    }
+
+    /** Clean start has discarded any earlier session of this client id, without an unsubscribe event. */
+    private void reportSessionEnd(String clientId) {
         ClusterLinkHooks h = hooks.current();
-        // Clean start discards any earlier session of this client id, without an unsubscribe event.
-        if (state != null && state.cleanStart() && h != null) {
+        if (h != null) {
             AttachedHooks.guard("session end of " + clientId, () -> h.onSessionEnd(clientId));
         }
     }

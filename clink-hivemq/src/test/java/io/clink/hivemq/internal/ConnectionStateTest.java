@@ -63,4 +63,41 @@ class ConnectionStateTest {
 
         assertThat(s.checkLinkPublish("$LINK/cluster/route/anything")).isEqualTo(LinkPublishVerdict.ACCEPT);
     }
+
+    @Test
+    void connectReceived_beforeAnyLinkPublish_handleGetsTheUserNameAndKeepsTheId() {
+        LinkConnection before = new LinkConnection("c-3", "route-actor", null, "127.0.0.1", "clink");
+        ConnectionState s = new ConnectionState(before, true);
+        assertThat(s.connectKnown()).isFalse();
+
+        s.connectReceived("eu-user", true, false);
+
+        assertThat(s.link()).isEqualTo(new LinkConnection("c-3", "route-actor", "eu-user", "127.0.0.1", "clink"));
+        assertThat(s.connectKnown()).isTrue();
+        assertThat(s.cleanStart()).isTrue();
+        assertThat(s.sessionEndsOnClose()).isFalse();
+    }
+
+    @Test
+    void connectReceived_afterTheHandleWentToClink_handleUnchangedFactsCompleted() {
+        ConnectionState s = new ConnectionState(new LinkConnection("c-4", "route-actor", null, null, "clink"), true);
+        LinkConnection given = s.markLinkUsed();
+
+        s.connectReceived("eu-user", false, true);
+
+        assertThat(s.link()).as("clink keys its state by the handle").isEqualTo(given);
+        assertThat(s.sessionEndsOnClose()).isTrue();
+    }
+
+    @Test
+    void connectReceived_secondCall_ignored() {
+        ConnectionState s = new ConnectionState(new LinkConnection("c-5", "plain", null, null, "default"), false);
+        s.connectReceived("alice", false, true);
+
+        s.connectReceived("mallory", true, false);
+
+        assertThat(s.link().username()).isEqualTo("alice");
+        assertThat(s.cleanStart()).isFalse();
+        assertThat(s.sessionEndsOnClose()).isTrue();
+    }
 }
