@@ -216,7 +216,7 @@ public final class ArtemisLocalBroker implements LocalBroker {
         if (handler != null) {
             handler.disconnect(reasonCode, reasonString);
         } else {
-            state.markDisconnected();
+            state.linkAccess().markDisconnected();
         }
     }
 }

@@ -2,6 +2,7 @@ package io.clink.artemis.internal;
 
 import io.clink.api.broker.ClusterLinkHooks;
 import io.clink.api.broker.ReasonCodes;
+import io.clink.api.broker.adapter.LinkPublishAccess;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -137,7 +138,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
 
     /** Closes the connection with DISCONNECT (MQTT 5) carrying the code; any thread, idempotent. */
     public void disconnect(int reasonCode, String reasonString) {
-        state.markDisconnected();
+        state.linkAccess().markDisconnected();
         ChannelHandlerContext ctx = context;
         if (ctx == null || !ctx.channel().isActive()) {
             return;
@@ -224,17 +225,16 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     }
 
     private int linkPublishCode(MqttPublishMessage publish, String topic) {
-        if (!state.onLinkListener()) {
-            return ReasonCodes.NOT_AUTHORIZED;
-        }
-        if (state.isDisconnected()) {
+        // This adapter never restricts a connection to one cluster, so a refusal is all a verdict other than ACCEPT
+        // asks of it.
+        if (state.linkAccess().check(topic) != LinkPublishAccess.Verdict.ACCEPT) {
             return ReasonCodes.NOT_AUTHORIZED;
         }
         ClusterLinkHooks h = hooks.current();
         if (h == null) {
             return ReasonCodes.IMPLEMENTATION_SPECIFIC_ERROR;
         }
-        state.markLinkUsed();
+        state.linkAccess().markLinkUsed();
         try {
             return h.onLinkPublish(state.link(), topic, Packets.payload(publish), Packets.properties(publish));
         } catch (RuntimeException e) {
@@ -365,7 +365,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
             return;
         }
         String clientId = state.clientId();
-        if (state.linkUsed()) {
+        if (state.linkAccess().linkUsed()) {
             AttachedHooks.guard("close of " + clientId, () -> h.onConnectionClosed(state.link()));
         }
         // A newer connection of the client id owns the session now; its own CONNECT decided about the old one.
