@@ -5,7 +5,7 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.LocalBroker;
 import io.clink.api.broker.LocalSubscription;
 import io.clink.api.broker.MqttMessage;
-import io.clink.artemis.internal.AttachedHooks;
+import io.clink.api.broker.adapter.HooksHolder;
 import io.clink.artemis.internal.ConnectInterceptor;
 import io.clink.artemis.internal.ConnectionHandler;
 import io.clink.artemis.internal.ConnectionRegistry;
@@ -66,7 +66,7 @@ public final class ArtemisLocalBroker implements LocalBroker {
     private final ActiveMQServer server;
     private final Set<String> linkAcceptorNames;
     private final ConnectionRegistry registry = new ConnectionRegistry();
-    private final AttachedHooks hooks = new AttachedHooks();
+    private final HooksHolder hooks = new HooksHolder();
     private final Delivery delivery;
     private final ConnectInterceptor interceptor;
 

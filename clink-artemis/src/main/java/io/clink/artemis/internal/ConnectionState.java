@@ -105,10 +105,6 @@ public final class ConnectionState {
         return peerHost;
     }
 
-    public boolean onLinkListener() {
-        return linkAccess.onLinkListener();
-    }
-
     public boolean cleanStart() {
         return cleanStart;
     }

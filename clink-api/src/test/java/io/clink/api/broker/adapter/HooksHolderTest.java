@@ -4,35 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clink.api.broker.ClusterLinkHooks;
-import io.clink.api.broker.LinkConnection;
-import io.clink.api.broker.MqttMessage;
-import io.clink.api.broker.PublishProperties;
+import java.lang.reflect.Proxy;
 import org.junit.jupiter.api.Test;
 
 class HooksHolderTest {
 
-    /** Hooks that are only compared by identity here. */
-    private static final class NoHooks implements ClusterLinkHooks {
-        @Override
-        public void onSubscribe(String clientId, String subscription) {}
-
-        @Override
-        public void onUnsubscribe(String clientId, String subscription) {}
-
-        @Override
-        public void onSessionEnd(String clientId) {}
-
-        @Override
-        public void onPublish(MqttMessage message) {}
-
-        @Override
-        public int onLinkPublish(
-                LinkConnection connection, String topic, byte[] payload, PublishProperties properties) {
-            return 0;
-        }
-
-        @Override
-        public void onConnectionClosed(LinkConnection connection) {}
+    /** Hooks compared by identity only: no method of theirs is called here. */
+    private static ClusterLinkHooks hooks() {
+        return (ClusterLinkHooks) Proxy.newProxyInstance(
+                HooksHolderTest.class.getClassLoader(),
+                new Class<?>[] {ClusterLinkHooks.class},
+                (proxy, method, args) -> {
+                    throw new AssertionError("not called by the holder: " + method.getName());
+                });
     }
 
     @Test
@@ -43,8 +27,8 @@ class HooksHolderTest {
     @Test
     void attach_secondEngine_replacesTheFirst() {
         HooksHolder holder = new HooksHolder();
-        ClusterLinkHooks first = new NoHooks();
-        ClusterLinkHooks second = new NoHooks();
+        ClusterLinkHooks first = hooks();
+        ClusterLinkHooks second = hooks();
 
         holder.attach(first);
         holder.attach(second);
@@ -55,7 +39,7 @@ class HooksHolderTest {
     @Test
     void detach_afterAttach_currentIsNullAndAttachWorksAgain() {
         HooksHolder holder = new HooksHolder();
-        ClusterLinkHooks hooks = new NoHooks();
+        ClusterLinkHooks hooks = hooks();
         holder.attach(hooks);
 
         holder.detach();
@@ -68,7 +52,7 @@ class HooksHolderTest {
     @Test
     void attach_null_throwsAndKeepsTheAttachedHooks() {
         HooksHolder holder = new HooksHolder();
-        ClusterLinkHooks hooks = new NoHooks();
+        ClusterLinkHooks hooks = hooks();
         holder.attach(hooks);
 
         assertThatThrownBy(() -> holder.attach(null))
