@@ -5,6 +5,7 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.LocalBroker;
 import io.clink.api.broker.LocalSubscription;
 import io.clink.api.broker.MqttMessage;
+import io.clink.api.broker.adapter.AbstractLocalBroker;
 import io.clink.api.broker.adapter.HooksHolder;
 import io.clink.artemis.internal.ConnectInterceptor;
 import io.clink.artemis.internal.ConnectionHandler;
@@ -61,12 +62,12 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
  *
  * @since 0.1.0
  */
-public final class ArtemisLocalBroker implements LocalBroker {
+public final class ArtemisLocalBroker extends AbstractLocalBroker {
 
     private final ActiveMQServer server;
     private final Set<String> linkAcceptorNames;
     private final ConnectionRegistry registry = new ConnectionRegistry();
-    private final HooksHolder hooks = new HooksHolder();
+    private final HooksHolder hooks;
     private final Delivery delivery;
     private final ConnectInterceptor interceptor;
 
@@ -82,6 +83,12 @@ public final class ArtemisLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public ArtemisLocalBroker(ActiveMQServer server, Set<String> linkAcceptorNames) {
+        this(server, linkAcceptorNames, new HooksHolder());
+    }
+
+    private ArtemisLocalBroker(ActiveMQServer server, Set<String> linkAcceptorNames, HooksHolder hooks) {
+        super(hooks);
+        this.hooks = hooks;
         this.server = Objects.requireNonNull(server, "server");
         this.linkAcceptorNames = Set.copyOf(Objects.requireNonNull(linkAcceptorNames, "linkAcceptorNames"));
         if (this.linkAcceptorNames.isEmpty() || this.linkAcceptorNames.contains("")) {
@@ -125,18 +132,6 @@ public final class ArtemisLocalBroker implements LocalBroker {
      */
     public Set<String> linkAcceptorNames() {
         return linkAcceptorNames;
-    }
-
-    /** {@inheritDoc} Starts receiving events; may be called again after {@link #detach()}. */
-    @Override
-    public void attach(ClusterLinkHooks hooks) {
-        this.hooks.attach(hooks);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void detach() {
-        this.hooks.detach();
     }
 
     /**
