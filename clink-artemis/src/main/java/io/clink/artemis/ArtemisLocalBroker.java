@@ -7,6 +7,7 @@ import io.clink.api.broker.LocalSubscription;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.adapter.AbstractLocalBroker;
 import io.clink.api.broker.adapter.HooksHolder;
+import io.clink.api.broker.adapter.LinkListenerNames;
 import io.clink.artemis.internal.ConnectInterceptor;
 import io.clink.artemis.internal.ConnectionHandler;
 import io.clink.artemis.internal.ConnectionRegistry;
@@ -90,12 +91,7 @@ public final class ArtemisLocalBroker extends AbstractLocalBroker {
         super(hooks);
         this.hooks = hooks;
         this.server = Objects.requireNonNull(server, "server");
-        this.linkAcceptorNames = Set.copyOf(Objects.requireNonNull(linkAcceptorNames, "linkAcceptorNames"));
-        if (this.linkAcceptorNames.isEmpty() || this.linkAcceptorNames.contains("")) {
-            throw new IllegalArgumentException(
-                    "linkAcceptorNames must hold at least one acceptor name and no empty name, got "
-                            + linkAcceptorNames);
-        }
+        this.linkAcceptorNames = LinkListenerNames.copyOf(linkAcceptorNames, "linkAcceptorNames", "acceptor name");
         this.delivery = new Delivery(server);
         this.interceptor = new ConnectInterceptor(server, this.linkAcceptorNames, registry, hooks);
         RemotingService remoting = server.getRemotingService();

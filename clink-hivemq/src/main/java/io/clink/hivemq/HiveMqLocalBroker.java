@@ -8,6 +8,7 @@ import io.clink.api.broker.LocalBroker;
 import io.clink.api.broker.LocalSubscription;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.adapter.AbstractLocalBroker;
+import io.clink.api.broker.adapter.LinkListenerNames;
 import io.clink.hivemq.internal.AttachedHooks;
 import io.clink.hivemq.internal.ConnectionRegistry;
 import io.clink.hivemq.internal.ConnectionState;
@@ -118,11 +119,7 @@ public final class HiveMqLocalBroker extends AbstractLocalBroker {
         super(hooks);
         this.hooks = hooks;
         this.services = Objects.requireNonNull(services, "services");
-        this.linkListenerNames = Set.copyOf(Objects.requireNonNull(linkListenerNames, "linkListenerNames"));
-        if (this.linkListenerNames.isEmpty() || this.linkListenerNames.contains("")) {
-            throw new IllegalArgumentException(
-                    "linkListenerNames must hold at least one name and no empty name, got " + linkListenerNames);
-        }
+        this.linkListenerNames = LinkListenerNames.copyOf(linkListenerNames, "linkListenerNames", "name");
         this.retainedDelivery =
                 new RetainedDelivery(services.publishService(), services.subscriptionStore(), services.clientService());
         this.registry = new ConnectionRegistry(this.linkListenerNames);
