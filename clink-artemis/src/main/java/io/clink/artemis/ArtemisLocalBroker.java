@@ -68,7 +68,6 @@ public final class ArtemisLocalBroker extends AbstractLocalBroker {
     private final ActiveMQServer server;
     private final Set<String> linkAcceptorNames;
     private final ConnectionRegistry registry = new ConnectionRegistry();
-    private final HooksHolder hooks;
     private final Delivery delivery;
     private final ConnectInterceptor interceptor;
 
@@ -84,16 +83,11 @@ public final class ArtemisLocalBroker extends AbstractLocalBroker {
      * @since 0.1.0
      */
     public ArtemisLocalBroker(ActiveMQServer server, Set<String> linkAcceptorNames) {
-        this(server, linkAcceptorNames, new HooksHolder());
-    }
-
-    private ArtemisLocalBroker(ActiveMQServer server, Set<String> linkAcceptorNames, HooksHolder hooks) {
-        super(hooks);
-        this.hooks = hooks;
+        super(new HooksHolder());
         this.server = Objects.requireNonNull(server, "server");
         this.linkAcceptorNames = LinkListenerNames.copyOf(linkAcceptorNames, "linkAcceptorNames", "acceptor name");
         this.delivery = new Delivery(server);
-        this.interceptor = new ConnectInterceptor(server, this.linkAcceptorNames, registry, hooks);
+        this.interceptor = new ConnectInterceptor(server, this.linkAcceptorNames, registry, hooks());
         RemotingService remoting = server.getRemotingService();
         if (remoting != null) {
             remoting.addIncomingInterceptor(interceptor);

@@ -30,6 +30,18 @@ public abstract class AbstractLocalBroker implements LocalBroker {
     }
 
     /**
+     * The holder given at construction, for the adapter to hand to its broker callbacks.
+     *
+     * <p>Thread: any. Blocking: never. Exceptions: none.
+     *
+     * @return the holder, not null
+     * @since 0.1.0
+     */
+    protected final HooksHolder hooks() {
+        return hooks;
+    }
+
+    /**
      * {@inheritDoc} Starts passing the broker's events to {@code hooks}; may be called again after {@link #detach()}.
      *
      * <p>Thread: any. Blocking: never. Exceptions: {@link NullPointerException} for a null {@code hooks}, with

@@ -53,6 +53,11 @@ class AbstractLocalBrokerTest {
     }
 
     @Test
+    void hooks_isTheHolderGiven() {
+        assertThat(adapter.hooks()).isSameAs(holder);
+    }
+
+    @Test
     void constructor_nullHolder_throws() {
         assertThatThrownBy(() -> new MinimalAdapter(null))
                 .isInstanceOf(NullPointerException.class)
