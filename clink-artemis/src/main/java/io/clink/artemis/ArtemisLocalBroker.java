@@ -5,7 +5,9 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.LocalBroker;
 import io.clink.api.broker.LocalSubscription;
 import io.clink.api.broker.MqttMessage;
-import io.clink.artemis.internal.AttachedHooks;
+import io.clink.api.broker.adapter.AbstractLocalBroker;
+import io.clink.api.broker.adapter.HooksHolder;
+import io.clink.api.broker.adapter.LinkListenerNames;
 import io.clink.artemis.internal.ConnectInterceptor;
 import io.clink.artemis.internal.ConnectionHandler;
 import io.clink.artemis.internal.ConnectionRegistry;
@@ -61,12 +63,11 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
  *
  * @since 0.1.0
  */
-public final class ArtemisLocalBroker implements LocalBroker {
+public final class ArtemisLocalBroker extends AbstractLocalBroker {
 
     private final ActiveMQServer server;
     private final Set<String> linkAcceptorNames;
     private final ConnectionRegistry registry = new ConnectionRegistry();
-    private final AttachedHooks hooks = new AttachedHooks();
     private final Delivery delivery;
     private final ConnectInterceptor interceptor;
 
@@ -82,15 +83,11 @@ public final class ArtemisLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public ArtemisLocalBroker(ActiveMQServer server, Set<String> linkAcceptorNames) {
+        super(new HooksHolder());
         this.server = Objects.requireNonNull(server, "server");
-        this.linkAcceptorNames = Set.copyOf(Objects.requireNonNull(linkAcceptorNames, "linkAcceptorNames"));
-        if (this.linkAcceptorNames.isEmpty() || this.linkAcceptorNames.contains("")) {
-            throw new IllegalArgumentException(
-                    "linkAcceptorNames must hold at least one acceptor name and no empty name, got "
-                            + linkAcceptorNames);
-        }
+        this.linkAcceptorNames = LinkListenerNames.copyOf(linkAcceptorNames, "linkAcceptorNames", "acceptor name");
         this.delivery = new Delivery(server);
-        this.interceptor = new ConnectInterceptor(server, this.linkAcceptorNames, registry, hooks);
+        this.interceptor = new ConnectInterceptor(server, this.linkAcceptorNames, registry, hooks());
         RemotingService remoting = server.getRemotingService();
         if (remoting != null) {
             remoting.addIncomingInterceptor(interceptor);
@@ -125,18 +122,6 @@ public final class ArtemisLocalBroker implements LocalBroker {
      */
     public Set<String> linkAcceptorNames() {
         return linkAcceptorNames;
-    }
-
-    /** {@inheritDoc} Starts receiving events; may be called again after {@link #detach()}. */
-    @Override
-    public void attach(ClusterLinkHooks hooks) {
-        this.hooks.attach(hooks);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void detach() {
-        this.hooks.detach();
     }
 
     /**
@@ -216,7 +201,7 @@ public final class ArtemisLocalBroker implements LocalBroker {
         if (handler != null) {
             handler.disconnect(reasonCode, reasonString);
         } else {
-            state.markDisconnected();
+            state.linkAccess().markDisconnected();
         }
     }
 }

@@ -7,6 +7,8 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.LocalBroker;
 import io.clink.api.broker.LocalSubscription;
 import io.clink.api.broker.MqttMessage;
+import io.clink.api.broker.adapter.AbstractLocalBroker;
+import io.clink.api.broker.adapter.LinkListenerNames;
 import io.clink.hivemq.internal.AttachedHooks;
 import io.clink.hivemq.internal.ConnectionRegistry;
 import io.clink.hivemq.internal.ConnectionState;
@@ -74,7 +76,7 @@ import org.slf4j.LoggerFactory;
  *
  * @since 0.1.0
  */
-public final class HiveMqLocalBroker implements LocalBroker {
+public final class HiveMqLocalBroker extends AbstractLocalBroker {
 
     private static final Logger LOG = LoggerFactory.getLogger(HiveMqLocalBroker.class);
     private static final Duration ITERATION_TIMEOUT = Duration.ofMinutes(2);
@@ -82,7 +84,7 @@ public final class HiveMqLocalBroker implements LocalBroker {
     private final HiveMqServices services;
     private final Set<String> linkListenerNames;
     private final ConnectionRegistry registry;
-    private final AttachedHooks hooks = new AttachedHooks();
+    private final AttachedHooks hooks;
     private final LinkClientCloser closer;
     private final RetainedDelivery retainedDelivery;
 
@@ -110,12 +112,14 @@ public final class HiveMqLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public HiveMqLocalBroker(HiveMqServices services, Set<String> linkListenerNames) {
+        this(services, linkListenerNames, new AttachedHooks());
+    }
+
+    private HiveMqLocalBroker(HiveMqServices services, Set<String> linkListenerNames, AttachedHooks hooks) {
+        super(hooks);
+        this.hooks = hooks;
         this.services = Objects.requireNonNull(services, "services");
-        this.linkListenerNames = Set.copyOf(Objects.requireNonNull(linkListenerNames, "linkListenerNames"));
-        if (this.linkListenerNames.isEmpty() || this.linkListenerNames.contains("")) {
-            throw new IllegalArgumentException(
-                    "linkListenerNames must hold at least one name and no empty name, got " + linkListenerNames);
-        }
+        this.linkListenerNames = LinkListenerNames.copyOf(linkListenerNames, "linkListenerNames", "name");
         this.retainedDelivery =
                 new RetainedDelivery(services.publishService(), services.subscriptionStore(), services.clientService());
         this.registry = new ConnectionRegistry(this.linkListenerNames);
@@ -145,18 +149,6 @@ public final class HiveMqLocalBroker implements LocalBroker {
                         new LinkConnectionInitializer(registry, hooks, closer, LinkAuthenticator.CLUSTER_ATTRIBUTE));
         SessionLifecycleListener lifecycle = new SessionLifecycleListener(registry, hooks);
         services.eventRegistry().setClientLifecycleEventListener(input -> lifecycle);
-    }
-
-    /** {@inheritDoc} Starts receiving events; may be called again after {@link #detach()}. */
-    @Override
-    public void attach(ClusterLinkHooks hooks) {
-        this.hooks.attach(hooks);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void detach() {
-        this.hooks.detach();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.clink.artemis.internal;
 
+import io.clink.api.broker.adapter.HooksHolder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -41,10 +42,10 @@ public final class ConnectInterceptor implements MQTTInterceptor {
     private final ActiveMQServer server;
     private final Set<String> linkAcceptors;
     private final ConnectionRegistry registry;
-    private final AttachedHooks hooks;
+    private final HooksHolder hooks;
 
     public ConnectInterceptor(
-            ActiveMQServer server, Set<String> linkAcceptors, ConnectionRegistry registry, AttachedHooks hooks) {
+            ActiveMQServer server, Set<String> linkAcceptors, ConnectionRegistry registry, HooksHolder hooks) {
         this.server = server;
         this.linkAcceptors = Set.copyOf(linkAcceptors);
         this.registry = registry;

@@ -2,6 +2,9 @@ package io.clink.artemis.internal;
 
 import io.clink.api.broker.ClusterLinkHooks;
 import io.clink.api.broker.ReasonCodes;
+import io.clink.api.broker.adapter.HookGuard;
+import io.clink.api.broker.adapter.HooksHolder;
+import io.clink.api.broker.adapter.LinkPublishAccess;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -57,16 +60,19 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionHandler extends ChannelDuplexHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+    // A hook failure is logged here, never thrown onto the event loop (the hooks promise not to throw anyway).
+    private static final HookGuard GUARD =
+            new HookGuard((what, e) -> LOG.warn("clink failed on {}: {}", what, e.toString(), e));
     private static final int TOPIC_ALIAS_INVALID = 0x94;
 
     private final ConnectionState state;
     private final ConnectionRegistry registry;
-    private final AttachedHooks hooks;
+    private final HooksHolder hooks;
     private final RemotingConnection connection;
     private @Nullable ChannelHandlerContext context;
 
     public ConnectionHandler(
-            ConnectionState state, ConnectionRegistry registry, AttachedHooks hooks, RemotingConnection connection) {
+            ConnectionState state, ConnectionRegistry registry, HooksHolder hooks, RemotingConnection connection) {
         this.state = state;
         this.registry = registry;
         this.hooks = hooks;
@@ -137,7 +143,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
 
     /** Closes the connection with DISCONNECT (MQTT 5) carrying the code; any thread, idempotent. */
     public void disconnect(int reasonCode, String reasonString) {
-        state.markDisconnected();
+        state.linkAccess().markDisconnected();
         ChannelHandlerContext ctx = context;
         if (ctx == null || !ctx.channel().isActive()) {
             return;
@@ -189,7 +195,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
         }
         ClusterLinkHooks h = hooks.current();
         if (h != null) {
-            AttachedHooks.guard("publish on " + topic, () -> h.onPublish(Packets.fromPublish(publish, topic, state)));
+            GUARD.run("publish on " + topic, () -> h.onPublish(Packets.fromPublish(publish, topic, state)));
         }
         return true;
     }
@@ -224,17 +230,16 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     }
 
     private int linkPublishCode(MqttPublishMessage publish, String topic) {
-        if (!state.onLinkListener()) {
-            return ReasonCodes.NOT_AUTHORIZED;
-        }
-        if (state.isDisconnected()) {
+        // This adapter never restricts a connection to one cluster, so a refusal is all a verdict other than ACCEPT
+        // asks of it.
+        if (state.linkAccess().check(topic) != LinkPublishAccess.Verdict.ACCEPT) {
             return ReasonCodes.NOT_AUTHORIZED;
         }
         ClusterLinkHooks h = hooks.current();
         if (h == null) {
             return ReasonCodes.IMPLEMENTATION_SPECIFIC_ERROR;
         }
-        state.markLinkUsed();
+        state.linkAccess().markLinkUsed();
         try {
             return h.onLinkPublish(state.link(), topic, Packets.payload(publish), Packets.properties(publish));
         } catch (RuntimeException e) {
@@ -250,7 +255,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
         List<Boolean> refused = new ArrayList<>(all.size());
         List<MqttTopicSubscription> passed = new ArrayList<>(all.size());
         for (MqttTopicSubscription s : all) {
-            boolean refuse = !state.onLinkListener() && ClusterLinkHooks.isLinkTopic(s.topicName());
+            boolean refuse = !state.linkAccess().onLinkListener() && ClusterLinkHooks.isLinkTopic(s.topicName());
             filters.add(s.topicName());
             refused.add(refuse);
             if (!refuse) {
@@ -298,7 +303,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
             for (int i = 0; i < codes.length; i++) {
                 String filter = pending.filters().get(i);
                 if (codes[i] < 0x80 && !ClusterLinkHooks.isLinkTopic(filter)) {
-                    AttachedHooks.guard("subscribe " + filter, () -> h.onSubscribe(state.clientId(), filter));
+                    GUARD.run("subscribe " + filter, () -> h.onSubscribe(state.clientId(), filter));
                 }
             }
         }
@@ -321,7 +326,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
             // MQTT 3.1.1 UNSUBACKs carry no codes; 0x11 (no subscription existed) removed nothing.
             boolean removed = i >= codes.size() || codes.get(i) == 0;
             if (removed && !ClusterLinkHooks.isLinkTopic(filter)) {
-                AttachedHooks.guard("unsubscribe " + filter, () -> h.onUnsubscribe(state.clientId(), filter));
+                GUARD.run("unsubscribe " + filter, () -> h.onUnsubscribe(state.clientId(), filter));
             }
         }
     }
@@ -351,7 +356,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
         ClusterLinkHooks h = hooks.current();
         if (state.cleanStart() && h != null) {
             String clientId = state.clientId();
-            AttachedHooks.guard("session end of " + clientId, () -> h.onSessionEnd(clientId));
+            GUARD.run("session end of " + clientId, () -> h.onSessionEnd(clientId));
         }
     }
 
@@ -365,12 +370,12 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
             return;
         }
         String clientId = state.clientId();
-        if (state.linkUsed()) {
-            AttachedHooks.guard("close of " + clientId, () -> h.onConnectionClosed(state.link()));
+        if (state.linkAccess().linkUsed()) {
+            GUARD.run("close of " + clientId, () -> h.onConnectionClosed(state.link()));
         }
         // A newer connection of the client id owns the session now; its own CONNECT decided about the old one.
         if (state.sessionEndsOnClose() && wasCurrent) {
-            AttachedHooks.guard("session end of " + clientId, () -> h.onSessionEnd(clientId));
+            GUARD.run("session end of " + clientId, () -> h.onSessionEnd(clientId));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.clink.artemis.internal;
 
 import io.clink.api.broker.LinkConnection;
+import io.clink.api.broker.adapter.LinkPublishAccess;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -12,9 +13,9 @@ import org.jspecify.annotations.Nullable;
  * What the adapter remembers about one MQTT connection, from its CONNECT to its close.
  *
  * <p>Concurrency: written on the connection's Netty event loop only (every packet of a channel passes its one event
- * loop, in order); the few fields clink's threads read ({@link #link}, {@link #isDisconnected}) are volatile. The
- * maps are plain because only the event loop touches them; each is bounded by MQTT's 16-bit packet ids and topic
- * aliases, so a misbehaving client cannot grow them past 65,535 entries.
+ * loop, in order); the few fields clink's threads read ({@link #link}, the flags of {@link #linkAccess}) are
+ * volatile. The maps are plain because only the event loop touches them; each is bounded by MQTT's 16-bit packet ids
+ * and topic aliases, so a misbehaving client cannot grow them past 65,535 entries.
  */
 public final class ConnectionState {
 
@@ -27,7 +28,7 @@ public final class ConnectionState {
     private final @Nullable String username;
     private final @Nullable String peerHost;
     private final @Nullable String listener;
-    private final boolean onLinkListener;
+    private final LinkPublishAccess linkAccess;
     private final boolean cleanStart;
     private final boolean sessionEndsOnClose;
     private final int protocolVersion;
@@ -39,8 +40,6 @@ public final class ConnectionState {
     private int topicAliasMaximum;
     private @Nullable String replacedConnectionId;
     private volatile @Nullable ConnectionHandler handler;
-    private volatile boolean linkUsed;
-    private volatile boolean disconnected;
 
     /**
      * @param connectionId the adapter's id for the connection
@@ -65,7 +64,7 @@ public final class ConnectionState {
         this.username = username;
         this.peerHost = peerHost;
         this.listener = listener;
-        this.onLinkListener = onLinkListener;
+        this.linkAccess = new LinkPublishAccess(onLinkListener);
         this.cleanStart = cleanStart;
         this.sessionEndsOnClose = sessionEndsOnClose;
         this.protocolVersion = protocolVersion;
@@ -104,10 +103,6 @@ public final class ConnectionState {
 
     public @Nullable String peerHost() {
         return peerHost;
-    }
-
-    public boolean onLinkListener() {
-        return onLinkListener;
     }
 
     public boolean cleanStart() {
@@ -210,20 +205,8 @@ public final class ConnectionState {
         return handler;
     }
 
-    public void markLinkUsed() {
-        linkUsed = true;
-    }
-
-    public boolean linkUsed() {
-        return linkUsed;
-    }
-
-    /** clink asked to disconnect it: its further link publishes are refused instead of passed on. */
-    public void markDisconnected() {
-        disconnected = true;
-    }
-
-    public boolean isDisconnected() {
-        return disconnected;
+    /** Who may publish to {@code $LINK/...} here, and whether clink used or is closing the connection. */
+    public LinkPublishAccess linkAccess() {
+        return linkAccess;
     }
 }

@@ -1,6 +1,7 @@
 package io.clink.hivemq.internal;
 
 import io.clink.api.broker.LinkConnection;
+import io.clink.api.broker.adapter.LinkPublishAccess;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,20 +14,18 @@ import org.jspecify.annotations.Nullable;
  * its connection-start lifecycle event with no order between them); the CONNECT's facts (user name, clean start,
  * session expiry) arrive with the lifecycle event, so until then the state is incomplete and says so. Afterwards read
  * and written by that client's interceptors and lifecycle events, and read by clink threads ({@link
- * #markDisconnected}, {@link #isDisconnected}, {@link #link}). The handle and flags are volatile; the steps that
+ * #markDisconnected}, {@link #isDisconnected}, {@link #link}). The handle and flags are volatile (the link-publish
+ * flags live in a thread-safe {@link LinkPublishAccess}); the steps that
  * depend on one another (CONNECT facts arriving, authentication, the handle being given to clink) are synchronized on
  * the state; the pending-subscribe map is concurrent.
  */
 public final class ConnectionState {
 
-    private final boolean onLinkListener;
+    private final LinkPublishAccess linkAccess;
     private final Map<Integer, List<String>> pendingSubscribes = new ConcurrentHashMap<>();
     private volatile LinkConnection link;
     private volatile boolean cleanStart;
     private volatile boolean sessionEndsOnClose;
-    private volatile @Nullable String allowedCluster;
-    private volatile boolean linkUsed;
-    private volatile boolean disconnected;
     // Guarded by this.
     private boolean connectKnown;
     private boolean authenticated;
@@ -41,7 +40,7 @@ public final class ConnectionState {
      */
     public ConnectionState(LinkConnection link, boolean onLinkListener) {
         this.link = link;
-        this.onLinkListener = onLinkListener;
+        this.linkAccess = new LinkPublishAccess(onLinkListener);
     }
 
     /**
@@ -77,7 +76,7 @@ public final class ConnectionState {
             return false;
         }
         LinkConnection old = link;
-        if (!linkUsed) {
+        if (!linkAccess.linkUsed()) {
             link = new LinkConnection(old.connectionId(), old.clientId(), username, old.peerHost(), old.listener());
         }
         this.cleanStart = cleanStart;
@@ -119,7 +118,7 @@ public final class ConnectionState {
     }
 
     public boolean onLinkListener() {
-        return onLinkListener;
+        return linkAccess.onLinkListener();
     }
 
     public boolean cleanStart() {
@@ -135,52 +134,17 @@ public final class ConnectionState {
      * authenticated link users).
      */
     public void restrictTo(@Nullable String cluster) {
-        allowedCluster = cluster;
-    }
-
-    /** Whether the connection may publish to a {@code $LINK/...} topic: always, unless restricted to a cluster. */
-    public boolean mayPublishLinkTopic(String topic) {
-        String cluster = allowedCluster;
-        return cluster == null
-                || topic.equals("$LINK/cluster/route/" + cluster)
-                || topic.equals("$LINK/cluster/msg/" + cluster);
-    }
-
-    /** What the adapter does with a {@code $LINK/...} publish, decided by {@link #checkLinkPublish}. */
-    public enum LinkPublishVerdict {
-        /** Pass it to clink. */
-        ACCEPT,
-        /** Not on the link listener: refuse the publish (PUBACK 0x87); the client is an ordinary one, keep it. */
-        REFUSE_NOT_LINK_LISTENER,
-        /**
-         * A link user publishing for a cluster other than its own, or to a topic no client may publish to: refuse it
-         * (PUBACK 0x87) and close the connection with DISCONNECT 0x87, as clink closes a peer that breaks the
-         * protocol. The connection is marked disconnected, so publishes racing with the close are refused too.
-         */
-        DISCONNECT_NOT_AUTHORIZED,
-        /** Already being closed: refuse it, nothing else. */
-        REFUSE_CLOSING
+        linkAccess.restrictTo(cluster);
     }
 
     /**
-     * Decides about a publish to {@code topic}, a {@code $LINK/...} topic. Marks the connection disconnected when
-     * the verdict is {@link LinkPublishVerdict#DISCONNECT_NOT_AUTHORIZED}.
+     * Decides about a publish to {@code topic}, a {@code $LINK/...} topic (see {@link LinkPublishAccess#check}).
      *
      * @param topic the publish's topic, under {@code $LINK/}
      * @return the verdict
      */
-    public LinkPublishVerdict checkLinkPublish(String topic) {
-        if (!onLinkListener) {
-            return LinkPublishVerdict.REFUSE_NOT_LINK_LISTENER;
-        }
-        if (disconnected) {
-            return LinkPublishVerdict.REFUSE_CLOSING;
-        }
-        if (!mayPublishLinkTopic(topic)) {
-            disconnected = true;
-            return LinkPublishVerdict.DISCONNECT_NOT_AUTHORIZED;
-        }
-        return LinkPublishVerdict.ACCEPT;
+    public LinkPublishAccess.Verdict checkLinkPublish(String topic) {
+        return linkAccess.check(topic);
     }
 
     /** Remembers a SUBSCRIBE until its SUBACK says which filters were granted. */
@@ -200,20 +164,20 @@ public final class ConnectionState {
      * @return the handle to give clink, now fixed for the rest of the connection
      */
     public synchronized LinkConnection markLinkUsed() {
-        linkUsed = true;
+        linkAccess.markLinkUsed();
         return link;
     }
 
     public boolean linkUsed() {
-        return linkUsed;
+        return linkAccess.linkUsed();
     }
 
     /** clink asked to disconnect it: its further publishes are refused instead of passed on. */
     public void markDisconnected() {
-        disconnected = true;
+        linkAccess.markDisconnected();
     }
 
     public boolean isDisconnected() {
-        return disconnected;
+        return linkAccess.isDisconnected();
     }
 }
