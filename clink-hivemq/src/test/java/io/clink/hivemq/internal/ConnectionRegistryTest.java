@@ -1,5 +1,6 @@
 package io.clink.hivemq.internal;
 
+import static io.clink.hivemq.internal.Stubs.stub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hivemq.extension.sdk.api.client.parameter.ClientInformation;
@@ -13,7 +14,6 @@ import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
 import io.clink.api.broker.LinkConnection;
 import io.clink.testkit.RecordingHooks;
 import io.clink.testkit.RecordingHooks.SessionEnded;
-import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
@@ -228,23 +228,5 @@ class ConnectionRegistryTest {
             }
             return answers.get(name);
         });
-    }
-
-    @FunctionalInterface
-    private interface Answer {
-        Object answer(String method, Object[] args);
-    }
-
-    private static <T> T stub(Class<T> type, Answer answer) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-            if (method.getDeclaringClass() == Object.class) {
-                return switch (method.getName()) {
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> type.getSimpleName() + " stand-in";
-                };
-            }
-            return answer.answer(method.getName(), args == null ? new Object[0] : args);
-        }));
     }
 }

@@ -1,5 +1,6 @@
 package io.clink.hivemq.internal;
 
+import static io.clink.hivemq.internal.Stubs.stub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hivemq.extension.sdk.api.packets.general.Qos;
@@ -13,7 +14,6 @@ import com.hivemq.extension.sdk.api.services.subscription.SubscriberForTopicResu
 import com.hivemq.extension.sdk.api.services.subscription.SubscriptionStore;
 import com.hivemq.extension.sdk.api.services.subscription.SubscriptionType;
 import com.hivemq.extension.sdk.api.services.subscription.TopicSubscription;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -159,23 +159,5 @@ class RetainedDeliveryTest {
             case "getQos" -> Qos.AT_LEAST_ONCE;
             default -> null;
         });
-    }
-
-    @FunctionalInterface
-    private interface Answer {
-        Object answer(String method, Object[] args);
-    }
-
-    private static <T> T stub(Class<T> type, Answer answer) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-            if (method.getDeclaringClass() == Object.class) {
-                return switch (method.getName()) {
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> type.getSimpleName() + " stand-in";
-                };
-            }
-            return answer.answer(method.getName(), args == null ? new Object[0] : args);
-        }));
     }
 }
