@@ -11,8 +11,10 @@ import io.clink.api.transport.ConnectionListener;
 import io.clink.api.transport.LinkClient;
 import io.clink.api.transport.OutgoingPublish;
 import io.clink.testkit.LocalBrokerHarness.TestClient;
+import io.clink.testkit.RecordingHooks.Event;
 import io.clink.testkit.RecordingHooks.Published;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -107,7 +109,25 @@ abstract class ContractFixture {
      * @since 0.1.0
      */
     protected LinkClient connectLink(String clientId, ConnectionListener listener) throws Exception {
-        LinkClient c = harness.newLinkClient(clientId);
+        return connected(harness.newLinkClient(clientId), listener);
+    }
+
+    /**
+     * Connects a link client with the given keepalive through the harness, waiting for the CONNACK.
+     *
+     * @param clientId the client id
+     * @param keepAlive the MQTT keepalive it asks for
+     * @param listener receives the connection's loss
+     * @return the connected client
+     * @throws Exception if it cannot connect
+     * @since 0.1.0
+     */
+    protected LinkClient connectLink(String clientId, Duration keepAlive, ConnectionListener listener)
+            throws Exception {
+        return connected(harness.newLinkClient(clientId, keepAlive), listener);
+    }
+
+    private LinkClient connected(LinkClient c, ConnectionListener listener) throws Exception {
         linkClients.add(c);
         await(c.connect(listener));
         return c;
@@ -188,6 +208,24 @@ abstract class ContractFixture {
             throw new AssertionError("message on " + topic + " vanished");
         }
         return m;
+    }
+
+    /** The hook calls recorded after {@code event} (compared by identity), oldest first. */
+    List<Event> eventsAfter(Event event) {
+        List<Event> all = hooks.events();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i) == event) {
+                return all.subList(i + 1, all.size());
+            }
+        }
+        throw new IllegalArgumentException("not a recorded hook call: " + event);
+    }
+
+    /** Waits for the first recorded call of one kind that satisfies {@code condition} and returns it. */
+    <T extends Event> T awaitHook(String what, Class<T> type, java.util.function.Predicate<? super T> condition)
+            throws InterruptedException {
+        awaitEvent(what, () -> hooks.any(type, condition));
+        return hooks.events(type).stream().filter(condition).findFirst().orElseThrow();
     }
 
     Set<LocalSubscription> snapshot(String clientPrefix) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
@@ -12,6 +13,7 @@ import io.clink.testkit.LocalBrokerHarness.TestClient;
 import io.clink.testkit.RecordingHooks.Published;
 import io.clink.testkit.RecordingHooks.Subscribed;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -209,5 +211,46 @@ abstract class DeliveryContract extends SubscriptionContract {
         assertEquals("contract-pub", m.publisherClientId().orElse(null));
         assertEquals(List.of(new UserProperty("a", "b")), m.properties().userProperties());
         assertTrue(m.originCluster().isEmpty(), "a local publish has no origin cluster");
+    }
+
+    @Test
+    void onPublish_mqtt311Client_reportedWithPublisherTopicPayloadAndQos() throws Exception {
+        TestClient pub = harness.connectMqtt311Client("contract-v311-pub");
+
+        pub.publish("contract/v311-pub/1", utf8("old protocol"), 1, false, PublishProperties.EMPTY);
+
+        awaitEvent(
+                "onPublish(contract/v311-pub/1) of an MQTT 3.1.1 client",
+                () -> publishedTopics().contains("contract/v311-pub/1"));
+        MqttMessage m = hooks.events(Published.class).stream()
+                .map(Published::message)
+                .filter(x -> x.topic().equals("contract/v311-pub/1"))
+                .findFirst()
+                .orElseThrow();
+        assertArrayEquals(utf8("old protocol"), m.payloadBytes());
+        assertEquals(1, m.qos());
+        assertEquals("contract-v311-pub", m.publisherClientId().orElse(null));
+        assertTrue(m.properties().isEmpty(), "an MQTT 3.1.1 publish has no properties: " + m.properties());
+    }
+
+    @Test
+    void onPublish_topicAlias_reportedWithTheRealTopic() throws Exception {
+        TestClient pub = harness.connectClient("contract-alias-pub");
+        assumeTrue(pub.topicAliasMaximum() > 0, "the broker grants MQTT 5 clients no topic aliases");
+
+        pub.publishWithTopicAlias("contract/alias/t", utf8("named"));
+        pub.publishWithTopicAlias("contract/alias/t", utf8("by alias"));
+
+        awaitEvent(
+                "onPublish of the publish that named its topic by alias alone",
+                () -> hooks.any(Published.class, e -> Arrays.equals(e.message().payloadBytes(), utf8("by alias"))));
+        for (Published e : hooks.events(Published.class)) {
+            if (e.message().publisherClientId().orElse("").equals("contract-alias-pub")) {
+                assertEquals(
+                        "contract/alias/t",
+                        e.message().topic(),
+                        "a publish by topic alias is reported with the topic the alias stands for");
+            }
+        }
     }
 }

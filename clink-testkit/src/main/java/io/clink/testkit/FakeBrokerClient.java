@@ -5,6 +5,7 @@ import io.clink.api.broker.MqttMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A simulated client of a {@link FakeLocalBroker}, bound to one connection: once that connection is closed (by
@@ -148,6 +149,34 @@ public final class FakeBrokerClient {
                 .peerHost(connection.peerHost())
                 .build();
         return broker.sessions.publish(session, connection, m);
+    }
+
+    /**
+     * Publishes with an MQTT 5 topic alias, as a client whose broker allows topic aliases does: with {@code topic}
+     * the publish sets {@code alias} for this connection; with a null topic it names its topic by the alias alone
+     * (an empty topic name on the wire), and the broker resolves it. Otherwise as {@link #publish(MqttMessage)}.
+     *
+     * @param alias the topic alias, 1..65535
+     * @param topic the topic name, or null to send the alias alone
+     * @param payload the payload (copied)
+     * @param qos 0..2
+     * @return the PUBACK reason code
+     * @throws IllegalArgumentException if the alias is out of range, or used alone before it was set
+     * @throws IllegalStateException if this connection is closed or speaks MQTT 3.1.1
+     * @since 0.1.0
+     */
+    public int publishWithTopicAlias(int alias, @Nullable String topic, byte[] payload, int qos) {
+        String resolved = broker.sessions.resolveTopicAlias(session, connection, alias, topic);
+        MqttMessage m = MqttMessage.builder()
+                .topic(resolved)
+                .payload(payload)
+                .qos(qos)
+                .publisherClientId(session.clientId)
+                .username(connection.username())
+                .peerHost(connection.peerHost())
+                .timestampMillis(broker.ticker.wallClockMillis())
+                .build();
+        return broker.sessions.publish(session, connection, m, topic == null);
     }
 
     /**

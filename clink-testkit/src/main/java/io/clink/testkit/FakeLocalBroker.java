@@ -9,6 +9,7 @@ import io.clink.api.broker.PublishProperties;
 import io.clink.api.broker.ReasonCodes;
 import io.clink.api.time.Ticker;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -32,11 +33,13 @@ import org.jspecify.annotations.Nullable;
  * {@code $queue/<filter>}), unsubscribe, publish, disconnect. The broker then
  * <ul>
  *   <li>reports {@code onSubscribe} after granting, {@code onUnsubscribe}, {@code onSessionEnd} when a clean-start
- *       session disconnects, is taken over with clean start, or expires ({@link #expireSession});
+ *       session disconnects, is taken over with clean start, or expires ({@link #expireSession}); subscriptions to
+ *       {@code $LINK/...} filters are granted but never reported;
  *   <li>reports {@code onPublish} for a client's publish, but neither for {@code $LINK/...} topics nor for messages
  *       it got from {@link #deliver} or {@link #reply};
  *   <li>passes a client's {@code $LINK/...} publish to {@code onLinkPublish}, delivers it to nobody and answers it
- *       with the returned code; after the connection closes it reports {@code onConnectionClosed} (for every
+ *       with the returned code (once, QoS 2 too), from connections on a {@link #linkListeners link listener} only;
+ *       after the connection closes it reports {@code onConnectionClosed} (for every
  *       connection that made a link publish, and for every connection opened by an {@link InMemoryLinkNetwork});
  *   <li>delivers to matching subscriptions: one copy per client for its plain subscriptions (QoS the minimum of the
  *       message's and the highest granted), one member per share group in round-robin order among connected
@@ -44,13 +47,16 @@ import org.jspecify.annotations.Nullable;
  *       ({@link FakeBrokerClient#deliveries()});
  *   <li>keeps the retained messages its clients publish (an empty one deletes), but never stores or deletes one
  *       because of {@link #deliver} or {@link #reply}: a forwarded retained message reaches the present subscribers
- *       only, as on EMQX.
+ *       only, as on EMQX;
+ *
+ * <li>sends a {@link #reply} to the asking connection only, and drops it once that connection is gone;
  * </ul>
  *
  * <p>Switches for failure tests: {@link #loseUnsubscribeEvents} and {@link #loseSessionEndEvents} stop the
  * corresponding reports (as brokers that drop sessions silently do, to test resynchronisation); {@link #throwFrom}
  * makes {@link #deliver}, {@link #reply}, {@link #disconnect} or {@link #forEachSubscription} throw, to test the
- * engine's guards. Exceptions thrown by the hooks are caught, kept in {@link #hookFailures()}, and never break the
+ * engine's guards; {@link #plant} gives it one of the {@link Fault bugs} an adapter could have, to prove that the
+ * contract suite catches it. Exceptions thrown by the hooks are caught, kept in {@link #hookFailures()}, and never break the
  * broker; a throwing {@code onLinkPublish} is answered with {@link ReasonCodes#UNSPECIFIED_ERROR}.
  *
  * <p>Concurrency: state is guarded by one lock, and the hooks are never called while it is held, so the hooks may
@@ -76,6 +82,41 @@ public final class FakeLocalBroker implements LocalBroker {
         REPLY,
         /** {@link LocalBroker#disconnect}. */
         DISCONNECT
+    }
+
+    /**
+     * Bugs {@link #plant} can give this broker, each breaking one promise of the {@link LocalBroker} contract the way
+     * an adapter could get it wrong, so that tests can prove a check catches it.
+     *
+     * @since 0.1.0
+     */
+    public enum Fault {
+        /**
+         * {@code onSessionEnd} at every clean-start CONNECT, never when the session ends at disconnect (the report
+         * comes too early: the subscriptions made since are never dropped).
+         */
+        SESSION_END_AT_CONNECT_ONLY,
+        /** Subscriptions to {@code $LINK/...} filters reported to {@code onSubscribe} and {@code onUnsubscribe}. */
+        LINK_FILTERS_REPORTED,
+        /** A QoS 2 {@code $LINK} publish passed to {@code onLinkPublish} twice (at PUBLISH and at PUBREL). */
+        QOS2_LINK_PUBLISH_REPORTED_TWICE,
+        /**
+         * A publish naming its topic by an MQTT 5 topic alias alone reaches subscribers but not the hooks (the
+         * adapter saw an empty topic name).
+         */
+        TOPIC_ALIASES_UNRESOLVED,
+        /** An MQTT 3.1.1 client's UNSUBSCRIBE not reported (its UNSUBACK carries no reason codes to look at). */
+        MQTT311_UNSUBSCRIBE_UNREPORTED,
+        /**
+         * Keepalive enforced with {@code $LINK} publishes not counting as activity: a connection carrying only link
+         * traffic is closed (0x8D) at its next publish once one and a half keepalives have passed since its last
+         * other packet.
+         */
+        LINK_TRAFFIC_NOT_KEEPALIVE,
+        /** {@link LocalBroker#reply} published to every subscriber of the response topic (the default reply). */
+        REPLY_TO_EVERY_SUBSCRIBER,
+        /** {@link LocalBroker#reply} sent to whichever connection the client id has now, also one that took over. */
+        REPLY_BY_CLIENT_ID
     }
 
     /**
@@ -189,7 +230,7 @@ public final class FakeLocalBroker implements LocalBroker {
 
     final Ticker ticker;
     private final HookDispatcher hooks = new HookDispatcher();
-    final SessionTable sessions = new SessionTable(hooks);
+    final SessionTable sessions;
     // The broker's own records, guarded by sessions.lock.
     private final List<MqttMessage> delivered = new ArrayList<>();
     private final List<MqttMessage> replies = new ArrayList<>();
@@ -204,6 +245,7 @@ public final class FakeLocalBroker implements LocalBroker {
      */
     public FakeLocalBroker(Ticker ticker) {
         this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.sessions = new SessionTable(hooks, ticker);
     }
 
     /**
@@ -266,7 +308,7 @@ public final class FakeLocalBroker implements LocalBroker {
         List<Delivery> out;
         synchronized (sessions.lock) {
             replies.add(reply);
-            out = sessions.routeLocked(reply, Source.REPLY);
+            out = sessions.replyLocked(connection, reply);
         }
         sessions.dispatch(out);
     }
@@ -310,7 +352,33 @@ public final class FakeLocalBroker implements LocalBroker {
      * @since 0.1.0
      */
     public FakeBrokerClient connect(String clientId, boolean cleanStart) {
-        return open(clientId, cleanStart, null, null, null, null);
+        return open(clientId, cleanStart, null, null, null, null, false, Duration.ZERO);
+    }
+
+    /**
+     * Connects a simulated MQTT 5 client with clean start on a named listener: once {@link #linkListeners} are set,
+     * only clients on one of them may publish and subscribe to {@code $LINK/...}.
+     *
+     * @param clientId the client id, not empty
+     * @param listener the listener's name, not null
+     * @return the client
+     * @since 0.1.0
+     */
+    public FakeBrokerClient connectOn(String clientId, String listener) {
+        return open(
+                clientId, true, null, null, Objects.requireNonNull(listener, "listener"), null, false, Duration.ZERO);
+    }
+
+    /**
+     * Connects a simulated MQTT 3.1.1 client with clean session (its session ends when it disconnects) on the
+     * ordinary listener. Its publishes carry no MQTT 5 properties and it has no topic aliases.
+     *
+     * @param clientId the client id, not empty
+     * @return the client
+     * @since 0.1.0
+     */
+    public FakeBrokerClient connectMqtt311(String clientId) {
+        return open(clientId, true, null, null, null, null, true, Duration.ZERO);
     }
 
     FakeBrokerClient open(
@@ -319,9 +387,42 @@ public final class FakeLocalBroker implements LocalBroker {
             @Nullable String username,
             @Nullable String peerHost,
             @Nullable String listener,
-            @Nullable ConnectionSide side) {
-        SessionTable.Opened opened = sessions.open(clientId, cleanStart, username, peerHost, listener, side);
+            @Nullable ConnectionSide side,
+            boolean mqtt311,
+            Duration keepAlive) {
+        SessionTable.Opened opened =
+                sessions.open(clientId, cleanStart, username, peerHost, listener, side, mqtt311, keepAlive);
         return new FakeBrokerClient(this, opened.session(), opened.connection());
+    }
+
+    /**
+     * Confines {@code $LINK/...} publishes and subscriptions to connections on the named listeners: elsewhere a
+     * {@code $LINK} publish is answered with {@link ReasonCodes#NOT_AUTHORIZED} without reaching the hooks, and a
+     * {@code $LINK} subscription is refused with the same code. The in-memory network's connections are on
+     * {@link InMemoryLinkNetwork#DEFAULT_LISTENER} unless their endpoint names another; {@link #connect} clients are
+     * on no listener. No names (the default) allows every connection, as engine tests that publish link traffic
+     * from simulated clients need.
+     *
+     * @param names the link listeners' names, not null; empty lifts the restriction
+     * @return this broker
+     * @since 0.1.0
+     */
+    public FakeLocalBroker linkListeners(Set<String> names) {
+        sessions.linkListeners(Set.copyOf(names));
+        return this;
+    }
+
+    /**
+     * Gives this broker one of the {@link Fault bugs} (or takes it away), to prove that a contract check catches it.
+     *
+     * @param fault the bug, not null
+     * @param on {@code true} to plant it
+     * @return this broker
+     * @since 0.1.0
+     */
+    public FakeLocalBroker plant(Fault fault, boolean on) {
+        sessions.plant(Objects.requireNonNull(fault, "fault"), on);
+        return this;
     }
 
     /**

@@ -27,6 +27,17 @@ final class FakeSession {
     boolean linkPublished;
     /** The current connection was opened by an InMemoryLinkNetwork, so its close is reported to the hooks. */
     boolean networkConnection;
+    /** The current connection speaks MQTT 3.1.1 (no properties, no reason codes in UNSUBACK). */
+    boolean mqtt311;
+    /** The listener of the current connection, null for the broker's ordinary one. */
+    @Nullable
+    String listener;
+    /** The keepalive of the current connection in nanoseconds, 0 for none. */
+    long keepAliveNanos;
+    /** When the current connection last counted as alive (ticker nanos). */
+    long lastActivityNanos;
+    /** The topic aliases the current connection set (MQTT 5), alias to topic. */
+    final Map<Integer, String> topicAliases = new LinkedHashMap<>();
 
     FakeLocalBroker.@Nullable ConnectionSide side;
 

@@ -134,7 +134,9 @@ final class InMemoryLinkClient implements LinkClient {
                         options.username().orElse(null),
                         InMemoryLinkNetwork.PEER_HOST,
                         endpoint.listener(),
-                        side);
+                        side,
+                        false,
+                        options.keepAlive());
         ConnectResult result;
         synchronized (lock) {
             if (gen != generation || state != State.CONNECTING) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.PublishProperties;
@@ -18,7 +19,12 @@ import io.clink.testkit.LocalBrokerHarness.TestClient;
 import io.clink.testkit.RecordingHooks.ConnectionClosed;
 import io.clink.testkit.RecordingHooks.LinkPublished;
 import io.clink.testkit.RecordingHooks.Subscribed;
+import io.clink.testkit.RecordingHooks.Unsubscribed;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -125,6 +131,184 @@ abstract class LinkConnectionContract extends DeliveryContract {
 
         awaitEvent("the reply on " + LINK_RESP, () -> !inbox.isEmpty());
         assertArrayEquals(utf8("corr-2"), inbox.get(0).correlationData());
+    }
+
+    @Test
+    void reply_twoConnectionsOnTheResponseTopic_reachesOnlyTheAskingOne() throws Exception {
+        LinkClient a = connectLink("contract-reply-a");
+        LinkClient b = connectLink("contract-reply-b");
+        List<InboundPublish> inboxA = new CopyOnWriteArrayList<>();
+        List<InboundPublish> inboxB = new CopyOnWriteArrayList<>();
+        assertTrue(await(a.subscribe(LINK_RESP, 1, inboxA::add)) <= 1);
+        assertTrue(await(b.subscribe(LINK_RESP, 1, inboxB::add)) <= 1);
+        publishLink(a, new OutgoingPublish(LINK_ROUTE, utf8("init"), 1, false, LINK_RESP, utf8("corr-a")));
+        publishLink(b, new OutgoingPublish(LINK_ROUTE, utf8("init"), 1, false, LINK_RESP, utf8("corr-b")));
+        LinkPublished requestA = linkPublishOf("contract-reply-a");
+        LinkPublished requestB = linkPublishOf("contract-reply-b");
+
+        broker.reply(requestA.connection(), replyTo(requestA.properties()));
+        broker.reply(requestB.connection(), replyTo(requestB.properties()));
+
+        // Each connection gets its own reply after any copy of the other's, which was sent first.
+        awaitEvent("the reply at contract-reply-a", () -> correlations(inboxA).contains("corr-a"));
+        awaitEvent("the reply at contract-reply-b", () -> correlations(inboxB).contains("corr-b"));
+        harness.settle();
+        assertEquals(
+                List.of("corr-a"),
+                correlations(inboxA),
+                "reply() reaches the asking connection only, not every subscriber of the response topic");
+        assertEquals(List.of("corr-b"), correlations(inboxB), "reply() reaches the asking connection only");
+    }
+
+    @Test
+    void reply_toAConnectionTakenOver_neverReachesTheClientIdsNewConnection() throws Exception {
+        LinkClient first = connectLink("contract-reply-same");
+        assertTrue(await(first.subscribe(LINK_RESP, 1, p -> {})) <= 1);
+        publishLink(first, new OutgoingPublish(LINK_ROUTE, utf8("init"), 1, false, LINK_RESP, utf8("corr-old")));
+        LinkPublished oldRequest = linkPublishOf("contract-reply-same");
+        LinkClient second = connectLink("contract-reply-same");
+        awaitEvent(
+                "onConnectionClosed of the connection taken over",
+                () -> hooks.any(ConnectionClosed.class, e -> e.connection().equals(oldRequest.connection())));
+        List<InboundPublish> inbox = new CopyOnWriteArrayList<>();
+        assertTrue(await(second.subscribe(LINK_RESP, 1, inbox::add)) <= 1);
+        publishLink(second, new OutgoingPublish(LINK_ROUTE, utf8("init"), 1, false, LINK_RESP, utf8("corr-new")));
+        LinkPublished newRequest = hooks.events(LinkPublished.class).get(1);
+        assertNotEquals(oldRequest.connection(), newRequest.connection());
+
+        broker.reply(oldRequest.connection(), replyTo(oldRequest.properties()));
+        broker.reply(newRequest.connection(), replyTo(newRequest.properties()));
+
+        awaitEvent("the reply at the new connection", () -> correlations(inbox).contains("corr-new"));
+        harness.settle();
+        assertEquals(
+                List.of("corr-new"),
+                correlations(inbox),
+                "a reply to a connection that is gone must not reach the new connection of its client id");
+    }
+
+    // ------------------------------------------------------------------ link traffic: listeners, QoS 2, aliases
+
+    @Test
+    void linkTopics_onAnOrdinaryListener_publishAndSubscribeRefused() throws Exception {
+        TestClient spy = harness.connectLinkSpy("contract-intrusion-spy");
+        assertGranted(spy.subscribe("#", 1));
+        assertGranted(spy.subscribe("$LINK/#", 1));
+        TestClient subscriber = harness.connectClient("contract-intruder-sub");
+
+        assertRefused(subscriber, "a $LINK/# subscription", () -> subscriber.subscribe("$LINK/#", 1));
+        TestClient publisher = harness.connectClient("contract-intruder-pub");
+        assertRefused(
+                publisher,
+                "a $LINK publish",
+                () -> publisher.publish(LINK_ROUTE, utf8("forged"), 1, false, PublishProperties.EMPTY));
+        LinkClient link = connectLink("contract-intrusion-link");
+        publishLink(link, OutgoingPublish.of(LINK_MSG, utf8("sentinel"), 1));
+        TestClient plain = harness.connectClient("contract-intrusion-plain");
+        plain.publish("contract/intrusion/sentinel", utf8("s"), 1, false, PublishProperties.EMPTY);
+        awaitReceived(spy, "contract/intrusion/sentinel");
+        harness.settle();
+
+        assertTrue(
+                hooks.events(LinkPublished.class).stream()
+                        .allMatch(e -> e.connection().clientId().equals("contract-intrusion-link")),
+                "a $LINK publish from an ordinary listener must never reach onLinkPublish: "
+                        + hooks.events(LinkPublished.class));
+        assertTrue(
+                spy.received().stream().noneMatch(m -> m.topic().startsWith("$LINK/")),
+                "a refused $LINK publish must not be delivered either: " + spy.received());
+        assertTrue(
+                hooks.events(Subscribed.class).stream()
+                        .noneMatch(e -> e.clientId().equals("contract-intruder-sub")),
+                "a refused subscription must not be reported");
+    }
+
+    @Test
+    void linkFilters_subscribedAndUnsubscribed_neverReported() throws Exception {
+        TestClient spy = harness.connectLinkSpy("contract-linkfilter-spy");
+        assertGranted(spy.subscribe("$LINK/#", 1));
+        LinkClient link = connectLink("contract-linkfilter-link");
+        assertTrue(await(link.subscribe(LINK_RESP, 1, p -> {})) <= 1);
+
+        spy.unsubscribe("$LINK/#");
+        assertGranted(spy.subscribe("contract/linkfilter/sentinel", 1));
+        spy.unsubscribe("contract/linkfilter/sentinel");
+
+        awaitEvent(
+                "onUnsubscribe of the sentinel subscription",
+                () -> hooks.any(Unsubscribed.class, e -> e.subscription().equals("contract/linkfilter/sentinel")));
+        harness.settle();
+        List<String> reported = new ArrayList<>();
+        hooks.events(Subscribed.class).forEach(e -> reported.add("+" + e.subscription()));
+        hooks.events(Unsubscribed.class).forEach(e -> reported.add("-" + e.subscription()));
+        assertTrue(
+                reported.stream().noneMatch(r -> r.contains("$LINK")),
+                "$LINK filters are the link protocol's own, never reported to onSubscribe or onUnsubscribe: "
+                        + reported);
+    }
+
+    @Test
+    void linkPublish_qos2_reachesOnLinkPublishOnceAndIsAnsweredWithItsCode() throws Exception {
+        TestClient link = harness.connectLinkSpy("contract-link-qos2");
+        int[] codes = {ReasonCodes.SUCCESS, ReasonCodes.NO_MATCHING_SUBSCRIBERS, ReasonCodes.NOT_AUTHORIZED};
+
+        for (int code : codes) {
+            hooks.linkPublishReasonCode(code);
+            int answered = link.publish(LINK_MSG, utf8("q2-" + code), 2, false, PublishProperties.EMPTY);
+            assertEquals(code, answered, String.format("PUBREC must carry onLinkPublish's code 0x%02X", code));
+        }
+        hooks.linkPublishReasonCode(ReasonCodes.SUCCESS);
+        link.publish(LINK_MSG, utf8("q1-sentinel"), 1, false, PublishProperties.EMPTY);
+        awaitEvent(
+                "onLinkPublish of the QoS 1 sentinel",
+                () -> hooks.any(LinkPublished.class, e -> Arrays.equals(e.payload(), utf8("q1-sentinel"))));
+        harness.settle();
+
+        for (int code : codes) {
+            long calls = hooks.events(LinkPublished.class).stream()
+                    .filter(e -> Arrays.equals(e.payload(), utf8("q2-" + code)))
+                    .count();
+            assertEquals(1, calls, "a QoS 2 $LINK publish reaches onLinkPublish exactly once (q2-" + code + ")");
+        }
+    }
+
+    @Test
+    void linkPublish_topicAlias_reportedWithTheRealTopic() throws Exception {
+        TestClient link = harness.connectLinkSpy("contract-link-alias");
+        assumeTrue(link.topicAliasMaximum() > 0, "the broker grants MQTT 5 clients no topic aliases");
+
+        link.publishWithTopicAlias(LINK_MSG, utf8("named"));
+        int code = link.publishWithTopicAlias(LINK_MSG, utf8("by alias"));
+
+        assertEquals(ReasonCodes.SUCCESS, code);
+        LinkPublished aliased = awaitHook(
+                "onLinkPublish of the $LINK publish that named its topic by alias alone",
+                LinkPublished.class,
+                e -> Arrays.equals(e.payload(), utf8("by alias")));
+        assertEquals(LINK_MSG, aliased.topic(), "a $LINK publish by topic alias is reported with its real topic");
+    }
+
+    @Test
+    void linkConnection_onlyLinkTraffic_staysAlivePastItsKeepalive() throws Exception {
+        Duration keepAlive = Duration.ofSeconds(1);
+        Duration step = keepAlive.dividedBy(4);
+        // Brokers allow one and a half keepalives without a packet, and some check only every few seconds.
+        int steps = 16;
+        List<DisconnectReason> lost = new CopyOnWriteArrayList<>();
+        LinkClient link = connectLink("contract-keepalive", keepAlive, lost::add);
+
+        for (int i = 0; i < steps; i++) {
+            CompletableFuture<PublishResult> sent = link.publish(OutgoingPublish.of(LINK_ROUTE, utf8("hb" + i), 1));
+            awaitEvent("the heartbeat answered or the connection lost", () -> sent.isDone() || !lost.isEmpty());
+            assertTrue(
+                    lost.isEmpty(),
+                    "a link connection carrying only $LINK publishes was closed after about " + step.multipliedBy(i)
+                            + " (keepalive " + keepAlive + "): link packets must count as activity: " + lost);
+            harness.elapse(step);
+        }
+
+        assertTrue(link.isConnected(), "the link connection is still up after " + step.multipliedBy(steps));
+        assertEquals(steps, hooks.events(LinkPublished.class).size());
     }
 
     // ------------------------------------------------------------------ disconnect and close
@@ -241,5 +425,42 @@ abstract class LinkConnectionContract extends DeliveryContract {
         awaitEvent(
                 "events reported again once the hooks stop throwing",
                 () -> hooks.any(Subscribed.class, e -> e.subscription().equals("contract/throw/after")));
+    }
+
+    private LinkPublished linkPublishOf(String clientId) {
+        return hooks.events(LinkPublished.class).stream()
+                .filter(e -> e.connection().clientId().equals(clientId))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no onLinkPublish from " + clientId + ": " + hooks.events()));
+    }
+
+    private static List<String> correlations(List<InboundPublish> inbox) {
+        List<String> out = new ArrayList<>();
+        for (InboundPublish p : inbox) {
+            byte[] c = p.correlationData();
+            out.add(c == null ? "<none>" : new String(c, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /**
+     * Runs a call the broker should refuse; fails unless it answered with a code of 0x80 or more or closed the
+     * connection (a client call failing because of that close counts as the close).
+     */
+    private static void assertRefused(TestClient client, String what, Callable<Integer> call) {
+        String outcome;
+        try {
+            int code = call.call();
+            if (code >= 0x80) {
+                return;
+            }
+            outcome = String.format("answered 0x%02X", code);
+        } catch (Exception e) {
+            outcome = "failed with " + e;
+        }
+        assertFalse(
+                client.isConnected(),
+                what + " outside the link listener must be refused (a code of 0x80 or more, or the connection "
+                        + "closed), but it " + outcome + " and the connection is up");
     }
 }

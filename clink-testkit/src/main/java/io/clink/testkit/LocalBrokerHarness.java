@@ -9,7 +9,9 @@ import java.util.List;
 
 /**
  * What a broker author implements so that the {@link LocalBrokerContract} can drive their adapter: start the broker
- * with the adapter wired to the given hooks, connect plain MQTT 5 clients, and open link connections.
+ * with the adapter wired to the given hooks, connect plain MQTT 5 and MQTT 3.1.1 clients, and open link
+ * connections. {@link io.clink.testkit.mqtt.EmbeddedBrokerHarness} does all of it for a broker embedded on
+ * 127.0.0.1.
  *
  * <p>One harness serves one test: the suite creates it before each test and closes it after, so it may start a
  * broker per test or share one across tests (then client ids must not collide: the suite uses ids starting with
@@ -48,11 +50,27 @@ public interface LocalBrokerHarness extends AutoCloseable {
     TestClient connectClient(String clientId) throws Exception;
 
     /**
+     * Connects a plain MQTT 3.1.1 client with clean session, on the same ordinary listener as {@link
+     * #connectClient}. Its publishes carry no properties (the suite sends none), its SUBACK codes are 0, 1, 2 or
+     * 0x80, and it has no topic aliases ({@link TestClient#topicAliasMaximum()} is 0).
+     *
+     * @param clientId the client id (starts with {@code contract-})
+     * @return the connected client
+     * @throws Exception if it cannot connect
+     * @since 0.1.0
+     */
+    TestClient connectMqtt311Client(String clientId) throws Exception;
+
+    /**
      * Connects the suite's spy: a plain MQTT 5 client (clean start, session expiry 0) that subscribes to {@code #} and
      * {@code $LINK/#} to check that no {@code $LINK/...} publish is ever delivered to a subscriber. It must be
      * connected where the broker grants a {@code $LINK/#} subscription: an adapter that refuses it to ordinary
      * clients (as the HiveMQ adapter does on every listener but its link listener) connects the spy on the link
      * listener. The default connects it like {@link #connectClient}.
+     *
+     * <p>The suite also publishes {@code $LINK/...} through this client, at QoS 2 and with topic aliases (which link
+     * clients do not use), and expects them at {@code onLinkPublish} like a link client's: so it must be connected
+     * where the broker accepts {@code $LINK} traffic, which is the link listener for an adapter that confines it.
      *
      * @param clientId the client id (starts with {@code contract-})
      * @return the connected client
@@ -76,6 +94,18 @@ public interface LocalBrokerHarness extends AutoCloseable {
     LinkClient newLinkClient(String clientId) throws Exception;
 
     /**
+     * As {@link #newLinkClient(String)}, with the given MQTT keepalive: for the check that a connection carrying only
+     * {@code $LINK} traffic is not timed out by the broker.
+     *
+     * @param clientId the client id (starts with {@code contract-})
+     * @param keepAlive the keepalive the client asks for in CONNECT, at least one second
+     * @return the client, not connected yet
+     * @throws Exception if it cannot be created
+     * @since 0.1.0
+     */
+    LinkClient newLinkClient(String clientId, Duration keepAlive) throws Exception;
+
+    /**
      * Lets the broker make progress before the suite polls again. The default sleeps 10 ms, for real brokers running
      * on their own threads; a harness over simulated time runs its pending tasks instead.
      *
@@ -84,6 +114,18 @@ public interface LocalBrokerHarness extends AutoCloseable {
      */
     default void settle() throws InterruptedException {
         Thread.sleep(10);
+    }
+
+    /**
+     * Lets {@code duration} of the broker's time pass, for checks about timeouts. The default sleeps, for real
+     * brokers; a harness over simulated time advances it.
+     *
+     * @param duration how long, not negative
+     * @throws InterruptedException if interrupted while waiting
+     * @since 0.1.0
+     */
+    default void elapse(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
     }
 
     /**
@@ -167,12 +209,42 @@ public interface LocalBrokerHarness extends AutoCloseable {
                 throws Exception;
 
         /**
+         * The Topic Alias Maximum the broker granted this client in its CONNACK.
+         *
+         * @return the number of topic aliases the client may use, 0 for none (and for MQTT 3.1.1)
+         * @since 0.1.0
+         */
+        int topicAliasMaximum();
+
+        /**
+         * Publishes at QoS 1 naming the topic by an MQTT 5 topic alias: the first call for a topic sends its name
+         * and sets an alias, every later call for it sends the alias alone (an empty topic name), which the broker
+         * must resolve. Waits for the PUBACK.
+         *
+         * @param topic the topic name
+         * @param payload the payload
+         * @return the PUBACK reason code
+         * @throws IllegalStateException if the broker granted no topic aliases ({@link #topicAliasMaximum()} is 0)
+         * @throws Exception if the client fails
+         * @since 0.1.0
+         */
+        int publishWithTopicAlias(String topic, byte[] payload) throws Exception;
+
+        /**
          * Everything this client has received so far, oldest first.
          *
          * @return a snapshot copy
          * @since 0.1.0
          */
         List<ReceivedMessage> received();
+
+        /**
+         * Whether the connection is up: false once the broker closed it (or the client disconnected).
+         *
+         * @return the client's view of its connection
+         * @since 0.1.0
+         */
+        boolean isConnected();
 
         /**
          * Disconnects normally (DISCONNECT 0x00); with clean start and expiry 0 the session ends.

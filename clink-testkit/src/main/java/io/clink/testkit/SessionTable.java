@@ -5,16 +5,22 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.LocalSubscription;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.ReasonCodes;
+import io.clink.api.time.Ticker;
 import io.clink.api.topic.InvalidTopicException;
 import io.clink.api.topic.Subscription;
 import io.clink.testkit.FakeLocalBroker.ConnectionSide;
 import io.clink.testkit.FakeLocalBroker.Delivery;
+import io.clink.testkit.FakeLocalBroker.Fault;
 import io.clink.testkit.FakeLocalBroker.Source;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /*
@@ -34,13 +40,56 @@ final class SessionTable {
     private final Map<String, FakeSession> sessions = new LinkedHashMap<>();
     private final MessageRouter router = new MessageRouter();
     private final HookDispatcher hooks;
+    private final Ticker ticker;
+    private final Set<Fault> faults = EnumSet.noneOf(Fault.class);
+    private final Set<String> linkListeners = new HashSet<>();
     private boolean loseUnsubscribes;
     private boolean loseSessionEnds;
     private long connectionCounter;
     private long subscriptionCounter;
 
-    SessionTable(HookDispatcher hooks) {
+    SessionTable(HookDispatcher hooks, Ticker ticker) {
         this.hooks = hooks;
+        this.ticker = ticker;
+    }
+
+    void plant(Fault fault, boolean on) {
+        synchronized (lock) {
+            if (on) {
+                faults.add(fault);
+            } else {
+                faults.remove(fault);
+            }
+        }
+    }
+
+    void linkListeners(Set<String> names) {
+        synchronized (lock) {
+            linkListeners.clear();
+            linkListeners.addAll(names);
+        }
+    }
+
+    private boolean has(Fault fault) {
+        synchronized (lock) {
+            return faults.contains(fault);
+        }
+    }
+
+    /** Whether the connection may use $LINK topics: every listener may until link listeners are named. */
+    private boolean mayUseLinkTopicsLocked(FakeSession session) {
+        return linkListeners.isEmpty() || (session.listener != null && linkListeners.contains(session.listener));
+    }
+
+    private static boolean isLinkFilter(String subscription) {
+        String filter = subscription;
+        if (filter.startsWith("$share/")) {
+            int slash = filter.indexOf('/', "$share/".length());
+            filter = slash < 0 ? "" : filter.substring(slash + 1);
+        } else if (filter.startsWith("$queue/")) {
+            filter = filter.substring("$queue/".length());
+        }
+        return ClusterLinkHooks.isLinkTopic(filter) || filter.equals("$LINK/#") || filter.equals("$LINK");
     }
 
     void loseUnsubscribes(boolean lose) {
@@ -61,7 +110,9 @@ final class SessionTable {
             @Nullable String username,
             @Nullable String peerHost,
             @Nullable String listener,
-            @Nullable ConnectionSide side) {
+            @Nullable ConnectionSide side,
+            boolean mqtt311,
+            Duration keepAlive) {
         if (clientId.isEmpty()) {
             throw new IllegalArgumentException("clientId must not be empty");
         }
@@ -73,6 +124,7 @@ final class SessionTable {
         boolean endOld;
         FakeSession session;
         LinkConnection connection;
+        boolean reportAtConnect;
         synchronized (lock) {
             old = sessions.get(clientId);
             oldWasConnected = old != null && old.connected;
@@ -97,11 +149,17 @@ final class SessionTable {
             session.linkPublished = false;
             session.networkConnection = side != null;
             session.side = side;
+            session.mqtt311 = mqtt311;
+            session.listener = listener;
+            session.keepAliveNanos = keepAlive.toNanos();
+            session.lastActivityNanos = ticker.nanoTime();
+            session.topicAliases.clear();
+            reportAtConnect = cleanStart && !endOld && faults.contains(Fault.SESSION_END_AT_CONNECT_ONLY);
         }
         if (oldWasConnected && oldConnection != null) {
             notifyClosed(oldSide, oldReportsClose, oldConnection, 0x8E, "session taken over");
         }
-        if (endOld) {
+        if (endOld || reportAtConnect) {
             reportSessionEnd(clientId);
         }
         return new Opened(session, connection);
@@ -143,6 +201,22 @@ final class SessionTable {
         return router.route(sessions.values(), message, source);
     }
 
+    /**
+     * Routes a reply to the asking connection only, and only while it is open; the caller holds the lock and then
+     * calls {@link #dispatch}.
+     */
+    List<Delivery> replyLocked(LinkConnection connection, MqttMessage reply) {
+        if (faults.contains(Fault.REPLY_TO_EVERY_SUBSCRIBER)) {
+            return router.route(sessions.values(), reply, Source.REPLY);
+        }
+        FakeSession s = sessions.get(connection.clientId());
+        boolean anyConnectionOfTheClient = faults.contains(Fault.REPLY_BY_CLIENT_ID);
+        if (s == null || !s.connected || (!anyConnectionOfTheClient && !s.connection.equals(connection))) {
+            return List.of();
+        }
+        return router.route(List.of(s), reply, Source.REPLY);
+    }
+
     int subscribe(FakeSession session, LinkConnection connection, String subscription, int qos) {
         Subscription parsed;
         try {
@@ -151,12 +225,21 @@ final class SessionTable {
             return 0x8F;
         }
         List<Delivery> out;
+        boolean report;
         synchronized (lock) {
             checkOpen(session, connection);
+            boolean link = isLinkFilter(subscription);
+            if (link && !mayUseLinkTopicsLocked(session)) {
+                return ReasonCodes.NOT_AUTHORIZED;
+            }
+            session.lastActivityNanos = ticker.nanoTime();
             session.subscriptions.put(subscription, new FakeSession.Sub(parsed, qos, ++subscriptionCounter));
             out = router.retainedFor(session, subscription, parsed, qos);
+            report = !link || faults.contains(Fault.LINK_FILTERS_REPORTED);
         }
-        hooks.report(h -> h.onSubscribe(session.clientId, subscription));
+        if (report) {
+            hooks.report(h -> h.onSubscribe(session.clientId, subscription));
+        }
         dispatch(out);
         return qos;
     }
@@ -168,7 +251,10 @@ final class SessionTable {
             if (session.subscriptions.remove(subscription) == null) {
                 return false;
             }
-            lose = loseUnsubscribes;
+            session.lastActivityNanos = ticker.nanoTime();
+            lose = loseUnsubscribes
+                    || (isLinkFilter(subscription) && !faults.contains(Fault.LINK_FILTERS_REPORTED))
+                    || (session.mqtt311 && faults.contains(Fault.MQTT311_UNSUBSCRIBE_UNREPORTED));
         }
         if (!lose) {
             hooks.report(h -> h.onUnsubscribe(session.clientId, subscription));
@@ -176,26 +262,88 @@ final class SessionTable {
         return true;
     }
 
-    /** A client's publish, already stamped with its identity. */
-    int publish(FakeSession session, LinkConnection connection, MqttMessage m) {
-        boolean link = ClusterLinkHooks.isLinkTopic(m.topic());
+    /**
+     * Resolves an MQTT 5 topic alias of a client's publish: a topic with an alias sets it, an alias alone (null
+     * topic) uses the one set before on this connection.
+     */
+    String resolveTopicAlias(FakeSession session, LinkConnection connection, int alias, @Nullable String topic) {
+        if (alias < 1 || alias > 0xFFFF) {
+            throw new IllegalArgumentException("topic alias must be in 1..65535: " + alias);
+        }
         synchronized (lock) {
             checkOpen(session, connection);
-            if (link) {
+            if (session.mqtt311) {
+                throw new IllegalStateException("MQTT 3.1.1 has no topic aliases (client " + session.clientId + ")");
+            }
+            if (topic != null) {
+                session.topicAliases.put(alias, topic);
+                return topic;
+            }
+            String known = session.topicAliases.get(alias);
+            if (known == null) {
+                throw new IllegalArgumentException(
+                        "topic alias " + alias + " was never set on this connection (client " + session.clientId + ")");
+            }
+            return known;
+        }
+    }
+
+    /** A client's publish, already stamped with its identity. */
+    int publish(FakeSession session, LinkConnection connection, MqttMessage m) {
+        return publish(session, connection, m, false);
+    }
+
+    /**
+     * A client's publish; {@code aliasOnly} when it named its topic by a topic alias alone, which the {@link
+     * Fault#TOPIC_ALIASES_UNRESOLVED} broker hides from the hooks.
+     */
+    int publish(FakeSession session, LinkConnection connection, MqttMessage m, boolean aliasOnly) {
+        boolean link = ClusterLinkHooks.isLinkTopic(m.topic());
+        boolean hidden;
+        boolean timedOut = false;
+        synchronized (lock) {
+            checkOpen(session, connection);
+            if (link && !mayUseLinkTopicsLocked(session)) {
+                return ReasonCodes.NOT_AUTHORIZED;
+            }
+            long now = ticker.nanoTime();
+            if (link && faults.contains(Fault.LINK_TRAFFIC_NOT_KEEPALIVE)) {
+                // The planted bug: $LINK packets do not count as activity, so the keepalive runs out under them.
+                timedOut =
+                        session.keepAliveNanos > 0 && now - session.lastActivityNanos > session.keepAliveNanos * 3 / 2;
+            } else {
+                session.lastActivityNanos = now;
+            }
+            if (timedOut) {
+                session.connected = false;
+            } else if (link) {
                 session.linkPublished = true;
             }
+            hidden = aliasOnly && faults.contains(Fault.TOPIC_ALIASES_UNRESOLVED);
+        }
+        if (timedOut) {
+            closeByBroker(session, connection, 0x8D, "keep alive timeout");
+            throw new IllegalStateException("client '" + session.clientId + "' timed out (keep alive)");
         }
         if (link) {
             Optional<ClusterLinkHooks> h = hooks.current();
-            if (h.isEmpty()) {
+            if (h.isEmpty() || hidden) {
                 return ReasonCodes.SUCCESS;
             }
             byte[] payload = m.payloadBytes();
+            if (m.qos() == 2 && has(Fault.QOS2_LINK_PUBLISH_REPORTED_TWICE)) {
+                // The planted bug: reported at PUBLISH and again at PUBREL.
+                hooks.call(
+                        () -> h.get().onLinkPublish(connection, m.topic(), payload, m.properties()),
+                        ReasonCodes.UNSPECIFIED_ERROR);
+            }
             return hooks.call(
                     () -> h.get().onLinkPublish(connection, m.topic(), payload, m.properties()),
                     ReasonCodes.UNSPECIFIED_ERROR);
         }
-        hooks.report(h -> h.onPublish(m));
+        if (!hidden) {
+            hooks.report(h -> h.onPublish(m));
+        }
         List<Delivery> out;
         synchronized (lock) {
             out = routeLocked(m, Source.LOCAL_PUBLISH);
@@ -318,13 +466,15 @@ final class SessionTable {
 
     private void endIfClean(FakeSession session) {
         boolean ended;
+        boolean report;
         synchronized (lock) {
             ended = session.cleanStart && !session.connected && sessions.get(session.clientId) == session;
             if (ended) {
                 sessions.remove(session.clientId);
             }
+            report = !faults.contains(Fault.SESSION_END_AT_CONNECT_ONLY);
         }
-        if (ended) {
+        if (ended && report) {
             reportSessionEnd(session.clientId);
         }
     }

@@ -1,8 +1,10 @@
 package io.clink.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clink.api.broker.LocalSubscription;
+import io.clink.api.broker.PublishProperties;
 import io.clink.testkit.LocalBrokerHarness.TestClient;
 import io.clink.testkit.RecordingHooks.SessionEnded;
 import io.clink.testkit.RecordingHooks.Subscribed;
@@ -91,12 +93,50 @@ abstract class SubscriptionContract extends ContractFixture {
     void onSessionEnd_cleanStartClientDisconnects_reported() throws Exception {
         TestClient c = harness.connectClient("contract-session");
         assertGranted(c.subscribe("contract/session/#", 1));
+        Subscribed granted = awaitHook(
+                "onSubscribe(contract-session, contract/session/#)",
+                Subscribed.class,
+                e -> e.clientId().equals("contract-session"));
 
         c.disconnect();
 
+        // An adapter may also report the end at a clean-start CONNECT (the old session ends there); only a report
+        // after the subscription shows that the session end at disconnect is seen.
         awaitEvent(
-                "onSessionEnd(contract-session)",
-                () -> hooks.any(SessionEnded.class, e -> e.clientId().equals("contract-session")));
+                "onSessionEnd(contract-session) after its subscription was reported: the session ends at disconnect, "
+                        + "a report at CONNECT only leaves its routes behind",
+                () -> eventsAfter(granted).stream()
+                        .anyMatch(
+                                e -> e instanceof SessionEnded s && s.clientId().equals("contract-session")));
+    }
+
+    // ------------------------------------------------------------------ MQTT 3.1.1 clients
+
+    @Test
+    void mqtt311Client_subscribeDeliverUnsubscribeDisconnect_reportedLikeMqtt5() throws Exception {
+        TestClient c = harness.connectMqtt311Client("contract-v311");
+
+        assertGranted(c.subscribe("contract/v311/#", 1));
+        awaitEvent(
+                "onSubscribe(contract-v311, contract/v311/#) of an MQTT 3.1.1 client",
+                () -> hooks.any(
+                        Subscribed.class,
+                        e -> e.clientId().equals("contract-v311")
+                                && e.subscription().equals("contract/v311/#")));
+        broker.deliver(remoteMessage("contract/v311/remote", "from afar", 1, PublishProperties.EMPTY));
+        assertEquals("from afar", awaitReceived(c, "contract/v311/remote").payloadUtf8());
+        c.unsubscribe("contract/v311/#");
+        Unsubscribed gone = awaitHook(
+                "onUnsubscribe(contract-v311, contract/v311/#) of an MQTT 3.1.1 client (its UNSUBACK has no codes)",
+                Unsubscribed.class,
+                e -> e.clientId().equals("contract-v311") && e.subscription().equals("contract/v311/#"));
+        c.disconnect();
+
+        awaitEvent(
+                "onSessionEnd(contract-v311) after its unsubscribe: an MQTT 3.1.1 clean session ends at disconnect",
+                () -> eventsAfter(gone).stream()
+                        .anyMatch(
+                                e -> e instanceof SessionEnded s && s.clientId().equals("contract-v311")));
     }
 
     // ------------------------------------------------------------------ forEachSubscription

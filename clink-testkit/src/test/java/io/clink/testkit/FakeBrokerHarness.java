@@ -7,12 +7,16 @@ import io.clink.api.broker.PublishProperties;
 import io.clink.api.transport.LinkClient;
 import io.clink.api.transport.LinkClientOptions;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
  * A {@link LocalBrokerHarness} over {@link FakeLocalBroker}: plain clients are the fake's simulated clients, link
- * connections come from an {@link InMemoryLinkNetwork}, and settling runs the manual time. The adapter handed to the
+ * connections come from an {@link InMemoryLinkNetwork} (whose listener is the fake's only link listener; the spy
+ * connects there too), and settling runs the manual time. The adapter handed to the
  * suite can be wrapped, to plant bugs and check that the suite catches them.
  */
 public final class FakeBrokerHarness implements LocalBrokerHarness {
@@ -44,6 +48,7 @@ public final class FakeBrokerHarness implements LocalBrokerHarness {
         this.adapter = adapter;
         this.timeout = timeout;
         network.listen("broker.test", 11883, broker);
+        broker.linkListeners(Set.of(InMemoryLinkNetwork.DEFAULT_LISTENER));
     }
 
     /** The fake behind the adapter. */
@@ -58,58 +63,118 @@ public final class FakeBrokerHarness implements LocalBrokerHarness {
 
     @Override
     public TestClient connectClient(String clientId) {
-        FakeBrokerClient c = broker.connect(clientId);
-        return new TestClient() {
-            @Override
-            public String clientId() {
-                return clientId;
-            }
+        return new Client(broker.connect(clientId), false);
+    }
 
-            @Override
-            public int subscribe(String subscription, int qos) {
-                return c.subscribe(subscription, qos);
-            }
+    @Override
+    public TestClient connectMqtt311Client(String clientId) {
+        return new Client(broker.connectMqtt311(clientId), true);
+    }
 
-            @Override
-            public void unsubscribe(String subscription) {
-                c.unsubscribe(subscription);
-            }
+    @Override
+    public TestClient connectLinkSpy(String clientId) {
+        return new Client(broker.connectOn(clientId, InMemoryLinkNetwork.DEFAULT_LISTENER), false);
+    }
 
-            @Override
-            public int publish(String topic, byte[] payload, int qos, boolean retain, PublishProperties properties) {
-                int code = c.publish(MqttMessage.builder()
-                        .topic(topic)
-                        .payload(payload)
-                        .qos(qos)
-                        .retain(retain)
-                        .properties(properties)
-                        .timestampMillis(time.wallClockMillis())
-                        .build());
-                return qos == 0 ? 0 : code;
-            }
+    /** A simulated client as the suite's test client; topic aliases numbered per client from 1. */
+    private final class Client implements TestClient {
+        private static final int TOPIC_ALIAS_MAXIMUM = 10;
+        private final FakeBrokerClient c;
+        private final boolean mqtt311;
+        private final Map<String, Integer> aliases = new HashMap<>();
 
-            @Override
-            public List<ReceivedMessage> received() {
-                return c.deliveries().stream()
-                        .map(d -> new ReceivedMessage(d.topic(), d.payload(), d.qos(), d.retain(), d.properties()))
-                        .toList();
-            }
+        Client(FakeBrokerClient c, boolean mqtt311) {
+            this.c = c;
+            this.mqtt311 = mqtt311;
+        }
 
-            @Override
-            public void disconnect() {
-                c.disconnect();
+        @Override
+        public String clientId() {
+            return c.clientId();
+        }
+
+        @Override
+        public int subscribe(String subscription, int qos) {
+            return c.subscribe(subscription, qos);
+        }
+
+        @Override
+        public void unsubscribe(String subscription) {
+            c.unsubscribe(subscription);
+        }
+
+        @Override
+        public int publish(String topic, byte[] payload, int qos, boolean retain, PublishProperties properties) {
+            if (mqtt311 && !properties.isEmpty()) {
+                throw new IllegalArgumentException("MQTT 3.1.1 has no publish properties: " + properties);
             }
-        };
+            int code = c.publish(MqttMessage.builder()
+                    .topic(topic)
+                    .payload(payload)
+                    .qos(qos)
+                    .retain(retain)
+                    .properties(properties)
+                    .timestampMillis(time.wallClockMillis())
+                    .build());
+            return qos == 0 ? 0 : code;
+        }
+
+        @Override
+        public int topicAliasMaximum() {
+            return mqtt311 ? 0 : TOPIC_ALIAS_MAXIMUM;
+        }
+
+        @Override
+        public int publishWithTopicAlias(String topic, byte[] payload) {
+            Integer known = aliases.get(topic);
+            if (known != null) {
+                return c.publishWithTopicAlias(known, null, payload, 1);
+            }
+            if (aliases.size() >= topicAliasMaximum()) {
+                throw new IllegalStateException("no topic alias left for " + topic);
+            }
+            int alias = aliases.size() + 1;
+            aliases.put(topic, alias);
+            return c.publishWithTopicAlias(alias, topic, payload, 1);
+        }
+
+        @Override
+        public List<ReceivedMessage> received() {
+            return c.deliveries().stream()
+                    .map(d -> new ReceivedMessage(d.topic(), d.payload(), d.qos(), d.retain(), d.properties()))
+                    .toList();
+        }
+
+        @Override
+        public boolean isConnected() {
+            return c.isConnected();
+        }
+
+        @Override
+        public void disconnect() {
+            c.disconnect();
+        }
     }
 
     @Override
     public LinkClient newLinkClient(String clientId) {
+        return newLinkClient(clientId, LinkClientOptions.DEFAULT_KEEP_ALIVE);
+    }
+
+    @Override
+    public LinkClient newLinkClient(String clientId, Duration keepAlive) {
         return network.newTransport()
                 .createClient(LinkClientOptions.builder()
                         .host("broker.test")
                         .port(11883)
                         .clientId(clientId)
+                        .keepAlive(keepAlive)
                         .build());
+    }
+
+    @Override
+    public void elapse(Duration duration) {
+        time.advance(duration);
     }
 
     @Override

@@ -48,6 +48,7 @@ public final class EmbeddedBrokerHarness implements LocalBrokerHarness {
     private final LinkTransport transport;
     private final boolean supportsQueueSubscriptions;
     private final List<MqttContractClient> clients = new ArrayList<>();
+    private final List<Mqtt311ContractClient> clients311 = new ArrayList<>();
     private final List<LinkClient> links = new ArrayList<>();
     private @Nullable Broker started;
 
@@ -77,18 +78,32 @@ public final class EmbeddedBrokerHarness implements LocalBrokerHarness {
     }
 
     @Override
+    public TestClient connectMqtt311Client(String clientId) throws Exception {
+        String uri = "tcp://" + running().host() + ":" + running().mqttPort();
+        Mqtt311ContractClient c = Mqtt311ContractClient.connect(uri, clientId, CONNECT_TIMEOUT);
+        clients311.add(c);
+        return c;
+    }
+
+    @Override
     public TestClient connectLinkSpy(String clientId) throws Exception {
         return connect(running().linkPort(), clientId);
     }
 
     @Override
     public LinkClient newLinkClient(String clientId) {
+        return newLinkClient(clientId, LinkClientOptions.DEFAULT_KEEP_ALIVE);
+    }
+
+    @Override
+    public LinkClient newLinkClient(String clientId, Duration keepAlive) {
         Broker b = running();
         LinkClient l = transport.createClient(LinkClientOptions.builder()
                 .host(b.host())
                 .port(b.linkPort())
                 .clientId(clientId)
                 .cleanStart(true)
+                .keepAlive(keepAlive)
                 .build());
         links.add(l);
         return l;
@@ -105,6 +120,10 @@ public final class EmbeddedBrokerHarness implements LocalBrokerHarness {
             c.client().closeQuietly();
         }
         clients.clear();
+        for (Mqtt311ContractClient c : clients311) {
+            c.closeQuietly();
+        }
+        clients311.clear();
         for (LinkClient l : links) {
             try {
                 l.close();

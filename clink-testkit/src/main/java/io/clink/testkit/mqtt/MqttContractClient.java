@@ -6,6 +6,8 @@ import io.clink.testkit.ReceivedMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
@@ -30,6 +32,8 @@ import org.jspecify.annotations.Nullable;
 public final class MqttContractClient implements LocalBrokerHarness.TestClient {
 
     private final MqttTestClient client;
+    // Every topic published with a name: Paho gives each a topic alias of its own, while aliases remain.
+    private final Set<String> namedTopics = ConcurrentHashMap.newKeySet();
 
     /**
      * Wraps a connected client.
@@ -67,7 +71,34 @@ public final class MqttContractClient implements LocalBrokerHarness.TestClient {
     @Override
     public int publish(String topic, byte[] payload, int qos, boolean retain, PublishProperties properties)
             throws Exception {
+        namedTopics.add(topic);
         return client.tryPublish(topic, payload, qos, retain, toPaho(properties));
+    }
+
+    @Override
+    public int topicAliasMaximum() {
+        return client.topicAliasMaximum();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Paho assigns topic aliases by itself when the broker grants them, so this publishes normally after checking
+     * that Paho has (or still has) an alias for the topic.
+     */
+    @Override
+    public int publishWithTopicAlias(String topic, byte[] payload) throws Exception {
+        namedTopics.add(topic);
+        if (namedTopics.size() > client.topicAliasMaximum()) {
+            throw new IllegalStateException("no topic alias left for " + topic + ": the broker granted "
+                    + client.topicAliasMaximum() + " and this client named " + namedTopics.size() + " topics");
+        }
+        return client.tryPublish(topic, payload, 1, false, null);
+    }
+
+    @Override
+    public boolean isConnected() {
+        return client.isConnected();
     }
 
     @Override

@@ -54,6 +54,7 @@ public final class MqttTestClient implements AutoCloseable {
     private final Duration timeout;
     private final Inbox inbox;
     private final PublishWindow window;
+    private volatile int topicAliasMaximum;
 
     private MqttTestClient(String serverUri, String clientId, Duration timeout) throws MqttException {
         this.timeout = timeout;
@@ -124,6 +125,8 @@ public final class MqttTestClient implements AutoCloseable {
             t.waitForCompletion(timeout.toMillis());
             MqttProperties granted = t.getResponseProperties();
             c.window.granted(granted == null ? null : granted.getReceiveMaximum());
+            Integer aliases = granted == null ? null : granted.getTopicAliasMaximum();
+            c.topicAliasMaximum = aliases == null ? 0 : aliases;
         } catch (MqttException e) {
             c.closeQuietly();
             throw e;
@@ -156,6 +159,18 @@ public final class MqttTestClient implements AutoCloseable {
      */
     public Duration timeout() {
         return timeout;
+    }
+
+    /**
+     * The Topic Alias Maximum of the broker's CONNACK: how many topic aliases this client may use. Paho then aliases
+     * by itself: the first publish on a topic sends the name and a new alias (while aliases remain), every later
+     * publish on it the alias alone.
+     *
+     * @return the granted maximum, 0 when the broker allows none
+     * @since 0.1.0
+     */
+    public int topicAliasMaximum() {
+        return topicAliasMaximum;
     }
 
     /**
