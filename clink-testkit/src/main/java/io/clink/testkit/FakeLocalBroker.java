@@ -107,14 +107,14 @@ public final class FakeLocalBroker implements LocalBroker {
         TOPIC_ALIASES_UNRESOLVED,
         /** An MQTT 3.1.1 client's UNSUBSCRIBE not reported (its UNSUBACK carries no reason codes to look at). */
         MQTT311_UNSUBSCRIBE_UNREPORTED,
+        /** An MQTT 3.1.1 client's publishes delivered but not reported to {@code onPublish}. */
+        MQTT311_PUBLISH_UNREPORTED,
         /**
          * Keepalive enforced with {@code $LINK} publishes not counting as activity: a connection carrying only link
          * traffic is closed (0x8D) at its next publish once one and a half keepalives have passed since its last
          * other packet.
          */
         LINK_TRAFFIC_NOT_KEEPALIVE,
-        /** {@link LocalBroker#reply} published to every subscriber of the response topic (the default reply). */
-        REPLY_TO_EVERY_SUBSCRIBER,
         /** {@link LocalBroker#reply} sent to whichever connection the client id has now, also one that took over. */
         REPLY_BY_CLIENT_ID
     }

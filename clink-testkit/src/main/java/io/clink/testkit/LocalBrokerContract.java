@@ -20,6 +20,27 @@ import io.clink.api.broker.LocalBroker;
  * code, is idempotent, and is followed by {@code onConnectionClosed} with an equal {@link LinkConnection}; a
  * reconnect gets a new connection id; hooks that throw do not break the broker.
  *
+ * <p>And what adapters have got wrong before:
+ * <ul>
+ *   <li><b>Listener restriction</b> (required, no harness switch skips it): a {@code $LINK/#} subscription and a
+ *       {@code $LINK/...} publish from a client on the ordinary listener are refused (a code of 0x80 or more, or the
+ *       connection closed), never reach {@code onLinkPublish} or {@code onSubscribe}, and are delivered to nobody.
+ *   <li><b>Session end at disconnect</b>: {@code onSessionEnd} comes after the client's subscription was reported,
+ *       so a report made only at the clean-start CONNECT does not pass.
+ *   <li><b>{@code $LINK} filters</b> (a link client's response topic, a spy's {@code $LINK/#}) are never reported
+ *       to {@code onSubscribe} or {@code onUnsubscribe}.
+ *   <li><b>QoS 2 link publishes</b> reach {@code onLinkPublish} exactly once and their PUBREC carries its code.
+ *   <li><b>Topic aliases</b>: an MQTT 5 publish naming its topic by alias alone is reported with the real topic, to
+ *       {@code onPublish} and to {@code onLinkPublish} (skipped only when the broker grants no aliases in CONNACK,
+ *       since clients then never use them).
+ *   <li><b>MQTT 3.1.1 clients</b>: subscribe, unsubscribe (no UNSUBACK codes), publish, delivery from {@link
+ *       LocalBroker#deliver} and session end, reported like an MQTT 5 client's.
+ *   <li><b>Keepalive</b>: a link connection with a 1 s keepalive carrying only {@code $LINK} publishes (every 250 ms
+ *       for 4 s of {@link LocalBrokerHarness#elapse broker time}) stays up: link packets count as activity.
+ *   <li><b>{@link LocalBroker#reply} reaches only the asking connection</b>: not another link connection subscribed
+ *       to the same response topic, and not a newer connection of the same client id after a takeover.
+ * </ul>
+ *
  * <p>The tests are inherited from package-private classes, one per duty (subscriptions, delivery, link
  * connections) over a shared fixture; this class is the only one to extend.
  *

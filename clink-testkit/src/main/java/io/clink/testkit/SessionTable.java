@@ -206,9 +206,6 @@ final class SessionTable {
      * calls {@link #dispatch}.
      */
     List<Delivery> replyLocked(LinkConnection connection, MqttMessage reply) {
-        if (faults.contains(Fault.REPLY_TO_EVERY_SUBSCRIBER)) {
-            return router.route(sessions.values(), reply, Source.REPLY);
-        }
         FakeSession s = sessions.get(connection.clientId());
         boolean anyConnectionOfTheClient = faults.contains(Fault.REPLY_BY_CLIENT_ID);
         if (s == null || !s.connected || (!anyConnectionOfTheClient && !s.connection.equals(connection))) {
@@ -319,7 +316,8 @@ final class SessionTable {
             } else if (link) {
                 session.linkPublished = true;
             }
-            hidden = aliasOnly && faults.contains(Fault.TOPIC_ALIASES_UNRESOLVED);
+            hidden = (aliasOnly && faults.contains(Fault.TOPIC_ALIASES_UNRESOLVED))
+                    || (session.mqtt311 && faults.contains(Fault.MQTT311_PUBLISH_UNREPORTED));
         }
         if (timedOut) {
             closeByBroker(session, connection, 0x8D, "keep alive timeout");

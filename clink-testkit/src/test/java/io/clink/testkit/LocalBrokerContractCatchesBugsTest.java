@@ -9,7 +9,9 @@ import io.clink.api.broker.LocalBroker;
 import io.clink.api.broker.LocalSubscription;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
+import io.clink.testkit.FakeLocalBroker.Fault;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -200,6 +202,133 @@ class LocalBrokerContractCatchesBugsTest {
                 },
                 f -> {},
                 LocalBrokerContract::linkPublish_qos1_answeredWithTheHooksReasonCode);
+    }
+
+    // ------------------------------------------------------------------ the strengthened contract (#13)
+
+    @Test
+    void suite_linkTopicsAcceptedOnEveryListener_failsListenerTest() throws Exception {
+        AssertionError e = runFailing(
+                FakeBrokerHarness.ATTACH,
+                f -> f.linkListeners(Set.of()),
+                LocalBrokerContract::linkTopics_onAnOrdinaryListener_publishAndSubscribeRefused);
+        assertTrue(e.getMessage().contains("outside the link listener must be refused"), e.getMessage());
+    }
+
+    @Test
+    void suite_sessionEndReportedOnlyAtConnect_failsSessionEndTest() throws Exception {
+        AssertionError e = runFailing(
+                FakeBrokerHarness.ATTACH,
+                f -> f.plant(Fault.SESSION_END_AT_CONNECT_ONLY, true),
+                LocalBrokerContract::onSessionEnd_cleanStartClientDisconnects_reported);
+        assertTrue(e.getMessage().contains("the session ends at disconnect"), e.getMessage());
+    }
+
+    @Test
+    void suite_linkFiltersReported_failsLinkFilterTest() throws Exception {
+        AssertionError e = runFailing(
+                FakeBrokerHarness.ATTACH,
+                f -> f.plant(Fault.LINK_FILTERS_REPORTED, true),
+                LocalBrokerContract::linkFilters_subscribedAndUnsubscribed_neverReported);
+        assertTrue(e.getMessage().contains("never reported to onSubscribe"), e.getMessage());
+    }
+
+    @Test
+    void suite_qos2LinkPublishReportedTwice_failsQos2Test() throws Exception {
+        AssertionError e = runFailing(
+                FakeBrokerHarness.ATTACH,
+                f -> f.plant(Fault.QOS2_LINK_PUBLISH_REPORTED_TWICE, true),
+                LocalBrokerContract::linkPublish_qos2_reachesOnLinkPublishOnceAndIsAnsweredWithItsCode);
+        assertTrue(e.getMessage().contains("exactly once"), e.getMessage());
+    }
+
+    @Test
+    void suite_qos2LinkPublishAnsweredWithFixedCode_failsQos2Test() throws Exception {
+        AssertionError e = runFailing(
+                (fake, hooks) -> {
+                    fake.attach(new ForwardingHooks(hooks) {
+                        @Override
+                        public int onLinkPublish(
+                                LinkConnection connection, String topic, byte[] payload, PublishProperties properties) {
+                            super.onLinkPublish(connection, topic, payload, properties);
+                            // The bug: PUBREC always says success, as the broker's own QoS 2 flow would.
+                            return 0;
+                        }
+                    });
+                    return fake;
+                },
+                f -> {},
+                LocalBrokerContract::linkPublish_qos2_reachesOnLinkPublishOnceAndIsAnsweredWithItsCode);
+        assertTrue(e.getMessage().contains("PUBREC must carry"), e.getMessage());
+    }
+
+    @Test
+    void suite_topicAliasesUnresolved_failsLocalAliasTest() throws Exception {
+        AssertionError e = runFailing(
+                FakeBrokerHarness.ATTACH,
+                f -> f.plant(Fault.TOPIC_ALIASES_UNRESOLVED, true),
+                LocalBrokerContract::onPublish_topicAlias_reportedWithTheRealTopic);
+        assertTrue(e.getMessage().contains("by alias alone"), e.getMessage());
+    }
+
+    @Test
+    void suite_topicAliasesUnresolved_failsLinkAliasTest() throws Exception {
+        AssertionError e = runFailing(
+                FakeBrokerHarness.ATTACH,
+                f -> f.plant(Fault.TOPIC_ALIASES_UNRESOLVED, true),
+                LocalBrokerContract::linkPublish_topicAlias_reportedWithTheRealTopic);
+        assertTrue(e.getMessage().contains("by alias alone"), e.getMessage());
+    }
+
+    @Test
+    void suite_mqtt311UnsubscribeUnreported_failsMqtt311SubscriptionTest() throws Exception {
+        AssertionError e = runFailing(
+                FakeBrokerHarness.ATTACH,
+                f -> f.plant(Fault.MQTT311_UNSUBSCRIBE_UNREPORTED, true),
+                LocalBrokerContract::mqtt311Client_subscribeDeliverUnsubscribeDisconnect_reportedLikeMqtt5);
+        assertTrue(e.getMessage().contains("its UNSUBACK has no codes"), e.getMessage());
+    }
+
+    @Test
+    void suite_mqtt311PublishUnreported_failsMqtt311PublishTest() throws Exception {
+        AssertionError e = runFailing(
+                FakeBrokerHarness.ATTACH,
+                f -> f.plant(Fault.MQTT311_PUBLISH_UNREPORTED, true),
+                LocalBrokerContract::onPublish_mqtt311Client_reportedWithPublisherTopicPayloadAndQos);
+        assertTrue(e.getMessage().contains("of an MQTT 3.1.1 client"), e.getMessage());
+    }
+
+    @Test
+    void suite_linkTrafficNotCountedAsKeepalive_failsKeepaliveTest() throws Exception {
+        AssertionError e = runFailing(
+                FakeBrokerHarness.ATTACH,
+                f -> f.plant(Fault.LINK_TRAFFIC_NOT_KEEPALIVE, true),
+                LocalBrokerContract::linkConnection_onlyLinkTraffic_staysAlivePastItsKeepalive);
+        assertTrue(e.getMessage().contains("link packets must count as activity"), e.getMessage());
+    }
+
+    @Test
+    void suite_defaultReplyToEverySubscriber_failsTwoConnectionsReplyTest() throws Exception {
+        AssertionError e = runFailing(
+                wrap(d -> new Delegating(d.fake, d.hooks) {
+                    @Override
+                    public void reply(LinkConnection connection, MqttMessage reply) {
+                        // The bug: LocalBroker's default, a publish every subscriber of the response topic gets.
+                        deliver(reply);
+                    }
+                }),
+                f -> {},
+                LocalBrokerContract::reply_twoConnectionsOnTheResponseTopic_reachesOnlyTheAskingOne);
+        assertTrue(e.getMessage().contains("asking connection only"), e.getMessage());
+    }
+
+    @Test
+    void suite_replyByClientId_failsTakenOverReplyTest() throws Exception {
+        AssertionError e = runFailing(
+                FakeBrokerHarness.ATTACH,
+                f -> f.plant(Fault.REPLY_BY_CLIENT_ID, true),
+                LocalBrokerContract::reply_toAConnectionTakenOver_neverReachesTheClientIdsNewConnection);
+        assertTrue(e.getMessage().contains("must not reach the new connection"), e.getMessage());
     }
 
     /** Hooks passing every call on; tests override one method to plant a bug in the broker's use of them. */
