@@ -210,11 +210,22 @@ public final class HiveMqLocalBroker extends AbstractLocalBroker {
         });
     }
 
-    /** {@inheritDoc} Through {@code PublishService.publishToClient} to the asking client only. */
+    /**
+     * {@inheritDoc} Through {@code PublishService.publishToClient} to the asking client only, and only while the
+     * asking connection is still its client id's current one: {@code publishToClient} addresses a client id, and an
+     * answer meant for a connection that was taken over must not reach the newer one.
+     */
     @Override
     public void reply(LinkConnection connection, MqttMessage reply) {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(reply, "reply");
+        if (!registry.isCurrent(connection)) {
+            LOG.debug(
+                    "Link handshake answer to {} dropped: connection {} is gone",
+                    connection.clientId(),
+                    connection.connectionId());
+            return;
+        }
         services.publishService()
                 .publishToClient(Messages.toPublish(reply), connection.clientId())
                 .whenComplete((result, error) -> {
