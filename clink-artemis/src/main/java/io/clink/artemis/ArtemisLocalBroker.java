@@ -22,6 +22,8 @@ import org.apache.activemq.artemis.core.protocol.mqtt.MQTTStateManager;
 import org.apache.activemq.artemis.core.remoting.server.RemotingService;
 import org.apache.activemq.artemis.core.server.ActivateCallback;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * clink's {@link LocalBroker} for an embedded Apache ActiveMQ Artemis server (2.42) with MQTT acceptors.
@@ -67,6 +69,8 @@ public final class ArtemisLocalBroker extends AbstractLocalBroker {
 
     private final ActiveMQServer server;
     private final Set<String> linkAcceptorNames;
+    private static final Logger LOG = LoggerFactory.getLogger(ArtemisLocalBroker.class);
+
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final Delivery delivery;
     private final ConnectInterceptor interceptor;
@@ -171,15 +175,28 @@ public final class ArtemisLocalBroker extends AbstractLocalBroker {
      * {@inheritDoc}
      *
      * <p>Routed to the asking client's own subscription queue only (the first of its plain subscriptions whose filter
-     * matches the reply topic), so another subscriber of the same response topic does not get it. If the client has
-     * no such subscription on this node, the reply goes through {@link #deliver} like any message.
+     * matches the reply topic), so another subscriber of the same response topic does not get it, and only while the
+     * asking connection is still its client id's current one: the queue belongs to the client id, and an answer meant
+     * for a connection that was taken over must not reach the newer one. Otherwise the reply is dropped (logged at
+     * debug); the remote's handshake then times out and it reconnects.
      */
     @Override
     public void reply(LinkConnection connection, MqttMessage reply) {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(reply, "reply");
+        ConnectionState state = registry.find(connection.connectionId());
+        if (state == null || !registry.isCurrent(state)) {
+            LOG.debug(
+                    "Link handshake answer to {} dropped: connection {} is gone",
+                    connection.clientId(),
+                    connection.connectionId());
+            return;
+        }
         if (!delivery.deliverTo(connection.clientId(), reply)) {
-            delivery.deliver(reply);
+            LOG.debug(
+                    "Link handshake answer to {} dropped: it has no subscription matching {} on this node",
+                    connection.clientId(),
+                    reply.topic());
         }
     }
 
