@@ -39,8 +39,8 @@ import org.jspecify.annotations.Nullable;
  *       it got from {@link #deliver} or {@link #reply};
  *   <li>passes a client's {@code $LINK/...} publish to {@code onLinkPublish}, delivers it to nobody and answers it
  *       with the returned code (once, QoS 2 too), from connections on a {@link #linkListeners link listener} only;
- *       after the connection closes it reports {@code onConnectionClosed} (for every
- *       connection that made a link publish, and for every connection opened by an {@link InMemoryLinkNetwork});
+ *       after the connection closes it reports {@code onConnectionClosed} (for every connection that made a link
+ *       publish, and for every connection opened by an {@link InMemoryLinkNetwork});
  *   <li>delivers to matching subscriptions: one copy per client for its plain subscriptions (QoS the minimum of the
  *       message's and the highest granted), one member per share group in round-robin order among connected
  *       members, retained messages to new plain subscriptions; every delivery is recorded per client
@@ -48,16 +48,15 @@ import org.jspecify.annotations.Nullable;
  *   <li>keeps the retained messages its clients publish (an empty one deletes), but never stores or deletes one
  *       because of {@link #deliver} or {@link #reply}: a forwarded retained message reaches the present subscribers
  *       only, as on EMQX;
- *
- * <li>sends a {@link #reply} to the asking connection only, and drops it once that connection is gone;
+ *   <li>sends a {@link #reply} to the asking connection only, and drops it once that connection is gone.
  * </ul>
  *
  * <p>Switches for failure tests: {@link #loseUnsubscribeEvents} and {@link #loseSessionEndEvents} stop the
  * corresponding reports (as brokers that drop sessions silently do, to test resynchronisation); {@link #throwFrom}
  * makes {@link #deliver}, {@link #reply}, {@link #disconnect} or {@link #forEachSubscription} throw, to test the
  * engine's guards; {@link #plant} gives it one of the {@link Fault bugs} an adapter could have, to prove that the
- * contract suite catches it. Exceptions thrown by the hooks are caught, kept in {@link #hookFailures()}, and never break the
- * broker; a throwing {@code onLinkPublish} is answered with {@link ReasonCodes#UNSPECIFIED_ERROR}.
+ * contract suite catches it. Exceptions thrown by the hooks are caught, kept in {@link #hookFailures()}, and never
+ * break the broker; a throwing {@code onLinkPublish} is answered with {@link ReasonCodes#UNSPECIFIED_ERROR}.
  *
  * <p>Concurrency: state is guarded by one lock, and the hooks are never called while it is held, so the hooks may
  * call back into the broker (as the engine does from {@code onLinkPublish}). A {@link #disconnect} issued on a thread
