@@ -258,6 +258,12 @@ public final class FakeLocalBroker implements LocalBroker {
 
     // ---------------------------------------------------------------- LocalBroker
 
+    /** {@inheritDoc} The fake routes {@code $queue/<filter>} as EMQX's shared group {@code $queue}, so it does. */
+    @Override
+    public boolean supportsQueueSubscriptions() {
+        return true;
+    }
+
     @Override
     public void attach(ClusterLinkHooks hooks) {
         this.hooks.attach(Objects.requireNonNull(hooks, "hooks"));

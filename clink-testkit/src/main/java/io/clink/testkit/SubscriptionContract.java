@@ -67,6 +67,17 @@ abstract class SubscriptionContract extends ContractFixture {
     }
 
     @Test
+    void supportsQueueSubscriptions_declaredAsTheBrokerBehaves() {
+        // clink advertises a route for <filter> to other clusters only when the adapter says the broker delivers
+        // <filter> to $queue/<filter> subscribers; a wrong declaration draws traffic nobody receives, or loses it.
+        assertEquals(
+                harness.supportsQueueSubscriptions(),
+                broker.supportsQueueSubscriptions(),
+                "LocalBroker.supportsQueueSubscriptions() must say whether the broker treats $queue/<filter> as EMQX's"
+                        + " shared group (the harness says it does: " + harness.supportsQueueSubscriptions() + ")");
+    }
+
+    @Test
     void onUnsubscribe_afterUnsubscribe_reportedAsSubscribed() throws Exception {
         TestClient c = harness.connectClient("contract-unsub");
         assertGranted(c.subscribe("contract/unsub/#", 1));

@@ -115,6 +115,21 @@ class LocalBrokerContractCatchesBugsTest {
     }
 
     @Test
+    void suite_queueSupportNotDeclared_failsQueueDeclarationTest() throws Exception {
+        // An adapter for an EMQX-like broker that forgot to override the default (false).
+        AssertionError e = runFailing(
+                wrap(d -> new Delegating(d.fake, d.hooks) {
+                    @Override
+                    public boolean supportsQueueSubscriptions() {
+                        return false;
+                    }
+                }),
+                f -> {},
+                LocalBrokerContract::supportsQueueSubscriptions_declaredAsTheBrokerBehaves);
+        assertTrue(e.getMessage().contains("supportsQueueSubscriptions"), e.getMessage());
+    }
+
+    @Test
     void suite_unsubscribeNotReported_failsUnsubscribeTest() throws Exception {
         runFailing(
                 FakeBrokerHarness.ATTACH,
@@ -384,6 +399,11 @@ class LocalBrokerContractCatchesBugsTest {
         @Override
         public void forEachSubscription(Consumer<? super LocalSubscription> action) {
             fake.forEachSubscription(action);
+        }
+
+        @Override
+        public boolean supportsQueueSubscriptions() {
+            return fake.supportsQueueSubscriptions();
         }
 
         @Override

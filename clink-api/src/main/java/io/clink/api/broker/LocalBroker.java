@@ -119,6 +119,26 @@ public interface LocalBroker {
     }
 
     /**
+     * Whether this broker treats a subscription to {@code $queue/<filter>} as EMQX does: a shared subscription of the
+     * group {@code $queue} on {@code <filter>}. Most brokers (HiveMQ CE, ActiveMQ Artemis, Mosquitto) do not; to them
+     * {@code $queue/t} is an ordinary filter that matches only the topic {@code $queue/t}.
+     *
+     * <p>clink reads it once, when the engine is built. When it is {@code false}, clink ignores {@code $queue/...}
+     * subscriptions that the adapter reports (events and snapshots alike): it does not advertise a route for
+     * {@code <filter>} to other clusters, because this broker would not deliver {@code <filter>} to that subscriber
+     * and the forwarded traffic would reach nobody. The adapter need not filter them itself.
+     *
+     * <p>Thread: the thread building the engine. Blocking: never. Exceptions: the engine fails to build and rethrows.
+     * The default is {@code false}.
+     *
+     * @return {@code true} only if {@code $queue/<filter>} subscriptions receive what {@code <filter>} matches
+     * @since 0.1.0
+     */
+    default boolean supportsQueueSubscriptions() {
+        return false;
+    }
+
+    /**
      * Called once when a clink engine attaches to this broker, before any other method of this interface and before
      * the engine accepts any hook call. An adapter that registers its interceptors lazily does it here.
      *

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalRoutes.class);
+    private static final String QUEUE_PREFIX = Subscription.QUEUE_GROUP + "/";
 
     private static final class ClientState {
         final Set<Subscription> subscriptions = new HashSet<>();
@@ -47,22 +49,45 @@ public final class LocalRoutes {
     private final List<LocalRouteListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, ClientState> clients = new HashMap<>();
     private final Map<Subscription, Integer> refCounts = new HashMap<>();
+    private final boolean queueSubscriptions;
+    private final AtomicBoolean queueIgnoredLogged = new AtomicBoolean();
     private long epoch;
     private boolean resyncPending;
 
-    /** Empty routes with no listener. */
-    public LocalRoutes() {}
+    /**
+     * Empty routes with no listener.
+     *
+     * @param queueSubscriptions whether the broker treats {@code $queue/<filter>} as EMQX's shared group on {@code
+     *     <filter>} ({@link io.clink.api.broker.LocalBroker#supportsQueueSubscriptions()}); if not, such
+     *     subscriptions stand for no route
+     */
+    public LocalRoutes(boolean queueSubscriptions) {
+        this.queueSubscriptions = queueSubscriptions;
+    }
 
     /**
      * The local route a broker subscription stands for, or null if it stands for none: the link's own {@code $LINK/}
-     * subscriptions are protocol plumbing, and an invalid filter (which a broker should have refused) is ignored.
+     * subscriptions are protocol plumbing, an invalid filter (which a broker should have refused) is ignored, and so
+     * is a {@code $queue/} subscription on a broker that does not know EMQX's {@code $queue} (advertising its filter
+     * would draw traffic the broker never delivers to that subscriber). Thread: any; reads only final state.
      *
      * @param localCluster this cluster's name, for the log line
      * @param clientId the subscriber, for the log line
      * @param subscription the subscription as the broker granted it
      */
-    public static @Nullable Subscription routeOf(String localCluster, String clientId, String subscription) {
+    public @Nullable Subscription routeOf(String localCluster, String clientId, String subscription) {
         if (subscription.startsWith(ClusterLinkHooks.LINK_TOPIC_PREFIX)) {
+            return null;
+        }
+        if (!queueSubscriptions && subscription.startsWith(QUEUE_PREFIX)) {
+            if (queueIgnoredLogged.compareAndSet(false, true)) {
+                LOG.info(
+                        "[{}] the broker has no EMQX $queue subscriptions: {} of {} (and any later $queue/ subscription)"
+                                + " stays local, no route is advertised for it",
+                        localCluster,
+                        subscription,
+                        clientId);
+            }
             return null;
         }
         try {

@@ -111,7 +111,7 @@ public final class HookDispatcher implements ClusterLinkHooks {
         if (!active()) {
             return;
         }
-        Subscription route = LocalRoutes.routeOf(localCluster, clientId, subscription);
+        Subscription route = localRoutes.routeOf(localCluster, clientId, subscription);
         if (route != null) {
             try {
                 localRoutes.subscribe(clientId, route);
@@ -128,7 +128,7 @@ public final class HookDispatcher implements ClusterLinkHooks {
         if (!active()) {
             return;
         }
-        Subscription route = LocalRoutes.routeOf(localCluster, clientId, subscription);
+        Subscription route = localRoutes.routeOf(localCluster, clientId, subscription);
         if (route != null) {
             try {
                 localRoutes.unsubscribe(clientId, route);

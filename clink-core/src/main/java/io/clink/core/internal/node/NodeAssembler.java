@@ -165,7 +165,7 @@ public final class NodeAssembler {
         GuardedBroker guarded = new GuardedBroker(localBroker);
         SerialExecutors executors = new SerialExecutors(pool);
         EtfLimits etfLimits = EtfLimits.defaults();
-        LocalRoutes localRoutes = new LocalRoutes();
+        LocalRoutes localRoutes = new LocalRoutes(localBroker.supportsQueueSubscriptions());
         RouteIndex remoteRoutes = new RouteIndex();
         StateListeners listeners = new StateListeners();
         RouteReceiver routeReceiver = new RouteReceiver(

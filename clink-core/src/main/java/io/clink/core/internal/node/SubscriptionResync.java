@@ -94,7 +94,7 @@ public final class SubscriptionResync {
         Map<String, List<Subscription>> snapshot = new HashMap<>();
         try {
             broker.forEachSubscription((LocalSubscription s) -> {
-                Subscription route = LocalRoutes.routeOf(localCluster, s.clientId(), s.subscription());
+                Subscription route = localRoutes.routeOf(localCluster, s.clientId(), s.subscription());
                 if (route != null) {
                     snapshot.computeIfAbsent(s.clientId(), id -> new ArrayList<>())
                             .add(route);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class LocalRoutesTest {
 
     private final List<String> events = new ArrayList<>();
-    private final LocalRoutes routes = new LocalRoutes();
+    private final LocalRoutes routes = new LocalRoutes(true);
 
     {
         routes.addListener(recorder(events, ""));
@@ -166,16 +166,30 @@ class LocalRoutesTest {
 
     @Test
     void routeOf_linkTopicOrInvalidFilter_null() {
-        assertThat(LocalRoutes.routeOf("us", "c1", "$LINK/cluster/resp/us/actor"))
-                .isNull();
-        assertThat(LocalRoutes.routeOf("us", "c1", "a/#/b")).isNull();
-        assertThat(LocalRoutes.routeOf("us", "c1", "")).isNull();
+        assertThat(routes.routeOf("us", "c1", "$LINK/cluster/resp/us/actor")).isNull();
+        assertThat(routes.routeOf("us", "c1", "a/#/b")).isNull();
+        assertThat(routes.routeOf("us", "c1", "")).isNull();
     }
 
     @Test
     void routeOf_plainAndShared_parsed() {
-        assertThat(LocalRoutes.routeOf("us", "c1", "t/+")).isEqualTo(sub("t/+"));
-        assertThat(LocalRoutes.routeOf("us", "c1", "$share/g/t/#")).isEqualTo(sub("$share/g/t/#"));
+        assertThat(routes.routeOf("us", "c1", "t/+")).isEqualTo(sub("t/+"));
+        assertThat(routes.routeOf("us", "c1", "$share/g/t/#")).isEqualTo(sub("$share/g/t/#"));
+    }
+
+    @Test
+    void routeOf_queueOnBrokerWithQueues_sharedGroupQueue() {
+        assertThat(routes.routeOf("us", "c1", "$queue/t/#")).isEqualTo(sub("$share/$queue/t/#"));
+    }
+
+    @Test
+    void routeOf_queueOnBrokerWithoutQueues_null() {
+        LocalRoutes plain = new LocalRoutes(false);
+
+        assertThat(plain.routeOf("us", "c1", "$queue/t/#")).isNull();
+        assertThat(plain.routeOf("us", "c2", "$queue/x")).isNull();
+        assertThat(plain.routeOf("us", "c1", "$share/g/t/#")).isEqualTo(sub("$share/g/t/#"));
+        assertThat(plain.routeOf("us", "c1", "$queue")).isEqualTo(sub("$queue"));
     }
 
     /**
@@ -187,7 +201,7 @@ class LocalRoutesTest {
         for (long seed = 0; seed < 100; seed++) {
             Random rnd = new Random(seed);
             Set<String> view = new HashSet<>();
-            LocalRoutes table = new LocalRoutes();
+            LocalRoutes table = new LocalRoutes(true);
             table.addListener(new LocalRouteListener() {
                 @Override
                 public void routeAdded(Subscription route) {

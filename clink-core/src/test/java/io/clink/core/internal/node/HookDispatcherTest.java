@@ -58,7 +58,7 @@ class HookDispatcherTest {
     private final GuardedBroker guarded = new GuardedBroker(broker);
     private final CounterRegistry counters = new CounterRegistry(liveConfig);
     private final RouteIndex remoteRoutes = new RouteIndex();
-    private final LocalRoutes localRoutes = new LocalRoutes();
+    private final LocalRoutes localRoutes = new LocalRoutes(true);
     private final LinkSupervisor links = new LinkSupervisor(RecordingLink::new, cluster -> {}, () -> 0L);
     private final HookDispatcher hooks = new HookDispatcher(
             "us",

@@ -67,7 +67,7 @@ class SubscriptionResyncTest {
         timers.add(t);
         return t;
     };
-    private final LocalRoutes routes = new LocalRoutes();
+    private final LocalRoutes routes = new LocalRoutes(true);
     private final SubscriptionResync resync =
             new SubscriptionResync(routes, new GuardedBroker(broker), "us", scheduler, Runnable::run, INTERVAL);
 
