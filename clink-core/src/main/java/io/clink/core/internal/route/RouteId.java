@@ -39,6 +39,17 @@ public final class RouteId {
     }
 
     /**
+     * A route id over the given array, without a copy: for a decoder that has just made the array.
+     *
+     * @param bytes the id's bytes; the caller must not modify the array afterwards
+     * @return the id
+     * @since 0.1.0
+     */
+    public static RouteId wrap(byte[] bytes) {
+        return new RouteId(requireNonNull(bytes, "bytes"));
+    }
+
+    /**
      * A route id of the UTF-8 encoding of {@code text} (what clink's own senders use).
      *
      * @param text the id as text
