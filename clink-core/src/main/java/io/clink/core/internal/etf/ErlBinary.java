@@ -91,6 +91,21 @@ public final class ErlBinary implements Term {
     }
 
     /**
+     * Returns the index of the first occurrence of a byte.
+     *
+     * @param b the byte to look for
+     * @return its index from 0, or -1 if the binary does not hold it
+     */
+    public int indexOf(byte b) {
+        for (int i = 0; i < length; i++) {
+            if (array[offset + i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * Returns a copy of the content.
      *
      * @return a new array

@@ -470,18 +470,17 @@ public final class EtfDecoder {
             }
             checkDepth(depth, at, tag);
             if (arity <= SmallMap.MAX_SIZE) {
-                Term[] keys = new Term[arity];
-                Term[] values = new Term[arity];
+                Term[] keysAndValues = new Term[2 * arity];
                 for (int i = 0; i < arity; i++) {
                     int keyAt = pos;
                     Term key = term(depth + 1);
-                    if (SmallMap.indexOf(keys, i, key) >= 0) {
+                    if (SmallMap.indexOf(keysAndValues, i, key) >= 0) {
                         throw error(keyAt, "MAP_EXT (116) has the key " + key + " twice");
                     }
-                    keys[i] = key;
-                    values[i] = term(depth + 1);
+                    keysAndValues[2 * i] = key;
+                    keysAndValues[2 * i + 1] = term(depth + 1);
                 }
-                return ErlMap.ofOwned(new SmallMap(keys, values));
+                return ErlMap.ofOwned(new SmallMap(keysAndValues));
             }
             LinkedHashMap<Term, Term> entries = new LinkedHashMap<>(Math.min(arity, 64) * 2);
             for (int i = 0; i < arity; i++) {

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * The entries of a small decoded map ({@link #MAX_SIZE} entries at most) in two arrays, in decoded order.
  *
  * <p>Every forwarded message carries three or four small maps (flags, headers, properties, extra); a
- * {@code LinkedHashMap} costs a table and a 40-byte node per entry for each, where two exact-size arrays do. A lookup
+ * {@code LinkedHashMap} costs a table and a 40-byte node per entry for each, where one exact-size array does. A lookup
  * is a scan of at most {@link #MAX_SIZE} keys, cheaper than hashing a term at that size; larger maps keep a hash
  * map so that a hostile map of many entries costs no quadratic time.
  *
@@ -24,19 +24,18 @@ final class SmallMap extends AbstractMap<Term, Term> {
     /** The most entries decoded into this form; beyond it the scan would cost more than hashing. */
     static final int MAX_SIZE = 8;
 
-    private final Term[] keys;
-    private final Term[] values;
+    /** Key 0, value 0, key 1, value 1, ...: one array rather than two. */
+    private final Term[] keysAndValues;
 
-    /** Takes ownership of two arrays of equal length without duplicate or null keys. */
-    SmallMap(Term[] keys, Term[] values) {
-        this.keys = keys;
-        this.values = values;
+    /** Takes ownership of an array of alternating keys and values, without duplicate keys or nulls. */
+    SmallMap(Term[] keysAndValues) {
+        this.keysAndValues = keysAndValues;
     }
 
-    /** The index of {@code key} among {@code keys[0..count)}, or -1. */
-    static int indexOf(Term[] keys, int count, Object key) {
+    /** The index of {@code key} among the first {@code count} keys of {@code keysAndValues}, or -1. */
+    static int indexOf(Term[] keysAndValues, int count, Object key) {
         for (int i = 0; i < count; i++) {
-            if (keys[i].equals(key)) {
+            if (keysAndValues[2 * i].equals(key)) {
                 return i;
             }
         }
@@ -45,18 +44,18 @@ final class SmallMap extends AbstractMap<Term, Term> {
 
     @Override
     public @Nullable Term get(Object key) {
-        int i = indexOf(keys, keys.length, key);
-        return i < 0 ? null : values[i];
+        int i = indexOf(keysAndValues, size(), key);
+        return i < 0 ? null : keysAndValues[2 * i + 1];
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return indexOf(keys, keys.length, key) >= 0;
+        return indexOf(keysAndValues, size(), key) >= 0;
     }
 
     @Override
     public int size() {
-        return keys.length;
+        return keysAndValues.length / 2;
     }
 
     @Override
@@ -69,23 +68,23 @@ final class SmallMap extends AbstractMap<Term, Term> {
 
                     @Override
                     public boolean hasNext() {
-                        return next < keys.length;
+                        return next < size();
                     }
 
                     @Override
                     public Map.Entry<Term, Term> next() {
-                        if (next >= keys.length) {
+                        if (next >= size()) {
                             throw new NoSuchElementException();
                         }
                         int i = next++;
-                        return Map.entry(keys[i], values[i]);
+                        return Map.entry(keysAndValues[2 * i], keysAndValues[2 * i + 1]);
                     }
                 };
             }
 
             @Override
             public int size() {
-                return keys.length;
+                return SmallMap.this.size();
             }
         };
     }
@@ -93,8 +92,8 @@ final class SmallMap extends AbstractMap<Term, Term> {
     @Override
     public int hashCode() {
         int h = 0;
-        for (int i = 0; i < keys.length; i++) {
-            h += keys[i].hashCode() ^ values[i].hashCode();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            h += keysAndValues[i].hashCode() ^ keysAndValues[i + 1].hashCode();
         }
         return h;
     }
