@@ -64,8 +64,14 @@ final class ExactChildren {
 
     private ExactChildren() {}
 
+    /**
+     * The home slot's hash. Level texts such as {@code s-000042} or {@code d-0007} differ in their last characters
+     * only, so their polynomial hashes are near neighbours that linear probing would pack into long runs; multiplying
+     * by the golden ratio scatters neighbours over the whole table before the low bits are taken.
+     */
     private static int spread(int h) {
-        return h ^ (h >>> 16);
+        int x = h * 0x9E3779B9;
+        return x ^ (x >>> 16);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
