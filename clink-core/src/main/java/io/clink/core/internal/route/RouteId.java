@@ -90,20 +90,9 @@ public final class RouteId {
         return isUtf8(bytes, 0, bytes.length) ? new String(bytes, StandardCharsets.UTF_8) : null;
     }
 
-    /** True when the id's bytes equal {@code other}'s. */
-    boolean bytesEqual(byte[] other) {
-        return Arrays.equals(bytes, other);
-    }
-
-    /** True when the id is longer than {@code suffix} and ends with it. */
-    boolean endsWithProperly(byte[] suffix) {
-        int from = bytes.length - suffix.length;
-        return from > 0 && Arrays.equals(bytes, from, bytes.length, suffix, 0, suffix.length);
-    }
-
-    /** The first {@code length} bytes as an id. */
-    RouteId prefix(int length) {
-        return new RouteId(Arrays.copyOf(bytes, length));
+    /** The id's bytes, not copied: for the index's lookups, which only read them. */
+    byte[] bytes() {
+        return bytes;
     }
 
     /** This id followed by {@code tail}. */
