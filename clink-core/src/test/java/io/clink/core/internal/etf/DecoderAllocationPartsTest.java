@@ -158,4 +158,19 @@ class DecoderAllocationPartsTest {
         ErlList improper = (ErlList) decoder.decode(new byte[] {(byte) 131, 108, 0, 0, 0, 1, 97, 1, 97, 2});
         assertThat(improper.tail()).isEqualTo(ErlInteger.of(2));
     }
+
+    @Test
+    void decode_compressedAfterCorruptAndTruncatedStreams_usesTheThreadsInflaterAfresh() throws ProtocolException {
+        byte[] plain = EtfEncoder.encode(ErlBinary.wrap(new byte[2000]));
+        byte[] good = EtfEncoder.compress(plain);
+        assertThat(good[1]).isEqualTo((byte) 80);
+        byte[] corrupt = good.clone();
+        corrupt[8] ^= 0x55;
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
+        for (int round = 0; round < 3; round++) {
+            assertThatThrownBy(() -> decoder.decode(corrupt)).isInstanceOf(ProtocolException.class);
+            assertThatThrownBy(() -> decoder.decode(truncated)).isInstanceOf(ProtocolException.class);
+            assertThat(decoder.decode(good)).isEqualTo(ErlBinary.wrap(new byte[2000]));
+        }
+    }
 }
