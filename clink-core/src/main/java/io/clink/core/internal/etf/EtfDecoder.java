@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  *       input array while decoded terms are in use.</li>
  * </ul>
  *
- * <p>Thread safety: instances are immutable and may be shared; each call uses its own state.
+ * <p>Thread safety: instances are immutable and may be shared; each call uses its own state. Decoded atoms are
+ * shared through one bounded, lock-free cache for the process ({@link AtomCache}), and compressed payloads are
+ * inflated with one reused inflater per thread.
  */
 public final class EtfDecoder {
     private static final Pattern FLOAT_TEXT = Pattern.compile("\\s*[+-]?\\d+(\\.\\d*)?([eE][+-]?\\d+)?");

@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Built once per forwarded publish, so encoding is the hot path: {@link #encodedSize()} is exact, and
  * {@link #encodeTo(ByteBuffer)} writes the record straight from the fields into a caller's heap or direct buffer.
  * The topic and client id are UTF-8 encoded once, at build time; the payload is never copied until it is written
- * into the output. Decoding keeps the payload as a read-only view of the decoded bytes, again without a copy.
+ * into the output. Decoding keeps the payload, the topic and the client id as views of the decoded bytes, again
+ * without a copy.
  *
  * <p>Decoding checks the record's shape (tag, arity, each field's term type, QoS 0-2, a non-empty topic without
  * wildcards, an iodata payload) and nothing more: text fields that are not UTF-8 and header or property values clink
