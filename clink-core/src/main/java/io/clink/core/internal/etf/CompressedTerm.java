@@ -12,6 +12,12 @@ import java.util.zip.Inflater;
 final class CompressedTerm {
     private static final int INITIAL_INFLATE_CHUNK = 64 * 1024;
 
+    /**
+     * One inflater per thread, reset between uses, as the encoder keeps its deflaters: a new {@link Inflater} per
+     * payload costs a native zlib stream and a cleaner registration for every compressed message received.
+     */
+    private static final ThreadLocal<Inflater> INFLATERS = ThreadLocal.withInitial(Inflater::new);
+
     private CompressedTerm() {}
 
     /**
@@ -41,11 +47,11 @@ final class CompressedTerm {
             throw new ProtocolException(2, "compressed payload declares 0 inflated bytes; a term needs at least 1");
         }
         int size = (int) declared;
-        Inflater inflater = new Inflater();
+        Inflater inflater = INFLATERS.get();
+        inflater.reset();
         try {
             inflater.setInput(data, offset + 6, length - 6);
             byte[] out = new byte[Math.min(size, INITIAL_INFLATE_CHUNK)];
-            byte[] probe = new byte[1];
             int n = 0;
             int stalls = 0;
             while (!inflater.finished()) {
@@ -53,7 +59,7 @@ final class CompressedTerm {
                 if (n == out.length) {
                     if (n == size) {
                         // Full: the stream may only end here; one more byte means it lied about its size.
-                        produced = inflater.inflate(probe);
+                        produced = inflater.inflate(new byte[1]);
                         if (produced > 0) {
                             throw new ProtocolException(
                                     6, "compressed data inflates to more than the declared " + size + " bytes");
@@ -96,7 +102,9 @@ final class CompressedTerm {
                     6 + (int) Math.min(inflater.getBytesRead(), Integer.MAX_VALUE),
                     "corrupt zlib stream in compressed payload: " + e.getMessage());
         } finally {
-            inflater.end();
+            // Whatever happened (a corrupt stream included), leave it clean for the next payload on this thread;
+            // reset() keeps the native stream for reuse.
+            inflater.reset();
         }
     }
 }

@@ -85,7 +85,7 @@ public final class ErlAtom implements Term {
 
     @Override
     public boolean equals(@Nullable Object o) {
-        return o instanceof ErlAtom && Arrays.equals(utf8, ((ErlAtom) o).utf8);
+        return o == this || (o instanceof ErlAtom && Arrays.equals(utf8, ((ErlAtom) o).utf8));
     }
 
     @Override

@@ -1,9 +1,6 @@
 package io.clink.core.internal.etf;
 
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
@@ -94,6 +91,21 @@ public final class ErlBinary implements Term {
     }
 
     /**
+     * Returns the index of the first occurrence of a byte.
+     *
+     * @param b the byte to look for
+     * @return its index from 0, or -1 if the binary does not hold it
+     */
+    public int indexOf(byte b) {
+        for (int i = 0; i < length; i++) {
+            if (array[offset + i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * Returns a copy of the content.
      *
      * @return a new array
@@ -117,16 +129,7 @@ public final class ErlBinary implements Term {
      * @return the text, or {@code null} if the content is not valid UTF-8
      */
     public @Nullable String utf8OrNull() {
-        try {
-            CharBuffer chars = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(array, offset, length));
-            return chars.toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return Utf8.decodeOrNull(array, offset, offset + length);
     }
 
     void copyTo(ByteBuffer out) {

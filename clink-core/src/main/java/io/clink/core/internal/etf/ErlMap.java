@@ -60,6 +60,11 @@ public final class ErlMap implements Term {
         return entries.isEmpty() ? EMPTY : new ErlMap(Collections.unmodifiableMap(entries));
     }
 
+    /** Takes ownership of a small immutable map the decoder built. */
+    static ErlMap ofOwned(SmallMap entries) {
+        return entries.isEmpty() ? EMPTY : new ErlMap(entries);
+    }
+
     /**
      * Returns the entries.
      *

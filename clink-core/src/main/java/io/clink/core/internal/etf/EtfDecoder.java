@@ -4,10 +4,6 @@ import static io.clink.core.internal.etf.EtfTags.*;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +29,9 @@ import java.util.regex.Pattern;
  *       input array while decoded terms are in use.</li>
  * </ul>
  *
- * <p>Thread safety: instances are immutable and may be shared; each call uses its own state.
+ * <p>Thread safety: instances are immutable and may be shared; each call uses its own state. Decoded atoms are
+ * shared through one bounded, lock-free cache for the process ({@link AtomCache}), and compressed payloads are
+ * inflated with one reused inflater per thread.
  */
 public final class EtfDecoder {
     private static final Pattern FLOAT_TEXT = Pattern.compile("\\s*[+-]?\\d+(\\.\\d*)?([eE][+-]?\\d+)?");
@@ -393,28 +391,48 @@ public final class EtfDecoder {
 
         private ErlAtom atom(int len, boolean utf8, int at, int tag) throws ProtocolException {
             need(len, at, tag);
+            int from = pos;
+            int to = pos + len;
+            // A Latin-1 atom has the same bytes as its UTF-8 form only when it is ASCII; only then may it be looked
+            // up by its bytes (Latin-1 "\u00c3\u00a9" and UTF-8 "\u00e9" share theirs).
+            boolean cacheable = utf8 || isAscii(from, to);
+            int hash = cacheable ? AtomCache.hash(buf, from, to) : 0;
+            if (cacheable) {
+                ErlAtom cached = AtomCache.get(buf, from, to, hash);
+                if (cached != null) {
+                    pos = to;
+                    return cached;
+                }
+            }
             String name;
             if (utf8) {
-                CharsetDecoder dec = StandardCharsets.UTF_8
-                        .newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT);
-                try {
-                    CharBuffer chars = dec.decode(ByteBuffer.wrap(buf, pos, len));
-                    name = chars.toString();
-                } catch (CharacterCodingException e) {
+                name = Utf8.decodeOrNull(buf, from, to);
+                if (name == null) {
                     throw error(at, EtfTags.name(tag) + " text is not valid UTF-8");
                 }
             } else {
-                name = new String(buf, pos, len, StandardCharsets.ISO_8859_1);
+                name = new String(buf, from, len, StandardCharsets.ISO_8859_1);
             }
             if (name.codePointCount(0, name.length()) > ErlAtom.MAX_CHARS) {
                 throw error(
                         at,
                         EtfTags.name(tag) + " has more than " + ErlAtom.MAX_CHARS + " characters, Erlang's atom limit");
             }
-            pos += len;
-            return ErlAtom.of(name);
+            pos = to;
+            ErlAtom atom = ErlAtom.of(name);
+            if (cacheable) {
+                AtomCache.put(atom, hash);
+            }
+            return atom;
+        }
+
+        private boolean isAscii(int from, int to) {
+            for (int i = from; i < to; i++) {
+                if (buf[i] < 0) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private Term tuple(int arity, int depth, int at, int tag) throws ProtocolException {
@@ -440,6 +458,10 @@ public final class EtfDecoder {
                 // erts never writes this, but it is well-formed: [] ++ Tail is just the tail.
                 return tail;
             }
+            if (tail == ErlList.NIL) {
+                // A proper list, the usual case: the elements are already canonical, nothing to fold or copy.
+                return ErlList.ofOwned(elements);
+            }
             return ErlList.ofOwned(elements, tail);
         }
 
@@ -449,6 +471,19 @@ public final class EtfDecoder {
                 return ErlMap.EMPTY;
             }
             checkDepth(depth, at, tag);
+            if (arity <= SmallMap.MAX_SIZE) {
+                Term[] keysAndValues = new Term[2 * arity];
+                for (int i = 0; i < arity; i++) {
+                    int keyAt = pos;
+                    Term key = term(depth + 1);
+                    if (SmallMap.indexOf(keysAndValues, i, key) >= 0) {
+                        throw error(keyAt, "MAP_EXT (116) has the key " + key + " twice");
+                    }
+                    keysAndValues[2 * i] = key;
+                    keysAndValues[2 * i + 1] = term(depth + 1);
+                }
+                return ErlMap.ofOwned(new SmallMap(keysAndValues));
+            }
             LinkedHashMap<Term, Term> entries = new LinkedHashMap<>(Math.min(arity, 64) * 2);
             for (int i = 0; i < arity; i++) {
                 int keyAt = pos;

@@ -244,21 +244,30 @@ public final class ControlCodec {
                 Fields.required(map, KEY_PROTO_VER, what, "protocol version"), "key 14 (protocol version)");
     }
 
-    /** Any binary: EMQX does not validate the client ids that durable-session route ids carry. */
+    /**
+     * Any binary: EMQX does not validate the client ids that durable-session route ids carry. The error text is
+     * built only on failure, as this runs for every operation of a batch.
+     */
     private static RouteId routeId(Term t, int index) throws ProtocolException {
-        return RouteId.of(Fields.binary(t, "route op " + index + " route id").toByteArray());
+        if (!(t instanceof ErlBinary)) {
+            throw new ProtocolException("route op " + index + " route id must be a binary, found " + t);
+        }
+        return RouteId.wrap(((ErlBinary) t).toByteArray());
+    }
+
+    private static String filter(Term t, int index) throws ProtocolException {
+        String s = t instanceof ErlBinary ? ((ErlBinary) t).utf8OrNull() : null;
+        return s != null ? s : Fields.utf8(t, "route op " + index + " filter");
     }
 
     private static RouteOp routeOp(Term t, int index) throws ProtocolException {
         if (t instanceof ErlTuple) {
             ErlTuple op = (ErlTuple) t;
             if (op.arity() == 2) {
-                return new RouteOp(
-                        false, Fields.utf8(op.get(0), "route op " + index + " filter"), routeId(op.get(1), index));
+                return new RouteOp(false, filter(op.get(0), index), routeId(op.get(1), index));
             }
             if (op.arity() == 3 && ROUTE_DELETE.equals(op.get(0))) {
-                return new RouteOp(
-                        true, Fields.utf8(op.get(1), "route op " + index + " filter"), routeId(op.get(2), index));
+                return new RouteOp(true, filter(op.get(1), index), routeId(op.get(2), index));
             }
         }
         throw new ProtocolException(

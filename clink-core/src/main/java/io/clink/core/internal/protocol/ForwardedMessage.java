@@ -9,7 +9,6 @@ import io.clink.core.internal.etf.EtfEncoder;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.etf.Term;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -20,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Built once per forwarded publish, so encoding is the hot path: {@link #encodedSize()} is exact, and
  * {@link #encodeTo(ByteBuffer)} writes the record straight from the fields into a caller's heap or direct buffer.
  * The topic and client id are UTF-8 encoded once, at build time; the payload is never copied until it is written
- * into the output. Decoding keeps the payload as a read-only view of the decoded bytes, again without a copy.
+ * into the output. Decoding keeps the payload, the topic and the client id as views of the decoded bytes, again
+ * without a copy.
  *
  * <p>Decoding checks the record's shape (tag, arity, each field's term type, QoS 0-2, a non-empty topic without
  * wildcards, an iodata payload) and nothing more: text fields that are not UTF-8 and header or property values clink
@@ -38,11 +38,13 @@ public final class ForwardedMessage {
     private final int qos;
     private final @Nullable String from;
     private final Term fromTerm;
-    private final byte[] fromUtf8;
+    /** What {@code from} is written as: the client id's bytes, or an atom {@code from}'s name. */
+    private final ErlBinary fromBinary;
+
     private final ErlMap flags;
     private final MessageHeaders headers;
     private final @Nullable String topic;
-    private final byte[] topicUtf8;
+    private final ErlBinary topicBinary;
     private final ByteBuffer payload;
     private final long timestamp;
     private final ErlMap extra;
@@ -52,11 +54,11 @@ public final class ForwardedMessage {
             int qos,
             @Nullable String from,
             Term fromTerm,
-            byte[] fromUtf8,
+            ErlBinary fromBinary,
             ErlMap flags,
             MessageHeaders headers,
             @Nullable String topic,
-            byte[] topicUtf8,
+            ErlBinary topicBinary,
             ByteBuffer payload,
             long timestamp,
             ErlMap extra) {
@@ -64,11 +66,11 @@ public final class ForwardedMessage {
         this.qos = qos;
         this.from = from;
         this.fromTerm = fromTerm;
-        this.fromUtf8 = fromUtf8;
+        this.fromBinary = fromBinary;
         this.flags = flags;
         this.headers = headers;
         this.topic = topic;
-        this.topicUtf8 = topicUtf8;
+        this.topicBinary = topicBinary;
         this.payload = payload;
         this.timestamp = timestamp;
         this.extra = extra;
@@ -173,7 +175,7 @@ public final class ForwardedMessage {
      * @return a binary over the topic's bytes
      */
     public ErlBinary topicBytes() {
-        return ErlBinary.wrap(topicUtf8);
+        return topicBinary;
     }
 
     /**
@@ -214,10 +216,10 @@ public final class ForwardedMessage {
                 + EtfEncoder.atomSize(EmqxAtoms.MESSAGE)
                 + EtfEncoder.binarySize(id.length())
                 + EtfEncoder.integerSize(qos)
-                + EtfEncoder.binarySize(fromUtf8.length)
+                + EtfEncoder.binarySize(fromBinary.length())
                 + EtfEncoder.termSize(flags)
                 + headers.encodedTerm().length
-                + EtfEncoder.binarySize(topicUtf8.length)
+                + EtfEncoder.binarySize(topicBinary.length())
                 + EtfEncoder.binarySize(payload.remaining())
                 + EtfEncoder.integerSize(timestamp)
                 + EtfEncoder.termSize(extra);
@@ -235,10 +237,10 @@ public final class ForwardedMessage {
         EtfEncoder.writeAtom(out, EmqxAtoms.MESSAGE);
         EtfEncoder.writeBinary(out, id);
         EtfEncoder.writeInteger(out, qos);
-        EtfEncoder.writeBinary(out, fromUtf8, 0, fromUtf8.length);
+        EtfEncoder.writeBinary(out, fromBinary);
         EtfEncoder.writeTerm(flags, out);
         out.put(headers.encodedTerm());
-        EtfEncoder.writeBinary(out, topicUtf8, 0, topicUtf8.length);
+        EtfEncoder.writeBinary(out, topicBinary);
         EtfEncoder.writeBinary(out, payload);
         EtfEncoder.writeInteger(out, timestamp);
         EtfEncoder.writeTerm(extra, out);
@@ -274,10 +276,10 @@ public final class ForwardedMessage {
                 EmqxAtoms.MESSAGE,
                 id,
                 ErlInteger.of(qos),
-                ErlBinary.wrap(fromUtf8),
+                fromBinary,
                 flags,
                 headers.toTerm(),
-                ErlBinary.wrap(topicUtf8),
+                topicBinary,
                 payloadBinary(),
                 ErlInteger.of(timestamp),
                 extra);
@@ -325,20 +327,20 @@ public final class ForwardedMessage {
                 && fromTerm.equals(m.fromTerm)
                 && flags.equals(m.flags)
                 && headers.equals(m.headers)
-                && Arrays.equals(topicUtf8, m.topicUtf8)
+                && topicBinary.equals(m.topicBinary)
                 && payload.equals(m.payload)
                 && extra.equals(m.extra);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, qos, fromTerm, flags, headers, Arrays.hashCode(topicUtf8), payload, timestamp, extra);
+        return Objects.hash(id, qos, fromTerm, flags, headers, topicBinary, payload, timestamp, extra);
     }
 
     @Override
     public String toString() {
         return "ForwardedMessage{id=" + id + ", qos=" + qos + ", from=" + fromTerm + ", flags=" + flags
-                + ", headers=" + headers + ", topic=" + (topic != null ? topic : ErlBinary.wrap(topicUtf8))
+                + ", headers=" + headers + ", topic=" + (topic != null ? topic : topicBinary)
                 + ", payload=" + payload.remaining() + " bytes, timestamp="
                 + timestamp + ", extra=" + extra + "}";
     }

@@ -3,7 +3,6 @@ package io.clink.core.internal.protocol;
 import io.clink.core.internal.etf.ErlBinary;
 import io.clink.core.internal.etf.ErlMap;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -165,17 +164,17 @@ public final class ForwardedMessageBuilder {
         if (id.length() == 0) {
             throw new IllegalStateException("message id is required (a 16-byte GUID)");
         }
-        byte[] fromBytes = from.getBytes(StandardCharsets.UTF_8);
+        ErlBinary fromBinary = ErlBinary.utf8(from);
         return new ForwardedMessage(
                 id,
                 qos,
                 from,
-                ErlBinary.wrap(fromBytes),
-                fromBytes,
+                fromBinary,
+                fromBinary,
                 MessageFlags.of(dupFlag, retainFlag),
                 headers,
                 topic,
-                topic.getBytes(StandardCharsets.UTF_8),
+                ErlBinary.utf8(topic),
                 payload,
                 timestamp,
                 extra);

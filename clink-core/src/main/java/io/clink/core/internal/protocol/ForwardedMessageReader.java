@@ -7,7 +7,6 @@ import io.clink.core.internal.etf.ErlTuple;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.etf.Term;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a {@link ForwardedMessage} from a decoded {@code #message{}} term: checks the record's shape (tag, arity,
@@ -29,21 +28,20 @@ final class ForwardedMessageReader {
         int qos = (int) Fields.integer(t.get(2), "#message.qos", 0, 2);
         Term fromTerm = t.get(3);
         String from;
-        byte[] fromBytes;
+        ErlBinary fromBinary;
         if (fromTerm instanceof ErlAtom) {
             from = null;
-            fromBytes = ((ErlAtom) fromTerm).name().getBytes(StandardCharsets.UTF_8);
+            fromBinary = ErlBinary.utf8(((ErlAtom) fromTerm).name());
         } else {
-            ErlBinary b = Fields.binary(fromTerm, "#message.from");
-            from = b.utf8OrNull();
-            fromBytes = b.toByteArray();
+            // A view into the decoded bytes, as the payload is: no copy.
+            fromBinary = Fields.binary(fromTerm, "#message.from");
+            from = fromBinary.utf8OrNull();
         }
         ErlMap flags = Fields.map(t.get(4), "#message.flags");
         MessageFlags.check(flags);
         MessageHeaders headers = MessageHeaders.fromTerm(t.get(5));
         ErlBinary topicBinary = Fields.binary(t.get(6), "#message.topic");
-        byte[] topicBytes = topicBinary.toByteArray();
-        requireTopicName(topicBytes);
+        requireTopicName(topicBinary);
         ByteBuffer payload = Iodata.toReadOnlyBuffer(t.get(7), "#message.payload");
         long timestamp = Fields.integer(t.get(8), "#message.timestamp");
         ErlMap extra = Fields.map(t.get(9), "#message.extra");
@@ -52,11 +50,11 @@ final class ForwardedMessageReader {
                 qos,
                 from,
                 fromTerm,
-                fromBytes,
+                fromBinary,
                 flags,
                 headers,
                 topicBinary.utf8OrNull(),
-                topicBytes,
+                topicBinary,
                 payload,
                 timestamp,
                 extra);
@@ -66,15 +64,12 @@ final class ForwardedMessageReader {
      * EMQX publishes only to topic names: never empty, never a wildcard. Anything else is not a message EMQX
      * forwards; whatever else the bytes hold (not UTF-8, U+0000) is the receiver's business, not a broken record.
      */
-    private static void requireTopicName(byte[] topic) throws ProtocolException {
-        if (topic.length == 0) {
+    private static void requireTopicName(ErlBinary topic) throws ProtocolException {
+        if (topic.length() == 0) {
             throw new ProtocolException("#message.topic must be a topic name, found an empty binary");
         }
-        for (byte b : topic) {
-            if (b == '+' || b == '#') {
-                throw new ProtocolException(
-                        "#message.topic must be a topic name without wildcards, found " + ErlBinary.wrap(topic));
-            }
+        if (topic.indexOf((byte) '+') >= 0 || topic.indexOf((byte) '#') >= 0) {
+            throw new ProtocolException("#message.topic must be a topic name without wildcards, found " + topic);
         }
     }
 }

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * error. One reader per map decoded; not thread-safe.
  */
 final class LenientReader {
-    private final List<DroppedField> dropped = new ArrayList<>(0);
+    /** Made on the first drop: most maps have nothing to drop, and one reader is made per map decoded. */
+    private @Nullable List<DroppedField> dropped;
 
     /** Absent, or EMQX's {@code undefined}: both mean "no value", neither is a dropped one. */
     static boolean absent(@Nullable Term t) {
@@ -65,21 +66,33 @@ final class LenientReader {
     /** Returns the value, recording {@code kind} as dropped when it is null. */
     <T> @Nullable T orDrop(@Nullable T value, DroppedField kind) {
         if (value == null) {
-            dropped.add(kind);
+            drop(kind);
         }
         return value;
     }
 
     void drop(DroppedField kind) {
-        dropped.add(kind);
+        droppedList().add(kind);
     }
 
     void dropAll(List<DroppedField> kinds) {
-        dropped.addAll(kinds);
+        if (!kinds.isEmpty()) {
+            droppedList().addAll(kinds);
+        }
+    }
+
+    private List<DroppedField> droppedList() {
+        List<DroppedField> d = dropped;
+        if (d == null) {
+            d = new ArrayList<>(2);
+            dropped = d;
+        }
+        return d;
     }
 
     /** What was dropped so far, in reading order; unmodifiable. */
     List<DroppedField> dropped() {
-        return dropped.isEmpty() ? List.of() : Collections.unmodifiableList(new ArrayList<>(dropped));
+        List<DroppedField> d = dropped;
+        return d == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(d));
     }
 }

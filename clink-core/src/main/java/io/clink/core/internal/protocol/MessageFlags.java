@@ -55,10 +55,15 @@ final class MessageFlags {
 
     /** The flags clink reads must be booleans; other keys are EMQX's business and kept as they are. */
     static void check(ErlMap flags) throws ProtocolException {
-        for (Map.Entry<Term, Term> e : flags.entries().entrySet()) {
-            if (EmqxAtoms.DUP.equals(e.getKey()) || EmqxAtoms.RETAIN.equals(e.getKey())) {
-                Fields.bool(e.getValue(), "#message.flags." + e.getKey());
-            }
+        // Looked up rather than iterated: iterating a decoded map makes an entry object per key.
+        checkBoolean(flags, EmqxAtoms.DUP);
+        checkBoolean(flags, EmqxAtoms.RETAIN);
+    }
+
+    private static void checkBoolean(ErlMap flags, ErlAtom key) throws ProtocolException {
+        Term value = flags.get(key);
+        if (value != null) {
+            Fields.bool(value, "#message.flags." + key);
         }
     }
 }

@@ -8,7 +8,7 @@ import io.clink.core.internal.etf.ErlTuple;
 import io.clink.core.internal.etf.ProtocolException;
 import io.clink.core.internal.etf.Term;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,8 +103,11 @@ public final class MessageProperties extends DecodedMap {
             reader.drop(DroppedField.USER_PROPERTY);
             return List.of();
         }
-        List<UserProperty> list = new ArrayList<>(((ErlList) up).elements().size());
-        for (Term e : ((ErlList) up).elements()) {
+        List<Term> elements = ((ErlList) up).elements();
+        UserProperty[] pairs = new UserProperty[elements.size()];
+        int n = 0;
+        for (int i = 0; i < elements.size(); i++) {
+            Term e = elements.get(i);
             String key = e instanceof ErlTuple && ((ErlTuple) e).arity() == 2
                     ? LenientReader.utf8OrNull(((ErlTuple) e).get(0))
                     : null;
@@ -112,10 +115,20 @@ public final class MessageProperties extends DecodedMap {
             if (key == null || value == null) {
                 reader.drop(DroppedField.USER_PROPERTY);
             } else {
-                list.add(new UserProperty(key, value));
+                pairs[n++] = new UserProperty(key, value);
             }
         }
-        return Collections.unmodifiableList(list);
+        // One or two pairs, the usual case, fit List.of's smallest form: no array and no wrapper kept.
+        switch (n) {
+            case 0:
+                return List.of();
+            case 1:
+                return List.of(pairs[0]);
+            case 2:
+                return List.of(pairs[0], pairs[1]);
+            default:
+                return List.of(n == pairs.length ? pairs : Arrays.copyOf(pairs, n));
+        }
     }
 
     /**

@@ -64,8 +64,14 @@ final class ExactChildren {
 
     private ExactChildren() {}
 
+    /**
+     * The home slot's hash. Level texts such as {@code s-000042} or {@code d-0007} differ in their last characters
+     * only, so their polynomial hashes are near neighbours that linear probing would pack into long runs; multiplying
+     * by the golden ratio scatters neighbours over the whole table before the low bits are taken.
+     */
     private static int spread(int h) {
-        return h ^ (h >>> 16);
+        int x = h * 0x9E3779B9;
+        return x ^ (x >>> 16);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -138,9 +144,11 @@ final class ExactChildren {
         Table t = (Table) children;
         if ((t.used + 1) * 4 > t.slots.length * 3) {
             Table rebuilt = newTable(t.live + 1);
-            for (TrieNode c : t.slots) {
+            for (int i = 0; i < t.slots.length; i++) {
+                TrieNode c = t.slots[i];
                 if (c != null && c != TOMBSTONE) {
-                    insertPlain(rebuilt, c);
+                    // The stored hash, not a new one: rehashing every key would read every child's key bytes.
+                    insertPlain(rebuilt, c, t.hashes[i]);
                 }
             }
             insertPlain(rebuilt, child);
@@ -220,7 +228,11 @@ final class ExactChildren {
 
     /** Inserts into a table nobody else can see yet. */
     private static void insertPlain(Table t, TrieNode child) {
-        int h = LevelKeys.hash(child.key);
+        insertPlain(t, child, LevelKeys.hash(child.key));
+    }
+
+    /** Inserts into a table nobody else can see yet, with the child's known hash {@code h}. */
+    private static void insertPlain(Table t, TrieNode child, int h) {
         int mask = t.slots.length - 1;
         int i = spread(h) & mask;
         while (t.slots[i] != null) {

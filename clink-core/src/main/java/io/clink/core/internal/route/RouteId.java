@@ -39,6 +39,17 @@ public final class RouteId {
     }
 
     /**
+     * A route id over the given array, without a copy: for a decoder that has just made the array.
+     *
+     * @param bytes the id's bytes; the caller must not modify the array afterwards
+     * @return the id
+     * @since 0.1.0
+     */
+    public static RouteId wrap(byte[] bytes) {
+        return new RouteId(requireNonNull(bytes, "bytes"));
+    }
+
+    /**
      * A route id of the UTF-8 encoding of {@code text} (what clink's own senders use).
      *
      * @param text the id as text
@@ -79,20 +90,9 @@ public final class RouteId {
         return isUtf8(bytes, 0, bytes.length) ? new String(bytes, StandardCharsets.UTF_8) : null;
     }
 
-    /** True when the id's bytes equal {@code other}'s. */
-    boolean bytesEqual(byte[] other) {
-        return Arrays.equals(bytes, other);
-    }
-
-    /** True when the id is longer than {@code suffix} and ends with it. */
-    boolean endsWithProperly(byte[] suffix) {
-        int from = bytes.length - suffix.length;
-        return from > 0 && Arrays.equals(bytes, from, bytes.length, suffix, 0, suffix.length);
-    }
-
-    /** The first {@code length} bytes as an id. */
-    RouteId prefix(int length) {
-        return new RouteId(Arrays.copyOf(bytes, length));
+    /** The id's bytes, not copied: for the index's lookups, which only read them. */
+    byte[] bytes() {
+        return bytes;
     }
 
     /** This id followed by {@code tail}. */

@@ -3,10 +3,9 @@ package io.clink.core.internal.route;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -19,10 +18,15 @@ import org.jspecify.annotations.Nullable;
  * with the filter ({@code $s/<group>/}, {@code $p/<session>/}, shared by every row of that group or session) and the
  * whole id ("raw") when it does not.
  *
+ * <p>Lookups take byte ranges (the writer's scratch copies of the filter and id) and allocate nothing: the entries
+ * live in one open-addressing table keyed by {@code (raw, bytes)}, so finding a prefix needs no prefix object. Only a
+ * new entry copies its bytes.
+ *
  * <p>Invariants: the encoding is canonical, so one route id on one filter always gets the same code and rows compare
- * by code; every code in use is the code of exactly one entry, found under its bytes in the prefix or raw table, and
+ * by code; every code in use is the code of exactly one entry, found under its kind and bytes in the table, and
  * counts exactly the rows that use it; a code whose last row went is free for reuse, so codes stay small and the
- * table dense; code {@code 0} is never an entry.
+ * table dense; code {@code 0} is never an entry. The table is a power of two long, at most 3/4 full, and every entry
+ * sits on the probe path from its home slot without a gap.
  *
  * <p>Concurrency: writer only; readers never decode a route id.
  */
@@ -31,45 +35,56 @@ final class RouteIdCodes {
     /** Route-id code meaning "equal to the row's filter" (a plain subscription). */
     static final int SAME_AS_FILTER = 0;
 
-    /** Route-id prefixes ({@code $s/<group>/}, {@code $p/<session>/}) by bytes. */
-    private final Map<RouteId, Entry> prefixes = new HashMap<>();
-    /** Route ids that do not end with their filter, by bytes. */
-    private final Map<RouteId, Entry> rawIds = new HashMap<>();
+    private static final int MIN_TABLE = 16;
+
+    /** Entries by kind and bytes; linear probing, deletion by shifting back (no tombstones). */
+    private @Nullable Entry[] table = new Entry[MIN_TABLE];
+
+    private int entries;
     /** Entries in use by code; index 0 ({@link #SAME_AS_FILTER}) stays null. */
     private final List<@Nullable Entry> byCode = new ArrayList<>(Collections.singletonList(null));
-    /** Codes whose last row went, for reuse. */
-    private final ArrayDeque<Integer> freeCodes = new ArrayDeque<>();
+    /** Codes whose last row went, for reuse; a stack in an int array, so freeing a code allocates nothing. */
+    private int[] freeCodes = new int[16];
 
-    /** The code of an existing encoding of {@code routeId} on {@code filter} (UTF-8), or -1 if no row can have it. */
-    int codeOf(RouteId routeId, byte[] filter) {
-        if (routeId.bytesEqual(filter)) {
+    private int freeCount;
+
+    /**
+     * The code of an existing encoding of {@code id[0, idLength)} on the filter {@code filter[0, filterLength)}
+     * (UTF-8), or -1 if no row can have it.
+     */
+    int codeOf(byte[] id, int idLength, byte[] filter, int filterLength) {
+        if (idLength == filterLength && Arrays.equals(id, 0, idLength, filter, 0, filterLength)) {
             return SAME_AS_FILTER;
         }
-        Entry e = routeId.endsWithProperly(filter)
-                ? prefixes.get(routeId.prefix(routeId.length() - filter.length))
-                : rawIds.get(routeId);
+        boolean raw = !endsProperlyWith(id, idLength, filter, filterLength);
+        int keyLength = raw ? idLength : idLength - filterLength;
+        int slot = find(raw, id, keyLength, hash(raw, id, keyLength));
+        Entry e = slot < 0 ? null : table[slot];
         return e == null ? -1 : e.code;
     }
 
-    /** Encodes {@code routeId} relative to {@code filter} (its UTF-8 bytes) for a new row and counts the use. */
-    int acquire(RouteId routeId, byte[] filter) {
-        if (routeId.bytesEqual(filter)) {
+    /** Encodes the id relative to the filter (as {@link #codeOf}) for a new row and counts the use. */
+    int acquire(byte[] id, int idLength, byte[] filter, int filterLength) {
+        if (idLength == filterLength && Arrays.equals(id, 0, idLength, filter, 0, filterLength)) {
             return SAME_AS_FILTER;
         }
-        boolean raw = !routeId.endsWithProperly(filter);
-        RouteId key = raw ? routeId : routeId.prefix(routeId.length() - filter.length);
-        Map<RouteId, Entry> table = raw ? rawIds : prefixes;
-        Entry e = table.get(key);
+        boolean raw = !endsProperlyWith(id, idLength, filter, filterLength);
+        int keyLength = raw ? idLength : idLength - filterLength;
+        int hash = hash(raw, id, keyLength);
+        int slot = find(raw, id, keyLength, hash);
+        Entry e = table[slot];
         if (e == null) {
-            Integer free = freeCodes.poll();
-            int code = free != null ? free : byCode.size();
-            e = new Entry(key, raw, code);
-            if (free != null) {
+            int code = freeCount > 0 ? freeCodes[--freeCount] : byCode.size();
+            e = new Entry(Arrays.copyOf(id, keyLength), raw, hash, code);
+            if (code < byCode.size()) {
                 byCode.set(code, e);
             } else {
                 byCode.add(e);
             }
-            table.put(key, e);
+            table[slot] = e;
+            if (++entries * 4 > table.length * 3) {
+                rehash(table.length * 2);
+            }
         }
         e.refs++;
         return e.code;
@@ -82,9 +97,12 @@ final class RouteIdCodes {
         }
         Entry e = requireNonNull(byCode.get(code), "id code");
         if (--e.refs == 0) {
-            (e.raw ? rawIds : prefixes).remove(e.id);
+            remove(e);
             byCode.set(code, null);
-            freeCodes.push(code);
+            if (freeCount == freeCodes.length) {
+                freeCodes = Arrays.copyOf(freeCodes, freeCount * 2);
+            }
+            freeCodes[freeCount++] = code;
         }
     }
 
@@ -94,7 +112,8 @@ final class RouteIdCodes {
             return RouteId.utf8(filter);
         }
         Entry e = requireNonNull(byCode.get(code), "id code");
-        return e.raw ? e.id : e.id.concat(filter.getBytes(StandardCharsets.UTF_8));
+        RouteId id = RouteId.of(e.bytes);
+        return e.raw ? id : id.concat(filter.getBytes(StandardCharsets.UTF_8));
     }
 
     /** True when {@code code} is {@link #SAME_AS_FILTER} or the code of an entry in use. */
@@ -115,34 +134,109 @@ final class RouteIdCodes {
                 continue;
             }
             inUse++;
-            if (e.code != code || (e.raw ? rawIds : prefixes).get(e.id) != e) {
-                return "id code " + code + " ('" + e.id + "') out of its table";
+            int slot = find(e.raw, e.bytes, e.bytes.length, hash(e.raw, e.bytes, e.bytes.length));
+            if (e.code != code || table[slot] != e) {
+                return "id code " + code + " ('" + RouteId.escape(e.bytes) + "') out of its table";
             }
             int uses = usesByCode.getOrDefault(code, 0);
             if (e.refs != uses) {
-                return "id code " + code + " ('" + e.id + "') counts " + e.refs + " but has " + uses + " uses";
+                return "id code " + code + " ('" + RouteId.escape(e.bytes) + "') counts " + e.refs + " but has " + uses
+                        + " uses";
             }
         }
-        if (inUse != prefixes.size() + rawIds.size() || inUse + freeCodes.size() != byCode.size() - 1) {
-            return "id tables out of date: " + inUse + " codes in use, " + prefixes.size() + " prefixes, "
-                    + rawIds.size() + " raw ids, " + freeCodes.size() + " free of " + byCode.size();
+        int inTable = 0;
+        for (Entry e : table) {
+            if (e != null) {
+                inTable++;
+            }
+        }
+        if (inUse != entries
+                || inTable != entries
+                || inUse + freeCount != byCode.size() - 1
+                || entries * 4 > table.length * 3) {
+            return "id tables out of date: " + inUse + " codes in use, " + inTable + " entries in a table of "
+                    + table.length + " counting " + entries + ", " + freeCount + " free of " + byCode.size();
         }
         return null;
     }
 
+    private static boolean endsProperlyWith(byte[] id, int idLength, byte[] filter, int filterLength) {
+        int from = idLength - filterLength;
+        return from > 0 && Arrays.equals(id, from, idLength, filter, 0, filterLength);
+    }
+
+    private static int hash(boolean raw, byte[] key, int length) {
+        int h = raw ? 1 : 0;
+        for (int i = 0; i < length; i++) {
+            h = 31 * h + key[i];
+        }
+        // Route ids differ in their last characters (session-17, session-18): scatter neighbours over the table.
+        h *= 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    /** The slot holding the entry of {@code (raw, key[0, length))}, or the empty slot where it would go. */
+    private int find(boolean raw, byte[] key, int length, int hash) {
+        int mask = table.length - 1;
+        for (int i = hash & mask; ; i = (i + 1) & mask) {
+            Entry e = table[i];
+            if (e == null
+                    || (e.hash == hash && e.raw == raw && Arrays.equals(e.bytes, 0, e.bytes.length, key, 0, length))) {
+                return i;
+            }
+        }
+    }
+
+    private void remove(Entry entry) {
+        int mask = table.length - 1;
+        int hole = entry.hash & mask;
+        while (table[hole] != entry) {
+            hole = (hole + 1) & mask;
+        }
+        table[hole] = null;
+        // Knuth's algorithm R: entries store their hash, so shifting back needs no rehashing of their bytes.
+        for (int j = (hole + 1) & mask; table[j] != null; j = (j + 1) & mask) {
+            int home = requireNonNull(table[j]).hash & mask;
+            boolean stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+            if (!stays) {
+                table[hole] = table[j];
+                table[j] = null;
+                hole = j;
+            }
+        }
+        entries--;
+    }
+
+    private void rehash(int capacity) {
+        @Nullable Entry[] grown = new Entry[capacity];
+        int mask = capacity - 1;
+        for (Entry e : table) {
+            if (e != null) {
+                int i = e.hash & mask;
+                while (grown[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                grown[i] = e;
+            }
+        }
+        table = grown;
+    }
+
     /**
-     * A route-id prefix shared by the rows whose id is {@code id + filter}, or (raw) a whole route id that does not
+     * A route-id prefix shared by the rows whose id is {@code bytes + filter}, or (raw) a whole route id that does not
      * end with its filter.
      */
     private static final class Entry {
-        final RouteId id;
+        final byte[] bytes;
         final boolean raw;
+        final int hash;
         final int code;
         int refs;
 
-        Entry(RouteId id, boolean raw, int code) {
-            this.id = id;
+        Entry(byte[] bytes, boolean raw, int hash, int code) {
+            this.bytes = bytes;
             this.raw = raw;
+            this.hash = hash;
             this.code = code;
         }
     }

@@ -2,7 +2,6 @@ package io.clink.core.internal.route;
 
 import static java.util.Objects.requireNonNull;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -90,6 +89,10 @@ public final class RouteIndex {
     final RouteIdCodes codes = new RouteIdCodes();
     final RowLanes laneSets = new RowLanes();
     private final TriePaths paths = new TriePaths();
+    /** The UTF-8 bytes of the filter and of a text route id of the current write: reused, so a write copies none. */
+    private final Utf8Scratch filterBytes = new Utf8Scratch();
+
+    private final Utf8Scratch idBytes = new Utf8Scratch();
     private int total;
 
     /** Cluster names by id, replaced (never mutated) when a cluster is interned; read by matchers. */
@@ -222,12 +225,18 @@ public final class RouteIndex {
         requireNonNull(filter, "filter");
         requireNonNull(cluster, "cluster");
         requireNonNull(routeId, "routeId");
+        return add(filter, cluster, routeId.bytes(), routeId.length(), lane);
+    }
+
+    private boolean add(String filter, String cluster, byte[] id, int idLength, int lane) {
+        requireNonNull(filter, "filter");
+        requireNonNull(cluster, "cluster");
         RowLanes.check(lane);
         TriePaths.check(filter);
-        byte[] filterBytes = filter.getBytes(StandardCharsets.UTF_8);
+        filterBytes.set(filter);
         ClusterState cs = intern(cluster);
         TrieNode node = requireNonNull(paths.descend(root, filter, true), "created path");
-        int code = codes.codeOf(routeId, filterBytes);
+        int code = codes.codeOf(id, idLength, filterBytes.bytes, filterBytes.length);
         int i = code < 0 ? -1 : node.findRow(cs.id, code);
         if (i >= 0) {
             node.setRowLanes(i, laneSets.withLane(node, cs.id, code, node.rowLanes(i), lane));
@@ -235,7 +244,7 @@ public final class RouteIndex {
             return false;
         }
         boolean firstOfCluster = !node.hasRowOf(cs.id);
-        int newCode = codes.acquire(routeId, filterBytes);
+        int newCode = codes.acquire(id, idLength, filterBytes.bytes, filterBytes.length);
         node.appendRow(cs.id, newCode, laneSets.withLane(node, cs.id, newCode, 0L, lane));
         clusters.shareSingleRow(node);
         if (firstOfCluster) {
@@ -259,7 +268,8 @@ public final class RouteIndex {
      * @since 0.1.0
      */
     public boolean add(String filter, String cluster, String routeId, int lane) {
-        return add(filter, cluster, RouteId.utf8(requireNonNull(routeId, "routeId")), lane);
+        idBytes.set(requireNonNull(routeId, "routeId"));
+        return add(filter, cluster, idBytes.bytes, idBytes.length, lane);
     }
 
     /**
@@ -274,7 +284,8 @@ public final class RouteIndex {
      * @since 0.1.0
      */
     public boolean delete(String filter, String cluster, String routeId, int lane) {
-        return delete(filter, cluster, RouteId.utf8(requireNonNull(routeId, "routeId")), lane);
+        idBytes.set(requireNonNull(routeId, "routeId"));
+        return delete(filter, cluster, idBytes.bytes, idBytes.length, lane);
     }
 
     /**
@@ -294,6 +305,12 @@ public final class RouteIndex {
         requireNonNull(filter, "filter");
         requireNonNull(cluster, "cluster");
         requireNonNull(routeId, "routeId");
+        return delete(filter, cluster, routeId.bytes(), routeId.length(), lane);
+    }
+
+    private boolean delete(String filter, String cluster, byte[] id, int idLength, int lane) {
+        requireNonNull(filter, "filter");
+        requireNonNull(cluster, "cluster");
         RowLanes.check(lane);
         TriePaths.check(filter);
         ClusterState cs = clusters.get(cluster);
@@ -304,7 +321,8 @@ public final class RouteIndex {
         if (node == null) {
             return false;
         }
-        int code = codes.codeOf(routeId, filter.getBytes(StandardCharsets.UTF_8));
+        filterBytes.set(filter);
+        int code = codes.codeOf(id, idLength, filterBytes.bytes, filterBytes.length);
         int i = code < 0 ? -1 : node.findRow(cs.id, code);
         if (i < 0) {
             return false;
