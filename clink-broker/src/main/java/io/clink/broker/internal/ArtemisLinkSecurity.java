@@ -93,7 +93,10 @@ public final class ArtemisLinkSecurity implements ActiveMQSecurityManager5 {
             @Nullable String securityDomain) {
         List<LinkAuthenticator.LinkUser> users = usersOf(connection);
         if (users == null) {
-            return new Subject();
+            // Artemis accepts a subject only with a user principal in it; an anonymous client gets an empty name.
+            Subject anyone = new Subject();
+            anyone.getPrincipals().add(new UserPrincipal(user == null ? "" : user));
+            return anyone;
         }
         byte[] given = password == null ? new byte[0] : password.getBytes(StandardCharsets.UTF_8);
         LinkAuthenticator.LinkUser match = null;
