@@ -310,6 +310,25 @@ class ArtemisBrokerIT {
     }
 
     @Test
+    void secondBroker_sameClusterAndDataDir_refusedAtOnceNamingTheDataDir() {
+        int[] p = FreePorts.pick(2);
+        String hocon = """
+                broker.type = artemis
+                cluster { name = "%s", links = [] }
+                listeners { tcp.default { bind = "127.0.0.1:%d" }, tcp.clink { bind = "127.0.0.1:%d" } }
+                management { enable = false }
+                """.formatted(US, p[0], p[1]);
+        BrokerConfig twin = BrokerConfig.from(
+                        ClusterLinkConfigLoader.parseString(hocon, "twin.conf"), "twin.conf", data)
+                .withDataDir(data.resolve(US));
+
+        assertThatThrownBy(() -> OPEN.start(twin))
+                .isInstanceOf(BrokerStartException.class)
+                .hasMessageStartingWith("twin.conf: node.data_dir = \"" + data.resolve(US) + "\"")
+                .hasMessageContaining("in use by another running clink-broker of cluster " + US);
+    }
+
+    @Test
     void managementApi_artemis_listsEveryLink() throws Exception {
         JsonNode links = new ApiClient("http://127.0.0.1:" + usApi + "/api/v5").json("/cluster/links");
 

@@ -8,8 +8,12 @@ import io.clink.core.ClusterLink;
 import io.clink.hivemq.LinkAuthenticator;
 import io.clink.paho.PahoLinkTransport;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Comparator;
@@ -66,14 +70,16 @@ public final class ArtemisHost implements HostedBroker {
 
     private final String cluster;
     private final ActiveMQServer server;
+    private final FileLock journalLock;
     private final @Nullable Path tlsDir;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile @Nullable ClusterLink link;
     private volatile @Nullable PahoLinkTransport transport;
 
-    private ArtemisHost(String cluster, ActiveMQServer server, @Nullable Path tlsDir) {
+    private ArtemisHost(String cluster, ActiveMQServer server, FileLock journalLock, @Nullable Path tlsDir) {
         this.cluster = cluster;
         this.server = server;
+        this.journalLock = journalLock;
         this.tlsDir = tlsDir;
     }
 
@@ -91,6 +97,7 @@ public final class ArtemisHost implements HostedBroker {
     public static ArtemisHost start(BrokerConfig config, Path clinkData, Limits limits) {
         String name = config.cluster().name();
         Path journal = journalDirectory(config);
+        FileLock lock = lockJournal(config, journal);
         Path tlsDir = null;
         KeyStores.Written stores = null;
         LinkTlsListener tls = config.linkTls();
@@ -100,15 +107,24 @@ public final class ArtemisHost implements HostedBroker {
                 stores = LinkTlsStores.write(config, tls, tlsDir.resolve("tls"), limits.linkTlsListener());
             } catch (IOException e) {
                 deleteQuietly(tlsDir);
+                release(lock);
                 throw new BrokerStartException("cannot write the TLS link listener's key stores: " + e, e);
             } catch (RuntimeException e) {
                 deleteQuietly(tlsDir);
+                release(lock);
                 throw e;
             }
         }
-        ActiveMQServer server = new ActiveMQServerImpl(
-                configuration(config, journal, stores, limits), new ArtemisLinkSecurity(linkUsers(config)));
-        ArtemisHost host = new ArtemisHost(name, server, tlsDir);
+        ActiveMQServer server;
+        try {
+            server = new ActiveMQServerImpl(
+                    configuration(config, journal, stores, limits), new ArtemisLinkSecurity(linkUsers(config)));
+        } catch (RuntimeException e) {
+            deleteQuietly(tlsDir);
+            release(lock);
+            throw new BrokerStartException("Artemis cannot be configured: " + e.getMessage(), e);
+        }
+        ArtemisHost host = new ArtemisHost(name, server, lock, tlsDir);
         // Before start: the adapter must see every connection's CONNECT.
         ArtemisLocalBroker adapter = new ArtemisLocalBroker(server, linkAcceptors(config, limits));
         try {
@@ -171,7 +187,58 @@ public final class ArtemisHost implements HostedBroker {
         } catch (Exception e) {
             LOG.warn("Artemis of {} did not stop cleanly: {}", cluster, e.toString());
         }
+        release(journalLock);
         deleteQuietly(tlsDir);
+    }
+
+    /**
+     * Claims the journal directory for this process. Artemis's own lock on it waits, silently and for ever, for a
+     * second broker of the same cluster and data directory; this one refuses at once, naming the setting.
+     */
+    private static FileLock lockJournal(BrokerConfig config, Path journal) {
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(
+                    journal.resolve("clink-broker.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+        } catch (OverlappingFileLockException e) {
+            // Held by another broker in this JVM: the same answer as for another process.
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new BrokerStartException(
+                    config.file() + ": node.data_dir = \"" + config.dataDir() + "\": cannot lock " + journal + " (" + e
+                            + ")",
+                    e);
+        }
+        closeQuietly(channel);
+        throw new BrokerStartException(
+                config.file() + ": node.data_dir = \"" + config.dataDir() + "\": " + journal
+                        + " is in use by another running clink-broker of cluster "
+                        + config.cluster().name(),
+                null);
+    }
+
+    private static void release(FileLock lock) {
+        try {
+            lock.release();
+        } catch (IOException e) {
+            // Closing the channel below releases it too.
+        }
+        closeQuietly(lock.channel());
+    }
+
+    private static void closeQuietly(@Nullable FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing to do: the process's exit closes it.
+        }
     }
 
     private static Path journalDirectory(BrokerConfig config) {
