@@ -9,6 +9,7 @@ import io.clink.core.config.ClusterLinkConfigLoader;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.mqtt.Received;
 import io.clink.testkit.net.FreePorts;
+import io.clink.testkit.tls.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +34,9 @@ import org.junit.jupiter.api.Timeout;
  * <ul>
  *   <li>{@code cluster-us-east}: Artemis, linked with the three others, asking each for {@code #};
  *   <li>{@code cluster-eu-west}: HiveMQ, asking us-east for {@code #} (the quick start across brokers);
- *   <li>{@code cluster-ap-south}: Artemis, asking us-east for {@code #} (the quick start on Artemis);
+ *   <li>{@code cluster-ap-south}: Artemis, asking us-east for {@code #} (the quick start on Artemis), its link
+ *       listener TLS only ({@code ssl.clink}, client certificates required), so us-east's link to it runs over
+ *       mutual TLS;
  *   <li>{@code cluster-sa-east}: Artemis, asking us-east for nothing (the asymmetric variant), its link listener
  *       open only to the link user {@code clink-us}, which us-east's link presents.
  * </ul>
@@ -59,6 +63,8 @@ class ArtemisBrokerIT {
 
     private static int usApi;
     private static Path data;
+    private static TestPki.Identity ca;
+    private static TestPki.Identity usIdentity;
 
     private final OpenBrokers clients = new OpenBrokers();
     private final List<Process> processes = new ArrayList<>();
@@ -72,12 +78,18 @@ class ArtemisBrokerIT {
         PORTS.put(SA, new int[] {p[6], p[7]});
         usApi = p[8];
         data = Files.createTempDirectory("clink-artemis-broker-it");
+        ca = TestPki.ca("clink test CA");
+        usIdentity = TestPki.leaf(ca, US, TestPki.ecKeys());
+        Path caPem = TestPki.writeCertificates(data.resolve("ca.pem"), ca.certificate());
+        TestPki.Pem usPem = TestPki.write(data, "us-east", usIdentity);
+        TestPki.Pem apPem = TestPki.write(data, "ap-south", TestPki.leaf(ca, AP, TestPki.rsaKeys()));
         start(US, BrokerType.ARTEMIS, """
                 cluster {
                   name = "%s"
                   links = [
                     { name = "%s", server = "127.0.0.1:%d", clientid = "clink-us-eu", topics = ["#"] },
-                    { name = "%s", server = "127.0.0.1:%d", clientid = "clink-us-ap", topics = ["#"] },
+                    { name = "%s", server = "127.0.0.1:%d", clientid = "clink-us-ap", topics = ["#"],
+                      ssl { enable = true, cacertfile = "%s", certfile = "%s", keyfile = "%s", verify = verify_peer } },
                     { name = "%s", server = "127.0.0.1:%d", clientid = "clink-us-sa", topics = ["#"],
                       username = "%s", password = "%s" }
                   ]
@@ -85,22 +97,51 @@ class ArtemisBrokerIT {
                 listeners { tcp.default { bind = "127.0.0.1:%d" }, tcp.clink { bind = "127.0.0.1:%d" } }
                 management { bind = "127.0.0.1:%d" }
                 """.formatted(
-                US, EU, link(EU), AP, link(AP), SA, link(SA), LINK_USER, LINK_PASSWORD, mqtt(US), link(US), usApi));
-        start(EU, BrokerType.HIVEMQ, peerOfUs(EU, "[\"#\"]", ""));
-        start(AP, BrokerType.ARTEMIS, peerOfUs(AP, "[\"#\"]", ""));
+                        US,
+                        EU,
+                        link(EU),
+                        AP,
+                        link(AP),
+                        caPem,
+                        usPem.cert(),
+                        usPem.key(),
+                        SA,
+                        link(SA),
+                        LINK_USER,
+                        LINK_PASSWORD,
+                        mqtt(US),
+                        link(US),
+                        usApi));
+        start(
+                EU,
+                BrokerType.HIVEMQ,
+                peerOfUs(EU, "[\"#\"]", "tcp.clink { bind = \"127.0.0.1:%d\" }".formatted(link(EU))));
+        start(AP, BrokerType.ARTEMIS, peerOfUs(AP, "[\"#\"]", """
+                ssl.clink {
+                  bind = "127.0.0.1:%d"
+                  ssl_options { cacertfile = "%s", certfile = "%s", keyfile = "%s", verify = verify_peer,
+                                fail_if_no_peer_cert = true }
+                }""".formatted(
+                        link(AP), caPem, apPem.cert(), apPem.key())));
         start(SA, BrokerType.ARTEMIS, peerOfUs(SA, "[]", """
-                , authentication = [ { username = "%s", password = "%s", cluster = "%s" } ]""".formatted(LINK_USER, LINK_PASSWORD, US)));
+                tcp.clink {
+                  bind = "127.0.0.1:%d"
+                  authentication = [ { username = "%s", password = "%s", cluster = "%s" } ]
+                }""".formatted(link(SA), LINK_USER, LINK_PASSWORD, US)));
     }
 
-    private static String peerOfUs(String name, String topics, String authentication) {
+    private static String peerOfUs(String name, String topics, String linkListener) {
         return """
                 cluster {
                   name = "%s"
                   links = [ { name = "%s", server = "127.0.0.1:%d", clientid = "clink-%s", topics = %s } ]
                 }
-                listeners { tcp.default { bind = "127.0.0.1:%d" }, tcp.clink { bind = "127.0.0.1:%d" %s } }
+                listeners {
+                  tcp.default { bind = "127.0.0.1:%d" }
+                  %s
+                }
                 management { enable = false }
-                """.formatted(name, US, link(US), name, topics, mqtt(name), link(name), authentication);
+                """.formatted(name, US, link(US), name, topics, mqtt(name), linkListener);
     }
 
     private static void start(String name, BrokerType type, String hocon) {
@@ -232,6 +273,28 @@ class ArtemisBrokerIT {
 
         assertThat(user.trySubscribe("$LINK/cluster/resp/" + US + "/probe", 1)).isLessThan(0x80);
         assertThat(user.trySubscribe("#", 1)).isGreaterThanOrEqualTo(0x80);
+    }
+
+    @Test
+    void tlsLinkListener_clientCertificateRequired() throws Exception {
+        // Control: a client with a certificate of the trusted CA gets in.
+        try (MqttTestClient good = tlsClient(link(AP), "tls-good", TestPki.clientContext(ca, usIdentity))) {
+            assertThat(good.isConnected()).isTrue();
+        }
+
+        assertThatThrownBy(() -> tlsClient(link(AP), "tls-no-cert", TestPki.clientContext(ca, null))
+                        .close())
+                .isInstanceOf(MqttException.class);
+        assertThatThrownBy(() -> MqttTestClient.connect("127.0.0.1", link(AP), "plain-on-tls")
+                        .close())
+                .isInstanceOf(MqttException.class);
+    }
+
+    private static MqttTestClient tlsClient(int port, String id, SSLContext context) throws Exception {
+        MqttConnectionOptions o = MqttTestClient.defaultOptions();
+        o.setSocketFactory(context.getSocketFactory());
+        o.setConnectionTimeout(15);
+        return MqttTestClient.connect("ssl://127.0.0.1:" + port, id, o);
     }
 
     @Test
