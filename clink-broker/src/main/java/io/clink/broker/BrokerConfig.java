@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * }
  * management { bind = "127.0.0.1:18083" }   # the read-only HTTP API; optional, this is the default
  * node { data_dir = "data" }                # clink's state (actor incarnations); optional, this is the default
+ * broker { type = hivemq }                  # or artemis; optional, this is the default
  * </pre>
  *
  * <p>{@code bind} is {@code PORT} (all interfaces) or {@code HOST:PORT}; IPv6 hosts go in brackets. Immutable.
@@ -55,6 +56,7 @@ import org.slf4j.LoggerFactory;
  * @param linkTls the TLS listener for link connections ({@code ssl.clink}), or null when there is none
  * @param management the management API's settings
  * @param dataDir where clink keeps its state ({@code node.data_dir}), absolute
+ * @param brokerType the broker to embed ({@code broker.type})
  * @since 0.1.0
  */
 public record BrokerConfig(
@@ -65,13 +67,14 @@ public record BrokerConfig(
         List<LinkAuthenticator.LinkUser> linkUsers,
         @Nullable LinkTlsListener linkTls,
         Management management,
-        Path dataDir) {
+        Path dataDir,
+        BrokerType brokerType) {
 
     /** The default MQTT listener, as EMQX's: all interfaces, port 1883. */
     public static final Bind DEFAULT_MQTT = new Bind("0.0.0.0", 1883);
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerConfig.class);
-    private static final Set<String> ROOT_KEYS = Set.of("cluster", "listeners", "management", "node");
+    private static final Set<String> ROOT_KEYS = Set.of("broker", "cluster", "listeners", "management", "node");
     private static final String NODE_IGNORED = "EMQX node settings; clink-broker runs one node";
     private static final Map<String, String> ROOT_IGNORED = Map.of(
             "dashboard", "clink-broker has no dashboard",
@@ -95,6 +98,33 @@ public record BrokerConfig(
         if (!dataDir.isAbsolute()) {
             throw new IllegalArgumentException("dataDir must be absolute: " + dataDir);
         }
+        Objects.requireNonNull(brokerType, "brokerType");
+    }
+
+    /**
+     * A configuration embedding HiveMQ, the default broker.
+     *
+     * @param file where it was read from, for messages
+     * @param cluster the cluster link configuration
+     * @param mqtt the listener for MQTT clients
+     * @param link the plain TCP link listener, or null
+     * @param linkUsers the users allowed on the plain TCP link listener
+     * @param linkTls the TLS link listener, or null
+     * @param management the management API's settings
+     * @param dataDir where clink keeps its state, absolute
+     * @throws IllegalArgumentException if there is no link listener
+     * @since 0.1.0
+     */
+    public BrokerConfig(
+            String file,
+            ClusterLinkConfig cluster,
+            Bind mqtt,
+            @Nullable Bind link,
+            List<LinkAuthenticator.LinkUser> linkUsers,
+            @Nullable LinkTlsListener linkTls,
+            Management management,
+            Path dataDir) {
+        this(file, cluster, mqtt, link, linkUsers, linkTls, management, dataDir, BrokerType.HIVEMQ);
     }
 
     /** The default management API address, as EMQX's dashboard port, on loopback only. */
@@ -133,7 +163,18 @@ public record BrokerConfig(
      * @since 0.1.0
      */
     public BrokerConfig withDataDir(Path dir) {
-        return new BrokerConfig(file, cluster, mqtt, link, linkUsers, linkTls, management, dir);
+        return new BrokerConfig(file, cluster, mqtt, link, linkUsers, linkTls, management, dir, brokerType);
+    }
+
+    /**
+     * The same configuration embedding another broker.
+     *
+     * @param type the broker
+     * @return the new configuration
+     * @since 0.1.0
+     */
+    public BrokerConfig withBrokerType(BrokerType type) {
+        return new BrokerConfig(file, cluster, mqtt, link, linkUsers, linkTls, management, dataDir, type);
     }
 
     /**
@@ -295,7 +336,14 @@ public record BrokerConfig(
                 .map(m -> management(m, mqtt, linkBind, tls))
                 .orElse(Management.DEFAULT);
         Path dataDir = root.section("node").map(BrokerConfig::dataDir).orElse(absolute(DEFAULT_DATA_DIR));
-        return new BrokerConfig(origin, cluster, mqtt, link, users, linkTls, management, dataDir);
+        BrokerType type = root.section("broker").map(BrokerConfig::brokerType).orElse(BrokerType.HIVEMQ);
+        return new BrokerConfig(origin, cluster, mqtt, link, users, linkTls, management, dataDir, type);
+    }
+
+    private static BrokerType brokerType(ConfigSection broker) {
+        broker.checkKeys(Set.of("type"), Map.of(), Map.of());
+        String text = broker.string("type").orElse(BrokerType.HIVEMQ.configName());
+        return BrokerType.fromConfigName(text).orElseThrow(() -> broker.error("type", "must be hivemq or artemis"));
     }
 
     private static List<LinkAuthenticator.LinkUser> users(ConfigSection clink) {
@@ -388,7 +436,7 @@ public record BrokerConfig(
         listener.checkKeys(
                 keys,
                 Map.of(
-                        "max_connections", "HiveMQ's own limits apply",
+                        "max_connections", "the embedded broker's own limits apply",
                         "acceptors", "an Erlang option",
                         "proxy_protocol", "not supported; connect directly"),
                 Map.of());

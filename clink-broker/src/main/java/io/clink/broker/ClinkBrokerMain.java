@@ -32,7 +32,8 @@ public final class ClinkBrokerMain {
 
               --config FILE   run one broker with the cluster link and listeners of FILE (HOCON:
                               cluster { name, links = [...] } and listeners { tcp.default { bind }, tcp.clink { bind } },
-                              or ssl.clink { bind, ssl_options { certfile, keyfile, cacertfile, verify } } for TLS)
+                              or ssl.clink { bind, ssl_options { certfile, keyfile, cacertfile, verify } } for TLS;
+                              broker.type = hivemq (the default) or artemis)
               --demo          run the quick start's cluster-us-east (MQTT 1883, link 11883, management API 18083)
                               and cluster-eu-west (MQTT 1884, link 11884, management API 18084) on 127.0.0.1,
                               linked with topics = ["#"]
@@ -42,6 +43,12 @@ public final class ClinkBrokerMain {
 
     private ClinkBrokerMain() {}
 
+    /** Starts one configured broker: {@link EmbeddedClusterBroker#start(BrokerConfig)} unless a test wraps it. */
+    @FunctionalInterface
+    interface Starter {
+        EmbeddedClusterBroker start(BrokerConfig config);
+    }
+
     /**
      * Runs the broker until the JVM is asked to stop.
      *
@@ -50,7 +57,7 @@ public final class ClinkBrokerMain {
      */
     public static void main(String[] args) {
         routeJavaUtilLoggingToSlf4j();
-        int code = run(args, System.out, System.err, io.clink.hivemq.HiveMqEngineStarters::starter, true);
+        int code = run(args, System.out, System.err, EmbeddedClusterBroker::start, true);
         if (code != EXIT_OK) {
             System.exit(code);
         }
@@ -73,12 +80,7 @@ public final class ClinkBrokerMain {
      * Runs the command line. With {@code block}, waits until the JVM shuts down (the shutdown hook stops the
      * brokers); without, returns once they are ready, leaving them running (for tests).
      */
-    static int run(
-            String[] args,
-            PrintStream out,
-            PrintStream err,
-            EmbeddedClusterBroker.EngineFactory engine,
-            boolean block) {
+    static int run(String[] args, PrintStream out, PrintStream err, Starter engine, boolean block) {
         List<EmbeddedClusterBroker> started = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch stopped = new CountDownLatch(1);
         if (block) {
@@ -104,11 +106,7 @@ public final class ClinkBrokerMain {
     }
 
     static int start(
-            String[] args,
-            PrintStream out,
-            PrintStream err,
-            EmbeddedClusterBroker.EngineFactory engine,
-            List<EmbeddedClusterBroker> started) {
+            String[] args, PrintStream out, PrintStream err, Starter engine, List<EmbeddedClusterBroker> started) {
         Path config = null;
         boolean demo = false;
         Demo.Ports ports = Demo.Ports.DEFAULT;
@@ -160,7 +158,7 @@ public final class ClinkBrokerMain {
         }
         try {
             for (BrokerConfig c : configs) {
-                EmbeddedClusterBroker b = EmbeddedClusterBroker.start(c, engine);
+                EmbeddedClusterBroker b = engine.start(c);
                 started.add(b);
                 out.println(b.readyLine());
                 out.flush();

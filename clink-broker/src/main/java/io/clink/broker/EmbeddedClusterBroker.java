@@ -1,46 +1,37 @@
 package io.clink.broker;
 
-import com.hivemq.configuration.service.InternalConfigurations;
-import com.hivemq.embedded.EmbeddedExtension;
-import com.hivemq.embedded.EmbeddedHiveMQ;
-import com.hivemq.migration.meta.PersistenceType;
 import io.clink.api.config.ClusterLinkConfig;
+import io.clink.broker.internal.ArtemisHost;
 import io.clink.broker.internal.HiveMqConfigXml;
-import io.clink.broker.internal.HiveMqWorkDirectory;
+import io.clink.broker.internal.HiveMqHost;
+import io.clink.broker.internal.HostedBroker;
 import io.clink.broker.internal.KeyStores;
 import io.clink.broker.internal.ManagementServer;
 import io.clink.broker.internal.StartChecks;
 import io.clink.core.ClusterLink;
 import io.clink.hivemq.EmbeddedExtensionMain;
-import io.clink.hivemq.LinkAuthenticator;
+import io.clink.hivemq.HiveMqEngineStarters;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running HiveMQ CE broker with clink: an {@link EmbeddedHiveMQ} with in-memory persistence and usage statistics
- * off, an MQTT listener named {@code default}, the link listeners ({@code clink} for plain TCP, {@code clink-ssl}
- * for TLS, either or both), and clink's extension, plus the read-only management API when enabled. HiveMQ's working
- * files (including the TLS listener's key stores, made from the PEM files) live in a fresh temporary directory
- * readable by the owner only, deleted on {@link #close()}; clink's own state (actor incarnations) lives under {@code
- * node.data_dir} and survives restarts.
+ * One running MQTT broker with clink: HiveMQ CE or Apache ActiveMQ Artemis ({@code broker.type}), with an MQTT
+ * listener named {@code default}, the link listeners ({@code clink} for plain TCP, {@code clink-ssl} for TLS, either
+ * or both) and clink's adapter and engine, plus the read-only management API when enabled. Both brokers get the same
+ * listeners, packet and in-flight limits, link user checks, management API and ready line.
+ *
+ * <p>HiveMQ runs with in-memory persistence; its working files (including the TLS listener's key stores, made from
+ * the PEM files) live in a fresh temporary directory readable by the owner only, deleted on {@link #close()}. Artemis
+ * keeps its journal under {@code <node.data_dir>/artemis/<cluster>} and its key stores in such a temporary directory.
+ * clink's own state (actor incarnations) lives under {@code <node.data_dir>/clink/<cluster>} and survives restarts.
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread (a shutdown hook) and more than once.
  *
@@ -48,46 +39,42 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedClusterBroker implements AutoCloseable {
 
-    /** The HiveMQ listener name of the plain TCP link listener. */
+    /** The listener (HiveMQ) or acceptor (Artemis) name of the plain TCP link listener. */
     public static final String LINK_LISTENER = "clink";
 
-    /** The HiveMQ listener name of the TLS link listener. */
+    /** The listener (HiveMQ) or acceptor (Artemis) name of the TLS link listener. */
     public static final String LINK_TLS_LISTENER = "clink-ssl";
 
     /**
      * The largest MQTT packet the broker reads, on every listener: the largest payload clink's decoder accepts on a
      * link topic plus 64 KiB for the topic and properties. HiveMQ's own default (256 MiB) would let one link client
      * make the broker buffer and copy a quarter gigabyte that clink then refuses; above this size HiveMQ answers
-     * DISCONNECT 0x95 (packet too large) from the fixed header, before reading the body.
+     * DISCONNECT 0x95 (packet too large) from the fixed header, before reading the body. Artemis gets the same limit.
      */
     public static final int MAX_PACKET_SIZE = ClusterLink.MAX_LINK_PAYLOAD_BYTES + 64 * 1024;
 
     /**
      * The Receive Maximum the broker grants every client: EMQX's {@code mqtt.max_inflight} default and the default
      * {@code max_inflight} of a link. HiveMQ's own default (10) would cap each link connection at 10 unacknowledged
-     * QoS 1 forwards, so a link configured for 32 could never use its window.
+     * QoS 1 forwards, so a link configured for 32 could never use its window. Artemis gets the same value.
      */
     public static final int SERVER_RECEIVE_MAXIMUM = 32;
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedClusterBroker.class);
-    private static final long START_TIMEOUT_SECONDS = 120;
-    private static final long STOP_TIMEOUT_SECONDS = 60;
 
     private final BrokerConfig config;
-    private final HiveMqWorkDirectory workDir;
-    private final EmbeddedHiveMQ hivemq;
-    private final AtomicReference<ClusterLink> link = new AtomicReference<>();
+    private final HostedBroker hosted;
     private volatile @Nullable ManagementServer management;
     private volatile boolean closed;
 
-    private EmbeddedClusterBroker(BrokerConfig config, HiveMqWorkDirectory workDir, EmbeddedHiveMQ hivemq) {
+    private EmbeddedClusterBroker(BrokerConfig config, HostedBroker hosted) {
         this.config = config;
-        this.workDir = workDir;
-        this.hivemq = hivemq;
+        this.hosted = hosted;
     }
 
     /**
-     * Makes the starter of the link engine: {@code HiveMqEngineStarters::starter} in production; tests may wrap it.
+     * Makes the starter of the link engine on HiveMQ: {@code HiveMqEngineStarters::starter} in production; tests may
+     * wrap it.
      *
      * @since 0.1.0
      */
@@ -106,91 +93,65 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
     }
 
     /**
-     * Starts a broker and returns when every listener is up.
+     * Starts the broker {@code broker.type} names, with clink's standard engine, and returns when every listener is
+     * up.
+     *
+     * @param config what to run
+     * @return the running broker
+     * @throws BrokerStartException if a port is taken, {@code node.data_dir} cannot be used, the broker does not
+     *     start, or the engine refuses to start
+     * @since 0.1.0
+     */
+    public static EmbeddedClusterBroker start(BrokerConfig config) {
+        return start0(config, HiveMqEngineStarters::starter);
+    }
+
+    /**
+     * Starts a broker with a chosen engine starter and returns when every listener is up. The starter is HiveMQ's
+     * extension API, so this is for {@code broker.type = hivemq} only.
      *
      * @param config what to run
      * @param engine makes the link engine's starter, for example {@code HiveMqEngineStarters::starter}
      * @return the running broker
      * @throws BrokerStartException if a port is taken, {@code node.data_dir} cannot be used, HiveMQ does not start,
      *     or the engine refuses to start
+     * @throws IllegalArgumentException if {@code config} is for another broker than HiveMQ
      * @since 0.1.0
      */
     public static EmbeddedClusterBroker start(BrokerConfig config, EngineFactory engine) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(engine, "engine");
+        if (config.brokerType() != BrokerType.HIVEMQ) {
+            throw new IllegalArgumentException("an EngineFactory starts clink inside HiveMQ only; broker.type = "
+                    + config.brokerType().configName() + " is started by start(config)");
+        }
+        return start0(config, engine);
+    }
+
+    private static EmbeddedClusterBroker start0(BrokerConfig config, EngineFactory engine) {
+        Objects.requireNonNull(config, "config");
         StartChecks.addressesFree(config);
         Path clinkData = StartChecks.dataDirectory(config);
-        HiveMqWorkDirectory work = prepareWorkDirectory(config);
-        // RocksDB's native libraries are left out of the jar; with in-memory persistence these stores must not ask
-        // for them.
-        InternalConfigurations.PAYLOAD_PERSISTENCE_TYPE.set(PersistenceType.FILE);
-        InternalConfigurations.RETAINED_MESSAGE_PERSISTENCE_TYPE.set(PersistenceType.FILE);
         StartChecks.warnOpenLinkListeners(config, LOG);
-        AtomicReference<ClusterLink> started = new AtomicReference<>();
-        EmbeddedExtensionMain main = new EmbeddedExtensionMain(
-                linkListeners(config), engine.starter(config.cluster(), clinkData, started::set), linkUsers(config));
-        EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
-                .withConfigurationFolder(work.conf())
-                .withDataFolder(work.data())
-                .withExtensionsFolder(work.extensions())
-                .withEmbeddedExtension(embedded(main))
-                .withoutLoggingBootstrap()
-                .build();
-        EmbeddedClusterBroker broker = new EmbeddedClusterBroker(config, work, hivemq);
-        try {
-            hivemq.start().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            broker.close();
-            throw new BrokerStartException("interrupted while starting", e);
-        } catch (ExecutionException | TimeoutException e) {
-            broker.close();
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new BrokerStartException("HiveMQ did not start: " + cause.getMessage(), cause);
-        }
-        ClusterLink engineStarted = started.get();
-        if (main.broker().isEmpty() || engineStarted == null) {
-            broker.close();
-            throw new BrokerStartException("the cluster link extension did not start (see the log above)", null);
-        }
-        broker.link.set(engineStarted);
+        HostedBroker hosted = switch (config.brokerType()) {
+            case HIVEMQ ->
+                HiveMqHost.start(
+                        config,
+                        clinkData,
+                        (c, dir, started) -> engine.starter(c.cluster(), dir, started),
+                        hivemqLimits());
+            case ARTEMIS ->
+                ArtemisHost.start(
+                        config,
+                        clinkData,
+                        new ArtemisHost.Limits(
+                                LINK_LISTENER, LINK_TLS_LISTENER, MAX_PACKET_SIZE, SERVER_RECEIVE_MAXIMUM));
+        };
+        EmbeddedClusterBroker broker = new EmbeddedClusterBroker(config, hosted);
         if (config.management().enabled()) {
-            broker.startManagement(engineStarted);
+            broker.startManagement(hosted.link());
         }
         return broker;
-    }
-
-    /** HiveMQ's working directory with its config.xml and, for a TLS link listener, the key stores. */
-    private static HiveMqWorkDirectory prepareWorkDirectory(BrokerConfig config) {
-        HiveMqWorkDirectory work;
-        try {
-            work = HiveMqWorkDirectory.create(config.cluster().name());
-        } catch (IOException e) {
-            throw new BrokerStartException("cannot prepare HiveMQ's working directory: " + e, e);
-        }
-        try {
-            LinkTlsListener tls = config.linkTls();
-            KeyStores.Written stores = tls == null ? null : tlsStores(config, tls, work.tls());
-            work.writeConfig(hivemqConfig(config, stores));
-            return work;
-        } catch (IOException e) {
-            work.delete();
-            throw new BrokerStartException("cannot prepare HiveMQ's working directory: " + e, e);
-        } catch (RuntimeException e) {
-            work.delete();
-            throw e;
-        }
-    }
-
-    private static EmbeddedExtension embedded(EmbeddedExtensionMain main) {
-        return EmbeddedExtension.builder()
-                .withId("clink")
-                .withName("clink cluster link")
-                .withVersion(Version.VALUE)
-                .withPriority(1000)
-                .withStartPriority(1000)
-                .withExtensionMain(main)
-                .build();
     }
 
     /** Starts the management API; on failure closes this broker and names {@code management.bind}. */
@@ -223,7 +184,7 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
      * @since 0.1.0
      */
     public Optional<ClusterLink> link() {
-        return closed ? Optional.empty() : Optional.ofNullable(link.get());
+        return closed ? Optional.empty() : Optional.of(hosted.link());
     }
 
     /**
@@ -268,7 +229,7 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         return line.toString();
     }
 
-    /** Stops the management API and HiveMQ (with clink's extension), and deletes HiveMQ's working directory. */
+    /** Stops the management API and the broker (with clink's engine), and deletes the broker's working files. */
     @Override
     public void close() {
         synchronized (this) {
@@ -281,62 +242,14 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         if (m != null) {
             m.close();
         }
-        try {
-            hivemq.stop().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            hivemq.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.warn("HiveMQ of {} did not stop cleanly: {}", config.cluster().name(), e.toString());
-        }
-        workDir.delete();
-    }
-
-    private static Set<String> linkListeners(BrokerConfig c) {
-        Set<String> names = new LinkedHashSet<>();
-        if (c.link() != null) {
-            names.add(LINK_LISTENER);
-        }
-        if (c.linkTls() != null) {
-            names.add(LINK_TLS_LISTENER);
-        }
-        return names;
-    }
-
-    private static Map<String, List<LinkAuthenticator.LinkUser>> linkUsers(BrokerConfig c) {
-        Map<String, List<LinkAuthenticator.LinkUser>> users = new LinkedHashMap<>();
-        if (c.link() != null && !c.linkUsers().isEmpty()) {
-            users.put(LINK_LISTENER, c.linkUsers());
-        }
-        if (c.linkTls() != null && !c.linkTls().users().isEmpty()) {
-            users.put(LINK_TLS_LISTENER, c.linkTls().users());
-        }
-        return users;
-    }
-
-    /** Reads the PEM files again (they may have changed since the configuration was loaded) into key stores. */
-    private static KeyStores.Written tlsStores(BrokerConfig config, LinkTlsListener tls, Path dir) throws IOException {
-        LinkTlsListener.Material material;
-        try {
-            material = tls.load();
-        } catch (IllegalArgumentException e) {
-            throw new BrokerStartException(config.file() + ": " + e.getMessage(), e);
-        }
-        try {
-            return KeyStores.write(dir, LINK_TLS_LISTENER, material.key(), material.chain(), material.trusted());
-        } catch (GeneralSecurityException e) {
-            throw new BrokerStartException(
-                    config.file() + ": listeners.ssl.clink.ssl_options: the JDK refuses the key "
-                            + "or certificates of certfile " + tls.certfile() + " / keyfile " + tls.keyfile() + ": "
-                            + e.getMessage(),
-                    e);
-        }
+        hosted.close();
     }
 
     static String hivemqConfig(BrokerConfig c, KeyStores.@Nullable Written stores) {
-        return HiveMqConfigXml.render(
-                c,
-                stores,
-                new HiveMqConfigXml.Limits(LINK_LISTENER, LINK_TLS_LISTENER, MAX_PACKET_SIZE, SERVER_RECEIVE_MAXIMUM));
+        return HiveMqConfigXml.render(c, stores, hivemqLimits());
+    }
+
+    private static HiveMqConfigXml.Limits hivemqLimits() {
+        return new HiveMqConfigXml.Limits(LINK_LISTENER, LINK_TLS_LISTENER, MAX_PACKET_SIZE, SERVER_RECEIVE_MAXIMUM);
     }
 }

@@ -83,7 +83,7 @@ public record LinkTlsListener(
             "dhfile", "the JVM's Diffie-Hellman groups are used");
 
     /**
-     * How HiveMQ treats client certificates on this listener.
+     * How the broker treats client certificates on this listener.
      *
      * @since 0.1.0
      */

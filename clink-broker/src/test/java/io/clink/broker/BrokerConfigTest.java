@@ -306,6 +306,67 @@ class BrokerConfigTest {
     }
 
     @Test
+    void from_noBrokerSection_hivemq() {
+        assertThat(parse("").brokerType()).isEqualTo(BrokerType.HIVEMQ);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            broker.type = hivemq               | HIVEMQ
+            broker { type = artemis }          | ARTEMIS
+            broker { }                         | HIVEMQ
+            """)
+    void from_brokerType_givesTheBroker(String extra, BrokerType expected) {
+        assertThat(parse(extra).brokerType()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            broker.type = mosquitto            | broker.type = "mosquitto" | must be hivemq or artemis
+            broker.type = Artemis              | broker.type = "Artemis"   | must be hivemq or artemis
+            broker.type = ""                   | broker.type = ""         | must be hivemq or artemis
+            broker.type = 5                    | broker.type = 5          | must be hivemq or artemis
+            broker { typ = artemis }           | broker.typ               | did you mean 'type'?
+            broker = artemis                   | broker = "artemis"        | must be an object
+            """)
+    void from_invalidBrokerType_namesFileFieldAndValue(String extra, String shown, String rule) {
+        assertThatThrownBy(() -> parse(extra))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageStartingWith("m.conf")
+                .hasMessageContaining(shown)
+                .hasMessageContaining(rule);
+    }
+
+    @Test
+    void withBrokerType_keepsEverythingElse() {
+        BrokerConfig hivemq = parse("");
+
+        BrokerConfig artemis = hivemq.withBrokerType(BrokerType.ARTEMIS);
+
+        assertThat(artemis.brokerType()).isEqualTo(BrokerType.ARTEMIS);
+        assertThat(artemis)
+                .usingRecursiveComparison()
+                .ignoringFields("brokerType")
+                .isEqualTo(hivemq);
+    }
+
+    @Test
+    void load_artemisExampleFiles_areTheHiveMqExamplesOnArtemis() {
+        Path examples = Path.of("..", "examples");
+
+        for (String name : List.of("cluster-us-east", "cluster-eu-west", "cluster-eu-west-asymmetric")) {
+            BrokerConfig artemis = BrokerConfig.load(examples.resolve(name + "-artemis.conf"));
+            BrokerConfig hivemq = BrokerConfig.load(examples.resolve(name + ".conf"));
+            assertThat(artemis.brokerType()).as(name).isEqualTo(BrokerType.ARTEMIS);
+            assertThat(artemis)
+                    .as(name)
+                    .usingRecursiveComparison()
+                    .ignoringFields("file", "brokerType")
+                    .isEqualTo(hivemq.withBrokerType(BrokerType.ARTEMIS));
+        }
+    }
+
+    @Test
     void demo_dataDirIsPerClusterUnderTheTemporaryDirectory() {
         BrokerConfig us = Demo.config("us", Demo.usEast(Demo.Ports.DEFAULT));
         BrokerConfig eu = Demo.config("eu", Demo.euWest(Demo.Ports.DEFAULT, List.of("#")));

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code java -jar clink-broker/target/clink-broker.jar} as a user runs it: the ready line on standard output, a
- * clean stop on SIGTERM, configuration errors with exit status 2, and the demo driven by the {@code mosquitto_sub}
- * and {@code mosquitto_pub} command-line clients.
+ * clean stop on SIGTERM, configuration errors with exit status 2, the demo driven by the {@code mosquitto_sub}
+ * and {@code mosquitto_pub} command-line clients, and the jar on Artemis ({@code broker.type = artemis}) linked with
+ * HiveMQ.
  */
 class ClinkBrokerJarIT {
 
@@ -152,56 +153,50 @@ class ClinkBrokerJarIT {
         assertThat(demo.process.waitFor(90, TimeUnit.SECONDS)).isTrue();
     }
 
-    /**
-     * Runs {@code mosquitto_sub -C 1} on one cluster and {@code mosquitto_pub} on the other every 500 ms until the
-     * subscriber prints (routes replicate asynchronously), returning what it printed.
-     */
-    private String subscribeThenPublish(int subPort, int pubPort, String topic, String message) throws Exception {
-        Process sub = new ProcessBuilder(
-                        "mosquitto_sub",
-                        "-h",
-                        "127.0.0.1",
-                        "-p",
-                        String.valueOf(subPort),
-                        "-t",
-                        "linked/#",
-                        "-q",
-                        "1",
-                        "-v",
-                        "-C",
-                        "1",
-                        "-W",
-                        "60",
-                        "-V",
-                        "mqttv5")
-                .redirectErrorStream(true)
-                .start();
-        processes.add(sub);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (sub.isAlive() && System.nanoTime() < deadline) {
-            Process pub = new ProcessBuilder(
-                            "mosquitto_pub",
-                            "-h",
-                            "127.0.0.1",
-                            "-p",
-                            String.valueOf(pubPort),
-                            "-t",
-                            topic,
-                            "-m",
-                            message,
-                            "-q",
-                            "1",
-                            "-V",
-                            "mqttv5")
-                    .redirectErrorStream(true)
-                    .start();
-            pub.waitFor(10, TimeUnit.SECONDS);
-            sub.waitFor(500, TimeUnit.MILLISECONDS);
+    @Test
+    void artemisConfig_linksWithHiveMq_mosquittoClientsBothWays() throws Exception {
+        assumeTrue(Mosquitto.installed(), "mosquitto clients not installed");
+        Demo.Ports p = TestPorts.demo();
+        // us-east from the jar on Artemis, as examples/cluster-us-east-artemis.conf; eu-west on HiveMQ in this JVM.
+        Path conf = Files.writeString(
+                dir.resolve("us-artemis.conf"),
+                "broker { type = artemis }\n" + Demo.usEast(p) + "node { data_dir = \"" + dir.resolve("data")
+                        + "\" }\n");
+        Running us = run("--config", conf.toString());
+        try (EmbeddedClusterBroker eu = EmbeddedClusterBroker.start(
+                Demo.config("eu", Demo.euWest(p, List.of("#"))).withDataDir(dir.resolve("eu-data")))) {
+            String ready = us.awaitLine(l -> l.startsWith("clink-broker "));
+            assertThat(ready)
+                    .isEqualTo("clink-broker cluster-us-east ready: mqtt=127.0.0.1:" + p.usMqtt() + " clink=127.0.0.1:"
+                            + p.usLink());
+
+            assertThat(subscribeThenPublish(p.usMqtt(), p.euMqtt(), "linked/42", "Hello from the other side!"))
+                    .isEqualTo("linked/42 Hello from the other side!");
+            assertThat(subscribeThenPublish(p.euMqtt(), p.usMqtt(), "linked/1", "Hello from US!"))
+                    .isEqualTo("linked/1 Hello from US!");
+            assertThat(new ApiClient("http://127.0.0.1:" + p.usApi() + "/api/v5")
+                            .json("/cluster/links")
+                            .get(0)
+                            .get("name")
+                            .asText())
+                    .isEqualTo("cluster-eu-west");
+            // Artemis's journal lives under node.data_dir, next to clink's own state.
+            assertThat(dir.resolve("data").resolve("artemis").resolve("cluster-us-east"))
+                    .isDirectory();
+
+            us.process.destroy(); // SIGTERM
+            assertThat(us.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(sub.waitFor(5, TimeUnit.SECONDS))
-                .as("mosquitto_sub received nothing")
-                .isTrue();
-        return new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        try (ServerSocket a = new ServerSocket(p.usMqtt());
+                ServerSocket b = new ServerSocket(p.usLink());
+                ServerSocket c = new ServerSocket(p.usApi())) {
+            assertThat(a.isBound() && b.isBound() && c.isBound()).isTrue();
+        }
+    }
+
+    private String subscribeThenPublish(int subPort, int pubPort, String topic, String message) throws Exception {
+        return Mosquitto.subscribeThenPublish(
+                processes, subPort, Mosquitto.V5, "linked/#", pubPort, Mosquitto.V5, topic, message);
     }
 
     private Running run(String... args) throws IOException {

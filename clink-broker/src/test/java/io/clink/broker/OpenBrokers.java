@@ -1,6 +1,5 @@
 package io.clink.broker;
 
-import io.clink.hivemq.HiveMqEngineStarters;
 import io.clink.testkit.mqtt.MqttTestClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +17,7 @@ final class OpenBrokers implements AutoCloseable {
 
     /** Starts a broker running clink as {@code clink-broker} does, and closes it with the others. */
     EmbeddedClusterBroker start(BrokerConfig config) {
-        return closeLater(EmbeddedClusterBroker.start(config, HiveMqEngineStarters::starter));
+        return closeLater(EmbeddedClusterBroker.start(config));
     }
 
     /** An MQTT 5 test client of {@code broker}'s default listener, closed with the others. */

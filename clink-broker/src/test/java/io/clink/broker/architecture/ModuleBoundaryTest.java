@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * The build's guard of the public/internal boundary between clink's library modules.
  *
  * <p>Every module owns one package root ({@code io.clink.api}, {@code io.clink.core}, {@code io.clink.paho},
- * {@code io.clink.testkit}, {@code io.clink.hivemq}, {@code io.clink.broker}); what lies under an {@code internal}
+ * {@code io.clink.testkit}, {@code io.clink.hivemq}, {@code io.clink.artemis}, {@code io.clink.broker}); what lies under an {@code internal}
  * package is that module's private business, free to change in any release. Main code of one module may therefore
  * never use another module's {@code internal} classes, and public entry points never expose a third-party type (the
  * HOCON parser, Paho, Guava), so those stay replaceable. Tests and benchmarks are exempt by design: a test that plays
@@ -41,10 +41,10 @@ import org.junit.jupiter.api.Test;
 class ModuleBoundaryTest {
 
     private static final Pattern MODULE_ROOT =
-            Pattern.compile("io\\.clink\\.(api|core|paho|testkit|hivemq|broker)(\\..*)?");
+            Pattern.compile("io\\.clink\\.(api|core|paho|testkit|hivemq|artemis|broker)(\\..*)?");
     /**
-     * Libraries clink uses but does not promise. HiveMQ's SDK is absent on purpose: the HiveMQ adapter exists to
-     * speak it, so its types are that module's contract.
+     * Libraries clink uses but does not promise. HiveMQ's SDK and Artemis are absent on purpose: each adapter exists to
+     * speak its broker's API, so those types are that module's contract.
      */
     private static final List<String> THIRD_PARTY =
             List.of("com.typesafe.", "org.eclipse.paho.", "com.google.common.", "com.fasterxml.", "org.slf4j.");
@@ -68,6 +68,7 @@ class ModuleBoundaryTest {
                         Optional.of("paho"),
                         Optional.of("testkit"),
                         Optional.of("hivemq"),
+                        Optional.of("artemis"),
                         Optional.of("broker"));
         noCrossModuleInternalUse().check(mainClasses);
     }
@@ -149,6 +150,7 @@ class ModuleBoundaryTest {
                         "io.clink.paho..",
                         "io.clink.testkit..",
                         "io.clink.hivemq..",
+                        "io.clink.artemis..",
                         "io.clink.broker..")
                 .should(new ArchCondition<JavaMethod>("expose no third-party type in a signature") {
                     @Override

@@ -1,9 +1,10 @@
-package io.clink.broker;
+package io.clink.broker.internal;
 
 /** The version of clink, from the jar manifest when packaged. */
-final class Version {
+public final class Version {
 
-    static final String VALUE = value();
+    /** The version, or {@code dev} when not run from a packaged jar. */
+    public static final String VALUE = value();
 
     private Version() {}
 
