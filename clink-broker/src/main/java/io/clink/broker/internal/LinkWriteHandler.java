@@ -122,7 +122,7 @@ public final class LinkWriteHandler {
         synchronized (writeLock) {
             ClusterLinkConfig current = engine.config();
             if (current.link(name).isPresent()) {
-                return new Result(400, LinkJson.error("ALREADY_EXISTS", "Cluster link already exists"));
+                return new Result(400, LinkJson.error("ALREADY_EXISTS", "a link named " + name + " already exists"));
             }
             ObjectNode clean = withoutResponseKeys(body);
             LinkConfig link;

@@ -176,7 +176,12 @@ public final class ManagementServer implements AutoCloseable {
                     .orElse(null);
             if (role == null) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"clink\"");
-                send(exchange, 401, LinkJson.error("BAD_API_KEY_OR_SECRET", "Check api_key/api_secret"));
+                send(
+                        exchange,
+                        401,
+                        LinkJson.error(
+                                "BAD_API_KEY_OR_SECRET",
+                                "missing or wrong credentials: send an API key and its secret with HTTP Basic"));
                 return;
             }
         }
