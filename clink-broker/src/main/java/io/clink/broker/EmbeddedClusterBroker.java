@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One running HiveMQ CE broker with clink: an {@link EmbeddedHiveMQ} with in-memory persistence and usage statistics
  * off, an MQTT listener named {@code default}, the link listeners ({@code clink} for plain TCP, {@code clink-ssl}
- * for TLS, either or both), and clink's extension, plus the read-only management API when enabled. HiveMQ's working
+ * for TLS, either or both), and clink's extension, plus the management API when enabled. HiveMQ's working
  * files (including the TLS listener's key stores, made from the PEM files) live in a fresh temporary directory
  * readable by the owner only, deleted on {@link #close()}; clink's own state (actor incarnations) lives under {@code
  * node.data_dir} and survives restarts.
