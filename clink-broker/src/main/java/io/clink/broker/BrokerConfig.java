@@ -1,6 +1,8 @@
 package io.clink.broker;
 
 import io.clink.api.config.ClusterLinkConfig;
+import io.clink.broker.internal.ApiKeys;
+import io.clink.broker.internal.OverrideFile;
 import io.clink.core.config.ClusterLinkConfigLoader;
 import io.clink.core.config.ConfigDocument;
 import io.clink.core.config.ConfigLoadException;
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *                   fail_if_no_peer_cert = true }
  *   }
  * }
- * management { bind = "127.0.0.1:18083" }   # the read-only HTTP API; optional, this is the default
+ * management { bind = "127.0.0.1:18083" }   # the HTTP API; optional, this is the default
+ * api_key { bootstrap_file = "api-keys" }   # lines key:secret[:role]; without it the API is read-only
  * node { data_dir = "data" }                # clink's state (actor incarnations); optional, this is the default
  * broker { type = hivemq }                  # or artemis; optional, this is the default
  * </pre>
@@ -74,7 +77,8 @@ public record BrokerConfig(
     public static final Bind DEFAULT_MQTT = new Bind("0.0.0.0", 1883);
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerConfig.class);
-    private static final Set<String> ROOT_KEYS = Set.of("broker", "cluster", "listeners", "management", "node");
+    private static final Set<String> ROOT_KEYS =
+            Set.of("broker", "cluster", "listeners", "management", "node", "api_key");
     private static final String NODE_IGNORED = "EMQX node settings; clink-broker runs one node";
     private static final Map<String, String> ROOT_IGNORED = Map.of(
             "dashboard", "clink-broker has no dashboard",
@@ -134,13 +138,21 @@ public record BrokerConfig(
     public static final String DEFAULT_DATA_DIR = "data";
 
     /**
-     * The read-only management HTTP API ({@code management { enable, bind }}).
+     * The management HTTP API ({@code management { enable, bind }}, {@code api_key.bootstrap_file}).
      *
      * @param enabled whether it runs
-     * @param bind where it listens; {@code PORT} alone means loopback, since the API has no authentication
+     * @param bind where it listens; {@code PORT} alone means loopback
+     * @param apiKeyFile EMQX's {@code api_key.bootstrap_file} (lines {@code key:secret[:role]}), absolute, or null
+     *     for none: the API is then read-only and unauthenticated
+     * @param overrideFile where links written through the API persist, absolute, or null to keep them in memory
+     *     (a configuration not read from a file)
      * @since 0.1.0
      */
-    public record Management(boolean enabled, Bind bind) {
+    public record Management(
+            boolean enabled,
+            Bind bind,
+            @Nullable Path apiKeyFile,
+            @Nullable Path overrideFile) {
 
         /** On {@link #DEFAULT_MANAGEMENT}. */
         public static final Management DEFAULT = new Management(true, DEFAULT_MANAGEMENT);
@@ -152,6 +164,11 @@ public record BrokerConfig(
          */
         public Management {
             Objects.requireNonNull(bind, "bind");
+        }
+
+        /** Without API keys nor override file. */
+        public Management(boolean enabled, Bind bind) {
+            this(enabled, bind, null, null);
         }
     }
 
@@ -263,7 +280,21 @@ public record BrokerConfig(
      */
     public static BrokerConfig load(Path file) {
         ConfigDocument doc = ClusterLinkConfigLoader.parseFile(file);
-        return from(doc, file.toString(), ClusterLinkConfigLoader.baseDirectoryOf(file));
+        BrokerConfig c = from(doc, file.toString(), ClusterLinkConfigLoader.baseDirectoryOf(file));
+        // Links written through the management API, on top of the file (see OverrideFile).
+        Path override = OverrideFile.pathFor(file);
+        ClusterLinkConfig cluster =
+                OverrideFile.read(override, c.cluster().name()).applyTo(c.cluster());
+        Management m = c.management();
+        return new BrokerConfig(
+                c.file,
+                cluster,
+                c.mqtt,
+                c.link,
+                c.linkUsers,
+                c.linkTls,
+                new Management(m.enabled(), m.bind(), m.apiKeyFile(), override),
+                c.dataDir);
     }
 
     /**
@@ -335,6 +366,10 @@ public record BrokerConfig(
         Management management = root.section("management")
                 .map(m -> management(m, mqtt, linkBind, tls))
                 .orElse(Management.DEFAULT);
+        Path apiKeys = root.section("api_key").map(BrokerConfig::apiKeyFile).orElse(null);
+        if (apiKeys != null) {
+            management = new Management(management.enabled(), management.bind(), apiKeys, null);
+        }
         Path dataDir = root.section("node").map(BrokerConfig::dataDir).orElse(absolute(DEFAULT_DATA_DIR));
         BrokerType type = root.section("broker").map(BrokerConfig::brokerType).orElse(BrokerType.HIVEMQ);
         return new BrokerConfig(origin, cluster, mqtt, link, users, linkTls, management, dataDir, type);
@@ -394,6 +429,16 @@ public record BrokerConfig(
             throw m.error("bind", "uses the same address as listeners.ssl.clink (" + tls.bind() + ")");
         }
         return new Management(enabled, bind);
+    }
+
+    /** {@code api_key { bootstrap_file }}, read once here so that a bad line stops the load naming it. */
+    private static @Nullable Path apiKeyFile(ConfigSection apiKey) {
+        apiKey.checkKeys(Set.of("bootstrap_file"), Map.of(), Map.of());
+        Path file = apiKey.file("bootstrap_file").orElse(null);
+        if (file != null) {
+            ApiKeys.read(file);
+        }
+        return file;
     }
 
     private static Path dataDir(ConfigSection node) {

@@ -36,7 +36,7 @@ public final class ClinkBrokerMain {
                               broker.type = hivemq (the default) or artemis)
               --demo          run the quick start's cluster-us-east (MQTT 1883, link 11883, management API 18083)
                               and cluster-eu-west (MQTT 1884, link 11884, management API 18084) on 127.0.0.1,
-                              linked with topics = ["#"]
+                              linked with topics = ["#"], with an API key made for the run (printed)
               --demo-ports    other ports for --demo
               --help          show this text
             """;
@@ -145,10 +145,18 @@ public final class ClinkBrokerMain {
             return EXIT_USAGE;
         }
         List<BrokerConfig> configs = new ArrayList<>();
+        String apiKey = demo ? Demo.newApiKey() : "";
         try {
             if (demo) {
-                configs.add(Demo.config("demo:cluster-us-east", Demo.usEast(ports)));
-                configs.add(Demo.config("demo:cluster-eu-west", Demo.euWest(ports, List.of("#"))));
+                String keys;
+                try {
+                    keys = Demo.apiKeySetting(apiKey);
+                } catch (java.io.IOException e) {
+                    err.println("clink-broker: cannot start: cannot write the demo's API key file: " + e);
+                    return EXIT_START_FAILED;
+                }
+                configs.add(Demo.config("demo:cluster-us-east", Demo.usEast(ports) + keys));
+                configs.add(Demo.config("demo:cluster-eu-west", Demo.euWest(ports, List.of("#")) + keys));
             } else if (config != null) {
                 configs.add(BrokerConfig.load(config));
             }
@@ -169,7 +177,7 @@ public final class ClinkBrokerMain {
             return EXIT_START_FAILED;
         }
         if (demo) {
-            out.print(Demo.instructions(ports));
+            out.print(Demo.instructions(ports, apiKey));
             out.flush();
         }
         return EXIT_OK;

@@ -113,8 +113,49 @@ final class Demo {
                 .toAbsolutePath();
     }
 
-    /** What to run in two more terminals to see the link work. */
-    static String instructions(Ports p) {
+    /**
+     * A fresh administrator key for the demo's management APIs: {@code demo-<hex>:<secret>}, random each start, so
+     * that a demo left running is not open to whoever guesses a fixed secret.
+     */
+    static String newApiKey() {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        byte[] id = new byte[4];
+        byte[] secret = new byte[24];
+        random.nextBytes(id);
+        random.nextBytes(secret);
+        return "demo-" + java.util.HexFormat.of().formatHex(id) + ":"
+                + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
+    /**
+     * Writes the demo's {@code api_key.bootstrap_file} (readable by the owner only) under the demo's temporary
+     * directory (deleted when the JVM exits) and returns the HOCON line that names it, to append to both clusters' configuration.
+     */
+    static String apiKeySetting(String apiKey) throws java.io.IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "clink-demo").toAbsolutePath();
+        java.nio.file.Files.createDirectories(dir);
+        // One file per run: two demos started at once must not overwrite each other's key.
+        Path file = java.nio.file.FileSystems.getDefault()
+                        .supportedFileAttributeViews()
+                        .contains("posix")
+                ? java.nio.file.Files.createTempFile(
+                        dir,
+                        "api-keys-",
+                        "",
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))
+                : java.nio.file.Files.createTempFile(dir, "api-keys-", "");
+        file.toFile().deleteOnExit();
+        java.nio.file.Files.writeString(file, apiKey + ":administrator\n");
+        String quoted = file.toString().replace("\\", "\\\\").replace("\"", "\\\"");
+        return "\napi_key { bootstrap_file = \"" + quoted + "\" }\n";
+    }
+
+    /**
+     * What to run in two more terminals to see the link work, and the {@code curl} commands that read and manage the
+     * links with the key generated for this run.
+     */
+    static String instructions(Ports p, String apiKey) {
         return """
 
                 Two linked clusters are running. In another terminal, subscribe on cluster-us-east:
@@ -125,11 +166,15 @@ final class Demo {
                 The other way round:
                   mosquitto_sub -h 127.0.0.1 -p %3$d -t 'linked/#' -q 1 -v
                   mosquitto_pub -h 127.0.0.1 -p %1$d -t 'linked/1' -m 'Hello from US!' -q 1
-                The links' status and metrics, from each cluster's management API:
-                  curl http://127.0.0.1:%5$d/api/v5/cluster/links
-                  curl http://127.0.0.1:%5$d/api/v5/cluster/links/link/cluster-eu-west/metrics
-                  curl http://127.0.0.1:%6$d/api/v5/cluster/links/link/cluster-us-east/metrics
+                The links' status and metrics, from each cluster's management API (the API key is new each run):
+                  curl -u '%7$s' http://127.0.0.1:%5$d/api/v5/cluster/links
+                  curl -u '%7$s' http://127.0.0.1:%5$d/api/v5/cluster/links/link/cluster-eu-west/metrics
+                  curl -u '%7$s' http://127.0.0.1:%6$d/api/v5/cluster/links/link/cluster-us-east/metrics
+                Manage links at run time, for example on cluster-us-east: add a link, list, delete it:
+                  curl -u '%7$s' -X POST http://127.0.0.1:%5$d/api/v5/cluster/links -H 'Content-Type: application/json' -d '{"name":"cluster-ap-south","server":"127.0.0.1:11885","topics":["ap/#"]}'
+                  curl -u '%7$s' http://127.0.0.1:%5$d/api/v5/cluster/links
+                  curl -u '%7$s' -X DELETE http://127.0.0.1:%5$d/api/v5/cluster/links/link/cluster-ap-south
                 Press Ctrl-C to stop both clusters.
-                """.formatted(p.usMqtt(), p.usLink(), p.euMqtt(), p.euLink(), p.usApi(), p.euApi());
+                """.formatted(p.usMqtt(), p.usLink(), p.euMqtt(), p.euLink(), p.usApi(), p.euApi(), apiKey);
     }
 }

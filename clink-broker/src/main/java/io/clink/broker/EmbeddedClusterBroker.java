@@ -1,14 +1,18 @@
 package io.clink.broker;
 
 import io.clink.api.config.ClusterLinkConfig;
+import io.clink.broker.internal.ApiKeys;
 import io.clink.broker.internal.ArtemisHost;
 import io.clink.broker.internal.HiveMqConfigXml;
 import io.clink.broker.internal.HiveMqHost;
 import io.clink.broker.internal.HostedBroker;
 import io.clink.broker.internal.KeyStores;
+import io.clink.broker.internal.LinkWriteHandler;
 import io.clink.broker.internal.ManagementServer;
+import io.clink.broker.internal.OverrideFile;
 import io.clink.broker.internal.StartChecks;
 import io.clink.core.ClusterLink;
+import io.clink.core.config.ConfigLoadException;
 import io.clink.hivemq.EmbeddedExtensionMain;
 import io.clink.hivemq.HiveMqEngineStarters;
 import java.io.IOException;
@@ -154,27 +158,66 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         return broker;
     }
 
-    /** Starts the management API; on failure closes this broker and names {@code management.bind}. */
+    /** Starts the management API; on failure closes this broker and names the setting at fault. */
     private void startManagement(ClusterLink engine) {
-        BrokerConfig.Bind bind = config.management().bind();
+        BrokerConfig.Management settings = config.management();
+        BrokerConfig.Bind bind = settings.bind();
+        ApiKeys keys = ApiKeys.NONE;
+        LinkWriteHandler writes;
+        try {
+            // Read again: the file may have changed since the configuration was loaded.
+            if (settings.apiKeyFile() != null) {
+                keys = ApiKeys.read(settings.apiKeyFile());
+            }
+            Path override = settings.overrideFile();
+            OverrideFile state = override == null
+                    ? OverrideFile.empty(config.cluster().name(), "memory")
+                    : OverrideFile.read(override, config.cluster().name());
+            writes = new LinkWriteHandler(
+                    engine,
+                    override,
+                    state,
+                    override == null
+                            ? Path.of("").toAbsolutePath()
+                            : io.clink.core.config.ClusterLinkConfigLoader.baseDirectoryOf(override));
+        } catch (ConfigLoadException e) {
+            close();
+            throw new BrokerStartException(String.valueOf(e.getMessage()), e);
+        }
         ManagementServer started;
         try {
             started = ManagementServer.start(
-                    new InetSocketAddress(InetAddress.getByName(bind.host()), bind.port()), engine);
+                    new InetSocketAddress(InetAddress.getByName(bind.host()), bind.port()), engine, keys, writes);
         } catch (IOException | RuntimeException e) {
             close();
             throw new BrokerStartException(
                     config.file() + ": management.bind = \"" + bind + "\": cannot listen there: " + e.getMessage(), e);
         }
         management = started;
-        if (!started.isLoopback()) {
+        if (keys.isEmpty() && !started.isLoopback()) {
             LOG.warn(
                     "{}: management.bind = \"{}\" is not a loopback address: anyone who can reach it can read "
                             + "the cluster link's configuration and status (the API has no authentication).",
                     config.file(),
                     bind);
         }
-        LOG.info("{}: management API on {}", config.cluster().name(), started.baseUrl());
+        if (keys.isEmpty()) {
+            LOG.info(
+                    "{}: management API on {}: read-only, no authentication (set api_key.bootstrap_file to manage "
+                            + "links through it)",
+                    config.cluster().name(),
+                    started.baseUrl());
+        } else {
+            LOG.info(
+                    "{}: management API on {}: {} API key(s) from {}; link changes {}",
+                    config.cluster().name(),
+                    started.baseUrl(),
+                    keys.size(),
+                    settings.apiKeyFile(),
+                    settings.overrideFile() == null
+                            ? "are kept in memory only"
+                            : "are saved in " + settings.overrideFile());
+        }
     }
 
     /**

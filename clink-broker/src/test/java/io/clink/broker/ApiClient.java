@@ -7,7 +7,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 
 /** A plain JDK HTTP client for the management API tests: no clink code between the test and the server. */
 final class ApiClient {
@@ -17,18 +20,48 @@ final class ApiClient {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final @Nullable String credentials;
 
     /** @param base for example {@code http://127.0.0.1:18083/api/v5} */
     ApiClient(String base) {
+        this(base, null);
+    }
+
+    /**
+     * @param base for example {@code http://127.0.0.1:18083/api/v5}
+     * @param credentials {@code key:secret} sent with HTTP Basic, or null for none
+     */
+    ApiClient(String base, @Nullable String credentials) {
         this.base = base;
+        this.credentials = credentials;
+    }
+
+    /** The same server with other credentials. */
+    ApiClient as(@Nullable String otherCredentials) {
+        return new ApiClient(base, otherCredentials);
     }
 
     HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(10))
-                .method(method, HttpRequest.BodyPublishers.noBody())
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        return send(method, path, null);
+    }
+
+    /** Sends {@code body} (JSON text) if not null. */
+    HttpResponse<String> send(String method, String path, @Nullable String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(20))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (credentials != null) {
+            b.header(
+                    "Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {

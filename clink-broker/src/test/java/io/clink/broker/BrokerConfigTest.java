@@ -49,15 +49,15 @@ class BrokerConfigTest {
 
         assertThat(BrokerConfig.load(examples.resolve("cluster-us-east.conf")))
                 .usingRecursiveComparison()
-                .ignoringFields("file", "dataDir")
+                .ignoringFields("file", "dataDir", "management.overrideFile")
                 .isEqualTo(Demo.config("x", Demo.usEast(Demo.Ports.DEFAULT)));
         assertThat(BrokerConfig.load(examples.resolve("cluster-eu-west.conf")))
                 .usingRecursiveComparison()
-                .ignoringFields("file", "dataDir")
+                .ignoringFields("file", "dataDir", "management.overrideFile")
                 .isEqualTo(Demo.config("x", Demo.euWest(Demo.Ports.DEFAULT, List.of("#"))));
         assertThat(BrokerConfig.load(examples.resolve("cluster-eu-west-asymmetric.conf")))
                 .usingRecursiveComparison()
-                .ignoringFields("file", "dataDir")
+                .ignoringFields("file", "dataDir", "management.overrideFile")
                 .isEqualTo(Demo.config("x", Demo.euWest(Demo.Ports.DEFAULT, List.of())));
     }
 
@@ -387,10 +387,75 @@ class BrokerConfigTest {
 
     @Test
     void demoInstructions_printTheCurlCommands() {
-        String text = Demo.instructions(new Demo.Ports(1, 2, 3, 4, 5, 6));
+        String text = Demo.instructions(new Demo.Ports(1, 2, 3, 4, 5, 6), "demo-1:s3cret");
 
         assertThat(text)
-                .contains("curl http://127.0.0.1:5/api/v5/cluster/links\n")
-                .contains("curl http://127.0.0.1:6/api/v5/cluster/links/link/cluster-us-east/metrics");
+                .contains("curl -u 'demo-1:s3cret' http://127.0.0.1:5/api/v5/cluster/links\n")
+                .contains(
+                        "curl -u 'demo-1:s3cret' http://127.0.0.1:6/api/v5/cluster/links/link/cluster-us-east/metrics")
+                .contains("curl -u 'demo-1:s3cret' -X POST http://127.0.0.1:5/api/v5/cluster/links")
+                .contains("curl -u 'demo-1:s3cret' -X DELETE http://127.0.0.1:5/api/v5/cluster/links/link/");
+    }
+
+    @Test
+    void demoApiKey_newEachRun_isAValidBootstrapLine() throws Exception {
+        String a = Demo.newApiKey();
+        String b = Demo.newApiKey();
+
+        assertThat(a).isNotEqualTo(b).matches("demo-[0-9a-f]{8}:[A-Za-z0-9_-]{32}");
+        String setting = Demo.apiKeySetting(a);
+        BrokerConfig us = Demo.config("us", Demo.usEast(Demo.Ports.DEFAULT) + setting);
+        Path file = us.management().apiKeyFile();
+        assertThat(file).isNotNull();
+        assertThat(io.clink.broker.internal.ApiKeys.read(file)
+                        .authenticate("Basic "
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString(a.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .hasValue(io.clink.broker.internal.ApiKeys.Role.ADMINISTRATOR);
+    }
+
+    @Test
+    void load_overrideFileNextToTheConfig_appliedOnTopAndNamed(@TempDir Path dir) throws Exception {
+        Path conf = Files.writeString(dir.resolve("us.conf"), Demo.usEast(Demo.Ports.DEFAULT));
+        Files.writeString(
+                dir.resolve("us.override.json"),
+                "{\"cluster\":{\"name\":\"cluster-us-east\",\"links\":[{\"name\":\"cluster-ap\","
+                        + "\"server\":\"ap:1\",\"topics\":[]}]},\"deleted_links\":[\"cluster-eu-west\"]}");
+
+        BrokerConfig c = BrokerConfig.load(conf);
+
+        assertThat(c.cluster().links()).extracting(l -> l.name()).containsExactly("cluster-ap");
+        assertThat(c.management().overrideFile())
+                .isEqualTo(dir.resolve("us.override.json").toAbsolutePath());
+    }
+
+    @Test
+    void load_corruptOverrideFile_refusedNamingIt(@TempDir Path dir) throws Exception {
+        Path conf = Files.writeString(dir.resolve("us.conf"), Demo.usEast(Demo.Ports.DEFAULT));
+        Files.writeString(dir.resolve("us.override.json"), "{\"cluster\": ");
+
+        assertThatThrownBy(() -> BrokerConfig.load(conf))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageStartingWith(dir.resolve("us.override.json").toAbsolutePath() + ":");
+    }
+
+    @Test
+    void apiKey_badBootstrapLine_refusedNamingFileAndLine(@TempDir Path dir) throws Exception {
+        Path keys = Files.writeString(dir.resolve("keys"), "ok:fine\nbroken-line-with-secret\n");
+        String text = Demo.usEast(Demo.Ports.DEFAULT) + "\napi_key { bootstrap_file = \"" + keys + "\" }\n";
+
+        assertThatThrownBy(() -> Demo.config("us.conf", text))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageStartingWith(keys + ":2: api_key.bootstrap_file:")
+                .hasMessageNotContaining("broken-line-with-secret");
+    }
+
+    @Test
+    void apiKey_unknownKey_refused() {
+        String text = Demo.usEast(Demo.Ports.DEFAULT) + "\napi_key { bootstrap_fil = \"x\" }\n";
+
+        assertThatThrownBy(() -> Demo.config("us.conf", text))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageContaining("bootstrap_fil");
     }
 }

@@ -136,13 +136,13 @@ class ClinkBrokerJarIT {
         demo.awaitLine(l -> l.startsWith("clink-broker cluster-us-east ready"));
         demo.awaitLine(l -> l.startsWith("clink-broker cluster-eu-west ready"));
         demo.awaitLine(l -> l.contains("mosquitto_pub"));
-        String curl = demo.awaitLine(l -> l.contains("curl http://127.0.0.1:" + usApi + "/api/v5/cluster/links"));
-        assertThat(new ApiClient(curl.trim().substring("curl ".length()).replace("/cluster/links", ""))
-                        .json("/cluster/links")
-                        .get(0)
-                        .get("name")
-                        .asText())
-                .isEqualTo("cluster-eu-west");
+        String curl = demo.awaitLine(l -> l.contains("http://127.0.0.1:" + usApi + "/api/v5/cluster/links"));
+        // curl -u 'KEY:SECRET' URL: the printed key must open the API, and nothing else may.
+        String[] words = curl.trim().split(" ");
+        String credentials = words[2].replace("'", "");
+        ApiClient api = new ApiClient(words[3].replace("/cluster/links", ""), credentials);
+        assertThat(api.as(null).get("/cluster/links").statusCode()).isEqualTo(401);
+        assertThat(api.json("/cluster/links").get(0).get("name").asText()).isEqualTo("cluster-eu-west");
 
         assertThat(subscribeThenPublish(usMqtt, euMqtt, "linked/42", "Hello from the other side!"))
                 .isEqualTo("linked/42 Hello from the other side!");

@@ -269,6 +269,26 @@ public final class ClusterLink implements AutoCloseable {
     }
 
     /**
+     * Sets the counters of one link on this node to zero, as EMQX's metrics reset does: messages and route
+     * operations counted so far are forgotten; the gauges (routes, buffered messages and bytes) keep describing the
+     * present.
+     *
+     * <p>Thread: any. Non-blocking.
+     *
+     * @param link the link's name, not null
+     * @return false if no such link is configured (nothing changes then)
+     * @since 0.1.0
+     */
+    public boolean resetMetrics(String link) {
+        Objects.requireNonNull(link, "link");
+        if (config.get().link(link).isEmpty()) {
+            return false;
+        }
+        counters.counters(link).resetCounters();
+        return true;
+    }
+
+    /**
      * The routes the remote cluster of {@code link} replicated into this cluster: what this node forwards there.
      * Route ids are opaque bytes on the wire; each is given in the escaped text form {@link RemoteRoute} documents.
      *

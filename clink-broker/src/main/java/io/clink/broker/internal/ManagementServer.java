@@ -15,30 +15,39 @@ import io.clink.core.ClusterLink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read-only management API of one broker, on the JDK's HTTP server, in EMQX's paths and shapes:
+ * The management API of one broker, on the JDK's HTTP server, in EMQX's paths, shapes and error codes:
  *
  * <ul>
  *   <li>{@code GET /api/v5/cluster/links}: every link's configuration (secrets redacted) with its status;
- *   <li>{@code GET /api/v5/cluster/links/link/{name}}: one link, 404 {@code NOT_FOUND} if there is none;
- *   <li>{@code GET /api/v5/cluster/links/link/{name}/metrics}: its metrics, 404 likewise;
+ *       {@code POST} creates a link (see {@link LinkWriteHandler});
+ *   <li>{@code GET /api/v5/cluster/links/link/{name}}: one link, 404 {@code NOT_FOUND} if there is none; {@code
+ *       PUT} replaces it, {@code DELETE} removes it;
+ *   <li>{@code GET /api/v5/cluster/links/link/{name}/metrics}: its metrics, 404 likewise; {@code PUT
+ *       .../metrics/reset} sets its counters to zero;
  *   <li>{@code GET /api/v5/cluster/links/link/{name}/routes}: the routes that cluster replicated here (clink's
  *       own path, EMQX has none), at most {@value LinkJson#MAX_LISTED_ROUTES}, see {@link LinkJson#routes}.
  * </ul>
  *
- * <p>Other methods on these paths get 405, other paths 404, both with EMQX's {@code {"code", "message"}} body.
+ * <p>With API keys ({@link ApiKeys}) every request needs HTTP Basic credentials (401 {@code BAD_API_KEY_OR_SECRET}
+ * without), and a {@code viewer} key's writes get 403 {@code UNAUTHORIZED_ROLE}. Without keys the API is read-only
+ * and open: writes get 405, as before keys existed. Other methods on these paths get 405, other paths 404, all with
+ * EMQX's {@code {"code", "message"}} body.
  *
- * <p>Concurrency: requests run on a small fixed pool ({@value #THREADS} threads) and only read the engine's
- * thread-safe snapshots; a slow client holds one of them, never the broker. {@link #close()} stops accepting, waits
- * briefly for exchanges in progress, and stops the pool.
+ * <p>Concurrency: requests run on a small fixed pool ({@value #THREADS} threads); reads only read the engine's
+ * thread-safe snapshots, writes take {@link LinkWriteHandler}'s lock; a slow client holds one thread, never the
+ * broker. {@link #close()} stops accepting, waits briefly for exchanges in progress, and stops the pool.
  */
 public final class ManagementServer implements AutoCloseable {
 
@@ -52,20 +61,26 @@ public final class ManagementServer implements AutoCloseable {
     private static final String LINK = LINKS + "/link/";
     private static final String METRICS = "/metrics";
     private static final String ROUTES = "/routes";
+    private static final String RESET = "/metrics/reset";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final ClusterLink link;
+    private final ApiKeys keys;
+    private final LinkWriteHandler writes;
 
-    private ManagementServer(HttpServer server, ExecutorService executor, ClusterLink link) {
+    private ManagementServer(
+            HttpServer server, ExecutorService executor, ClusterLink link, ApiKeys keys, LinkWriteHandler writes) {
         this.server = server;
         this.executor = executor;
         this.link = link;
+        this.keys = keys;
+        this.writes = writes;
     }
 
     /**
-     * Starts serving.
+     * Starts serving the read-only API without keys.
      *
      * @param address where to listen; port 0 picks a free port
      * @param link the engine whose links it reports
@@ -73,8 +88,33 @@ public final class ManagementServer implements AutoCloseable {
      * @throws IOException if it cannot listen there
      */
     public static ManagementServer start(InetSocketAddress address, ClusterLink link) throws IOException {
+        return start(
+                address,
+                link,
+                ApiKeys.NONE,
+                new LinkWriteHandler(
+                        link,
+                        null,
+                        OverrideFile.empty(link.config().name(), "none"),
+                        Path.of("").toAbsolutePath()));
+    }
+
+    /**
+     * Starts serving.
+     *
+     * @param address where to listen; port 0 picks a free port
+     * @param link the engine whose links it reports
+     * @param keys the API keys; {@link ApiKeys#NONE} for a read-only API without authentication
+     * @param writes what carries out the writes (used only with keys)
+     * @return the running server
+     * @throws IOException if it cannot listen there
+     */
+    public static ManagementServer start(
+            InetSocketAddress address, ClusterLink link, ApiKeys keys, LinkWriteHandler writes) throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(writes, "writes");
         HttpServer server = HttpServer.create(address, 16);
         ExecutorService executor = Executors.newFixedThreadPool(
                 THREADS,
@@ -82,7 +122,7 @@ public final class ManagementServer implements AutoCloseable {
                         .setNameFormat("clink-mgmt-" + link.config().name() + "-%d")
                         .setDaemon(true)
                         .build());
-        ManagementServer m = new ManagementServer(server, executor, link);
+        ManagementServer m = new ManagementServer(server, executor, link, keys, writes);
         server.createContext("/", m::handle);
         server.setExecutor(executor);
         server.start();
@@ -129,17 +169,35 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     private void route(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        ApiKeys.Role role = null;
+        if (!keys.isEmpty()) {
+            role = keys.authenticate(exchange.getRequestHeaders().getFirst("Authorization"))
+                    .orElse(null);
+            if (role == null) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"clink\"");
+                send(
+                        exchange,
+                        401,
+                        LinkJson.error(
+                                "BAD_API_KEY_OR_SECRET",
+                                "missing or wrong credentials: send an API key and its secret with HTTP Basic"));
+                return;
+            }
+        }
         String path = exchange.getRequestURI().getPath();
         String name = null;
-        boolean metrics = false;
-        boolean routes = false;
+        String tail = "";
         if (path.startsWith(LINK)) {
             String rest = path.substring(LINK.length());
-            metrics = rest.endsWith(METRICS);
-            routes = rest.endsWith(ROUTES);
-            name = metrics
-                    ? rest.substring(0, rest.length() - METRICS.length())
-                    : routes ? rest.substring(0, rest.length() - ROUTES.length()) : rest;
+            for (String suffix : new String[] {RESET, METRICS, ROUTES}) {
+                if (rest.endsWith(suffix)) {
+                    tail = suffix;
+                    rest = rest.substring(0, rest.length() - suffix.length());
+                    break;
+                }
+            }
+            name = rest;
             if (name.isEmpty() || name.indexOf('/') >= 0) {
                 send(exchange, 404, LinkJson.error("NOT_FOUND", "Request path not found: " + path));
                 return;
@@ -148,14 +206,43 @@ public final class ManagementServer implements AutoCloseable {
             send(exchange, 404, LinkJson.error("NOT_FOUND", "Request path not found: " + path));
             return;
         }
-        if (!exchange.getRequestMethod().equals("GET")) {
-            exchange.getResponseHeaders().set("Allow", "GET");
+        String allowed = name == null
+                ? "GET, POST"
+                : switch (tail) {
+                    case RESET -> "PUT";
+                    case "" -> "GET, PUT, DELETE";
+                    default -> "GET";
+                };
+        boolean read = method.equals("GET");
+        if (!read && (keys.isEmpty() || !List.of(allowed.split(", ")).contains(method))) {
+            String readOnly = keys.isEmpty() ? "GET" : allowed;
+            exchange.getResponseHeaders().set("Allow", readOnly);
             send(
                     exchange,
                     405,
                     LinkJson.error(
                             "METHOD_NOT_ALLOWED",
-                            "Method " + exchange.getRequestMethod() + " not allowed: this API is read-only"));
+                            "Method " + method + " not allowed"
+                                    + (keys.isEmpty()
+                                            ? ": this API is read-only (no api_key.bootstrap_file is configured)"
+                                            : " on " + path + "; allowed: " + allowed)));
+            return;
+        }
+        if (read && tail.equals(RESET)) {
+            exchange.getResponseHeaders().set("Allow", "PUT");
+            send(exchange, 405, LinkJson.error("METHOD_NOT_ALLOWED", "Method GET not allowed on " + path));
+            return;
+        }
+        if (!read) {
+            if (role != ApiKeys.Role.ADMINISTRATOR) {
+                send(
+                        exchange,
+                        403,
+                        LinkJson.error(
+                                "UNAUTHORIZED_ROLE", "a viewer key may only read; writes need an administrator key"));
+                return;
+            }
+            write(exchange, method, name, tail);
             return;
         }
         if (name == null) {
@@ -167,12 +254,34 @@ public final class ManagementServer implements AutoCloseable {
         Optional<LinkStatus> status = link.status(name);
         if (linkConfig.isEmpty() || status.isEmpty()) {
             send(exchange, 404, LinkJson.error("NOT_FOUND", "Cluster link not found"));
-        } else if (metrics) {
+        } else if (tail.equals(METRICS)) {
             send(exchange, 200, LinkJson.metrics(link.metrics(name).orElseThrow(), link.nodeName()));
-        } else if (routes) {
+        } else if (tail.equals(ROUTES)) {
             send(exchange, 200, LinkJson.routes(link.remoteRoutes(name)));
         } else {
             send(exchange, 200, LinkJson.link(config, linkConfig.get(), status.get(), link.nodeName()));
+        }
+    }
+
+    private void write(HttpExchange exchange, String method, @Nullable String name, String tail) throws IOException {
+        LinkWriteHandler.Result result;
+        try {
+            if (name == null) {
+                result = writes.create(LinkWriteHandler.readBody(exchange.getRequestBody()));
+            } else if (tail.equals(RESET)) {
+                result = writes.resetMetrics(name);
+            } else if (method.equals("DELETE")) {
+                result = writes.delete(name);
+            } else {
+                result = writes.update(name, LinkWriteHandler.readBody(exchange.getRequestBody()));
+            }
+        } catch (LinkWriteHandler.BadRequest e) {
+            result = new LinkWriteHandler.Result(400, LinkJson.error("BAD_REQUEST", String.valueOf(e.getMessage())));
+        }
+        if (result.body() == null) {
+            exchange.sendResponseHeaders(result.status(), -1);
+        } else {
+            send(exchange, result.status(), result.body());
         }
     }
 

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
  * LinkMetrics}. Counters are {@link LongAdder}s because publisher threads bump them concurrently on the hot path;
  * gauges are {@link AtomicLong}s adjusted by deltas.
  *
- * <p>One instance per link name, kept across config changes of that link (counters only grow until the engine
- * restarts, as EMQX's do).
+ * <p>One instance per link name, kept across config changes of that link: counters only grow until the engine
+ * restarts or an operator asks for {@link #resetCounters()}, as EMQX's do.
  */
 public final class LinkCounters {
 
@@ -44,6 +44,31 @@ public final class LinkCounters {
     public final AtomicLong bufferedMessages = new AtomicLong();
     /** Gauge: payload bytes waiting in the forwarding buffer. */
     public final AtomicLong bufferedBytes = new AtomicLong();
+
+    /**
+     * Sets every counter to zero; the gauges keep their values, since they describe what is buffered now, and a
+     * gauge reset would go negative as the buffered messages leave. Increments racing with the reset may land
+     * before or after it.
+     */
+    public void resetCounters() {
+        for (LongAdder a : new LongAdder[] {
+            routesSent,
+            routesReceived,
+            routesSkipped,
+            forwarded,
+            received,
+            filtered,
+            dropped,
+            failed,
+            retried,
+            brokerErrors,
+            protocolErrors,
+            fieldsDropped,
+            rejected
+        }) {
+            a.reset();
+        }
+    }
 
     /**
      * A consistent-enough snapshot (each value read once; values may be from slightly different instants).
