@@ -294,7 +294,8 @@ public record BrokerConfig(
                 c.linkUsers,
                 c.linkTls,
                 new Management(m.enabled(), m.bind(), m.apiKeyFile(), override),
-                c.dataDir);
+                c.dataDir,
+                c.brokerType);
     }
 
     /**
