@@ -1,5 +1,6 @@
 package io.clink.hivemq;
 
+import com.hivemq.extension.sdk.api.interceptor.connect.ConnectInboundInterceptor;
 import com.hivemq.extension.sdk.api.services.publish.PublishToClientResult;
 import com.hivemq.extension.sdk.api.services.subscription.TopicSubscription;
 import io.clink.api.broker.ClusterLinkHooks;
@@ -148,6 +149,11 @@ public final class HiveMqLocalBroker extends AbstractLocalBroker {
                 .setClientInitializer(
                         new LinkConnectionInitializer(registry, hooks, closer, LinkAuthenticator.CLUSTER_ATTRIBUTE));
         SessionLifecycleListener lifecycle = new SessionLifecycleListener(registry, hooks);
+        // The CONNECT interceptor gives the user name before the connection's first PUBLISH can be read; the
+        // lifecycle event alone may come after it.
+        ConnectInboundInterceptor connectFacts = (in, out) -> lifecycle.connectSeen(
+                in.getConnectionInformation(), in.getConnectPacket().getClientId(), in.getConnectPacket());
+        services.interceptorRegistry().setConnectInboundInterceptorProvider(in -> connectFacts);
         services.eventRegistry().setClientLifecycleEventListener(input -> lifecycle);
     }
 

@@ -4,6 +4,7 @@ import com.hivemq.extension.sdk.api.events.EventRegistry;
 import com.hivemq.extension.sdk.api.services.ManagedExtensionExecutorService;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.auth.SecurityRegistry;
+import com.hivemq.extension.sdk.api.services.interceptor.GlobalInterceptorRegistry;
 import com.hivemq.extension.sdk.api.services.intializer.InitializerRegistry;
 import com.hivemq.extension.sdk.api.services.publish.PublishService;
 import com.hivemq.extension.sdk.api.services.session.ClientService;
@@ -22,6 +23,8 @@ import java.util.Objects;
  * @param eventRegistry installs the client lifecycle listener
  * @param executor HiveMQ's managed extension executor
  * @param securityRegistry installs authenticators
+ * @param interceptorRegistry installs the CONNECT interceptor that learns a connection's user name before any of its
+ *     publishes
  * @since 0.1.0
  */
 public record HiveMqServices(
@@ -31,7 +34,8 @@ public record HiveMqServices(
         InitializerRegistry initializerRegistry,
         EventRegistry eventRegistry,
         ManagedExtensionExecutorService executor,
-        SecurityRegistry securityRegistry) {
+        SecurityRegistry securityRegistry,
+        GlobalInterceptorRegistry interceptorRegistry) {
 
     /**
      * Checks that no service is null.
@@ -46,6 +50,7 @@ public record HiveMqServices(
         Objects.requireNonNull(eventRegistry, "eventRegistry");
         Objects.requireNonNull(executor, "executor");
         Objects.requireNonNull(securityRegistry, "securityRegistry");
+        Objects.requireNonNull(interceptorRegistry, "interceptorRegistry");
     }
 
     /**
@@ -63,6 +68,7 @@ public record HiveMqServices(
                 Services.initializerRegistry(),
                 Services.eventRegistry(),
                 Services.extensionExecutorService(),
-                Services.securityRegistry());
+                Services.securityRegistry(),
+                Services.interceptorRegistry());
     }
 }

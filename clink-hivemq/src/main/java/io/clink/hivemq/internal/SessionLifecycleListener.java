@@ -1,5 +1,6 @@
 package io.clink.hivemq.internal;
 
+import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
 import com.hivemq.extension.sdk.api.events.client.ClientLifecycleEventListener;
 import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationSuccessfulInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInput;
@@ -35,9 +36,21 @@ public final class SessionLifecycleListener implements ClientLifecycleEventListe
 
     @Override
     public void onMqttConnectionStart(ConnectionStartInput input) {
-        ConnectPacket connect = input.getConnectPacket();
-        String clientId = input.getClientInformation().getClientId();
-        ConnectionState state = registry.findOrRegister(input.getConnectionInformation(), clientId);
+        connectSeen(
+                input.getConnectionInformation(), input.getClientInformation().getClientId(), input.getConnectPacket());
+    }
+
+    /**
+     * The CONNECT's facts, from whichever of the CONNECT interceptor and the connection-start event runs first (only
+     * the first counts). The interceptor runs inside the CONNECT's handling, before any PUBLISH of the connection is
+     * read, so a publish interceptor always finds the user name; the connection-start event has no such order.
+     * A CONNECT with an empty client id is left to the connection-start event, which carries the id HiveMQ assigned.
+     */
+    public void connectSeen(ConnectionInformation info, String clientId, ConnectPacket connect) {
+        if (clientId.isEmpty()) {
+            return;
+        }
+        ConnectionState state = registry.findOrRegister(info, clientId);
         if (state.connectReceived(
                 connect.getUserName().orElse(null), connect.getCleanStart(), connect.getSessionExpiryInterval() == 0)) {
             reportSessionEnd(clientId);
