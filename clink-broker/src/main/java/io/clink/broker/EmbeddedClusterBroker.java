@@ -63,11 +63,23 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
     public static final int MAX_PACKET_SIZE = ClusterLink.MAX_LINK_PAYLOAD_BYTES + 64 * 1024;
 
     /**
-     * The Receive Maximum the broker grants every client: EMQX's {@code mqtt.max_inflight} default and the default
-     * {@code max_inflight} of a link. HiveMQ's own default (10) would cap each link connection at 10 unacknowledged
+     * The default Receive Maximum the broker grants every client and the default in-flight window of its deliveries
+     * ({@code mqtt.max_inflight}): EMQX's {@code mqtt.max_inflight} default and the default {@code max_inflight} of a
+     * link. HiveMQ's own default (10) would cap each link connection at 10 unacknowledged
      * QoS 1 forwards, so a link configured for 32 could never use its window.
      */
     public static final int SERVER_RECEIVE_MAXIMUM = 32;
+
+    /**
+     * How many queued messages HiveMQ takes from a client's queue at a time (its default is 50). HiveMQ takes the
+     * next batch only once every message of the previous one is acknowledged, and a client that does not set
+     * TCP_NODELAY ({@code mosquitto_sub}, Python Paho) holds its PUBACKs back until the broker's delayed ACK (40 ms
+     * on Linux) once the broker has nothing left to send: with 50 that capped QoS 1 delivery near 1,000 msg/s and
+     * the queue overflowed under a burst. Within a batch the in-flight window ({@code mqtt.max_inflight}) still
+     * applies; the batch only sets how often the 40 ms stall happens (once per 5,000 messages). HiveMQ also caps a
+     * batch at 5 MiB of payload.
+     */
+    static final int PUBLISH_POLL_BATCH = 5000;
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedClusterBroker.class);
     private static final long START_TIMEOUT_SECONDS = 120;
@@ -125,6 +137,10 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         // for them.
         InternalConfigurations.PAYLOAD_PERSISTENCE_TYPE.set(PersistenceType.FILE);
         InternalConfigurations.RETAINED_MESSAGE_PERSISTENCE_TYPE.set(PersistenceType.FILE);
+        // HiveMQ keeps these two in static fields: brokers in one JVM share them, the last one started wins.
+        InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES =
+                config.session().maxInflight();
+        InternalConfigurations.PUBLISH_POLL_BATCH_SIZE = PUBLISH_POLL_BATCH;
         StartChecks.warnOpenLinkListeners(config, LOG);
         AtomicReference<ClusterLink> started = new AtomicReference<>();
         EmbeddedExtensionMain main = new EmbeddedExtensionMain(
@@ -335,8 +351,6 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
 
     static String hivemqConfig(BrokerConfig c, KeyStores.@Nullable Written stores) {
         return HiveMqConfigXml.render(
-                c,
-                stores,
-                new HiveMqConfigXml.Limits(LINK_LISTENER, LINK_TLS_LISTENER, MAX_PACKET_SIZE, SERVER_RECEIVE_MAXIMUM));
+                c, stores, new HiveMqConfigXml.Limits(LINK_LISTENER, LINK_TLS_LISTENER, MAX_PACKET_SIZE));
     }
 }
