@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  * api_key { bootstrap_file = "api-keys" }   # lines key:secret[:role]; without it the API is read-only
  * node { data_dir = "data" }                # clink's state (actor incarnations); optional, this is the default
  * broker { type = hivemq }                  # or artemis; optional, this is the default
+ * mqtt { max_inflight = 32, max_mqueue_len = 100000, mqueue_overflow = drop_oldest }   # optional, these are the defaults
  * </pre>
  *
  * <p>{@code bind} is {@code PORT} (all interfaces) or {@code HOST:PORT}; IPv6 hosts go in brackets. Immutable.
@@ -60,6 +61,7 @@ import org.slf4j.LoggerFactory;
  * @param management the management API's settings
  * @param dataDir where clink keeps its state ({@code node.data_dir}), absolute
  * @param brokerType the broker to embed ({@code broker.type})
+ * @param session the per-client delivery limits ({@code mqtt { ... }})
  * @since 0.1.0
  */
 public record BrokerConfig(
@@ -71,14 +73,48 @@ public record BrokerConfig(
         @Nullable LinkTlsListener linkTls,
         Management management,
         Path dataDir,
-        BrokerType brokerType) {
+        BrokerType brokerType,
+        Session session) {
 
     /** The default MQTT listener, as EMQX's: all interfaces, port 1883. */
     public static final Bind DEFAULT_MQTT = new Bind("0.0.0.0", 1883);
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerConfig.class);
     private static final Set<String> ROOT_KEYS =
-            Set.of("broker", "cluster", "listeners", "management", "node", "api_key");
+            Set.of("broker", "cluster", "listeners", "management", "node", "api_key", "mqtt");
+    private static final Set<String> MQTT_KEYS = Set.of("max_inflight", "max_mqueue_len", "mqueue_overflow");
+    // EMQX's other mqtt.* settings: accepted with a warning so an EMQX file loads; anything else (a typo) is refused.
+    private static final Set<String> MQTT_IGNORED = Set.of(
+            "idle_timeout",
+            "max_packet_size",
+            "max_clientid_len",
+            "max_topic_levels",
+            "max_qos_allowed",
+            "max_topic_alias",
+            "retain_available",
+            "wildcard_subscription",
+            "shared_subscription",
+            "exclusive_subscription",
+            "ignore_loop_deliver",
+            "strict_mode",
+            "response_information",
+            "server_keepalive",
+            "keepalive_multiplier",
+            "retry_interval",
+            "use_username_as_clientid",
+            "peer_cert_as_username",
+            "peer_cert_as_clientid",
+            "session_expiry_interval",
+            "max_awaiting_rel",
+            "await_rel_timeout",
+            "mqueue_store_qos0",
+            "mqueue_priorities",
+            "mqueue_default_priority",
+            "max_subscriptions",
+            "upgrade_qos",
+            "shared_subscription_strategy",
+            "client_attrs_init",
+            "message_expiry_interval");
     private static final String NODE_IGNORED = "EMQX node settings; clink-broker runs one node";
     private static final Map<String, String> ROOT_IGNORED = Map.of(
             "dashboard", "clink-broker has no dashboard",
@@ -103,10 +139,11 @@ public record BrokerConfig(
             throw new IllegalArgumentException("dataDir must be absolute: " + dataDir);
         }
         Objects.requireNonNull(brokerType, "brokerType");
+        Objects.requireNonNull(session, "session");
     }
 
     /**
-     * A configuration embedding HiveMQ, the default broker.
+     * A configuration embedding HiveMQ, the default broker, with the default {@link Session} limits.
      *
      * @param file where it was read from, for messages
      * @param cluster the cluster link configuration
@@ -128,7 +165,68 @@ public record BrokerConfig(
             @Nullable LinkTlsListener linkTls,
             Management management,
             Path dataDir) {
-        this(file, cluster, mqtt, link, linkUsers, linkTls, management, dataDir, BrokerType.HIVEMQ);
+        this(file, cluster, mqtt, link, linkUsers, linkTls, management, dataDir, BrokerType.HIVEMQ, Session.DEFAULT);
+    }
+
+    /**
+     * What the broker does for each MQTT client's QoS 1 and 2 deliveries ({@code mqtt { ... }}, EMQX's names).
+     *
+     * <p>A message waits in the client's queue while {@code maxInflight} deliveries to that client are unacknowledged;
+     * a message arriving when the queue holds {@code maxMqueueLen} makes the broker drop one (which one: {@code
+     * overflow}).
+     *
+     * @param maxInflight unacknowledged QoS 1/2 deliveries per client, and the Receive Maximum the broker grants every
+     *     client (EMQX {@code mqtt.max_inflight}); 1 to 65535
+     * @param maxMqueueLen messages queued per client beyond those in flight (EMQX {@code mqtt.max_mqueue_len}); 1 or
+     *     more
+     * @param overflow which message a full queue drops
+     * @since 0.1.0
+     */
+    public record Session(int maxInflight, long maxMqueueLen, Overflow overflow) {
+
+        /**
+         * EMQX's in-flight window (32) and overflow policy (drop the oldest); a queue of 100,000 where EMQX has 1,000,
+         * because HiveMQ accepts a publisher's burst faster than it delivers to a subscriber (EMQX and Mosquitto slow
+         * the publisher down instead), and a 20,000-message burst from {@code mosquitto_pub -l} queues ~10,000 here.
+         */
+        public static final Session DEFAULT = new Session(32, 100_000, Overflow.DROP_OLDEST);
+
+        /**
+         * Validates the fields.
+         *
+         * @throws IllegalArgumentException naming the value out of range
+         */
+        public Session {
+            if (maxInflight < 1 || maxInflight > 65535) {
+                throw new IllegalArgumentException("maxInflight must be in 1..65535, got " + maxInflight);
+            }
+            if (maxMqueueLen < 1) {
+                throw new IllegalArgumentException("maxMqueueLen must be at least 1, got " + maxMqueueLen);
+            }
+            Objects.requireNonNull(overflow, "overflow");
+        }
+    }
+
+    /**
+     * Which message a client's full queue drops ({@code mqtt.mqueue_overflow}, a clink key; EMQX always drops the
+     * oldest).
+     *
+     * @since 0.1.0
+     */
+    public enum Overflow {
+        /** The oldest queued message makes room for the new one, as EMQX does ({@code drop_oldest}). */
+        DROP_OLDEST,
+        /** The new message is dropped, as HiveMQ does by default ({@code drop_new}). */
+        DROP_NEW;
+
+        /**
+         * The configuration value.
+         *
+         * @return {@code drop_oldest} or {@code drop_new}
+         */
+        public String configName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** The default management API address, as EMQX's dashboard port, on loopback only. */
@@ -180,7 +278,7 @@ public record BrokerConfig(
      * @since 0.1.0
      */
     public BrokerConfig withDataDir(Path dir) {
-        return new BrokerConfig(file, cluster, mqtt, link, linkUsers, linkTls, management, dir, brokerType);
+        return new BrokerConfig(file, cluster, mqtt, link, linkUsers, linkTls, management, dir, brokerType, session);
     }
 
     /**
@@ -191,7 +289,7 @@ public record BrokerConfig(
      * @since 0.1.0
      */
     public BrokerConfig withBrokerType(BrokerType type) {
-        return new BrokerConfig(file, cluster, mqtt, link, linkUsers, linkTls, management, dataDir, type);
+        return new BrokerConfig(file, cluster, mqtt, link, linkUsers, linkTls, management, dataDir, type, session);
     }
 
     /**
@@ -295,7 +393,8 @@ public record BrokerConfig(
                 c.linkTls,
                 new Management(m.enabled(), m.bind(), m.apiKeyFile(), override),
                 c.dataDir,
-                c.brokerType);
+                c.brokerType,
+                c.session);
     }
 
     /**
@@ -373,7 +472,8 @@ public record BrokerConfig(
         }
         Path dataDir = root.section("node").map(BrokerConfig::dataDir).orElse(absolute(DEFAULT_DATA_DIR));
         BrokerType type = root.section("broker").map(BrokerConfig::brokerType).orElse(BrokerType.HIVEMQ);
-        return new BrokerConfig(origin, cluster, mqtt, link, users, linkTls, management, dataDir, type);
+        Session session = root.section("mqtt").map(BrokerConfig::session).orElse(Session.DEFAULT);
+        return new BrokerConfig(origin, cluster, mqtt, link, users, linkTls, management, dataDir, type, session);
     }
 
     private static BrokerType brokerType(ConfigSection broker) {
@@ -440,6 +540,30 @@ public record BrokerConfig(
             ApiKeys.read(file);
         }
         return file;
+    }
+
+    private static Session session(ConfigSection m) {
+        Map<String, String> ignored = new java.util.HashMap<>();
+        MQTT_IGNORED.forEach(k -> ignored.put(k, "an EMQX MQTT setting clink-broker does not offer; HiveMQ's applies"));
+        m.checkKeys(MQTT_KEYS, ignored, Map.of());
+        int inflight = m.int32("max_inflight").orElse(Session.DEFAULT.maxInflight());
+        if (inflight < 1 || inflight > 65535) {
+            throw m.error("max_inflight", "must be in 1..65535, got " + inflight);
+        }
+        long queue = m.integer("max_mqueue_len").orElse(Session.DEFAULT.maxMqueueLen());
+        if (queue < 1) {
+            throw m.error("max_mqueue_len", "must be at least 1, got " + queue);
+        }
+        Overflow overflow = Session.DEFAULT.overflow();
+        if (m.has("mqueue_overflow")) {
+            String text = m.string("mqueue_overflow").orElseThrow(() -> m.missing("mqueue_overflow"));
+            overflow = java.util.Arrays.stream(Overflow.values())
+                    .filter(o -> o.configName().equals(text.trim()))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> m.error("mqueue_overflow", "must be drop_oldest or drop_new, got \"" + text + "\""));
+        }
+        return new Session(inflight, queue, overflow);
     }
 
     private static Path dataDir(ConfigSection node) {

@@ -58,9 +58,10 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
     public static final int MAX_PACKET_SIZE = ClusterLink.MAX_LINK_PAYLOAD_BYTES + 64 * 1024;
 
     /**
-     * The Receive Maximum the broker grants every client: EMQX's {@code mqtt.max_inflight} default and the default
-     * {@code max_inflight} of a link. HiveMQ's own default (10) would cap each link connection at 10 unacknowledged
-     * QoS 1 forwards, so a link configured for 32 could never use its window. Artemis gets the same value.
+     * The default Receive Maximum the broker grants every client and the default in-flight window of its deliveries
+     * ({@code mqtt.max_inflight}): EMQX's {@code mqtt.max_inflight} default and the default {@code max_inflight} of a
+     * link. HiveMQ's own default (10) would cap each link connection at 10 unacknowledged QoS 1 forwards, so a link
+     * configured for 32 could never use its window. Artemis gets the same value.
      */
     public static final int SERVER_RECEIVE_MAXIMUM = 32;
 
@@ -144,18 +145,36 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
                         clinkData,
                         (c, dir, started) -> engine.starter(c.cluster(), dir, started),
                         hivemqLimits());
-            case ARTEMIS ->
-                ArtemisHost.start(
+            case ARTEMIS -> {
+                warnQueueSettingsIgnored(config);
+                yield ArtemisHost.start(
                         config,
                         clinkData,
                         new ArtemisHost.Limits(
-                                LINK_LISTENER, LINK_TLS_LISTENER, MAX_PACKET_SIZE, SERVER_RECEIVE_MAXIMUM));
+                                LINK_LISTENER,
+                                LINK_TLS_LISTENER,
+                                MAX_PACKET_SIZE,
+                                config.session().maxInflight()));
+            }
         };
         EmbeddedClusterBroker broker = new EmbeddedClusterBroker(config, hosted);
         if (config.management().enabled()) {
             broker.startManagement(hosted.link());
         }
         return broker;
+    }
+
+    /** The per-client queue keys configure HiveMQ's queue; Artemis keeps undelivered messages in its own queues. */
+    private static void warnQueueSettingsIgnored(BrokerConfig config) {
+        BrokerConfig.Session s = config.session();
+        BrokerConfig.Session d = BrokerConfig.Session.DEFAULT;
+        if (s.maxMqueueLen() != d.maxMqueueLen() || s.overflow() != d.overflow()) {
+            LOG.warn(
+                    "{}: mqtt.max_mqueue_len and mqtt.mqueue_overflow are ignored with broker.type = artemis: they size"
+                            + " HiveMQ's per-client queue; Artemis queues a client's messages in its own subscription"
+                            + " queues",
+                    config.file());
+        }
     }
 
     /** Starts the management API; on failure closes this broker and names the setting at fault. */
@@ -293,6 +312,6 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
     }
 
     private static HiveMqConfigXml.Limits hivemqLimits() {
-        return new HiveMqConfigXml.Limits(LINK_LISTENER, LINK_TLS_LISTENER, MAX_PACKET_SIZE, SERVER_RECEIVE_MAXIMUM);
+        return new HiveMqConfigXml.Limits(LINK_LISTENER, LINK_TLS_LISTENER, MAX_PACKET_SIZE);
     }
 }

@@ -243,6 +243,71 @@ class BrokerConfigTest {
                 .hasMessageContaining(rule == null ? "" : rule);
     }
 
+    // ---- mqtt { max_inflight, max_mqueue_len, mqueue_overflow } ----
+
+    @Test
+    void from_noMqttSection_emqxWindowAndOverflowWithALargerQueue() {
+        assertThat(parse("").session())
+                .isEqualTo(new BrokerConfig.Session(32, 100_000, BrokerConfig.Overflow.DROP_OLDEST))
+                .isEqualTo(BrokerConfig.Session.DEFAULT);
+    }
+
+    @Test
+    void from_mqttSection_readsEachKey() {
+        BrokerConfig c = parse("mqtt { max_inflight = 100, max_mqueue_len = 5000, mqueue_overflow = drop_new }");
+
+        assertThat(c.session()).isEqualTo(new BrokerConfig.Session(100, 5000, BrokerConfig.Overflow.DROP_NEW));
+    }
+
+    @Test
+    void from_otherEmqxMqttKey_ignoredWithTheDefaults() {
+        BrokerConfig c = parse("mqtt { mqueue_store_qos0 = true, max_packet_size = 1MB, max_inflight = 64 }");
+
+        assertThat(c.session()).isEqualTo(new BrokerConfig.Session(64, 100_000, BrokerConfig.Overflow.DROP_OLDEST));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            mqtt { max_inflight = 0 }                  | mqtt.max_inflight = 0                | 1..65535, got 0
+            mqtt { max_inflight = 65536 }              | mqtt.max_inflight = 65536            | 1..65535, got 65536
+            mqtt { max_inflight = lots }               | mqtt.max_inflight                    | must be an integer
+            mqtt { max_mqueue_len = 0 }                | mqtt.max_mqueue_len = 0              | at least 1, got 0
+            mqtt { max_mqueue_len = -5 }               | mqtt.max_mqueue_len = -5             | at least 1, got -5
+            mqtt { mqueue_overflow = drop_newest }     | mqtt.mqueue_overflow = "drop_newest" | drop_oldest or drop_new, got "drop_newest"
+            mqtt { max_inflihgt = 10 }                 | mqtt.max_inflihgt                    | did you mean 'max_inflight'?
+            mqtt = 5                                   | mqtt = 5                             | must be an object
+            """)
+    void from_invalidMqtt_namesFileFieldAndValue(String extra, String shown, String rule) {
+        assertThatThrownBy(() -> parse(extra))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageStartingWith("m.conf")
+                .hasMessageContaining(shown)
+                .hasMessageContaining(rule);
+    }
+
+    @Test
+    void hivemqConfig_mqttSection_writesQueueAndWindow() {
+        BrokerConfig c = parse("mqtt { max_inflight = 77, max_mqueue_len = 1234, mqueue_overflow = drop_new }");
+
+        String xml = EmbeddedClusterBroker.hivemqConfig(c, null);
+
+        assertThat(xml)
+                .contains("<queued-messages><max-queue-size>1234</max-queue-size><strategy>discard</strategy>")
+                .contains("<server-receive-maximum>77</server-receive-maximum>");
+        assertThat(EmbeddedClusterBroker.hivemqConfig(parse(""), null))
+                .contains("<max-queue-size>100000</max-queue-size><strategy>discard-oldest</strategy>");
+    }
+
+    @Test
+    void session_outOfRange_namesTheValue() {
+        assertThatThrownBy(() -> new BrokerConfig.Session(0, 1, BrokerConfig.Overflow.DROP_NEW))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("got 0");
+        assertThatThrownBy(() -> new BrokerConfig.Session(1, 0, BrokerConfig.Overflow.DROP_NEW))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxMqueueLen must be at least 1, got 0");
+    }
+
     // ---- node { data_dir } ----
 
     @Test

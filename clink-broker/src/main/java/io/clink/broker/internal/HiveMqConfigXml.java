@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * HiveMQ CE's {@code config.xml} for one clink-broker: the MQTT listener {@code default}, the link listeners, the
- * packet and in-flight limits clink needs, in-memory persistence, usage statistics off.
+ * packet and in-flight limits clink needs, the per-client queue ({@code mqtt.max_mqueue_len}, {@code
+ * mqtt.mqueue_overflow}), in-memory persistence, usage statistics off.
  *
  * <p>Why a template and not HiveMQ's configuration API: the embedded HiveMQ reads its listeners only from this file.
  * Every value written comes from a validated {@link BrokerConfig}; host names and paths are XML-escaped. Pure
@@ -21,7 +22,8 @@ public final class HiveMqConfigXml {
      *
      * @param c the broker's configuration
      * @param stores the TLS link listener's key stores, or null when it has none
-     * @param limits the packet size and receive maximum every listener gets
+     * @param limits the listener names and the packet size every listener gets (the Receive Maximum granted to every
+     *     client is {@code mqtt.max_inflight})
      * @return the XML text
      */
     public static String render(BrokerConfig c, KeyStores.@Nullable Written stores, Limits limits) {
@@ -40,13 +42,19 @@ public final class HiveMqConfigXml {
                   <listeners>
                 %s  </listeners>
                   <mqtt>
+                    <queued-messages><max-queue-size>%d</max-queue-size><strategy>%s</strategy></queued-messages>
                     <packets><max-packet-size>%d</max-packet-size></packets>
                     <receive-maximum><server-receive-maximum>%d</server-receive-maximum></receive-maximum>
                   </mqtt>
                   <persistence><mode>in-memory</mode></persistence>
                   <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(listeners, limits.maxPacketSize(), limits.serverReceiveMaximum());
+                """.formatted(
+                        listeners,
+                        c.session().maxMqueueLen(),
+                        c.session().overflow() == BrokerConfig.Overflow.DROP_OLDEST ? "discard-oldest" : "discard",
+                        limits.maxPacketSize(),
+                        c.session().maxInflight());
     }
 
     /**
@@ -55,9 +63,8 @@ public final class HiveMqConfigXml {
      * @param linkListener the plain TCP link listener's name
      * @param linkTlsListener the TLS link listener's name
      * @param maxPacketSize the largest MQTT packet read on any listener
-     * @param serverReceiveMaximum the Receive Maximum granted to every client
      */
-    public record Limits(String linkListener, String linkTlsListener, int maxPacketSize, int serverReceiveMaximum) {}
+    public record Limits(String linkListener, String linkTlsListener, int maxPacketSize) {}
 
     private static String tcpListener(BrokerConfig.Bind bind, String name) {
         return "    <tcp-listener><port>%d</port><bind-address>%s</bind-address><name>%s</name></tcp-listener>\n"
