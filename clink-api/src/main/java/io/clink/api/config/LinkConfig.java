@@ -40,8 +40,9 @@ public final class LinkConfig {
     public static final ConfigOption<String> SERVER = ConfigOption.required(
             "server",
             "The remote cluster's link listener, host[:port] with an optional mqtt:// or mqtts:// scheme (mqtts turns "
-                    + "TLS on). The default port is 1883.",
-            "exactly one host[:port]; IPv6 in brackets; port 1..65535");
+                    + "TLS on), or several separated by commas, tried in rotation on reconnect. The default port is "
+                    + "1883.",
+            "one or more host[:port] separated by ','; IPv6 in brackets; port 1..65535; no duplicates");
 
     /** Option {@code clientid}. */
     public static final ConfigOption<String> CLIENT_ID = ConfigOption.optional(
@@ -227,12 +228,22 @@ public final class LinkConfig {
     }
 
     /**
-     * {@code server}, parsed.
+     * {@code server}, parsed: its first endpoint.
      *
-     * @return the remote's link listener
+     * @return the remote's (first) link listener
      * @since 0.1.0
      */
     public ServerAddress server() {
+        return values.server().endpoints().get(0);
+    }
+
+    /**
+     * {@code server}, parsed: all endpoints, which the link's connections try in rotation.
+     *
+     * @return the endpoints in configuration order, at least one
+     * @since 0.2.0
+     */
+    public ServerList servers() {
         return values.server();
     }
 
@@ -284,7 +295,7 @@ public final class LinkConfig {
      * @since 0.1.0
      */
     public boolean tlsEnabled() {
-        return values.ssl() != null || values.server().tls();
+        return values.ssl() != null || server().tls();
     }
 
     /**
@@ -298,7 +309,7 @@ public final class LinkConfig {
         if (ssl != null) {
             return Optional.of(ssl);
         }
-        return values.server().tls() ? Optional.of(TlsSettings.builder().build()) : Optional.empty();
+        return server().tls() ? Optional.of(TlsSettings.builder().build()) : Optional.empty();
     }
 
     /**
@@ -438,7 +449,7 @@ public final class LinkConfig {
         private final Checks.SetOnce setOnce = new Checks.SetOnce();
         private boolean enable = ENABLE.defaultOrThrow();
         private @Nullable String name;
-        private @Nullable ServerAddress server;
+        private @Nullable ServerList server;
         private @Nullable String clientId;
         private @Nullable String username;
         private @Nullable String password;
@@ -486,12 +497,12 @@ public final class LinkConfig {
         /**
          * Sets {@code server}. Required.
          *
-         * @param server {@code [mqtt://|mqtts://]host[:port]}
+         * @param server {@code [mqtt://|mqtts://]host[:port]}, or several separated by commas
          * @return this builder
-         * @throws InvalidConfigException if the text is not a single valid address
+         * @throws InvalidConfigException naming the entry that is empty, invalid or a duplicate
          */
         public Builder server(String server) {
-            this.server = ServerAddress.parse(server);
+            this.server = ServerList.parse(server);
             setOnce.mark(SERVER.name());
             return this;
         }
@@ -503,7 +514,7 @@ public final class LinkConfig {
          * @return this builder
          */
         public Builder server(ServerAddress server) {
-            this.server = Objects.requireNonNull(server, SERVER.name());
+            this.server = ServerList.of(Objects.requireNonNull(server, SERVER.name()));
             setOnce.mark(SERVER.name());
             return this;
         }
@@ -732,7 +743,7 @@ public final class LinkConfig {
             if (n == null) {
                 throw InvalidConfigException.required(NAME.name(), null);
             }
-            ServerAddress s = server;
+            ServerList s = server;
             if (s == null) {
                 throw InvalidConfigException.required(SERVER.name(), n);
             }

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 record LinkValues(
         boolean enable,
         String name,
-        ServerAddress server,
+        ServerList server,
         @Nullable String clientId,
         @Nullable String username,
         @Nullable String password,

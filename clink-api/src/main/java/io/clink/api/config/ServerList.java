@@ -5,13 +5,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A link's {@code server} naming one or more endpoints, {@code host1:port1,host2:port2}, tried in rotation. Each
  * entry follows {@link ServerAddress#parse}; blanks around a comma are ignored. Immutable.
  *
- * <p>Not yet used by {@link LinkConfig}, which still accepts exactly one server; see CHANGELOG (failover, work in
- * progress).
+ * <p>Equal when the endpoints are equal in the same order.
  *
  * @since 0.2.0
  */
@@ -19,11 +20,9 @@ public final class ServerList {
 
     private static final String OPTION = "server";
 
-    private final String given;
     private final List<ServerAddress> endpoints;
 
-    private ServerList(String given, List<ServerAddress> endpoints) {
-        this.given = given;
+    private ServerList(List<ServerAddress> endpoints) {
         this.endpoints = List.copyOf(endpoints);
     }
 
@@ -55,9 +54,14 @@ public final class ServerList {
                 throw InvalidConfigException.invalid(
                         OPTION, "'" + Checks.shorten(server) + "' names '" + entry + "' more than once");
             }
+            if (!list.isEmpty() && list.get(0).tls() != a.tls()) {
+                // One link has one TLS setting; a mix would silently downgrade some endpoints.
+                throw InvalidConfigException.invalid(
+                        OPTION, "'" + Checks.shorten(server) + "' mixes mqtt:// and mqtts:// at '" + entry + "'");
+            }
             list.add(a);
         }
-        return new ServerList(server, list);
+        return new ServerList(list);
     }
 
     /**
@@ -70,9 +74,33 @@ public final class ServerList {
         return endpoints;
     }
 
-    /** The value as given, for the configuration echo. */
+    /**
+     * A list of one address. Thread: any.
+     *
+     * @param address the only endpoint
+     * @return the list
+     * @since 0.2.0
+     */
+    public static ServerList of(ServerAddress address) {
+        return new ServerList(List.of(Objects.requireNonNull(address, OPTION)));
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+        return o instanceof ServerList && ((ServerList) o).endpoints.equals(endpoints);
+    }
+
+    @Override
+    public int hashCode() {
+        return endpoints.hashCode();
+    }
+
+    /**
+     * The canonical form, which {@link #parse} reads back to an equal list: the endpoints' {@link
+     * ServerAddress#toString()} joined by {@code ,}. For one endpoint it is that endpoint's canonical form.
+     */
     @Override
     public String toString() {
-        return given;
+        return endpoints.stream().map(ServerAddress::toString).collect(Collectors.joining(","));
     }
 }

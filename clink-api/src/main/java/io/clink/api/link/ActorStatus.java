@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param lastDisconnect why the actor's connection last went down, or null if it never did
  * @param lastError the last error that is not a disconnect (for example {@code handshake_rejected:
  *     unknown_cluster} or {@code handshake_timeout}), or null if none
+ * @param endpoint the endpoint of the link's {@code server} list the actor is connected to, canonical {@code
+ *     [mqtts://]host:port}, or null while it is not {@link ActorState#ONLINE} (since 0.2.0)
  * @since 0.1.0
  */
 public record ActorStatus(
@@ -23,7 +25,35 @@ public record ActorStatus(
         ActorState state,
         long sinceMillis,
         @Nullable DisconnectReason lastDisconnect,
-        @Nullable String lastError) {
+        @Nullable String lastError,
+        @Nullable String endpoint) {
+
+    /**
+     * A status without an endpoint, as before 0.2.0.
+     *
+     * @throws NullPointerException if {@code actorName} or {@code state} is null
+     * @throws IllegalArgumentException if the actor name is empty or {@code sinceMillis} is negative
+     */
+    public ActorStatus(
+            String actorName,
+            long incarnation,
+            ActorState state,
+            long sinceMillis,
+            @Nullable DisconnectReason lastDisconnect,
+            @Nullable String lastError) {
+        this(actorName, incarnation, state, sinceMillis, lastDisconnect, lastError, null);
+    }
+
+    /**
+     * This status with the given endpoint in use. Thread: any.
+     *
+     * @param endpoint the endpoint, or null for none
+     * @return a copy
+     * @since 0.2.0
+     */
+    public ActorStatus withEndpoint(@Nullable String endpoint) {
+        return new ActorStatus(actorName, incarnation, state, sinceMillis, lastDisconnect, lastError, endpoint);
+    }
 
     /**
      * Validates the fields.
@@ -60,5 +90,15 @@ public record ActorStatus(
      */
     public Optional<String> lastErrorMessage() {
         return Optional.ofNullable(lastError);
+    }
+
+    /**
+     * The endpoint in use, as an optional.
+     *
+     * @return the endpoint, or empty while not connected
+     * @since 0.2.0
+     */
+    public Optional<String> endpointInUse() {
+        return Optional.ofNullable(endpoint);
     }
 }

@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  *     disabled)
  * @param forwardingLastDisconnect why a forwarding connection last went down, or null if none did
  * @param sinceMillis wall-clock milliseconds when {@code forwarding} last changed
+ * @param forwardingEndpoints the distinct endpoints of the link's {@code server} list that the forwarding pool's
+ *     connected connections use, canonical {@code [mqtts://]host:port}, in configuration order; empty while none is
+ *     connected (since 0.2.0); copied into an immutable list
  * @since 0.1.0
  */
 public record LinkStatus(
@@ -26,7 +29,24 @@ public record LinkStatus(
         List<ActorStatus> actors,
         ForwardingStatus forwarding,
         @Nullable DisconnectReason forwardingLastDisconnect,
-        long sinceMillis) {
+        long sinceMillis,
+        List<String> forwardingEndpoints) {
+
+    /**
+     * A status without forwarding endpoints, as before 0.2.0.
+     *
+     * @throws NullPointerException if a non-nullable field or an actor is null
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public LinkStatus(
+            String linkName,
+            boolean enabled,
+            List<ActorStatus> actors,
+            ForwardingStatus forwarding,
+            @Nullable DisconnectReason forwardingLastDisconnect,
+            long sinceMillis) {
+        this(linkName, enabled, actors, forwarding, forwardingLastDisconnect, sinceMillis, List.of());
+    }
 
     /**
      * Validates and copies the fields.
@@ -39,6 +59,7 @@ public record LinkStatus(
         Objects.requireNonNull(linkName, "linkName");
         actors = List.copyOf(Objects.requireNonNull(actors, "actors"));
         Objects.requireNonNull(forwarding, "forwarding");
+        forwardingEndpoints = List.copyOf(Objects.requireNonNull(forwardingEndpoints, "forwardingEndpoints"));
         if (linkName.isEmpty()) {
             throw new IllegalArgumentException("linkName must not be empty");
         }

@@ -11,7 +11,7 @@ class ServerListTest {
     void parse_single_givesOneEndpointAndEchoesAsGiven() {
         ServerList l = ServerList.parse("peer");
         assertThat(l.endpoints()).containsExactly(ServerAddress.of("peer", 1883, false));
-        assertThat(l.toString()).isEqualTo("peer");
+        assertThat(l.toString()).isEqualTo("peer:1883");
     }
 
     @Test
@@ -22,7 +22,8 @@ class ServerListTest {
                         ServerAddress.of("a", 1, false),
                         ServerAddress.of("::1", 2, false),
                         ServerAddress.of("b", 1883, false));
-        assertThat(l.toString()).isEqualTo("a:1, [::1]:2 ,b");
+        assertThat(l.toString()).isEqualTo("a:1,[::1]:2,b:1883");
+        assertThat(ServerList.parse(l.toString())).isEqualTo(l);
     }
 
     @Test
@@ -44,6 +45,13 @@ class ServerListTest {
         assertThatThrownBy(() -> ServerList.parse("a:1883,b,a"))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("names 'a' more than once");
+    }
+
+    @Test
+    void parse_mixedSchemes_namesEntry() {
+        assertThatThrownBy(() -> ServerList.parse("mqtts://a,mqtt://b"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("mqtt://b");
     }
 
     @Test

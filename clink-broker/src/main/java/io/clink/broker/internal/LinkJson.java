@@ -43,7 +43,7 @@ public final class LinkJson {
         ObjectNode o = F.objectNode();
         o.put("name", link.name());
         o.put("enable", link.enable());
-        o.put("server", link.server().toString());
+        o.put("server", link.servers().toString());
         o.put("clientid", cluster.clientIdOf(link));
         link.username().ifPresent(u -> o.put("username", u));
         link.password().ifPresent(p -> o.put("password", REDACTED));
@@ -93,6 +93,8 @@ public final class LinkJson {
         if (status.forwardingLastDisconnect() != null) {
             fwd.set("last_disconnect", disconnect(status.forwardingLastDisconnect()));
         }
+        ArrayNode endpoints = fwd.putArray("endpoints");
+        status.forwardingEndpoints().forEach(endpoints::add);
         ArrayNode actors = clink.putArray("actors");
         for (ActorStatus a : status.actors()) {
             ObjectNode j = actors.addObject();
@@ -106,6 +108,8 @@ public final class LinkJson {
             if (a.lastError() != null) {
                 j.put("last_error", a.lastError());
             }
+            // null while the actor is not connected, so clients can tell "not connected" from "field unknown"
+            j.put("endpoint", a.endpoint());
         }
         return o;
     }

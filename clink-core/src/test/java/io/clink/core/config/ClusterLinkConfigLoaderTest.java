@@ -515,11 +515,20 @@ class ClusterLinkConfigLoaderTest {
 
     @Test
     void parse_invalidServer_namesPathAndValue() {
-        String hocon = "cluster { name = a, links = [ { name = b, server = \"h:1,h:2\", topics = [] } ] }";
+        String hocon = "cluster { name = a, links = [ { name = b, server = \"h:1,h:2,h:1\", topics = [] } ] }";
 
         assertThatThrownBy(() -> ClusterLinkConfigLoader.parse(hocon))
-                .hasMessageContaining("cluster.links[0].server = \"h:1,h:2\"")
-                .hasMessageContaining("more than one server");
+                .hasMessageContaining("cluster.links[0].server = \"h:1,h:2,h:1\"")
+                .hasMessageContaining("names 'h:1' more than once");
+    }
+
+    @Test
+    void parse_severalServers_keepsAllInOrder() {
+        String hocon = "cluster { name = a, links = [ { name = b, server = \"h:1, [::1]:2\", topics = [] } ] }";
+
+        assertThat(ClusterLinkConfigLoader.parse(hocon).links().get(0).servers().endpoints())
+                .extracting(Object::toString)
+                .containsExactly("h:1", "[::1]:2");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.clink.core.internal.engine;
 
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
+import io.clink.api.config.ServerAddress;
 import io.clink.api.transport.LinkClientOptions;
 import io.clink.api.transport.LinkTransport;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,17 @@ public final class LinkClientOptionsFactory {
      * keepalive and in-flight window, clean start as EMQX 5.9+ link clients use.
      */
     public static LinkClientOptions options(LinkConfig link, String clientId) {
+        return options(link, clientId, link.server());
+    }
+
+    /**
+     * Options for a connection of {@code link} to one endpoint of its {@code server} list. The TLS settings are the
+     * link's; the transport verifies the peer's name against (and sends SNI for) this endpoint's host.
+     */
+    public static LinkClientOptions options(LinkConfig link, String clientId, ServerAddress endpoint) {
         LinkClientOptions.Builder b = LinkClientOptions.builder()
-                .host(link.server().host())
-                .port(link.server().port())
+                .host(endpoint.host())
+                .port(endpoint.port())
                 .tls(link.effectiveTls().orElse(null))
                 .clientId(clientId)
                 .cleanStart(true)

@@ -3,6 +3,7 @@ package io.clink.core.internal.forward;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
+import io.clink.api.config.ServerAddress;
 import io.clink.api.link.ForwardingStatus;
 import io.clink.api.time.Cancellable;
 import io.clink.api.transport.DisconnectReason;
@@ -10,6 +11,7 @@ import io.clink.api.transport.LinkClientIds;
 import io.clink.api.transport.LinkClientOptions;
 import io.clink.api.transport.LinkTransport;
 import io.clink.api.transport.OutgoingPublish;
+import io.clink.core.internal.connection.EndpointRotation;
 import io.clink.core.internal.connection.GuardedScheduler;
 import io.clink.core.internal.connection.ReconnectingConnection;
 import io.clink.core.internal.engine.EngineTime;
@@ -18,9 +20,11 @@ import io.clink.core.internal.engine.LinkCounters;
 import io.clink.core.internal.protocol.ForwardedMessage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -182,7 +186,11 @@ public final class Forwarder {
         }
         transport.validate(options(1));
         for (PoolConnection slot : slots) {
-            slot.client(transport.createClient(options(slot.number())));
+            int number = slot.number();
+            slot.clients(
+                    new EndpointRotation(link.servers().endpoints()),
+                    endpoint -> transport.createClient(LinkClientOptionsFactory.options(
+                            link, LinkClientIds.message(clientIdBase, nodeName, number), endpoint)));
         }
         started = true;
         executor.execute(() -> {
@@ -281,6 +289,29 @@ public final class Forwarder {
      */
     public ForwardingStatus status() {
         return status;
+    }
+
+    /**
+     * The distinct endpoints the pool's connected connections use, in configuration order. Thread: any; volatile
+     * reads, so a snapshot that may mix moments.
+     *
+     * @return canonical {@code [mqtts://]host:port} strings; empty while no connection is up
+     */
+    public List<String> endpointsInUse() {
+        Set<ServerAddress> inUse = new HashSet<>();
+        for (PoolConnection slot : slots) {
+            ServerAddress e = slot.endpointInUse();
+            if (e != null) {
+                inUse.add(e);
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (ServerAddress e : link.servers().endpoints()) {
+            if (inUse.contains(e)) {
+                out.add(e.toString());
+            }
+        }
+        return out;
     }
 
     /**

@@ -1,11 +1,13 @@
 package io.clink.core.internal.forward;
 
+import io.clink.api.config.ServerAddress;
 import io.clink.api.link.ForwardingStatus;
 import io.clink.api.time.Ticker;
 import io.clink.api.transport.DisconnectReason;
 import io.clink.api.transport.LinkClient;
 import io.clink.api.transport.PublishResult;
 import io.clink.core.internal.connection.ConnectionFailure;
+import io.clink.core.internal.connection.EndpointRotation;
 import io.clink.core.internal.connection.ReconnectingConnection;
 import io.clink.core.internal.engine.LinkCounters;
 import java.util.ArrayDeque;
@@ -15,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +73,14 @@ final class PoolConnection {
 
     private volatile @Nullable LinkClient client;
 
+    // Endpoint rotation; executor-confined but for the initial set-up in client(...).
+    private @Nullable EndpointRotation endpoints;
+    private @Nullable Function<ServerAddress, LinkClient> clientFactory;
+    private @Nullable ServerAddress clientEndpoint;
+    private boolean firstAttemptMade;
+    /** The endpoint of the established connection for status readers; null while down. */
+    private volatile @Nullable ServerAddress endpointInUse;
+
     // Executor-confined.
     private final ArrayDeque<HeldMessage> retry = new ArrayDeque<>();
     private final LinkedHashSet<HeldMessage> inflight = new LinkedHashSet<>();
@@ -116,6 +127,26 @@ final class PoolConnection {
         client = Objects.requireNonNull(c, "client");
     }
 
+    /**
+     * Gives the slot the endpoints of the link's {@code server} to rotate through and how to make a client for one
+     * (once, before {@link #connect()}, instead of {@link #client}). The first client is made here, so a transport
+     * that refuses the options fails the caller. With one endpoint the slot keeps that client for good, as with
+     * {@link #client}. Thread: any.
+     */
+    void clients(EndpointRotation rotation, Function<ServerAddress, LinkClient> factory) {
+        endpoints = Objects.requireNonNull(rotation, "rotation");
+        clientFactory = Objects.requireNonNull(factory, "factory");
+        ServerAddress first = rotation.nextAttempt();
+        client = factory.apply(first);
+        clientEndpoint = first;
+    }
+
+    /** The endpoint this slot is connected to, or null while it is down. Thread: any; a volatile read. */
+    @Nullable
+    ServerAddress endpointInUse() {
+        return endpointInUse;
+    }
+
     /** Closes the client, if any, at once: a stalled connect returns within a second. Thread: any. */
     void closeClient() {
         LinkClient c = client;
@@ -155,9 +186,51 @@ final class PoolConnection {
     }
 
     void connect() {
-        LinkClient c = Objects.requireNonNull(client, "client");
+        LinkClient c;
+        try {
+            c = clientForNextEndpoint();
+        } catch (RuntimeException e) {
+            // Retried like a connection failure: a TLS file, for example, may be fixed meanwhile.
+            LOG.warn("[{}] forwarding connection {} cannot start a connection: {}", linkName, number, e.toString());
+            state = ForwardingStatus.DISCONNECTED;
+            pool.stateChanged();
+            scheduleReconnect();
+            return;
+        }
         long gen = conn.nextGeneration();
         conn.connect(c, reason -> onLost(gen, reason), (result, error) -> onConnect(gen, error));
+    }
+
+    /**
+     * The client for this attempt. The first attempt uses the client made in {@link #clients}; every later one moves
+     * on to the next endpoint (after a failure and after a lost connection alike), replacing the client when the
+     * endpoint differs. The old client is closed first so its connection cannot outlive the switch.
+     */
+    private LinkClient clientForNextEndpoint() {
+        EndpointRotation r = endpoints;
+        Function<ServerAddress, LinkClient> factory = clientFactory;
+        LinkClient current = Objects.requireNonNull(client, "client");
+        if (r == null || factory == null) {
+            return current;
+        }
+        if (!firstAttemptMade) {
+            firstAttemptMade = true;
+            return current;
+        }
+        ServerAddress attempt = clientEndpoint;
+        ServerAddress next = r.nextAttempt();
+        if (next.equals(attempt)) {
+            return current;
+        }
+        closeClient();
+        LinkClient fresh = factory.apply(next);
+        client = fresh;
+        clientEndpoint = next;
+        if (pool.stopped()) {
+            // stop() may have closed the previous client while this one was being made
+            closeClient();
+        }
+        return fresh;
     }
 
     private void onConnect(long gen, @Nullable Throwable error) {
@@ -168,6 +241,7 @@ final class PoolConnection {
             LOG.info("[{}] forwarding connection {} up", linkName, number);
             state = ForwardingStatus.CONNECTED;
             up = true;
+            endpointInUse = clientEndpoint;
             conn.resetBackoff();
             pool.stateChanged();
             long now = ticker.nanoTime();
@@ -195,6 +269,7 @@ final class PoolConnection {
         LOG.warn("[{}] forwarding connection {} down: {}", linkName, number, reason);
         conn.nextGeneration();
         up = false;
+        endpointInUse = null;
         state = ForwardingStatus.DISCONNECTED;
         pool.disconnected(reason);
         List<HeldMessage> unacked = new ArrayList<>(inflight);

@@ -76,6 +76,7 @@ public final class LinkRuntime implements RunningLink {
                 List.of(sender.status()),
                 forwarder.status(),
                 forwarder.lastDisconnectReason().orElse(null),
-                sinceMillis);
+                sinceMillis,
+                forwarder.endpointsInUse());
     }
 }

@@ -3,6 +3,7 @@ package io.clink.core.internal.sender;
 import io.clink.api.IncarnationStore;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
+import io.clink.api.config.ServerAddress;
 import io.clink.api.link.ActorState;
 import io.clink.api.link.ActorStateChange;
 import io.clink.api.link.ActorStatus;
@@ -18,6 +19,7 @@ import io.clink.api.transport.LinkTransport;
 import io.clink.api.transport.OutgoingPublish;
 import io.clink.api.transport.PublishResult;
 import io.clink.core.internal.connection.ConnectionFailure;
+import io.clink.core.internal.connection.EndpointRotation;
 import io.clink.core.internal.connection.GuardedScheduler;
 import io.clink.core.internal.connection.ReconnectingConnection;
 import io.clink.core.internal.engine.EngineTime;
@@ -107,6 +109,11 @@ public final class ActorSender implements LocalRouteListener {
     private final RouteOutbox outbox;
     private final RouteBatchPacker packer;
     private final ReconnectingConnection conn;
+    private final EndpointRotation endpoints;
+    /** The endpoint of the current attempt; serial executor only. */
+    private @Nullable ServerAddress attemptEndpoint;
+    /** The endpoint of the established connection for status readers on any thread; null while not online. */
+    private volatile @Nullable ServerAddress endpointInUse;
 
     // Bumped by start() and stop() on the caller's thread; a start task runs only if no later call superseded it.
     private final AtomicLong runRequests = new AtomicLong();
@@ -175,6 +182,7 @@ public final class ActorSender implements LocalRouteListener {
                 new GuardedScheduler("link " + link.name() + " actor " + actorName, time.scheduler(), serial);
         this.conn =
                 new ReconnectingConnection(link.reconnect(), link.reconnect().maxDelay(), timers, random);
+        this.endpoints = new EndpointRotation(link.servers().endpoints());
     }
 
     /**
@@ -228,7 +236,9 @@ public final class ActorSender implements LocalRouteListener {
      * @return the status
      */
     public ActorStatus status() {
-        return machine.status();
+        ActorStatus s = machine.status();
+        ServerAddress e = endpointInUse;
+        return e == null || s.state() != ActorState.ONLINE ? s : s.withEndpoint(e.toString());
     }
 
     /** The actor's name on the wire. */
@@ -275,7 +285,11 @@ public final class ActorSender implements LocalRouteListener {
             if (machine.incarnation() == 0) {
                 machine.incarnation(incarnations.next(actorKey, time.ticker().wallClockMillis()));
             }
-            LinkClientOptions options = LinkClientOptionsFactory.options(link, clientId);
+            // Every attempt, including the first after a lost connection, moves on to the next endpoint.
+            ServerAddress endpoint = endpoints.nextAttempt();
+            attemptEndpoint = endpoint;
+            endpointInUse = null;
+            LinkClientOptions options = LinkClientOptionsFactory.options(link, clientId, endpoint);
             transport.validate(options);
             c = transport.createClient(options);
         } catch (RuntimeException e) {
@@ -375,6 +389,11 @@ public final class ActorSender implements LocalRouteListener {
     // Bootstrap, batches, heartbeats
 
     private void goOnline() {
+        ServerAddress endpoint = attemptEndpoint;
+        if (endpoint != null) {
+            endpoints.connected(endpoint);
+        }
+        endpointInUse = endpoint;
         machine.transition(ActorState.ONLINE, null, null);
         conn.resetBackoff();
         sendNext();
@@ -514,6 +533,8 @@ public final class ActorSender implements LocalRouteListener {
     /** Invalidates every callback of the current connection, puts unacknowledged ops back and closes the client. */
     private void teardownConnection() {
         conn.nextGeneration();
+        endpoints.lost();
+        endpointInUse = null;
         handshakeTimer.cancel();
         heartbeatTimer.cancel();
         handshake.clear();
