@@ -170,6 +170,60 @@ class ForwarderTest {
     }
 
     @Test
+    void reconnect_severalEndpoints_rotatesOnFailureAndAfterLoss() {
+        start(LinkConfig.builder()
+                .name(REMOTE)
+                .server("p1:1,p2:2")
+                .poolSize(1)
+                .topics("#")
+                .clientId("clink-a")
+                .reconnect(new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(8), 0))
+                .build());
+        assertThat(transport.client(1).options.host()).isEqualTo("p1");
+
+        transport.client(1).refuse(KICKED);
+        time.runUntilIdle();
+        time.advance(Duration.ofSeconds(1));
+        time.runUntilIdle();
+
+        assertThat(transport.client(1).closed).isTrue();
+        assertThat(transport.clients).hasSize(2);
+        assertThat(transport.client(2).options.host()).isEqualTo("p2");
+        assertThat(transport.client(2).options.port()).isEqualTo(2);
+        assertThat(forwarder.endpointsInUse()).isEmpty();
+        transport.client(2).accept();
+        time.runUntilIdle();
+        assertThat(forwarder.endpointsInUse()).containsExactly("p2:2");
+
+        transport.client(2).drop(KICKED);
+        time.runUntilIdle();
+        assertThat(forwarder.endpointsInUse()).isEmpty();
+        time.advance(Duration.ofSeconds(1));
+        time.runUntilIdle();
+
+        assertThat(transport.clients).hasSize(3);
+        assertThat(transport.client(3).options.host()).isEqualTo("p1");
+        assertThat(transport.client(3).options.clientId())
+                .isEqualTo(LinkClientIds.message("clink-a", TestEngines.NODE, 1));
+    }
+
+    @Test
+    void reconnect_singleEndpoint_keepsItsOneClient() {
+        start(link().build());
+
+        transport.client(1).refuse(KICKED);
+        time.runUntilIdle();
+        time.advance(Duration.ofSeconds(1));
+        time.runUntilIdle();
+        transport.client(1).accept();
+        time.runUntilIdle();
+
+        assertThat(transport.clients).hasSize(1);
+        assertThat(transport.client(1).connectCalls).isEqualTo(2);
+        assertThat(forwarder.endpointsInUse()).containsExactly("peer.example:11883");
+    }
+
+    @Test
     void status_allConnectionsUp_isConnectedAndOneMissingIsConnecting() {
         start(link(2).build());
 

@@ -594,6 +594,40 @@ class ActorSenderTest {
     // Reconnects
 
     @Test
+    void reconnect_severalEndpoints_rotatesOnFailureAndAfterLossAndStatusShowsEndpoint() {
+        SenderHarness h = new SenderHarness("h1:1,h2:2", b -> b.topics("t/#"));
+        h.start();
+        assertThat(h.client().options.host()).isEqualTo("h1");
+        assertThat(h.sender.status().endpoint()).isNull();
+
+        h.client().refuse(RESET);
+        h.sim.runUntilIdle();
+        h.sim.advance(Duration.ofSeconds(2));
+        assertThat(h.transport.clients).hasSize(2);
+        assertThat(h.client().options.host()).isEqualTo("h2");
+        assertThat(h.client().options.port()).isEqualTo(2);
+        h.handshake(true);
+        assertThat(h.state()).isEqualTo(ONLINE);
+        assertThat(h.sender.status().endpoint()).isEqualTo("h2:2");
+
+        h.client().drop(RESET);
+        h.sim.runUntilIdle();
+        assertThat(h.sender.status().endpoint()).isNull();
+        h.sim.advance(Duration.ofSeconds(2));
+        assertThat(h.transport.clients).hasSize(3);
+        assertThat(h.client().options.host()).isEqualTo("h1");
+    }
+
+    @Test
+    void status_singleEndpointOnline_showsIt() {
+        SenderHarness h = new SenderHarness("t/#");
+        h.start();
+        h.handshake(true);
+
+        assertThat(h.sender.status().endpoint()).isEqualTo("127.0.0.1:11883");
+    }
+
+    @Test
     void reconnect_sameIncarnationNoBootstrap_goesOnlineAndFlushesChangesMadeWhileDown() {
         SenderHarness h = new SenderHarness("t/#");
         h.routes.add(Subscription.parse("t/1"));

@@ -66,8 +66,11 @@ final class SenderHarness {
     }
 
     SenderHarness(Consumer<LinkConfig.Builder> linkSettings) {
-        LinkConfig.Builder b =
-                LinkConfig.builder().name(REMOTE).server("127.0.0.1:11883").reconnect(BACKOFF);
+        this("127.0.0.1:11883", linkSettings);
+    }
+
+    SenderHarness(String server, Consumer<LinkConfig.Builder> linkSettings) {
+        LinkConfig.Builder b = LinkConfig.builder().name(REMOTE).server(server).reconnect(BACKOFF);
         linkSettings.accept(b);
         link = b.build();
         config = ClusterLinkConfig.builder()
