@@ -93,6 +93,43 @@ class LinkJsonTest {
     }
 
     @Test
+    void link_severalEndpoints_echoesServerAndShowsEndpointsInUse() throws Exception {
+        LinkConfig l = LinkConfig.builder()
+                .name("cluster-eu-west")
+                .server("a.example:1, b.example:2")
+                .topics(List.of("t/#"))
+                .build();
+        ActorStatus online =
+                new ActorStatus("clink@h", 5, ActorState.ONLINE, 6, null, null).withEndpoint("b.example:2");
+        ActorStatus down = new ActorStatus("clink@h2", 5, ActorState.DISCONNECTED, 6, REFUSED, null);
+        LinkStatus status = new LinkStatus(
+                "cluster-eu-west",
+                true,
+                List.of(online, down),
+                ForwardingStatus.CONNECTED,
+                null,
+                7,
+                List.of("b.example:2"));
+
+        JsonNode j = wire(LinkJson.link(cluster(l), l, status, "n"));
+
+        assertThat(j.get("server").asText()).isEqualTo("a.example:1,b.example:2");
+        assertThat(j.get("clink").get("actors").get(0).get("endpoint").asText()).isEqualTo("b.example:2");
+        assertThat(j.get("clink").get("actors").get(1).get("endpoint").isNull()).isTrue();
+        assertThat(j.get("clink").get("forwarding").get("endpoints").get(0).asText())
+                .isEqualTo("b.example:2");
+    }
+
+    @Test
+    void link_singleEndpoint_echoesServerAsBefore() throws Exception {
+        LinkConfig l = link("p");
+        JsonNode j = wire(LinkJson.link(cluster(l), l, LinkStatus.disabled("cluster-eu-west", 1), "n"));
+
+        assertThat(j.get("server").asText()).isEqualTo("eu.example.net:11883");
+        assertThat(j.get("clink").get("forwarding").get("endpoints")).isEmpty();
+    }
+
+    @Test
     void link_connected_noReasonEvenWithAnOldDisconnect() throws Exception {
         LinkConfig l = link("p");
         ActorStatus actor = new ActorStatus("clink@h", 5, ActorState.ONLINE, 6, REFUSED, null);
