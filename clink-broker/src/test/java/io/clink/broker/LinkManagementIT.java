@@ -10,6 +10,9 @@ import io.clink.core.config.ConfigLoadException;
 import io.clink.hivemq.HiveMqEngineStarters;
 import io.clink.testkit.Await;
 import io.clink.testkit.mqtt.MqttTestClient;
+import io.clink.testkit.net.FaultProxy;
+import io.clink.testkit.net.FreePorts;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -325,6 +328,59 @@ class LinkManagementIT {
         open.close(us);
         us = startUs();
         assertThat(usLink().config().links()).isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    void failover_firstEndpointDownThenEndpointInUseStops_linkMovesAndApiShowsEndpoint() throws Exception {
+        // Two endpoints on loopback, both proxies to eu-west's link listener: A is closed at first, B is up.
+        InetSocketAddress euListener = new InetSocketAddress("127.0.0.1", p.euLink());
+        int portA = FreePorts.one();
+        FaultProxy b = FaultProxy.start(euListener);
+        FaultProxy a = null;
+        try {
+            String endpointA = "127.0.0.1:" + portA;
+            String endpointB = "127.0.0.1:" + b.port();
+            HttpResponse<String> created = usApi.send(
+                    "POST",
+                    "/cluster/links",
+                    "{\"name\":\"" + EU + "\",\"server\":\"" + endpointA + ", " + endpointB
+                            + "\",\"clientid\":\"clink-us-east\",\"topics\":[\"f/#\"]}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            assertThat(ApiClient.JSON.readTree(created.body()).get("server").asText())
+                    .isEqualTo(endpointA + "," + endpointB);
+
+            await("us-east's link comes up on B", () -> onEndpoint(endpointB));
+            assertThat(usLink().status(EU).orElseThrow().actors().get(0).endpoint())
+                    .isEqualTo(endpointB);
+
+            a = FaultProxy.start(euListener, portA, FaultProxy.DEFAULT_MAX_CONNECTIONS);
+            b.close();
+            await("us-east's link moves to A", () -> onEndpoint(endpointA));
+            assertThat(usLink().status(EU).orElseThrow().forwardingEndpoints()).containsExactly(endpointA);
+        } finally {
+            b.close();
+            if (a != null) {
+                a.close();
+            }
+            usApi.send("DELETE", "/cluster/links/link/" + EU);
+        }
+    }
+
+    /** Whether the API shows us-east's link to eu-west connected, its actor and whole pool on {@code endpoint}. */
+    private boolean onEndpoint(String endpoint) {
+        try {
+            JsonNode j = usApi.json("/cluster/links/link/" + EU);
+            JsonNode clink = j.get("clink");
+            JsonNode pool = clink.get("forwarding").get("endpoints");
+            return j.get("status").asText().equals("connected")
+                    && endpoint.equals(
+                            clink.get("actors").get(0).get("endpoint").asText(null))
+                    && pool.size() == 1
+                    && pool.get(0).asText().equals(endpoint);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     // ---- helpers ----
