@@ -283,6 +283,9 @@ class LinkManagementIT {
         assertThat(none.headers().firstValue("WWW-Authenticate"))
                 .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
         assertThat(usApi.as("ops:wrong").get("/cluster/links").statusCode()).isEqualTo(401);
+        assertThat(usApi.as(null).get("/prometheus/stats").statusCode())
+                .as("the scrape endpoint needs no key, as EMQX's by default")
+                .isEqualTo(200);
         assertThat(usApi.as("nobody:ops-secret-1").get("/cluster/links").statusCode())
                 .isEqualTo(401);
         assertThat(usApi.as(null)

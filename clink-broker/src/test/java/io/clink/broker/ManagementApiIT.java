@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clink.api.link.LinkStatus;
 import io.clink.core.ClusterLink;
+import io.clink.core.LinkMeters;
 import io.clink.testkit.Await;
 import io.clink.testkit.mqtt.MqttTestClient;
+import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_35_0.Metrics;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -15,7 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -75,6 +79,19 @@ class ManagementApiIT {
         assertThat(link.get("clink").get("healthy").asBoolean()).isTrue();
         assertThat(link.get("clink").get("actors").get(0).get("state").asText()).isEqualTo("online");
 
+        // Prometheus: every link meter with its labels before traffic, for the values to move from.
+        Map<String, String> labels = Map.of("cluster", US, "node", usLink.nodeName(), "link", EU);
+        PrometheusScrape before = PrometheusScrape.fetch(api.http(), api.base());
+        assertPrometheusMeters(before, labels);
+        assertThat(before.value("clink_route_actor_state", with(labels, "state", "online")))
+                .hasValue(1.0);
+        assertThat(before.value("clink_link_enabled", labels)).hasValue(1.0);
+        assertThat(before.value("clink_forwarding_connected", labels)).hasValue(1.0);
+        assertThat(before.find("jvm_memory_used_bytes", Map.of("cluster", US, "node", usLink.nodeName())))
+                .as("JVM meters, tagged with cluster and node")
+                .isNotEmpty();
+        assertThat(before.find("jvm_threads_live_threads", Map.of())).isNotEmpty();
+
         JsonNode one = api.json("/cluster/links/link/" + EU);
         assertThat(one.get("name").asText()).isEqualTo(EU);
         assertThat(one.get("status").asText()).isEqualTo("connected");
@@ -108,6 +125,27 @@ class ManagementApiIT {
             assertThat(r.get("route_id").asText()).isEqualTo("linked/#");
         });
         assertThat(metrics.get("node_metrics").get(0).get("node").asText()).isEqualTo(usLink.nodeName());
+        assertThat(fwd.has("rate") && fwd.has("rate_last5m") && fwd.has("rate_max"))
+                .as("EMQX's rate fields")
+                .isTrue();
+
+        // Prometheus after traffic: the forwarding counters moved, the text format is served by default.
+        PrometheusScrape after = PrometheusScrape.fetch(api.http(), api.base());
+        assertPrometheusMeters(after, labels);
+        assertThat(after.value("clink_forwarding_success_total", labels).orElseThrow())
+                .isGreaterThan(
+                        before.value("clink_forwarding_success_total", labels).orElseThrow())
+                .isLessThanOrEqualTo(usLink.metrics(EU).orElseThrow().forwarded());
+        assertThat(after.value("clink_forwarding_matched_total", labels).orElseThrow())
+                .isGreaterThan(
+                        before.value("clink_forwarding_matched_total", labels).orElseThrow());
+        assertThat(after.value("clink_routes", labels).orElseThrow()).isGreaterThanOrEqualTo(1.0);
+        HttpResponse<String> text = api.get("/prometheus/stats");
+        assertThat(text.statusCode()).isEqualTo(200);
+        assertThat(text.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
+        assertThat(text.body()).contains("# TYPE clink_forwarding_success_total counter");
+        assertThat(api.send("POST", "/prometheus/stats").statusCode()).isEqualTo(405);
         // The other side counts what it received.
         JsonNode euMetrics = new ApiClient("http://127.0.0.1:" + p.euApi() + "/api/v5")
                 .json("/cluster/links/link/" + US + "/metrics");
@@ -237,6 +275,27 @@ class ManagementApiIT {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith(prefix))
                 .count();
+    }
+
+    private static void assertPrometheusMeters(PrometheusScrape scrape, Map<String, String> labels) {
+        for (LinkMeters.Meter m : LinkMeters.all()) {
+            String name = PrometheusScrape.prometheusName(m);
+            Map<String, String> want = new HashMap<>(labels);
+            want.putAll(m.tags());
+            assertThat(scrape.value(name, want)).as(name + " " + want).isPresent();
+            assertThat(scrape.type(name))
+                    .as(name)
+                    .isEqualTo(
+                            m.type() == LinkMeters.Type.COUNTER
+                                    ? Metrics.MetricType.COUNTER
+                                    : Metrics.MetricType.GAUGE);
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> labels, String key, String value) {
+        Map<String, String> out = new HashMap<>(labels);
+        out.put(key, value);
+        return out;
     }
 
     private static boolean healthy(ClusterLink link, String name) {

@@ -16,6 +16,7 @@ import io.clink.core.internal.engine.CounterRegistry;
 import io.clink.core.internal.engine.LinkClientOptionsFactory;
 import io.clink.core.internal.engine.LiveConfig;
 import io.clink.core.internal.etf.EtfLimits;
+import io.clink.core.internal.metrics.MatchedRates;
 import io.clink.core.internal.node.BuilderSeams;
 import io.clink.core.internal.node.HookDispatcher;
 import io.clink.core.internal.node.LinkSupervisor;
@@ -33,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,6 +101,7 @@ public final class ClusterLink implements AutoCloseable {
     private final LinkSupervisor links;
     private final SubscriptionResync resync;
     private final HookDispatcher hooks;
+    private final MatchedRates rates;
     private final Object lifecycle = new Object();
     private boolean started;
     private boolean closed;
@@ -115,6 +118,10 @@ public final class ClusterLink implements AutoCloseable {
         this.links = parts.links();
         this.resync = parts.resync();
         this.hooks = parts.hooks();
+        this.rates = new MatchedRates(
+                parts.scheduler(),
+                () -> config.get().links().stream().map(LinkConfig::name).collect(Collectors.toSet()),
+                name -> counters.counters(name).snapshot(0).matched());
     }
 
     /**
@@ -152,6 +159,7 @@ public final class ClusterLink implements AutoCloseable {
             routeReceiver.start();
             links.start(config.get());
             resync.start();
+            rates.start();
             LOG.info(
                     "[{}] cluster link started with {} link(s), {} enabled",
                     config.get().name(),
@@ -269,6 +277,24 @@ public final class ClusterLink implements AutoCloseable {
     }
 
     /**
+     * The rate of one link's {@code matched} counter on this node (EMQX's {@code rate}, {@code rate_max}, {@code
+     * rate_last5m}), sampled every {@value LinkRate#SAMPLING_SECONDS} seconds on the engine's scheduler.
+     *
+     * <p>Thread: any. Non-blocking.
+     *
+     * @param link the link's name, not null
+     * @return the rate ({@link LinkRate#ZERO} before the first sample), or empty if no such link is configured
+     * @since 0.1.0
+     */
+    public Optional<LinkRate> rate(String link) {
+        Objects.requireNonNull(link, "link");
+        if (config.get().link(link).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(rates.rate(link));
+    }
+
+    /**
      * Sets the counters of one link on this node to zero, as EMQX's metrics reset does: messages and route
      * operations counted so far are forgotten; the gauges (routes, buffered messages and bytes) keep describing the
      * present.
@@ -285,6 +311,7 @@ public final class ClusterLink implements AutoCloseable {
             return false;
         }
         counters.counters(link).resetCounters();
+        rates.reset(link);
         return true;
     }
 
@@ -328,6 +355,7 @@ public final class ClusterLink implements AutoCloseable {
             }
             closed = true;
             hooks.deactivate();
+            rates.stop();
             resync.stop();
             links.stopAll();
             routeReceiver.stop();

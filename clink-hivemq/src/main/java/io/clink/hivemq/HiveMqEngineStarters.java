@@ -1,10 +1,15 @@
 package io.clink.hivemq;
 
+import com.hivemq.extension.sdk.api.services.Services;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.core.ClusterLink;
+import io.clink.hivemq.internal.DropwizardLinkMeters;
 import io.clink.paho.PahoLinkTransport;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -27,7 +32,7 @@ public final class HiveMqEngineStarters {
     public static EmbeddedExtensionMain.EngineStarter starter(ClusterLinkConfig config) {
         Objects.requireNonNull(config, "config");
         return (broker, context) ->
-                start(config, broker, context.hivemqDataFolder().resolve("clink"), link -> {});
+                start(config, broker, context.hivemqDataFolder().resolve("clink"), link -> {}, true);
     }
 
     /**
@@ -46,14 +51,15 @@ public final class HiveMqEngineStarters {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(started, "started");
-        return (broker, context) -> start(config, broker, dataDirectory, started);
+        return (broker, context) -> start(config, broker, dataDirectory, started, false);
     }
 
     private static AutoCloseable start(
             ClusterLinkConfig config,
             HiveMqLocalBroker broker,
             Path dataDirectory,
-            Consumer<? super ClusterLink> started) {
+            Consumer<? super ClusterLink> started,
+            boolean hivemqMetrics) {
         PahoLinkTransport transport = new PahoLinkTransport();
         ClusterLink link;
         try {
@@ -68,8 +74,11 @@ public final class HiveMqEngineStarters {
             transport.close();
             throw e;
         }
+        // The drop-in shows the link meters in HiveMQ's registry; an embedder (clink-broker) exports its own.
+        AutoCloseable meters = hivemqMetrics ? registerMeters(link) : () -> {};
         AutoCloseable stop = () -> {
             try {
+                meters.close();
                 link.close();
             } finally {
                 transport.close();
@@ -86,5 +95,23 @@ public final class HiveMqEngineStarters {
             throw e;
         }
         return stop;
+    }
+
+    /** How often links added or removed at run time get or lose their HiveMQ meters. */
+    static final Duration METER_SYNC_INTERVAL = Duration.ofSeconds(10);
+
+    private static AutoCloseable registerMeters(ClusterLink link) {
+        DropwizardLinkMeters meters = DropwizardLinkMeters.of(Services.metricRegistry(), link);
+        meters.sync();
+        ScheduledFuture<?> sync = Services.extensionExecutorService()
+                .scheduleWithFixedDelay(
+                        meters::sync,
+                        METER_SYNC_INTERVAL.toMillis(),
+                        METER_SYNC_INTERVAL.toMillis(),
+                        TimeUnit.MILLISECONDS);
+        return () -> {
+            sync.cancel(false);
+            meters.close();
+        };
     }
 }

@@ -2,6 +2,7 @@ package io.clink.hivemq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clink.testkit.Await;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.clink.testkit.mqtt.Received;
 import io.clink.testkit.net.FreePorts;
@@ -54,6 +55,19 @@ class DistributionIT {
 
             assertThat(r.topic()).isEqualTo("linked/42");
             assertThat(r.payload()).isEqualTo("Hello from the other side!");
+            // The drop-in registered the link meters in HiveMQ's registry, and they count the crossing.
+            Await.until("us-east's HiveMQ registry counts the received message", Duration.ofSeconds(30), () -> {
+                var g = us.metricRegistry().getGauges().get("clink.link.cluster-eu-west.messages.received");
+                return g != null && ((Number) g.getValue()).doubleValue() >= 1;
+            });
+            assertThat(us.metricRegistry().getGauges())
+                    .containsKeys(
+                            "clink.link.cluster-eu-west.forwarding.success",
+                            "clink.link.cluster-eu-west.route.actor.state.online");
+            Await.until("eu-west's HiveMQ registry counts the acknowledged forward", Duration.ofSeconds(30), () -> {
+                var g = eu.metricRegistry().getGauges().get("clink.link.cluster-us-east.forwarding.success");
+                return g != null && ((Number) g.getValue()).doubleValue() >= 1;
+            });
         }
     }
 

@@ -114,6 +114,11 @@ final class EmbeddedHiveMq implements AutoCloseable {
         return extension.broker().orElseThrow();
     }
 
+    /** HiveMQ's metric registry, where the drop-in extension registers the link meters. */
+    com.codahale.metrics.MetricRegistry metricRegistry() {
+        return hivemq.getMetricRegistry();
+    }
+
     String mqttUri() {
         return "tcp://127.0.0.1:" + mqttPort;
     }

@@ -11,6 +11,7 @@ import io.clink.api.link.LinkMetrics;
 import io.clink.api.link.LinkStatus;
 import io.clink.api.link.RemoteRoute;
 import io.clink.api.transport.DisconnectReason;
+import io.clink.core.LinkRate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -144,18 +145,23 @@ public final class LinkJson {
     /**
      * {@code {"metrics": {...}, "node_metrics": [{"node": ..., "metrics": {...}}]}} for one node: EMQX's {@code
      * router.routes} and {@code forwarding.*} where clink measures the same thing, clink's other counters under
-     * {@code clink}.
+     * {@code clink}. {@code forwarding} carries EMQX's {@code rate}, {@code rate_last5m} and {@code rate_max} of
+     * {@code matched} in messages per second, rounded to two decimals as EMQX rounds them.
      */
-    public static ObjectNode metrics(LinkMetrics m, String node) {
+    public static ObjectNode metrics(LinkMetrics m, LinkRate rate, String node) {
         ObjectNode o = F.objectNode();
-        o.set("metrics", metricsBody(m));
+        o.set("metrics", metricsBody(m, rate));
         ObjectNode n = o.putArray("node_metrics").addObject();
         n.put("node", node);
-        n.set("metrics", metricsBody(m));
+        n.set("metrics", metricsBody(m, rate));
         return o;
     }
 
-    private static ObjectNode metricsBody(LinkMetrics m) {
+    private static double twoDecimals(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static ObjectNode metricsBody(LinkMetrics m, LinkRate rate) {
         ObjectNode body = F.objectNode();
         body.putObject("router").put("routes", m.remoteRoutes());
         ObjectNode fwd = body.putObject("forwarding");
@@ -165,6 +171,9 @@ public final class LinkJson {
         fwd.put("dropped", m.dropped());
         fwd.put("retried", m.retried());
         fwd.put("queuing", m.bufferedMessages());
+        fwd.put("rate", twoDecimals(rate.current()));
+        fwd.put("rate_last5m", twoDecimals(rate.last5m()));
+        fwd.put("rate_max", twoDecimals(rate.max()));
         ObjectNode clink = body.putObject("clink");
         clink.put("routes_sent", m.routesSent());
         clink.put("routes_received", m.routesReceived());

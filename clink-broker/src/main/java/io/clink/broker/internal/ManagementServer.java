@@ -12,6 +12,7 @@ import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
 import io.clink.api.link.LinkStatus;
 import io.clink.core.ClusterLink;
+import io.clink.core.LinkRate;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -37,7 +38,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/v5/cluster/links/link/{name}/metrics}: its metrics, 404 likewise; {@code PUT
  *       .../metrics/reset} sets its counters to zero;
  *   <li>{@code GET /api/v5/cluster/links/link/{name}/routes}: the routes that cluster replicated here (clink's
- *       own path, EMQX has none), at most {@value LinkJson#MAX_LISTED_ROUTES}, see {@link LinkJson#routes}.
+ *       own path, EMQX has none), at most {@value LinkJson#MAX_LISTED_ROUTES}, see {@link LinkJson#routes};
+ *   <li>{@code GET /api/v5/prometheus/stats}: every link's meters and the JVM's in Prometheus' text format (see
+ *       {@link PrometheusStats}). Like EMQX's endpoint (whose basic auth is off by default) it needs no API key:
+ *       a Prometheus server scrapes it without credentials, and it shows counts, never configuration or secrets.
  * </ul>
  *
  * <p>With API keys ({@link ApiKeys}) every request needs HTTP Basic credentials (401 {@code BAD_API_KEY_OR_SECRET}
@@ -62,6 +66,7 @@ public final class ManagementServer implements AutoCloseable {
     private static final String METRICS = "/metrics";
     private static final String ROUTES = "/routes";
     private static final String RESET = "/metrics/reset";
+    private static final String PROMETHEUS = BASE + "/prometheus/stats";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final HttpServer server;
@@ -69,6 +74,7 @@ public final class ManagementServer implements AutoCloseable {
     private final ClusterLink link;
     private final ApiKeys keys;
     private final LinkWriteHandler writes;
+    private final PrometheusStats prometheus;
 
     private ManagementServer(
             HttpServer server, ExecutorService executor, ClusterLink link, ApiKeys keys, LinkWriteHandler writes) {
@@ -77,6 +83,7 @@ public final class ManagementServer implements AutoCloseable {
         this.link = link;
         this.keys = keys;
         this.writes = writes;
+        this.prometheus = new PrometheusStats(link);
     }
 
     /**
@@ -149,6 +156,7 @@ public final class ManagementServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(1);
+        prometheus.close();
         executor.shutdownNow();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
@@ -170,6 +178,11 @@ public final class ManagementServer implements AutoCloseable {
 
     private void route(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
+        if (exchange.getRequestURI().getPath().equals(PROMETHEUS)) {
+            // Before the key check, on purpose: see the class comment.
+            prometheus(exchange, method);
+            return;
+        }
         ApiKeys.Role role = null;
         if (!keys.isEmpty()) {
             role = keys.authenticate(exchange.getRequestHeaders().getFirst("Authorization"))
@@ -255,7 +268,11 @@ public final class ManagementServer implements AutoCloseable {
         if (linkConfig.isEmpty() || status.isEmpty()) {
             send(exchange, 404, LinkJson.error("NOT_FOUND", "Cluster link not found"));
         } else if (tail.equals(METRICS)) {
-            send(exchange, 200, LinkJson.metrics(link.metrics(name).orElseThrow(), link.nodeName()));
+            send(
+                    exchange,
+                    200,
+                    LinkJson.metrics(
+                            link.metrics(name).orElseThrow(), link.rate(name).orElse(LinkRate.ZERO), link.nodeName()));
         } else if (tail.equals(ROUTES)) {
             send(exchange, 200, LinkJson.routes(link.remoteRoutes(name)));
         } else {
@@ -282,6 +299,24 @@ public final class ManagementServer implements AutoCloseable {
             exchange.sendResponseHeaders(result.status(), -1);
         } else {
             send(exchange, result.status(), result.body());
+        }
+    }
+
+    private void prometheus(HttpExchange exchange, String method) throws IOException {
+        if (!method.equals("GET")) {
+            exchange.getResponseHeaders().set("Allow", "GET");
+            send(
+                    exchange,
+                    405,
+                    LinkJson.error("METHOD_NOT_ALLOWED", "Method " + method + " not allowed on " + PROMETHEUS));
+            return;
+        }
+        PrometheusStats.Rendered r =
+                prometheus.scrape(exchange.getRequestHeaders().getFirst("Accept"));
+        exchange.getResponseHeaders().set("Content-Type", r.contentType());
+        exchange.sendResponseHeaders(200, r.body().length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(r.body());
         }
     }
 

@@ -14,6 +14,7 @@ import io.clink.api.link.LinkStatus;
 import io.clink.api.link.RemoteRoute;
 import io.clink.api.transport.DisconnectReason;
 import io.clink.api.transport.DisconnectReason.Cause;
+import io.clink.core.LinkRate;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -197,7 +198,7 @@ class LinkJsonTest {
                 .rejected(13)
                 .build();
 
-        JsonNode j = wire(LinkJson.metrics(m, "clink@h"));
+        JsonNode j = wire(LinkJson.metrics(m, new LinkRate(1.234, 9.999, 0.5), "clink@h"));
 
         JsonNode body = j.get("metrics");
         assertThat(body.get("router").get("routes").asLong()).isEqualTo(3);
@@ -208,6 +209,9 @@ class LinkJsonTest {
         assertThat(fwd.get("dropped").asLong()).isEqualTo(7);
         assertThat(fwd.get("retried").asLong()).isEqualTo(9);
         assertThat(fwd.get("queuing").asLong()).isEqualTo(10);
+        assertThat(fwd.get("rate").asDouble()).as("rounded to two decimals").isEqualTo(1.23);
+        assertThat(fwd.get("rate_max").asDouble()).isEqualTo(10.0);
+        assertThat(fwd.get("rate_last5m").asDouble()).isEqualTo(0.5);
         JsonNode clink = body.get("clink");
         assertThat(clink.get("routes_sent").asLong()).isEqualTo(1);
         assertThat(clink.get("routes_received").asLong()).isEqualTo(2);

@@ -212,6 +212,7 @@ public final class NodeAssembler {
                 listeners,
                 links,
                 resync,
-                hooks);
+                hooks,
+                time.scheduler());
     }
 }

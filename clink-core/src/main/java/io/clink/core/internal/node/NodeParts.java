@@ -1,6 +1,7 @@
 package io.clink.core.internal.node;
 
 import io.clink.api.broker.LocalBroker;
+import io.clink.api.time.Scheduler;
 import io.clink.api.transport.LinkTransport;
 import io.clink.core.internal.engine.CounterRegistry;
 import io.clink.core.internal.engine.LiveConfig;
@@ -23,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param links the supervisor of the running links
  * @param resync the periodic subscription resync
  * @param hooks what the broker calls
+ * @param scheduler the engine's timer scheduler
  */
 public record NodeParts(
         LiveConfig config,
@@ -35,4 +37,5 @@ public record NodeParts(
         StateListeners listeners,
         LinkSupervisor links,
         SubscriptionResync resync,
-        HookDispatcher hooks) {}
+        HookDispatcher hooks,
+        Scheduler scheduler) {}
