@@ -335,11 +335,15 @@ public final class ArtemisHost implements HostedBroker {
             cfg.addAcceptorConfiguration(acceptor(limits.linkTlsListener(), tls.bind(), tls, stores, limits));
         }
         // Without dead-letter and expiry addresses Artemis warns (AMQ222165/6) for every subscription queue.
-        cfg.addAddressSetting(
-                "#",
-                new AddressSettings()
-                        .setDeadLetterAddress(SimpleString.of("DLA"))
-                        .setExpiryAddress(SimpleString.of("ExpiryQueue")));
+        AddressSettings all = new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of("DLA"))
+                .setExpiryAddress(SimpleString.of("ExpiryQueue"));
+        if (clustering != null) {
+            // A persistent session's queue left without its consumer (the client reconnected to another node) is
+            // moved to where the consumer is at once.
+            all.setRedistributionDelay(0);
+        }
+        cfg.addAddressSetting("#", all);
         return cfg;
     }
 
@@ -379,7 +383,15 @@ public final class ArtemisHost implements HostedBroker {
                 .setStaticConnectors(peers)
                 .setMessageLoadBalancingType(MessageLoadBalancingType.ON_DEMAND)
                 .setMaxHops(1)
+                // A restarted peer is found again in 2 s at most, however long it was away.
                 .setRetryInterval(500)
+                .setRetryIntervalMultiplier(2)
+                .setMaxRetryInterval(2_000)
+                .setInitialConnectAttempts(-1)
+                .setReconnectAttempts(-1)
+                // A peer that went silent (killed, partitioned) is dropped after 5 s, not Artemis's 60 s.
+                .setClientFailureCheckPeriod(1_000)
+                .setConnectionTTL(5_000)
                 .setDuplicateDetection(true));
     }
 
