@@ -91,19 +91,21 @@ public record Clustering(String nodeName, BrokerConfig.Bind bind, List<Seed> pee
      *
      * @param cluster the {@code cluster} section
      * @param node the {@code node} section, or null
-     * @return the clustering, or empty for a single node ({@code discovery_strategy} absent or {@code manual})
+     * @return the clustering, or empty for a single node ({@code discovery_strategy} absent, {@code manual} or
+     *     {@code singleton})
      * @throws io.clink.core.config.ConfigLoadException naming the key and the value of the first error
      */
     static Optional<Clustering> read(ConfigSection cluster, @Nullable ConfigSection node) {
         String strategy =
                 cluster.string("discovery_strategy").orElse("manual").trim().toLowerCase(Locale.ROOT);
         switch (strategy) {
-            case "manual" -> {
+            case "manual", "singleton" -> {
                 // EMQX's default: a node that nobody joined runs alone; clink-broker has no join command.
                 if (cluster.has("static")) {
                     throw cluster.error(
                             "discovery_strategy",
-                            "is manual (the default: one node), but cluster.static is set; use discovery_strategy = static");
+                            "is " + strategy
+                                    + " (one node), but cluster.static is set; use discovery_strategy = static");
                 }
                 return Optional.empty();
             }
@@ -113,8 +115,8 @@ public record Clustering(String nodeName, BrokerConfig.Bind bind, List<Seed> pee
             default ->
                 throw cluster.error(
                         "discovery_strategy",
-                        "must be manual (one node) or static, got \"" + strategy + "\"; clink-broker finds nodes from a"
-                                + " static list only");
+                        "must be manual or singleton (one node) or static, got \"" + strategy
+                                + "\"; clink-broker finds nodes from a" + " static list only");
         }
         ConfigSection stat = cluster.section("static").orElseThrow(() -> cluster.missing("static"));
         stat.checkKeys(List.of("seeds"), java.util.Map.of(), java.util.Map.of());

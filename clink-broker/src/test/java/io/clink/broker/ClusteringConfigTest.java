@@ -55,10 +55,13 @@ class ClusteringConfigTest {
     }
 
     @Test
-    void from_manualOrAbsent_singleNode() {
+    void from_manualSingletonOrAbsent_singleNode() {
         assertThat(parse("cluster { name = us, links = [] }\n" + LISTENERS).clustering())
                 .isNull();
         assertThat(parse("cluster { name = us, links = [], discovery_strategy = manual }\n" + LISTENERS)
+                        .clustering())
+                .isNull();
+        assertThat(parse("cluster { name = us, links = [], discovery_strategy = singleton }\n" + LISTENERS)
                         .clustering())
                 .isNull();
     }
@@ -94,7 +97,7 @@ class ClusteringConfigTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            discovery_strategy = dns                                                   | manual (one node) or static
+            discovery_strategy = dns                                                   | manual or singleton (one node) or static
             discovery_strategy = static                                                | cluster.static: is required
             'discovery_strategy = static, static { seeds = ["us-east-1@127.0.0.1"] }'  | other than this one
             'discovery_strategy = static, static { seeds = ["nohost"] }'               | NAME@HOST or NAME@HOST:PORT
