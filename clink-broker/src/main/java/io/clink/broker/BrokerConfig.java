@@ -62,6 +62,7 @@ import org.slf4j.LoggerFactory;
  * @param dataDir where clink keeps its state ({@code node.data_dir}), absolute
  * @param brokerType the broker to embed ({@code broker.type})
  * @param session the per-client delivery limits ({@code mqtt { ... }})
+ * @param clustering how this node joins the other nodes of its region, or null for a single node
  * @since 0.1.0
  */
 public record BrokerConfig(
@@ -74,7 +75,8 @@ public record BrokerConfig(
         Management management,
         Path dataDir,
         BrokerType brokerType,
-        Session session) {
+        Session session,
+        @Nullable Clustering clustering) {
 
     /** The default MQTT listener, as EMQX's: all interfaces, port 1883. */
     public static final Bind DEFAULT_MQTT = new Bind("0.0.0.0", 1883);
@@ -115,7 +117,7 @@ public record BrokerConfig(
             "shared_subscription_strategy",
             "client_attrs_init",
             "message_expiry_interval");
-    private static final String NODE_IGNORED = "EMQX node settings; clink-broker runs one node";
+    private static final String NODE_IGNORED = "an EMQX node setting clink-broker does not use";
     private static final Map<String, String> ROOT_IGNORED = Map.of(
             "dashboard", "clink-broker has no dashboard",
             "log", "clink-broker logs to standard error (logback)");
@@ -140,6 +142,40 @@ public record BrokerConfig(
         }
         Objects.requireNonNull(brokerType, "brokerType");
         Objects.requireNonNull(session, "session");
+        if (clustering != null && brokerType == BrokerType.HIVEMQ) {
+            throw new IllegalArgumentException(
+                    "HiveMQ CE cannot cluster; a multi-node region needs broker.type = artemis");
+        }
+    }
+
+    /**
+     * A single-node configuration (see the canonical constructor).
+     *
+     * @param file where it was read from, for messages
+     * @param cluster the cluster link configuration
+     * @param mqtt the listener for MQTT clients
+     * @param link the plain TCP link listener, or null
+     * @param linkUsers the users allowed on the plain TCP link listener
+     * @param linkTls the TLS link listener, or null
+     * @param management the management API's settings
+     * @param dataDir where clink keeps its state, absolute
+     * @param brokerType the broker to embed
+     * @param session the per-client delivery limits
+     * @throws IllegalArgumentException if there is no link listener
+     * @since 0.1.0
+     */
+    public BrokerConfig(
+            String file,
+            ClusterLinkConfig cluster,
+            Bind mqtt,
+            @Nullable Bind link,
+            List<LinkAuthenticator.LinkUser> linkUsers,
+            @Nullable LinkTlsListener linkTls,
+            Management management,
+            Path dataDir,
+            BrokerType brokerType,
+            Session session) {
+        this(file, cluster, mqtt, link, linkUsers, linkTls, management, dataDir, brokerType, session, null);
     }
 
     /**
@@ -278,7 +314,8 @@ public record BrokerConfig(
      * @since 0.1.0
      */
     public BrokerConfig withDataDir(Path dir) {
-        return new BrokerConfig(file, cluster, mqtt, link, linkUsers, linkTls, management, dir, brokerType, session);
+        return new BrokerConfig(
+                file, cluster, mqtt, link, linkUsers, linkTls, management, dir, brokerType, session, clustering);
     }
 
     /**
@@ -289,7 +326,8 @@ public record BrokerConfig(
      * @since 0.1.0
      */
     public BrokerConfig withBrokerType(BrokerType type) {
-        return new BrokerConfig(file, cluster, mqtt, link, linkUsers, linkTls, management, dataDir, type, session);
+        return new BrokerConfig(
+                file, cluster, mqtt, link, linkUsers, linkTls, management, dataDir, type, session, clustering);
     }
 
     /**
@@ -394,7 +432,8 @@ public record BrokerConfig(
                 new Management(m.enabled(), m.bind(), m.apiKeyFile(), override),
                 c.dataDir,
                 c.brokerType,
-                c.session);
+                c.session,
+                c.clustering);
     }
 
     /**
@@ -411,7 +450,9 @@ public record BrokerConfig(
         Consumer<String> warn = LOG::warn;
         ConfigSection root = doc.root(origin, baseDirectory, warn);
         root.checkKeys(ROOT_KEYS, ROOT_IGNORED, Map.of());
-        ClusterLinkConfig cluster = ClusterLinkConfigLoader.fromConfig(doc, origin, baseDirectory);
+        // discovery_strategy and static are read below, as the Artemis cluster connection.
+        ClusterLinkConfig cluster =
+                ClusterLinkConfigLoader.fromConfig(doc, origin, baseDirectory, Set.of("discovery_strategy", "static"));
         ConfigSection listeners = root.section("listeners").orElseThrow(() -> root.missing("listeners"));
         listeners.checkKeys(
                 Set.of("tcp", "ssl"),
@@ -470,10 +511,54 @@ public record BrokerConfig(
         if (apiKeys != null) {
             management = new Management(management.enabled(), management.bind(), apiKeys, null);
         }
-        Path dataDir = root.section("node").map(BrokerConfig::dataDir).orElse(absolute(DEFAULT_DATA_DIR));
+        ConfigSection node = root.section("node").orElse(null);
+        Path dataDir = node == null ? absolute(DEFAULT_DATA_DIR) : dataDir(node);
         BrokerType type = root.section("broker").map(BrokerConfig::brokerType).orElse(BrokerType.HIVEMQ);
         Session session = root.section("mqtt").map(BrokerConfig::session).orElse(Session.DEFAULT);
-        return new BrokerConfig(origin, cluster, mqtt, link, users, linkTls, management, dataDir, type, session);
+        // Always there: the cluster link configuration above requires it.
+        ConfigSection clusterSection = root.section("cluster").orElseThrow(() -> root.missing("cluster"));
+        Clustering clustering = Clustering.read(clusterSection, node).orElse(null);
+        if (clustering == null) {
+            if (node != null) {
+                for (String k : List.of("name", "cookie", "cluster_bind")) {
+                    if (node.has(k)) {
+                        LOG.warn("{}: ignored (used only with cluster.discovery_strategy = static)", node.pathOf(k));
+                    }
+                }
+            }
+        } else {
+            checkMultiNode(
+                    clusterSection, Objects.requireNonNull(node), clustering, cluster, type, mqtt, link, linkTls);
+        }
+        return new BrokerConfig(
+                origin, cluster, mqtt, link, users, linkTls, management, dataDir, type, session, clustering);
+    }
+
+    private static void checkMultiNode(
+            ConfigSection clusterSection,
+            ConfigSection node,
+            Clustering clustering,
+            ClusterLinkConfig cluster,
+            BrokerType type,
+            Bind mqtt,
+            @Nullable Bind link,
+            @Nullable LinkTlsListener linkTls) {
+        if (type == BrokerType.HIVEMQ) {
+            throw clusterSection.error(
+                    "discovery_strategy",
+                    "is static (several nodes), but broker.type is hivemq: HiveMQ CE cannot cluster; use broker.type"
+                            + " = artemis");
+        }
+        if (cluster.actorName().isPresent()
+                || cluster.links().stream().anyMatch(l -> l.actorName().isPresent())) {
+            throw clusterSection.error(
+                    "actor_name",
+                    "must not be set on a multi-node region: each node runs its own actor, named after node.name");
+        }
+        Bind b = clustering.bind();
+        if (b.overlaps(mqtt) || (link != null && b.overlaps(link)) || (linkTls != null && b.overlaps(linkTls.bind()))) {
+            throw node.error("cluster_bind", "uses the same address as a listener (" + b + ")");
+        }
     }
 
     private static BrokerType brokerType(ConfigSection broker) {
@@ -568,12 +653,13 @@ public record BrokerConfig(
 
     private static Path dataDir(ConfigSection node) {
         Map<String, String> ignored = new java.util.HashMap<>();
+        Set<String> known = Set.of("data_dir", "name", "cookie", "cluster_bind");
         node.keys().forEach(k -> {
-            if (!k.equals("data_dir")) {
+            if (!known.contains(k)) {
                 ignored.put(k, NODE_IGNORED);
             }
         });
-        node.checkKeys(Set.of("data_dir"), ignored, Map.of());
+        node.checkKeys(known, ignored, Map.of());
         String text = node.string("data_dir").orElse(DEFAULT_DATA_DIR);
         if (text.isBlank()) {
             throw node.error("data_dir", "must not be empty");

@@ -3,6 +3,7 @@ package io.clink.broker.internal;
 import io.clink.artemis.ArtemisLocalBroker;
 import io.clink.broker.BrokerConfig;
 import io.clink.broker.BrokerStartException;
+import io.clink.broker.Clustering;
 import io.clink.broker.LinkTlsListener;
 import io.clink.core.ClusterLink;
 import io.clink.hivemq.LinkAuthenticator;
@@ -27,12 +28,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.config.ClusterConnectionConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.cluster.impl.MessageLoadBalancingType;
 import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.jspecify.annotations.Nullable;
@@ -55,6 +59,15 @@ public final class ArtemisHost implements HostedBroker {
     /** The ordinary MQTT acceptor's name, as HiveMQ's listener. */
     public static final String DEFAULT_ACCEPTOR = "default";
 
+    /** The core-protocol acceptor the other nodes of the region connect to ({@code node.cluster_bind}). */
+    public static final String CLUSTER_ACCEPTOR = "cluster";
+
+    /** Where Artemis's MQTT protocol keeps its session store and retained messages. */
+    static final String MQTT_STATE_PREFIX = "$sys.mqtt";
+
+    /** The Artemis cluster user; its password is {@code node.cookie}. */
+    static final String CLUSTER_USER = "clink-cluster";
+
     private static final Logger LOG = LoggerFactory.getLogger(ArtemisHost.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -75,6 +88,7 @@ public final class ArtemisHost implements HostedBroker {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile @Nullable ClusterLink link;
     private volatile @Nullable PahoLinkTransport transport;
+    private volatile @Nullable ArtemisLocalBroker adapter;
 
     private ArtemisHost(String cluster, ActiveMQServer server, FileLock journalLock, @Nullable Path tlsDir) {
         this.cluster = cluster;
@@ -118,7 +132,12 @@ public final class ArtemisHost implements HostedBroker {
         ActiveMQServer server;
         try {
             server = new ActiveMQServerImpl(
-                    configuration(config, journal, stores, limits), new ArtemisLinkSecurity(linkUsers(config)));
+                    configuration(config, journal, stores, limits),
+                    new ArtemisLinkSecurity(
+                            linkUsers(config),
+                            config.clustering() == null
+                                    ? null
+                                    : config.clustering().bind()));
         } catch (RuntimeException e) {
             deleteQuietly(tlsDir);
             release(lock);
@@ -127,6 +146,7 @@ public final class ArtemisHost implements HostedBroker {
         ArtemisHost host = new ArtemisHost(name, server, lock, tlsDir);
         // Before start: the adapter must see every connection's CONNECT.
         ArtemisLocalBroker adapter = new ArtemisLocalBroker(server, linkAcceptors(config, limits));
+        host.adapter = adapter;
         try {
             server.start();
         } catch (Exception e) {
@@ -140,8 +160,12 @@ public final class ArtemisHost implements HostedBroker {
         PahoLinkTransport transport = new PahoLinkTransport();
         host.transport = transport;
         try {
-            ClusterLink engine = ClusterLink.builder()
-                    .config(config.cluster())
+            ClusterLink.Builder builder = ClusterLink.builder();
+            if (config.clustering() != null) {
+                // Each node its own actor per link: the actor name derives from the node name.
+                builder.nodeName(config.clustering().nodeName());
+            }
+            ClusterLink engine = builder.config(config.cluster())
                     .broker(adapter)
                     .transport(transport)
                     .dataDirectory(clinkData)
@@ -162,6 +186,29 @@ public final class ArtemisHost implements HostedBroker {
             throw new IllegalStateException("not started");
         }
         return l;
+    }
+
+    /**
+     * The embedded server, for checks of its cluster state. Any thread; never blocks.
+     *
+     * @return the server
+     */
+    ActiveMQServer server() {
+        return server;
+    }
+
+    /**
+     * clink's adapter of this server. Any thread; never blocks.
+     *
+     * @return the adapter
+     * @throws IllegalStateException if the host did not get as far as making it
+     */
+    ArtemisLocalBroker adapter() {
+        ArtemisLocalBroker a = adapter;
+        if (a == null) {
+            throw new IllegalStateException("not started");
+        }
+        return a;
     }
 
     @Override
@@ -255,8 +302,10 @@ public final class ArtemisHost implements HostedBroker {
 
     static Configuration configuration(
             BrokerConfig c, Path journal, KeyStores.@Nullable Written stores, Limits limits) {
+        Clustering clustering = c.clustering();
         Configuration cfg = new ConfigurationImpl()
-                .setName(c.cluster().name())
+                // A region's nodes share the cluster's name; Artemis's logs then tell them apart by node name.
+                .setName(clustering == null ? c.cluster().name() : clustering.nodeName())
                 .setPersistenceEnabled(true)
                 // NIO: ASYNCIO needs libaio, which Artemis would look for and warn about on every start.
                 .setJournalType(JournalType.NIO)
@@ -271,9 +320,12 @@ public final class ArtemisHost implements HostedBroker {
                 .setAuthenticationCacheSize(0)
                 .setAuthorizationCacheSize(0)
                 // Artemis's built-in cluster user bypasses the security manager; with its default password anyone
-                // could use it on the link listener. No cluster connection is configured, so nobody needs it.
+                // could use it on the link listener. A single node has no cluster connection: nobody needs it.
                 .setClusterUser("clink-internal-" + secret())
                 .setClusterPassword(secret());
+        if (clustering != null) {
+            addClusterConnection(cfg, c, clustering);
+        }
         cfg.addAcceptorConfiguration(acceptor(DEFAULT_ACCEPTOR, c.mqtt(), null, null, limits));
         if (c.link() != null) {
             cfg.addAcceptorConfiguration(acceptor(limits.linkListener(), c.link(), null, null, limits));
@@ -283,12 +335,71 @@ public final class ArtemisHost implements HostedBroker {
             cfg.addAcceptorConfiguration(acceptor(limits.linkTlsListener(), tls.bind(), tls, stores, limits));
         }
         // Without dead-letter and expiry addresses Artemis warns (AMQ222165/6) for every subscription queue.
-        cfg.addAddressSetting(
-                "#",
-                new AddressSettings()
-                        .setDeadLetterAddress(SimpleString.of("DLA"))
-                        .setExpiryAddress(SimpleString.of("ExpiryQueue")));
+        AddressSettings all = new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of("DLA"))
+                .setExpiryAddress(SimpleString.of("ExpiryQueue"));
+        if (clustering != null) {
+            // A persistent session's queue left without its consumer (the client reconnected to another node) is
+            // moved to where the consumer is at once.
+            all.setRedistributionDelay(0);
+        }
+        cfg.addAddressSetting("#", all);
         return cfg;
+    }
+
+    /**
+     * One cluster connection to every peer: the core protocol on {@code node.cluster_bind}, the cookie as the cluster
+     * password (the same on every node), and ON_DEMAND load balancing, so a message goes to another node only when a
+     * subscriber there matches it, once per matching queue. {@code maxHops = 1}: every node names every other one.
+     */
+    private static void addClusterConnection(Configuration cfg, BrokerConfig c, Clustering clustering) {
+        cfg.setClusterUser(CLUSTER_USER).setClusterPassword(clustering.cookie());
+        Map<String, Object> params = new HashMap<>();
+        params.put(TransportConstants.HOST_PROP_NAME, clustering.bind().host());
+        params.put(TransportConstants.PORT_PROP_NAME, clustering.bind().port());
+        params.put(TransportConstants.PROTOCOLS_PROP_NAME, "CORE");
+        cfg.addAcceptorConfiguration(
+                new TransportConfiguration(NettyAcceptorFactory.class.getName(), params, CLUSTER_ACCEPTOR));
+        // What the peers connect back to: a wildcard bind cannot be dialled, so the node name's host is announced.
+        String announced = clustering.bind().host();
+        if (announced.equals("0.0.0.0") || announced.equals("::")) {
+            int at = clustering.nodeName().indexOf('@');
+            announced = at >= 0 ? clustering.nodeName().substring(at + 1) : "127.0.0.1";
+        }
+        cfg.addConnectorConfiguration(
+                CLUSTER_ACCEPTOR, connector(announced, clustering.bind().port()));
+        List<String> peers = new java.util.ArrayList<>();
+        for (Clustering.Seed s : clustering.peers()) {
+            String name = "peer-" + s.name();
+            cfg.addConnectorConfiguration(name, connector(s.host(), s.port()));
+            peers.add(name);
+        }
+        cfg.addClusterConfiguration(new ClusterConnectionConfiguration()
+                .setName("clink-" + c.cluster().name())
+                // Every address but Artemis's own MQTT state (sessions, retained messages), which stays per node:
+                // a node's subscriptions must never appear in another node's session store.
+                .setAddress("!" + MQTT_STATE_PREFIX)
+                .setConnectorName(CLUSTER_ACCEPTOR)
+                .setStaticConnectors(peers)
+                .setMessageLoadBalancingType(MessageLoadBalancingType.ON_DEMAND)
+                .setMaxHops(1)
+                // A restarted peer is found again in 2 s at most, however long it was away.
+                .setRetryInterval(500)
+                .setRetryIntervalMultiplier(2)
+                .setMaxRetryInterval(2_000)
+                .setInitialConnectAttempts(-1)
+                .setReconnectAttempts(-1)
+                // A peer that went silent (killed, partitioned) is dropped after 5 s, not Artemis's 60 s.
+                .setClientFailureCheckPeriod(1_000)
+                .setConnectionTTL(5_000)
+                .setDuplicateDetection(true));
+    }
+
+    private static TransportConfiguration connector(String host, int port) {
+        Map<String, Object> params = new HashMap<>();
+        params.put(TransportConstants.HOST_PROP_NAME, host);
+        params.put(TransportConstants.PORT_PROP_NAME, port);
+        return new TransportConfiguration(NettyConnectorFactory.class.getName(), params);
     }
 
     private static TransportConfiguration acceptor(

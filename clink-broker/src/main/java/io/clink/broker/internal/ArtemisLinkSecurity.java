@@ -48,6 +48,7 @@ public final class ArtemisLinkSecurity implements ActiveMQSecurityManager5 {
     private static final String RESPONSE_ADDRESS_PREFIX = "$LINK.cluster.resp.";
 
     private final Map<Listener, List<LinkAuthenticator.LinkUser>> usersByListener;
+    private final @Nullable Listener clusterListener;
 
     /** A listener's address; {@code host} null for all interfaces. */
     private record Listener(@Nullable InetAddress host, int port) {
@@ -66,6 +67,21 @@ public final class ArtemisLinkSecurity implements ActiveMQSecurityManager5 {
      * @throws IllegalArgumentException if a host cannot be resolved or a list is empty
      */
     public ArtemisLinkSecurity(Map<BrokerConfig.Bind, List<LinkAuthenticator.LinkUser>> usersByBind) {
+        this(usersByBind, null);
+    }
+
+    /**
+     * Creates the manager with a listener nobody may use but Artemis's cluster user, whom Artemis checks itself
+     * before asking this manager.
+     *
+     * @param usersByBind for each link listener that authenticates, its address and users (not empty)
+     * @param clusterBind the cluster acceptor ({@code node.cluster_bind}), or null on a single node
+     * @throws IllegalArgumentException if a host cannot be resolved or a list is empty
+     */
+    public ArtemisLinkSecurity(
+            Map<BrokerConfig.Bind, List<LinkAuthenticator.LinkUser>> usersByBind,
+            BrokerConfig.@Nullable Bind clusterBind) {
+        this.clusterListener = clusterBind == null ? null : listener(clusterBind);
         Map<Listener, List<LinkAuthenticator.LinkUser>> copy = new LinkedHashMap<>();
         usersByBind.forEach((bind, users) -> {
             if (users.isEmpty()) {
@@ -91,6 +107,16 @@ public final class ArtemisLinkSecurity implements ActiveMQSecurityManager5 {
             @Nullable String password,
             RemotingConnection connection,
             @Nullable String securityDomain) {
+        if (clusterListener != null
+                && localAddress(connection) instanceof InetSocketAddress local
+                && clusterListener.accepts(local)) {
+            LOG.warn(
+                    "Refused connection from {} on the cluster listener: user '{}' is not the cluster user or the"
+                            + " password is not node.cookie",
+                    connection.getRemoteAddress(),
+                    user);
+            return null;
+        }
         List<LinkAuthenticator.LinkUser> users = usersOf(connection);
         if (users == null) {
             // Artemis accepts a subject only with a user principal in it; an anonymous client gets an empty name.
@@ -154,10 +180,7 @@ public final class ArtemisLinkSecurity implements ActiveMQSecurityManager5 {
         if (usersByListener.isEmpty()) {
             return null;
         }
-        SocketAddress local = connection.getTransportConnection() instanceof NettyConnection netty
-                ? netty.getChannel().localAddress()
-                : null;
-        if (!(local instanceof InetSocketAddress address)) {
+        if (!(localAddress(connection) instanceof InetSocketAddress address)) {
             return null;
         }
         for (Map.Entry<Listener, List<LinkAuthenticator.LinkUser>> e : usersByListener.entrySet()) {
@@ -166,6 +189,12 @@ public final class ArtemisLinkSecurity implements ActiveMQSecurityManager5 {
             }
         }
         return null;
+    }
+
+    private static @Nullable SocketAddress localAddress(RemotingConnection connection) {
+        return connection.getTransportConnection() instanceof NettyConnection netty
+                ? netty.getChannel().localAddress()
+                : null;
     }
 
     @Override

@@ -182,8 +182,27 @@ public final class ClusterLinkConfigLoader {
      * @since 0.1.0
      */
     public static ClusterLinkConfig fromConfig(ConfigDocument document, String originName, Path baseDirectory) {
+        return fromConfig(document, originName, baseDirectory, Set.of());
+    }
+
+    /**
+     * Interprets the {@code cluster} block of a parsed document whose host reads some of EMQX's node-clustering keys
+     * itself ({@code clink-broker} forms Artemis clusters from {@code discovery_strategy} and {@code static}): those
+     * are passed over without the "ignored" warning.
+     *
+     * @param document the resolved document, not null
+     * @param originName how messages name the source, not null
+     * @param baseDirectory the directory relative file names resolve against, not null
+     * @param hostKeys keys of the {@code cluster} block the caller reads, not null
+     * @return the configuration
+     * @throws ConfigLoadException if the block is missing or any value is invalid
+     * @since 0.1.0
+     */
+    public static ClusterLinkConfig fromConfig(
+            ConfigDocument document, String originName, Path baseDirectory, Set<String> hostKeys) {
         Objects.requireNonNull(document, "document");
-        return readCluster(document.root(originName, baseDirectory, LOG::warn));
+        Objects.requireNonNull(hostKeys, "hostKeys");
+        return readCluster(document.root(originName, baseDirectory, LOG::warn), hostKeys);
     }
 
     /**
@@ -209,9 +228,13 @@ public final class ClusterLinkConfigLoader {
         return new ConfigLoadException(where, null, where + ": invalid HOCON: " + detail, e);
     }
 
-    private static ClusterLinkConfig readCluster(ConfigSection root) {
+    private static ClusterLinkConfig readCluster(ConfigSection root, Set<String> hostKeys) {
         ConfigSection cluster = root.section("cluster").orElseThrow(() -> root.missing("cluster"));
-        cluster.checkKeys(CLUSTER_KEYS, CLUSTER_IGNORED, Map.of());
+        Set<String> known = new java.util.HashSet<>(CLUSTER_KEYS);
+        known.addAll(hostKeys);
+        Map<String, String> ignored = new java.util.HashMap<>(CLUSTER_IGNORED);
+        ignored.keySet().removeAll(hostKeys);
+        cluster.checkKeys(known, ignored, Map.of());
         ClusterLinkConfig.Builder b = ClusterLinkConfig.builder();
         String name = cluster.requireString(ClusterLinkConfig.NAME.name());
         BuilderCalls.apply(cluster, ClusterLinkConfig.NAME.name(), () -> b.name(name));

@@ -1,0 +1,200 @@
+package io.clink.broker;
+
+import io.clink.core.config.ConfigSection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a {@code clink-broker} node joins the other nodes of its region: EMQX's {@code cluster.discovery_strategy =
+ * static} and {@code cluster.static.seeds}, with {@code node.name} and {@code node.cookie}, mapped to one Artemis
+ * cluster connection (static connectors, message load balancing {@code ON_DEMAND}).
+ *
+ * <p>EMQX's seeds are Erlang node names ({@code emqx@host}), which carry no port; Artemis needs each peer's cluster
+ * acceptor, so clink accepts {@code name@host:port} (the port defaults to {@value #DEFAULT_PORT}, EMQX's own
+ * distribution port), and this node's acceptor is {@code node.cluster_bind} (clink's key).
+ *
+ * @param nodeName this node's {@code node.name}; also the engine's node name, so each node has its own route actor
+ * @param bind this node's cluster acceptor ({@code node.cluster_bind})
+ * @param peers the other nodes ({@code cluster.static.seeds} without this node), at least one
+ * @param cookie the shared secret ({@code node.cookie}): the Artemis cluster password
+ * @since 0.1.0
+ */
+public record Clustering(String nodeName, BrokerConfig.Bind bind, List<Seed> peers, String cookie) {
+
+    /** The cluster acceptor's port when a seed or {@code node.cluster_bind} names none: EMQX's distribution port. */
+    public static final int DEFAULT_PORT = 4370;
+
+    /** The cookie EMQX ships with; a cluster secured by it is secured by nothing. */
+    static final String EMQX_DEFAULT_COOKIE = "emqxsecretcookie";
+
+    /** Shorter cookies are refused: the cookie is the only thing that keeps strangers out of the cluster acceptor. */
+    static final int MIN_COOKIE_LENGTH = 16;
+
+    /**
+     * Validates the fields.
+     *
+     * @throws IllegalArgumentException if a field is empty or a peer is this node
+     */
+    public Clustering {
+        Objects.requireNonNull(nodeName, "nodeName");
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(cookie, "cookie");
+        peers = List.copyOf(peers);
+        if (peers.isEmpty()) {
+            throw new IllegalArgumentException("at least one peer is required");
+        }
+        for (Seed s : peers) {
+            if (s.name().equals(nodeName)) {
+                throw new IllegalArgumentException("a peer is this node: " + s);
+            }
+        }
+    }
+
+    /**
+     * One {@code cluster.static.seeds} entry.
+     *
+     * @param name the node's {@code node.name}
+     * @param host where its cluster acceptor listens
+     * @param port its cluster acceptor's port
+     * @since 0.1.0
+     */
+    public record Seed(String name, String host, int port) {
+
+        /**
+         * Validates the fields.
+         *
+         * @throws IllegalArgumentException if the port is out of range or a name empty
+         */
+        public Seed {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(host, "host");
+            if (name.isEmpty() || host.isEmpty()) {
+                throw new IllegalArgumentException("name and host must not be empty");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port must be in 1..65535, got " + port);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name + ":" + port;
+        }
+    }
+
+    /**
+     * Reads the clustering keys. Blocking-free; the loading thread.
+     *
+     * @param cluster the {@code cluster} section
+     * @param node the {@code node} section, or null
+     * @return the clustering, or empty for a single node ({@code discovery_strategy} absent, {@code manual} or
+     *     {@code singleton})
+     * @throws io.clink.core.config.ConfigLoadException naming the key and the value of the first error
+     */
+    static Optional<Clustering> read(ConfigSection cluster, @Nullable ConfigSection node) {
+        String strategy =
+                cluster.string("discovery_strategy").orElse("manual").trim().toLowerCase(Locale.ROOT);
+        switch (strategy) {
+            case "manual", "singleton" -> {
+                // EMQX's default: a node that nobody joined runs alone; clink-broker has no join command.
+                if (cluster.has("static")) {
+                    throw cluster.error(
+                            "discovery_strategy",
+                            "is " + strategy
+                                    + " (one node), but cluster.static is set; use discovery_strategy = static");
+                }
+                return Optional.empty();
+            }
+            case "static" -> {
+                // handled below
+            }
+            default ->
+                throw cluster.error(
+                        "discovery_strategy",
+                        "must be manual or singleton (one node) or static, got \"" + strategy
+                                + "\"; clink-broker finds nodes from a" + " static list only");
+        }
+        ConfigSection stat = cluster.section("static").orElseThrow(() -> cluster.missing("static"));
+        stat.checkKeys(List.of("seeds"), java.util.Map.of(), java.util.Map.of());
+        List<String> texts = stat.strings("seeds").orElseThrow(() -> stat.missing("seeds"));
+        if (node == null) {
+            throw cluster.error("discovery_strategy", "is static, which needs node { name, cookie, cluster_bind }");
+        }
+        String name =
+                node.string("name").orElseThrow(() -> node.missing("name")).trim();
+        if (name.isEmpty() || name.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '+' || c == '#')) {
+            throw node.error("name", "must be non-empty without whitespace, '/', '+' or '#', got \"" + name + "\"");
+        }
+        String cookie = node.secret("cookie").orElseThrow(() -> node.missing("cookie"));
+        if (cookie.equals(EMQX_DEFAULT_COOKIE)) {
+            throw node.error("cookie", "is EMQX's published default; choose a secret shared by the region's nodes");
+        }
+        if (cookie.length() < MIN_COOKIE_LENGTH) {
+            throw node.error("cookie", "must be at least " + MIN_COOKIE_LENGTH + " characters");
+        }
+        String bindText = node.string("cluster_bind").orElseThrow(() -> node.missing("cluster_bind"));
+        BrokerConfig.Bind bind = BrokerConfig.Bind.parse(bindText);
+        if (bind == null) {
+            throw node.error(
+                    "cluster_bind", "must be PORT or HOST:PORT with a port in 1..65535, got \"" + bindText + "\"");
+        }
+        List<Seed> peers = new ArrayList<>();
+        for (String text : texts) {
+            Seed s = seed(stat, text);
+            if (s.name().equals(name)) {
+                continue; // EMQX's lists name every node, this one included
+            }
+            if (peers.stream().anyMatch(p -> p.name().equals(s.name()))) {
+                throw stat.error("seeds", "names node " + s.name() + " twice");
+            }
+            peers.add(s);
+        }
+        if (peers.isEmpty()) {
+            throw stat.error("seeds", "must name at least one node other than this one (" + name + ")");
+        }
+        return Optional.of(new Clustering(name, bind, peers, cookie));
+    }
+
+    private static Seed seed(ConfigSection stat, String text) {
+        String t = text.trim();
+        int at = t.indexOf('@');
+        if (at <= 0 || at == t.length() - 1) {
+            throw stat.error("seeds", "entry \"" + text + "\" must be NAME@HOST or NAME@HOST:PORT");
+        }
+        String name = t.substring(0, at);
+        String rest = t.substring(at + 1);
+        String host = rest;
+        int port = DEFAULT_PORT;
+        int colon = rest.lastIndexOf(':');
+        if (colon >= 0 && !rest.endsWith("]")) {
+            host = rest.substring(0, colon);
+            try {
+                port = Integer.parseInt(rest.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (host.isEmpty() || port < 1 || port > 65535) {
+            throw stat.error("seeds", "entry \"" + text + "\" must be NAME@HOST or NAME@HOST:PORT, port in 1..65535");
+        }
+        // The seed's node name is the whole EMQX name (name@host), as node.name is.
+        return new Seed(name + "@" + stripPort(rest), host, port);
+    }
+
+    private static String stripPort(String rest) {
+        int colon = rest.lastIndexOf(':');
+        return colon >= 0 && !rest.endsWith("]") ? rest.substring(0, colon) : rest;
+    }
+
+    @Override
+    public String toString() {
+        return "Clustering{" + nodeName + " at " + bind + ", peers=" + peers + "}";
+    }
+}
