@@ -6,7 +6,7 @@ package io.clink.api.store;
  * @param outcome what happened
  * @param lane the actor's lane in its cluster, in {@code [0, RouteStore.MAX_LANES)} when {@link #accepted()}, else
  *     {@code -1}
- * @since 0.2.0
+ * @since 0.1.0
  */
 public record ActorInit(Outcome outcome, int lane) {
 

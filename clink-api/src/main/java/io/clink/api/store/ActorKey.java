@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param cluster the remote cluster name, not empty
  * @param actor the actor name within that cluster, not empty
- * @since 0.2.0
+ * @since 0.1.0
  */
 public record ActorKey(String cluster, String actor) {
 

@@ -7,7 +7,7 @@ import java.util.Objects;
  * local route index. Events about one route (or one lane, or one cluster) arrive in the order the store applied
  * them.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 public sealed interface RouteEvent {
 

@@ -8,7 +8,7 @@ import java.util.Objects;
  * entry in a store is a {@code RouteKey} plus the set of lanes holding it. Immutable (the id bytes are copied in and
  * out); equal by value, so it can be a distributed map key.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 public final class RouteKey {
     private final String cluster;

@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param route the route
  * @param add true to set the actor's lane on the route, false to clear it
- * @since 0.2.0
+ * @since 0.1.0
  */
 public record RouteOp(RouteKey route, boolean add) {
 

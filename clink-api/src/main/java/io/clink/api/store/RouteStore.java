@@ -35,7 +35,7 @@ import java.util.Optional;
  * every step is idempotent or fenced). Listener exceptions are the listener's fault: the store logs them and keeps
  * delivering.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 public interface RouteStore extends AutoCloseable {
 

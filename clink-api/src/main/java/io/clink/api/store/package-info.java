@@ -9,7 +9,7 @@
  *
  * <p>Everything in this package is non-null unless annotated {@code @Nullable}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 @NullMarked
 package io.clink.api.store;
