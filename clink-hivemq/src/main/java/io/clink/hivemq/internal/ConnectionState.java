@@ -163,9 +163,16 @@ public final class ConnectionState {
      *
      * @return the handle to give clink, now fixed for the rest of the connection
      */
-    public synchronized LinkConnection markLinkUsed() {
-        linkAccess.markLinkUsed();
-        return link;
+    public LinkConnection markLinkUsed() {
+        // Called per $LINK publish: once marked, the handle never changes again (connectReceived checks the flag
+        // under the lock before replacing it), so the volatile reads suffice and only the first use locks.
+        if (linkAccess.linkUsed()) {
+            return link;
+        }
+        synchronized (this) {
+            linkAccess.markLinkUsed();
+            return link;
+        }
     }
 
     public boolean linkUsed() {

@@ -51,6 +51,19 @@ class ConnectionStateTest {
     }
 
     @Test
+    void markLinkUsed_repeatedAfterFirstUse_sameHandleAndStillMarked() {
+        ConnectionState s = new ConnectionState(new LinkConnection("c-6", "route-actor", null, null, "clink"), true);
+        s.connectReceived("eu-user", false, true);
+
+        LinkConnection first = s.markLinkUsed();
+        LinkConnection second = s.markLinkUsed();
+
+        assertThat(second).isSameAs(first);
+        assertThat(first.username()).isEqualTo("eu-user");
+        assertThat(s.linkUsed()).isTrue();
+    }
+
+    @Test
     void connectReceived_secondCall_ignored() {
         ConnectionState s = new ConnectionState(new LinkConnection("c-5", "plain", null, null, "default"), false);
         s.connectReceived("alice", false, true);
