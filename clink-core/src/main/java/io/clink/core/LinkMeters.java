@@ -199,6 +199,18 @@ public final class LinkMeters {
                 "clink.messages.fields.dropped",
                 "Metadata fields of received messages that could not be carried to local subscribers",
                 s -> s.metrics().fieldsDropped()));
+        m.add(counter(
+                "clink.protocol.errors",
+                "Protocol errors of the remote cluster's connections to this node",
+                s -> s.metrics().protocolErrors()));
+        m.add(counter(
+                "clink.broker.errors",
+                "Calls into the local broker for the link that threw",
+                s -> s.metrics().brokerErrors()));
+        m.add(counter(
+                "clink.reconnects",
+                "Reconnect attempts of this node's link connections (route actor and forwarding pool)",
+                s -> s.metrics().reconnects()));
         m.add(gauge(
                 "clink.link.enabled",
                 null,

@@ -31,6 +31,12 @@ package io.clink.api.link;
  * @param rejected counter: messages received from the remote and refused with a PUBACK reason code of 0x80 or
  *     more, the connection kept: payloads that are not a {@code #message{}} record, topics an MQTT broker cannot
  *     carry, and deliveries the local broker failed (a clink extra; EMQX counts them {@code failed} on its side)
+ * @param protocolErrors counter: protocol errors of the remote cluster's connections to this node (undecodable or
+ *     out-of-order control messages, bad forwarded payloads): each one also ends or refuses what the peer sent
+ * @param brokerErrors counter: calls into the local broker for this link that threw (the call's result counted as a
+ *     failure; the broker adapter's bug, not the peer's)
+ * @param reconnects counter: reconnect attempts scheduled by this node's link connections (the route actor's and
+ *     the forwarding pool's), after a failed connect or a lost connection
  * @since 0.1.0
  */
 public record LinkMetrics(
@@ -47,10 +53,13 @@ public record LinkMetrics(
         long bufferedMessages,
         long bufferedBytes,
         long fieldsDropped,
-        long rejected) {
+        long rejected,
+        long protocolErrors,
+        long brokerErrors,
+        long reconnects) {
 
     /** All zero: a link that has done nothing yet. */
-    public static final LinkMetrics ZERO = new LinkMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final LinkMetrics ZERO = new LinkMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /**
      * Validates the values.
@@ -72,6 +81,9 @@ public record LinkMetrics(
         nonNegative("bufferedBytes", bufferedBytes);
         nonNegative("fieldsDropped", fieldsDropped);
         nonNegative("rejected", rejected);
+        nonNegative("protocolErrors", protocolErrors);
+        nonNegative("brokerErrors", brokerErrors);
+        nonNegative("reconnects", reconnects);
     }
 
     private static void nonNegative(String name, long value) {
@@ -127,6 +139,9 @@ public record LinkMetrics(
         private long bufferedBytes;
         private long fieldsDropped;
         private long rejected;
+        private long protocolErrors;
+        private long brokerErrors;
+        private long reconnects;
 
         private Builder() {}
 
@@ -290,6 +305,39 @@ public record LinkMetrics(
         }
 
         /**
+         * Sets {@link LinkMetrics#protocolErrors()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder protocolErrors(long v) {
+            protocolErrors = check("protocolErrors", v);
+            return this;
+        }
+
+        /**
+         * Sets {@link LinkMetrics#brokerErrors()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder brokerErrors(long v) {
+            brokerErrors = check("brokerErrors", v);
+            return this;
+        }
+
+        /**
+         * Sets {@link LinkMetrics#reconnects()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder reconnects(long v) {
+            reconnects = check("reconnects", v);
+            return this;
+        }
+
+        /**
          * Builds the snapshot.
          *
          * @return the metrics
@@ -309,7 +357,10 @@ public record LinkMetrics(
                     bufferedMessages,
                     bufferedBytes,
                     fieldsDropped,
-                    rejected);
+                    rejected,
+                    protocolErrors,
+                    brokerErrors,
+                    reconnects);
         }
     }
 }

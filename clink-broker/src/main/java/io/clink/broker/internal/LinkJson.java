@@ -183,6 +183,9 @@ public final class LinkJson {
         clink.put("queuing_bytes", m.bufferedBytes());
         clink.put("messages_rejected", m.rejected());
         clink.put("fields_dropped", m.fieldsDropped());
+        clink.put("protocol_errors", m.protocolErrors());
+        clink.put("broker_errors", m.brokerErrors());
+        clink.put("reconnects", m.reconnects());
         return body;
     }
 

@@ -40,6 +40,8 @@ public final class LinkCounters {
     public final LongAdder fieldsDropped = new LongAdder();
     /** Messages received from the remote and refused with a PUBACK failure code, the connection kept. */
     public final LongAdder rejected = new LongAdder();
+    /** Reconnect attempts scheduled by this node's link connections (route actor and forwarding pool). */
+    public final LongAdder reconnects = new LongAdder();
     /** Gauge: messages waiting in the forwarding buffer. */
     public final AtomicLong bufferedMessages = new AtomicLong();
     /** Gauge: payload bytes waiting in the forwarding buffer. */
@@ -64,7 +66,8 @@ public final class LinkCounters {
             brokerErrors,
             protocolErrors,
             fieldsDropped,
-            rejected
+            rejected,
+            reconnects
         }) {
             a.reset();
         }
@@ -90,6 +93,9 @@ public final class LinkCounters {
                 Math.max(0, bufferedMessages.get()),
                 Math.max(0, bufferedBytes.get()),
                 fieldsDropped.sum(),
-                rejected.sum());
+                rejected.sum(),
+                protocolErrors.sum(),
+                brokerErrors.sum(),
+                reconnects.sum());
     }
 }

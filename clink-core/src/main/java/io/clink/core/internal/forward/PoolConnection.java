@@ -296,6 +296,7 @@ final class PoolConnection {
     }
 
     private void scheduleReconnect() {
+        counters.reconnects.increment();
         conn.retry(() -> {
             if (!pool.stopped()) {
                 connect();

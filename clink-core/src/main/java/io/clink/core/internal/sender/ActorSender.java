@@ -519,6 +519,7 @@ public final class ActorSender implements LocalRouteListener {
         machine.transition(ActorState.DISCONNECTED, reason, error);
         long gen = conn.generation();
         Duration delay = conn.retry(() -> onReconnectDue(gen));
+        counters.reconnects.increment();
         LOG.debug("link {} actor {}: reconnecting in {}", link.name(), actorName, delay);
     }
 

@@ -203,6 +203,9 @@ class ForwarderTest {
 
         assertThat(transport.clients).hasSize(3);
         assertThat(transport.client(3).options.host()).isEqualTo("p1");
+        assertThat(counters.reconnects.sum())
+                .as("a failed connect and a lost connection")
+                .isEqualTo(2);
         assertThat(transport.client(3).options.clientId())
                 .isEqualTo(LinkClientIds.message("clink-a", TestEngines.NODE, 1));
     }

@@ -616,6 +616,9 @@ class ActorSenderTest {
         h.sim.advance(Duration.ofSeconds(2));
         assertThat(h.transport.clients).hasSize(3);
         assertThat(h.client().options.host()).isEqualTo("h1");
+        assertThat(h.counters.reconnects.sum())
+                .as("a refused connect and a lost connection")
+                .isEqualTo(2);
     }
 
     @Test
