@@ -159,6 +159,11 @@ public final class LinkMeters {
                 "Messages waiting in the forwarding buffer, in flight included (EMQX forwarding.queuing)",
                 s -> s.metrics().bufferedMessages()));
         m.add(gauge(
+                "clink.forwarding.inflight",
+                null,
+                "Forwarded messages sent and awaiting their PUBACK, part of queuing (EMQX forwarding.inflight)",
+                s -> s.metrics().inflightMessages()));
+        m.add(gauge(
                 "clink.forwarding.queuing.size",
                 "bytes",
                 "Payload bytes waiting in the forwarding buffer",

@@ -35,6 +35,8 @@ package io.clink.api.link;
  *     out-of-order control messages, bad forwarded payloads): each one also ends or refuses what the peer sent
  * @param brokerErrors counter: calls into the local broker for this link that threw (the call's result counted as a
  *     failure; the broker adapter's bug, not the peer's)
+ * @param inflightMessages gauge: forwarded messages sent and awaiting their PUBACK (EMQX {@code inflight}); they
+ *     are also counted in {@code bufferedMessages}, which holds a message until it is acknowledged
  * @param reconnects counter: reconnect attempts scheduled by this node's link connections (the route actor's and
  *     the forwarding pool's), after a failed connect or a lost connection
  * @since 0.1.0
@@ -56,10 +58,11 @@ public record LinkMetrics(
         long rejected,
         long protocolErrors,
         long brokerErrors,
-        long reconnects) {
+        long reconnects,
+        long inflightMessages) {
 
     /** All zero: a link that has done nothing yet. */
-    public static final LinkMetrics ZERO = new LinkMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final LinkMetrics ZERO = new LinkMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /**
      * Validates the values.
@@ -84,6 +87,7 @@ public record LinkMetrics(
         nonNegative("protocolErrors", protocolErrors);
         nonNegative("brokerErrors", brokerErrors);
         nonNegative("reconnects", reconnects);
+        nonNegative("inflightMessages", inflightMessages);
     }
 
     private static void nonNegative(String name, long value) {
@@ -142,6 +146,7 @@ public record LinkMetrics(
         private long protocolErrors;
         private long brokerErrors;
         private long reconnects;
+        private long inflightMessages;
 
         private Builder() {}
 
@@ -338,6 +343,17 @@ public record LinkMetrics(
         }
 
         /**
+         * Sets {@link LinkMetrics#inflightMessages()}.
+         *
+         * @param v zero or more
+         * @return this builder
+         */
+        public Builder inflightMessages(long v) {
+            inflightMessages = check("inflightMessages", v);
+            return this;
+        }
+
+        /**
          * Builds the snapshot.
          *
          * @return the metrics
@@ -360,7 +376,8 @@ public record LinkMetrics(
                     rejected,
                     protocolErrors,
                     brokerErrors,
-                    reconnects);
+                    reconnects,
+                    inflightMessages);
         }
     }
 }

@@ -188,8 +188,9 @@ class LinkViewsTest {
                 .protocolErrors(15)
                 .brokerErrors(16)
                 .reconnects(17)
+                .inflightMessages(18)
                 .build();
-        assertThat(m).isEqualTo(new LinkMetrics(1, 2, 12, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17));
+        assertThat(m).isEqualTo(new LinkMetrics(1, 2, 12, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18));
         assertThat(m.routesSkipped()).isEqualTo(12);
         assertThat(m.fieldsDropped()).isEqualTo(13);
         assertThat(m.matched()).isEqualTo(4 + 8 + 7 + 10);
@@ -201,7 +202,7 @@ class LinkViewsTest {
         assertThatThrownBy(() -> LinkMetrics.builder().dropped(-1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("dropped must not be negative: -1");
-        assertThatThrownBy(() -> new LinkMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -2, 0, 0, 0, 0, 0))
+        assertThatThrownBy(() -> new LinkMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -2, 0, 0, 0, 0, 0, 0))
                 .hasMessage("bufferedBytes must not be negative: -2");
         assertThatThrownBy(() -> LinkMetrics.builder().fieldsDropped(-3))
                 .hasMessage("fieldsDropped must not be negative: -3");

@@ -171,6 +171,7 @@ public final class LinkJson {
         fwd.put("dropped", m.dropped());
         fwd.put("retried", m.retried());
         fwd.put("queuing", m.bufferedMessages());
+        fwd.put("inflight", m.inflightMessages());
         fwd.put("rate", twoDecimals(rate.current()));
         fwd.put("rate_last5m", twoDecimals(rate.last5m()));
         fwd.put("rate_max", twoDecimals(rate.max()));

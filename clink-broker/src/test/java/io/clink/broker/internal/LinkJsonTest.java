@@ -196,6 +196,10 @@ class LinkJsonTest {
                 .bufferedBytes(11)
                 .fieldsDropped(12)
                 .rejected(13)
+                .protocolErrors(14)
+                .brokerErrors(15)
+                .reconnects(16)
+                .inflightMessages(2)
                 .build();
 
         JsonNode j = wire(LinkJson.metrics(m, new LinkRate(1.234, 9.999, 0.5), "clink@h"));
@@ -209,6 +213,7 @@ class LinkJsonTest {
         assertThat(fwd.get("dropped").asLong()).isEqualTo(7);
         assertThat(fwd.get("retried").asLong()).isEqualTo(9);
         assertThat(fwd.get("queuing").asLong()).isEqualTo(10);
+        assertThat(fwd.get("inflight").asLong()).isEqualTo(2);
         assertThat(fwd.get("rate").asDouble()).as("rounded to two decimals").isEqualTo(1.23);
         assertThat(fwd.get("rate_max").asDouble()).isEqualTo(10.0);
         assertThat(fwd.get("rate_last5m").asDouble()).isEqualTo(0.5);
@@ -221,6 +226,9 @@ class LinkJsonTest {
         assertThat(clink.get("queuing_bytes").asLong()).isEqualTo(11);
         assertThat(clink.get("fields_dropped").asLong()).isEqualTo(12);
         assertThat(clink.get("messages_rejected").asLong()).isEqualTo(13);
+        assertThat(clink.get("protocol_errors").asLong()).isEqualTo(14);
+        assertThat(clink.get("broker_errors").asLong()).isEqualTo(15);
+        assertThat(clink.get("reconnects").asLong()).isEqualTo(16);
         assertThat(j.get("node_metrics")).hasSize(1);
         assertThat(j.get("node_metrics").get(0).get("node").asText()).isEqualTo("clink@h");
         assertThat(j.get("node_metrics").get(0).get("metrics")).isEqualTo(body);

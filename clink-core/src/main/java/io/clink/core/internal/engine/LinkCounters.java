@@ -44,6 +44,8 @@ public final class LinkCounters {
     public final LongAdder reconnects = new LongAdder();
     /** Gauge: messages waiting in the forwarding buffer. */
     public final AtomicLong bufferedMessages = new AtomicLong();
+    /** Gauge: forwarded messages sent and awaiting their PUBACK (a subset of {@link #bufferedMessages}). */
+    public final AtomicLong inflightMessages = new AtomicLong();
     /** Gauge: payload bytes waiting in the forwarding buffer. */
     public final AtomicLong bufferedBytes = new AtomicLong();
 
@@ -96,6 +98,7 @@ public final class LinkCounters {
                 rejected.sum(),
                 protocolErrors.sum(),
                 brokerErrors.sum(),
-                reconnects.sum());
+                reconnects.sum(),
+                Math.max(0, inflightMessages.get()));
     }
 }

@@ -273,7 +273,7 @@ final class PoolConnection {
         state = ForwardingStatus.DISCONNECTED;
         pool.disconnected(reason);
         List<HeldMessage> unacked = new ArrayList<>(inflight);
-        inflight.clear();
+        clearInflight();
         for (int i = unacked.size() - 1; i >= 0; i--) {
             HeldMessage e = unacked.get(i);
             if (e.qos == 0) {
@@ -325,9 +325,23 @@ final class PoolConnection {
         }
     }
 
+    /* The in-flight gauge follows the set; every change of the set goes through these two methods or send(). */
+    private void removeInflight(HeldMessage e) {
+        if (inflight.remove(e)) {
+            counters.inflightMessages.decrementAndGet();
+        }
+    }
+
+    private void clearInflight() {
+        counters.inflightMessages.addAndGet(-inflight.size());
+        inflight.clear();
+    }
+
     private void send(HeldMessage e) {
         LinkClient c = Objects.requireNonNull(client, "client");
-        inflight.add(e);
+        if (inflight.add(e)) {
+            counters.inflightMessages.incrementAndGet();
+        }
         long gen = conn.generation();
         conn.call(() -> c.publish(e.publish), (result, error) -> onPublished(gen, e, result, error));
     }
@@ -343,13 +357,13 @@ final class PoolConnection {
                 return;
             }
             // Unlike a route batch, one message that cannot be sent fails alone: the others still can.
-            inflight.remove(e);
+            removeInflight(e);
             buffer.release(e);
             counters.failed.increment();
             LOG.warn(
                     "[{}] forwarding connection {} could not send a message: {}", linkName, number, failure.describe());
         } else {
-            inflight.remove(e);
+            removeInflight(e);
             buffer.release(e);
             if (Objects.requireNonNull(result, "result").isSuccess()) {
                 counters.forwarded.increment();
@@ -387,7 +401,7 @@ final class PoolConnection {
         for (HeldMessage e : inflight) {
             buffer.drop(e);
         }
-        inflight.clear();
+        clearInflight();
         for (HeldMessage e = retry.pollFirst(); e != null; e = retry.pollFirst()) {
             buffer.drop(e);
         }

@@ -135,6 +135,7 @@ class ForwarderTest {
 
     private void assertSettled(long admitted) {
         assertThat(counters.bufferedMessages.get()).isZero();
+        assertThat(counters.inflightMessages.get()).isZero();
         assertThat(counters.bufferedBytes.get()).isZero();
         assertThat(counters.forwarded.sum() + counters.failed.sum() + counters.dropped.sum())
                 .isEqualTo(admitted);
@@ -383,12 +384,20 @@ class ForwarderTest {
         forward(msg("p", 1, "1"), msg("p", 1, "2"), msg("p", 1, "3"), msg("p", 1, "4"));
         assertThat(texts(transport.client(1))).containsExactly("1", "2");
         assertThat(counters.bufferedMessages.get()).isEqualTo(4);
+        assertThat(counters.inflightMessages.get()).isEqualTo(2);
 
         transport.client(1).ack(0);
         time.runUntilIdle();
 
         assertThat(texts(transport.client(1))).containsExactly("1", "2", "3");
         assertThat(counters.bufferedMessages.get()).isEqualTo(3);
+        assertThat(counters.inflightMessages.get()).isEqualTo(2);
+
+        transport.client(1).drop(KICKED);
+        time.runUntilIdle();
+        assertThat(counters.inflightMessages.get())
+                .as("a lost connection puts its window back in the queue")
+                .isZero();
     }
 
     // ---- ordering and dispatch ----
