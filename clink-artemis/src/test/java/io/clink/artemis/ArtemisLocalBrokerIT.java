@@ -18,6 +18,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.core.server.RoutingContext;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -351,6 +355,32 @@ class ArtemisLocalBrokerIT {
         assertThat(link.isConnected()).isTrue();
         assertThat(hooks.events(ConnectionClosed.class)).isEmpty();
         assertThat(hooks.events(LinkPublished.class)).hasSize(16);
+    }
+
+    @Test
+    void deliver_anyMessage_routedAsMulticastLikeAnMqttPublish() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        ActiveMQServerMessagePlugin probe = new ActiveMQServerMessagePlugin() {
+            @Override
+            public void beforeMessageRoute(
+                    Message m, RoutingContext context, boolean direct, boolean rejectDuplicates) {
+                if (m.getAddress().startsWith("it.multicast")) {
+                    seen.add(m.getAddress() + " " + m.getRoutingType());
+                }
+            }
+        };
+        artemis.server.registerBrokerPlugin(probe);
+        try {
+            MqttTestClient publisher = client(artemis.mqttUri(), "it-multicast-pub", 0L);
+            publisher.publish("it/multicast/local", "a".getBytes(StandardCharsets.UTF_8), 1, false, null);
+            artemis.broker.deliver(message("it/multicast/remote", "b", false));
+
+            // The cluster connection's load balancing treats remote bindings by routing type; both must match.
+            Await.until("both messages routed", () -> seen.size() == 2);
+            assertThat(seen).containsExactlyInAnyOrder("it.multicast.local MULTICAST", "it.multicast.remote MULTICAST");
+        } finally {
+            artemis.server.unRegisterBrokerPlugin(probe);
+        }
     }
 
     private MqttTestClient client(String uri, String clientId, long expiry) throws Exception {

@@ -8,6 +8,7 @@ import io.clink.api.topic.TopicName;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import java.util.List;
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.WildcardConfiguration;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
@@ -106,6 +107,10 @@ public final class Delivery {
                 m.topic(), server.getConfiguration().getWildcardConfiguration());
         msg.setAddress(SimpleString.of(address));
         msg.setType(Message.BYTES_TYPE);
+        // As Artemis's MQTT layer marks a client's publish. A message without a routing type is not routed to other
+        // nodes' subscription queues when a cluster connection's load balancing is OFF or OFF_WITH_REDISTRIBUTION,
+        // so forwarded messages would reach fewer subscribers than a local publish on the same topic.
+        msg.setRoutingType(RoutingType.MULTICAST);
         msg.setDurable(m.qos() > 0);
         msg.putIntProperty(MQTTUtil.MQTT_QOS_LEVEL_KEY, m.qos());
         msg.putBooleanProperty(MQTTUtil.MQTT_MESSAGE_RETAIN_KEY, m.retain());
