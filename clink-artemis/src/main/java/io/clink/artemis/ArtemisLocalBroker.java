@@ -13,8 +13,10 @@ import io.clink.artemis.internal.ConnectionHandler;
 import io.clink.artemis.internal.ConnectionRegistry;
 import io.clink.artemis.internal.ConnectionState;
 import io.clink.artemis.internal.Delivery;
+import io.clink.artemis.internal.DroppedDeliveries;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.activemq.artemis.core.protocol.mqtt.MQTTSessionState;
@@ -74,6 +76,7 @@ public final class ArtemisLocalBroker extends AbstractLocalBroker {
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final Delivery delivery;
     private final ConnectInterceptor interceptor;
+    private final DroppedDeliveries dropped = new DroppedDeliveries();
 
     /**
      * Creates the adapter and registers its interceptor with {@code server}: at once if the server has started,
@@ -92,6 +95,7 @@ public final class ArtemisLocalBroker extends AbstractLocalBroker {
         this.linkAcceptorNames = LinkListenerNames.copyOf(linkAcceptorNames, "linkAcceptorNames", "acceptor name");
         this.delivery = new Delivery(server);
         this.interceptor = new ConnectInterceptor(server, this.linkAcceptorNames, registry, hooks());
+        server.registerBrokerPlugin(dropped);
         RemotingService remoting = server.getRemotingService();
         if (remoting != null) {
             remoting.addIncomingInterceptor(interceptor);
@@ -220,5 +224,18 @@ public final class ArtemisLocalBroker extends AbstractLocalBroker {
         } else {
             state.linkAccess().markDisconnected();
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The messages Artemis removed from this node's MQTT subscription queues without delivering them: expired (the
+     * MQTT message expiry interval ran out in the queue) or killed (too many delivery attempts), counted from the
+     * moment this adapter was created. Artemis pages a growing queue instead of dropping; messages an address-full
+     * policy of {@code DROP} or {@code FAIL} refuses are not counted (Artemis exposes no count of them).
+     */
+    @Override
+    public OptionalLong droppedDeliveries() {
+        return OptionalLong.of(dropped.count());
     }
 }

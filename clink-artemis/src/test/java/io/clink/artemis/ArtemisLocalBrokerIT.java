@@ -23,6 +23,7 @@ import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.core.server.RoutingContext;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -381,6 +382,32 @@ class ArtemisLocalBrokerIT {
         } finally {
             artemis.server.unRegisterBrokerPlugin(probe);
         }
+    }
+
+    @Test
+    void droppedDeliveries_messageExpiredInAQueue_countedOnceAndDeliveredMessagesNot() throws Exception {
+        long before = artemis.broker.droppedDeliveries().orElseThrow();
+        MqttTestClient sub = client(artemis.mqttUri(), "it-drop-sub", 300L, true);
+        sub.subscribe("it/drop/#", 1);
+        MqttTestClient publisher = client(artemis.mqttUri(), "it-drop-pub", 0L);
+        publisher.publish("it/drop/delivered", "kept".getBytes(StandardCharsets.UTF_8), 1, null);
+        assertThat(sub.awaitMessage().payload()).isEqualTo("kept");
+        sub.close();
+
+        MqttProperties shortLived = new MqttProperties();
+        shortLived.setMessageExpiryInterval(1L);
+        publisher.publish("it/drop/expires", "stale".getBytes(StandardCharsets.UTF_8), 1, shortLived);
+        publisher.publish("it/drop/stays", "fresh".getBytes(StandardCharsets.UTF_8), 1, null);
+        Thread.sleep(1_500); // past the message's expiry interval, while it waits in the offline session's queue
+        MqttTestClient again = client(artemis.mqttUri(), "it-drop-sub", 300L, false);
+
+        // Artemis expires the message when it would deliver it: the fresh one arrives, the stale one is counted.
+        assertThat(again.awaitMessage().payload()).isEqualTo("fresh");
+        Await.until(
+                "the expired message is counted",
+                () -> artemis.broker.droppedDeliveries().orElseThrow() > before);
+        assertThat(artemis.broker.droppedDeliveries()).hasValue(before + 1);
+        assertThat(again.received()).isEmpty();
     }
 
     private MqttTestClient client(String uri, String clientId, long expiry) throws Exception {

@@ -10,6 +10,8 @@ import io.clink.core.LinkMeters;
 import io.clink.testkit.Await;
 import io.clink.testkit.mqtt.MqttTestClient;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_35_0.Metrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,8 +52,10 @@ class ManagementApiIT {
     void api_linkedPair_reportsLinksStatusAndMetricsInEmqxShapes() throws Exception {
         Demo.Ports p = TestPorts.demo();
         EmbeddedClusterBroker us = open.start(Demo.config("us", Demo.usEast(p)).withDataDir(dir.resolve("us")));
+        // A 5-message client queue on eu-west, for the delivery-drop check at the end.
         EmbeddedClusterBroker eu =
-                open.start(Demo.config("eu", Demo.euWest(p, List.of("#"))).withDataDir(dir.resolve("eu")));
+                open.start(Demo.config("eu", Demo.euWest(p, List.of("#")) + "\nmqtt.max_mqueue_len = 5\n")
+                        .withDataDir(dir.resolve("eu")));
         ClusterLink usLink = us.link().orElseThrow();
         await(
                 "both links are up",
@@ -155,6 +160,71 @@ class ManagementApiIT {
                         .get("messages_received")
                         .asLong())
                 .isGreaterThanOrEqualTo(1);
+
+        assertDeliveryDrops(p, api, usPub, eu);
+    }
+
+    /**
+     * {@code delivery.dropped}, a node figure: the {@code $LINK} publishes each node consumed are not drops; a
+     * subscriber on eu-west that never acknowledges, with a Receive Maximum of 1 and the 5-message queue, loses the
+     * oldest 15 of a 20-message burst forwarded from us-east, and exactly those are counted.
+     */
+    private void assertDeliveryDrops(Demo.Ports p, ApiClient usApi, MqttTestClient usPub, EmbeddedClusterBroker eu)
+            throws Exception {
+        ApiClient euApi = new ApiClient("http://127.0.0.1:" + p.euApi() + "/api/v5");
+        String euNode = eu.link().orElseThrow().nodeName();
+        JsonNode euNodes = euApi.json("/metrics");
+        assertThat(euNodes.get(0).get("node").asText()).isEqualTo(euNode);
+        assertThat(euNodes.get(0).get("delivery.dropped").asLong())
+                .as("link traffic so far (handshakes, routes, heartbeats, forwards) is consumed, not dropped")
+                .isZero();
+        assertThat(usApi.json("/metrics").get(0).get("delivery.dropped").asLong())
+                .isZero();
+        assertThat(euApi.json("/metrics?aggregate=true").has("node")).isFalse();
+        assertThat(euApi.send("POST", "/metrics").statusCode()).isEqualTo(405);
+
+        MqttConnectionOptions one = MqttTestClient.defaultOptions();
+        one.setReceiveMaximum(1);
+        MqttTestClient slow = open.closeLater(MqttTestClient.connect(
+                "tcp://127.0.0.1:" + p.euMqtt(), "eu-slow", one, MqttTestClient.DEFAULT_TIMEOUT));
+        slow.paho().setManualAcks(true);
+        slow.subscribe("drop/burst", 1);
+        // Subscribed after the burst's filter, so once a probe arrives the burst's route has replicated too.
+        MqttTestClient marker = open.client(eu, "eu-marker");
+        marker.subscribe("drop/marker", 1);
+        publishUntilReceived(usPub, "drop/marker", "probe", marker);
+        for (int i = 0; i < 20; i++) {
+            usPub.publish("drop/burst", "m" + i, 1);
+        }
+        // One publisher, one link connection, in order: when the marker arrives the burst has been handed over.
+        usPub.publish("drop/marker", "after", 1);
+        await(
+                "the marker after the burst arrives",
+                () -> marker.received().stream().anyMatch(r -> r.payload().equals("after")));
+
+        // HiveMQ's queue of 5 holds the unacknowledged message in flight too: 5 kept, drop_oldest discards 15.
+        Await.until(
+                "eu-west counts the drops",
+                Duration.ofMillis(WAIT_MS),
+                () -> dropped(euApi) == 15,
+                () -> "delivery.dropped = " + dropped(euApi) + ", slow subscriber got "
+                        + slow.received().size());
+        assertThat(dropped(euApi)).isEqualTo(15);
+        assertThat(dropped(usApi)).isZero();
+        Map<String, String> node = Map.of("cluster", EU, "node", euNode);
+        assertThat(PrometheusScrape.fetch(euApi.http(), euApi.base()).value("clink_delivery_dropped_total", node))
+                .hasValue(15.0);
+    }
+
+    private static long dropped(ApiClient api) {
+        try {
+            return api.json("/metrics").get(0).get("delivery.dropped").asLong();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -292,6 +293,30 @@ public final class ClusterLink implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(rates.rate(link));
+    }
+
+    /**
+     * How many messages this node's broker dropped on their way to its own subscribers ({@link
+     * LocalBroker#droppedDeliveries()}; EMQX's {@code delivery.dropped}). A node figure, not a link's: a broker's
+     * client queues hold local and forwarded messages together.
+     *
+     * <p>Thread: any. Non-blocking (as the adapter promises). An exception from the adapter is logged and answered as
+     * unknown.
+     *
+     * @return the count since the broker started, or empty if the broker cannot tell
+     * @since 0.1.0
+     */
+    public OptionalLong droppedDeliveries() {
+        try {
+            OptionalLong n = broker.droppedDeliveries();
+            return n == null ? OptionalLong.empty() : n;
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "[{}] LocalBroker.droppedDeliveries threw; reported as unknown",
+                    config.get().name(),
+                    e);
+            return OptionalLong.empty();
+        }
     }
 
     /**

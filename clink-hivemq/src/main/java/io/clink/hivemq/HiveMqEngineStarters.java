@@ -1,5 +1,7 @@
 package io.clink.hivemq;
 
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
 import com.hivemq.extension.sdk.api.services.Services;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.core.ClusterLink;
@@ -100,9 +102,17 @@ public final class HiveMqEngineStarters {
     /** How often links added or removed at run time get or lose their HiveMQ meters. */
     static final Duration METER_SYNC_INTERVAL = Duration.ofSeconds(10);
 
+    /** The node's dropped deliveries ({@link ClusterLink#droppedDeliveries()}) in HiveMQ's metric registry. */
+    static final String DELIVERY_DROPPED = "clink.delivery.dropped";
+
     private static AutoCloseable registerMeters(ClusterLink link) {
-        DropwizardLinkMeters meters = DropwizardLinkMeters.of(Services.metricRegistry(), link);
+        MetricRegistry registry = Services.metricRegistry();
+        DropwizardLinkMeters meters = DropwizardLinkMeters.of(registry, link);
         meters.sync();
+        // HiveMQ's own com.hivemq.messages.dropped.count also counts the $LINK publishes clink consumed; this does not.
+        registry.remove(DELIVERY_DROPPED);
+        registry.register(
+                DELIVERY_DROPPED, (Gauge<Long>) () -> link.droppedDeliveries().orElse(0));
         ScheduledFuture<?> sync = Services.extensionExecutorService()
                 .scheduleWithFixedDelay(
                         meters::sync,
@@ -112,6 +122,7 @@ public final class HiveMqEngineStarters {
         return () -> {
             sync.cancel(false);
             meters.close();
+            registry.remove(DELIVERY_DROPPED);
         };
     }
 }

@@ -13,6 +13,7 @@ import io.clink.api.broker.adapter.LinkListenerNames;
 import io.clink.hivemq.internal.AttachedHooks;
 import io.clink.hivemq.internal.ConnectionRegistry;
 import io.clink.hivemq.internal.ConnectionState;
+import io.clink.hivemq.internal.DroppedDeliveries;
 import io.clink.hivemq.internal.LinkClientCloser;
 import io.clink.hivemq.internal.LinkConnectionInitializer;
 import io.clink.hivemq.internal.Messages;
@@ -20,6 +21,7 @@ import io.clink.hivemq.internal.RetainedDelivery;
 import io.clink.hivemq.internal.SessionLifecycleListener;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +90,7 @@ public final class HiveMqLocalBroker extends AbstractLocalBroker {
     private final AttachedHooks hooks;
     private final LinkClientCloser closer;
     private final RetainedDelivery retainedDelivery;
+    private final DroppedDeliveries dropped;
 
     /**
      * Creates the adapter for one link listener. Call {@link #register()} inside {@code extensionStart} to install
@@ -125,6 +128,7 @@ public final class HiveMqLocalBroker extends AbstractLocalBroker {
                 new RetainedDelivery(services.publishService(), services.subscriptionStore(), services.clientService());
         this.registry = new ConnectionRegistry(this.linkListenerNames);
         this.closer = new LinkClientCloser(registry, services.clientService());
+        this.dropped = new DroppedDeliveries(services.metricRegistry(), hooks::linkPublishesConsumed);
     }
 
     /**
@@ -264,5 +268,17 @@ public final class HiveMqLocalBroker extends AbstractLocalBroker {
         }
         state.markDisconnected();
         closer.close(state, reasonCode, reasonString);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>HiveMQ CE's {@code com.hivemq.messages.dropped.count} less the {@code $LINK/...} publishes this adapter's
+     * interceptors took out of delivery, which HiveMQ counts there too. Another extension of the same broker that
+     * prevents deliveries adds its publishes to the figure.
+     */
+    @Override
+    public OptionalLong droppedDeliveries() {
+        return dropped.read();
     }
 }

@@ -1,5 +1,6 @@
 package io.clink.hivemq;
 
+import com.codahale.metrics.MetricRegistry;
 import com.hivemq.extension.sdk.api.events.EventRegistry;
 import com.hivemq.extension.sdk.api.services.ManagedExtensionExecutorService;
 import com.hivemq.extension.sdk.api.services.Services;
@@ -25,6 +26,7 @@ import java.util.Objects;
  * @param securityRegistry installs authenticators
  * @param interceptorRegistry installs the CONNECT interceptor that learns a connection's user name before any of its
  *     publishes
+ * @param metricRegistry HiveMQ's metrics, where its dropped-message counter is read
  * @since 0.1.0
  */
 public record HiveMqServices(
@@ -35,7 +37,8 @@ public record HiveMqServices(
         EventRegistry eventRegistry,
         ManagedExtensionExecutorService executor,
         SecurityRegistry securityRegistry,
-        GlobalInterceptorRegistry interceptorRegistry) {
+        GlobalInterceptorRegistry interceptorRegistry,
+        MetricRegistry metricRegistry) {
 
     /**
      * Checks that no service is null.
@@ -51,6 +54,7 @@ public record HiveMqServices(
         Objects.requireNonNull(executor, "executor");
         Objects.requireNonNull(securityRegistry, "securityRegistry");
         Objects.requireNonNull(interceptorRegistry, "interceptorRegistry");
+        Objects.requireNonNull(metricRegistry, "metricRegistry");
     }
 
     /**
@@ -69,6 +73,7 @@ public record HiveMqServices(
                 Services.eventRegistry(),
                 Services.extensionExecutorService(),
                 Services.securityRegistry(),
-                Services.interceptorRegistry());
+                Services.interceptorRegistry(),
+                Services.metricRegistry());
     }
 }

@@ -68,6 +68,24 @@ class DistributionIT {
                 var g = eu.metricRegistry().getGauges().get("clink.link.cluster-us-east.forwarding.success");
                 return g != null && ((Number) g.getValue()).doubleValue() >= 1;
             });
+            // The node's dropped deliveries: the $LINK publishes each side consumed are in HiveMQ's own dropped
+            // count, not in clink's.
+            assertThat(us.metricRegistry()
+                            .getCounters()
+                            .get("com.hivemq.messages.dropped.count")
+                            .getCount())
+                    .as("HiveMQ counts the consumed $LINK publishes as dropped")
+                    .isPositive();
+            assertThat(us.metricRegistry()
+                            .getGauges()
+                            .get("clink.delivery.dropped")
+                            .getValue())
+                    .isEqualTo(0L);
+            assertThat(eu.metricRegistry()
+                            .getGauges()
+                            .get("clink.delivery.dropped")
+                            .getValue())
+                    .isEqualTo(0L);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.clink.api.broker;
 
 import io.clink.api.annotation.Evolving;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -136,6 +137,23 @@ public interface LocalBroker {
      */
     default boolean supportsQueueSubscriptions() {
         return false;
+    }
+
+    /**
+     * How many messages this broker (this node) has dropped on their way to its own subscribers since it started: a
+     * client queue that was full (whatever its overflow policy dropped), a message that expired in a queue, a
+     * message too large for its client. EMQX reports the same figure per node as {@code delivery.dropped}. It counts
+     * local and forwarded messages alike, because a broker's client queues do not tell them apart, and never the
+     * {@code $LINK/...} publishes that clink itself consumes. clink shows it in the management API and the metrics.
+     *
+     * <p>Thread: any clink thread (a management request or a metrics scrape). Blocking: must not block. Null policy:
+     * never returns null. Exceptions: logged; the figure is then reported as unknown. The default answers unknown.
+     *
+     * @return the count since the broker started, never decreasing between calls; empty if the broker cannot tell
+     * @since 0.1.0
+     */
+    default OptionalLong droppedDeliveries() {
+        return OptionalLong.empty();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.clink.broker.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -155,6 +157,26 @@ public final class LinkJson {
         n.put("node", node);
         n.set("metrics", metricsBody(m, rate));
         return o;
+    }
+
+    /**
+     * EMQX's node metrics ({@code GET /api/v5/metrics}) as far as clink knows them: {@code delivery.dropped}, the
+     * messages this node's broker dropped on their way to its subscribers, when the adapter can tell. Per node, as a
+     * list ({@code [{"node": ..., ...}]}), or with {@code aggregate} one object without the node, as EMQX answers
+     * {@code ?aggregate=true}.
+     */
+    public static JsonNode nodeMetrics(String node, OptionalLong deliveryDropped, boolean aggregate) {
+        ObjectNode o = F.objectNode();
+        if (!aggregate) {
+            o.put("node", node);
+        }
+        deliveryDropped.ifPresent(n -> o.put("delivery.dropped", n));
+        if (aggregate) {
+            return o;
+        }
+        ArrayNode list = F.arrayNode();
+        list.add(o);
+        return list;
     }
 
     private static double twoDecimals(double v) {

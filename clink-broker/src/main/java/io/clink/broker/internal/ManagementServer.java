@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  *       .../metrics/reset} sets its counters to zero;
  *   <li>{@code GET /api/v5/cluster/links/link/{name}/routes}: the routes that cluster replicated here (clink's
  *       own path, EMQX has none), at most {@value LinkJson#MAX_LISTED_ROUTES}, see {@link LinkJson#routes};
+ *   <li>{@code GET /api/v5/metrics}: EMQX's node metrics as far as clink has them, {@code delivery.dropped} (see
+ *       {@link LinkJson#nodeMetrics}); {@code ?aggregate=true} answers one object instead of a per-node list;
  *   <li>{@code GET /api/v5/prometheus/stats}: every link's meters and the JVM's in Prometheus' text format (see
  *       {@link PrometheusStats}). Like EMQX's endpoint (whose basic auth is off by default) it needs no API key:
  *       a Prometheus server scrapes it without credentials, and it shows counts, never configuration or secrets.
@@ -67,6 +69,7 @@ public final class ManagementServer implements AutoCloseable {
     private static final String ROUTES = "/routes";
     private static final String RESET = "/metrics/reset";
     private static final String PROMETHEUS = BASE + "/prometheus/stats";
+    private static final String NODE_METRICS = BASE + "/metrics";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final HttpServer server;
@@ -199,6 +202,10 @@ public final class ManagementServer implements AutoCloseable {
             }
         }
         String path = exchange.getRequestURI().getPath();
+        if (path.equals(NODE_METRICS)) {
+            nodeMetrics(exchange, method);
+            return;
+        }
         String name = null;
         String tail = "";
         if (path.startsWith(LINK)) {
@@ -278,6 +285,18 @@ public final class ManagementServer implements AutoCloseable {
         } else {
             send(exchange, 200, LinkJson.link(config, linkConfig.get(), status.get(), link.nodeName()));
         }
+    }
+
+    /** EMQX's {@code GET /api/v5/metrics[?aggregate=true]}, with the node figures clink has. */
+    private void nodeMetrics(HttpExchange exchange, String method) throws IOException {
+        if (!method.equals("GET")) {
+            exchange.getResponseHeaders().set("Allow", "GET");
+            send(exchange, 405, LinkJson.error("METHOD_NOT_ALLOWED", "Method " + method + " not allowed"));
+            return;
+        }
+        String query = exchange.getRequestURI().getQuery();
+        boolean aggregate = query != null && List.of(query.split("&")).contains("aggregate=true");
+        send(exchange, 200, LinkJson.nodeMetrics(link.nodeName(), link.droppedDeliveries(), aggregate));
     }
 
     private void write(HttpExchange exchange, String method, @Nullable String name, String tail) throws IOException {

@@ -29,8 +29,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -50,11 +52,16 @@ final class PrometheusStats implements AutoCloseable {
 
     private static final ExpositionFormats FORMATS = ExpositionFormats.init();
 
+    /** The node's dropped deliveries, {@code clink_delivery_dropped_total} in the text format. */
+    static final String DELIVERY_DROPPED = "clink.delivery.dropped";
+
     private final ClusterLink link;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<String, LinkMeters.Sample> samples = new ConcurrentHashMap<>();
     private final Map<String, List<Meter>> registered = new HashMap<>();
+    private final AtomicLong deliveryDropped = new AtomicLong(); // the figure the current scrape read
+    private boolean deliveryDroppedRegistered; // guarded by this
 
     PrometheusStats(ClusterLink link) {
         this.link = Objects.requireNonNull(link, "link");
@@ -88,6 +95,19 @@ final class PrometheusStats implements AutoCloseable {
     }
 
     private void refresh() {
+        // A node meter, not a link's: the broker's client queues hold local and forwarded messages together. It is
+        // registered once the adapter first reports a figure (an adapter that cannot tell gets no meter at all).
+        OptionalLong dropped = link.droppedDeliveries();
+        if (dropped.isPresent()) {
+            deliveryDropped.set(dropped.getAsLong());
+            if (!deliveryDroppedRegistered) {
+                FunctionCounter.builder(DELIVERY_DROPPED, deliveryDropped, AtomicLong::doubleValue)
+                        .description("Messages this node's broker dropped on their way to its own subscribers (full"
+                                + " queue, expiry, too large), local and forwarded alike; EMQX's delivery.dropped")
+                        .register(registry);
+                deliveryDroppedRegistered = true;
+            }
+        }
         Set<String> present = new HashSet<>();
         for (LinkConfig l : link.config().links()) {
             String name = l.name();

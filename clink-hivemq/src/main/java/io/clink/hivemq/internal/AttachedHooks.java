@@ -2,6 +2,7 @@ package io.clink.hivemq.internal;
 
 import io.clink.api.broker.adapter.HookGuard;
 import io.clink.api.broker.adapter.HooksHolder;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,19 @@ public final class AttachedHooks extends HooksHolder {
     private static final Logger LOG = LoggerFactory.getLogger(AttachedHooks.class);
     private static final HookGuard GUARD =
             new HookGuard((what, e) -> LOG.warn("clink failed on {}: {}", what, e.toString(), e));
+
+    // Every $LINK publish the interceptors take out of HiveMQ's delivery: HiveMQ counts each as a dropped message.
+    private final LongAdder linkPublishesConsumed = new LongAdder();
+
+    /** Counts one {@code $LINK/...} publish whose delivery an interceptor prevents (consumed or refused). */
+    public void linkPublishConsumed() {
+        linkPublishesConsumed.increment();
+    }
+
+    /** How many {@code $LINK/...} publishes the interceptors took out of HiveMQ's delivery so far. */
+    public long linkPublishesConsumed() {
+        return linkPublishesConsumed.sum();
+    }
 
     /** Runs a hook call, logging a failure instead of letting it reach HiveMQ's thread (the hooks promise not to throw). */
     public static void guard(String what, Runnable call) {

@@ -54,6 +54,8 @@ public final class LinkAwarePublishInterceptor implements PublishInboundIntercep
         PublishPacket packet = input.getPublishPacket();
         String topic = packet.getTopic();
         if (ClusterLinkHooks.isLinkTopic(topic)) {
+            // Counted before HiveMQ counts it (when this returns), so the dropped figure may read low, never high.
+            hooks.linkPublishConsumed();
             onLinkPublish(packet, output);
             return;
         }
