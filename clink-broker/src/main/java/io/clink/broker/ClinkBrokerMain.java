@@ -1,5 +1,6 @@
 package io.clink.broker;
 
+import io.clink.core.LinkChanges;
 import io.clink.core.config.ConfigLoadException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -7,7 +8,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import sun.misc.Signal;
 
 /**
  * {@code java -jar clink-broker.jar --config FILE} runs one linked broker; {@code --demo} runs the quick start's two
@@ -97,6 +101,7 @@ public final class ClinkBrokerMain {
         if (code != EXIT_OK || !block) {
             return code;
         }
+        reloadOnHangup(started, out, err);
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -181,6 +186,49 @@ public final class ClinkBrokerMain {
             out.flush();
         }
         return EXIT_OK;
+    }
+
+    /**
+     * {@code kill -HUP} reloads each broker's configuration file ({@link EmbeddedClusterBroker#reload()}). The JVM's
+     * signal thread only hands the work to one reload thread, so reloads run one at a time and the signal handler
+     * returns at once. Platforms without SIGHUP (Windows) get a line saying reload is off.
+     */
+    private static void reloadOnHangup(List<EmbeddedClusterBroker> started, PrintStream out, PrintStream err) {
+        ExecutorService reloads = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "clink-broker-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Signal.handle(new Signal("HUP"), signal -> reloads.execute(() -> reloadAll(started, out, err)));
+        } catch (IllegalArgumentException e) {
+            err.println(
+                    "clink-broker: no SIGHUP on this platform (" + e.getMessage() + "): configuration reload is off");
+        }
+    }
+
+    /** Reloads every started broker; one line each on what changed or why nothing did. */
+    static void reloadAll(List<EmbeddedClusterBroker> started, PrintStream out, PrintStream err) {
+        List<EmbeddedClusterBroker> copy;
+        synchronized (started) {
+            copy = new ArrayList<>(started);
+        }
+        for (EmbeddedClusterBroker b : copy) {
+            String name = b.config().cluster().name();
+            try {
+                LinkChanges changes = b.reload();
+                out.println("clink-broker " + name + " reloaded " + b.config().file() + ": " + changes.summary());
+                out.flush();
+            } catch (ConfigLoadException e) {
+                err.println("clink-broker: configuration error: " + e.getMessage()
+                        + " (reload refused: the running links stay as they are)");
+                err.flush();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                err.println("clink-broker " + name + ": reload refused: " + e.getMessage()
+                        + "; the running links stay as they are");
+                err.flush();
+            }
+        }
     }
 
     private static void stopAll(List<EmbeddedClusterBroker> started, PrintStream err) {

@@ -12,13 +12,17 @@ import io.clink.broker.internal.ManagementServer;
 import io.clink.broker.internal.OverrideFile;
 import io.clink.broker.internal.StartChecks;
 import io.clink.core.ClusterLink;
+import io.clink.core.LinkChanges;
 import io.clink.core.config.ConfigLoadException;
 import io.clink.hivemq.EmbeddedExtensionMain;
 import io.clink.hivemq.HiveMqEngineStarters;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -70,6 +74,7 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
     private final BrokerConfig config;
     private final HostedBroker hosted;
     private volatile @Nullable ManagementServer management;
+    private volatile @Nullable LinkWriteHandler writes; // the API's writes and reloads, one lock for both
     private volatile boolean closed;
 
     private EmbeddedClusterBroker(BrokerConfig config, HostedBroker hosted) {
@@ -158,6 +163,12 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
             }
         };
         EmbeddedClusterBroker broker = new EmbeddedClusterBroker(config, hosted);
+        try {
+            broker.writes = newLinkWrites(config, hosted.link());
+        } catch (ConfigLoadException e) {
+            broker.close();
+            throw new BrokerStartException(String.valueOf(e.getMessage()), e);
+        }
         if (config.management().enabled()) {
             broker.startManagement(hosted.link());
         }
@@ -177,28 +188,32 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
         }
     }
 
+    /** The handler of link writes (API) and reloads, over the override file as it is now. */
+    private static LinkWriteHandler newLinkWrites(BrokerConfig config, ClusterLink engine) {
+        Path override = config.management().overrideFile();
+        OverrideFile state = override == null
+                ? OverrideFile.empty(config.cluster().name(), "memory")
+                : OverrideFile.read(override, config.cluster().name());
+        return new LinkWriteHandler(
+                engine,
+                override,
+                state,
+                override == null
+                        ? Path.of("").toAbsolutePath()
+                        : io.clink.core.config.ClusterLinkConfigLoader.baseDirectoryOf(override));
+    }
+
     /** Starts the management API; on failure closes this broker and names the setting at fault. */
     private void startManagement(ClusterLink engine) {
         BrokerConfig.Management settings = config.management();
         BrokerConfig.Bind bind = settings.bind();
         ApiKeys keys = ApiKeys.NONE;
-        LinkWriteHandler writes;
+        LinkWriteHandler writes = Objects.requireNonNull(this.writes, "writes");
         try {
             // Read again: the file may have changed since the configuration was loaded.
             if (settings.apiKeyFile() != null) {
                 keys = ApiKeys.read(settings.apiKeyFile());
             }
-            Path override = settings.overrideFile();
-            OverrideFile state = override == null
-                    ? OverrideFile.empty(config.cluster().name(), "memory")
-                    : OverrideFile.read(override, config.cluster().name());
-            writes = new LinkWriteHandler(
-                    engine,
-                    override,
-                    state,
-                    override == null
-                            ? Path.of("").toAbsolutePath()
-                            : io.clink.core.config.ClusterLinkConfigLoader.baseDirectoryOf(override));
         } catch (ConfigLoadException e) {
             close();
             throw new BrokerStartException(String.valueOf(e.getMessage()), e);
@@ -289,6 +304,72 @@ public final class EmbeddedClusterBroker implements AutoCloseable {
             line.append(" clink-ssl=").append(config.linkTls().bind());
         }
         return line.toString();
+    }
+
+    /**
+     * Reads the configuration file this broker was started from again, with its override file, and applies what
+     * changed in {@code cluster.links} (links added, removed, changed) through {@link ClusterLink#updateConfig}: the
+     * unchanged links keep running undisturbed. Only the links are reloadable; a change to any other setting is
+     * logged as a warning naming it ("needs a restart") and the running value stays. For a link the management API
+     * changed, the override file wins over the configuration file, as it does at start. Serialised with the
+     * management API's writes. {@code clink-broker} calls it on {@code SIGHUP}.
+     *
+     * <p>Thread: any. Blocking: reads the files and reconfigures the links on the calling thread.
+     *
+     * @return what changed in the links
+     * @throws ConfigLoadException if the file or its override is bad (the same message as at start); nothing changed
+     * @throws IllegalArgumentException if the engine refuses the new links; nothing changed
+     * @throws IllegalStateException if the broker was not started from a file or is closed
+     * @since 0.1.0
+     */
+    public LinkChanges reload() {
+        Path file = Path.of(config.file());
+        LinkWriteHandler w = writes;
+        if (closed || w == null) {
+            throw new IllegalStateException("the broker " + config.cluster().name() + " is closed");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(
+                    config.file() + " is not a configuration file (the broker was not started from --config)");
+        }
+        return w.reload(() -> {
+            BrokerConfig fresh = BrokerConfig.load(file);
+            List<String> restart = restartKeys(config, fresh);
+            if (!restart.isEmpty()) {
+                LOG.warn(
+                        "{}: configuration reload: {} changed, which needs a restart; the running values stay",
+                        config.file(),
+                        String.join(", ", restart));
+            }
+            return fresh.cluster();
+        });
+    }
+
+    /** The settings, other than the links, whose values differ between two loads of a configuration. */
+    static List<String> restartKeys(BrokerConfig running, BrokerConfig fresh) {
+        List<String> keys = new ArrayList<>();
+        if (!running.cluster().name().equals(fresh.cluster().name())) {
+            keys.add("cluster.name");
+        }
+        if (!running.cluster().actorName().equals(fresh.cluster().actorName())) {
+            keys.add("cluster.actor_name");
+        }
+        differs(keys, "listeners.tcp.default", running.mqtt(), fresh.mqtt());
+        differs(keys, "listeners.tcp.clink", running.link(), fresh.link());
+        differs(keys, "listeners.ssl.clink", running.linkTls(), fresh.linkTls());
+        differs(keys, "listeners.tcp.clink.authentication", running.linkUsers(), fresh.linkUsers());
+        differs(keys, "management / api_key", running.management(), fresh.management());
+        differs(keys, "node.data_dir", running.dataDir(), fresh.dataDir());
+        differs(keys, "broker.type", running.brokerType(), fresh.brokerType());
+        differs(keys, "mqtt", running.session(), fresh.session());
+        differs(keys, "node / cluster.discovery_strategy / cluster.static", running.clustering(), fresh.clustering());
+        return keys;
+    }
+
+    private static void differs(List<String> keys, String key, @Nullable Object a, @Nullable Object b) {
+        if (!Objects.equals(a, b)) {
+            keys.add(key);
+        }
     }
 
     /** Stops the management API and the broker (with clink's engine), and deletes the broker's working files. */

@@ -3,6 +3,8 @@ package io.clink.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.clink.testkit.Await;
+import io.clink.testkit.mqtt.MqttTestClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -154,7 +156,7 @@ class ClinkBrokerJarIT {
     }
 
     @Test
-    void artemisConfig_linksWithHiveMq_mosquittoClientsBothWays() throws Exception {
+    void artemisConfig_linksWithHiveMqBothWays_andReloadsLinksOnSighup() throws Exception {
         assumeTrue(Mosquitto.installed(), "mosquitto clients not installed");
         Demo.Ports p = TestPorts.demo();
         // us-east from the jar on Artemis, as examples/cluster-us-east-artemis.conf; eu-west on HiveMQ in this JVM.
@@ -184,6 +186,8 @@ class ClinkBrokerJarIT {
             assertThat(dir.resolve("data").resolve("artemis").resolve("cluster-us-east"))
                     .isDirectory();
 
+            assertReloadsOnSighup(us, conf, p, eu);
+
             us.process.destroy(); // SIGTERM
             assertThat(us.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
@@ -192,6 +196,71 @@ class ClinkBrokerJarIT {
                 ServerSocket c = new ServerSocket(p.usApi())) {
             assertThat(a.isBound() && b.isBound() && c.isBound()).isTrue();
         }
+    }
+
+    /**
+     * SIGHUP re-reads the file: a broken file is refused with the start's error line and changes nothing; a link
+     * added, a link's topics changed (eu-west's view of us-east's routes follows), a link removed, one line each.
+     */
+    private void assertReloadsOnSighup(Running us, Path conf, Demo.Ports p, EmbeddedClusterBroker eu) throws Exception {
+        ApiClient api = new ApiClient("http://127.0.0.1:" + p.usApi() + "/api/v5");
+        String original = Files.readString(conf);
+        MqttTestClient sub = MqttTestClient.connect("127.0.0.1", p.usMqtt(), "us-reload-sub");
+        try {
+            sub.subscribe(new String[] {"linked/#", "only/#"}, 1);
+            Await.until(
+                    "eu-west holds both of us-east's routes",
+                    () -> euRoutes(eu).containsAll(List.of("linked/#", "only/#")));
+
+            Files.writeString(conf, original.replace("topics = [\"#\"]", "topics = [\"#\""));
+            hangUp(us);
+            Await.until("the broken file is refused", () -> us.err.toString().contains("reload refused"));
+            assertThat(us.err.toString())
+                    .contains("clink-broker: configuration error: ")
+                    .contains(conf.getFileName().toString())
+                    .contains("(reload refused: the running links stay as they are)");
+            assertThat(api.json("/cluster/links")).hasSize(1);
+
+            String extra = ",\n    { name = \"cluster-ap-south\", server = \"127.0.0.1:"
+                    + TestPorts.demo().usMqtt() + "\", topics = [\"#\"] }\n  ]\n}";
+            String withSouth = original.replaceFirst("\\n  \\]\\n}", java.util.regex.Matcher.quoteReplacement(extra));
+            assertThat(withSouth).contains("cluster-ap-south");
+            Files.writeString(conf, withSouth);
+            hangUp(us);
+            assertThat(us.awaitLine(l -> l.contains(" reloaded ")))
+                    .isEqualTo("clink-broker cluster-us-east reloaded " + conf
+                            + ": added [cluster-ap-south], removed [], changed []");
+            assertThat(api.json("/cluster/links")).hasSize(2);
+
+            Files.writeString(conf, withSouth.replaceFirst("topics = \\[\"#\"\\]", "topics = [\"only/#\"]"));
+            hangUp(us);
+            assertThat(us.awaitLine(l -> l.contains(" reloaded ")))
+                    .endsWith(": added [], removed [], changed [cluster-eu-west]");
+            Await.until("eu-west drops the route outside the new topics", () -> {
+                List<String> routes = euRoutes(eu);
+                return routes.contains("only/#") && !routes.contains("linked/#");
+            });
+
+            Files.writeString(conf, original.replaceFirst("topics = \\[\"#\"\\]", "topics = [\"only/#\"]"));
+            hangUp(us);
+            assertThat(us.awaitLine(l -> l.contains(" reloaded ")))
+                    .endsWith(": added [], removed [cluster-ap-south], changed []");
+            assertThat(api.json("/cluster/links")).hasSize(1);
+        } finally {
+            sub.closeQuietly();
+        }
+    }
+
+    private static List<String> euRoutes(EmbeddedClusterBroker eu) {
+        return eu.link().orElseThrow().remoteRoutes("cluster-us-east").stream()
+                .map(r -> r.filter())
+                .toList();
+    }
+
+    private static void hangUp(Running r) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(r.process.pid())).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
     }
 
     private String subscribeThenPublish(int subPort, int pubPort, String topic, String message) throws Exception {
@@ -219,7 +288,7 @@ class ClinkBrokerJarIT {
         final Process process;
         final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
         private final StringBuffer out = new StringBuffer();
-        private final StringBuffer err = new StringBuffer();
+        final StringBuffer err = new StringBuffer();
         private final Thread outReader;
         private final Thread errReader;
 

@@ -55,4 +55,29 @@ class EmbeddedClusterBrokerTest {
                 .isEqualTo(EmbeddedClusterBroker.SERVER_RECEIVE_MAXIMUM)
                 .isGreaterThanOrEqualTo(config.cluster().links().get(0).maxInflight());
     }
+
+    @Test
+    void restartKeys_onlyLinksChanged_none() {
+        BrokerConfig running = Demo.config("us", Demo.usEast(Demo.Ports.DEFAULT));
+        BrokerConfig fresh =
+                Demo.config("us", Demo.usEast(Demo.Ports.DEFAULT).replace("topics = [\"#\"]", "topics = []"));
+
+        assertThat(fresh.cluster()).isNotEqualTo(running.cluster());
+        assertThat(EmbeddedClusterBroker.restartKeys(running, fresh)).isEmpty();
+    }
+
+    @Test
+    void restartKeys_listenerQueueAndClusterNameChanged_namedEach() {
+        BrokerConfig running = Demo.config("us", Demo.usEast(Demo.Ports.DEFAULT));
+        BrokerConfig fresh = Demo.config(
+                "us",
+                Demo.usEast(Demo.Ports.DEFAULT)
+                                .replace("127.0.0.1:1883", "127.0.0.1:1999")
+                                .replace("name = \"cluster-us-east\"", "name = \"cluster-us-2\"")
+                        + "\nmqtt.max_mqueue_len = 5\n");
+
+        // The default node.data_dir holds the cluster's name, so it moves with it.
+        assertThat(EmbeddedClusterBroker.restartKeys(running, fresh))
+                .containsExactly("cluster.name", "listeners.tcp.default", "node.data_dir", "mqtt");
+    }
 }

@@ -4,6 +4,7 @@ import io.clink.api.IncarnationStore;
 import io.clink.api.broker.ClusterLinkHooks;
 import io.clink.api.broker.LocalBroker;
 import io.clink.api.config.ClusterLinkConfig;
+import io.clink.api.config.InvalidConfigException;
 import io.clink.api.config.LinkConfig;
 import io.clink.api.link.ActorStateListener;
 import io.clink.api.link.LinkMetrics;
@@ -178,6 +179,41 @@ public final class ClusterLink implements AutoCloseable {
      */
     public ClusterLinkHooks hooks() {
         return hooks;
+    }
+
+    /**
+     * Replaces the list of links, keeping the cluster's name and actor name, and applies only what changed through
+     * {@link #updateConfig}: the links that compare equal keep running undisturbed. What a configuration reload
+     * calls.
+     *
+     * <p>Thread: any; concurrent calls to this and {@link #updateConfig} must be serialised by the caller (the last
+     * one wins). Blocking: as {@link #updateConfig}.
+     *
+     * @param links the new links, not null
+     * @return what changed, empty if nothing did (and then nothing was touched)
+     * @throws IllegalArgumentException if the links are invalid together (a duplicate name, say), naming the option,
+     *     or the transport rejects a link's connection settings; nothing changes then
+     * @since 0.1.0
+     */
+    public LinkChanges replaceLinks(List<LinkConfig> links) {
+        Objects.requireNonNull(links, "links");
+        ClusterLinkConfig current = config.get();
+        LinkChanges changes = LinkChanges.between(current.links(), links);
+        if (changes.isEmpty()) {
+            return changes;
+        }
+        ClusterLinkConfig updated;
+        try {
+            updated = ClusterLinkConfig.builder()
+                    .name(current.name())
+                    .actorName(current.actorName().orElse(null))
+                    .links(links)
+                    .build();
+        } catch (InvalidConfigException e) {
+            throw new IllegalArgumentException(e.option() + ": " + e.getMessage(), e);
+        }
+        updateConfig(updated);
+        return changes;
     }
 
     /**

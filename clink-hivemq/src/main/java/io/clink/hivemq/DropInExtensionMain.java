@@ -5,15 +5,25 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
 import io.clink.api.config.ClusterLinkConfig;
+import io.clink.core.ClusterLink;
+import io.clink.core.LinkChanges;
 import io.clink.core.config.ClusterLinkConfigLoader;
 import io.clink.core.config.ConfigDocument;
 import io.clink.core.config.ConfigLoadException;
 import io.clink.core.config.ConfigSection;
+import io.clink.hivemq.internal.ConfigFileWatch;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +54,14 @@ public final class DropInExtensionMain implements ExtensionMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(DropInExtensionMain.class);
 
+    /**
+     * How often {@value #CONFIG_FILE} is read for changes; a change is applied once two reads in a row agree, so
+     * within about two periods of the last write.
+     */
+    public static final Duration RELOAD_POLL = Duration.ofSeconds(2);
+
     private volatile @Nullable EmbeddedExtensionMain delegate;
+    private volatile @Nullable ScheduledFuture<?> watch;
 
     /**
      * Created by HiveMQ.
@@ -69,10 +86,20 @@ public final class DropInExtensionMain implements ExtensionMain {
             output.preventExtensionStartup("clink: configuration error: " + e.getMessage());
             return;
         }
+        AtomicReference<ClusterLink> engine = new AtomicReference<>();
         EmbeddedExtensionMain d = new EmbeddedExtensionMain(
-                Set.copyOf(settings.linkListeners()), HiveMqEngineStarters.starter(settings.cluster()), Map.of());
+                Set.copyOf(settings.linkListeners()),
+                HiveMqEngineStarters.dropIn(settings.cluster(), engine::set),
+                Map.of());
         delegate = d;
         d.extensionStart(input, output);
+        ClusterLink link = engine.get();
+        if (link != null) {
+            ConfigFileWatch w = new ConfigFileWatch(file, changed -> reload(changed, settings, link));
+            watch = Services.extensionExecutorService()
+                    .scheduleWithFixedDelay(
+                            w::poll, RELOAD_POLL.toMillis(), RELOAD_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        }
         LOG.info(
                 "clink: cluster {} linked to {} (link listeners {})",
                 settings.cluster().name(),
@@ -84,10 +111,61 @@ public final class DropInExtensionMain implements ExtensionMain {
 
     @Override
     public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
+        ScheduledFuture<?> w = watch;
+        watch = null;
+        if (w != null) {
+            w.cancel(false);
+        }
         EmbeddedExtensionMain d = delegate;
         delegate = null;
         if (d != null) {
             d.extensionStop(input, output);
+        }
+    }
+
+    /**
+     * Applies a changed {@value #CONFIG_FILE} to the running engine: the links added, removed and changed (the others
+     * keep running); a change of the link listeners or of the cluster's name needs a restart of the extension and is
+     * logged as such. A bad file is refused with the start's error line and changes nothing.
+     *
+     * @param file the file
+     * @param running the settings the extension started with
+     * @param link the running engine
+     * @return what changed, or empty if the file was refused
+     */
+    static Optional<LinkChanges> reload(Path file, Settings running, ClusterLink link) {
+        Settings fresh;
+        try {
+            fresh = Settings.load(file);
+        } catch (ConfigLoadException e) {
+            LOG.error(
+                    "clink: configuration error: {} (reload refused: the running links stay as they are)",
+                    e.getMessage());
+            return Optional.empty();
+        }
+        List<String> restart = new ArrayList<>();
+        if (!fresh.linkListeners().equals(running.linkListeners())) {
+            restart.add("hivemq.link_listener(s)");
+        }
+        if (!fresh.cluster().name().equals(running.cluster().name())) {
+            restart.add("cluster.name");
+        }
+        if (!fresh.cluster().actorName().equals(running.cluster().actorName())) {
+            restart.add("cluster.actor_name");
+        }
+        if (!restart.isEmpty()) {
+            LOG.warn(
+                    "clink: {}: {} changed, which needs a restart of the extension; the running values stay",
+                    file,
+                    String.join(", ", restart));
+        }
+        try {
+            LinkChanges changes = link.replaceLinks(fresh.cluster().links());
+            LOG.info("clink: {} reloaded: {}", file, changes.summary());
+            return Optional.of(changes);
+        } catch (IllegalArgumentException e) {
+            LOG.error("clink: {}: reload refused: {}; the running links stay as they are", file, e.getMessage());
+            return Optional.empty();
         }
     }
 

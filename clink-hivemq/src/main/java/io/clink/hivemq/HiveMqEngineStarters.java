@@ -37,6 +37,14 @@ public final class HiveMqEngineStarters {
                 start(config, broker, context.hivemqDataFolder().resolve("clink"), link -> {}, true);
     }
 
+    /** The drop-in's starter: HiveMQ's data folder, meters in HiveMQ's registry, and the engine handed to {@code started}. */
+    static EmbeddedExtensionMain.EngineStarter dropIn(ClusterLinkConfig config, Consumer<? super ClusterLink> started) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(started, "started");
+        return (broker, context) ->
+                start(config, broker, context.hivemqDataFolder().resolve("clink"), started, true);
+    }
+
     /**
      * An engine starter for an embedding broker that chooses where clink keeps its state and wants the running
      * engine, for example to serve its status.

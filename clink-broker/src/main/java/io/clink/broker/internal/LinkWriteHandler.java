@@ -11,6 +11,7 @@ import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.InvalidConfigException;
 import io.clink.api.config.LinkConfig;
 import io.clink.core.ClusterLink;
+import io.clink.core.LinkChanges;
 import io.clink.core.config.ClusterLinkConfigLoader;
 import io.clink.core.config.ConfigLoadException;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,6 +195,28 @@ public final class LinkWriteHandler {
     /** {@code PUT /cluster/links/link/{name}/metrics/reset}: 204 or 404. */
     public Result resetMetrics(String name) {
         return engine.resetMetrics(name) ? new Result(204, null) : notFound();
+    }
+
+    /**
+     * A configuration reload (SIGHUP): under the same lock as the API's writes, reads the configuration file and its
+     * override again through {@code load} (the file's links with the override on top: for a link the API changed,
+     * the override wins, as EMQX's override file does) and applies what changed through {@link
+     * ClusterLink#updateConfig}, leaving unchanged links running. Loading inside the lock keeps an API write that
+     * races with the reload from being undone by it.
+     *
+     * @param load reads the configuration again; its exceptions (a bad file) propagate and nothing changes
+     * @return what changed
+     * @throws IllegalArgumentException if the engine refuses the new links (nothing changed)
+     */
+    public LinkChanges reload(Supplier<ClusterLinkConfig> load) {
+        synchronized (writeLock) {
+            ClusterLinkConfig current = engine.config();
+            ClusterLinkConfig fresh = load.get();
+            OverrideFile nextState = file == null ? state : OverrideFile.read(file, current.name());
+            LinkChanges diff = engine.replaceLinks(fresh.links());
+            state = nextState;
+            return diff;
+        }
     }
 
     /** Applies the new links to the engine, then persists; if persisting fails, puts the engine back. */

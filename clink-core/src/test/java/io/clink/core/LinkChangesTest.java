@@ -1,4 +1,4 @@
-package io.clink.broker.internal;
+package io.clink.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import io.clink.api.config.LinkConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class LinkReloadDiffTest {
+class LinkChangesTest {
 
     private static LinkConfig link(String name, String... topics) {
         return LinkConfig.builder()
@@ -18,14 +18,14 @@ class LinkReloadDiffTest {
 
     @Test
     void between_sameLinks_isEmpty() {
-        LinkReloadDiff diff = LinkReloadDiff.between(List.of(link("a", "t/#")), List.of(link("a", "t/#")));
+        LinkChanges diff = LinkChanges.between(List.of(link("a", "t/#")), List.of(link("a", "t/#")));
         assertThat(diff.isEmpty()).isTrue();
         assertThat(diff.summary()).isEqualTo("no link changes");
     }
 
     @Test
     void between_addedRemovedAndChangedTopics_namesEachKindOnce() {
-        LinkReloadDiff diff = LinkReloadDiff.between(
+        LinkChanges diff = LinkChanges.between(
                 List.of(link("keep", "k/#"), link("gone", "g/#"), link("edit", "e/#")),
                 List.of(link("keep", "k/#"), link("edit", "e/#", "f/#"), link("new", "n/#")));
         assertThat(diff.added()).containsExactly("new");

@@ -1,4 +1,4 @@
-package io.clink.broker.internal;
+package io.clink.core;
 
 import io.clink.api.config.LinkConfig;
 import java.util.ArrayList;
@@ -11,17 +11,29 @@ import java.util.Map;
  * compared by link name. Links that compare equal are left out so a reload can leave them running undisturbed.
  *
  * <p>Pure value computation: any thread, never blocks, arguments must not be null.
+ *
+ * @param added the links in the new configuration only
+ * @param removed the links in the running configuration only
+ * @param changed the links in both whose options differ
+ * @since 0.1.0
  */
-public record LinkReloadDiff(List<String> added, List<String> removed, List<String> changed) {
+public record LinkChanges(List<String> added, List<String> removed, List<String> changed) {
 
-    public LinkReloadDiff {
+    /** Copies the lists. */
+    public LinkChanges {
         added = List.copyOf(added);
         removed = List.copyOf(removed);
         changed = List.copyOf(changed);
     }
 
-    /** Compares the running links with the ones just read; order of the names follows the input lists. */
-    public static LinkReloadDiff between(List<LinkConfig> running, List<LinkConfig> next) {
+    /**
+     * Compares the running links with the ones just read; order of the names follows the input lists.
+     *
+     * @param running the links in force
+     * @param next the links read from the configuration
+     * @return the difference
+     */
+    public static LinkChanges between(List<LinkConfig> running, List<LinkConfig> next) {
         Map<String, LinkConfig> before = byName(running);
         Map<String, LinkConfig> after = byName(next);
         List<String> added = new ArrayList<>();
@@ -40,9 +52,10 @@ public record LinkReloadDiff(List<String> added, List<String> removed, List<Stri
                 removed.add(name);
             }
         }
-        return new LinkReloadDiff(added, removed, changed);
+        return new LinkChanges(added, removed, changed);
     }
 
+    /** Whether nothing changed. */
     public boolean isEmpty() {
         return added.isEmpty() && removed.isEmpty() && changed.isEmpty();
     }
