@@ -132,6 +132,12 @@ public final class ArtemisLocalBroker extends AbstractLocalBroker {
         return linkAcceptorNames;
     }
 
+    /** {@inheritDoc} The link acceptors' names, which this adapter reports as a connection's listener. */
+    @Override
+    public Set<String> linkListenerNames() {
+        return linkAcceptorNames;
+    }
+
     /**
      * {@inheritDoc}
      *

@@ -276,6 +276,24 @@ class ArtemisBrokerIT {
     }
 
     @Test
+    void linkListener_linkUserPublishingForAnotherCluster_refusedAndDisconnected() throws Exception {
+        MqttConnectionOptions right = MqttTestClient.defaultOptions();
+        right.setUserName(LINK_USER);
+        right.setPassword(LINK_PASSWORD.getBytes(StandardCharsets.UTF_8));
+        MqttTestClient impostor =
+                clients.closeLater(MqttTestClient.connect("tcp://127.0.0.1:" + link(SA), "link-user-impostor", right));
+
+        // LINK_USER speaks for cluster-us-east only; the engine confines it (Artemis's security checks the password).
+        int ack = impostor.tryPublish("$LINK/cluster/msg/" + EU, new byte[] {1}, 1, null);
+
+        assertThat(impostor.awaitServerDisconnect()).isEqualTo(0x87);
+        // The DISCONNECT may overtake the PUBACK; Paho then fails the publish with its own code (>= 32000).
+        assertThat(ack)
+                .satisfiesAnyOf(
+                        a -> assertThat(a).isEqualTo(0x87), a -> assertThat(a).isGreaterThan(32_000));
+    }
+
+    @Test
     void tlsLinkListener_clientCertificateRequired() throws Exception {
         // Control: a client with a certificate of the trusted CA gets in.
         try (MqttTestClient good = tlsClient(link(AP), "tls-good", TestPki.clientContext(ca, usIdentity))) {

@@ -494,6 +494,26 @@ public final class ClusterLink implements AutoCloseable {
         }
 
         /**
+         * Confines a link user: a connection on the link listener {@code listener} authenticated as {@code username}
+         * may publish only to {@code cluster}'s {@code $LINK/cluster/route/<cluster>} and {@code
+         * $LINK/cluster/msg/<cluster>}; any other {@code $LINK} publish is refused with 0x87 and the connection closed
+         * (through {@link LocalBroker#disconnect}). The engine decides it from the listener and user name the adapter
+         * reports in {@link io.clink.api.broker.LinkConnection}, so an adapter need not implement the rule. Users not
+         * given here are not confined.
+         *
+         * @param listener the link listener's name, as the adapter reports it
+         * @param username the user name
+         * @param cluster the remote cluster it speaks for
+         * @return this builder
+         * @throws IllegalArgumentException if a value is empty, or the user already speaks for another cluster on
+         *     that listener
+         */
+        public Builder linkUser(String listener, String username, String cluster) {
+            parts.linkUser(listener, username, cluster);
+            return this;
+        }
+
+        /**
          * Sets the time source (default {@link Ticker#system()}); tests pass a manual one.
          *
          * @param ticker the ticker

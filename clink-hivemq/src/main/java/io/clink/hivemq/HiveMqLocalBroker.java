@@ -137,6 +137,7 @@ public final class HiveMqLocalBroker extends AbstractLocalBroker {
      * @return the listener names, not empty, immutable
      * @since 0.1.0
      */
+    @Override
     public Set<String> linkListenerNames() {
         return linkListenerNames;
     }

@@ -2,6 +2,7 @@ package io.clink.api.broker;
 
 import io.clink.api.annotation.Evolving;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -137,6 +138,21 @@ public interface LocalBroker {
      */
     default boolean supportsQueueSubscriptions() {
         return false;
+    }
+
+    /**
+     * The names of this broker's link listeners, as the adapter reports them in {@link LinkConnection#listener()}.
+     * clink refuses a {@code $LINK/...} publish from a connection that reports another listener, whatever the
+     * adapter did before calling {@link ClusterLinkHooks#onLinkPublish}. Empty (the default) when the broker does not
+     * name its listeners; the adapter then alone keeps {@code $LINK} topics to its link listeners.
+     *
+     * <p>Thread: the thread building the engine; read once. Blocking: never. Exceptions: the engine fails to build.
+     *
+     * @return the names, not null
+     * @since 0.1.0
+     */
+    default Set<String> linkListenerNames() {
+        return Set.of();
     }
 
     /**

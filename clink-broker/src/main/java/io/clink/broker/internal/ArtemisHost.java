@@ -165,6 +165,18 @@ public final class ArtemisHost implements HostedBroker {
                 // Each node its own actor per link: the actor name derives from the node name.
                 builder.nodeName(config.clustering().nodeName());
             }
+            // The engine confines each link user to its cluster's $LINK topics (Artemis's security only checks
+            // the password).
+            if (config.link() != null) {
+                for (LinkAuthenticator.LinkUser u : config.linkUsers()) {
+                    builder.linkUser(limits.linkListener(), u.username(), u.cluster());
+                }
+            }
+            if (config.linkTls() != null) {
+                for (LinkAuthenticator.LinkUser u : config.linkTls().users()) {
+                    builder.linkUser(limits.linkTlsListener(), u.username(), u.cluster());
+                }
+            }
             ClusterLink engine = builder.config(config.cluster())
                     .broker(adapter)
                     .transport(transport)

@@ -60,6 +60,7 @@ public final class HookDispatcher implements ClusterLinkHooks {
     private final RouteReceiver routeReceiver;
     private final ForwardedReceiver forwardedReceiver;
     private final GuardedBroker broker;
+    private final LinkAccess access;
     private final ThreadLocal<ForwardingSink> sinks = ThreadLocal.withInitial(ForwardingSink::new);
     private volatile boolean activated;
     private volatile boolean deactivated;
@@ -81,6 +82,20 @@ public final class HookDispatcher implements ClusterLinkHooks {
             RouteReceiver routeReceiver,
             ForwardedReceiver forwardedReceiver,
             GuardedBroker broker) {
+        this(localCluster, localRoutes, remoteRoutes, links, routeReceiver, forwardedReceiver, broker, LinkAccess.OPEN);
+    }
+
+    /** As above, with the link access rules {@code access} applied to every {@code $LINK} publish first. */
+    public HookDispatcher(
+            String localCluster,
+            LocalRoutes localRoutes,
+            RouteIndex remoteRoutes,
+            LinkSupervisor links,
+            RouteReceiver routeReceiver,
+            ForwardedReceiver forwardedReceiver,
+            GuardedBroker broker,
+            LinkAccess access) {
+        this.access = Objects.requireNonNull(access, "access");
         this.localCluster = Objects.requireNonNull(localCluster, "localCluster");
         this.localRoutes = Objects.requireNonNull(localRoutes, "localRoutes");
         this.remoteRoutes = Objects.requireNonNull(remoteRoutes, "remoteRoutes");
@@ -182,6 +197,18 @@ public final class HookDispatcher implements ClusterLinkHooks {
             return ReasonCodes.UNSPECIFIED_ERROR;
         }
         try {
+            switch (access.check(connection, topic)) {
+                case REFUSE:
+                    return ReasonCodes.NOT_AUTHORIZED;
+                case DISCONNECT:
+                    String reason = access.disconnectReason(connection, topic);
+                    LOG.warn("[{}] {}: closing connection {}", localCluster, reason, connection.clientId());
+                    broker.disconnect(localCluster, null, connection, ReasonCodes.NOT_AUTHORIZED, reason);
+                    return ReasonCodes.NOT_AUTHORIZED;
+                case ACCEPT:
+                default:
+                    break;
+            }
             if (topic.startsWith(ROUTE_PREFIX)) {
                 String sender = topic.substring(ROUTE_PREFIX.length());
                 if (isClusterName(sender)) {

@@ -43,6 +43,7 @@ public final class NodeAssembler {
     private @Nullable LocalBroker broker;
     private @Nullable LinkTransport transport;
     private @Nullable String nodeName;
+    private final LinkAccess.Users linkUsers = new LinkAccess.Users();
     private Ticker ticker = Ticker.system();
     private @Nullable Scheduler scheduler;
     private @Nullable Executor executor;
@@ -65,6 +66,10 @@ public final class NodeAssembler {
     }
 
     /** @throws IllegalArgumentException if the name is empty or has whitespace, control characters, '/', '+' or '#' */
+    public void linkUser(String listener, String username, String cluster) {
+        linkUsers.add(listener, username, cluster);
+    }
+
     public void nodeName(String nodeName) {
         Objects.requireNonNull(nodeName, "nodeName");
         if (nodeName.isEmpty() || nodeName.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '+' || c == '#')) {
@@ -200,7 +205,8 @@ public final class NodeAssembler {
                 links,
                 routeReceiver,
                 new ForwardedReceiver(live, guarded, counters, time.ticker(), etfLimits),
-                guarded);
+                guarded,
+                linkUsers.build(localBroker.linkListenerNames()));
         return new NodeParts(
                 live,
                 node,

@@ -202,6 +202,75 @@ class HookDispatcherTest {
         assertThat(log).isEmpty();
     }
 
+    private HookDispatcher withAccess(LinkAccess access) {
+        return new HookDispatcher(
+                "us",
+                localRoutes,
+                remoteRoutes,
+                links,
+                new RouteReceiver(
+                        liveConfig,
+                        guarded,
+                        remoteRoutes,
+                        counters,
+                        new EngineTime(() -> 0L, (task, delay) -> Cancellable.DONE),
+                        new SerialExecutors(Runnable::run).newSerialExecutor(),
+                        EtfLimits.defaults(),
+                        ReceiverTimings.EMQX),
+                new ForwardedReceiver(liveConfig, guarded, counters, () -> 0L, EtfLimits.defaults()),
+                guarded,
+                access);
+    }
+
+    private static LinkAccess apUserOnClink() {
+        LinkAccess.Users users = new LinkAccess.Users();
+        users.add("clink", "ap-user", "ap");
+        return users.build(java.util.Set.of("clink"));
+    }
+
+    @Test
+    void onLinkPublish_linkUserForAnotherCluster_refusedAndDisconnectedByTheEngine() {
+        HookDispatcher d = withAccess(apUserOnClink());
+        d.activate();
+        LinkConnection apUser = new LinkConnection("conn-7", "impostor", "ap-user", "10.0.0.7", "clink");
+
+        int code = d.onLinkPublish(apUser, "$LINK/cluster/msg/eu", new byte[] {1}, PublishProperties.EMPTY);
+
+        assertThat(code).isEqualTo(ReasonCodes.NOT_AUTHORIZED);
+        assertThat(log).containsExactly("disconnect conn-7 " + ReasonCodes.NOT_AUTHORIZED);
+    }
+
+    @Test
+    void onLinkPublish_sameUserOnAnotherListenerOrAnotherUser_notConfined() {
+        HookDispatcher d = withAccess(apUserOnClink());
+        d.activate();
+
+        // The rule is per listener and user: neither connection is the configured link user, so no DISCONNECT
+        // for confinement (the message itself is then judged as any other: cluster eu is linked here).
+        d.onLinkPublish(
+                new LinkConnection("conn-8", "c8", "other-user", null, "clink"),
+                "$LINK/cluster/msg/eu",
+                new byte[] {1},
+                PublishProperties.EMPTY);
+
+        assertThat(log).noneMatch(l -> l.startsWith("disconnect conn-8"));
+    }
+
+    @Test
+    void onLinkPublish_notOnALinkListener_refusedButKeptConnected() {
+        HookDispatcher d = withAccess(apUserOnClink());
+        d.activate();
+
+        int code = d.onLinkPublish(
+                new LinkConnection("conn-9", "c9", null, null, "default"),
+                "$LINK/cluster/msg/eu",
+                new byte[] {1},
+                PublishProperties.EMPTY);
+
+        assertThat(code).isEqualTo(ReasonCodes.NOT_AUTHORIZED);
+        assertThat(log).isEmpty();
+    }
+
     @Test
     void onLinkPublish_notAProtocolTopic_refusedAndDisconnected() {
         hooks.activate();
