@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterAll;
@@ -52,6 +53,7 @@ class ArtemisBrokerIT {
     private static final String EU = "cluster-eu-west";
     private static final String AP = "cluster-ap-south";
     private static final String SA = "cluster-sa-east";
+    private static final String AF = "cluster-af-south";
     private static final String LINK_USER = "clink-us";
     private static final String LINK_PASSWORD = "us-secret";
     private static final Duration INTERVAL = Duration.ofMillis(500);
@@ -71,12 +73,13 @@ class ArtemisBrokerIT {
 
     @BeforeAll
     static void startClusters() throws Exception {
-        int[] p = FreePorts.pick(9);
+        int[] p = FreePorts.pick(11);
         PORTS.put(US, new int[] {p[0], p[1]});
         PORTS.put(EU, new int[] {p[2], p[3]});
         PORTS.put(AP, new int[] {p[4], p[5]});
         PORTS.put(SA, new int[] {p[6], p[7]});
         usApi = p[8];
+        PORTS.put(AF, new int[] {p[9], p[10]});
         data = Files.createTempDirectory("clink-artemis-broker-it");
         ca = TestPki.ca("clink test CA");
         usIdentity = TestPki.leaf(ca, US, TestPki.ecKeys());
@@ -128,6 +131,20 @@ class ArtemisBrokerIT {
                   bind = "127.0.0.1:%d"
                   authentication = [ { username = "%s", password = "%s", cluster = "%s" } ]
                 }""".formatted(link(SA), LINK_USER, LINK_PASSWORD, US)));
+        // TLS that verifies a certificate the client shows but does not require one, and offers TLS 1.3 only.
+        TestPki.Pem afPem = TestPki.write(data, "af-south", TestPki.leaf(ca, AF, TestPki.ecKeys()));
+        start(AF, BrokerType.ARTEMIS, """
+                cluster { name = "%s", links = [] }
+                listeners {
+                  tcp.default { bind = "127.0.0.1:%d" }
+                  ssl.clink {
+                    bind = "127.0.0.1:%d"
+                    ssl_options { cacertfile = "%s", certfile = "%s", keyfile = "%s", verify = verify_peer,
+                                  fail_if_no_peer_cert = false, versions = ["tlsv1.3"] }
+                  }
+                }
+                management { enable = false }
+                """.formatted(AF, mqtt(AF), link(AF), caPem, afPem.cert(), afPem.key()));
     }
 
     private static String peerOfUs(String name, String topics, String linkListener) {
@@ -291,6 +308,37 @@ class ArtemisBrokerIT {
         assertThat(ack)
                 .satisfiesAnyOf(
                         a -> assertThat(a).isEqualTo(0x87), a -> assertThat(a).isGreaterThan(32_000));
+    }
+
+    @Test
+    void tlsLinkListener_verifyPeerWithoutRequiringOne_acceptsNoCertificateRefusesAForeignOne() throws Exception {
+        try (MqttTestClient anonymous = tlsClient(link(AF), "tls-no-cert-ok", TestPki.clientContext(ca, null))) {
+            assertThat(anonymous.isConnected()).as("no certificate: fail_if_no_peer_cert = false").isTrue();
+        }
+        try (MqttTestClient trusted = tlsClient(link(AF), "tls-trusted", TestPki.clientContext(ca, usIdentity))) {
+            assertThat(trusted.isConnected()).isTrue();
+        }
+        // The client trusts the server, but shows a certificate of a CA the listener does not trust.
+        TestPki.Identity stranger = TestPki.leaf(TestPki.ca("another CA"), "stranger", TestPki.ecKeys());
+        assertThatThrownBy(() -> tlsClient(link(AF), "tls-foreign", TestPki.clientContext(ca, stranger))
+                        .close())
+                .isInstanceOf(MqttException.class);
+    }
+
+    @Test
+    void tlsLinkListener_versionsTls13Only_refusesATls12Handshake() throws Exception {
+        SSLContext context = TestPki.clientContext(ca, null);
+        try (SSLSocket tls13 = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", link(AF))) {
+            tls13.setSoTimeout(10_000);
+            tls13.setEnabledProtocols(new String[] {"TLSv1.3"});
+            tls13.startHandshake();
+            assertThat(tls13.getSession().getProtocol()).isEqualTo("TLSv1.3");
+        }
+        try (SSLSocket tls12 = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", link(AF))) {
+            tls12.setSoTimeout(10_000);
+            tls12.setEnabledProtocols(new String[] {"TLSv1.2"});
+            assertThatThrownBy(tls12::startHandshake).isInstanceOf(java.io.IOException.class);
+        }
     }
 
     @Test

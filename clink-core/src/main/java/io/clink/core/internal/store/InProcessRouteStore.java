@@ -1,0 +1,325 @@
+package io.clink.core.internal.store;
+
+import io.clink.api.store.ActorInit;
+import io.clink.api.store.ActorKey;
+import io.clink.api.store.RouteEvent;
+import io.clink.api.store.RouteKey;
+import io.clink.api.store.RouteOp;
+import io.clink.api.store.RouteStore;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * The route store of a single node, in memory: the default when no distributed store is given.
+ *
+ * State: the actors (incarnation, lane, lease), each cluster's lanes in use, and the route table, a map from route
+ * (cluster, filter, route id) to the set of lanes holding it, plus each cluster's routes for clearing a lane or a
+ * cluster at once. One lock guards all of it, so every RouteStore method is one atomic step, as the interface asks;
+ * the operations are map and bit-set updates, short enough that a lock is cheaper than anything finer.
+ *
+ * Events: each change queues its event, under the lock, on every subscription's queue, so each subscriber sees the
+ * changes in the order they were applied. subscribe() registers the subscription and queues the snapshot (one
+ * LaneAdded per route and lane, then the snapshot-complete marker) in one locked step: no change can fall between the
+ * snapshot and the live events. Listeners are called outside the lock, by whichever thread wins a subscription's
+ * draining flag after a change, one event at a time; a listener that throws is logged and delivery goes on.
+ */
+/** The default {@link RouteStore}: this node's actors and remote routes, in memory. Thread-safe. */
+public final class InProcessRouteStore implements RouteStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InProcessRouteStore.class);
+
+    /** The end-of-snapshot marker in a subscription's queue. */
+    private static final RouteEvent SNAPSHOT_COMPLETE = new RouteEvent.ClusterRemoved("\u0000snapshot-complete");
+
+    private final Object lock = new Object();
+    private final Map<ActorKey, ActorRecord> actors = new HashMap<>(); // guarded by lock
+    private final Map<String, BitSet> lanesInUse = new HashMap<>(); // guarded by lock
+    private final Map<RouteKey, BitSet> routes = new HashMap<>(); // guarded by lock
+    private final Map<String, Set<RouteKey>> routesOfCluster = new HashMap<>(); // guarded by lock
+    private final List<Sub> subscriptions = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    @Override
+    public ActorInit initActor(ActorKey actor, long incarnation, long nowMillis, long leaseMillis) {
+        Objects.requireNonNull(actor, "actor");
+        requirePositive(leaseMillis);
+        ActorInit result;
+        synchronized (lock) {
+            ActorRecord r = actors.get(actor);
+            if (r == null) {
+                BitSet used = lanesInUse.computeIfAbsent(actor.cluster(), c -> new BitSet());
+                int lane = used.nextClearBit(0);
+                if (lane >= MAX_LANES) {
+                    return new ActorInit(ActorInit.Outcome.NO_FREE_LANE, -1);
+                }
+                used.set(lane);
+                actors.put(actor, new ActorRecord(actor, incarnation, lane, nowMillis + leaseMillis));
+                result = new ActorInit(ActorInit.Outcome.CREATED, lane);
+            } else if (incarnation == r.incarnation()) {
+                actors.put(actor, new ActorRecord(actor, incarnation, r.lane(), nowMillis + leaseMillis));
+                result = new ActorInit(ActorInit.Outcome.RESUMED, r.lane());
+            } else if (incarnation > r.incarnation()) {
+                clearLaneLocked(actor.cluster(), r.lane());
+                actors.put(actor, new ActorRecord(actor, incarnation, r.lane(), nowMillis + leaseMillis));
+                result = new ActorInit(ActorInit.Outcome.REINCARNATED, r.lane());
+            } else {
+                return new ActorInit(ActorInit.Outcome.OUTDATED, -1);
+            }
+        }
+        drainAll();
+        return result;
+    }
+
+    @Override
+    public boolean heartbeat(ActorKey actor, long incarnation, long nowMillis, long leaseMillis) {
+        Objects.requireNonNull(actor, "actor");
+        requirePositive(leaseMillis);
+        synchronized (lock) {
+            ActorRecord r = actors.get(actor);
+            if (r == null || r.incarnation() != incarnation) {
+                return false;
+            }
+            actors.put(actor, new ActorRecord(actor, incarnation, r.lane(), nowMillis + leaseMillis));
+            return true;
+        }
+    }
+
+    @Override
+    public boolean applyRoutes(ActorKey actor, long incarnation, List<RouteOp> ops) {
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(ops, "ops");
+        for (RouteOp op : ops) {
+            if (!op.route().cluster().equals(actor.cluster())) {
+                throw new IllegalArgumentException("actor " + actor + " may not change a route of cluster "
+                        + op.route().cluster() + " (" + op.route().filter() + ")");
+            }
+        }
+        synchronized (lock) {
+            ActorRecord r = actors.get(actor);
+            if (r == null || r.incarnation() != incarnation) {
+                return false;
+            }
+            int lane = r.lane();
+            for (RouteOp op : ops) {
+                RouteKey key = op.route();
+                if (op.add()) {
+                    BitSet lanes = routes.get(key);
+                    if (lanes == null) {
+                        lanes = new BitSet();
+                        routes.put(key, lanes);
+                        routesOfCluster
+                                .computeIfAbsent(key.cluster(), c -> new HashSet<>())
+                                .add(key);
+                    }
+                    if (!lanes.get(lane)) {
+                        lanes.set(lane);
+                        publishLocked(new RouteEvent.LaneAdded(key, lane));
+                    }
+                } else {
+                    BitSet lanes = routes.get(key);
+                    if (lanes != null && lanes.get(lane)) {
+                        lanes.clear(lane);
+                        if (lanes.isEmpty()) {
+                            forgetRouteLocked(key);
+                        }
+                        publishLocked(new RouteEvent.LaneDeleted(key, lane));
+                    }
+                }
+            }
+        }
+        drainAll();
+        return true;
+    }
+
+    @Override
+    public Optional<ActorRecord> actor(ActorKey actor) {
+        Objects.requireNonNull(actor, "actor");
+        synchronized (lock) {
+            return Optional.ofNullable(actors.get(actor));
+        }
+    }
+
+    @Override
+    public List<ActorRecord> expiredActors(long nowMillis) {
+        List<ActorRecord> out = new ArrayList<>();
+        synchronized (lock) {
+            for (ActorRecord r : actors.values()) {
+                if (r.leaseUntilMillis() < nowMillis) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean expireIfStillExpired(ActorKey actor, long incarnation, long nowMillis) {
+        Objects.requireNonNull(actor, "actor");
+        synchronized (lock) {
+            ActorRecord r = actors.get(actor);
+            if (r == null || r.incarnation() != incarnation || r.leaseUntilMillis() >= nowMillis) {
+                return false;
+            }
+            actors.remove(actor);
+            clearLaneLocked(actor.cluster(), r.lane());
+            BitSet used = lanesInUse.get(actor.cluster());
+            if (used != null) {
+                used.clear(r.lane());
+            }
+        }
+        drainAll();
+        return true;
+    }
+
+    @Override
+    public List<ActorRecord> removeCluster(String cluster) {
+        Objects.requireNonNull(cluster, "cluster");
+        List<ActorRecord> removed = new ArrayList<>();
+        synchronized (lock) {
+            for (Iterator<ActorRecord> it = actors.values().iterator(); it.hasNext(); ) {
+                ActorRecord r = it.next();
+                if (r.key().cluster().equals(cluster)) {
+                    removed.add(r);
+                    it.remove();
+                }
+            }
+            lanesInUse.remove(cluster);
+            Set<RouteKey> keys = routesOfCluster.remove(cluster);
+            if (keys != null) {
+                keys.forEach(routes::remove);
+            }
+            publishLocked(new RouteEvent.ClusterRemoved(cluster));
+        }
+        drainAll();
+        return removed;
+    }
+
+    @Override
+    public Subscription subscribe(Listener listener) {
+        Objects.requireNonNull(listener, "listener");
+        Sub sub = new Sub(listener);
+        synchronized (lock) {
+            for (Map.Entry<RouteKey, BitSet> e : routes.entrySet()) {
+                BitSet lanes = e.getValue();
+                for (int lane = lanes.nextSetBit(0); lane >= 0; lane = lanes.nextSetBit(lane + 1)) {
+                    sub.queue.add(new RouteEvent.LaneAdded(e.getKey(), lane));
+                }
+            }
+            sub.queue.add(SNAPSHOT_COMPLETE);
+            subscriptions.add(sub);
+        }
+        sub.drain();
+        return sub;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        subscriptions.forEach(Sub::close);
+    }
+
+    private void clearLaneLocked(String cluster, int lane) {
+        Set<RouteKey> keys = routesOfCluster.get(cluster);
+        if (keys != null) {
+            for (Iterator<RouteKey> it = keys.iterator(); it.hasNext(); ) {
+                RouteKey key = it.next();
+                BitSet lanes = routes.get(key);
+                if (lanes != null) {
+                    lanes.clear(lane);
+                    if (lanes.isEmpty()) {
+                        routes.remove(key);
+                        it.remove();
+                    }
+                }
+            }
+        }
+        publishLocked(new RouteEvent.LaneCleared(cluster, lane));
+    }
+
+    private void forgetRouteLocked(RouteKey key) {
+        routes.remove(key);
+        Set<RouteKey> keys = routesOfCluster.get(key.cluster());
+        if (keys != null) {
+            keys.remove(key);
+            if (keys.isEmpty()) {
+                routesOfCluster.remove(key.cluster());
+            }
+        }
+    }
+
+    private void publishLocked(RouteEvent event) {
+        for (Sub s : subscriptions) {
+            s.queue.add(event);
+        }
+    }
+
+    private void drainAll() {
+        for (Sub s : subscriptions) {
+            s.drain();
+        }
+    }
+
+    private static void requirePositive(long leaseMillis) {
+        if (leaseMillis <= 0) {
+            throw new IllegalArgumentException("leaseMillis must be positive, got " + leaseMillis);
+        }
+    }
+
+    /** One subscriber: its queue, drained by one thread at a time. */
+    private final class Sub implements Subscription {
+        final ConcurrentLinkedQueue<RouteEvent> queue = new ConcurrentLinkedQueue<>();
+        private final Listener listener;
+        private final AtomicBoolean draining = new AtomicBoolean();
+        private volatile boolean stopped;
+
+        Sub(Listener listener) {
+            this.listener = listener;
+        }
+
+        void drain() {
+            // Re-check after releasing the flag: an event queued while this thread was finishing is not stranded.
+            while (!queue.isEmpty() && !stopped && !closed && draining.compareAndSet(false, true)) {
+                try {
+                    RouteEvent e;
+                    while (!stopped && !closed && (e = queue.poll()) != null) {
+                        deliver(e);
+                    }
+                } finally {
+                    draining.set(false);
+                }
+            }
+        }
+
+        private void deliver(RouteEvent e) {
+            try {
+                if (e == SNAPSHOT_COMPLETE) {
+                    listener.onSnapshotComplete();
+                } else {
+                    listener.onEvent(e);
+                }
+            } catch (RuntimeException ex) {
+                LOG.warn("route store listener failed on {}; delivery goes on", e, ex);
+            }
+        }
+
+        @Override
+        public void close() {
+            stopped = true;
+            subscriptions.remove(this);
+            queue.clear();
+        }
+    }
+}
