@@ -166,6 +166,35 @@ public abstract class RouteStoreContract {
         }
     }
 
+    /** One racer's work; {@code i} is the racer's number, 0 to 7. */
+    @FunctionalInterface
+    interface Racer {
+        void run(int i) throws Exception;
+    }
+
+    /** Runs eight racers released at once, waiting at most 30 s for them. */
+    private static void race(Racer racer) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int n = i;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    racer.run(n);
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void initActor_newActors_lowestFreeLanePerCluster() throws Exception {
         RouteStore s = store();
@@ -314,27 +343,12 @@ public abstract class RouteStoreContract {
         ActorKey a = actor("eu", "a");
         s.initActor(a, 1, 0, 1_000);
         AtomicInteger wins = new AtomicInteger();
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                RouteStore node = i % 2 == 0 ? s : t;
-                done.add(pool.submit(() -> {
-                    go.await();
-                    if (node.expireIfStillExpired(a, 1, 5_000)) {
-                        wins.incrementAndGet();
-                    }
-                    return null;
-                }));
+        race(i -> {
+            RouteStore node = i % 2 == 0 ? s : t;
+            if (node.expireIfStillExpired(a, 1, 5_000)) {
+                wins.incrementAndGet();
             }
-            go.countDown();
-            for (Future<?> f : done) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         assertEquals(1, wins.get());
     }
 
@@ -346,27 +360,12 @@ public abstract class RouteStoreContract {
         s.initActor(actor("eu", "first"), 1, 0, LEASE);
         Map<ActorInit.Outcome, Integer> outcomes = new ConcurrentHashMap<>();
         Set<Integer> lanes = ConcurrentHashMap.newKeySet();
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                RouteStore node = i % 2 == 0 ? s : t;
-                done.add(pool.submit(() -> {
-                    go.await();
-                    ActorInit r = node.initActor(a, 7, 0, LEASE);
-                    outcomes.merge(r.outcome(), 1, Integer::sum);
-                    lanes.add(r.lane());
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> f : done) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        race(i -> {
+            RouteStore node = i % 2 == 0 ? s : t;
+            ActorInit r = node.initActor(a, 7, 0, LEASE);
+            outcomes.merge(r.outcome(), 1, Integer::sum);
+            lanes.add(r.lane());
+        });
         assertEquals(Map.of(ActorInit.Outcome.CREATED, 1, ActorInit.Outcome.RESUMED, 7), outcomes);
         assertEquals(Set.of(1), lanes);
     }

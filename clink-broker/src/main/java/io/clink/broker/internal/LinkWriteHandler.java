@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clink.api.config.ClusterLinkConfig;
-import io.clink.api.config.InvalidConfigException;
 import io.clink.api.config.LinkConfig;
 import io.clink.core.ClusterLink;
 import io.clink.core.LinkChanges;
@@ -201,7 +200,7 @@ public final class LinkWriteHandler {
      * A configuration reload (SIGHUP): under the same lock as the API's writes, reads the configuration file and its
      * override again through {@code load} (the file's links with the override on top: for a link the API changed,
      * the override wins, as EMQX's override file does) and applies what changed through {@link
-     * ClusterLink#updateConfig}, leaving unchanged links running. Loading inside the lock keeps an API write that
+     * ClusterLink#replaceLinks}, leaving unchanged links running. Loading inside the lock keeps an API write that
      * races with the reload from being undone by it.
      *
      * @param load reads the configuration again; its exceptions (a bad file) propagate and nothing changes
@@ -222,21 +221,12 @@ public final class LinkWriteHandler {
     /** Applies the new links to the engine, then persists; if persisting fails, puts the engine back. */
     private Result apply(
             ClusterLinkConfig current, List<LinkConfig> links, OverrideFile next, @Nullable String show, int status) {
-        ClusterLinkConfig updated;
         try {
-            updated = ClusterLinkConfig.builder()
-                    .name(current.name())
-                    .actorName(current.actorName().orElse(null))
-                    .links(links)
-                    .build();
-        } catch (InvalidConfigException e) {
-            return bad(e.option() + ": " + e.getMessage());
-        }
-        try {
-            engine.updateConfig(updated);
+            engine.replaceLinks(links);
         } catch (IllegalArgumentException e) {
             return bad(String.valueOf(e.getMessage()));
         }
+        ClusterLinkConfig updated = engine.config();
         if (file != null) {
             try {
                 next.writeTo(file);

@@ -60,22 +60,7 @@ class HookDispatcherTest {
     private final RouteIndex remoteRoutes = new RouteIndex();
     private final LocalRoutes localRoutes = new LocalRoutes(true);
     private final LinkSupervisor links = new LinkSupervisor(RecordingLink::new, cluster -> {}, () -> 0L);
-    private final HookDispatcher hooks = new HookDispatcher(
-            "us",
-            localRoutes,
-            remoteRoutes,
-            links,
-            new RouteReceiver(
-                    liveConfig,
-                    guarded,
-                    remoteRoutes,
-                    counters,
-                    new EngineTime(() -> 0L, (task, delay) -> Cancellable.DONE),
-                    new SerialExecutors(Runnable::run).newSerialExecutor(),
-                    EtfLimits.defaults(),
-                    ReceiverTimings.EMQX),
-            new ForwardedReceiver(liveConfig, guarded, counters, () -> 0L, EtfLimits.defaults()),
-            guarded);
+    private final HookDispatcher hooks = withAccess(LinkAccess.OPEN);
 
     private final class RecordingLink implements RunningLink {
         private final LinkConfig config;
