@@ -4,6 +4,7 @@ import io.clink.api.transport.LinkClient;
 import io.clink.api.transport.LinkClientOptions;
 import io.clink.api.transport.LinkTransport;
 import io.clink.paho.internal.PahoLinkClient;
+import io.clink.paho.internal.TcpSocketOptions;
 import io.clink.paho.internal.TlsContexts;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -56,19 +57,21 @@ public final class PahoLinkTransport implements LinkTransport {
     /**
      * Checks the TLS files of {@code options}: each must parse as PEM, the CA file must hold at least one
      * certificate, the client key must be PKCS#8, PKCS#1 (RSA) or SEC1 (EC, named curve), unencrypted, and must match
-     * the client certificate.
+     * the client certificate. Checks as well that this platform can set the requested socket options ({@code
+     * tcp_opts.keepalive} needs TCP_KEEPIDLE, TCP_KEEPINTERVAL and TCP_KEEPCOUNT).
      *
      * <p>Thread: any. Blocking: reads the files.
      *
      * @param options the options, not null
      * @throws IllegalArgumentException naming the option ({@code ssl.cacertfile}, {@code ssl.certfile},
-     *     {@code ssl.keyfile}), the file and what is wrong
+     *     {@code ssl.keyfile}, {@code tcp_opts.keepalive}), the file or value and what is wrong
      * @since 0.1.0
      */
     @Override
     public void validate(LinkClientOptions options) {
         Objects.requireNonNull(options, "options");
         options.tls().ifPresent(TlsContexts::validate);
+        TcpSocketOptions.validate(options.tcpOptions());
     }
 
     /**

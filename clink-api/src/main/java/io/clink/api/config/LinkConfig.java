@@ -10,9 +10,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One cluster link: an entry of {@code cluster.links}, named after the <em>remote</em> cluster. Carries every field
- * of EMQX's link schema (protocol document section 5.1) with EMQX's defaults, plus clink's own options ({@code
- * keepalive}, {@code actor_name}, {@code reconnect}, {@code forwarding_buffer}). Immutable; built by {@link
- * #builder()}. Equal when every field is equal, so a configuration reload can tell which links changed.
+ * of EMQX's link schema (protocol document section 5.1) that clink honours, with EMQX's defaults, plus clink's own
+ * options ({@code keepalive}, {@code actor_name}, {@code reconnect}, {@code forwarding_buffer}). Immutable; built by
+ * {@link #builder()}. Equal when every field is equal, so a configuration reload can tell which links changed.
+ *
+ * <p>EMQX's {@code retry_interval} is not here: it asks for in-session retransmission of unacknowledged publishes,
+ * which MQTT 5 forbids (section 4.4: a client resends only after a reconnect, as clink does). The configuration
+ * loader accepts it with a warning and does not keep it.
  *
  * <p>{@link #topics()} lists what <em>this</em> cluster wants to receive from the remote one; an empty list makes
  * the link one-way (the remote still receives what it asks for). {@link #toString()} never shows the password.
@@ -79,18 +83,12 @@ public final class LinkConfig {
     public static final ConfigOption<Integer> POOL_SIZE = ConfigOption.withDefault(
             "pool_size", 8, "Number of message-forwarding connections to the remote, per node.", "integer, 1..1024");
 
-    /** Option {@code retry_interval}. */
-    public static final ConfigOption<Duration> RETRY_INTERVAL = ConfigOption.withDefault(
-            "retry_interval",
-            Duration.ofSeconds(15),
-            "In-session retransmission interval of unacknowledged forwarded messages (0 = none).",
-            "duration, 0..1h");
-
     /** Option {@code max_inflight}. */
     public static final ConfigOption<Integer> MAX_INFLIGHT = ConfigOption.withDefault(
             "max_inflight",
             32,
-            "Maximum unacknowledged QoS 1 publishes per link connection (route actor and forwarding connections).",
+            "Maximum unacknowledged QoS 1 publishes per link connection (route actor and forwarding connections; "
+                    + "resource_opts.inflight_window may narrow the forwarding connections' window).",
             "integer, 1..65535");
 
     /** Option {@code tcp_opts}. */
@@ -150,7 +148,6 @@ public final class LinkConfig {
             SSL,
             TOPICS,
             POOL_SIZE,
-            RETRY_INTERVAL,
             MAX_INFLIGHT,
             TCP_OPTS,
             RESOURCE_OPTS,
@@ -195,7 +192,6 @@ public final class LinkConfig {
         b.ssl = values.ssl();
         b.topics = values.topics();
         b.poolSize = values.poolSize();
-        b.retryInterval = values.retryInterval();
         b.maxInflight = values.maxInflight();
         b.tcpOptions = values.tcpOptions();
         b.resourceOptions = values.resourceOptions();
@@ -333,16 +329,6 @@ public final class LinkConfig {
     }
 
     /**
-     * {@code retry_interval}.
-     *
-     * @return the interval, default 15 s
-     * @since 0.1.0
-     */
-    public Duration retryInterval() {
-        return values.retryInterval();
-    }
-
-    /**
      * {@code max_inflight}.
      *
      * @return the in-flight window per connection, default 32
@@ -456,7 +442,6 @@ public final class LinkConfig {
         private @Nullable TlsSettings ssl;
         private @Nullable List<String> topics;
         private int poolSize = POOL_SIZE.defaultOrThrow();
-        private Duration retryInterval = RETRY_INTERVAL.defaultOrThrow();
         private int maxInflight = MAX_INFLIGHT.defaultOrThrow();
         private TcpOptions tcpOptions = TCP_OPTS.defaultOrThrow();
         private ResourceOptions resourceOptions = RESOURCE_OPTS.defaultOrThrow();
@@ -612,19 +597,6 @@ public final class LinkConfig {
         }
 
         /**
-         * Sets {@code retry_interval} (default 15 s).
-         *
-         * @param interval 0..1 h
-         * @return this builder
-         * @throws InvalidConfigException if out of range
-         */
-        public Builder retryInterval(Duration interval) {
-            this.retryInterval = Checks.duration(RETRY_INTERVAL.name(), interval, Duration.ZERO, Duration.ofHours(1));
-            setOnce.mark(RETRY_INTERVAL.name());
-            return this;
-        }
-
-        /**
          * Sets {@code max_inflight} (default 32).
          *
          * @param max 1..65535
@@ -761,7 +733,6 @@ public final class LinkConfig {
                     ssl,
                     t,
                     poolSize,
-                    retryInterval,
                     maxInflight,
                     tcpOptions,
                     resourceOptions,

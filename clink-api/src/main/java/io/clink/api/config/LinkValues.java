@@ -23,7 +23,6 @@ record LinkValues(
         @Nullable TlsSettings ssl,
         List<String> topics,
         int poolSize,
-        Duration retryInterval,
         int maxInflight,
         TcpOptions tcpOptions,
         ResourceOptions resourceOptions,
@@ -44,7 +43,7 @@ record LinkValues(
     public String toString() {
         return "LinkConfig{name=" + name + ", enable=" + enable + ", server=" + server + ", clientid=" + clientId
                 + ", username=" + username + ", password=" + (password == null ? null : REDACTED) + ", ssl=" + ssl
-                + ", topics=" + topics + ", pool_size=" + poolSize + ", retry_interval=" + Checks.human(retryInterval)
+                + ", topics=" + topics + ", pool_size=" + poolSize
                 + ", max_inflight=" + maxInflight + ", tcp_opts=" + tcpOptions + ", resource_opts=" + resourceOptions
                 + ", keepalive=" + Checks.human(keepalive) + ", actor_name=" + actorName + ", reconnect=" + reconnect
                 + ", forwarding_buffer.max_messages=" + forwardingBufferMaxMessages + ", forwarding_buffer.max_bytes="

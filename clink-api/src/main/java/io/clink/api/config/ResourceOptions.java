@@ -8,16 +8,15 @@ import org.jspecify.annotations.Nullable;
  * A link's {@code resource_opts}: how the message-forwarding side is run (protocol document section 5.2). The
  * names and defaults are EMQX's. Immutable; built by {@link #builder()}.
  *
+ * <p>Only the options that mean something for clink's forwarder are here. EMQX's {@code worker_pool_size}, {@code
+ * health_check_interval}, {@code start_timeout} and its other resource options have no clink equivalent (one
+ * queue per forwarding connection, so {@code pool_size} sets both; the link's status follows every connection
+ * event instead of being polled; starting a link never blocks): the configuration loader accepts them with a
+ * warning and does not keep them.
+ *
  * @since 0.1.0
  */
 public final class ResourceOptions {
-
-    /** Option {@code worker_pool_size}. */
-    public static final ConfigOption<Integer> WORKER_POOL_SIZE = ConfigOption.withDefault(
-            "worker_pool_size",
-            16,
-            "Number of buffer workers that queue messages for the forwarding connections.",
-            "integer, 1..1024");
 
     /** Option {@code dispatch_strategy}. */
     public static final ConfigOption<DispatchStrategy> DISPATCH_STRATEGY = ConfigOption.withDefault(
@@ -25,13 +24,6 @@ public final class ResourceOptions {
             DispatchStrategy.PER_CLIENTID,
             "How a message is assigned to a worker: per_clientid keeps each publisher's order, random spreads load.",
             "per_clientid or random");
-
-    /** Option {@code health_check_interval}. */
-    public static final ConfigOption<Duration> HEALTH_CHECK_INTERVAL = ConfigOption.withDefault(
-            "health_check_interval",
-            Duration.ofSeconds(15),
-            "How often the forwarding connections' health is checked for the link's status.",
-            "duration, 1ms..1h");
 
     /** Option {@code request_ttl}. */
     public static final ConfigOption<Duration> REQUEST_TTL = ConfigOption.withDefault(
@@ -44,7 +36,8 @@ public final class ResourceOptions {
     public static final ConfigOption<Integer> INFLIGHT_WINDOW = ConfigOption.withDefault(
             "inflight_window",
             100,
-            "Maximum number of forwarded messages awaiting acknowledgement per worker.",
+            "Maximum number of forwarded messages awaiting acknowledgement per forwarding connection (clink's "
+                    + "buffer worker); the window is the smaller of this and max_inflight.",
             "integer, 1..65535");
 
     /** Option {@code max_buffer_bytes}. */
@@ -54,13 +47,6 @@ public final class ResourceOptions {
             "Maximum payload bytes buffered for forwarding; also the default of forwarding_buffer.max_bytes.",
             "bytes, 1..2^40");
 
-    /** Option {@code start_timeout}. */
-    public static final ConfigOption<Duration> START_TIMEOUT = ConfigOption.withDefault(
-            "start_timeout",
-            Duration.ofSeconds(5),
-            "How long starting the forwarding side may take before the link reports it as connecting.",
-            "duration, 1ms..1h");
-
     /** All defaults. */
     public static final ResourceOptions DEFAULT = builder().build();
 
@@ -68,22 +54,16 @@ public final class ResourceOptions {
     private static final Duration ONE_MS = Duration.ofMillis(1);
     private static final Duration ONE_HOUR = Duration.ofHours(1);
 
-    private final int workerPoolSize;
     private final DispatchStrategy dispatchStrategy;
-    private final Duration healthCheckInterval;
     private final Duration requestTtl;
     private final int inflightWindow;
     private final long maxBufferBytes;
-    private final Duration startTimeout;
 
     private ResourceOptions(Builder b) {
-        this.workerPoolSize = b.workerPoolSize;
         this.dispatchStrategy = b.dispatchStrategy;
-        this.healthCheckInterval = b.healthCheckInterval;
         this.requestTtl = b.requestTtl;
         this.inflightWindow = b.inflightWindow;
         this.maxBufferBytes = b.maxBufferBytes;
-        this.startTimeout = b.startTimeout;
     }
 
     /**
@@ -97,16 +77,6 @@ public final class ResourceOptions {
     }
 
     /**
-     * {@code worker_pool_size}.
-     *
-     * @return 1..1024, default 16
-     * @since 0.1.0
-     */
-    public int workerPoolSize() {
-        return workerPoolSize;
-    }
-
-    /**
      * {@code dispatch_strategy}.
      *
      * @return the strategy, default {@link DispatchStrategy#PER_CLIENTID}
@@ -114,16 +84,6 @@ public final class ResourceOptions {
      */
     public DispatchStrategy dispatchStrategy() {
         return dispatchStrategy;
-    }
-
-    /**
-     * {@code health_check_interval}.
-     *
-     * @return 1 ms..1 h, default 15 s
-     * @since 0.1.0
-     */
-    public Duration healthCheckInterval() {
-        return healthCheckInterval;
     }
 
     /**
@@ -156,16 +116,6 @@ public final class ResourceOptions {
         return maxBufferBytes;
     }
 
-    /**
-     * {@code start_timeout}.
-     *
-     * @return 1 ms..1 h, default 5 s
-     * @since 0.1.0
-     */
-    public Duration startTimeout() {
-        return startTimeout;
-    }
-
     @Override
     public boolean equals(@Nullable Object o) {
         if (this == o) {
@@ -175,33 +125,22 @@ public final class ResourceOptions {
             return false;
         }
         ResourceOptions r = (ResourceOptions) o;
-        return workerPoolSize == r.workerPoolSize
-                && inflightWindow == r.inflightWindow
+        return inflightWindow == r.inflightWindow
                 && maxBufferBytes == r.maxBufferBytes
                 && dispatchStrategy == r.dispatchStrategy
-                && healthCheckInterval.equals(r.healthCheckInterval)
-                && requestTtl.equals(r.requestTtl)
-                && startTimeout.equals(r.startTimeout);
+                && requestTtl.equals(r.requestTtl);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(
-                workerPoolSize,
-                dispatchStrategy,
-                healthCheckInterval,
-                requestTtl,
-                inflightWindow,
-                maxBufferBytes,
-                startTimeout);
+        return Objects.hash(dispatchStrategy, requestTtl, inflightWindow, maxBufferBytes);
     }
 
     @Override
     public String toString() {
-        return "ResourceOptions{worker_pool_size=" + workerPoolSize + ", dispatch_strategy="
-                + dispatchStrategy.configValue() + ", health_check_interval=" + Checks.human(healthCheckInterval)
-                + ", request_ttl=" + Checks.human(requestTtl) + ", inflight_window=" + inflightWindow
-                + ", max_buffer_bytes=" + maxBufferBytes + ", start_timeout=" + Checks.human(startTimeout) + '}';
+        return "ResourceOptions{dispatch_strategy=" + dispatchStrategy.configValue() + ", request_ttl="
+                + Checks.human(requestTtl) + ", inflight_window=" + inflightWindow + ", max_buffer_bytes="
+                + maxBufferBytes + '}';
     }
 
     /**
@@ -212,28 +151,12 @@ public final class ResourceOptions {
      */
     public static final class Builder {
         private final Checks.SetOnce setOnce = new Checks.SetOnce();
-        private int workerPoolSize = WORKER_POOL_SIZE.defaultOrThrow();
         private DispatchStrategy dispatchStrategy = DISPATCH_STRATEGY.defaultOrThrow();
-        private Duration healthCheckInterval = HEALTH_CHECK_INTERVAL.defaultOrThrow();
         private Duration requestTtl = REQUEST_TTL.defaultOrThrow();
         private int inflightWindow = INFLIGHT_WINDOW.defaultOrThrow();
         private long maxBufferBytes = MAX_BUFFER_BYTES.defaultOrThrow();
-        private Duration startTimeout = START_TIMEOUT.defaultOrThrow();
 
         private Builder() {}
-
-        /**
-         * Sets {@code worker_pool_size} (default 16).
-         *
-         * @param size 1..1024
-         * @return this builder
-         * @throws InvalidConfigException if out of range
-         */
-        public Builder workerPoolSize(int size) {
-            this.workerPoolSize = Checks.range(PREFIX + WORKER_POOL_SIZE.name(), size, 1, 1024);
-            setOnce.mark(PREFIX + WORKER_POOL_SIZE.name());
-            return this;
-        }
 
         /**
          * Sets {@code dispatch_strategy} (default per_clientid).
@@ -244,20 +167,6 @@ public final class ResourceOptions {
         public Builder dispatchStrategy(DispatchStrategy strategy) {
             this.dispatchStrategy = Objects.requireNonNull(strategy, "strategy");
             setOnce.mark(PREFIX + DISPATCH_STRATEGY.name());
-            return this;
-        }
-
-        /**
-         * Sets {@code health_check_interval} (default 15 s).
-         *
-         * @param interval 1 ms..1 h
-         * @return this builder
-         * @throws InvalidConfigException if out of range
-         */
-        public Builder healthCheckInterval(Duration interval) {
-            this.healthCheckInterval =
-                    Checks.duration(PREFIX + HEALTH_CHECK_INTERVAL.name(), interval, ONE_MS, ONE_HOUR);
-            setOnce.mark(PREFIX + HEALTH_CHECK_INTERVAL.name());
             return this;
         }
 
@@ -297,19 +206,6 @@ public final class ResourceOptions {
         public Builder maxBufferBytes(long bytes) {
             this.maxBufferBytes = Checks.range(PREFIX + MAX_BUFFER_BYTES.name(), bytes, 1L, 1L << 40);
             setOnce.mark(PREFIX + MAX_BUFFER_BYTES.name());
-            return this;
-        }
-
-        /**
-         * Sets {@code start_timeout} (default 5 s).
-         *
-         * @param timeout 1 ms..1 h
-         * @return this builder
-         * @throws InvalidConfigException if out of range
-         */
-        public Builder startTimeout(Duration timeout) {
-            this.startTimeout = Checks.duration(PREFIX + START_TIMEOUT.name(), timeout, ONE_MS, ONE_HOUR);
-            setOnce.mark(PREFIX + START_TIMEOUT.name());
             return this;
         }
 

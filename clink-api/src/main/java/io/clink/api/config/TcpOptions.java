@@ -7,24 +7,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A link's {@code tcp_opts}: socket options of its connections (EMQX {@code client_tcp_opts}, protocol document
- * section 5.1). Every option is optional; an unset option leaves the transport's default. Immutable; built by
- * {@link #builder()}.
+ * section 5.1). Every option is optional; an unset option leaves the transport's default. The transport sets them on
+ * the TCP socket before it connects, under TLS as well. Immutable; built by {@link #builder()}.
+ *
+ * <p>EMQX's {@code active_n}, {@code buffer} and {@code delay_send} tune the Erlang port driver and have no JVM
+ * socket equivalent: the configuration loader accepts them with a warning and does not keep them.
  *
  * @since 0.1.0
  */
 public final class TcpOptions {
 
-    /** Option {@code active_n}. */
-    public static final ConfigOption<Integer> ACTIVE_N = ConfigOption.withDefault(
-            "active_n",
-            10,
-            "Erlang socket batching (packets read per wake-up). Accepted for EMQX compatibility; the JVM transports "
-                    + "ignore it.",
-            "integer, 1..65535");
-
     /** Option {@code nodelay}. */
     public static final ConfigOption<Boolean> NODELAY = ConfigOption.optional(
-            "nodelay", "TCP_NODELAY: send small packets at once instead of coalescing them.", "boolean");
+            "nodelay", "TCP_NODELAY: send small packets at once instead of coalescing them. Default: on.", "boolean");
 
     /** Option {@code sndbuf}. */
     public static final ConfigOption<Integer> SNDBUF =
@@ -34,41 +29,28 @@ public final class TcpOptions {
     public static final ConfigOption<Integer> RECBUF =
             ConfigOption.optional("recbuf", "SO_RCVBUF: the kernel receive buffer size.", "bytes, 1..2^31-1");
 
-    /** Option {@code buffer}. */
-    public static final ConfigOption<Integer> BUFFER =
-            ConfigOption.optional("buffer", "Size of the transport's user-space socket buffer.", "bytes, 1..2^31-1");
-
     /** Option {@code keepalive}. */
     public static final ConfigOption<TcpKeepalive> KEEPALIVE = ConfigOption.optional(
             "keepalive",
-            "TCP keepalive probing, \"Idle,Interval,Probes\" in seconds/seconds/count, or \"none\".",
+            "TCP keepalive probing (SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTERVAL, TCP_KEEPCOUNT), "
+                    + "\"Idle,Interval,Probes\" in seconds/seconds/count, or \"none\".",
             "\"none\" or three integers: idle 1..7200, interval 1..7200, probes 1..127");
-
-    /** Option {@code delay_send}. */
-    public static final ConfigOption<Boolean> DELAY_SEND =
-            ConfigOption.optional("delay_send", "Queue outgoing data briefly to send it in larger writes.", "boolean");
 
     /** No option set. */
     public static final TcpOptions DEFAULT = builder().build();
 
     private static final String PREFIX = "tcp_opts.";
 
-    private final int activeN;
     private final @Nullable Boolean nodelay;
     private final int sndbuf;
     private final int recbuf;
-    private final int buffer;
     private final @Nullable TcpKeepalive keepalive;
-    private final @Nullable Boolean delaySend;
 
     private TcpOptions(Builder b) {
-        this.activeN = b.activeN;
         this.nodelay = b.nodelay;
         this.sndbuf = b.sndbuf;
         this.recbuf = b.recbuf;
-        this.buffer = b.buffer;
         this.keepalive = b.keepalive;
-        this.delaySend = b.delaySend;
     }
 
     /**
@@ -82,19 +64,9 @@ public final class TcpOptions {
     }
 
     /**
-     * {@code active_n}: accepted for EMQX compatibility, without effect on the JVM.
-     *
-     * @return the value, default 10
-     * @since 0.1.0
-     */
-    public int activeN() {
-        return activeN;
-    }
-
-    /**
      * {@code nodelay}.
      *
-     * @return the flag, or empty for the transport's default
+     * @return the flag, or empty for the transport's default (on)
      * @since 0.1.0
      */
     public Optional<Boolean> nodelay() {
@@ -122,16 +94,6 @@ public final class TcpOptions {
     }
 
     /**
-     * {@code buffer}.
-     *
-     * @return bytes, or empty for the transport's default
-     * @since 0.1.0
-     */
-    public OptionalInt buffer() {
-        return buffer == 0 ? OptionalInt.empty() : OptionalInt.of(buffer);
-    }
-
-    /**
      * {@code keepalive}.
      *
      * @return the probing settings, or empty for none ({@code "none"} or unset)
@@ -139,16 +101,6 @@ public final class TcpOptions {
      */
     public Optional<TcpKeepalive> keepalive() {
         return Optional.ofNullable(keepalive);
-    }
-
-    /**
-     * {@code delay_send}.
-     *
-     * @return the flag, or empty for the transport's default
-     * @since 0.1.0
-     */
-    public Optional<Boolean> delaySend() {
-        return Optional.ofNullable(delaySend);
     }
 
     @Override
@@ -160,27 +112,23 @@ public final class TcpOptions {
             return false;
         }
         TcpOptions t = (TcpOptions) o;
-        return activeN == t.activeN
-                && sndbuf == t.sndbuf
+        return sndbuf == t.sndbuf
                 && recbuf == t.recbuf
-                && buffer == t.buffer
                 && Objects.equals(nodelay, t.nodelay)
-                && Objects.equals(keepalive, t.keepalive)
-                && Objects.equals(delaySend, t.delaySend);
+                && Objects.equals(keepalive, t.keepalive);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(activeN, nodelay, sndbuf, recbuf, buffer, keepalive, delaySend);
+        return Objects.hash(nodelay, sndbuf, recbuf, keepalive);
     }
 
     @Override
     public String toString() {
-        return "TcpOptions{active_n=" + activeN + ", nodelay=" + nodelay + ", sndbuf="
-                + sndbuf().stream().boxed().findFirst().orElse(null) + ", recbuf="
-                + recbuf().stream().boxed().findFirst().orElse(null) + ", buffer="
-                + buffer().stream().boxed().findFirst().orElse(null) + ", keepalive="
-                + (keepalive == null ? "none" : keepalive) + ", delay_send=" + delaySend + '}';
+        return "TcpOptions{nodelay=" + nodelay + ", sndbuf="
+                + sndbuf().stream().boxed().findFirst().orElse(null)
+                + ", recbuf=" + recbuf().stream().boxed().findFirst().orElse(null) + ", keepalive="
+                + (keepalive == null ? "none" : keepalive) + '}';
     }
 
     /**
@@ -191,28 +139,12 @@ public final class TcpOptions {
      */
     public static final class Builder {
         private final Checks.SetOnce setOnce = new Checks.SetOnce();
-        private int activeN = ACTIVE_N.defaultOrThrow();
         private @Nullable Boolean nodelay;
         private int sndbuf;
         private int recbuf;
-        private int buffer;
         private @Nullable TcpKeepalive keepalive;
-        private @Nullable Boolean delaySend;
 
         private Builder() {}
-
-        /**
-         * Sets {@code active_n} (default 10; no effect on the JVM).
-         *
-         * @param n 1..65535
-         * @return this builder
-         * @throws InvalidConfigException if out of range
-         */
-        public Builder activeN(int n) {
-            this.activeN = Checks.range(PREFIX + ACTIVE_N.name(), n, 1, 65535);
-            setOnce.mark(PREFIX + ACTIVE_N.name());
-            return this;
-        }
 
         /**
          * Sets {@code nodelay}.
@@ -253,19 +185,6 @@ public final class TcpOptions {
         }
 
         /**
-         * Sets {@code buffer}.
-         *
-         * @param bytes 1 or more
-         * @return this builder
-         * @throws InvalidConfigException if not positive
-         */
-        public Builder buffer(int bytes) {
-            this.buffer = Checks.range(PREFIX + BUFFER.name(), bytes, 1, Integer.MAX_VALUE);
-            setOnce.mark(PREFIX + BUFFER.name());
-            return this;
-        }
-
-        /**
          * Sets {@code keepalive} from EMQX's notation.
          *
          * @param spec {@code "none"} or {@code "Idle,Interval,Probes"}
@@ -288,18 +207,6 @@ public final class TcpOptions {
         public Builder keepalive(@Nullable TcpKeepalive keepalive) {
             this.keepalive = keepalive;
             setOnce.mark(PREFIX + KEEPALIVE.name());
-            return this;
-        }
-
-        /**
-         * Sets {@code delay_send}.
-         *
-         * @param on the flag
-         * @return this builder
-         */
-        public Builder delaySend(boolean on) {
-            this.delaySend = on;
-            setOnce.mark(PREFIX + DELAY_SEND.name());
             return this;
         }
 

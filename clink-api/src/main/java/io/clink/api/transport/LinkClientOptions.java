@@ -1,5 +1,6 @@
 package io.clink.api.transport;
 
+import io.clink.api.config.TcpOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -13,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The engine derives these from the link configuration: host and port from {@code server}, the client id from
  * {@code clientid} plus the suffix of protocol document section 2.2 ({@code <base>:routesync:<sha8>} or
- * {@code <base>:msg:<sha8>:<N>}), credentials, {@code ssl}, {@code max_inflight}.
+ * {@code <base>:msg:<sha8>:<N>}), credentials, {@code ssl}, {@code max_inflight}, {@code tcp_opts}.
  *
  * @since 0.1.0
  */
@@ -37,6 +38,7 @@ public final class LinkClientOptions {
     private final @Nullable String username;
     private final byte @Nullable [] password;
     private final int maxInflight;
+    private final TcpOptions tcpOptions;
 
     private LinkClientOptions(Builder b) {
         this.host = Objects.requireNonNull(b.host, "host");
@@ -50,6 +52,7 @@ public final class LinkClientOptions {
         this.username = b.username;
         this.password = b.password == null ? null : b.password.clone();
         this.maxInflight = b.maxInflight;
+        this.tcpOptions = b.tcpOptions;
     }
 
     /**
@@ -161,12 +164,24 @@ public final class LinkClientOptions {
         return maxInflight;
     }
 
+    /**
+     * Socket options of the connection's TCP socket (the link's {@code tcp_opts}), applied before it connects and
+     * kept under TLS. Default {@link TcpOptions#DEFAULT}: the transport's own choices.
+     *
+     * @return the options, not null
+     * @since 0.2.0
+     */
+    public TcpOptions tcpOptions() {
+        return tcpOptions;
+    }
+
     @Override
     public String toString() {
         // Never print the password.
         return "LinkClientOptions{host=" + host + ", port=" + port + ", tls=" + (tls != null) + ", clientId=" + clientId
                 + ", cleanStart=" + cleanStart + ", keepAlive=" + keepAlive + ", username=" + username
-                + ", password=" + (password == null ? "none" : "******") + ", maxInflight=" + maxInflight + '}';
+                + ", password=" + (password == null ? "none" : "******") + ", maxInflight=" + maxInflight
+                + ", tcpOptions=" + tcpOptions + '}';
     }
 
     /**
@@ -187,6 +202,7 @@ public final class LinkClientOptions {
         private @Nullable String username;
         private byte @Nullable [] password;
         private int maxInflight = DEFAULT_MAX_INFLIGHT;
+        private TcpOptions tcpOptions = TcpOptions.DEFAULT;
 
         private Builder() {}
 
@@ -333,6 +349,18 @@ public final class LinkClientOptions {
                 throw new IllegalArgumentException("maxInflight must be in 1..65535: " + maxInflight);
             }
             this.maxInflight = maxInflight;
+            return this;
+        }
+
+        /**
+         * Sets the socket options (default {@link TcpOptions#DEFAULT}).
+         *
+         * @param tcpOptions the options, not null
+         * @return this builder
+         * @since 0.2.0
+         */
+        public Builder tcpOptions(TcpOptions tcpOptions) {
+            this.tcpOptions = Objects.requireNonNull(tcpOptions, "tcpOptions");
             return this;
         }
 

@@ -53,7 +53,6 @@ class LinkConfigTest {
         assertThat(l.effectiveTls()).isEmpty();
         assertThat(l.topics()).containsExactly("#");
         assertThat(l.poolSize()).isEqualTo(8);
-        assertThat(l.retryInterval()).isEqualTo(Duration.ofSeconds(15));
         assertThat(l.maxInflight()).isEqualTo(32);
         assertThat(l.tcpOptions()).isEqualTo(TcpOptions.DEFAULT);
         assertThat(l.resourceOptions()).isEqualTo(ResourceOptions.DEFAULT);
@@ -68,7 +67,6 @@ class LinkConfigTest {
     void options_defaults_matchProtocolSection5() {
         assertThat(LinkConfig.ENABLE.defaultValue()).contains(true);
         assertThat(LinkConfig.POOL_SIZE.defaultValue()).contains(8);
-        assertThat(LinkConfig.RETRY_INTERVAL.defaultValue()).contains(Duration.ofSeconds(15));
         assertThat(LinkConfig.MAX_INFLIGHT.defaultValue()).contains(32);
         assertThat(LinkConfig.KEEPALIVE.defaultValue()).contains(Duration.ofSeconds(60));
         assertThat(LinkConfig.NAME.isRequired()).isTrue();
@@ -80,7 +78,7 @@ class LinkConfigTest {
 
     @Test
     void options_everyOption_hasNameDocAndRule() {
-        assertThat(LinkConfig.OPTIONS).hasSize(18);
+        assertThat(LinkConfig.OPTIONS).hasSize(17);
         assertThat(LinkConfig.OPTIONS).extracting(ConfigOption::name).doesNotHaveDuplicates();
         for (ConfigOption<?> o : LinkConfig.OPTIONS) {
             assertThat(o.name()).isNotBlank();
@@ -173,22 +171,6 @@ class LinkConfigTest {
                         "max_inflight",
                         InvalidConfigException.INVALID_VALUE)
                 .hasMessage("max_inflight: must be in 1..65535, got " + value);
-    }
-
-    @Test
-    void retryInterval_negativeOrHuge_fails() {
-        assertInvalid(
-                        () -> LinkConfig.builder().retryInterval(Duration.ofMillis(-1)),
-                        "retry_interval",
-                        InvalidConfigException.INVALID_VALUE)
-                .hasMessageContaining("must be between 0s and 1h");
-        assertInvalid(
-                        () -> LinkConfig.builder().retryInterval(Duration.ofHours(2)),
-                        "retry_interval",
-                        InvalidConfigException.INVALID_VALUE)
-                .hasMessageContaining("got 2h");
-        assertThat(minimal().retryInterval(Duration.ZERO).build().retryInterval())
-                .isZero();
     }
 
     @Test

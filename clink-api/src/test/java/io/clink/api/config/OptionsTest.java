@@ -7,7 +7,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** ResourceOptions, TcpOptions, TcpKeepalive, DispatchStrategy, ReconnectBackoff and ConfigOption. */
 class OptionsTest {
@@ -17,49 +16,30 @@ class OptionsTest {
     @Test
     void resourceOptions_defaults_matchEmqxTable52() {
         ResourceOptions r = ResourceOptions.DEFAULT;
-        assertThat(r.workerPoolSize()).isEqualTo(16);
         assertThat(r.dispatchStrategy()).isEqualTo(DispatchStrategy.PER_CLIENTID);
-        assertThat(r.healthCheckInterval()).isEqualTo(Duration.ofSeconds(15));
         assertThat(r.requestTtl()).isEqualTo(Duration.ofSeconds(45));
         assertThat(r.inflightWindow()).isEqualTo(100);
         assertThat(r.maxBufferBytes()).isEqualTo(268_435_456L);
-        assertThat(r.startTimeout()).isEqualTo(Duration.ofSeconds(5));
-    }
-
-    @ParameterizedTest
-    @ValueSource(ints = {0, 1025})
-    void workerPoolSize_outOfRange_failsWithValue(int v) {
-        assertThatThrownBy(() -> ResourceOptions.builder().workerPoolSize(v))
-                .isInstanceOf(InvalidConfigException.class)
-                .hasMessage("resource_opts.worker_pool_size: must be in 1..1024, got " + v);
     }
 
     @Test
     void resourceOptions_ranges_areChecked() {
-        assertThatThrownBy(() -> ResourceOptions.builder().healthCheckInterval(Duration.ZERO))
-                .hasMessage("resource_opts.health_check_interval: must be between 1ms and 1h, got 0s");
         assertThatThrownBy(() -> ResourceOptions.builder().requestTtl(Duration.ofMinutes(61)))
                 .hasMessage("resource_opts.request_ttl: must be between 1ms and 1h, got 61m");
         assertThatThrownBy(() -> ResourceOptions.builder().inflightWindow(0))
                 .hasMessage("resource_opts.inflight_window: must be in 1..65535, got 0");
         assertThatThrownBy(() -> ResourceOptions.builder().maxBufferBytes(0))
                 .hasMessage("resource_opts.max_buffer_bytes: must be in 1..1099511627776, got 0");
-        assertThatThrownBy(() -> ResourceOptions.builder().startTimeout(Duration.ofMillis(-1)))
-                .hasMessageStartingWith("resource_opts.start_timeout: must be between 1ms and 1h");
     }
 
     @Test
     void resourceOptions_setValues_areKeptAndCompared() {
         ResourceOptions r = ResourceOptions.builder()
-                .workerPoolSize(4)
                 .dispatchStrategy(DispatchStrategy.RANDOM)
-                .healthCheckInterval(Duration.ofSeconds(3))
                 .requestTtl(Duration.ofSeconds(9))
                 .inflightWindow(7)
                 .maxBufferBytes(1000)
-                .startTimeout(Duration.ofSeconds(2))
                 .build();
-        assertThat(r.workerPoolSize()).isEqualTo(4);
         assertThat(r.dispatchStrategy()).isEqualTo(DispatchStrategy.RANDOM);
         assertThat(r.inflightWindow()).isEqualTo(7);
         assertThat(r).isNotEqualTo(ResourceOptions.DEFAULT);
@@ -98,33 +78,24 @@ class OptionsTest {
     @Test
     void tcpOptions_default_leavesEverythingUnset() {
         TcpOptions t = TcpOptions.DEFAULT;
-        assertThat(t.activeN()).isEqualTo(10);
         assertThat(t.nodelay()).isEmpty();
         assertThat(t.sndbuf()).isEmpty();
         assertThat(t.recbuf()).isEmpty();
-        assertThat(t.buffer()).isEmpty();
         assertThat(t.keepalive()).isEmpty();
-        assertThat(t.delaySend()).isEmpty();
     }
 
     @Test
     void tcpOptions_allSet_keepsValues() {
         TcpOptions t = TcpOptions.builder()
-                .activeN(100)
                 .nodelay(true)
                 .sndbuf(65536)
                 .recbuf(32768)
-                .buffer(4096)
                 .keepalive("240,30,5")
-                .delaySend(false)
                 .build();
-        assertThat(t.activeN()).isEqualTo(100);
         assertThat(t.nodelay()).contains(true);
         assertThat(t.sndbuf()).hasValue(65536);
         assertThat(t.recbuf()).hasValue(32768);
-        assertThat(t.buffer()).hasValue(4096);
         assertThat(t.keepalive()).contains(new TcpKeepalive(240, 30, 5));
-        assertThat(t.delaySend()).contains(false);
         assertThat(t).isNotEqualTo(TcpOptions.DEFAULT);
         assertThat(t.toString()).contains("keepalive=240,30,5").contains("sndbuf=65536");
     }
@@ -133,8 +104,6 @@ class OptionsTest {
     void tcpOptions_badSizes_failWithValue() {
         assertThatThrownBy(() -> TcpOptions.builder().sndbuf(0))
                 .hasMessage("tcp_opts.sndbuf: must be in 1..2147483647, got 0");
-        assertThatThrownBy(() -> TcpOptions.builder().activeN(0))
-                .hasMessage("tcp_opts.active_n: must be in 1..65535, got 0");
     }
 
     @Test

@@ -39,7 +39,8 @@ public final class LinkJson {
     private LinkJson() {}
 
     /**
-     * One link: its configuration with defaults filled and secrets redacted, its {@code status} and {@code
+     * One link: its configuration with defaults filled and secrets redacted (only the options clink honours; those
+     * it accepts and ignores, such as {@code retry_interval}, are not echoed), its {@code status} and {@code
      * node_status} (this node only), and clink's details of the actors and the forwarding pool.
      */
     public static ObjectNode link(ClusterLinkConfig cluster, LinkConfig link, LinkStatus status, String node) {
@@ -53,7 +54,6 @@ public final class LinkJson {
         ArrayNode topics = o.putArray("topics");
         link.topics().forEach(topics::add);
         o.put("pool_size", link.poolSize());
-        o.put("retry_interval", duration(link.retryInterval()));
         o.put("max_inflight", link.maxInflight());
         o.put("keepalive", duration(link.keepalive()));
         ObjectNode ssl = o.putObject("ssl");
@@ -67,13 +67,10 @@ public final class LinkJson {
         });
         ResourceOptions r = link.resourceOptions();
         ObjectNode res = o.putObject("resource_opts");
-        res.put("worker_pool_size", r.workerPoolSize());
         res.put("dispatch_strategy", r.dispatchStrategy().configValue());
-        res.put("health_check_interval", duration(r.healthCheckInterval()));
         res.put("request_ttl", duration(r.requestTtl()));
         res.put("inflight_window", r.inflightWindow());
         res.put("max_buffer_bytes", bytes(r.maxBufferBytes()));
-        res.put("start_timeout", duration(r.startTimeout()));
 
         String value = status(status);
         o.put("status", value);

@@ -273,13 +273,25 @@ class LinkJsonTest {
         JsonNode r = wire(LinkJson.link(cluster(l), l, LinkStatus.disabled("cluster-eu-west", 0), "n"))
                 .get("resource_opts");
 
-        assertThat(r.get("worker_pool_size").asInt()).isEqualTo(16);
         assertThat(r.get("dispatch_strategy").asText()).isEqualTo("per_clientid");
-        assertThat(r.get("health_check_interval").asText()).isEqualTo("15s");
         assertThat(r.get("request_ttl").asText()).isEqualTo("45s");
         assertThat(r.get("inflight_window").asInt()).isEqualTo(100);
         assertThat(r.get("max_buffer_bytes").asText()).isEqualTo("256MB");
-        assertThat(r.get("start_timeout").asText()).isEqualTo("5s");
+    }
+
+    @Test
+    void link_ignoredOptions_absentFromEcho() throws Exception {
+        LinkConfig l = link("p");
+
+        JsonNode j = wire(LinkJson.link(cluster(l), l, LinkStatus.disabled("cluster-eu-west", 0), "n"));
+
+        // Accepted from EMQX configurations and ignored with a warning (LinkSectionReader): never shown as if set.
+        assertThat(j.has("retry_interval")).isFalse();
+        assertThat(j.get("resource_opts").has("worker_pool_size")).isFalse();
+        assertThat(j.get("resource_opts").has("health_check_interval")).isFalse();
+        assertThat(j.get("resource_opts").has("start_timeout")).isFalse();
+        assertThat(j.get("pool_size").asInt()).isEqualTo(8);
+        assertThat(j.get("max_inflight").asInt()).isEqualTo(32);
     }
 
     @ParameterizedTest

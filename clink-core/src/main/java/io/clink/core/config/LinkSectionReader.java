@@ -40,7 +40,6 @@ final class LinkSectionReader {
             SSL,
             LinkConfig.TOPICS.name(),
             LinkConfig.POOL_SIZE.name(),
-            LinkConfig.RETRY_INTERVAL.name(),
             LinkConfig.MAX_INFLIGHT.name(),
             TCP_OPTS,
             RESOURCE_OPTS,
@@ -49,31 +48,41 @@ final class LinkSectionReader {
             RECONNECT,
             FORWARDING_BUFFER);
 
-    private static final Map<String, String> LINK_IGNORED =
-            Map.of("ps_actor_incarnation", "EMQX manages it internally; clink keeps incarnations in its own store");
+    private static final Map<String, String> LINK_IGNORED = Map.of(
+            "ps_actor_incarnation",
+            "EMQX manages it internally; clink keeps incarnations in its own store",
+            "retry_interval",
+            "MQTT 5 allows resending an unacknowledged publish only after a reconnect (section 4.4), which clink "
+                    + "always does; there is no in-session retransmission to time");
 
     private static final String RESOURCE_NOTE = "an EMQX resource option without a clink equivalent";
 
     private static final Set<String> TCP_KEYS = Set.of(
-            TcpOptions.ACTIVE_N.name(),
-            TcpOptions.NODELAY.name(),
-            TcpOptions.SNDBUF.name(),
-            TcpOptions.RECBUF.name(),
-            TcpOptions.BUFFER.name(),
-            TcpOptions.KEEPALIVE.name(),
-            TcpOptions.DELAY_SEND.name());
+            TcpOptions.NODELAY.name(), TcpOptions.SNDBUF.name(), TcpOptions.RECBUF.name(), TcpOptions.KEEPALIVE.name());
+
+    private static final Map<String, String> TCP_IGNORED = Map.of(
+            "active_n", "Erlang port-driver batching; JVM sockets have no equivalent",
+            "buffer", "the Erlang port driver's user-space buffer; JVM sockets have no equivalent",
+            "delay_send", "Erlang port-driver send queueing; JVM sockets have no equivalent");
 
     private static final Set<String> RESOURCE_KEYS = Set.of(
-            ResourceOptions.WORKER_POOL_SIZE.name(),
             ResourceOptions.DISPATCH_STRATEGY.name(),
-            ResourceOptions.HEALTH_CHECK_INTERVAL.name(),
             ResourceOptions.REQUEST_TTL.name(),
             "request_timeout",
             ResourceOptions.INFLIGHT_WINDOW.name(),
-            ResourceOptions.MAX_BUFFER_BYTES.name(),
-            ResourceOptions.START_TIMEOUT.name());
+            ResourceOptions.MAX_BUFFER_BYTES.name());
 
     private static final Map<String, String> RESOURCE_IGNORED = Map.ofEntries(
+            Map.entry(
+                    "worker_pool_size",
+                    "clink keeps one queue per forwarding connection, so pool_size sets the number of workers"),
+            Map.entry(
+                    "health_check_interval",
+                    "the link's status follows every connection event as it happens; nothing is polled"),
+            Map.entry(
+                    "start_timeout",
+                    "starting a link never waits for its connections; the status shows connecting until they are "
+                            + "up"),
             Map.entry("health_check_interval_jitter", RESOURCE_NOTE),
             Map.entry("health_check_timeout", RESOURCE_NOTE),
             Map.entry("buffer_mode", RESOURCE_NOTE),
@@ -103,7 +112,6 @@ final class LinkSectionReader {
         set(link, LinkConfig.PASSWORD.name(), link.secret(LinkConfig.PASSWORD.name()), b::password);
         set(link, LinkConfig.TOPICS.name(), link.strings(LinkConfig.TOPICS.name()), b::topics);
         set(link, LinkConfig.POOL_SIZE.name(), link.int32(LinkConfig.POOL_SIZE.name()), b::poolSize);
-        set(link, LinkConfig.RETRY_INTERVAL.name(), link.duration(LinkConfig.RETRY_INTERVAL.name()), b::retryInterval);
         set(link, LinkConfig.MAX_INFLIGHT.name(), link.int32(LinkConfig.MAX_INFLIGHT.name()), b::maxInflight);
         set(link, LinkConfig.KEEPALIVE.name(), link.duration(LinkConfig.KEEPALIVE.name()), b::keepalive);
         set(link, LinkConfig.ACTOR_NAME.name(), link.string(LinkConfig.ACTOR_NAME.name()), b::actorName);
@@ -134,15 +142,12 @@ final class LinkSectionReader {
     }
 
     private static TcpOptions readTcp(ConfigSection tcp) {
-        tcp.checkKeys(TCP_KEYS, Map.of(), Map.of());
+        tcp.checkKeys(TCP_KEYS, TCP_IGNORED, Map.of());
         TcpOptions.Builder b = TcpOptions.builder();
-        tcp.int32(TcpOptions.ACTIVE_N.name()).ifPresent(b::activeN);
         tcp.bool(TcpOptions.NODELAY.name()).ifPresent(b::nodelay);
         tcp.bytes(TcpOptions.SNDBUF.name()).ifPresent(v -> b.sndbuf(intBytes(tcp, TcpOptions.SNDBUF.name(), v)));
         tcp.bytes(TcpOptions.RECBUF.name()).ifPresent(v -> b.recbuf(intBytes(tcp, TcpOptions.RECBUF.name(), v)));
-        tcp.bytes(TcpOptions.BUFFER.name()).ifPresent(v -> b.buffer(intBytes(tcp, TcpOptions.BUFFER.name(), v)));
         tcp.string(TcpOptions.KEEPALIVE.name()).ifPresent(b::keepalive);
-        tcp.bool(TcpOptions.DELAY_SEND.name()).ifPresent(b::delaySend);
         return b.build();
     }
 
@@ -156,10 +161,8 @@ final class LinkSectionReader {
     private static ResourceOptions readResource(ConfigSection r) {
         r.checkKeys(RESOURCE_KEYS, RESOURCE_IGNORED, Map.of());
         ResourceOptions.Builder b = ResourceOptions.builder();
-        r.int32(ResourceOptions.WORKER_POOL_SIZE.name()).ifPresent(b::workerPoolSize);
         r.string(ResourceOptions.DISPATCH_STRATEGY.name())
                 .ifPresent(v -> b.dispatchStrategy(DispatchStrategy.parse(v)));
-        r.duration(ResourceOptions.HEALTH_CHECK_INTERVAL.name()).ifPresent(b::healthCheckInterval);
         Optional<Duration> ttl = r.duration(ResourceOptions.REQUEST_TTL.name());
         Optional<Duration> timeout = r.duration("request_timeout");
         if (ttl.isPresent() && timeout.isPresent()) {
@@ -168,7 +171,6 @@ final class LinkSectionReader {
         ttl.or(() -> timeout).ifPresent(b::requestTtl);
         r.int32(ResourceOptions.INFLIGHT_WINDOW.name()).ifPresent(b::inflightWindow);
         r.bytes(ResourceOptions.MAX_BUFFER_BYTES.name()).ifPresent(b::maxBufferBytes);
-        r.duration(ResourceOptions.START_TIMEOUT.name()).ifPresent(b::startTimeout);
         return b.build();
     }
 

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -183,7 +184,6 @@ class ClusterLinkConfigLoaderTest {
         assertThat(l.password()).contains("s3cret");
         assertThat(l.topics()).containsExactly("global/#", "fwd/+/x");
         assertThat(l.poolSize()).isEqualTo(4);
-        assertThat(l.retryInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(l.maxInflight()).isEqualTo(64);
         assertThat(l.keepalive()).isEqualTo(Duration.ofMinutes(2));
         assertThat(l.actorName()).contains("actor-a");
@@ -198,23 +198,17 @@ class ClusterLinkConfigLoaderTest {
                         .build());
         assertThat(l.tcpOptions())
                 .isEqualTo(TcpOptions.builder()
-                        .activeN(20)
                         .nodelay(true)
                         .sndbuf(64 * 1024)
                         .recbuf(1024 * 1024)
-                        .buffer(4096)
                         .keepalive(new TcpKeepalive(60, 10, 5))
-                        .delaySend(false)
                         .build());
         assertThat(l.resourceOptions())
                 .isEqualTo(ResourceOptions.builder()
-                        .workerPoolSize(2)
                         .dispatchStrategy(DispatchStrategy.RANDOM)
-                        .healthCheckInterval(Duration.ofSeconds(5))
                         .requestTtl(Duration.ofMinutes(1))
                         .inflightWindow(10)
                         .maxBufferBytes(256L * 1024 * 1024)
-                        .startTimeout(Duration.ofMillis(500))
                         .build());
         assertThat(l.reconnect()).isEqualTo(new ReconnectBackoff(Duration.ofMillis(200), Duration.ofSeconds(15), 0.5));
         assertThat(l.forwardingBufferMaxMessages()).isEqualTo(1000);
@@ -352,17 +346,54 @@ class ClusterLinkConfigLoaderTest {
     }
 
     @Test
-    void parse_durationWithUnits_setsRetryInterval() {
-        ClusterLinkConfig c = ClusterLinkConfigLoader.parse(link("retry_interval = 1m30s"));
+    void parse_durationWithUnits_setsRequestTtl() {
+        ClusterLinkConfig c = ClusterLinkConfigLoader.parse(link("resource_opts { request_ttl = 1m30s }"));
 
-        assertThat(c.links().get(0).retryInterval()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(c.links().get(0).resourceOptions().requestTtl()).isEqualTo(Duration.ofSeconds(90));
     }
 
     @Test
     void parse_bareIntegerDuration_isMilliseconds() {
-        ClusterLinkConfig c = ClusterLinkConfigLoader.parse(link("retry_interval = 250"));
+        ClusterLinkConfig c = ClusterLinkConfigLoader.parse(link("resource_opts { request_ttl = 250 }"));
 
-        assertThat(c.links().get(0).retryInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.links().get(0).resourceOptions().requestTtl()).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            retry_interval = 30s                      | cluster.links[0].retry_interval           | section 4.4
+            tcp_opts { active_n = 20 }                | cluster.links[0].tcp_opts.active_n        | Erlang
+            tcp_opts { buffer = 4096 }                | cluster.links[0].tcp_opts.buffer          | Erlang
+            tcp_opts { delay_send = true }            | cluster.links[0].tcp_opts.delay_send      | Erlang
+            resource_opts { worker_pool_size = 4 }    | cluster.links[0].resource_opts.worker_pool_size | pool_size
+            resource_opts { health_check_interval = 5s } | cluster.links[0].resource_opts.health_check_interval | nothing is polled
+            resource_opts { start_timeout = 1s }      | cluster.links[0].resource_opts.start_timeout | never waits
+            """)
+    void read_acceptedAndIgnoredOption_warnsNamingTheKeyAndKeepsNothing(String body, String path, String reason) {
+        List<String> warnings = new ArrayList<>();
+        ConfigSection root =
+                ClusterLinkConfigLoader.parseString(link(body), "x.conf").root("x.conf", dir, warnings::add);
+        ConfigSection linkSection = root.section("cluster")
+                .orElseThrow()
+                .sections("links")
+                .orElseThrow()
+                .get(0);
+
+        LinkConfig l = LinkSectionReader.read(linkSection);
+
+        assertThat(warnings)
+                .singleElement()
+                .asString()
+                .contains(path + " is ignored: ")
+                .contains(reason);
+        LinkConfig plain = LinkSectionReader.read(ClusterLinkConfigLoader.parseString(link(""), "x.conf")
+                .root("x.conf", dir, w -> {})
+                .section("cluster")
+                .orElseThrow()
+                .sections("links")
+                .orElseThrow()
+                .get(0));
+        assertThat(l).as("an ignored option changes nothing in the link").isEqualTo(plain);
     }
 
     @ParameterizedTest
@@ -470,8 +501,6 @@ class ClusterLinkConfigLoaderTest {
             pool_size = "many"                      | cluster.links[0].pool_size = "many"                 | must be an integer
             pool_size = 99999999999999999999      | cluster.links[0].pool_size                        | must be an integer
             max_inflight = 70000                  | cluster.links[0].max_inflight = 70000             | 1..65535
-            retry_interval = "2h"                   | cluster.links[0].retry_interval = "2h"              | between
-            retry_interval = "soon"                 | cluster.links[0].retry_interval = "soon"            | must be a duration
             keepalive = "1500ms"                    | cluster.links[0].keepalive = "1500ms"               | whole seconds
             enable = "maybe"                        | cluster.links[0].enable = "maybe"                   | true or false
             clientid = "has space"                | cluster.links[0].clientid = "has space"           | whitespace
@@ -492,7 +521,6 @@ class ClusterLinkConfigLoaderTest {
             tcp_opts { keepalive = "1,2" }        | cluster.links[0].tcp_opts.keepalive = "1,2"       | Idle,Interval,Probes
             tcp_opts { keepalive = "0,2,3" }      | cluster.links[0].tcp_opts.keepalive.idle          | 1..7200
             tcp_opts { sndbuf = "4GB" }             | cluster.links[0].tcp_opts.sndbuf = "4GB"            | at most
-            tcp_opts { active_n = 0 }             | cluster.links[0].tcp_opts.active_n = 0            | 1..65535
             resource_opts { dispatch_strategy = "hash" } | cluster.links[0].resource_opts.dispatch_strategy = "hash" | per_clientid or random
             resource_opts { request_ttl = 0 }     | cluster.links[0].resource_opts.request_ttl = 0    | between
             resource_opts { request_ttl = 1s, request_timeout = 2s } | cluster.links[0].resource_opts.request_timeout | alias

@@ -1,5 +1,6 @@
 package io.clink.paho.internal;
 
+import io.clink.api.config.TcpOptions;
 import io.clink.api.transport.TlsSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +15,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The TCP (and optional TLS) connection under one Paho client. Replaces Paho's own socket modules so that clink
- * controls SNI, host name verification and protocol versions, and so that {@link #stop()} from any thread breaks a
- * connect or handshake that is stalled (Paho would otherwise wait inside {@code start()}).
+ * controls SNI, host name verification, protocol versions and the socket options ({@code tcp_opts}, set on the TCP
+ * socket before it connects, TLS or not), and so that {@link #stop()} from any thread breaks a connect or handshake
+ * that is stalled (Paho would otherwise wait inside {@code start()}).
  *
  * <p>Concurrency: {@link #start()} runs on Paho's connect thread; {@link #stop()} may run at the same time on any
  * thread. The sockets are published under {@code this} lock, and {@code stopped} is checked after each one is
@@ -30,6 +32,7 @@ public final class LinkNetworkModule implements NetworkModule {
     private final int port;
     private final int timeoutMillis;
     private final @Nullable TlsSettings tls;
+    private final TcpOptions tcpOptions;
 
     private @Nullable Socket raw; // guarded by this
     private @Nullable SSLSocket secure; // guarded by this
@@ -43,12 +46,15 @@ public final class LinkNetworkModule implements NetworkModule {
      * @param port peer port
      * @param timeoutMillis limit for the TCP connect and for the TLS handshake
      * @param tls TLS settings, or null for plain TCP
+     * @param tcpOptions socket options of the TCP socket
      */
-    public LinkNetworkModule(String host, int port, int timeoutMillis, @Nullable TlsSettings tls) {
+    public LinkNetworkModule(
+            String host, int port, int timeoutMillis, @Nullable TlsSettings tls, TcpOptions tcpOptions) {
         this.host = host;
         this.port = port;
         this.timeoutMillis = timeoutMillis;
         this.tls = tls;
+        this.tcpOptions = tcpOptions;
     }
 
     @Override
@@ -60,8 +66,8 @@ public final class LinkNetworkModule implements NetworkModule {
             }
             raw = socket;
         }
+        TcpSocketOptions.apply(socket, tcpOptions);
         socket.connect(new InetSocketAddress(host, port), timeoutMillis);
-        socket.setTcpNoDelay(true);
         Socket active = socket;
         if (tls != null) {
             SSLContext context = TlsContexts.create(tls);
@@ -89,6 +95,11 @@ public final class LinkNetworkModule implements NetworkModule {
     @Override
     public OutputStream getOutputStream() throws IOException {
         return active().getOutputStream();
+    }
+
+    /** The TCP socket (under TLS, the one the TLS layer wraps), or null before {@link #start()}; for tests. */
+    synchronized @Nullable Socket tcpSocket() {
+        return raw;
     }
 
     private synchronized Socket active() throws SocketException {

@@ -91,7 +91,8 @@ final class PahoSession implements MqttCallback {
                 options.host(),
                 options.port(),
                 (int) Math.min(Integer.MAX_VALUE, timeoutMillis),
-                options.tls().orElse(null));
+                options.tls().orElse(null),
+                options.tcpOptions());
         this.publisher = new SessionPublisher(this, lock, timer);
         this.subscriptions = new SessionSubscriptions(this, lock, target);
     }

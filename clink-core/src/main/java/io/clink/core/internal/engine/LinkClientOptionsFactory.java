@@ -14,7 +14,7 @@ public final class LinkClientOptionsFactory {
 
     /**
      * Options for a connection of {@code link} with the given client id: the link's server, TLS, credentials,
-     * keepalive and in-flight window, clean start as EMQX 5.9+ link clients use.
+     * keepalive, socket options and in-flight window, clean start as EMQX 5.9+ link clients use.
      */
     public static LinkClientOptions options(LinkConfig link, String clientId) {
         return options(link, clientId, link.server());
@@ -22,9 +22,34 @@ public final class LinkClientOptionsFactory {
 
     /**
      * Options for a connection of {@code link} to one endpoint of its {@code server} list. The TLS settings are the
-     * link's; the transport verifies the peer's name against (and sends SNI for) this endpoint's host.
+     * link's; the transport verifies the peer's name against (and sends SNI for) this endpoint's host. The in-flight
+     * window is {@code max_inflight}: right for the route actor's connection; forwarding connections use {@link
+     * #forwardingOptions}.
      */
     public static LinkClientOptions options(LinkConfig link, String clientId, ServerAddress endpoint) {
+        return builder(link, clientId, endpoint).build();
+    }
+
+    /**
+     * Options for a message-forwarding connection of {@code link}: as {@link #options(LinkConfig, String,
+     * ServerAddress)}, with the window {@link #forwardingWindow}.
+     */
+    public static LinkClientOptions forwardingOptions(LinkConfig link, String clientId, ServerAddress endpoint) {
+        return builder(link, clientId, endpoint)
+                .maxInflight(forwardingWindow(link))
+                .build();
+    }
+
+    /**
+     * The in-flight window of a forwarding connection. In EMQX both {@code max_inflight} (the MQTT client's window)
+     * and {@code resource_opts.inflight_window} (the window of the buffer worker feeding it) bound the unacknowledged
+     * forwarded messages; clink's buffer worker is the connection itself, so the smaller of the two applies.
+     */
+    public static int forwardingWindow(LinkConfig link) {
+        return Math.min(link.maxInflight(), link.resourceOptions().inflightWindow());
+    }
+
+    private static LinkClientOptions.Builder builder(LinkConfig link, String clientId, ServerAddress endpoint) {
         LinkClientOptions.Builder b = LinkClientOptions.builder()
                 .host(endpoint.host())
                 .port(endpoint.port())
@@ -33,9 +58,10 @@ public final class LinkClientOptionsFactory {
                 .cleanStart(true)
                 .keepAlive(link.keepalive())
                 .maxInflight(link.maxInflight())
+                .tcpOptions(link.tcpOptions())
                 .username(link.username().orElse(null));
         link.password().ifPresent(p -> b.password(p.getBytes(StandardCharsets.UTF_8)));
-        return b.build();
+        return b;
     }
 
     /**

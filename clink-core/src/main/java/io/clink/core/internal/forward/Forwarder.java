@@ -167,7 +167,7 @@ public final class Forwarder {
                     time.ticker(),
                     buffer,
                     counters,
-                    link.maxInflight(),
+                    LinkClientOptionsFactory.forwardingWindow(link),
                     ttlNanos);
         }
     }
@@ -189,7 +189,7 @@ public final class Forwarder {
             int number = slot.number();
             slot.clients(
                     new EndpointRotation(link.servers().endpoints()),
-                    endpoint -> transport.createClient(LinkClientOptionsFactory.options(
+                    endpoint -> transport.createClient(LinkClientOptionsFactory.forwardingOptions(
                             link, LinkClientIds.message(clientIdBase, nodeName, number), endpoint)));
         }
         started = true;
@@ -324,7 +324,8 @@ public final class Forwarder {
     }
 
     private LinkClientOptions options(int number) {
-        return LinkClientOptionsFactory.options(link, LinkClientIds.message(clientIdBase, nodeName, number));
+        return LinkClientOptionsFactory.forwardingOptions(
+                link, LinkClientIds.message(clientIdBase, nodeName, number), link.server());
     }
 
     // ---- everything below runs on the link's serial executor ----

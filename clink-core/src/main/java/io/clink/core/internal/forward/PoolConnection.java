@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection of the forwarding pool (a slot) and its FIFO: a lock-free queue that publisher threads append to,
- * an executor-owned retry deque served before it, and the in-flight window of at most {@code max_inflight} messages
- * awaiting their PUBACK. It keeps the pool's ordering and at-least-once rules for its share of the messages (see
- * {@link Forwarder}): it sends strictly in queue order, and after a connection loss its unacknowledged QoS 1+
- * messages go back to the head, oldest first, while QoS 0 ones are dropped.
+ * an executor-owned retry deque served before it, and the in-flight window of at most min({@code max_inflight},
+ * {@code resource_opts.inflight_window}) messages awaiting their PUBACK. It keeps the pool's ordering and
+ * at-least-once rules for its share of the messages (see {@link Forwarder}): it sends strictly in queue order, and
+ * after a connection loss its unacknowledged QoS 1+ messages go back to the head, oldest first, while QoS 0 ones are
+ * dropped.
  *
  * <p>A PUBACK settles a message (forwarded below 0x80, failed from 0x80); a send error that {@link
  * ConnectionFailure#isConnectionLost() loses the connection} takes the slot down, any other fails that message

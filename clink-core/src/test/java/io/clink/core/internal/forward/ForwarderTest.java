@@ -400,6 +400,23 @@ class ForwarderTest {
                 .isZero();
     }
 
+    @Test
+    void forward_inflightWindowBelowMaxInflight_theSmallerBoundsWhatIsUnacknowledged() {
+        startConnected(link().maxInflight(32)
+                .resourceOptions(io.clink.api.config.ResourceOptions.builder()
+                        .inflightWindow(2)
+                        .build())
+                .build());
+
+        forward(msg("p", 1, "1"), msg("p", 1, "2"), msg("p", 1, "3"));
+
+        assertThat(texts(transport.client(1))).containsExactly("1", "2");
+        assertThat(counters.inflightMessages.get()).isEqualTo(2);
+        transport.client(1).ack(0);
+        time.runUntilIdle();
+        assertThat(texts(transport.client(1))).containsExactly("1", "2", "3");
+    }
+
     // ---- ordering and dispatch ----
 
     @Test
