@@ -73,19 +73,8 @@ public final class HookDispatcher implements ClusterLinkHooks {
      * @param routeReceiver handles inbound route replication
      * @param forwardedReceiver handles inbound forwarded messages
      * @param broker disconnects inbound connections that publish where they may not
+     * @param access decides every {@code $LINK} publish before anything else ({@link LinkAccess#OPEN}: no rules)
      */
-    public HookDispatcher(
-            String localCluster,
-            LocalRoutes localRoutes,
-            RouteIndex remoteRoutes,
-            LinkSupervisor links,
-            RouteReceiver routeReceiver,
-            ForwardedReceiver forwardedReceiver,
-            GuardedBroker broker) {
-        this(localCluster, localRoutes, remoteRoutes, links, routeReceiver, forwardedReceiver, broker, LinkAccess.OPEN);
-    }
-
-    /** As above, with the link access rules {@code access} applied to every {@code $LINK} publish first. */
     public HookDispatcher(
             String localCluster,
             LocalRoutes localRoutes,
