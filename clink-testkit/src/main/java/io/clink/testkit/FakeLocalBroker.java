@@ -417,6 +417,12 @@ public final class FakeLocalBroker implements LocalBroker {
         return this;
     }
 
+    /** {@inheritDoc} The names given to {@link #linkListeners}, empty until then. */
+    @Override
+    public Set<String> linkListenerNames() {
+        return sessions.linkListenerNames();
+    }
+
     /**
      * Gives this broker one of the {@link Fault bugs} (or takes it away), to prove that a contract check catches it.
      *

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,6 +54,22 @@ abstract class LinkConnectionContract extends DeliveryContract {
         assertEquals(LINK_RESP, e.properties().responseTopic().orElse(null));
         assertArrayEquals(correlation, e.properties().correlationData().orElse(null));
         assertEquals("contract-link-props", e.connection().clientId());
+    }
+
+    @Test
+    void linkPublish_connection_reportsOneOfTheAdaptersLinkListeners() throws Exception {
+        LinkClient link = connectLink("contract-link-listener");
+
+        assertEquals(ReasonCodes.SUCCESS, publishLink(link, OutgoingPublish.of(LINK_ROUTE, utf8("x"), 1)));
+
+        // clink refuses a $LINK publish whose connection reports a listener outside linkListenerNames(): a wrong
+        // report would cut every link off.
+        Set<String> names = broker.linkListenerNames();
+        String listener = hooks.events(LinkPublished.class).get(0).connection().listener();
+        assertTrue(
+                names.isEmpty() || names.contains(listener),
+                "the link connection reports listener " + listener + ", which is not one of linkListenerNames() "
+                        + names + ": clink would refuse its link publishes");
     }
 
     @Test

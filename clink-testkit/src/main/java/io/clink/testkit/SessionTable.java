@@ -70,6 +70,12 @@ final class SessionTable {
         }
     }
 
+    Set<String> linkListenerNames() {
+        synchronized (lock) {
+            return Set.copyOf(linkListeners);
+        }
+    }
+
     private boolean has(Fault fault) {
         synchronized (lock) {
             return faults.contains(fault);

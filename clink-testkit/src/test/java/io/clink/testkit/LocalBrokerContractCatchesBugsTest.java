@@ -53,6 +53,20 @@ class LocalBrokerContractCatchesBugsTest {
     }
 
     @Test
+    void suite_linkListenerNamesNotTheOneReported_failsListenerReportTest() throws Exception {
+        AssertionError e = runFailing(
+                wrap(d -> new Delegating(d.fake, d.hooks) {
+                    @Override
+                    public java.util.Set<String> linkListenerNames() {
+                        return java.util.Set.of("no-such-listener");
+                    }
+                }),
+                f -> {},
+                LocalBrokerContract::linkPublish_connection_reportsOneOfTheAdaptersLinkListeners);
+        assertTrue(e.getMessage().contains("clink would refuse its link publishes"), e.getMessage());
+    }
+
+    @Test
     void suite_deliverReintercepts_failsNoLoopTest() throws Exception {
         AssertionError e = runFailing(
                 wrap(d -> new Delegating(d.fake, d.hooks) {
