@@ -10,6 +10,7 @@ import io.clink.api.link.ActorStateListener;
 import io.clink.api.link.LinkMetrics;
 import io.clink.api.link.LinkStatus;
 import io.clink.api.link.RemoteRoute;
+import io.clink.api.store.RouteStore;
 import io.clink.api.time.Scheduler;
 import io.clink.api.time.Ticker;
 import io.clink.api.transport.LinkTransport;
@@ -555,6 +556,22 @@ public final class ClusterLink implements AutoCloseable {
          */
         public Builder incarnationStore(IncarnationStore store) {
             parts.incarnationStore(store);
+            return this;
+        }
+
+        /**
+         * Sets where the receiving side keeps remote actors and the routes they advertise (default: in this process,
+         * for a single node). Every broker node of one cluster must be given a store over the same shared data, for
+         * example {@code clink-hazelcast}'s, so that routes a remote cluster replicates through one node are matched
+         * on all of them (docs/MULTI-NODE.md). The store is the caller's: {@link ClusterLink#close()} ends this
+         * node's subscription to it but does not close it.
+         *
+         * @param store the store
+         * @return this builder
+         * @since 0.1.0
+         */
+        public Builder routeStore(RouteStore store) {
+            parts.routeStore(store);
             return this;
         }
 

@@ -14,6 +14,7 @@ import io.clink.api.store.RouteStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -207,6 +208,26 @@ public abstract class RouteStoreContract {
         assertEquals(1, r.lane());
         assertEquals(LEASE, r.leaseUntilMillis());
         assertTrue(s.actor(actor("eu", "nobody")).isEmpty());
+    }
+
+    @Test
+    void actors_perCluster_listsOnlyThatClustersLiveActors() throws Exception {
+        RouteStore s = store();
+        s.initActor(actor("eu", "a"), 1, 0, LEASE);
+        s.initActor(actor("eu", "b"), 7, 5, LEASE);
+        s.initActor(actor("ap", "a"), 1, 0, LEASE);
+        s.removeCluster("ap");
+
+        List<RouteStore.ActorRecord> eu = new ArrayList<>(s.actors("eu"));
+        eu.sort(Comparator.comparing(r -> r.key().actor()));
+
+        assertEquals(
+                List.of(
+                        new RouteStore.ActorRecord(actor("eu", "a"), 1, 0, LEASE),
+                        new RouteStore.ActorRecord(actor("eu", "b"), 7, 1, 5 + LEASE)),
+                eu);
+        assertEquals(List.of(), s.actors("ap"));
+        assertEquals(List.of(), s.actors("nowhere"));
     }
 
     @Test

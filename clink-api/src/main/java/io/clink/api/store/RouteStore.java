@@ -20,8 +20,10 @@ import java.util.Optional;
  *       converges to the same table. A route lives while any lane holds it.
  *   <li><b>Stale writers are fenced.</b> {@link #applyRoutes} and {@link #heartbeat} do nothing unless the actor's
  *       stored incarnation is still the one given.
- *   <li><b>Leases decide liveness</b>, in wall-clock milliseconds (comparable across nodes, unlike a monotonic
- *       clock). {@link #expireIfStillExpired} removes an actor and clears its lane everywhere only if its lease is
+ *   <li><b>Leases decide liveness</b>, in milliseconds of a clock every node shares: the wall clock for a store
+ *       several processes share (comparable across nodes, unlike a monotonic clock); a store that is {@link
+ *       #inProcess()} is given a monotonic clock's milliseconds instead, so a wall-clock jump cannot expire or
+ *       prolong a lease. {@link #expireIfStillExpired} removes an actor and clears its lane everywhere only if its lease is
  *       still past due at that moment, atomically, so GC passes on several nodes remove each actor exactly once.
  *   <li><b>Ordered events, no gap.</b> {@link #subscribe} delivers a snapshot of all routes and then every later
  *       change, in order per key, with no change lost or applied before the snapshot entry it follows.
@@ -48,7 +50,7 @@ public interface RouteStore extends AutoCloseable {
      * @param key the actor
      * @param incarnation its current incarnation
      * @param lane its lane in its cluster
-     * @param leaseUntilMillis wall-clock time its lease ends
+     * @param leaseUntilMillis the lease clock's time its lease ends
      */
     record ActorRecord(ActorKey key, long incarnation, int lane, long leaseUntilMillis) {}
 
@@ -80,6 +82,17 @@ public interface RouteStore extends AutoCloseable {
     }
 
     /**
+     * Whether this store lives in this process only. The receiver then calls it on the broker's thread (its methods
+     * must never block) and measures leases with a monotonic clock; otherwise it calls the store from its own
+     * threads, one serial queue per inbound connection, with wall-clock leases. Thread: any; never blocks.
+     *
+     * @return true for a store of one process; false (the default) for a store several nodes share
+     */
+    default boolean inProcess() {
+        return false;
+    }
+
+    /**
      * The actor handshake ({@code actor_init}), one atomic step. Unknown actor: assign its cluster's lowest free
      * lane ({@link ActorInit.Outcome#CREATED}). Announced incarnation equal to the stored one: keep the lane ({@link
      * ActorInit.Outcome#RESUMED}). Announced greater than stored: clear the old lane everywhere (event {@link
@@ -89,7 +102,7 @@ public interface RouteStore extends AutoCloseable {
      *
      * @param actor the actor
      * @param incarnation the incarnation it announced
-     * @param nowMillis the wall-clock time now
+     * @param nowMillis the lease clock's time now (see the class comment)
      * @param leaseMillis the lease (the actor TTL), positive
      * @return the outcome and lane
      * @throws IllegalArgumentException if {@code leaseMillis} is not positive
@@ -124,6 +137,14 @@ public interface RouteStore extends AutoCloseable {
      * @return the record, or empty if the actor is unknown
      */
     Optional<ActorRecord> actor(ActorKey actor);
+
+    /**
+     * The stored actors of one remote cluster, for status views.
+     *
+     * @param cluster the remote cluster
+     * @return its actors, in no particular order; a new list the caller owns, empty if there are none
+     */
+    List<ActorRecord> actors(String cluster);
 
     /**
      * Actors whose lease ended before {@code nowMillis}, as candidates for {@link #expireIfStillExpired}. May be

@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.clink.api.IncarnationStore;
 import io.clink.api.broker.LocalBroker;
 import io.clink.api.config.ClusterLinkConfig;
+import io.clink.api.store.RouteStore;
 import io.clink.api.time.Scheduler;
 import io.clink.api.time.Ticker;
 import io.clink.api.transport.LinkTransport;
@@ -20,6 +21,7 @@ import io.clink.core.internal.receiver.ReceiverTimings;
 import io.clink.core.internal.receiver.RouteReceiver;
 import io.clink.core.internal.route.RouteIndex;
 import io.clink.core.internal.store.FileIncarnationStore;
+import io.clink.core.internal.store.InProcessRouteStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -48,6 +50,7 @@ public final class NodeAssembler {
     private @Nullable Scheduler scheduler;
     private @Nullable Executor executor;
     private @Nullable IncarnationStore incarnationStore;
+    private @Nullable RouteStore routeStore;
     private @Nullable Path dataDirectory;
     private Duration resyncInterval = Duration.ofSeconds(60);
     /** Only tests replace it, through {@link BuilderSeams#random}. */
@@ -94,6 +97,10 @@ public final class NodeAssembler {
 
     public void incarnationStore(IncarnationStore store) {
         this.incarnationStore = Objects.requireNonNull(store, "store");
+    }
+
+    public void routeStore(RouteStore store) {
+        this.routeStore = Objects.requireNonNull(store, "store");
     }
 
     public void dataDirectory(Path dir) {
@@ -153,7 +160,8 @@ public final class NodeAssembler {
             incarnations = new FileIncarnationStore(dir.resolve("incarnations.properties"));
         }
         EngineTime time = new EngineTime(ticker, scheduler != null ? scheduler : Scheduler.system());
-        return wire(initial, localBroker, linkTransport, node, time, pool, owned, incarnations);
+        RouteStore routes = routeStore != null ? routeStore : new InProcessRouteStore();
+        return wire(initial, localBroker, linkTransport, node, time, pool, owned, incarnations, routes);
     }
 
     private NodeParts wire(
@@ -164,7 +172,8 @@ public final class NodeAssembler {
             EngineTime time,
             Executor pool,
             @Nullable ExecutorService owned,
-            IncarnationStore incarnations) {
+            IncarnationStore incarnations,
+            RouteStore routeStore) {
         LiveConfig live = new LiveConfig(initial);
         CounterRegistry counters = new CounterRegistry(live);
         GuardedBroker guarded = new GuardedBroker(localBroker);
@@ -174,14 +183,7 @@ public final class NodeAssembler {
         RouteIndex remoteRoutes = new RouteIndex();
         StateListeners listeners = new StateListeners();
         RouteReceiver routeReceiver = new RouteReceiver(
-                live,
-                guarded,
-                remoteRoutes,
-                counters,
-                time,
-                executors.newSerialExecutor(),
-                etfLimits,
-                ReceiverTimings.EMQX);
+                live, guarded, routeStore, remoteRoutes, counters, time, executors, etfLimits, ReceiverTimings.EMQX);
         LinkRuntimeFactory linkFactory = new LinkRuntimeFactory(
                 live,
                 node,

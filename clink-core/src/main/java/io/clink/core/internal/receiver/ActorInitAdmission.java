@@ -6,21 +6,18 @@ import io.clink.api.broker.PublishProperties;
 import io.clink.api.broker.ReasonCodes;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
-import io.clink.core.internal.engine.EngineTime;
+import io.clink.api.store.ActorInit.Outcome;
+import io.clink.api.store.ActorKey;
+import io.clink.api.store.RouteStore;
 import io.clink.core.internal.protocol.ControlCodec;
 import io.clink.core.internal.protocol.ControlMessage;
 import io.clink.core.internal.protocol.ControlMessage.Accepted;
 import io.clink.core.internal.protocol.ControlMessage.ActorInit;
 import io.clink.core.internal.protocol.ControlMessage.ActorInitAck;
 import io.clink.core.internal.protocol.ControlMessage.Rejected;
-import io.clink.core.internal.receiver.ActorTable.Actor;
-import io.clink.core.internal.receiver.ActorTable.ActorId;
-import io.clink.core.internal.receiver.ActorTable.InitOutcome;
-import io.clink.core.internal.receiver.ActorTable.InitResult;
 import io.clink.core.internal.route.RouteIndex;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +28,11 @@ import org.slf4j.LoggerFactory;
  *   link C enabled, target (13) != own name  -> ack {error, <<"bad_remote_cluster_link_name">>}
  *   link C enabled, target == own name       -> second table
  *   (an error ack carries need_bootstrap = undefined)
- * actor_init, second table (ActorTable.init on {C, Actor}):
+ * actor_init, second table (RouteStore.initActor on {C, Actor}, one atomic step however many nodes race):
  *   no record                 -> create on the lowest free lane, lease = now + TTL    -> ack ok, need_bootstrap true
  *   same incarnation          -> extend the lease                                     -> ack ok, need_bootstrap false
  *   older record (we got a greater incarnation)
- *                             -> clear the old lane on every route of C, drop the record, create anew
+ *                             -> clear the old lane on every route of C, keep the lane for the new incarnation
  *                                                                                     -> ack ok, need_bootstrap true
  *   newer record (we got a smaller incarnation, OUTDATED)
  *                             -> no ack, DISCONNECT 0x83, counted as a protocol error
@@ -46,29 +43,29 @@ import org.slf4j.LoggerFactory;
  */
 
 /**
- * The receiver's side of the route actor handshake ({@code actor_init}): the link checks, the actor table's verdict
- * on the incarnation, binding the connection to the actor, and the ack. Not thread-safe: called under the receiver's
- * lock.
+ * The receiver's side of the route actor handshake ({@code actor_init}): the link checks, the store's verdict on the
+ * incarnation, binding the connection to the actor, and the ack. Called for one connection at a time; the store
+ * makes the verdict atomic across connections and nodes.
  */
 final class ActorInitAdmission {
 
     private static final Logger LOG = LoggerFactory.getLogger(ActorInitAdmission.class);
 
     private final Supplier<ClusterLinkConfig> config;
-    private final ActorTable actors;
-    private final EngineTime time;
+    private final RouteStore store;
+    private final LeaseClock clock;
     private final ProtocolErrors errors;
 
-    ActorInitAdmission(Supplier<ClusterLinkConfig> config, ActorTable actors, EngineTime time, ProtocolErrors errors) {
+    ActorInitAdmission(Supplier<ClusterLinkConfig> config, RouteStore store, LeaseClock clock, ProtocolErrors errors) {
         this.config = config;
-        this.actors = actors;
-        this.time = time;
+        this.store = store;
+        this.clock = clock;
         this.errors = errors;
     }
 
     ReceiveOutcome init(
             LinkConnection conn, InboundConnection state, String cluster, ActorInit init, PublishProperties props) {
-        ActorId bound = state.bound;
+        ActorKey bound = state.bound;
         if (bound != null) {
             return errors.raise(
                     conn,
@@ -102,19 +99,21 @@ final class ActorInitAdmission {
                     "it calls this cluster " + init.targetCluster() + " but this cluster is named "
                             + config.get().name());
         } else {
-            ActorId id = new ActorId(cluster, init.actor());
-            @Nullable Actor before = actors.actor(id);
-            InitResult r = actors.init(id, init.incarnation(), time.ticker().nanoTime());
-            if (r.outcome() == InitOutcome.OUTDATED) {
+            ActorKey id = new ActorKey(cluster, init.actor());
+            io.clink.api.store.ActorInit r =
+                    store.initActor(id, init.incarnation(), clock.nowMillis(), clock.leaseMillis());
+            if (r.outcome() == Outcome.OUTDATED) {
                 return errors.raise(
                         conn,
                         state,
                         cluster,
                         "outdated incarnation " + init.incarnation() + " of actor "
-                                + init.actor() + "; this receiver holds incarnation "
-                                + (before == null ? "?" : Long.toString(before.incarnation())));
+                                + init.actor() + "; this cluster holds incarnation "
+                                + store.actor(id)
+                                        .map(a -> Long.toString(a.incarnation()))
+                                        .orElse("?"));
             }
-            if (r.outcome() == InitOutcome.NO_FREE_LANE) {
+            if (r.outcome() == Outcome.NO_FREE_LANE) {
                 state.closing = true;
                 LOG.warn(
                         "[{}] actor {} refused: the cluster already has {} live actors",
@@ -143,7 +142,7 @@ final class ActorInitAdmission {
                 .properties(PublishProperties.builder()
                         .correlationData(correlation.get())
                         .build())
-                .timestampMillis(time.ticker().wallClockMillis())
+                .timestampMillis(clock.wallClockMillis())
                 .build();
         return ReceiveOutcome.reply(ack);
     }

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * How the receiver answers a peer that broke the protocol: the connection goes CLOSING (its later publishes are
  * refused, since a broker may defer the close), the error is counted against the sender's cluster (a receiver-wide
  * counter when there is no link to it here, so a peer cannot make the engine create counters for arbitrary names)
- * and logged, and DISCONNECT 0x83 is requested. Called under the receiver's lock.
+ * and logged, and DISCONNECT 0x83 is requested. Called for one connection at a time.
  */
 final class ProtocolErrors {
 

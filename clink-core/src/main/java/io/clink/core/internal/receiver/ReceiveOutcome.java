@@ -5,8 +5,8 @@ import io.clink.api.broker.ReasonCodes;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@link RouteReceiver#onRoutePublish} does once its lock is released: the PUBACK code, and at most one reply
- * and one disconnect to send through the broker. Deciding under the lock and acting after it keeps broker locks from
+ * What {@link RouteReceiver#onRoutePublish} does once a publish is handled: the PUBACK code, and at most one reply
+ * and one disconnect to send through the broker. Deciding under the receiver's lock and acting after it keeps broker locks from
  * nesting inside the receiver's.
  */
 final class ReceiveOutcome {

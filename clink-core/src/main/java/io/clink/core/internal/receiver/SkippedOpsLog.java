@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The warning about route ops that could not be applied, throttled to once per {@link #INTERVAL} and cluster (the
  * ops skipped in between are summed into the next warning), so a peer resending a bad batch cannot flood the log.
- * Keys are clusters with a bound actor, so configured links: a bounded set. Not thread-safe: only used under the
- * receiver's lock.
+ * Keys are clusters with a bound actor, so configured links: a bounded set. Thread-safe (its
+ * methods are synchronized; a warning is rare and cheap).
  */
 final class SkippedOpsLog {
 
@@ -26,7 +26,7 @@ final class SkippedOpsLog {
      *
      * @param firstSkipped what the batch's first skipped op was and why, for the warning
      */
-    void skipped(String cluster, String actor, int skipped, String firstSkipped, long nowNanos) {
+    synchronized void skipped(String cluster, String actor, int skipped, String firstSkipped, long nowNanos) {
         Throttle t = throttles.computeIfAbsent(cluster, c -> new Throttle());
         t.pending += skipped;
         if (t.logged && nowNanos - t.lastNanos < INTERVAL.toNanos()) {
@@ -45,7 +45,7 @@ final class SkippedOpsLog {
     }
 
     /** Drops the cluster's throttling state (its link is gone). */
-    void forget(String cluster) {
+    synchronized void forget(String cluster) {
         throttles.remove(cluster);
     }
 

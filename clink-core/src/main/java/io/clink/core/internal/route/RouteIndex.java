@@ -257,6 +257,49 @@ public final class RouteIndex {
     }
 
     /**
+     * {@link #add(String, String, RouteId, int)} for a route id held as a byte array (a route store's key), used as
+     * is without a copy; the caller must not modify it afterwards.
+     *
+     * @param filter an MQTT topic filter
+     * @param cluster the remote cluster that wants the filter
+     * @param routeId the route id bytes
+     * @param lane the advertising actor's lane
+     * @return true if the row was created
+     * @throws IllegalArgumentException as the {@link RouteId} form does
+     * @since 0.1.0
+     */
+    public boolean add(String filter, String cluster, byte[] routeId, int lane) {
+        return add(filter, cluster, requireNonNull(routeId, "routeId"), routeId.length, lane);
+    }
+
+    /**
+     * {@link #delete(String, String, RouteId, int)} for a route id held as a byte array.
+     *
+     * @param filter the row's topic filter
+     * @param cluster the remote cluster
+     * @param routeId the route id bytes
+     * @param lane the withdrawing actor's lane
+     * @return true if the row was removed
+     * @throws IllegalArgumentException as the {@link RouteId} form does
+     * @since 0.1.0
+     */
+    public boolean delete(String filter, String cluster, byte[] routeId, int lane) {
+        return delete(filter, cluster, requireNonNull(routeId, "routeId"), routeId.length, lane);
+    }
+
+    /**
+     * Checks what {@link #add} checks of a filter, without changing anything: a receiver validates a route op with it
+     * before the op reaches a route store, so every store entry is one the index accepts.
+     *
+     * @param filter a topic filter
+     * @throws IllegalArgumentException naming the filter and what is wrong with it
+     * @since 0.1.0
+     */
+    public static void checkFilter(String filter) {
+        TriePaths.check(requireNonNull(filter, "filter"));
+    }
+
+    /**
      * {@link #add(String, String, RouteId, int)} for a route id that is text (clink's own senders, tests).
      *
      * @param filter an MQTT topic filter

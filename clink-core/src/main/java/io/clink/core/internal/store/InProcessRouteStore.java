@@ -153,6 +153,25 @@ public final class InProcessRouteStore implements RouteStore {
     }
 
     @Override
+    public boolean inProcess() {
+        return true;
+    }
+
+    @Override
+    public List<ActorRecord> actors(String cluster) {
+        Objects.requireNonNull(cluster, "cluster");
+        List<ActorRecord> out = new ArrayList<>();
+        synchronized (lock) {
+            for (ActorRecord r : actors.values()) {
+                if (r.key().cluster().equals(cluster)) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
     public List<ActorRecord> expiredActors(long nowMillis) {
         List<ActorRecord> out = new ArrayList<>();
         synchronized (lock) {

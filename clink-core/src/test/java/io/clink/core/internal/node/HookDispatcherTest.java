@@ -25,6 +25,7 @@ import io.clink.core.internal.link.LocalRoutes;
 import io.clink.core.internal.receiver.ReceiverTimings;
 import io.clink.core.internal.receiver.RouteReceiver;
 import io.clink.core.internal.route.RouteIndex;
+import io.clink.core.internal.store.InProcessRouteStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -196,10 +197,11 @@ class HookDispatcherTest {
                 new RouteReceiver(
                         liveConfig,
                         guarded,
+                        new InProcessRouteStore(),
                         remoteRoutes,
                         counters,
                         new EngineTime(() -> 0L, (task, delay) -> Cancellable.DONE),
-                        new SerialExecutors(Runnable::run).newSerialExecutor(),
+                        new SerialExecutors(Runnable::run),
                         EtfLimits.defaults(),
                         ReceiverTimings.EMQX),
                 new ForwardedReceiver(liveConfig, guarded, counters, () -> 0L, EtfLimits.defaults()),

@@ -6,6 +6,7 @@ import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.PublishProperties;
 import io.clink.api.config.ClusterLinkConfig;
 import io.clink.api.config.LinkConfig;
+import io.clink.api.store.RouteStore;
 import io.clink.core.internal.engine.CounterRegistry;
 import io.clink.core.internal.engine.EngineTime;
 import io.clink.core.internal.engine.GuardedBroker;
@@ -23,6 +24,7 @@ import io.clink.core.internal.protocol.ControlMessage.RouteBatch;
 import io.clink.core.internal.protocol.ControlMessage.RouteOp;
 import io.clink.core.internal.route.IndexedRoute;
 import io.clink.core.internal.route.RouteIndex;
+import io.clink.core.internal.store.InProcessRouteStore;
 import io.clink.testkit.ManualTime;
 import io.clink.testkit.RecordingBroker;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +54,7 @@ final class Harness {
     final LiveConfig liveConfig;
     final CounterRegistry counters;
     final RouteIndex index = new RouteIndex();
+    final RouteStore store;
     final RouteReceiver receiver;
     private int connections;
 
@@ -60,6 +63,16 @@ final class Harness {
     }
 
     Harness(Map<String, Boolean> links) {
+        this(links, new InProcessRouteStore());
+    }
+
+    /** A node over {@code store}, which other harnesses (other nodes of the same cluster) may share. */
+    Harness(RouteStore store) {
+        this(Map.of("clA", true, "clB", true, "clD", false), store);
+    }
+
+    private Harness(Map<String, Boolean> links, RouteStore store) {
+        this.store = store;
         liveConfig = new LiveConfig(config(links));
         counters = new CounterRegistry(liveConfig);
         receiver = newReceiver(ReceiverTimings.EMQX.actorTtl(), ReceiverTimings.EMQX.gcRepeat());
@@ -70,10 +83,11 @@ final class Harness {
         return new RouteReceiver(
                 liveConfig,
                 new GuardedBroker(broker),
+                store,
                 index,
                 counters,
                 new EngineTime(time.ticker(), time.scheduler()),
-                new SerialExecutors(time.executor()).newSerialExecutor(),
+                new SerialExecutors(time.executor()),
                 EtfLimits.defaults(),
                 new ReceiverTimings(actorTtl, gcRepeat));
     }
@@ -186,8 +200,8 @@ final class Harness {
     /** The cluster's rows with the names of the actors holding them, via the actors' lanes. */
     Map<String, Set<String>> rowHolders(String cluster) {
         Map<Integer, String> byLane = new HashMap<>();
-        for (ActorTable.Actor a : receiver.actors(cluster)) {
-            byLane.put(a.lane(), a.id().actor());
+        for (RouteStore.ActorRecord a : receiver.actors(cluster)) {
+            byLane.put(a.lane(), a.key().actor());
         }
         Map<String, Set<String>> out = new LinkedHashMap<>();
         for (IndexedRoute r : index().routes(cluster)) {

@@ -218,7 +218,7 @@ class RouteReceiverEmqxRoutesTest {
         LinkConnection last = h.initialised("clA", "n100", 1);
         h.routes(last, "clA", "n100", add("only/n100"), add("n100/t"));
         assertThat(h.receiver.actors("clA"))
-                .filteredOn(a -> a.id().actor().equals("n100"))
+                .filteredOn(a -> a.key().actor().equals("n100"))
                 .singleElement()
                 .satisfies(a -> assertThat(a.lane()).isEqualTo(100));
 
@@ -234,7 +234,7 @@ class RouteReceiverEmqxRoutesTest {
         assertThat(h.rows("clA")).isEmpty();
         LinkConnection fresh = h.initialised("clA", "newcomer", 1);
         assertThat(h.receiver.actors("clA"))
-                .filteredOn(a -> a.id().actor().equals("newcomer"))
+                .filteredOn(a -> a.key().actor().equals("newcomer"))
                 .singleElement()
                 .satisfies(a -> assertThat(a.lane()).isEqualTo(100));
         assertThat(h.routes(fresh, "clA", "newcomer", add("again"))).isEqualTo(0x10);

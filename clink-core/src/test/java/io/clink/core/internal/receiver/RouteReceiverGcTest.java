@@ -115,7 +115,7 @@ class RouteReceiverGcTest {
         h.heartbeat(a3, "clB", "a3");
         advanceTo(60_000, t0);
 
-        assertThat(h.receiver.actors("clA")).extracting(a -> a.id().actor()).containsExactly("a2");
+        assertThat(h.receiver.actors("clA")).extracting(a -> a.key().actor()).containsExactly("a2");
         assertThat(h.rows("clA")).containsExactly("global/#|id");
         assertThat(h.rows("clB")).containsExactly("broker|id");
         assertThat(h.index().match("topic/42/x")).isEmpty();
@@ -364,7 +364,7 @@ class RouteReceiverGcTest {
                 .isGreaterThan(30_050_000_000L);
         assertThat(s.receiver.actors("clA"))
                 .as("seed %d", seed)
-                .extracting(x -> x.id().actor())
+                .extracting(x -> x.key().actor())
                 .containsExactly("a1", "a2", "a3");
         assertThat(s.rowHolders("clA"))
                 .as("seed %d", seed)

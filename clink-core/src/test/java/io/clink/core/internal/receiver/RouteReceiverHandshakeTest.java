@@ -7,6 +7,7 @@ import com.google.common.io.BaseEncoding;
 import io.clink.api.broker.LinkConnection;
 import io.clink.api.broker.MqttMessage;
 import io.clink.api.broker.PublishProperties;
+import io.clink.api.store.ActorKey;
 import io.clink.core.internal.protocol.ControlCodec;
 import io.clink.core.internal.protocol.ControlMessage.Accepted;
 import io.clink.core.internal.protocol.ControlMessage.ActorInit;
@@ -143,10 +144,10 @@ class RouteReceiverHandshakeTest {
         assertThat(ack.properties().correlationData())
                 .hasValue(Harness.CORRELATION.getBytes(StandardCharsets.US_ASCII));
         assertThat(h.receiver.actors("clA")).singleElement().satisfies(a -> {
-            assertThat(a.id()).isEqualTo(new ActorTable.ActorId("clA", ACTOR));
+            assertThat(a.key()).isEqualTo(new ActorKey("clA", ACTOR));
             assertThat(a.incarnation()).isEqualTo(1722945600000L);
             assertThat(a.lane()).isZero();
-            assertThat(a.untilNanos()).isEqualTo(h.time.nanoTime() + Harness.TTL.toNanos());
+            assertThat(a.leaseUntilMillis()).isEqualTo(h.receiver.leaseNowMillis() + Harness.TTL.toMillis());
         });
     }
 
@@ -183,7 +184,8 @@ class RouteReceiverHandshakeTest {
         assertThat(h.rows("clA")).containsExactly("t/1|t/1");
         assertThat(h.receiver.actors("clA"))
                 .singleElement()
-                .satisfies(a -> assertThat(a.untilNanos()).isEqualTo(h.time.nanoTime() + Harness.TTL.toNanos()));
+                .satisfies(a -> assertThat(a.leaseUntilMillis())
+                        .isEqualTo(h.receiver.leaseNowMillis() + Harness.TTL.toMillis()));
     }
 
     @Test

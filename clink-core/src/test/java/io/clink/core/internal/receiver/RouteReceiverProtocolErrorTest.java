@@ -221,14 +221,14 @@ class RouteReceiverProtocolErrorTest {
     void heartbeat_otherActorThanInitialised_disconnect0x83LeaseUnchanged() {
         LinkConnection conn = h.initialised("clA", "a1", 1);
         h.initialised("clA", "a2", 1);
-        long until = h.receiver.actors("clA").get(1).untilNanos();
+        long until = h.receiver.actors("clA").get(1).leaseUntilMillis();
         h.time.advance(Duration.ofMillis(1_000));
         h.broker.clear();
 
         int code = h.publish(conn, "clA", new Heartbeat("a2", 1));
 
         assertProtocolError(code, conn, "clA", "initialised as actor a1");
-        assertThat(h.receiver.actors("clA").get(1).untilNanos()).isEqualTo(until);
+        assertThat(h.receiver.actors("clA").get(1).leaseUntilMillis()).isEqualTo(until);
     }
 
     @Test

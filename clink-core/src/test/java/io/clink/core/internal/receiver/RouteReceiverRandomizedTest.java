@@ -442,12 +442,13 @@ class RouteReceiverRandomizedTest {
                     }
                 });
                 Map<String, Long> actual = new TreeMap<>();
-                h.receiver.actors(cluster).forEach(a -> actual.put(a.id().actor(), a.incarnation()));
+                h.receiver.actors(cluster).forEach(a -> actual.put(a.key().actor(), a.incarnation()));
                 assertThat(actual).as("%s: actors of %s", where(), cluster).isEqualTo(expectedActors);
                 h.receiver
                         .actors(cluster)
-                        .forEach(a ->
-                                assertThat(a.untilNanos()).isEqualTo(actors.get(cluster + "/" + a.id().actor()).until));
+                        .forEach(a -> assertThat(a.leaseUntilMillis())
+                                .isEqualTo(Math.floorDiv(
+                                        actors.get(cluster + "/" + a.key().actor()).until, 1_000_000L)));
 
                 assertThat(h.protocolErrors(cluster))
                         .as("%s: protocol errors of %s", where(), cluster)

@@ -86,12 +86,12 @@ class RouteReceiverRoutesTest {
     @Test
     void routeBatch_routeOpsDoNotExtendTheLease() {
         LinkConnection conn = h.initialised("clA", "a1", 1);
-        long until = h.receiver.actors("clA").get(0).untilNanos();
+        long until = h.receiver.actors("clA").get(0).leaseUntilMillis();
         h.time.advance(Duration.ofMillis(10_000));
 
         h.routes(conn, "clA", "a1", add("t/1"));
 
-        assertThat(h.receiver.actors("clA").get(0).untilNanos()).isEqualTo(until);
+        assertThat(h.receiver.actors("clA").get(0).leaseUntilMillis()).isEqualTo(until);
     }
 
     @Test
@@ -102,7 +102,8 @@ class RouteReceiverRoutesTest {
         int code = h.heartbeat(conn, "clA", "a1");
 
         assertThat(code).isEqualTo(0x10);
-        assertThat(h.receiver.actors("clA").get(0).untilNanos()).isEqualTo(h.time.nanoTime() + Harness.TTL.toNanos());
+        assertThat(h.receiver.actors("clA").get(0).leaseUntilMillis())
+                .isEqualTo(h.receiver.leaseNowMillis() + Harness.TTL.toMillis());
         assertThat(h.broker.replies()).hasSize(1);
         assertThat(h.broker.disconnects()).isEmpty();
     }
