@@ -20,15 +20,15 @@ import org.slf4j.LoggerFactory;
  * rules out for clink nodes) is logged and skipped; the index then lacks that route, never more.
  */
 
-/** Applies a {@link RouteStore}'s route events to this node's {@link RouteIndex}. */
-final class RouteIndexFeed implements RouteStore.Listener {
+/** Applies a {@link RouteStore}'s route events to this node's {@link RouteIndex}. Public for the benchmarks only. */
+public final class RouteIndexFeed implements RouteStore.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteIndexFeed.class);
 
     private final RouteIndex index;
     private volatile boolean snapshotComplete;
 
-    RouteIndexFeed(RouteIndex index) {
+    public RouteIndexFeed(RouteIndex index) {
         this.index = index;
     }
 
