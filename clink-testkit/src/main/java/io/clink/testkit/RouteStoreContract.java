@@ -322,6 +322,22 @@ public abstract class RouteStoreContract {
     }
 
     @Test
+    void applyRoutes_lanesBeyondTheFirst64_keptAndClearedLikeLowOnes() throws Exception {
+        RouteStore s = store();
+        for (int i = 0; i < 70; i++) {
+            assertEquals(i, s.initActor(actor("eu", "n" + i), 1, 0, LEASE).lane());
+        }
+        s.applyRoutes(actor("eu", "n3"), 1, List.of(add("eu", "wide/#")));
+        s.applyRoutes(actor("eu", "n69"), 1, List.of(add("eu", "wide/#"), add("eu", "high/#")));
+        assertEquals(Map.of(route("eu", "wide/#"), Set.of(3, 69), route("eu", "high/#"), Set.of(69)), table(s));
+
+        assertTrue(s.expireIfStillExpired(actor("eu", "n69"), 1, LEASE + 1));
+
+        assertEquals(Map.of(route("eu", "wide/#"), Set.of(3)), table(s));
+        assertEquals(69, s.initActor(actor("eu", "late"), 1, 0, LEASE).lane(), "lane 69 is free again");
+    }
+
+    @Test
     void expireIfStillExpired_leasePassed_actorAndItsLaneGoneLaneReused() throws Exception {
         RouteStore s = store();
         ActorKey a = actor("eu", "a");

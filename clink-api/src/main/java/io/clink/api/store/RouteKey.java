@@ -14,6 +14,7 @@ public final class RouteKey {
     private final String cluster;
     private final String filter;
     private final byte[] routeId;
+    private final int hash;
 
     /**
      * Creates a key.
@@ -32,6 +33,8 @@ public final class RouteKey {
             throw new IllegalArgumentException("route key needs a non-empty cluster and filter, got cluster='" + cluster
                     + "' filter='" + filter + "'");
         }
+        // Computed once: a store looks a key up at least once per route op.
+        this.hash = (cluster.hashCode() * 31 + filter.hashCode()) * 31 + Arrays.hashCode(this.routeId);
     }
 
     /** The remote cluster name. */
@@ -52,6 +55,7 @@ public final class RouteKey {
     @Override
     public boolean equals(Object o) {
         return o instanceof RouteKey k
+                && hash == k.hash
                 && cluster.equals(k.cluster)
                 && filter.equals(k.filter)
                 && Arrays.equals(routeId, k.routeId);
@@ -59,7 +63,7 @@ public final class RouteKey {
 
     @Override
     public int hashCode() {
-        return (cluster.hashCode() * 31 + filter.hashCode()) * 31 + Arrays.hashCode(routeId);
+        return hash;
     }
 
     @Override

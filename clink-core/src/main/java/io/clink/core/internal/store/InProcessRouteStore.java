@@ -9,25 +9,26 @@ import io.clink.api.store.RouteStore;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
  * The route store of a single node, in memory: the default when no distributed store is given.
  *
- * State: the actors (incarnation, lane, lease), each cluster's lanes in use, and the route table, a map from route
- * (cluster, filter, route id) to the set of lanes holding it, plus each cluster's routes for clearing a lane or a
- * cluster at once. One lock guards all of it, so every RouteStore method is one atomic step, as the interface asks;
+ * State: the actors (incarnation, lane, lease), each cluster's lanes in use, and the route table: per cluster, a map
+ * from route (cluster, filter, route id) to the lanes holding it (a word for lanes 0..63, which is every lane of any
+ * real cluster, and a bit set beyond), so clearing a lane or a cluster touches only that cluster's routes and a
+ * route op costs one map lookup. One lock guards all of it, so every RouteStore method is one atomic step, as the interface asks;
  * the operations are map and bit-set updates, short enough that a lock is cheaper than anything finer.
  *
  * Events: each change queues its event, under the lock, on every subscription's queue, so each subscriber sees the
@@ -47,8 +48,7 @@ public final class InProcessRouteStore implements RouteStore {
     private final Object lock = new Object();
     private final Map<ActorKey, ActorRecord> actors = new HashMap<>(); // guarded by lock
     private final Map<String, BitSet> lanesInUse = new HashMap<>(); // guarded by lock
-    private final Map<RouteKey, BitSet> routes = new HashMap<>(); // guarded by lock
-    private final Map<String, Set<RouteKey>> routesOfCluster = new HashMap<>(); // guarded by lock
+    private final Map<String, Map<RouteKey, Lanes>> routes = new HashMap<>(); // guarded by lock
     private final List<Sub> subscriptions = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
@@ -113,31 +113,34 @@ public final class InProcessRouteStore implements RouteStore {
                 return false;
             }
             int lane = r.lane();
+            Map<RouteKey, Lanes> table = routes.get(actor.cluster());
             for (RouteOp op : ops) {
                 RouteKey key = op.route();
                 if (op.add()) {
-                    BitSet lanes = routes.get(key);
-                    if (lanes == null) {
-                        lanes = new BitSet();
-                        routes.put(key, lanes);
-                        routesOfCluster
-                                .computeIfAbsent(key.cluster(), c -> new HashSet<>())
-                                .add(key);
+                    if (table == null) {
+                        table = new HashMap<>();
+                        routes.put(actor.cluster(), table);
                     }
-                    if (!lanes.get(lane)) {
-                        lanes.set(lane);
+                    Lanes lanes = table.get(key);
+                    if (lanes == null) {
+                        lanes = new Lanes();
+                        table.put(key, lanes);
+                    }
+                    if (lanes.set(lane)) {
                         publishLocked(new RouteEvent.LaneAdded(key, lane));
                     }
-                } else {
-                    BitSet lanes = routes.get(key);
-                    if (lanes != null && lanes.get(lane)) {
-                        lanes.clear(lane);
+                } else if (table != null) {
+                    Lanes lanes = table.get(key);
+                    if (lanes != null && lanes.clear(lane)) {
                         if (lanes.isEmpty()) {
-                            forgetRouteLocked(key);
+                            table.remove(key);
                         }
                         publishLocked(new RouteEvent.LaneDeleted(key, lane));
                     }
                 }
+            }
+            if (table != null && table.isEmpty()) {
+                routes.remove(actor.cluster());
             }
         }
         drainAll();
@@ -216,10 +219,7 @@ public final class InProcessRouteStore implements RouteStore {
                 }
             }
             lanesInUse.remove(cluster);
-            Set<RouteKey> keys = routesOfCluster.remove(cluster);
-            if (keys != null) {
-                keys.forEach(routes::remove);
-            }
+            routes.remove(cluster);
             publishLocked(new RouteEvent.ClusterRemoved(cluster));
         }
         drainAll();
@@ -231,10 +231,10 @@ public final class InProcessRouteStore implements RouteStore {
         Objects.requireNonNull(listener, "listener");
         Sub sub = new Sub(listener);
         synchronized (lock) {
-            for (Map.Entry<RouteKey, BitSet> e : routes.entrySet()) {
-                BitSet lanes = e.getValue();
-                for (int lane = lanes.nextSetBit(0); lane >= 0; lane = lanes.nextSetBit(lane + 1)) {
-                    sub.queue.add(new RouteEvent.LaneAdded(e.getKey(), lane));
+            for (Map<RouteKey, Lanes> table : routes.values()) {
+                for (Map.Entry<RouteKey, Lanes> e : table.entrySet()) {
+                    RouteKey key = e.getKey();
+                    e.getValue().forEach(lane -> sub.queue.add(new RouteEvent.LaneAdded(key, lane)));
                 }
             }
             sub.queue.add(SNAPSHOT_COMPLETE);
@@ -251,32 +251,14 @@ public final class InProcessRouteStore implements RouteStore {
     }
 
     private void clearLaneLocked(String cluster, int lane) {
-        Set<RouteKey> keys = routesOfCluster.get(cluster);
-        if (keys != null) {
-            for (Iterator<RouteKey> it = keys.iterator(); it.hasNext(); ) {
-                RouteKey key = it.next();
-                BitSet lanes = routes.get(key);
-                if (lanes != null) {
-                    lanes.clear(lane);
-                    if (lanes.isEmpty()) {
-                        routes.remove(key);
-                        it.remove();
-                    }
-                }
+        Map<RouteKey, Lanes> table = routes.get(cluster);
+        if (table != null) {
+            table.values().removeIf(lanes -> lanes.clear(lane) && lanes.isEmpty());
+            if (table.isEmpty()) {
+                routes.remove(cluster);
             }
         }
         publishLocked(new RouteEvent.LaneCleared(cluster, lane));
-    }
-
-    private void forgetRouteLocked(RouteKey key) {
-        routes.remove(key);
-        Set<RouteKey> keys = routesOfCluster.get(key.cluster());
-        if (keys != null) {
-            keys.remove(key);
-            if (keys.isEmpty()) {
-                routesOfCluster.remove(key.cluster());
-            }
-        }
     }
 
     private void publishLocked(RouteEvent event) {
@@ -294,6 +276,59 @@ public final class InProcessRouteStore implements RouteStore {
     private static void requirePositive(long leaseMillis) {
         if (leaseMillis <= 0) {
             throw new IllegalArgumentException("leaseMillis must be positive, got " + leaseMillis);
+        }
+    }
+
+    /** The lanes holding one route: lanes 0..63 in a word, higher ones in a bit set made on first use. */
+    private static final class Lanes {
+        private long low;
+        private @Nullable BitSet high;
+
+        /** @return true if the lane was not set before */
+        boolean set(int lane) {
+            if (lane < Long.SIZE) {
+                long before = low;
+                low |= 1L << lane;
+                return low != before;
+            }
+            BitSet h = high;
+            if (h == null) {
+                h = new BitSet();
+                high = h;
+            }
+            boolean was = h.get(lane);
+            h.set(lane);
+            return !was;
+        }
+
+        /** @return true if the lane was set before */
+        boolean clear(int lane) {
+            if (lane < Long.SIZE) {
+                long before = low;
+                low &= ~(1L << lane);
+                return low != before;
+            }
+            BitSet h = high;
+            if (h == null || !h.get(lane)) {
+                return false;
+            }
+            h.clear(lane);
+            return true;
+        }
+
+        boolean isEmpty() {
+            BitSet h = high;
+            return low == 0 && (h == null || h.isEmpty());
+        }
+
+        void forEach(IntConsumer action) {
+            for (long bits = low; bits != 0; bits &= bits - 1) {
+                action.accept(Long.numberOfTrailingZeros(bits));
+            }
+            BitSet h = high;
+            if (h != null) {
+                h.stream().forEach(action);
+            }
         }
     }
 
