@@ -7,6 +7,8 @@ import io.clink.api.store.RouteStore;
 import io.clink.core.internal.receiver.RouteIndexFeed;
 import io.clink.core.internal.route.RouteIndex;
 import io.clink.core.internal.store.InProcessRouteStore;
+import io.clink.hazelcast.HazelcastRouteStore;
+import io.clink.testkit.net.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * RouteChurnBenchmark}: every add finds its route absent and every delete finds it present.
  *
  * <p>{@code store}: {@code index} writes the index directly; {@code in-process} goes through {@link
- * InProcessRouteStore} and its subscription, the single-node default.
+ * InProcessRouteStore} and its subscription, the single-node default; {@code hazelcast} goes through a {@link
+ * HazelcastRouteStore} on the first of two members in this JVM (loopback; about half the route entries live on the
+ * other member), and the index follows the first member's subscription.
  *
  * @since 0.1.0
  */
@@ -50,7 +54,7 @@ public class StoreChurnBenchmark {
     static final String CLUSTER = "remote";
 
     /** Where the batch goes. */
-    @Param({"index", "in-process"})
+    @Param({"index", "in-process", "hazelcast"})
     public String store;
 
     /** Stable routes. */
@@ -60,6 +64,7 @@ public class StoreChurnBenchmark {
     private final ActorKey actor = new ActorKey(CLUSTER, "node-1");
     private RouteIndex index;
     private RouteStore routeStore;
+    private RouteStore other;
     private RouteStore.Subscription subscription;
     private RouteKey[] pool;
     private List<List<RouteOp>> batches;
@@ -104,9 +109,23 @@ public class StoreChurnBenchmark {
         }
     }
 
-    private static RouteStore newStore(String name) {
+    private RouteStore newStore(String name) {
         if (name.equals("in-process")) {
             return new InProcessRouteStore();
+        }
+        if (name.equals("hazelcast")) {
+            int[] ports = FreePorts.pick(2);
+            List<String> members = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]);
+            other = HazelcastRouteStore.builder()
+                    .clusterName("clink-bench")
+                    .bind("127.0.0.1", ports[1])
+                    .members(members)
+                    .build();
+            return HazelcastRouteStore.builder()
+                    .clusterName("clink-bench")
+                    .bind("127.0.0.1", ports[0])
+                    .members(members)
+                    .build();
         }
         throw new IllegalArgumentException("unknown store " + name);
     }
@@ -136,10 +155,14 @@ public class StoreChurnBenchmark {
         apply(batches.get(next++ & (POOL - 1)));
     }
 
-    /** Checks the index followed the store, and releases it. */
+    /** Checks the index followed the store (a distributed store's events arrive a little later), and releases it. */
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws InterruptedException {
         int expected = routes + POOL / 2;
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (index.routeCount(CLUSTER) != expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         if (index.routeCount(CLUSTER) != expected) {
             throw new IllegalStateException(
                     "the index holds " + index.routeCount(CLUSTER) + " routes, expected " + expected);
@@ -147,6 +170,9 @@ public class StoreChurnBenchmark {
         if (subscription != null) {
             subscription.close();
             routeStore.close();
+        }
+        if (other != null) {
+            other.close();
         }
     }
 }

@@ -520,7 +520,7 @@ public record BrokerConfig(
         Clustering clustering = Clustering.read(clusterSection, node).orElse(null);
         if (clustering == null) {
             if (node != null) {
-                for (String k : List.of("name", "cookie", "cluster_bind")) {
+                for (String k : List.of("name", "cookie", "cluster_bind", "route_store_bind")) {
                     if (node.has(k)) {
                         LOG.warn("{}: ignored (used only with cluster.discovery_strategy = static)", node.pathOf(k));
                     }
@@ -558,6 +558,12 @@ public record BrokerConfig(
         Bind b = clustering.bind();
         if (b.overlaps(mqtt) || (link != null && b.overlaps(link)) || (linkTls != null && b.overlaps(linkTls.bind()))) {
             throw node.error("cluster_bind", "uses the same address as a listener (" + b + ")");
+        }
+        Bind s = clustering.storeBind();
+        if (s.overlaps(mqtt) || (link != null && s.overlaps(link)) || (linkTls != null && s.overlaps(linkTls.bind()))) {
+            throw node.error(
+                    node.has("route_store_bind") ? "route_store_bind" : "cluster_bind",
+                    "puts the route store (" + s + ") on the address of a listener");
         }
     }
 
@@ -653,7 +659,7 @@ public record BrokerConfig(
 
     private static Path dataDir(ConfigSection node) {
         Map<String, String> ignored = new java.util.HashMap<>();
-        Set<String> known = Set.of("data_dir", "name", "cookie", "cluster_bind");
+        Set<String> known = Set.of("data_dir", "name", "cookie", "cluster_bind", "route_store_bind");
         node.keys().forEach(k -> {
             if (!known.contains(k)) {
                 ignored.put(k, NODE_IGNORED);

@@ -20,10 +20,21 @@ import org.jspecify.annotations.Nullable;
  * @param nodeName this node's {@code node.name}; also the engine's node name, so each node has its own route actor
  * @param bind this node's cluster acceptor ({@code node.cluster_bind})
  * @param peers the other nodes ({@code cluster.static.seeds} without this node), at least one
- * @param cookie the shared secret ({@code node.cookie}): the Artemis cluster password
+ * @param cookie the shared secret ({@code node.cookie}): the Artemis cluster password, and part of the route store's
+ *     Hazelcast cluster name
+ * @param storeBind this node's route-store member ({@code node.route_store_bind}; default: the cluster acceptor's
+ *     host, its port + 1)
+ * @param storeMembers every node's route-store member, {@code host:port} ({@code cluster.static.route_store_seeds};
+ *     default: each seed's host and port + 1, and this node's)
  * @since 0.1.0
  */
-public record Clustering(String nodeName, BrokerConfig.Bind bind, List<Seed> peers, String cookie) {
+public record Clustering(
+        String nodeName,
+        BrokerConfig.Bind bind,
+        List<Seed> peers,
+        String cookie,
+        BrokerConfig.Bind storeBind,
+        List<String> storeMembers) {
 
     /** The cluster acceptor's port when a seed or {@code node.cluster_bind} names none: EMQX's distribution port. */
     public static final int DEFAULT_PORT = 4370;
@@ -43,7 +54,9 @@ public record Clustering(String nodeName, BrokerConfig.Bind bind, List<Seed> pee
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(cookie, "cookie");
+        Objects.requireNonNull(storeBind, "storeBind");
         peers = List.copyOf(peers);
+        storeMembers = List.copyOf(storeMembers);
         if (peers.isEmpty()) {
             throw new IllegalArgumentException("at least one peer is required");
         }
@@ -119,7 +132,7 @@ public record Clustering(String nodeName, BrokerConfig.Bind bind, List<Seed> pee
                                 + "\"; clink-broker finds nodes from a" + " static list only");
         }
         ConfigSection stat = cluster.section("static").orElseThrow(() -> cluster.missing("static"));
-        stat.checkKeys(List.of("seeds"), java.util.Map.of(), java.util.Map.of());
+        stat.checkKeys(List.of("seeds", "route_store_seeds"), java.util.Map.of(), java.util.Map.of());
         List<String> texts = stat.strings("seeds").orElseThrow(() -> stat.missing("seeds"));
         if (node == null) {
             throw cluster.error("discovery_strategy", "is static, which needs node { name, cookie, cluster_bind }");
@@ -156,7 +169,52 @@ public record Clustering(String nodeName, BrokerConfig.Bind bind, List<Seed> pee
         if (peers.isEmpty()) {
             throw stat.error("seeds", "must name at least one node other than this one (" + name + ")");
         }
-        return Optional.of(new Clustering(name, bind, peers, cookie));
+        BrokerConfig.Bind storeBind;
+        if (node.has("route_store_bind")) {
+            String text = node.string("route_store_bind").orElseThrow();
+            storeBind = BrokerConfig.Bind.parse(text);
+            if (storeBind == null) {
+                throw node.error(
+                        "route_store_bind", "must be PORT or HOST:PORT with a port in 1..65535, got \"" + text + "\"");
+            }
+        } else if (bind.port() == 65535) {
+            throw node.error(
+                    "cluster_bind", "uses port 65535, so route_store_bind (default: its port + 1) must be set");
+        } else {
+            storeBind = new BrokerConfig.Bind(bind.host(), bind.port() + 1);
+        }
+        if (storeBind.overlaps(bind)) {
+            throw node.error("route_store_bind", "uses the same address as cluster_bind (" + bind + ")");
+        }
+        List<String> storeMembers = new ArrayList<>();
+        if (stat.has("route_store_seeds")) {
+            for (String text : stat.strings("route_store_seeds").orElseThrow()) {
+                String t = text.trim();
+                int colon = t.lastIndexOf(':');
+                int port = -1;
+                try {
+                    port = colon > 0 ? Integer.parseInt(t.substring(colon + 1)) : -1;
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+                if (port < 1 || port > 65535) {
+                    throw stat.error("route_store_seeds", "entry \"" + text + "\" must be HOST:PORT, port in 1..65535");
+                }
+                storeMembers.add(t);
+            }
+            if (storeMembers.isEmpty()) {
+                throw stat.error("route_store_seeds", "must list the route-store member of every node");
+            }
+        } else {
+            storeMembers.add(storeBind.host() + ":" + storeBind.port());
+            for (Seed p : peers) {
+                if (p.port() == 65535) {
+                    throw stat.error("seeds", "entry " + p + " uses port 65535, so route_store_seeds must be set");
+                }
+                storeMembers.add(p.host() + ":" + (p.port() + 1));
+            }
+        }
+        return Optional.of(new Clustering(name, bind, peers, cookie, storeBind, storeMembers));
     }
 
     private static Seed seed(ConfigSection stat, String text) {

@@ -2,8 +2,6 @@ package io.clink.hazelcast;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
-import com.hazelcast.config.IndexConfig;
-import com.hazelcast.config.IndexType;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -187,8 +185,8 @@ public final class HazelcastRouteStore implements RouteStore {
         actorMap.getMergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName());
         MapConfig routeMap = new MapConfig(mapPrefix + ".routes")
                 .setBackupCount(backupCount)
-                .setInMemoryFormat(InMemoryFormat.BINARY)
-                .addIndexConfig(new IndexConfig(IndexType.HASH, "__key.cluster"));
+                .setInMemoryFormat(
+                        InMemoryFormat.BINARY); // .addIndexConfig(new IndexConfig(IndexType.HASH, "__key.cluster"));
         routeMap.getMergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName());
         config.addMapConfig(actorMap).addMapConfig(routeMap);
     }

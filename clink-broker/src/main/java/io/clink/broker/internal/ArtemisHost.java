@@ -6,19 +6,24 @@ import io.clink.broker.BrokerStartException;
 import io.clink.broker.Clustering;
 import io.clink.broker.LinkTlsListener;
 import io.clink.core.ClusterLink;
+import io.clink.hazelcast.HazelcastRouteStore;
 import io.clink.hivemq.LinkAuthenticator;
 import io.clink.paho.PahoLinkTransport;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -88,6 +93,7 @@ public final class ArtemisHost implements HostedBroker {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile @Nullable ClusterLink link;
     private volatile @Nullable PahoLinkTransport transport;
+    private volatile @Nullable HazelcastRouteStore routeStore;
     private volatile @Nullable ArtemisLocalBroker adapter;
 
     private ArtemisHost(String cluster, ActiveMQServer server, FileLock journalLock, @Nullable Path tlsDir) {
@@ -161,9 +167,14 @@ public final class ArtemisHost implements HostedBroker {
         host.transport = transport;
         try {
             ClusterLink.Builder builder = ClusterLink.builder();
-            if (config.clustering() != null) {
+            Clustering clustering = config.clustering();
+            if (clustering != null) {
                 // Each node its own actor per link: the actor name derives from the node name.
-                builder.nodeName(config.clustering().nodeName());
+                builder.nodeName(clustering.nodeName());
+                // The routes the other regions send, shared by the region's nodes (docs/MULTI-NODE.md).
+                HazelcastRouteStore store = routeStore(config.cluster().name(), clustering);
+                host.routeStore = store;
+                builder.routeStore(store);
             }
             // The engine confines each link user to its cluster's $LINK topics (Artemis's security only checks
             // the password).
@@ -230,6 +241,7 @@ public final class ArtemisHost implements HostedBroker {
         }
         ClusterLink l = link;
         PahoLinkTransport t = transport;
+        HazelcastRouteStore store = routeStore;
         try {
             if (l != null) {
                 l.close();
@@ -240,6 +252,9 @@ public final class ArtemisHost implements HostedBroker {
             if (t != null) {
                 t.close();
             }
+            if (store != null) {
+                store.close();
+            }
         }
         try {
             server.stop();
@@ -248,6 +263,33 @@ public final class ArtemisHost implements HostedBroker {
         }
         release(journalLock);
         deleteQuietly(tlsDir);
+    }
+
+    /**
+     * Starts this node's member of the region's route store. Its Hazelcast cluster name carries a digest of the
+     * cookie, so only nodes that share the cookie join one another (the open-source edition has no member
+     * authentication; the store's port belongs on the region's private network, as EMQX's distribution port does).
+     * Blocking: until the member has joined the members it can reach, or formed a cluster alone.
+     */
+    static HazelcastRouteStore routeStore(String clusterName, Clustering clustering) {
+        String host = clustering.storeBind().host();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
+            int at = clustering.nodeName().indexOf('@');
+            host = at >= 0 ? clustering.nodeName().substring(at + 1) : "127.0.0.1";
+        }
+        byte[] digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256")
+                    .digest(clustering.cookie().getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+        return HazelcastRouteStore.builder()
+                .clusterName("clink-" + clusterName + "-" + HexFormat.of().formatHex(digest, 0, 8))
+                .instanceName("clink-store-" + clustering.nodeName())
+                .bind(host, clustering.storeBind().port())
+                .members(clustering.storeMembers())
+                .build();
     }
 
     /**
