@@ -23,9 +23,9 @@ import org.jspecify.annotations.Nullable;
  * @param cookie the shared secret ({@code node.cookie}): the Artemis cluster password, and part of the route store's
  *     Hazelcast cluster name
  * @param storeBind this node's route-store member ({@code node.route_store_bind}; default: the cluster acceptor's
- *     host, its port + 1)
+ *     host, its port + {@value #STORE_PORT_OFFSET})
  * @param storeMembers every node's route-store member, {@code host:port} ({@code cluster.static.route_store_seeds};
- *     default: each seed's host and port + 1, and this node's)
+ *     default: each seed's host and port + {@value #STORE_PORT_OFFSET}, and this node's)
  * @since 0.1.0
  */
 public record Clustering(
@@ -38,6 +38,13 @@ public record Clustering(
 
     /** The cluster acceptor's port when a seed or {@code node.cluster_bind} names none: EMQX's distribution port. */
     public static final int DEFAULT_PORT = 4370;
+
+    /**
+     * The route store's port when {@code node.route_store_bind} or {@code cluster.static.route_store_seeds} does not
+     * say: the cluster acceptor's port plus this, as EMQX's RPC port (5370) is its distribution port (4370) plus
+     * 1000.
+     */
+    public static final int STORE_PORT_OFFSET = 1000;
 
     /** The cookie EMQX ships with; a cluster secured by it is secured by nothing. */
     static final String EMQX_DEFAULT_COOKIE = "emqxsecretcookie";
@@ -177,11 +184,13 @@ public record Clustering(
                 throw node.error(
                         "route_store_bind", "must be PORT or HOST:PORT with a port in 1..65535, got \"" + text + "\"");
             }
-        } else if (bind.port() == 65535) {
+        } else if (bind.port() + STORE_PORT_OFFSET > 65535) {
             throw node.error(
-                    "cluster_bind", "uses port 65535, so route_store_bind (default: its port + 1) must be set");
+                    "cluster_bind",
+                    "uses port " + bind.port() + ", so route_store_bind (default: that port + " + STORE_PORT_OFFSET
+                            + ") must be set");
         } else {
-            storeBind = new BrokerConfig.Bind(bind.host(), bind.port() + 1);
+            storeBind = new BrokerConfig.Bind(bind.host(), bind.port() + STORE_PORT_OFFSET);
         }
         if (storeBind.overlaps(bind)) {
             throw node.error("route_store_bind", "uses the same address as cluster_bind (" + bind + ")");
@@ -208,10 +217,28 @@ public record Clustering(
         } else {
             storeMembers.add(storeBind.host() + ":" + storeBind.port());
             for (Seed p : peers) {
-                if (p.port() == 65535) {
-                    throw stat.error("seeds", "entry " + p + " uses port 65535, so route_store_seeds must be set");
+                if (p.port() + STORE_PORT_OFFSET > 65535) {
+                    throw stat.error(
+                            "seeds",
+                            "entry " + p + " uses port " + p.port() + ", so route_store_seeds (default: each seed's"
+                                    + " port + " + STORE_PORT_OFFSET + ") must be set");
                 }
-                storeMembers.add(p.host() + ":" + (p.port() + 1));
+                storeMembers.add(p.host() + ":" + (p.port() + STORE_PORT_OFFSET));
+            }
+        }
+        // A store member on a node's cluster acceptor would make Hazelcast and Artemis fight over one port.
+        List<String> clusterAddresses = new ArrayList<>();
+        clusterAddresses.add(bind.host() + ":" + bind.port());
+        peers.forEach(p -> clusterAddresses.add(p.host() + ":" + p.port()));
+        for (String m : storeMembers) {
+            if (clusterAddresses.contains(m)) {
+                throw stat.has("route_store_seeds")
+                        ? stat.error("route_store_seeds", "entry \"" + m + "\" is a node's cluster acceptor")
+                        : node.error(
+                                "cluster_bind",
+                                "and the seeds put a route-store member (port + " + STORE_PORT_OFFSET + ") on a node's"
+                                        + " cluster acceptor (" + m + "); set node.route_store_bind and"
+                                        + " cluster.static.route_store_seeds");
             }
         }
         return Optional.of(new Clustering(name, bind, peers, cookie, storeBind, storeMembers));

@@ -44,6 +44,58 @@ class ClusteringConfigTest {
     }
 
     @Test
+    void from_noRouteStoreKeys_storeOnEachClusterPortPlus1000() {
+        BrokerConfig c = parse(STATIC + NODE + LISTENERS + "broker { type = artemis }\n");
+
+        assertThat(c.clustering().storeBind()).isEqualTo(new BrokerConfig.Bind("127.0.0.1", 5370));
+        assertThat(c.clustering().storeMembers()).containsExactly("127.0.0.1:5370", "127.0.0.1:5371");
+    }
+
+    @Test
+    void from_routeStoreKeys_usedAsGiven() {
+        String node = "node { name = \"us-east-1@127.0.0.1\", cookie = \"0123456789abcdef-x\","
+                + " cluster_bind = \"127.0.0.1:4370\", route_store_bind = \"127.0.0.1:5701\" }\n";
+        String cluster = "cluster { name = us, links = [], discovery_strategy = static, static {"
+                + " seeds = [\"us-east-1@127.0.0.1:4370\", \"us-east-2@127.0.0.1:4371\"],"
+                + " route_store_seeds = [\"127.0.0.1:5701\", \"127.0.0.1:5702\"] } }\n";
+
+        BrokerConfig c = parse(cluster + node + LISTENERS + "broker { type = artemis }\n");
+
+        assertThat(c.clustering().storeBind()).isEqualTo(new BrokerConfig.Bind("127.0.0.1", 5701));
+        assertThat(c.clustering().storeMembers()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
+    }
+
+    @Test
+    void from_badRouteStoreValues_refusedNamingKeyAndValue() {
+        String seeds = "cluster { name = us, links = [], discovery_strategy = static, static {"
+                + " seeds = [\"us-east-1@127.0.0.1:4370\", \"us-east-2@127.0.0.1:4371\"],"
+                + " route_store_seeds = [\"127.0.0.1\"] } }\n";
+        assertThatThrownBy(() -> parse(seeds + NODE + LISTENERS + "broker { type = artemis }\n"))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageContaining("cluster.static.route_store_seeds")
+                .hasMessageContaining("\"127.0.0.1\" must be HOST:PORT");
+        String onAcceptor = "cluster { name = us, links = [], discovery_strategy = static, static {"
+                + " seeds = [\"us-east-1@127.0.0.1:4370\", \"us-east-2@127.0.0.1:4371\"],"
+                + " route_store_seeds = [\"127.0.0.1:5370\", \"127.0.0.1:4371\"] } }\n";
+        assertThatThrownBy(() -> parse(onAcceptor + NODE + LISTENERS + "broker { type = artemis }\n"))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageContaining("cluster.static.route_store_seeds")
+                .hasMessageContaining("\"127.0.0.1:4371\" is a node's cluster acceptor");
+        String badBind = "node { name = \"us-east-1@127.0.0.1\", cookie = \"0123456789abcdef-x\","
+                + " cluster_bind = \"127.0.0.1:4370\", route_store_bind = \"70000\" }\n";
+        assertThatThrownBy(() -> parse(STATIC + badBind + LISTENERS + "broker { type = artemis }\n"))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageContaining("node.route_store_bind")
+                .hasMessageContaining("\"70000\"");
+        String onListener = "node { name = \"us-east-1@127.0.0.1\", cookie = \"0123456789abcdef-x\","
+                + " cluster_bind = \"127.0.0.1:4370\", route_store_bind = \"127.0.0.1:11883\" }\n";
+        assertThatThrownBy(() -> parse(STATIC + onListener + LISTENERS + "broker { type = artemis }\n"))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageContaining("node.route_store_bind")
+                .hasMessageContaining("address of a listener");
+    }
+
+    @Test
     void from_seedWithoutPort_usesEmqxDistributionPort() {
         String cluster = "cluster { name = us, links = [], discovery_strategy = static,"
                 + " static { seeds = [\"us-east-2@10.0.0.2\"] } }\n";

@@ -52,18 +52,22 @@ class ArtemisClusterIT {
 
     @BeforeAll
     static void startNodes() throws Exception {
-        // per node: mqtt, link, cluster
-        ports = FreePorts.pick(6);
+        // per node: mqtt, link, cluster; then the two route-store members
+        ports = FreePorts.pick(8);
         Path data = Files.createTempDirectory("clink-artemis-cluster-it");
         for (int n = 0; n < 2; n++) {
             int other = 1 - n;
             String hocon = """
-                    node { name = "us-east-%d@127.0.0.1", cookie = "%s", cluster_bind = "127.0.0.1:%d" }
+                    node { name = "us-east-%d@127.0.0.1", cookie = "%s", cluster_bind = "127.0.0.1:%d",
+                           route_store_bind = "127.0.0.1:%d" }
                     cluster {
                       name = "%s"
                       links = []
                       discovery_strategy = static
-                      static { seeds = ["us-east-1@127.0.0.1:%d", "us-east-2@127.0.0.1:%d"] }
+                      static {
+                        seeds = ["us-east-1@127.0.0.1:%d", "us-east-2@127.0.0.1:%d"]
+                        route_store_seeds = ["127.0.0.1:%d", "127.0.0.1:%d"]
+                      }
                     }
                     listeners { tcp.default { bind = "127.0.0.1:%d" }, tcp.clink { bind = "127.0.0.1:%d" } }
                     broker { type = artemis }
@@ -72,9 +76,12 @@ class ArtemisClusterIT {
                             n + 1,
                             COOKIE,
                             clusterPort(n),
+                            ports[6 + n],
                             REGION,
                             clusterPort(0),
                             clusterPort(1),
+                            ports[6],
+                            ports[7],
                             mqttPort(n),
                             ports[3 * n + 1]);
             assertThat(other).isBetween(0, 1);
