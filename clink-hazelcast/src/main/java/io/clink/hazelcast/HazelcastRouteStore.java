@@ -657,6 +657,10 @@ public final class HazelcastRouteStore implements RouteStore {
             cfg.setProperty("hazelcast.local.localAddress", host);
             cfg.setProperty("hazelcast.socket.bind.any", "false");
             cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
+            // Two members started at the same moment may each form a cluster; Hazelcast merges them, by default
+            // only after five minutes. A region's store should heal within seconds.
+            cfg.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+            cfg.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
             NetworkConfig net = cfg.getNetworkConfig();
             net.setPort(port).setPortAutoIncrement(false);
             JoinConfig join = net.getJoin();
