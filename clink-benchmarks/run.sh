@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs clink's benchmark suites from the shaded jar and writes JMH JSON (and the console text) under
-# target/results/. Usage: run.sh quick|full [match|churn|store|heap|codec|forward|propagation|bootstrap|e2e|bridge ...]
+# target/results/. Usage: run.sh quick|full [match|churn|store|storeprop|heap|codec|forward|propagation|bootstrap|e2e|bridge ...]
 # (default: every suite but bridge; e2e = forward propagation bootstrap, the end-to-end suites through two linked
 # brokers; bridge = clink-broker pair against a Mosquitto bridge pair with mosquitto_pub/mosquitto_sub, see bridge.sh:
 # 20,000 messages per row in quick mode, 100,000 in full; installs Mosquitto from Debian if missing, as .ci/run does)
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 usage() {
-  echo "usage: $0 quick|full [match|churn|store|heap|codec|forward|propagation|bootstrap|e2e|bridge ...]" >&2
+  echo "usage: $0 quick|full [match|churn|store|storeprop|heap|codec|forward|propagation|bootstrap|e2e|bridge ...]" >&2
   exit 2
 }
 
@@ -106,6 +106,7 @@ for suite in "${suites[@]}"; do
     match) jmh match 'RouteMatchBenchmark' ;;
     churn) jmh churn 'RouteChurnBenchmark' ;;
     store) jmh store 'StoreChurnBenchmark' ;;
+    storeprop) e2e storeprop 'StorePropagationBenchmark' ;;
     codec) jmh codec 'CodecBenchmark' ;;
     forward) e2e forward 'E2eForwardBenchmark' "${e2e_opts[@]}" ;;
     propagation) e2e propagation 'E2eRoutePropagationBenchmark' "${e2e_opts[@]}" ;;
