@@ -18,6 +18,7 @@ import com.hazelcast.query.Predicates;
 import com.hazelcast.spi.merge.DiscardMergePolicy;
 import io.clink.api.store.ActorInit;
 import io.clink.api.store.ActorKey;
+import io.clink.api.store.ListenerQueue;
 import io.clink.api.store.RouteEvent;
 import io.clink.api.store.RouteKey;
 import io.clink.api.store.RouteOp;
@@ -39,9 +40,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -103,7 +102,6 @@ public final class HazelcastRouteStore implements RouteStore {
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastRouteStore.class);
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern PREFIX_PATTERN = Pattern.compile("[A-Za-z0-9._-]*\\*?[A-Za-z0-9._-]*");
-    private static final RouteEvent SNAPSHOT_COMPLETE = new RouteEvent.ClusterRemoved("\u0000snapshot-complete");
 
     private final HazelcastInstance hz;
     private final boolean owned;
@@ -409,32 +407,26 @@ public final class HazelcastRouteStore implements RouteStore {
                     EntryAddedListener<RouteEntryKey, LaneGens>,
                     EntryUpdatedListener<RouteEntryKey, LaneGens>,
                     EntryRemovedListener<RouteEntryKey, LaneGens> {
-        private final Listener listener;
-        private final ConcurrentLinkedQueue<RouteEvent> queue = new ConcurrentLinkedQueue<>();
-        private final AtomicBoolean draining = new AtomicBoolean();
+        private final ListenerQueue queue;
         /** Clusters this subscriber has been told about, to clear them after a merge. */
         final Set<String> seen = ConcurrentHashMap.newKeySet();
 
         volatile @Nullable UUID registration;
-        private volatile boolean started;
-        private volatile boolean stopped;
 
         Sub(Listener listener) {
-            this.listener = listener;
+            // Held: map events that arrive before the snapshot is delivered wait behind it.
+            this.queue = new ListenerQueue(
+                    listener,
+                    (event, e) -> LOG.warn("route store listener failed on {}; delivery goes on", event, e),
+                    true);
         }
 
         void start(List<RouteEvent> snapshot) {
-            // No one else drains before started is set, so this thread delivers the snapshot first.
-            for (RouteEvent e : snapshot) {
-                deliver(e);
-            }
-            deliver(SNAPSHOT_COMPLETE);
-            started = true;
-            drain();
+            queue.releaseAfter(snapshot);
         }
 
         void resync() {
-            if (stopped) {
+            if (queue.isClosed()) {
                 return;
             }
             for (String cluster : seen) {
@@ -445,7 +437,7 @@ public final class HazelcastRouteStore implements RouteStore {
             } catch (RuntimeException e) {
                 LOG.error("route store: re-reading the routes after a merge failed", e);
             }
-            drain();
+            queue.drain();
         }
 
         @Override
@@ -481,43 +473,16 @@ public final class HazelcastRouteStore implements RouteStore {
                     queue.add(new RouteEvent.LaneDeleted(key, lane));
                 }
             }
-            drain();
-        }
-
-        private void drain() {
-            // Re-check after releasing the flag: an event queued while this thread was finishing is not stranded.
-            while (started && !stopped && !queue.isEmpty() && draining.compareAndSet(false, true)) {
-                try {
-                    RouteEvent e;
-                    while (!stopped && (e = queue.poll()) != null) {
-                        deliver(e);
-                    }
-                } finally {
-                    draining.set(false);
-                }
-            }
-        }
-
-        private void deliver(RouteEvent e) {
-            try {
-                if (e == SNAPSHOT_COMPLETE) {
-                    listener.onSnapshotComplete();
-                } else {
-                    listener.onEvent(e);
-                }
-            } catch (RuntimeException ex) {
-                LOG.warn("route store listener failed on {}; delivery goes on", e, ex);
-            }
+            queue.drain();
         }
 
         @Override
         public void close() {
-            if (stopped) {
+            if (queue.isClosed()) {
                 return;
             }
-            stopped = true;
+            queue.close();
             subscriptions.remove(this);
-            queue.clear();
             UUID id = registration;
             if (id != null) {
                 try {

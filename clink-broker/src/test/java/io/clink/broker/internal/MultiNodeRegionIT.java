@@ -10,15 +10,12 @@ import io.clink.broker.EmbeddedClusterBroker;
 import io.clink.core.config.ClusterLinkConfigLoader;
 import io.clink.testkit.Await;
 import io.clink.testkit.mqtt.MqttTestClient;
-import io.clink.testkit.mqtt.Received;
 import io.clink.testkit.net.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -43,6 +40,7 @@ class MultiNodeRegionIT {
     private static final String EU = "cluster-eu-west";
     private static final String COOKIE = "it-cookie-multi-node-0123456789";
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration QUIET = Duration.ofMillis(500);
 
     /** us-east-1, us-east-2, eu-west-1. */
     private static final List<ArtemisHost> HOSTS = new ArrayList<>();
@@ -161,18 +159,6 @@ class MultiNodeRegionIT {
     }
 
     /** Receives {@code n} messages, then makes sure no further copy arrives for a while. */
-    private static Set<String> exactly(MqttTestClient sub, int n) throws InterruptedException {
-        Set<String> topics = new HashSet<>();
-        for (Received r : sub.awaitMessages(n)) {
-            assertThat(topics.add(r.topic()))
-                    .as("a second copy of %s", r.topic())
-                    .isTrue();
-        }
-        Thread.sleep(500);
-        assertThat(sub.received()).as("no further copies").isEmpty();
-        return topics;
-    }
-
     @Test
     @Order(1)
     void routesFromTheOtherRegion_receivedThroughOneNode_matchedOnBoth() throws Exception {
@@ -186,7 +172,7 @@ class MultiNodeRegionIT {
         client(1, "us2-pub-a").publish("a/from-node-2", "x", 1);
         client(0, "us1-pub-a").publish("a/from-node-1", "y", 1);
 
-        assertThat(exactly(sub, 2)).containsExactlyInAnyOrder("a/from-node-2", "a/from-node-1");
+        assertThat(sub.awaitExactlyOnce(2, QUIET)).containsExactlyInAnyOrder("a/from-node-2", "a/from-node-1");
     }
 
     @Test
@@ -198,7 +184,7 @@ class MultiNodeRegionIT {
 
         client(2, "eu-pub-b").publish("b/1", "z", 1);
 
-        assertThat(exactly(sub, 1)).containsExactly("b/1");
+        assertThat(sub.awaitExactlyOnce(1, QUIET)).containsExactly("b/1");
     }
 
     @Test
@@ -241,6 +227,6 @@ class MultiNodeRegionIT {
             pub.publish("c/" + i, "m" + i, 1);
         }
 
-        assertThat(exactly(sub, n)).hasSize(n);
+        assertThat(sub.awaitExactlyOnce(n, QUIET)).hasSize(n);
     }
 }

@@ -2,9 +2,11 @@ package io.clink.testkit.mqtt;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -417,6 +419,31 @@ public final class MqttTestClient implements AutoCloseable {
      */
     public List<Received> awaitMessages(int n) throws InterruptedException {
         return inbox.take(n, timeout);
+    }
+
+    /**
+     * Waits for {@code n} messages on {@code n} distinct topics, then for {@code quiet} in which nothing more
+     * arrives: a check that each of {@code n} publishes was delivered exactly once.
+     *
+     * @param n how many, at least 1
+     * @param quiet how long no further message may arrive
+     * @return the topics of the {@code n} messages
+     * @throws AssertionError if fewer arrived within the timeout, a topic came twice, or a message came after them
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public Set<String> awaitExactlyOnce(int n, Duration quiet) throws InterruptedException {
+        Set<String> topics = new HashSet<>();
+        for (Received r : awaitMessages(n)) {
+            if (!topics.add(r.topic())) {
+                throw new AssertionError("a second copy of a message on " + r.topic());
+            }
+        }
+        Thread.sleep(quiet.toMillis());
+        Received extra = inbox.queue().poll();
+        if (extra != null) {
+            throw new AssertionError("a message after the " + n + " expected: " + extra.topic());
+        }
+        return topics;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.clink.core.internal.store;
 
 import io.clink.api.store.ActorInit;
 import io.clink.api.store.ActorKey;
+import io.clink.api.store.ListenerQueue;
 import io.clink.api.store.RouteEvent;
 import io.clink.api.store.RouteKey;
 import io.clink.api.store.RouteOp;
@@ -14,9 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -41,9 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class InProcessRouteStore implements RouteStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(InProcessRouteStore.class);
-
-    /** The end-of-snapshot marker in a subscription's queue. */
-    private static final RouteEvent SNAPSHOT_COMPLETE = new RouteEvent.ClusterRemoved("\u0000snapshot-complete");
 
     private final Object lock = new Object();
     private final Map<ActorKey, ActorRecord> actors = new HashMap<>(); // guarded by lock
@@ -237,7 +233,7 @@ public final class InProcessRouteStore implements RouteStore {
                     e.getValue().forEach(lane -> sub.queue.add(new RouteEvent.LaneAdded(key, lane)));
                 }
             }
-            sub.queue.add(SNAPSHOT_COMPLETE);
+            sub.queue.addSnapshotComplete();
             subscriptions.add(sub);
         }
         sub.drain();
@@ -334,46 +330,25 @@ public final class InProcessRouteStore implements RouteStore {
 
     /** One subscriber: its queue, drained by one thread at a time. */
     private final class Sub implements Subscription {
-        final ConcurrentLinkedQueue<RouteEvent> queue = new ConcurrentLinkedQueue<>();
-        private final Listener listener;
-        private final AtomicBoolean draining = new AtomicBoolean();
-        private volatile boolean stopped;
+        final ListenerQueue queue;
 
         Sub(Listener listener) {
-            this.listener = listener;
+            this.queue = new ListenerQueue(
+                    listener,
+                    (event, e) -> LOG.warn("route store listener failed on {}; delivery goes on", event, e),
+                    false);
         }
 
         void drain() {
-            // Re-check after releasing the flag: an event queued while this thread was finishing is not stranded.
-            while (!queue.isEmpty() && !stopped && !closed && draining.compareAndSet(false, true)) {
-                try {
-                    RouteEvent e;
-                    while (!stopped && !closed && (e = queue.poll()) != null) {
-                        deliver(e);
-                    }
-                } finally {
-                    draining.set(false);
-                }
-            }
-        }
-
-        private void deliver(RouteEvent e) {
-            try {
-                if (e == SNAPSHOT_COMPLETE) {
-                    listener.onSnapshotComplete();
-                } else {
-                    listener.onEvent(e);
-                }
-            } catch (RuntimeException ex) {
-                LOG.warn("route store listener failed on {}; delivery goes on", e, ex);
+            if (!closed) {
+                queue.drain();
             }
         }
 
         @Override
         public void close() {
-            stopped = true;
             subscriptions.remove(this);
-            queue.clear();
+            queue.close();
         }
     }
 }
