@@ -43,12 +43,26 @@ public final class LinkAccess {
     /** No rules: every listener counts as a link listener, nobody is confined. */
     public static final LinkAccess OPEN = new LinkAccess(Set.of(), Map.of());
 
+    /** A link user's cluster and the only two topics it may publish to, built once, not per publish. */
+    private record Confinement(String cluster, String routeTopic, String msgTopic) {
+        Confinement(String cluster) {
+            this(cluster, ROUTE_PREFIX + cluster, MSG_PREFIX + cluster);
+        }
+    }
+
     private final Set<String> linkListeners;
-    private final Map<LinkUserKey, String> clusterOfUser;
+    /** Listener, then user name: two lookups without allocating a key on the publish path. */
+    private final Map<String, Map<String, Confinement>> confined;
 
     private LinkAccess(Set<String> linkListeners, Map<LinkUserKey, String> clusterOfUser) {
         this.linkListeners = Set.copyOf(linkListeners);
-        this.clusterOfUser = Map.copyOf(clusterOfUser);
+        Map<String, Map<String, Confinement>> byListener = new HashMap<>();
+        clusterOfUser.forEach((k, cluster) -> byListener
+                .computeIfAbsent(k.listener(), l -> new HashMap<>())
+                .put(k.username(), new Confinement(cluster)));
+        Map<String, Map<String, Confinement>> frozen = new HashMap<>();
+        byListener.forEach((l, users) -> frozen.put(l, Map.copyOf(users)));
+        this.confined = Map.copyOf(frozen);
     }
 
     /**
@@ -87,15 +101,22 @@ public final class LinkAccess {
         }
     }
 
-    /** The cluster a connection's link user speaks for, or null if it is not a configured link user. */
-    @Nullable
-    String clusterOf(LinkConnection c) {
+    /** The confinement of a connection's link user, or null if it is not a configured link user. */
+    private @Nullable Confinement confinementOf(LinkConnection c) {
         String listener = c.listener();
         String username = c.username();
         if (listener == null || username == null) {
             return null;
         }
-        return clusterOfUser.get(new LinkUserKey(listener, username));
+        Map<String, Confinement> users = confined.get(listener);
+        return users == null ? null : users.get(username);
+    }
+
+    /** The cluster a connection's link user speaks for, or null if it is not a configured link user. */
+    @Nullable
+    String clusterOf(LinkConnection c) {
+        Confinement k = confinementOf(c);
+        return k == null ? null : k.cluster();
     }
 
     /**
@@ -109,8 +130,8 @@ public final class LinkAccess {
         if (listener != null && !linkListeners.isEmpty() && !linkListeners.contains(listener)) {
             return Verdict.REFUSE;
         }
-        String cluster = clusterOf(c);
-        if (cluster != null && !topic.equals(ROUTE_PREFIX + cluster) && !topic.equals(MSG_PREFIX + cluster)) {
+        Confinement k = confinementOf(c);
+        if (k != null && !topic.equals(k.routeTopic()) && !topic.equals(k.msgTopic())) {
             return Verdict.DISCONNECT;
         }
         return Verdict.ACCEPT;
