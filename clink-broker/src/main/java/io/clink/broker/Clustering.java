@@ -176,6 +176,13 @@ public record Clustering(
         if (peers.isEmpty()) {
             throw stat.error("seeds", "must name at least one node other than this one (" + name + ")");
         }
+        BrokerConfig.Bind storeBind = storeBind(node, bind);
+        List<String> storeMembers = storeMembers(stat, node, bind, storeBind, peers);
+        return Optional.of(new Clustering(name, bind, peers, cookie, storeBind, storeMembers));
+    }
+
+    /** {@code node.route_store_bind}, or the cluster acceptor's host and port + {@value #STORE_PORT_OFFSET}. */
+    private static BrokerConfig.Bind storeBind(ConfigSection node, BrokerConfig.Bind bind) {
         BrokerConfig.Bind storeBind;
         if (node.has("route_store_bind")) {
             String text = node.string("route_store_bind").orElseThrow();
@@ -195,6 +202,19 @@ public record Clustering(
         if (storeBind.overlaps(bind)) {
             throw node.error("route_store_bind", "uses the same address as cluster_bind (" + bind + ")");
         }
+        return storeBind;
+    }
+
+    /**
+     * {@code cluster.static.route_store_seeds}, or every node's cluster port + {@value #STORE_PORT_OFFSET}; never on
+     * a node's cluster acceptor.
+     */
+    private static List<String> storeMembers(
+            ConfigSection stat,
+            ConfigSection node,
+            BrokerConfig.Bind bind,
+            BrokerConfig.Bind storeBind,
+            List<Seed> peers) {
         List<String> storeMembers = new ArrayList<>();
         if (stat.has("route_store_seeds")) {
             for (String text : stat.strings("route_store_seeds").orElseThrow()) {
@@ -241,7 +261,7 @@ public record Clustering(
                                         + " cluster.static.route_store_seeds");
             }
         }
-        return Optional.of(new Clustering(name, bind, peers, cookie, storeBind, storeMembers));
+        return storeMembers;
     }
 
     private static Seed seed(ConfigSection stat, String text) {

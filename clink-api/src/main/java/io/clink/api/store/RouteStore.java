@@ -69,7 +69,7 @@ public interface RouteStore extends AutoCloseable {
 
         /**
          * The snapshot is complete: every route that existed when the subscription started has been delivered, and
-         * only live changes follow. A node starts matching forwarded messages only after this.
+         * only live changes follow.
          */
         void onSnapshotComplete();
     }

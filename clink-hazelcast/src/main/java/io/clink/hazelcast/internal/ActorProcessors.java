@@ -3,7 +3,6 @@ package io.clink.hazelcast.internal;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +24,36 @@ public final class ActorProcessors {
 
     private ActorProcessors() {}
 
+    /** What every step on one actor carries: its name, the incarnation the caller speaks for, and the time. */
+    abstract static class ActorStep<R extends @Nullable Object> extends StoreData
+            implements EntryProcessor<String, ClusterActors, R> {
+        String actor = "";
+        long incarnation;
+        long now;
+
+        ActorStep() {}
+
+        ActorStep(String actor, long incarnation, long now) {
+            this.actor = actor;
+            this.incarnation = incarnation;
+            this.now = now;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(actor);
+            out.writeLong(incarnation);
+            out.writeLong(now);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            actor = String.valueOf(in.readString());
+            incarnation = in.readLong();
+            now = in.readLong();
+        }
+    }
+
     private static ClusterActors valueOf(Map.Entry<String, ClusterActors> entry) {
         ClusterActors v = entry.getValue();
         return v == null ? new ClusterActors() : v;
@@ -34,20 +63,14 @@ public final class ActorProcessors {
      * The handshake. Returns {@code {outcome, lane, gen}}: the lane and the generation of its assignment when
      * accepted, {@code -1}s otherwise.
      */
-    public static final class InitActor
-            implements EntryProcessor<String, ClusterActors, long[]>, IdentifiedDataSerializable {
-        private String actor = "";
-        private long incarnation;
-        private long now;
+    public static final class InitActor extends ActorStep<long[]> {
         private long lease;
         private int maxLanes;
 
         public InitActor() {}
 
         public InitActor(String actor, long incarnation, long now, long lease, int maxLanes) {
-            this.actor = actor;
-            this.incarnation = incarnation;
-            this.now = now;
+            super(actor, incarnation, now);
             this.lease = lease;
             this.maxLanes = maxLanes;
         }
@@ -81,48 +104,33 @@ public final class ActorProcessors {
         }
 
         @Override
-        public int getFactoryId() {
-            return StoreSerialization.FACTORY_ID;
-        }
-
-        @Override
         public int getClassId() {
             return StoreSerialization.INIT_ACTOR;
         }
 
         @Override
         public void writeData(ObjectDataOutput out) throws IOException {
-            out.writeString(actor);
-            out.writeLong(incarnation);
-            out.writeLong(now);
+            super.writeData(out);
             out.writeLong(lease);
             out.writeInt(maxLanes);
         }
 
         @Override
         public void readData(ObjectDataInput in) throws IOException {
-            actor = String.valueOf(in.readString());
-            incarnation = in.readLong();
-            now = in.readLong();
+            super.readData(in);
             lease = in.readLong();
             maxLanes = in.readInt();
         }
     }
 
     /** Extends a lease if the incarnation is still the stored one. */
-    public static final class Heartbeat
-            implements EntryProcessor<String, ClusterActors, Boolean>, IdentifiedDataSerializable {
-        private String actor = "";
-        private long incarnation;
-        private long now;
+    public static final class Heartbeat extends ActorStep<Boolean> {
         private long lease;
 
         public Heartbeat() {}
 
         public Heartbeat(String actor, long incarnation, long now, long lease) {
-            this.actor = actor;
-            this.incarnation = incarnation;
-            this.now = now;
+            super(actor, incarnation, now);
             this.lease = lease;
         }
 
@@ -139,28 +147,19 @@ public final class ActorProcessors {
         }
 
         @Override
-        public int getFactoryId() {
-            return StoreSerialization.FACTORY_ID;
-        }
-
-        @Override
         public int getClassId() {
             return StoreSerialization.HEARTBEAT;
         }
 
         @Override
         public void writeData(ObjectDataOutput out) throws IOException {
-            out.writeString(actor);
-            out.writeLong(incarnation);
-            out.writeLong(now);
+            super.writeData(out);
             out.writeLong(lease);
         }
 
         @Override
         public void readData(ObjectDataInput in) throws IOException {
-            actor = String.valueOf(in.readString());
-            incarnation = in.readLong();
-            now = in.readLong();
+            super.readData(in);
             lease = in.readLong();
         }
     }
@@ -169,18 +168,12 @@ public final class ActorProcessors {
      * GC of one actor: removes it if it still has the incarnation and its lease ended before {@code now}. Returns
      * {@code {lane, gen}} of the removed assignment, or null if nothing was removed.
      */
-    public static final class Expire
-            implements EntryProcessor<String, ClusterActors, long @Nullable []>, IdentifiedDataSerializable {
-        private String actor = "";
-        private long incarnation;
-        private long now;
+    public static final class Expire extends ActorStep<long @Nullable []> {
 
         public Expire() {}
 
         public Expire(String actor, long incarnation, long now) {
-            this.actor = actor;
-            this.incarnation = incarnation;
-            this.now = now;
+            super(actor, incarnation, now);
         }
 
         @Override
@@ -196,33 +189,14 @@ public final class ActorProcessors {
         }
 
         @Override
-        public int getFactoryId() {
-            return StoreSerialization.FACTORY_ID;
-        }
-
-        @Override
         public int getClassId() {
             return StoreSerialization.EXPIRE;
-        }
-
-        @Override
-        public void writeData(ObjectDataOutput out) throws IOException {
-            out.writeString(actor);
-            out.writeLong(incarnation);
-            out.writeLong(now);
-        }
-
-        @Override
-        public void readData(ObjectDataInput in) throws IOException {
-            actor = String.valueOf(in.readString());
-            incarnation = in.readLong();
-            now = in.readLong();
         }
     }
 
     /** Removes every actor of the cluster, keeping its generation counter; returns the removed actors. */
-    public static final class RemoveActors
-            implements EntryProcessor<String, ClusterActors, ClusterActors>, IdentifiedDataSerializable {
+    public static final class RemoveActors extends StoreData
+            implements EntryProcessor<String, ClusterActors, ClusterActors> {
 
         public RemoveActors() {}
 
@@ -237,11 +211,6 @@ public final class ActorProcessors {
             v.actors().clear();
             entry.setValue(v);
             return removed;
-        }
-
-        @Override
-        public int getFactoryId() {
-            return StoreSerialization.FACTORY_ID;
         }
 
         @Override

@@ -2,7 +2,6 @@ package io.clink.hazelcast.internal;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.BitSet;
 import java.util.Map;
@@ -15,7 +14,7 @@ import java.util.TreeMap;
  * RouteStore.MAX_LANES} actors (in practice one per node of the remote region), so the entry stays small. The entry
  * outlives its actors (the generation counter must never go back).
  */
-public final class ClusterActors implements IdentifiedDataSerializable {
+public final class ClusterActors extends StoreData {
 
     /** One actor. */
     public static final class Actor {
@@ -53,11 +52,6 @@ public final class ClusterActors implements IdentifiedDataSerializable {
             used.set(a.lane);
         }
         return used.nextClearBit(0);
-    }
-
-    @Override
-    public int getFactoryId() {
-        return StoreSerialization.FACTORY_ID;
     }
 
     @Override

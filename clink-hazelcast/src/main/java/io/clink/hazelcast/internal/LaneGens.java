@@ -2,7 +2,6 @@ package io.clink.hazelcast.internal;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -18,7 +17,7 @@ import java.util.BitSet;
  * collected between its fencing check and its write can leave a lane only under its own, dead generation, which the
  * next clear of that lane removes.
  */
-public final class LaneGens implements IdentifiedDataSerializable {
+public final class LaneGens extends StoreData {
 
     private int[] lanes = new int[0];
     private long[] gens = new long[0];
@@ -83,11 +82,6 @@ public final class LaneGens implements IdentifiedDataSerializable {
         lanes = l;
         gens = g;
         return true;
-    }
-
-    @Override
-    public int getFactoryId() {
-        return StoreSerialization.FACTORY_ID;
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.clink.hazelcast.internal;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Map;
 
@@ -17,8 +16,7 @@ public final class LaneProcessors {
     private LaneProcessors() {}
 
     /** Sets a lane under a generation (see {@link LaneGens#set}); returns whether the route's lanes changed. */
-    public static final class SetLane
-            implements EntryProcessor<RouteEntryKey, LaneGens, Boolean>, IdentifiedDataSerializable {
+    public static final class SetLane extends StoreData implements EntryProcessor<RouteEntryKey, LaneGens, Boolean> {
         private int lane;
         private long gen;
 
@@ -40,11 +38,6 @@ public final class LaneProcessors {
             boolean changed = v.set(lane, gen);
             entry.setValue(v);
             return changed;
-        }
-
-        @Override
-        public int getFactoryId() {
-            return StoreSerialization.FACTORY_ID;
         }
 
         @Override
@@ -70,8 +63,7 @@ public final class LaneProcessors {
      * clearing of a lane whose assignment ended); removes the entry when no lane is left. Returns whether the lane
      * was cleared.
      */
-    public static final class ClearLane
-            implements EntryProcessor<RouteEntryKey, LaneGens, Boolean>, IdentifiedDataSerializable {
+    public static final class ClearLane extends StoreData implements EntryProcessor<RouteEntryKey, LaneGens, Boolean> {
         private int lane;
         private long maxGen;
 
@@ -90,11 +82,6 @@ public final class LaneProcessors {
             }
             entry.setValue(v.isEmpty() ? null : v);
             return Boolean.TRUE;
-        }
-
-        @Override
-        public int getFactoryId() {
-            return StoreSerialization.FACTORY_ID;
         }
 
         @Override

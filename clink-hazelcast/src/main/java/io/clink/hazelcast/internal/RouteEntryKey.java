@@ -2,7 +2,6 @@ package io.clink.hazelcast.internal;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.partition.PartitionAware;
 import io.clink.api.store.RouteKey;
 import java.io.IOException;
@@ -12,7 +11,7 @@ import java.util.Arrays;
  * A route map key: cluster, filter and route id. Hazelcast compares keys by their serialized bytes; {@link
  * #getCluster()} is the attribute the map's index and the lane-clearing queries use ({@code __key.cluster}).
  */
-public final class RouteEntryKey implements IdentifiedDataSerializable, PartitionAware<String> {
+public final class RouteEntryKey extends StoreData implements PartitionAware<String> {
 
     /** Partitions one cluster's routes are spread over. */
     public static final int SHARDS = 16;
@@ -51,11 +50,6 @@ public final class RouteEntryKey implements IdentifiedDataSerializable, Partitio
     /** The public form. */
     public RouteKey toRouteKey() {
         return new RouteKey(cluster, filter, routeId);
-    }
-
-    @Override
-    public int getFactoryId() {
-        return StoreSerialization.FACTORY_ID;
     }
 
     @Override

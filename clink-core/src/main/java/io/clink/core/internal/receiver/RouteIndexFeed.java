@@ -26,7 +26,6 @@ public final class RouteIndexFeed implements RouteStore.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(RouteIndexFeed.class);
 
     private final RouteIndex index;
-    private volatile boolean snapshotComplete;
 
     public RouteIndexFeed(RouteIndex index) {
         this.index = index;
@@ -53,11 +52,9 @@ public final class RouteIndexFeed implements RouteStore.Listener {
 
     @Override
     public void onSnapshotComplete() {
-        snapshotComplete = true;
-    }
-
-    boolean snapshotComplete() {
-        return snapshotComplete;
+        // The index is live from the first event on; until the snapshot ends it may lack routes, which only means
+        // a publish in that moment is not forwarded, as if the route had arrived a moment later.
+        LOG.debug("route index holds the route store's snapshot");
     }
 
     synchronized int routeCount(String cluster) {

@@ -372,15 +372,6 @@ public final class RouteReceiver {
     }
 
     /**
-     * Whether this node's index has received the store's whole snapshot (always true for an in-process store).
-     *
-     * @return true once the index holds every route that existed when it subscribed
-     */
-    public boolean indexReady() {
-        return feed.snapshotComplete();
-    }
-
-    /**
      * The counters of protocol errors by senders naming a cluster that has no link here.
      *
      * @return the receiver-wide counters (only {@code protocolErrors} and {@code brokerErrors} move)
@@ -468,12 +459,15 @@ public final class RouteReceiver {
     /** A bug of ours or a failing store must not leave the peer hanging or its routes half-applied. */
     private ReceiveOutcome failed(LinkConnection conn, String cluster, RuntimeException e) {
         LOG.error("[{}] failed to handle a route-topic publish of {}", cluster, conn.clientId(), e);
-        InboundConnection state = connections.computeIfAbsent(conn, c -> new InboundConnection(cluster, Runnable::run));
-        ActorKey bound = state.bound;
-        state.closing = true;
-        state.bound = null;
-        if (bound != null) {
-            evict(bound, state.incarnation);
+        // Absent only if the connection closed meanwhile: nothing to mark, and nothing to add back to the map.
+        InboundConnection state = connections.get(conn);
+        if (state != null) {
+            ActorKey bound = state.bound;
+            state.closing = true;
+            state.bound = null;
+            if (bound != null) {
+                evict(bound, state.incarnation);
+            }
         }
         registry.countersOf(cluster).brokerErrors.increment();
         return ReceiveOutcome.disconnect(ReasonCodes.UNSPECIFIED_ERROR, "cluster link receiver failed: " + e);

@@ -340,9 +340,7 @@ public final class InProcessRouteStore implements RouteStore {
         }
 
         void drain() {
-            if (!closed) {
-                queue.drain();
-            }
+            queue.drain();
         }
 
         @Override
